@@ -1,0 +1,146 @@
+//! Decoding of client frames into typed envelopes, with a typed error for
+//! every way a frame can be wrong. The error remembers the frame's id when it
+//! could be read, so the answer can say which frame it refuses.
+
+use serde_json::Value;
+
+use crate::ids::ClientMsgId;
+use crate::protocol::{ClientEnvelope, ClientMsg, ErrorCode, ServerEnvelope, ServerMsg, PROTOCOL_VERSION};
+use crate::text::{validate_text, TextError};
+
+/// Largest client frame read at all, in bytes. A maximal message (4,000
+/// characters, each escaped to six bytes in JSON) fits with room to spare.
+pub const MAX_FRAME_BYTES: usize = 32 * 1024;
+
+/// A client frame that was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct DecodeError {
+    /// The frame's id, if it had a well-formed one.
+    pub re: Option<String>,
+    /// What went wrong.
+    pub code: ErrorCode,
+    /// What went wrong, for people.
+    pub message: String,
+}
+
+impl DecodeError {
+    fn new(re: Option<String>, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { re, code, message: message.into() }
+    }
+
+    /// The error frame that answers the refused frame.
+    pub fn into_frame(self) -> ServerEnvelope {
+        ServerEnvelope {
+            v: PROTOCOL_VERSION,
+            re: self.re,
+            msg: ServerMsg::Error { code: self.code, message: self.message },
+        }
+    }
+}
+
+/// Parses and checks one client frame: size, JSON, version, id, type, shape,
+/// and the text of a `send`.
+pub fn decode_client(frame: &str) -> Result<ClientEnvelope, DecodeError> {
+    if frame.len() > MAX_FRAME_BYTES {
+        return Err(DecodeError::new(
+            None,
+            ErrorCode::FrameTooLarge,
+            format!("frames are limited to {MAX_FRAME_BYTES} bytes"),
+        ));
+    }
+    let value: Value = serde_json::from_str(frame)
+        .map_err(|e| DecodeError::new(None, ErrorCode::Malformed, format!("not JSON: {e}")))?;
+    let Value::Object(obj) = &value else {
+        return Err(DecodeError::new(None, ErrorCode::Malformed, "a frame is a JSON object"));
+    };
+    let re = match obj.get("id") {
+        Some(Value::String(id)) if ClientMsgId::check(id).is_ok() => Some(id.clone()),
+        Some(Value::String(_)) => {
+            return Err(DecodeError::new(None, ErrorCode::InvalidId, crate::IdError::ClientMsg.to_string()))
+        }
+        _ => return Err(DecodeError::new(None, ErrorCode::Malformed, "a frame needs a string \"id\"")),
+    };
+    match obj.get("v").and_then(Value::as_u64) {
+        Some(v) if v == u64::from(PROTOCOL_VERSION) => {}
+        Some(v) => {
+            return Err(DecodeError::new(
+                re,
+                ErrorCode::UnsupportedVersion,
+                format!("protocol version {v} is not supported; this server speaks {PROTOCOL_VERSION}"),
+            ))
+        }
+        None => return Err(DecodeError::new(re, ErrorCode::Malformed, "a frame needs a numeric \"v\"")),
+    }
+    let kind = obj.get("msg").and_then(|m| m.get("type")).and_then(Value::as_str);
+    match kind {
+        Some(k) if ClientMsg::TYPES.contains(&k) => {}
+        Some(k) => {
+            let k: String = k.chars().take(40).collect();
+            return Err(DecodeError::new(re, ErrorCode::UnknownType, format!("unknown message type {k:?}")));
+        }
+        None => return Err(DecodeError::new(re, ErrorCode::Malformed, "a frame needs \"msg\".\"type\"")),
+    }
+    let env: ClientEnvelope = serde_json::from_value(value)
+        .map_err(|e| DecodeError::new(re.clone(), ErrorCode::Malformed, e.to_string()))?;
+    if let ClientMsg::Send { text } = &env.msg {
+        validate_text(text).map_err(|e| {
+            let code = match e {
+                TextError::Empty => ErrorCode::EmptyMessage,
+                TextError::TooLong { .. } => ErrorCode::MessageTooLong,
+            };
+            DecodeError::new(re.clone(), code, e.to_string())
+        })?;
+    }
+    Ok(env)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(frame: &str) -> (Option<String>, ErrorCode) {
+        let e = decode_client(frame).expect_err(frame);
+        (e.re, e.code)
+    }
+
+    #[test]
+    fn accepts_well_formed_frames() {
+        let env = decode_client(r#"{"v":1,"id":"c1","msg":{"type":"send","data":{"text":"hi"}}}"#).unwrap();
+        assert_eq!(env.msg, ClientMsg::Send { text: "hi".into() });
+        let env = decode_client(r#"{"v":1,"id":"s","msg":{"type":"sync","data":{"after":3}}}"#).unwrap();
+        assert_eq!(env.msg, ClientMsg::Sync { after: 3 });
+    }
+
+    #[test]
+    fn refuses_bad_frames_with_their_code() {
+        let long = "a".repeat(crate::MAX_MESSAGE_CHARS + 1);
+        let too_long = format!(r#"{{"v":1,"id":"c2","msg":{{"type":"send","data":{{"text":"{long}"}}}}}}"#);
+        let huge = format!(r#"{{"v":1,"id":"c3","msg":{{"type":"send","data":{{"text":"{}"}}}}}}"#, "a".repeat(MAX_FRAME_BYTES));
+        let c1 = Some("c1".to_string());
+        let cases: Vec<(&str, (Option<String>, ErrorCode))> = vec![
+            ("not json", (None, ErrorCode::Malformed)),
+            ("[1,2]", (None, ErrorCode::Malformed)),
+            (r#"{"v":1,"msg":{"type":"send","data":{"text":"x"}}}"#, (None, ErrorCode::Malformed)),
+            (r#"{"v":1,"id":"bad id","msg":{"type":"send","data":{"text":"x"}}}"#, (None, ErrorCode::InvalidId)),
+            (r#"{"id":"c1","msg":{"type":"send","data":{"text":"x"}}}"#, (c1.clone(), ErrorCode::Malformed)),
+            (r#"{"v":2,"id":"c1","msg":{"type":"send","data":{"text":"x"}}}"#, (c1.clone(), ErrorCode::UnsupportedVersion)),
+            (r#"{"v":1,"id":"c1","msg":{"type":"shout","data":{}}}"#, (c1.clone(), ErrorCode::UnknownType)),
+            (r#"{"v":1,"id":"c1","msg":{"data":{}}}"#, (c1.clone(), ErrorCode::Malformed)),
+            (r#"{"v":1,"id":"c1","msg":{"type":"send","data":{"txt":"x"}}}"#, (c1.clone(), ErrorCode::Malformed)),
+            (r#"{"v":1,"id":"c1","msg":{"type":"send","data":{"text":"   "}}}"#, (c1.clone(), ErrorCode::EmptyMessage)),
+            (&too_long, (Some("c2".into()), ErrorCode::MessageTooLong)),
+            (&huge, (None, ErrorCode::FrameTooLarge)),
+        ];
+        for (frame, want) in cases {
+            assert_eq!(code(frame), want, "{}", &frame[..frame.len().min(80)]);
+        }
+    }
+
+    #[test]
+    fn error_frame_names_the_refused_frame() {
+        let e = decode_client(r#"{"v":1,"id":"c9","msg":{"type":"nope"}}"#).unwrap_err();
+        let frame = serde_json::to_string(&e.into_frame()).unwrap();
+        assert!(frame.starts_with(r#"{"v":1,"re":"c9","msg":{"type":"error","data":{"code":"unknownType""#), "{frame}");
+    }
+}

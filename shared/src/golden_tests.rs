@@ -1,0 +1,124 @@
+//! Golden JSON examples: one file per protocol variant under `shared/golden/`,
+//! so every wire change shows up as a diff. `UPDATE_GOLDEN=1 cargo test -p
+//! shared` rewrites the files after an intended change.
+
+use std::path::PathBuf;
+
+use crate::api::{ApiError, ConversationCreated, CreateConversation};
+use crate::protocol::*;
+use crate::ConversationId;
+
+fn conv() -> ConversationId {
+    "0123456789abcdef0123456789abcdef".parse().unwrap()
+}
+
+fn summary() -> ConversationSummary {
+    ConversationSummary {
+        id: conv(),
+        site: "demo".parse().unwrap(),
+        last_seq: 7,
+        last_author: Some(Role::Customer),
+        preview: "My order has not arrived".into(),
+        created_at: 1_795_000_000_000,
+        updated_at: 1_795_000_060_000,
+    }
+}
+
+/// The name of a client variant. Exhaustive on purpose: a new variant does
+/// not compile until it gets a golden example below.
+fn client_name(m: &ClientMsg) -> &'static str {
+    match m {
+        ClientMsg::Send { .. } => "send",
+        ClientMsg::Sync { .. } => "sync",
+    }
+}
+
+fn server_name(m: &ServerMsg) -> &'static str {
+    match m {
+        ServerMsg::Welcome { .. } => "welcome",
+        ServerMsg::Message(_) => "message",
+        ServerMsg::Ack { .. } => "ack",
+        ServerMsg::Error { .. } => "error",
+        ServerMsg::Inbox { .. } => "inbox",
+        ServerMsg::InboxUpdate(_) => "inboxUpdate",
+    }
+}
+
+fn client_examples() -> Vec<ClientEnvelope> {
+    let env = |id: &str, msg| ClientEnvelope { v: PROTOCOL_VERSION, id: id.into(), msg };
+    vec![
+        env("m-01HX3", ClientMsg::Send { text: "Hello, my order has not arrived".into() }),
+        env("s-2", ClientMsg::Sync { after: 41 }),
+    ]
+}
+
+fn server_examples() -> Vec<ServerEnvelope> {
+    vec![
+        ServerEnvelope::push(ServerMsg::Welcome { conversation: conv(), role: Role::Customer, last_seq: 42 }),
+        ServerEnvelope::push(ServerMsg::Message(ChatMessage {
+            seq: 42,
+            client_id: "m-01HX3".into(),
+            author: Role::Operator,
+            text: "<b>Hi!</b> Let me check.".into(),
+            at: 1_795_000_060_000,
+        })),
+        ServerEnvelope::reply("m-01HX3", ServerMsg::Ack { seq: 42, at: 1_795_000_060_000 }),
+        ServerEnvelope::reply(
+            "m-01HX4",
+            ServerMsg::Error { code: ErrorCode::MessageTooLong, message: "the message is 4001 characters long; the limit is 4000".into() },
+        ),
+        ServerEnvelope::push(ServerMsg::Inbox { conversations: vec![summary()] }),
+        ServerEnvelope::push(ServerMsg::InboxUpdate(summary())),
+    ]
+}
+
+fn check<T>(name: &str, value: &T)
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("golden").join(format!("{name}.json"));
+    let actual = serde_json::to_string_pretty(value).unwrap() + "\n";
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing {}; run with UPDATE_GOLDEN=1", path.display()));
+    assert_eq!(actual, expected, "{name}: wire format changed; run with UPDATE_GOLDEN=1 if intended");
+    let back: T = serde_json::from_str(&expected).unwrap();
+    assert_eq!(&back, value, "{name}: golden file does not read back");
+}
+
+#[test]
+fn client_variants_match_golden_files() {
+    let examples = client_examples();
+    let mut names: Vec<_> = examples.iter().map(|e| client_name(&e.msg)).collect();
+    for e in &examples {
+        check(&format!("client.{}", client_name(&e.msg)), e);
+    }
+    names.sort();
+    let mut types = ClientMsg::TYPES.to_vec();
+    types.sort();
+    assert_eq!(names, types, "ClientMsg::TYPES must list exactly the variants");
+}
+
+#[test]
+fn server_variants_match_golden_files() {
+    let examples = server_examples();
+    for e in &examples {
+        check(&format!("server.{}", server_name(&e.msg)), e);
+    }
+    assert_eq!(examples.len(), 6, "one example per server variant");
+}
+
+#[test]
+fn http_bodies_match_golden_files() {
+    check("api.createConversation", &CreateConversation { site: "demo".parse().unwrap() });
+    check(
+        "api.conversationCreated",
+        &ConversationCreated { conversation: conv(), token: "9f".repeat(32) },
+    );
+    check(
+        "api.error",
+        &ApiError { code: ErrorCode::UnknownSite, message: "no site has the id \"nope\"".into() },
+    );
+}

@@ -1,0 +1,30 @@
+//! Types and pure logic shared by every part of the chat platform: the wire
+//! protocol, ids, limits and input validation. No IO, no runtime: compiles for
+//! `wasm32-unknown-unknown` and natively.
+//!
+//! # Layout
+//! - [`protocol`]: the versioned envelope and the one enum per direction
+//!   (client → server, server → client) spoken on every WebSocket.
+//! - [`decode`]: turns a raw client frame into a typed envelope or a typed
+//!   error that names the frame it answers.
+//! - [`api`]: the JSON bodies of the few HTTP routes (create a conversation).
+//! - [`ids`]: conversation, site and client-message ids and their formats.
+//! - [`text`]: message text validation and its limits, used by the widget
+//!   before sending and by the Worker before storing.
+
+pub mod api;
+pub mod decode;
+pub mod ids;
+pub mod protocol;
+pub mod text;
+
+#[cfg(test)]
+mod golden_tests;
+
+pub use decode::{decode_client, DecodeError};
+pub use ids::{ClientMsgId, ConversationId, IdError, SiteId};
+pub use protocol::{
+    Author, ChatMessage, ClientEnvelope, ClientMsg, ConversationSummary, ErrorCode, Role,
+    ServerEnvelope, ServerMsg, PROTOCOL_VERSION,
+};
+pub use text::{validate_text, TextError, MAX_MESSAGE_CHARS};

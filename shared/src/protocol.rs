@@ -1,0 +1,207 @@
+//! The WebSocket protocol: a versioned envelope around one enum per direction.
+//!
+//! Every frame is a JSON object `{"v":1, ...}`. Client frames carry an `id`
+//! chosen by the client (for a `send`, that id is the idempotency key of the
+//! message); server frames that answer a client frame carry it back as `re`.
+//! Enums are adjacently tagged (`{"type":"send","data":{...}}`) and
+//! camelCase. Every variant has a golden JSON file under `shared/golden/`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{ConversationId, SiteId};
+
+/// Version of the wire protocol spoken by this build; frames with another `v`
+/// are refused with [`ErrorCode::UnsupportedVersion`].
+pub const PROTOCOL_VERSION: u16 = 1;
+
+/// A client → server frame.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientEnvelope {
+    /// Protocol version, always [`PROTOCOL_VERSION`].
+    pub v: u16,
+    /// Client-chosen id of this frame (1–64 of `[A-Za-z0-9_-]`). For
+    /// [`ClientMsg::Send`] it is the message's idempotency key for the whole
+    /// life of the conversation.
+    pub id: String,
+    /// What the client asks for.
+    pub msg: ClientMsg,
+}
+
+/// What a client (customer widget or operator console) can ask of a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data", rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum ClientMsg {
+    /// Store and deliver a chat message. Answered by [`ServerMsg::Ack`] once
+    /// stored; a resend with the same envelope id gets the original ack.
+    Send {
+        /// The message text, 1–[`crate::MAX_MESSAGE_CHARS`] characters, not blank.
+        text: String,
+    },
+    /// Ask again for every message after `after` (e.g. after a gap was seen).
+    /// Answered by the missing [`ServerMsg::Message`] frames, in order.
+    Sync {
+        /// The highest sequence number the client already has (0 for none).
+        after: u64,
+    },
+}
+
+impl ClientMsg {
+    /// The wire names of every variant, used to tell an unknown type from a
+    /// malformed known one.
+    pub const TYPES: &'static [&'static str] = &["send", "sync"];
+}
+
+/// A server → client frame.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerEnvelope {
+    /// Protocol version, always [`PROTOCOL_VERSION`].
+    pub v: u16,
+    /// The id of the client frame this answers, if it answers one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub re: Option<String>,
+    /// What the server says.
+    pub msg: ServerMsg,
+}
+
+impl ServerEnvelope {
+    /// A frame that answers the client frame `re`.
+    pub fn reply(re: impl Into<String>, msg: ServerMsg) -> Self {
+        Self { v: PROTOCOL_VERSION, re: Some(re.into()), msg }
+    }
+
+    /// A frame that answers nothing (a push).
+    pub fn push(msg: ServerMsg) -> Self {
+        Self { v: PROTOCOL_VERSION, re: None, msg }
+    }
+}
+
+/// What the server can say on a socket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data", rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum ServerMsg {
+    /// First frame on a conversation socket, before any replayed message.
+    #[serde(rename_all = "camelCase")]
+    Welcome {
+        /// The conversation this socket is attached to.
+        conversation: ConversationId,
+        /// Whom the server took the caller for.
+        role: Role,
+        /// Sequence number of the newest stored message (0 for none).
+        last_seq: u64,
+    },
+    /// A stored message: replayed after a (re)connect or a sync, or live.
+    Message(ChatMessage),
+    /// The message sent with envelope id `re` is stored under `seq`.
+    Ack {
+        /// Its per-conversation sequence number.
+        seq: u64,
+        /// When it was stored, in milliseconds since the Unix epoch.
+        at: u64,
+    },
+    /// The frame `re` (or the connection, when `re` is absent) was refused.
+    /// The socket stays open unless the error says the connection is refused.
+    Error {
+        /// What went wrong, for programs.
+        code: ErrorCode,
+        /// What went wrong, for people.
+        message: String,
+    },
+    /// First frame on an operator's inbox socket: every conversation of the site.
+    Inbox {
+        /// Newest activity first.
+        conversations: Vec<ConversationSummary>,
+    },
+    /// One conversation of the inbox changed (new, or a new message).
+    InboxUpdate(ConversationSummary),
+}
+
+/// Who is on the other end of a socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Role {
+    /// The website visitor who owns the conversation.
+    Customer,
+    /// A person answering in the console.
+    Operator,
+}
+
+/// Who wrote a message.
+pub type Author = Role;
+
+/// A stored chat message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatMessage {
+    /// Per-conversation sequence number: 1, 2, 3, ... with no gaps.
+    pub seq: u64,
+    /// The envelope id the author sent it with (lets a sender match its own
+    /// pending messages to stored ones).
+    pub client_id: String,
+    /// Who wrote it.
+    pub author: Author,
+    /// What they wrote, as typed. Always rendered as text, never as HTML.
+    pub text: String,
+    /// When it was stored, in milliseconds since the Unix epoch.
+    pub at: u64,
+}
+
+/// One line of an operator's inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationSummary {
+    /// The conversation.
+    pub id: ConversationId,
+    /// The site it started on.
+    pub site: SiteId,
+    /// Sequence number of its newest message.
+    pub last_seq: u64,
+    /// Who wrote the newest message, if any.
+    pub last_author: Option<Author>,
+    /// The newest message's text, cut to [`PREVIEW_CHARS`] characters.
+    pub preview: String,
+    /// When it started, in milliseconds since the Unix epoch.
+    pub created_at: u64,
+    /// When its newest message was stored, in milliseconds since the Unix epoch.
+    pub updated_at: u64,
+}
+
+/// How many characters of the newest message an inbox line shows.
+pub const PREVIEW_CHARS: usize = 140;
+
+/// Cuts a message to its inbox preview.
+pub fn preview(text: &str) -> String {
+    text.chars().take(PREVIEW_CHARS).collect()
+}
+
+/// Why a frame, request or connection was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// Not JSON, or JSON of the wrong shape.
+    Malformed,
+    /// The frame's `v` is not [`PROTOCOL_VERSION`].
+    UnsupportedVersion,
+    /// The frame's `msg.type` is not one this server knows.
+    UnknownType,
+    /// The frame's id (or another id in it) has the wrong format.
+    InvalidId,
+    /// The message text is empty or blank.
+    EmptyMessage,
+    /// The message text is over [`crate::MAX_MESSAGE_CHARS`] characters.
+    MessageTooLong,
+    /// The frame is over [`crate::decode::MAX_FRAME_BYTES`] bytes.
+    FrameTooLarge,
+    /// The id was already used for a message with another text.
+    IdConflict,
+    /// No conversation has this id.
+    UnknownConversation,
+    /// No site has this id.
+    UnknownSite,
+    /// Missing or wrong token or operator key; the connection is closed.
+    Unauthorized,
+    /// Something broke on the server; nothing was stored.
+    Internal,
+}
