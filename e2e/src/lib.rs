@@ -1,1 +1,23 @@
-//! placeholder
+//! Test harness for black-box tests against the real Worker: start and stop
+//! `wrangler dev` (workerd) and speak the protocol over real sockets.
+//!
+//! # Layout
+//! - [`wrangler`]: the `wrangler dev` process (also used by `cargo xtask`).
+//! - [`client`]: HTTP calls and a blocking WebSocket client that speaks the
+//!   `shared` protocol.
+//!
+//! Tests in `tests/` read the Worker's address from `E2E_BASE_URL` (set by
+//! `cargo xtask test`, which starts one Worker for them); `tests/restart.rs`
+//! starts its own Worker because it kills it.
+
+pub mod client;
+pub mod wrangler;
+
+/// The operator key the test Worker is started with.
+pub const TEST_OPERATOR_KEY: &str = "e2e-operator-key";
+
+/// Address of the Worker under test, from `E2E_BASE_URL`.
+pub fn base_url() -> String {
+    std::env::var("E2E_BASE_URL")
+        .expect("E2E_BASE_URL is not set: run these tests with `cargo xtask test`, which starts the Worker")
+}

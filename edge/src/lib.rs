@@ -1,1 +1,28 @@
-//! placeholder
+//! The Cloudflare Worker: one `fetch` entry point, one router, one module per
+//! route group and one module per Durable Object class.
+//!
+//! # Layout
+//! - [`router`]: maps method + path to a route function; everything under
+//!   `/api/` and `/demo` runs here, every other path is a static asset.
+//! - [`routes`]: one module per resource (conversations, console, demo page).
+//! - [`conversation`]: the `Conversation` Durable Object (one per chat): its
+//!   sans-IO core, its SQLite store and its hibernatable sockets.
+//! - [`inbox`]: the `Inbox` Durable Object (one per site): the conversation
+//!   list and live updates to operators.
+//! - [`auth`], [`error`], [`socket`]: tokens and keys, the one error type
+//!   that maps to HTTP responses, and socket helpers shared by both objects.
+
+pub mod auth;
+pub mod conversation;
+pub mod error;
+pub mod inbox;
+pub mod router;
+pub mod routes;
+pub mod socket;
+
+use worker::{event, Context, Env, Request, Response, Result};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    router::handle(req, env).await
+}

@@ -1,0 +1,153 @@
+//! A blocking client for the Worker: HTTP calls, and a WebSocket that sends
+//! and reads typed `shared` frames with a timeout.
+
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use shared::api::{ConversationCreated, CreateConversation};
+use shared::{ChatMessage, ClientEnvelope, ClientMsg, ServerEnvelope, ServerMsg, PROTOCOL_VERSION};
+use tungstenite::{Message, WebSocket};
+
+/// How long a read waits for a frame before the test fails.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `POST /api/conversations` for `site`.
+pub fn create_conversation(base: &str, site: &str) -> Result<ConversationCreated> {
+    let body = CreateConversation { site: site.parse()? };
+    let resp = ureq::post(&format!("{base}/api/conversations")).send_json(&body)?;
+    Ok(resp.into_json()?)
+}
+
+/// A socket speaking the chat protocol.
+pub struct Socket {
+    ws: WebSocket<TcpStream>,
+}
+
+/// Path of a customer socket.
+pub fn customer_path(conversation: &str, token: &str, after: u64) -> String {
+    format!("/api/conversations/{conversation}/ws?token={token}&after={after}")
+}
+
+/// Path of an operator's conversation socket.
+pub fn operator_path(conversation: &str, key: &str, after: u64) -> String {
+    format!("/api/console/conversations/{conversation}/ws?key={key}&after={after}")
+}
+
+/// Path of an operator's inbox socket.
+pub fn inbox_path(site: &str, key: &str) -> String {
+    format!("/api/console/sites/{site}/inbox/ws?key={key}")
+}
+
+impl Socket {
+    /// Opens a socket to `path` on the Worker at `base` (`http://host:port`).
+    pub fn open(base: &str, path: &str) -> Result<Self> {
+        let host = base.strip_prefix("http://").context("base is http://host:port")?;
+        let stream = TcpStream::connect(host)?;
+        stream.set_read_timeout(Some(READ_TIMEOUT))?;
+        stream.set_nodelay(true)?;
+        let (ws, _resp) = tungstenite::client(format!("ws://{host}{path}"), stream)
+            .map_err(|e| anyhow::anyhow!("handshake to {path}: {e}"))?;
+        Ok(Self { ws })
+    }
+
+    /// Sends a raw text frame, as a buggy or hostile client might.
+    pub fn send_raw(&mut self, text: &str) -> Result<()> {
+        self.ws.send(Message::Text(text.to_owned()))?;
+        Ok(())
+    }
+
+    /// Sends a binary frame.
+    pub fn send_binary(&mut self, bytes: &[u8]) -> Result<()> {
+        self.ws.send(Message::Binary(bytes.to_vec()))?;
+        Ok(())
+    }
+
+    /// Sends a typed client frame.
+    pub fn send_msg(&mut self, id: &str, msg: ClientMsg) -> Result<()> {
+        let env = ClientEnvelope { v: PROTOCOL_VERSION, id: id.to_owned(), msg };
+        self.send_raw(&serde_json::to_string(&env)?)
+    }
+
+    /// Sends a chat message with client id `id`.
+    pub fn send_text(&mut self, id: &str, text: &str) -> Result<()> {
+        self.send_msg(id, ClientMsg::Send { text: text.to_owned() })
+    }
+
+    /// Reads the next server frame (fails after [`READ_TIMEOUT`] or on close).
+    pub fn recv(&mut self) -> Result<ServerEnvelope> {
+        loop {
+            match self.ws.read().context("reading a frame")? {
+                Message::Text(t) => return serde_json::from_str(&t).with_context(|| format!("bad frame {t}")),
+                Message::Close(c) => bail!("socket closed: {c:?}"),
+                _ => continue,
+            }
+        }
+    }
+
+    /// Reads frames until one matches, returning it and the ones skipped.
+    pub fn recv_until(
+        &mut self,
+        mut pred: impl FnMut(&ServerEnvelope) -> bool,
+    ) -> Result<(ServerEnvelope, Vec<ServerEnvelope>)> {
+        let deadline = Instant::now() + READ_TIMEOUT;
+        let mut skipped = Vec::new();
+        while Instant::now() < deadline {
+            let f = self.recv()?;
+            if pred(&f) {
+                return Ok((f, skipped));
+            }
+            skipped.push(f);
+        }
+        bail!("no matching frame; saw {skipped:?}")
+    }
+
+    /// Reads the frame that answers client frame `id` (ack or error), and
+    /// returns the chat messages pushed before it.
+    pub fn reply_to(&mut self, id: &str) -> Result<(ServerMsg, Vec<ChatMessage>)> {
+        let (f, skipped) = self.recv_until(|f| f.re.as_deref() == Some(id))?;
+        Ok((f.msg, messages(skipped)))
+    }
+
+    /// Sends `text` and returns the ack's `(seq, at)`.
+    pub fn send_acked(&mut self, id: &str, text: &str) -> Result<(u64, u64)> {
+        self.send_text(id, text)?;
+        match self.reply_to(id)?.0 {
+            ServerMsg::Ack { seq, at } => Ok((seq, at)),
+            other => bail!("expected an ack for {id}, got {other:?}"),
+        }
+    }
+
+    /// Reads the welcome frame, then the replayed messages up to `last_seq`.
+    pub fn welcome_and_replay(&mut self, after: u64) -> Result<(u64, Vec<ChatMessage>)> {
+        let last_seq = match self.recv()?.msg {
+            ServerMsg::Welcome { last_seq, .. } => last_seq,
+            other => bail!("expected welcome, got {other:?}"),
+        };
+        let mut out = Vec::new();
+        while out.last().map_or(after, |m: &ChatMessage| m.seq) < last_seq {
+            match self.recv()?.msg {
+                ServerMsg::Message(m) => out.push(m),
+                other => bail!("expected replayed messages, got {other:?}"),
+            }
+        }
+        Ok((last_seq, out))
+    }
+
+    /// Closes the socket politely.
+    pub fn close(mut self) {
+        let _ = self.ws.close(None);
+        let _ = self.ws.flush();
+    }
+}
+
+/// The chat messages among `frames`.
+pub fn messages(frames: Vec<ServerEnvelope>) -> Vec<ChatMessage> {
+    frames
+        .into_iter()
+        .filter_map(|f| match f.msg {
+            ServerMsg::Message(m) => Some(m),
+            _ => None,
+        })
+        .collect()
+}

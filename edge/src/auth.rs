@@ -1,0 +1,60 @@
+//! Secrets: conversation ids and customer tokens from the runtime's CSPRNG,
+//! token hashing (only SHA-256 digests are stored) and constant-time
+//! comparison for the operator key.
+
+use sha2::{Digest, Sha256};
+use shared::ids::hex;
+use shared::ConversationId;
+
+/// `n` bytes from the platform's cryptographic random source.
+fn random<const N: usize>() -> [u8; N] {
+    let mut buf = [0u8; N];
+    getrandom::getrandom(&mut buf).expect("the runtime provides crypto.getRandomValues");
+    buf
+}
+
+/// A fresh, unguessable conversation id (128 random bits).
+pub fn new_conversation_id() -> ConversationId {
+    ConversationId::from_random(random::<16>())
+}
+
+/// A fresh customer token (256 random bits, 64 hex digits).
+pub fn new_token() -> String {
+    hex(&random::<32>())
+}
+
+/// The SHA-256 of a token, as stored.
+pub fn token_digest(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// Compares two secrets without an early exit on the first differing byte.
+pub fn secrets_equal(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_fresh_and_hashed() {
+        let (a, b) = (new_token(), new_token());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert_eq!(token_digest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_ne!(new_conversation_id(), new_conversation_id());
+    }
+
+    #[test]
+    fn secret_comparison() {
+        assert!(secrets_equal("k1", "k1"));
+        assert!(!secrets_equal("k1", "k2"));
+        assert!(!secrets_equal("k1", "k10"));
+        assert!(!secrets_equal("", "x"));
+    }
+}

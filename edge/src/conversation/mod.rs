@@ -1,0 +1,236 @@
+//! The `Conversation` Durable Object: one per chat. It owns the messages
+//! (SQLite), numbers them without gaps, acknowledges a send only after the
+//! write, replays what a (re)connecting client missed, and tells the site's
+//! inbox about every change. Sockets are hibernatable: the role of each lives
+//! in its attachment, and nothing keeps the object awake between frames.
+//!
+//! Internal API (called by the Worker only, never exposed):
+//! - `POST /init` with a [`Meta`] body: create the conversation once.
+//! - `GET /ws?after=N` with the `x-chat-*` headers: attach a socket.
+
+pub mod core;
+pub mod sql;
+
+use serde::{Deserialize, Serialize};
+use shared::{ClientMsg, ConversationSummary, ErrorCode, Role, ServerEnvelope, ServerMsg};
+use worker::{
+    durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket,
+    WebSocketIncomingMessage, WebSocketPair,
+};
+
+use self::core::{replay, send, SendError, Sent};
+use self::sql::{ensure_schema, read_meta, write_meta, Meta, SqlStore};
+use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_NOT_FOUND, CLOSE_UNAUTHORIZED};
+
+/// Header carrying the caller's role, set by the Worker after it checked the
+/// operator key (`operator`) or not (`customer`).
+pub const ROLE_HEADER: &str = "x-chat-role";
+/// Header carrying the customer's token, checked here against its digest.
+pub const TOKEN_HEADER: &str = "x-chat-token";
+
+/// What each hibernatable socket remembers about its peer.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct Attachment {
+    role: Role,
+}
+
+/// One conversation.
+#[durable_object]
+pub struct Conversation {
+    state: State,
+    env: Env,
+}
+
+impl DurableObject for Conversation {
+    fn new(state: State, env: Env) -> Self {
+        if let Err(e) = ensure_schema(&state.storage().sql()) {
+            worker::console_error!("conversation schema: {e}");
+        }
+        Self { state, env }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        match req.path().as_str() {
+            "/init" => {
+                let meta: Meta = req.json().await?;
+                self.init(meta).await
+            }
+            "/ws" => self.attach(&req),
+            _ => Response::error("not found", 404),
+        }
+    }
+
+    async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
+        let Some(Attachment { role }) = ws.deserialize_attachment()? else {
+            return Ok(());
+        };
+        let WebSocketIncomingMessage::String(frame) = message else {
+            socket::send(&ws, &error(None, ErrorCode::Malformed, "frames are JSON text, not binary"));
+            return Ok(());
+        };
+        let env = match shared::decode_client(&frame) {
+            Ok(env) => env,
+            Err(e) => {
+                socket::send(&ws, &e.into_frame());
+                return Ok(());
+            }
+        };
+        match env.msg {
+            ClientMsg::Send { text } => self.on_send(&ws, role, env.id, &text).await,
+            ClientMsg::Sync { after } => {
+                self.replay_to(&ws, after);
+                Ok(())
+            }
+            _ => {
+                socket::send(&ws, &error(Some(env.id), ErrorCode::UnknownType, "not supported on this socket"));
+                Ok(())
+            }
+        }
+    }
+
+    async fn websocket_close(&self, ws: WebSocket, code: usize, reason: String, _clean: bool) -> Result<()> {
+        // Complete the closing handshake; the socket may already be gone.
+        let code = if code == 1005 || code == 1006 { 1000 } else { code as u16 };
+        let _ = ws.close(Some(code), Some(reason));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> Result<()> {
+        Ok(())
+    }
+}
+
+fn error(re: Option<String>, code: ErrorCode, message: &str) -> ServerEnvelope {
+    ServerEnvelope { v: shared::PROTOCOL_VERSION, re, msg: ServerMsg::Error { code, message: message.to_owned() } }
+}
+
+impl Conversation {
+    async fn init(&self, meta: Meta) -> Result<Response> {
+        if !write_meta(&self.state.storage().sql(), &meta)? {
+            return Response::error("conversation exists", 409);
+        }
+        let summary = ConversationSummary {
+            id: meta.conversation.parse().map_err(|e| worker::Error::RustError(format!("{e}")))?,
+            site: meta.site.parse().map_err(|e| worker::Error::RustError(format!("{e}")))?,
+            last_seq: 0,
+            last_author: None,
+            preview: String::new(),
+            created_at: meta.created_at,
+            updated_at: meta.created_at,
+        };
+        self.tell_inbox(&summary).await;
+        Response::empty().map(|r| r.with_status(201))
+    }
+
+    fn attach(&self, req: &Request) -> Result<Response> {
+        let sql = self.state.storage().sql();
+        let Some(meta) = read_meta(&sql)? else {
+            return socket::refuse(ErrorCode::UnknownConversation, "no conversation has this id", CLOSE_NOT_FOUND);
+        };
+        let header = |name| req.headers().get(name).ok().flatten().unwrap_or_default();
+        let role = match header(ROLE_HEADER).as_str() {
+            "operator" => Role::Operator,
+            _ => Role::Customer,
+        };
+        if role == Role::Customer {
+            let digest = crate::auth::token_digest(&header(TOKEN_HEADER));
+            if !crate::auth::secrets_equal(&digest, &meta.token_digest) {
+                return socket::refuse(ErrorCode::Unauthorized, "wrong token for this conversation", CLOSE_UNAUTHORIZED);
+            }
+        }
+        let after = match after_param(req) {
+            Ok(after) => after,
+            Err(msg) => return socket::refuse(ErrorCode::Malformed, &msg, CLOSE_BAD_REQUEST),
+        };
+        let pair = WebSocketPair::new()?;
+        self.state.accept_websocket_with_tags(&pair.server, &[tag(role)]);
+        pair.server.serialize_attachment(Attachment { role })?;
+        let last_seq = core::MessageStore::last_seq(&SqlStore(&sql))
+            .map_err(|e| worker::Error::RustError(e.to_string()))?;
+        let conversation = meta.conversation.parse().map_err(|e| worker::Error::RustError(format!("{e}")))?;
+        socket::send(&pair.server, &ServerEnvelope::push(ServerMsg::Welcome { conversation, role, last_seq }));
+        self.replay_to(&pair.server, after);
+        Response::from_websocket(pair.client)
+    }
+
+    async fn on_send(&self, ws: &WebSocket, role: Role, id: String, text: &str) -> Result<()> {
+        let sql = self.state.storage().sql();
+        let now = worker::Date::now().as_millis();
+        match send(&SqlStore(&sql), role, &id, text, now) {
+            Ok(sent) => {
+                let m = sent.message();
+                socket::send(ws, &ServerEnvelope::reply(id, ServerMsg::Ack { seq: m.seq, at: m.at }));
+                if let Sent::New(m) = sent {
+                    let frame = ServerEnvelope::push(ServerMsg::Message(m.clone()));
+                    for peer in self.state.get_websockets() {
+                        socket::send(&peer, &frame);
+                    }
+                    self.tell_inbox_about(&m).await;
+                }
+            }
+            Err(SendError::IdConflict(_)) => {
+                let msg = "this id was already used for another message";
+                socket::send(ws, &error(Some(id), ErrorCode::IdConflict, msg));
+            }
+            Err(SendError::Store(e)) => {
+                worker::console_error!("store: {e}");
+                socket::send(ws, &error(Some(id), ErrorCode::Internal, "not stored; please resend"));
+            }
+        }
+        Ok(())
+    }
+
+    fn replay_to(&self, ws: &WebSocket, after: u64) {
+        let sql = self.state.storage().sql();
+        match replay(&SqlStore(&sql), after) {
+            Ok(messages) => {
+                for m in messages {
+                    socket::send(ws, &ServerEnvelope::push(ServerMsg::Message(m)));
+                }
+            }
+            Err(e) => {
+                worker::console_error!("replay: {e}");
+                socket::send(ws, &error(None, ErrorCode::Internal, "could not read the history; reconnect"));
+            }
+        }
+    }
+
+    async fn tell_inbox_about(&self, m: &shared::ChatMessage) {
+        let Ok(Some(meta)) = read_meta(&self.state.storage().sql()) else { return };
+        let (Ok(id), Ok(site)) = (meta.conversation.parse(), meta.site.parse()) else { return };
+        let summary = ConversationSummary {
+            id,
+            site,
+            last_seq: m.seq,
+            last_author: Some(m.author),
+            preview: shared::protocol::preview(&m.text),
+            created_at: meta.created_at,
+            updated_at: m.at,
+        };
+        self.tell_inbox(&summary).await;
+    }
+
+    /// Best effort: the message is already stored and acknowledged; a lost
+    /// inbox update is repaired by the next one (updates carry `last_seq`).
+    async fn tell_inbox(&self, summary: &ConversationSummary) {
+        if let Err(e) = crate::inbox::touch(&self.env, summary).await {
+            worker::console_error!("inbox update failed: {e}");
+        }
+    }
+}
+
+fn tag(role: Role) -> &'static str {
+    match role {
+        Role::Customer => "customer",
+        Role::Operator => "operator",
+    }
+}
+
+/// The `after` query parameter: the last sequence number the client has.
+fn after_param(req: &Request) -> std::result::Result<u64, String> {
+    let url = req.url().map_err(|e| e.to_string())?;
+    match url.query_pairs().find(|(k, _)| k == "after") {
+        None => Ok(0),
+        Some((_, v)) => v.parse().map_err(|_| format!("after must be a sequence number, not {v:?}")),
+    }
+}

@@ -1,0 +1,55 @@
+//! The one error type of the HTTP routes and the one place that turns it into
+//! a response. Internal details are logged, never sent.
+
+use shared::api::ApiError;
+use shared::ErrorCode;
+use worker::Response;
+
+/// Why a route refused or failed a request.
+#[derive(Debug, thiserror::Error)]
+pub enum RouteError {
+    /// No such route.
+    #[error("no such route")]
+    NotFound,
+    /// The body or a parameter is malformed.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The site id is not one this deployment serves.
+    #[error("no site has the id {0:?}")]
+    UnknownSite(String),
+    /// Missing or wrong credentials.
+    #[error("missing or wrong credentials")]
+    Unauthorized,
+    /// A WebSocket route was called without `Upgrade: websocket`.
+    #[error("this route only accepts WebSocket upgrades")]
+    UpgradeRequired,
+    /// The runtime failed; details stay in the log.
+    #[error("internal error")]
+    Internal(#[from] worker::Error),
+}
+
+impl RouteError {
+    fn status_and_code(&self) -> (u16, ErrorCode) {
+        match self {
+            Self::NotFound => (404, ErrorCode::Malformed),
+            Self::BadRequest(_) => (400, ErrorCode::Malformed),
+            Self::UnknownSite(_) => (404, ErrorCode::UnknownSite),
+            Self::Unauthorized => (401, ErrorCode::Unauthorized),
+            Self::UpgradeRequired => (426, ErrorCode::Malformed),
+            Self::Internal(_) => (500, ErrorCode::Internal),
+        }
+    }
+
+    /// The JSON response for this error.
+    pub fn into_response(self) -> worker::Result<Response> {
+        if let Self::Internal(e) = &self {
+            worker::console_error!("internal error: {e}");
+        }
+        let (status, code) = self.status_and_code();
+        let body = ApiError { code, message: self.to_string() };
+        Ok(Response::from_json(&body)?.with_status(status))
+    }
+}
+
+/// Result of a route.
+pub type RouteResult = Result<Response, RouteError>;

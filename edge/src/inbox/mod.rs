@@ -1,0 +1,86 @@
+//! The `Inbox` Durable Object: one per site. It keeps one line per
+//! conversation (updated by the Conversation objects) and pushes every change
+//! to the operators' sockets.
+//!
+//! Internal API (called by the Worker and by Conversation objects only):
+//! - `GET /ws`: attach an operator socket; it first receives the whole list.
+//! - `POST /touch` with a [`ConversationSummary`]: record a change.
+
+mod sql;
+
+use shared::{ConversationSummary, ErrorCode, ServerEnvelope, ServerMsg};
+use worker::{
+    durable_object, DurableObject, Env, Method, Request, RequestInit, Response, Result, State,
+    WebSocket, WebSocketIncomingMessage, WebSocketPair,
+};
+
+use crate::socket;
+
+/// Name of the Inbox binding in `wrangler.toml`.
+pub const BINDING: &str = "INBOX";
+
+/// Records a conversation change in its site's inbox.
+pub async fn touch(env: &Env, summary: &ConversationSummary) -> Result<()> {
+    let stub = env.durable_object(BINDING)?.get_by_name(summary.site.as_str())?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_body(Some(serde_json::to_string(summary)?.into()));
+    let resp = stub.fetch_with_request(Request::new_with_init("https://inbox/touch", &init)?).await?;
+    match resp.status_code() {
+        200..=299 => Ok(()),
+        s => Err(worker::Error::RustError(format!("inbox answered {s}"))),
+    }
+}
+
+/// The conversation list of one site.
+#[durable_object]
+pub struct Inbox {
+    state: State,
+}
+
+impl DurableObject for Inbox {
+    fn new(state: State, _env: Env) -> Self {
+        if let Err(e) = sql::ensure_schema(&state.storage().sql()) {
+            worker::console_error!("inbox schema: {e}");
+        }
+        Self { state }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        match req.path().as_str() {
+            "/touch" => {
+                let summary: ConversationSummary = req.json().await?;
+                if sql::upsert(&self.state.storage().sql(), &summary)? {
+                    let frame = ServerEnvelope::push(ServerMsg::InboxUpdate(summary));
+                    for ws in self.state.get_websockets() {
+                        socket::send(&ws, &frame);
+                    }
+                }
+                Response::empty()
+            }
+            "/ws" => {
+                let pair = WebSocketPair::new()?;
+                self.state.accept_web_socket(&pair.server);
+                let conversations = sql::list(&self.state.storage().sql())?;
+                socket::send(&pair.server, &ServerEnvelope::push(ServerMsg::Inbox { conversations }));
+                Response::from_websocket(pair.client)
+            }
+            _ => Response::error("not found", 404),
+        }
+    }
+
+    async fn websocket_message(&self, ws: WebSocket, _message: WebSocketIncomingMessage) -> Result<()> {
+        let msg = ServerMsg::Error { code: ErrorCode::UnknownType, message: "the inbox socket only listens".into() };
+        socket::send(&ws, &ServerEnvelope::push(msg));
+        Ok(())
+    }
+
+    async fn websocket_close(&self, ws: WebSocket, code: usize, reason: String, _clean: bool) -> Result<()> {
+        let code = if code == 1005 || code == 1006 { 1000 } else { code as u16 };
+        let _ = ws.close(Some(code), Some(reason));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,34 @@
+//! The one router: method + path → route function. Only `/api/*` and `/demo`
+//! reach the Worker (see `run_worker_first` in `wrangler.toml`); every other
+//! path is served from the static assets.
+
+use worker::{Env, Method, Request, Response, Result};
+
+use crate::error::RouteError;
+use crate::routes::{console, conversations, demo};
+
+/// Routes one request and turns route errors into JSON responses.
+pub async fn handle(req: Request, env: Env) -> Result<Response> {
+    let path = req.path();
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let result = match (req.method(), segments.as_slice()) {
+        (Method::Post, ["api", "conversations"]) => conversations::create(req, &env).await,
+        (Method::Get, ["api", "conversations", id, "ws"]) => conversations::customer_socket(req, &env, id).await,
+        (Method::Get, ["api", "console", "conversations", id, "ws"]) => {
+            console::conversation_socket(req, &env, id).await
+        }
+        (Method::Get, ["api", "console", "sites", site, "inbox", "ws"]) => {
+            console::inbox_socket(req, &env, site).await
+        }
+        (Method::Get, ["demo"]) => demo::page(&req),
+        _ => Err(RouteError::NotFound),
+    };
+    let mut resp = result.or_else(RouteError::into_response)?;
+    if resp.status_code() != 101 {
+        let h = resp.headers_mut();
+        h.set("X-Content-Type-Options", "nosniff")?;
+        h.set("Referrer-Policy", "strict-origin-when-cross-origin")?;
+        h.set("Cache-Control", "no-store")?;
+    }
+    Ok(resp)
+}

@@ -1,0 +1,45 @@
+//! One module per resource the Worker serves itself.
+
+pub mod console;
+pub mod conversations;
+pub mod demo;
+
+use worker::{Env, Request};
+
+use crate::error::RouteError;
+
+/// A query parameter of the request, if present.
+pub fn query(req: &Request, name: &str) -> Result<Option<String>, RouteError> {
+    let url = req.url()?;
+    Ok(url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()))
+}
+
+/// Builds the internal request that attaches a socket to a Durable Object:
+/// `https://object/ws?after=N` with the given internal headers. Only headers
+/// set here reach the object: nothing a client sends can pose as one.
+pub fn socket_request(req: &Request, headers: &[(&str, &str)]) -> Result<Request, RouteError> {
+    let after = query(req, "after")?.unwrap_or_else(|| "0".into());
+    let h = worker::Headers::new();
+    h.set("Upgrade", "websocket")?;
+    for (k, v) in headers {
+        h.set(k, v)?;
+    }
+    let mut init = worker::RequestInit::new();
+    init.with_headers(h);
+    let url = format!("https://object/ws?after={}", urlencode(&after));
+    Ok(Request::new_with_init(&url, &init)?)
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The comma-separated `SITES` variable: the site ids this deployment serves.
+pub fn site_known(env: &Env, site: &str) -> bool {
+    env.var("SITES").map(|v| v.to_string()).unwrap_or_default().split(',').any(|s| s.trim() == site)
+}

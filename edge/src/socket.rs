@@ -1,0 +1,44 @@
+//! Socket helpers shared by both Durable Objects: sending typed frames,
+//! refusing a connection with a typed error, and the close codes used.
+
+use shared::{ErrorCode, ServerEnvelope, ServerMsg};
+use worker::{Response, WebSocket, WebSocketPair};
+
+/// Close code: the request was malformed (bad query parameter).
+pub const CLOSE_BAD_REQUEST: u16 = 4400;
+/// Close code: missing or wrong token / operator key.
+pub const CLOSE_UNAUTHORIZED: u16 = 4401;
+/// Close code: no such conversation.
+pub const CLOSE_NOT_FOUND: u16 = 4404;
+
+/// Sends one server frame; a socket that is already gone is not an error
+/// (its client will resume from its last sequence number).
+pub fn send(ws: &WebSocket, frame: &ServerEnvelope) {
+    match serde_json::to_string(frame) {
+        Ok(text) => {
+            if let Err(e) = ws.send_with_str(text) {
+                worker::console_log!("send on a closing socket dropped: {e}");
+            }
+        }
+        Err(e) => worker::console_error!("cannot encode a frame: {e}"),
+    }
+}
+
+/// Answers an upgrade with a socket that carries one typed error and closes,
+/// so browsers (which cannot read a refused upgrade's status) see why.
+pub fn refuse(code: ErrorCode, message: &str, close_code: u16) -> worker::Result<Response> {
+    let pair = WebSocketPair::new()?;
+    pair.server.accept()?;
+    send(&pair.server, &ServerEnvelope::push(ServerMsg::Error { code, message: message.to_owned() }));
+    pair.server.close(Some(close_code), Some(message.chars().take(100).collect::<String>()))?;
+    Response::from_websocket(pair.client)
+}
+
+/// Whether the request asks for a WebSocket upgrade.
+pub fn is_upgrade(req: &worker::Request) -> bool {
+    req.headers()
+        .get("Upgrade")
+        .ok()
+        .flatten()
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
