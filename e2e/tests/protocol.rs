@@ -153,13 +153,13 @@ fn bad_frames_get_typed_errors_keep_the_socket_and_change_nothing() {
     let long = "x".repeat(shared::MAX_MESSAGE_CHARS + 1);
     let cases: Vec<(String, ErrorCode, Option<&str>)> = vec![
         ("{not json".into(), ErrorCode::Malformed, None),
-        (r#"{"v":1,"id":"u1","msg":{"type":"shout","data":{"text":"hi"}}}"#.into(), ErrorCode::UnknownType, Some("u1")),
-        (r#"{"v":1,"id":"e1","msg":{"type":"send","data":{"text":"  "}}}"#.into(), ErrorCode::EmptyMessage, Some("e1")),
-        (format!(r#"{{"v":1,"id":"l1","msg":{{"type":"send","data":{{"text":"{long}"}}}}}}"#), ErrorCode::MessageTooLong, Some("l1")),
-        (r#"{"v":9,"id":"v1","msg":{"type":"send","data":{"text":"hi"}}}"#.into(), ErrorCode::UnsupportedVersion, Some("v1")),
-        (r#"{"v":1,"id":"no spaces","msg":{"type":"send","data":{"text":"hi"}}}"#.into(), ErrorCode::InvalidId, None),
-        (r#"{"v":1,"id":"keep1","msg":{"type":"send","data":{"text":"rewritten"}}}"#.into(), ErrorCode::IdConflict, Some("keep1")),
-        (format!(r#"{{"v":1,"id":"f1","msg":{{"type":"send","data":{{"text":"{}"}}}}}}"#, "y".repeat(40_000)), ErrorCode::FrameTooLarge, None),
+        (r#"{"v":1,"id":"u1","msg":{"shout":{"text":"hi"}}}"#.into(), ErrorCode::UnknownType, Some("u1")),
+        (r#"{"v":1,"id":"e1","msg":{"send":{"text":"  "}}}"#.into(), ErrorCode::EmptyMessage, Some("e1")),
+        (format!(r#"{{"v":1,"id":"l1","msg":{{"send":{{"text":"{long}"}}}}}}"#), ErrorCode::MessageTooLong, Some("l1")),
+        (r#"{"v":9,"id":"v1","msg":{"send":{"text":"hi"}}}"#.into(), ErrorCode::UnsupportedVersion, Some("v1")),
+        (r#"{"v":1,"id":"no spaces","msg":{"send":{"text":"hi"}}}"#.into(), ErrorCode::InvalidId, None),
+        (r#"{"v":1,"id":"keep1","msg":{"send":{"text":"rewritten"}}}"#.into(), ErrorCode::IdConflict, Some("keep1")),
+        (format!(r#"{{"v":1,"id":"f1","msg":{{"send":{{"text":"{}"}}}}}}"#, "y".repeat(40_000)), ErrorCode::FrameTooLarge, None),
     ];
     for (frame, code, re) in &cases {
         assert_eq!(expect_error(&mut s, frame, *code).as_deref(), *re, "{code:?}");

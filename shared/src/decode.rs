@@ -72,14 +72,20 @@ pub fn decode_client(frame: &str) -> Result<ClientEnvelope, DecodeError> {
         }
         None => return Err(DecodeError::new(re, ErrorCode::Malformed, "a frame needs a numeric \"v\"")),
     }
-    let kind = obj.get("msg").and_then(|m| m.get("type")).and_then(Value::as_str);
+    let kind = match obj.get("msg") {
+        Some(Value::Object(m)) if m.len() == 1 => m.keys().next().map(String::as_str),
+        Some(Value::String(k)) => Some(k.as_str()),
+        _ => None,
+    };
     match kind {
         Some(k) if ClientMsg::TYPES.contains(&k) => {}
         Some(k) => {
             let k: String = k.chars().take(40).collect();
             return Err(DecodeError::new(re, ErrorCode::UnknownType, format!("unknown message type {k:?}")));
         }
-        None => return Err(DecodeError::new(re, ErrorCode::Malformed, "a frame needs \"msg\".\"type\"")),
+        None => {
+            return Err(DecodeError::new(re, ErrorCode::Malformed, "\"msg\" is an object with one key, the message type"))
+        }
     }
     let env: ClientEnvelope = serde_json::from_value(value)
         .map_err(|e| DecodeError::new(re.clone(), ErrorCode::Malformed, e.to_string()))?;
@@ -106,29 +112,29 @@ mod tests {
 
     #[test]
     fn accepts_well_formed_frames() {
-        let env = decode_client(r#"{"v":1,"id":"c1","msg":{"type":"send","data":{"text":"hi"}}}"#).unwrap();
+        let env = decode_client(r#"{"v":1,"id":"c1","msg":{"send":{"text":"hi"}}}"#).unwrap();
         assert_eq!(env.msg, ClientMsg::Send { text: "hi".into() });
-        let env = decode_client(r#"{"v":1,"id":"s","msg":{"type":"sync","data":{"after":3}}}"#).unwrap();
+        let env = decode_client(r#"{"v":1,"id":"s","msg":{"sync":{"after":3}}}"#).unwrap();
         assert_eq!(env.msg, ClientMsg::Sync { after: 3 });
     }
 
     #[test]
     fn refuses_bad_frames_with_their_code() {
         let long = "a".repeat(crate::MAX_MESSAGE_CHARS + 1);
-        let too_long = format!(r#"{{"v":1,"id":"c2","msg":{{"type":"send","data":{{"text":"{long}"}}}}}}"#);
-        let huge = format!(r#"{{"v":1,"id":"c3","msg":{{"type":"send","data":{{"text":"{}"}}}}}}"#, "a".repeat(MAX_FRAME_BYTES));
+        let too_long = format!(r#"{{"v":1,"id":"c2","msg":{{"send":{{"text":"{long}"}}}}}}"#);
+        let huge = format!(r#"{{"v":1,"id":"c3","msg":{{"send":{{"text":"{}"}}}}}}"#, "a".repeat(MAX_FRAME_BYTES));
         let c1 = Some("c1".to_string());
         let cases: Vec<(&str, (Option<String>, ErrorCode))> = vec![
             ("not json", (None, ErrorCode::Malformed)),
             ("[1,2]", (None, ErrorCode::Malformed)),
-            (r#"{"v":1,"msg":{"type":"send","data":{"text":"x"}}}"#, (None, ErrorCode::Malformed)),
-            (r#"{"v":1,"id":"bad id","msg":{"type":"send","data":{"text":"x"}}}"#, (None, ErrorCode::InvalidId)),
-            (r#"{"id":"c1","msg":{"type":"send","data":{"text":"x"}}}"#, (c1.clone(), ErrorCode::Malformed)),
-            (r#"{"v":2,"id":"c1","msg":{"type":"send","data":{"text":"x"}}}"#, (c1.clone(), ErrorCode::UnsupportedVersion)),
-            (r#"{"v":1,"id":"c1","msg":{"type":"shout","data":{}}}"#, (c1.clone(), ErrorCode::UnknownType)),
-            (r#"{"v":1,"id":"c1","msg":{"data":{}}}"#, (c1.clone(), ErrorCode::Malformed)),
-            (r#"{"v":1,"id":"c1","msg":{"type":"send","data":{"txt":"x"}}}"#, (c1.clone(), ErrorCode::Malformed)),
-            (r#"{"v":1,"id":"c1","msg":{"type":"send","data":{"text":"   "}}}"#, (c1.clone(), ErrorCode::EmptyMessage)),
+            (r#"{"v":1,"msg":{"send":{"text":"x"}}}"#, (None, ErrorCode::Malformed)),
+            (r#"{"v":1,"id":"bad id","msg":{"send":{"text":"x"}}}"#, (None, ErrorCode::InvalidId)),
+            (r#"{"id":"c1","msg":{"send":{"text":"x"}}}"#, (c1.clone(), ErrorCode::Malformed)),
+            (r#"{"v":2,"id":"c1","msg":{"send":{"text":"x"}}}"#, (c1.clone(), ErrorCode::UnsupportedVersion)),
+            (r#"{"v":1,"id":"c1","msg":{"shout":{}}}"#, (c1.clone(), ErrorCode::UnknownType)),
+            (r#"{"v":1,"id":"c1","msg":{}}"#, (c1.clone(), ErrorCode::Malformed)),
+            (r#"{"v":1,"id":"c1","msg":{"send":{"txt":"x"}}}"#, (c1.clone(), ErrorCode::Malformed)),
+            (r#"{"v":1,"id":"c1","msg":{"send":{"text":"   "}}}"#, (c1.clone(), ErrorCode::EmptyMessage)),
             (&too_long, (Some("c2".into()), ErrorCode::MessageTooLong)),
             (&huge, (None, ErrorCode::FrameTooLarge)),
         ];
@@ -139,8 +145,8 @@ mod tests {
 
     #[test]
     fn error_frame_names_the_refused_frame() {
-        let e = decode_client(r#"{"v":1,"id":"c9","msg":{"type":"nope"}}"#).unwrap_err();
+        let e = decode_client(r#"{"v":1,"id":"c9","msg":{"nope":{}}}"#).unwrap_err();
         let frame = serde_json::to_string(&e.into_frame()).unwrap();
-        assert!(frame.starts_with(r#"{"v":1,"re":"c9","msg":{"type":"error","data":{"code":"unknownType""#), "{frame}");
+        assert!(frame.starts_with(r#"{"v":1,"re":"c9","msg":{"error":{"code":"unknownType""#), "{frame}");
     }
 }

@@ -7,12 +7,15 @@
 //!   (client → server, server → client) spoken on every WebSocket.
 //! - [`decode`]: turns a raw client frame into a typed envelope or a typed
 //!   error that names the frame it answers.
+//! - [`chat_log`]: the client side of a conversation (received messages,
+//!   outbox, resend and gap handling), used by the widget and the console.
 //! - [`api`]: the JSON bodies of the few HTTP routes (create a conversation).
 //! - [`ids`]: conversation, site and client-message ids and their formats.
 //! - [`text`]: message text validation and its limits, used by the widget
 //!   before sending and by the Worker before storing.
 
 pub mod api;
+pub mod chat_log;
 pub mod decode;
 pub mod ids;
 pub mod protocol;

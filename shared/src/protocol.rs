@@ -3,8 +3,10 @@
 //! Every frame is a JSON object `{"v":1, ...}`. Client frames carry an `id`
 //! chosen by the client (for a `send`, that id is the idempotency key of the
 //! message); server frames that answer a client frame carry it back as `re`.
-//! Enums are adjacently tagged (`{"type":"send","data":{...}}`) and
-//! camelCase. Every variant has a golden JSON file under `shared/golden/`.
+//! Enums are externally tagged (`"msg":{"send":{"text":"hi"}}`) and camelCase:
+//! serde decodes that form in one streaming pass, while adjacent tagging
+//! buffers every frame and cost the widget ~40 KB of wasm (see
+//! ARCHITECTURE.md). Every variant has a golden JSON file under `shared/golden/`.
 
 use serde::{Deserialize, Serialize};
 
@@ -29,7 +31,7 @@ pub struct ClientEnvelope {
 
 /// What a client (customer widget or operator console) can ask of a conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", content = "data", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum ClientMsg {
     /// Store and deliver a chat message. Answered by [`ServerMsg::Ack`] once
@@ -78,7 +80,7 @@ impl ServerEnvelope {
 
 /// What the server can say on a socket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", content = "data", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum ServerMsg {
     /// First frame on a conversation socket, before any replayed message.

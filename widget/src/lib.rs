@@ -1,1 +1,22 @@
-//! p
+//! The Leptos front ends: the customer chat widget and the operator console.
+//! Both are built from this library into separate wasm binaries
+//! (`src/bin/customer.rs`, `src/bin/console.rs`); link-time dead-code
+//! elimination keeps console code out of the customer bundle (checked by
+//! `cargo xtask test`).
+//!
+//! # Layout
+//! - [`socket`]: a WebSocket that reconnects with backoff and reports status.
+//! - [`chat`]: one conversation on the client: a [`shared::chat_log::ChatLog`]
+//!   in a signal, fed by a [`socket::Socket`].
+//! - [`components`]: chat components used by both apps (message list,
+//!   composer, connection status).
+//! - [`customer`]: the widget app that runs in the iframe.
+//! - [`console`]: the operator console app.
+//! - [`util`]: random ids, time formatting, browser storage.
+
+pub mod chat;
+pub mod components;
+pub mod console;
+pub mod customer;
+pub mod socket;
+pub mod util;

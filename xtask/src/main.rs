@@ -1,2 +1,71 @@
-//! p
-fn main(){}
+//! `cargo xtask <verb>`: the one entry point for setting up, building,
+//! running and testing the project. Run `cargo xtask help` for the verbs.
+//!
+//! # Layout
+//! - [`setup`]: installs what is missing (wasm target, pinned CLIs, npm
+//!   packages, Chromium), idempotently.
+//! - [`build`]: builds the widget/console wasm bundles and the Worker into
+//!   `dist/public` and `edge/build`.
+//! - [`dev`]: builds and runs the product locally.
+//! - [`test`]: runs every test suite, the size budgets and the config check.
+//! - [`sizes`]: measures built files (raw and gzip) against the budgets.
+
+mod build;
+mod dev;
+mod setup;
+mod sizes;
+mod test;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let verb = args.first().map(String::as_str).unwrap_or("help");
+    match verb {
+        "setup" => setup::all(true),
+        "build" => build::all(),
+        "build-edge" => build::edge(),
+        "build-widget" => build::widget(),
+        "dev" => dev::run(),
+        "test" => test::run(),
+        "sizes" => sizes::report().map(drop),
+        "help" | "--help" | "-h" => {
+            println!("{HELP}");
+            Ok(())
+        }
+        other => bail!("unknown verb {other:?}\n\n{HELP}"),
+    }
+}
+
+const HELP: &str = "\
+cargo xtask <verb>
+  dev           install what is missing, build, run the Worker on http://127.0.0.1:8787
+  test          install what is missing, build, run every test and check
+  setup         install what is missing (wasm target, wasm-bindgen-cli, worker-build, npm packages, Chromium)
+  build         build the widget, the console and the Worker
+  build-widget  build the customer widget and console bundles into dist/public
+  build-edge    build the Worker into edge/build (wrangler's [build] command)
+  sizes         print the sizes of the built files against their budgets";
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    e2e::wrangler::repo_root()
+}
+
+/// Runs a command, failing with its name if it fails.
+pub fn run(cmd: &mut Command) -> Result<()> {
+    let shown = format!("{cmd:?}");
+    let status = cmd.status().with_context(|| format!("starting {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed with {status}");
+    }
+    Ok(())
+}
+
+/// Prints a step header.
+pub fn step(what: &str) {
+    println!("\n==> {what}");
+}

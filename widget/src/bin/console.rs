@@ -1,2 +1,5 @@
-//! p
-fn main(){}
+//! Entry point of the operator console bundle (`/app/console.js`).
+
+fn main() {
+    widget::console::mount();
+}

@@ -1,2 +1,5 @@
-//! p
-fn main(){}
+//! Entry point of the customer widget bundle (`/app/customer.js`).
+
+fn main() {
+    widget::customer::mount();
+}

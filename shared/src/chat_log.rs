@@ -1,0 +1,245 @@
+//! The client side of a conversation, sans-IO: the messages received so far
+//! (in order, each once), the sends not yet confirmed (the outbox), and what
+//! to do with each server frame. Used by the widget and the console, so both
+//! resume, resend and deduplicate the same way.
+//!
+//! Rules: a message is shown as sent only once the server stored it (its
+//! [`ChatMessage`] arrived); until then it stays in the outbox as pending and
+//! is resent with the same id after every reconnect (the server makes that
+//! idempotent). A gap in sequence numbers triggers a `sync`.
+
+use crate::protocol::{ChatMessage, ClientEnvelope, ClientMsg, ErrorCode, Role, ServerEnvelope, ServerMsg};
+use crate::PROTOCOL_VERSION;
+
+/// A send the server has not confirmed yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    /// The envelope id (idempotency key).
+    pub id: String,
+    /// What was typed.
+    pub text: String,
+    /// Why the server refused it, if it did; refused sends are not resent.
+    pub refused: Option<String>,
+}
+
+/// What the caller should do after [`ChatLog::receive`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Nothing.
+    None,
+    /// The socket is attached: send these frames (the outbox, again).
+    Resend(Vec<ClientEnvelope>),
+    /// A gap was seen: send this `sync` frame.
+    Sync(ClientEnvelope),
+    /// The server refused the connection itself; do not reconnect.
+    Refused(ErrorCode, String),
+}
+
+/// Received messages and unconfirmed sends of one conversation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChatLog {
+    /// Stored messages, contiguous from seq 1 (or from where loading began).
+    messages: Vec<ChatMessage>,
+    /// Messages received past a gap, waiting for the gap to fill (a plain
+    /// vector: it is almost always empty, and a map costs wasm size).
+    ahead: Vec<ChatMessage>,
+    /// Unconfirmed sends, oldest first.
+    outbox: Vec<Pending>,
+    /// Whom the server took us for (set by the welcome frame).
+    role: Option<Role>,
+    /// Counter for sync frame ids.
+    syncs: u64,
+}
+
+impl ChatLog {
+    /// The stored messages, in order.
+    pub fn messages(&self) -> &[ChatMessage] {
+        &self.messages
+    }
+
+    /// The unconfirmed sends, oldest first.
+    pub fn outbox(&self) -> &[Pending] {
+        &self.outbox
+    }
+
+    /// The highest sequence number received without a gap (0 for none): the
+    /// `after` to resume from.
+    pub fn last_seq(&self) -> u64 {
+        self.messages.last().map_or(0, |m| m.seq)
+    }
+
+    /// Queues a send and returns its frame. Call only with validated text.
+    pub fn queue(&mut self, id: String, text: String) -> ClientEnvelope {
+        self.outbox.push(Pending { id: id.clone(), text: text.clone(), refused: None });
+        ClientEnvelope { v: PROTOCOL_VERSION, id, msg: ClientMsg::Send { text } }
+    }
+
+    /// Starts over for a new conversation: forgets the messages, keeps the
+    /// outbox (what the user typed is not lost).
+    pub fn restart(&mut self) {
+        *self = ChatLog { outbox: std::mem::take(&mut self.outbox), ..ChatLog::default() };
+    }
+
+    /// Forgets a refused send (the user dismissed it).
+    pub fn dismiss(&mut self, id: &str) {
+        self.outbox.retain(|p| p.id != id);
+    }
+
+    /// The frames of every send still worth (re)sending.
+    pub fn resend_frames(&self) -> Vec<ClientEnvelope> {
+        self.outbox
+            .iter()
+            .filter(|p| p.refused.is_none())
+            .map(|p| ClientEnvelope {
+                v: PROTOCOL_VERSION,
+                id: p.id.clone(),
+                msg: ClientMsg::Send { text: p.text.clone() },
+            })
+            .collect()
+    }
+
+    /// Applies one server frame.
+    pub fn receive(&mut self, frame: ServerEnvelope) -> Effect {
+        match frame.msg {
+            ServerMsg::Welcome { role, .. } => {
+                self.role = Some(role);
+                Effect::Resend(self.resend_frames())
+            }
+            ServerMsg::Message(m) => self.insert(m),
+            ServerMsg::Ack { seq, .. } => {
+                if seq <= self.last_seq() {
+                    if let Some(re) = frame.re {
+                        self.outbox.retain(|p| p.id != re);
+                    }
+                }
+                Effect::None
+            }
+            ServerMsg::Error { code, message } => match frame.re {
+                Some(re) => {
+                    let retry_later = code == ErrorCode::Internal;
+                    if let Some(p) = self.outbox.iter_mut().find(|p| p.id == re && !retry_later) {
+                        p.refused = Some(message);
+                    }
+                    Effect::None
+                }
+                None if matches!(code, ErrorCode::Unauthorized | ErrorCode::UnknownConversation) => {
+                    Effect::Refused(code, message)
+                }
+                None => Effect::None,
+            },
+            _ => Effect::None,
+        }
+    }
+
+    fn insert(&mut self, m: ChatMessage) -> Effect {
+        let last = self.last_seq();
+        if m.seq <= last {
+            return Effect::None;
+        }
+        if m.seq > last + 1 {
+            if !self.ahead.iter().any(|a| a.seq == m.seq) {
+                self.ahead.push(m);
+            }
+            self.syncs += 1;
+            return Effect::Sync(ClientEnvelope {
+                v: PROTOCOL_VERSION,
+                id: format!("sync-{}", self.syncs),
+                msg: ClientMsg::Sync { after: last },
+            });
+        }
+        self.confirm(&m);
+        self.messages.push(m);
+        while let Some(i) = self.ahead.iter().position(|a| a.seq == self.last_seq() + 1) {
+            let next = self.ahead.swap_remove(i);
+            self.confirm(&next);
+            self.messages.push(next);
+        }
+        let last = self.last_seq();
+        self.ahead.retain(|a| a.seq > last);
+        Effect::None
+    }
+
+    /// A stored message of ours confirms the pending send with its id.
+    fn confirm(&mut self, m: &ChatMessage) {
+        if Some(m.author) == self.role {
+            self.outbox.retain(|p| p.id != m.client_id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(seq: u64, author: Role, id: &str) -> ServerEnvelope {
+        ServerEnvelope::push(ServerMsg::Message(ChatMessage {
+            seq,
+            client_id: id.into(),
+            author,
+            text: format!("text {seq}"),
+            at: seq,
+        }))
+    }
+
+    fn welcome(role: Role) -> ServerEnvelope {
+        ServerEnvelope::push(ServerMsg::Welcome { conversation: "0".repeat(32).parse().unwrap(), role, last_seq: 0 })
+    }
+
+    fn seqs(log: &ChatLog) -> Vec<u64> {
+        log.messages().iter().map(|m| m.seq).collect()
+    }
+
+    #[test]
+    fn pending_until_stored_and_resent_after_reconnect() {
+        let mut log = ChatLog::default();
+        log.queue("a".into(), "hello".into());
+        assert_eq!(log.outbox().len(), 1);
+        // Reconnect: the welcome asks to resend the outbox.
+        let Effect::Resend(frames) = log.receive(welcome(Role::Customer)) else { panic!() };
+        assert_eq!(frames.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), ["a"]);
+        // The ack alone (message not yet here) keeps it pending; the message confirms it.
+        log.receive(ServerEnvelope::reply("a", ServerMsg::Ack { seq: 1, at: 1 }));
+        assert_eq!(log.outbox().len(), 1);
+        log.receive(msg(1, Role::Customer, "a"));
+        assert!(log.outbox().is_empty());
+        assert_eq!(seqs(&log), [1]);
+    }
+
+    #[test]
+    fn duplicates_ignored_and_gaps_synced() {
+        let mut log = ChatLog::default();
+        log.receive(welcome(Role::Operator));
+        log.receive(msg(1, Role::Customer, "x"));
+        log.receive(msg(1, Role::Customer, "x"));
+        let eff = log.receive(msg(3, Role::Customer, "z"));
+        assert!(matches!(eff, Effect::Sync(ClientEnvelope { msg: ClientMsg::Sync { after: 1 }, .. })), "{eff:?}");
+        assert_eq!(seqs(&log), [1], "nothing shown past a gap");
+        log.receive(msg(2, Role::Customer, "y"));
+        assert_eq!(seqs(&log), [1, 2, 3]);
+        log.receive(msg(3, Role::Customer, "z"));
+        assert_eq!(seqs(&log), [1, 2, 3]);
+    }
+
+    #[test]
+    fn refused_sends_stay_visible_and_are_not_resent() {
+        let mut log = ChatLog::default();
+        log.queue("a".into(), "x".into());
+        log.queue("b".into(), "y".into());
+        let refused = ServerMsg::Error { code: ErrorCode::MessageTooLong, message: "too long".into() };
+        log.receive(ServerEnvelope::reply("a", refused));
+        let internal = ServerMsg::Error { code: ErrorCode::Internal, message: "oops".into() };
+        log.receive(ServerEnvelope::reply("b", internal));
+        assert_eq!(log.outbox()[0].refused.as_deref(), Some("too long"));
+        assert_eq!(log.outbox()[1].refused, None, "internal errors are retried");
+        assert_eq!(log.resend_frames().len(), 1);
+        log.dismiss("a");
+        assert_eq!(log.outbox().len(), 1);
+    }
+
+    #[test]
+    fn a_refused_connection_is_reported() {
+        let mut log = ChatLog::default();
+        let f = ServerEnvelope::push(ServerMsg::Error { code: ErrorCode::Unauthorized, message: "no".into() });
+        assert_eq!(log.receive(f), Effect::Refused(ErrorCode::Unauthorized, "no".into()));
+    }
+}

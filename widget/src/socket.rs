@@ -1,0 +1,172 @@
+//! A WebSocket that reconnects: exponential backoff with jitter (0.5 s up to
+//! 10 s), a status signal for the UI, and no reconnect after the server
+//! refused the connection (close codes 4400–4499).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use shared::{ClientEnvelope, ServerEnvelope};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
+
+/// What the user is told about the connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Not started (e.g. no conversation yet).
+    Idle,
+    /// Opening the socket.
+    Connecting,
+    /// Attached and live.
+    Online,
+    /// Lost; trying again after a delay.
+    Offline {
+        /// Seconds until the next attempt.
+        retry_in_s: u32,
+    },
+    /// The server refused the connection; no retry.
+    Refused(String),
+}
+
+impl Status {
+    /// The text the status line shows.
+    pub fn label(&self) -> String {
+        match self {
+            Status::Idle => "Online".into(),
+            Status::Connecting => "Connecting…".into(),
+            Status::Online => "Connected".into(),
+            Status::Offline { retry_in_s } => format!("Offline — reconnecting in {retry_in_s} s"),
+            Status::Refused(why) => format!("Disconnected: {why}"),
+        }
+    }
+}
+
+type Handlers = (
+    Closure<dyn FnMut(Event)>,
+    Closure<dyn FnMut(MessageEvent)>,
+    Closure<dyn FnMut(CloseEvent)>,
+);
+
+struct Inner {
+    url: Box<dyn Fn() -> Option<String>>,
+    on_frame: Box<dyn Fn(ServerEnvelope)>,
+    status: RwSignal<Status>,
+    ws: RefCell<Option<(WebSocket, Handlers)>>,
+    attempts: Cell<u32>,
+    stopped: Cell<bool>,
+    generation: Cell<u32>,
+}
+
+/// A reconnecting socket. Cheap to clone (shared state).
+#[derive(Clone)]
+pub struct Socket(Rc<Inner>);
+
+impl Socket {
+    /// `url` gives the address to (re)connect to, or `None` to stay idle;
+    /// `on_frame` gets every decoded server frame.
+    pub fn new(
+        url: impl Fn() -> Option<String> + 'static,
+        on_frame: impl Fn(ServerEnvelope) + 'static,
+        status: RwSignal<Status>,
+    ) -> Self {
+        Socket(Rc::new(Inner {
+            url: Box::new(url),
+            on_frame: Box::new(on_frame),
+            status,
+            ws: RefCell::new(None),
+            attempts: Cell::new(0),
+            stopped: Cell::new(false),
+            generation: Cell::new(0),
+        }))
+    }
+
+    /// Opens the socket unless it is open or opening.
+    pub fn connect(&self) {
+        let open = self.0.ws.borrow().as_ref().is_some_and(|(ws, _)| ws.ready_state() <= WebSocket::OPEN);
+        if open || self.0.stopped.get() {
+            return;
+        }
+        let Some(url) = (self.0.url)() else { return };
+        let Ok(ws) = WebSocket::new(&url) else {
+            self.retry_later();
+            return;
+        };
+        self.0.status.set(Status::Connecting);
+        let generation = self.0.generation.get() + 1;
+        self.0.generation.set(generation);
+        let me = self.clone();
+        let on_open = Closure::<dyn FnMut(Event)>::new(move |_| {
+            me.0.attempts.set(0);
+            me.0.status.set(Status::Online);
+        });
+        let me = self.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let Some(text) = e.data().as_string() else { return };
+            // A frame this build cannot read is skipped (a newer server may
+            // add variants); formatting serde's error would cost ~10 KB of wasm.
+            if let Ok(frame) = serde_json::from_str::<ServerEnvelope>(&text) {
+                (me.0.on_frame)(frame);
+            }
+        });
+        let me = self.clone();
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
+            if me.0.generation.get() != generation {
+                return;
+            }
+            if (4400..4500).contains(&e.code()) {
+                if !matches!(me.0.status.get_untracked(), Status::Refused(_)) {
+                    me.0.status.set(Status::Refused(e.reason()));
+                }
+                return;
+            }
+            me.retry_later();
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        if let Some((old, _)) = self.0.ws.replace(Some((ws, (on_open, on_message, on_close)))) {
+            detach(&old);
+        }
+    }
+
+    fn retry_later(&self) {
+        if self.0.stopped.get() {
+            return;
+        }
+        let n = self.0.attempts.get();
+        self.0.attempts.set(n + 1);
+        let base = 500.0 * 2f64.powi(n.min(5) as i32);
+        let delay_ms = (base.min(10_000.0) * (0.75 + 0.5 * js_sys::Math::random())) as u64;
+        self.0.status.set(Status::Offline { retry_in_s: delay_ms.div_ceil(1000) as u32 });
+        let me = self.clone();
+        set_timeout(move || me.connect(), Duration::from_millis(delay_ms));
+    }
+
+    /// Sends a frame if the socket is open; `false` if not (the caller keeps
+    /// it in its outbox and resends after the next welcome).
+    pub fn send(&self, frame: &ClientEnvelope) -> bool {
+        let ws = self.0.ws.borrow();
+        let Some((ws, _)) = ws.as_ref().filter(|(ws, _)| ws.ready_state() == WebSocket::OPEN) else {
+            return false;
+        };
+        let Ok(text) = serde_json::to_string(frame) else { return false };
+        ws.send_with_str(&text).is_ok()
+    }
+
+    /// Closes for good (the view that owned it went away).
+    pub fn stop(&self) {
+        self.0.stopped.set(true);
+        if let Some((ws, _)) = self.0.ws.take() {
+            detach(&ws);
+        }
+    }
+}
+
+fn detach(ws: &WebSocket) {
+    ws.set_onopen(None);
+    ws.set_onmessage(None);
+    ws.set_onclose(None);
+    let _ = ws.close();
+}

@@ -1,0 +1,53 @@
+//! Small browser helpers: random ids, clock time, the page's URL parameters,
+//! and storage that tolerates being denied (private modes, partitioning).
+
+/// A fresh client frame id: `m-` and 24 hex digits from `crypto.getRandomValues`.
+pub fn new_id() -> String {
+    let mut bytes = [0u8; 12];
+    let crypto = web_sys::window().and_then(|w| w.crypto().ok());
+    if crypto.and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok()).is_none() {
+        // No Web Crypto: fall back to time + Math.random (ids only need to be unique).
+        let seed = js_sys::Date::now() as u64 ^ (js_sys::Math::random() * u64::MAX as f64) as u64;
+        bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    }
+    format!("m-{}", shared::ids::hex(&bytes))
+}
+
+/// `HH:MM` in the browser's time zone for a time in ms since the epoch.
+pub fn clock(ms: u64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+}
+
+/// A query parameter of the current page.
+pub fn query_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+}
+
+/// `ws://` or `wss://` origin matching the page's origin.
+pub fn ws_origin() -> String {
+    let loc = web_sys::window().expect("a window").location();
+    let proto = if loc.protocol().as_deref() == Ok("https:") { "wss:" } else { "ws:" };
+    format!("{proto}//{}", loc.host().unwrap_or_default())
+}
+
+/// The page's own `localStorage`, if the browser allows it.
+pub fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Reads a `localStorage` item.
+pub fn load(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok().flatten()
+}
+
+/// Writes (`Some`) or removes (`None`) a `localStorage` item; best effort.
+pub fn store(key: &str, value: Option<&str>) {
+    if let Some(s) = local_storage() {
+        let _ = match value {
+            Some(v) => s.set_item(key, v),
+            None => s.remove_item(key),
+        };
+    }
+}

@@ -1,0 +1,83 @@
+/*! widget.js — the one script a site adds. Draws the chat launcher in a
+ * shadow root (host CSS cannot reach it), opens the chat in an iframe from
+ * our origin on first click, and keeps the conversation id + token in the
+ * host page's localStorage for the iframe (third-party iframes get no
+ * storage). Every postMessage is checked for origin and source both ways. */
+(function () {
+  var me = document.currentScript;
+  if (!me || window.__chatWidget) return;
+  window.__chatWidget = 1;
+  var origin = new URL(me.src).origin;
+  var site = me.getAttribute("data-site") || "";
+  var key = "chat:" + site;
+  var openKey = key + ":open";
+  var frame, panel, button;
+
+  function get(store, k) { try { return store.getItem(k); } catch (e) { return null; } }
+  function set(store, k, v) { try { v == null ? store.removeItem(k) : store.setItem(k, v); } catch (e) {} }
+  function send(msg) { frame.contentWindow.postMessage(JSON.stringify(msg), origin); }
+
+  var host = document.createElement("div");
+  host.setAttribute("data-chat-widget", "");
+  var root = host.attachShadow({ mode: "open" });
+  root.innerHTML =
+    "<style>:host{all:initial}" +
+    "*{box-sizing:border-box}" +
+    "button{all:initial;position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;" +
+    "background:#2453d6;color:#fff;cursor:pointer;display:flex;align-items:center;justify-content:center;" +
+    "box-shadow:0 4px 14px rgba(0,0,0,.25);z-index:2147483646}" +
+    "button:focus-visible{outline:3px solid #9bb5ff;outline-offset:2px}" +
+    "svg{width:28px;height:28px;fill:currentColor}" +
+    ".panel{position:fixed;right:20px;bottom:88px;width:370px;height:560px;max-height:calc(100vh - 108px);" +
+    "border-radius:12px;overflow:hidden;box-shadow:0 8px 30px rgba(0,0,0,.3);background:#fff;z-index:2147483647}" +
+    ".panel[hidden]{display:none}" +
+    "iframe{border:0;width:100%;height:100%;display:block}" +
+    "@media (max-width:480px){.panel{right:0;bottom:0;width:100%;height:100%;max-height:none;border-radius:0}}" +
+    "</style>" +
+    '<div class="panel" hidden></div>' +
+    '<button type="button" data-testid="chat-launcher" aria-label="Open chat" aria-expanded="false">' +
+    '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>' +
+    "</button>";
+  panel = root.querySelector(".panel");
+  button = root.querySelector("button");
+
+  function toggle(open) {
+    if (open && !frame) {
+      frame = document.createElement("iframe");
+      frame.title = "Chat";
+      frame.src = origin + "/widget.html?site=" + encodeURIComponent(site) + "&host=" + encodeURIComponent(location.origin);
+      panel.appendChild(frame);
+    }
+    panel.hidden = !open;
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    button.setAttribute("aria-label", open ? "Close chat" : "Open chat");
+    set(sessionStorage, openKey, open ? "1" : null);
+    if (open) frame.focus();
+  }
+
+  button.addEventListener("click", function () { toggle(panel.hidden); });
+
+  window.addEventListener("message", function (e) {
+    if (!frame || e.origin !== origin || e.source !== frame.contentWindow) return;
+    var m;
+    try { m = JSON.parse(e.data); } catch (x) { return; }
+    if (m.type === "chat:ready") {
+      var s = get(localStorage, key);
+      try { s = s && JSON.parse(s); } catch (x) { s = null; }
+      send({ type: "chat:session", session: s || null });
+    } else if (m.type === "chat:save") {
+      set(localStorage, key, JSON.stringify(m.session));
+    } else if (m.type === "chat:clear") {
+      set(localStorage, key, null);
+    } else if (m.type === "chat:close") {
+      toggle(false);
+      button.focus();
+    }
+  });
+
+  function mount() {
+    document.body.appendChild(host);
+    if (get(sessionStorage, openKey)) toggle(true);
+  }
+  document.body ? mount() : document.addEventListener("DOMContentLoaded", mount);
+})();

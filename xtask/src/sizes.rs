@@ -1,0 +1,61 @@
+//! Size budgets of the shipped files, gzip-compressed (level 9), as a
+//! browser downloads them: the loader, and the whole customer widget app
+//! (HTML + JS + wasm + CSS). Also checks that no console code (its test ids)
+//! is in the customer bundle.
+
+use std::io::Write;
+
+use anyhow::{bail, Result};
+
+use crate::root;
+
+/// Loader budget, gzip bytes.
+pub const LOADER_BUDGET: usize = 3 * 1024;
+/// Customer widget app budget (HTML + JS + wasm + CSS), gzip bytes.
+pub const WIDGET_BUDGET: usize = 90 * 1024;
+
+const LOADER: &[&str] = &["widget.js"];
+const WIDGET: &[&str] = &["widget.html", "customer-boot.js", "app/customer.js", "app/customer_bg.wasm", "widget.css"];
+const CONSOLE: &[&str] =
+    &["console.html", "console-boot.js", "app/console.js", "app/console_bg.wasm", "widget.css", "console.css"];
+
+fn gzip(bytes: &[u8]) -> Result<usize> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes)?;
+    Ok(enc.finish()?.len())
+}
+
+/// Sums raw and gzip sizes of `files` under `dist/public`, printing each.
+fn group(name: &str, files: &[&str]) -> Result<(usize, usize)> {
+    let dir = root().join("dist/public");
+    let (mut raw, mut gz) = (0, 0);
+    for f in files {
+        let bytes = std::fs::read(dir.join(f)).map_err(|e| anyhow::anyhow!("{f}: {e} (run cargo xtask build)"))?;
+        let z = gzip(&bytes)?;
+        println!("  {name:<8} {f:<24} {:>9} B raw {:>8} B gzip", bytes.len(), z);
+        raw += bytes.len();
+        gz += z;
+    }
+    Ok((raw, gz))
+}
+
+/// Prints the sizes; fails when a budget is exceeded. Returns (loader gz, widget gz).
+pub fn report() -> Result<(usize, usize)> {
+    let (_, loader) = group("loader", LOADER)?;
+    let (_, widget) = group("widget", WIDGET)?;
+    let (_, console) = group("console", CONSOLE)?;
+    let worker = std::fs::read(root().join("edge/build/index_bg.wasm")).unwrap_or_default();
+    println!("  worker   index_bg.wasm            {:>9} B raw {:>8} B gzip", worker.len(), gzip(&worker)?);
+    println!("loader {loader} B gzip (budget {LOADER_BUDGET}); customer widget app {widget} B gzip (budget {WIDGET_BUDGET}); console app {console} B gzip (no budget)");
+    let customer_wasm = std::fs::read(root().join("dist/public/app/customer_bg.wasm"))?;
+    if customer_wasm.windows(b"console-".len()).any(|w| w == b"console-") {
+        bail!("console code (a console-* test id) is in the customer bundle");
+    }
+    if loader > LOADER_BUDGET {
+        bail!("loader is {loader} B gzip, over its {LOADER_BUDGET} B budget");
+    }
+    if widget > WIDGET_BUDGET {
+        bail!("customer widget app is {widget} B gzip, over its {WIDGET_BUDGET} B budget");
+    }
+    Ok((loader, widget))
+}
