@@ -18,5 +18,6 @@ pub mod chat;
 pub mod components;
 pub mod console;
 pub mod customer;
+pub mod json;
 pub mod socket;
 pub mod util;

@@ -106,7 +106,7 @@ impl Socket {
             let Some(text) = e.data().as_string() else { return };
             // A frame this build cannot read is skipped (a newer server may
             // add variants); formatting serde's error would cost ~10 KB of wasm.
-            if let Ok(frame) = serde_json::from_str::<ServerEnvelope>(&text) {
+            if let Some(frame) = crate::json::decode::<ServerEnvelope>(&text) {
                 (me.0.on_frame)(frame);
             }
         });
@@ -151,7 +151,7 @@ impl Socket {
         let Some((ws, _)) = ws.as_ref().filter(|(ws, _)| ws.ready_state() == WebSocket::OPEN) else {
             return false;
         };
-        let Ok(text) = serde_json::to_string(frame) else { return false };
+        let Some(text) = crate::json::encode(frame) else { return false };
         ws.send_with_str(&text).is_ok()
     }
 

@@ -11,7 +11,7 @@ const UNREADABLE: &str = "the server's answer was unreadable";
 
 /// `POST /api/conversations` for `site`; the error is a sentence for the customer.
 pub async fn create_conversation(site: &SiteId) -> Result<ConversationCreated, String> {
-    let body = serde_json::to_string(&CreateConversation { site: site.clone() }).map_err(|_| UNREADABLE)?;
+    let body = crate::json::encode(&CreateConversation { site: site.clone() }).ok_or(UNREADABLE)?;
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_body(&JsValue::from_str(&body));
@@ -24,9 +24,9 @@ pub async fn create_conversation(site: &SiteId) -> Result<ConversationCreated, S
         .unchecked_into();
     let text = JsFuture::from(resp.text().map_err(js_err)?).await.map_err(js_err)?.as_string().unwrap_or_default();
     if resp.ok() {
-        serde_json::from_str(&text).map_err(|_| UNREADABLE.to_string())
+        crate::json::decode(&text).ok_or_else(|| UNREADABLE.to_string())
     } else {
-        Err(serde_json::from_str::<ApiError>(&text).map(|e| e.message).unwrap_or_else(|_| format!("error {}", resp.status())))
+        Err(crate::json::decode::<ApiError>(&text).map(|e| e.message).unwrap_or_else(|| format!("error {}", resp.status())))
     }
 }
 

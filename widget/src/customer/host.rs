@@ -58,7 +58,7 @@ impl HostBridge {
         let (Some(host), Some(parent)) = (&self.host, web_sys::window().and_then(|w| w.parent().ok().flatten())) else {
             return;
         };
-        if let Ok(text) = serde_json::to_string(msg) {
+        if let Some(text) = crate::json::encode(msg) {
             let _ = parent.post_message(&JsValue::from_str(&text), host);
         }
     }
@@ -66,7 +66,7 @@ impl HostBridge {
     /// Finds the remembered conversation, then calls `done` once.
     pub fn lookup(&self, done: impl Fn(Option<ConversationCreated>) + Clone + 'static) {
         let Some(host) = self.host.clone() else {
-            done(load(OWN_KEY).and_then(|s| serde_json::from_str(&s).ok()));
+            done(load(OWN_KEY).and_then(|s| crate::json::decode(&s)));
             return;
         };
         let answered = StoredValue::new(false);
@@ -86,7 +86,7 @@ impl HostBridge {
             if e.origin() != host || !from_parent {
                 return;
             }
-            let msg = e.data().as_string().and_then(|t| serde_json::from_str::<HostMsg>(&t).ok());
+            let msg = e.data().as_string().and_then(|t| crate::json::decode::<HostMsg>(&t));
             if let Some(msg) = msg.filter(|m| m.kind == "chat:session") {
                 on_message(msg.session);
             }
@@ -100,7 +100,7 @@ impl HostBridge {
     pub fn save(&self, session: &ConversationCreated) {
         match self.host {
             Some(_) => self.post(&HostMsg::new("chat:save", Some(session.clone()))),
-            None => store(OWN_KEY, serde_json::to_string(session).ok().as_deref()),
+            None => store(OWN_KEY, crate::json::encode(session).as_deref()),
         }
     }
 
