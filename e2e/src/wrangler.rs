@@ -49,7 +49,7 @@ pub fn free_port() -> u16 {
 
 /// The config the tests run with: `wrangler.toml` minus its `[build]`
 /// section, so a test start never rebuilds.
-fn test_config(edge: &Path) -> Result<PathBuf> {
+pub fn test_config(edge: &Path) -> Result<PathBuf> {
     let full = std::fs::read_to_string(edge.join("wrangler.toml"))?;
     let mut out = String::new();
     let mut in_build = false;

