@@ -14,11 +14,8 @@ pub fn repo_root() -> PathBuf {
 }
 
 /// Environment that keeps wrangler quiet and offline.
-pub const QUIET_ENV: &[(&str, &str)] = &[
-    ("WRANGLER_SEND_METRICS", "false"),
-    ("CLOUDFLARE_CF_FETCH_ENABLED", "false"),
-    ("X_LOCAL_OBSERVABILITY", "false"),
-];
+pub const QUIET_ENV: &[(&str, &str)] =
+    &[("WRANGLER_SEND_METRICS", "false"), ("CLOUDFLARE_CF_FETCH_ENABLED", "false"), ("X_LOCAL_OBSERVABILITY", "false")];
 
 /// How to start a Worker.
 pub struct Options {
@@ -82,9 +79,12 @@ impl Wrangler {
         if !opts.build {
             cmd.arg("--config").arg(test_config(&edge)?);
         }
-        cmd.args(["--ip", "127.0.0.1", "--port", &opts.port.to_string(), "--persist-to"])
-            .arg(&opts.state_dir)
-            .args(["--show-interactive-dev-session", "false", "--log-level", "warn"]);
+        cmd.args(["--ip", "127.0.0.1", "--port", &opts.port.to_string(), "--persist-to"]).arg(&opts.state_dir).args([
+            "--show-interactive-dev-session",
+            "false",
+            "--log-level",
+            "warn",
+        ]);
         for (k, v) in &opts.vars {
             cmd.arg("--var").arg(format!("{k}:{v}"));
         }

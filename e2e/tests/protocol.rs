@@ -84,7 +84,10 @@ fn reconnect_with_last_seq_gets_exactly_the_missed_messages() {
     let mut back = customer(&c, 3);
     let (last, missed) = back.welcome_and_replay(3).unwrap();
     assert_eq!(last, 5);
-    assert_eq!(missed.iter().map(|m| (m.seq, m.author)).collect::<Vec<_>>(), [(4, Role::Operator), (5, Role::Operator)]);
+    assert_eq!(
+        missed.iter().map(|m| (m.seq, m.author)).collect::<Vec<_>>(),
+        [(4, Role::Operator), (5, Role::Operator)]
+    );
     // Nothing else was queued before the next answer.
     let (reply, between) = {
         back.send_text("c4", "customer 6").unwrap();
@@ -159,7 +162,11 @@ fn bad_frames_get_typed_errors_keep_the_socket_and_change_nothing() {
         (r#"{"v":9,"id":"v1","msg":{"send":{"text":"hi"}}}"#.into(), ErrorCode::UnsupportedVersion, Some("v1")),
         (r#"{"v":1,"id":"no spaces","msg":{"send":{"text":"hi"}}}"#.into(), ErrorCode::InvalidId, None),
         (r#"{"v":1,"id":"keep1","msg":{"send":{"text":"rewritten"}}}"#.into(), ErrorCode::IdConflict, Some("keep1")),
-        (format!(r#"{{"v":1,"id":"f1","msg":{{"send":{{"text":"{}"}}}}}}"#, "y".repeat(40_000)), ErrorCode::FrameTooLarge, None),
+        (
+            format!(r#"{{"v":1,"id":"f1","msg":{{"send":{{"text":"{}"}}}}}}"#, "y".repeat(40_000)),
+            ErrorCode::FrameTooLarge,
+            None,
+        ),
     ];
     for (frame, code, re) in &cases {
         assert_eq!(expect_error(&mut s, frame, *code).as_deref(), *re, "{code:?}");

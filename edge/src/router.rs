@@ -17,9 +17,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "console", "conversations", id, "ws"]) => {
             console::conversation_socket(req, &env, id).await
         }
-        (Method::Get, ["api", "console", "sites", site, "inbox", "ws"]) => {
-            console::inbox_socket(req, &env, site).await
-        }
+        (Method::Get, ["api", "console", "sites", site, "inbox", "ws"]) => console::inbox_socket(req, &env, site).await,
         (Method::Get, ["demo"]) => demo::page(&req),
         _ => Err(RouteError::NotFound),
     };

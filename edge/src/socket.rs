@@ -36,9 +36,12 @@ pub fn refuse(code: ErrorCode, message: &str, close_code: u16) -> worker::Result
 
 /// Whether the request asks for a WebSocket upgrade.
 pub fn is_upgrade(req: &worker::Request) -> bool {
-    req.headers()
-        .get("Upgrade")
-        .ok()
-        .flatten()
-        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+    req.headers().get("Upgrade").ok().flatten().is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
+/// Completes the closing handshake the peer started (the socket may already
+/// be gone). 1005/1006 are reserved codes that cannot be sent back.
+pub fn finish_close(ws: &WebSocket, code: usize, reason: String) {
+    let code = if code == 1005 || code == 1006 { 1000 } else { code as u16 };
+    let _ = ws.close(Some(code), Some(reason));
 }

@@ -84,11 +84,15 @@ pub fn decode_client(frame: &str) -> Result<ClientEnvelope, DecodeError> {
             return Err(DecodeError::new(re, ErrorCode::UnknownType, format!("unknown message type {k:?}")));
         }
         None => {
-            return Err(DecodeError::new(re, ErrorCode::Malformed, "\"msg\" is an object with one key, the message type"))
+            return Err(DecodeError::new(
+                re,
+                ErrorCode::Malformed,
+                "\"msg\" is an object with one key, the message type",
+            ))
         }
     }
-    let env: ClientEnvelope = serde_json::from_value(value)
-        .map_err(|e| DecodeError::new(re.clone(), ErrorCode::Malformed, e.to_string()))?;
+    let env: ClientEnvelope =
+        serde_json::from_value(value).map_err(|e| DecodeError::new(re.clone(), ErrorCode::Malformed, e.to_string()))?;
     if let ClientMsg::Send { text } = &env.msg {
         validate_text(text).map_err(|e| {
             let code = match e {

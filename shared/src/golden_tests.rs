@@ -65,7 +65,10 @@ fn server_examples() -> Vec<ServerEnvelope> {
         ServerEnvelope::reply("m-01HX3", ServerMsg::Ack { seq: 42, at: 1_795_000_060_000 }),
         ServerEnvelope::reply(
             "m-01HX4",
-            ServerMsg::Error { code: ErrorCode::MessageTooLong, message: "the message is 4001 characters long; the limit is 4000".into() },
+            ServerMsg::Error {
+                code: ErrorCode::MessageTooLong,
+                message: "the message is 4001 characters long; the limit is 4000".into(),
+            },
         ),
         ServerEnvelope::push(ServerMsg::Inbox { conversations: vec![summary()] }),
         ServerEnvelope::push(ServerMsg::InboxUpdate(summary())),
@@ -113,12 +116,6 @@ fn server_variants_match_golden_files() {
 #[test]
 fn http_bodies_match_golden_files() {
     check("api.createConversation", &CreateConversation { site: "demo".parse().unwrap() });
-    check(
-        "api.conversationCreated",
-        &ConversationCreated { conversation: conv(), token: "9f".repeat(32) },
-    );
-    check(
-        "api.error",
-        &ApiError { code: ErrorCode::UnknownSite, message: "no site has the id \"nope\"".into() },
-    );
+    check("api.conversationCreated", &ConversationCreated { conversation: conv(), token: "9f".repeat(32) });
+    check("api.error", &ApiError { code: ErrorCode::UnknownSite, message: "no site has the id \"nope\"".into() });
 }

@@ -81,8 +81,7 @@ impl SiteId {
 impl TryFrom<String> for SiteId {
     type Error = IdError;
     fn try_from(s: String) -> Result<Self, IdError> {
-        let ok = (1..=40).contains(&s.len())
-            && s.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'));
+        let ok = (1..=40).contains(&s.len()) && s.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'));
         ok.then_some(Self(s)).ok_or(IdError::Site)
     }
 }

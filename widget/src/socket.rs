@@ -43,11 +43,7 @@ impl Status {
     }
 }
 
-type Handlers = (
-    Closure<dyn FnMut(Event)>,
-    Closure<dyn FnMut(MessageEvent)>,
-    Closure<dyn FnMut(CloseEvent)>,
-);
+type Handlers = (Closure<dyn FnMut(Event)>, Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(CloseEvent)>);
 
 struct Inner {
     url: Box<dyn Fn() -> Option<String>>,

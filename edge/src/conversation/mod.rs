@@ -14,8 +14,8 @@ pub mod sql;
 use serde::{Deserialize, Serialize};
 use shared::{ClientMsg, ConversationSummary, ErrorCode, Role, ServerEnvelope, ServerMsg};
 use worker::{
-    durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket,
-    WebSocketIncomingMessage, WebSocketPair,
+    durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
+    WebSocketPair,
 };
 
 use self::core::{replay, send, SendError, Sent};
@@ -89,9 +89,7 @@ impl DurableObject for Conversation {
     }
 
     async fn websocket_close(&self, ws: WebSocket, code: usize, reason: String, _clean: bool) -> Result<()> {
-        // Complete the closing handshake; the socket may already be gone.
-        let code = if code == 1005 || code == 1006 { 1000 } else { code as u16 };
-        let _ = ws.close(Some(code), Some(reason));
+        socket::finish_close(&ws, code, reason);
         Ok(())
     }
 
@@ -135,7 +133,11 @@ impl Conversation {
         if role == Role::Customer {
             let digest = crate::auth::token_digest(&header(TOKEN_HEADER));
             if !crate::auth::secrets_equal(&digest, &meta.token_digest) {
-                return socket::refuse(ErrorCode::Unauthorized, "wrong token for this conversation", CLOSE_UNAUTHORIZED);
+                return socket::refuse(
+                    ErrorCode::Unauthorized,
+                    "wrong token for this conversation",
+                    CLOSE_UNAUTHORIZED,
+                );
             }
         }
         let after = match after_param(req) {
@@ -145,8 +147,8 @@ impl Conversation {
         let pair = WebSocketPair::new()?;
         self.state.accept_websocket_with_tags(&pair.server, &[tag(role)]);
         pair.server.serialize_attachment(Attachment { role })?;
-        let last_seq = core::MessageStore::last_seq(&SqlStore(&sql))
-            .map_err(|e| worker::Error::RustError(e.to_string()))?;
+        let last_seq =
+            core::MessageStore::last_seq(&SqlStore(&sql)).map_err(|e| worker::Error::RustError(e.to_string()))?;
         let conversation = meta.conversation.parse().map_err(|e| worker::Error::RustError(format!("{e}")))?;
         socket::send(&pair.server, &ServerEnvelope::push(ServerMsg::Welcome { conversation, role, last_seq }));
         self.replay_to(&pair.server, after);

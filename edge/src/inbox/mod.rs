@@ -10,8 +10,8 @@ mod sql;
 
 use shared::{ConversationSummary, ErrorCode, ServerEnvelope, ServerMsg};
 use worker::{
-    durable_object, DurableObject, Env, Method, Request, RequestInit, Response, Result, State,
-    WebSocket, WebSocketIncomingMessage, WebSocketPair,
+    durable_object, DurableObject, Env, Method, Request, RequestInit, Response, Result, State, WebSocket,
+    WebSocketIncomingMessage, WebSocketPair,
 };
 
 use crate::socket;
@@ -75,8 +75,7 @@ impl DurableObject for Inbox {
     }
 
     async fn websocket_close(&self, ws: WebSocket, code: usize, reason: String, _clean: bool) -> Result<()> {
-        let code = if code == 1005 || code == 1006 { 1000 } else { code as u16 };
-        let _ = ws.close(Some(code), Some(reason));
+        socket::finish_close(&ws, code, reason);
         Ok(())
     }
 

@@ -44,7 +44,11 @@ pub async fn customer_socket(req: Request, env: &Env, id: &str) -> RouteResult {
         return Err(RouteError::UpgradeRequired);
     }
     let Ok(id) = id.parse::<ConversationId>() else {
-        return Ok(socket::refuse(ErrorCode::UnknownConversation, "no conversation has this id", crate::socket::CLOSE_NOT_FOUND)?);
+        return Ok(socket::refuse(
+            ErrorCode::UnknownConversation,
+            "no conversation has this id",
+            crate::socket::CLOSE_NOT_FOUND,
+        )?);
     };
     let Some(token) = query(&req, "token")? else {
         return Ok(socket::refuse(ErrorCode::Unauthorized, "a token is required", crate::socket::CLOSE_UNAUTHORIZED)?);

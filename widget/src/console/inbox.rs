@@ -20,7 +20,8 @@ pub fn Workspace(operator_key: String, on_sign_out: Callback<Option<String>>) ->
     let list = RwSignal::new(Vec::<ConversationSummary>::new());
     let status = RwSignal::new(Status::Idle);
     let selected = RwSignal::new(None::<ConversationId>);
-    let seen = RwSignal::new(load(SEEN).and_then(|s| crate::json::decode::<HashMap<String, u64>>(&s)).unwrap_or_default());
+    let seen =
+        RwSignal::new(load(SEEN).and_then(|s| crate::json::decode::<HashMap<String, u64>>(&s)).unwrap_or_default());
     Effect::new(move |_| seen.with(|s| store(SEEN, crate::json::encode(s).as_deref())));
 
     let url = format!("{}/api/console/sites/{site}/inbox/ws?key={}", ws_origin(), encode(&operator_key));

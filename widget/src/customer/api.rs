@@ -26,7 +26,9 @@ pub async fn create_conversation(site: &SiteId) -> Result<ConversationCreated, S
     if resp.ok() {
         crate::json::decode(&text).ok_or_else(|| UNREADABLE.to_string())
     } else {
-        Err(crate::json::decode::<ApiError>(&text).map(|e| e.message).unwrap_or_else(|| format!("error {}", resp.status())))
+        Err(crate::json::decode::<ApiError>(&text)
+            .map(|e| e.message)
+            .unwrap_or_else(|| format!("error {}", resp.status())))
     }
 }
 

@@ -82,7 +82,8 @@ impl HostBridge {
         let on_message = once.clone();
         let handle = window_event_listener(leptos::ev::message, move |e: web_sys::MessageEvent| {
             let window = web_sys::window().expect("a window");
-            let from_parent = e.source().is_some_and(|s| Some(JsValue::from(s)) == window.parent().ok().flatten().map(JsValue::from));
+            let from_parent =
+                e.source().is_some_and(|s| Some(JsValue::from(s)) == window.parent().ok().flatten().map(JsValue::from));
             if e.origin() != host || !from_parent {
                 return;
             }

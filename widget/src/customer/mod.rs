@@ -38,7 +38,11 @@ fn App() -> impl IntoView {
     // Starts a conversation when there is something to send and none yet.
     let ensure_conversation = move || {
         let has_outbox = chat.log.with_untracked(|l| !l.outbox().is_empty());
-        if session.with_untracked(Option::is_some) || !looked_up.get_untracked() || creating.get_untracked() || !has_outbox {
+        if session.with_untracked(Option::is_some)
+            || !looked_up.get_untracked()
+            || creating.get_untracked()
+            || !has_outbox
+        {
             return;
         }
         let Some(site) = site.get_value() else {
