@@ -35,6 +35,8 @@ pub struct Options {
 /// A running `wrangler dev`; stopped (with its workerd) on drop.
 pub struct Wrangler {
     child: Child,
+    /// Whether wrangler leads its own process group (tests) or shares ours (dev).
+    own_group: bool,
     /// `http://127.0.0.1:PORT`.
     pub base_url: String,
 }
@@ -93,10 +95,13 @@ impl Wrangler {
             let f = std::fs::File::create(log)?;
             cmd.stdout(f.try_clone()?).stderr(f);
         }
-        // Own process group, so stopping also stops the workerd it spawns.
-        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        if !opts.build {
+            // Tests: an own process group, so stopping also stops workerd.
+            // Dev keeps the terminal's group, so Ctrl-C reaches wrangler.
+            std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        }
         let child = cmd.spawn().context("starting wrangler")?;
-        let mut w = Wrangler { child, base_url: format!("http://127.0.0.1:{}", opts.port) };
+        let mut w = Wrangler { child, own_group: !opts.build, base_url: format!("http://127.0.0.1:{}", opts.port) };
         w.wait_ready(opts.port, Duration::from_secs(if opts.build { 900 } else { 120 }))?;
         Ok(w)
     }
@@ -123,10 +128,11 @@ impl Wrangler {
         Ok(())
     }
 
-    /// Stops wrangler and workerd (SIGTERM to the group, then SIGKILL).
+    /// Stops wrangler and workerd (SIGTERM to the group, then SIGKILL); in
+    /// dev (shared group), only wrangler, which stops its workerd itself.
     pub fn stop(&mut self) {
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).stderr(Stdio::null()).status();
+        let target = if self.own_group { format!("-{}", self.child.id()) } else { self.child.id().to_string() };
+        let _ = Command::new("kill").args(["-TERM", "--", &target]).stderr(Stdio::null()).status();
         let start = Instant::now();
         while start.elapsed() < Duration::from_secs(5) {
             if matches!(self.child.try_wait(), Ok(Some(_))) {
@@ -134,7 +140,7 @@ impl Wrangler {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+        let _ = Command::new("kill").args(["-KILL", "--", &target]).stderr(Stdio::null()).status();
         let _ = self.child.wait();
     }
 }

@@ -53,6 +53,7 @@ struct Inner {
     attempts: Cell<u32>,
     stopped: Cell<bool>,
     generation: Cell<u32>,
+    listeners: RefCell<Vec<WindowListenerHandle>>,
 }
 
 /// A reconnecting socket. Cheap to clone (shared state).
@@ -67,7 +68,7 @@ impl Socket {
         on_frame: impl Fn(ServerEnvelope) + 'static,
         status: RwSignal<Status>,
     ) -> Self {
-        Socket(Rc::new(Inner {
+        let socket = Socket(Rc::new(Inner {
             url: Box::new(url),
             on_frame: Box::new(on_frame),
             status,
@@ -75,7 +76,22 @@ impl Socket {
             attempts: Cell::new(0),
             stopped: Cell::new(false),
             generation: Cell::new(0),
-        }))
+            listeners: RefCell::new(Vec::new()),
+        }));
+        // Back online, or back to the tab: retry now rather than after the backoff.
+        for event in ["online", "visibilitychange"] {
+            let me = socket.clone();
+            let handle = window_event_listener_untyped(event, move |_| me.retry_now());
+            socket.0.listeners.borrow_mut().push(handle); // removed by `stop`
+        }
+        socket
+    }
+
+    fn retry_now(&self) {
+        if matches!(self.0.status.get_untracked(), Status::Offline { .. }) {
+            self.0.attempts.set(0);
+            self.connect();
+        }
     }
 
     /// Opens the socket unless it is open or opening.
@@ -154,6 +170,7 @@ impl Socket {
     /// Closes for good (the view that owned it went away).
     pub fn stop(&self) {
         self.0.stopped.set(true);
+        self.0.listeners.take().into_iter().for_each(WindowListenerHandle::remove);
         if let Some((ws, _)) = self.0.ws.take() {
             detach(&ws);
         }

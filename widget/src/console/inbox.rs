@@ -32,7 +32,7 @@ pub fn Workspace(operator_key: String, on_sign_out: Callback<Option<String>>) ->
             ServerMsg::InboxUpdate(s) => list.update(|l| {
                 l.retain(|c| c.id != s.id);
                 l.insert(0, s);
-                l.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+                l.sort_by_key(|c| std::cmp::Reverse(c.updated_at));
             }),
             _ => {}
         },
