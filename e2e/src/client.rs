@@ -74,15 +74,26 @@ impl Socket {
         self.send_msg(id, ClientMsg::Send { text: text.to_owned() })
     }
 
-    /// Reads the next server frame (fails after [`READ_TIMEOUT`] or on close).
-    pub fn recv(&mut self) -> Result<ServerEnvelope> {
+    /// Reads the next text frame as it came (fails after [`READ_TIMEOUT`] or on close).
+    pub fn recv_raw(&mut self) -> Result<String> {
         loop {
             match self.ws.read().context("reading a frame")? {
-                Message::Text(t) => return serde_json::from_str(&t).with_context(|| format!("bad frame {t}")),
+                Message::Text(t) => return Ok(t),
                 Message::Close(c) => bail!("socket closed: {c:?}"),
                 _ => continue,
             }
         }
+    }
+
+    /// Reads the next server frame (fails after [`READ_TIMEOUT`] or on close).
+    pub fn recv(&mut self) -> Result<ServerEnvelope> {
+        let t = self.recv_raw()?;
+        serde_json::from_str(&t).with_context(|| format!("bad frame {t}"))
+    }
+
+    /// Drops the connection without a closing handshake, as a lost network does.
+    pub fn drop_abruptly(self) {
+        let _ = self.ws.get_ref().shutdown(std::net::Shutdown::Both);
     }
 
     /// Reads frames until one matches, returning it and the ones skipped.

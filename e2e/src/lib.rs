@@ -10,6 +10,7 @@
 //! `cargo xtask test`, which starts one Worker for them); `tests/restart.rs`
 //! starts its own Worker because it kills it.
 
+pub mod bench;
 pub mod client;
 pub mod wrangler;
 

@@ -9,11 +9,14 @@
 //!   sans-IO core, its SQLite store and its hibernatable sockets.
 //! - [`inbox`]: the `Inbox` Durable Object (one per site): the conversation
 //!   list and live updates to operators.
+//! - [`echo`]: the `Echo` Durable Object, the benchmarks' baseline (off
+//!   unless `BENCH=on`).
 //! - [`auth`], [`error`], [`socket`]: tokens and keys, the one error type
 //!   that maps to HTTP responses, and socket helpers shared by both objects.
 
 pub mod auth;
 pub mod conversation;
+pub mod echo;
 pub mod error;
 pub mod inbox;
 pub mod router;

@@ -5,7 +5,7 @@
 use worker::{Env, Method, Request, Response, Result};
 
 use crate::error::RouteError;
-use crate::routes::{console, conversations, demo};
+use crate::routes::{bench, console, conversations, demo};
 
 /// Routes one request and turns route errors into JSON responses.
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
@@ -19,6 +19,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         }
         (Method::Get, ["api", "console", "sites", site, "inbox", "ws"]) => console::inbox_socket(req, &env, site).await,
         (Method::Get, ["demo"]) => demo::page(&req),
+        (Method::Get, ["api", "bench", "echo", "ws"]) => bench::echo_socket(req, &env).await,
         _ => Err(RouteError::NotFound),
     };
     let mut resp = result.or_else(RouteError::into_response)?;

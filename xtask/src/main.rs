@@ -7,10 +7,12 @@
 //! - [`build`]: builds the widget/console wasm bundles and the Worker into
 //!   `dist/public` and `edge/build`.
 //! - [`dev`]: builds and runs the product locally.
+//! - [`bench`]: benchmarks against the real Worker, printed as tables.
 //! - [`test`]: runs every test suite, the size budgets and the config check.
 //! - [`sizes`]: measures built files (raw and gzip) against the budgets.
 //! - [`tidy`]: repository hygiene checks, run as tests.
 
+mod bench;
 mod build;
 mod dev;
 mod setup;
@@ -33,6 +35,7 @@ fn main() -> Result<()> {
         "build-widget" => build::widget(),
         "dev" => dev::run(),
         "test" => test::run(),
+        "bench" => bench::run(&args[1..]),
         "sizes" => sizes::report().map(drop),
         "help" | "--help" | "-h" => {
             println!("{HELP}");
@@ -46,6 +49,8 @@ const HELP: &str = "\
 cargo xtask <verb>
   dev           install what is missing, build, run the Worker on http://127.0.0.1:8787
   test          install what is missing, build, run every test and check
+  bench         sizes, latency, throughput, concurrency, host-page impact, console at scale
+                (--quick: the small smoke run that `test` does)
   setup         install what is missing (wasm target, wasm-bindgen-cli, worker-build, npm packages, Chromium)
   build         build the widget, the console and the Worker
   build-widget  build the customer widget and console bundles into dist/public

@@ -19,10 +19,56 @@ const WIDGET: &[&str] = &["widget.html", "customer-boot.js", "app/customer.js", 
 const CONSOLE: &[&str] =
     &["console.html", "console-boot.js", "app/console.js", "app/console_bg.wasm", "widget.css", "console.css"];
 
-fn gzip(bytes: &[u8]) -> Result<usize> {
+/// Brotli size (quality 11, window 22), as a CDN serves it.
+pub fn brotli(bytes: &[u8]) -> Result<usize> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)?;
+    Ok(out.len())
+}
+
+/// Gzip size (level 9).
+pub fn gzip(bytes: &[u8]) -> Result<usize> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     enc.write_all(bytes)?;
     Ok(enc.finish()?.len())
+}
+
+/// One shipped group of files and its sizes.
+pub struct Group {
+    /// What it is.
+    pub name: &'static str,
+    /// Bytes on disk.
+    pub raw: usize,
+    /// Gzip bytes.
+    pub gzip: usize,
+    /// Brotli bytes.
+    pub brotli: usize,
+}
+
+/// Every shipped group: loader, customer widget app, console app, Worker.
+pub fn groups() -> Result<Vec<Group>> {
+    let mut out = Vec::new();
+    for (name, files) in [("loader", LOADER), ("customer widget app", WIDGET), ("console app", CONSOLE)] {
+        let mut g = Group { name, raw: 0, gzip: 0, brotli: 0 };
+        for f in files {
+            let bytes = std::fs::read(root().join("dist/public").join(f))
+                .map_err(|e| anyhow::anyhow!("{f}: {e} (run cargo xtask build)"))?;
+            g.raw += bytes.len();
+            g.gzip += gzip(&bytes)?;
+            g.brotli += brotli(&bytes)?;
+        }
+        out.push(g);
+    }
+    let mut worker = Group { name: "Worker (wasm + JS)", raw: 0, gzip: 0, brotli: 0 };
+    for f in ["index_bg.wasm", "index.js"] {
+        let bytes = std::fs::read(root().join("edge/build").join(f))?;
+        worker.raw += bytes.len();
+        worker.gzip += gzip(&bytes)?;
+        worker.brotli += brotli(&bytes)?;
+    }
+    out.push(worker);
+    Ok(out)
 }
 
 /// Sums raw and gzip sizes of `files` under `dist/public`, printing each.

@@ -11,7 +11,11 @@ use crate::error::RouteResult;
 
 const PAGE: &str = include_str!("demo.html");
 
-/// The demo page, with the script tag pointing at the Worker's other name.
+/// The script tag, as a site owner pastes it.
+const TAG: &str = r#"<script src="{{WIDGET_ORIGIN}}/widget.js" data-site="demo" async></script>"#;
+
+/// The demo page, with the script tag pointing at the Worker's other name;
+/// `?control=1` serves the same page without it (the benchmarks' control).
 pub fn page(req: &Request) -> RouteResult {
     let url = req.url()?;
     let host = url.host_str().unwrap_or("127.0.0.1");
@@ -22,5 +26,7 @@ pub fn page(req: &Request) -> RouteResult {
     };
     let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
     let origin = format!("{}://{other}{port}", url.scheme());
-    Ok(Response::from_html(PAGE.replace("{{WIDGET_ORIGIN}}", &origin))?)
+    let control = url.query_pairs().any(|(k, v)| k == "control" && v == "1");
+    let page = PAGE.replace("{{SCRIPT_TAG}}", if control { "" } else { TAG });
+    Ok(Response::from_html(page.replace("{{WIDGET_ORIGIN}}", &origin))?)
 }

@@ -1,5 +1,6 @@
 //! One module per resource the Worker serves itself.
 
+pub mod bench;
 pub mod console;
 pub mod conversations;
 pub mod demo;

@@ -1,6 +1,6 @@
 //! The message list: stored messages in sequence order, then the pending
-//! ones (sending, or refused with the reason). Text is always rendered as a
-//! text node, never parsed as HTML.
+//! ones (sending, or refused with the reason), windowed to the newest ones.
+//! Text is always rendered as a text node, never parsed as HTML.
 
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -8,6 +8,9 @@ use shared::chat_log::{ChatLog, Pending};
 use shared::{ChatMessage, Role};
 
 use crate::util::clock;
+
+/// How many messages the list renders at first, and adds per step back.
+const WINDOW: usize = 100;
 
 /// The messages of a conversation, seen from `me`'s side.
 #[component]
@@ -25,18 +28,44 @@ pub fn MessageList(
     empty: String,
 ) -> impl IntoView {
     let list = NodeRef::<Div>::new();
-    // Keep the newest message in view.
+    // Windowed: only the newest `shown` messages are in the DOM (100 at
+    // first, 100 more each time the reader reaches the top), so a
+    // 10,000-message history opens as fast as a short one.
+    let shown = RwSignal::new(WINDOW);
+    // Whether the reader is at the newest message (then new ones stay in view).
+    let at_bottom = StoredValue::new(true);
     Effect::new(move |_| {
         log.track();
-        if let Some(el) = list.get() {
-            el.set_scroll_top(el.scroll_height());
+        if at_bottom.get_value() {
+            request_animation_frame(move || {
+                if let Some(el) = list.get_untracked() {
+                    el.set_scroll_top(el.scroll_height());
+                }
+            });
         }
     });
-    let stored = move || log.with(|l| l.messages().to_vec());
+    let on_scroll = move |_| {
+        let Some(el) = list.get_untracked() else { return };
+        at_bottom.set_value(el.scroll_height() - el.scroll_top() - el.client_height() < 40);
+        let total = log.with_untracked(|l| l.messages().len());
+        if el.scroll_top() < 80 && shown.get_untracked() < total {
+            let (height, top) = (el.scroll_height(), el.scroll_top());
+            shown.update(|n| *n += WINDOW);
+            // Keep the message the reader was looking at where it was.
+            request_animation_frame(move || el.set_scroll_top(top + el.scroll_height() - height));
+        }
+    };
+    let stored = move || {
+        let n = shown.get();
+        log.with(|l| {
+            let all = l.messages();
+            all[all.len().saturating_sub(n)..].to_vec()
+        })
+    };
     let pending = move || log.with(|l| l.outbox().to_vec());
     let is_empty = move || log.with(|l| l.messages().is_empty() && l.outbox().is_empty());
     view! {
-        <div class="messages" node_ref=list role="log" aria-live="polite" aria-label="Messages">
+        <div class="messages" node_ref=list role="log" aria-live="polite" aria-label="Messages" on:scroll=on_scroll>
             <Show when=is_empty>
                 <p class="empty">{empty.clone()}</p>
             </Show>

