@@ -91,6 +91,13 @@ impl Socket {
         serde_json::from_str(&t).with_context(|| format!("bad frame {t}"))
     }
 
+    /// Sets how long a read waits (reads then fail with a timeout error,
+    /// after which the socket is still usable).
+    pub fn set_read_timeout(&mut self, d: Duration) -> Result<()> {
+        self.ws.get_ref().set_read_timeout(Some(d))?;
+        Ok(())
+    }
+
     /// Drops the connection without a closing handshake, as a lost network does.
     pub fn drop_abruptly(self) {
         let _ = self.ws.get_ref().shutdown(std::net::Shutdown::Both);

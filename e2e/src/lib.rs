@@ -11,6 +11,7 @@
 //! starts its own Worker because it kills it.
 
 pub mod bench;
+pub mod chaos;
 pub mod client;
 pub mod wrangler;
 

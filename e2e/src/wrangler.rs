@@ -18,6 +18,7 @@ pub const QUIET_ENV: &[(&str, &str)] =
     &[("WRANGLER_SEND_METRICS", "false"), ("CLOUDFLARE_CF_FETCH_ENABLED", "false"), ("X_LOCAL_OBSERVABILITY", "false")];
 
 /// How to start a Worker.
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Loopback port to listen on.
     pub port: u16,

@@ -120,7 +120,7 @@ pub enum ServerMsg {
 }
 
 /// Who is on the other end of a socket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Role {
     /// The website visitor who owns the conversation.

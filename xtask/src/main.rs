@@ -8,12 +8,14 @@
 //!   `dist/public` and `edge/build`.
 //! - [`dev`]: builds and runs the product locally.
 //! - [`bench`]: benchmarks against the real Worker, printed as tables.
+//! - [`chaos`]: seeded fault-injection runs; nothing lost, nothing doubled.
 //! - [`test`]: runs every test suite, the size budgets and the config check.
 //! - [`sizes`]: measures built files (raw and gzip) against the budgets.
 //! - [`tidy`]: repository hygiene checks, run as tests.
 
 mod bench;
 mod build;
+mod chaos;
 mod dev;
 mod setup;
 mod sizes;
@@ -36,6 +38,7 @@ fn main() -> Result<()> {
         "dev" => dev::run(),
         "test" => test::run(),
         "bench" => bench::run(&args[1..]),
+        "chaos" => chaos::run(&args[1..]),
         "sizes" => sizes::report().map(drop),
         "help" | "--help" | "-h" => {
             println!("{HELP}");
@@ -51,6 +54,7 @@ cargo xtask <verb>
   test          install what is missing, build, run every test and check
   bench         sizes, latency, throughput, concurrency, host-page impact, console at scale
                 (--quick: the small smoke run that `test` does)
+  chaos         seeded fault injection: --runs N (100) --seed S --restart-every K (20)
   setup         install what is missing (wasm target, wasm-bindgen-cli, worker-build, npm packages, Chromium)
   build         build the widget, the console and the Worker
   build-widget  build the customer widget and console bundles into dist/public
