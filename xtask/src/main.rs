@@ -9,6 +9,7 @@
 //! - [`dev`]: builds and runs the product locally.
 //! - [`bench`]: benchmarks against the real Worker, printed as tables.
 //! - [`chaos`]: seeded fault-injection runs; nothing lost, nothing doubled.
+//! - [`fuzz`]: the cargo-fuzz targets, for a bounded time.
 //! - [`test`]: runs every test suite, the size budgets and the config check.
 //! - [`sizes`]: measures built files (raw and gzip) against the budgets.
 //! - [`tidy`]: repository hygiene checks, run as tests.
@@ -17,6 +18,7 @@ mod bench;
 mod build;
 mod chaos;
 mod dev;
+mod fuzz;
 mod setup;
 mod sizes;
 mod test;
@@ -39,6 +41,7 @@ fn main() -> Result<()> {
         "test" => test::run(),
         "bench" => bench::run(&args[1..]),
         "chaos" => chaos::run(&args[1..]),
+        "fuzz" => fuzz::run_cli(&args[1..]),
         "sizes" => sizes::report().map(drop),
         "help" | "--help" | "-h" => {
             println!("{HELP}");
@@ -55,6 +58,7 @@ cargo xtask <verb>
   bench         sizes, latency, throughput, concurrency, host-page impact, console at scale
                 (--quick: the small smoke run that `test` does)
   chaos         seeded fault injection: --runs N (100) --seed S --restart-every K (20)
+  fuzz          run the cargo-fuzz targets (nightly): --seconds S each (60)
   setup         install what is missing (wasm target, wasm-bindgen-cli, worker-build, npm packages, Chromium)
   build         build the widget, the console and the Worker
   build-widget  build the customer widget and console bundles into dist/public

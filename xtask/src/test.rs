@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every test and check, in order, failing fast:
 //! native unit and golden tests; the build; size budgets; the deploy config
 //! check; protocol tests against the real Worker (which this starts and
-//! stops); the browser test in headless Chromium.
+//! stops); the browser test in headless Chromium; then short smoke runs of
+//! `bench`, `chaos` and `fuzz` (small counts, no timing assertions).
 
 use std::process::Command;
 use std::time::Instant;
@@ -32,6 +33,9 @@ pub fn run() -> Result<()> {
     })?;
     timed("wrangler deploy --dry-run", &mut dry_run)?;
     timed("worker tests (e2e)", &mut worker_tests)?;
+    timed("bench smoke (--quick)", &mut || crate::bench::run_built(true))?;
+    timed("chaos smoke (6 runs)", &mut || crate::chaos::run_built(6, 0x5EED, 3))?;
+    timed("fuzz smoke (10 s a target)", &mut || crate::fuzz::fuzz(10))?;
     println!("\nall tests passed in {:.0} s", start.elapsed().as_secs_f64());
     for t in timings {
         println!("{t}");

@@ -34,7 +34,7 @@ mod tests {
     fn every_source_file_starts_with_what_it_is_for() {
         let root = crate::root();
         let mut files = Vec::new();
-        for dir in ["shared", "edge", "widget", "e2e", "xtask", ".ci"] {
+        for dir in ["shared", "edge", "widget", "e2e", "xtask", "fuzz", ".ci"] {
             walk(&root.join(dir), &mut files);
         }
         let mut missing = Vec::new();
