@@ -53,3 +53,9 @@ impl RouteError {
 
 /// Result of a route.
 pub type RouteResult = Result<Response, RouteError>;
+
+/// Wraps any error as a runtime error (for failures that are our bug, such
+/// as stored data that no longer parses), so `?` can carry it to the log.
+pub fn internal(e: impl std::fmt::Display) -> worker::Error {
+    worker::Error::RustError(e.to_string())
+}

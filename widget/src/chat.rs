@@ -2,9 +2,11 @@
 //! reconnecting socket that resumes from the log's last sequence number, and
 //! sending through the outbox (shown as pending until stored).
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 use shared::chat_log::{ChatLog, Effect};
-use shared::{validate_text, TextError};
+use shared::{validate_text, ServerEnvelope, TextError};
 
 use crate::socket::{Socket, Status};
 
@@ -25,11 +27,15 @@ impl Chat {
         let log = RwSignal::new(ChatLog::default());
         let status = RwSignal::new(Status::Idle);
         let socket_cell: StoredValue<Option<Socket>, LocalStorage> = StoredValue::new_local(None);
-        let socket = Socket::new(
-            move || url(log.with_untracked(ChatLog::last_seq)),
-            move |frame| {
-                let effect = log.try_update(|l| l.receive(frame)).unwrap_or(Effect::None);
-                let Some(socket) = socket_cell.get_value() else { return };
+        // Frames are applied in batches, one signal update per batch: a
+        // 10,000-message replay then renders once, not 10,000 times.
+        let queue: StoredValue<Vec<ServerEnvelope>, LocalStorage> = StoredValue::new_local(Vec::new());
+        let flush = move || {
+            let frames = queue.try_update_value(std::mem::take).unwrap_or_default();
+            let effects =
+                log.try_update(|l| frames.into_iter().map(|f| l.receive(f)).collect::<Vec<_>>()).unwrap_or_default();
+            let Some(socket) = socket_cell.get_value() else { return };
+            for effect in effects {
                 match effect {
                     Effect::Resend(frames) => frames.iter().for_each(|f| {
                         socket.send(f);
@@ -39,6 +45,19 @@ impl Chat {
                     }
                     Effect::Refused(_, why) => status.set(Status::Refused(why)),
                     Effect::None => {}
+                }
+            }
+        };
+        let socket = Socket::new(
+            move || url(log.with_untracked(ChatLog::last_seq)),
+            move |frame| {
+                let first = queue.try_update_value(|q| {
+                    q.push(frame);
+                    q.len() == 1
+                });
+                if first == Some(true) {
+                    // After the frames already queued by the browser (same burst).
+                    set_timeout(flush, Duration::ZERO);
                 }
             },
             status,

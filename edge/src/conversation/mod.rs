@@ -20,6 +20,7 @@ use worker::{
 
 use self::core::{replay, send, SendError, Sent};
 use self::sql::{ensure_schema, read_meta, write_meta, Meta, SqlStore};
+use crate::error::internal;
 use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_NOT_FOUND, CLOSE_UNAUTHORIZED};
 
 /// Header carrying the caller's role, set by the Worker after it checked the
@@ -108,8 +109,8 @@ impl Conversation {
             return Response::error("conversation exists", 409);
         }
         let summary = ConversationSummary {
-            id: meta.conversation.parse().map_err(|e| worker::Error::RustError(format!("{e}")))?,
-            site: meta.site.parse().map_err(|e| worker::Error::RustError(format!("{e}")))?,
+            id: meta.conversation.parse().map_err(internal)?,
+            site: meta.site.parse().map_err(internal)?,
             last_seq: 0,
             last_author: None,
             preview: String::new(),
@@ -147,9 +148,8 @@ impl Conversation {
         let pair = WebSocketPair::new()?;
         self.state.accept_websocket_with_tags(&pair.server, &[tag(role)]);
         pair.server.serialize_attachment(Attachment { role })?;
-        let last_seq =
-            core::MessageStore::last_seq(&SqlStore(&sql)).map_err(|e| worker::Error::RustError(e.to_string()))?;
-        let conversation = meta.conversation.parse().map_err(|e| worker::Error::RustError(format!("{e}")))?;
+        let last_seq = core::MessageStore::last_seq(&SqlStore(&sql)).map_err(internal)?;
+        let conversation = meta.conversation.parse().map_err(internal)?;
         socket::send(&pair.server, &ServerEnvelope::push(ServerMsg::Welcome { conversation, role, last_seq }));
         self.replay_to(&pair.server, after);
         Response::from_websocket(pair.client)

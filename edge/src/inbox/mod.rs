@@ -27,7 +27,7 @@ pub async fn touch(env: &Env, summary: &ConversationSummary) -> Result<()> {
     let resp = stub.fetch_with_request(Request::new_with_init("https://inbox/touch", &init)?).await?;
     match resp.status_code() {
         200..=299 => Ok(()),
-        s => Err(worker::Error::RustError(format!("inbox answered {s}"))),
+        s => Err(crate::error::internal(format!("inbox answered {s}"))),
     }
 }
 

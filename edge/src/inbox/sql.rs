@@ -75,12 +75,11 @@ pub fn list(sql: &SqlStorage) -> worker::Result<Vec<ConversationSummary>> {
             vec![SqlStorageValue::from(LIST_LIMIT as i64)],
         )?
         .to_array()?;
-    let bad = |e: shared::IdError| worker::Error::RustError(e.to_string());
     rows.into_iter()
         .map(|r| {
             Ok(ConversationSummary {
-                id: r.id.parse().map_err(bad)?,
-                site: r.site.parse().map_err(bad)?,
+                id: r.id.parse().map_err(crate::error::internal)?,
+                site: r.site.parse().map_err(crate::error::internal)?,
                 last_seq: r.last_seq,
                 last_author: match r.last_author.as_deref() {
                     Some("customer") => Some(Role::Customer),

@@ -32,7 +32,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     let stub = env.durable_object(BINDING)?.get_by_name(conversation.as_str())?;
     let resp = stub.fetch_with_request(Request::new_with_init("https://object/init", &init)?).await?;
     if resp.status_code() != 201 {
-        return Err(RouteError::Internal(worker::Error::RustError(format!("init answered {}", resp.status_code()))));
+        return Err(RouteError::Internal(crate::error::internal(format!("init answered {}", resp.status_code()))));
     }
     Ok(Response::from_json(&ConversationCreated { conversation, token })?.with_status(201))
 }
