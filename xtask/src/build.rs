@@ -28,6 +28,13 @@ pub fn widget() -> Result<()> {
     let app = public.join("app");
     std::fs::create_dir_all(&app)?;
     copy_dir(&root.join("widget/static"), &public)?;
+    for css in ["widget.css", "console.css"] {
+        let path = public.join(css);
+        run(Command::new(node_tool("@esbuild/linux-x64/bin/esbuild"))
+            .arg(&path)
+            .args(["--minify", "--log-level=warning", "--allow-overwrite"])
+            .arg(format!("--outfile={}", path.display())))?;
+    }
     run(Command::new("cargo")
         .args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", "widget", "--bins"])
         .current_dir(&root))?;
