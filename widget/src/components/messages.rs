@@ -29,20 +29,25 @@ pub fn MessageList(
 ) -> impl IntoView {
     let list = NodeRef::<Div>::new();
     // Windowed: only the newest `shown` messages are in the DOM (100 at
-    // first, 100 more each time the reader reaches the top), so a
-    // 10,000-message history opens as fast as a short one.
+    // first, 100 more each time the reader reaches the top), so the DOM stays
+    // small however long the history is.
     let shown = RwSignal::new(WINDOW);
     // Whether the reader is at the newest message (then new ones stay in view).
     let at_bottom = StoredValue::new(true);
-    Effect::new(move |_| {
-        log.track();
-        if at_bottom.get_value() {
+    Effect::new(move |seen: Option<usize>| {
+        let len = log.with(|l| l.messages().len());
+        if !at_bottom.get_value() {
+            // Reading older messages: grow the window instead of sliding it,
+            // so what the reader looks at stays in place.
+            shown.update(|n| *n += len - seen.unwrap_or(len).min(len));
+        } else {
             request_animation_frame(move || {
                 if let Some(el) = list.get_untracked() {
                     el.set_scroll_top(el.scroll_height());
                 }
             });
         }
+        len
     });
     let on_scroll = move |_| {
         let Some(el) = list.get_untracked() else { return };
