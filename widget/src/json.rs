@@ -190,3 +190,64 @@ impl<'de> de::VariantAccess<'de> for JsDe {
         de::Deserializer::deserialize_any(self, visitor)
     }
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    //! In-browser tests (`wasm-bindgen-test`): the decoder reads every golden
+    //! server frame exactly as `serde_json` does, and refuses what is wrong.
+    use shared::api::{ApiError, ConversationCreated};
+    use shared::ServerEnvelope;
+    use wasm_bindgen_test::*;
+
+    use super::{decode, encode};
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    const SERVER_GOLDEN: &[&str] = &[
+        include_str!("../../shared/golden/server.welcome.json"),
+        include_str!("../../shared/golden/server.message.json"),
+        include_str!("../../shared/golden/server.ack.json"),
+        include_str!("../../shared/golden/server.error.json"),
+        include_str!("../../shared/golden/server.inbox.json"),
+        include_str!("../../shared/golden/server.inboxUpdate.json"),
+    ];
+
+    #[wasm_bindgen_test]
+    fn golden_server_frames_decode_as_serde_json_does() {
+        for text in SERVER_GOLDEN {
+            let want: ServerEnvelope = serde_json::from_str(text).unwrap();
+            assert_eq!(decode::<ServerEnvelope>(text), Some(want.clone()), "{text}");
+            let again = encode(&want).unwrap();
+            assert_eq!(decode::<ServerEnvelope>(&again), Some(want));
+        }
+        let created = include_str!("../../shared/golden/api.conversationCreated.json");
+        assert_eq!(decode::<ConversationCreated>(created), serde_json::from_str(created).ok());
+        let error = include_str!("../../shared/golden/api.error.json");
+        assert_eq!(decode::<ApiError>(error), serde_json::from_str(error).ok());
+    }
+
+    #[wasm_bindgen_test]
+    fn wrong_input_is_refused_not_guessed() {
+        let bad = [
+            "not json",
+            "",
+            "[]",
+            r#"{"v":1,"msg":{"shout":{}}}"#,
+            r#"{"v":"1","msg":{"ack":{"seq":1,"at":2}}}"#,
+            r#"{"v":1,"msg":{"ack":{"seq":-1,"at":2}}}"#,
+            r#"{"v":1,"msg":{"ack":{"seq":1.5,"at":2}}}"#,
+            r#"{"v":70000,"msg":{"ack":{"seq":1,"at":2}}}"#,
+            r#"{"v":1,"msg":{"ack":{"seq":1}}}"#,
+            r#"{"v":1,"msg":{"ack":{"seq":1,"at":2},"error":{}}}"#,
+            r#"{"v":1,"msg":{"welcome":{"conversation":"short","role":"customer","lastSeq":0}}}"#,
+            r#"{"v":1,"msg":{"welcome":{"conversation":"0123456789abcdef0123456789abcdef","role":"boss","lastSeq":0}}}"#,
+        ];
+        for text in bad {
+            assert_eq!(decode::<ServerEnvelope>(text), None, "{text}");
+        }
+        // Unknown fields are ignored, as serde_json does by default.
+        let extra = r#"{"v":1,"x":[1,{"y":null}],"msg":{"ack":{"seq":9007199254740991,"at":2,"z":true}}}"#;
+        assert_eq!(decode::<ServerEnvelope>(extra), serde_json::from_str(extra).ok());
+        assert!(decode::<ServerEnvelope>(extra).is_some());
+    }
+}

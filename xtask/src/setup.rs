@@ -2,7 +2,7 @@
 //! already there: the wasm target, `wasm-bindgen-cli` and `worker-build`
 //! (into cargo's bin dir), the npm packages from `package-lock.json` (Node 22,
 //! wrangler, wasm-opt, esbuild, playwright-core) and, for tests, Debian's
-//! Chromium.
+//! Chromium and ChromeDriver.
 
 use std::path::{Path, PathBuf};
 
@@ -91,10 +91,10 @@ fn npm() -> Result<()> {
 }
 
 fn chromium() -> Result<()> {
-    if Path::new("/usr/bin/chromium").exists() {
+    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
         return Ok(());
     }
-    println!("installing Debian's chromium (for browser tests)");
+    println!("installing Debian's chromium and chromium-driver (for browser tests)");
     let sudo = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() != "0");
     let apt = |args: &[&str]| {
         let mut cmd = Command::new(if sudo { "sudo" } else { "apt-get" });
@@ -104,12 +104,15 @@ fn chromium() -> Result<()> {
         cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
         run(&mut cmd)
     };
-    if apt(&["install", "-y", "chromium"]).is_err() {
+    let packages = ["install", "-y", "chromium", "chromium-driver"];
+    if apt(&packages).is_err() {
         apt(&["update"])?;
-        apt(&["install", "-y", "chromium"])?;
+        apt(&packages)?;
     }
-    if !Path::new("/usr/bin/chromium").exists() {
-        bail!("chromium did not install at /usr/bin/chromium");
+    for bin in ["/usr/bin/chromium", "/usr/bin/chromedriver"] {
+        if !Path::new(bin).exists() {
+            bail!("{bin} did not install");
+        }
     }
     Ok(())
 }

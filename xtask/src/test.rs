@@ -26,6 +26,7 @@ pub fn run() -> Result<()> {
     };
     timed("setup", &mut || setup::all(true))?;
     timed("native tests", &mut native)?;
+    timed("in-browser unit tests (wasm)", &mut wasm_unit)?;
     timed("build", &mut build::all)?;
     timed("size budgets", &mut || {
         step("size budgets (gzip)");
@@ -46,6 +47,18 @@ pub fn run() -> Result<()> {
 fn native() -> Result<()> {
     step("native tests: shared, edge, widget, xtask");
     crate::run(Command::new("cargo").args(["test", "--workspace", "--exclude", "e2e"]).current_dir(root()))
+}
+
+/// The front ends' unit tests that need a browser (`wasm-bindgen-test` in
+/// headless Chromium through ChromeDriver; options in `widget/webdriver.json`).
+fn wasm_unit() -> Result<()> {
+    step("in-browser unit tests: widget (wasm-bindgen-test, headless Chromium)");
+    crate::run(
+        Command::new("cargo")
+            .args(["test", "-p", "widget", "--target", "wasm32-unknown-unknown", "--lib"])
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .current_dir(root().join("widget")),
+    )
 }
 
 fn dry_run() -> Result<()> {
