@@ -11,8 +11,9 @@
 //!   list and live updates to operators.
 //! - [`echo`]: the `Echo` Durable Object, the benchmarks' baseline (off
 //!   unless `BENCH=on`).
-//! - [`auth`], [`error`], [`socket`]: tokens and keys, the one error type
-//!   that maps to HTTP responses, and socket helpers shared by both objects.
+//! - [`auth`], [`error`], [`socket`], [`stub`]: tokens and keys, the one
+//!   error type that maps to HTTP responses, socket helpers shared by the
+//!   objects, and internal JSON calls to an object.
 
 pub mod auth;
 pub mod conversation;
@@ -22,6 +23,7 @@ pub mod inbox;
 pub mod router;
 pub mod routes;
 pub mod socket;
+pub mod stub;
 
 use worker::{event, Context, Env, Request, Response, Result};
 

@@ -1,7 +1,7 @@
 //! Socket helpers shared by both Durable Objects: sending typed frames,
 //! refusing a connection with a typed error, and the close codes used.
 
-use shared::{ErrorCode, ServerEnvelope, ServerMsg};
+use shared::{ErrorCode, ServerEnvelope};
 use worker::{Response, WebSocket, WebSocketPair};
 
 /// Close code: the request was malformed (bad query parameter).
@@ -29,7 +29,7 @@ pub fn send(ws: &WebSocket, frame: &ServerEnvelope) {
 pub fn refuse(code: ErrorCode, message: &str, close_code: u16) -> worker::Result<Response> {
     let pair = WebSocketPair::new()?;
     pair.server.accept()?;
-    send(&pair.server, &ServerEnvelope::push(ServerMsg::Error { code, message: message.to_owned() }));
+    send(&pair.server, &ServerEnvelope::error(None, code, message));
     pair.server.close(Some(close_code), Some(message.chars().take(100).collect::<String>()))?;
     Response::from_websocket(pair.client)
 }

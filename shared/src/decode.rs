@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::ids::ClientMsgId;
-use crate::protocol::{ClientEnvelope, ClientMsg, ErrorCode, ServerEnvelope, ServerMsg, PROTOCOL_VERSION};
+use crate::protocol::{ClientEnvelope, ClientMsg, ErrorCode, ServerEnvelope, PROTOCOL_VERSION};
 use crate::text::{validate_text, TextError};
 
 /// Largest client frame read at all, in bytes. A maximal message (4,000
@@ -31,11 +31,7 @@ impl DecodeError {
 
     /// The error frame that answers the refused frame.
     pub fn into_frame(self) -> ServerEnvelope {
-        ServerEnvelope {
-            v: PROTOCOL_VERSION,
-            re: self.re,
-            msg: ServerMsg::Error { code: self.code, message: self.message },
-        }
+        ServerEnvelope::error(self.re, self.code, self.message)
     }
 }
 

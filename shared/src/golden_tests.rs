@@ -114,6 +114,13 @@ fn server_variants_match_golden_files() {
 }
 
 #[test]
+fn role_names_are_the_wire_names() {
+    for role in [Role::Customer, Role::Operator] {
+        assert_eq!(serde_json::to_string(&role).unwrap(), format!("\"{}\"", role.as_str()));
+    }
+}
+
+#[test]
 fn http_bodies_match_golden_files() {
     check("api.createConversation", &CreateConversation { site: "demo".parse().unwrap() });
     check("api.conversationCreated", &ConversationCreated { conversation: conv(), token: "9f".repeat(32) });

@@ -76,6 +76,11 @@ impl ServerEnvelope {
     pub fn push(msg: ServerMsg) -> Self {
         Self { v: PROTOCOL_VERSION, re: None, msg }
     }
+
+    /// An error frame, answering the client frame `re` if given.
+    pub fn error(re: Option<String>, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { v: PROTOCOL_VERSION, re, msg: ServerMsg::Error { code, message: message.into() } }
+    }
 }
 
 /// What the server can say on a socket.
@@ -127,6 +132,17 @@ pub enum Role {
     Customer,
     /// A person answering in the console.
     Operator,
+}
+
+impl Role {
+    /// The wire name (`"customer"`, `"operator"`), also used in storage and
+    /// as a socket tag.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Customer => "customer",
+            Role::Operator => "operator",
+        }
+    }
 }
 
 /// Who wrote a message.

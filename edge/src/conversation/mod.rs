@@ -66,7 +66,7 @@ impl DurableObject for Conversation {
             return Ok(());
         };
         let WebSocketIncomingMessage::String(frame) = message else {
-            socket::send(&ws, &error(None, ErrorCode::Malformed, "frames are JSON text, not binary"));
+            socket::send(&ws, &ServerEnvelope::error(None, ErrorCode::Malformed, "frames are JSON text, not binary"));
             return Ok(());
         };
         let env = match shared::decode_client(&frame) {
@@ -83,7 +83,8 @@ impl DurableObject for Conversation {
                 Ok(())
             }
             _ => {
-                socket::send(&ws, &error(Some(env.id), ErrorCode::UnknownType, "not supported on this socket"));
+                let frame = ServerEnvelope::error(Some(env.id), ErrorCode::UnknownType, "not supported on this socket");
+                socket::send(&ws, &frame);
                 Ok(())
             }
         }
@@ -99,25 +100,12 @@ impl DurableObject for Conversation {
     }
 }
 
-fn error(re: Option<String>, code: ErrorCode, message: &str) -> ServerEnvelope {
-    ServerEnvelope { v: shared::PROTOCOL_VERSION, re, msg: ServerMsg::Error { code, message: message.to_owned() } }
-}
-
 impl Conversation {
     async fn init(&self, meta: Meta) -> Result<Response> {
         if !write_meta(&self.state.storage().sql(), &meta)? {
             return Response::error("conversation exists", 409);
         }
-        let summary = ConversationSummary {
-            id: meta.conversation.parse().map_err(internal)?,
-            site: meta.site.parse().map_err(internal)?,
-            last_seq: 0,
-            last_author: None,
-            preview: String::new(),
-            created_at: meta.created_at,
-            updated_at: meta.created_at,
-        };
-        self.tell_inbox(&summary).await;
+        self.tell_inbox(&meta.summary(None)).await;
         Response::empty().map(|r| r.with_status(201))
     }
 
@@ -146,11 +134,11 @@ impl Conversation {
             Err(msg) => return socket::refuse(ErrorCode::Malformed, &msg, CLOSE_BAD_REQUEST),
         };
         let pair = WebSocketPair::new()?;
-        self.state.accept_websocket_with_tags(&pair.server, &[tag(role)]);
+        self.state.accept_websocket_with_tags(&pair.server, &[role.as_str()]);
         pair.server.serialize_attachment(Attachment { role })?;
         let last_seq = core::MessageStore::last_seq(&SqlStore(&sql)).map_err(internal)?;
-        let conversation = meta.conversation.parse().map_err(internal)?;
-        socket::send(&pair.server, &ServerEnvelope::push(ServerMsg::Welcome { conversation, role, last_seq }));
+        let welcome = ServerMsg::Welcome { conversation: meta.conversation, role, last_seq };
+        socket::send(&pair.server, &ServerEnvelope::push(welcome));
         self.replay_to(&pair.server, after);
         Response::from_websocket(pair.client)
     }
@@ -172,11 +160,11 @@ impl Conversation {
             }
             Err(SendError::IdConflict(_)) => {
                 let msg = "this id was already used for another message";
-                socket::send(ws, &error(Some(id), ErrorCode::IdConflict, msg));
+                socket::send(ws, &ServerEnvelope::error(Some(id), ErrorCode::IdConflict, msg));
             }
             Err(SendError::Store(e)) => {
                 worker::console_error!("store: {e}");
-                socket::send(ws, &error(Some(id), ErrorCode::Internal, "not stored; please resend"));
+                socket::send(ws, &ServerEnvelope::error(Some(id), ErrorCode::Internal, "not stored; please resend"));
             }
         }
         Ok(())
@@ -192,24 +180,15 @@ impl Conversation {
             }
             Err(e) => {
                 worker::console_error!("replay: {e}");
-                socket::send(ws, &error(None, ErrorCode::Internal, "could not read the history; reconnect"));
+                let frame = ServerEnvelope::error(None, ErrorCode::Internal, "could not read the history; reconnect");
+                socket::send(ws, &frame);
             }
         }
     }
 
     async fn tell_inbox_about(&self, m: &shared::ChatMessage) {
         let Ok(Some(meta)) = read_meta(&self.state.storage().sql()) else { return };
-        let (Ok(id), Ok(site)) = (meta.conversation.parse(), meta.site.parse()) else { return };
-        let summary = ConversationSummary {
-            id,
-            site,
-            last_seq: m.seq,
-            last_author: Some(m.author),
-            preview: shared::protocol::preview(&m.text),
-            created_at: meta.created_at,
-            updated_at: m.at,
-        };
-        self.tell_inbox(&summary).await;
+        self.tell_inbox(&meta.summary(Some(m))).await;
     }
 
     /// Best effort: the message is already stored and acknowledged; a lost
@@ -218,13 +197,6 @@ impl Conversation {
         if let Err(e) = crate::inbox::touch(&self.env, summary).await {
             worker::console_error!("inbox update failed: {e}");
         }
-    }
-}
-
-fn tag(role: Role) -> &'static str {
-    match role {
-        Role::Customer => "customer",
-        Role::Operator => "operator",
     }
 }
 

@@ -1,7 +1,7 @@
 //! The Conversation object's SQLite schema and its [`MessageStore`].
 
 use serde::{Deserialize, Serialize};
-use shared::{ChatMessage, Role};
+use shared::{ChatMessage, ConversationId, ConversationSummary, Role, SiteId};
 use worker::{SqlStorage, SqlStorageValue};
 
 use super::core::{MessageStore, StoreError};
@@ -36,13 +36,28 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Meta {
     /// The conversation id.
-    pub conversation: String,
+    pub conversation: ConversationId,
     /// The site it belongs to.
-    pub site: String,
+    pub site: SiteId,
     /// SHA-256 of the customer's token.
     pub token_digest: String,
     /// When it was created (ms since the Unix epoch).
     pub created_at: u64,
+}
+
+impl Meta {
+    /// The conversation's inbox line, as of its newest message (`None`: no message yet).
+    pub fn summary(&self, newest: Option<&ChatMessage>) -> ConversationSummary {
+        ConversationSummary {
+            id: self.conversation.clone(),
+            site: self.site.clone(),
+            last_seq: newest.map_or(0, |m| m.seq),
+            last_author: newest.map(|m| m.author),
+            preview: newest.map(|m| shared::protocol::preview(&m.text)).unwrap_or_default(),
+            created_at: self.created_at,
+            updated_at: newest.map_or(self.created_at, |m| m.at),
+        }
+    }
 }
 
 /// Reads the conversation's identity; `None` if it was never created.
@@ -70,32 +85,9 @@ pub fn write_meta(sql: &SqlStorage, meta: &Meta) -> worker::Result<bool> {
 /// A [`MessageStore`] over the object's SQLite database.
 pub struct SqlStore<'a>(pub &'a SqlStorage);
 
-#[derive(Deserialize)]
-struct Row {
-    seq: u64,
-    author: String,
-    client_id: String,
-    text: String,
-    at: u64,
-}
-
-impl Row {
-    fn into_message(self) -> Result<ChatMessage, StoreError> {
-        let author = match self.author.as_str() {
-            "customer" => Role::Customer,
-            "operator" => Role::Operator,
-            other => return Err(StoreError(format!("unknown author {other:?}"))),
-        };
-        Ok(ChatMessage { seq: self.seq, client_id: self.client_id, author, text: self.text, at: self.at })
-    }
-}
-
-fn author_column(role: Role) -> &'static str {
-    match role {
-        Role::Customer => "customer",
-        Role::Operator => "operator",
-    }
-}
+/// The columns of a [`ChatMessage`], named as its fields on the wire, so a
+/// row deserializes straight into one (an unknown author fails to).
+const MESSAGE_COLUMNS: &str = r#"seq, author, client_id AS "clientId", text, at"#;
 
 fn store_err(e: worker::Error) -> StoreError {
     StoreError(e.to_string())
@@ -103,16 +95,15 @@ fn store_err(e: worker::Error) -> StoreError {
 
 impl SqlStore<'_> {
     fn rows(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Result<Vec<ChatMessage>, StoreError> {
-        let rows: Vec<Row> = self.0.exec(query, bindings).and_then(|c| c.to_array()).map_err(store_err)?;
-        rows.into_iter().map(Row::into_message).collect()
+        self.0.exec(query, bindings).and_then(|c| c.to_array()).map_err(store_err)
     }
 }
 
 impl MessageStore for SqlStore<'_> {
     fn find(&self, author: Role, client_id: &str) -> Result<Option<ChatMessage>, StoreError> {
         let rows = self.rows(
-            "SELECT seq, author, client_id, text, at FROM messages WHERE author = ? AND client_id = ?",
-            vec![author_column(author).into(), client_id.into()],
+            &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE author = ? AND client_id = ?"),
+            vec![author.as_str().into(), client_id.into()],
         )?;
         Ok(rows.into_iter().next())
     }
@@ -136,7 +127,7 @@ impl MessageStore for SqlStore<'_> {
                 "INSERT INTO messages (seq, author, client_id, text, at) VALUES (?, ?, ?, ?, ?)",
                 vec![
                     SqlStorageValue::from(m.seq as i64),
-                    author_column(m.author).into(),
+                    m.author.as_str().into(),
                     m.client_id.as_str().into(),
                     m.text.as_str().into(),
                     SqlStorageValue::from(m.at as i64),
@@ -148,7 +139,7 @@ impl MessageStore for SqlStore<'_> {
 
     fn after(&self, after: u64, limit: usize) -> Result<Vec<ChatMessage>, StoreError> {
         self.rows(
-            "SELECT seq, author, client_id, text, at FROM messages WHERE seq > ? ORDER BY seq LIMIT ?",
+            &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE seq > ? ORDER BY seq LIMIT ?"),
             vec![SqlStorageValue::from(after as i64), SqlStorageValue::from(limit as i64)],
         )
     }

@@ -10,8 +10,8 @@ mod sql;
 
 use shared::{ConversationSummary, ErrorCode, ServerEnvelope, ServerMsg};
 use worker::{
-    durable_object, DurableObject, Env, Method, Request, RequestInit, Response, Result, State, WebSocket,
-    WebSocketIncomingMessage, WebSocketPair,
+    durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
+    WebSocketPair,
 };
 
 use crate::socket;
@@ -22,13 +22,7 @@ pub const BINDING: &str = "INBOX";
 /// Records a conversation change in its site's inbox.
 pub async fn touch(env: &Env, summary: &ConversationSummary) -> Result<()> {
     let stub = env.durable_object(BINDING)?.get_by_name(summary.site.as_str())?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_body(Some(serde_json::to_string(summary)?.into()));
-    let resp = stub.fetch_with_request(Request::new_with_init("https://inbox/touch", &init)?).await?;
-    match resp.status_code() {
-        200..=299 => Ok(()),
-        s => Err(crate::error::internal(format!("inbox answered {s}"))),
-    }
+    crate::stub::post_json(&stub, "https://inbox/touch", summary, 200).await
 }
 
 /// The conversation list of one site.
@@ -69,8 +63,7 @@ impl DurableObject for Inbox {
     }
 
     async fn websocket_message(&self, ws: WebSocket, _message: WebSocketIncomingMessage) -> Result<()> {
-        let msg = ServerMsg::Error { code: ErrorCode::UnknownType, message: "the inbox socket only listens".into() };
-        socket::send(&ws, &ServerEnvelope::push(msg));
+        socket::send(&ws, &ServerEnvelope::error(None, ErrorCode::UnknownType, "the inbox socket only listens"));
         Ok(())
     }
 

@@ -1,6 +1,5 @@
 //! The Inbox object's SQLite table: one row per conversation of the site.
 
-use serde::Deserialize;
 use shared::{ConversationSummary, Role};
 use worker::{SqlStorage, SqlStorageValue};
 
@@ -25,14 +24,6 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     Ok(())
 }
 
-fn role_column(role: Option<Role>) -> SqlStorageValue {
-    match role {
-        Some(Role::Customer) => "customer".into(),
-        Some(Role::Operator) => "operator".into(),
-        None => SqlStorageValue::Null,
-    }
-}
-
 /// Records a change; `false` if the row already had this or a newer state
 /// (updates may arrive out of order).
 pub fn upsert(sql: &SqlStorage, s: &ConversationSummary) -> worker::Result<bool> {
@@ -46,7 +37,7 @@ pub fn upsert(sql: &SqlStorage, s: &ConversationSummary) -> worker::Result<bool>
             s.id.as_str().into(),
             s.site.as_str().into(),
             SqlStorageValue::from(s.last_seq as i64),
-            role_column(s.last_author),
+            s.last_author.map(Role::as_str).into(),
             s.preview.as_str().into(),
             SqlStorageValue::from(s.created_at as i64),
             SqlStorageValue::from(s.updated_at as i64),
@@ -55,41 +46,14 @@ pub fn upsert(sql: &SqlStorage, s: &ConversationSummary) -> worker::Result<bool>
     Ok(cursor.rows_written() > 0)
 }
 
-#[derive(Deserialize)]
-struct Row {
-    id: String,
-    site: String,
-    last_seq: u64,
-    last_author: Option<String>,
-    preview: String,
-    created_at: u64,
-    updated_at: u64,
-}
-
-/// The site's conversations, newest activity first.
+/// The site's conversations, newest activity first. Columns are named as
+/// the summary's fields on the wire, so rows deserialize straight into it.
 pub fn list(sql: &SqlStorage) -> worker::Result<Vec<ConversationSummary>> {
-    let rows: Vec<Row> = sql
-        .exec(
-            "SELECT id, site, last_seq, last_author, preview, created_at, updated_at
-             FROM conversations ORDER BY updated_at DESC LIMIT ?",
-            vec![SqlStorageValue::from(LIST_LIMIT as i64)],
-        )?
-        .to_array()?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(ConversationSummary {
-                id: r.id.parse().map_err(crate::error::internal)?,
-                site: r.site.parse().map_err(crate::error::internal)?,
-                last_seq: r.last_seq,
-                last_author: match r.last_author.as_deref() {
-                    Some("customer") => Some(Role::Customer),
-                    Some("operator") => Some(Role::Operator),
-                    _ => None,
-                },
-                preview: r.preview,
-                created_at: r.created_at,
-                updated_at: r.updated_at,
-            })
-        })
-        .collect()
+    sql.exec(
+        r#"SELECT id, site, last_seq AS "lastSeq", last_author AS "lastAuthor", preview,
+                  created_at AS "createdAt", updated_at AS "updatedAt"
+           FROM conversations ORDER BY updated_at DESC LIMIT ?"#,
+        vec![SqlStorageValue::from(LIST_LIMIT as i64)],
+    )?
+    .to_array()
 }

@@ -2,12 +2,12 @@
 
 use shared::api::{ConversationCreated, CreateConversation};
 use shared::{ConversationId, ErrorCode};
-use worker::{Env, Method, Request, RequestInit, Response};
+use worker::{Env, Request, Response};
 
 use super::{query, site_known, socket_request};
 use crate::conversation::{sql::Meta, ROLE_HEADER, TOKEN_HEADER};
 use crate::error::{RouteError, RouteResult};
-use crate::socket::{self, CLOSE_BAD_REQUEST};
+use crate::socket;
 
 /// Name of the Conversation binding in `wrangler.toml`.
 pub const BINDING: &str = "CONVERSATION";
@@ -22,18 +22,13 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     let conversation = crate::auth::new_conversation_id();
     let token = crate::auth::new_token();
     let meta = Meta {
-        conversation: conversation.to_string(),
-        site: body.site.to_string(),
+        conversation: conversation.clone(),
+        site: body.site,
         token_digest: crate::auth::token_digest(&token),
         created_at: worker::Date::now().as_millis(),
     };
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_body(Some(serde_json::to_string(&meta).map_err(worker::Error::from)?.into()));
     let stub = env.durable_object(BINDING)?.get_by_name(conversation.as_str())?;
-    let resp = stub.fetch_with_request(Request::new_with_init("https://object/init", &init)?).await?;
-    if resp.status_code() != 201 {
-        return Err(RouteError::Internal(crate::error::internal(format!("init answered {}", resp.status_code()))));
-    }
+    crate::stub::post_json(&stub, "https://object/init", &meta, 201).await?;
     Ok(Response::from_json(&ConversationCreated { conversation, token })?.with_status(201))
 }
 
@@ -53,9 +48,6 @@ pub async fn customer_socket(req: Request, env: &Env, id: &str) -> RouteResult {
     let Some(token) = query(&req, "token")? else {
         return Ok(socket::refuse(ErrorCode::Unauthorized, "a token is required", crate::socket::CLOSE_UNAUTHORIZED)?);
     };
-    if query(&req, "after")?.is_some_and(|a| a.parse::<u64>().is_err()) {
-        return Ok(socket::refuse(ErrorCode::Malformed, "after must be a sequence number", CLOSE_BAD_REQUEST)?);
-    }
     let inner = socket_request(&req, &[(ROLE_HEADER, "customer"), (TOKEN_HEADER, &token)])?;
     let stub = env.durable_object(BINDING)?.get_by_name(id.as_str())?;
     Ok(stub.fetch_with_request(inner).await?)
