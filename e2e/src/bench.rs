@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use anyhow::{ensure, Context, Result};
 use shared::ServerMsg;
 
-use crate::client::{create_conversation, customer_path, inbox_path, operator_path, Socket};
+use shared::api::{customer_socket_path, inbox_socket_path, operator_socket_path};
+
+use crate::client::{create_conversation, Socket};
 use crate::TEST_OPERATOR_KEY as KEY;
 
 /// p50 / p95 / p99 of a set of samples.
@@ -76,7 +78,7 @@ pub fn latency(base: &str, n: usize) -> Result<Latency> {
 
     let c = create_conversation(base, "demo")?;
     let id = c.conversation.as_str();
-    let mut cust = Socket::open(base, &customer_path(id, &c.token, 0))?;
+    let mut cust = Socket::open(base, &customer_socket_path(id, &c.token, 0))?;
     cust.welcome_and_replay(0)?;
     let mut acks = Vec::with_capacity(n);
     for i in 0..n {
@@ -85,7 +87,7 @@ pub fn latency(base: &str, n: usize) -> Result<Latency> {
         cust.reply_to(&format!("a{i}"))?;
         acks.push(t.elapsed());
     }
-    let mut op = Socket::open(base, &operator_path(id, KEY, n as u64))?;
+    let mut op = Socket::open(base, &operator_socket_path(id, KEY, n as u64))?;
     op.welcome_and_replay(n as u64)?;
     let mut delivered = Vec::with_capacity(n);
     for i in 0..n {
@@ -96,7 +98,8 @@ pub fn latency(base: &str, n: usize) -> Result<Latency> {
         delivered.push(t.elapsed());
         cust.reply_to(&cid)?;
     }
-    let (last, _) = Socket::open(base, &customer_path(id, &c.token, 2 * n as u64))?.welcome_and_replay(2 * n as u64)?;
+    let (last, _) =
+        Socket::open(base, &customer_socket_path(id, &c.token, 2 * n as u64))?.welcome_and_replay(2 * n as u64)?;
     ensure!(last == 2 * n as u64, "stored {last} of {} messages", 2 * n);
     Ok(Latency { n, echo, ack: Percentiles::of(&mut acks), deliver: Percentiles::of(&mut delivered) })
 }
@@ -125,7 +128,7 @@ pub fn throughput(base: &str, senders: usize, per_sender: usize) -> Result<Throu
     let c = create_conversation(base, "demo")?;
     let mut sockets = Vec::new();
     for _ in 0..senders {
-        let mut s = Socket::open(base, &customer_path(c.conversation.as_str(), &c.token, 0))?;
+        let mut s = Socket::open(base, &customer_socket_path(c.conversation.as_str(), &c.token, 0))?;
         s.welcome_and_replay(0)?;
         sockets.push(s);
     }
@@ -152,7 +155,7 @@ pub fn throughput(base: &str, senders: usize, per_sender: usize) -> Result<Throu
     }
     let elapsed = start.elapsed();
     let total = senders * per_sender;
-    let (last, _) = Socket::open(base, &customer_path(c.conversation.as_str(), &c.token, total as u64))?
+    let (last, _) = Socket::open(base, &customer_socket_path(c.conversation.as_str(), &c.token, total as u64))?
         .welcome_and_replay(total as u64)?;
     ensure!(last == total as u64, "stored {last} of {total}");
     Ok(Throughput { senders, messages: total, elapsed })
@@ -179,7 +182,7 @@ pub struct Concurrency {
 /// an operator inbox, then measures `samples` deliveries while all are open.
 pub fn concurrency(base: &str, sockets: usize, conversations: usize, samples: usize) -> Result<Concurrency> {
     let convs: Vec<_> = (0..conversations).map(|_| create_conversation(base, "demo")).collect::<Result<_>>()?;
-    let mut inbox = Socket::open(base, &inbox_path("demo", KEY))?;
+    let mut inbox = Socket::open(base, &inbox_socket_path("demo", KEY))?;
     inbox.recv()?;
     let mut open = Vec::with_capacity(sockets);
     let mut connect = Vec::with_capacity(sockets);
@@ -187,7 +190,7 @@ pub fn concurrency(base: &str, sockets: usize, conversations: usize, samples: us
     for i in 0..sockets {
         let c = &convs[i % conversations];
         let t = Instant::now();
-        let mut s = Socket::open(base, &customer_path(c.conversation.as_str(), &c.token, 0))?;
+        let mut s = Socket::open(base, &customer_socket_path(c.conversation.as_str(), &c.token, 0))?;
         s.recv()?; // welcome
         connect.push(t.elapsed());
         open.push(s);

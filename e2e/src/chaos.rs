@@ -13,7 +13,9 @@ use anyhow::{bail, Result};
 use shared::chat_log::{ChatLog, Effect};
 use shared::{ChatMessage, Role, ServerMsg};
 
-use crate::client::{create_conversation, customer_path, operator_path, Socket};
+use shared::api::{customer_socket_path, operator_socket_path};
+
+use crate::client::{create_conversation, Socket};
 use crate::wrangler::{Options, Wrangler};
 use crate::TEST_OPERATOR_KEY as KEY;
 
@@ -77,8 +79,8 @@ impl Peer {
     fn path(&self, conv: &str, token: &str) -> String {
         let after = self.log.last_seq();
         match self.role {
-            Role::Customer => customer_path(conv, token, after),
-            Role::Operator => operator_path(conv, KEY, after),
+            Role::Customer => customer_socket_path(conv, token, after),
+            Role::Operator => operator_socket_path(conv, KEY, after),
         }
     }
 
@@ -252,7 +254,7 @@ fn settle(peers: &mut [Peer], base: &str, conv: &str, token: &str, report: &mut 
 }
 
 fn check(peers: &[Peer], base: &str, conv: &str, token: &str, report: &mut Report) -> Result<()> {
-    let mut s = Socket::open(base, &customer_path(conv, token, 0))?;
+    let mut s = Socket::open(base, &customer_socket_path(conv, token, 0))?;
     let (_, history) = s.welcome_and_replay(0)?;
     let v = &mut report.violations;
     for (i, m) in history.iter().enumerate() {

@@ -5,7 +5,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use shared::api::{ConversationCreated, CreateConversation};
+use shared::api::{ConversationCreated, CreateConversation, CONVERSATIONS_PATH};
 use shared::{ChatMessage, ClientEnvelope, ClientMsg, ServerEnvelope, ServerMsg, PROTOCOL_VERSION};
 use tungstenite::{Message, WebSocket};
 
@@ -15,28 +15,13 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// `POST /api/conversations` for `site`.
 pub fn create_conversation(base: &str, site: &str) -> Result<ConversationCreated> {
     let body = CreateConversation { site: site.parse()? };
-    let resp = ureq::post(&format!("{base}/api/conversations")).send_json(&body)?;
+    let resp = ureq::post(&format!("{base}{CONVERSATIONS_PATH}")).send_json(&body)?;
     Ok(resp.into_json()?)
 }
 
 /// A socket speaking the chat protocol.
 pub struct Socket {
     ws: WebSocket<TcpStream>,
-}
-
-/// Path of a customer socket.
-pub fn customer_path(conversation: &str, token: &str, after: u64) -> String {
-    format!("/api/conversations/{conversation}/ws?token={token}&after={after}")
-}
-
-/// Path of an operator's conversation socket.
-pub fn operator_path(conversation: &str, key: &str, after: u64) -> String {
-    format!("/api/console/conversations/{conversation}/ws?key={key}&after={after}")
-}
-
-/// Path of an operator's inbox socket.
-pub fn inbox_path(site: &str, key: &str) -> String {
-    format!("/api/console/sites/{site}/inbox/ws?key={key}")
 }
 
 impl Socket {

@@ -3,9 +3,9 @@
 //! reconnects get exactly what they missed, bad input gets typed errors and
 //! changes nothing.
 
-use e2e::client::{create_conversation, customer_path, inbox_path, operator_path, Socket};
+use e2e::client::{create_conversation, Socket};
 use e2e::{base_url, TEST_OPERATOR_KEY as KEY};
-use shared::api::ConversationCreated;
+use shared::api::{customer_socket_path, inbox_socket_path, operator_socket_path, ConversationCreated};
 use shared::{ChatMessage, ErrorCode, Role, ServerMsg};
 
 fn new_conversation() -> ConversationCreated {
@@ -13,11 +13,11 @@ fn new_conversation() -> ConversationCreated {
 }
 
 fn customer(c: &ConversationCreated, after: u64) -> Socket {
-    Socket::open(&base_url(), &customer_path(c.conversation.as_str(), &c.token, after)).unwrap()
+    Socket::open(&base_url(), &customer_socket_path(c.conversation.as_str(), &c.token, after)).unwrap()
 }
 
 fn operator(c: &ConversationCreated, after: u64) -> Socket {
-    Socket::open(&base_url(), &operator_path(c.conversation.as_str(), KEY, after)).unwrap()
+    Socket::open(&base_url(), &operator_socket_path(c.conversation.as_str(), KEY, after)).unwrap()
 }
 
 /// The whole stored history, as a fresh customer socket replays it.
@@ -105,7 +105,7 @@ fn reconnect_with_last_seq_gets_exactly_the_missed_messages() {
 #[test]
 fn customer_and_operator_see_each_other_live_and_the_inbox_updates() {
     let c = new_conversation();
-    let mut inbox = Socket::open(&base_url(), &inbox_path("demo", KEY)).unwrap();
+    let mut inbox = Socket::open(&base_url(), &inbox_socket_path("demo", KEY)).unwrap();
     match inbox.recv().unwrap().msg {
         ServerMsg::Inbox { conversations } => {
             assert!(conversations.iter().any(|s| s.id == c.conversation), "created conversations are listed");
@@ -198,15 +198,15 @@ fn unknown_conversations_wrong_tokens_and_keys_are_refused() {
     let unknown = "0123456789abcdef0123456789abcdef";
     let id = c.conversation.as_str();
     let cases = [
-        (customer_path(unknown, &c.token, 0), ErrorCode::UnknownConversation),
-        (customer_path("not-an-id", &c.token, 0), ErrorCode::UnknownConversation),
-        (customer_path(id, &other.token, 0), ErrorCode::Unauthorized),
-        (customer_path(id, "", 0), ErrorCode::Unauthorized),
+        (customer_socket_path(unknown, &c.token, 0), ErrorCode::UnknownConversation),
+        (customer_socket_path("not-an-id", &c.token, 0), ErrorCode::UnknownConversation),
+        (customer_socket_path(id, &other.token, 0), ErrorCode::Unauthorized),
+        (customer_socket_path(id, "", 0), ErrorCode::Unauthorized),
         (format!("/api/conversations/{id}/ws"), ErrorCode::Unauthorized),
         (format!("/api/conversations/{id}/ws?token={}&after=-1", c.token), ErrorCode::Malformed),
-        (operator_path(id, "wrong-key", 0), ErrorCode::Unauthorized),
-        (inbox_path("demo", "wrong-key"), ErrorCode::Unauthorized),
-        (inbox_path("nope", KEY), ErrorCode::UnknownSite),
+        (operator_socket_path(id, "wrong-key", 0), ErrorCode::Unauthorized),
+        (inbox_socket_path("demo", "wrong-key"), ErrorCode::Unauthorized),
+        (inbox_socket_path("nope", KEY), ErrorCode::UnknownSite),
     ];
     for (path, want) in &cases {
         assert_eq!(refused(path), *want, "{path}");

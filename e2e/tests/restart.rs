@@ -2,9 +2,10 @@
 //! kill and restart of the `wrangler dev` process (state on disk, SQLite).
 //! Starts its own Worker, because it kills it.
 
-use e2e::client::{create_conversation, customer_path, operator_path, Socket};
+use e2e::client::{create_conversation, Socket};
 use e2e::wrangler::{free_port, repo_root, Options, Wrangler};
 use e2e::TEST_OPERATOR_KEY as KEY;
+use shared::api::{customer_socket_path, operator_socket_path};
 
 fn start(port: u16, state: &std::path::Path) -> Wrangler {
     let log = repo_root().join("target/e2e-restart-wrangler.log");
@@ -27,7 +28,7 @@ fn restart_loses_nothing() {
     let mut w = start(port, &state);
     let c = create_conversation(&w.base_url, "demo").unwrap();
     let id = c.conversation.as_str();
-    let mut cust = Socket::open(&w.base_url, &customer_path(id, &c.token, 0)).unwrap();
+    let mut cust = Socket::open(&w.base_url, &customer_socket_path(id, &c.token, 0)).unwrap();
     cust.welcome_and_replay(0).unwrap();
     let mut acks = Vec::new();
     for i in 1..=5 {
@@ -39,7 +40,7 @@ fn restart_loses_nothing() {
     drop(cust);
 
     let w = start(port, &state);
-    let mut back = Socket::open(&w.base_url, &customer_path(id, &c.token, 3)).unwrap();
+    let mut back = Socket::open(&w.base_url, &customer_socket_path(id, &c.token, 3)).unwrap();
     let (last, missed) = back.welcome_and_replay(3).unwrap();
     assert!(last == 5 || last == 6, "last seq {last}");
     assert_eq!(missed.iter().map(|m| m.seq).collect::<Vec<_>>(), (4..=last).collect::<Vec<_>>());
@@ -52,7 +53,7 @@ fn restart_loses_nothing() {
     assert_eq!(seq6, 6);
     assert_eq!(back.send_acked("m7", "after restart").unwrap().0, 7);
 
-    let mut op = Socket::open(&w.base_url, &operator_path(id, KEY, 0)).unwrap();
+    let mut op = Socket::open(&w.base_url, &operator_socket_path(id, KEY, 0)).unwrap();
     let (last, all) = op.welcome_and_replay(0).unwrap();
     assert_eq!(last, 7);
     assert_eq!(all.iter().map(|m| m.seq).collect::<Vec<_>>(), (1..=7).collect::<Vec<_>>(), "gapless, once each");

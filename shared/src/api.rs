@@ -31,3 +31,51 @@ pub struct ApiError {
     /// What went wrong, for people.
     pub message: String,
 }
+
+/// Path of [`CreateConversation`] (`POST`).
+pub const CONVERSATIONS_PATH: &str = "/api/conversations";
+
+/// Path of a customer's conversation socket, resuming after `after`.
+pub fn customer_socket_path(conversation: &str, token: &str, after: u64) -> String {
+    let (c, t) = (encode_query(conversation), encode_query(token));
+    format!("{CONVERSATIONS_PATH}/{c}/ws?token={t}&after={after}")
+}
+
+/// Path of an operator's conversation socket, resuming after `after`.
+pub fn operator_socket_path(conversation: &str, key: &str, after: u64) -> String {
+    let (c, k) = (encode_query(conversation), encode_query(key));
+    format!("/api/console/conversations/{c}/ws?key={k}&after={after}")
+}
+
+/// Path of an operator's inbox socket for `site`.
+pub fn inbox_socket_path(site: &str, key: &str) -> String {
+    format!("/api/console/sites/{}/inbox/ws?key={}", encode_query(site), encode_query(key))
+}
+
+/// Percent-encodes a path segment or query value: every byte but
+/// `A–Z a–z 0–9 - _` becomes `%XX`.
+pub fn encode_query(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn socket_paths_encode_what_they_carry() {
+        assert_eq!(encode_query("a-Z_9"), "a-Z_9");
+        assert_eq!(encode_query("k&y=1 é"), "k%26y%3D1%20%C3%A9");
+        assert_eq!(customer_socket_path("c1", "t", 3), "/api/conversations/c1/ws?token=t&after=3");
+        assert_eq!(operator_socket_path("c1", "a&b", 0), "/api/console/conversations/c1/ws?key=a%26b&after=0");
+        assert_eq!(inbox_socket_path("demo", "k"), "/api/console/sites/demo/inbox/ws?key=k");
+    }
+}

@@ -27,17 +27,8 @@ pub fn socket_request(req: &Request, headers: &[(&str, &str)]) -> Result<Request
     }
     let mut init = worker::RequestInit::new();
     init.with_headers(h);
-    let url = format!("https://object/ws?after={}", urlencode(&after));
+    let url = format!("https://object/ws?after={}", shared::api::encode_query(&after));
     Ok(Request::new_with_init(&url, &init)?)
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'-' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The comma-separated `SITES` variable: the site ids this deployment serves.

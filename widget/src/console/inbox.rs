@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
+use shared::api::inbox_socket_path;
 use shared::{ConversationId, ConversationSummary, Role, ServerMsg};
 
 use super::pane::Pane;
@@ -24,7 +25,7 @@ pub fn Workspace(operator_key: String, on_sign_out: Callback<Option<String>>) ->
         RwSignal::new(load(SEEN).and_then(|s| crate::json::decode::<HashMap<String, u64>>(&s)).unwrap_or_default());
     Effect::new(move |_| seen.with(|s| store(SEEN, crate::json::encode(s).as_deref())));
 
-    let url = format!("{}/api/console/sites/{site}/inbox/ws?key={}", ws_origin(), encode(&operator_key));
+    let url = format!("{}{}", ws_origin(), inbox_socket_path(&site, &operator_key));
     let socket = Socket::new(
         move || Some(url.clone()),
         move |frame| match frame.msg {
@@ -81,7 +82,7 @@ pub fn Workspace(operator_key: String, on_sign_out: Callback<Option<String>>) ->
                                         on:click=move |_| selected.set(Some(id.clone()))
                                     >
                                         <span class="line1">
-                                            <span class="who">"Visitor "{c.id.as_str()[..6].to_string()}</span>
+                                            <span class="who">{super::visitor(&c.id)}</span>
                                             <span class="time">{clock(c.updated_at)}</span>
                                         </span>
                                         <span class="line2">
@@ -106,9 +107,4 @@ pub fn Workspace(operator_key: String, on_sign_out: Callback<Option<String>>) ->
             </section>
         </div>
     }
-}
-
-/// Percent-encodes a query value.
-fn encode(s: &str) -> String {
-    js_sys::encode_uri_component(s).into()
 }

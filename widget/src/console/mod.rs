@@ -11,6 +11,11 @@ use crate::util::{load, store};
 
 const KEY: &str = "console:key";
 
+/// How the console names an anonymous customer: by the start of the conversation id.
+fn visitor(id: &shared::ConversationId) -> String {
+    format!("Visitor {}", &id.as_str()[..6])
+}
+
 /// Mounts the console app into `<body>`.
 pub fn mount() {
     leptos::mount::mount_to_body(App);

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
+use shared::api::operator_socket_path;
 use shared::{ConversationId, Role};
 
 use crate::chat::Chat;
@@ -14,10 +15,9 @@ use crate::util::{load, store, ws_origin};
 /// One conversation, attached as an operator.
 #[component]
 pub fn Pane(id: ConversationId, operator_key: String, seen: RwSignal<HashMap<String, u64>>) -> impl IntoView {
-    let key = js_sys::encode_uri_component(&operator_key).as_string().unwrap_or_default();
     let url_id = id.clone();
     let chat = Chat::new(move |after| {
-        Some(format!("{}/api/console/conversations/{url_id}/ws?key={key}&after={after}", ws_origin()))
+        Some(format!("{}{}", ws_origin(), operator_socket_path(url_id.as_str(), &operator_key, after)))
     });
     chat.connect();
     on_cleanup(move || chat.stop());
@@ -37,7 +37,7 @@ pub fn Pane(id: ConversationId, operator_key: String, seen: RwSignal<HashMap<Str
     let on_dismiss = Callback::new(move |m: String| chat.dismiss(&m));
     view! {
         <header class="pane-header">
-            <strong>"Visitor "{id.as_str()[..6].to_string()}</strong>
+            <strong>{super::visitor(&id)}</strong>
             <StatusLine status=chat.status testid="console-conversation-status"/>
         </header>
         <MessageList log=chat.log me=Role::Operator testid="console-message" on_dismiss=on_dismiss empty="No messages yet."/>

@@ -1,7 +1,7 @@
 //! The widget's HTTP calls (only one: start a conversation), typed with
 //! `shared::api`.
 
-use shared::api::{ApiError, ConversationCreated, CreateConversation};
+use shared::api::{ApiError, ConversationCreated, CreateConversation, CONVERSATIONS_PATH};
 use shared::SiteId;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -15,7 +15,7 @@ pub async fn create_conversation(site: &SiteId) -> Result<ConversationCreated, S
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_body(&JsValue::from_str(&body));
-    let req = Request::new_with_str_and_init("/api/conversations", &init).map_err(js_err)?;
+    let req = Request::new_with_str_and_init(CONVERSATIONS_PATH, &init).map_err(js_err)?;
     req.headers().set("Content-Type", "application/json").map_err(js_err)?;
     let window = web_sys::window().ok_or("no window")?;
     let resp: Response = JsFuture::from(window.fetch_with_request(&req))

@@ -7,7 +7,7 @@ pub mod api;
 pub mod host;
 
 use leptos::prelude::*;
-use shared::api::ConversationCreated;
+use shared::api::{customer_socket_path, ConversationCreated};
 use shared::{Role, SiteId};
 
 use crate::chat::Chat;
@@ -22,7 +22,7 @@ pub fn mount() {
 }
 
 fn socket_url(s: &ConversationCreated, after: u64) -> String {
-    format!("{}/api/conversations/{}/ws?token={}&after={after}", ws_origin(), s.conversation, s.token)
+    format!("{}{}", ws_origin(), customer_socket_path(s.conversation.as_str(), &s.token, after))
 }
 
 #[component]
