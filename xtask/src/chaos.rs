@@ -7,10 +7,9 @@ use std::time::Instant;
 
 use anyhow::{bail, Result};
 use e2e::chaos;
-use e2e::wrangler::{free_port, Options, Wrangler};
-use e2e::TEST_OPERATOR_KEY;
+use e2e::wrangler::{Options, Wrangler};
 
-use crate::{build, root, setup, step};
+use crate::{build, setup, step};
 
 fn flag(args: &[String], name: &str) -> Option<u64> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok())
@@ -31,15 +30,7 @@ pub fn run(args: &[String]) -> Result<()> {
 /// restarts the Worker.
 pub fn run_built(runs: u64, seed: u64, restart_every: u64) -> Result<()> {
     step(&format!("chaos: {runs} runs from seed {seed:#x}, a Worker restart every {restart_every} runs"));
-    let state = root().join("target/chaos-state");
-    let _ = std::fs::remove_dir_all(&state);
-    let opts = Options {
-        port: free_port(),
-        state_dir: state,
-        build: false,
-        vars: vec![("OPERATOR_KEY".into(), TEST_OPERATOR_KEY.into())],
-        log: Some(root().join("target/chaos-wrangler.log")),
-    };
+    let opts = Options::fresh_for_tests("chaos");
     let mut worker = Wrangler::start(opts.clone())?;
     let start = Instant::now();
     let (mut sent, mut lost, mut duplicated, mut resends, mut drops, mut restarts) = (0, 0, 0, 0, 0, 0);

