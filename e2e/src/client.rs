@@ -14,7 +14,7 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// `POST /api/conversations` for `site`.
 pub fn create_conversation(base: &str, site: &str) -> Result<ConversationCreated> {
-    let body = CreateConversation { site: site.parse()? };
+    let body = CreateConversation::new(site.parse()?);
     let resp = ureq::post(&format!("{base}{CONVERSATIONS_PATH}")).send_json(&body)?;
     Ok(resp.into_json()?)
 }

@@ -18,6 +18,10 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             console::conversation_socket(req, &env, id).await
         }
         (Method::Get, ["api", "console", "sites", site, "inbox", "ws"]) => console::inbox_socket(req, &env, site).await,
+        (Method::Get | Method::Put, ["api", "console", "sites", site, "config"]) => {
+            console::site_config(req, &env, site).await
+        }
+        (Method::Get, ["api", "sites", site, "widget"]) => conversations::widget_config(&env, site).await,
         (Method::Get, ["demo"]) => demo::page(&req),
         (Method::Get, ["api", "bench", "echo", "ws"]) => bench::echo_socket(req, &env).await,
         _ => Err(RouteError::NotFound),

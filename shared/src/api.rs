@@ -5,11 +5,26 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{ConversationId, SiteId};
 use crate::protocol::ErrorCode;
 
-/// `POST /api/conversations`: start a conversation on a site.
+/// `POST /api/conversations`: start a conversation on a site. It runs the
+/// support workflow, or sales when it answers a proactive trigger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateConversation {
     /// The site whose widget asks.
     pub site: SiteId,
+    /// The proactive trigger the customer answered: its greeting becomes
+    /// the first (operator) message and the workflow is sales.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<String>,
+    /// Pre-chat form answers (field id, value), collected into the workflow.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<(String, String)>,
+}
+
+impl CreateConversation {
+    /// A plain request for `site`.
+    pub fn new(site: SiteId) -> Self {
+        Self { site, trigger: None, fields: Vec::new() }
+    }
 }
 
 /// Answer to [`CreateConversation`]: the conversation and the secret that
@@ -34,6 +49,17 @@ pub struct ApiError {
 
 /// Path of [`CreateConversation`] (`POST`).
 pub const CONVERSATIONS_PATH: &str = "/api/conversations";
+
+/// Path of a site's public widget configuration (`GET`, [`crate::site::WidgetConfig`]).
+pub fn widget_config_path(site: &str) -> String {
+    format!("/api/sites/{}/widget", encode_query(site))
+}
+
+/// Path of a site's full configuration in the console (`GET`, `PUT`,
+/// [`crate::site::SiteConfig`]).
+pub fn site_config_path(site: &str, key: &str) -> String {
+    format!("/api/console/sites/{}/config?key={}", encode_query(site), encode_query(key))
+}
 
 /// Path of a customer's conversation socket, resuming after `after`.
 pub fn customer_socket_path(conversation: &str, token: &str, after: u64) -> String {

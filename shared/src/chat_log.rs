@@ -9,6 +9,7 @@
 //! idempotent). A gap in sequence numbers triggers a `sync`.
 
 use crate::protocol::{ChatMessage, ClientEnvelope, ClientMsg, ErrorCode, Role, ServerEnvelope, ServerMsg};
+use crate::workflow::{Event, WorkflowKind};
 use crate::PROTOCOL_VERSION;
 
 /// A send the server has not confirmed yet.
@@ -16,8 +17,10 @@ use crate::PROTOCOL_VERSION;
 pub struct Pending {
     /// The envelope id (idempotency key).
     pub id: String,
-    /// What was typed.
+    /// What was typed (for an event: its description).
     pub text: String,
+    /// The workflow event, if this send is one.
+    pub event: Option<Event>,
     /// Why the server refused it, if it did; refused sends are not resent.
     pub refused: Option<String>,
 }
@@ -47,6 +50,8 @@ pub struct ChatLog {
     outbox: Vec<Pending>,
     /// Whom the server took us for (set by the welcome frame).
     role: Option<Role>,
+    /// The conversation's workflow (set by the welcome frame).
+    workflow: WorkflowKind,
     /// Counter for sync frame ids.
     syncs: u64,
 }
@@ -68,10 +73,22 @@ impl ChatLog {
         self.messages.last().map_or(0, |m| m.seq)
     }
 
+    /// The conversation's workflow, as the server said.
+    pub fn workflow(&self) -> WorkflowKind {
+        self.workflow
+    }
+
     /// Queues a send and returns its frame. Call only with validated text.
     pub fn queue(&mut self, id: String, text: String) -> ClientEnvelope {
-        self.outbox.push(Pending { id: id.clone(), text: text.clone(), refused: None });
+        self.outbox.push(Pending { id: id.clone(), text: text.clone(), event: None, refused: None });
         ClientEnvelope { v: PROTOCOL_VERSION, id, msg: ClientMsg::Send { text } }
+    }
+
+    /// Queues a workflow event and returns its frame.
+    pub fn queue_event(&mut self, id: String, event: Event) -> ClientEnvelope {
+        let text = event.describe();
+        self.outbox.push(Pending { id: id.clone(), text, event: Some(event.clone()), refused: None });
+        ClientEnvelope { v: PROTOCOL_VERSION, id, msg: ClientMsg::Act { event } }
     }
 
     /// Starts over for a new conversation: forgets the messages, keeps the
@@ -93,7 +110,10 @@ impl ChatLog {
             .map(|p| ClientEnvelope {
                 v: PROTOCOL_VERSION,
                 id: p.id.clone(),
-                msg: ClientMsg::Send { text: p.text.clone() },
+                msg: match &p.event {
+                    Some(event) => ClientMsg::Act { event: event.clone() },
+                    None => ClientMsg::Send { text: p.text.clone() },
+                },
             })
             .collect()
     }
@@ -101,8 +121,9 @@ impl ChatLog {
     /// Applies one server frame.
     pub fn receive(&mut self, frame: ServerEnvelope) -> Effect {
         match frame.msg {
-            ServerMsg::Welcome { role, .. } => {
+            ServerMsg::Welcome { role, workflow, .. } => {
                 self.role = Some(role);
+                self.workflow = workflow;
                 Effect::Resend(self.resend_frames())
             }
             ServerMsg::Message(m) => self.insert(m),
@@ -178,11 +199,12 @@ mod tests {
             author,
             text: format!("text {seq}"),
             at: seq,
+            event: None,
         }))
     }
 
     fn welcome(role: Role) -> ServerEnvelope {
-        ServerEnvelope::push(ServerMsg::Welcome { conversation: "0".repeat(32).parse().unwrap(), role, last_seq: 0 })
+        ServerEnvelope::push(ServerMsg::Welcome { conversation: "0".repeat(32).parse().unwrap(), role, last_seq: 0, workflow: WorkflowKind::Support })
     }
 
     fn seqs(log: &ChatLog) -> Vec<u64> {

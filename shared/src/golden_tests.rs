@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::api::{ApiError, ConversationCreated, CreateConversation};
 use crate::protocol::*;
+use crate::workflow::*;
 use crate::ConversationId;
 
 fn conv() -> ConversationId {
@@ -21,6 +22,11 @@ fn summary() -> ConversationSummary {
         preview: "My order has not arrived".into(),
         created_at: 1_795_000_000_000,
         updated_at: 1_795_000_060_000,
+        workflow: WorkflowKind::Support,
+        step: 2,
+        team: Some("billing".into()),
+        assignee: Some("Ada".into()),
+        outcome: None,
     }
 }
 
@@ -30,6 +36,8 @@ fn client_name(m: &ClientMsg) -> &'static str {
     match m {
         ClientMsg::Send { .. } => "send",
         ClientMsg::Sync { .. } => "sync",
+        ClientMsg::Act { .. } => "act",
+        ClientMsg::Typing { .. } => "typing",
     }
 }
 
@@ -41,7 +49,57 @@ fn server_name(m: &ServerMsg) -> &'static str {
         ServerMsg::Error { .. } => "error",
         ServerMsg::Inbox { .. } => "inbox",
         ServerMsg::InboxUpdate(_) => "inboxUpdate",
+        ServerMsg::Typing { .. } => "typing",
     }
+}
+
+fn event_name(e: &Event) -> &'static str {
+    match e {
+        Event::CompleteStep { .. } => "completeStep",
+        Event::Collect { .. } => "collect",
+        Event::Assign { .. } => "assign",
+        Event::Escalate { .. } => "escalate",
+        Event::Checklist { .. } => "checklist",
+        Event::Tick { .. } => "tick",
+        Event::Present(_) => "present",
+        Event::Add { .. } => "add",
+        Event::Order { .. } => "order",
+        Event::ConfirmOrder {} => "confirmOrder",
+        Event::AskResolution {} => "askResolution",
+        Event::Resolve { .. } => "resolve",
+        Event::AskRating {} => "askRating",
+        Event::Rate { .. } => "rate",
+        Event::Flag { .. } => "flag",
+        Event::Assess { .. } => "assess",
+        Event::Sanction { .. } => "sanction",
+        Event::LogIncident { .. } => "logIncident",
+        Event::Close { .. } => "close",
+    }
+}
+
+fn event_examples() -> Vec<Event> {
+    let product = Product { id: "team".into(), name: "Team plan".into(), price_cents: 4900, image: String::new() };
+    vec![
+        Event::CompleteStep { step: "greet".into() },
+        Event::Collect { field: "account_id".into(), value: "AC-1042".into() },
+        Event::Assign { to: "Ada".into() },
+        Event::Escalate { team: "billing".into(), note: "Refund over the limit".into() },
+        Event::Checklist { items: vec!["Sign out".into(), "Clear the cache".into()] },
+        Event::Tick { item: 1, done: true },
+        Event::Present(product),
+        Event::Add { product: "team".into() },
+        Event::Order { lines: vec![OrderLine { product: "team".into(), qty: 2 }] },
+        Event::ConfirmOrder {},
+        Event::AskResolution {},
+        Event::Resolve { solved: true },
+        Event::AskRating {},
+        Event::Rate { score: 5 },
+        Event::Flag { note: "Insults another visitor".into() },
+        Event::Assess { severity: Severity::High },
+        Event::Sanction { kind: Sanction::Mute },
+        Event::LogIncident { summary: "Insult; muted 10 min".into() },
+        Event::Close { outcome: Outcome::Resolved },
+    ]
 }
 
 fn client_examples() -> Vec<ClientEnvelope> {
@@ -49,18 +107,25 @@ fn client_examples() -> Vec<ClientEnvelope> {
     vec![
         env("m-01HX3", ClientMsg::Send { text: "Hello, my order has not arrived".into() }),
         env("s-2", ClientMsg::Sync { after: 41 }),
+        env("e-7", ClientMsg::Act { event: Event::ConfirmOrder {} }),
+        env("t-1", ClientMsg::Typing { on: true }),
     ]
 }
 
 fn server_examples() -> Vec<ServerEnvelope> {
     vec![
-        ServerEnvelope::push(ServerMsg::Welcome { conversation: conv(), role: Role::Customer, last_seq: 42 }),
+        ServerEnvelope::push(ServerMsg::Welcome {
+            conversation: conv(), role: Role::Customer,
+            last_seq: 42,
+            workflow: WorkflowKind::Sales,
+        }),
         ServerEnvelope::push(ServerMsg::Message(ChatMessage {
             seq: 42,
             client_id: "m-01HX3".into(),
             author: Role::Operator,
             text: "<b>Hi!</b> Let me check.".into(),
             at: 1_795_000_060_000,
+            event: None,
         })),
         ServerEnvelope::reply("m-01HX3", ServerMsg::Ack { seq: 42, at: 1_795_000_060_000 }),
         ServerEnvelope::reply(
@@ -72,6 +137,7 @@ fn server_examples() -> Vec<ServerEnvelope> {
         ),
         ServerEnvelope::push(ServerMsg::Inbox { conversations: vec![summary()] }),
         ServerEnvelope::push(ServerMsg::InboxUpdate(summary())),
+        ServerEnvelope::push(ServerMsg::Typing { role: Role::Operator, on: true }),
     ]
 }
 
@@ -110,7 +176,20 @@ fn server_variants_match_golden_files() {
     for e in &examples {
         check(&format!("server.{}", server_name(&e.msg)), e);
     }
-    assert_eq!(examples.len(), 6, "one example per server variant");
+    assert_eq!(examples.len(), 7, "one example per server variant");
+}
+
+#[test]
+fn event_variants_match_golden_files() {
+    let examples = event_examples();
+    let mut names: Vec<_> = examples.iter().map(event_name).collect();
+    for e in &examples {
+        check(&format!("event.{}", event_name(e)), e);
+    }
+    names.sort();
+    let mut types = Event::TYPES.to_vec();
+    types.sort();
+    assert_eq!(names, types, "Event::TYPES must list exactly the variants");
 }
 
 #[test]
@@ -122,7 +201,16 @@ fn role_names_are_the_wire_names() {
 
 #[test]
 fn http_bodies_match_golden_files() {
-    check("api.createConversation", &CreateConversation { site: "demo".parse().unwrap() });
+    check("api.createConversation", &CreateConversation::new("demo".parse().unwrap()));
+    let pre_chat = CreateConversation {
+        fields: vec![("name".into(), "Ada".into()), ("issue_type".into(), "Billing".into())],
+        ..CreateConversation::new("demo".parse().unwrap())
+    };
+    check("api.createConversation.preChat", &pre_chat);
+    let proactive =
+        CreateConversation { trigger: Some("pricing".into()), ..CreateConversation::new("demo".parse().unwrap()) };
+    check("api.createConversation.proactive", &proactive);
+    check("api.widgetConfig", &crate::site::SiteConfig::default().widget());
     check("api.conversationCreated", &ConversationCreated { conversation: conv(), token: "9f".repeat(32) });
     check("api.error", &ApiError { code: ErrorCode::UnknownSite, message: "no site has the id \"nope\"".into() });
 }

@@ -10,6 +10,10 @@
 //! - [`chat_log`]: the client side of a conversation (received messages,
 //!   outbox, resend and gap handling), used by the widget and the console.
 //! - [`api`]: the JSON bodies of the few HTTP routes (create a conversation).
+//! - [`workflow`]: the support, sales and moderation workflows as data and
+//!   the pure state machine that moves a conversation through one.
+//! - [`site`]: a site's configuration (teams, canned responses, products,
+//!   pre-chat form, proactive triggers) and its seeded defaults.
 //! - [`ids`]: conversation, site and client-message ids and their formats.
 //! - [`text`]: message text validation and its limits, used by the widget
 //!   before sending and by the Worker before storing.
@@ -19,7 +23,9 @@ pub mod chat_log;
 pub mod decode;
 pub mod ids;
 pub mod protocol;
+pub mod site;
 pub mod text;
+pub mod workflow;
 
 #[cfg(test)]
 mod golden_tests;

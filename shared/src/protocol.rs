@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ConversationId, SiteId};
+use crate::workflow::{Event, Outcome, WorkflowKind};
 
 /// Version of the wire protocol spoken by this build; frames with another `v`
 /// are refused with [`ErrorCode::UnsupportedVersion`].
@@ -46,12 +47,25 @@ pub enum ClientMsg {
         /// The highest sequence number the client already has (0 for none).
         after: u64,
     },
+    /// Apply a workflow event (see [`crate::workflow::apply`]). Stored and
+    /// acknowledged like a send (same idempotency by envelope id), or refused
+    /// with [`ErrorCode::IllegalMove`] / [`ErrorCode::Forbidden`].
+    Act {
+        /// What happened.
+        event: Event,
+    },
+    /// The sender started or stopped typing (not stored; relayed to the
+    /// other side as [`ServerMsg::Typing`]).
+    Typing {
+        /// Typing now.
+        on: bool,
+    },
 }
 
 impl ClientMsg {
     /// The wire names of every variant, used to tell an unknown type from a
     /// malformed known one.
-    pub const TYPES: &'static [&'static str] = &["send", "sync"];
+    pub const TYPES: &'static [&'static str] = &["send", "sync", "act", "typing"];
 }
 
 /// A server → client frame.
@@ -97,6 +111,9 @@ pub enum ServerMsg {
         role: Role,
         /// Sequence number of the newest stored message (0 for none).
         last_seq: u64,
+        /// The conversation's workflow (its state is the fold of the
+        /// timeline's events, see [`crate::workflow::State::replay`]).
+        workflow: WorkflowKind,
     },
     /// A stored message: replayed after a (re)connect or a sync, or live.
     Message(ChatMessage),
@@ -122,6 +139,13 @@ pub enum ServerMsg {
     },
     /// One conversation of the inbox changed (new, or a new message).
     InboxUpdate(ConversationSummary),
+    /// The other side started or stopped typing.
+    Typing {
+        /// Who.
+        role: Role,
+        /// Typing now.
+        on: bool,
+    },
 }
 
 /// Who is on the other end of a socket.
@@ -159,10 +183,28 @@ pub struct ChatMessage {
     pub client_id: String,
     /// Who wrote it.
     pub author: Author,
-    /// What they wrote, as typed. Always rendered as text, never as HTML.
+    /// What they wrote, as typed (for an event: its description, or the
+    /// customer's notice). Always rendered as text, never as HTML.
     pub text: String,
     /// When it was stored, in milliseconds since the Unix epoch.
     pub at: u64,
+    /// The workflow event this timeline entry records, if it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<Event>,
+}
+
+impl ChatMessage {
+    /// The message as `role` receives it: customers get internal events only
+    /// as their plain notice (often nothing: an empty text, not shown), so
+    /// notes, fields and steps never reach them; sequence numbers stay gapless.
+    pub fn seen_by(mut self, role: Role) -> Self {
+        if role == Role::Customer {
+            if let Some(event) = self.event.take_if(|e| !e.visible_to_customer()) {
+                self.text = event.customer_notice();
+            }
+        }
+        self
+    }
 }
 
 /// One line of an operator's inbox.
@@ -183,6 +225,16 @@ pub struct ConversationSummary {
     pub created_at: u64,
     /// When its newest message was stored, in milliseconds since the Unix epoch.
     pub updated_at: u64,
+    /// Its workflow.
+    pub workflow: WorkflowKind,
+    /// How many steps of the workflow are done.
+    pub step: usize,
+    /// The team whose queue it is in, once escalated.
+    pub team: Option<String>,
+    /// The operator who has it.
+    pub assignee: Option<String>,
+    /// How it ended, once closed.
+    pub outcome: Option<Outcome>,
 }
 
 /// How many characters of the newest message an inbox line shows.
@@ -220,6 +272,10 @@ pub enum ErrorCode {
     UnknownSite,
     /// Missing or wrong token or operator key; the connection is closed.
     Unauthorized,
+    /// The workflow does not allow this event now; nothing was stored.
+    IllegalMove,
+    /// This role may not do this (e.g. a customer closing the conversation).
+    Forbidden,
     /// Something broke on the server; nothing was stored.
     Internal,
 }

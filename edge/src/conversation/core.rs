@@ -6,6 +6,7 @@
 //! [`MessageStore::insert`] returned; a client id (per author) maps to at
 //! most one message for the conversation's whole life.
 
+use shared::workflow::{apply, Event, State, WorkflowError};
 use shared::{ChatMessage, Role};
 
 /// Storage failed; the caller reports an internal error and stores nothing.
@@ -23,6 +24,10 @@ pub trait MessageStore {
     fn insert(&self, msg: &ChatMessage) -> Result<(), StoreError>;
     /// Up to `limit` messages with `seq > after`, in order.
     fn after(&self, after: u64, limit: usize) -> Result<Vec<ChatMessage>, StoreError>;
+    /// The workflow state as of the newest message.
+    fn workflow(&self) -> Result<State, StoreError>;
+    /// Stores one event message and the state it leads to, together.
+    fn insert_event(&self, msg: &ChatMessage, state: &State) -> Result<(), StoreError>;
 }
 
 /// What a send did.
@@ -77,9 +82,60 @@ pub fn send(
         author,
         text: text.to_owned(),
         at: now_ms,
+        event: None,
     };
     store.insert(&msg)?;
     Ok(Sent::New(msg))
+}
+
+/// Why an event stored nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ActError {
+    /// This role may not send this event.
+    #[error("a {0} may not do this")]
+    Forbidden(&'static str),
+    /// The workflow refused it.
+    #[error(transparent)]
+    Illegal(#[from] WorkflowError),
+    /// The id was used for something else.
+    #[error("the id {0:?} was already used for another message")]
+    IdConflict(String),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Applies `event` from `author` through the workflow and, if accepted,
+/// stores it as the next timeline message together with the new state.
+/// A resend of the same id and event answers with the original.
+pub fn act(
+    store: &impl MessageStore,
+    author: Role,
+    client_id: &str,
+    event: &Event,
+    now_ms: u64,
+) -> Result<(Sent, State), ActError> {
+    if !event.allowed_for(author) {
+        return Err(ActError::Forbidden(author.as_str()));
+    }
+    if let Some(existing) = store.find(author, client_id)? {
+        return if existing.event.as_ref() == Some(event) {
+            Ok((Sent::Repeat(existing), store.workflow()?))
+        } else {
+            Err(ActError::IdConflict(client_id.to_owned()))
+        };
+    }
+    let (state, _effects) = apply(&store.workflow()?, event)?;
+    let msg = ChatMessage {
+        seq: store.last_seq()? + 1,
+        client_id: client_id.to_owned(),
+        author,
+        text: event.describe(),
+        at: now_ms,
+        event: Some(event.clone()),
+    };
+    store.insert_event(&msg, &state)?;
+    Ok((Sent::New(msg), state))
 }
 
 /// Largest batch of messages sent in one replay step.
@@ -108,9 +164,9 @@ pub(crate) mod mem {
     use super::*;
     use std::cell::RefCell;
 
-    /// Messages in a vector.
+    /// Messages in a vector, and the workflow state.
     #[derive(Default)]
-    pub struct MemStore(pub RefCell<Vec<ChatMessage>>);
+    pub struct MemStore(pub RefCell<Vec<ChatMessage>>, pub RefCell<State>);
 
     impl MessageStore for MemStore {
         fn find(&self, author: Role, client_id: &str) -> Result<Option<ChatMessage>, StoreError> {
@@ -125,6 +181,14 @@ pub(crate) mod mem {
         }
         fn after(&self, after: u64, limit: usize) -> Result<Vec<ChatMessage>, StoreError> {
             Ok(self.0.borrow().iter().filter(|m| m.seq > after).take(limit).cloned().collect())
+        }
+        fn workflow(&self) -> Result<State, StoreError> {
+            Ok(self.1.borrow().clone())
+        }
+        fn insert_event(&self, msg: &ChatMessage, state: &State) -> Result<(), StoreError> {
+            self.insert(msg)?;
+            *self.1.borrow_mut() = state.clone();
+            Ok(())
         }
     }
 }
@@ -164,6 +228,28 @@ mod tests {
         let seqs: Vec<u64> = store.0.borrow().iter().map(|m| m.seq).collect();
         assert_eq!(seqs, [1, 2, 3, 4], "gapless, nothing doubled");
         assert_eq!(store.0.borrow()[0].at, 1000, "a repeat keeps the original time");
+    }
+
+    #[test]
+    fn events_are_authorised_applied_stored_and_idempotent() {
+        use shared::workflow::{Outcome, WorkflowError};
+        let store = MemStore::default();
+        let close = Event::Close { outcome: Outcome::Resolved };
+        let tick = Event::Tick { item: 0, done: true };
+        assert_eq!(act(&store, Customer, "c", &close, 1), Err(ActError::Forbidden("customer")));
+        assert!(matches!(act(&store, Operator, "c", &close, 1), Err(ActError::Illegal(WorkflowError::CannotClose { .. }))));
+        assert_eq!(act(&store, Customer, "t", &tick, 1), Err(ActError::Illegal(WorkflowError::NoSuchItem(0))));
+        assert!(store.0.borrow().is_empty(), "refused events store nothing");
+        let list = Event::Checklist { items: vec!["Restart".into()] };
+        let (sent, state) = act(&store, Operator, "l", &list, 2).unwrap();
+        assert!(matches!(sent, Sent::New(ChatMessage { seq: 1, .. })));
+        assert_eq!(state.checklist.len(), 1);
+        let (again, _) = act(&store, Operator, "l", &list, 3).unwrap();
+        assert!(matches!(again, Sent::Repeat(ChatMessage { seq: 1, at: 2, .. })), "a resend gets the original");
+        assert_eq!(act(&store, Operator, "l", &close, 3), Err(ActError::IdConflict("l".into())));
+        act(&store, Customer, "t", &tick, 4).unwrap();
+        assert_eq!(store.1.borrow().checklist[0].1, true);
+        assert_eq!(store.0.borrow().len(), 2);
     }
 
     #[test]

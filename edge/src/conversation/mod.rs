@@ -4,21 +4,27 @@
 //! inbox about every change. Sockets are hibernatable: the role of each lives
 //! in its attachment, and nothing keeps the object awake between frames.
 //!
+//! Workflow events arrive on the same sockets (`act`), are applied through
+//! [`shared::workflow::apply`] (the object is the authority), stored in the
+//! timeline like messages and broadcast; customers see internal events only
+//! as plain notices ([`shared::ChatMessage::seen_by`]).
+//!
 //! Internal API (called by the Worker only, never exposed):
-//! - `POST /init` with a [`Meta`] body: create the conversation once.
+//! - `POST /init` with an [`Init`] body: create the conversation once.
 //! - `GET /ws?after=N` with the `x-chat-*` headers: attach a socket.
 
 pub mod core;
 pub mod sql;
 
 use serde::{Deserialize, Serialize};
-use shared::{ClientMsg, ConversationSummary, ErrorCode, Role, ServerEnvelope, ServerMsg};
+use shared::workflow::{Event, State as Workflow, WorkflowKind};
+use shared::{ChatMessage, ClientMsg, ConversationSummary, ErrorCode, Role, ServerEnvelope, ServerMsg};
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
     WebSocketPair,
 };
 
-use self::core::{replay, send, SendError, Sent};
+use self::core::{act, replay, send, ActError, MessageStore, SendError, Sent};
 use self::sql::{ensure_schema, read_meta, write_meta, Meta, SqlStore};
 use crate::error::internal;
 use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_NOT_FOUND, CLOSE_UNAUTHORIZED};
@@ -28,6 +34,20 @@ use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_NOT_FOUND, CLOSE_UNAUTHORIZED
 pub const ROLE_HEADER: &str = "x-chat-role";
 /// Header carrying the customer's token, checked here against its digest.
 pub const TOKEN_HEADER: &str = "x-chat-token";
+
+/// Body of `POST /init`: the conversation's identity and how it starts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Init {
+    /// Identity.
+    pub meta: Meta,
+    /// Its workflow.
+    pub workflow: WorkflowKind,
+    /// A proactive greeting, stored as the first operator message.
+    pub greeting: Option<String>,
+    /// Pre-chat answers, collected as customer events (already checked
+    /// against the site's form).
+    pub fields: Vec<(String, String)>,
+}
 
 /// What each hibernatable socket remembers about its peer.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -53,8 +73,8 @@ impl DurableObject for Conversation {
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         match req.path().as_str() {
             "/init" => {
-                let meta: Meta = req.json().await?;
-                self.init(meta).await
+                let init: Init = req.json().await?;
+                self.init(init).await
             }
             "/ws" => self.attach(&req),
             _ => Response::error("not found", 404),
@@ -78,8 +98,20 @@ impl DurableObject for Conversation {
         };
         match env.msg {
             ClientMsg::Send { text } => self.on_send(&ws, role, env.id, &text).await,
+            ClientMsg::Act { event } => self.on_act(&ws, role, env.id, &event).await,
+            ClientMsg::Typing { on } => {
+                let other = match role {
+                    Role::Customer => Role::Operator,
+                    Role::Operator => Role::Customer,
+                };
+                let frame = ServerEnvelope::push(ServerMsg::Typing { role, on });
+                for peer in self.state.get_websockets_with_tag(other.as_str()) {
+                    socket::send(&peer, &frame);
+                }
+                Ok(())
+            }
             ClientMsg::Sync { after } => {
-                self.replay_to(&ws, after);
+                self.replay_to(&ws, role, after);
                 Ok(())
             }
             _ => {
@@ -101,11 +133,24 @@ impl DurableObject for Conversation {
 }
 
 impl Conversation {
-    async fn init(&self, meta: Meta) -> Result<Response> {
-        if !write_meta(&self.state.storage().sql(), &meta)? {
+    async fn init(&self, init: Init) -> Result<Response> {
+        let sql = self.state.storage().sql();
+        if !write_meta(&sql, &init.meta)? {
             return Response::error("conversation exists", 409);
         }
-        self.tell_inbox(&meta.summary(None)).await;
+        let store = SqlStore(&sql);
+        store.set_workflow(&Workflow::new(init.workflow)).map_err(internal)?;
+        let now = init.meta.created_at;
+        if let Some(greeting) = &init.greeting {
+            send(&store, Role::Operator, "greeting", greeting, now).map_err(internal)?;
+        }
+        for (field, value) in init.fields {
+            let event = Event::Collect { field: field.clone(), value };
+            act(&store, Role::Customer, &format!("field-{field}"), &event, now).map_err(internal)?;
+        }
+        let newest = store.after(store.last_seq().map_err(internal)?.saturating_sub(1), 1).map_err(internal)?;
+        let state = store.workflow().map_err(internal)?;
+        self.tell_inbox(&init.meta.summary(newest.first(), &state)).await;
         Response::empty().map(|r| r.with_status(201))
     }
 
@@ -136,10 +181,12 @@ impl Conversation {
         let pair = WebSocketPair::new()?;
         self.state.accept_websocket_with_tags(&pair.server, &[role.as_str()]);
         pair.server.serialize_attachment(Attachment { role })?;
-        let last_seq = core::MessageStore::last_seq(&SqlStore(&sql)).map_err(internal)?;
-        let welcome = ServerMsg::Welcome { conversation: meta.conversation, role, last_seq };
+        let store = SqlStore(&sql);
+        let last_seq = store.last_seq().map_err(internal)?;
+        let workflow = store.workflow().map_err(internal)?.workflow;
+        let welcome = ServerMsg::Welcome { conversation: meta.conversation, role, last_seq, workflow };
         socket::send(&pair.server, &ServerEnvelope::push(welcome));
-        self.replay_to(&pair.server, after);
+        self.replay_to(&pair.server, role, after);
         Response::from_websocket(pair.client)
     }
 
@@ -151,10 +198,7 @@ impl Conversation {
                 let m = sent.message();
                 socket::send(ws, &ServerEnvelope::reply(id, ServerMsg::Ack { seq: m.seq, at: m.at }));
                 if let Sent::New(m) = sent {
-                    let frame = ServerEnvelope::push(ServerMsg::Message(m.clone()));
-                    for peer in self.state.get_websockets() {
-                        socket::send(&peer, &frame);
-                    }
+                    self.broadcast(&m);
                     self.tell_inbox_about(&m).await;
                 }
             }
@@ -170,12 +214,46 @@ impl Conversation {
         Ok(())
     }
 
-    fn replay_to(&self, ws: &WebSocket, after: u64) {
+    async fn on_act(&self, ws: &WebSocket, role: Role, id: String, event: &Event) -> Result<()> {
+        let sql = self.state.storage().sql();
+        let now = worker::Date::now().as_millis();
+        let refuse = |code, msg: String| socket::send(ws, &ServerEnvelope::error(Some(id.clone()), code, msg));
+        match act(&SqlStore(&sql), role, &id, event, now) {
+            Ok((sent, _state)) => {
+                let m = sent.message();
+                socket::send(ws, &ServerEnvelope::reply(id.clone(), ServerMsg::Ack { seq: m.seq, at: m.at }));
+                if let Sent::New(m) = sent {
+                    self.broadcast(&m);
+                    self.tell_inbox_about(&m).await;
+                }
+            }
+            Err(e @ ActError::Forbidden(_)) => refuse(ErrorCode::Forbidden, e.to_string()),
+            Err(ActError::Illegal(e)) => refuse(ErrorCode::IllegalMove, e.to_string()),
+            Err(e @ ActError::IdConflict(_)) => refuse(ErrorCode::IdConflict, e.to_string()),
+            Err(ActError::Store(e)) => {
+                worker::console_error!("store: {e}");
+                refuse(ErrorCode::Internal, "not stored; please resend".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Delivers a new timeline message to every socket, as each role sees it.
+    fn broadcast(&self, m: &ChatMessage) {
+        for role in [Role::Customer, Role::Operator] {
+            let frame = ServerEnvelope::push(ServerMsg::Message(m.clone().seen_by(role)));
+            for peer in self.state.get_websockets_with_tag(role.as_str()) {
+                socket::send(&peer, &frame);
+            }
+        }
+    }
+
+    fn replay_to(&self, ws: &WebSocket, role: Role, after: u64) {
         let sql = self.state.storage().sql();
         match replay(&SqlStore(&sql), after) {
             Ok(messages) => {
                 for m in messages {
-                    socket::send(ws, &ServerEnvelope::push(ServerMsg::Message(m)));
+                    socket::send(ws, &ServerEnvelope::push(ServerMsg::Message(m.seen_by(role))));
                 }
             }
             Err(e) => {
@@ -186,9 +264,11 @@ impl Conversation {
         }
     }
 
-    async fn tell_inbox_about(&self, m: &shared::ChatMessage) {
-        let Ok(Some(meta)) = read_meta(&self.state.storage().sql()) else { return };
-        self.tell_inbox(&meta.summary(Some(m))).await;
+    async fn tell_inbox_about(&self, m: &ChatMessage) {
+        let sql = self.state.storage().sql();
+        let Ok(Some(meta)) = read_meta(&sql) else { return };
+        let Ok(state) = SqlStore(&sql).workflow() else { return };
+        self.tell_inbox(&meta.summary(Some(m), &state)).await;
     }
 
     /// Best effort: the message is already stored and acknowledged; a lost

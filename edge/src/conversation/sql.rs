@@ -1,6 +1,7 @@
 //! The Conversation object's SQLite schema and its [`MessageStore`].
 
 use serde::{Deserialize, Serialize};
+use shared::workflow::{Event, State};
 use shared::{ChatMessage, ConversationId, ConversationSummary, Role, SiteId};
 use worker::{SqlStorage, SqlStorageValue};
 
@@ -25,7 +26,25 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
             client_id TEXT NOT NULL,
             text TEXT NOT NULL,
             at INTEGER NOT NULL,
+            event TEXT,
             UNIQUE (author, client_id)
+        )",
+        None,
+    )?;
+    // Databases created before workflows had no event column.
+    #[derive(Deserialize)]
+    struct Count {
+        n: u64,
+    }
+    let has_event: Count =
+        sql.exec("SELECT COUNT(*) AS n FROM pragma_table_info('messages') WHERE name = 'event'", None)?.one()?;
+    if has_event.n == 0 {
+        sql.exec("ALTER TABLE messages ADD COLUMN event TEXT", None)?;
+    }
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS workflow (
+            one INTEGER PRIMARY KEY CHECK (one = 1),
+            state TEXT NOT NULL
         )",
         None,
     )?;
@@ -46,8 +65,9 @@ pub struct Meta {
 }
 
 impl Meta {
-    /// The conversation's inbox line, as of its newest message (`None`: no message yet).
-    pub fn summary(&self, newest: Option<&ChatMessage>) -> ConversationSummary {
+    /// The conversation's inbox line, as of its newest message (`None`: no
+    /// message yet) and its workflow state.
+    pub fn summary(&self, newest: Option<&ChatMessage>, state: &State) -> ConversationSummary {
         ConversationSummary {
             id: self.conversation.clone(),
             site: self.site.clone(),
@@ -56,6 +76,11 @@ impl Meta {
             preview: newest.map(|m| shared::protocol::preview(&m.text)).unwrap_or_default(),
             created_at: self.created_at,
             updated_at: newest.map_or(self.created_at, |m| m.at),
+            workflow: state.workflow,
+            step: state.done,
+            team: state.team.clone(),
+            assignee: state.assignee.clone(),
+            outcome: state.outcome,
         }
     }
 }
@@ -86,8 +111,30 @@ pub fn write_meta(sql: &SqlStorage, meta: &Meta) -> worker::Result<bool> {
 pub struct SqlStore<'a>(pub &'a SqlStorage);
 
 /// The columns of a [`ChatMessage`], named as its fields on the wire, so a
-/// row deserializes straight into one (an unknown author fails to).
-const MESSAGE_COLUMNS: &str = r#"seq, author, client_id AS "clientId", text, at"#;
+/// row deserializes straight into a [`Row`] (an unknown author fails to).
+const MESSAGE_COLUMNS: &str = r#"seq, author, client_id AS "clientId", text, at, event"#;
+
+/// A stored message: the event is a JSON text column.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Row {
+    seq: u64,
+    author: Role,
+    client_id: String,
+    text: String,
+    at: u64,
+    event: Option<String>,
+}
+
+impl Row {
+    fn into_message(self) -> Result<ChatMessage, StoreError> {
+        let event = match self.event {
+            Some(json) => Some(serde_json::from_str::<Event>(&json).map_err(|e| StoreError(e.to_string()))?),
+            None => None,
+        };
+        Ok(ChatMessage { seq: self.seq, client_id: self.client_id, author: self.author, text: self.text, at: self.at, event })
+    }
+}
 
 fn store_err(e: worker::Error) -> StoreError {
     StoreError(e.to_string())
@@ -95,7 +142,20 @@ fn store_err(e: worker::Error) -> StoreError {
 
 impl SqlStore<'_> {
     fn rows(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Result<Vec<ChatMessage>, StoreError> {
-        self.0.exec(query, bindings).and_then(|c| c.to_array()).map_err(store_err)
+        let rows: Vec<Row> = self.0.exec(query, bindings).and_then(|c| c.to_array()).map_err(store_err)?;
+        rows.into_iter().map(Row::into_message).collect()
+    }
+
+    /// Stores the workflow state (as of the newest message).
+    pub fn set_workflow(&self, state: &State) -> Result<(), StoreError> {
+        let json = serde_json::to_string(state).map_err(|e| StoreError(e.to_string()))?;
+        self.0
+            .exec(
+                "INSERT INTO workflow (one, state) VALUES (1, ?) ON CONFLICT (one) DO UPDATE SET state = excluded.state",
+                vec![json.into()],
+            )
+            .map(drop)
+            .map_err(store_err)
     }
 }
 
@@ -124,13 +184,14 @@ impl MessageStore for SqlStore<'_> {
     fn insert(&self, m: &ChatMessage) -> Result<(), StoreError> {
         self.0
             .exec(
-                "INSERT INTO messages (seq, author, client_id, text, at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO messages (seq, author, client_id, text, at, event) VALUES (?, ?, ?, ?, ?, ?)",
                 vec![
                     SqlStorageValue::from(m.seq as i64),
                     m.author.as_str().into(),
                     m.client_id.as_str().into(),
                     m.text.as_str().into(),
                     SqlStorageValue::from(m.at as i64),
+                    m.event.as_ref().map(serde_json::to_string).transpose().map_err(|e| StoreError(e.to_string()))?.into(),
                 ],
             )
             .map(drop)
@@ -142,5 +203,25 @@ impl MessageStore for SqlStore<'_> {
             &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE seq > ? ORDER BY seq LIMIT ?"),
             vec![SqlStorageValue::from(after as i64), SqlStorageValue::from(limit as i64)],
         )
+    }
+
+    fn workflow(&self) -> Result<State, StoreError> {
+        #[derive(Deserialize)]
+        struct Stored {
+            state: String,
+        }
+        let rows: Vec<Stored> =
+            self.0.exec("SELECT state FROM workflow WHERE one = 1", None).and_then(|c| c.to_array()).map_err(store_err)?;
+        match rows.into_iter().next() {
+            Some(r) => serde_json::from_str(&r.state).map_err(|e| StoreError(e.to_string())),
+            None => Ok(State::default()),
+        }
+    }
+
+    /// Both writes happen in one synchronous step, so the object's implicit
+    /// transaction commits them together.
+    fn insert_event(&self, msg: &ChatMessage, state: &State) -> Result<(), StoreError> {
+        self.insert(msg)?;
+        self.set_workflow(state)
     }
 }

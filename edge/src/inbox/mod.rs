@@ -1,13 +1,17 @@
 //! The `Inbox` Durable Object: one per site. It keeps one line per
-//! conversation (updated by the Conversation objects) and pushes every change
-//! to the operators' sockets.
+//! conversation (updated by the Conversation objects), pushes every change
+//! to the operators' sockets, and holds the site's configuration (teams,
+//! canned responses, products, pre-chat form, triggers).
 //!
 //! Internal API (called by the Worker and by Conversation objects only):
 //! - `GET /ws`: attach an operator socket; it first receives the whole list.
 //! - `POST /touch` with a [`ConversationSummary`]: record a change.
+//! - `GET /config`, `PUT /config` with a [`SiteConfig`]: read / replace the
+//!   configuration (validated before it reaches here).
 
 mod sql;
 
+use shared::site::SiteConfig;
 use shared::{ConversationSummary, ErrorCode, ServerEnvelope, ServerMsg};
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
@@ -22,7 +26,23 @@ pub const BINDING: &str = "INBOX";
 /// Records a conversation change in its site's inbox.
 pub async fn touch(env: &Env, summary: &ConversationSummary) -> Result<()> {
     let stub = env.durable_object(BINDING)?.get_by_name(summary.site.as_str())?;
-    crate::stub::post_json(&stub, "https://inbox/touch", summary, 200).await
+    crate::stub::send_json(&stub, worker::Method::Post, "https://inbox/touch", summary, 200).await
+}
+
+/// The site's configuration.
+pub async fn config(env: &Env, site: &str) -> Result<SiteConfig> {
+    let stub = env.durable_object(BINDING)?.get_by_name(site)?;
+    let mut resp = stub.fetch_with_str("https://inbox/config").await?;
+    match resp.status_code() {
+        200 => resp.json().await,
+        s => Err(crate::error::internal(format!("config answered {s}"))),
+    }
+}
+
+/// Replaces the site's configuration (validate it first).
+pub async fn save_config(env: &Env, site: &str, config: &SiteConfig) -> Result<()> {
+    let stub = env.durable_object(BINDING)?.get_by_name(site)?;
+    crate::stub::send_json(&stub, worker::Method::Put, "https://inbox/config", config, 200).await
 }
 
 /// The conversation list of one site.
@@ -51,6 +71,12 @@ impl DurableObject for Inbox {
                 }
                 Response::empty()
             }
+            "/config" if req.method() == worker::Method::Put => {
+                let config: SiteConfig = req.json().await?;
+                sql::save_config(&self.state.storage().sql(), &config)?;
+                Response::empty()
+            }
+            "/config" => Response::from_json(&sql::config(&self.state.storage().sql())?),
             "/ws" => {
                 let pair = WebSocketPair::new()?;
                 self.state.accept_web_socket(&pair.server);

@@ -1,26 +1,37 @@
-//! The Inbox object's SQLite table: one row per conversation of the site.
+//! The Inbox object's SQLite tables: one row per conversation of the site,
+//! and the site's configuration (one JSON row, seeded with the defaults).
 
+use serde::Deserialize;
+use shared::site::SiteConfig;
 use shared::{ConversationSummary, Role};
 use worker::{SqlStorage, SqlStorageValue};
 
 /// Most conversations sent in the first inbox frame (newest first).
 pub const LIST_LIMIT: usize = 500;
 
-/// Creates the table if it is missing.
+/// Creates the tables if they are missing. (`lines` replaced the skeleton's
+/// `conversations` table when summaries gained workflow columns; old rows
+/// come back with their conversation's next change.)
 pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     sql.exec(
-        "CREATE TABLE IF NOT EXISTS conversations (
+        "CREATE TABLE IF NOT EXISTS lines (
             id TEXT PRIMARY KEY,
             site TEXT NOT NULL,
             last_seq INTEGER NOT NULL,
             last_author TEXT,
             preview TEXT NOT NULL,
             created_at INTEGER NOT NULL,
-            updated_at INTEGER NOT NULL
+            updated_at INTEGER NOT NULL,
+            workflow TEXT NOT NULL,
+            step INTEGER NOT NULL,
+            team TEXT,
+            assignee TEXT,
+            outcome TEXT
         )",
         None,
     )?;
-    sql.exec("CREATE INDEX IF NOT EXISTS by_update ON conversations (updated_at DESC)", None)?;
+    sql.exec("CREATE INDEX IF NOT EXISTS lines_by_update ON lines (updated_at DESC)", None)?;
+    sql.exec("CREATE TABLE IF NOT EXISTS config (one INTEGER PRIMARY KEY CHECK (one = 1), json TEXT NOT NULL)", None)?;
     Ok(())
 }
 
@@ -28,11 +39,13 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
 /// (updates may arrive out of order).
 pub fn upsert(sql: &SqlStorage, s: &ConversationSummary) -> worker::Result<bool> {
     let cursor = sql.exec(
-        "INSERT INTO conversations (id, site, last_seq, last_author, preview, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
+        "INSERT INTO lines (id, site, last_seq, last_author, preview, created_at, updated_at,
+                            workflow, step, team, assignee, outcome)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq, last_author = excluded.last_author,
-             preview = excluded.preview, updated_at = excluded.updated_at
-         WHERE excluded.last_seq > conversations.last_seq",
+             preview = excluded.preview, updated_at = excluded.updated_at, workflow = excluded.workflow,
+             step = excluded.step, team = excluded.team, assignee = excluded.assignee, outcome = excluded.outcome
+         WHERE excluded.last_seq > lines.last_seq",
         vec![
             s.id.as_str().into(),
             s.site.as_str().into(),
@@ -41,6 +54,11 @@ pub fn upsert(sql: &SqlStorage, s: &ConversationSummary) -> worker::Result<bool>
             s.preview.as_str().into(),
             SqlStorageValue::from(s.created_at as i64),
             SqlStorageValue::from(s.updated_at as i64),
+            s.workflow.as_str().into(),
+            SqlStorageValue::from(s.step as i64),
+            s.team.as_deref().into(),
+            s.assignee.as_deref().into(),
+            s.outcome.map(|o| o.as_str()).into(),
         ],
     )?;
     Ok(cursor.rows_written() > 0)
@@ -51,9 +69,32 @@ pub fn upsert(sql: &SqlStorage, s: &ConversationSummary) -> worker::Result<bool>
 pub fn list(sql: &SqlStorage) -> worker::Result<Vec<ConversationSummary>> {
     sql.exec(
         r#"SELECT id, site, last_seq AS "lastSeq", last_author AS "lastAuthor", preview,
-                  created_at AS "createdAt", updated_at AS "updatedAt"
-           FROM conversations ORDER BY updated_at DESC LIMIT ?"#,
+                  created_at AS "createdAt", updated_at AS "updatedAt", workflow, step, team, assignee, outcome
+           FROM lines ORDER BY updated_at DESC LIMIT ?"#,
         vec![SqlStorageValue::from(LIST_LIMIT as i64)],
     )?
     .to_array()
+}
+
+/// The site's configuration (the defaults until someone saves one).
+pub fn config(sql: &SqlStorage) -> worker::Result<SiteConfig> {
+    #[derive(Deserialize)]
+    struct Row {
+        json: String,
+    }
+    let rows: Vec<Row> = sql.exec("SELECT json FROM config WHERE one = 1", None)?.to_array()?;
+    match rows.into_iter().next() {
+        Some(row) => serde_json::from_str(&row.json).map_err(crate::error::internal),
+        None => Ok(SiteConfig::default()),
+    }
+}
+
+/// Saves the configuration (already validated).
+pub fn save_config(sql: &SqlStorage, config: &SiteConfig) -> worker::Result<()> {
+    let json = serde_json::to_string(config)?;
+    sql.exec(
+        "INSERT INTO config (one, json) VALUES (1, ?) ON CONFLICT (one) DO UPDATE SET json = excluded.json",
+        vec![json.into()],
+    )?;
+    Ok(())
 }

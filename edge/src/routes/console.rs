@@ -1,9 +1,10 @@
-//! Operator routes: the site inbox socket and a conversation socket, both
-//! behind the operator key (`OPERATOR_KEY` in `.dev.vars`) until real
+//! Operator routes: the site inbox socket, a conversation socket and the
+//! site's configuration, all behind the operator key (`OPERATOR_KEY` in `.dev.vars`) until real
 //! accounts exist. Without a configured key the console is closed.
 
+use shared::site::SiteConfig;
 use shared::{ConversationId, ErrorCode, SiteId};
-use worker::{Env, Request};
+use worker::{Env, Request, Response};
 
 use super::{query, site_known, socket_request};
 use crate::auth::secrets_equal;
@@ -49,4 +50,24 @@ pub async fn inbox_socket(req: Request, env: &Env, site: &str) -> RouteResult {
     let inner = socket_request(&req, &[])?;
     let stub = env.durable_object(crate::inbox::BINDING)?.get_by_name(site.as_str())?;
     Ok(stub.fetch_with_request(inner).await?)
+}
+
+/// `GET` / `PUT /api/console/sites/{site}/config?key=...`: the site's
+/// configuration, read or replaced whole (validated; the error names the
+/// first problem).
+pub async fn site_config(mut req: Request, env: &Env, site: &str) -> RouteResult {
+    if !operator_key_ok(&req, env)? {
+        return Err(RouteError::Unauthorized);
+    }
+    let site = match site.parse::<SiteId>() {
+        Ok(site) if site_known(env, site.as_str()) => site,
+        _ => return Err(RouteError::UnknownSite(site.to_owned())),
+    };
+    if req.method() == worker::Method::Put {
+        let config: SiteConfig = req.json().await.map_err(|e| RouteError::BadRequest(format!("not a site configuration: {e}")))?;
+        config.validate().map_err(RouteError::BadRequest)?;
+        crate::inbox::save_config(env, site.as_str(), &config).await?;
+        return Ok(Response::from_json(&config)?);
+    }
+    Ok(Response::from_json(&crate::inbox::config(env, site.as_str()).await?)?)
 }

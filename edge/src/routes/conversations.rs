@@ -1,24 +1,44 @@
-//! Customer routes: start a conversation, attach the customer's socket.
+//! Customer routes: start a conversation, attach the customer's socket, read
+//! the site's public widget configuration.
 
 use shared::api::{ConversationCreated, CreateConversation};
-use shared::{ConversationId, ErrorCode};
+use shared::site::SiteConfig;
+use shared::workflow::{apply, Event, State, WorkflowKind};
+use shared::{ConversationId, ErrorCode, SiteId};
 use worker::{Env, Request, Response};
 
 use super::{query, site_known, socket_request};
-use crate::conversation::{sql::Meta, ROLE_HEADER, TOKEN_HEADER};
+use crate::conversation::{sql::Meta, Init, ROLE_HEADER, TOKEN_HEADER};
 use crate::error::{RouteError, RouteResult};
 use crate::socket;
 
 /// Name of the Conversation binding in `wrangler.toml`.
 pub const BINDING: &str = "CONVERSATION";
 
-/// `POST /api/conversations` `{"site": "..."}` → 201 `{"conversation", "token"}`.
+/// `POST /api/conversations` `{"site", "trigger"?, "fields"?}` → 201
+/// `{"conversation", "token"}`. A trigger must be one of the site's (its
+/// greeting opens a sales conversation); pre-chat fields must be the form's,
+/// with every required one filled.
 pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     let body: CreateConversation =
         req.json().await.map_err(|e| RouteError::BadRequest(format!("expected {{\"site\": \"...\"}}: {e}")))?;
     if !site_known(env, body.site.as_str()) {
         return Err(RouteError::UnknownSite(body.site.to_string()));
     }
+    let (workflow, greeting) = match &body.trigger {
+        None if body.fields.is_empty() => (WorkflowKind::Support, None),
+        _ => {
+            let config = crate::inbox::config(env, body.site.as_str()).await?;
+            check_fields(&config, &body.fields)?;
+            match &body.trigger {
+                None => (WorkflowKind::Support, None),
+                Some(id) => {
+                    let t = config.trigger(id).ok_or_else(|| RouteError::BadRequest(format!("no trigger {id:?}")))?;
+                    (WorkflowKind::Sales, Some(t.greeting.clone()))
+                }
+            }
+        }
+    };
     let conversation = crate::auth::new_conversation_id();
     let token = crate::auth::new_token();
     let meta = Meta {
@@ -27,9 +47,40 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
         token_digest: crate::auth::token_digest(&token),
         created_at: worker::Date::now().as_millis(),
     };
+    let init = Init { meta, workflow, greeting, fields: body.fields };
     let stub = env.durable_object(BINDING)?.get_by_name(conversation.as_str())?;
-    crate::stub::post_json(&stub, "https://object/init", &meta, 201).await?;
+    crate::stub::send_json(&stub, worker::Method::Post, "https://object/init", &init, 201).await?;
     Ok(Response::from_json(&ConversationCreated { conversation, token })?.with_status(201))
+}
+
+/// Pre-chat answers: only the form's fields, each valid, every required one.
+fn check_fields(config: &SiteConfig, fields: &[(String, String)]) -> Result<(), RouteError> {
+    if fields.is_empty() {
+        return Ok(());
+    }
+    let mut state = State::default();
+    for (id, value) in fields {
+        if !config.fields.iter().any(|f| &f.id == id) {
+            return Err(RouteError::BadRequest(format!("the form has no field {id:?}")));
+        }
+        let event = Event::Collect { field: id.clone(), value: value.clone() };
+        state = apply(&state, &event).map_err(|e| RouteError::BadRequest(format!("{id}: {e}")))?.0;
+    }
+    match config.fields.iter().find(|f| f.required && state.field(&f.id).is_none()) {
+        Some(f) => Err(RouteError::BadRequest(format!("{} is required", f.label))),
+        None => Ok(()),
+    }
+}
+
+/// `GET /api/sites/{site}/widget`: the public part of the site's
+/// configuration (pre-chat form, proactive triggers).
+pub async fn widget_config(env: &Env, site: &str) -> RouteResult {
+    let site: SiteId = site.parse().map_err(|_| RouteError::UnknownSite(site.to_owned()))?;
+    if !site_known(env, site.as_str()) {
+        return Err(RouteError::UnknownSite(site.to_string()));
+    }
+    let config = crate::inbox::config(env, site.as_str()).await?;
+    Ok(Response::from_json(&config.widget())?)
 }
 
 /// `GET /api/conversations/{id}/ws?token=...&after=N`: the customer's socket.

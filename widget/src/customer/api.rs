@@ -11,7 +11,7 @@ const UNREADABLE: &str = "the server's answer was unreadable";
 
 /// `POST /api/conversations` for `site`; the error is a sentence for the customer.
 pub async fn create_conversation(site: &SiteId) -> Result<ConversationCreated, String> {
-    let body = crate::json::encode(&CreateConversation { site: site.clone() }).ok_or(UNREADABLE)?;
+    let body = crate::json::encode(&CreateConversation::new(site.clone())).ok_or(UNREADABLE)?;
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_body(&JsValue::from_str(&body));

@@ -1,0 +1,221 @@
+//! A site's configuration, kept in the site's Durable Object and edited in
+//! the console: teams, canned responses, the product catalogue, the pre-chat
+//! form and the proactive triggers — with defaults that seed a new site.
+
+use serde::{Deserialize, Serialize};
+
+use crate::workflow::{Product, WorkflowKind};
+
+/// A team conversations can be escalated / transferred to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    /// Id (`[a-z_-]`), stored in the conversation.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// A canned response (script) for one step of one workflow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Canned {
+    /// The workflow it is for.
+    pub workflow: WorkflowKind,
+    /// The step id it is for.
+    pub step: String,
+    /// Short title shown in the picker.
+    pub title: String,
+    /// The text inserted into the composer (editable before sending).
+    pub text: String,
+}
+
+/// One field of the pre-chat form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormField {
+    /// Field id, as collected (`issue_type`, ...).
+    pub id: String,
+    /// Label shown to the customer.
+    pub label: String,
+    /// `text`, `email` or `select`.
+    pub kind: String,
+    /// Must be filled in.
+    #[serde(default)]
+    pub required: bool,
+    /// Choices of a `select`.
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+/// A proactive trigger: opens the widget with an operator-authored greeting
+/// and starts a sales conversation when the customer answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trigger {
+    /// Id (also what `chatWidget.trigger(id)` on the host page names).
+    pub id: String,
+    /// `timeOnPage` (value: seconds), `urlContains` (value: text in the
+    /// path or query), `scrollDepth` (value: percent) or `manual` (only the
+    /// host page's JS call).
+    pub on: String,
+    /// See `on`.
+    #[serde(default)]
+    pub value: String,
+    /// What the widget says when it opens.
+    pub greeting: String,
+}
+
+/// Everything configurable about a site's chat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteConfig {
+    /// Escalation targets.
+    pub teams: Vec<Team>,
+    /// Scripts per workflow and step.
+    pub canned: Vec<Canned>,
+    /// The product catalogue (sales).
+    pub products: Vec<Product>,
+    /// The pre-chat form of support conversations.
+    pub fields: Vec<FormField>,
+    /// Proactive sales triggers.
+    pub triggers: Vec<Trigger>,
+}
+
+/// What the widget and the loader read: the public part of [`SiteConfig`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetConfig {
+    /// The pre-chat form.
+    pub fields: Vec<FormField>,
+    /// Proactive triggers.
+    pub triggers: Vec<Trigger>,
+}
+
+impl SiteConfig {
+    /// The public part.
+    pub fn widget(&self) -> WidgetConfig {
+        WidgetConfig { fields: self.fields.clone(), triggers: self.triggers.clone() }
+    }
+
+    /// The trigger with this id.
+    pub fn trigger(&self, id: &str) -> Option<&Trigger> {
+        self.triggers.iter().find(|t| t.id == id)
+    }
+
+    /// Checks ids, sizes and references; the error names the first problem.
+    pub fn validate(&self) -> Result<(), String> {
+        let id_ok = |id: &str| {
+            (1..=32).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-')
+        };
+        let text_ok = |t: &str, max: usize| !t.trim().is_empty() && t.chars().count() <= max;
+        if self.teams.is_empty() {
+            return Err("at least one team is needed".into());
+        }
+        for t in &self.teams {
+            if !id_ok(&t.id) || !text_ok(&t.name, 60) {
+                return Err(format!("team {:?}: id must be 1–32 of a–z _ -, name 1–60 characters", t.id));
+            }
+        }
+        for c in &self.canned {
+            if c.workflow.def().step(&c.step).is_none() {
+                return Err(format!("canned response {:?}: no step {:?} in {}", c.title, c.step, c.workflow.as_str()));
+            }
+            if !text_ok(&c.title, 60) || !text_ok(&c.text, crate::MAX_MESSAGE_CHARS) {
+                return Err(format!("canned response {:?}: title 1–60 and text 1–4000 characters", c.title));
+            }
+        }
+        for p in &self.products {
+            if !id_ok(&p.id) || !text_ok(&p.name, 80) {
+                return Err(format!("product {:?}: id must be 1–32 of a–z _ -, name 1–80 characters", p.id));
+            }
+        }
+        for f in &self.fields {
+            if !id_ok(&f.id) || !text_ok(&f.label, 60) || !["text", "email", "select"].contains(&f.kind.as_str()) {
+                return Err(format!("field {:?}: id a–z _ -, label 1–60 characters, kind text/email/select", f.id));
+            }
+        }
+        for t in &self.triggers {
+            let on = ["timeOnPage", "urlContains", "scrollDepth", "manual"].contains(&t.on.as_str());
+            if !id_ok(&t.id) || !on || !text_ok(&t.greeting, 500) {
+                return Err(format!("trigger {:?}: id a–z _ -, on timeOnPage/urlContains/scrollDepth/manual", t.id));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn s(v: &str) -> String {
+    v.to_owned()
+}
+
+fn canned(workflow: WorkflowKind, step: &str, title: &str, text: &str) -> Canned {
+    Canned { workflow, step: s(step), title: s(title), text: s(text) }
+}
+
+impl Default for SiteConfig {
+    /// Sensible defaults, used to seed a new site (and the demo site).
+    fn default() -> Self {
+        use WorkflowKind::{Moderation, Sales, Support};
+        let team = |id: &str, name: &str| Team { id: s(id), name: s(name) };
+        let product = |id: &str, name: &str, price_cents| Product { id: s(id), name: s(name), price_cents, image: String::new() };
+        let field = |id: &str, label: &str, kind: &str, required, options: &[&str]| FormField {
+            id: s(id),
+            label: s(label),
+            kind: s(kind),
+            required,
+            options: options.iter().map(|o| s(o)).collect(),
+        };
+        SiteConfig {
+            teams: vec![
+                team("technical", "Technical"),
+                team("billing", "Billing"),
+                team("sales", "Sales"),
+                team("admin-legal", "Admin / legal"),
+            ],
+            canned: vec![
+                canned(Support, "greet", "Greeting", "Hi, thanks for reaching out! I'm sorry you ran into this — let's sort it out together."),
+                canned(Support, "collect", "Ask for details", "Could you send me the exact error message you see, and your account id?"),
+                canned(Support, "troubleshoot", "Walk through", "Let's go step by step. Please tick each step in the checklist as you do it."),
+                canned(Support, "resolve", "Check", "Did that fix it for you?"),
+                canned(Support, "close", "Close", "Glad it works now! Is there anything else I can help you with?"),
+                canned(Sales, "initiate", "Welcome", "Hi! Happy to help you find the right plan. What are you looking for?"),
+                canned(Sales, "needs", "Probe", "What will you use it for, and how many people are on your team?"),
+                canned(Sales, "present", "Offer", "Based on what you told me, these fit best — and this month the annual plan is 20% off."),
+                canned(Sales, "negotiate", "Objection", "I understand. What matters most to you — price, features or support?"),
+                canned(Sales, "purchase", "Order", "I've prepared your order — please check the summary and confirm."),
+                canned(Sales, "confirm", "Next steps", "Thank you! You'll get a confirmation email in a few minutes, and I'll follow up next week."),
+                canned(Moderation, "sanction", "Warning", "Please keep the chat respectful; further violations lead to a mute."),
+            ],
+            products: vec![
+                product("starter", "Starter plan (monthly)", 1900),
+                product("team", "Team plan (monthly)", 4900),
+                product("annual-team", "Team plan (annual, 20% off)", 47000),
+                product("onboarding", "Onboarding session", 15000),
+            ],
+            fields: vec![
+                field("name", "Your name", "text", true, &[]),
+                field("email", "Email", "email", true, &[]),
+                field("issue_type", "What is it about?", "select", true, &["Billing", "Technical problem", "Account", "Other"]),
+                field("error_message", "Error message (if any)", "text", false, &[]),
+                field("account_id", "Account id (if you have one)", "text", false, &[]),
+            ],
+            triggers: vec![
+                Trigger { id: s("pricing"), on: s("urlContains"), value: s("pricing"), greeting: s("Hi! Comparing plans? I can help you pick the right one.") },
+                Trigger { id: s("linger"), on: s("timeOnPage"), value: s("45"), greeting: s("Hi there! Anything I can help you find?") },
+                Trigger { id: s("deep-read"), on: s("scrollDepth"), value: s("80"), greeting: s("Still reading? Ask me anything about our plans.") },
+                Trigger { id: s("demo-button"), on: s("manual"), value: String::new(), greeting: s("Hi! You asked for a demo — what would you like to see?") },
+            ],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_bad_configs_are_named() {
+        SiteConfig::default().validate().unwrap();
+        let mut c = SiteConfig::default();
+        c.canned[0].step = "nope".into();
+        assert!(c.validate().unwrap_err().contains("no step \"nope\""));
+        let mut c = SiteConfig::default();
+        c.teams.clear();
+        assert!(c.validate().is_err());
+    }
+}

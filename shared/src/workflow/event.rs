@@ -1,0 +1,278 @@
+//! Workflow events: everything that moves a conversation along its task
+//! sequence. Each accepted event is stored in the conversation's timeline as
+//! a message, so replay, resend and deduplication work for events exactly as
+//! for text. Some events are cards in the widget (checklist, product, order,
+//! "did this solve it?", rating); some are internal and reach the customer
+//! only as a plain notice, or not at all.
+
+use serde::{Deserialize, Serialize};
+
+use crate::protocol::Role;
+
+/// How a closed conversation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    /// The customer's issue was solved.
+    Resolved,
+    /// Handed to another team.
+    Escalated,
+    /// A sale was made (needs a confirmed order).
+    Won,
+    /// No sale.
+    Lost,
+}
+
+impl Outcome {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Resolved => "resolved",
+            Outcome::Escalated => "escalated",
+            Outcome::Won => "won",
+            Outcome::Lost => "lost",
+        }
+    }
+}
+
+/// How serious a violation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Severity {
+    /// Minor.
+    Low,
+    /// Needs a warning.
+    Medium,
+    /// Needs a sanction.
+    High,
+    /// Needs a sanction and escalation.
+    Critical,
+}
+
+/// A warning or sanction against a customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Sanction {
+    /// A warning the customer sees.
+    Warn,
+    /// No posting for a while.
+    Mute,
+    /// No posting on this site.
+    Ban,
+}
+
+/// A product as presented to the customer (a snapshot of the catalogue entry).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Product {
+    /// Catalogue id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Price in cents.
+    pub price_cents: u32,
+    /// Picture (https URL), may be empty.
+    #[serde(default)]
+    pub image: String,
+}
+
+/// One line of an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderLine {
+    /// Catalogue id of a presented product.
+    pub product: String,
+    /// How many, 1–99.
+    pub qty: u32,
+}
+
+/// Something that moves a conversation's workflow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum Event {
+    /// The operator marks the current step done (`step` is its id).
+    CompleteStep {
+        /// The step's id.
+        step: String,
+    },
+    /// A piece of information was collected (pre-chat form or operator).
+    Collect {
+        /// Field id (`[a-z_]`, e.g. `account_id`).
+        field: String,
+        /// Its value.
+        value: String,
+    },
+    /// The operator takes the conversation.
+    Assign {
+        /// Operator name.
+        to: String,
+    },
+    /// Escalated / transferred to a team's queue, with a note for that team.
+    Escalate {
+        /// Team id.
+        team: String,
+        /// Internal note (never shown to the customer).
+        note: String,
+    },
+    /// Troubleshooting steps sent as a checklist card.
+    Checklist {
+        /// The steps, in order.
+        items: Vec<String>,
+    },
+    /// The customer ticks (or unticks) an item of the latest checklist.
+    Tick {
+        /// Index into the checklist.
+        item: u32,
+        /// Ticked or not.
+        done: bool,
+    },
+    /// A product card.
+    Present(Product),
+    /// The customer adds a presented product to their wishes.
+    Add {
+        /// Product id.
+        product: String,
+    },
+    /// The operator creates an order from presented products.
+    Order {
+        /// What is ordered.
+        lines: Vec<OrderLine>,
+    },
+    /// The customer confirms the order.
+    ConfirmOrder {},
+    /// Asks the customer "did this solve it?".
+    AskResolution {},
+    /// The customer answers "did this solve it?".
+    Resolve {
+        /// Solved or not.
+        solved: bool,
+    },
+    /// Asks the customer for a rating.
+    AskRating {},
+    /// The customer rates the conversation, 1–5.
+    Rate {
+        /// The score.
+        score: u8,
+    },
+    /// A moderator flags a violation.
+    Flag {
+        /// Which rule, and what happened.
+        note: String,
+    },
+    /// A moderator rates the violation.
+    Assess {
+        /// How serious it is.
+        severity: Severity,
+    },
+    /// A moderator warns or sanctions.
+    Sanction {
+        /// Which.
+        kind: Sanction,
+    },
+    /// A moderator logs the incident.
+    LogIncident {
+        /// Summary of rule, evidence and action.
+        summary: String,
+    },
+    /// The conversation ends.
+    Close {
+        /// How.
+        outcome: Outcome,
+    },
+}
+
+impl Event {
+    /// The wire names of every variant.
+    pub const TYPES: &'static [&'static str] = &[
+        "completeStep",
+        "collect",
+        "assign",
+        "escalate",
+        "checklist",
+        "tick",
+        "present",
+        "add",
+        "order",
+        "confirmOrder",
+        "askResolution",
+        "resolve",
+        "askRating",
+        "rate",
+        "flag",
+        "assess",
+        "sanction",
+        "logIncident",
+        "close",
+    ];
+
+    /// Who may send this event: customers answer cards and fill the pre-chat
+    /// form; everything else is the operator's.
+    pub fn allowed_for(&self, role: Role) -> bool {
+        match self {
+            Event::Collect { .. } => true,
+            Event::Tick { .. }
+            | Event::Add { .. }
+            | Event::ConfirmOrder {}
+            | Event::Resolve { .. }
+            | Event::Rate { .. } => role == Role::Customer,
+            _ => role == Role::Operator,
+        }
+    }
+
+    /// A one-line description for the timeline and the inbox preview.
+    pub fn describe(&self) -> String {
+        match self {
+            Event::CompleteStep { step } => format!("Step done: {step}"),
+            Event::Collect { field, value } => format!("{field}: {value}"),
+            Event::Assign { to } => format!("Assigned to {to}"),
+            Event::Escalate { team, note } => format!("Escalated to {team}: {note}"),
+            Event::Checklist { items } => format!("Checklist: {}", items.join(" / ")),
+            Event::Tick { item, done } => format!("Step {} {}", item + 1, if *done { "done" } else { "not done" }),
+            Event::Present(p) => format!("Product: {}", p.name),
+            Event::Add { product } => format!("Added {product}"),
+            Event::Order { lines } => format!("Order of {} item(s)", lines.iter().map(|l| l.qty).sum::<u32>()),
+            Event::ConfirmOrder {} => "Order confirmed".into(),
+            Event::AskResolution {} => "Did this solve it?".into(),
+            Event::Resolve { solved } => (if *solved { "Yes, it is solved" } else { "No, not solved" }).into(),
+            Event::AskRating {} => "How did we do?".into(),
+            Event::Rate { score } => format!("Rated {score}/5"),
+            Event::Flag { note } => format!("Flagged: {note}"),
+            Event::Assess { severity } => format!("Severity: {severity:?}"),
+            Event::Sanction { kind } => format!("Sanction: {kind:?}"),
+            Event::LogIncident { summary } => format!("Incident logged: {summary}"),
+            Event::Close { outcome } => format!("Closed: {}", outcome.as_str()),
+        }
+    }
+
+    /// Whether the customer receives this event itself (a card, or their
+    /// own answer). Other events reach them only as [`Event::customer_notice`].
+    pub fn visible_to_customer(&self) -> bool {
+        matches!(
+            self,
+            Event::Checklist { .. }
+                | Event::Tick { .. }
+                | Event::Present(_)
+                | Event::Add { .. }
+                | Event::Order { .. }
+                | Event::ConfirmOrder {}
+                | Event::AskResolution {}
+                | Event::Resolve { .. }
+                | Event::AskRating {}
+                | Event::Rate { .. }
+        )
+    }
+
+    /// The plain notice a customer sees instead of an internal event (empty:
+    /// nothing). Internal notes never reach them.
+    pub fn customer_notice(&self) -> String {
+        match self {
+            Event::Escalate { team, .. } => {
+                format!("We have passed your conversation to our {team} team. They will answer here.")
+            }
+            Event::Sanction { kind: Sanction::Warn } => "A moderator warned you: please keep to the chat rules.".into(),
+            Event::Close { .. } => "This conversation is closed. Write again if you need anything else.".into(),
+            _ => String::new(),
+        }
+    }
+}
