@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use shared::api::{ConversationCreated, CreateConversation, CONVERSATIONS_PATH};
+use shared::workflow::Event;
 use shared::{ChatMessage, ClientEnvelope, ClientMsg, ServerEnvelope, ServerMsg, PROTOCOL_VERSION};
 use tungstenite::{Message, WebSocket};
 
@@ -14,8 +15,12 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// `POST /api/conversations` for `site`.
 pub fn create_conversation(base: &str, site: &str) -> Result<ConversationCreated> {
-    let body = CreateConversation::new(site.parse()?);
-    let resp = ureq::post(&format!("{base}{CONVERSATIONS_PATH}")).send_json(&body)?;
+    create_conversation_with(base, &CreateConversation::new(site.parse()?))
+}
+
+/// `POST /api/conversations` with a full body (trigger, pre-chat fields).
+pub fn create_conversation_with(base: &str, body: &CreateConversation) -> Result<ConversationCreated> {
+    let resp = ureq::post(&format!("{base}{CONVERSATIONS_PATH}")).send_json(body)?;
     Ok(resp.into_json()?)
 }
 
@@ -119,6 +124,12 @@ impl Socket {
             ServerMsg::Ack { seq, at } => Ok((seq, at)),
             other => bail!("expected an ack for {id}, got {other:?}"),
         }
+    }
+
+    /// Sends a workflow event and returns the answer (an ack or an error).
+    pub fn act(&mut self, id: &str, event: Event) -> Result<ServerMsg> {
+        self.send_msg(id, ClientMsg::Act { event })?;
+        Ok(self.reply_to(id)?.0)
     }
 
     /// Reads the welcome frame, then the replayed messages up to `last_seq`.

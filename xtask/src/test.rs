@@ -84,7 +84,8 @@ fn dry_run() -> Result<()> {
     Ok(())
 }
 
-fn worker_tests() -> Result<()> {
+/// The protocol and browser tests against a fresh Worker (already built).
+pub fn worker_tests() -> Result<()> {
     step("starting the Worker for the e2e tests");
     let worker = Wrangler::start(Options::fresh_for_tests("e2e"))?;
     println!("Worker at {} (log: target/e2e-wrangler.log)", worker.base_url);

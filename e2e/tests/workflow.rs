@@ -1,0 +1,170 @@
+//! Workflow protocol tests against the real Worker in `wrangler dev`: the
+//! Conversation object is the authority (illegal or forbidden events are
+//! refused whatever a client sends), pre-chat fields and proactive triggers
+//! start the right workflow, customers never see internal events, and the
+//! state survives reconnects. (Restart: see `restart.rs`.)
+
+use e2e::client::{create_conversation_with, Socket};
+use e2e::{base_url, TEST_OPERATOR_KEY as KEY};
+use shared::api::{customer_socket_path, operator_socket_path, ConversationCreated, CreateConversation};
+use shared::workflow::{Event, OrderLine, Outcome, Product, State, WorkflowKind};
+use shared::{ChatMessage, ErrorCode, ServerMsg};
+
+fn create(body: CreateConversation) -> ConversationCreated {
+    create_conversation_with(&base_url(), &body).expect("create a conversation")
+}
+
+fn demo() -> CreateConversation {
+    CreateConversation::new("demo".parse().unwrap())
+}
+
+fn pre_chat() -> CreateConversation {
+    let f = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+    CreateConversation {
+        fields: vec![
+            f("name", "Ada"),
+            f("email", "ada@example.com"),
+            f("issue_type", "Technical problem"),
+            f("error_message", "E42: sync failed"),
+            f("account_id", "AC-1042"),
+        ],
+        ..demo()
+    }
+}
+
+fn customer(c: &ConversationCreated) -> Socket {
+    Socket::open(&base_url(), &customer_socket_path(c.conversation.as_str(), &c.token, 0)).unwrap()
+}
+
+fn operator(c: &ConversationCreated) -> Socket {
+    Socket::open(&base_url(), &operator_socket_path(c.conversation.as_str(), KEY, 0)).unwrap()
+}
+
+/// The workflow state an operator's replay folds to.
+fn state_of(c: &ConversationCreated) -> State {
+    let mut s = operator(c);
+    let workflow = match s.recv().unwrap().msg {
+        ServerMsg::Welcome { workflow, .. } => workflow,
+        other => panic!("expected welcome, got {other:?}"),
+    };
+    let mut msgs: Vec<ChatMessage> = Vec::new();
+    // Read the replay until quiet.
+    s.set_read_timeout(std::time::Duration::from_millis(500)).unwrap();
+    while let Ok(f) = s.recv() {
+        if let ServerMsg::Message(m) = f.msg {
+            msgs.push(m);
+        }
+    }
+    State::replay(workflow, msgs.iter().filter_map(|m| m.event.as_ref()))
+}
+
+fn code(reply: ServerMsg) -> ErrorCode {
+    match reply {
+        ServerMsg::Error { code, .. } => code,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+fn acked(reply: ServerMsg) -> u64 {
+    match reply {
+        ServerMsg::Ack { seq, .. } => seq,
+        other => panic!("expected an ack, got {other:?}"),
+    }
+}
+
+#[test]
+fn illegal_and_forbidden_events_are_refused_by_the_server() {
+    let c = create(demo());
+    let mut cust = customer(&c);
+    let mut op = operator(&c);
+    cust.welcome_and_replay(0).unwrap();
+    op.welcome_and_replay(0).unwrap();
+    let close = |o| Event::Close { outcome: o };
+    // A customer may not close, escalate or complete steps, whatever its client sends.
+    assert_eq!(code(cust.act("c1", close(Outcome::Resolved)).unwrap()), ErrorCode::Forbidden);
+    let escalate = Event::Escalate { team: "billing".into(), note: "x".into() };
+    assert_eq!(code(cust.act("c2", escalate).unwrap()), ErrorCode::Forbidden);
+    assert_eq!(code(cust.act("c3", Event::CompleteStep { step: "greet".into() }).unwrap()), ErrorCode::Forbidden);
+    // An operator may not answer for the customer.
+    assert_eq!(code(op.act("o1", Event::Resolve { solved: true }).unwrap()), ErrorCode::Forbidden);
+    // Illegal moves: support closed neither resolved nor escalated; steps skipped; won in support.
+    assert_eq!(code(op.act("o2", close(Outcome::Resolved)).unwrap()), ErrorCode::IllegalMove);
+    assert_eq!(code(op.act("o3", Event::CompleteStep { step: "resolve".into() }).unwrap()), ErrorCode::IllegalMove);
+    assert_eq!(code(op.act("o4", close(Outcome::Won)).unwrap()), ErrorCode::IllegalMove);
+    assert_eq!(code(cust.act("c4", Event::ConfirmOrder {}).unwrap()), ErrorCode::IllegalMove);
+    assert_eq!(code(cust.act("c5", Event::Resolve { solved: true }).unwrap()), ErrorCode::IllegalMove);
+    // Nothing was stored.
+    assert_eq!(acked(op.act("o5", Event::AskResolution {}).unwrap()), 1);
+    assert_eq!(state_of(&c), State { asked_resolution: true, ..State::new(WorkflowKind::Support) });
+}
+
+#[test]
+fn support_walks_its_steps_and_customers_see_only_their_cards_and_notices() {
+    let c = create(pre_chat());
+    let mut op = operator(&c);
+    let (last, replayed) = op.welcome_and_replay(0).unwrap();
+    assert_eq!(last, 5, "five pre-chat fields, one event each");
+    assert!(replayed.iter().all(|m| matches!(m.event, Some(Event::Collect { .. }))));
+    assert_eq!(state_of(&c).done, 2, "greet and collect ticked by the form");
+
+    let mut cust = customer(&c);
+    let (_, seen) = cust.welcome_and_replay(0).unwrap();
+    assert!(seen.iter().all(|m| m.event.is_none() && m.text.is_empty()), "fields are not echoed: {seen:?}");
+
+    let checklist = Event::Checklist { items: vec!["Sign out".into(), "Sign in again".into()] };
+    acked(op.act("o1", checklist.clone()).unwrap());
+    let (m, _) = cust.recv_until(|f| matches!(&f.msg, ServerMsg::Message(_))).unwrap();
+    assert!(matches!(m.msg, ServerMsg::Message(ChatMessage { event: Some(Event::Checklist { .. }), .. })));
+    acked(cust.act("c1", Event::Tick { item: 1, done: true }).unwrap());
+    // Escalation: the customer gets a plain notice, never the note.
+    acked(op.act("o2", Event::Escalate { team: "billing".into(), note: "secret note".into() }).unwrap());
+    let (n, _) = cust
+        .recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.text.contains("billing")))
+        .unwrap();
+    let ServerMsg::Message(notice) = n.msg else { unreachable!() };
+    assert!(notice.event.is_none() && !notice.text.contains("secret"), "{notice:?}");
+
+    // Reconnect: state folds the same from the replay.
+    let s = state_of(&c);
+    assert_eq!((s.done, s.team.as_deref(), s.checklist[1].1), (4, Some("billing"), true));
+    acked(op.act("o3", Event::Close { outcome: Outcome::Escalated }).unwrap());
+    assert!(state_of(&c).closed());
+    assert_eq!(code(op.act("o4", Event::AskRating {}).unwrap()), ErrorCode::IllegalMove, "closed");
+}
+
+#[test]
+fn a_proactive_trigger_starts_a_sales_conversation_that_is_won_only_with_a_confirmed_order() {
+    let c = create(CreateConversation { trigger: Some("pricing".into()), ..demo() });
+    let mut cust = customer(&c);
+    let (_, first) = cust.welcome_and_replay(0).unwrap();
+    assert!(first[0].text.contains("Comparing plans"), "the greeting opens the chat: {first:?}");
+    let mut op = operator(&c);
+    op.welcome_and_replay(0).unwrap();
+    acked(op.act("o1", Event::CompleteStep { step: "initiate".into() }).unwrap());
+    acked(op.act("o2", Event::Collect { field: "needs".into(), value: "5 seats".into() }).unwrap());
+    let team = Product { id: "team".into(), name: "Team plan".into(), price_cents: 4900, image: String::new() };
+    acked(op.act("o3", Event::Present(team)).unwrap());
+    acked(cust.act("c1", Event::Add { product: "team".into() }).unwrap());
+    let won = Event::Close { outcome: Outcome::Won };
+    assert_eq!(code(op.act("o4", won.clone()).unwrap()), ErrorCode::IllegalMove, "no order yet");
+    acked(op.act("o5", Event::CompleteStep { step: "negotiate".into() }).unwrap());
+    let order = Event::Order { lines: vec![OrderLine { product: "team".into(), qty: 5 }] };
+    acked(op.act("o6", order).unwrap());
+    assert_eq!(code(op.act("o7", won.clone()).unwrap()), ErrorCode::IllegalMove, "not confirmed");
+    // A resend of the confirmation is idempotent: same ack, stored once.
+    let a = acked(cust.act("c2", Event::ConfirmOrder {}).unwrap());
+    assert_eq!(acked(cust.act("c2", Event::ConfirmOrder {}).unwrap()), a);
+    acked(op.act("o8", won).unwrap());
+    let s = state_of(&c);
+    assert_eq!((s.workflow, s.done, s.outcome, s.order_total()), (WorkflowKind::Sales, 6, Some(Outcome::Won), 24500));
+}
+
+#[test]
+fn bad_pre_chat_forms_and_unknown_triggers_are_refused() {
+    let post = |body: &CreateConversation| create_conversation_with(&base_url(), body);
+    let missing = CreateConversation { fields: vec![("name".into(), "Ada".into())], ..demo() };
+    assert!(post(&missing).unwrap_err().to_string().contains("400"), "required fields missing");
+    let unknown = CreateConversation { fields: vec![("password".into(), "x".into())], ..pre_chat() };
+    assert!(post(&unknown).is_err(), "a field the form does not have");
+    assert!(post(&CreateConversation { trigger: Some("nope".into()), ..demo() }).is_err());
+}
