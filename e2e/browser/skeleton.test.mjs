@@ -2,66 +2,11 @@
 // Chromium (Debian's) driven by playwright-core: script tag → launcher →
 // widget iframe → console → reply → reload → come back later. Run by
 // `cargo xtask test` with E2E_BASE_URL and E2E_OPERATOR_KEY set.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-
-const base = process.env.E2E_BASE_URL;
-const key = process.env.E2E_OPERATOR_KEY;
-if (!base || !key) throw new Error("run with `cargo xtask test` (E2E_BASE_URL, E2E_OPERATOR_KEY)");
-const port = new URL(base).port;
-// The host page on one site, the Worker (widget iframe, API) on another.
-const demoUrl = `http://localhost:${port}/demo`;
-const consoleUrl = `http://127.0.0.1:${port}/console`;
-const XSS = "<img src=x onerror=alert(1)>";
-const TIMEOUT = 15000;
-
-let browser;
-const dialogs = [];
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-});
-after(async () => { await browser?.close(); });
-
-function watch(page) {
-  page.on("dialog", async (d) => { dialogs.push(d.message()); await d.dismiss(); });
-  page.on("pageerror", (e) => console.log(`page error on ${page.url()}: ${e.message}`));
-  return page;
-}
-
-async function openWidget(page) {
-  await page.goto(demoUrl);
-  const frame = page.frameLocator('iframe[title="Chat"]');
-  // The panel reopens by itself after a reload if it was open; else click.
-  if (!(await page.locator('iframe[title="Chat"]').isVisible())) {
-    await page.getByTestId("chat-launcher").click();
-  }
-  await frame.getByTestId("chat-input").waitFor({ timeout: TIMEOUT });
-  return frame;
-}
-
-async function sentTexts(frame, testid) {
-  const loc = frame.locator(`[data-testid="${testid}"][data-state="sent"]`);
-  return loc.allTextContents();
-}
-
-async function waitForTexts(frame, testid, texts) {
-  const loc = frame.locator(`[data-testid="${testid}"][data-state="sent"]`);
-  await assert.doesNotReject(async () => {
-    const deadline = Date.now() + TIMEOUT;
-    for (;;) {
-      const got = await loc.allTextContents();
-      if (JSON.stringify(got) === JSON.stringify(texts)) return;
-      if (Date.now() > deadline) throw new Error(`${testid}: wanted ${JSON.stringify(texts)}, got ${JSON.stringify(got)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  });
-}
+import {
+  browser, consoleUrl, demoUrl, dialogs, fillPreChat, key, openWidget, port, TIMEOUT, waitForTexts, watch, XSS,
+} from "./helpers.mjs";
 
 test("customer ↔ operator: launcher, widget, console, reply, reload, come back", async () => {
   const context = await browser.newContext();
@@ -80,6 +25,7 @@ test("customer ↔ operator: launcher, widget, console, reply, reload, come back
   await iframe.waitFor({ timeout: TIMEOUT });
   assert.equal(new URL(await iframe.getAttribute("src")).origin, `http://127.0.0.1:${port}`);
   let frame = customer.frameLocator('iframe[title="Chat"]');
+  await fillPreChat(frame);
   await frame.getByTestId("chat-input").fill("Hello from the demo page");
   await frame.getByTestId("chat-send").click();
   await frame.getByTestId("chat-input").fill(XSS);

@@ -118,9 +118,7 @@ fn support_walks_its_steps_and_customers_see_only_their_cards_and_notices() {
     acked(cust.act("c1", Event::Tick { item: 1, done: true }).unwrap());
     // Escalation: the customer gets a plain notice, never the note.
     acked(op.act("o2", Event::Escalate { team: "billing".into(), note: "secret note".into() }).unwrap());
-    let (n, _) = cust
-        .recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.text.contains("billing")))
-        .unwrap();
+    let (n, _) = cust.recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.text.contains("billing"))).unwrap();
     let ServerMsg::Message(notice) = n.msg else { unreachable!() };
     assert!(notice.event.is_none() && !notice.text.contains("secret"), "{notice:?}");
 

@@ -204,7 +204,12 @@ mod tests {
     }
 
     fn welcome(role: Role) -> ServerEnvelope {
-        ServerEnvelope::push(ServerMsg::Welcome { conversation: "0".repeat(32).parse().unwrap(), role, last_seq: 0, workflow: WorkflowKind::Support })
+        ServerEnvelope::push(ServerMsg::Welcome {
+            conversation: "0".repeat(32).parse().unwrap(),
+            role,
+            last_seq: 0,
+            workflow: WorkflowKind::Support,
+        })
     }
 
     fn seqs(log: &ChatLog) -> Vec<u64> {

@@ -115,7 +115,8 @@ fn client_examples() -> Vec<ClientEnvelope> {
 fn server_examples() -> Vec<ServerEnvelope> {
     vec![
         ServerEnvelope::push(ServerMsg::Welcome {
-            conversation: conv(), role: Role::Customer,
+            conversation: conv(),
+            role: Role::Customer,
             last_seq: 42,
             workflow: WorkflowKind::Sales,
         }),

@@ -152,7 +152,8 @@ impl Default for SiteConfig {
     fn default() -> Self {
         use WorkflowKind::{Moderation, Sales, Support};
         let team = |id: &str, name: &str| Team { id: s(id), name: s(name) };
-        let product = |id: &str, name: &str, price_cents| Product { id: s(id), name: s(name), price_cents, image: String::new() };
+        let product =
+            |id: &str, name: &str, price_cents| Product { id: s(id), name: s(name), price_cents, image: String::new() };
         let field = |id: &str, label: &str, kind: &str, required, options: &[&str]| FormField {
             id: s(id),
             label: s(label),
@@ -168,18 +169,58 @@ impl Default for SiteConfig {
                 team("admin-legal", "Admin / legal"),
             ],
             canned: vec![
-                canned(Support, "greet", "Greeting", "Hi, thanks for reaching out! I'm sorry you ran into this — let's sort it out together."),
-                canned(Support, "collect", "Ask for details", "Could you send me the exact error message you see, and your account id?"),
-                canned(Support, "troubleshoot", "Walk through", "Let's go step by step. Please tick each step in the checklist as you do it."),
+                canned(
+                    Support,
+                    "greet",
+                    "Greeting",
+                    "Hi, thanks for reaching out! I'm sorry you ran into this — let's sort it out together.",
+                ),
+                canned(
+                    Support,
+                    "collect",
+                    "Ask for details",
+                    "Could you send me the exact error message you see, and your account id?",
+                ),
+                canned(
+                    Support,
+                    "troubleshoot",
+                    "Walk through",
+                    "Let's go step by step. Please tick each step in the checklist as you do it.",
+                ),
                 canned(Support, "resolve", "Check", "Did that fix it for you?"),
                 canned(Support, "close", "Close", "Glad it works now! Is there anything else I can help you with?"),
-                canned(Sales, "initiate", "Welcome", "Hi! Happy to help you find the right plan. What are you looking for?"),
+                canned(
+                    Sales,
+                    "initiate",
+                    "Welcome",
+                    "Hi! Happy to help you find the right plan. What are you looking for?",
+                ),
                 canned(Sales, "needs", "Probe", "What will you use it for, and how many people are on your team?"),
-                canned(Sales, "present", "Offer", "Based on what you told me, these fit best — and this month the annual plan is 20% off."),
-                canned(Sales, "negotiate", "Objection", "I understand. What matters most to you — price, features or support?"),
+                canned(
+                    Sales,
+                    "present",
+                    "Offer",
+                    "Based on what you told me, these fit best — and this month the annual plan is 20% off.",
+                ),
+                canned(
+                    Sales,
+                    "negotiate",
+                    "Objection",
+                    "I understand. What matters most to you — price, features or support?",
+                ),
                 canned(Sales, "purchase", "Order", "I've prepared your order — please check the summary and confirm."),
-                canned(Sales, "confirm", "Next steps", "Thank you! You'll get a confirmation email in a few minutes, and I'll follow up next week."),
-                canned(Moderation, "sanction", "Warning", "Please keep the chat respectful; further violations lead to a mute."),
+                canned(
+                    Sales,
+                    "confirm",
+                    "Next steps",
+                    "Thank you! You'll get a confirmation email in a few minutes, and I'll follow up next week.",
+                ),
+                canned(
+                    Moderation,
+                    "sanction",
+                    "Warning",
+                    "Please keep the chat respectful; further violations lead to a mute.",
+                ),
             ],
             products: vec![
                 product("starter", "Starter plan (monthly)", 1900),
@@ -190,15 +231,41 @@ impl Default for SiteConfig {
             fields: vec![
                 field("name", "Your name", "text", true, &[]),
                 field("email", "Email", "email", true, &[]),
-                field("issue_type", "What is it about?", "select", true, &["Billing", "Technical problem", "Account", "Other"]),
+                field(
+                    "issue_type",
+                    "What is it about?",
+                    "select",
+                    true,
+                    &["Billing", "Technical problem", "Account", "Other"],
+                ),
                 field("error_message", "Error message (if any)", "text", false, &[]),
                 field("account_id", "Account id (if you have one)", "text", false, &[]),
             ],
             triggers: vec![
-                Trigger { id: s("pricing"), on: s("urlContains"), value: s("pricing"), greeting: s("Hi! Comparing plans? I can help you pick the right one.") },
-                Trigger { id: s("linger"), on: s("timeOnPage"), value: s("45"), greeting: s("Hi there! Anything I can help you find?") },
-                Trigger { id: s("deep-read"), on: s("scrollDepth"), value: s("80"), greeting: s("Still reading? Ask me anything about our plans.") },
-                Trigger { id: s("demo-button"), on: s("manual"), value: String::new(), greeting: s("Hi! You asked for a demo — what would you like to see?") },
+                Trigger {
+                    id: s("pricing"),
+                    on: s("urlContains"),
+                    value: s("pricing"),
+                    greeting: s("Hi! Comparing plans? I can help you pick the right one."),
+                },
+                Trigger {
+                    id: s("linger"),
+                    on: s("timeOnPage"),
+                    value: s("45"),
+                    greeting: s("Hi there! Anything I can help you find?"),
+                },
+                Trigger {
+                    id: s("deep-read"),
+                    on: s("scrollDepth"),
+                    value: s("80"),
+                    greeting: s("Still reading? Ask me anything about our plans."),
+                },
+                Trigger {
+                    id: s("demo-button"),
+                    on: s("manual"),
+                    value: String::new(),
+                    greeting: s("Hi! You asked for a demo — what would you like to see?"),
+                },
             ],
         }
     }

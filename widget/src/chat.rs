@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use shared::chat_log::{ChatLog, Effect};
-use shared::{validate_text, ServerEnvelope, TextError};
+use shared::workflow::Event;
+use shared::{validate_text, ClientEnvelope, ClientMsg, ServerEnvelope, ServerMsg, TextError, PROTOCOL_VERSION};
 
 use crate::socket::{Socket, Status};
 
@@ -17,7 +18,11 @@ pub struct Chat {
     pub log: RwSignal<ChatLog>,
     /// Connection status.
     pub status: RwSignal<Status>,
+    /// The other side is typing.
+    pub typing: RwSignal<bool>,
     socket: StoredValue<Socket, LocalStorage>,
+    /// When we last told the other side we type (ms), 0 for "stopped".
+    typed_at: StoredValue<f64>,
 }
 
 impl Chat {
@@ -26,6 +31,8 @@ impl Chat {
     pub fn new(url: impl Fn(u64) -> Option<String> + 'static) -> Self {
         let log = RwSignal::new(ChatLog::default());
         let status = RwSignal::new(Status::Idle);
+        let typing = RwSignal::new(false);
+        let typing_gen = StoredValue::new(0u32);
         let socket_cell: StoredValue<Option<Socket>, LocalStorage> = StoredValue::new_local(None);
         // Frames are applied in batches, one signal update per batch: a
         // 10,000-message replay then renders once, not 10,000 times.
@@ -50,7 +57,22 @@ impl Chat {
         };
         let socket = Socket::new(
             move || url(log.with_untracked(ChatLog::last_seq)),
-            move |frame| {
+            move |frame: ServerEnvelope| {
+                if let ServerMsg::Typing { on, .. } = frame.msg {
+                    // "Typing" fades after 6 s without news (frames come every 3 s while typing).
+                    let generation = typing_gen.try_get_value().unwrap_or(0) + 1;
+                    typing_gen.try_set_value(generation);
+                    typing.try_set(on);
+                    set_timeout(
+                        move || {
+                            if typing_gen.try_get_value() == Some(generation) {
+                                typing.try_set(false);
+                            }
+                        },
+                        Duration::from_secs(6),
+                    );
+                    return;
+                }
                 let first = queue.try_update_value(|q| {
                     q.push(frame);
                     q.len() == 1
@@ -63,7 +85,12 @@ impl Chat {
             status,
         );
         socket_cell.set_value(Some(socket.clone()));
-        Chat { log, status, socket: StoredValue::new_local(socket) }
+        // A new message from the other side ends their typing.
+        leptos::prelude::Effect::new(move |_| {
+            log.with(|l| l.last_seq());
+            typing.set(false);
+        });
+        Chat { log, status, typing, socket: StoredValue::new_local(socket), typed_at: StoredValue::new(0.0) }
     }
 
     /// (Re)opens the socket if it is not open.
@@ -76,12 +103,35 @@ impl Chat {
     pub fn send(&self, text: String) -> Result<(), TextError> {
         validate_text(&text)?;
         let frame = self.log.try_update(|l| l.queue(crate::util::new_id(), text)).expect("log is alive");
+        self.typed_at.set_value(0.0);
+        self.push(&frame);
+        Ok(())
+    }
+
+    /// Queues a workflow event like a send (resent until stored; a refusal
+    /// shows its reason).
+    pub fn act(&self, event: Event) {
+        let frame = self.log.try_update(|l| l.queue_event(crate::util::new_id(), event)).expect("log is alive");
+        self.push(&frame);
+    }
+
+    fn push(&self, frame: &ClientEnvelope) {
         self.socket.with_value(|s| {
-            if !s.send(&frame) {
+            if !s.send(frame) {
                 s.connect();
             }
         });
-        Ok(())
+    }
+
+    /// Tells the other side we are typing (at most every 3 s while typing).
+    pub fn typed(&self) {
+        let now = js_sys::Date::now();
+        if now - self.typed_at.get_value() > 3000.0 {
+            self.typed_at.set_value(now);
+            let frame =
+                ClientEnvelope { v: PROTOCOL_VERSION, id: "typing".into(), msg: ClientMsg::Typing { on: true } };
+            self.socket.with_value(|s| s.send(&frame));
+        }
     }
 
     /// Forgets a refused send.

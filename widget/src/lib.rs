@@ -12,12 +12,14 @@
 //!   composer, connection status).
 //! - [`customer`]: the widget app that runs in the iframe.
 //! - [`console`]: the operator console app.
+//! - [`http`]: `fetch` calls to the Worker with typed errors.
 //! - [`util`]: random ids, time formatting, browser storage.
 
 pub mod chat;
 pub mod components;
 pub mod console;
 pub mod customer;
+pub mod http;
 pub mod json;
 pub mod socket;
 pub mod util;

@@ -2,7 +2,11 @@
  * shadow root (host CSS cannot reach it), opens the chat in an iframe from
  * our origin on first click, and keeps the conversation id + token in the
  * host page's localStorage for the iframe (third-party iframes get no
- * storage). Every postMessage is checked for origin and source both ways. */
+ * storage). Every postMessage is checked for origin and source both ways.
+ * Proactive triggers (the site's, from /api/sites/<site>/widget: time on
+ * page, URL text, scroll depth, or chatWidget.trigger(id) from the page)
+ * open the chat once per visit with the trigger's greeting, unless the
+ * visitor already has a conversation or the chat is open. */
 (function () {
   var me = document.currentScript;
   if (!me || window.__chatWidget) return;
@@ -41,11 +45,12 @@
   panel = root.querySelector(".panel");
   button = root.querySelector("button");
 
-  function toggle(open) {
+  function toggle(open, trigger) {
     if (open && !frame) {
       frame = document.createElement("iframe");
       frame.title = "Chat";
-      frame.src = origin + "/widget?site=" + encodeURIComponent(site) + "&host=" + encodeURIComponent(location.origin);
+      frame.src = origin + "/widget?site=" + encodeURIComponent(site) + "&host=" + encodeURIComponent(location.origin) +
+        (trigger ? "&trigger=" + encodeURIComponent(trigger) : "");
       panel.appendChild(frame);
     }
     panel.hidden = !open;
@@ -75,9 +80,34 @@
     }
   });
 
+  var firedKey = key + ":proactive";
+  function fire(id) {
+    if (frame || get(localStorage, key) || get(sessionStorage, firedKey)) return;
+    set(sessionStorage, firedKey, id);
+    toggle(true, id);
+  }
+  var triggers = [];
+  window.chatWidget = { trigger: function (id) { triggers.some(function (t) { return t.id === id; }) && fire(id); } };
+  function arm(t) {
+    var v = +t.value;
+    if (t.on === "timeOnPage") setTimeout(function () { fire(t.id); }, v * 1000);
+    else if (t.on === "urlContains" && t.value && location.href.indexOf(t.value) >= 0) fire(t.id);
+    else if (t.on === "scrollDepth") {
+      var check = function () {
+        var d = document.documentElement;
+        if ((scrollY + innerHeight) * 100 >= v * d.scrollHeight) { removeEventListener("scroll", check); fire(t.id); }
+      };
+      addEventListener("scroll", check, { passive: true });
+    }
+  }
+
   function mount() {
     document.body.appendChild(host);
     if (get(sessionStorage, openKey)) toggle(true);
+    fetch(origin + "/api/sites/" + encodeURIComponent(site) + "/widget")
+      .then(function (r) { return r.ok ? r.json() : { triggers: [] }; })
+      .then(function (c) { triggers = c.triggers || []; triggers.forEach(arm); })
+      .catch(function () {});
   }
   document.body ? mount() : document.addEventListener("DOMContentLoaded", mount);
 })();

@@ -237,7 +237,10 @@ mod tests {
         let close = Event::Close { outcome: Outcome::Resolved };
         let tick = Event::Tick { item: 0, done: true };
         assert_eq!(act(&store, Customer, "c", &close, 1), Err(ActError::Forbidden("customer")));
-        assert!(matches!(act(&store, Operator, "c", &close, 1), Err(ActError::Illegal(WorkflowError::CannotClose { .. }))));
+        assert!(matches!(
+            act(&store, Operator, "c", &close, 1),
+            Err(ActError::Illegal(WorkflowError::CannotClose { .. }))
+        ));
         assert_eq!(act(&store, Customer, "t", &tick, 1), Err(ActError::Illegal(WorkflowError::NoSuchItem(0))));
         assert!(store.0.borrow().is_empty(), "refused events store nothing");
         let list = Event::Checklist { items: vec!["Restart".into()] };
@@ -248,7 +251,7 @@ mod tests {
         assert!(matches!(again, Sent::Repeat(ChatMessage { seq: 1, at: 2, .. })), "a resend gets the original");
         assert_eq!(act(&store, Operator, "l", &close, 3), Err(ActError::IdConflict("l".into())));
         act(&store, Customer, "t", &tick, 4).unwrap();
-        assert_eq!(store.1.borrow().checklist[0].1, true);
+        assert!(store.1.borrow().checklist[0].1);
         assert_eq!(store.0.borrow().len(), 2);
     }
 

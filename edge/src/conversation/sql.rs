@@ -132,7 +132,14 @@ impl Row {
             Some(json) => Some(serde_json::from_str::<Event>(&json).map_err(|e| StoreError(e.to_string()))?),
             None => None,
         };
-        Ok(ChatMessage { seq: self.seq, client_id: self.client_id, author: self.author, text: self.text, at: self.at, event })
+        Ok(ChatMessage {
+            seq: self.seq,
+            client_id: self.client_id,
+            author: self.author,
+            text: self.text,
+            at: self.at,
+            event,
+        })
     }
 }
 
@@ -191,7 +198,12 @@ impl MessageStore for SqlStore<'_> {
                     m.client_id.as_str().into(),
                     m.text.as_str().into(),
                     SqlStorageValue::from(m.at as i64),
-                    m.event.as_ref().map(serde_json::to_string).transpose().map_err(|e| StoreError(e.to_string()))?.into(),
+                    m.event
+                        .as_ref()
+                        .map(serde_json::to_string)
+                        .transpose()
+                        .map_err(|e| StoreError(e.to_string()))?
+                        .into(),
                 ],
             )
             .map(drop)
@@ -210,8 +222,11 @@ impl MessageStore for SqlStore<'_> {
         struct Stored {
             state: String,
         }
-        let rows: Vec<Stored> =
-            self.0.exec("SELECT state FROM workflow WHERE one = 1", None).and_then(|c| c.to_array()).map_err(store_err)?;
+        let rows: Vec<Stored> = self
+            .0
+            .exec("SELECT state FROM workflow WHERE one = 1", None)
+            .and_then(|c| c.to_array())
+            .map_err(store_err)?;
         match rows.into_iter().next() {
             Some(r) => serde_json::from_str(&r.state).map_err(|e| StoreError(e.to_string())),
             None => Ok(State::default()),

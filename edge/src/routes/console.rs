@@ -64,7 +64,8 @@ pub async fn site_config(mut req: Request, env: &Env, site: &str) -> RouteResult
         _ => return Err(RouteError::UnknownSite(site.to_owned())),
     };
     if req.method() == worker::Method::Put {
-        let config: SiteConfig = req.json().await.map_err(|e| RouteError::BadRequest(format!("not a site configuration: {e}")))?;
+        let config: SiteConfig =
+            req.json().await.map_err(|e| RouteError::BadRequest(format!("not a site configuration: {e}")))?;
         config.validate().map_err(RouteError::BadRequest)?;
         crate::inbox::save_config(env, site.as_str(), &config).await?;
         return Ok(Response::from_json(&config)?);

@@ -80,7 +80,10 @@ pub async fn widget_config(env: &Env, site: &str) -> RouteResult {
         return Err(RouteError::UnknownSite(site.to_string()));
     }
     let config = crate::inbox::config(env, site.as_str()).await?;
-    Ok(Response::from_json(&config.widget())?)
+    // Read by the loader on customers' pages (other origins); nothing secret in it.
+    let mut resp = Response::from_json(&config.widget())?;
+    resp.headers_mut().set("Access-Control-Allow-Origin", "*")?;
+    Ok(resp)
 }
 
 /// `GET /api/conversations/{id}/ws?token=...&after=N`: the customer's socket.

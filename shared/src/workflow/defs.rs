@@ -316,7 +316,8 @@ pub static MODERATION: Workflow = Workflow {
         Step {
             id: "sanction",
             title: "Warn, or apply sanctions",
-            guidance: "Warn for a first or low-severity case; mute or ban for high severity or repeats. Say why, briefly.",
+            guidance:
+                "Warn for a first or low-severity case; mute or ban for high severity or repeats. Say why, briefly.",
             tone: MODERATION_TONE,
             requires: Requirement::Sanction,
             escalation: "admin-legal",

@@ -98,7 +98,7 @@ pub enum Event {
     },
     /// A piece of information was collected (pre-chat form or operator).
     Collect {
-        /// Field id (`[a-z_]`, e.g. `account_id`).
+        /// Field id (1–32 of `[a-z_-]`, e.g. `account_id`).
         field: String,
         /// Its value.
         value: String,

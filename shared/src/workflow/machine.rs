@@ -220,9 +220,8 @@ pub fn apply(state: &State, event: &Event) -> Result<(State, Vec<Effect>), Workf
     }
     match event {
         Event::CompleteStep { step } => {
-            let (index, found) = def
-                .step(step)
-                .ok_or_else(|| WorkflowError::UnknownStep { workflow: def.name, step: step.clone() })?;
+            let (index, found) =
+                def.step(step).ok_or_else(|| WorkflowError::UnknownStep { workflow: def.name, step: step.clone() })?;
             if index < s.done {
                 return Err(WorkflowError::AlreadyDone(step.clone()));
             }
@@ -262,7 +261,8 @@ pub fn apply(state: &State, event: &Event) -> Result<(State, Vec<Effect>), Workf
             if items.is_empty() || items.len() > MAX_ITEMS {
                 return Err(WorkflowError::Invalid(format!("a checklist has 1–{MAX_ITEMS} items")));
             }
-            s.checklist = items.iter().map(|i| bounded("a checklist item", i).map(|i| (i, false))).collect::<Result<_, _>>()?;
+            s.checklist =
+                items.iter().map(|i| bounded("a checklist item", i).map(|i| (i, false))).collect::<Result<_, _>>()?;
         }
         Event::Tick { item, done } => {
             let slot = s.checklist.get_mut(*item as usize).ok_or(WorkflowError::NoSuchItem(*item))?;

@@ -44,11 +44,8 @@ fn steps_follow_the_briefs_task_sequences() {
     for kind in WorkflowKind::ALL {
         let def = kind.def();
         let section = brief.split(&format!("**{}** —", def.name)).nth(1).expect("a section per workflow");
-        let numbered: Vec<&str> = section
-            .lines()
-            .skip(1)
-            .take_while(|l| l.chars().next().is_some_and(|c| c.is_ascii_digit()))
-            .collect();
+        let numbered: Vec<&str> =
+            section.lines().skip(1).take_while(|l| l.chars().next().is_some_and(|c| c.is_ascii_digit())).collect();
         assert_eq!(numbered.len(), def.steps.len(), "{} step count", def.name);
         for (line, step) in numbered.iter().zip(def.steps) {
             // Our titles are the brief's, shortened: every word of ours is in the brief's line.

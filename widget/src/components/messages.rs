@@ -26,6 +26,10 @@ pub fn MessageList(
     /// Shown when there are no messages yet.
     #[prop(into)]
     empty: String,
+    /// Draws a workflow event as a card (the widget); without it events are
+    /// one-line timeline entries (the console).
+    #[prop(optional)]
+    card: Option<Callback<ChatMessage, AnyView>>,
 ) -> impl IntoView {
     let list = NodeRef::<Div>::new();
     // Windowed: only the newest `shown` messages are in the DOM (100 at
@@ -75,7 +79,14 @@ pub fn MessageList(
                 <p class="empty">{empty.clone()}</p>
             </Show>
             <For each=stored key=|m| m.seq let:m>
-                <StoredMessage m=m me=me testid=testid/>
+                {match (&m.event, card) {
+                    (Some(_), Some(card)) => card.run(m),
+                    (Some(_), None) => view! {
+                        <div class="event" data-testid="timeline-event" data-seq=m.seq>{m.text}" · "{clock(m.at)}</div>
+                    }.into_any(),
+                    (None, _) if m.text.is_empty() => ().into_any(),
+                    (None, _) => view! { <StoredMessage m=m me=me testid=testid/> }.into_any(),
+                }}
             </For>
             <For each=pending key=|p| (p.id.clone(), p.refused.clone()) let:p>
                 <PendingMessage p=p testid=testid on_dismiss=on_dismiss/>

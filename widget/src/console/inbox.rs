@@ -1,31 +1,89 @@
-//! The console workspace: the live inbox (one line per conversation, newest
-//! activity first, with unread counts) and the open conversation.
+//! The console workspace: the live inbox (filters, unread counts, previews,
+//! waiting time; newest activity first), the open conversation, keyboard
+//! shortcuts and their help, and the site settings.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use leptos::prelude::*;
 use shared::api::inbox_socket_path;
+use shared::workflow::WorkflowKind;
 use shared::{ConversationId, ConversationSummary, Role, ServerMsg};
 
+use super::keys::{self, Action, Help};
 use super::pane::Pane;
+use super::settings::Settings;
+use super::Session;
 use crate::components::StatusLine;
 use crate::socket::{Socket, Status};
-use crate::util::{clock, load, query_param, store, ws_origin};
+use crate::util::{clock, load, store, ws_origin};
 
 const SEEN: &str = "console:seen";
 
+/// The inbox filters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Filter {
+    /// `all`, `mine`, `unassigned`, or `team:<id>` (a team's queue).
+    scope: String,
+    /// `""` for every workflow, else its wire name.
+    workflow: String,
+    /// `open`, `closed` or `""` for both.
+    status: String,
+}
+
+impl Filter {
+    fn keeps(&self, c: &ConversationSummary, me: &str) -> bool {
+        let scope = match self.scope.as_str() {
+            "mine" => c.assignee.as_deref() == Some(me),
+            "unassigned" => c.assignee.is_none(),
+            s => s.strip_prefix("team:").is_none_or(|t| c.team.as_deref() == Some(t)),
+        };
+        let workflow = self.workflow.is_empty() || self.workflow == c.workflow.as_str();
+        let status = match self.status.as_str() {
+            "open" => c.outcome.is_none(),
+            "closed" => c.outcome.is_some(),
+            _ => true,
+        };
+        scope && workflow && status
+    }
+}
+
+/// "4 min" since `since` (ms), for waiting customers.
+fn waited(now: f64, since: u64) -> String {
+    let mins = ((now - since as f64) / 60_000.0).max(0.0) as u64;
+    match mins {
+        0 => "just now".into(),
+        m if m < 60 => format!("{m} min"),
+        m => format!("{} h {} min", m / 60, m % 60),
+    }
+}
+
 /// Inbox and open conversation, for one site.
 #[component]
-pub fn Workspace(operator_key: String, on_sign_out: Callback<Option<String>>) -> impl IntoView {
-    let site = query_param("site").unwrap_or_else(|| "demo".into());
+pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let site = session.site.get_value();
+    let me = session.name.get_value();
     let list = RwSignal::new(Vec::<ConversationSummary>::new());
     let status = RwSignal::new(Status::Idle);
     let selected = RwSignal::new(None::<ConversationId>);
+    let filter = RwSignal::new(Filter { scope: "all".into(), workflow: String::new(), status: "open".into() });
+    let help = RwSignal::new(false);
+    let settings = RwSignal::new(false);
+    let now = RwSignal::new(js_sys::Date::now());
+    let tick = set_interval_with_handle(
+        move || {
+            now.try_set(js_sys::Date::now());
+        },
+        Duration::from_secs(30),
+    )
+    .ok();
+    on_cleanup(move || tick.into_iter().for_each(|t| t.clear()));
     let seen =
         RwSignal::new(load(SEEN).and_then(|s| crate::json::decode::<HashMap<String, u64>>(&s)).unwrap_or_default());
     Effect::new(move |_| seen.with(|s| store(SEEN, crate::json::encode(s).as_deref())));
 
-    let url = format!("{}{}", ws_origin(), inbox_socket_path(&site, &operator_key));
+    let url = format!("{}{}", ws_origin(), inbox_socket_path(&site, &session.key.get_value()));
     let socket = Socket::new(
         move || Some(url.clone()),
         move |frame| match frame.msg {
@@ -48,36 +106,112 @@ pub fn Workspace(operator_key: String, on_sign_out: Callback<Option<String>>) ->
         }
     });
 
-    let key = StoredValue::new(operator_key);
     // Messages past the last one seen in this browser.
     let unread = move |id: &str, last_seq: u64| {
         let seen = seen.with(|s| s.get(id).copied().unwrap_or(0));
         last_seq.saturating_sub(seen)
     };
+    let me_for_filter = me.clone();
+    let shown = Memo::new(move |_| {
+        let f = filter.get();
+        list.with(|l| l.iter().filter(|c| f.keeps(c, &me_for_filter)).cloned().collect::<Vec<_>>())
+    });
+
+    // Keyboard: move through the shown list, jump to unread, help, and the
+    // pane's actions (found by their test ids).
+    let handle = window_event_listener(leptos::ev::keydown, move |e| {
+        if e.key() == "Escape" && help.get_untracked() {
+            help.set(false);
+            return;
+        }
+        let Some(action) = keys::action(&e) else { return };
+        e.prevent_default();
+        let ids: Vec<(ConversationId, u64)> =
+            shown.with_untracked(|l| l.iter().map(|c| (c.id.clone(), c.last_seq)).collect());
+        let at = selected.with_untracked(|s| s.as_ref().and_then(|s| ids.iter().position(|(i, _)| i == s)));
+        let pick = |i: usize| ids.get(i).map(|(id, _)| id.clone());
+        match action {
+            Action::Next => selected
+                .set(pick(at.map_or(0, |i| (i + 1).min(ids.len().saturating_sub(1)))).or(selected.get_untracked())),
+            Action::Previous => selected.set(pick(at.map_or(0, |i| i.saturating_sub(1))).or(selected.get_untracked())),
+            Action::NextUnread => {
+                let start = at.map_or(0, |i| i + 1);
+                let n = ids.len();
+                let next = (0..n).map(|k| (start + k) % n.max(1)).find(|&i| {
+                    let (id, last) = &ids[i];
+                    Some(i) != at && unread(id.as_str(), *last) > 0
+                });
+                if let Some(i) = next {
+                    selected.set(pick(i));
+                }
+            }
+            Action::Canned => keys::focus("[data-testid=console-canned-item]", false),
+            Action::Advance => keys::focus("[data-testid=console-complete-step]", true),
+            Action::Reply => keys::focus("[data-testid=console-input]", false),
+            Action::Help => help.update(|h| *h = !*h),
+        }
+    });
+    on_cleanup(move || handle.remove());
+
+    let teams = move || session.config.with(|c| c.as_ref().map(|c| c.teams.clone()).unwrap_or_default());
+    let set = move |f: fn(&mut Filter, String)| move |e| filter.update(|x| f(x, event_target_value(&e)));
     view! {
         <div class="console">
             <aside class="inbox">
                 <header>
                     <strong>"Inbox · "{site.clone()}</strong>
                     <StatusLine status=status testid="console-status"/>
+                    <span class="me" data-testid="console-me">{me.clone()}</span>
+                    <button class="link" data-testid="console-settings-open" on:click=move |_| settings.update(|s| *s = !*s)>"Settings"</button>
+                    <button class="link" data-testid="console-help-open" on:click=move |_| help.set(true)>"Shortcuts"</button>
                     <button class="link" data-testid="console-sign-out" on:click=move |_| on_sign_out.run(None)>"Sign out"</button>
                 </header>
-                <Show when=move || list.with(Vec::is_empty)>
-                    <p class="empty">"No conversations yet. Open the demo page and say hello."</p>
+                <div class="filters">
+                    <select data-testid="console-filter-scope" aria-label="Whose" on:change=set(|f, v| f.scope = v)>
+                        <option value="all">"All"</option>
+                        <option value="mine">"Mine"</option>
+                        <option value="unassigned">"Unassigned"</option>
+                        {move || teams().into_iter().map(|t| view! {
+                            <option value=format!("team:{}", t.id)>{format!("Queue: {}", t.name)}</option>
+                        }).collect_view()}
+                    </select>
+                    <select data-testid="console-filter-workflow" aria-label="Workflow" on:change=set(|f, v| f.workflow = v)>
+                        <option value="">"Any workflow"</option>
+                        {WorkflowKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.def().name}</option> }).collect_view()}
+                    </select>
+                    <select data-testid="console-filter-status" aria-label="Status" on:change=set(|f, v| f.status = v)>
+                        <option value="open">"Open"</option>
+                        <option value="closed">"Closed"</option>
+                        <option value="">"Open and closed"</option>
+                    </select>
+                </div>
+                <Show when=move || shown.with(Vec::is_empty)>
+                    <p class="empty">"No conversations here. Open the demo page and say hello."</p>
                 </Show>
                 <ul>
-                    <For each=move || list.get() key=|c| (c.id.clone(), c.last_seq) let:c>
+                    <For each=move || shown.get() key=|c| (c.id.clone(), c.last_seq) let:c>
                         {
                             let id = c.id.clone();
                             let active_id = c.id.clone();
                             let (seen_id, last_seq) = (c.id.to_string(), c.last_seq);
                             let count = move || unread(&seen_id, last_seq);
-                            let who = match c.last_author { Some(Role::Operator) => "You: ", _ => "" };
+                            let who = match c.last_author { Some(Role::Operator) => "Us: ", _ => "" };
+                            let waiting = (c.outcome.is_none() && c.last_author == Some(Role::Customer)).then_some(c.updated_at);
+                            let def = c.workflow.def();
+                            let step = def.steps.get(c.step).map_or("all steps done", |s| s.id);
+                            let tags = format!(
+                                "{} · {}{}{}",
+                                def.name,
+                                c.outcome.map_or(step, |o| o.as_str()),
+                                c.team.as_ref().map(|t| format!(" · queue {t}")).unwrap_or_default(),
+                                c.assignee.as_ref().map(|a| format!(" · {a}")).unwrap_or_else(|| " · unassigned".into()),
+                            );
                             view! {
                                 <li>
                                     <button
                                         data-testid="console-conversation"
                                         data-conversation=c.id.to_string()
+                                        data-workflow=c.workflow.as_str()
                                         class:active=move || selected.with(|s| s.as_ref() == Some(&active_id))
                                         on:click=move |_| selected.set(Some(id.clone()))
                                     >
@@ -92,6 +226,12 @@ pub fn Workspace(operator_key: String, on_sign_out: Callback<Option<String>>) ->
                                                 (n > 0).then(|| view! { <span class="unread" data-testid="console-unread">{n}</span> })
                                             }}
                                         </span>
+                                        <span class="line3">
+                                            <span class="tags" data-testid="console-tags">{tags}</span>
+                                            {waiting.map(|since| view! {
+                                                <span class="waiting" data-testid="console-waiting">"waiting "{move || waited(now.get(), since)}</span>
+                                            })}
+                                        </span>
                                     </button>
                                 </li>
                             }
@@ -99,12 +239,14 @@ pub fn Workspace(operator_key: String, on_sign_out: Callback<Option<String>>) ->
                     </For>
                 </ul>
             </aside>
-            <section class="pane">
-                {move || match selected.get() {
-                    None => view! { <p class="empty">"Pick a conversation."</p> }.into_any(),
-                    Some(id) => view! { <Pane id=id operator_key=key.get_value() seen=seen/> }.into_any(),
-                }}
-            </section>
+            {move || match selected.get() {
+                None => view! { <section class="pane"><p class="empty">"Pick a conversation (Alt+↓)."</p></section> }.into_any(),
+                Some(id) => view! { <Pane id=id seen=seen/> }.into_any(),
+            }}
+            <Help open=help/>
+            <Show when=move || settings.get()>
+                <Settings on_close=Callback::new(move |_| settings.set(false))/>
+            </Show>
         </div>
     }
 }

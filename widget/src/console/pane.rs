@@ -1,24 +1,29 @@
-//! The open conversation in the console: its messages, the composer (with a
-//! draft per conversation that survives switching and reload) and its
-//! connection status.
+//! The open conversation in the console: its timeline (messages and workflow
+//! events), the other side's typing, the composer (a draft per conversation
+//! that survives switching and reload; canned responses land in it for
+//! editing) and, beside it, the workflow guide.
 
 use std::collections::HashMap;
 
 use leptos::prelude::*;
 use shared::api::operator_socket_path;
+use shared::workflow::{Event, State};
 use shared::{ConversationId, Role};
 
+use super::guide::Guide;
+use super::Session;
 use crate::chat::Chat;
 use crate::components::{Composer, MessageList, StatusLine};
 use crate::util::{load, store, ws_origin};
 
 /// One conversation, attached as an operator.
 #[component]
-pub fn Pane(id: ConversationId, operator_key: String, seen: RwSignal<HashMap<String, u64>>) -> impl IntoView {
+pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl IntoView {
+    let session = expect_context::<Session>();
     let url_id = id.clone();
-    let chat = Chat::new(move |after| {
-        Some(format!("{}{}", ws_origin(), operator_socket_path(url_id.as_str(), &operator_key, after)))
-    });
+    let key = session.key.get_value();
+    let chat =
+        Chat::new(move |after| Some(format!("{}{}", ws_origin(), operator_socket_path(url_id.as_str(), &key, after))));
     chat.connect();
     on_cleanup(move || chat.stop());
 
@@ -29,25 +34,54 @@ pub fn Pane(id: ConversationId, operator_key: String, seen: RwSignal<HashMap<Str
             s.insert(seen_id.clone(), last);
         });
     });
+    // The workflow state: the fold of the timeline's events, by the same
+    // function the server applies them with.
+    let state = Memo::new(move |_| {
+        chat.log.with(|l| State::replay(l.workflow(), l.messages().iter().filter_map(|m| m.event.as_ref())))
+    });
 
     let draft_key = format!("console:draft:{id}");
+    let text = RwSignal::new(String::new());
     let initial = load(&draft_key).unwrap_or_default();
-    let on_edit = Callback::new(move |text: String| store(&draft_key, (!text.is_empty()).then_some(text.as_str())));
-    let on_send = Callback::new(move |text: String| chat.send(text));
+    let on_edit = Callback::new(move |t: String| {
+        store(&draft_key, (!t.is_empty()).then_some(t.as_str()));
+        if !t.is_empty() {
+            chat.typed();
+        }
+    });
+    let on_send = Callback::new(move |t: String| {
+        shared::validate_text(&t)?;
+        // Whoever answers an unassigned conversation takes it.
+        if state.with_untracked(|s| s.assignee.is_none() && !s.closed()) {
+            chat.act(Event::Assign { to: session.name.get_value() });
+        }
+        chat.send(t)
+    });
     let on_dismiss = Callback::new(move |m: String| chat.dismiss(&m));
+    let workflow = move || state.with(|s| s.def().name);
+    let assignee = move || state.with(|s| s.assignee.clone()).unwrap_or_else(|| "unassigned".into());
     view! {
-        <header class="pane-header">
-            <strong>{super::visitor(&id)}</strong>
-            <StatusLine status=chat.status testid="console-conversation-status"/>
-        </header>
-        <MessageList log=chat.log me=Role::Operator testid="console-message" on_dismiss=on_dismiss empty="No messages yet."/>
-        <Composer
-            on_send=on_send
-            input_testid="console-input"
-            send_testid="console-send"
-            placeholder="Reply… (Enter sends, Shift+Enter for a new line)"
-            initial=initial
-            on_edit=on_edit
-        />
+        <section class="pane" data-testid="console-pane" data-conversation=id.to_string()>
+            <header class="pane-header">
+                <strong>{super::visitor(&id)}</strong>
+                <span class="badge" data-testid="console-workflow">{workflow}</span>
+                <span class="assignee" data-testid="console-assignee">{assignee}</span>
+                <StatusLine status=chat.status testid="console-conversation-status"/>
+            </header>
+            <MessageList log=chat.log me=Role::Operator testid="console-message" on_dismiss=on_dismiss empty="No messages yet."/>
+            <p class="typing" aria-live="polite">
+                {move || chat.typing.get().then(|| view! { <span data-testid="console-typing">"Customer is typing…"</span> })}
+            </p>
+            <Composer
+                on_send=on_send
+                input_testid="console-input"
+                send_testid="console-send"
+                placeholder="Reply… (Enter sends, Shift+Enter for a new line)"
+                initial=initial
+                on_edit=on_edit
+                text=text
+            />
+        </section>
+        <Guide chat=chat state=state text=text/>
     }
 }

@@ -1,13 +1,18 @@
 //! The customer widget app, running in the iframe that the loader
-//! (`/widget.js`) opens on the customer's page. It starts a conversation on
-//! the first send (no empty conversations in the inbox), remembers it through
-//! the host page (see [`host`]), and resumes it after reloads.
+//! (`/widget.js`) opens on the customer's page. It asks the site's pre-chat
+//! questions (or, opened by a proactive trigger, shows its greeting), starts
+//! a conversation on the form or the first send (no empty conversations in
+//! the inbox), remembers it through the host page (see [`host`]), resumes it
+//! after reloads, and draws workflow events as cards (see [`cards`]).
 
 pub mod api;
+pub mod cards;
 pub mod host;
+pub mod prechat;
 
 use leptos::prelude::*;
-use shared::api::{customer_socket_path, ConversationCreated};
+use shared::api::{customer_socket_path, ConversationCreated, CreateConversation};
+use shared::site::WidgetConfig;
 use shared::{Role, SiteId};
 
 use crate::chat::Chat;
@@ -32,16 +37,24 @@ fn App() -> impl IntoView {
     let looked_up = RwSignal::new(false);
     let creating = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
+    let config = RwSignal::new(None::<WidgetConfig>);
+    let trigger = StoredValue::new(query_param("trigger"));
+    let answers = StoredValue::new(Vec::<(String, String)>::new());
+    let form_done = RwSignal::new(false);
+    if let Some(site) = site.get_value() {
+        leptos::task::spawn_local(async move { config.set(api::widget_config(site.as_str()).await.ok()) });
+    }
     let chat = Chat::new(move |after| session.with_untracked(|s| s.as_ref().map(|s| socket_url(s, after))));
     let bridge = StoredValue::new_local(HostBridge::new());
 
-    // Starts a conversation when there is something to send and none yet.
+    // Starts a conversation when there is something to send (a message or
+    // the pre-chat answers) and none yet.
     let ensure_conversation = move || {
         let has_outbox = chat.log.with_untracked(|l| !l.outbox().is_empty());
         if session.with_untracked(Option::is_some)
             || !looked_up.get_untracked()
             || creating.get_untracked()
-            || !has_outbox
+            || !(has_outbox || form_done.get_untracked())
         {
             return;
         }
@@ -51,7 +64,8 @@ fn App() -> impl IntoView {
         };
         creating.set(true);
         leptos::task::spawn_local(async move {
-            match api::create_conversation(&site).await {
+            let body = CreateConversation { site, trigger: trigger.get_value(), fields: answers.get_value() };
+            match api::create_conversation(&body).await {
                 Ok(created) => {
                     bridge.with_value(|b| b.save(&created));
                     session.set(Some(created));
@@ -96,6 +110,30 @@ fn App() -> impl IntoView {
         Ok(())
     });
     let on_dismiss = Callback::new(move |id: String| chat.dismiss(&id));
+    let on_answers = Callback::new(move |a: Vec<(String, String)>| {
+        answers.set_value(a);
+        form_done.set(true);
+        ensure_conversation();
+    });
+    let on_edit = Callback::new(move |_: String| chat.typed());
+    let card = Callback::new(move |m| cards::card(chat, m));
+    // The pre-chat form, until answered (not for proactive chats or resumed
+    // ones). A memo: the composer below is rebuilt only when this changes,
+    // never while someone types.
+    let form = Memo::new(move |_| {
+        let fresh =
+            looked_up.get() && session.with(Option::is_none) && !form_done.get() && trigger.get_value().is_none();
+        let fields = config.with(|c| c.as_ref().map(|c| c.fields.clone()).unwrap_or_default());
+        (fresh && !fields.is_empty() && chat.log.with(|l| l.outbox().is_empty())).then_some(fields)
+    });
+    // A proactive trigger's greeting, until the conversation (which stores it) exists.
+    let greeting = move || {
+        let id = trigger.get_value()?;
+        if session.with(Option::is_some) {
+            return None;
+        }
+        config.with(|c| c.as_ref()?.triggers.iter().find(|t| t.id == id).map(|t| t.greeting.clone()))
+    };
     view! {
         <main class="chat">
             <header class="chat-header">
@@ -108,14 +146,27 @@ fn App() -> impl IntoView {
                 </button>
             </header>
             {move || notice.get().map(|n| view! { <p class="notice" role="alert" data-testid="chat-notice">{n}</p> })}
+            {move || greeting().map(|g| view! {
+                <div class="row theirs"><div class="bubble" data-testid="chat-greeting">{g}</div></div>
+            })}
             <MessageList
                 log=chat.log
                 me=Role::Customer
                 testid="chat-message"
                 on_dismiss=on_dismiss
                 empty="Hi! Ask us anything — we usually answer within a few minutes."
+                card=card
             />
-            <Composer on_send=on_send input_testid="chat-input" send_testid="chat-send" placeholder="Type your message…"/>
+            <p class="typing" aria-live="polite">
+                {move || chat.typing.get().then(|| view! { <span data-testid="chat-typing">"Support is typing…"</span> })}
+            </p>
+            {move || match form.get() {
+                Some(fields) => view! { <prechat::PreChat fields=fields on_submit=on_answers/> }.into_any(),
+                None => view! {
+                    <Composer on_send=on_send input_testid="chat-input" send_testid="chat-send"
+                        placeholder="Type your message…" on_edit=on_edit/>
+                }.into_any(),
+            }}
         </main>
     }
 }

@@ -1,0 +1,96 @@
+// helpers.mjs: what the browser tests share: the Worker's addresses, one
+// Chromium, dialog and error watching, waiting for message texts, the
+// pre-chat form, opening the widget and signing in to the console.
+import { before, after } from "node:test";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+
+export const base = process.env.E2E_BASE_URL;
+export const key = process.env.E2E_OPERATOR_KEY;
+if (!base || !key) throw new Error("run with `cargo xtask test` (E2E_BASE_URL, E2E_OPERATOR_KEY)");
+export const port = new URL(base).port;
+// The host page on one site, the Worker (widget iframe, API) on another.
+export const demoUrl = `http://localhost:${port}/demo`;
+export const consoleUrl = `http://127.0.0.1:${port}/console`;
+export const XSS = "<img src=x onerror=alert(1)>";
+export const TIMEOUT = 15000;
+
+export let browser;
+export const dialogs = [];
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+after(async () => { await browser?.close(); });
+
+export function watch(page) {
+  page.on("dialog", async (d) => { dialogs.push(d.message()); await d.dismiss(); });
+  page.on("pageerror", (e) => console.log(`page error on ${page.url()}: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && console.log(`console error on ${page.url()}: ${m.text()}`));
+  return page;
+}
+
+export async function openWidget(page) {
+  await page.goto(demoUrl);
+  const frame = page.frameLocator('iframe[title="Chat"]');
+  // The panel reopens by itself after a reload if it was open; else click.
+  if (!(await page.locator('iframe[title="Chat"]').isVisible())) {
+    await page.getByTestId("chat-launcher").click();
+  }
+  await fillPreChat(frame);
+  await frame.getByTestId("chat-input").waitFor({ timeout: TIMEOUT });
+  return frame;
+}
+
+/** Answers the pre-chat form if the widget shows it (a new visitor). */
+export async function fillPreChat(frame, answers = {}) {
+  const form = frame.getByTestId("chat-prechat");
+  const input = frame.getByTestId("chat-input");
+  await form.or(input).first().waitFor({ timeout: TIMEOUT });
+  if (!(await form.isVisible())) return;
+  const a = { name: "Ada", email: "ada@example.com", issue_type: "Technical problem", ...answers };
+  for (const [id, v] of Object.entries(a)) {
+    const f = frame.locator(`[data-testid="chat-prechat-field"][data-field="${id}"]`);
+    if ((await f.evaluate((el) => el.tagName)) === "SELECT") await f.selectOption(v);
+    else await f.fill(v);
+  }
+  await frame.getByTestId("chat-prechat-submit").click();
+  await input.waitFor({ timeout: TIMEOUT });
+}
+
+export async function waitForTexts(frame, testid, texts) {
+  const loc = frame.locator(`[data-testid="${testid}"][data-state="sent"]`);
+  await assert.doesNotReject(async () => {
+    const deadline = Date.now() + TIMEOUT;
+    for (;;) {
+      const got = await loc.allTextContents();
+      if (JSON.stringify(got) === JSON.stringify(texts)) return;
+      if (Date.now() > deadline) throw new Error(`${testid}: wanted ${JSON.stringify(texts)}, got ${JSON.stringify(got)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+}
+
+/** Signs in to the console as `name`. */
+export async function signIn(page, name = "Ada Operator") {
+  await page.goto(consoleUrl);
+  await page.getByTestId("console-name").fill(name);
+  await page.getByTestId("console-key").fill(key);
+  await page.getByTestId("console-login").click();
+  await page.getByTestId("console-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
+}
+
+/** Waits until `fn()` returns a truthy value (polling), or fails with `what`. */
+export async function until(what, fn) {
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

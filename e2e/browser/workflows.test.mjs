@@ -1,0 +1,202 @@
+// workflows.test.mjs: each workflow walked as a customer and an operator do
+// it, in headless Chromium: support (pre-chat form → info collected →
+// checklist → resolved → rating → closed), support escalated to a team,
+// sales (proactive trigger → products → order confirmed → closed won), and
+// five conversations switched with the keyboard, drafts kept.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { base, browser, demoUrl, dialogs, fillPreChat, signIn, TIMEOUT, until, waitForTexts, watch } from "./helpers.mjs";
+
+const step = (page, id) => page.locator(`[data-testid="console-step"][data-step="${id}"]`);
+const stepState = (page, id) => step(page, id).getAttribute("data-state");
+
+async function waitStep(page, id, state) {
+  await until(`step ${id} ${state}`, async () => (await stepState(page, id)) === state);
+}
+
+/** A customer on the demo page who answered the pre-chat form; returns [page, frame]. */
+async function supportCustomer(context, accountId) {
+  const page = watch(await context.newPage());
+  await page.goto(demoUrl);
+  await page.getByTestId("chat-launcher").click();
+  const frame = page.frameLocator('iframe[title="Chat"]');
+  await fillPreChat(frame, { error_message: "E42: sync failed", account_id: accountId });
+  return [page, frame];
+}
+
+/** The operator opens the conversation whose inbox line mentions `marker`. */
+async function openConversation(op, marker) {
+  const item = op.getByTestId("console-conversation").filter({ hasText: marker }).first();
+  await item.waitFor({ timeout: TIMEOUT });
+  await item.click();
+  await op.getByTestId("console-guide").waitFor({ timeout: TIMEOUT });
+}
+
+test("support: pre-chat form, checklist, resolved, rating, closed", async () => {
+  const context = await browser.newContext();
+  const account = `AC-${Date.now()}`;
+  const [, frame] = await supportCustomer(context, account);
+  const op = watch(await context.newPage());
+  await signIn(op);
+  await openConversation(op, account);
+  // The form's answers ticked "greet" and "collect"; the guide is on "troubleshoot".
+  await waitStep(op, "greet", "done");
+  await waitStep(op, "collect", "done");
+  await waitStep(op, "troubleshoot", "current");
+  assert.match(await op.getByTestId("console-matrix").textContent(), /Empathetic & patient/);
+  assert.match(await op.getByTestId("console-fields").textContent(), new RegExp(account));
+
+  // A canned response for this step goes into the composer, edited, then sent.
+  await op.locator('[data-testid="console-canned-item"][data-step="troubleshoot"]').click();
+  const input = op.getByTestId("console-input");
+  assert.match(await input.inputValue(), /step by step/);
+  await input.press("End");
+  await input.pressSequentially(" Thanks!");
+  await input.press("Enter");
+  await until("reply reaches the customer", async () =>
+    (await frame.getByTestId("chat-message").allTextContents()).some((t) => t.endsWith("Thanks!")));
+  // The reply assigned the conversation to the operator.
+  await until("assigned", async () => (await op.getByTestId("console-assignee").textContent()) === "Ada Operator");
+
+  // Checklist: the customer ticks both steps; the operator sees them ticked.
+  await op.getByTestId("console-checklist-items").fill("Sign out\nSign in again");
+  await op.getByTestId("console-checklist-send").click();
+  await waitStep(op, "resolve", "current");
+  const checks = frame.getByTestId("chat-check");
+  await checks.nth(1).waitFor({ timeout: TIMEOUT });
+  await checks.nth(0).click();
+  await checks.nth(1).click();
+  await until("ticks reach the console", async () =>
+    (await op.locator('[data-testid="console-checklist"] li[data-done="true"]').count()) === 2);
+
+  // Closing before the customer confirms is not offered.
+  assert.equal(await op.getByTestId("console-close").isDisabled(), true);
+  await op.getByTestId("console-ask-resolution").click();
+  await frame.getByTestId("chat-solved-yes").click();
+  await waitStep(op, "close", "current");
+  await op.getByTestId("console-ask-rating").click();
+  await frame.locator('[data-testid="chat-rate"][data-score="5"]').click();
+  await frame.getByTestId("chat-rating-thanks").waitFor({ timeout: TIMEOUT });
+  await until("rating shown", async () => (await op.getByTestId("console-rating").textContent()) === "Rating: 5/5");
+  await op.getByTestId("console-close-outcome").selectOption("resolved");
+  await op.getByTestId("console-close").click();
+  await waitStep(op, "close", "done");
+  await until("the customer is told", async () =>
+    (await frame.getByTestId("chat-message").allTextContents()).some((t) => t.includes("conversation is closed")));
+  assert.deepEqual(dialogs, []);
+  await context.close();
+});
+
+test("support escalated to a team: the customer sees a plain notice, the team's queue has it", async () => {
+  const context = await browser.newContext();
+  const account = `AC-esc-${Date.now()}`;
+  const [, frame] = await supportCustomer(context, account);
+  const op = watch(await context.newPage());
+  await signIn(op);
+  await openConversation(op, account);
+  await op.getByTestId("console-escalate-team").selectOption("billing");
+  await op.getByTestId("console-escalate-note").fill("Refund above my limit — internal");
+  await op.getByTestId("console-escalate").click();
+  await until("notice", async () =>
+    (await frame.getByTestId("chat-message").allTextContents()).some((t) => t.includes("billing team")));
+  const widgetText = await frame.locator("body").textContent();
+  assert.ok(!widgetText.includes("internal"), "the note reached the customer");
+  // The billing queue shows it.
+  await op.getByTestId("console-filter-scope").selectOption("team:billing");
+  await op.getByTestId("console-conversation").filter({ hasText: "queue billing" }).first().waitFor({ timeout: TIMEOUT });
+  await op.getByTestId("console-close-outcome").selectOption("escalated");
+  await op.getByTestId("console-close").click();
+  await until("closed escalated", async () => /Closed: escalated/.test(await op.getByTestId("console-guide").textContent()));
+  await context.close();
+});
+
+test("sales: proactive trigger, products, order confirmed, closed won", async () => {
+  const context = await browser.newContext();
+  const page = watch(await context.newPage());
+  // The "pricing" trigger fires on URLs containing "pricing": the chat opens by itself.
+  await page.goto(`${demoUrl}?from=pricing`);
+  const frame = page.frameLocator('iframe[title="Chat"]');
+  await frame.getByTestId("chat-greeting").filter({ hasText: "Comparing plans" }).waitFor({ timeout: TIMEOUT });
+  const marker = `seats-${Date.now()}`;
+  await frame.getByTestId("chat-input").fill(`We need 5 ${marker}`);
+  await frame.getByTestId("chat-input").press("Enter");
+  await waitForTexts(frame, "chat-message", ["Hi! Comparing plans? I can help you pick the right one.", `We need 5 ${marker}`]);
+
+  const op = watch(await context.newPage());
+  await signIn(op, "Sam Sales");
+  await op.getByTestId("console-filter-workflow").selectOption("sales");
+  await openConversation(op, marker);
+  assert.equal(await op.getByTestId("console-workflow").textContent(), "Sales");
+  await waitStep(op, "initiate", "current");
+  await op.getByTestId("console-complete-step").click();
+  await waitStep(op, "needs", "current");
+  await op.getByTestId("console-field-id").fill("needs");
+  await op.getByTestId("console-field-value").fill("5 seats, monthly");
+  await op.getByTestId("console-field-save").click();
+  await waitStep(op, "present", "current");
+  await op.locator('[data-testid="console-product"][data-product="team"] [data-testid="console-present"]').click();
+  await waitStep(op, "negotiate", "current");
+  await frame.locator('[data-testid="chat-product"][data-product="team"] [data-testid="chat-product-add"]').click();
+  await until("the customer's choice reaches the console", async () =>
+    (await op.getByTestId("console-wanted").textContent()) === "team");
+  await op.getByTestId("console-complete-step").click();
+  await waitStep(op, "purchase", "current");
+  await op.getByTestId("console-close-outcome").selectOption("won");
+  assert.equal(await op.getByTestId("console-close").isDisabled(), true, "won without an order");
+  await op.getByTestId("console-create-order").click();
+  await frame.getByTestId("chat-order").filter({ hasText: "$49.00" }).waitFor({ timeout: TIMEOUT });
+  await frame.getByTestId("chat-order-confirm").click();
+  await until("confirmed", async () => /confirmed by the customer/.test(await op.getByTestId("console-order").textContent()));
+  await waitStep(op, "confirm", "done");
+  await op.getByTestId("console-close").click();
+  await until("closed won", async () => /Closed: won/.test(await op.getByTestId("console-guide").textContent()));
+  assert.deepEqual(dialogs, []);
+  await context.close();
+});
+
+test("five conversations switched with the keyboard keep their drafts, also after a reload", async () => {
+  for (let i = 0; i < 5; i++) {
+    const r = await fetch(`${base}/api/conversations`, {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ site: "demo" }),
+    });
+    assert.equal(r.status, 201);
+  }
+  const context = await browser.newContext();
+  const op = watch(await context.newPage());
+  await signIn(op);
+  await op.getByTestId("console-conversation").nth(4).waitFor({ timeout: TIMEOUT });
+  const pane = op.getByTestId("console-pane");
+  const drafts = new Map();
+  for (let i = 0; i < 5; i++) {
+    const before = drafts.size ? await pane.getAttribute("data-conversation") : null;
+    await op.keyboard.press("Alt+ArrowDown");
+    const id = await until("another conversation opens", async () => {
+      const now = await pane.getAttribute("data-conversation").catch(() => null);
+      return now && now !== before ? now : null;
+    });
+    await op.keyboard.press("Alt+KeyR");
+    await op.getByTestId("console-input").fill(`draft for ${id}`);
+    drafts.set(id, `draft for ${id}`);
+  }
+  assert.equal(drafts.size, 5);
+  // Back up through all five: each draft is where it was left.
+  for (let i = 0; i < 4; i++) {
+    await op.keyboard.press("Alt+ArrowUp");
+    await until("draft restored", async () => {
+      const id = await pane.getAttribute("data-conversation");
+      return drafts.has(id) && (await op.getByTestId("console-input").inputValue()) === drafts.get(id);
+    });
+  }
+  // The help overlay lists the shortcuts; Escape closes it.
+  await op.keyboard.press("Alt+Slash");
+  await op.getByTestId("console-help").filter({ hasText: "Next conversation" }).waitFor({ timeout: TIMEOUT });
+  await op.keyboard.press("Escape");
+  await op.getByTestId("console-help").waitFor({ state: "hidden", timeout: TIMEOUT });
+  // Reload: drafts survive.
+  await op.reload();
+  await op.getByTestId("console-conversation").nth(4).waitFor({ timeout: TIMEOUT });
+  const [first] = drafts.keys();
+  await op.locator(`[data-testid="console-conversation"][data-conversation="${first}"]`).click();
+  await until("draft after reload", async () => (await op.getByTestId("console-input").inputValue()) === drafts.get(first));
+  await context.close();
+});

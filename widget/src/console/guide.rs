@@ -1,0 +1,318 @@
+//! The side panel of the open conversation: its workflow's task sequence with
+//! the current step, the step's guidance and requirement, the workflow's
+//! decision-matrix column, canned responses for the step, and every action
+//! the workflow has (fields, checklist, products and order, escalation,
+//! rating, close). Each action is offered only when the state machine
+//! (`State::allows`) accepts it; the server checks again.
+
+use leptos::prelude::*;
+use shared::workflow::{Event, OrderLine, Outcome, Sanction, Severity, State, WorkflowKind, MATRIX_ROWS};
+
+use super::Session;
+use crate::chat::Chat;
+
+/// A button that sends the event `make()` builds, enabled only when the
+/// workflow allows it (the reason is its tooltip otherwise).
+#[component]
+fn Act(
+    chat: Chat,
+    state: Memo<State>,
+    label: &'static str,
+    testid: &'static str,
+    make: impl Fn() -> Option<Event> + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let why_not = move || match make() {
+        None => Some("fill in the form first".to_string()),
+        Some(e) => state.with(|s| shared::workflow::apply(s, &e).err().map(|e| e.to_string())),
+    };
+    view! {
+        <button
+            type="button"
+            data-testid=testid
+            disabled=move || why_not().is_some()
+            title=move || why_not().unwrap_or_default()
+            on:click=move |_| {
+                if let Some(e) = make() {
+                    chat.act(e);
+                }
+            }
+        >
+            {label}
+        </button>
+    }
+}
+
+fn price(cents: u32) -> String {
+    format!("${}.{:02}", cents / 100, cents % 100)
+}
+
+/// The guide for one conversation.
+#[component]
+pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let kind = move || state.with(|s| s.workflow);
+    let def = move || kind().def();
+    let steps = move || {
+        state.with(|s| {
+            s.def()
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(i, step)| {
+                    let st = if i < s.done {
+                        "done"
+                    } else if i == s.done && !s.closed() {
+                        "current"
+                    } else {
+                        "todo"
+                    };
+                    view! {
+                        <li data-testid="console-step" data-step=step.id data-state=st class=st>{step.title}</li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let current = move || state.with(|s| if s.closed() { None } else { s.current().copied() });
+    let complete = move || current().map(|c| Event::CompleteStep { step: c.id.to_string() });
+    let canned = move || {
+        let step = current().map(|c| c.id).unwrap_or_default();
+        let k = kind();
+        session.config.with(|c| {
+            let mut all: Vec<_> = c.iter().flat_map(|c| c.canned.iter()).filter(|r| r.workflow == k).cloned().collect();
+            all.sort_by_key(|r| r.step != step);
+            all
+        })
+    };
+    let insert = move |t: String| {
+        text.set(t);
+        super::keys::focus("[data-testid=console-input]", false);
+    };
+
+    // Field form.
+    let field_id = RwSignal::new(String::new());
+    let field_value = RwSignal::new(String::new());
+    let collect = move || {
+        let (f, v) = (field_id.get(), field_value.get());
+        (!f.is_empty() && !v.trim().is_empty()).then_some(Event::Collect { field: f, value: v })
+    };
+    let suggestions = move || {
+        let mut ids: Vec<String> =
+            session.config.with(|c| c.iter().flat_map(|c| c.fields.iter().map(|f| f.id.clone())).collect());
+        for s in def().steps {
+            if let shared::workflow::Requirement::Fields(f) = s.requires {
+                ids.extend(f.iter().map(|f| f.to_string()));
+            }
+        }
+        ids.dedup();
+        ids
+    };
+    let fields = move || {
+        state.with(|s| {
+            s.fields
+                .iter()
+                .map(|(k, v)| view! { <dt>{k.clone()}</dt><dd data-field=k.clone()>{v.clone()}</dd> })
+                .collect_view()
+        })
+    };
+
+    // Support: checklist and resolution.
+    let checklist_text = RwSignal::new(String::new());
+    let checklist = move || {
+        let items: Vec<String> =
+            checklist_text.get().lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
+        (!items.is_empty()).then_some(Event::Checklist { items })
+    };
+    let ticks = move || {
+        state.with(|s| {
+            s.checklist
+                .iter()
+                .map(|(item, done)| view! { <li class:done=*done data-done=done.to_string()>{item.clone()}</li> })
+                .collect_view()
+        })
+    };
+    let solved = move || match state.with(|s| s.solved) {
+        Some(true) => "The customer says it is solved.",
+        Some(false) => "The customer says it is not solved.",
+        None => "",
+    };
+
+    // Sales: catalogue, order.
+    let products = move || session.config.with(|c| c.as_ref().map(|c| c.products.clone()).unwrap_or_default());
+    let order = move || {
+        state.with(|s| {
+            let from: Vec<String> =
+                if s.wanted.is_empty() { s.presented.iter().map(|p| p.id.clone()).collect() } else { s.wanted.clone() };
+            (!from.is_empty()).then(|| Event::Order {
+                lines: from.into_iter().map(|product| OrderLine { product, qty: 1 }).collect(),
+            })
+        })
+    };
+    let order_summary = move || {
+        state.with(|s| {
+            s.order.as_ref().map(|lines| {
+                let names: Vec<String> = lines
+                    .iter()
+                    .map(|l| {
+                        let name =
+                            s.presented.iter().find(|p| p.id == l.product).map_or(l.product.as_str(), |p| &p.name);
+                        format!("{} × {name}", l.qty)
+                    })
+                    .collect();
+                let status = if s.order_confirmed { "confirmed by the customer" } else { "waiting for the customer" };
+                format!("Order: {} — {} ({status})", names.join(", "), price(s.order_total()))
+            })
+        })
+    };
+    let wanted = move || state.with(|s| s.wanted.join(", "));
+
+    // Moderation.
+    let flag_note = RwSignal::new(String::new());
+    let severity = RwSignal::new(Severity::Medium);
+    let sanction = RwSignal::new(Sanction::Warn);
+    let incident = RwSignal::new(String::new());
+
+    // Escalation and closing.
+    let team = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let teams = move || session.config.with(|c| c.as_ref().map(|c| c.teams.clone()).unwrap_or_default());
+    let escalate = move || {
+        let t = team.get();
+        let t = if t.is_empty() { current().map(|c| c.escalation.to_string()).unwrap_or_default() } else { t };
+        (!note.get().trim().is_empty()).then(|| Event::Escalate { team: t, note: note.get() })
+    };
+    let outcome = RwSignal::new(None::<Outcome>);
+    let close = move || {
+        let o = outcome.get().or_else(|| def().outcomes.first().copied())?;
+        Some(Event::Close { outcome: o })
+    };
+    let rating = move || state.with(|s| s.rating.map(|r| format!("Rating: {r}/5")));
+
+    view! {
+        <aside class="guide" data-testid="console-guide">
+            <section>
+                <h2>{move || def().name}" workflow"</h2>
+                <ol class="steps" data-testid="console-steps">{steps}</ol>
+                {move || match current() {
+                    Some(step) => view! {
+                        <div class="current" data-testid="console-current-step" data-step=step.id>
+                            <strong>{step.title}</strong>
+                            <p data-testid="console-guidance">{step.guidance}</p>
+                            <p class="needs">"Done when: "{step.requires.describe()}</p>
+                            <Act chat state label="Mark step done" testid="console-complete-step" make=complete/>
+                        </div>
+                    }.into_any(),
+                    None => view! { <p class="current">{move || state.with(|s| match s.outcome {
+                        Some(o) => format!("Closed: {}", o.as_str()),
+                        None => "Every step is done — close the conversation.".into(),
+                    })}</p> }.into_any(),
+                }}
+            </section>
+            <section>
+                <h3>"Decision matrix"</h3>
+                <table class="matrix" data-testid="console-matrix">
+                    {move || MATRIX_ROWS.iter().zip(def().matrix).map(|(row, cell)| view! {
+                        <tr><th>{*row}</th><td>{cell}</td></tr>
+                    }).collect_view()}
+                </table>
+            </section>
+            <section>
+                <h3>"Canned responses"</h3>
+                <ul class="canned" data-testid="console-canned">
+                    {move || canned().into_iter().map(|c| {
+                        let t = c.text.clone();
+                        view! { <li><button type="button" data-testid="console-canned-item" data-step=c.step.clone()
+                            title=c.text.clone() on:click=move |_| insert(t.clone())>{c.title.clone()}</button></li> }
+                    }).collect_view()}
+                </ul>
+            </section>
+            <section>
+                <h3>"Collected"</h3>
+                <dl class="fields" data-testid="console-fields">{fields}</dl>
+                <div class="row-form">
+                    <input list="field-ids" placeholder="field" aria-label="Field" data-testid="console-field-id"
+                        prop:value=move || field_id.get() on:input=move |e| field_id.set(event_target_value(&e))/>
+                    <datalist id="field-ids">{move || suggestions().into_iter().map(|f| view! { <option value=f/> }).collect_view()}</datalist>
+                    <input placeholder="value" aria-label="Value" data-testid="console-field-value"
+                        prop:value=move || field_value.get() on:input=move |e| field_value.set(event_target_value(&e))/>
+                    <Act chat state label="Save" testid="console-field-save" make=collect/>
+                </div>
+            </section>
+            <Show when=move || kind() == WorkflowKind::Support>
+                <section>
+                    <h3>"Troubleshooting"</h3>
+                    <ol class="checklist" data-testid="console-checklist">{ticks}</ol>
+                    <textarea rows="3" placeholder="One step per line" aria-label="Checklist steps" data-testid="console-checklist-items"
+                        prop:value=move || checklist_text.get() on:input=move |e| checklist_text.set(event_target_value(&e))></textarea>
+                    <Act chat state label="Send checklist" testid="console-checklist-send" make=checklist/>
+                    <Act chat state label="Ask: did this solve it?" testid="console-ask-resolution" make=|| Some(Event::AskResolution {})/>
+                    <p data-testid="console-solved">{solved}</p>
+                </section>
+            </Show>
+            <Show when=move || kind() == WorkflowKind::Sales>
+                <section>
+                    <h3>"Products"</h3>
+                    <ul class="products">
+                        {move || products().into_iter().map(|p| {
+                            let label = format!("{} — {}", p.name, price(p.price_cents));
+                            let id = p.id.clone();
+                            let make = StoredValue::new(p);
+                            view! { <li data-testid="console-product" data-product=id>
+                                <span>{label}</span>
+                                <Act chat state label="Present" testid="console-present" make=move || Some(Event::Present(make.get_value()))/>
+                            </li> }
+                        }).collect_view()}
+                    </ul>
+                    <p>"Customer added: "<span data-testid="console-wanted">{wanted}</span></p>
+                    <Act chat state label="Create order" testid="console-create-order" make=order/>
+                    <p data-testid="console-order">{order_summary}</p>
+                </section>
+            </Show>
+            <Show when=move || kind() == WorkflowKind::Moderation>
+                <section>
+                    <h3>"Moderation"</h3>
+                    <input placeholder="Rule and what happened" aria-label="Violation" data-testid="console-flag-note"
+                        prop:value=move || flag_note.get() on:input=move |e| flag_note.set(event_target_value(&e))/>
+                    <Act chat state label="Flag violation" testid="console-flag" make=move || Some(Event::Flag { note: flag_note.get() })/>
+                    <select aria-label="Severity" data-testid="console-severity" on:change=move |e| severity.set(match event_target_value(&e).as_str() {
+                        "low" => Severity::Low, "high" => Severity::High, "critical" => Severity::Critical, _ => Severity::Medium })>
+                        <option value="low">"Low"</option><option value="medium" selected>"Medium"</option>
+                        <option value="high">"High"</option><option value="critical">"Critical"</option>
+                    </select>
+                    <Act chat state label="Set severity" testid="console-assess" make=move || Some(Event::Assess { severity: severity.get() })/>
+                    <select aria-label="Sanction" data-testid="console-sanction" on:change=move |e| sanction.set(match event_target_value(&e).as_str() {
+                        "mute" => Sanction::Mute, "ban" => Sanction::Ban, _ => Sanction::Warn })>
+                        <option value="warn">"Warn"</option><option value="mute">"Mute"</option><option value="ban">"Ban"</option>
+                    </select>
+                    <Act chat state label="Apply" testid="console-sanction-apply" make=move || Some(Event::Sanction { kind: sanction.get() })/>
+                    <input placeholder="Incident summary" aria-label="Incident" data-testid="console-incident"
+                        prop:value=move || incident.get() on:input=move |e| incident.set(event_target_value(&e))/>
+                    <Act chat state label="Log incident" testid="console-log-incident" make=move || Some(Event::LogIncident { summary: incident.get() })/>
+                </section>
+            </Show>
+            <section>
+                <h3>"Escalate / transfer"</h3>
+                <select aria-label="Team" data-testid="console-escalate-team" on:change=move |e| team.set(event_target_value(&e))>
+                    <option value="">{move || format!("Default ({})", current().map_or("", |c| c.escalation))}</option>
+                    {move || teams().into_iter().map(|t| view! { <option value=t.id.clone()>{t.name.clone()}</option> }).collect_view()}
+                </select>
+                <input placeholder="Note for the team (the customer does not see it)" aria-label="Note" data-testid="console-escalate-note"
+                    prop:value=move || note.get() on:input=move |e| note.set(event_target_value(&e))/>
+                <Act chat state label="Escalate" testid="console-escalate" make=escalate/>
+            </section>
+            <section>
+                <h3>"Close"</h3>
+                <Act chat state label="Ask for a rating" testid="console-ask-rating" make=|| Some(Event::AskRating {})/>
+                <p data-testid="console-rating">{rating}</p>
+                <select aria-label="Outcome" data-testid="console-close-outcome" on:change=move |e| {
+                    let v = event_target_value(&e);
+                    outcome.set(def().outcomes.iter().copied().find(|o| o.as_str() == v));
+                }>
+                    {move || def().outcomes.iter().map(|o| view! { <option value=o.as_str()>{o.as_str()}</option> }).collect_view()}
+                </select>
+                <Act chat state label="Close conversation" testid="console-close" make=close/>
+                <p class="closure">"Closure rule: "{move || def().closure()}</p>
+            </section>
+        </aside>
+    }
+}

@@ -1,0 +1,41 @@
+//! HTTP calls to our own Worker with `fetch`: JSON in, JSON text out, and a
+//! refused request turned into the server's sentence (its `ApiError`).
+
+use shared::api::ApiError;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, RequestInit, Response};
+
+/// The answer when it cannot be read.
+pub const UNREADABLE: &str = "the server's answer was unreadable";
+
+/// `method path` with an optional JSON body; the answer's text, or why not
+/// as a sentence for people.
+pub async fn request(method: &str, path: &str, body: Option<String>) -> Result<String, String> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = &body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    let req = Request::new_with_str_and_init(path, &init).map_err(js_err)?;
+    if body.is_some() {
+        req.headers().set("Content-Type", "application/json").map_err(js_err)?;
+    }
+    let window = web_sys::window().ok_or("no window")?;
+    let resp: Response = JsFuture::from(window.fetch_with_request(&req))
+        .await
+        .map_err(|_| "you seem to be offline".to_string())?
+        .unchecked_into();
+    let text = JsFuture::from(resp.text().map_err(js_err)?).await.map_err(js_err)?.as_string().unwrap_or_default();
+    if resp.ok() {
+        Ok(text)
+    } else {
+        Err(crate::json::decode::<ApiError>(&text)
+            .map(|e| e.message)
+            .unwrap_or_else(|| format!("error {}", resp.status())))
+    }
+}
+
+fn js_err(e: JsValue) -> String {
+    e.as_string().unwrap_or_else(|| "the browser refused the request".into())
+}
