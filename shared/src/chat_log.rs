@@ -17,7 +17,7 @@ use crate::PROTOCOL_VERSION;
 pub struct Pending {
     /// The envelope id (idempotency key).
     pub id: String,
-    /// What was typed (for an event: its description).
+    /// What was typed (empty for an event: the UI draws events itself).
     pub text: String,
     /// The workflow event, if this send is one.
     pub event: Option<Event>,
@@ -86,8 +86,7 @@ impl ChatLog {
 
     /// Queues a workflow event and returns its frame.
     pub fn queue_event(&mut self, id: String, event: Event) -> ClientEnvelope {
-        let text = event.describe();
-        self.outbox.push(Pending { id: id.clone(), text, event: Some(event.clone()), refused: None });
+        self.outbox.push(Pending { id: id.clone(), text: String::new(), event: Some(event.clone()), refused: None });
         ClientEnvelope { v: PROTOCOL_VERSION, id, msg: ClientMsg::Act { event } }
     }
 

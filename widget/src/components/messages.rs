@@ -93,6 +93,7 @@ pub fn MessageList(
             </For>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -109,12 +110,27 @@ fn StoredMessage(m: ChatMessage, me: Role, testid: &'static str) -> impl IntoVie
             <div class="meta">{who}" · "{clock(m.at)}</div>
         </div>
     }
+    .into_any()
 }
 
 #[component]
 fn PendingMessage(p: Pending, testid: &'static str, on_dismiss: Callback<String>) -> impl IntoView {
     let refused = p.refused.clone();
     let id = p.id.clone();
+    if p.event.is_some() {
+        // An action (card answer, workflow step): invisible while on its way,
+        // its refusal shown with the reason.
+        return refused
+            .map(|why| {
+                view! {
+                    <div class="event refused" role="alert" data-testid="timeline-refused">
+                        "Not done: "{why}" "
+                        <button class="link" on:click=move |_| on_dismiss.run(id.clone())>"Dismiss"</button>
+                    </div>
+                }
+            })
+            .into_any();
+    }
     view! {
         <div class="row mine pending">
             <div class="bubble" data-testid=testid data-state=if refused.is_some() { "refused" } else { "pending" }>
@@ -131,4 +147,5 @@ fn PendingMessage(p: Pending, testid: &'static str, on_dismiss: Callback<String>
             }}
         </div>
     }
+    .into_any()
 }

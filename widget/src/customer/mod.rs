@@ -116,7 +116,7 @@ fn App() -> impl IntoView {
         ensure_conversation();
     });
     let on_edit = Callback::new(move |_: String| chat.typed());
-    let card = Callback::new(move |m| cards::card(chat, m));
+    let card = Callback::new(move |m| cards::draw(chat, m));
     // The pre-chat form, until answered (not for proactive chats or resumed
     // ones). A memo: the composer below is rebuilt only when this changes,
     // never while someone types.
