@@ -50,38 +50,64 @@ fn absent(v: &JsValue) -> bool {
     v.is_null() || v.is_undefined()
 }
 
+/// A parsed JavaScript value sorted into serde's data model. Done by one
+/// non-generic function, so the JavaScript calls are not repeated in every
+/// `deserialize_any` instance (one per visitor type).
+enum Kind {
+    Unit,
+    Bool(bool),
+    U64(u64),
+    I64(i64),
+    F64(f64),
+    Str(String),
+    Seq(Array),
+    Map(Object),
+    Other,
+}
+
+#[inline(never)]
+fn kind(v: JsValue) -> Kind {
+    if absent(&v) {
+        return Kind::Unit;
+    }
+    if let Some(b) = v.as_bool() {
+        return Kind::Bool(b);
+    }
+    if let Some(n) = v.as_f64() {
+        const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+        return match n {
+            n if n.fract() == 0.0 && (0.0..=MAX_SAFE).contains(&n) => Kind::U64(n as u64),
+            n if n.fract() == 0.0 && (-MAX_SAFE..0.0).contains(&n) => Kind::I64(n as i64),
+            n => Kind::F64(n),
+        };
+    }
+    if let Some(s) = v.as_string() {
+        return Kind::Str(s);
+    }
+    if Array::is_array(&v) {
+        return Kind::Seq(v.unchecked_into());
+    }
+    if v.is_object() {
+        return Kind::Map(v.unchecked_into());
+    }
+    Kind::Other
+}
+
 impl<'de> de::Deserializer<'de> for JsDe {
     type Error = Invalid;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
-        let v = self.0;
-        if absent(&v) {
-            return visitor.visit_unit();
+        match kind(self.0) {
+            Kind::Unit => visitor.visit_unit(),
+            Kind::Bool(b) => visitor.visit_bool(b),
+            Kind::U64(n) => visitor.visit_u64(n),
+            Kind::I64(n) => visitor.visit_i64(n),
+            Kind::F64(n) => visitor.visit_f64(n),
+            Kind::Str(s) => visitor.visit_string(s),
+            Kind::Seq(array) => visitor.visit_seq(Seq { len: array.length(), array, next: 0 }),
+            Kind::Map(object) => visitor.visit_map(Map::new(object)),
+            Kind::Other => Err(Invalid),
         }
-        if let Some(b) = v.as_bool() {
-            return visitor.visit_bool(b);
-        }
-        if let Some(n) = v.as_f64() {
-            const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
-            return match n {
-                n if n.fract() == 0.0 && (0.0..=MAX_SAFE).contains(&n) => visitor.visit_u64(n as u64),
-                n if n.fract() == 0.0 && (-MAX_SAFE..0.0).contains(&n) => visitor.visit_i64(n as i64),
-                n => visitor.visit_f64(n),
-            };
-        }
-        if let Some(s) = v.as_string() {
-            return visitor.visit_string(s);
-        }
-        if Array::is_array(&v) {
-            let array: Array = v.unchecked_into();
-            return visitor.visit_seq(Seq { len: array.length(), array, next: 0 });
-        }
-        if v.is_object() {
-            let object: Object = v.unchecked_into();
-            let keys = Object::keys(&object);
-            return visitor.visit_map(Map { len: keys.length(), object, keys, next: 0 });
-        }
-        Err(Invalid)
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
@@ -102,18 +128,7 @@ impl<'de> de::Deserializer<'de> for JsDe {
         _: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Invalid> {
-        // Externally tagged: "unit" or {"variant": value}.
-        if let Some(name) = self.0.as_string() {
-            return visitor.visit_enum(Enum { name, value: JsValue::UNDEFINED });
-        }
-        let object: Object = self.0.dyn_into().map_err(|_| Invalid)?;
-        let keys = Object::keys(&object);
-        if keys.length() != 1 {
-            return Err(Invalid);
-        }
-        let key = keys.get(0);
-        let value = Reflect::get(&object, &key).map_err(|_| Invalid)?;
-        visitor.visit_enum(Enum { name: key.as_string().ok_or(Invalid)?, value })
+        visitor.visit_enum(Enum::new(self.0)?)
     }
 
     forward_to_deserialize_any! {
@@ -146,6 +161,14 @@ struct Map {
     next: u32,
 }
 
+impl Map {
+    #[inline(never)]
+    fn new(object: Object) -> Self {
+        let keys = Object::keys(&object);
+        Map { len: keys.length(), object, keys, next: 0 }
+    }
+}
+
 impl<'de> de::MapAccess<'de> for Map {
     type Error = Invalid;
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Invalid> {
@@ -164,6 +187,24 @@ impl<'de> de::MapAccess<'de> for Map {
 struct Enum {
     name: String,
     value: JsValue,
+}
+
+impl Enum {
+    /// Externally tagged: "unit" or {"variant": value}.
+    #[inline(never)]
+    fn new(v: JsValue) -> Result<Self, Invalid> {
+        if let Some(name) = v.as_string() {
+            return Ok(Enum { name, value: JsValue::UNDEFINED });
+        }
+        let object: Object = v.dyn_into().map_err(|_| Invalid)?;
+        let keys = Object::keys(&object);
+        if keys.length() != 1 {
+            return Err(Invalid);
+        }
+        let key = keys.get(0);
+        let value = Reflect::get(&object, &key).map_err(|_| Invalid)?;
+        Ok(Enum { name: key.as_string().ok_or(Invalid)?, value })
+    }
 }
 
 impl<'de> de::EnumAccess<'de> for Enum {

@@ -23,3 +23,9 @@ pub mod http;
 pub mod json;
 pub mod socket;
 pub mod util;
+
+/// The allocator: talc instead of Rust's default (dlmalloc): ~0.6 KB gzip
+/// smaller in the customer widget.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

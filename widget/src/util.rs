@@ -10,13 +10,21 @@ pub fn new_id() -> String {
         let seed = js_sys::Date::now() as u64 ^ (js_sys::Math::random() * u64::MAX as f64) as u64;
         bytes[..8].copy_from_slice(&seed.to_le_bytes());
     }
-    format!("m-{}", shared::ids::hex(&bytes))
+    "m-".to_owned() + &shared::ids::hex(&bytes)
 }
 
 /// `HH:MM` in the browser's time zone for a time in ms since the epoch.
 pub fn clock(ms: u64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+    let mut out = String::with_capacity(5);
+    for (i, n) in [d.get_hours(), d.get_minutes()].into_iter().enumerate() {
+        if i == 1 {
+            out.push(':');
+        }
+        out.push(char::from(b'0' + (n / 10 % 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    }
+    out
 }
 
 /// A query parameter of the current page.
@@ -29,7 +37,7 @@ pub fn query_param(name: &str) -> Option<String> {
 pub fn ws_origin() -> String {
     let loc = web_sys::window().expect("a window").location();
     let proto = if loc.protocol().as_deref() == Ok("https:") { "wss:" } else { "ws:" };
-    format!("{proto}//{}", loc.host().unwrap_or_default())
+    proto.to_owned() + "//" + &loc.host().unwrap_or_default()
 }
 
 /// The page's own `localStorage`, if the browser allows it.

@@ -27,7 +27,7 @@ pub fn mount() {
 }
 
 fn socket_url(s: &ConversationCreated, after: u64) -> String {
-    format!("{}{}", ws_origin(), customer_socket_path(s.conversation.as_str(), &s.token, after))
+    ws_origin() + &customer_socket_path(s.conversation.as_str(), &s.token, after)
 }
 
 #[component]
