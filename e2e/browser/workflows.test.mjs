@@ -46,6 +46,13 @@ test("support: pre-chat form, checklist, resolved, rating, closed", async () => 
   assert.match(await op.getByTestId("console-matrix").textContent(), /Empathetic & patient/);
   assert.match(await op.getByTestId("console-fields").textContent(), new RegExp(account));
 
+  // Typing shows on the other side, both ways.
+  await frame.getByTestId("chat-input").pressSequentially("one moment");
+  await op.getByTestId("console-typing").waitFor({ timeout: TIMEOUT });
+  await op.getByTestId("console-input").pressSequentially("Let me");
+  await frame.locator('[data-testid="chat-typing"].on').waitFor({ timeout: TIMEOUT });
+  await op.getByTestId("console-input").fill("");
+
   // A canned response for this step goes into the composer, edited, then sent.
   await op.locator('[data-testid="console-canned-item"][data-step="troubleshoot"]').click();
   const input = op.getByTestId("console-input");

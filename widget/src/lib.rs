@@ -12,6 +12,7 @@
 //!   composer, connection status).
 //! - [`customer`]: the widget app that runs in the iframe.
 //! - [`console`]: the operator console app.
+//! - [`dom`]: plain DOM helpers for the widget's leaf parts (cards, form).
 //! - [`http`]: `fetch` calls to the Worker with typed errors.
 //! - [`util`]: random ids, time formatting, browser storage.
 
@@ -19,6 +20,7 @@ pub mod chat;
 pub mod components;
 pub mod console;
 pub mod customer;
+pub mod dom;
 pub mod http;
 pub mod json;
 pub mod socket;

@@ -6,6 +6,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use shared::chat_log::{ChatLog, Pending};
 use shared::{ChatMessage, Role};
+use web_sys::Element;
 
 use crate::util::clock;
 
@@ -26,10 +27,9 @@ pub fn MessageList(
     /// Shown when there are no messages yet.
     #[prop(into)]
     empty: String,
-    /// Draws a workflow event as a card (the widget); without it events are
-    /// one-line timeline entries (the console).
-    #[prop(optional)]
-    card: Option<Callback<ChatMessage, AnyView>>,
+    /// Fills the element given for a workflow event (a card in the widget,
+    /// a timeline line in the console).
+    on_event: Callback<(Element, ChatMessage)>,
 ) -> impl IntoView {
     let list = NodeRef::<Div>::new();
     // Windowed: only the newest `shown` messages are in the DOM (100 at
@@ -46,12 +46,23 @@ pub fn MessageList(
             shown.update(|n| *n += len - seen.unwrap_or(len).min(len));
         } else {
             request_animation_frame(move || {
-                if let Some(el) = list.get_untracked() {
+                if let Some(el) = list.try_get_untracked().flatten() {
                     el.set_scroll_top(el.scroll_height());
                 }
             });
         }
         len
+    });
+    // Workflow events render as empty slots first; the app fills each once
+    // it is in the DOM (plain DOM: far less wasm than a view per card kind).
+    Effect::new(move |_| {
+        log.track();
+        shown.track();
+        request_animation_frame(move || {
+            if let Some(el) = list.try_get_untracked().flatten() {
+                fill_slots(&el, log, on_event);
+            }
+        });
     });
     let on_scroll = move |_| {
         let Some(el) = list.get_untracked() else { return };
@@ -79,13 +90,10 @@ pub fn MessageList(
                 <p class="empty">{empty.clone()}</p>
             </Show>
             <For each=stored key=|m| m.seq let:m>
-                {match (&m.event, card) {
-                    (Some(_), Some(card)) => card.run(m),
-                    (Some(_), None) => view! {
-                        <div class="event" data-testid="timeline-event" data-seq=m.seq>{m.text}" · "{clock(m.at)}</div>
-                    }.into_any(),
-                    (None, _) if m.text.is_empty() => ().into_any(),
-                    (None, _) => view! { <StoredMessage m=m me=me testid=testid/> }.into_any(),
+                {match &m.event {
+                    Some(_) => view! { <div class="slot" data-seq=m.seq></div> }.into_any(),
+                    None if m.text.is_empty() => ().into_any(),
+                    None => view! { <StoredMessage m=m me=me testid=testid/> }.into_any(),
                 }}
             </For>
             <For each=pending key=|p| (p.id.clone(), p.refused.clone()) let:p>
@@ -94,6 +102,25 @@ pub fn MessageList(
         </div>
     }
     .into_any()
+}
+
+/// Hands every unfilled event slot under `list` to `on_event`, once.
+fn fill_slots(list: &Element, log: RwSignal<ChatLog>, on_event: Callback<(Element, ChatMessage)>) {
+    let Ok(slots) = list.query_selector_all(".slot") else { return };
+    for i in 0..slots.length() {
+        let Some(el) = slots.item(i).and_then(|n| wasm_bindgen::JsCast::dyn_into::<Element>(n).ok()) else { continue };
+        el.set_class_name("");
+        let seq = el.get_attribute("data-seq").and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+        let m = log
+            .try_with_untracked(|l| {
+                let all = l.messages();
+                all.binary_search_by_key(&seq, |m| m.seq).ok().map(|i| all[i].clone())
+            })
+            .flatten();
+        if let Some(m) = m {
+            on_event.run((el, m));
+        }
+    }
 }
 
 #[component]

@@ -58,6 +58,12 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
         chat.send(t)
     });
     let on_dismiss = Callback::new(move |m: String| chat.dismiss(&m));
+    // Workflow events: one line each in the timeline.
+    let on_event = Callback::new(|(el, m): (web_sys::Element, shared::ChatMessage)| {
+        el.set_class_name("event");
+        let _ = el.set_attribute("data-testid", "console-event");
+        el.set_text_content(Some(&format!("{} · {}", m.text, crate::util::clock(m.at))));
+    });
     let workflow = move || state.with(|s| s.def().name);
     let assignee = move || state.with(|s| s.assignee.clone()).unwrap_or_else(|| "unassigned".into());
     view! {
@@ -68,7 +74,7 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
                 <span class="assignee" data-testid="console-assignee">{assignee}</span>
                 <StatusLine status=chat.status testid="console-conversation-status"/>
             </header>
-            <MessageList log=chat.log me=Role::Operator testid="console-message" on_dismiss=on_dismiss empty="No messages yet."/>
+            <MessageList log=chat.log me=Role::Operator testid="console-message" on_dismiss=on_dismiss on_event=on_event empty="No messages yet."/>
             <p class="typing" aria-live="polite">
                 {move || chat.typing.get().then(|| view! { <span data-testid="console-typing">"Customer is typing…"</span> })}
             </p>

@@ -116,7 +116,8 @@ fn App() -> impl IntoView {
         ensure_conversation();
     });
     let on_edit = Callback::new(move |_: String| chat.typed());
-    let card = Callback::new(move |m| cards::draw(chat, m));
+    let prechat_form = NodeRef::<leptos::html::Form>::new();
+    let on_event = Callback::new(move |(el, m)| cards::fill(chat, el, m));
     // The pre-chat form, until answered (not for proactive chats or resumed
     // ones). A memo: the composer below is rebuilt only when this changes,
     // never while someone types.
@@ -155,13 +156,19 @@ fn App() -> impl IntoView {
                 testid="chat-message"
                 on_dismiss=on_dismiss
                 empty="Hi! Ask us anything — we usually answer within a few minutes."
-                card=card
+                on_event=on_event
             />
-            <p class="typing" aria-live="polite">
-                {move || chat.typing.get().then(|| view! { <span data-testid="chat-typing">"Support is typing…"</span> })}
-            </p>
+            <p class="typing" aria-live="polite" data-testid="chat-typing" class:on=chat.typing>"Support is typing…"</p>
             {move || match form.get() {
-                Some(fields) => view! { <prechat::PreChat fields=fields on_submit=on_answers/> }.into_any(),
+                Some(fields) => {
+                    // Built in plain DOM once the (empty) form is in the page.
+                    request_animation_frame(move || {
+                        if let Some(form) = prechat_form.try_get_untracked().flatten() {
+                            prechat::fill(form.into(), fields, on_answers);
+                        }
+                    });
+                    view! { <form class="prechat" data-testid="chat-prechat" node_ref=prechat_form></form> }.into_any()
+                }
                 None => view! {
                     <Composer on_send=on_send input_testid="chat-input" send_testid="chat-send"
                         placeholder="Type your message…" on_edit=on_edit/>

@@ -1,52 +1,52 @@
 //! The pre-chat form: the site's support fields (name, email, issue type,
 //! ...), asked before the first message; the answers start the conversation
-//! and tick the matching workflow steps on the server.
+//! and tick the matching workflow steps on the server. Built with the plain
+//! helpers of [`crate::dom`] (small wasm); the browser checks required fields.
 
 use leptos::prelude::*;
 use shared::site::FormField;
+use web_sys::Element;
 
-/// The form; `on_submit` gets (field id, value) pairs of the filled fields.
-#[component]
-pub fn PreChat(fields: Vec<FormField>, on_submit: Callback<Vec<(String, String)>>) -> impl IntoView {
-    let values: Vec<RwSignal<String>> = fields.iter().map(|_| RwSignal::new(String::new())).collect();
-    let ids: Vec<String> = fields.iter().map(|f| f.id.clone()).collect();
-    let inputs = fields
-        .into_iter()
-        .zip(values.clone())
-        .map(|(f, v)| {
-            let input = if f.kind == "select" {
-                view! {
-                    <select id=f.id.clone() data-testid="chat-prechat-field" data-field=f.id.clone() required=f.required
-                        on:change=move |e| v.set(event_target_value(&e))>
-                        <option value="">"Choose…"</option>
-                        {f.options.into_iter().map(|o| { let label = o.clone(); view! { <option value=o>{label}</option> } }).collect_view()}
-                    </select>
-                }
-                .into_any()
-            } else {
-                view! {
-                    <input id=f.id.clone() type=f.kind data-testid="chat-prechat-field" data-field=f.id.clone()
-                        required=f.required maxlength="500" on:input=move |e| v.set(event_target_value(&e))/>
-                }
-                .into_any()
-            };
-            view! { <label for=f.id>{f.label}{f.required.then_some(" *")}</label>{input} }
-        })
-        .collect_view();
-    view! {
-        <form class="prechat" data-testid="chat-prechat" on:submit=move |e| {
-            e.prevent_default();
-            let answers = ids
-                .iter()
-                .zip(&values)
-                .map(|(id, v)| (id.clone(), v.get_untracked().trim().to_string()))
-                .filter(|(_, v)| !v.is_empty())
-                .collect();
-            on_submit.run(answers);
-        }>
-            <p>"Tell us a little about it and we'll be right with you."</p>
-            {inputs}
-            <button type="submit" data-testid="chat-prechat-submit">"Start chat"</button>
-        </form>
+use crate::dom::{add, flag, on, prop, set};
+
+/// Fills `form` (a `<form>`) with `fields`; `on_submit` gets the (field id,
+/// value) pairs of the filled fields.
+pub fn fill(form: Element, fields: Vec<FormField>, on_submit: Callback<Vec<(String, String)>>) {
+    add(&form, "p", "", "Tell us a little about it and we'll be right with you.");
+    let mut inputs = Vec::new();
+    for f in fields {
+        let label = add(&form, "label", "", &f.label);
+        if f.required {
+            add(&label, "span", "", " *");
+        }
+        set(&label, "for", &f.id);
+        let input = if f.kind == "select" {
+            let select = add(&form, "select", "", "");
+            set(&add(&select, "option", "", "Choose…"), "value", "");
+            for o in &f.options {
+                set(&add(&select, "option", "", o), "value", o);
+            }
+            select
+        } else {
+            let input = add(&form, "input", "", "");
+            set(&input, "type", &f.kind);
+            set(&input, "maxlength", "500");
+            input
+        };
+        set(&input, "id", &f.id);
+        set(&input, "data-testid", "chat-prechat-field");
+        set(&input, "data-field", &f.id);
+        flag(&input, "required", f.required);
+        inputs.push((f.id, input));
     }
+    set(&add(&form, "button", "", "Start chat"), "data-testid", "chat-prechat-submit");
+    on(&form, "submit", Box::new(move |e| {
+        e.prevent_default();
+        let answers = inputs
+            .iter()
+            .map(|(id, input)| (id.clone(), prop(input, "value").as_string().unwrap_or_default().trim().to_string()))
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        on_submit.run(answers);
+    }));
 }
