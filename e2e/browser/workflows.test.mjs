@@ -48,7 +48,7 @@ test("support: pre-chat form, checklist, resolved, rating, closed", async () => 
 
   // Typing shows on the other side, both ways.
   await frame.getByTestId("chat-input").pressSequentially("one moment");
-  await op.getByTestId("console-typing").waitFor({ timeout: TIMEOUT });
+  await op.locator('[data-testid="console-typing"].on').waitFor({ timeout: TIMEOUT });
   await op.getByTestId("console-input").pressSequentially("Let me");
   await frame.locator('[data-testid="chat-typing"].on').waitFor({ timeout: TIMEOUT });
   await op.getByTestId("console-input").fill("");

@@ -75,9 +75,7 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
                 <StatusLine status=chat.status testid="console-conversation-status"/>
             </header>
             <MessageList log=chat.log me=Role::Operator testid="console-message" on_dismiss=on_dismiss on_event=on_event empty="No messages yet."/>
-            <p class="typing" aria-live="polite">
-                {move || chat.typing.get().then(|| view! { <span data-testid="console-typing">"Customer is typing…"</span> })}
-            </p>
+            <p class="typing" aria-live="polite" data-testid="console-typing" class:on=chat.typing>"Customer is typing…"</p>
             <Composer
                 on_send=on_send
                 input_testid="console-input"
