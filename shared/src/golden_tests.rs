@@ -193,11 +193,22 @@ fn event_variants_match_golden_files() {
     assert_eq!(names, types, "Event::TYPES must list exactly the variants");
 }
 
-#[test]
-fn role_names_are_the_wire_names() {
-    for role in [Role::Customer, Role::Operator] {
-        assert_eq!(serde_json::to_string(&role).unwrap(), format!("\"{}\"", role.as_str()));
+fn names_are_serdes<T: WireName + serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>() {
+    for v in T::ALL {
+        assert_eq!(serde_json::to_string(v).unwrap(), format!("\"{}\"", v.as_str()));
+        assert_eq!(T::from_wire(v.as_str()), Some(*v));
     }
+    assert_eq!(T::from_wire("no such name"), None);
+}
+
+#[test]
+fn wire_names_are_serdes_names() {
+    names_are_serdes::<Role>();
+    names_are_serdes::<ErrorCode>();
+    names_are_serdes::<WorkflowKind>();
+    names_are_serdes::<Outcome>();
+    names_are_serdes::<Severity>();
+    names_are_serdes::<Sanction>();
 }
 
 #[test]

@@ -148,6 +148,21 @@ pub enum ServerMsg {
     },
 }
 
+/// An enum without data, spelled on the wire as a plain string: its every
+/// value and their names, so clients that decode JSON by hand (the browser
+/// apps, see `widget/src/wire.rs`) need no serde code for it. A test checks
+/// the names are serde's.
+pub trait WireName: Sized + Copy + 'static {
+    /// Every value.
+    const ALL: &'static [Self];
+    /// The wire name.
+    fn as_str(self) -> &'static str;
+    /// The value with this wire name.
+    fn from_wire(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.as_str() == name)
+    }
+}
+
 /// Who is on the other end of a socket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -158,10 +173,11 @@ pub enum Role {
     Operator,
 }
 
-impl Role {
+impl WireName for Role {
+    const ALL: &'static [Self] = &[Role::Customer, Role::Operator];
     /// The wire name (`"customer"`, `"operator"`), also used in storage and
     /// as a socket tag.
-    pub fn as_str(self) -> &'static str {
+    fn as_str(self) -> &'static str {
         match self {
             Role::Customer => "customer",
             Role::Operator => "operator",
@@ -278,4 +294,41 @@ pub enum ErrorCode {
     Forbidden,
     /// Something broke on the server; nothing was stored.
     Internal,
+}
+
+impl WireName for ErrorCode {
+    const ALL: &'static [Self] = &[
+        ErrorCode::Malformed,
+        ErrorCode::UnsupportedVersion,
+        ErrorCode::UnknownType,
+        ErrorCode::InvalidId,
+        ErrorCode::EmptyMessage,
+        ErrorCode::MessageTooLong,
+        ErrorCode::FrameTooLarge,
+        ErrorCode::IdConflict,
+        ErrorCode::UnknownConversation,
+        ErrorCode::UnknownSite,
+        ErrorCode::Unauthorized,
+        ErrorCode::IllegalMove,
+        ErrorCode::Forbidden,
+        ErrorCode::Internal,
+    ];
+    fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Malformed => "malformed",
+            ErrorCode::UnsupportedVersion => "unsupportedVersion",
+            ErrorCode::UnknownType => "unknownType",
+            ErrorCode::InvalidId => "invalidId",
+            ErrorCode::EmptyMessage => "emptyMessage",
+            ErrorCode::MessageTooLong => "messageTooLong",
+            ErrorCode::FrameTooLarge => "frameTooLarge",
+            ErrorCode::IdConflict => "idConflict",
+            ErrorCode::UnknownConversation => "unknownConversation",
+            ErrorCode::UnknownSite => "unknownSite",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::IllegalMove => "illegalMove",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::Internal => "internal",
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! the console: teams, canned responses, the product catalogue, the pre-chat
 //! form and the proactive triggers — with defaults that seed a new site.
 
+use crate::protocol::WireName;
 use serde::{Deserialize, Serialize};
 
 use crate::workflow::{Product, WorkflowKind};

@@ -7,6 +7,7 @@
 //! most one message for the conversation's whole life.
 
 use shared::workflow::{apply, Event, State, WorkflowError};
+use shared::WireName;
 use shared::{ChatMessage, Role};
 
 /// Storage failed; the caller reports an internal error and stores nothing.

@@ -18,6 +18,7 @@ pub mod sql;
 
 use serde::{Deserialize, Serialize};
 use shared::workflow::{Event, State as Workflow, WorkflowKind};
+use shared::WireName;
 use shared::{ChatMessage, ClientMsg, ConversationSummary, ErrorCode, Role, ServerEnvelope, ServerMsg};
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use shared::workflow::{Event, State};
+use shared::WireName;
 use shared::{ChatMessage, ConversationId, ConversationSummary, Role, SiteId};
 use worker::{SqlStorage, SqlStorageValue};
 

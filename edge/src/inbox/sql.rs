@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 use shared::site::SiteConfig;
+use shared::WireName;
 use shared::{ConversationSummary, Role};
 use worker::{SqlStorage, SqlStorageValue};
 

@@ -30,9 +30,12 @@ impl WorkflowKind {
             WorkflowKind::Moderation => &MODERATION,
         }
     }
+}
 
+impl crate::protocol::WireName for WorkflowKind {
+    const ALL: &'static [Self] = &Self::ALL;
     /// The wire name (`"support"`, `"sales"`, `"moderation"`).
-    pub fn as_str(self) -> &'static str {
+    fn as_str(self) -> &'static str {
         match self {
             WorkflowKind::Support => "support",
             WorkflowKind::Sales => "sales",

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::Role;
+use crate::protocol::{Role, WireName};
 
 /// How a closed conversation ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -23,9 +23,9 @@ pub enum Outcome {
     Lost,
 }
 
-impl Outcome {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
+impl WireName for Outcome {
+    const ALL: &'static [Self] = &[Outcome::Resolved, Outcome::Escalated, Outcome::Won, Outcome::Lost];
+    fn as_str(self) -> &'static str {
         match self {
             Outcome::Resolved => "resolved",
             Outcome::Escalated => "escalated",
@@ -49,6 +49,18 @@ pub enum Severity {
     Critical,
 }
 
+impl WireName for Severity {
+    const ALL: &'static [Self] = &[Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
+    fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
 /// A warning or sanction against a customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -59,6 +71,17 @@ pub enum Sanction {
     Mute,
     /// No posting on this site.
     Ban,
+}
+
+impl WireName for Sanction {
+    const ALL: &'static [Self] = &[Sanction::Warn, Sanction::Mute, Sanction::Ban];
+    fn as_str(self) -> &'static str {
+        match self {
+            Sanction::Warn => "warn",
+            Sanction::Mute => "mute",
+            Sanction::Ban => "ban",
+        }
+    }
 }
 
 /// A product as presented to the customer (a snapshot of the catalogue entry).
@@ -238,8 +261,8 @@ impl Event {
             Event::AskRating {} => "How did we do?".into(),
             Event::Rate { score } => format!("Rated {score}/5"),
             Event::Flag { note } => format!("Flagged: {note}"),
-            Event::Assess { severity } => format!("Severity: {severity:?}"),
-            Event::Sanction { kind } => format!("Sanction: {kind:?}"),
+            Event::Assess { severity } => format!("Severity: {}", severity.as_str()),
+            Event::Sanction { kind } => format!("Sanction: {}", kind.as_str()),
             Event::LogIncident { summary } => format!("Incident logged: {summary}"),
             Event::Close { outcome } => format!("Closed: {}", outcome.as_str()),
         }

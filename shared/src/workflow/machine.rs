@@ -3,6 +3,7 @@
 //! event through it (the server is the authority) and the console runs the
 //! same function to show what is allowed next.
 
+use crate::protocol::WireName;
 use serde::{Deserialize, Serialize};
 
 use super::defs::{Requirement, Step, Workflow, WorkflowKind};

@@ -3,6 +3,7 @@
 use super::machine::{MAX_FIELD_CHARS, MAX_ITEMS};
 use super::*;
 use crate::protocol::Role;
+use crate::protocol::WireName;
 use WorkflowError as E;
 use WorkflowKind::{Moderation, Sales, Support};
 

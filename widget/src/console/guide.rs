@@ -7,6 +7,7 @@
 
 use leptos::prelude::*;
 use shared::workflow::{Event, OrderLine, Outcome, Sanction, Severity, State, WorkflowKind, MATRIX_ROWS};
+use shared::WireName;
 
 use super::Session;
 use crate::chat::Chat;

@@ -2,6 +2,7 @@
 //! waiting time; newest activity first), the open conversation, keyboard
 //! shortcuts and their help, and the site settings.
 
+use shared::WireName;
 use std::collections::HashMap;
 use std::time::Duration;
 

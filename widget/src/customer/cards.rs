@@ -85,10 +85,14 @@ pub fn fill(chat: Chat, el: Element, m: ChatMessage) {
                 set(&input, "data-testid", "chat-check");
                 add(&label, "span", "", item);
                 let sender = input.clone();
-                on(&input, "change", Box::new(move |_| {
-                    let done = prop(&sender, "checked").as_bool().unwrap_or(false);
-                    chat.act(Event::Tick { item: i, done });
-                }));
+                on(
+                    &input,
+                    "change",
+                    Box::new(move |_| {
+                        let done = prop(&sender, "checked").as_bool().unwrap_or(false);
+                        chat.act(Event::Tick { item: i, done });
+                    }),
+                );
                 checks.push((i, input));
             }
         }

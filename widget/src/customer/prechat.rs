@@ -40,13 +40,19 @@ pub fn fill(form: Element, fields: Vec<FormField>, on_submit: Callback<Vec<(Stri
         inputs.push((f.id, input));
     }
     set(&add(&form, "button", "", "Start chat"), "data-testid", "chat-prechat-submit");
-    on(&form, "submit", Box::new(move |e| {
-        e.prevent_default();
-        let answers = inputs
-            .iter()
-            .map(|(id, input)| (id.clone(), prop(input, "value").as_string().unwrap_or_default().trim().to_string()))
-            .filter(|(_, v)| !v.is_empty())
-            .collect();
-        on_submit.run(answers);
-    }));
+    on(
+        &form,
+        "submit",
+        Box::new(move |e| {
+            e.prevent_default();
+            let answers = inputs
+                .iter()
+                .map(|(id, input)| {
+                    (id.clone(), prop(input, "value").as_string().unwrap_or_default().trim().to_string())
+                })
+                .filter(|(_, v)| !v.is_empty())
+                .collect();
+            on_submit.run(answers);
+        }),
+    );
 }
