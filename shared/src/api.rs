@@ -50,11 +50,6 @@ pub struct ApiError {
 /// Path of [`CreateConversation`] (`POST`).
 pub const CONVERSATIONS_PATH: &str = "/api/conversations";
 
-/// Path of a site's public widget configuration (`GET`, [`crate::site::WidgetConfig`]).
-pub fn widget_config_path(site: &str) -> String {
-    format!("/api/sites/{}/widget", encode_query(site))
-}
-
 /// Path of a site's full configuration in the console (`GET`, `PUT`,
 /// [`crate::site::SiteConfig`]).
 pub fn site_config_path(site: &str, key: &str) -> String {

@@ -28,7 +28,7 @@ pub struct Chat {
 impl Chat {
     /// A chat whose socket address is `url(after)`, or `None` while there is
     /// no conversation to attach to yet.
-    pub fn new(url: impl Fn(u64) -> Option<String> + 'static) -> Self {
+    pub fn new(url: impl Fn(u64) -> Option<String> + 'static, codec: &'static crate::wire::Codec) -> Self {
         let log = RwSignal::new(ChatLog::default());
         let status = RwSignal::new(Status::Idle);
         let typing = RwSignal::new(false);
@@ -39,6 +39,10 @@ impl Chat {
         let queue: StoredValue<Vec<ServerEnvelope>, LocalStorage> = StoredValue::new_local(Vec::new());
         let flush = move || {
             let frames = queue.try_update_value(std::mem::take).unwrap_or_default();
+            // A new message ends the other side's "typing".
+            if frames.iter().any(|f| matches!(f.msg, ServerMsg::Message(_))) {
+                typing.try_set(false);
+            }
             let effects =
                 log.try_update(|l| frames.into_iter().map(|f| l.receive(f)).collect::<Vec<_>>()).unwrap_or_default();
             let Some(socket) = socket_cell.get_value() else { return };
@@ -57,6 +61,7 @@ impl Chat {
         };
         let socket = Socket::new(
             move || url(log.with_untracked(ChatLog::last_seq)),
+            codec,
             move |frame: ServerEnvelope| {
                 if let ServerMsg::Typing { on, .. } = frame.msg {
                     // "Typing" fades after 6 s without news (frames come every 3 s while typing).
@@ -85,11 +90,6 @@ impl Chat {
             status,
         );
         socket_cell.set_value(Some(socket.clone()));
-        // A new message from the other side ends their typing.
-        leptos::prelude::Effect::new(move |_| {
-            log.with(|l| l.last_seq());
-            typing.set(false);
-        });
         Chat { log, status, typing, socket: StoredValue::new_local(socket), typed_at: StoredValue::new(0.0) }
     }
 

@@ -1,7 +1,6 @@
 //! HTTP calls to our own Worker with `fetch`: JSON in, JSON text out, and a
 //! refused request turned into the server's sentence (its `ApiError`).
 
-use shared::api::ApiError;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
@@ -30,7 +29,7 @@ pub async fn request(method: &str, path: &str, body: Option<String>) -> Result<S
     if resp.ok() {
         Ok(text)
     } else {
-        Err(crate::json::decode::<ApiError>(&text)
+        Err(crate::wire::api_error(&text)
             .map(|e| e.message)
             .unwrap_or_else(|| format!("error {}", resp.status())))
     }

@@ -14,6 +14,8 @@
 //! - [`console`]: the operator console app.
 //! - [`dom`]: plain DOM helpers for the widget's leaf parts (cards, form).
 //! - [`http`]: `fetch` calls to the Worker with typed errors.
+//! - [`wire`]: the wire protocol's JSON written out by hand (small wasm),
+//!   checked against the golden files in the browser.
 //! - [`util`]: random ids, time formatting, browser storage.
 
 pub mod chat;
@@ -25,6 +27,7 @@ pub mod http;
 pub mod json;
 pub mod socket;
 pub mod util;
+pub mod wire;
 
 /// The allocator: talc instead of Rust's default (dlmalloc): ~0.6 KB gzip
 /// smaller in the customer widget.

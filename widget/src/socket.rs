@@ -2,6 +2,7 @@
 //! 10 s), a status signal for the UI, and no reconnect after the server
 //! refused the connection (close codes 4400–4499).
 
+use crate::wire::Codec;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
@@ -47,6 +48,8 @@ type Handlers = (Closure<dyn FnMut(Event)>, Closure<dyn FnMut(MessageEvent)>, Cl
 
 struct Inner {
     url: Box<dyn Fn() -> Option<String>>,
+    /// Reads and writes frames ([`crate::wire::CUSTOMER`] or `OPERATOR`).
+    codec: &'static Codec,
     on_frame: Box<dyn Fn(ServerEnvelope)>,
     status: RwSignal<Status>,
     ws: RefCell<Option<(WebSocket, Handlers)>>,
@@ -65,11 +68,13 @@ impl Socket {
     /// `on_frame` gets every decoded server frame.
     pub fn new(
         url: impl Fn() -> Option<String> + 'static,
+        codec: &'static Codec,
         on_frame: impl Fn(ServerEnvelope) + 'static,
         status: RwSignal<Status>,
     ) -> Self {
         let socket = Socket(Rc::new(Inner {
             url: Box::new(url),
+            codec,
             on_frame: Box::new(on_frame),
             status,
             ws: RefCell::new(None),
@@ -117,8 +122,8 @@ impl Socket {
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             let Some(text) = e.data().as_string() else { return };
             // A frame this build cannot read is skipped (a newer server may
-            // add variants); formatting serde's error would cost ~10 KB of wasm.
-            if let Some(frame) = crate::json::decode::<ServerEnvelope>(&text) {
+            // add variants).
+            if let Some(frame) = (me.0.codec.decode)(&text) {
                 (me.0.on_frame)(frame);
             }
         });
@@ -163,7 +168,7 @@ impl Socket {
         let Some((ws, _)) = ws.as_ref().filter(|(ws, _)| ws.ready_state() == WebSocket::OPEN) else {
             return false;
         };
-        let Some(text) = crate::json::encode(frame) else { return false };
+        let text = (self.0.codec.encode)(frame);
         ws.send_with_str(&text).is_ok()
     }
 

@@ -6,7 +6,8 @@
  * Proactive triggers (the site's, from /api/sites/<site>/widget: time on
  * page, URL text, scroll depth, or chatWidget.trigger(id) from the page)
  * open the chat once per visit with the trigger's greeting, unless the
- * visitor already has a conversation or the chat is open. */
+ * visitor already has a conversation or the chat is open. The same
+ * configuration (pre-chat form, greetings) is handed to the iframe. */
 (function () {
   var me = document.currentScript;
   if (!me || window.__chatWidget) return;
@@ -70,6 +71,7 @@
       var s = get(localStorage, key);
       try { s = s && JSON.parse(s); } catch (x) { s = null; }
       send({ type: "chat:session", session: s || null });
+      if (config) send({ type: "chat:config", config: config });
     } else if (m.type === "chat:save") {
       set(localStorage, key, JSON.stringify(m.session));
     } else if (m.type === "chat:clear") {
@@ -86,7 +88,7 @@
     set(sessionStorage, firedKey, id);
     toggle(true, id);
   }
-  var triggers = [];
+  var triggers = [], config = null;
   window.chatWidget = { trigger: function (id) { triggers.some(function (t) { return t.id === id; }) && fire(id); } };
   function arm(t) {
     var v = +t.value;
@@ -106,7 +108,10 @@
     if (get(sessionStorage, openKey)) toggle(true);
     fetch(origin + "/api/sites/" + encodeURIComponent(site) + "/widget")
       .then(function (r) { return r.ok ? r.json() : { triggers: [] }; })
-      .then(function (c) { triggers = c.triggers || []; triggers.forEach(arm); })
+      .then(function (c) {
+        config = c; triggers = c.triggers || []; triggers.forEach(arm);
+        if (frame) send({ type: "chat:config", config: c });
+      })
       .catch(function () {});
   }
   document.body ? mount() : document.addEventListener("DOMContentLoaded", mount);

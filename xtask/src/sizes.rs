@@ -11,13 +11,8 @@ use crate::root;
 
 /// Loader budget, gzip bytes (3 KB, counted as 3,000 B to be strict).
 pub const LOADER_BUDGET: usize = 3_000;
-/// Customer widget app budget (HTML + JS + wasm + CSS), gzip bytes.
-///
-/// TEMPORARY: the product budget is 90 KB (90,000 B). The workflow cards,
-/// pre-chat form, proactive greeting and typing indicator (issue "Support and
-/// sales workflows", still open) took the app to ~117 KB; this ceiling only
-/// stops it growing further until that issue brings it back under 90,000 B.
-pub const WIDGET_BUDGET: usize = 120_000;
+/// Customer widget app budget (HTML + JS + wasm + CSS), gzip bytes (90 KB as 90,000 B).
+pub const WIDGET_BUDGET: usize = 90_000;
 
 const LOADER: &[&str] = &["widget.js"];
 const WIDGET: &[&str] = &["widget.html", "customer-boot.js", "app/customer.js", "app/customer_bg.wasm", "widget.css"];

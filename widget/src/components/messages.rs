@@ -24,9 +24,8 @@ pub fn MessageList(
     testid: &'static str,
     /// Called with a refused send's id when the user dismisses it.
     on_dismiss: Callback<String>,
-    /// Shown when there are no messages yet.
-    #[prop(into)]
-    empty: String,
+    /// Shown while nothing visible is in the list yet.
+    empty: &'static str,
     /// Fills the element given for a workflow event (a card in the widget,
     /// a timeline line in the console).
     on_event: Callback<(Element, ChatMessage)>,
@@ -38,31 +37,29 @@ pub fn MessageList(
     let shown = RwSignal::new(WINDOW);
     // Whether the reader is at the newest message (then new ones stay in view).
     let at_bottom = StoredValue::new(true);
+    // After each render: keep the newest message in view if the reader is
+    // there, and hand new workflow-event slots to the app.
+    let after_render = move |keep_top: Option<(i32, i32)>| {
+        request_animation_frame(move || {
+            let Some(el) = list.try_get_untracked().flatten() else { return };
+            match keep_top {
+                // Keep the message the reader was looking at where it was.
+                Some((height, top)) => el.set_scroll_top(top + el.scroll_height() - height),
+                None if at_bottom.get_value() => el.set_scroll_top(el.scroll_height()),
+                None => {}
+            }
+            fill_slots(&el, log, on_event);
+        });
+    };
     Effect::new(move |seen: Option<usize>| {
         let len = log.with(|l| l.messages().len());
         if !at_bottom.get_value() {
             // Reading older messages: grow the window instead of sliding it,
             // so what the reader looks at stays in place.
             shown.update(|n| *n += len - seen.unwrap_or(len).min(len));
-        } else {
-            request_animation_frame(move || {
-                if let Some(el) = list.try_get_untracked().flatten() {
-                    el.set_scroll_top(el.scroll_height());
-                }
-            });
         }
+        after_render(None);
         len
-    });
-    // Workflow events render as empty slots first; the app fills each once
-    // it is in the DOM (plain DOM: far less wasm than a view per card kind).
-    Effect::new(move |_| {
-        log.track();
-        shown.track();
-        request_animation_frame(move || {
-            if let Some(el) = list.try_get_untracked().flatten() {
-                fill_slots(&el, log, on_event);
-            }
-        });
     });
     let on_scroll = move |_| {
         let Some(el) = list.get_untracked() else { return };
@@ -71,37 +68,48 @@ pub fn MessageList(
         if el.scroll_top() < 80 && shown.get_untracked() < total {
             let (height, top) = (el.scroll_height(), el.scroll_top());
             shown.update(|n| *n += WINDOW);
-            // Keep the message the reader was looking at where it was.
-            request_animation_frame(move || el.set_scroll_top(top + el.scroll_height() - height));
+            after_render(Some((height, top)));
         }
     };
-    let stored = move || {
+    // Stored messages (windowed), then the pending sends: one list, one row
+    // shape (each extra view shape or keyed list costs wasm).
+    let rows = move || {
         let n = shown.get();
         log.with(|l| {
             let all = l.messages();
-            all[all.len().saturating_sub(n)..].to_vec()
+            let stored = all[all.len().saturating_sub(n)..].iter().cloned().map(Row::Stored);
+            stored.chain(l.outbox().iter().cloned().map(Row::Pending)).collect::<Vec<_>>()
         })
     };
-    let pending = move || log.with(|l| l.outbox().to_vec());
-    let is_empty = move || log.with(|l| l.messages().is_empty() && l.outbox().is_empty());
     view! {
         <div class="messages" node_ref=list role="log" aria-live="polite" aria-label="Messages" on:scroll=on_scroll>
-            <Show when=is_empty>
-                <p class="empty">{empty.clone()}</p>
-            </Show>
-            <For each=stored key=|m| m.seq let:m>
-                {match &m.event {
-                    Some(_) => view! { <div class="slot" data-seq=m.seq></div> }.into_any(),
-                    None if m.text.is_empty() => ().into_any(),
-                    None => view! { <StoredMessage m=m me=me testid=testid/> }.into_any(),
-                }}
-            </For>
-            <For each=pending key=|p| (p.id.clone(), p.refused.clone()) let:p>
-                <PendingMessage p=p testid=testid on_dismiss=on_dismiss/>
+            // Hidden by CSS once anything visible is in the list.
+            <p class="empty">{empty}</p>
+            <For each=rows key=Row::key let:r>
+                <Message r=r me=me testid=testid on_dismiss=on_dismiss/>
             </For>
         </div>
     }
-    .into_any()
+}
+
+/// A row of the list.
+#[derive(Clone)]
+enum Row {
+    /// A stored message.
+    Stored(ChatMessage),
+    /// A send not confirmed yet (or refused).
+    Pending(Pending),
+}
+
+impl Row {
+    /// Rows are redrawn when this changes: a stored message never does; a
+    /// pending one when it is refused.
+    fn key(&self) -> (u64, String, Option<String>) {
+        match self {
+            Row::Stored(m) => (m.seq, String::new(), None),
+            Row::Pending(p) => (0, p.id.clone(), p.refused.clone()),
+        }
+    }
 }
 
 /// Hands every unfilled event slot under `list` to `on_event`, once.
@@ -110,6 +118,7 @@ fn fill_slots(list: &Element, log: RwSignal<ChatLog>, on_event: Callback<(Elemen
     for i in 0..slots.length() {
         let Some(el) = slots.item(i).and_then(|n| wasm_bindgen::JsCast::dyn_into::<Element>(n).ok()) else { continue };
         el.set_class_name("");
+        el.set_text_content(None);
         let seq = el.get_attribute("data-seq").and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
         let m = log
             .try_with_untracked(|l| {
@@ -123,56 +132,45 @@ fn fill_slots(list: &Element, log: RwSignal<ChatLog>, on_event: Callback<(Elemen
     }
 }
 
+/// One row. A workflow event becomes an empty slot the app fills (see
+/// [`fill_slots`]); a message without text (an internal event as a customer
+/// sees it, or an action on its way) is hidden; a refused send shows why.
 #[component]
-fn StoredMessage(m: ChatMessage, me: Role, testid: &'static str) -> impl IntoView {
-    let mine = m.author == me;
-    let who = match (mine, m.author) {
-        (true, _) => "You",
-        (false, Role::Customer) => "Customer",
-        (false, Role::Operator) => "Support",
+fn Message(r: Row, me: Role, testid: &'static str, on_dismiss: Callback<String>) -> impl IntoView {
+    let (class, state, seq, text, meta, refused) = match r {
+        Row::Stored(m) => {
+            let mine = m.author == me;
+            let who = match (mine, m.author) {
+                (true, _) => "You",
+                (false, Role::Customer) => "Customer",
+                (false, Role::Operator) => "Support",
+            };
+            let (class, state) = match (&m.event, m.text.is_empty(), mine) {
+                (Some(_), _, _) => ("slot", "slot"),
+                (None, true, _) => ("row hidden", "hidden"),
+                (None, false, true) => ("row mine", "sent"),
+                (None, false, false) => ("row theirs", "sent"),
+            };
+            (class, state, Some(m.seq), m.text, who.to_owned() + " · " + &clock(m.at), None)
+        }
+        Row::Pending(p) => match p.refused {
+            None if p.event.is_some() => ("row hidden", "pending", None, p.text, String::new(), None),
+            None => ("row mine pending", "pending", None, p.text, "Sending…".into(), None),
+            Some(why) => ("row mine pending", "refused", None, p.text, "Not sent: ".to_owned() + &why + " ", Some(p.id)),
+        },
     };
+    let error = refused.is_some();
     view! {
-        <div class=if mine { "row mine" } else { "row theirs" } data-seq=m.seq>
-            <div class="bubble" data-testid=testid data-state="sent">{m.text}</div>
-            <div class="meta">{who}" · "{clock(m.at)}</div>
-        </div>
-    }
-    .into_any()
-}
-
-#[component]
-fn PendingMessage(p: Pending, testid: &'static str, on_dismiss: Callback<String>) -> impl IntoView {
-    let refused = p.refused.clone();
-    let id = p.id.clone();
-    if p.event.is_some() {
-        // An action (card answer, workflow step): invisible while on its way,
-        // its refusal shown with the reason.
-        return refused
-            .map(|why| {
-                view! {
-                    <div class="event refused" role="alert" data-testid="timeline-refused">
-                        "Not done: "{why}" "
-                        <button class="link" on:click=move |_| on_dismiss.run(id.clone())>"Dismiss"</button>
-                    </div>
-                }
-            })
-            .into_any();
-    }
-    view! {
-        <div class="row mine pending">
-            <div class="bubble" data-testid=testid data-state=if refused.is_some() { "refused" } else { "pending" }>
-                {p.text}
+        <div class=class data-seq=seq>
+            <div class="bubble" data-testid=testid data-state=state>{text}</div>
+            <div class="meta" class:error=error role=error.then_some("alert")>
+                {meta}
+                <button class="link" hidden=!error on:click=move |_| {
+                    if let Some(id) = refused.clone() {
+                        on_dismiss.run(id);
+                    }
+                }>"Dismiss"</button>
             </div>
-            {match refused {
-                None => view! { <div class="meta">"Sending…"</div> }.into_any(),
-                Some(why) => view! {
-                    <div class="meta error" role="alert">
-                        "Not sent: "{why}" "
-                        <button class="link" on:click=move |_| on_dismiss.run(id.clone())>"Dismiss"</button>
-                    </div>
-                }.into_any(),
-            }}
         </div>
     }
-    .into_any()
 }

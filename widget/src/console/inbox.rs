@@ -87,6 +87,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     let url = format!("{}{}", ws_origin(), inbox_socket_path(&site, &session.key.get_value()));
     let socket = Socket::new(
         move || Some(url.clone()),
+        &crate::wire::OPERATOR,
         move |frame| match frame.msg {
             ServerMsg::Inbox { conversations } => list.set(conversations),
             ServerMsg::InboxUpdate(s) => list.update(|l| {

@@ -1,20 +1,12 @@
-//! The widget's HTTP calls: start a conversation, read the site's widget
-//! configuration; typed with `shared::api`.
+//! The widget's one HTTP call: start a conversation (typed with
+//! `shared::api`). The site's widget configuration comes from the loader.
 
-use shared::api::{widget_config_path, ConversationCreated, CreateConversation, CONVERSATIONS_PATH};
-use shared::site::WidgetConfig;
+use shared::api::{ConversationCreated, CreateConversation, CONVERSATIONS_PATH};
 
 use crate::http::{request, UNREADABLE};
 
 /// `POST /api/conversations`; the error is a sentence for the customer.
 pub async fn create_conversation(body: &CreateConversation) -> Result<ConversationCreated, String> {
-    let body = crate::json::encode(body).ok_or(UNREADABLE)?;
-    let text = request("POST", CONVERSATIONS_PATH, Some(body)).await?;
-    crate::json::decode(&text).ok_or_else(|| UNREADABLE.to_string())
-}
-
-/// `GET /api/sites/{site}/widget`.
-pub async fn widget_config(site: &str) -> Result<WidgetConfig, String> {
-    let text = request("GET", &widget_config_path(site), None).await?;
-    crate::json::decode(&text).ok_or_else(|| UNREADABLE.to_string())
+    let text = request("POST", CONVERSATIONS_PATH, Some(crate::wire::create(body))).await?;
+    crate::wire::created(&text).ok_or_else(|| UNREADABLE.to_string())
 }

@@ -6,33 +6,30 @@
 //! Messages (JSON strings), iframe → loader: `{"type":"chat:ready"}`,
 //! `{"type":"chat:save","session":{...}}`, `{"type":"chat:clear"}`,
 //! `{"type":"chat:close"}`; loader → iframe: `{"type":"chat:session",
-//! "session":{...}|null}`. Opened outside an iframe (no `host` parameter),
+//! "session":{...}|null}` and, once the loader has read it, the site's
+//! widget configuration `{"type":"chat:config","config":{...}}` (the loader
+//! fetches it anyway for the proactive triggers). Opened outside an iframe (no `host` parameter),
 //! the widget uses its own `localStorage` instead.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use shared::api::ConversationCreated;
-use wasm_bindgen::JsValue;
+use shared::site::WidgetConfig;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::util::{load, query_param, store};
+use crate::wire::{self, Obj};
 
-/// A message between the iframe and the loader: `type` plus, for some, the
-/// session. A flat struct rather than a tagged enum: it decodes without
-/// serde's buffering, which keeps the widget small.
-#[derive(Debug, Serialize, Deserialize)]
-struct HostMsg {
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    session: Option<ConversationCreated>,
-}
-
-impl HostMsg {
-    fn new(kind: &str, session: Option<ConversationCreated>) -> Self {
-        Self { kind: kind.to_owned(), session }
-    }
+/// A message between the iframe and the loader: `{"type", "session"?}`,
+/// written and read with [`crate::wire`]'s helpers (no serde code).
+fn host_msg(kind: &str, session: Option<&ConversationCreated>) -> String {
+    let o = Obj::new().put("type", kind);
+    let o = match session {
+        Some(s) => o.put("session", wire::created_js(s)),
+        None => o,
+    };
+    wire::stringify(&o.js())
 }
 
 /// How long to wait for the loader's answer before starting without a session.
@@ -54,19 +51,22 @@ impl HostBridge {
         Self { host: query_param("host").filter(|_| framed) }
     }
 
-    fn post(&self, msg: &HostMsg) {
+    fn post(&self, kind: &str, session: Option<&ConversationCreated>) {
         let (Some(host), Some(parent)) = (&self.host, web_sys::window().and_then(|w| w.parent().ok().flatten())) else {
             return;
         };
-        if let Some(text) = crate::json::encode(msg) {
-            let _ = parent.post_message(&JsValue::from_str(&text), host);
-        }
+        let _ = parent.post_message(&JsValue::from_str(&host_msg(kind, session)), host);
     }
 
-    /// Finds the remembered conversation, then calls `done` once.
-    pub fn lookup(&self, done: impl Fn(Option<ConversationCreated>) + Clone + 'static) {
+    /// Finds the remembered conversation, then calls `done` once; calls
+    /// `config` with the site's widget configuration when the loader sends it.
+    pub fn lookup(
+        &self,
+        done: impl Fn(Option<ConversationCreated>) + Clone + 'static,
+        config: impl Fn(WidgetConfig) + 'static,
+    ) {
         let Some(host) = self.host.clone() else {
-            done(load(OWN_KEY).and_then(|s| crate::json::decode(&s)));
+            done(load(OWN_KEY).and_then(|s| wire::created(&s)));
             return;
         };
         let answered = StoredValue::new(false);
@@ -80,42 +80,50 @@ impl HostBridge {
             }
         };
         let on_message = once.clone();
-        let handle = window_event_listener(leptos::ev::message, move |e: web_sys::MessageEvent| {
+        // Untyped, like the socket's listeners: one listener helper in the wasm.
+        let handle = window_event_listener_untyped("message", move |e| {
+            let Ok(e) = e.dyn_into::<web_sys::MessageEvent>() else { return };
             let window = web_sys::window().expect("a window");
             let from_parent =
                 e.source().is_some_and(|s| Some(JsValue::from(s)) == window.parent().ok().flatten().map(JsValue::from));
             if e.origin() != host || !from_parent {
                 return;
             }
-            let msg = e.data().as_string().and_then(|t| crate::json::decode::<HostMsg>(&t));
-            if let Some(msg) = msg.filter(|m| m.kind == "chat:session") {
-                on_message(msg.session);
+            let Some(msg) = e.data().as_string().and_then(|t| wire::parse(&t)) else { return };
+            match wire::text(&msg, "type").as_deref() {
+                Some("chat:session") => on_message(wire::created_from(&wire::get(&msg, "session"))),
+                Some("chat:config") => {
+                    if let Some(c) = wire::widget_config(&wire::get(&msg, "config")) {
+                        config(c);
+                    }
+                }
+                _ => {}
             }
         });
         std::mem::forget(handle);
-        self.post(&HostMsg::new("chat:ready", None));
+        self.post("chat:ready", None);
         set_timeout(move || once(None), LOOKUP_TIMEOUT);
     }
 
     /// Remembers the conversation (host page storage, or own storage).
     pub fn save(&self, session: &ConversationCreated) {
         match self.host {
-            Some(_) => self.post(&HostMsg::new("chat:save", Some(session.clone()))),
-            None => store(OWN_KEY, crate::json::encode(session).as_deref()),
+            Some(_) => self.post("chat:save", Some(session)),
+            None => store(OWN_KEY, Some(&wire::created_text(session))),
         }
     }
 
     /// Forgets the conversation.
     pub fn clear(&self) {
         match self.host {
-            Some(_) => self.post(&HostMsg::new("chat:clear", None)),
+            Some(_) => self.post("chat:clear", None),
             None => store(OWN_KEY, None),
         }
     }
 
     /// Asks the loader to close the chat panel.
     pub fn close(&self) {
-        self.post(&HostMsg::new("chat:close", None));
+        self.post("chat:close", None);
     }
 }
 

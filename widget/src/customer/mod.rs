@@ -8,7 +8,7 @@
 pub mod api;
 pub mod cards;
 pub mod host;
-pub mod prechat;
+pub mod intro;
 
 use leptos::prelude::*;
 use shared::api::{customer_socket_path, ConversationCreated, CreateConversation};
@@ -20,6 +20,7 @@ use crate::components::{Composer, MessageList, StatusLine};
 use crate::socket::Status;
 use crate::util::{query_param, ws_origin};
 use host::HostBridge;
+use intro::Intro;
 
 /// Mounts the widget app into `<body>`.
 pub fn mount() {
@@ -36,15 +37,16 @@ fn App() -> impl IntoView {
     let session = RwSignal::new(None::<ConversationCreated>);
     let looked_up = RwSignal::new(false);
     let creating = RwSignal::new(false);
-    let notice = RwSignal::new(None::<String>);
+    // A sentence for the customer when something needs saying (empty: none).
+    let notice = RwSignal::new(String::new());
     let config = RwSignal::new(None::<WidgetConfig>);
     let trigger = StoredValue::new(query_param("trigger"));
     let answers = StoredValue::new(Vec::<(String, String)>::new());
     let form_done = RwSignal::new(false);
-    if let Some(site) = site.get_value() {
-        leptos::task::spawn_local(async move { config.set(api::widget_config(site.as_str()).await.ok()) });
-    }
-    let chat = Chat::new(move |after| session.with_untracked(|s| s.as_ref().map(|s| socket_url(s, after))));
+    let chat = Chat::new(
+        move |after| session.with_untracked(|s| s.as_ref().map(|s| socket_url(s, after))),
+        &crate::wire::CUSTOMER,
+    );
     let bridge = StoredValue::new_local(HostBridge::new());
 
     // Starts a conversation when there is something to send (a message or
@@ -59,7 +61,7 @@ fn App() -> impl IntoView {
             return;
         }
         let Some(site) = site.get_value() else {
-            notice.set(Some("This chat is not set up for this page (missing site).".into()));
+            notice.set("This chat is not set up for this page (missing site).".into());
             return;
         };
         creating.set(true);
@@ -69,26 +71,29 @@ fn App() -> impl IntoView {
                 Ok(created) => {
                     bridge.with_value(|b| b.save(&created));
                     session.set(Some(created));
-                    notice.set(None);
+                    notice.set(String::new());
                     chat.connect();
                 }
-                Err(e) => notice.set(Some(format!("Could not start the chat: {e}. Send again to retry."))),
+                Err(e) => notice.set(format!("Could not start the chat: {e}. Send again to retry.")),
             }
             creating.set(false);
         });
     };
 
     bridge.with_value(|b| {
-        b.lookup(move |found| {
-            let resume = found.is_some();
-            session.set(found);
-            looked_up.set(true);
-            if resume {
-                chat.connect();
-            } else {
-                ensure_conversation();
-            }
-        })
+        b.lookup(
+            move |found| {
+                let resume = found.is_some();
+                session.set(found);
+                looked_up.set(true);
+                if resume {
+                    chat.connect();
+                } else {
+                    ensure_conversation();
+                }
+            },
+            move |c| config.set(Some(c)),
+        )
     });
 
     // A remembered conversation the server no longer knows: start afresh,
@@ -99,7 +104,7 @@ fn App() -> impl IntoView {
             session.set(None);
             chat.log.update(|l| l.restart());
             chat.status.set(Status::Idle);
-            notice.set(Some("Your earlier conversation has ended; this is a new one.".into()));
+            notice.set("Your earlier conversation has ended; this is a new one.".into());
             ensure_conversation();
         }
     });
@@ -116,25 +121,32 @@ fn App() -> impl IntoView {
         ensure_conversation();
     });
     let on_edit = Callback::new(move |_: String| chat.typed());
-    let prechat_form = NodeRef::<leptos::html::Form>::new();
     let on_event = Callback::new(move |(el, m)| cards::fill(chat, el, m));
-    // The pre-chat form, until answered (not for proactive chats or resumed
-    // ones). A memo: the composer below is rebuilt only when this changes,
-    // never while someone types.
-    let form = Memo::new(move |_| {
-        let fresh =
-            looked_up.get() && session.with(Option::is_none) && !form_done.get() && trigger.get_value().is_none();
-        let fields = config.with(|c| c.as_ref().map(|c| c.fields.clone()).unwrap_or_default());
-        (fresh && !fields.is_empty() && chat.log.with(|l| l.outbox().is_empty())).then_some(fields)
-    });
-    // A proactive trigger's greeting, until the conversation (which stores it) exists.
-    let greeting = move || {
-        let id = trigger.get_value()?;
-        if session.with(Option::is_some) {
-            return None;
+    // What shows before the conversation exists: the pre-chat form (not for
+    // proactive or resumed chats), or a proactive trigger's greeting (the
+    // conversation then stores it). Drawn in plain DOM (small wasm), and only
+    // when it changes, so typing into the form is never lost.
+    Effect::new(move |drawn: Option<Intro>| {
+        let now = if !looked_up.get() || session.with(Option::is_some) {
+            Intro::None
+        } else {
+            config.with(|c| {
+                let Some(c) = c else { return Intro::None };
+                match trigger.get_value() {
+                    Some(id) => c.triggers.iter().find(|t| t.id == id).map_or(Intro::None, |t| Intro::Greeting(t.greeting.clone())),
+                    None if !form_done.get() && !c.fields.is_empty() && chat.log.with(|l| l.outbox().is_empty()) => {
+                        Intro::Form(c.fields.clone())
+                    }
+                    None => Intro::None,
+                }
+            })
+        };
+        if drawn.as_ref() != Some(&now) {
+            let what = now.clone();
+            request_animation_frame(move || intro::draw(what, on_answers));
         }
-        config.with(|c| c.as_ref()?.triggers.iter().find(|t| t.id == id).map(|t| t.greeting.clone()))
-    };
+        now
+    });
     view! {
         <main class="chat">
             <header class="chat-header">
@@ -146,10 +158,7 @@ fn App() -> impl IntoView {
                     "×"
                 </button>
             </header>
-            {move || notice.get().map(|n| view! { <p class="notice" role="alert" data-testid="chat-notice">{n}</p> })}
-            {move || greeting().map(|g| view! {
-                <div class="row theirs"><div class="bubble" data-testid="chat-greeting">{g}</div></div>
-            })}
+            <p class="notice" role="alert" data-testid="chat-notice">{notice}</p>
             <MessageList
                 log=chat.log
                 me=Role::Customer
@@ -158,22 +167,12 @@ fn App() -> impl IntoView {
                 empty="Hi! Ask us anything — we usually answer within a few minutes."
                 on_event=on_event
             />
+            <div class="intro"></div>
             <p class="typing" aria-live="polite" data-testid="chat-typing" class:on=chat.typing>"Support is typing…"</p>
-            {move || match form.get() {
-                Some(fields) => {
-                    // Built in plain DOM once the (empty) form is in the page.
-                    request_animation_frame(move || {
-                        if let Some(form) = prechat_form.try_get_untracked().flatten() {
-                            prechat::fill(form.into(), fields, on_answers);
-                        }
-                    });
-                    view! { <form class="prechat" data-testid="chat-prechat" node_ref=prechat_form></form> }.into_any()
-                }
-                None => view! {
-                    <Composer on_send=on_send input_testid="chat-input" send_testid="chat-send"
-                        placeholder="Type your message…" on_edit=on_edit/>
-                }.into_any(),
-            }}
+            <div class="composer-wrap">
+                <Composer on_send=on_send input_testid="chat-input" send_testid="chat-send"
+                    placeholder="Type your message…" on_edit=on_edit/>
+            </div>
         </main>
     }
 }

@@ -1,0 +1,91 @@
+//! What the widget shows before a conversation exists: the pre-chat form
+//! (the site's support fields: name, email, issue type, ...; the answers
+//! start the conversation and tick the matching workflow steps on the
+//! server), or a proactive trigger's greeting. Built with the plain helpers
+//! of [`crate::dom`] (small wasm) into the app's `.intro` element; the
+//! browser checks required fields.
+
+use leptos::prelude::*;
+use shared::site::FormField;
+use web_sys::Element;
+
+use crate::dom::{add, flag, on, prop, set};
+
+/// What the intro shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Intro {
+    /// Nothing.
+    None,
+    /// The pre-chat form with these fields.
+    Form(Vec<FormField>),
+    /// A proactive greeting.
+    Greeting(String),
+}
+
+fn find(selector: &str) -> Option<Element> {
+    web_sys::window()?.document()?.query_selector(selector).ok().flatten()
+}
+
+/// Redraws the page's `.intro` element; the composer hides while the form shows.
+pub fn draw(what: Intro, on_submit: Callback<Vec<(String, String)>>) {
+    let (Some(el), Some(composer)) = (find(".intro"), find(".composer-wrap")) else { return };
+    flag(&composer, "hidden", matches!(what, Intro::Form(_)));
+    el.set_text_content(None);
+    match what {
+        Intro::None => {}
+        Intro::Greeting(text) => {
+            let row = add(&el, "div", "row theirs", "");
+            set(&add(&row, "div", "bubble", &text), "data-testid", "chat-greeting");
+        }
+        Intro::Form(fields) => form(&add(&el, "form", "prechat", ""), fields, on_submit),
+    }
+}
+
+/// Fills `form` with `fields`; `on_submit` gets the (field id, value) pairs
+/// of the filled fields.
+fn form(form: &Element, fields: Vec<FormField>, on_submit: Callback<Vec<(String, String)>>) {
+    set(form, "data-testid", "chat-prechat");
+    add(form, "p", "", "Tell us a little about it and we'll be right with you.");
+    let mut inputs = Vec::new();
+    for f in fields {
+        let label = add(form, "label", "", &f.label);
+        if f.required {
+            add(&label, "span", "", " *");
+        }
+        set(&label, "for", &f.id);
+        let input = if f.kind == "select" {
+            let select = add(form, "select", "", "");
+            set(&add(&select, "option", "", "Choose…"), "value", "");
+            for o in &f.options {
+                set(&add(&select, "option", "", o), "value", o);
+            }
+            select
+        } else {
+            let input = add(form, "input", "", "");
+            set(&input, "type", &f.kind);
+            set(&input, "maxlength", "500");
+            input
+        };
+        set(&input, "id", &f.id);
+        set(&input, "data-testid", "chat-prechat-field");
+        set(&input, "data-field", &f.id);
+        flag(&input, "required", f.required);
+        inputs.push((f.id, input));
+    }
+    set(&add(&form, "button", "", "Start chat"), "data-testid", "chat-prechat-submit");
+    on(
+        &form,
+        "submit",
+        Box::new(move |e| {
+            e.prevent_default();
+            let answers = inputs
+                .iter()
+                .map(|(id, input)| {
+                    (id.clone(), prop(input, "value").as_string().unwrap_or_default().trim().to_string())
+                })
+                .filter(|(_, v)| !v.is_empty())
+                .collect();
+            on_submit.run(answers);
+        }),
+    );
+}

@@ -1,0 +1,563 @@
+//! The wire protocol's JSON in the browser, written out by hand over
+//! `JSON.parse` / `JSON.stringify`: server frames and HTTP answers in,
+//! client frames and HTTP bodies out. The types are `shared`'s; only the
+//! (de)serialising code is ours, because serde's generated code for them cost
+//! the customer widget ~30 KB of wasm (see ARCHITECTURE.md, "Sizes"). The
+//! in-browser tests below check it against every golden file, so it cannot
+//! drift from what the Worker speaks.
+//!
+//! Decoding is strict where serde is (missing fields, wrong types, unknown
+//! variants → `None`) and ignores unknown fields, as serde does.
+
+use js_sys::{Array, Object, Reflect, JSON};
+use shared::api::{ApiError, ConversationCreated, CreateConversation};
+use shared::site::{FormField, Trigger, WidgetConfig};
+use shared::workflow::{Event, OrderLine, Product};
+use shared::{
+    ChatMessage, ClientEnvelope, ClientMsg, ConversationSummary, ServerEnvelope, ServerMsg, WireName,
+};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Largest integer a JSON number carries exactly.
+const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+
+pub(crate) fn get(o: &JsValue, key: &str) -> JsValue {
+    if !o.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(o, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn absent(v: &JsValue) -> bool {
+    v.is_null() || v.is_undefined()
+}
+
+pub(crate) fn text(o: &JsValue, key: &str) -> Option<String> {
+    get(o, key).as_string()
+}
+
+/// An optional string: absent or null is `Some(None)`; another type is `None`.
+fn opt_text(o: &JsValue, key: &str) -> Option<Option<String>> {
+    let v = get(o, key);
+    if absent(&v) {
+        Some(None)
+    } else {
+        v.as_string().map(Some)
+    }
+}
+
+fn uint(o: &JsValue, key: &str) -> Option<u64> {
+    let n = get(o, key).as_f64()?;
+    (n >= 0.0 && n.fract() == 0.0 && n <= MAX_SAFE).then_some(n as u64)
+}
+
+fn small<T: TryFrom<u64>>(o: &JsValue, key: &str) -> Option<T> {
+    T::try_from(uint(o, key)?).ok()
+}
+
+fn flag(o: &JsValue, key: &str) -> Option<bool> {
+    get(o, key).as_bool()
+}
+
+/// An optional flag that defaults to `false` (serde `#[serde(default)]`).
+fn flag_or_false(o: &JsValue, key: &str) -> Option<bool> {
+    let v = get(o, key);
+    if absent(&v) {
+        Some(false)
+    } else {
+        v.as_bool()
+    }
+}
+
+fn name<T: WireName>(o: &JsValue, key: &str) -> Option<T> {
+    T::from_wire(&text(o, key)?)
+}
+
+fn opt_name<T: WireName>(o: &JsValue, key: &str) -> Option<Option<T>> {
+    match opt_text(o, key)? {
+        None => Some(None),
+        Some(s) => T::from_wire(&s).map(Some),
+    }
+}
+
+fn array(v: JsValue) -> Option<Array> {
+    Array::is_array(&v).then(|| v.unchecked_into())
+}
+
+/// Every element of the array `o[key]` read by `f` (`default`: absent is empty).
+fn list<T>(o: &JsValue, key: &str, default: bool, f: fn(&JsValue) -> Option<T>) -> Option<Vec<T>> {
+    let v = get(o, key);
+    if default && absent(&v) {
+        return Some(Vec::new());
+    }
+    array(v)?.iter().map(|e| f(&e)).collect()
+}
+
+fn string(v: &JsValue) -> Option<String> {
+    v.as_string()
+}
+
+/// An externally tagged enum value: `"name"` (no data) or `{"name": data}`.
+fn tagged(v: &JsValue) -> Option<(String, JsValue)> {
+    if let Some(name) = v.as_string() {
+        return Some((name, JsValue::UNDEFINED));
+    }
+    let keys = Object::keys(v.dyn_ref::<Object>()?);
+    (keys.length() == 1).then_some(())?;
+    let key = keys.get(0).as_string()?;
+    let data = get(v, &key);
+    Some((key, data))
+}
+
+pub(crate) fn parse(json: &str) -> Option<JsValue> {
+    JSON::parse(json).ok()
+}
+
+/// A frame of a customer's conversation socket. Customers only ever receive
+/// the events they see as cards or answers ([`Event::visible_to_customer`]);
+/// any other event would be read as none (the message's text still shows).
+pub fn server(json: &str) -> Option<ServerEnvelope> {
+    frame(json, |_, _| None, |v| Some(visible_event(v)))
+}
+
+/// A frame of an operator's conversation or inbox socket (every event).
+pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
+    let more = |tag: &str, d: &JsValue| match tag {
+        "inbox" => Some(ServerMsg::Inbox { conversations: list(d, "conversations", false, summary)? }),
+        "inboxUpdate" => Some(ServerMsg::InboxUpdate(summary(d)?)),
+        _ => None,
+    };
+    frame(json, more, |v| event(v).map(Some))
+}
+
+/// How a frame reader reads a message's event: `None` refuses the frame,
+/// `Some(None)` reads it as no event.
+type EventReader = fn(&JsValue) -> Option<Option<Event>>;
+
+/// A server frame; `more` decodes the variants the common ones do not cover.
+fn frame(json: &str, more: fn(&str, &JsValue) -> Option<ServerMsg>, ev: EventReader) -> Option<ServerEnvelope> {
+    let v = parse(json)?;
+    let (tag, d) = tagged(&get(&v, "msg"))?;
+    let msg = match tag.as_str() {
+        "welcome" => ServerMsg::Welcome {
+            conversation: text(&d, "conversation")?.parse().ok()?,
+            role: name(&d, "role")?,
+            last_seq: uint(&d, "lastSeq")?,
+            workflow: name(&d, "workflow")?,
+        },
+        "message" => ServerMsg::Message(message(&d, ev)?),
+        "ack" => ServerMsg::Ack { seq: uint(&d, "seq")?, at: uint(&d, "at")? },
+        "error" => ServerMsg::Error { code: name(&d, "code")?, message: text(&d, "message")? },
+        "typing" => ServerMsg::Typing { role: name(&d, "role")?, on: flag(&d, "on")? },
+        other => more(other, &d)?,
+    };
+    Some(ServerEnvelope { v: small(&v, "v")?, re: opt_text(&v, "re")?, msg })
+}
+
+fn message(d: &JsValue, ev: EventReader) -> Option<ChatMessage> {
+    let e = get(d, "event");
+    Some(ChatMessage {
+        seq: uint(d, "seq")?,
+        client_id: text(d, "clientId")?,
+        author: name(d, "author")?,
+        text: text(d, "text")?,
+        at: uint(d, "at")?,
+        event: if absent(&e) { None } else { ev(&e)? },
+    })
+}
+
+fn summary(d: &JsValue) -> Option<ConversationSummary> {
+    Some(ConversationSummary {
+        id: text(d, "id")?.parse().ok()?,
+        site: text(d, "site")?.parse().ok()?,
+        last_seq: uint(d, "lastSeq")?,
+        last_author: opt_name(d, "lastAuthor")?,
+        preview: text(d, "preview")?,
+        created_at: uint(d, "createdAt")?,
+        updated_at: uint(d, "updatedAt")?,
+        workflow: name(d, "workflow")?,
+        step: small(d, "step")?,
+        team: opt_text(d, "team")?,
+        assignee: opt_text(d, "assignee")?,
+        outcome: opt_name(d, "outcome")?,
+    })
+}
+
+fn product(d: &JsValue) -> Option<Product> {
+    let image = opt_text(d, "image")?.unwrap_or_default();
+    Some(Product { id: text(d, "id")?, name: text(d, "name")?, price_cents: small(d, "priceCents")?, image })
+}
+
+fn order_line(d: &JsValue) -> Option<OrderLine> {
+    Some(OrderLine { product: text(d, "product")?, qty: small(d, "qty")? })
+}
+
+/// An event a customer sees (a card or an answer), or `None`.
+fn visible_event(v: &JsValue) -> Option<Event> {
+    let (tag, d) = tagged(v)?;
+    let d = &d;
+    let empty = || d.is_object().then_some(());
+    Some(match tag.as_str() {
+        "checklist" => Event::Checklist { items: list(d, "items", false, string)? },
+        "tick" => Event::Tick { item: small(d, "item")?, done: flag(d, "done")? },
+        "present" => Event::Present(product(d)?),
+        "add" => Event::Add { product: text(d, "product")? },
+        "order" => Event::Order { lines: list(d, "lines", false, order_line)? },
+        "confirmOrder" => empty().map(|_| Event::ConfirmOrder {})?,
+        "askResolution" => empty().map(|_| Event::AskResolution {})?,
+        "resolve" => Event::Resolve { solved: flag(d, "solved")? },
+        "askRating" => empty().map(|_| Event::AskRating {})?,
+        "rate" => Event::Rate { score: small(d, "score")? },
+        _ => return None,
+    })
+}
+
+/// Any workflow event.
+pub fn event(v: &JsValue) -> Option<Event> {
+    if let Some(e) = visible_event(v) {
+        return Some(e);
+    }
+    let (tag, d) = tagged(v)?;
+    let d = &d;
+    Some(match tag.as_str() {
+        "completeStep" => Event::CompleteStep { step: text(d, "step")? },
+        "collect" => Event::Collect { field: text(d, "field")?, value: text(d, "value")? },
+        "assign" => Event::Assign { to: text(d, "to")? },
+        "escalate" => Event::Escalate { team: text(d, "team")?, note: text(d, "note")? },
+        "flag" => Event::Flag { note: text(d, "note")? },
+        "assess" => Event::Assess { severity: name(d, "severity")? },
+        "sanction" => Event::Sanction { kind: name(d, "kind")? },
+        "logIncident" => Event::LogIncident { summary: text(d, "summary")? },
+        "close" => Event::Close { outcome: name(d, "outcome")? },
+        _ => return None,
+    })
+}
+
+/// `{conversation, token}` (the answer to starting a conversation, and the
+/// session the loader keeps).
+pub fn created(json: &str) -> Option<ConversationCreated> {
+    created_from(&parse(json)?)
+}
+
+/// [`created`] from a parsed value.
+pub fn created_from(v: &JsValue) -> Option<ConversationCreated> {
+    Some(ConversationCreated { conversation: text(v, "conversation")?.parse().ok()?, token: text(v, "token")? })
+}
+
+/// The body of a refused HTTP request.
+pub fn api_error(json: &str) -> Option<ApiError> {
+    let v = parse(json)?;
+    Some(ApiError { code: name(&v, "code")?, message: text(&v, "message")? })
+}
+
+fn form_field(d: &JsValue) -> Option<FormField> {
+    Some(FormField {
+        id: text(d, "id")?,
+        label: text(d, "label")?,
+        kind: text(d, "kind")?,
+        required: flag_or_false(d, "required")?,
+        options: list(d, "options", true, string)?,
+    })
+}
+
+fn trigger(d: &JsValue) -> Option<Trigger> {
+    Some(Trigger {
+        id: text(d, "id")?,
+        on: text(d, "on")?,
+        value: opt_text(d, "value")?.unwrap_or_default(),
+        greeting: text(d, "greeting")?,
+    })
+}
+
+/// A site's public widget configuration (parsed JSON).
+pub fn widget_config(v: &JsValue) -> Option<WidgetConfig> {
+    Some(WidgetConfig { fields: list(v, "fields", false, form_field)?, triggers: list(v, "triggers", false, trigger)? })
+}
+
+/// A JSON object under construction.
+pub(crate) struct Obj(Object);
+
+impl Obj {
+    pub(crate) fn new() -> Self {
+        Obj(Object::new())
+    }
+
+    pub(crate) fn put(self, key: &str, value: impl Into<JsValue>) -> Self {
+        let _ = Reflect::set(&self.0, &JsValue::from_str(key), &value.into());
+        self
+    }
+
+    fn num(self, key: &str, n: u64) -> Self {
+        self.put(key, n as f64)
+    }
+
+    pub(crate) fn js(self) -> JsValue {
+        self.0.into()
+    }
+}
+
+fn strings(items: &[String]) -> JsValue {
+    items.iter().map(|s| JsValue::from_str(s)).collect::<Array>().into()
+}
+
+fn tag(name: &str, data: Obj) -> JsValue {
+    Obj::new().put(name, data.js()).js()
+}
+
+pub(crate) fn stringify(v: &JsValue) -> String {
+    JSON::stringify(v).ok().and_then(|s| s.as_string()).unwrap_or_default()
+}
+
+/// A customer's answer to a card as JSON (the only events a customer sends).
+fn answer_js(e: &Event) -> Option<JsValue> {
+    let o = Obj::new();
+    Some(match e {
+        Event::Tick { item, done } => tag("tick", o.num("item", u64::from(*item)).put("done", *done)),
+        Event::Add { product } => tag("add", o.put("product", product)),
+        Event::ConfirmOrder {} => tag("confirmOrder", o),
+        Event::Resolve { solved } => tag("resolve", o.put("solved", *solved)),
+        Event::Rate { score } => tag("rate", o.num("score", u64::from(*score))),
+        _ => return None,
+    })
+}
+
+/// Any workflow event as JSON.
+pub fn event_js(e: &Event) -> JsValue {
+    if let Some(answer) = answer_js(e) {
+        return answer;
+    }
+    let o = Obj::new();
+    match e {
+        Event::CompleteStep { step } => tag("completeStep", o.put("step", step)),
+        Event::Collect { field, value } => tag("collect", o.put("field", field).put("value", value)),
+        Event::Assign { to } => tag("assign", o.put("to", to)),
+        Event::Escalate { team, note } => tag("escalate", o.put("team", team).put("note", note)),
+        Event::Checklist { items } => tag("checklist", o.put("items", strings(items))),
+        Event::Present(p) => tag(
+            "present",
+            o.put("id", &p.id).put("name", &p.name).num("priceCents", u64::from(p.price_cents)).put("image", &p.image),
+        ),
+        Event::Order { lines } => {
+            let lines: Array =
+                lines.iter().map(|l| Obj::new().put("product", &l.product).num("qty", u64::from(l.qty)).js()).collect();
+            tag("order", o.put("lines", lines))
+        }
+        Event::AskResolution {} => tag("askResolution", o),
+        Event::AskRating {} => tag("askRating", o),
+        Event::Flag { note } => tag("flag", o.put("note", note)),
+        Event::Assess { severity } => tag("assess", o.put("severity", severity.as_str())),
+        Event::Sanction { kind } => tag("sanction", o.put("kind", kind.as_str())),
+        Event::LogIncident { summary } => tag("logIncident", o.put("summary", summary)),
+        Event::Close { outcome } => tag("close", o.put("outcome", outcome.as_str())),
+        _ => JsValue::NULL,
+    }
+}
+
+/// How one side reads and writes its socket frames.
+pub struct Codec {
+    /// Reads a server frame.
+    pub decode: fn(&str) -> Option<ServerEnvelope>,
+    /// Writes a client frame.
+    pub encode: fn(&ClientEnvelope) -> String,
+}
+
+/// The customer's: conversation frames, and only answers as events (the
+/// operator-only parts are then not in the widget's wasm).
+pub const CUSTOMER: Codec = Codec { decode: server, encode: |env| client_with(env, |e| answer_js(e).unwrap_or(JsValue::NULL)) };
+
+/// The console's: every frame and event.
+pub const OPERATOR: Codec = Codec { decode: server_or_inbox, encode: client };
+
+/// A client frame as JSON text.
+pub fn client(env: &ClientEnvelope) -> String {
+    client_with(env, event_js)
+}
+
+fn client_with(env: &ClientEnvelope, event: fn(&Event) -> JsValue) -> String {
+    let o = Obj::new();
+    let msg = match &env.msg {
+        ClientMsg::Send { text } => tag("send", o.put("text", text)),
+        ClientMsg::Sync { after } => tag("sync", o.num("after", *after)),
+        ClientMsg::Act { event: e } => tag("act", o.put("event", event(e))),
+        ClientMsg::Typing { on } => tag("typing", o.put("on", *on)),
+        _ => JsValue::NULL,
+    };
+    stringify(&Obj::new().num("v", u64::from(env.v)).put("id", &env.id).put("msg", msg).js())
+}
+
+/// The body that starts a conversation.
+pub fn create(body: &CreateConversation) -> String {
+    let mut o = Obj::new().put("site", body.site.as_str());
+    if let Some(t) = &body.trigger {
+        o = o.put("trigger", t);
+    }
+    if !body.fields.is_empty() {
+        let pairs: Array = body.fields.iter().map(|(k, v)| JsValue::from(Array::of2(&k.into(), &v.into()))).collect();
+        o = o.put("fields", pairs);
+    }
+    stringify(&o.js())
+}
+
+/// A conversation and its token as JSON (the session the loader keeps).
+pub fn created_js(c: &ConversationCreated) -> JsValue {
+    Obj::new().put("conversation", c.conversation.as_str()).put("token", &c.token).js()
+}
+
+/// [`created_js`] as JSON text.
+pub fn created_text(c: &ConversationCreated) -> String {
+    stringify(&created_js(c))
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    //! In-browser tests (`wasm-bindgen-test`): every golden file decodes to
+    //! what serde_json makes of it, every client-side value encodes to the
+    //! same JSON as serde's, and malformed input is refused.
+    use super::*;
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    macro_rules! golden {
+        ($name:literal) => {
+            include_str!(concat!("../../shared/golden/", $name, ".json"))
+        };
+    }
+
+    const SERVER: &[&str] = &[
+        golden!("server.welcome"),
+        golden!("server.message"),
+        golden!("server.ack"),
+        golden!("server.error"),
+        golden!("server.inbox"),
+        golden!("server.inboxUpdate"),
+        golden!("server.typing"),
+    ];
+
+    const EVENTS: &[&str] = &[
+        golden!("event.completeStep"),
+        golden!("event.collect"),
+        golden!("event.assign"),
+        golden!("event.escalate"),
+        golden!("event.checklist"),
+        golden!("event.tick"),
+        golden!("event.present"),
+        golden!("event.add"),
+        golden!("event.order"),
+        golden!("event.confirmOrder"),
+        golden!("event.askResolution"),
+        golden!("event.resolve"),
+        golden!("event.askRating"),
+        golden!("event.rate"),
+        golden!("event.flag"),
+        golden!("event.assess"),
+        golden!("event.sanction"),
+        golden!("event.logIncident"),
+        golden!("event.close"),
+    ];
+
+    const CLIENT: &[&str] =
+        &[golden!("client.send"), golden!("client.sync"), golden!("client.act"), golden!("client.typing")];
+
+    fn same_json(a: &str, b: &str) {
+        let (a, b): (serde_json::Value, serde_json::Value) =
+            (serde_json::from_str(a).unwrap(), serde_json::from_str(b).unwrap());
+        assert_eq!(a, b);
+    }
+
+    #[wasm_bindgen_test]
+    fn golden_server_frames_decode_as_serde_json_does() {
+        assert_eq!(SERVER.len(), 7, "one per ServerMsg variant");
+        for g in SERVER {
+            let want: ServerEnvelope = serde_json::from_str(g).unwrap();
+            assert_eq!(server_or_inbox(g), Some(want.clone()), "{g}");
+            let inbox = matches!(want.msg, ServerMsg::Inbox { .. } | ServerMsg::InboxUpdate(_));
+            assert_eq!(server(g), (!inbox).then_some(want), "conversation sockets never carry inbox frames: {g}");
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn every_event_decodes_and_encodes_as_serde_does() {
+        assert_eq!(EVENTS.len(), Event::TYPES.len(), "one per Event variant");
+        for g in EVENTS {
+            let want: Event = serde_json::from_str(g).unwrap();
+            let parsed = JSON::parse(g).unwrap();
+            assert_eq!(event(&parsed), Some(want.clone()), "{g}");
+            same_json(&stringify(&event_js(&want)), g);
+            // And inside a message: the console reads every event, a customer
+            // the ones it can see (others as none; the server never sends them).
+            let m = ChatMessage { event: Some(want.clone()), ..sample_message() };
+            let frame = serde_json::to_string(&ServerEnvelope::push(ServerMsg::Message(m.clone()))).unwrap();
+            assert_eq!(server_or_inbox(&frame).map(|f| f.msg), Some(ServerMsg::Message(m.clone())));
+            let seen = ChatMessage { event: want.visible_to_customer().then_some(want), ..m };
+            assert_eq!(server(&frame).map(|f| f.msg), Some(ServerMsg::Message(seen)));
+        }
+    }
+
+    fn sample_message() -> ChatMessage {
+        let golden: ServerEnvelope = serde_json::from_str(golden!("server.message")).unwrap();
+        match golden.msg {
+            ServerMsg::Message(m) => m,
+            _ => unreachable!(),
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn client_frames_and_bodies_encode_as_serde_does() {
+        for g in CLIENT {
+            let env: ClientEnvelope = serde_json::from_str(g).unwrap();
+            same_json(&client(&env), g);
+            same_json(&(CUSTOMER.encode)(&env), g);
+        }
+        // A customer writes every event it may send as serde does.
+        for g in EVENTS {
+            let e: Event = serde_json::from_str(g).unwrap();
+            if e.allowed_for(shared::Role::Customer) && !matches!(e, Event::Collect { .. }) {
+                assert_eq!(answer_js(&e).map(|v| stringify(&v)), Some(stringify(&event_js(&e))), "{g}");
+            }
+        }
+        for g in [golden!("api.createConversation"), golden!("api.createConversation.preChat"), golden!("api.createConversation.proactive")] {
+            let body: CreateConversation = serde_json::from_str(g).unwrap();
+            same_json(&create(&body), g);
+        }
+        let c: ConversationCreated = serde_json::from_str(golden!("api.conversationCreated")).unwrap();
+        same_json(&created_text(&c), golden!("api.conversationCreated"));
+    }
+
+    #[wasm_bindgen_test]
+    fn http_answers_decode_as_serde_json_does() {
+        let g = golden!("api.conversationCreated");
+        assert_eq!(created(g), Some(serde_json::from_str(g).unwrap()));
+        let g = golden!("api.error");
+        assert_eq!(api_error(g), Some(serde_json::from_str(g).unwrap()));
+        let g = golden!("api.widgetConfig");
+        assert_eq!(widget_config(&JSON::parse(g).unwrap()), Some(serde_json::from_str(g).unwrap()));
+    }
+
+    #[wasm_bindgen_test]
+    fn wrong_input_is_refused_not_guessed() {
+        let bad = [
+            "",
+            "not json",
+            "[]",
+            r#"{"v":1}"#,
+            r#"{"v":1,"msg":{}}"#,
+            r#"{"v":1,"msg":{"ack":{"seq":1}}}"#,
+            r#"{"v":1,"msg":{"ack":{"seq":-1,"at":2}}}"#,
+            r#"{"v":1,"msg":{"ack":{"seq":1.5,"at":2}}}"#,
+            r#"{"v":1,"msg":{"ack":{"seq":"1","at":2}}}"#,
+            r#"{"v":1,"msg":{"nope":{}}}"#,
+            r#"{"v":1,"msg":{"ack":{"seq":1,"at":2},"error":{}}}"#,
+            r#"{"v":1,"re":5,"msg":{"ack":{"seq":1,"at":2}}}"#,
+            r#"{"v":1,"msg":{"error":{"code":"noSuchCode","message":"x"}}}"#,
+            r#"{"v":1,"msg":{"typing":{"role":"admin","on":true}}}"#,
+            r#"{"v":1,"msg":{"message":{"seq":1,"clientId":"a","author":"customer","text":"x","at":1,"event":{"tick":{"item":0}}}}}"#,
+            r#"{"v":1,"msg":{"message":{"seq":1,"clientId":"a","author":"customer","text":"x","at":1,"event":"nope"}}}"#,
+        ];
+        for b in bad {
+            assert_eq!(server_or_inbox(b), None, "{b}");
+        }
+        assert_eq!(created(r#"{"conversation":"short","token":"t"}"#), None);
+        assert_eq!(widget_config(&JSON::parse(r#"{"fields":[{"id":"a"}],"triggers":[]}"#).unwrap()), None);
+    }
+}
