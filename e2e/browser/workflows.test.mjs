@@ -207,3 +207,50 @@ test("five conversations switched with the keyboard keep their drafts, also afte
   await until("draft after reload", async () => (await op.getByTestId("console-input").inputValue()) === drafts.get(first));
   await context.close();
 });
+
+test("a call from the host page (chatWidget.trigger) opens the chat with its greeting", async () => {
+  const context = await browser.newContext();
+  const page = watch(await context.newPage());
+  await page.goto(demoUrl);
+  // The loader arms triggers once it has read the site's configuration.
+  const frame = page.frameLocator('iframe[title="Chat"]');
+  await until("the demo button opens the chat", async () => {
+    await page.locator("#ask-demo").click();
+    return page.locator('iframe[title="Chat"]').isVisible();
+  });
+  await frame.getByTestId("chat-greeting").filter({ hasText: "asked for a demo" }).waitFor({ timeout: TIMEOUT });
+  // No pre-chat form for a proactive chat: the composer is there.
+  await frame.getByTestId("chat-input").waitFor({ timeout: TIMEOUT });
+  assert.equal(await frame.getByTestId("chat-prechat").count(), 0);
+  await context.close();
+});
+
+test("site settings: teams and canned responses are edited in the console and checked by the server", async () => {
+  const context = await browser.newContext();
+  const op = watch(await context.newPage());
+  await signIn(op);
+  await op.getByTestId("console-settings-open").click();
+  const editor = op.getByTestId("console-settings-json");
+  await until("settings loaded", async () => (await editor.inputValue()).includes("technical"));
+  const config = JSON.parse(await editor.inputValue());
+  // A mistake is refused with the reason, and nothing is stored.
+  await editor.fill(JSON.stringify({ ...config, teams: [] }));
+  await op.getByTestId("console-settings-save").click();
+  await op.getByTestId("console-settings-note").filter({ hasText: "at least one team" }).waitFor({ timeout: TIMEOUT });
+  config.teams.push({ id: "vip", name: "VIP desk" });
+  config.canned.push({ workflow: "support", step: "troubleshoot", title: "Restart first", text: "Could you restart the app once?" });
+  await editor.fill(JSON.stringify(config));
+  await op.getByTestId("console-settings-save").click();
+  await op.getByTestId("console-settings-note").filter({ hasText: "Saved." }).waitFor({ timeout: TIMEOUT });
+  // Stored in the site's object: a fresh console sees both.
+  await op.reload();
+  const r = await fetch(`${base}/api/conversations`, {
+    method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ site: "demo", fields: [["name", "Vic"], ["email", "vic@example.com"], ["issue_type", "Other"], ["error_message", "none"], ["account_id", "VIP-1"]] }),
+  });
+  assert.equal(r.status, 201);
+  await openConversation(op, "VIP-1");
+  await op.locator('[data-testid="console-escalate-team"] option[value="vip"]').waitFor({ state: "attached", timeout: TIMEOUT });
+  await op.locator('[data-testid="console-canned-item"]').filter({ hasText: "Restart first" }).waitFor({ timeout: TIMEOUT });
+  await context.close();
+});

@@ -83,13 +83,17 @@
   });
 
   var firedKey = key + ":proactive";
-  function fire(id) {
-    if (frame || get(localStorage, key) || get(sessionStorage, firedKey)) return;
+  // Automatic triggers fire once per visit and never over an open chat or
+  // an existing conversation; a call from the page (a visitor's click)
+  // always opens the chat, with the greeting if the chat is new.
+  function fire(id, asked) {
+    if (frame || get(localStorage, key)) return asked && toggle(true);
+    if (get(sessionStorage, firedKey) && !asked) return;
     set(sessionStorage, firedKey, id);
     toggle(true, id);
   }
   var triggers = [], config = null;
-  window.chatWidget = { trigger: function (id) { triggers.some(function (t) { return t.id === id; }) && fire(id); } };
+  window.chatWidget = { trigger: function (id) { triggers.some(function (t) { return t.id === id; }) && fire(id, 1); } };
   function arm(t) {
     var v = +t.value;
     if (t.on === "timeOnPage") setTimeout(function () { fire(t.id); }, v * 1000);
