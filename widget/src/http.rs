@@ -29,9 +29,7 @@ pub async fn request(method: &str, path: &str, body: Option<String>) -> Result<S
     if resp.ok() {
         Ok(text)
     } else {
-        Err(crate::wire::api_error(&text)
-            .map(|e| e.message)
-            .unwrap_or_else(|| format!("error {}", resp.status())))
+        Err(crate::wire::api_error(&text).map(|e| e.message).unwrap_or_else(|| format!("error {}", resp.status())))
     }
 }
 

@@ -13,9 +13,7 @@ use js_sys::{Array, Object, Reflect, JSON};
 use shared::api::{ApiError, ConversationCreated, CreateConversation};
 use shared::site::{FormField, Trigger, WidgetConfig};
 use shared::workflow::{Event, OrderLine, Product};
-use shared::{
-    ChatMessage, ClientEnvelope, ClientMsg, ConversationSummary, ServerEnvelope, ServerMsg, WireName,
-};
+use shared::{ChatMessage, ClientEnvelope, ClientMsg, ConversationSummary, ServerEnvelope, ServerMsg, WireName};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Largest integer a JSON number carries exactly.
@@ -363,7 +361,8 @@ pub struct Codec {
 
 /// The customer's: conversation frames, and only answers as events (the
 /// operator-only parts are then not in the widget's wasm).
-pub const CUSTOMER: Codec = Codec { decode: server, encode: |env| client_with(env, |e| answer_js(e).unwrap_or(JsValue::NULL)) };
+pub const CUSTOMER: Codec =
+    Codec { decode: server, encode: |env| client_with(env, |e| answer_js(e).unwrap_or(JsValue::NULL)) };
 
 /// The console's: every frame and event.
 pub const OPERATOR: Codec = Codec { decode: server_or_inbox, encode: client };
@@ -516,7 +515,11 @@ mod tests {
                 assert_eq!(answer_js(&e).map(|v| stringify(&v)), Some(stringify(&event_js(&e))), "{g}");
             }
         }
-        for g in [golden!("api.createConversation"), golden!("api.createConversation.preChat"), golden!("api.createConversation.proactive")] {
+        for g in [
+            golden!("api.createConversation"),
+            golden!("api.createConversation.preChat"),
+            golden!("api.createConversation.proactive"),
+        ] {
             let body: CreateConversation = serde_json::from_str(g).unwrap();
             same_json(&create(&body), g);
         }

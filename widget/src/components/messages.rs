@@ -156,7 +156,9 @@ fn Message(r: Row, me: Role, testid: &'static str, on_dismiss: Callback<String>)
         Row::Pending(p) => match p.refused {
             None if p.event.is_some() => ("row hidden", "pending", None, p.text, String::new(), None),
             None => ("row mine pending", "pending", None, p.text, "Sending…".into(), None),
-            Some(why) => ("row mine pending", "refused", None, p.text, "Not sent: ".to_owned() + &why + " ", Some(p.id)),
+            Some(why) => {
+                ("row mine pending", "refused", None, p.text, "Not sent: ".to_owned() + &why + " ", Some(p.id))
+            }
         },
     };
     let error = refused.is_some();

@@ -22,8 +22,10 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
     let session = expect_context::<Session>();
     let url_id = id.clone();
     let key = session.key.get_value();
-    let chat =
-        Chat::new(move |after| Some(format!("{}{}", ws_origin(), operator_socket_path(url_id.as_str(), &key, after))), &crate::wire::OPERATOR);
+    let chat = Chat::new(
+        move |after| Some(format!("{}{}", ws_origin(), operator_socket_path(url_id.as_str(), &key, after))),
+        &crate::wire::OPERATOR,
+    );
     chat.connect();
     on_cleanup(move || chat.stop());
 

@@ -72,9 +72,9 @@ fn form(form: &Element, fields: Vec<FormField>, on_submit: Callback<Vec<(String,
         flag(&input, "required", f.required);
         inputs.push((f.id, input));
     }
-    set(&add(&form, "button", "", "Start chat"), "data-testid", "chat-prechat-submit");
+    set(&add(form, "button", "", "Start chat"), "data-testid", "chat-prechat-submit");
     on(
-        &form,
+        form,
         "submit",
         Box::new(move |e| {
             e.prevent_default();

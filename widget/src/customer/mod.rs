@@ -133,7 +133,11 @@ fn App() -> impl IntoView {
             config.with(|c| {
                 let Some(c) = c else { return Intro::None };
                 match trigger.get_value() {
-                    Some(id) => c.triggers.iter().find(|t| t.id == id).map_or(Intro::None, |t| Intro::Greeting(t.greeting.clone())),
+                    Some(id) => c
+                        .triggers
+                        .iter()
+                        .find(|t| t.id == id)
+                        .map_or(Intro::None, |t| Intro::Greeting(t.greeting.clone())),
                     None if !form_done.get() && !c.fields.is_empty() && chat.log.with(|l| l.outbox().is_empty()) => {
                         Intro::Form(c.fields.clone())
                     }
