@@ -148,11 +148,6 @@ impl Workflow {
         self.matrix[3]
     }
 
-    /// The escalation row of the matrix.
-    pub fn escalation(&self) -> &'static str {
-        self.matrix[4]
-    }
-
     /// The closure row of the matrix.
     pub fn closure(&self) -> &'static str {
         self.matrix[5]

@@ -1,7 +1,7 @@
 //! The workflow state machine: `apply(state, event) → (state, effects)` or a
 //! typed error. Pure and deterministic: the Conversation object applies every
 //! event through it (the server is the authority) and the console runs the
-//! same function to show what is allowed next.
+//! same function to show what is allowed next (and why not).
 
 use crate::protocol::WireName;
 use serde::{Deserialize, Serialize};
@@ -202,11 +202,6 @@ impl State {
     /// server stored only accepted ones, so none fails here).
     pub fn replay<'a>(workflow: WorkflowKind, events: impl IntoIterator<Item = &'a Event>) -> Self {
         events.into_iter().fold(State::new(workflow), |s, e| apply(&s, e).map_or(s, |(next, _)| next))
-    }
-
-    /// Whether `event` would be accepted now (what the console offers).
-    pub fn allows(&self, event: &Event) -> bool {
-        apply(self, event).is_ok()
     }
 }
 
