@@ -5,7 +5,9 @@
 // five conversations switched with the keyboard, drafts kept.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { base, browser, demoUrl, dialogs, fillPreChat, signIn, TIMEOUT, until, waitForTexts, watch } from "./helpers.mjs";
+import {
+  base, browser, demoUrl, dialogs, fillPreChat, key, signIn, TIMEOUT, until, waitForTexts, watch,
+} from "./helpers.mjs";
 
 const step = (page, id) => page.locator(`[data-testid="console-step"][data-step="${id}"]`);
 const stepState = (page, id) => step(page, id).getAttribute("data-state");
@@ -133,7 +135,7 @@ test("sales: proactive trigger, products, order confirmed, closed won", async ()
   await signIn(op, "Sam Sales");
   await op.getByTestId("console-filter-workflow").selectOption("sales");
   await openConversation(op, marker);
-  assert.equal(await op.getByTestId("console-workflow").textContent(), "Sales");
+  await until("the guide shows the sales workflow", async () => (await op.getByTestId("console-workflow").textContent()) === "Sales");
   await waitStep(op, "initiate", "current");
   await op.getByTestId("console-complete-step").click();
   await waitStep(op, "needs", "current");
@@ -253,4 +255,46 @@ test("site settings: teams and canned responses are edited in the console and ch
   await op.locator('[data-testid="console-escalate-team"] option[value="vip"]').waitFor({ state: "attached", timeout: TIMEOUT });
   await op.locator('[data-testid="console-canned-item"]').filter({ hasText: "Restart first" }).waitFor({ timeout: TIMEOUT });
   await context.close();
+});
+
+test("proactive triggers on time on page and scroll depth open the chat once, with their greeting", async () => {
+  const path = `${base}/api/console/sites/demo/config?key=${encodeURIComponent(key)}`;
+  const original = await (await fetch(path)).json();
+  const put = async (config) => {
+    const r = await fetch(path, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(config) });
+    assert.equal(r.status, 200, await r.text());
+  };
+  const only = (id, value) => ({
+    ...original,
+    triggers: original.triggers.filter((t) => t.id === id).map((t) => ({ ...t, value })),
+  });
+  try {
+    // Time on page: one second.
+    await put(only("linger", "1"));
+    let context = await browser.newContext();
+    let page = watch(await context.newPage());
+    await page.goto(demoUrl);
+    const greeting = (p) => p.frameLocator('iframe[title="Chat"]').getByTestId("chat-greeting");
+    await greeting(page).filter({ hasText: "Anything I can help you find?" }).waitFor({ timeout: TIMEOUT });
+    // Once per visit: a reload in the same tab does not open it again by itself.
+    await page.getByTestId("chat-launcher").click(); // close it
+    await page.reload();
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal(await page.locator('iframe[title="Chat"]').count(), 0, "fired twice in one visit");
+    await context.close();
+
+    // Scroll depth: 80 % of a long page.
+    await put(only("deep-read", "80"));
+    context = await browser.newContext();
+    page = watch(await context.newPage());
+    await page.goto(demoUrl);
+    await page.evaluate(() => { document.body.style.height = "4000px"; });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await page.locator('iframe[title="Chat"]').count(), 0, "opened before scrolling");
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await greeting(page).filter({ hasText: "Still reading?" }).waitFor({ timeout: TIMEOUT });
+    await context.close();
+  } finally {
+    await put(original);
+  }
 });

@@ -45,7 +45,8 @@ impl Chat {
             }
             let effects =
                 log.try_update(|l| frames.into_iter().map(|f| l.receive(f)).collect::<Vec<_>>()).unwrap_or_default();
-            let Some(socket) = socket_cell.get_value() else { return };
+            // (`try_`: frames can still arrive after the chat was closed.)
+            let Some(socket) = socket_cell.try_get_value().flatten() else { return };
             for effect in effects {
                 match effect {
                     Effect::Resend(frames) => frames.iter().for_each(|f| {
@@ -60,7 +61,7 @@ impl Chat {
             }
         };
         let socket = Socket::new(
-            move || url(log.with_untracked(ChatLog::last_seq)),
+            move || log.try_with_untracked(ChatLog::last_seq).and_then(&url),
             codec,
             move |frame: ServerEnvelope| {
                 if let ServerMsg::Typing { on, .. } = frame.msg {
