@@ -16,6 +16,8 @@
 pub mod core;
 pub mod sql;
 
+use std::cell::RefCell;
+
 use serde::{Deserialize, Serialize};
 use shared::workflow::{Event, State as Workflow, WorkflowKind};
 use shared::WireName;
@@ -61,6 +63,10 @@ struct Attachment {
 pub struct Conversation {
     state: State,
     env: Env,
+    /// The identity and workflow state for inbox lines, read once per wake
+    /// (the identity never changes; the state only through `act`, which
+    /// updates this too).
+    line: RefCell<Option<(Meta, Workflow)>>,
 }
 
 impl DurableObject for Conversation {
@@ -68,7 +74,7 @@ impl DurableObject for Conversation {
         if let Err(e) = ensure_schema(&state.storage().sql()) {
             worker::console_error!("conversation schema: {e}");
         }
-        Self { state, env }
+        Self { state, env, line: RefCell::new(None) }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -220,7 +226,10 @@ impl Conversation {
         let now = worker::Date::now().as_millis();
         let refuse = |code, msg: String| socket::send(ws, &ServerEnvelope::error(Some(id.clone()), code, msg));
         match act(&SqlStore(&sql), role, &id, event, now) {
-            Ok((sent, _state)) => {
+            Ok((sent, state)) => {
+                if let Some((_, cached)) = self.line.borrow_mut().as_mut() {
+                    *cached = state;
+                }
                 let m = sent.message();
                 socket::send(ws, &ServerEnvelope::reply(id.clone(), ServerMsg::Ack { seq: m.seq, at: m.at }));
                 if let Sent::New(m) = sent {
@@ -266,10 +275,16 @@ impl Conversation {
     }
 
     async fn tell_inbox_about(&self, m: &ChatMessage) {
-        let sql = self.state.storage().sql();
-        let Ok(Some(meta)) = read_meta(&sql) else { return };
-        let Ok(state) = SqlStore(&sql).workflow() else { return };
-        self.tell_inbox(&meta.summary(Some(m), &state)).await;
+        if self.line.borrow().is_none() {
+            let sql = self.state.storage().sql();
+            let (Ok(Some(meta)), Ok(state)) = (read_meta(&sql), SqlStore(&sql).workflow()) else { return };
+            *self.line.borrow_mut() = Some((meta, state));
+        }
+        let summary = match self.line.borrow().as_ref() {
+            Some((meta, state)) => meta.summary(Some(m), state),
+            None => return,
+        };
+        self.tell_inbox(&summary).await;
     }
 
     /// Best effort: the message is already stored and acknowledged; a lost
