@@ -1,10 +1,9 @@
-//! JSON for the front ends. Decoding goes through the browser's own
-//! `JSON.parse` and a small serde `Deserializer` over the resulting
-//! JavaScript values whose error carries no message: nothing then formats
-//! serde's error texts, so the float and `Debug` formatting machinery they
-//! need is not linked (measured: the wasm went from 97 KB gzip with `serde_json`
-//! to 79 KB).
-//! Encoding uses `serde_json`, which links no float formatting for our types.
+//! Serde JSON for the console's own data (site settings, what it keeps in
+//! `localStorage`); protocol frames go through [`crate::wire`]. Decoding goes
+//! through the browser's `JSON.parse` and a small serde `Deserializer` over
+//! the resulting JavaScript values whose error carries no message, so serde's
+//! error texts (and the formatting they need) are not linked. Encoding uses
+//! `serde_json`.
 
 use std::fmt;
 

@@ -14,6 +14,7 @@
 //! - [`console`]: the operator console app.
 //! - [`dom`]: plain DOM helpers for the widget's leaf parts (cards, form).
 //! - [`http`]: `fetch` calls to the Worker with typed errors.
+//! - [`json`]: serde JSON for the console's own settings and storage.
 //! - [`wire`]: the wire protocol's JSON written out by hand (small wasm),
 //!   checked against the golden files in the browser.
 //! - [`util`]: random ids, time formatting, browser storage.
