@@ -116,7 +116,9 @@ fn support_walks_its_steps_and_customers_see_only_their_cards_and_notices() {
     let (m, _) = cust.recv_until(|f| matches!(&f.msg, ServerMsg::Message(_))).unwrap();
     assert!(matches!(m.msg, ServerMsg::Message(ChatMessage { event: Some(Event::Checklist { .. }), .. })));
     acked(cust.act("c1", Event::Tick { item: 1, done: true }).unwrap());
-    // Escalation: the customer gets a plain notice, never the note.
+    // Escalation goes to one of the site's teams; the customer gets a plain notice, never the note.
+    let nowhere = Event::Escalate { team: "nowhere".into(), note: "x".into() };
+    assert_eq!(code(op.act("o2x", nowhere).unwrap()), ErrorCode::IllegalMove);
     acked(op.act("o2", Event::Escalate { team: "billing".into(), note: "secret note".into() }).unwrap());
     let (n, _) = cust.recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.text.contains("billing"))).unwrap();
     let ServerMsg::Message(notice) = n.msg else { unreachable!() };
@@ -140,7 +142,10 @@ fn a_proactive_trigger_starts_a_sales_conversation_that_is_won_only_with_a_confi
     op.welcome_and_replay(0).unwrap();
     acked(op.act("o1", Event::CompleteStep { step: "initiate".into() }).unwrap());
     acked(op.act("o2", Event::Collect { field: "needs".into(), value: "5 seats".into() }).unwrap());
-    let team = Product { id: "team".into(), name: "Team plan".into(), price_cents: 4900, image: String::new() };
+    let team = Product { id: "team".into(), name: "Team plan (monthly)".into(), price_cents: 4900, image: String::new() };
+    // Only the site's catalogue, as it is: no made-up price.
+    let cheap = Product { price_cents: 100, ..team.clone() };
+    assert_eq!(code(op.act("o3x", Event::Present(cheap)).unwrap()), ErrorCode::IllegalMove);
     acked(op.act("o3", Event::Present(team)).unwrap());
     acked(cust.act("c1", Event::Add { product: "team".into() }).unwrap());
     let won = Event::Close { outcome: Outcome::Won };

@@ -5,7 +5,7 @@
 use crate::protocol::WireName;
 use serde::{Deserialize, Serialize};
 
-use crate::workflow::{Product, WorkflowKind};
+use crate::workflow::{Event, Product, WorkflowKind};
 
 /// A team conversations can be escalated / transferred to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,6 +96,20 @@ impl SiteConfig {
     /// The trigger with this id.
     pub fn trigger(&self, id: &str) -> Option<&Trigger> {
         self.triggers.iter().find(|t| t.id == id)
+    }
+
+    /// Whether an operator's event fits this site: an escalation goes to one
+    /// of its teams; a presented product is its catalogue entry as it is.
+    pub fn check_event(&self, event: &Event) -> Result<(), String> {
+        match event {
+            Event::Escalate { team, .. } if !self.teams.iter().any(|t| &t.id == team) => {
+                Err(format!("this site has no team {team:?}"))
+            }
+            Event::Present(p) if !self.products.contains(p) => {
+                Err(format!("product {:?} is not in this site's catalogue as given", p.id))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Checks ids, sizes and references; the error names the first problem.
@@ -285,5 +299,18 @@ mod tests {
         let mut c = SiteConfig::default();
         c.teams.clear();
         assert!(c.validate().is_err());
+    }
+
+    #[test]
+    fn events_must_fit_the_site() {
+        let c = SiteConfig::default();
+        let escalate = |team: &str| Event::Escalate { team: team.into(), note: "n".into() };
+        assert_eq!(c.check_event(&escalate("billing")), Ok(()));
+        assert!(c.check_event(&escalate("nope")).unwrap_err().contains("no team"));
+        let mut p = c.products[0].clone();
+        assert_eq!(c.check_event(&Event::Present(p.clone())), Ok(()));
+        p.price_cents = 1;
+        assert!(c.check_event(&Event::Present(p)).unwrap_err().contains("catalogue"));
+        assert_eq!(c.check_event(&Event::AskRating {}), Ok(()));
     }
 }

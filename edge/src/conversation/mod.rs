@@ -222,9 +222,22 @@ impl Conversation {
     }
 
     async fn on_act(&self, ws: &WebSocket, role: Role, id: String, event: &Event) -> Result<()> {
+        let refuse = |code, msg: String| socket::send(ws, &ServerEnvelope::error(Some(id.clone()), code, msg));
+        // Teams and products are the site's: checked against its settings
+        // (a resend of a stored event is answered as stored, below).
+        if matches!(event, Event::Escalate { .. } | Event::Present(_)) {
+            let sql = self.state.storage().sql();
+            let fresh = SqlStore(&sql).find(role, &id).map_err(internal)?.is_none();
+            if let (true, Some(meta)) = (fresh, read_meta(&sql)?) {
+                let config = crate::inbox::config(&self.env, meta.site.as_str()).await?;
+                if let Err(why) = config.check_event(event) {
+                    refuse(ErrorCode::IllegalMove, why);
+                    return Ok(());
+                }
+            }
+        }
         let sql = self.state.storage().sql();
         let now = worker::Date::now().as_millis();
-        let refuse = |code, msg: String| socket::send(ws, &ServerEnvelope::error(Some(id.clone()), code, msg));
         match act(&SqlStore(&sql), role, &id, event, now) {
             Ok((sent, state)) => {
                 if let Some((_, cached)) = self.line.borrow_mut().as_mut() {
