@@ -142,7 +142,8 @@ fn a_proactive_trigger_starts_a_sales_conversation_that_is_won_only_with_a_confi
     op.welcome_and_replay(0).unwrap();
     acked(op.act("o1", Event::CompleteStep { step: "initiate".into() }).unwrap());
     acked(op.act("o2", Event::Collect { field: "needs".into(), value: "5 seats".into() }).unwrap());
-    let team = Product { id: "team".into(), name: "Team plan (monthly)".into(), price_cents: 4900, image: String::new() };
+    let team =
+        Product { id: "team".into(), name: "Team plan (monthly)".into(), price_cents: 4900, image: String::new() };
     // Only the site's catalogue, as it is: no made-up price.
     let cheap = Product { price_cents: 100, ..team.clone() };
     assert_eq!(code(op.act("o3x", Event::Present(cheap)).unwrap()), ErrorCode::IllegalMove);

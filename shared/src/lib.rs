@@ -14,6 +14,8 @@
 //!   the pure state machine that moves a conversation through one.
 //! - [`site`]: a site's configuration (teams, canned responses, products,
 //!   pre-chat form, proactive triggers) and its seeded defaults.
+//! - `moderation` (feature `moderation`): the rule engine, `evaluate(message,
+//!   sender history, rules) → verdict`.
 //! - [`ids`]: conversation, site and client-message ids and their formats.
 //! - [`text`]: message text validation and its limits, used by the widget
 //!   before sending and by the Worker before storing.
@@ -22,6 +24,8 @@ pub mod api;
 pub mod chat_log;
 pub mod decode;
 pub mod ids;
+#[cfg(feature = "moderation")]
+pub mod moderation;
 pub mod protocol;
 pub mod site;
 pub mod text;

@@ -46,7 +46,9 @@ pub fn run() -> Result<()> {
 
 fn native() -> Result<()> {
     step("native tests: shared, edge, widget, xtask");
-    crate::run(Command::new("cargo").args(["test", "--workspace", "--exclude", "e2e"]).current_dir(root()))
+    crate::run(
+        Command::new("cargo").args(["test", "--workspace", "--exclude", "e2e", "--all-features"]).current_dir(root()),
+    )
 }
 
 /// The front ends' unit tests that need a browser (`wasm-bindgen-test` in

@@ -1,0 +1,285 @@
+//! The moderation rule engine, pure: `evaluate(message, sender history,
+//! rules) → verdict`. Rules match words and phrases (after undoing evasions,
+//! see [`normalize`]), regular expressions, links (all, or outside an allow
+//! list), floods, repeated messages, shouting and mass mentions; each has a
+//! severity and an action (flag, hold for review, block, mute). The site's
+//! objects apply the verdict before anything is broadcast (issue
+//! "Moderation"); this module only decides.
+
+pub mod normalize;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::workflow::Severity;
+
+/// What a rule looks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RuleKind {
+    /// Words or phrases (several words); `*` at a word's start or end lets
+    /// it be part of a longer word ("fuck*" matches "fucking").
+    Words {
+        /// The list.
+        list: Vec<String>,
+    },
+    /// A regular expression (case-insensitive) over the cleaned text (no
+    /// invisible characters, look-alike letters folded) and over its words
+    /// read through leetspeak.
+    Pattern {
+        /// The expression (Rust `regex` syntax).
+        regex: String,
+    },
+    /// Links: all of them, or those outside the allowed domains.
+    Links {
+        /// Domains allowed (with their subdomains); empty blocks every link.
+        allow: Vec<String>,
+    },
+    /// More than `max` messages within `seconds`.
+    Flood {
+        /// Messages allowed in the window.
+        max: u32,
+        /// The window.
+        seconds: u32,
+    },
+    /// The same message `times` times in a row.
+    Repeat {
+        /// How many identical messages in a row count.
+        times: u32,
+    },
+    /// Shouting: at least `percent` % capitals among at least `min_letters` letters.
+    Caps {
+        /// Letters needed before the share counts.
+        min_letters: u32,
+        /// Share of capitals, in percent.
+        percent: u32,
+    },
+    /// More than `max` @mentions.
+    Mentions {
+        /// Mentions allowed.
+        max: u32,
+    },
+}
+
+/// What happens to a message that breaks a rule (weakest first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Action {
+    /// Delivered, and flagged for moderators.
+    Flag,
+    /// Held for review: only the sender sees it, as pending.
+    Hold,
+    /// Refused; the sender is told why.
+    Block,
+    /// Refused, and the sender muted for this many minutes.
+    Mute {
+        /// Duration.
+        minutes: u32,
+    },
+}
+
+/// One rule of a site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rule {
+    /// Id, shown to moderators and in incidents.
+    pub id: String,
+    /// What it looks for.
+    pub kind: RuleKind,
+    /// How serious a hit is.
+    pub severity: Severity,
+    /// What happens on a hit.
+    pub action: Action,
+}
+
+/// An earlier message of the same sender.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Earlier {
+    /// Its text.
+    pub text: String,
+    /// When it was sent (ms since the epoch).
+    pub at: u64,
+}
+
+/// A rule the message broke, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// The rule's id.
+    pub rule: String,
+    /// Its severity.
+    pub severity: Severity,
+    /// Its action.
+    pub action: Action,
+    /// What matched, for moderators.
+    pub why: String,
+}
+
+/// The outcome for one message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Verdict {
+    /// Every rule broken, in rule order.
+    pub hits: Vec<Hit>,
+}
+
+impl Verdict {
+    /// The strongest action of the hits (`None`: deliver as is).
+    pub fn action(&self) -> Option<Action> {
+        self.hits.iter().map(|h| h.action).max()
+    }
+
+    /// The highest severity of the hits.
+    pub fn severity(&self) -> Option<Severity> {
+        self.hits.iter().map(|h| h.severity).max()
+    }
+}
+
+/// A rule set checked and compiled once.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    rules: Vec<(Rule, Option<Regex>)>,
+}
+
+/// A rule that cannot work.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("rule {rule:?}: {why}")]
+pub struct RuleError {
+    /// The rule's id.
+    pub rule: String,
+    /// What is wrong.
+    pub why: String,
+}
+
+impl Rules {
+    /// Compiles `rules`; the error names the first unusable one.
+    pub fn new(rules: Vec<Rule>) -> Result<Self, RuleError> {
+        let compiled = rules
+            .into_iter()
+            .map(|r| {
+                let regex = match &r.kind {
+                    RuleKind::Pattern { regex } => Some(
+                        regex::RegexBuilder::new(regex)
+                            .case_insensitive(true)
+                            .size_limit(1 << 20)
+                            .build()
+                            .map_err(|e| RuleError { rule: r.id.clone(), why: e.to_string() })?,
+                    ),
+                    RuleKind::Words { list } if list.iter().all(|w| w.trim().is_empty()) => {
+                        return Err(RuleError { rule: r.id.clone(), why: "the word list is empty".into() })
+                    }
+                    RuleKind::Flood { max: 0, .. }
+                    | RuleKind::Flood { seconds: 0, .. }
+                    | RuleKind::Repeat { times: 0..=1 } => {
+                        return Err(RuleError {
+                            rule: r.id.clone(),
+                            why: "its limits must be at least 1 (2 repeats)".into(),
+                        })
+                    }
+                    _ => None,
+                };
+                Ok((r, regex))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Rules { rules: compiled })
+    }
+}
+
+/// Common top-level domains, for links written without `http://` or `www.`.
+const TLDS: &[&str] = &[
+    "com", "net", "org", "io", "co", "me", "info", "biz", "xyz", "ru", "cn", "de", "uk", "fr", "nl", "app", "dev",
+    "gg", "ly", "tk", "top", "site", "online", "shop", "live", "link", "click", "club", "tv", "us", "eu",
+];
+
+/// The domains linked in a text (lower case), written as URLs, `www.` names
+/// or bare names with a common top-level domain; "[.]" and " dot " count as dots.
+fn links(cleaned: &str) -> Vec<String> {
+    let text = cleaned.replace("[.]", ".").replace("(.)", ".").replace(" dot ", ".");
+    let mut out = Vec::new();
+    for word in text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | '(' | ')')) {
+        let explicit = word.contains("://") || word.starts_with("www.");
+        let host = word.split("://").last().unwrap_or(word);
+        let host = host.split(['/', '?', '#', ':']).next().unwrap_or("");
+        let host = host.trim_matches(|c: char| !c.is_alphanumeric()).trim_start_matches("www.");
+        let parts: Vec<&str> = host.split('.').collect();
+        let wellformed = parts.len() >= 2
+            && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '-'));
+        let tld = parts.last().copied().unwrap_or("");
+        if wellformed && (explicit || TLDS.contains(&tld)) && tld.chars().all(char::is_alphabetic) {
+            out.push(host.to_owned());
+        }
+    }
+    out
+}
+
+fn allowed(domain: &str, allow: &[String]) -> bool {
+    allow.iter().any(|a| {
+        let a = a.trim_start_matches("www.").to_lowercase();
+        domain == a || domain.ends_with(&format!(".{a}"))
+    })
+}
+
+/// A list entry as word patterns: each word normalised like messages are,
+/// keeping a leading or trailing `*`.
+fn patterns(entry: &str) -> Vec<String> {
+    entry
+        .split_whitespace()
+        .filter_map(|part| {
+            let core: String = normalize::tokens(part).into_iter().next()?;
+            let start = if part.starts_with('*') { "*" } else { "" };
+            let end = if part.ends_with('*') { "*" } else { "" };
+            Some(format!("{start}{core}{end}"))
+        })
+        .collect()
+}
+
+/// Checks `text`, sent at `now_ms` by a sender whose earlier messages are
+/// `history` (oldest first), against `rules`.
+pub fn evaluate(text: &str, now_ms: u64, history: &[Earlier], rules: &Rules) -> Verdict {
+    let cleaned = normalize::clean(text);
+    let tokens = normalize::tokens(text);
+    let read = tokens.join(" ");
+    let mut hits = Vec::new();
+    for (rule, regex) in &rules.rules {
+        let why = match &rule.kind {
+            RuleKind::Words { list } => list.iter().find_map(|entry| {
+                let words = patterns(entry);
+                let n = words.len();
+                let found = n > 0
+                    && tokens.windows(n).any(|w| w.iter().zip(&words).all(|(t, p)| normalize::matches_word(t, p)));
+                found.then(|| format!("matches {entry:?}"))
+            }),
+            // On the cleaned text, and on its words read through leetspeak.
+            RuleKind::Pattern { .. } => regex
+                .as_ref()
+                .and_then(|r| r.find(&cleaned).or_else(|| r.find(&read)))
+                .map(|m| format!("matches the pattern at {:?}", m.as_str())),
+            RuleKind::Links { allow } => {
+                links(&cleaned).into_iter().find(|d| !allowed(d, allow)).map(|d| format!("links to {d}"))
+            }
+            RuleKind::Flood { max, seconds } => {
+                let since = now_ms.saturating_sub(u64::from(*seconds) * 1000);
+                let recent = history.iter().filter(|e| e.at >= since).count() + 1;
+                (recent > *max as usize).then(|| format!("{recent} messages in {seconds} s"))
+            }
+            RuleKind::Repeat { times } => {
+                let same = history.iter().rev().take_while(|e| normalize::clean(&e.text) == cleaned).count() + 1;
+                (same >= *times as usize).then(|| format!("the same message {same} times in a row"))
+            }
+            RuleKind::Caps { min_letters, percent } => {
+                let letters = text.chars().filter(|c| c.is_alphabetic());
+                let (all, caps) = letters.fold((0u32, 0u32), |(a, u), c| (a + 1, u + u32::from(c.is_uppercase())));
+                (all >= *min_letters && caps * 100 >= percent * all)
+                    .then(|| format!("{caps} of {all} letters are capitals"))
+            }
+            RuleKind::Mentions { max } => {
+                let mentions = text.split_whitespace().filter(|w| w.len() > 1 && w.starts_with('@')).count();
+                (mentions > *max as usize).then(|| format!("{mentions} mentions"))
+            }
+        };
+        if let Some(why) = why {
+            hits.push(Hit { rule: rule.id.clone(), severity: rule.severity, action: rule.action, why });
+        }
+    }
+    Verdict { hits }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,146 @@
+//! Text normalisation for the rule engine: what an evader changes to slip a
+//! word past a filter is undone here — case, diacritics, zero-width and
+//! invisible characters, confusable letters from other scripts and
+//! full-width forms, leetspeak, separators between single letters — and the
+//! text is cut into word tokens. Repeated letters are handled when matching
+//! (see [`matches_word`]), so "as" never becomes "ass".
+
+/// Characters that render as nothing (zero-width, joiners, soft hyphen, BOM).
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{034F}')
+}
+
+/// One character folded to plain lowercase Latin where it imitates one.
+fn fold(c: char) -> char {
+    let c = match c {
+        // Full-width ASCII.
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
+        _ => c,
+    };
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    match lower {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | 'а' | 'α' => 'a',
+        'ç' | 'ć' | 'č' | 'ĉ' | 'ċ' | 'с' => 'c',
+        'ď' | 'đ' => 'd',
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' | 'е' | 'ё' | 'ε' => 'e',
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' => 'g',
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' | 'і' | 'ι' => 'i',
+        'ĵ' | 'ј' => 'j',
+        'ķ' | 'κ' | 'к' => 'k',
+        'ĺ' | 'ļ' | 'ľ' | 'ł' => 'l',
+        'ñ' | 'ń' | 'ņ' | 'ň' | 'η' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' | 'о' | 'ο' => 'o',
+        'р' | 'ρ' => 'p',
+        'ŕ' | 'ř' => 'r',
+        'ś' | 'ş' | 'š' | 'ŝ' | 'ѕ' => 's',
+        'ţ' | 'ť' | 'т' | 'τ' => 't',
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' | 'υ' => 'u',
+        'ν' => 'v',
+        'ŵ' | 'ш' | 'ω' => 'w',
+        'х' | 'χ' => 'x',
+        'ý' | 'ÿ' | 'ŷ' | 'у' => 'y',
+        'ź' | 'ż' | 'ž' => 'z',
+        'в' | 'β' => 'b',
+        'м' => 'm',
+        'н' => 'h',
+        other => other,
+    }
+}
+
+/// Leetspeak digits and symbols inside a word, as the letters they stand for.
+fn leet(c: char) -> Option<char> {
+    Some(match c {
+        '0' => 'o',
+        '1' | '!' | '|' => 'i',
+        '3' => 'e',
+        '4' | '@' => 'a',
+        '5' | '$' => 's',
+        '7' | '+' => 't',
+        '8' => 'b',
+        '9' => 'g',
+        _ => return None,
+    })
+}
+
+/// The text without invisible characters, folded (case, diacritics,
+/// confusables, full-width); punctuation and digits kept.
+pub fn clean(text: &str) -> String {
+    text.chars().filter(|c| !invisible(*c)).map(fold).collect()
+}
+
+/// The word tokens of a text, normalised: folded, leetspeak read as letters
+/// when a token also has letters (so "10" stays a number), and runs of three
+/// or more single letters joined ("f.u.c.k", "f u c k" → "fuck").
+pub fn tokens(text: &str) -> Vec<String> {
+    let cleaned = clean(text);
+    let raw: Vec<&str> =
+        cleaned.split(|c: char| !(c.is_alphanumeric() || leet(c).is_some())).filter(|t| !t.is_empty()).collect();
+    let mut words: Vec<String> = raw
+        .iter()
+        .map(|t| {
+            if t.chars().any(char::is_alphabetic) {
+                t.chars().map(|c| leet(c).unwrap_or(c)).collect()
+            } else {
+                t.to_string()
+            }
+        })
+        .filter(|t: &String| !t.is_empty())
+        .collect();
+    // Letters spaced out to dodge a filter: join runs of 3+ single letters.
+    let mut joined = Vec::new();
+    let mut run = String::new();
+    for w in &words {
+        if w.chars().count() == 1 && w.chars().all(char::is_alphabetic) {
+            run.push_str(w);
+        } else {
+            if run.chars().count() >= 3 {
+                joined.push(std::mem::take(&mut run));
+            }
+            run.clear();
+        }
+    }
+    if run.chars().count() >= 3 {
+        joined.push(run);
+    }
+    words.extend(joined);
+    words
+}
+
+/// Run-length encoding of a word: each letter and how often it repeats.
+fn runs(word: &str) -> Vec<(char, usize)> {
+    let mut out: Vec<(char, usize)> = Vec::new();
+    for c in word.chars() {
+        match out.last_mut() {
+            Some((last, n)) if *last == c => *n += 1,
+            _ => out.push((c, 1)),
+        }
+    }
+    out
+}
+
+/// Whether a token is `word` with some letters repeated ("fuuuck" is
+/// "fuck"; "as" is not "ass"). `word` may start or end with `*`: then it
+/// only has to begin or end the token ("fuck*" matches "fucking").
+pub fn matches_word(token: &str, word: &str) -> bool {
+    let (prefix, rest) = match word.strip_prefix('*') {
+        Some(r) => (true, r),
+        None => (false, word),
+    };
+    let (suffix, core) = match rest.strip_suffix('*') {
+        Some(r) => (true, r),
+        None => (false, rest),
+    };
+    let want = runs(core);
+    let have = runs(token);
+    if want.is_empty() || have.len() < want.len() {
+        return false;
+    }
+    let fits = |at: usize| {
+        want.iter().enumerate().all(|(i, (c, n))| {
+            let (hc, hn) = have[at + i];
+            hc == *c && hn >= *n
+        })
+    };
+    let last = have.len() - want.len();
+    (0..=last).any(|at| (prefix || at == 0) && (suffix || at == last) && fits(at))
+}
