@@ -105,6 +105,7 @@ pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl Int
                 ids.extend(f.iter().map(|f| f.to_string()));
             }
         }
+        ids.sort();
         ids.dedup();
         ids
     };
