@@ -59,6 +59,10 @@ fn wasm_unit() -> Result<()> {
         Command::new("cargo")
             .args(["test", "-p", "widget", "--target", "wasm32-unknown-unknown", "--lib"])
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            // The runner gives ChromeDriver 5 s to listen by default; on a
+            // busy 2-core machine that has failed ("driver failed to bind
+            // port during startup").
+            .env("WASM_BINDGEN_TEST_DRIVER_TIMEOUT", "60")
             .current_dir(root().join("widget")),
     )
 }
