@@ -81,10 +81,8 @@ pub fn encode_query(s: &str) -> String {
         if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
             out.push(b as char);
         } else {
-            const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
             out.push('%');
-            out.push(DIGITS[(b >> 4) as usize] as char);
-            out.push(DIGITS[(b & 15) as usize] as char);
+            out.push_str(&crate::ids::hex(&[b]).to_ascii_uppercase());
         }
     }
     out

@@ -8,6 +8,11 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Element;
 
+/// The first element of the page matching `selector`.
+pub fn find(selector: &str) -> Option<Element> {
+    web_sys::window()?.document()?.query_selector(selector).ok().flatten()
+}
+
 /// Appends a new `<tag class=...>` to `parent`, with `text` as its text.
 pub fn add(parent: &Element, tag: &str, class: &str, text: &str) -> Element {
     let el = parent.owner_document().expect("a document").create_element(tag).expect("a valid tag");

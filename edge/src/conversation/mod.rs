@@ -228,8 +228,9 @@ impl Conversation {
         if matches!(event, Event::Escalate { .. } | Event::Present(_)) {
             let sql = self.state.storage().sql();
             let fresh = SqlStore(&sql).find(role, &id).map_err(internal)?.is_none();
-            if let (true, Some(meta)) = (fresh, read_meta(&sql)?) {
-                let config = crate::inbox::config(&self.env, meta.site.as_str()).await?;
+            let site = self.with_line(|meta, _| meta.site.clone());
+            if let (true, Some(site)) = (fresh, site) {
+                let config = crate::inbox::config(&self.env, site.as_str()).await?;
                 if let Err(why) = config.check_event(event) {
                     refuse(ErrorCode::IllegalMove, why);
                     return Ok(());
@@ -287,16 +288,18 @@ impl Conversation {
         }
     }
 
-    async fn tell_inbox_about(&self, m: &ChatMessage) {
+    /// `f` of the identity and workflow state, read from storage once per wake.
+    fn with_line<R>(&self, f: impl FnOnce(&Meta, &Workflow) -> R) -> Option<R> {
         if self.line.borrow().is_none() {
             let sql = self.state.storage().sql();
-            let (Ok(Some(meta)), Ok(state)) = (read_meta(&sql), SqlStore(&sql).workflow()) else { return };
+            let (Ok(Some(meta)), Ok(state)) = (read_meta(&sql), SqlStore(&sql).workflow()) else { return None };
             *self.line.borrow_mut() = Some((meta, state));
         }
-        let summary = match self.line.borrow().as_ref() {
-            Some((meta, state)) => meta.summary(Some(m), state),
-            None => return,
-        };
+        self.line.borrow().as_ref().map(|(meta, state)| f(meta, state))
+    }
+
+    async fn tell_inbox_about(&self, m: &ChatMessage) {
+        let Some(summary) = self.with_line(|meta, state| meta.summary(Some(m), state)) else { return };
         self.tell_inbox(&summary).await;
     }
 

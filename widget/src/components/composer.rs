@@ -18,20 +18,15 @@ pub fn Composer(
     /// Placeholder text.
     #[prop(into)]
     placeholder: String,
-    /// The text to start with (a saved draft).
-    #[prop(optional, into)]
-    initial: String,
     /// Called with the text after every edit (to save drafts, say "typing").
     #[prop(optional)]
     on_edit: Option<Callback<String>>,
-    /// The text, when the caller also writes into the box (canned responses).
+    /// The text, when the caller starts it (a saved draft) or also writes
+    /// into the box (canned responses).
     #[prop(optional)]
     text: Option<RwSignal<String>>,
 ) -> impl IntoView {
     let text = text.unwrap_or_else(|| RwSignal::new(String::new()));
-    if !initial.is_empty() {
-        text.set(initial);
-    }
     let error = RwSignal::new(None::<String>);
     let input = NodeRef::<Textarea>::new();
     let submit = move || {

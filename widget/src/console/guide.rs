@@ -11,6 +11,7 @@ use shared::WireName;
 
 use super::Session;
 use crate::chat::Chat;
+use crate::util::price;
 
 /// A button that sends the event `make()` builds, enabled only when the
 /// workflow allows it (the reason is its tooltip otherwise).
@@ -43,8 +44,15 @@ fn Act(
     }
 }
 
-fn price(cents: u32) -> String {
-    format!("${}.{:02}", cents / 100, cents % 100)
+/// The `<option>`s of a select over a wire enum, `chosen` selected.
+fn choices<T: WireName + PartialEq>(all: &'static [T], chosen: T) -> impl IntoView {
+    all.iter()
+        .map(|v| {
+            let mut label = v.as_str().to_owned();
+            label[..1].make_ascii_uppercase();
+            view! { <option value=v.as_str() selected=*v == chosen>{label}</option> }
+        })
+        .collect_view()
 }
 
 /// The guide for one conversation.
@@ -276,15 +284,14 @@ pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl Int
                     <input placeholder="Rule and what happened" aria-label="Violation" data-testid="console-flag-note"
                         prop:value=move || flag_note.get() on:input=move |e| flag_note.set(event_target_value(&e))/>
                     <Act chat state label="Flag violation" testid="console-flag" make=move || Some(Event::Flag { note: flag_note.get() })/>
-                    <select aria-label="Severity" data-testid="console-severity" on:change=move |e| severity.set(match event_target_value(&e).as_str() {
-                        "low" => Severity::Low, "high" => Severity::High, "critical" => Severity::Critical, _ => Severity::Medium })>
-                        <option value="low">"Low"</option><option value="medium" selected>"Medium"</option>
-                        <option value="high">"High"</option><option value="critical">"Critical"</option>
+                    <select aria-label="Severity" data-testid="console-severity"
+                        on:change=move |e| severity.set(Severity::from_wire(&event_target_value(&e)).unwrap_or(Severity::Medium))>
+                        {choices(Severity::ALL, Severity::Medium)}
                     </select>
                     <Act chat state label="Set severity" testid="console-assess" make=move || Some(Event::Assess { severity: severity.get() })/>
-                    <select aria-label="Sanction" data-testid="console-sanction" on:change=move |e| sanction.set(match event_target_value(&e).as_str() {
-                        "mute" => Sanction::Mute, "ban" => Sanction::Ban, _ => Sanction::Warn })>
-                        <option value="warn">"Warn"</option><option value="mute">"Mute"</option><option value="ban">"Ban"</option>
+                    <select aria-label="Sanction" data-testid="console-sanction"
+                        on:change=move |e| sanction.set(Sanction::from_wire(&event_target_value(&e)).unwrap_or(Sanction::Warn))>
+                        {choices(Sanction::ALL, Sanction::Warn)}
                     </select>
                     <Act chat state label="Apply" testid="console-sanction-apply" make=move || Some(Event::Sanction { kind: sanction.get() })/>
                     <input placeholder="Incident summary" aria-label="Incident" data-testid="console-incident"

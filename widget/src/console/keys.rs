@@ -62,10 +62,7 @@ pub fn action(e: &web_sys::KeyboardEvent) -> Option<Action> {
 
 /// Focuses the first element matching `selector`; clicks it if `click`.
 pub fn focus(selector: &str, click: bool) {
-    let el = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(selector).ok().flatten())
-        .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok());
+    let el = crate::dom::find(selector).and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok());
     if let Some(el) = el {
         let _ = el.focus();
         if click {

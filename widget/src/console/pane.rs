@@ -43,8 +43,7 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
     });
 
     let draft_key = format!("console:draft:{id}");
-    let text = RwSignal::new(String::new());
-    let initial = load(&draft_key).unwrap_or_default();
+    let text = RwSignal::new(load(&draft_key).unwrap_or_default());
     let on_edit = Callback::new(move |t: String| {
         store(&draft_key, (!t.is_empty()).then_some(t.as_str()));
         if !t.is_empty() {
@@ -83,7 +82,6 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
                 input_testid="console-input"
                 send_testid="console-send"
                 placeholder="Reply… (Enter sends, Shift+Enter for a new line)"
-                initial=initial
                 on_edit=on_edit
                 text=text
             />

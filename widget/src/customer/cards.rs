@@ -18,10 +18,7 @@ use web_sys::Element;
 
 use crate::chat::Chat;
 use crate::dom::{add, flag, on, prop, set, set_prop};
-
-fn price(cents: u32) -> String {
-    format!("${}.{:02}", cents / 100, cents % 100)
-}
+use crate::util::price;
 
 /// Whether `e` answers the card `card`, and with which score (1 if none).
 fn answer(card: &Event, e: &Event) -> Option<u8> {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use shared::site::FormField;
 use web_sys::Element;
 
-use crate::dom::{add, flag, on, prop, set};
+use crate::dom::{add, find, flag, on, prop, set};
 
 /// What the intro shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,10 +20,6 @@ pub enum Intro {
     Form(Vec<FormField>),
     /// A proactive greeting.
     Greeting(String),
-}
-
-fn find(selector: &str) -> Option<Element> {
-    web_sys::window()?.document()?.query_selector(selector).ok().flatten()
 }
 
 /// Redraws the page's `.intro` element; the composer hides while the form shows.
