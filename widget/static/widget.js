@@ -111,12 +111,12 @@
     document.body.appendChild(host);
     if (get(sessionStorage, openKey)) toggle(true);
     fetch(origin + "/api/sites/" + encodeURIComponent(site) + "/widget")
-      .then(function (r) { return r.ok ? r.json() : { triggers: [] }; })
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .catch(function () { return {}; })
       .then(function (c) {
         config = c; triggers = c.triggers || []; triggers.forEach(arm);
         if (frame) send({ type: "chat:config", config: c });
-      })
-      .catch(function () {});
+      });
   }
   document.body ? mount() : document.addEventListener("DOMContentLoaded", mount);
 })();

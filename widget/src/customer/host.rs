@@ -59,7 +59,8 @@ impl HostBridge {
     }
 
     /// Finds the remembered conversation, then calls `done` once; calls
-    /// `config` with the site's widget configuration when the loader sends it.
+    /// `config` with the site's widget configuration when the loader sends it
+    /// (standalone: at once, with none of the loader's features).
     pub fn lookup(
         &self,
         done: impl Fn(Option<ConversationCreated>) + Clone + 'static,
@@ -67,6 +68,7 @@ impl HostBridge {
     ) {
         let Some(host) = self.host.clone() else {
             done(load(OWN_KEY).and_then(|s| wire::created(&s)));
+            config(WidgetConfig { fields: Vec::new(), triggers: Vec::new() });
             return;
         };
         let answered = StoredValue::new(false);

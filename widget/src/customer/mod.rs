@@ -126,8 +126,14 @@ fn App() -> impl IntoView {
     // proactive or resumed chats), or a proactive trigger's greeting (the
     // conversation then stores it). Drawn in plain DOM (small wasm), and only
     // when it changes, so typing into the form is never lost.
-    Effect::new(move |drawn: Option<Intro>| {
-        let now = if !looked_up.get() || session.with(Option::is_some) {
+    // Nothing is drawn (the composer stays hidden) until the widget knows
+    // whether the form is due: a visitor who starts typing must not lose
+    // the composer to a late form.
+    Effect::new(move |drawn: Option<Option<Intro>>| {
+        if !looked_up.get() || (session.with(Option::is_none) && config.with(Option::is_none)) {
+            return drawn.flatten();
+        }
+        let now = if session.with(Option::is_some) {
             Intro::None
         } else {
             config.with(|c| {
@@ -145,11 +151,11 @@ fn App() -> impl IntoView {
                 }
             })
         };
-        if drawn.as_ref() != Some(&now) {
+        if drawn.flatten().as_ref() != Some(&now) {
             let what = now.clone();
             request_animation_frame(move || intro::draw(what, on_answers));
         }
-        now
+        Some(now)
     });
     view! {
         <main class="chat">
@@ -173,7 +179,7 @@ fn App() -> impl IntoView {
             />
             <div class="intro"></div>
             <p class="typing" aria-live="polite" data-testid="chat-typing" class:on=chat.typing>"Support is typing…"</p>
-            <div class="composer-wrap">
+            <div class="composer-wrap" hidden>
                 <Composer on_send=on_send input_testid="chat-input" send_testid="chat-send"
                     placeholder="Type your message…" on_edit=on_edit/>
             </div>
