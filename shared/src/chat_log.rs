@@ -199,6 +199,8 @@ mod tests {
             text: format!("text {seq}"),
             at: seq,
             event: None,
+            name: None,
+            from: None,
         }))
     }
 
@@ -208,6 +210,7 @@ mod tests {
             role,
             last_seq: 0,
             workflow: WorkflowKind::Support,
+            member: None,
         })
     }
 

@@ -50,6 +50,8 @@ fn server_name(m: &ServerMsg) -> &'static str {
         ServerMsg::Inbox { .. } => "inbox",
         ServerMsg::InboxUpdate(_) => "inboxUpdate",
         ServerMsg::Typing { .. } => "typing",
+        ServerMsg::Held { .. } => "held",
+        ServerMsg::Moderation { .. } => "moderation",
     }
 }
 
@@ -72,6 +74,7 @@ fn event_name(e: &Event) -> &'static str {
         Event::Flag { .. } => "flag",
         Event::Assess { .. } => "assess",
         Event::Sanction { .. } => "sanction",
+        Event::Lift { .. } => "lift",
         Event::LogIncident { .. } => "logIncident",
         Event::Close { .. } => "close",
     }
@@ -96,7 +99,8 @@ fn event_examples() -> Vec<Event> {
         Event::Rate { score: 5 },
         Event::Flag { note: "Insults another visitor".into() },
         Event::Assess { severity: Severity::High },
-        Event::Sanction { kind: Sanction::Mute },
+        Event::Sanction { kind: Sanction::Mute, minutes: Some(30) },
+        Event::Lift { kind: Sanction::Ban },
         Event::LogIncident { summary: "Insult; muted 10 min".into() },
         Event::Close { outcome: Outcome::Resolved },
     ]
@@ -119,6 +123,7 @@ fn server_examples() -> Vec<ServerEnvelope> {
             role: Role::Customer,
             last_seq: 42,
             workflow: WorkflowKind::Sales,
+            member: None,
         }),
         ServerEnvelope::push(ServerMsg::Message(ChatMessage {
             seq: 42,
@@ -127,6 +132,8 @@ fn server_examples() -> Vec<ServerEnvelope> {
             text: "<b>Hi!</b> Let me check.".into(),
             at: 1_795_000_060_000,
             event: None,
+            name: None,
+            from: None,
         })),
         ServerEnvelope::reply("m-01HX3", ServerMsg::Ack { seq: 42, at: 1_795_000_060_000 }),
         ServerEnvelope::reply(
@@ -139,6 +146,8 @@ fn server_examples() -> Vec<ServerEnvelope> {
         ServerEnvelope::push(ServerMsg::Inbox { conversations: vec![summary()] }),
         ServerEnvelope::push(ServerMsg::InboxUpdate(summary())),
         ServerEnvelope::push(ServerMsg::Typing { role: Role::Operator, on: true }),
+        ServerEnvelope::reply("m-01HX5", ServerMsg::Held { reason: "Waiting for a moderator to review it (rule: links).".into() }),
+        ServerEnvelope::push(ServerMsg::Moderation { alert: Some("Case 4 escalated to admin-legal: threat".into()) }),
     ]
 }
 
@@ -177,7 +186,31 @@ fn server_variants_match_golden_files() {
     for e in &examples {
         check(&format!("server.{}", server_name(&e.msg)), e);
     }
-    assert_eq!(examples.len(), 7, "one example per server variant");
+    assert_eq!(examples.len(), 9, "one example per server variant");
+}
+
+/// What a channel adds: the caller's member id, each sender's name and id.
+#[test]
+fn channel_frames_match_golden_files() {
+    let welcome = ServerMsg::Welcome {
+        conversation: conv(),
+        role: Role::Customer,
+        last_seq: 6,
+        workflow: WorkflowKind::Support,
+        member: Some("3f2a9c0d11e4b7a5".into()),
+    };
+    check("server.welcome.channel", &ServerEnvelope::push(welcome));
+    let message = ChatMessage {
+        seq: 7,
+        client_id: "m-01HX9".into(),
+        author: Role::Customer,
+        text: "Great goal!".into(),
+        at: 1_795_000_070_000,
+        event: None,
+        name: Some("Sam".into()),
+        from: Some("3f2a9c0d11e4b7a5".into()),
+    };
+    check("server.message.channel", &ServerEnvelope::push(ServerMsg::Message(message)));
 }
 
 #[test]

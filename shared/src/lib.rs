@@ -14,8 +14,11 @@
 //!   the pure state machine that moves a conversation through one.
 //! - [`site`]: a site's configuration (teams, canned responses, products,
 //!   pre-chat form, proactive triggers) and its seeded defaults.
-//! - `moderation` (feature `moderation`): the rule engine, `evaluate(message,
-//!   sender history, rules) → verdict`.
+//! - [`rules`]: a site's moderation rules as data; `moderation` (feature
+//!   `moderation`): the rule engine, `evaluate(message, sender history,
+//!   rules) → verdict`.
+//! - [`moderation_case`]: what moderators work with: rooms, reports (the
+//!   review queue), cases, sanctions (with expiry) and incidents.
 //! - [`ids`]: conversation, site and client-message ids and their formats.
 //! - [`text`]: message text validation and its limits, used by the widget
 //!   before sending and by the Worker before storing.
@@ -26,7 +29,9 @@ pub mod decode;
 pub mod ids;
 #[cfg(feature = "moderation")]
 pub mod moderation;
+pub mod moderation_case;
 pub mod protocol;
+pub mod rules;
 pub mod site;
 pub mod text;
 pub mod workflow;

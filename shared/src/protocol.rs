@@ -114,6 +114,10 @@ pub enum ServerMsg {
         /// The conversation's workflow (its state is the fold of the
         /// timeline's events, see [`crate::workflow::State::replay`]).
         workflow: WorkflowKind,
+        /// In a channel: the caller's member id, as in the `from` of the
+        /// messages it sends.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<String>,
     },
     /// A stored message: replayed after a (re)connect or a sync, or live.
     Message(ChatMessage),
@@ -139,6 +143,20 @@ pub enum ServerMsg {
     },
     /// One conversation of the inbox changed (new, or a new message).
     InboxUpdate(ConversationSummary),
+    /// The send `re` is stored but held for a moderator's review: only its
+    /// sender sees it, as pending; it is delivered if approved.
+    Held {
+        /// Why, for the sender.
+        reason: String,
+    },
+    /// On an operator's inbox socket: the moderation queue or cases changed
+    /// (fetch them again); `alert` is set when moderators must look now
+    /// (an escalation to admin / legal).
+    Moderation {
+        /// What to tell every moderator, if anything.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        alert: Option<String>,
+    },
     /// The other side started or stopped typing.
     Typing {
         /// Who.
@@ -207,6 +225,12 @@ pub struct ChatMessage {
     /// The workflow event this timeline entry records, if it is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<Event>,
+    /// In a channel: the sender's display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// In a channel: the sender's member id (public; see `Welcome::member`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
 }
 
 impl ChatMessage {
@@ -294,6 +318,14 @@ pub enum ErrorCode {
     Forbidden,
     /// Something broke on the server; nothing was stored.
     Internal,
+    /// The moderation rules refused the message; it reached no one.
+    Blocked,
+    /// The sender is muted; the message says until when.
+    Muted,
+    /// The visitor is banned from the site's chat; the connection is refused.
+    Banned,
+    /// The site has no channel with this id.
+    UnknownChannel,
 }
 
 impl WireName for ErrorCode {
@@ -312,6 +344,10 @@ impl WireName for ErrorCode {
         ErrorCode::IllegalMove,
         ErrorCode::Forbidden,
         ErrorCode::Internal,
+        ErrorCode::Blocked,
+        ErrorCode::Muted,
+        ErrorCode::Banned,
+        ErrorCode::UnknownChannel,
     ];
     fn as_str(self) -> &'static str {
         match self {
@@ -329,6 +365,10 @@ impl WireName for ErrorCode {
             ErrorCode::IllegalMove => "illegalMove",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::Internal => "internal",
+            ErrorCode::Blocked => "blocked",
+            ErrorCode::Muted => "muted",
+            ErrorCode::Banned => "banned",
+            ErrorCode::UnknownChannel => "unknownChannel",
         }
     }
 }

@@ -1,10 +1,12 @@
 //! A site's configuration, kept in the site's Durable Object and edited in
 //! the console: teams, canned responses, the product catalogue, the pre-chat
-//! form and the proactive triggers — with defaults that seed a new site.
+//! form, the proactive triggers, the public channels and the moderation
+//! rules — with defaults that seed a new site.
 
 use crate::protocol::WireName;
 use serde::{Deserialize, Serialize};
 
+use crate::rules::Rule;
 use crate::workflow::{Event, Product, WorkflowKind};
 
 /// A team conversations can be escalated / transferred to.
@@ -63,6 +65,16 @@ pub struct Trigger {
     pub greeting: String,
 }
 
+/// A public channel (a room many customers post in, e.g. under a live
+/// event), embedded with `data-channel="id"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelDef {
+    /// Id (`[a-z_-]`), as in the script tag.
+    pub id: String,
+    /// Display name.
+    pub title: String,
+}
+
 /// Everything configurable about a site's chat.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteConfig {
@@ -76,6 +88,13 @@ pub struct SiteConfig {
     pub fields: Vec<FormField>,
     /// Proactive sales triggers.
     pub triggers: Vec<Trigger>,
+    /// Public channels.
+    #[serde(default)]
+    pub channels: Vec<ChannelDef>,
+    /// Moderation rules, applied to every customer message before it is
+    /// delivered (channels and conversations alike).
+    #[serde(default)]
+    pub rules: Vec<Rule>,
 }
 
 /// What the widget and the loader read: the public part of [`SiteConfig`].
@@ -91,6 +110,11 @@ impl SiteConfig {
     /// The public part.
     pub fn widget(&self) -> WidgetConfig {
         WidgetConfig { fields: self.fields.clone(), triggers: self.triggers.clone() }
+    }
+
+    /// Whether the site has a channel with this id.
+    pub fn has_channel(&self, id: &str) -> bool {
+        self.channels.iter().any(|c| c.id == id)
     }
 
     /// The trigger with this id.
@@ -148,6 +172,16 @@ impl SiteConfig {
             let on = ["timeOnPage", "urlContains", "scrollDepth", "manual"].contains(&t.on.as_str());
             if !id_ok(&t.id) || !on || !text_ok(&t.greeting, 500) {
                 return Err(format!("trigger {:?}: id a–z _ -, on timeOnPage/urlContains/scrollDepth/manual", t.id));
+            }
+        }
+        for c in &self.channels {
+            if !id_ok(&c.id) || !text_ok(&c.title, 60) {
+                return Err(format!("channel {:?}: id must be 1–32 of a–z _ -, title 1–60 characters", c.id));
+            }
+        }
+        for r in &self.rules {
+            if !id_ok(&r.id) {
+                return Err(format!("rule {:?}: id must be 1–32 of a–z _ -", r.id));
             }
         }
         Ok(())
@@ -282,6 +316,8 @@ impl Default for SiteConfig {
                     greeting: s("Hi! You asked for a demo — what would you like to see?"),
                 },
             ],
+            channels: vec![ChannelDef { id: s("live"), title: s("Live event chat") }],
+            rules: crate::rules::default_rules(),
         }
     }
 }

@@ -9,87 +9,10 @@
 pub mod normalize;
 
 use regex::Regex;
-use serde::{Deserialize, Serialize};
 
+pub use crate::moderation_case::Hit;
+pub use crate::rules::{Action, Rule, RuleKind};
 use crate::workflow::Severity;
-
-/// What a rule looks for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum RuleKind {
-    /// Words or phrases (several words); `*` at a word's start or end lets
-    /// it be part of a longer word ("fuck*" matches "fucking").
-    Words {
-        /// The list.
-        list: Vec<String>,
-    },
-    /// A regular expression (case-insensitive) over the cleaned text (no
-    /// invisible characters, look-alike letters folded) and over its words
-    /// read through leetspeak.
-    Pattern {
-        /// The expression (Rust `regex` syntax).
-        regex: String,
-    },
-    /// Links: all of them, or those outside the allowed domains.
-    Links {
-        /// Domains allowed (with their subdomains); empty blocks every link.
-        allow: Vec<String>,
-    },
-    /// More than `max` messages within `seconds`.
-    Flood {
-        /// Messages allowed in the window.
-        max: u32,
-        /// The window.
-        seconds: u32,
-    },
-    /// The same message `times` times in a row.
-    Repeat {
-        /// How many identical messages in a row count.
-        times: u32,
-    },
-    /// Shouting: at least `percent` % capitals among at least `min_letters` letters.
-    Caps {
-        /// Letters needed before the share counts.
-        min_letters: u32,
-        /// Share of capitals, in percent.
-        percent: u32,
-    },
-    /// More than `max` @mentions.
-    Mentions {
-        /// Mentions allowed.
-        max: u32,
-    },
-}
-
-/// What happens to a message that breaks a rule (weakest first).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Action {
-    /// Delivered, and flagged for moderators.
-    Flag,
-    /// Held for review: only the sender sees it, as pending.
-    Hold,
-    /// Refused; the sender is told why.
-    Block,
-    /// Refused, and the sender muted for this many minutes.
-    Mute {
-        /// Duration.
-        minutes: u32,
-    },
-}
-
-/// One rule of a site.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rule {
-    /// Id, shown to moderators and in incidents.
-    pub id: String,
-    /// What it looks for.
-    pub kind: RuleKind,
-    /// How serious a hit is.
-    pub severity: Severity,
-    /// What happens on a hit.
-    pub action: Action,
-}
 
 /// An earlier message of the same sender.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,19 +21,6 @@ pub struct Earlier {
     pub text: String,
     /// When it was sent (ms since the epoch).
     pub at: u64,
-}
-
-/// A rule the message broke, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hit {
-    /// The rule's id.
-    pub rule: String,
-    /// Its severity.
-    pub severity: Severity,
-    /// Its action.
-    pub action: Action,
-    /// What matched, for moderators.
-    pub why: String,
 }
 
 /// The outcome for one message.

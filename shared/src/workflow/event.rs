@@ -192,6 +192,14 @@ pub enum Event {
     Sanction {
         /// Which.
         kind: Sanction,
+        /// How long a mute (required) or a ban (absent: for good) lasts.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        minutes: Option<u32>,
+    },
+    /// A moderator lifts a mute or ban this case applied (unmute / unban).
+    Lift {
+        /// Which.
+        kind: Sanction,
     },
     /// A moderator logs the incident.
     LogIncident {
@@ -225,6 +233,7 @@ impl Event {
         "flag",
         "assess",
         "sanction",
+        "lift",
         "logIncident",
         "close",
     ];
@@ -262,7 +271,9 @@ impl Event {
             Event::Rate { score } => format!("Rated {score}/5"),
             Event::Flag { note } => format!("Flagged: {note}"),
             Event::Assess { severity } => format!("Severity: {}", severity.as_str()),
-            Event::Sanction { kind } => format!("Sanction: {}", kind.as_str()),
+            Event::Sanction { kind, minutes: Some(m) } => format!("Sanction: {} for {m} min", kind.as_str()),
+            Event::Sanction { kind, minutes: None } => format!("Sanction: {}", kind.as_str()),
+            Event::Lift { kind } => format!("Lifted: {}", kind.as_str()),
             Event::LogIncident { summary } => format!("Incident logged: {summary}"),
             Event::Close { outcome } => format!("Closed: {}", outcome.as_str()),
         }
@@ -293,7 +304,7 @@ impl Event {
             Event::Escalate { team, .. } => {
                 format!("We have passed your conversation to our {team} team. They will answer here.")
             }
-            Event::Sanction { kind: Sanction::Warn } => "A moderator warned you: please keep to the chat rules.".into(),
+            Event::Sanction { kind: Sanction::Warn, .. } => "A moderator warned you: please keep to the chat rules.".into(),
             Event::Close { .. } => "This conversation is closed. Write again if you need anything else.".into(),
             _ => String::new(),
         }

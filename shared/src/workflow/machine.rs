@@ -13,6 +13,8 @@ use super::event::{Event, OrderLine, Outcome, Product, Sanction, Severity};
 pub const MAX_FIELD_CHARS: usize = 500;
 /// Most items in a checklist and lines in an order.
 pub const MAX_ITEMS: usize = 20;
+/// Longest mute or ban with a duration: 30 days.
+pub const MAX_SANCTION_MINUTES: u32 = 30 * 24 * 60;
 
 /// Where a conversation stands in its workflow.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -52,6 +54,9 @@ pub struct State {
     pub severity: Option<Severity>,
     /// Moderation: the sanctions applied.
     pub sanctions: Vec<Sanction>,
+    /// Moderation: the sanctions lifted again (unmute / unban).
+    #[serde(default)]
+    pub lifted: Vec<Sanction>,
     /// Moderation: the incident summary.
     pub incident: Option<String>,
     /// Set once closed.
@@ -347,14 +352,33 @@ pub fn apply(state: &State, event: &Event) -> Result<(State, Vec<Effect>), Workf
             }
             s.severity = Some(*severity);
         }
-        Event::Sanction { kind } => {
+        Event::Sanction { kind, minutes } => {
             if s.workflow != WorkflowKind::Moderation {
                 return wrong("sanction");
             }
             if s.severity.is_none() {
                 return Err(WorkflowError::Unmet { step: "sanction", needs: Requirement::Severity.describe() });
             }
+            match (kind, minutes) {
+                (Sanction::Mute, None) => return Err(WorkflowError::Invalid("a mute needs a duration".into())),
+                (_, Some(m)) if !(1..=MAX_SANCTION_MINUTES).contains(m) => {
+                    return Err(WorkflowError::Invalid(format!("a duration is 1–{MAX_SANCTION_MINUTES} minutes")))
+                }
+                _ => {}
+            }
             s.sanctions.push(*kind);
+        }
+        Event::Lift { kind } => {
+            if s.workflow != WorkflowKind::Moderation {
+                return wrong("lift");
+            }
+            if *kind == Sanction::Warn {
+                return Err(WorkflowError::Invalid("a warning cannot be lifted".into()));
+            }
+            if !s.sanctions.contains(kind) || s.lifted.contains(kind) {
+                return Err(WorkflowError::Invalid(format!("this case has no {} in force to lift", kind.as_str())));
+            }
+            s.lifted.push(*kind);
         }
         Event::LogIncident { summary } => {
             if s.workflow != WorkflowKind::Moderation {

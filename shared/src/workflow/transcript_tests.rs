@@ -216,8 +216,13 @@ fn flag(note: &str) -> Event {
 fn assess(severity: Severity) -> Event {
     Event::Assess { severity }
 }
+fn lift(kind: Sanction) -> Event {
+    Event::Lift { kind }
+}
+
 fn sanction(kind: Sanction) -> Event {
-    Event::Sanction { kind }
+    let minutes = (kind == Sanction::Mute).then_some(30);
+    Event::Sanction { kind, minutes }
 }
 fn log(summary: &str) -> Event {
     Event::LogIncident { summary: summary.into() }
@@ -247,8 +252,9 @@ fn wire_name(event: &Event) -> &'static str {
         Event::Flag { .. } => 14,
         Event::Assess { .. } => 15,
         Event::Sanction { .. } => 16,
-        Event::LogIncident { .. } => 17,
-        Event::Close { .. } => 18,
+        Event::Lift { .. } => 17,
+        Event::LogIncident { .. } => 18,
+        Event::Close { .. } => 19,
     };
     Event::TYPES[index]
 }
@@ -277,6 +283,7 @@ fn who_sends() -> Vec<(Event, &'static [Role])> {
         (flag("Rule 2: insults"), OPERATOR),
         (assess(Severity::Medium), OPERATOR),
         (sanction(Sanction::Warn), OPERATOR),
+        (lift(Sanction::Mute), OPERATOR),
         (log("Rule 2; warned"), OPERATOR),
         (close(Outcome::Resolved), OPERATOR),
     ]
@@ -739,6 +746,13 @@ fn moderation_illegal_moves() -> Transcript {
         (step("notify"), out_of_order("notify", "sanction")),
         (sanction(Sanction::Warn), ok("notify", [done("sanction")])),
         (sanction(Sanction::Ban), ok("notify", [])),
+        (lift(Sanction::Mute), invalid("this case has no mute in force to lift")),
+        (lift(Sanction::Warn), invalid("a warning cannot be lifted")),
+        (Event::Sanction { kind: Sanction::Mute, minutes: None }, invalid("a mute needs a duration")),
+        (Event::Sanction { kind: Sanction::Mute, minutes: Some(0) }, invalid("a duration is 1–43200 minutes")),
+        (Event::Sanction { kind: Sanction::Ban, minutes: Some(43_201) }, invalid("a duration is 1–43200 minutes")),
+        (lift(Sanction::Ban), ok("notify", [])),
+        (lift(Sanction::Ban), invalid("this case has no ban in force to lift")),
         (close(Resolved), cannot(Resolved, NO_INCIDENT)),
         (escalate("admin-legal", "Threat; messages 12-14"), ok("notify", [queued("admin-legal")])),
         (close(Escalated), cannot(Escalated, NO_INCIDENT)),
@@ -757,6 +771,7 @@ fn moderation_illegal_moves() -> Transcript {
 fn moderation_illegal_moves_are_refused_with_their_error() {
     let s = play(&moderation_illegal_moves());
     assert_eq!(s.sanctions, vec![Sanction::Warn, Sanction::Ban], "sanctions accumulate");
+    assert_eq!(s.lifted, vec![Sanction::Ban], "the ban was lifted");
     assert_eq!(s.severity, Some(Severity::Critical));
 }
 

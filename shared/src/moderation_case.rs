@@ -1,0 +1,351 @@
+//! What moderators work with, as the Worker stores it and the console shows
+//! it: the room a message was posted in, reports (the review queue: flagged,
+//! held and blocked messages with the rules they broke), cases (one
+//! offender, the moderation workflow's state and log, the evidence),
+//! sanctions with their expiry, and incidents with their CSV export.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::ConversationId;
+use crate::protocol::WireName;
+use crate::rules::Action;
+use crate::workflow::{Event, Sanction, Severity, State};
+
+/// Where a message was posted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind", content = "id")]
+pub enum Room {
+    /// A 1:1 conversation.
+    Conversation(ConversationId),
+    /// A public channel of the site.
+    Channel(String),
+}
+
+impl Room {
+    /// For people: `#live` or `conversation 3f2a…`.
+    pub fn label(&self) -> String {
+        match self {
+            Room::Channel(id) => format!("#{id}"),
+            Room::Conversation(id) => format!("conversation {}", &id.as_str()[..8.min(id.as_str().len())]),
+        }
+    }
+}
+
+/// A rule a message broke (the engine's verdict, as stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hit {
+    /// The rule's id.
+    pub rule: String,
+    /// Its severity.
+    pub severity: Severity,
+    /// Its action.
+    pub action: Action,
+    /// What matched.
+    pub why: String,
+}
+
+/// Where a report stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ReportStatus {
+    /// Waiting for a moderator (a held message waits to be approved or rejected).
+    Open,
+    /// A held message a moderator approved: delivered.
+    Approved,
+    /// A held message a moderator rejected: never delivered.
+    Rejected,
+    /// Taken into a case, or dismissed.
+    Done,
+}
+
+impl WireName for ReportStatus {
+    const ALL: &'static [Self] =
+        &[ReportStatus::Open, ReportStatus::Approved, ReportStatus::Rejected, ReportStatus::Done];
+    fn as_str(self) -> &'static str {
+        match self {
+            ReportStatus::Open => "open",
+            ReportStatus::Approved => "approved",
+            ReportStatus::Rejected => "rejected",
+            ReportStatus::Done => "done",
+        }
+    }
+}
+
+/// A message the rules caught: one line of the review queue, and evidence
+/// kept as it was even if it is later removed from the room.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// Id, given by the site's object.
+    pub id: u64,
+    /// Where it was posted.
+    pub room: Room,
+    /// The sender's member id.
+    pub member: String,
+    /// The sender's display name.
+    pub name: String,
+    /// The message's client id (a held message is approved by it).
+    pub message: String,
+    /// The text, exactly as sent.
+    pub text: String,
+    /// When it was sent (ms since the epoch).
+    pub at: u64,
+    /// The rules it broke.
+    pub hits: Vec<Hit>,
+    /// What the engine did with it.
+    pub action: Action,
+    /// The highest severity of the hits.
+    pub severity: Severity,
+    /// Where it stands.
+    pub status: ReportStatus,
+}
+
+/// The queue's order: open first, then most severe, then newest.
+pub fn queue_order(a: &Report, b: &Report) -> std::cmp::Ordering {
+    let open = |r: &Report| r.status == ReportStatus::Open;
+    open(b).cmp(&open(a)).then(b.severity.cmp(&a.severity)).then(b.at.cmp(&a.at))
+}
+
+/// One entry of a case's log: a moderation workflow event, who, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseEntry {
+    /// The moderator.
+    pub by: String,
+    /// When (ms since the epoch).
+    pub at: u64,
+    /// What.
+    pub event: Event,
+}
+
+/// A moderation case: one offender in one room, run through the moderation
+/// workflow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Case {
+    /// Id, given by the site's object.
+    pub id: u64,
+    /// Where.
+    pub room: Room,
+    /// The offender's member id.
+    pub member: String,
+    /// Their display name.
+    pub name: String,
+    /// The evidence: the reports taken into the case, as they were.
+    pub evidence: Vec<Report>,
+    /// The moderation workflow's state.
+    pub state: State,
+    /// Every event applied, in order.
+    pub log: Vec<CaseEntry>,
+    /// When it was opened.
+    pub opened_at: u64,
+}
+
+/// Body of `POST …/cases`: open a case about a report, or about a member
+/// of a room (an abusive customer in a 1:1 chat) with a note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenCase {
+    /// The report the case is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<u64>,
+    /// Or: the conversation whose customer the case is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<ConversationId>,
+}
+
+/// Body of `POST …/reports/{id}/review`: approve or reject a held message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    /// Deliver it (`true`) or drop it for good.
+    pub approve: bool,
+}
+
+/// Body of `POST …/cases/{id}/act`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseAct {
+    /// The moderation event.
+    pub event: Event,
+}
+
+/// A mute or ban in force (or a warning, kept for the record).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SanctionRecord {
+    /// Whom (member id).
+    pub member: String,
+    /// Which.
+    pub kind: Sanction,
+    /// Until when (ms since the epoch); `None`: for good.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<u64>,
+    /// Why, as the customer is told.
+    pub reason: String,
+    /// The case that applied it.
+    pub case: u64,
+    /// When it was applied.
+    pub at: u64,
+}
+
+impl SanctionRecord {
+    /// The record for a sanction event of a case at `now_ms`.
+    pub fn new(member: &str, case: u64, kind: Sanction, minutes: Option<u32>, reason: &str, now_ms: u64) -> Self {
+        let until = minutes.map(|m| now_ms + u64::from(m) * 60_000);
+        Self { member: member.into(), kind, until, reason: reason.into(), case, at: now_ms }
+    }
+
+    /// Whether it stops the member at `now_ms` (a warning never does).
+    pub fn in_force(&self, now_ms: u64) -> bool {
+        self.kind != Sanction::Warn && self.until.is_none_or(|u| now_ms < u)
+    }
+
+    /// What the customer is told, with the end time (UTC).
+    pub fn notice(&self) -> String {
+        let until = match self.until {
+            Some(u) => format!("until {} UTC", clock(u)),
+            None => "for good".into(),
+        };
+        match self.kind {
+            Sanction::Warn => format!("A moderator warned you: {}", self.reason),
+            Sanction::Mute => format!("You are muted {until}: {}", self.reason),
+            Sanction::Ban => format!("You are banned from this chat {until}: {}", self.reason),
+        }
+    }
+}
+
+/// The sanction that stops `member` at `now_ms`, if any: a ban before a mute.
+pub fn stopping<'a>(records: &'a [SanctionRecord], member: &str, now_ms: u64) -> Option<&'a SanctionRecord> {
+    records.iter().filter(|r| r.member == member && r.in_force(now_ms)).max_by_key(|r| (r.kind == Sanction::Ban, r.until))
+}
+
+/// `YYYY-MM-DD HH:MM` of a time in ms since the epoch (UTC; civil-from-days).
+pub fn clock(ms: u64) -> String {
+    let secs = ms / 1000;
+    let (days, rest) = ((secs / 86_400) as i64, secs % 86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rest / 3600, rest % 3600 / 60)
+}
+
+/// A closed record of what happened: the case's rules, evidence, severity,
+/// actions, moderator, time and escalation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Incident {
+    /// The case.
+    pub case: u64,
+    /// Where.
+    pub room: Room,
+    /// The offender's member id.
+    pub member: String,
+    /// Their display name.
+    pub name: String,
+    /// The rules broken (from the evidence and the flag).
+    pub rules: Vec<String>,
+    /// The messages, as they were.
+    pub evidence: Vec<Report>,
+    /// The assessed severity.
+    pub severity: Option<Severity>,
+    /// The sanctions applied (`"mute 30 min"`, `"ban"`, `"warn"`), lifts included.
+    pub actions: Vec<String>,
+    /// Who logged it.
+    pub moderator: String,
+    /// When.
+    pub at: u64,
+    /// The escalation (team and note), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<String>,
+    /// The moderator's summary.
+    pub summary: String,
+}
+
+impl Incident {
+    /// The incident a case's log amounts to, logged by `moderator` at `now_ms`.
+    pub fn of(case: &Case, moderator: &str, summary: &str, now_ms: u64) -> Self {
+        let mut rules: Vec<String> = case.evidence.iter().flat_map(|r| r.hits.iter().map(|h| h.rule.clone())).collect();
+        rules.dedup();
+        let mut actions = Vec::new();
+        let mut escalation = None;
+        for entry in &case.log {
+            match &entry.event {
+                Event::Sanction { kind, minutes: Some(m) } => actions.push(format!("{} {m} min", kind.as_str())),
+                Event::Sanction { kind, minutes: None } => actions.push(kind.as_str().to_owned()),
+                Event::Lift { kind } => actions.push(format!("lift {}", kind.as_str())),
+                Event::Escalate { team, note } => escalation = Some(format!("{team}: {note}")),
+                _ => {}
+            }
+        }
+        Incident {
+            case: case.id,
+            room: case.room.clone(),
+            member: case.member.clone(),
+            name: case.name.clone(),
+            rules,
+            evidence: case.evidence.clone(),
+            severity: case.state.severity,
+            actions,
+            moderator: moderator.into(),
+            at: now_ms,
+            escalation,
+            summary: summary.into(),
+        }
+    }
+
+    /// Whether a search for `q` (case-insensitive, in any text) finds it.
+    pub fn matches(&self, q: &str) -> bool {
+        let q = q.trim().to_lowercase();
+        q.is_empty() || csv_row(self).to_lowercase().contains(&q)
+    }
+}
+
+/// The CSV header of [`incidents_csv`].
+pub const CSV_HEADER: &str = "case,time_utc,room,member,name,rules,severity,actions,moderator,escalation,summary,evidence";
+
+/// Incidents as CSV (RFC 4180 quoting; cells that a spreadsheet would read
+/// as a formula are prefixed with `'`).
+pub fn incidents_csv(incidents: &[Incident]) -> String {
+    let mut out = String::from(CSV_HEADER);
+    out.push_str("\r\n");
+    for i in incidents {
+        out.push_str(&csv_row(i));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn csv_row(i: &Incident) -> String {
+    let evidence: Vec<String> = i.evidence.iter().map(|r| format!("[{}] {}", clock(r.at), r.text)).collect();
+    let cells = [
+        i.case.to_string(),
+        clock(i.at),
+        i.room.label(),
+        i.member.clone(),
+        i.name.clone(),
+        i.rules.join(" "),
+        i.severity.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        i.actions.join("; "),
+        i.moderator.clone(),
+        i.escalation.clone().unwrap_or_default(),
+        i.summary.clone(),
+        evidence.join(" | "),
+    ];
+    cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(",")
+}
+
+fn cell(value: &str) -> String {
+    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.into() };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,105 @@
+//! Table tests: sanction expiry (which sanction stops a member when), the
+//! queue's order, the incident a case's log amounts to, and CSV quoting.
+
+use super::*;
+
+const MIN: u64 = 60_000;
+
+fn record(member: &str, kind: Sanction, minutes: Option<u32>, at: u64) -> SanctionRecord {
+    SanctionRecord::new(member, 1, kind, minutes, "rule: profanity", at)
+}
+
+#[test]
+fn sanctions_expire_and_a_ban_comes_before_a_mute() {
+    let t0 = 1_795_000_000_000;
+    let records = vec![
+        record("m1", Sanction::Warn, None, t0),
+        record("m1", Sanction::Mute, Some(30), t0),
+        record("m2", Sanction::Ban, Some(60), t0),
+        record("m3", Sanction::Ban, None, t0),
+        record("m3", Sanction::Mute, Some(10), t0),
+    ];
+    // (member, minutes after t0, the kind that stops them).
+    let table: &[(&str, u64, Option<Sanction>)] = &[
+        ("m1", 0, Some(Sanction::Mute)),
+        ("m1", 29, Some(Sanction::Mute)),
+        ("m1", 30, None), // expired exactly at its end time; the warning never stops anyone
+        ("m2", 59, Some(Sanction::Ban)),
+        ("m2", 60, None),
+        ("m3", 5, Some(Sanction::Ban)), // the ban wins over the shorter mute
+        ("m3", 60 * 24 * 365, Some(Sanction::Ban)), // for good
+        ("m4", 0, None),
+    ];
+    for (member, after, want) in table {
+        let got = stopping(&records, member, t0 + after * MIN).map(|r| r.kind);
+        assert_eq!(got, *want, "{member} after {after} min");
+    }
+}
+
+#[test]
+fn notices_say_until_when() {
+    let mute = record("m1", Sanction::Mute, Some(90), 0);
+    assert_eq!(mute.notice(), "You are muted until 1970-01-01 01:30 UTC: rule: profanity");
+    let ban = record("m1", Sanction::Ban, None, 0);
+    assert_eq!(ban.notice(), "You are banned from this chat for good: rule: profanity");
+    assert_eq!(clock(1_795_000_000_000), "2026-11-18 11:06");
+    assert_eq!(clock(951_782_400_000), "2000-02-29 00:00");
+}
+
+fn report(id: u64, severity: Severity, at: u64, status: ReportStatus) -> Report {
+    Report {
+        id,
+        room: Room::Channel("live".into()),
+        member: "m1".into(),
+        name: "Eve".into(),
+        message: format!("c{id}"),
+        text: format!("text {id}"),
+        at,
+        hits: vec![Hit { rule: "profanity".into(), severity, action: Action::Hold, why: "matches".into() }],
+        action: Action::Hold,
+        severity,
+        status,
+    }
+}
+
+#[test]
+fn the_queue_puts_open_then_severe_then_new_first() {
+    let mut q = vec![
+        report(1, Severity::Low, 10, ReportStatus::Open),
+        report(2, Severity::Critical, 5, ReportStatus::Done),
+        report(3, Severity::High, 1, ReportStatus::Open),
+        report(4, Severity::Low, 20, ReportStatus::Open),
+    ];
+    q.sort_by(queue_order);
+    assert_eq!(q.iter().map(|r| r.id).collect::<Vec<_>>(), [3, 4, 1, 2]);
+}
+
+#[test]
+fn an_incident_records_rules_evidence_actions_and_escalation_and_exports_as_csv() {
+    let entry = |event| CaseEntry { by: "Mo".into(), at: 1, event };
+    let case = Case {
+        id: 7,
+        room: Room::Channel("live".into()),
+        member: "m1".into(),
+        name: "=Eve, \"the\" troll".into(),
+        evidence: vec![report(1, Severity::High, 0, ReportStatus::Done)],
+        state: State { severity: Some(Severity::High), ..State::default() },
+        log: vec![
+            entry(Event::Sanction { kind: Sanction::Mute, minutes: Some(30) }),
+            entry(Event::Escalate { team: "admin-legal".into(), note: "threat".into() }),
+            entry(Event::Lift { kind: Sanction::Mute }),
+        ],
+        opened_at: 0,
+    };
+    let i = Incident::of(&case, "Mo", "muted, then lifted", 60_000);
+    assert_eq!(i.rules, ["profanity"]);
+    assert_eq!(i.actions, ["mute 30 min", "lift mute"]);
+    assert_eq!(i.escalation.as_deref(), Some("admin-legal: threat"));
+    assert!(i.matches("PROFAN") && i.matches("troll") && i.matches("") && !i.matches("spam"));
+    let csv = incidents_csv(&[i]);
+    let mut lines = csv.split("\r\n");
+    assert_eq!(lines.next(), Some(CSV_HEADER));
+    let row = lines.next().unwrap();
+    assert!(row.starts_with("7,1970-01-01 00:01,#live,m1,\"'=Eve, \"\"the\"\" troll\",profanity,high,mute 30 min; lift mute,Mo,"), "{row}");
+    assert!(row.ends_with(",muted, then lifted,[1970-01-01 00:00] text 1") || row.contains("\"muted, then lifted\""), "{row}");
+}
