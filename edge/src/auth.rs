@@ -28,6 +28,12 @@ pub fn token_digest(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
+/// A visitor's member id: 64 bits of the SHA-256 of their token (public:
+/// shown to moderators and channel members; the token stays secret).
+pub fn member_id(visitor_token: &str) -> String {
+    hex(&Sha256::digest(format!("member:{visitor_token}").as_bytes())[..8])
+}
+
 /// Compares two secrets without an early exit on the first differing byte.
 pub fn secrets_equal(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());

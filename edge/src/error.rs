@@ -20,6 +20,12 @@ pub enum RouteError {
     /// Missing or wrong credentials.
     #[error("missing or wrong credentials")]
     Unauthorized,
+    /// The visitor is banned (the notice says until when).
+    #[error("{0}")]
+    Banned(String),
+    /// The site has no such channel.
+    #[error("this site has no channel {0:?}")]
+    UnknownChannel(String),
     /// A WebSocket route was called without `Upgrade: websocket`.
     #[error("this route only accepts WebSocket upgrades")]
     UpgradeRequired,
@@ -35,6 +41,8 @@ impl RouteError {
             Self::BadRequest(_) => (400, ErrorCode::Malformed),
             Self::UnknownSite(_) => (404, ErrorCode::UnknownSite),
             Self::Unauthorized => (401, ErrorCode::Unauthorized),
+            Self::Banned(_) => (403, ErrorCode::Banned),
+            Self::UnknownChannel(_) => (404, ErrorCode::UnknownChannel),
             Self::UpgradeRequired => (426, ErrorCode::Malformed),
             Self::Internal(_) => (500, ErrorCode::Internal),
         }

@@ -8,7 +8,9 @@
 //! - [`conversation`]: the `Conversation` Durable Object (one per chat): its
 //!   sans-IO core, its SQLite store and its hibernatable sockets.
 //! - [`inbox`]: the `Inbox` Durable Object (one per site): the conversation
-//!   list and live updates to operators.
+//!   list and live updates to operators, the settings, the moderation desk.
+//! - [`channel`]: the `Channel` Durable Object (one per public channel).
+//! - [`room`]: moderation every room (conversation or channel) applies.
 //! - [`echo`]: the `Echo` Durable Object, the benchmarks' baseline (off
 //!   unless `BENCH=on`).
 //! - [`auth`], [`error`], [`socket`], [`stub`]: tokens and keys, the one
@@ -16,10 +18,12 @@
 //!   objects, and internal JSON calls to an object.
 
 pub mod auth;
+pub mod channel;
 pub mod conversation;
 pub mod echo;
 pub mod error;
 pub mod inbox;
+pub mod room;
 pub mod router;
 pub mod routes;
 pub mod socket;

@@ -5,7 +5,7 @@
 use worker::{Env, Method, Request, Response, Result};
 
 use crate::error::RouteError;
-use crate::routes::{bench, console, conversations, demo};
+use crate::routes::{bench, channels, console, conversations, demo};
 
 /// Routes one request and turns route errors into JSON responses.
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
@@ -22,6 +22,17 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             console::site_config(req, &env, site).await
         }
         (Method::Get, ["api", "sites", site, "widget"]) => conversations::widget_config(&env, site).await,
+        (Method::Get, ["api", "sites", site, "channels", channel, "ws"]) => {
+            channels::customer_socket(req, &env, site, channel).await
+        }
+        (Method::Get, ["api", "console", "sites", site, "channels", channel, "ws"]) => {
+            console::channel_socket(req, &env, site, channel).await
+        }
+        (Method::Get | Method::Post, ["api", "console", "sites", site, rest @ ..])
+            if matches!(rest.first(), Some(&("reports" | "cases" | "sanctions" | "incidents"))) =>
+        {
+            console::desk(req, &env, site, rest).await
+        }
         (Method::Get, ["demo"]) => demo::page(&req),
         (Method::Get, ["api", "bench", "echo", "ws"]) => bench::echo_socket(req, &env).await,
         _ => Err(RouteError::NotFound),

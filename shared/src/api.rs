@@ -18,12 +18,16 @@ pub struct CreateConversation {
     /// Pre-chat form answers (field id, value), collected into the workflow.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<(String, String)>,
+    /// The visitor's token (64 hex digits, kept by the loader on the host
+    /// page): what ties sanctions to this browser across conversations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor: Option<String>,
 }
 
 impl CreateConversation {
     /// A plain request for `site`.
     pub fn new(site: SiteId) -> Self {
-        Self { site, trigger: None, fields: Vec::new() }
+        Self { site, trigger: None, fields: Vec::new(), visitor: None }
     }
 }
 
@@ -71,6 +75,24 @@ pub fn operator_socket_path(conversation: &str, key: &str, after: u64) -> String
 /// Path of an operator's inbox socket for `site`.
 pub fn inbox_socket_path(site: &str, key: &str) -> String {
     format!("/api/console/sites/{}/inbox/ws?key={}", encode_query(site), encode_query(key))
+}
+
+/// Path of a customer's channel socket: the visitor's token, the display
+/// name, resuming after `after`.
+pub fn channel_socket_path(site: &str, channel: &str, visitor: &str, name: &str, after: u64) -> String {
+    let (s, c, v, n) = (encode_query(site), encode_query(channel), encode_query(visitor), encode_query(name));
+    format!("/api/sites/{s}/channels/{c}/ws?visitor={v}&name={n}&after={after}")
+}
+
+/// Path of a moderator's channel socket.
+pub fn operator_channel_path(site: &str, channel: &str, key: &str, name: &str, after: u64) -> String {
+    let (s, c, k, n) = (encode_query(site), encode_query(channel), encode_query(key), encode_query(name));
+    format!("/api/console/sites/{s}/channels/{c}/ws?key={k}&name={n}&after={after}")
+}
+
+/// Whether a visitor token has the right form (64 lower-case hex digits).
+pub fn visitor_token_ok(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Percent-encodes a path segment or query value: every byte but

@@ -15,8 +15,13 @@ use shared::{ChatMessage, Role};
 #[error("storage: {0}")]
 pub struct StoreError(pub String);
 
-/// Where a conversation's messages live.
+/// Where a room's messages live.
 pub trait MessageStore {
+    /// The sender's display name and member id, stamped on what it stores
+    /// (channels; a conversation's messages carry neither).
+    fn sender(&self) -> (Option<String>, Option<String>) {
+        (None, None)
+    }
     /// The message `author` sent with `client_id`, if any.
     fn find(&self, author: Role, client_id: &str) -> Result<Option<ChatMessage>, StoreError>;
     /// The highest stored sequence number (0 for none).
@@ -25,6 +30,10 @@ pub trait MessageStore {
     fn insert(&self, msg: &ChatMessage) -> Result<(), StoreError>;
     /// Up to `limit` messages with `seq > after`, in order.
     fn after(&self, after: u64, limit: usize) -> Result<Vec<ChatMessage>, StoreError>;
+}
+
+/// A conversation's store: messages and the workflow state.
+pub trait WorkflowStore: MessageStore {
     /// The workflow state as of the newest message.
     fn workflow(&self) -> Result<State, StoreError>;
     /// Stores one event message and the state it leads to, together.
@@ -77,6 +86,7 @@ pub fn send(
             Err(SendError::IdConflict(client_id.to_owned()))
         };
     }
+    let (name, from) = store.sender();
     let msg = ChatMessage {
         seq: store.last_seq()? + 1,
         client_id: client_id.to_owned(),
@@ -84,6 +94,8 @@ pub fn send(
         text: text.to_owned(),
         at: now_ms,
         event: None,
+        name,
+        from,
     };
     store.insert(&msg)?;
     Ok(Sent::New(msg))
@@ -110,7 +122,7 @@ pub enum ActError {
 /// stores it as the next timeline message together with the new state.
 /// A resend of the same id and event answers with the original.
 pub fn act(
-    store: &impl MessageStore,
+    store: &impl WorkflowStore,
     author: Role,
     client_id: &str,
     event: &Event,
@@ -134,6 +146,8 @@ pub fn act(
         text: event.describe(),
         at: now_ms,
         event: Some(event.clone()),
+        name: None,
+        from: None,
     };
     store.insert_event(&msg, &state)?;
     Ok((Sent::New(msg), state))
@@ -183,6 +197,9 @@ pub(crate) mod mem {
         fn after(&self, after: u64, limit: usize) -> Result<Vec<ChatMessage>, StoreError> {
             Ok(self.0.borrow().iter().filter(|m| m.seq > after).take(limit).cloned().collect())
         }
+    }
+
+    impl WorkflowStore for MemStore {
         fn workflow(&self) -> Result<State, StoreError> {
             Ok(self.1.borrow().clone())
         }

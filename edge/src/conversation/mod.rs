@@ -9,9 +9,14 @@
 //! timeline like messages and broadcast; customers see internal events only
 //! as plain notices ([`shared::ChatMessage::seen_by`]).
 //!
-//! Internal API (called by the Worker only, never exposed):
+//! Customers' messages are moderated before anything is stored or
+//! broadcast, as in channels ([`crate::room`]).
+//!
+//! Internal API (called by the Worker and the site's Inbox only):
 //! - `POST /init` with an [`Init`] body: create the conversation once.
 //! - `GET /ws?after=N` with the `x-chat-*` headers: attach a socket.
+//! - `GET /who`: the customer's member id and name (for a moderation case).
+//! - `POST /review`, `/sanction`, `/lift`: a moderator's decisions.
 
 pub mod core;
 pub mod sql;
@@ -27,7 +32,10 @@ use worker::{
     WebSocketPair,
 };
 
-use self::core::{act, replay, send, ActError, MessageStore, SendError, Sent};
+use self::core::{act, replay, send, ActError, MessageStore, SendError, Sent, WorkflowStore};
+use crate::room::{self, Draft, Lift, ReviewHeld, RulesCache, Screened, Sender};
+use shared::moderation_case::{Room, SanctionRecord};
+use shared::workflow::Sanction;
 use self::sql::{ensure_schema, read_meta, write_meta, Meta, SqlStore};
 use crate::error::internal;
 use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_NOT_FOUND, CLOSE_UNAUTHORIZED};
@@ -67,14 +75,22 @@ pub struct Conversation {
     /// (the identity never changes; the state only through `act`, which
     /// updates this too).
     line: RefCell<Option<(Meta, Workflow)>>,
+    /// The site's moderation rules.
+    rules: RulesCache,
 }
+
+/// `text, at` of the customer's newest messages (for [`room::history`]; the
+/// member is the conversation's one customer).
+const HISTORY_QUERY: &str =
+    "SELECT text, at FROM messages WHERE author = 'customer' AND event IS NULL AND length(?) >= 0 ORDER BY seq DESC LIMIT ?";
 
 impl DurableObject for Conversation {
     fn new(state: State, env: Env) -> Self {
-        if let Err(e) = ensure_schema(&state.storage().sql()) {
+        let sql = state.storage().sql();
+        if let Err(e) = ensure_schema(&sql).and_then(|()| room::ensure_schema(&sql)) {
             worker::console_error!("conversation schema: {e}");
         }
-        Self { state, env, line: RefCell::new(None) }
+        Self { state, env, line: RefCell::new(None), rules: RulesCache::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -83,7 +99,36 @@ impl DurableObject for Conversation {
                 let init: Init = req.json().await?;
                 self.init(init).await
             }
-            "/ws" => self.attach(&req),
+            "/ws" => self.attach(&req).await,
+            "/who" => match self.sender() {
+                Some(who) => Response::from_json(&who),
+                None => Response::error("no such conversation", 404),
+            },
+            "/review" => {
+                let review: ReviewHeld = req.json().await?;
+                self.review(review).await?;
+                Response::empty()
+            }
+            "/sanction" => {
+                let record: SanctionRecord = req.json().await?;
+                if record.kind != Sanction::Warn {
+                    room::remember(&self.state.storage().sql(), &record)?;
+                }
+                self.tell_customer(record.notice());
+                if record.kind == Sanction::Ban {
+                    for ws in self.state.get_websockets_with_tag(Role::Customer.as_str()) {
+                        socket::send(&ws, &ServerEnvelope::error(None, ErrorCode::Banned, record.notice()));
+                        let _ = ws.close(Some(crate::channel::CLOSE_BANNED), Some("banned"));
+                    }
+                }
+                Response::empty()
+            }
+            "/lift" => {
+                let lift: Lift = req.json().await?;
+                room::forget(&self.state.storage().sql(), &lift.member, lift.kind)?;
+                self.tell_customer(room::lifted_notice(lift.kind));
+                Response::empty()
+            }
             _ => Response::error("not found", 404),
         }
     }
@@ -161,7 +206,7 @@ impl Conversation {
         Response::empty().map(|r| r.with_status(201))
     }
 
-    fn attach(&self, req: &Request) -> Result<Response> {
+    async fn attach(&self, req: &Request) -> Result<Response> {
         let sql = self.state.storage().sql();
         let Some(meta) = read_meta(&sql)? else {
             return socket::refuse(ErrorCode::UnknownConversation, "no conversation has this id", CLOSE_NOT_FOUND);
@@ -180,6 +225,15 @@ impl Conversation {
                     CLOSE_UNAUTHORIZED,
                 );
             }
+            // The site's sanctions decide at every connect.
+            if !meta.member.is_empty() {
+                let records = crate::inbox::sanctions_of(&self.env, meta.site.as_str(), &meta.member).await?;
+                room::refresh(&sql, &meta.member, &records)?;
+                let now = worker::Date::now().as_millis();
+                if let Some(s) = room::stopped(&sql, &meta.member, now)?.filter(|s| s.kind == Sanction::Ban) {
+                    return socket::refuse(ErrorCode::Banned, &s.notice(), crate::channel::CLOSE_BANNED);
+                }
+            }
         }
         let after = match after_param(req) {
             Ok(after) => after,
@@ -191,7 +245,7 @@ impl Conversation {
         let store = SqlStore(&sql);
         let last_seq = store.last_seq().map_err(internal)?;
         let workflow = store.workflow().map_err(internal)?.workflow;
-        let welcome = ServerMsg::Welcome { conversation: meta.conversation, role, last_seq, workflow };
+        let welcome = ServerMsg::Welcome { conversation: meta.conversation, role, last_seq, workflow, member: None };
         socket::send(&pair.server, &ServerEnvelope::push(welcome));
         self.replay_to(&pair.server, role, after);
         Response::from_websocket(pair.client)
@@ -200,6 +254,24 @@ impl Conversation {
     async fn on_send(&self, ws: &WebSocket, role: Role, id: String, text: &str) -> Result<()> {
         let sql = self.state.storage().sql();
         let now = worker::Date::now().as_millis();
+        let mut flagged = None;
+        if role == Role::Customer && SqlStore(&sql).find(role, &id).map_err(internal)?.is_none() {
+            match self.screen(&id, text, now).await? {
+                Screened::Deliver(report) => flagged = report,
+                Screened::Held(reason) => {
+                    socket::send(ws, &ServerEnvelope::reply(id, ServerMsg::Held { reason }));
+                    return Ok(());
+                }
+                Screened::Refused(code, message) => {
+                    socket::send(ws, &ServerEnvelope::reply(id, ServerMsg::Error { code, message }));
+                    return Ok(());
+                }
+            }
+        }
+        let site = self.with_line(|meta, _| meta.site.clone());
+        if let (Some(report), Some(site)) = (flagged, site) {
+            room::file(&self.env, site.as_str(), &report).await;
+        }
         match send(&SqlStore(&sql), role, &id, text, now) {
             Ok(sent) => {
                 let m = sent.message();
@@ -262,6 +334,58 @@ impl Conversation {
         Ok(())
     }
 
+    /// The customer: member id and name (the pre-chat form's, or "Visitor").
+    fn sender(&self) -> Option<Sender> {
+        self.with_line(|meta, state| Sender {
+            member: meta.member.clone(),
+            name: state.field("name").unwrap_or("Visitor").to_owned(),
+        })
+    }
+
+    /// Moderates a customer's message (a resend of a held one is held again).
+    async fn screen(&self, id: &str, text: &str, now: u64) -> Result<Screened> {
+        let sql = self.state.storage().sql();
+        let (Some(sender), Some(site)) = (self.sender(), self.with_line(|meta, _| meta.site.clone())) else {
+            return Ok(Screened::Deliver(None));
+        };
+        if let Some(h) = room::find_held(&sql, &sender.member, id)? {
+            return Ok(Screened::Held(h.reason));
+        }
+        let conversation = self.with_line(|meta, _| meta.conversation.clone()).expect("read above");
+        let history = room::history(&sql, HISTORY_QUERY, &sender.member)?;
+        let draft =
+            Draft { site: site.as_str(), room: Room::Conversation(conversation), sender: &sender, client_id: id, text, now_ms: now };
+        room::screen(&self.env, &sql, &self.rules, history, draft).await
+    }
+
+    /// A moderator's decision on a held message.
+    async fn review(&self, review: ReviewHeld) -> Result<()> {
+        let sql = self.state.storage().sql();
+        let Some(held) = room::take_held(&sql, &review.member, &review.message)? else { return Ok(()) };
+        if !review.approve {
+            let error = ServerMsg::Error { code: ErrorCode::Blocked, message: room::REJECTED.into() };
+            let frame = ServerEnvelope::reply(held.client_id, error);
+            for ws in self.state.get_websockets_with_tag(Role::Customer.as_str()) {
+                socket::send(&ws, &frame);
+            }
+            return Ok(());
+        }
+        let now = worker::Date::now().as_millis();
+        if let Sent::New(m) = send(&SqlStore(&sql), Role::Customer, &held.client_id, &held.text, now).map_err(internal)? {
+            self.broadcast(&m);
+            self.tell_inbox_about(&m).await;
+        }
+        Ok(())
+    }
+
+    /// A moderator's notice to the customer (not part of the timeline).
+    fn tell_customer(&self, text: String) {
+        let frame = ServerEnvelope::push(ServerMsg::Moderation { alert: Some(text) });
+        for ws in self.state.get_websockets_with_tag(Role::Customer.as_str()) {
+            socket::send(&ws, &frame);
+        }
+    }
+
     /// Delivers a new timeline message to every socket, as each role sees it.
     fn broadcast(&self, m: &ChatMessage) {
         for role in [Role::Customer, Role::Operator] {
@@ -313,7 +437,7 @@ impl Conversation {
 }
 
 /// The `after` query parameter: the last sequence number the client has.
-fn after_param(req: &Request) -> std::result::Result<u64, String> {
+pub fn after_param(req: &Request) -> std::result::Result<u64, String> {
     let url = req.url().map_err(|e| e.to_string())?;
     match url.query_pairs().find(|(k, _)| k == "after") {
         None => Ok(0),

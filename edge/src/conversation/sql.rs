@@ -6,7 +6,7 @@ use shared::WireName;
 use shared::{ChatMessage, ConversationId, ConversationSummary, Role, SiteId};
 use worker::{SqlStorage, SqlStorageValue};
 
-use super::core::{MessageStore, StoreError};
+use super::core::{MessageStore, StoreError, WorkflowStore};
 
 /// Creates the tables if they are missing (cheap; runs on every wake-up).
 pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
@@ -16,6 +16,7 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
             conversation TEXT NOT NULL,
             site TEXT NOT NULL,
             token_digest TEXT NOT NULL,
+            member TEXT NOT NULL DEFAULT '',
             created_at INTEGER NOT NULL
         )",
         None,
@@ -33,15 +34,8 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         None,
     )?;
     // Databases created before workflows had no event column.
-    #[derive(Deserialize)]
-    struct Count {
-        n: u64,
-    }
-    let has_event: Count =
-        sql.exec("SELECT COUNT(*) AS n FROM pragma_table_info('messages') WHERE name = 'event'", None)?.one()?;
-    if has_event.n == 0 {
-        sql.exec("ALTER TABLE messages ADD COLUMN event TEXT", None)?;
-    }
+    crate::room::add_column(sql, "messages", "event", "TEXT")?;
+    crate::room::add_column(sql, "meta", "member", "TEXT NOT NULL DEFAULT ''")?;
     sql.exec(
         "CREATE TABLE IF NOT EXISTS workflow (
             one INTEGER PRIMARY KEY CHECK (one = 1),
@@ -61,6 +55,10 @@ pub struct Meta {
     pub site: SiteId,
     /// SHA-256 of the customer's token.
     pub token_digest: String,
+    /// The customer's member id (from their visitor token): what sanctions
+    /// are tied to.
+    #[serde(default)]
+    pub member: String,
     /// When it was created (ms since the Unix epoch).
     pub created_at: u64,
 }
@@ -96,12 +94,13 @@ pub fn read_meta(sql: &SqlStorage) -> worker::Result<Option<Meta>> {
 /// Writes the conversation's identity unless it exists; `false` if it did.
 pub fn write_meta(sql: &SqlStorage, meta: &Meta) -> worker::Result<bool> {
     let cursor = sql.exec(
-        "INSERT INTO meta (one, conversation, site, token_digest, created_at) VALUES (1, ?, ?, ?, ?)
+        "INSERT INTO meta (one, conversation, site, token_digest, member, created_at) VALUES (1, ?, ?, ?, ?, ?)
          ON CONFLICT (one) DO NOTHING",
         vec![
             meta.conversation.as_str().into(),
             meta.site.as_str().into(),
             meta.token_digest.as_str().into(),
+            meta.member.as_str().into(),
             SqlStorageValue::from(meta.created_at as i64),
         ],
     )?;
@@ -140,6 +139,8 @@ impl Row {
             text: self.text,
             at: self.at,
             event,
+            name: None,
+            from: None,
         })
     }
 }
@@ -218,6 +219,9 @@ impl MessageStore for SqlStore<'_> {
         )
     }
 
+}
+
+impl WorkflowStore for SqlStore<'_> {
     fn workflow(&self) -> Result<State, StoreError> {
         #[derive(Deserialize)]
         struct Stored {

@@ -1,16 +1,25 @@
 //! The `Inbox` Durable Object: one per site. It keeps one line per
 //! conversation (updated by the Conversation objects), pushes every change
 //! to the operators' sockets, and holds the site's configuration (teams,
-//! canned responses, products, pre-chat form, triggers).
+//! canned responses, products, pre-chat form, triggers, channels, rules)
+//! and the moderation desk ([`desk`]).
 //!
 //! Internal API (called by the Worker and by Conversation objects only):
 //! - `GET /ws`: attach an operator socket; it first receives the whole list.
 //! - `POST /touch` with a [`ConversationSummary`]: record a change.
 //! - `GET /config`, `PUT /config` with a [`SiteConfig`]: read / replace the
 //!   configuration (validated before it reaches here).
+//! - `POST /report?site=` with a [`Report`] (from a room): file it.
+//! - `GET /sanctions?member=`: the member's sanctions in force.
+//! - `/desk/...?site=&name=`: the console's moderation routes ([`desk`]).
 
+mod desk;
+mod desk_sql;
 mod sql;
 
+pub use desk::room_stub;
+
+use shared::moderation_case::{Report, SanctionRecord};
 use shared::site::SiteConfig;
 use shared::{ConversationSummary, ErrorCode, ServerEnvelope, ServerMsg};
 use worker::{
@@ -45,22 +54,85 @@ pub async fn save_config(env: &Env, site: &str, config: &SiteConfig) -> Result<(
     crate::stub::send_json(&stub, worker::Method::Put, "https://inbox/config", config, 200).await
 }
 
+/// Files a room's report with its site's desk.
+pub async fn report(env: &Env, site: &str, report: &Report) -> Result<()> {
+    let stub = env.durable_object(BINDING)?.get_by_name(site)?;
+    let url = format!("https://inbox/report?site={}", shared::api::encode_query(site));
+    crate::stub::send_json(&stub, worker::Method::Post, &url, report, 200).await
+}
+
+/// The site's sanctions in force for `member`.
+pub async fn sanctions_of(env: &Env, site: &str, member: &str) -> Result<Vec<SanctionRecord>> {
+    let stub = env.durable_object(BINDING)?.get_by_name(site)?;
+    let url = format!("https://inbox/sanctions?member={}", shared::api::encode_query(member));
+    let mut resp = stub.fetch_with_str(&url).await?;
+    match resp.status_code() {
+        200 => resp.json().await,
+        s => Err(crate::error::internal(format!("sanctions answered {s}"))),
+    }
+}
+
 /// The conversation list of one site.
 #[durable_object]
 pub struct Inbox {
     state: State,
+    env: Env,
+}
+
+impl Inbox {
+    /// Tells every console the desk changed (with an alert, if not empty).
+    fn push_moderation(&self, alert: String) {
+        let alert = (!alert.is_empty()).then_some(alert);
+        let frame = ServerEnvelope::push(ServerMsg::Moderation { alert });
+        for ws in self.state.get_websockets() {
+            socket::send(&ws, &frame);
+        }
+    }
+}
+
+/// A query parameter of an internal request.
+fn param(req: &Request, name: &str) -> Result<String> {
+    Ok(req.url()?.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).unwrap_or_default())
 }
 
 impl DurableObject for Inbox {
-    fn new(state: State, _env: Env) -> Self {
-        if let Err(e) = sql::ensure_schema(&state.storage().sql()) {
+    fn new(state: State, env: Env) -> Self {
+        let sql = state.storage().sql();
+        if let Err(e) = sql::ensure_schema(&sql).and_then(|()| desk_sql::ensure_schema(&sql)) {
             worker::console_error!("inbox schema: {e}");
         }
-        Self { state }
+        Self { state, env }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        match req.path().as_str() {
+        let path = req.path();
+        if let Some(rest) = path.strip_prefix("/desk/") {
+            let ask = desk::Ask {
+                path: rest.split('/').collect(),
+                site: param(&req, "site")?,
+                name: param(&req, "name")?,
+                q: param(&req, "q")?,
+                format: param(&req, "format")?,
+            };
+            let mut changed = None;
+            let resp = desk::handle(&self.env, &self.state.storage().sql(), req, ask, &mut changed).await?;
+            if let Some(alert) = changed {
+                self.push_moderation(alert);
+            }
+            return Ok(resp);
+        }
+        match path.as_str() {
+            "/report" => {
+                let report: Report = req.json().await?;
+                desk::file(&self.state.storage().sql(), report)?;
+                self.push_moderation(String::new());
+                Response::empty()
+            }
+            "/sanctions" => {
+                let member = param(&req, "member")?;
+                let now = worker::Date::now().as_millis();
+                Response::from_json(&desk_sql::sanctions(&self.state.storage().sql(), Some(&member), now)?)
+            }
             "/touch" => {
                 let summary: ConversationSummary = req.json().await?;
                 if sql::upsert(&self.state.storage().sql(), &summary)? {

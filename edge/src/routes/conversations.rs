@@ -3,7 +3,8 @@
 
 use shared::api::{ConversationCreated, CreateConversation};
 use shared::site::SiteConfig;
-use shared::workflow::{apply, Event, State, WorkflowKind};
+use shared::moderation_case::stopping;
+use shared::workflow::{apply, Event, Sanction, State, WorkflowKind};
 use shared::{ConversationId, ErrorCode, SiteId};
 use worker::{Env, Request, Response};
 
@@ -39,12 +40,26 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
             }
         }
     };
+    // Sanctions are tied to the visitor: a banned one starts nothing new.
+    let member = match &body.visitor {
+        Some(v) if shared::api::visitor_token_ok(v) => crate::auth::member_id(v),
+        Some(_) => return Err(RouteError::BadRequest("visitor must be 64 hex digits".into())),
+        None => String::new(),
+    };
+    if !member.is_empty() {
+        let now = worker::Date::now().as_millis();
+        let records = crate::inbox::sanctions_of(env, body.site.as_str(), &member).await?;
+        if let Some(ban) = stopping(&records, &member, now).filter(|r| r.kind == Sanction::Ban) {
+            return Err(RouteError::Banned(ban.notice()));
+        }
+    }
     let conversation = crate::auth::new_conversation_id();
     let token = crate::auth::new_token();
     let meta = Meta {
         conversation: conversation.clone(),
         site: body.site,
         token_digest: crate::auth::token_digest(&token),
+        member,
         created_at: worker::Date::now().as_millis(),
     };
     let init = Init { meta, workflow, greeting, fields: body.fields };

@@ -1,6 +1,7 @@
 //! One module per resource the Worker serves itself.
 
 pub mod bench;
+pub mod channels;
 pub mod console;
 pub mod conversations;
 pub mod demo;

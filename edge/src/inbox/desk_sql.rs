@@ -1,0 +1,144 @@
+//! The moderation desk's SQLite tables in the site's Inbox object: reports
+//! (the review queue), cases, sanctions and incidents, each row one JSON
+//! value of its `shared::moderation_case` type (these are read whole, and
+//! only a few hundred at a time).
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use shared::moderation_case::{queue_order, Case, Incident, Report, SanctionRecord};
+use shared::workflow::Sanction;
+use worker::{SqlStorage, SqlStorageValue};
+
+/// Most reports, cases and incidents read at once (newest first).
+const LIMIT: i64 = 500;
+
+/// Creates the tables if they are missing.
+pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
+    for table in ["reports", "cases", "incidents"] {
+        sql.exec(
+            &format!("CREATE TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY AUTOINCREMENT, json TEXT NOT NULL)"),
+            None,
+        )?;
+    }
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS sanctions (id INTEGER PRIMARY KEY AUTOINCREMENT, member TEXT NOT NULL, json TEXT NOT NULL)",
+        None,
+    )?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct Row {
+    json: String,
+}
+
+fn rows<T: DeserializeOwned>(sql: &SqlStorage, query: &str, bindings: Vec<SqlStorageValue>) -> worker::Result<Vec<T>> {
+    let rows: Vec<Row> = sql.exec(query, bindings)?.to_array()?;
+    rows.iter().map(|r| serde_json::from_str(&r.json).map_err(crate::error::internal)).collect()
+}
+
+/// Inserts a row and returns its new id.
+fn insert(sql: &SqlStorage, table: &str, json: String) -> worker::Result<u64> {
+    #[derive(Deserialize)]
+    struct Id {
+        id: u64,
+    }
+    let id: Id = sql.exec(&format!("INSERT INTO {table} (json) VALUES (?) RETURNING id"), vec![json.into()])?.one()?;
+    Ok(id.id)
+}
+
+fn update(sql: &SqlStorage, table: &str, id: u64, json: String) -> worker::Result<()> {
+    sql.exec(&format!("UPDATE {table} SET json = ? WHERE id = ?"), vec![json.into(), SqlStorageValue::from(id as i64)])?;
+    Ok(())
+}
+
+fn one<T: DeserializeOwned>(sql: &SqlStorage, table: &str, id: u64) -> worker::Result<Option<T>> {
+    let found = rows(sql, &format!("SELECT json FROM {table} WHERE id = ?"), vec![SqlStorageValue::from(id as i64)])?;
+    Ok(found.into_iter().next())
+}
+
+/// Files a report; returns it with its id.
+pub fn add_report(sql: &SqlStorage, mut report: Report) -> worker::Result<Report> {
+    let id = insert(sql, "reports", "{}".into())?;
+    report.id = id;
+    update(sql, "reports", id, serde_json::to_string(&report)?)?;
+    Ok(report)
+}
+
+/// One report.
+pub fn report(sql: &SqlStorage, id: u64) -> worker::Result<Option<Report>> {
+    one(sql, "reports", id)
+}
+
+/// Saves a changed report.
+pub fn save_report(sql: &SqlStorage, report: &Report) -> worker::Result<()> {
+    update(sql, "reports", report.id, serde_json::to_string(report)?)
+}
+
+/// The newest reports, in queue order.
+pub fn reports(sql: &SqlStorage) -> worker::Result<Vec<Report>> {
+    let mut list: Vec<Report> =
+        rows(sql, "SELECT json FROM reports ORDER BY id DESC LIMIT ?", vec![SqlStorageValue::from(LIMIT)])?;
+    list.sort_by(queue_order);
+    Ok(list)
+}
+
+/// Opens a case; returns it with its id.
+pub fn add_case(sql: &SqlStorage, mut case: Case) -> worker::Result<Case> {
+    let id = insert(sql, "cases", "{}".into())?;
+    case.id = id;
+    update(sql, "cases", id, serde_json::to_string(&case)?)?;
+    Ok(case)
+}
+
+/// One case.
+pub fn case(sql: &SqlStorage, id: u64) -> worker::Result<Option<Case>> {
+    one(sql, "cases", id)
+}
+
+/// Saves a changed case.
+pub fn save_case(sql: &SqlStorage, case: &Case) -> worker::Result<()> {
+    update(sql, "cases", case.id, serde_json::to_string(case)?)
+}
+
+/// The newest cases first.
+pub fn cases(sql: &SqlStorage) -> worker::Result<Vec<Case>> {
+    rows(sql, "SELECT json FROM cases ORDER BY id DESC LIMIT ?", vec![SqlStorageValue::from(LIMIT)])
+}
+
+/// Records a sanction.
+pub fn add_sanction(sql: &SqlStorage, record: &SanctionRecord) -> worker::Result<()> {
+    sql.exec(
+        "INSERT INTO sanctions (member, json) VALUES (?, ?)",
+        vec![record.member.as_str().into(), serde_json::to_string(record)?.into()],
+    )?;
+    Ok(())
+}
+
+/// The sanctions in force at `now_ms` (of one member, or of everyone).
+pub fn sanctions(sql: &SqlStorage, member: Option<&str>, now_ms: u64) -> worker::Result<Vec<SanctionRecord>> {
+    let all: Vec<SanctionRecord> = match member {
+        Some(m) => rows(sql, "SELECT json FROM sanctions WHERE member = ?", vec![m.into()])?,
+        None => rows(sql, "SELECT json FROM sanctions ORDER BY id DESC", vec![])?,
+    };
+    Ok(all.into_iter().filter(|r| r.in_force(now_ms)).collect())
+}
+
+/// Ends `member`'s sanctions of `kind`.
+pub fn lift(sql: &SqlStorage, member: &str, kind: Sanction) -> worker::Result<()> {
+    let all: Vec<SanctionRecord> = rows(sql, "SELECT json FROM sanctions WHERE member = ?", vec![member.into()])?;
+    sql.exec("DELETE FROM sanctions WHERE member = ?", vec![member.into()])?;
+    all.iter().filter(|r| r.kind != kind).try_for_each(|r| add_sanction(sql, r))
+}
+
+/// Records an incident.
+pub fn add_incident(sql: &SqlStorage, incident: &Incident) -> worker::Result<()> {
+    insert(sql, "incidents", serde_json::to_string(incident)?).map(drop)
+}
+
+/// The newest incidents a search for `q` finds.
+pub fn incidents(sql: &SqlStorage, q: &str) -> worker::Result<Vec<Incident>> {
+    let all: Vec<Incident> =
+        rows(sql, "SELECT json FROM incidents ORDER BY id DESC LIMIT ?", vec![SqlStorageValue::from(LIMIT)])?;
+    Ok(all.into_iter().filter(|i| i.matches(q)).collect())
+}

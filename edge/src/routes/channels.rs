@@ -1,0 +1,62 @@
+//! Public channels: the customer's socket to a site's channel. The visitor
+//! token identifies the member (sanctions are tied to it); the display name
+//! is checked here; the Channel object decides the rest.
+
+use shared::{ErrorCode, SiteId};
+use worker::{Env, Request};
+
+use super::{query, site_known, socket_request};
+use crate::channel::{object_name, BINDING, CHANNEL_HEADER, MEMBER_HEADER, NAME_HEADER, SITE_HEADER};
+use crate::conversation::ROLE_HEADER;
+use crate::error::{RouteError, RouteResult};
+use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_NOT_FOUND};
+
+/// Longest display name in a channel.
+const MAX_NAME: usize = 40;
+
+/// The site and channel of a channel route, both checked against the
+/// site's settings; `Err` is the refusal to answer on the socket.
+pub async fn channel_of(env: &Env, site: &str, channel: &str) -> Result<Result<SiteId, (ErrorCode, String)>, RouteError> {
+    let site = match site.parse::<SiteId>() {
+        Ok(site) if site_known(env, site.as_str()) => site,
+        _ => return Ok(Err((ErrorCode::UnknownSite, "no site has this id".into()))),
+    };
+    if !crate::inbox::config(env, site.as_str()).await?.has_channel(channel) {
+        return Ok(Err((ErrorCode::UnknownChannel, format!("this site has no channel {channel:?}"))));
+    }
+    Ok(Ok(site))
+}
+
+/// `GET /api/sites/{site}/channels/{channel}/ws?visitor=…&name=…&after=N`.
+pub async fn customer_socket(req: Request, env: &Env, site: &str, channel: &str) -> RouteResult {
+    if !socket::is_upgrade(&req) {
+        return Err(RouteError::UpgradeRequired);
+    }
+    let site = match channel_of(env, site, channel).await? {
+        Ok(site) => site,
+        Err((code, msg)) => return Ok(socket::refuse(code, &msg, CLOSE_NOT_FOUND)?),
+    };
+    let visitor = query(&req, "visitor")?.unwrap_or_default();
+    if !shared::api::visitor_token_ok(&visitor) {
+        return Ok(socket::refuse(ErrorCode::Unauthorized, "a visitor token (64 hex digits) is required", 4401)?);
+    }
+    let name = query(&req, "name")?.unwrap_or_default();
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
+        let msg = format!("a display name is 1–{MAX_NAME} characters");
+        return Ok(socket::refuse(ErrorCode::Malformed, &msg, CLOSE_BAD_REQUEST)?);
+    }
+    let member = crate::auth::member_id(&visitor);
+    // Headers carry Latin-1 only: the name travels percent-encoded.
+    let name = shared::api::encode_query(name);
+    let headers = [
+        (ROLE_HEADER, "customer"),
+        (MEMBER_HEADER, member.as_str()),
+        (NAME_HEADER, name.as_str()),
+        (SITE_HEADER, site.as_str()),
+        (CHANNEL_HEADER, channel),
+    ];
+    let inner = socket_request(&req, &headers)?;
+    let stub = env.durable_object(BINDING)?.get_by_name(&object_name(site.as_str(), channel))?;
+    Ok(stub.fetch_with_request(inner).await?)
+}
