@@ -37,8 +37,9 @@ fn send_is_acked_with_its_sequence_number() {
     let c = new_conversation();
     let mut s = customer(&c, 0);
     match s.recv().unwrap().msg {
-        ServerMsg::Welcome { conversation, role, last_seq, workflow } => {
+        ServerMsg::Welcome { conversation, role, last_seq, workflow, member } => {
             assert_eq!((conversation, role, last_seq), (c.conversation.clone(), Role::Customer, 0));
+            assert_eq!(member, None, "conversations have no channel member id");
             assert_eq!(workflow, shared::workflow::WorkflowKind::Support);
         }
         other => panic!("expected welcome, got {other:?}"),

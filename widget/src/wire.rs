@@ -53,6 +53,15 @@ fn small<T: TryFrom<u64>>(o: &JsValue, key: &str) -> Option<T> {
     T::try_from(uint(o, key)?).ok()
 }
 
+/// An optional number: absent or null is `Some(None)`.
+fn opt_small<T: TryFrom<u64>>(o: &JsValue, key: &str) -> Option<Option<T>> {
+    if absent(&get(o, key)) {
+        Some(None)
+    } else {
+        small(o, key).map(Some)
+    }
+}
+
 fn flag(o: &JsValue, key: &str) -> Option<bool> {
     get(o, key).as_bool()
 }
@@ -123,6 +132,7 @@ pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
     let more = |tag: &str, d: &JsValue| match tag {
         "inbox" => Some(ServerMsg::Inbox { conversations: list(d, "conversations", false, summary)? }),
         "inboxUpdate" => Some(ServerMsg::InboxUpdate(summary(d)?)),
+        "moderation" => Some(ServerMsg::Moderation { alert: opt_text(d, "alert")? }),
         _ => None,
     };
     frame(json, more, |v| event(v).map(Some))
@@ -142,11 +152,13 @@ fn frame(json: &str, more: fn(&str, &JsValue) -> Option<ServerMsg>, ev: EventRea
             role: name(&d, "role")?,
             last_seq: uint(&d, "lastSeq")?,
             workflow: name(&d, "workflow")?,
+            member: opt_text(&d, "member")?,
         },
         "message" => ServerMsg::Message(message(&d, ev)?),
         "ack" => ServerMsg::Ack { seq: uint(&d, "seq")?, at: uint(&d, "at")? },
         "error" => ServerMsg::Error { code: name(&d, "code")?, message: text(&d, "message")? },
         "typing" => ServerMsg::Typing { role: name(&d, "role")?, on: flag(&d, "on")? },
+        "held" => ServerMsg::Held { reason: text(&d, "reason")? },
         other => more(other, &d)?,
     };
     Some(ServerEnvelope { v: small(&v, "v")?, re: opt_text(&v, "re")?, msg })
@@ -161,6 +173,8 @@ fn message(d: &JsValue, ev: EventReader) -> Option<ChatMessage> {
         text: text(d, "text")?,
         at: uint(d, "at")?,
         event: if absent(&e) { None } else { ev(&e)? },
+        name: opt_text(d, "name")?,
+        from: opt_text(d, "from")?,
     })
 }
 
@@ -224,7 +238,8 @@ pub fn event(v: &JsValue) -> Option<Event> {
         "escalate" => Event::Escalate { team: text(d, "team")?, note: text(d, "note")? },
         "flag" => Event::Flag { note: text(d, "note")? },
         "assess" => Event::Assess { severity: name(d, "severity")? },
-        "sanction" => Event::Sanction { kind: name(d, "kind")? },
+        "sanction" => Event::Sanction { kind: name(d, "kind")?, minutes: opt_small(d, "minutes")? },
+        "lift" => Event::Lift { kind: name(d, "kind")? },
         "logIncident" => Event::LogIncident { summary: text(d, "summary")? },
         "close" => Event::Close { outcome: name(d, "outcome")? },
         _ => return None,
@@ -344,7 +359,11 @@ pub fn event_js(e: &Event) -> JsValue {
         Event::AskRating {} => tag("askRating", o),
         Event::Flag { note } => tag("flag", o.put("note", note)),
         Event::Assess { severity } => tag("assess", o.put("severity", severity.as_str())),
-        Event::Sanction { kind } => tag("sanction", o.put("kind", kind.as_str())),
+        Event::Sanction { kind, minutes } => {
+            let o = o.put("kind", kind.as_str());
+            tag("sanction", if let Some(m) = minutes { o.num("minutes", u64::from(*m)) } else { o })
+        }
+        Event::Lift { kind } => tag("lift", o.put("kind", kind.as_str())),
         Event::LogIncident { summary } => tag("logIncident", o.put("summary", summary)),
         Event::Close { outcome } => tag("close", o.put("outcome", outcome.as_str())),
         _ => JsValue::NULL,
@@ -431,6 +450,10 @@ mod tests {
         golden!("server.inbox"),
         golden!("server.inboxUpdate"),
         golden!("server.typing"),
+        golden!("server.held"),
+        golden!("server.moderation"),
+        golden!("server.welcome.channel"),
+        golden!("server.message.channel"),
     ];
 
     const EVENTS: &[&str] = &[
@@ -451,6 +474,7 @@ mod tests {
         golden!("event.flag"),
         golden!("event.assess"),
         golden!("event.sanction"),
+        golden!("event.lift"),
         golden!("event.logIncident"),
         golden!("event.close"),
     ];
@@ -466,11 +490,12 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn golden_server_frames_decode_as_serde_json_does() {
-        assert_eq!(SERVER.len(), 7, "one per ServerMsg variant");
+        assert_eq!(SERVER.len(), 11, "one per ServerMsg variant, and the channel forms");
         for g in SERVER {
             let want: ServerEnvelope = serde_json::from_str(g).unwrap();
             assert_eq!(server_or_inbox(g), Some(want.clone()), "{g}");
-            let inbox = matches!(want.msg, ServerMsg::Inbox { .. } | ServerMsg::InboxUpdate(_));
+            let inbox =
+                matches!(want.msg, ServerMsg::Inbox { .. } | ServerMsg::InboxUpdate(_) | ServerMsg::Moderation { .. });
             assert_eq!(server(g), (!inbox).then_some(want), "conversation sockets never carry inbox frames: {g}");
         }
     }

@@ -87,7 +87,7 @@ impl Meta {
 /// Reads the conversation's identity; `None` if it was never created.
 pub fn read_meta(sql: &SqlStorage) -> worker::Result<Option<Meta>> {
     let rows: Vec<Meta> =
-        sql.exec("SELECT conversation, site, token_digest, created_at FROM meta WHERE one = 1", None)?.to_array()?;
+        sql.exec("SELECT conversation, site, token_digest, member, created_at FROM meta WHERE one = 1", None)?.to_array()?;
     Ok(rows.into_iter().next())
 }
 

@@ -129,5 +129,13 @@ pub async fn desk(mut req: Request, env: &Env, site: &str, rest: &[&str]) -> Rou
         init.with_body(Some(req.text().await?.into()));
     }
     let stub = env.durable_object(crate::inbox::BINDING)?.get_by_name(site.as_str())?;
-    Ok(stub.fetch_with_request(Request::new_with_init(&url, &init)?).await?)
+    let mut inner = stub.fetch_with_request(Request::new_with_init(&url, &init)?).await?;
+    // The object's response has immutable headers; the router adds its own.
+    let headers = worker::Headers::new();
+    for name in ["Content-Type", "Content-Disposition"] {
+        if let Some(v) = inner.headers().get(name)? {
+            headers.set(name, &v)?;
+        }
+    }
+    Ok(Response::from_bytes(inner.bytes().await?)?.with_status(inner.status_code()).with_headers(headers))
 }

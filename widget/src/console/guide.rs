@@ -293,7 +293,7 @@ pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl Int
                         on:change=move |e| sanction.set(Sanction::from_wire(&event_target_value(&e)).unwrap_or(Sanction::Warn))>
                         {choices(Sanction::ALL, Sanction::Warn)}
                     </select>
-                    <Act chat state label="Apply" testid="console-sanction-apply" make=move || Some(Event::Sanction { kind: sanction.get() })/>
+                    <Act chat state label="Apply" testid="console-sanction-apply" make=move || { let kind = sanction.get(); Some(Event::Sanction { kind, minutes: (kind == Sanction::Mute).then_some(30) }) }/>
                     <input placeholder="Incident summary" aria-label="Incident" data-testid="console-incident"
                         prop:value=move || incident.get() on:input=move |e| incident.set(event_target_value(&e))/>
                     <Act chat state label="Log incident" testid="console-log-incident" make=move || Some(Event::LogIncident { summary: incident.get() })/>

@@ -66,7 +66,7 @@ fn App() -> impl IntoView {
         };
         creating.set(true);
         leptos::task::spawn_local(async move {
-            let body = CreateConversation { site, trigger: trigger.get_value(), fields: answers.get_value() };
+            let body = CreateConversation { site, trigger: trigger.get_value(), fields: answers.get_value(), visitor: None };
             match api::create_conversation(&body).await {
                 Ok(created) => {
                     bridge.with_value(|b| b.save(&created));

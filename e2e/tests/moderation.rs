@@ -1,0 +1,291 @@
+//! Moderation protocol tests against the real Worker in `wrangler dev`, in
+//! the demo site's `live` channel and its 1:1 conversations, with the
+//! site's default rules: a blocked message never reaches another socket, a
+//! held one only when approved, a muted sender's sends are refused with the
+//! mute's end time, a ban survives a reconnect and a new conversation and
+//! is lifted again, incidents are logged, searchable and exported, and the
+//! desk refuses callers without the operator key. (Restart: `restart.rs`.)
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use e2e::client::{create_conversation_with, Socket};
+use e2e::{base_url, TEST_OPERATOR_KEY as KEY};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use shared::api::{channel_socket_path, customer_socket_path, operator_channel_path, CreateConversation};
+use shared::moderation_case::{Case, Incident, Report, ReportStatus, SanctionRecord};
+use shared::rules::Action;
+use shared::workflow::{Event, Outcome, Sanction, Severity};
+use shared::{ErrorCode, ServerMsg};
+
+/// A fresh visitor token (64 hex digits), unique per call.
+fn visitor() -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    format!("{:032x}{:016x}{:016x}", nanos, std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A customer in the `live` channel; returns the socket and its member id.
+fn join(visitor: &str, name: &str) -> (Socket, String) {
+    let mut s = Socket::open(&base_url(), &channel_socket_path("demo", "live", visitor, name, u64::MAX >> 12)).unwrap();
+    match s.recv().unwrap().msg {
+        ServerMsg::Welcome { member: Some(member), .. } => (s, member),
+        other => panic!("expected a welcome with the member id, got {other:?}"),
+    }
+}
+
+/// The first frame of a refused connection.
+fn refused(path: &str) -> (ErrorCode, String) {
+    let mut s = Socket::open(&base_url(), path).unwrap();
+    match s.recv().unwrap().msg {
+        ServerMsg::Error { code, message } => (code, message),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+fn desk_url(path: &str) -> String {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    format!("{}/api/console/sites/demo/{path}{sep}key={KEY}&name=Mo", base_url())
+}
+
+fn get<T: DeserializeOwned>(path: &str) -> T {
+    ureq::get(&desk_url(path)).call().unwrap().into_json().unwrap()
+}
+
+fn post<T: DeserializeOwned>(path: &str, body: Value) -> Result<T, (u16, String)> {
+    match ureq::post(&desk_url(path)).send_json(body) {
+        Ok(r) => Ok(r.into_json().unwrap()),
+        Err(ureq::Error::Status(code, r)) => Err((code, r.into_string().unwrap())),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// The report filed about message `id`.
+fn report_of(id: &str) -> Report {
+    for _ in 0..50 {
+        let reports: Vec<Report> = get("reports");
+        if let Some(r) = reports.into_iter().find(|r| r.message == id) {
+            return r;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("no report about {id}")
+}
+
+fn act(case: u64, event: Event) -> Result<Case, (u16, String)> {
+    post(&format!("cases/{case}/act"), json!({ "event": event }))
+}
+
+/// A case opened from the report about `id`, assessed high.
+fn case_about(id: &str) -> Case {
+    let report = report_of(id);
+    let case: Case = post("cases", json!({ "report": report.id })).unwrap();
+    assert_eq!(case.evidence[0].text, report.text, "the evidence is the message as it was");
+    act(case.id, Event::Assess { severity: Severity::High }).unwrap()
+}
+
+/// Reads until the answer to `id`.
+fn answer(s: &mut Socket, id: &str) -> ServerMsg {
+    s.reply_to(id).unwrap().0
+}
+
+/// Reads until a moderation notice; returns its text.
+fn notice(s: &mut Socket) -> String {
+    let (f, _) = s.recv_until(|f| matches!(f.msg, ServerMsg::Moderation { .. })).unwrap();
+    match f.msg {
+        ServerMsg::Moderation { alert: Some(text) } => text,
+        other => panic!("expected a notice, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_blocked_message_never_reaches_another_socket() {
+    let (mut eve, eve_id) = join(&visitor(), "Eve");
+    let (mut bob, _) = join(&visitor(), "Bob");
+    // The repeat rule blocks the fourth identical message.
+    for i in 0..3 {
+        eve.send_text(&format!("r{i}-{eve_id}"), "same again").unwrap();
+        assert!(matches!(answer(&mut eve, &format!("r{i}-{eve_id}")), ServerMsg::Ack { .. }));
+    }
+    let blocked = format!("r3-{eve_id}");
+    eve.send_text(&blocked, "same again").unwrap();
+    match answer(&mut eve, &blocked) {
+        ServerMsg::Error { code: ErrorCode::Blocked, message } => assert!(message.contains("repeat"), "{message}"),
+        other => panic!("expected blocked, got {other:?}"),
+    }
+    let clean = format!("ok-{eve_id}");
+    eve.send_acked(&clean, "sorry, all good").unwrap();
+    // Bob sees Eve's messages in order: the three, then the clean one, never the blocked one.
+    let (f, skipped) = bob.recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.client_id == clean)).unwrap();
+    assert!(matches!(f.msg, ServerMsg::Message(ref m) if m.name.as_deref() == Some("Eve") && m.from.as_deref() == Some(&eve_id)));
+    assert!(
+        !skipped.iter().any(|f| matches!(&f.msg, ServerMsg::Message(m) if m.client_id == blocked)),
+        "a blocked message reached another socket"
+    );
+    let report = report_of(&blocked);
+    assert_eq!((report.action, report.hits[0].rule.as_str()), (Action::Block, "repeat"));
+}
+
+#[test]
+fn a_held_message_reaches_others_only_once_approved_and_never_if_rejected() {
+    let (mut ann, ann_id) = join(&visitor(), "Ann");
+    let (mut bob, _) = join(&visitor(), "Bob");
+    let (held, dropped) = (format!("h1-{ann_id}"), format!("h2-{ann_id}"));
+    ann.send_text(&held, "visit cheap-pills.xyz now").unwrap();
+    assert!(matches!(answer(&mut ann, &held), ServerMsg::Held { ref reason } if reason.contains("links")));
+    // A resend is held again, not doubled.
+    ann.send_text(&held, "visit cheap-pills.xyz now").unwrap();
+    assert!(matches!(answer(&mut ann, &held), ServerMsg::Held { .. }));
+    ann.send_text(&dropped, "and www.scam.ru").unwrap();
+    assert!(matches!(answer(&mut ann, &dropped), ServerMsg::Held { .. }));
+    let (r1, r2) = (report_of(&held), report_of(&dropped));
+    assert_eq!((r1.action, r1.status), (Action::Hold, ReportStatus::Open));
+    let marker = format!("m-{ann_id}");
+    ann.send_acked(&marker, "before review").unwrap();
+    let (_, before) = bob.recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.client_id == marker)).unwrap();
+    assert!(!before.iter().any(|f| matches!(&f.msg, ServerMsg::Message(m) if m.client_id == held)));
+
+    let r: Report = post(&format!("reports/{}/review", r1.id), json!({ "approve": true })).unwrap();
+    assert_eq!(r.status, ReportStatus::Approved);
+    let (f, _) = bob.recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.client_id == held)).unwrap();
+    assert!(matches!(f.msg, ServerMsg::Message(ref m) if m.text == "visit cheap-pills.xyz now"));
+    // The sender's pending copy is confirmed by its own id.
+    ann.recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.client_id == held)).unwrap();
+
+    let r: Report = post(&format!("reports/{}/review", r2.id), json!({ "approve": false })).unwrap();
+    assert_eq!(r.status, ReportStatus::Rejected);
+    assert!(matches!(answer(&mut ann, &dropped), ServerMsg::Error { code: ErrorCode::Blocked, .. }));
+    assert_eq!(post::<Value>(&format!("reports/{}/review", r2.id), json!({ "approve": true })).unwrap_err().0, 409);
+    let after = format!("a-{ann_id}");
+    ann.send_acked(&after, "after review").unwrap();
+    let (_, between) = bob.recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.client_id == after)).unwrap();
+    assert!(!between.iter().any(|f| matches!(&f.msg, ServerMsg::Message(m) if m.client_id == dropped)));
+}
+
+#[test]
+fn a_muted_sender_is_refused_with_the_end_time_until_unmuted() {
+    // An automatic mute: the threat rule mutes for 60 minutes.
+    let (mut tom, tom_id) = join(&visitor(), "Tom");
+    let threat = format!("t-{tom_id}");
+    tom.send_text(&threat, "kill yourself").unwrap();
+    assert!(matches!(answer(&mut tom, &threat), ServerMsg::Error { code: ErrorCode::Blocked, .. }));
+    let next = format!("n-{tom_id}");
+    tom.send_text(&next, "hello?").unwrap();
+    match answer(&mut tom, &next) {
+        ServerMsg::Error { code: ErrorCode::Muted, message } => assert!(message.contains("until") && message.contains("UTC"), "{message}"),
+        other => panic!("expected muted, got {other:?}"),
+    }
+
+    // A moderator's mute from a case, then lifted.
+    let (mut kim, kim_id) = join(&visitor(), "Kim");
+    let shout = format!("s-{kim_id}");
+    kim.send_acked(&shout, "WHY IS NOBODY ANSWERING MY QUESTION").unwrap(); // flagged, delivered
+    let case = case_about(&shout);
+    let case = act(case.id, Event::Sanction { kind: Sanction::Mute, minutes: Some(15) }).unwrap();
+    assert!(notice(&mut kim).starts_with("You are muted until "));
+    let sanctions: Vec<SanctionRecord> = get("sanctions");
+    assert!(sanctions.iter().any(|s| s.member == kim_id && s.kind == Sanction::Mute));
+    let muted = format!("m-{kim_id}");
+    kim.send_text(&muted, "let me talk").unwrap();
+    assert!(matches!(answer(&mut kim, &muted), ServerMsg::Error { code: ErrorCode::Muted, .. }));
+    act(case.id, Event::Lift { kind: Sanction::Mute }).unwrap();
+    assert!(notice(&mut kim).contains("lifted"));
+    kim.send_acked(&format!("u-{kim_id}"), "thanks").unwrap();
+}
+
+#[test]
+fn a_ban_survives_a_reconnect_and_a_new_conversation_until_lifted() {
+    let v = visitor();
+    let site = "demo".parse().unwrap();
+    let body = CreateConversation { visitor: Some(v.clone()), ..CreateConversation::new(site) };
+    let chat = create_conversation_with(&base_url(), &body).unwrap();
+    let (mut zed, zed_id) = join(&v, "Zed");
+    let bad = format!("b-{zed_id}");
+    zed.send_text(&bad, "this is shit").unwrap(); // profanity: held
+    assert!(matches!(answer(&mut zed, &bad), ServerMsg::Held { .. }));
+    let case = case_about(&bad);
+    let case = act(case.id, Event::Sanction { kind: Sanction::Ban, minutes: None }).unwrap();
+    assert!(notice(&mut zed).contains("banned"));
+
+    // Reconnecting, the same visitor's conversation, and a new one: all refused.
+    let channel = channel_socket_path("demo", "live", &v, "Zed", 0);
+    let (code, message) = refused(&channel);
+    assert_eq!(code, ErrorCode::Banned);
+    assert!(message.contains("for good"), "{message}");
+    let (code, _) = refused(&customer_socket_path(chat.conversation.as_str(), &chat.token, 0));
+    assert_eq!(code, ErrorCode::Banned);
+    match create_conversation_with(&base_url(), &body) {
+        Err(e) => assert!(e.to_string().contains("403"), "{e}"),
+        Ok(c) => panic!("a banned visitor started {c:?}"),
+    }
+    // Other visitors are not affected.
+    join(&visitor(), "Other");
+
+    act(case.id, Event::Lift { kind: Sanction::Ban }).unwrap();
+    join(&v, "Zed");
+    create_conversation_with(&base_url(), &body).unwrap();
+}
+
+#[test]
+fn incidents_need_logging_before_close_and_are_searchable_and_exported() {
+    let (mut ida, ida_id) = join(&visitor(), "Ida");
+    let bad = format!("x-{ida_id}");
+    ida.send_text(&bad, "f u c k this stream").unwrap();
+    assert!(matches!(answer(&mut ida, &bad), ServerMsg::Held { .. }));
+    let case = case_about(&bad);
+    act(case.id, Event::Sanction { kind: Sanction::Warn, minutes: None }).unwrap();
+    assert!(notice(&mut ida).starts_with("A moderator warned you"));
+    let (code, body) = act(case.id, Event::Close { outcome: Outcome::Resolved }).unwrap_err();
+    assert_eq!(code, 409, "{body}");
+    act(case.id, Event::Escalate { team: "admin-legal".into(), note: format!("repeat offender {ida_id}") }).unwrap();
+    act(case.id, Event::CompleteStep { step: "notify".into() }).unwrap();
+    let summary = format!("profanity by {ida_id}; warned; passed to admin-legal");
+    act(case.id, Event::LogIncident { summary: summary.clone() }).unwrap();
+    let closed = act(case.id, Event::Close { outcome: Outcome::Escalated }).unwrap();
+    assert_eq!(closed.state.outcome, Some(Outcome::Escalated));
+
+    let found: Vec<Incident> = get(&format!("incidents?q={ida_id}"));
+    assert_eq!(found.len(), 1);
+    let i = &found[0];
+    assert_eq!((i.case, i.rules.as_slice(), i.severity), (case.id, &["profanity".to_string()][..], Some(Severity::High)));
+    assert_eq!(i.actions, ["warn"]);
+    assert_eq!(i.evidence[0].text, "f u c k this stream");
+    assert_eq!(i.moderator, "Mo");
+    assert!(i.escalation.as_deref().is_some_and(|e| e.starts_with("admin-legal")));
+    let none: Vec<Incident> = get("incidents?q=no-such-incident-text");
+    assert!(none.is_empty());
+    let csv = ureq::get(&desk_url(&format!("incidents?q={ida_id}&format=csv"))).call().unwrap();
+    assert!(csv.content_type().starts_with("text/csv"));
+    let csv = csv.into_string().unwrap();
+    assert!(csv.starts_with(shared::moderation_case::CSV_HEADER));
+    assert!(csv.contains(&summary) && csv.contains("f u c k this stream"), "{csv}");
+}
+
+#[test]
+fn moderators_watch_and_write_in_channels_and_strangers_are_refused() {
+    let mut mo = Socket::open(&base_url(), &operator_channel_path("demo", "live", KEY, "Mo", u64::MAX >> 12)).unwrap();
+    assert!(matches!(mo.recv().unwrap().msg, ServerMsg::Welcome { member: None, .. }));
+    let (mut sue, sue_id) = join(&visitor(), "Sue");
+    let hi = format!("hi-{sue_id}");
+    sue.send_acked(&hi, "hi all").unwrap();
+    mo.recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.client_id == hi)).unwrap();
+    let note = format!("mod-{sue_id}");
+    mo.send_acked(&note, "Welcome! Please keep it friendly.").unwrap();
+    let (f, _) = sue.recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.client_id == note)).unwrap();
+    assert!(matches!(f.msg, ServerMsg::Message(ref m) if m.name.as_deref() == Some("Mo") && m.from.is_none()));
+
+    // Wrong key, unknown channel, no visitor token, no name.
+    let (code, _) = refused(&operator_channel_path("demo", "live", "wrong", "Mo", 0));
+    assert_eq!(code, ErrorCode::Unauthorized);
+    let (code, _) = refused(&channel_socket_path("demo", "nope", &visitor(), "Sue", 0));
+    assert_eq!(code, ErrorCode::UnknownChannel);
+    let (code, _) = refused(&channel_socket_path("demo", "live", "short", "Sue", 0));
+    assert_eq!(code, ErrorCode::Unauthorized);
+    let (code, _) = refused(&channel_socket_path("demo", "live", &visitor(), " ", 0));
+    assert_eq!(code, ErrorCode::Malformed);
+    for path in ["reports", "cases", "sanctions", "incidents"] {
+        let url = format!("{}/api/console/sites/demo/{path}?key=wrong", base_url());
+        assert!(matches!(ureq::get(&url).call(), Err(ureq::Error::Status(401, _))), "{path}");
+    }
+}
