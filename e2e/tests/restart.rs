@@ -1,14 +1,45 @@
-//! Restart test: messages, sequence numbers, idempotency keys and workflow
-//! state survive a kill and restart of the `wrangler dev` process (state on
-//! disk, SQLite).
+//! Restart test: messages, sequence numbers, idempotency keys, workflow
+//! state, sanctions, reports and incidents survive a kill and restart of the
+//! `wrangler dev` process (state on disk, SQLite).
 //! Starts its own Worker, because it kills it.
 
 use e2e::client::{create_conversation, Socket};
 use e2e::wrangler::{Options, Wrangler};
 use e2e::TEST_OPERATOR_KEY as KEY;
-use shared::api::{customer_socket_path, operator_socket_path};
-use shared::workflow::Event;
-use shared::ServerMsg;
+use serde_json::json;
+use shared::api::{channel_socket_path, customer_socket_path, operator_socket_path};
+use shared::moderation_case::{Case, Incident, Report};
+use shared::workflow::{Event, Sanction, Severity};
+use shared::{ErrorCode, ServerMsg};
+
+fn desk(base: &str, path: &str) -> String {
+    format!("{base}/api/console/sites/demo/{path}?key={KEY}&name=Mo")
+}
+
+/// Before the restart: Vic is banned through a case with its incident
+/// logged; Tom is muted by the threat rule. Returns the case id.
+fn sanction_two(base: &str, vic: &str, tom: &str) -> u64 {
+    let mut v = Socket::open(base, &channel_socket_path("demo", "live", vic, "Vic", 0)).unwrap();
+    v.welcome_and_replay(0).unwrap();
+    v.send_text("v1", "this is shit").unwrap();
+    assert!(matches!(v.reply_to("v1").unwrap().0, ServerMsg::Held { .. }));
+    let reports: Vec<Report> = ureq::get(&desk(base, "reports")).call().unwrap().into_json().unwrap();
+    let report = reports.iter().find(|r| r.message == "v1").expect("a report");
+    let case: Case = ureq::post(&desk(base, "cases")).send_json(json!({ "report": report.id })).unwrap().into_json().unwrap();
+    let act_url = desk(base, &format!("cases/{}/act", case.id));
+    for event in [
+        Event::Assess { severity: Severity::High },
+        Event::Sanction { kind: Sanction::Ban, minutes: Some(600) },
+        Event::LogIncident { summary: "banned for 10 h".into() },
+    ] {
+        ureq::post(&act_url).send_json(json!({ "event": event })).unwrap();
+    }
+    let mut t = Socket::open(base, &channel_socket_path("demo", "live", tom, "Tom", 0)).unwrap();
+    t.welcome_and_replay(0).unwrap();
+    t.send_text("t1", "kill yourself").unwrap();
+    assert!(matches!(t.reply_to("t1").unwrap().0, ServerMsg::Error { code: ErrorCode::Blocked, .. }));
+    case.id
+}
 
 #[test]
 fn restart_loses_nothing() {
@@ -33,6 +64,8 @@ fn restart_loses_nothing() {
     cust.recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.seq == 6)).unwrap();
     // Sent but not waited for: either stored (and then acked) or not at all.
     cust.send_text("m7", "in flight").unwrap();
+    let (vic, tom) = ("1".repeat(64), "2".repeat(64));
+    let case = sanction_two(&w.base_url, &vic, &tom);
     w.stop();
     drop(cust);
 
@@ -58,6 +91,18 @@ fn restart_loses_nothing() {
     assert_eq!(last, 9);
     assert_eq!(all.iter().map(|m| m.seq).collect::<Vec<_>>(), (1..=9).collect::<Vec<_>>(), "gapless, once each");
     assert_eq!(all.iter().filter(|m| m.client_id == "m7").count(), 1);
+
+    // Sanctions, reports and incidents survived too.
+    let mut v = Socket::open(&w.base_url, &channel_socket_path("demo", "live", &vic, "Vic", 0)).unwrap();
+    assert!(matches!(v.recv().unwrap().msg, ServerMsg::Error { code: ErrorCode::Banned, .. }));
+    let mut t = Socket::open(&w.base_url, &channel_socket_path("demo", "live", &tom, "Tom", 0)).unwrap();
+    t.welcome_and_replay(0).unwrap();
+    t.send_text("t2", "can I talk now?").unwrap();
+    assert!(matches!(t.reply_to("t2").unwrap().0, ServerMsg::Error { code: ErrorCode::Muted, .. }));
+    let incidents: Vec<Incident> = ureq::get(&desk(&w.base_url, "incidents")).call().unwrap().into_json().unwrap();
+    assert!(incidents.iter().any(|i| i.case == case && i.evidence[0].text == "this is shit"));
+    let reports: Vec<Report> = ureq::get(&desk(&w.base_url, "reports")).call().unwrap().into_json().unwrap();
+    assert!(reports.iter().any(|r| r.message == "t1"));
     drop(w);
     let _ = std::fs::remove_dir_all(&state);
 }

@@ -58,6 +58,7 @@ pub fn run_built(quick: bool) -> Result<()> {
     let mut opts = Options::fresh_for_tests("bench");
     opts.vars.push(("BENCH".into(), "on".into()));
     let w = Wrangler::start(opts)?;
+    e2e::client::without_rate_rules(&w.base_url, "demo")?;
     machine();
     sizes_table()?;
     latency_table(&w.base_url, counts.latency)?;

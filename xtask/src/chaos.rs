@@ -32,6 +32,7 @@ pub fn run_built(runs: u64, seed: u64, restart_every: u64) -> Result<()> {
     step(&format!("chaos: {runs} runs from seed {seed:#x}, a Worker restart every {restart_every} runs"));
     let opts = Options::fresh_for_tests("chaos");
     let mut worker = Wrangler::start(opts.clone())?;
+    e2e::client::without_rate_rules(&worker.base_url, "demo")?;
     let start = Instant::now();
     let (mut sent, mut lost, mut duplicated, mut resends, mut drops, mut restarts) = (0, 0, 0, 0, 0, 0);
     let mut failed = Vec::new();
