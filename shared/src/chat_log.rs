@@ -23,6 +23,8 @@ pub struct Pending {
     pub event: Option<Event>,
     /// Why the server refused it, if it did; refused sends are not resent.
     pub refused: Option<String>,
+    /// Why it waits for a moderator, if it does (stored, not yet delivered).
+    pub held: Option<String>,
 }
 
 /// What the caller should do after [`ChatLog::receive`].
@@ -52,6 +54,12 @@ pub struct ChatLog {
     role: Option<Role>,
     /// The conversation's workflow (set by the welcome frame).
     workflow: WorkflowKind,
+    /// In a channel: our member id (set by the welcome frame).
+    member: Option<String>,
+    /// The latest moderation notice for us (a warning, a mute, a ban).
+    notice: Option<String>,
+    /// Why the server refused the connection, if it did.
+    refused: Option<ErrorCode>,
     /// Counter for sync frame ids.
     syncs: u64,
 }
@@ -73,6 +81,21 @@ impl ChatLog {
         self.messages.last().map_or(0, |m| m.seq)
     }
 
+    /// The latest moderation notice for us, if any.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    /// Why the server refused the connection, if it did.
+    pub fn refused(&self) -> Option<ErrorCode> {
+        self.refused
+    }
+
+    /// Whether a stored message is ours: our role, and in a channel our member id.
+    pub fn is_mine(&self, m: &ChatMessage) -> bool {
+        Some(m.author) == self.role && (m.from.is_none() || m.from == self.member)
+    }
+
     /// The conversation's workflow, as the server said.
     pub fn workflow(&self) -> WorkflowKind {
         self.workflow
@@ -80,13 +103,14 @@ impl ChatLog {
 
     /// Queues a send and returns its frame. Call only with validated text.
     pub fn queue(&mut self, id: String, text: String) -> ClientEnvelope {
-        self.outbox.push(Pending { id: id.clone(), text: text.clone(), event: None, refused: None });
+        self.outbox.push(Pending { id: id.clone(), text: text.clone(), event: None, refused: None, held: None });
         ClientEnvelope { v: PROTOCOL_VERSION, id, msg: ClientMsg::Send { text } }
     }
 
     /// Queues a workflow event and returns its frame.
     pub fn queue_event(&mut self, id: String, event: Event) -> ClientEnvelope {
-        self.outbox.push(Pending { id: id.clone(), text: String::new(), event: Some(event.clone()), refused: None });
+        let pending = Pending { id: id.clone(), text: String::new(), event: Some(event.clone()), refused: None, held: None };
+        self.outbox.push(pending);
         ClientEnvelope { v: PROTOCOL_VERSION, id, msg: ClientMsg::Act { event } }
     }
 
@@ -120,9 +144,10 @@ impl ChatLog {
     /// Applies one server frame.
     pub fn receive(&mut self, frame: ServerEnvelope) -> Effect {
         match frame.msg {
-            ServerMsg::Welcome { role, workflow, .. } => {
+            ServerMsg::Welcome { role, workflow, member, .. } => {
                 self.role = Some(role);
                 self.workflow = workflow;
+                self.member = member;
                 Effect::Resend(self.resend_frames())
             }
             ServerMsg::Message(m) => self.insert(m),
@@ -142,11 +167,25 @@ impl ChatLog {
                     }
                     Effect::None
                 }
-                None if matches!(code, ErrorCode::Unauthorized | ErrorCode::UnknownConversation) => {
+                None if matches!(code, ErrorCode::Unauthorized | ErrorCode::UnknownConversation | ErrorCode::Banned) => {
+                    self.refused = Some(code);
+                    if code == ErrorCode::Banned {
+                        self.notice = Some(message.clone());
+                    }
                     Effect::Refused(code, message)
                 }
                 None => Effect::None,
             },
+            ServerMsg::Held { reason } => {
+                if let Some(p) = self.outbox.iter_mut().find(|p| Some(&p.id) == frame.re.as_ref()) {
+                    p.held = Some(reason);
+                }
+                Effect::None
+            }
+            ServerMsg::Moderation { alert: Some(text) } => {
+                self.notice = Some(text);
+                Effect::None
+            }
             _ => Effect::None,
         }
     }
@@ -181,7 +220,7 @@ impl ChatLog {
 
     /// A stored message of ours confirms the pending send with its id.
     fn confirm(&mut self, m: &ChatMessage) {
-        if Some(m.author) == self.role {
+        if self.is_mine(m) {
             self.outbox.retain(|p| p.id != m.client_id);
         }
     }
@@ -270,5 +309,55 @@ mod tests {
         let mut log = ChatLog::default();
         let f = ServerEnvelope::push(ServerMsg::Error { code: ErrorCode::Unauthorized, message: "no".into() });
         assert_eq!(log.receive(f), Effect::Refused(ErrorCode::Unauthorized, "no".into()));
+    }
+
+    #[test]
+    fn in_a_channel_only_our_member_id_is_ours_and_held_sends_wait() {
+        let mut log = ChatLog::default();
+        log.queue("a".into(), "look at www.x.ru".into());
+        let welcome = ServerMsg::Welcome {
+            conversation: "0".repeat(32).parse().unwrap(),
+            role: Role::Customer,
+            last_seq: 0,
+            workflow: WorkflowKind::Moderation,
+            member: Some("me".into()),
+        };
+        log.receive(ServerEnvelope::push(welcome));
+        log.receive(ServerEnvelope::reply("a", ServerMsg::Held { reason: "review".into() }));
+        assert_eq!(log.outbox()[0].held.as_deref(), Some("review"));
+        assert_eq!(log.resend_frames().len(), 1, "a held send is resent (the server answers held again)");
+        // Another member's message with the same client id confirms nothing.
+        let theirs = ChatMessage { from: Some("other".into()), ..message(1, "a") };
+        log.receive(ServerEnvelope::push(ServerMsg::Message(theirs.clone())));
+        assert!(!log.is_mine(&theirs));
+        assert_eq!(log.outbox().len(), 1);
+        // Approved: ours arrives and confirms it.
+        let ours = ChatMessage { from: Some("me".into()), ..message(2, "a") };
+        log.receive(ServerEnvelope::push(ServerMsg::Message(ours.clone())));
+        assert!(log.is_mine(&ours));
+        assert!(log.outbox().is_empty());
+    }
+
+    #[test]
+    fn moderation_notices_are_kept_and_a_ban_refuses_the_connection() {
+        let mut log = ChatLog::default();
+        log.receive(ServerEnvelope::push(ServerMsg::Moderation { alert: Some("You are muted until 10:00 UTC".into()) }));
+        assert_eq!(log.notice(), Some("You are muted until 10:00 UTC"));
+        let ban = ServerMsg::Error { code: ErrorCode::Banned, message: "You are banned".into() };
+        assert_eq!(log.receive(ServerEnvelope::push(ban)), Effect::Refused(ErrorCode::Banned, "You are banned".into()));
+        assert_eq!((log.notice(), log.refused()), (Some("You are banned"), Some(ErrorCode::Banned)));
+    }
+
+    fn message(seq: u64, id: &str) -> ChatMessage {
+        ChatMessage {
+            seq,
+            client_id: id.into(),
+            author: Role::Customer,
+            text: "t".into(),
+            at: seq,
+            event: None,
+            name: Some("N".into()),
+            from: None,
+        }
     }
 }

@@ -255,6 +255,9 @@ fn http_bodies_match_golden_files() {
     let proactive =
         CreateConversation { trigger: Some("pricing".into()), ..CreateConversation::new("demo".parse().unwrap()) };
     check("api.createConversation.proactive", &proactive);
+    let visitor =
+        CreateConversation { visitor: Some("5a".repeat(32)), ..CreateConversation::new("demo".parse().unwrap()) };
+    check("api.createConversation.visitor", &visitor);
     check("api.widgetConfig", &crate::site::SiteConfig::default().widget());
     check("api.conversationCreated", &ConversationCreated { conversation: conv(), token: "9f".repeat(32) });
     check("api.error", &ApiError { code: ErrorCode::UnknownSite, message: "no site has the id \"nope\"".into() });

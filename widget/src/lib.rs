@@ -19,6 +19,7 @@
 //!   checked against the golden files in the browser.
 //! - [`util`]: random ids, time formatting, browser storage.
 
+pub mod channel;
 pub mod chat;
 pub mod components;
 pub mod console;

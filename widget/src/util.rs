@@ -1,16 +1,22 @@
-//! Small browser helpers: random ids, clock time, the page's URL parameters,
+//! Small browser helpers: random ids and tokens, clock time, the page's URL parameters,
 //! and storage that tolerates being denied (private modes, partitioning).
 
-/// A fresh client frame id: `m-` and 24 hex digits from `crypto.getRandomValues`.
-pub fn new_id() -> String {
-    let mut bytes = [0u8; 12];
+/// `N` bytes from `crypto.getRandomValues` as hex (time and `Math.random`
+/// only if the browser has no Web Crypto).
+pub fn random_hex<const N: usize>() -> String {
+    let mut bytes = [0u8; N];
     let crypto = web_sys::window().and_then(|w| w.crypto().ok());
     if crypto.and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok()).is_none() {
-        // No Web Crypto: fall back to time + Math.random (ids only need to be unique).
-        let seed = js_sys::Date::now() as u64 ^ (js_sys::Math::random() * u64::MAX as f64) as u64;
-        bytes[..8].copy_from_slice(&seed.to_le_bytes());
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = ((js_sys::Date::now() as u64 >> (i % 8)) as f64 * js_sys::Math::random()) as u8;
+        }
     }
-    "m-".to_owned() + &shared::ids::hex(&bytes)
+    shared::ids::hex(&bytes)
+}
+
+/// A fresh client frame id: `m-` and 24 random hex digits.
+pub fn new_id() -> String {
+    "m-".to_owned() + &random_hex::<12>()
 }
 
 /// `HH:MM` in the browser's time zone for a time in ms since the epoch.

@@ -132,7 +132,6 @@ pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
     let more = |tag: &str, d: &JsValue| match tag {
         "inbox" => Some(ServerMsg::Inbox { conversations: list(d, "conversations", false, summary)? }),
         "inboxUpdate" => Some(ServerMsg::InboxUpdate(summary(d)?)),
-        "moderation" => Some(ServerMsg::Moderation { alert: opt_text(d, "alert")? }),
         _ => None,
     };
     frame(json, more, |v| event(v).map(Some))
@@ -159,6 +158,7 @@ fn frame(json: &str, more: fn(&str, &JsValue) -> Option<ServerMsg>, ev: EventRea
         "error" => ServerMsg::Error { code: name(&d, "code")?, message: text(&d, "message")? },
         "typing" => ServerMsg::Typing { role: name(&d, "role")?, on: flag(&d, "on")? },
         "held" => ServerMsg::Held { reason: text(&d, "reason")? },
+        "moderation" => ServerMsg::Moderation { alert: opt_text(&d, "alert")? },
         other => more(other, &d)?,
     };
     Some(ServerEnvelope { v: small(&v, "v")?, re: opt_text(&v, "re")?, msg })
@@ -413,6 +413,9 @@ pub fn create(body: &CreateConversation) -> String {
         let pairs: Array = body.fields.iter().map(|(k, v)| JsValue::from(Array::of2(&k.into(), &v.into()))).collect();
         o = o.put("fields", pairs);
     }
+    if let Some(v) = &body.visitor {
+        o = o.put("visitor", v);
+    }
     stringify(&o.js())
 }
 
@@ -494,8 +497,7 @@ mod tests {
         for g in SERVER {
             let want: ServerEnvelope = serde_json::from_str(g).unwrap();
             assert_eq!(server_or_inbox(g), Some(want.clone()), "{g}");
-            let inbox =
-                matches!(want.msg, ServerMsg::Inbox { .. } | ServerMsg::InboxUpdate(_) | ServerMsg::Moderation { .. });
+            let inbox = matches!(want.msg, ServerMsg::Inbox { .. } | ServerMsg::InboxUpdate(_));
             assert_eq!(server(g), (!inbox).then_some(want), "conversation sockets never carry inbox frames: {g}");
         }
     }
@@ -544,6 +546,7 @@ mod tests {
             golden!("api.createConversation"),
             golden!("api.createConversation.preChat"),
             golden!("api.createConversation.proactive"),
+            golden!("api.createConversation.visitor"),
         ] {
             let body: CreateConversation = serde_json::from_str(g).unwrap();
             same_json(&create(&body), g);

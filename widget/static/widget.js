@@ -7,13 +7,16 @@
  * page, URL text, scroll depth, or chatWidget.trigger(id) from the page)
  * open the chat once per visit with the trigger's greeting, unless the
  * visitor already has a conversation or the chat is open. The same
- * configuration (pre-chat form, greetings) is handed to the iframe. */
+ * configuration (pre-chat form, greetings) is handed to the iframe.
+ * With data-channel="id" the tag instead embeds that public channel right
+ * where it stands. Both keep a visitor token (moderation ties sanctions to
+ * it) and hand it over by postMessage, never in a URL. */
 (function () {
   var me = document.currentScript;
-  if (!me || window.__chatWidget) return;
-  window.__chatWidget = 1;
+  if (!me) return;
   var origin = new URL(me.src).origin;
   var site = me.getAttribute("data-site") || "";
+  var channel = me.getAttribute("data-channel");
   var key = "chat:" + site;
   var openKey = key + ":open";
   var frame, panel, button;
@@ -21,6 +24,49 @@
   function get(store, k) { try { return store.getItem(k); } catch (e) { return null; } }
   function set(store, k, v) { try { v == null ? store.removeItem(k) : store.setItem(k, v); } catch (e) {} }
   function send(msg) { frame.contentWindow.postMessage(JSON.stringify(msg), origin); }
+  function visitor() {
+    var v = get(localStorage, key + ":visitor");
+    if (!/^[0-9a-f]{64}$/.test(v || "")) {
+      v = Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(32)), function (b) {
+        return (b + 256).toString(16).slice(1);
+      }).join("");
+      set(localStorage, key + ":visitor", v);
+    }
+    return v;
+  }
+  function listen(on) {
+    addEventListener("message", function (e) {
+      var m;
+      if (!frame || e.origin !== origin || e.source !== frame.contentWindow) return;
+      try { m = JSON.parse(e.data); } catch (x) { return; }
+      on(m);
+    });
+  }
+  function shadow(el) {
+    var r = el.attachShadow({ mode: "open" });
+    r.innerHTML = "<style>:host{all:initial;display:block}iframe{border:0;width:100%;height:100%;display:block}</style>";
+    return r;
+  }
+
+  if (channel) {
+    var nameKey = key + ":" + channel + ":name";
+    var box = document.createElement("div");
+    box.setAttribute("data-chat-channel", channel);
+    box.style.height = me.getAttribute("data-height") || "480px";
+    frame = document.createElement("iframe");
+    frame.title = "Channel " + channel;
+    frame.src = origin + "/channel?site=" + encodeURIComponent(site) + "&channel=" + encodeURIComponent(channel) +
+      "&host=" + encodeURIComponent(location.origin);
+    shadow(box).appendChild(frame);
+    listen(function (m) {
+      if (m.type === "chat:ready") send({ type: "chat:session", visitor: visitor(), name: get(localStorage, nameKey) });
+      else if (m.type === "chat:save") set(localStorage, nameKey, m.name);
+    });
+    me.parentNode.insertBefore(box, me.nextSibling);
+    return;
+  }
+  if (window.__chatWidget) return;
+  window.__chatWidget = 1;
 
   var host = document.createElement("div");
   host.setAttribute("data-chat-widget", "");
@@ -63,14 +109,11 @@
 
   button.addEventListener("click", function () { toggle(panel.hidden); });
 
-  window.addEventListener("message", function (e) {
-    if (!frame || e.origin !== origin || e.source !== frame.contentWindow) return;
-    var m;
-    try { m = JSON.parse(e.data); } catch (x) { return; }
+  listen(function (m) {
     if (m.type === "chat:ready") {
       var s = get(localStorage, key);
       try { s = s && JSON.parse(s); } catch (x) { s = null; }
-      send({ type: "chat:session", session: s || null });
+      send({ type: "chat:session", session: s || null, visitor: visitor() });
       if (config) send({ type: "chat:config", config: config });
     } else if (m.type === "chat:save") {
       set(localStorage, key, JSON.stringify(m.session));

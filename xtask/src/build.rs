@@ -11,8 +11,8 @@ use anyhow::{Context, Result};
 use crate::setup::{cargo_bin, node_tool};
 use crate::{root, run, step};
 
-/// The two front-end bundles built from the `widget` crate.
-pub const BUNDLES: [&str; 2] = ["customer", "console"];
+/// The front-end bundles built from the `widget` crate.
+pub const BUNDLES: [&str; 3] = ["customer", "channel", "console"];
 
 /// Builds everything.
 pub fn all() -> Result<()> {
@@ -22,7 +22,7 @@ pub fn all() -> Result<()> {
 
 /// Builds `dist/public`: static files, then `app/<bundle>.js` + `_bg.wasm`.
 pub fn widget() -> Result<()> {
-    step("build: customer widget and console (wasm)");
+    step("build: customer widget, channel and console (wasm)");
     let root = root();
     let public = root.join("dist/public");
     let app = public.join("app");
@@ -68,11 +68,12 @@ pub fn widget() -> Result<()> {
     Ok(())
 }
 
-/// wasm-opt's optimisation flags. `-O2 -s 1 -c` (-O2's inlining, then
-/// shrinking, run to convergence) came out ~0.65 KB gzip (as `sizes`
-/// measures it) smaller than `-Oz` for the customer widget, although its raw
-/// wasm is ~2% larger.
-const WASM_OPT: [&str; 4] = ["-O2", "-s", "1", "-c"];
+/// wasm-opt's optimisation flags. `--flatten --rereloop` (rebuild the
+/// control flow), then `-O2 -s 1 -c` (-O2's inlining, then shrinking, run
+/// to convergence): as `sizes` measures it, the customer widget came out
+/// 0.57 KB gzip smaller than with `-O2 -s 1 -c` alone, which itself was
+/// ~0.65 KB smaller than `-Oz` (although its raw wasm is ~2% larger).
+const WASM_OPT: [&str; 6] = ["--flatten", "--rereloop", "-O2", "-s", "1", "-c"];
 
 /// The exports of `wasm-streams` (a dependency of Leptos' `server_fn`):
 /// `#[wasm_bindgen]` classes that every Leptos binary exports whether or not

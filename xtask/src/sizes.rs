@@ -1,7 +1,8 @@
 //! Size budgets of the shipped files, gzip-compressed (level 9), as a
-//! browser downloads them: the loader, and the whole customer widget app
-//! (HTML + JS + wasm + CSS). Also checks that no console code (its test ids)
-//! is in the customer bundle.
+//! browser downloads them: the loader, the whole customer widget app and
+//! the whole public-channel app (HTML + JS + wasm + CSS; each is what a
+//! customer's browser loads for one embed). Also checks that no console code
+//! (its test ids) is in either.
 
 use std::io::Write;
 
@@ -16,6 +17,7 @@ pub const WIDGET_BUDGET: usize = 90_000;
 
 const LOADER: &[&str] = &["widget.js"];
 const WIDGET: &[&str] = &["widget.html", "customer-boot.js", "app/customer.js", "app/customer_bg.wasm", "widget.css"];
+const CHANNEL: &[&str] = &["channel.html", "channel-boot.js", "app/channel.js", "app/channel_bg.wasm", "widget.css"];
 const CONSOLE: &[&str] =
     &["console.html", "console-boot.js", "app/console.js", "app/console_bg.wasm", "widget.css", "console.css"];
 
@@ -49,7 +51,9 @@ pub struct Group {
 /// Every shipped group: loader, customer widget app, console app, Worker.
 pub fn groups() -> Result<Vec<Group>> {
     let mut out = Vec::new();
-    for (name, files) in [("loader", LOADER), ("customer widget app", WIDGET), ("console app", CONSOLE)] {
+    for (name, files) in
+        [("loader", LOADER), ("customer widget app", WIDGET), ("channel app", CHANNEL), ("console app", CONSOLE)]
+    {
         let mut g = Group { name, raw: 0, gzip: 0, brotli: 0 };
         for f in files {
             let bytes = std::fs::read(root().join("dist/public").join(f))
@@ -89,13 +93,22 @@ fn group(name: &str, files: &[&str]) -> Result<(usize, usize)> {
 pub fn report() -> Result<(usize, usize)> {
     let (_, loader) = group("loader", LOADER)?;
     let (_, widget) = group("widget", WIDGET)?;
+    let (_, channel) = group("channel", CHANNEL)?;
     let (_, console) = group("console", CONSOLE)?;
     let worker = std::fs::read(root().join("edge/build/index_bg.wasm")).unwrap_or_default();
     println!("  worker   index_bg.wasm            {:>9} B raw {:>8} B gzip", worker.len(), gzip(&worker)?);
-    println!("loader {loader} B gzip (budget {LOADER_BUDGET}); customer widget app {widget} B gzip (budget {WIDGET_BUDGET}); console app {console} B gzip (no budget)");
-    let customer_wasm = std::fs::read(root().join("dist/public/app/customer_bg.wasm"))?;
-    if customer_wasm.windows(b"console-".len()).any(|w| w == b"console-") {
-        bail!("console code (a console-* test id) is in the customer bundle");
+    println!(
+        "loader {loader} B gzip (budget {LOADER_BUDGET}); customer widget app {widget} B gzip (budget {WIDGET_BUDGET}); \
+         channel app {channel} B gzip (budget {WIDGET_BUDGET}); console app {console} B gzip (no budget)"
+    );
+    for bundle in ["customer", "channel"] {
+        let wasm = std::fs::read(root().join(format!("dist/public/app/{bundle}_bg.wasm")))?;
+        if wasm.windows(b"console-".len()).any(|w| w == b"console-") {
+            bail!("console code (a console-* test id) is in the {bundle} bundle");
+        }
+    }
+    if channel > WIDGET_BUDGET {
+        bail!("channel app is {channel} B gzip, over its {WIDGET_BUDGET} B budget");
     }
     if loader > LOADER_BUDGET {
         bail!("loader is {loader} B gzip, over its {LOADER_BUDGET} B budget");

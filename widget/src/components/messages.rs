@@ -13,13 +13,12 @@ use crate::util::clock;
 /// How many messages the list renders at first, and adds per step back.
 const WINDOW: usize = 100;
 
-/// The messages of a conversation, seen from `me`'s side.
+/// The messages of a conversation or channel; ours (as the log knows us)
+/// are drawn as "mine".
 #[component]
 pub fn MessageList(
     /// The conversation.
     log: RwSignal<ChatLog>,
-    /// Whose messages are drawn as "mine" (right-aligned).
-    me: Role,
     /// `data-testid` of each message bubble.
     testid: &'static str,
     /// Called with a refused send's id when the user dismisses it.
@@ -77,7 +76,7 @@ pub fn MessageList(
         let n = shown.get();
         log.with(|l| {
             let all = l.messages();
-            let stored = all[all.len().saturating_sub(n)..].iter().cloned().map(Row::Stored);
+            let stored = all[all.len().saturating_sub(n)..].iter().map(|m| Row::Stored(m.clone(), l.is_mine(m)));
             stored.chain(l.outbox().iter().cloned().map(Row::Pending)).collect::<Vec<_>>()
         })
     };
@@ -86,7 +85,7 @@ pub fn MessageList(
             // Hidden by CSS once anything visible is in the list.
             <p class="empty">{empty}</p>
             <For each=rows key=Row::key let:r>
-                <Message r=r me=me testid=testid on_dismiss=on_dismiss/>
+                <Message r=r testid=testid on_dismiss=on_dismiss/>
             </For>
         </div>
     }
@@ -95,19 +94,19 @@ pub fn MessageList(
 /// A row of the list.
 #[derive(Clone)]
 enum Row {
-    /// A stored message.
-    Stored(ChatMessage),
+    /// A stored message, and whether it is ours.
+    Stored(ChatMessage, bool),
     /// A send not confirmed yet (or refused).
     Pending(Pending),
 }
 
 impl Row {
     /// Rows are redrawn when this changes: a stored message never does; a
-    /// pending one when it is refused.
+    /// pending one when it is refused or held.
     fn key(&self) -> (u64, String, Option<String>) {
         match self {
-            Row::Stored(m) => (m.seq, String::new(), None),
-            Row::Pending(p) => (0, p.id.clone(), p.refused.clone()),
+            Row::Stored(m, _) => (m.seq, String::new(), None),
+            Row::Pending(p) => (0, p.id.clone(), p.refused.clone().or(p.held.clone())),
         }
     }
 }
@@ -136,14 +135,14 @@ fn fill_slots(list: &Element, log: RwSignal<ChatLog>, on_event: Callback<(Elemen
 /// [`fill_slots`]); a message without text (an internal event as a customer
 /// sees it, or an action on its way) is hidden; a refused send shows why.
 #[component]
-fn Message(r: Row, me: Role, testid: &'static str, on_dismiss: Callback<String>) -> impl IntoView {
+fn Message(r: Row, testid: &'static str, on_dismiss: Callback<String>) -> impl IntoView {
     let (class, state, seq, text, meta, refused) = match r {
-        Row::Stored(m) => {
-            let mine = m.author == me;
-            let who = match (mine, m.author) {
-                (true, _) => "You",
-                (false, Role::Customer) => "Customer",
-                (false, Role::Operator) => "Support",
+        Row::Stored(m, mine) => {
+            let who = match (mine, m.author, &m.name) {
+                (true, _, _) => "You",
+                (false, _, Some(name)) => name,
+                (false, Role::Customer, None) => "Customer",
+                (false, Role::Operator, None) => "Support",
             };
             let (class, state) = match (&m.event, m.text.is_empty(), mine) {
                 (Some(_), _, _) => ("slot", "slot"),
@@ -151,11 +150,15 @@ fn Message(r: Row, me: Role, testid: &'static str, on_dismiss: Callback<String>)
                 (None, false, true) => ("row mine", "sent"),
                 (None, false, false) => ("row theirs", "sent"),
             };
-            (class, state, Some(m.seq), m.text, who.to_owned() + " · " + &clock(m.at), None)
+            let meta = who.to_owned() + " · " + &clock(m.at);
+            (class, state, Some(m.seq), m.text, meta, None)
         }
         Row::Pending(p) => match p.refused {
             None if p.event.is_some() => ("row hidden", "pending", None, p.text, String::new(), None),
-            None => ("row mine pending", "pending", None, p.text, "Sending…".into(), None),
+            None => {
+                let meta = p.held.unwrap_or_else(|| "Sending…".into());
+                ("row mine pending", "pending", None, p.text, meta, None)
+            }
             Some(why) => {
                 ("row mine pending", "refused", None, p.text, "Not sent: ".to_owned() + &why + " ", Some(p.id))
             }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use shared::api::operator_socket_path;
 use shared::workflow::{Event, State};
-use shared::{ConversationId, Role};
+use shared::ConversationId;
 
 use super::guide::Guide;
 use super::Session;
@@ -75,7 +75,7 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
                 <span class="assignee" data-testid="console-assignee">{assignee}</span>
                 <StatusLine status=chat.status testid="console-conversation-status"/>
             </header>
-            <MessageList log=chat.log me=Role::Operator testid="console-message" on_dismiss=on_dismiss on_event=on_event empty="No messages yet."/>
+            <MessageList log=chat.log testid="console-message" on_dismiss=on_dismiss on_event=on_event empty="No messages yet."/>
             <p class="typing" aria-live="polite" data-testid="console-typing" class:on=chat.typing>"Customer is typing…"</p>
             <Composer
                 on_send=on_send

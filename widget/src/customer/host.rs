@@ -6,10 +6,11 @@
 //! Messages (JSON strings), iframe → loader: `{"type":"chat:ready"}`,
 //! `{"type":"chat:save","session":{...}}`, `{"type":"chat:clear"}`,
 //! `{"type":"chat:close"}`; loader → iframe: `{"type":"chat:session",
-//! "session":{...}|null}` and, once the loader has read it, the site's
+//! "session":{...}|null,"visitor":"<64 hex>"}` (the visitor token ties
+//! moderation sanctions to this browser) and, once the loader has read it, the site's
 //! widget configuration `{"type":"chat:config","config":{...}}` (the loader
-//! fetches it anyway for the proactive triggers). Opened outside an iframe (no `host` parameter),
-//! the widget uses its own `localStorage` instead.
+//! fetches it anyway for the proactive triggers). Opened outside an iframe
+//! (no `host` parameter) it keeps nothing: a reload starts afresh.
 
 use std::time::Duration;
 
@@ -18,7 +19,7 @@ use shared::api::ConversationCreated;
 use shared::site::WidgetConfig;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::util::{load, query_param, store};
+use crate::util::query_param;
 use crate::wire::{self, Obj};
 
 /// A message between the iframe and the loader: `{"type", "session"?}`,
@@ -35,12 +36,12 @@ fn host_msg(kind: &str, session: Option<&ConversationCreated>) -> String {
 /// How long to wait for the loader's answer before starting without a session.
 const LOOKUP_TIMEOUT: Duration = Duration::from_millis(3000);
 
-const OWN_KEY: &str = "chat:session";
-
-/// Talks to the loader on the host page, or to own storage when standalone.
+/// Talks to the loader on the host page.
 pub struct HostBridge {
     /// The host page's origin (from the `host` parameter the loader sets).
     host: Option<String>,
+    /// The visitor token the loader keeps, once it said.
+    visitor: StoredValue<Option<String>>,
 }
 
 impl HostBridge {
@@ -48,7 +49,12 @@ impl HostBridge {
     pub fn new() -> Self {
         let window = web_sys::window().expect("a window");
         let framed = window.parent().ok().flatten().is_some_and(|p| p != window);
-        Self { host: query_param("host").filter(|_| framed) }
+        Self { host: query_param("host").filter(|_| framed), visitor: StoredValue::new(None) }
+    }
+
+    /// The visitor token, if the loader gave one.
+    pub fn visitor(&self) -> Option<String> {
+        self.visitor.get_value()
     }
 
     fn post(&self, kind: &str, session: Option<&ConversationCreated>) {
@@ -60,14 +66,14 @@ impl HostBridge {
 
     /// Finds the remembered conversation, then calls `done` once; calls
     /// `config` with the site's widget configuration when the loader sends it
-    /// (standalone: at once, with none of the loader's features).
+    /// (outside an iframe: at once, with none of the loader's features).
     pub fn lookup(
         &self,
         done: impl Fn(Option<ConversationCreated>) + Clone + 'static,
         config: impl Fn(WidgetConfig) + 'static,
     ) {
         let Some(host) = self.host.clone() else {
-            done(load(OWN_KEY).and_then(|s| wire::created(&s)));
+            done(None);
             config(WidgetConfig { fields: Vec::new(), triggers: Vec::new() });
             return;
         };
@@ -82,6 +88,7 @@ impl HostBridge {
             }
         };
         let on_message = once.clone();
+        let visitor = self.visitor;
         // Untyped, like the socket's listeners: one listener helper in the wasm.
         let handle = window_event_listener_untyped("message", move |e| {
             let Ok(e) = e.dyn_into::<web_sys::MessageEvent>() else { return };
@@ -93,7 +100,10 @@ impl HostBridge {
             }
             let Some(msg) = e.data().as_string().and_then(|t| wire::parse(&t)) else { return };
             match wire::text(&msg, "type").as_deref() {
-                Some("chat:session") => on_message(wire::created_from(&wire::get(&msg, "session"))),
+                Some("chat:session") => {
+                    visitor.set_value(wire::text(&msg, "visitor").filter(|v| shared::api::visitor_token_ok(v)));
+                    on_message(wire::created_from(&wire::get(&msg, "session")));
+                }
                 Some("chat:config") => {
                     if let Some(c) = wire::widget_config(&wire::get(&msg, "config")) {
                         config(c);
@@ -107,20 +117,14 @@ impl HostBridge {
         set_timeout(move || once(None), LOOKUP_TIMEOUT);
     }
 
-    /// Remembers the conversation (host page storage, or own storage).
+    /// Remembers the conversation in the host page's storage.
     pub fn save(&self, session: &ConversationCreated) {
-        match self.host {
-            Some(_) => self.post("chat:save", Some(session)),
-            None => store(OWN_KEY, Some(&wire::created_text(session))),
-        }
+        self.post("chat:save", Some(session));
     }
 
     /// Forgets the conversation.
     pub fn clear(&self) {
-        match self.host {
-            Some(_) => self.post("chat:clear", None),
-            None => store(OWN_KEY, None),
-        }
+        self.post("chat:clear", None);
     }
 
     /// Asks the loader to close the chat panel.

@@ -13,7 +13,7 @@ pub mod intro;
 use leptos::prelude::*;
 use shared::api::{customer_socket_path, ConversationCreated, CreateConversation};
 use shared::site::WidgetConfig;
-use shared::{Role, SiteId};
+use shared::SiteId;
 
 use crate::chat::Chat;
 use crate::components::{Composer, MessageList, StatusLine};
@@ -66,7 +66,8 @@ fn App() -> impl IntoView {
         };
         creating.set(true);
         leptos::task::spawn_local(async move {
-            let body = CreateConversation { site, trigger: trigger.get_value(), fields: answers.get_value(), visitor: None };
+            let visitor = bridge.with_value(HostBridge::visitor);
+            let body = CreateConversation { site, trigger: trigger.get_value(), fields: answers.get_value(), visitor };
             match api::create_conversation(&body).await {
                 Ok(created) => {
                     bridge.with_value(|b| b.save(&created));
@@ -99,7 +100,9 @@ fn App() -> impl IntoView {
     // A remembered conversation the server no longer knows: start afresh,
     // keeping whatever the customer typed meanwhile.
     Effect::new(move |_| {
-        if matches!(chat.status.get(), Status::Refused(_)) && session.with_untracked(Option::is_some) {
+        // (A ban is not a lost conversation: its notice stays.)
+        let banned = chat.log.with_untracked(|l| l.refused()) == Some(shared::ErrorCode::Banned);
+        if matches!(chat.status.get(), Status::Refused(_)) && !banned && session.with_untracked(Option::is_some) {
             bridge.with_value(HostBridge::clear);
             session.set(None);
             chat.log.update(|l| l.restart());
@@ -168,10 +171,11 @@ fn App() -> impl IntoView {
                     "×"
                 </button>
             </header>
-            <p class="notice" role="alert" data-testid="chat-notice">{notice}</p>
+            <p class="notice" role="alert" data-testid="chat-notice">
+                {move || chat.log.with(|l| l.notice().map(str::to_owned)).unwrap_or_else(|| notice.get())}
+            </p>
             <MessageList
                 log=chat.log
-                me=Role::Customer
                 testid="chat-message"
                 on_dismiss=on_dismiss
                 empty="Hi! Ask us anything — we usually answer within a few minutes."

@@ -1,0 +1,5 @@
+//! Entry point of the public-channel bundle (`/app/channel.js`).
+
+fn main() {
+    widget::channel::mount();
+}

@@ -1,0 +1,96 @@
+//! The public-channel app, in the iframe the loader embeds for a script tag
+//! with `data-channel`: many customers post in one room. The visitor picks
+//! a display name once; messages show who wrote them; held messages stay
+//! pending with the reason, refused ones say why, and moderators' notices
+//! (warning, mute with its end time, ban) show above the list.
+
+pub mod host;
+
+use leptos::prelude::*;
+
+use crate::chat::Chat;
+use crate::components::{Composer, MessageList, StatusLine};
+use crate::util::{query_param, ws_origin};
+use host::Bridge;
+
+/// Longest display name (the Worker checks it too).
+const MAX_NAME: usize = 40;
+
+/// Mounts the channel app into `<body>`.
+pub fn mount() {
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let site = query_param("site").unwrap_or_default();
+    let channel = StoredValue::new(query_param("channel").unwrap_or_default());
+    let visitor = RwSignal::new(None::<String>);
+    let name = RwSignal::new(None::<String>);
+    let bridge = StoredValue::new(Bridge::new());
+    let chat = Chat::new(
+        move |after| {
+            let (v, n) = (visitor.try_get_untracked()??, name.try_get_untracked()??);
+            let path = shared::api::channel_socket_path(&site, &channel.get_value(), &v, &n, after);
+            Some(ws_origin() + &path)
+        },
+        &crate::wire::CUSTOMER,
+    );
+    bridge.with_value(|b| {
+        b.lookup(move |v, n| {
+            visitor.set(Some(v));
+            name.set(n.filter(|n| !n.trim().is_empty()));
+        })
+    });
+    Effect::new(move |_| {
+        if visitor.with(Option::is_some) && name.with(Option::is_some) {
+            chat.connect();
+        }
+    });
+    let draft = RwSignal::new(String::new());
+    let join = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let n: String = draft.get_untracked().trim().chars().take(MAX_NAME).collect();
+        if !n.is_empty() {
+            bridge.with_value(|b| b.save_name(&n));
+            name.set(Some(n));
+        }
+    };
+    let on_send = Callback::new(move |text: String| chat.send(text));
+    let on_dismiss = Callback::new(move |id: String| chat.dismiss(&id));
+    let notice = move || chat.log.with(|l| l.notice().map(str::to_owned)).unwrap_or_default();
+    view! {
+        <main class="chat">
+            <header class="chat-header">
+                <div class="title">
+                    <strong>"#" {channel.get_value()}</strong>
+                    <StatusLine status=chat.status testid="channel-status"/>
+                </div>
+            </header>
+            <p class="notice" role="alert" data-testid="channel-notice">{notice}</p>
+            <MessageList
+                log=chat.log
+                testid="channel-message"
+                on_dismiss=on_dismiss
+                empty="No messages yet. Say hello!"
+                on_event=Callback::new(|_| {})
+            />
+            <Show
+                when=move || name.with(Option::is_some)
+                fallback=move || view! {
+                    <form class="prechat" on:submit=join data-testid="channel-join-form">
+                        <label for="channel-name">"Your name in this channel"</label>
+                        <input id="channel-name" data-testid="channel-name" maxlength="40" required
+                            on:input=move |e| draft.set(event_target_value(&e))/>
+                        <button data-testid="channel-join">"Join"</button>
+                    </form>
+                }
+            >
+                <div class="composer-wrap">
+                    <Composer on_send=on_send input_testid="channel-input" send_testid="channel-send"
+                        placeholder="Write to everyone…"/>
+                </div>
+            </Show>
+        </main>
+    }
+}
