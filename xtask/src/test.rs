@@ -108,6 +108,7 @@ pub fn worker_tests() -> Result<()> {
             .args(["--test", "--test-reporter=spec"])
             .arg(root().join("e2e/browser/skeleton.test.mjs"))
             .arg(root().join("e2e/browser/workflows.test.mjs"))
+            .arg(root().join("e2e/browser/moderation.test.mjs"))
             .env("E2E_BASE_URL", &worker.base_url)
             .env("E2E_OPERATOR_KEY", TEST_OPERATOR_KEY)
             .current_dir(root()),

@@ -1,4 +1,5 @@
-//! `GET /demo`: an ordinary customer web page with the one script tag, and
+//! `GET /demo`: an ordinary customer web page with the one script tag (and
+//! the same script again embedding the site's public channel), and
 //! deliberately hostile CSS to show that none of it reaches the widget.
 //!
 //! The script is loaded from the other loopback name than the page
@@ -13,6 +14,9 @@ const PAGE: &str = include_str!("demo.html");
 
 /// The script tag, as a site owner pastes it.
 const TAG: &str = r#"<script src="{{WIDGET_ORIGIN}}/widget.js" data-site="demo" async></script>"#;
+/// The same script embedding the site's public channel where it stands.
+const CHANNEL_TAG: &str =
+    r#"<script src="{{WIDGET_ORIGIN}}/widget.js" data-site="demo" data-channel="live" data-height="420px"></script>"#;
 
 /// The demo page, with the script tag pointing at the Worker's other name;
 /// `?control=1` serves the same page without it (the benchmarks' control).
@@ -27,6 +31,8 @@ pub fn page(req: &Request) -> RouteResult {
     let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
     let origin = format!("{}://{other}{port}", url.scheme());
     let control = url.query_pairs().any(|(k, v)| k == "control" && v == "1");
-    let page = PAGE.replace("{{SCRIPT_TAG}}", if control { "" } else { TAG });
+    let page = PAGE
+        .replace("{{SCRIPT_TAG}}", if control { "" } else { TAG })
+        .replace("{{CHANNEL_TAG}}", if control { "" } else { CHANNEL_TAG });
     Ok(Response::from_html(page.replace("{{WIDGET_ORIGIN}}", &origin))?)
 }

@@ -1,0 +1,85 @@
+// moderation.test.mjs: a moderated public channel as people use it, in
+// headless Chromium: a customer in the demo page's channel posts a message
+// the rules hold; a moderator sees it in the queue, opens a case, mutes the
+// customer and logs the incident; the customer sees the mute notice and
+// cannot post; another customer never saw the held message.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { browser, demoUrl, dialogs, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
+
+/** A customer in the demo page's channel, joined as `name`; returns the frame. */
+async function joinChannel(context, name) {
+  const page = watch(await context.newPage());
+  await page.goto(demoUrl);
+  const frame = page.frameLocator('iframe[title="Channel live"]');
+  await frame.getByTestId("channel-name").fill(name);
+  await frame.getByTestId("channel-join").click();
+  await frame.getByTestId("channel-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
+  return frame;
+}
+
+async function post(frame, text) {
+  await frame.getByTestId("channel-input").fill(text);
+  await frame.getByTestId("channel-input").press("Enter");
+}
+
+const texts = (frame) => frame.getByTestId("channel-message").allTextContents();
+
+test("channel: a held message, a moderator's mute and incident; nobody else saw it", async () => {
+  const eveContext = await browser.newContext();
+  const bobContext = await browser.newContext();
+  const eve = await joinChannel(eveContext, "Eve");
+  const bob = await joinChannel(bobContext, "Bob");
+  const spam = `visit cheap-pills.xyz now ${Date.now()}`;
+
+  // The rules hold Eve's link: only she sees it, as waiting for review.
+  await post(eve, spam);
+  const held = eve.locator('[data-testid="channel-message"][data-state="pending"]', { hasText: spam });
+  await held.waitFor({ timeout: TIMEOUT });
+  await until("the held reason shows", async () =>
+    /Waiting for a moderator/.test(await eve.locator(".row.pending", { hasText: spam }).textContent()));
+  const hello = `hello all ${Date.now()}`;
+  await post(eve, hello);
+  await until("Bob sees Eve's next message, with her name", async () => {
+    const row = bob.locator(".row", { hasText: hello });
+    return (await row.count()) > 0 && /Eve/.test(await row.first().textContent());
+  });
+
+  // The moderator finds it in the queue, opens a case, mutes Eve.
+  const opContext = await browser.newContext();
+  const op = watch(await opContext.newPage());
+  await signIn(op, "Mo Moderator");
+  await op.getByTestId("console-tab-moderation").click();
+  const report = op.locator('[data-testid="console-report"][data-action="hold"]', { hasText: spam });
+  await report.waitFor({ timeout: TIMEOUT });
+  await report.getByTestId("console-report-case").click();
+  await op.getByTestId("console-case-matrix").waitFor({ timeout: TIMEOUT });
+  assert.match(await op.getByTestId("console-case-matrix").textContent(), /neutral/i);
+  await op.getByTestId("console-case-severity").selectOption("high");
+  await op.getByTestId("console-case-assess").click();
+  await op.getByTestId("console-case-sanction").selectOption("mute");
+  await op.getByTestId("console-case-minutes").fill("30");
+  await op.getByTestId("console-case-sanction-apply").click();
+
+  // Eve is told, with the end time, and cannot post.
+  await until("Eve sees the mute notice", async () =>
+    /You are muted until .* UTC/.test(await eve.getByTestId("channel-notice").textContent()));
+  const muted = `let me talk ${Date.now()}`;
+  await post(eve, muted);
+  await eve.locator('[data-testid="channel-message"][data-state="refused"]', { hasText: muted }).waitFor({ timeout: TIMEOUT });
+  assert.match(await eve.locator(".row.pending", { hasText: muted }).textContent(), /muted until/);
+
+  // The moderator completes the case: notify, incident logged, closed.
+  await op.locator('[data-testid="console-case-step"][data-step="notify"][data-state="current"]').waitFor({ timeout: TIMEOUT });
+  await op.getByTestId("console-case-step-done").click();
+  await op.getByTestId("console-case-incident").fill(`links rule; ${spam}; muted 30 min`);
+  await op.getByTestId("console-case-log").click();
+  await op.getByTestId("console-incident-search").fill(spam);
+  await op.locator('[data-testid="console-incident"]', { hasText: spam }).waitFor({ timeout: TIMEOUT });
+
+  // Bob never saw the held message; nothing typed ran as script.
+  assert.ok(!(await texts(bob)).some((t) => t.includes(spam)), "another customer saw a held message");
+  assert.ok(!(await texts(bob)).some((t) => t.includes(muted)), "another customer saw a muted sender's message");
+  assert.deepEqual(dialogs, [], "a dialog fired");
+  await Promise.all([eveContext.close(), bobContext.close(), opContext.close()]);
+});
