@@ -75,7 +75,7 @@ test("channel: a held message, a moderator's mute and incident; nobody else saw 
   await op.getByTestId("console-case-incident").fill(`links rule; ${spam}; muted 30 min`);
   await op.getByTestId("console-case-log").click();
   await op.getByTestId("console-incident-search").fill(spam);
-  await op.locator('[data-testid="console-incident"]', { hasText: spam }).waitFor({ timeout: TIMEOUT });
+  await op.locator('[data-testid="console-incident-item"]', { hasText: spam }).waitFor({ timeout: TIMEOUT });
 
   // Bob never saw the held message; nothing typed ran as script.
   assert.ok(!(await texts(bob)).some((t) => t.includes(spam)), "another customer saw a held message");
