@@ -30,7 +30,9 @@ pub fn create_conversation_with(base: &str, body: &CreateConversation) -> Result
 pub fn without_rate_rules(base: &str, site: &str) -> Result<()> {
     let url = format!("{base}{}", shared::api::site_config_path(site, crate::TEST_OPERATOR_KEY));
     let mut config: shared::site::SiteConfig = ureq::get(&url).call()?.into_json()?;
-    config.rules.retain(|r| !matches!(r.kind, shared::rules::RuleKind::Flood { .. } | shared::rules::RuleKind::Repeat { .. }));
+    config
+        .rules
+        .retain(|r| !matches!(r.kind, shared::rules::RuleKind::Flood { .. } | shared::rules::RuleKind::Repeat { .. }));
     ureq::put(&url).send_json(&config)?;
     Ok(())
 }

@@ -118,7 +118,9 @@ fn a_blocked_message_never_reaches_another_socket() {
     eve.send_acked(&clean, "sorry, all good").unwrap();
     // Bob sees Eve's messages in order: the three, then the clean one, never the blocked one.
     let (f, skipped) = bob.recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.client_id == clean)).unwrap();
-    assert!(matches!(f.msg, ServerMsg::Message(ref m) if m.name.as_deref() == Some("Eve") && m.from.as_deref() == Some(&eve_id)));
+    assert!(
+        matches!(f.msg, ServerMsg::Message(ref m) if m.name.as_deref() == Some("Eve") && m.from.as_deref() == Some(&eve_id))
+    );
     assert!(
         !skipped.iter().any(|f| matches!(&f.msg, ServerMsg::Message(m) if m.client_id == blocked)),
         "a blocked message reached another socket"
@@ -173,7 +175,9 @@ fn a_muted_sender_is_refused_with_the_end_time_until_unmuted() {
     let next = format!("n-{tom_id}");
     tom.send_text(&next, "hello?").unwrap();
     match answer(&mut tom, &next) {
-        ServerMsg::Error { code: ErrorCode::Muted, message } => assert!(message.contains("until") && message.contains("UTC"), "{message}"),
+        ServerMsg::Error { code: ErrorCode::Muted, message } => {
+            assert!(message.contains("until") && message.contains("UTC"), "{message}")
+        }
         other => panic!("expected muted, got {other:?}"),
     }
 
@@ -248,7 +252,10 @@ fn incidents_need_logging_before_close_and_are_searchable_and_exported() {
     let found: Vec<Incident> = get(&format!("incidents?q={ida_id}"));
     assert_eq!(found.len(), 1);
     let i = &found[0];
-    assert_eq!((i.case, i.rules.as_slice(), i.severity), (case.id, &["profanity".to_string()][..], Some(Severity::High)));
+    assert_eq!(
+        (i.case, i.rules.as_slice(), i.severity),
+        (case.id, &["profanity".to_string()][..], Some(Severity::High))
+    );
     assert_eq!(i.actions, ["warn"]);
     assert_eq!(i.evidence[0].text, "f u c k this stream");
     assert_eq!(i.moderator, "Mo");
@@ -287,5 +294,50 @@ fn moderators_watch_and_write_in_channels_and_strangers_are_refused() {
     for path in ["reports", "cases", "sanctions", "incidents"] {
         let url = format!("{}/api/console/sites/demo/{path}?key=wrong", base_url());
         assert!(matches!(ureq::get(&url).call(), Err(ureq::Error::Status(401, _))), "{path}");
+    }
+}
+
+#[test]
+fn an_abusive_customer_in_a_one_to_one_chat_is_moderated_the_same_way() {
+    let v = visitor();
+    let body = CreateConversation { visitor: Some(v), ..CreateConversation::new("demo".parse().unwrap()) };
+    let chat = create_conversation_with(&base_url(), &body).unwrap();
+    let mut cust =
+        Socket::open(&base_url(), &customer_socket_path(chat.conversation.as_str(), &chat.token, 0)).unwrap();
+    cust.welcome_and_replay(0).unwrap();
+    cust.send_acked("c1", "my order is late").unwrap();
+    cust.send_text("c2", "this is shit").unwrap();
+    assert!(matches!(answer(&mut cust, "c2"), ServerMsg::Held { .. }));
+    // The operator's timeline has the first message, not the held one.
+    let mut op =
+        Socket::open(&base_url(), &shared::api::operator_socket_path(chat.conversation.as_str(), KEY, 0)).unwrap();
+    let (_, seen) = op.welcome_and_replay(0).unwrap();
+    assert_eq!(seen.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(), ["my order is late"]);
+
+    // A case about the conversation's customer takes the open report as evidence.
+    let case: Case = post("cases", json!({ "conversation": chat.conversation })).unwrap();
+    assert_eq!(case.evidence.len(), 1);
+    assert_eq!(case.evidence[0].text, "this is shit");
+    act(case.id, Event::Flag { note: "insults the operator".into() }).unwrap();
+    act(case.id, Event::Assess { severity: Severity::Critical }).unwrap();
+    act(case.id, Event::Sanction { kind: Sanction::Ban, minutes: Some(60) }).unwrap();
+    assert!(notice(&mut cust).contains("banned"));
+    let (code, message) = refused(&customer_socket_path(chat.conversation.as_str(), &chat.token, 0));
+    assert_eq!(code, ErrorCode::Banned);
+    assert!(message.contains("until"), "{message}");
+}
+
+#[test]
+fn rules_are_site_settings_checked_before_they_are_saved() {
+    let url = format!("{}{}", base_url(), shared::api::site_config_path("demo", KEY));
+    let mut config: Value = ureq::get(&url).call().unwrap().into_json().unwrap();
+    assert!(config["rules"].as_array().is_some_and(|r| r.len() >= 5), "the demo site has its default rules");
+    config["rules"] =
+        json!([{ "id": "bad", "kind": { "pattern": { "regex": "(" } }, "severity": "low", "action": "flag" }]);
+    match ureq::put(&url).send_json(config) {
+        Err(ureq::Error::Status(400, r)) => {
+            assert!(r.into_string().unwrap().contains("rule \\\"bad\\\""), "names the rule")
+        }
+        other => panic!("a broken rule was saved: {other:?}"),
     }
 }

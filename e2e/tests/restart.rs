@@ -25,7 +25,8 @@ fn sanction_two(base: &str, vic: &str, tom: &str) -> u64 {
     assert!(matches!(v.reply_to("v1").unwrap().0, ServerMsg::Held { .. }));
     let reports: Vec<Report> = ureq::get(&desk(base, "reports")).call().unwrap().into_json().unwrap();
     let report = reports.iter().find(|r| r.message == "v1").expect("a report");
-    let case: Case = ureq::post(&desk(base, "cases")).send_json(json!({ "report": report.id })).unwrap().into_json().unwrap();
+    let case: Case =
+        ureq::post(&desk(base, "cases")).send_json(json!({ "report": report.id })).unwrap().into_json().unwrap();
     let act_url = desk(base, &format!("cases/{}/act", case.id));
     for event in [
         Event::Assess { severity: Severity::High },

@@ -139,13 +139,12 @@ pub fn history(sql: &SqlStorage, query: &str, member: &str) -> worker::Result<Ve
         text: String,
         at: u64,
     }
-    let mut rows: Vec<Row> =
-        sql.exec(query, vec![member.into(), SqlStorageValue::from(HISTORY)])?.to_array()?;
+    let mut rows: Vec<Row> = sql.exec(query, vec![member.into(), SqlStorageValue::from(HISTORY)])?.to_array()?;
     let held: Vec<Row> = sql
-        .exec("SELECT text, at FROM held WHERE member = ? ORDER BY at DESC LIMIT ?", vec![
-            member.into(),
-            SqlStorageValue::from(HISTORY),
-        ])?
+        .exec(
+            "SELECT text, at FROM held WHERE member = ? ORDER BY at DESC LIMIT ?",
+            vec![member.into(), SqlStorageValue::from(HISTORY)],
+        )?
         .to_array()?;
     rows.extend(held);
     rows.sort_by_key(|r| r.at);

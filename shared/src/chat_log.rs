@@ -109,7 +109,8 @@ impl ChatLog {
 
     /// Queues a workflow event and returns its frame.
     pub fn queue_event(&mut self, id: String, event: Event) -> ClientEnvelope {
-        let pending = Pending { id: id.clone(), text: String::new(), event: Some(event.clone()), refused: None, held: None };
+        let pending =
+            Pending { id: id.clone(), text: String::new(), event: Some(event.clone()), refused: None, held: None };
         self.outbox.push(pending);
         ClientEnvelope { v: PROTOCOL_VERSION, id, msg: ClientMsg::Act { event } }
     }
@@ -167,7 +168,11 @@ impl ChatLog {
                     }
                     Effect::None
                 }
-                None if matches!(code, ErrorCode::Unauthorized | ErrorCode::UnknownConversation | ErrorCode::Banned) => {
+                None if matches!(
+                    code,
+                    ErrorCode::Unauthorized | ErrorCode::UnknownConversation | ErrorCode::Banned
+                ) =>
+                {
                     self.refused = Some(code);
                     if code == ErrorCode::Banned {
                         self.notice = Some(message.clone());
@@ -341,7 +346,9 @@ mod tests {
     #[test]
     fn moderation_notices_are_kept_and_a_ban_refuses_the_connection() {
         let mut log = ChatLog::default();
-        log.receive(ServerEnvelope::push(ServerMsg::Moderation { alert: Some("You are muted until 10:00 UTC".into()) }));
+        log.receive(ServerEnvelope::push(ServerMsg::Moderation {
+            alert: Some("You are muted until 10:00 UTC".into()),
+        }));
         assert_eq!(log.notice(), Some("You are muted until 10:00 UTC"));
         let ban = ServerMsg::Error { code: ErrorCode::Banned, message: "You are banned".into() };
         assert_eq!(log.receive(ServerEnvelope::push(ban)), Effect::Refused(ErrorCode::Banned, "You are banned".into()));

@@ -146,7 +146,10 @@ fn server_examples() -> Vec<ServerEnvelope> {
         ServerEnvelope::push(ServerMsg::Inbox { conversations: vec![summary()] }),
         ServerEnvelope::push(ServerMsg::InboxUpdate(summary())),
         ServerEnvelope::push(ServerMsg::Typing { role: Role::Operator, on: true }),
-        ServerEnvelope::reply("m-01HX5", ServerMsg::Held { reason: "Waiting for a moderator to review it (rule: links).".into() }),
+        ServerEnvelope::reply(
+            "m-01HX5",
+            ServerMsg::Held { reason: "Waiting for a moderator to review it (rule: links).".into() },
+        ),
         ServerEnvelope::push(ServerMsg::Moderation { alert: Some("Case 4 escalated to admin-legal: threat".into()) }),
     ]
 }

@@ -214,7 +214,10 @@ impl SanctionRecord {
 
 /// The sanction that stops `member` at `now_ms`, if any: a ban before a mute.
 pub fn stopping<'a>(records: &'a [SanctionRecord], member: &str, now_ms: u64) -> Option<&'a SanctionRecord> {
-    records.iter().filter(|r| r.member == member && r.in_force(now_ms)).max_by_key(|r| (r.kind == Sanction::Ban, r.until))
+    records
+        .iter()
+        .filter(|r| r.member == member && r.in_force(now_ms))
+        .max_by_key(|r| (r.kind == Sanction::Ban, r.until))
 }
 
 /// `YYYY-MM-DD HH:MM` of a time in ms since the epoch (UTC; civil-from-days).
@@ -305,7 +308,8 @@ impl Incident {
 }
 
 /// The CSV header of [`incidents_csv`].
-pub const CSV_HEADER: &str = "case,time_utc,room,member,name,rules,severity,actions,moderator,escalation,summary,evidence";
+pub const CSV_HEADER: &str =
+    "case,time_utc,room,member,name,rules,severity,actions,moderator,escalation,summary,evidence";
 
 /// Incidents as CSV (RFC 4180 quoting; cells that a spreadsheet would read
 /// as a formula are prefixed with `'`).

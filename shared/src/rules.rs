@@ -104,8 +104,18 @@ pub fn default_rules() -> Vec<Rule> {
     let words = |l: &[&str]| RuleKind::Words { list: l.iter().map(|w| w.to_string()).collect() };
     let rule = |id: &str, kind, severity, action| Rule { id: id.into(), kind, severity, action };
     vec![
-        rule("profanity", words(&["fuck*", "shit", "bitch", "asshole", "cunt", "dickhead"]), Severity::Medium, Action::Hold),
-        rule("threat", words(&["kill yourself", "kys", "i will find you"]), Severity::Critical, Action::Mute { minutes: 60 }),
+        rule(
+            "profanity",
+            words(&["fuck*", "shit", "bitch", "asshole", "cunt", "dickhead"]),
+            Severity::Medium,
+            Action::Hold,
+        ),
+        rule(
+            "threat",
+            words(&["kill yourself", "kys", "i will find you"]),
+            Severity::Critical,
+            Action::Mute { minutes: 60 },
+        ),
         rule("slur", RuleKind::Pattern { regex: r"\bn[i1!]gg(a|er)s?\b".into() }, Severity::High, Action::Block),
         rule("links", RuleKind::Links { allow: vec!["example.com".into()] }, Severity::Low, Action::Hold),
         rule("flood", RuleKind::Flood { max: 8, seconds: 10 }, Severity::Low, Action::Block),

@@ -259,9 +259,7 @@ impl Channel {
         }
         let store = ChannelStore { sql: &sql, member: &held.member, name: &held.name };
         let now = worker::Date::now().as_millis();
-        if let Sent::New(m) =
-            send(&store, Role::Customer, &held.client_id, &held.text, now).map_err(internal)?
-        {
+        if let Sent::New(m) = send(&store, Role::Customer, &held.client_id, &held.text, now).map_err(internal)? {
             self.broadcast(&m);
         }
         Ok(())

@@ -123,8 +123,11 @@ impl MessageStore for ChannelStore<'_> {
         struct Last {
             last: u64,
         }
-        let last: Last =
-            self.sql.exec("SELECT COALESCE(MAX(seq), 0) AS last FROM messages", None).and_then(|c| c.one()).map_err(err)?;
+        let last: Last = self
+            .sql
+            .exec("SELECT COALESCE(MAX(seq), 0) AS last FROM messages", None)
+            .and_then(|c| c.one())
+            .map_err(err)?;
         Ok(last.last)
     }
 

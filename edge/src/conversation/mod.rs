@@ -33,12 +33,12 @@ use worker::{
 };
 
 use self::core::{act, replay, send, ActError, MessageStore, SendError, Sent, WorkflowStore};
-use crate::room::{self, Draft, Lift, ReviewHeld, RulesCache, Screened, Sender};
-use shared::moderation_case::{Room, SanctionRecord};
-use shared::workflow::Sanction;
 use self::sql::{ensure_schema, read_meta, write_meta, Meta, SqlStore};
 use crate::error::internal;
+use crate::room::{self, Draft, Lift, ReviewHeld, RulesCache, Screened, Sender};
 use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_NOT_FOUND, CLOSE_UNAUTHORIZED};
+use shared::moderation_case::{Room, SanctionRecord};
+use shared::workflow::Sanction;
 
 /// Header carrying the caller's role, set by the Worker after it checked the
 /// operator key (`operator`) or not (`customer`).
@@ -353,8 +353,14 @@ impl Conversation {
         }
         let conversation = self.with_line(|meta, _| meta.conversation.clone()).expect("read above");
         let history = room::history(&sql, HISTORY_QUERY, &sender.member)?;
-        let draft =
-            Draft { site: site.as_str(), room: Room::Conversation(conversation), sender: &sender, client_id: id, text, now_ms: now };
+        let draft = Draft {
+            site: site.as_str(),
+            room: Room::Conversation(conversation),
+            sender: &sender,
+            client_id: id,
+            text,
+            now_ms: now,
+        };
         room::screen(&self.env, &sql, &self.rules, history, draft).await
     }
 
@@ -371,7 +377,9 @@ impl Conversation {
             return Ok(());
         }
         let now = worker::Date::now().as_millis();
-        if let Sent::New(m) = send(&SqlStore(&sql), Role::Customer, &held.client_id, &held.text, now).map_err(internal)? {
+        if let Sent::New(m) =
+            send(&SqlStore(&sql), Role::Customer, &held.client_id, &held.text, now).map_err(internal)?
+        {
             self.broadcast(&m);
             self.tell_inbox_about(&m).await;
         }

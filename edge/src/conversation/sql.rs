@@ -86,8 +86,9 @@ impl Meta {
 
 /// Reads the conversation's identity; `None` if it was never created.
 pub fn read_meta(sql: &SqlStorage) -> worker::Result<Option<Meta>> {
-    let rows: Vec<Meta> =
-        sql.exec("SELECT conversation, site, token_digest, member, created_at FROM meta WHERE one = 1", None)?.to_array()?;
+    let rows: Vec<Meta> = sql
+        .exec("SELECT conversation, site, token_digest, member, created_at FROM meta WHERE one = 1", None)?
+        .to_array()?;
     Ok(rows.into_iter().next())
 }
 
@@ -218,7 +219,6 @@ impl MessageStore for SqlStore<'_> {
             vec![SqlStorageValue::from(after as i64), SqlStorageValue::from(limit as i64)],
         )
     }
-
 }
 
 impl WorkflowStore for SqlStore<'_> {

@@ -28,7 +28,9 @@ fn fail(status: u16, code: ErrorCode, message: impl Into<String>) -> Result<Resp
 pub fn room_stub(env: &Env, site: &str, room: &Room) -> Result<Stub> {
     match room {
         Room::Conversation(id) => env.durable_object(crate::routes::conversations::BINDING)?.get_by_name(id.as_str()),
-        Room::Channel(id) => env.durable_object(crate::channel::BINDING)?.get_by_name(&crate::channel::object_name(site, id)),
+        Room::Channel(id) => {
+            env.durable_object(crate::channel::BINDING)?.get_by_name(&crate::channel::object_name(site, id))
+        }
     }
 }
 
@@ -89,7 +91,8 @@ pub async fn handle(
             if report.action != Action::Hold || report.status != ReportStatus::Open {
                 return fail(409, ErrorCode::IllegalMove, "only a held message waiting for review can be reviewed");
             }
-            let body = ReviewHeld { member: report.member.clone(), message: report.message.clone(), approve: review.approve };
+            let body =
+                ReviewHeld { member: report.member.clone(), message: report.message.clone(), approve: review.approve };
             tell_room(env, &ask.site, &report.room, "/review", &body).await?;
             report.status = if review.approve { ReportStatus::Approved } else { ReportStatus::Rejected };
             db::save_report(sql, &report)?;
@@ -103,7 +106,9 @@ pub async fn handle(
             };
             let case = match (open.report, open.conversation) {
                 (Some(id), _) => {
-                    let Some(report) = db::report(sql, id)? else { return fail(404, ErrorCode::Malformed, "no such report") };
+                    let Some(report) = db::report(sql, id)? else {
+                        return fail(404, ErrorCode::Malformed, "no such report");
+                    };
                     case_from_report(sql, report, &ask.name, now)?
                 }
                 (None, Some(conversation)) => {
@@ -205,7 +210,14 @@ fn case_about(sql: &SqlStorage, room: Room, who: Sender, by: &str, now: u64) -> 
 /// Carries out an applied case event: sanctions and lifts reach the room
 /// (and the site-wide list rooms check at connect), an incident is logged,
 /// an escalation alerts every console. Returns the alert, if any.
-async fn enforce(env: &Env, sql: &SqlStorage, ask: &Ask<'_>, case: &Case, event: &Event, now: u64) -> Result<Option<String>> {
+async fn enforce(
+    env: &Env,
+    sql: &SqlStorage,
+    ask: &Ask<'_>,
+    case: &Case,
+    event: &Event,
+    now: u64,
+) -> Result<Option<String>> {
     match event {
         Event::Sanction { kind, minutes } => {
             let reason = case.state.violation.clone().unwrap_or_else(|| "the chat rules".into());
@@ -221,7 +233,13 @@ async fn enforce(env: &Env, sql: &SqlStorage, ask: &Ask<'_>, case: &Case, event:
         }
         Event::LogIncident { summary } => db::add_incident(sql, &Incident::of(case, &ask.name, summary, now))?,
         Event::Escalate { team, note } => {
-            return Ok(Some(format!("Case {} ({}, {}) escalated to {team} by {}: {note}", case.id, case.name, case.room.label(), ask.name)));
+            return Ok(Some(format!(
+                "Case {} ({}, {}) escalated to {team} by {}: {note}",
+                case.id,
+                case.name,
+                case.room.label(),
+                ask.name
+            )));
         }
         _ => {}
     }
@@ -233,7 +251,10 @@ pub fn file(sql: &SqlStorage, report: Report) -> Result<Report> {
     if let Action::Mute { minutes } = report.action {
         let rule = report.hits.iter().find(|h| h.action == report.action).map_or("", |h| h.rule.as_str());
         let reason = format!("rule {rule}");
-        db::add_sanction(sql, &SanctionRecord::new(&report.member, 0, Sanction::Mute, Some(minutes), &reason, report.at))?;
+        db::add_sanction(
+            sql,
+            &SanctionRecord::new(&report.member, 0, Sanction::Mute, Some(minutes), &reason, report.at),
+        )?;
     }
     db::add_report(sql, report)
 }

@@ -48,7 +48,10 @@ fn insert(sql: &SqlStorage, table: &str, json: String) -> worker::Result<u64> {
 }
 
 fn update(sql: &SqlStorage, table: &str, id: u64, json: String) -> worker::Result<()> {
-    sql.exec(&format!("UPDATE {table} SET json = ? WHERE id = ?"), vec![json.into(), SqlStorageValue::from(id as i64)])?;
+    sql.exec(
+        &format!("UPDATE {table} SET json = ? WHERE id = ?"),
+        vec![json.into(), SqlStorageValue::from(id as i64)],
+    )?;
     Ok(())
 }
 

@@ -16,7 +16,11 @@ const MAX_NAME: usize = 40;
 
 /// The site and channel of a channel route, both checked against the
 /// site's settings; `Err` is the refusal to answer on the socket.
-pub async fn channel_of(env: &Env, site: &str, channel: &str) -> Result<Result<SiteId, (ErrorCode, String)>, RouteError> {
+pub async fn channel_of(
+    env: &Env,
+    site: &str,
+    channel: &str,
+) -> Result<Result<SiteId, (ErrorCode, String)>, RouteError> {
     let site = match site.parse::<SiteId>() {
         Ok(site) if site_known(env, site.as_str()) => site,
         _ => return Ok(Err((ErrorCode::UnknownSite, "no site has this id".into()))),

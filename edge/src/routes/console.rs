@@ -109,7 +109,9 @@ pub async fn channel_socket(req: Request, env: &Env, site: &str, channel: &str) 
         (crate::channel::CHANNEL_HEADER, channel),
     ];
     let inner = socket_request(&req, &headers)?;
-    let stub = env.durable_object(crate::channel::BINDING)?.get_by_name(&crate::channel::object_name(site.as_str(), channel))?;
+    let stub = env
+        .durable_object(crate::channel::BINDING)?
+        .get_by_name(&crate::channel::object_name(site.as_str(), channel))?;
     Ok(stub.fetch_with_request(inner).await?)
 }
 

@@ -2,8 +2,8 @@
 //! the site's public widget configuration.
 
 use shared::api::{ConversationCreated, CreateConversation};
-use shared::site::SiteConfig;
 use shared::moderation_case::stopping;
+use shared::site::SiteConfig;
 use shared::workflow::{apply, Event, Sanction, State, WorkflowKind};
 use shared::{ConversationId, ErrorCode, SiteId};
 use worker::{Env, Request, Response};

@@ -26,7 +26,7 @@ fn sanctions_expire_and_a_ban_comes_before_a_mute() {
         ("m1", 30, None), // expired exactly at its end time; the warning never stops anyone
         ("m2", 59, Some(Sanction::Ban)),
         ("m2", 60, None),
-        ("m3", 5, Some(Sanction::Ban)), // the ban wins over the shorter mute
+        ("m3", 5, Some(Sanction::Ban)),             // the ban wins over the shorter mute
         ("m3", 60 * 24 * 365, Some(Sanction::Ban)), // for good
         ("m4", 0, None),
     ];
@@ -100,6 +100,14 @@ fn an_incident_records_rules_evidence_actions_and_escalation_and_exports_as_csv(
     let mut lines = csv.split("\r\n");
     assert_eq!(lines.next(), Some(CSV_HEADER));
     let row = lines.next().unwrap();
-    assert!(row.starts_with("7,1970-01-01 00:01,#live,m1,\"'=Eve, \"\"the\"\" troll\",profanity,high,mute 30 min; lift mute,Mo,"), "{row}");
-    assert!(row.ends_with(",muted, then lifted,[1970-01-01 00:00] text 1") || row.contains("\"muted, then lifted\""), "{row}");
+    assert!(
+        row.starts_with(
+            "7,1970-01-01 00:01,#live,m1,\"'=Eve, \"\"the\"\" troll\",profanity,high,mute 30 min; lift mute,Mo,"
+        ),
+        "{row}"
+    );
+    assert!(
+        row.ends_with(",muted, then lifted,[1970-01-01 00:00] text 1") || row.contains("\"muted, then lifted\""),
+        "{row}"
+    );
 }

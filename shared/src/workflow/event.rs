@@ -304,7 +304,9 @@ impl Event {
             Event::Escalate { team, .. } => {
                 format!("We have passed your conversation to our {team} team. They will answer here.")
             }
-            Event::Sanction { kind: Sanction::Warn, .. } => "A moderator warned you: please keep to the chat rules.".into(),
+            Event::Sanction { kind: Sanction::Warn, .. } => {
+                "A moderator warned you: please keep to the chat rules.".into()
+            }
             Event::Close { .. } => "This conversation is closed. Write again if you need anything else.".into(),
             _ => String::new(),
         }
