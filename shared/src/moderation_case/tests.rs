@@ -64,7 +64,7 @@ fn report(id: u64, severity: Severity, at: u64, status: ReportStatus) -> Report 
 
 #[test]
 fn the_queue_puts_open_then_severe_then_new_first() {
-    let mut q = vec![
+    let mut q = [
         report(1, Severity::Low, 10, ReportStatus::Open),
         report(2, Severity::Critical, 5, ReportStatus::Done),
         report(3, Severity::High, 1, ReportStatus::Open),
