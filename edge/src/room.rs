@@ -198,20 +198,28 @@ pub struct Draft<'a> {
     pub text: &'a str,
     /// When.
     pub now_ms: u64,
+    /// Selects the sender's earlier messages (see [`history`]).
+    pub history: &'static str,
 }
 
 /// Screens a customer's message: sanctions, then the site's rules. Holds,
-/// blocks and auto-mutes are recorded here and reported to the Inbox.
-pub async fn screen(
-    env: &Env,
-    sql: &SqlStorage,
-    rules: &RulesCache,
-    history: Vec<Earlier>,
-    d: Draft<'_>,
-) -> worker::Result<Screened> {
+/// blocks and auto-mutes are recorded here and reported to the Inbox. If
+/// screening itself fails, the answer is `internal` (the client resends).
+pub async fn screen(env: &Env, sql: &SqlStorage, rules: &RulesCache, d: Draft<'_>) -> Screened {
+    match screen_or_fail(env, sql, rules, d).await {
+        Ok(s) => s,
+        Err(e) => {
+            worker::console_error!("screening failed: {e}");
+            Screened::Refused(ErrorCode::Internal, "not stored; please resend".into())
+        }
+    }
+}
+
+async fn screen_or_fail(env: &Env, sql: &SqlStorage, rules: &RulesCache, d: Draft<'_>) -> worker::Result<Screened> {
     if let Some(s) = stopped(sql, &d.sender.member, d.now_ms)? {
         return Ok(Screened::Refused(ErrorCode::Muted, s.notice()));
     }
+    let history = history(sql, d.history, &d.sender.member)?;
     let verdict = evaluate(d.text, d.now_ms, &history, &rules.get(env, d.site, d.now_ms).await?);
     let (Some(action), Some(severity)) = (verdict.action(), verdict.severity()) else {
         return Ok(Screened::Deliver(None));

@@ -195,7 +195,6 @@ impl Channel {
             }
             let Some(meta) = sql::read_meta(&sql)? else { return Ok(()) };
             let sender = Sender { member: who.member.clone(), name: who.name.clone() };
-            let history = room::history(&sql, HISTORY_QUERY, &who.member)?;
             let draft = Draft {
                 site: &meta.site,
                 room: Room::Channel(meta.channel.clone()),
@@ -203,8 +202,9 @@ impl Channel {
                 client_id: &id,
                 text,
                 now_ms: now,
+                history: HISTORY_QUERY,
             };
-            match room::screen(&self.env, &sql, &self.rules, history, draft).await? {
+            match room::screen(&self.env, &sql, &self.rules, draft).await {
                 Screened::Deliver(flagged) => report = flagged.map(|r| (meta.site, r)),
                 Screened::Held(reason) => {
                     reply(ServerMsg::Held { reason });

@@ -352,7 +352,6 @@ impl Conversation {
             return Ok(Screened::Held(h.reason));
         }
         let conversation = self.with_line(|meta, _| meta.conversation.clone()).expect("read above");
-        let history = room::history(&sql, HISTORY_QUERY, &sender.member)?;
         let draft = Draft {
             site: site.as_str(),
             room: Room::Conversation(conversation),
@@ -360,8 +359,9 @@ impl Conversation {
             client_id: id,
             text,
             now_ms: now,
+            history: HISTORY_QUERY,
         };
-        room::screen(&self.env, &sql, &self.rules, history, draft).await
+        Ok(room::screen(&self.env, &sql, &self.rules, draft).await)
     }
 
     /// A moderator's decision on a held message.
