@@ -45,7 +45,7 @@ fn Act(
 }
 
 /// The `<option>`s of a select over a wire enum, `chosen` selected.
-fn choices<T: WireName + PartialEq>(all: &'static [T], chosen: T) -> impl IntoView {
+pub(super) fn choices<T: WireName + PartialEq>(all: &'static [T], chosen: T) -> impl IntoView {
     all.iter()
         .map(|v| {
             let mut label = v.as_str().to_owned();

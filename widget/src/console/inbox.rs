@@ -1,6 +1,7 @@
 //! The console workspace: the live inbox (filters, unread counts, previews,
 //! waiting time; newest activity first), the open conversation, keyboard
-//! shortcuts and their help, and the site settings.
+//! shortcuts and their help, and the site settings; the moderation view in
+//! its place when picked, and moderation alerts over both.
 
 use shared::WireName;
 use std::collections::HashMap;
@@ -12,6 +13,7 @@ use shared::workflow::WorkflowKind;
 use shared::{ConversationId, ConversationSummary, Role, ServerMsg};
 
 use super::keys::{self, Action, Help};
+use super::moderation::{Alert, Desk, Moderation};
 use super::pane::Pane;
 use super::settings::Settings;
 use super::Session;
@@ -72,6 +74,8 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     let help = RwSignal::new(false);
     let settings = RwSignal::new(false);
     let now = RwSignal::new(js_sys::Date::now());
+    let desk = Desk::new();
+    provide_context(desk);
     let tick = set_interval_with_handle(
         move || {
             now.try_set(js_sys::Date::now());
@@ -95,6 +99,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                 l.insert(0, s);
                 l.sort_by_key(|c| std::cmp::Reverse(c.updated_at));
             }),
+            ServerMsg::Moderation { alert } => desk.pushed(alert),
             _ => {}
         },
         status,
@@ -124,6 +129,10 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     let handle = window_event_listener(leptos::ev::keydown, move |e| {
         if e.key() == "Escape" && help.get_untracked() {
             help.set(false);
+            return;
+        }
+        // The shortcuts are the inbox's.
+        if desk.shown.get_untracked() {
             return;
         }
         let Some(action) = keys::action(&e) else { return };
@@ -158,12 +167,15 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     let teams = move || session.config.with(|c| c.as_ref().map(|c| c.teams.clone()).unwrap_or_default());
     let set = move |f: fn(&mut Filter, String)| move |e| filter.update(|x| f(x, event_target_value(&e)));
     view! {
-        <div class="console">
+        // The moderation view hides the inbox, the pane and the guide (by CSS: the
+        // conversation stays connected).
+        <div class="console" class:moderating=move || desk.shown.get()>
             <aside class="inbox">
                 <header>
                     <strong>"Inbox · "{site.clone()}</strong>
                     <StatusLine status=status testid="console-status"/>
                     <span class="me" data-testid="console-me">{me.clone()}</span>
+                    <button class="link" data-testid="console-tab-moderation" on:click=move |_| desk.shown.set(true)>"Moderation"</button>
                     <button class="link" data-testid="console-settings-open" on:click=move |_| settings.update(|s| *s = !*s)>"Settings"</button>
                     <button class="link" data-testid="console-help-open" on:click=move |_| help.set(true)>"Shortcuts"</button>
                     <button class="link" data-testid="console-sign-out" on:click=move |_| on_sign_out.run(None)>"Sign out"</button>
@@ -245,6 +257,10 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                 None => view! { <section class="pane"><p class="empty">"Pick a conversation (Alt+↓)."</p></section> }.into_any(),
                 Some(id) => view! { <Pane id=id seen=seen/> }.into_any(),
             }}
+            <Show when=move || desk.shown.get()>
+                <Moderation/>
+            </Show>
+            <Alert/>
             <Help open=help/>
             <Show when=move || settings.get()>
                 <Settings on_close=Callback::new(move |_| settings.set(false))/>

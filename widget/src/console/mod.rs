@@ -1,11 +1,13 @@
 //! The operator console app: sign in (operator key and a display name), a
 //! live inbox of the site's conversations with filters and keyboard
-//! shortcuts, the open conversation beside it, and the workflow guide.
+//! shortcuts, the open conversation beside it, and the workflow guide; the
+//! moderation view (queue, cases, sanctions, incidents, channel monitor).
 
 mod guide;
 mod inbox;
 mod keys;
 mod login;
+mod moderation;
 mod pane;
 mod settings;
 

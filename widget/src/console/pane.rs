@@ -11,6 +11,7 @@ use shared::workflow::{Event, State};
 use shared::ConversationId;
 
 use super::guide::Guide;
+use super::moderation::ModerateCustomer;
 use super::Session;
 use crate::chat::Chat;
 use crate::components::{Composer, MessageList, StatusLine};
@@ -74,6 +75,7 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
                 <span class="badge" data-testid="console-workflow">{workflow}</span>
                 <span class="assignee" data-testid="console-assignee">{assignee}</span>
                 <StatusLine status=chat.status testid="console-conversation-status"/>
+                <ModerateCustomer id=id.clone()/>
             </header>
             <MessageList log=chat.log testid="console-message" on_dismiss=on_dismiss on_event=on_event empty="No messages yet."/>
             <p class="typing" aria-live="polite" data-testid="console-typing" class:on=chat.typing>"Customer is typing…"</p>

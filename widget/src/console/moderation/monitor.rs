@@ -1,0 +1,116 @@
+//! The channel monitor: a moderator's live view of one of the site's public
+//! channels (who wrote what, as it arrives, over the same socket protocol
+//! as a conversation), where they can post too.
+
+use leptos::html::Ol;
+use leptos::prelude::*;
+use shared::api::operator_channel_path;
+use shared::chat_log::ChatLog;
+use shared::Role;
+
+use super::Session;
+use crate::chat::Chat;
+use crate::components::{Composer, StatusLine};
+use crate::util::{clock, ws_origin};
+
+/// How many of the newest messages are shown.
+const SHOWN: usize = 200;
+
+/// One line of the channel: who, when (or how the send stands), what.
+#[derive(Clone)]
+struct Line {
+    key: String,
+    who: String,
+    meta: String,
+    text: String,
+    state: &'static str,
+}
+
+/// The newest stored messages with their senders' names, then our sends
+/// on their way (or refused, with why).
+fn lines(log: &ChatLog, me: &str) -> Vec<Line> {
+    let all = log.messages();
+    let newest = &all[all.len().saturating_sub(SHOWN)..];
+    let stored = newest.iter().filter(|m| m.event.is_none() && !m.text.is_empty()).map(|m| {
+        let fallback = if m.author == Role::Operator { "Moderator" } else { "Customer" };
+        let who = m.name.clone().unwrap_or_else(|| fallback.to_string());
+        Line { key: m.seq.to_string(), who, meta: clock(m.at), text: m.text.clone(), state: "sent" }
+    });
+    let pending = log.outbox().iter().filter(|p| p.event.is_none()).map(|p| {
+        let (meta, state) = match &p.refused {
+            Some(why) => (format!("Not sent: {why}"), "refused"),
+            None => ("Sending…".to_string(), "pending"),
+        };
+        Line { key: format!("{}:{state}", p.id), who: me.to_owned(), meta, text: p.text.clone(), state }
+    });
+    stored.chain(pending).collect()
+}
+
+/// The channel picker and the picked channel (the first one until another is picked).
+#[component]
+pub fn Monitor() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let channels = move || session.config.with(|c| c.as_ref().map(|c| c.channels.clone()).unwrap_or_default());
+    let picked = RwSignal::new(None::<String>);
+    let current = Memo::new(move |_| picked.get().or_else(|| channels().first().map(|c| c.id.clone())));
+    view! {
+        <section class="monitor">
+            <h3>"Channels"</h3>
+            <Show when=move || session.config.with(|c| c.as_ref().is_some_and(|c| c.channels.is_empty()))>
+                <p class="empty">"This site has no public channels."</p>
+            </Show>
+            <div class="channel-picker">
+                {move || channels().into_iter().map(|c| {
+                    let (id, active_id) = (c.id.clone(), c.id.clone());
+                    view! {
+                        <button type="button" data-testid="console-channel" data-channel=c.id.clone()
+                            class:active=move || current.with(|x| x.as_deref() == Some(active_id.as_str()))
+                            on:click=move |_| picked.set(Some(id.clone()))>{format!("#{}", c.title)}</button>
+                    }
+                }).collect_view()}
+            </div>
+            {move || current.get().map(|id| view! { <Channel id=id/> })}
+        </section>
+    }
+}
+
+/// One channel, attached as a moderator.
+#[component]
+fn Channel(id: String) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let (site, key, me) = (session.site.get_value(), session.key.get_value(), session.name.get_value());
+    let url_me = me.clone();
+    let chat = Chat::new(
+        move |after| Some(ws_origin() + &operator_channel_path(&site, &id, &key, &url_me, after)),
+        &crate::wire::OPERATOR,
+    );
+    chat.connect();
+    on_cleanup(move || chat.stop());
+    let list = NodeRef::<Ol>::new();
+    // Live: keep the newest message in view.
+    Effect::new(move |_| {
+        chat.log.track();
+        request_animation_frame(move || {
+            if let Some(el) = list.try_get_untracked().flatten() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    });
+    let on_send = Callback::new(move |t: String| chat.send(t));
+    view! {
+        <div class="channel">
+            <StatusLine status=chat.status testid="console-channel-status"/>
+            <ol class="channel-messages" node_ref=list role="log" aria-live="polite" aria-label="Channel messages">
+                <For each=move || chat.log.with(|l| lines(l, &me)) key=|l| l.key.clone() let:l>
+                    <li data-testid="console-channel-message" data-state=l.state class=l.state>
+                        <span class="who">{l.who}</span>
+                        <span class="time">{l.meta}</span>
+                        <span class="text">{l.text}</span>
+                    </li>
+                </For>
+            </ol>
+            <Composer on_send=on_send input_testid="console-channel-input" send_testid="console-channel-send"
+                placeholder="Write in the channel as a moderator…"/>
+        </div>
+    }
+}

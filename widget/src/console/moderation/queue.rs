@@ -1,0 +1,103 @@
+//! The review queue: every message the rules caught (open first, most
+//! severe, newest, as the Worker orders it) with its rules, sender, room,
+//! time and text; held ones can be approved (delivered) or rejected, and
+//! any open one taken into a case.
+
+use leptos::prelude::*;
+use shared::moderation_case::{clock, OpenCase, Report, ReportStatus, Review};
+use shared::rules::Action;
+use shared::WireName;
+
+use super::{Desk, Session};
+
+/// The wire name of what the rules did.
+fn action_name(a: Action) -> &'static str {
+    match a {
+        Action::Flag => "flag",
+        Action::Hold => "hold",
+        Action::Block => "block",
+        Action::Mute { .. } => "mute",
+    }
+}
+
+/// What the rules did, for people.
+fn action_label(a: Action) -> String {
+    match a {
+        Action::Flag => "Flagged".into(),
+        Action::Hold => "Held".into(),
+        Action::Block => "Blocked".into(),
+        Action::Mute { minutes } => format!("Blocked, muted {minutes} min"),
+    }
+}
+
+/// The queue.
+#[component]
+pub fn Queue() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let desk = expect_context::<Desk>();
+    let reports = RwSignal::new(Vec::<Report>::new());
+    let error = super::fetch_into(desk, reports, move || super::path(session, "reports", ""));
+    let busy = RwSignal::new(false);
+    let review = move |id: u64, approve: bool| {
+        let path = super::path(session, &format!("reports/{id}/review"), "");
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let answer = super::post::<Report>(path, &Review { approve }).await;
+            busy.try_set(false);
+            match answer {
+                Ok(r) => {
+                    reports.try_update(|l| l.iter_mut().filter(|x| x.id == r.id).for_each(|x| *x = r.clone()));
+                    desk.changed();
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
+        });
+    };
+    let open_case =
+        move |id: u64| super::open_case(session, desk, OpenCase { report: Some(id), conversation: None }, busy, error);
+    view! {
+        <section class="queue">
+            <h3>"Review queue"</h3>
+            {super::error_line(error, "console-queue-error")}
+            <Show when=move || reports.with(Vec::is_empty)>
+                <p class="empty">"Nothing caught by the rules yet."</p>
+            </Show>
+            <ul data-testid="console-queue">
+                <For each=move || reports.get() key=|r| (r.id, r.status.as_str()) let:r>
+                    {
+                        let id = r.id;
+                        let open = r.status == ReportStatus::Open;
+                        let held = open && r.action == Action::Hold;
+                        let rules: Vec<&str> = r.hits.iter().map(|h| h.rule.as_str()).collect();
+                        let line1 = format!("{} · {} · {}", action_label(r.action), r.severity.as_str(), rules.join(", "));
+                        let line2 = format!("{} · {} · {} UTC", r.name, r.room.label(), clock(r.at));
+                        view! {
+                            <li data-testid="console-report" data-report=id.to_string() data-status=r.status.as_str()
+                                data-action=action_name(r.action) class=format!("report {}", r.severity.as_str()) class:closed=!open>
+                                <span class="line1">{line1}</span>
+                                <span class="line2">{line2}</span>
+                                <p class="text">{r.text.clone()}</p>
+                                {open.then(|| view! {
+                                    <div class="actions">
+                                        {held.then(|| view! {
+                                            <button type="button" data-testid="console-report-approve" disabled=move || busy.get()
+                                                on:click=move |_| review(id, true)>"Approve"</button>
+                                            <button type="button" data-testid="console-report-reject" disabled=move || busy.get()
+                                                on:click=move |_| review(id, false)>"Reject"</button>
+                                        })}
+                                        <button type="button" data-testid="console-report-case" disabled=move || busy.get()
+                                            on:click=move |_| open_case(id)>"Open case"</button>
+                                    </div>
+                                })}
+                                {(!open).then(|| view! { <span class="status">{r.status.as_str()}</span> })}
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </section>
+    }
+}
