@@ -43,6 +43,10 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         h.set("X-Content-Type-Options", "nosniff")?;
         h.set("Referrer-Policy", "strict-origin-when-cross-origin")?;
         h.set("Cache-Control", "no-store")?;
+        // JSON and errors: nothing to run, nothing to frame. (Pages set their own.)
+        if !h.has("Content-Security-Policy")? {
+            h.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")?;
+        }
     }
     Ok(resp)
 }

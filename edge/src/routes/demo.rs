@@ -34,5 +34,14 @@ pub fn page(req: &Request) -> RouteResult {
     let page = PAGE
         .replace("{{SCRIPT_TAG}}", if control { "" } else { TAG })
         .replace("{{CHANNEL_TAG}}", if control { "" } else { CHANNEL_TAG });
-    Ok(Response::from_html(page.replace("{{WIDGET_ORIGIN}}", &origin))?)
+    let mut resp = Response::from_html(page.replace("{{WIDGET_ORIGIN}}", &origin))?;
+    // No inline script anywhere; the loader (from the widget's origin)
+    // styles its shadow root with an inline <style>, hence 'unsafe-inline'
+    // for styles only.
+    let csp = format!(
+        "default-src 'self'; script-src 'self' {origin}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+         connect-src 'self' {origin}; frame-src {origin}; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    resp.headers_mut().set("Content-Security-Policy", &csp)?;
+    Ok(resp)
 }
