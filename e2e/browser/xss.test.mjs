@@ -43,11 +43,12 @@ async function scrollToFirst(list, items, first) {
 test(`${PAYLOADS.length} XSS payloads in messages, names, pre-chat fields, canned responses and channels stay text`, async () => {
   assert.ok(PAYLOADS.length >= 100);
   const saved = await (await fetch(configUrl)).json();
-  // The site's rules would hold (links) or block (flood) many of these;
-  // this test is about rendering, so it runs without them, and 40 payloads
-  // become canned responses.
+  // The site's rules would hold (links) or block (flood) many of these, and
+  // its per-minute limit stop them; this test is about rendering, so it runs
+  // without rules and with a high limit, and 40 payloads become canned responses.
   const canned = PAYLOADS.slice(0, 40).map((p) => ({ workflow: "support", step: "troubleshoot", title: p.slice(0, 60), text: p }));
-  await putConfig({ ...saved, rules: [], canned: [...saved.canned, ...canned] });
+  const limits = { ...saved.limits, messagesPerMinute: 1000 };
+  await putConfig({ ...saved, rules: [], limits, canned: [...saved.canned, ...canned] });
   try {
     const context = await browser.newContext();
     const customer = watch(await context.newPage());

@@ -24,15 +24,16 @@ pub fn create_conversation_with(base: &str, body: &CreateConversation) -> Result
     Ok(resp.into_json()?)
 }
 
-/// Drops the site's flood and repeat rules: the benchmarks and the chaos
-/// runs send far faster than a person types. Every other rule stays, so
-/// screening still costs what it costs.
+/// Drops the site's flood and repeat rules and raises its per-minute
+/// message limit: the benchmarks and the chaos runs send far faster than a
+/// person types. Every other rule stays, so screening still costs what it costs.
 pub fn without_rate_rules(base: &str, site: &str) -> Result<()> {
     let url = format!("{base}{}", shared::api::site_config_path(site, crate::TEST_OPERATOR_KEY));
     let mut config: shared::site::SiteConfig = ureq::get(&url).call()?.into_json()?;
     config
         .rules
         .retain(|r| !matches!(r.kind, shared::rules::RuleKind::Flood { .. } | shared::rules::RuleKind::Repeat { .. }));
+    config.limits.messages_per_minute = 1000;
     ureq::put(&url).send_json(&config)?;
     Ok(())
 }

@@ -45,7 +45,12 @@ impl Options {
             port: free_port(),
             state_dir,
             build: false,
-            vars: vec![("OPERATOR_KEY".into(), crate::TEST_OPERATOR_KEY.into())],
+            // Every test runs from one address: the per-address limit would
+            // stop the suite (the per-visitor limit is tested instead).
+            vars: vec![
+                ("OPERATOR_KEY".into(), crate::TEST_OPERATOR_KEY.into()),
+                ("CONVERSATIONS_PER_ADDRESS_HOUR".into(), "1000000".into()),
+            ],
             log: Some(target.join(format!("{name}-wrangler.log"))),
         }
     }

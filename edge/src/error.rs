@@ -23,6 +23,9 @@ pub enum RouteError {
     /// The visitor is banned (the notice says until when).
     #[error("{0}")]
     Banned(String),
+    /// A limit was reached; the message says when to try again.
+    #[error("{0}")]
+    RateLimited(String),
     /// The site has no such channel.
     #[error("this site has no channel {0:?}")]
     UnknownChannel(String),
@@ -42,6 +45,7 @@ impl RouteError {
             Self::UnknownSite(_) => (404, ErrorCode::UnknownSite),
             Self::Unauthorized => (401, ErrorCode::Unauthorized),
             Self::Banned(_) => (403, ErrorCode::Banned),
+            Self::RateLimited(_) => (429, ErrorCode::RateLimited),
             Self::UnknownChannel(_) => (404, ErrorCode::UnknownChannel),
             Self::UpgradeRequired => (426, ErrorCode::Malformed),
             Self::Internal(_) => (500, ErrorCode::Internal),

@@ -12,14 +12,17 @@ use serde::{Deserialize, Serialize};
 use shared::moderation::{evaluate, Earlier, Rules, Verdict};
 use shared::moderation_case::{stopping, Report, ReportStatus, Room, SanctionRecord};
 use shared::rules::Action;
+use shared::site::Limits;
+use shared::text::too_fast;
 use shared::workflow::Sanction;
 use shared::{ErrorCode, WireName};
 use worker::{Env, SqlStorage, SqlStorageValue};
 
 /// How long a room trusts its copy of the site's rules.
 const RULES_TTL_MS: u64 = 5_000;
-/// Earlier messages of the sender the flood and repeat rules look at.
-const HISTORY: i64 = 20;
+/// Earlier messages of the sender the flood and repeat rules look at (the
+/// rate limit may look at more).
+const HISTORY: usize = 20;
 
 /// Adds a column to a table unless it has it (schema migrations).
 pub fn add_column(sql: &SqlStorage, table: &str, column: &str, decl: &str) -> worker::Result<()> {
@@ -130,20 +133,20 @@ pub fn forget(sql: &SqlStorage, member: &str, kind: Sanction) -> worker::Result<
     refresh(sql, member, &keep)
 }
 
-/// `member`'s earlier messages in this room, oldest first, from `query`
-/// (which selects `text, at` for one `?` member, newest first) and the
-/// held table.
-pub fn history(sql: &SqlStorage, query: &str, member: &str) -> worker::Result<Vec<Earlier>> {
+/// `member`'s newest `n` earlier messages in this room, oldest first, from
+/// `query` (which selects `text, at` for one `?` member, newest first, up to
+/// a `?` limit) and the held table.
+pub fn history(sql: &SqlStorage, query: &str, member: &str, n: usize) -> worker::Result<Vec<Earlier>> {
     #[derive(Deserialize)]
     struct Row {
         text: String,
         at: u64,
     }
-    let mut rows: Vec<Row> = sql.exec(query, vec![member.into(), SqlStorageValue::from(HISTORY)])?.to_array()?;
+    let mut rows: Vec<Row> = sql.exec(query, vec![member.into(), SqlStorageValue::from(n as i64)])?.to_array()?;
     let held: Vec<Row> = sql
         .exec(
             "SELECT text, at FROM held WHERE member = ? ORDER BY at DESC LIMIT ?",
-            vec![member.into(), SqlStorageValue::from(HISTORY)],
+            vec![member.into(), SqlStorageValue::from(n as i64)],
         )?
         .to_array()?;
     rows.extend(held);
@@ -151,16 +154,16 @@ pub fn history(sql: &SqlStorage, query: &str, member: &str) -> worker::Result<Ve
     Ok(rows.into_iter().map(|r| Earlier { text: r.text, at: r.at }).collect())
 }
 
-/// The site's rules, compiled, refreshed every few seconds.
+/// The site's rules, compiled, and its limits, refreshed every few seconds.
 #[derive(Default)]
-pub struct RulesCache(RefCell<Option<(u64, Rules)>>);
+pub struct RulesCache(RefCell<Option<(u64, Rules, Limits)>>);
 
 impl RulesCache {
-    /// The rules as of at most [`RULES_TTL_MS`] ago.
-    pub async fn get(&self, env: &Env, site: &str, now_ms: u64) -> worker::Result<Rules> {
-        if let Some((at, rules)) = self.0.borrow().as_ref() {
+    /// The rules and limits as of at most [`RULES_TTL_MS`] ago.
+    pub async fn get(&self, env: &Env, site: &str, now_ms: u64) -> worker::Result<(Rules, Limits)> {
+        if let Some((at, rules, limits)) = self.0.borrow().as_ref() {
             if now_ms.saturating_sub(*at) < RULES_TTL_MS {
-                return Ok(rules.clone());
+                return Ok((rules.clone(), *limits));
             }
         }
         let config = crate::inbox::config(env, site).await?;
@@ -169,8 +172,8 @@ impl RulesCache {
             worker::console_error!("site rules: {e}");
             Rules::new(Vec::new()).expect("no rules compile")
         });
-        *self.0.borrow_mut() = Some((now_ms, rules.clone()));
-        Ok(rules)
+        *self.0.borrow_mut() = Some((now_ms, rules.clone(), config.limits));
+        Ok((rules, config.limits))
     }
 }
 
@@ -219,8 +222,17 @@ async fn screen_or_fail(env: &Env, sql: &SqlStorage, rules: &RulesCache, d: Draf
     if let Some(s) = stopped(sql, &d.sender.member, d.now_ms)? {
         return Ok(Screened::Refused(ErrorCode::Muted, s.notice()));
     }
-    let history = history(sql, d.history, &d.sender.member)?;
-    let verdict = evaluate(d.text, d.now_ms, &history, &rules.get(env, d.site, d.now_ms).await?);
+    let (rules, limits) = rules.get(env, d.site, d.now_ms).await?;
+    let history = history(sql, d.history, &d.sender.member, HISTORY.max(limits.messages_per_minute as usize))?;
+    let minute_ago = d.now_ms.saturating_sub(60_000);
+    let recent: Vec<u64> = history.iter().map(|e| e.at).filter(|at| *at > minute_ago).collect();
+    let max = limits.messages_per_minute as usize;
+    if recent.len() >= max {
+        let free_at = recent[recent.len() - max] + 60_000;
+        let why = too_fast("sending messages", free_at.saturating_sub(d.now_ms));
+        return Ok(Screened::Refused(ErrorCode::RateLimited, why));
+    }
+    let verdict = evaluate(d.text, d.now_ms, &history, &rules);
     let (Some(action), Some(severity)) = (verdict.action(), verdict.severity()) else {
         return Ok(Screened::Deliver(None));
     };

@@ -326,6 +326,9 @@ pub enum ErrorCode {
     Banned,
     /// The site has no channel with this id.
     UnknownChannel,
+    /// Too many messages, conversations or connections; the message says
+    /// when to try again. Nothing was stored.
+    RateLimited,
 }
 
 impl WireName for ErrorCode {
@@ -348,6 +351,7 @@ impl WireName for ErrorCode {
         ErrorCode::Muted,
         ErrorCode::Banned,
         ErrorCode::UnknownChannel,
+        ErrorCode::RateLimited,
     ];
     fn as_str(self) -> &'static str {
         match self {
@@ -369,6 +373,7 @@ impl WireName for ErrorCode {
             ErrorCode::Muted => "muted",
             ErrorCode::Banned => "banned",
             ErrorCode::UnknownChannel => "unknownChannel",
+            ErrorCode::RateLimited => "rateLimited",
         }
     }
 }

@@ -75,6 +75,22 @@ pub struct ChannelDef {
     pub title: String,
 }
 
+/// How fast one customer may go (each refusal says when to try again).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Limits {
+    /// Messages one customer may send into one room per minute.
+    pub messages_per_minute: u32,
+    /// Conversations one visitor may start per hour.
+    pub conversations_per_hour: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { messages_per_minute: 30, conversations_per_hour: 10 }
+    }
+}
+
 /// Everything configurable about a site's chat.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteConfig {
@@ -95,6 +111,9 @@ pub struct SiteConfig {
     /// delivered (channels and conversations alike).
     #[serde(default)]
     pub rules: Vec<Rule>,
+    /// Per-customer limits.
+    #[serde(default)]
+    pub limits: Limits,
 }
 
 /// What the widget and the loader read: the public part of [`SiteConfig`].
@@ -178,6 +197,10 @@ impl SiteConfig {
             if !id_ok(&c.id) || !text_ok(&c.title, 60) {
                 return Err(format!("channel {:?}: id must be 1–32 of a–z _ -, title 1–60 characters", c.id));
             }
+        }
+        let l = self.limits;
+        if !(1..=1000).contains(&l.messages_per_minute) || !(1..=1000).contains(&l.conversations_per_hour) {
+            return Err("limits: messages per minute and conversations per hour are 1–1000".into());
         }
         for r in &self.rules {
             if !id_ok(&r.id) {
@@ -318,6 +341,7 @@ impl Default for SiteConfig {
             ],
             channels: vec![ChannelDef { id: s("live"), title: s("Live event chat") }],
             rules: crate::rules::default_rules(),
+            limits: Limits::default(),
         }
     }
 }

@@ -1,8 +1,15 @@
 //! Message text validation, shared by the widget (before sending) and the
-//! Worker (before storing), so both refuse exactly the same input.
+//! Worker (before storing), so both refuse exactly the same input; and what
+//! a customer is told when a limit stops them.
 
 /// Longest message accepted, in Unicode scalar values (what `chars()` counts).
 pub const MAX_MESSAGE_CHARS: usize = 4000;
+/// What a customer is told when a limit stops them: the wait, in whole seconds.
+pub fn too_fast(what: &str, retry_in_ms: u64) -> String {
+    let s = retry_in_ms.div_ceil(1000).max(1);
+    let wait = if s >= 120 { format!("{} min", s.div_ceil(60)) } else { format!("{s} s") };
+    format!("You're {what} too fast — try again in {wait}.")
+}
 
 /// Why a message text is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -52,6 +59,16 @@ mod tests {
         assert_eq!(
             validate_text(&"é".repeat(MAX_MESSAGE_CHARS + 1)),
             Err(TextError::TooLong { chars: MAX_MESSAGE_CHARS + 1 })
+        );
+    }
+
+    #[test]
+    fn limits_say_when_to_try_again() {
+        assert_eq!(too_fast("sending messages", 19_001), "You're sending messages too fast — try again in 20 s.");
+        assert_eq!(too_fast("sending messages", 0), "You're sending messages too fast — try again in 1 s.");
+        assert_eq!(
+            too_fast("starting conversations", 3_000_000),
+            "You're starting conversations too fast — try again in 50 min."
         );
     }
 }

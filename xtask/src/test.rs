@@ -105,12 +105,13 @@ pub fn worker_tests() -> Result<()> {
     step("browser tests (headless Chromium)");
     crate::run(
         Command::new(e2e::wrangler::node_bin())
-            // One file at a time: the XSS test switches the demo site's rules off while it runs.
+            // One file at a time: the XSS and limits tests change the demo site's rules and limits while they run.
             .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
             .arg(root().join("e2e/browser/skeleton.test.mjs"))
             .arg(root().join("e2e/browser/workflows.test.mjs"))
             .arg(root().join("e2e/browser/moderation.test.mjs"))
             .arg(root().join("e2e/browser/xss.test.mjs"))
+            .arg(root().join("e2e/browser/limits.test.mjs"))
             .env("E2E_BASE_URL", &worker.base_url)
             .env("E2E_OPERATOR_KEY", TEST_OPERATOR_KEY)
             .current_dir(root()),

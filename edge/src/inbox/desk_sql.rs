@@ -24,7 +24,38 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         "CREATE TABLE IF NOT EXISTS sanctions (id INTEGER PRIMARY KEY AUTOINCREMENT, member TEXT NOT NULL, json TEXT NOT NULL)",
         None,
     )?;
+    sql.exec("CREATE TABLE IF NOT EXISTS starts (key TEXT NOT NULL, at INTEGER NOT NULL)", None)?;
+    sql.exec("CREATE INDEX IF NOT EXISTS starts_by_key ON starts (key, at)", None)?;
     Ok(())
+}
+
+/// Counts one more start for `key` unless `limit` were made within
+/// `window_ms` before `now_ms`; `Err(ms)`: how long until one is allowed.
+pub fn admit(
+    sql: &SqlStorage,
+    key: &str,
+    limit: usize,
+    window_ms: u64,
+    now_ms: u64,
+) -> worker::Result<Result<(), u64>> {
+    #[derive(Deserialize)]
+    struct At {
+        at: u64,
+    }
+    let since = now_ms.saturating_sub(window_ms) as i64;
+    sql.exec("DELETE FROM starts WHERE at <= ?", vec![SqlStorageValue::from(since)])?;
+    let recent: Vec<At> = sql
+        .exec(
+            "SELECT at FROM starts WHERE key = ? ORDER BY at DESC LIMIT ?",
+            vec![key.into(), SqlStorageValue::from(limit as i64)],
+        )?
+        .to_array()?;
+    if recent.len() >= limit {
+        let oldest = recent.last().map_or(now_ms, |r| r.at);
+        return Ok(Err((oldest + window_ms).saturating_sub(now_ms)));
+    }
+    sql.exec("INSERT INTO starts (key, at) VALUES (?, ?)", vec![key.into(), SqlStorageValue::from(now_ms as i64)])?;
+    Ok(Ok(()))
 }
 
 #[derive(Deserialize)]

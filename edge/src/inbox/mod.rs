@@ -11,6 +11,8 @@
 //!   configuration (validated before it reaches here).
 //! - `POST /report?site=` with a [`Report`] (from a room): file it.
 //! - `GET /sanctions?member=`: the member's sanctions in force.
+//! - `GET /admit?key=&limit=`: count a new conversation against a visitor or
+//!   an address (at most `limit` an hour; 429 with the wait in ms).
 //! - `/desk/...?site=&name=`: the console's moderation routes ([`desk`]).
 
 mod desk;
@@ -72,6 +74,19 @@ pub async fn sanctions_of(env: &Env, site: &str, member: &str) -> Result<Vec<San
     }
 }
 
+/// Counts a new conversation against `key` (a visitor's or an address's):
+/// at most `limit` per hour; `Err(ms)` is how long until the next one.
+pub async fn admit(env: &Env, site: &str, key: &str, limit: usize) -> Result<std::result::Result<(), u64>> {
+    let stub = env.durable_object(BINDING)?.get_by_name(site)?;
+    let url = format!("https://inbox/admit?key={}&limit={limit}", shared::api::encode_query(key));
+    let mut resp = stub.fetch_with_str(&url).await?;
+    match resp.status_code() {
+        200 => Ok(Ok(())),
+        429 => Ok(Err(resp.json::<u64>().await?)),
+        s => Err(crate::error::internal(format!("admit answered {s}"))),
+    }
+}
+
 /// The conversation list of one site.
 #[durable_object]
 pub struct Inbox {
@@ -127,6 +142,14 @@ impl DurableObject for Inbox {
                 desk::file(&self.state.storage().sql(), report)?;
                 self.push_moderation(String::new());
                 Response::empty()
+            }
+            "/admit" => {
+                let limit = param(&req, "limit")?.parse().unwrap_or(0);
+                let now = worker::Date::now().as_millis();
+                match desk_sql::admit(&self.state.storage().sql(), &param(&req, "key")?, limit, 3_600_000, now)? {
+                    Ok(()) => Response::empty(),
+                    Err(wait_ms) => Ok(Response::from_json(&wait_ms)?.with_status(429)),
+                }
             }
             "/sanctions" => {
                 let member = param(&req, "member")?;

@@ -4,6 +4,7 @@
 use shared::api::{ConversationCreated, CreateConversation};
 use shared::moderation_case::stopping;
 use shared::site::SiteConfig;
+use shared::text::too_fast;
 use shared::workflow::{apply, Event, Sanction, State, WorkflowKind};
 use shared::{ConversationId, ErrorCode, SiteId};
 use worker::{Env, Request, Response};
@@ -51,6 +52,22 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
         let records = crate::inbox::sanctions_of(env, body.site.as_str(), &member).await?;
         if let Some(ban) = stopping(&records, &member, now).filter(|r| r.kind == Sanction::Ban) {
             return Err(RouteError::Banned(ban.notice()));
+        }
+    }
+    // Limits: per address (also for callers without a visitor token, from
+    // the CONVERSATIONS_PER_ADDRESS_HOUR variable), and per visitor (the
+    // site's setting).
+    let address = req.headers().get("CF-Connecting-IP")?.unwrap_or_else(|| "local".into());
+    let per_address = env.var("CONVERSATIONS_PER_ADDRESS_HOUR").map(|v| v.to_string()).unwrap_or_default();
+    let mut keys =
+        vec![(format!("a:{}", &crate::auth::token_digest(&address)[..16]), per_address.parse().unwrap_or(60))];
+    if !member.is_empty() {
+        let per_visitor = crate::inbox::config(env, body.site.as_str()).await?.limits.conversations_per_hour;
+        keys.push((format!("v:{member}"), per_visitor as usize));
+    }
+    for (key, limit) in keys {
+        if let Err(wait_ms) = crate::inbox::admit(env, body.site.as_str(), &key, limit).await? {
+            return Err(RouteError::RateLimited(too_fast("starting conversations", wait_ms)));
         }
     }
     let conversation = crate::auth::new_conversation_id();

@@ -1,0 +1,73 @@
+//! Limits against the real Worker: a visitor may start only the site's
+//! number of conversations an hour, and a customer send only the site's
+//! number of messages a minute; each refusal says when to try again and
+//! stores nothing. (The per-address limit is a deployment variable, raised
+//! for tests, which all come from one address.)
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use e2e::client::{create_conversation_with, Socket};
+use e2e::{base_url, TEST_OPERATOR_KEY as KEY};
+use shared::api::{channel_socket_path, site_config_path, CreateConversation};
+use shared::site::SiteConfig;
+use shared::{ErrorCode, ServerMsg};
+
+fn visitor(tag: u8) -> String {
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    format!("{nanos:032x}{:030x}{tag:02x}", std::process::id())
+}
+
+#[test]
+fn a_visitor_starts_at_most_the_sites_number_of_conversations_an_hour() {
+    let body = CreateConversation { visitor: Some(visitor(1)), ..CreateConversation::new("demo".parse().unwrap()) };
+    let url = format!("{}{}", base_url(), shared::api::CONVERSATIONS_PATH);
+    let config: SiteConfig =
+        ureq::get(&format!("{}{}", base_url(), site_config_path("demo", KEY))).call().unwrap().into_json().unwrap();
+    for _ in 0..config.limits.conversations_per_hour {
+        create_conversation_with(&base_url(), &body).unwrap();
+    }
+    match ureq::post(&url).send_json(&body) {
+        Err(ureq::Error::Status(429, r)) => {
+            let e: shared::api::ApiError = r.into_json().unwrap();
+            assert_eq!(e.code, ErrorCode::RateLimited);
+            assert!(e.message.contains("starting conversations too fast — try again in"), "{}", e.message);
+        }
+        other => panic!("expected 429, got {other:?}"),
+    }
+    // Another visitor is not affected.
+    let other = CreateConversation { visitor: Some(visitor(2)), ..body };
+    create_conversation_with(&base_url(), &other).unwrap();
+}
+
+#[test]
+fn a_customer_sends_at_most_the_sites_number_of_messages_a_minute() {
+    // The flood rule (8 in 10 s) would stop the sender first: for this
+    // test the site has no flood rule and a limit of 12 a minute (restored after).
+    let url = format!("{}{}", base_url(), site_config_path("demo", KEY));
+    let saved: SiteConfig = ureq::get(&url).call().unwrap().into_json().unwrap();
+    let mut config = saved.clone();
+    config.rules.retain(|r| !matches!(r.kind, shared::rules::RuleKind::Flood { .. }));
+    config.limits.messages_per_minute = 12;
+    ureq::put(&url).send_json(&config).unwrap();
+    // Rooms read the settings at most 5 s late.
+    std::thread::sleep(std::time::Duration::from_millis(5_500));
+    let result = std::panic::catch_unwind(|| {
+        let path = channel_socket_path("demo", "live", &visitor(3), "Rita", u64::MAX >> 12);
+        let mut s = Socket::open(&base_url(), &path).unwrap();
+        s.recv().unwrap();
+        for i in 0..12 {
+            s.send_acked(&format!("r{i}"), &format!("message number {i}")).unwrap();
+        }
+        s.send_text("r12", "one too many").unwrap();
+        match s.reply_to("r12").unwrap().0 {
+            ServerMsg::Error { code: ErrorCode::RateLimited, message } => {
+                assert!(message.contains("sending messages too fast — try again in"), "{message}")
+            }
+            other => panic!("expected rateLimited, got {other:?}"),
+        }
+    });
+    ureq::put(&url).send_json(&saved).unwrap();
+    // So that the next tests meet the site's own settings in every room.
+    std::thread::sleep(std::time::Duration::from_millis(5_500));
+    result.unwrap();
+}
