@@ -1,7 +1,7 @@
 //! A site's configuration, kept in the site's Durable Object and edited in
 //! the console: teams, canned responses, the product catalogue, the pre-chat
-//! form, the proactive triggers, the public channels and the moderation
-//! rules — with defaults that seed a new site.
+//! form, the proactive triggers, the public channels, the moderation rules
+//! and the per-customer limits — with defaults that seed a new site.
 
 use crate::protocol::WireName;
 use serde::{Deserialize, Serialize};
