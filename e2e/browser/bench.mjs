@@ -64,7 +64,8 @@ async function hostPage() {
 // ---- console at scale ------------------------------------------------------
 
 async function createConversation() {
-  const r = await fetch(`${base}/api/conversations`, { method: "POST", body: JSON.stringify({ site: "demo" }) });
+  // As the widget does: from the Worker's own origin.
+  const r = await fetch(`${base}/api/conversations`, { method: "POST", headers: { origin: base }, body: JSON.stringify({ site: "demo" }) });
   if (!r.ok) throw new Error(`create: ${r.status}`);
   return r.json();
 }
@@ -72,7 +73,8 @@ async function createConversation() {
 // Sends `texts` on a customer socket, pipelined, and waits for every ack.
 function sendAll(conv, texts) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${wsBase}/api/conversations/${conv.conversation}/ws?token=${conv.token}&after=0`);
+    const ws = new WebSocket(`${wsBase}/api/conversations/${conv.conversation}/ws?token=${conv.token}&after=0`,
+      { headers: { origin: base } });
     let acked = 0;
     ws.onerror = () => reject(new Error("socket error"));
     ws.onmessage = (e) => {

@@ -166,7 +166,7 @@ test("sales: proactive trigger, products, order confirmed, closed won", async ()
 test("five conversations switched with the keyboard keep their drafts, also after a reload", async () => {
   for (let i = 0; i < 5; i++) {
     const r = await fetch(`${base}/api/conversations`, {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ site: "demo" }),
+      method: "POST", headers: { "content-type": "application/json", origin: base }, body: JSON.stringify({ site: "demo" }),
     });
     assert.equal(r.status, 201);
   }
@@ -247,7 +247,7 @@ test("site settings: teams and canned responses are edited in the console and ch
   // Stored in the site's object: a fresh console sees both.
   await op.reload();
   const r = await fetch(`${base}/api/conversations`, {
-    method: "POST", headers: { "content-type": "application/json" },
+    method: "POST", headers: { "content-type": "application/json", origin: base },
     body: JSON.stringify({ site: "demo", fields: [["name", "Vic"], ["email", "vic@example.com"], ["issue_type", "Other"], ["error_message", "none"], ["account_id", "VIP-1"]] }),
   });
   assert.equal(r.status, 201);

@@ -20,7 +20,8 @@ pub fn create_conversation(base: &str, site: &str) -> Result<ConversationCreated
 
 /// `POST /api/conversations` with a full body (trigger, pre-chat fields).
 pub fn create_conversation_with(base: &str, body: &CreateConversation) -> Result<ConversationCreated> {
-    let resp = ureq::post(&format!("{base}{CONVERSATIONS_PATH}")).send_json(body)?;
+    // As the widget does: from the service's own origin.
+    let resp = ureq::post(&format!("{base}{CONVERSATIONS_PATH}")).set("Origin", base).send_json(body)?;
     Ok(resp.into_json()?)
 }
 
@@ -44,14 +45,23 @@ pub struct Socket {
 }
 
 impl Socket {
-    /// Opens a socket to `path` on the Worker at `base` (`http://host:port`).
+    /// Opens a socket to `path` on the Worker at `base` (`http://host:port`),
+    /// from the Worker's own origin, as its apps do.
     pub fn open(base: &str, path: &str) -> Result<Self> {
+        Self::open_with_origin(base, path, base)
+    }
+
+    /// Opens a socket to `path` with the handshake's `Origin` set to `origin`.
+    pub fn open_with_origin(base: &str, path: &str, origin: &str) -> Result<Self> {
+        use tungstenite::client::IntoClientRequest;
         let host = base.strip_prefix("http://").context("base is http://host:port")?;
         let stream = TcpStream::connect(host)?;
         stream.set_read_timeout(Some(READ_TIMEOUT))?;
         stream.set_nodelay(true)?;
-        let (ws, _resp) = tungstenite::client(format!("ws://{host}{path}"), stream)
-            .map_err(|e| anyhow::anyhow!("handshake to {path}: {e}"))?;
+        let mut request = format!("ws://{host}{path}").into_client_request()?;
+        request.headers_mut().insert("Origin", origin.parse()?);
+        let (ws, _resp) =
+            tungstenite::client(request, stream).map_err(|e| anyhow::anyhow!("handshake to {path}: {e}"))?;
         Ok(Self { ws })
     }
 

@@ -26,7 +26,7 @@ fn a_visitor_starts_at_most_the_sites_number_of_conversations_an_hour() {
     for _ in 0..config.limits.conversations_per_hour {
         create_conversation_with(&base_url(), &body).unwrap();
     }
-    match ureq::post(&url).send_json(&body) {
+    match ureq::post(&url).set("Origin", &base_url()).send_json(&body) {
         Err(ureq::Error::Status(429, r)) => {
             let e: shared::api::ApiError = r.into_json().unwrap();
             assert_eq!(e.code, ErrorCode::RateLimited);

@@ -213,9 +213,10 @@ fn unknown_conversations_wrong_tokens_and_keys_are_refused() {
     for (path, want) in &cases {
         assert_eq!(refused(path), *want, "{path}");
     }
-    let err = ureq::post(&format!("{}/api/conversations", base_url())).send_string("{\"site\":\"nope\"}");
+    let create = || ureq::post(&format!("{}/api/conversations", base_url())).set("Origin", &base_url());
+    let err = create().send_string("{\"site\":\"nope\"}");
     assert!(matches!(err, Err(ureq::Error::Status(404, _))), "unknown site is refused");
-    let err = ureq::post(&format!("{}/api/conversations", base_url())).send_string("garbage");
+    let err = create().send_string("garbage");
     assert!(matches!(err, Err(ureq::Error::Status(400, _))), "malformed body is refused");
     println!("{} refused connections, each with its error code", cases.len());
 }

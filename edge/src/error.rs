@@ -23,6 +23,9 @@ pub enum RouteError {
     /// The visitor is banned (the notice says until when).
     #[error("{0}")]
     Banned(String),
+    /// Another origin than the service's own pages, or a site's allowed ones.
+    #[error("{0}")]
+    CrossOrigin(String),
     /// A limit was reached; the message says when to try again.
     #[error("{0}")]
     RateLimited(String),
@@ -46,6 +49,7 @@ impl RouteError {
             Self::Unauthorized => (401, ErrorCode::Unauthorized),
             Self::Banned(_) => (403, ErrorCode::Banned),
             Self::RateLimited(_) => (429, ErrorCode::RateLimited),
+            Self::CrossOrigin(_) => (403, ErrorCode::Forbidden),
             Self::UnknownChannel(_) => (404, ErrorCode::UnknownChannel),
             Self::UpgradeRequired => (426, ErrorCode::Malformed),
             Self::Internal(_) => (500, ErrorCode::Internal),

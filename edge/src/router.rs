@@ -1,11 +1,11 @@
-//! The one router: method + path → route function. Only `/api/*` and `/demo`
-//! reach the Worker (see `run_worker_first` in `wrangler.toml`); every other
+//! The one router: method + path → route function. Only `/api/*`, `/demo`
+//! and the two embedded app pages (`/widget`, `/channel`) reach the Worker (see `run_worker_first` in `wrangler.toml`); every other
 //! path is served from the static assets.
 
 use worker::{Env, Method, Request, Response, Result};
 
 use crate::error::RouteError;
-use crate::routes::{bench, channels, console, conversations, demo};
+use crate::routes::{bench, channels, console, conversations, demo, pages};
 
 /// Routes one request and turns route errors into JSON responses.
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
@@ -21,7 +21,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get | Method::Put, ["api", "console", "sites", site, "config"]) => {
             console::site_config(req, &env, site).await
         }
-        (Method::Get, ["api", "sites", site, "widget"]) => conversations::widget_config(&env, site).await,
+        (Method::Get, ["api", "sites", site, "widget"]) => conversations::widget_config(&req, &env, site).await,
+        (Method::Get, ["widget"]) => pages::app(&req, &env, "widget").await,
+        (Method::Get, ["channel"]) => pages::app(&req, &env, "channel").await,
         (Method::Get, ["api", "sites", site, "channels", channel, "ws"]) => {
             channels::customer_socket(req, &env, site, channel).await
         }

@@ -8,6 +8,8 @@ use worker::{Response, WebSocket, WebSocketPair};
 pub const CLOSE_BAD_REQUEST: u16 = 4400;
 /// Close code: missing or wrong token / operator key.
 pub const CLOSE_UNAUTHORIZED: u16 = 4401;
+/// Close code: refused (another origin, a ban).
+pub const CLOSE_FORBIDDEN: u16 = 4403;
 /// Close code: no such conversation.
 pub const CLOSE_NOT_FOUND: u16 = 4404;
 

@@ -114,6 +114,11 @@ pub struct SiteConfig {
     /// Per-customer limits.
     #[serde(default)]
     pub limits: Limits,
+    /// The host pages allowed to embed the chat (`scheme://host[:port]`;
+    /// `:*` allows any port, for local development). Nothing else may frame
+    /// the widget or read its configuration.
+    #[serde(default)]
+    pub origins: Vec<String>,
 }
 
 /// What the widget and the loader read: the public part of [`SiteConfig`].
@@ -129,6 +134,25 @@ impl SiteConfig {
     /// The public part.
     pub fn widget(&self) -> WidgetConfig {
         WidgetConfig { fields: self.fields.clone(), triggers: self.triggers.clone() }
+    }
+
+    /// Whether a host page of `origin` may embed the chat.
+    pub fn origin_allowed(&self, origin: &str) -> bool {
+        self.origins.iter().any(|pattern| match pattern.strip_suffix(":*") {
+            Some(base) => origin.strip_prefix(base).is_some_and(|rest| {
+                rest.is_empty() || rest.strip_prefix(':').is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            }),
+            None => pattern == origin,
+        })
+    }
+
+    /// The CSP `frame-ancestors` sources: the allowed origins, or `'none'`.
+    pub fn frame_ancestors(&self) -> String {
+        if self.origins.is_empty() {
+            "'none'".into()
+        } else {
+            self.origins.join(" ")
+        }
     }
 
     /// Whether the site has a channel with this id.
@@ -198,6 +222,11 @@ impl SiteConfig {
                 return Err(format!("channel {:?}: id must be 1–32 of a–z _ -, title 1–60 characters", c.id));
             }
         }
+        for o in &self.origins {
+            if !origin_ok(o) {
+                return Err(format!("origin {o:?}: write scheme://host or scheme://host:port (or :* for any port), no path"));
+            }
+        }
         let l = self.limits;
         if !(1..=1000).contains(&l.messages_per_minute) || !(1..=1000).contains(&l.conversations_per_hour) {
             return Err("limits: messages per minute and conversations per hour are 1–1000".into());
@@ -209,6 +238,15 @@ impl SiteConfig {
         }
         Ok(())
     }
+}
+
+/// `http(s)://host[:port|:*]` with a plain host name (letters, digits, `-`, `.`).
+fn origin_ok(o: &str) -> bool {
+    let Some(rest) = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://")) else { return false };
+    let (host, port) = rest.split_once(':').unwrap_or((rest, ""));
+    let host_ok = !host.is_empty() && host.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+    let port_ok = !rest.contains(':') || port == "*" || (!port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit()));
+    host_ok && port_ok
 }
 
 fn s(v: &str) -> String {
@@ -342,6 +380,8 @@ impl Default for SiteConfig {
             channels: vec![ChannelDef { id: s("live"), title: s("Live event chat") }],
             rules: crate::rules::default_rules(),
             limits: Limits::default(),
+            // The demo site is embedded by the local demo page (any port).
+            origins: vec![s("http://localhost:*"), s("http://127.0.0.1:*")],
         }
     }
 }
@@ -372,5 +412,36 @@ mod tests {
         p.price_cents = 1;
         assert!(c.check_event(&Event::Present(p)).unwrap_err().contains("catalogue"));
         assert_eq!(c.check_event(&Event::AskRating {}), Ok(()));
+    }
+
+    #[test]
+    fn only_listed_origins_may_embed_the_chat() {
+        let mut c = SiteConfig { origins: vec!["https://shop.example.com".into(), "http://localhost:*".into()], ..SiteConfig::default() };
+        let table = [
+            ("https://shop.example.com", true),
+            ("https://shop.example.com:443", false),
+            ("http://shop.example.com", false),
+            ("https://evil-shop.example.com", false),
+            ("https://shop.example.com.evil.net", false),
+            ("http://localhost:8787", true),
+            ("http://localhost", true),
+            ("http://localhost:", false),
+            ("http://localhost:80x", false),
+            ("http://localhost.evil.net", false),
+            ("null", false),
+            ("", false),
+        ];
+        for (origin, allowed) in table {
+            assert_eq!(c.origin_allowed(origin), allowed, "{origin:?}");
+        }
+        assert_eq!(c.frame_ancestors(), "https://shop.example.com http://localhost:*");
+        c.validate().unwrap();
+        for bad in ["shop.example.com", "https://shop.example.com/", "ftp://x", "https://x:y", "https://Shop.com", "https://"] {
+            c.origins = vec![bad.into()];
+            assert!(c.validate().unwrap_err().contains("origin"), "{bad}");
+        }
+        c.origins.clear();
+        assert_eq!(c.frame_ancestors(), "'none'");
+        assert!(!c.origin_allowed("https://shop.example.com"), "no list: nothing allowed");
     }
 }

@@ -41,7 +41,7 @@ pub const SITE_HEADER: &str = "x-chat-site";
 /// Header: the channel id.
 pub const CHANNEL_HEADER: &str = "x-chat-channel";
 /// Close code: the member is banned.
-pub const CLOSE_BANNED: u16 = 4403;
+pub const CLOSE_BANNED: u16 = crate::socket::CLOSE_FORBIDDEN;
 
 /// The object name of a site's channel.
 pub fn object_name(site: &str, channel: &str) -> String {

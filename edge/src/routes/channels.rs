@@ -36,6 +36,9 @@ pub async fn customer_socket(req: Request, env: &Env, site: &str, channel: &str)
     if !socket::is_upgrade(&req) {
         return Err(RouteError::UpgradeRequired);
     }
+    if let Some(refused) = super::refuse_cross_origin(&req)? {
+        return Ok(refused);
+    }
     let site = match channel_of(env, site, channel).await? {
         Ok(site) => site,
         Err((code, msg)) => return Ok(socket::refuse(code, &msg, CLOSE_NOT_FOUND)?),

@@ -25,6 +25,9 @@ pub async fn conversation_socket(req: Request, env: &Env, id: &str) -> RouteResu
     if !socket::is_upgrade(&req) {
         return Err(RouteError::UpgradeRequired);
     }
+    if let Some(refused) = super::refuse_cross_origin(&req)? {
+        return Ok(refused);
+    }
     if !operator_key_ok(&req, env)? {
         return Ok(socket::refuse(ErrorCode::Unauthorized, "wrong operator key", CLOSE_UNAUTHORIZED)?);
     }
@@ -40,6 +43,9 @@ pub async fn conversation_socket(req: Request, env: &Env, id: &str) -> RouteResu
 pub async fn inbox_socket(req: Request, env: &Env, site: &str) -> RouteResult {
     if !socket::is_upgrade(&req) {
         return Err(RouteError::UpgradeRequired);
+    }
+    if let Some(refused) = super::refuse_cross_origin(&req)? {
+        return Ok(refused);
     }
     if !operator_key_ok(&req, env)? {
         return Ok(socket::refuse(ErrorCode::Unauthorized, "wrong operator key", CLOSE_UNAUTHORIZED)?);
@@ -91,6 +97,9 @@ fn console_site(req: &Request, env: &Env, site: &str) -> Result<SiteId, RouteErr
 pub async fn channel_socket(req: Request, env: &Env, site: &str, channel: &str) -> RouteResult {
     if !socket::is_upgrade(&req) {
         return Err(RouteError::UpgradeRequired);
+    }
+    if let Some(refused) = super::refuse_cross_origin(&req)? {
+        return Ok(refused);
     }
     if !operator_key_ok(&req, env)? {
         return Ok(socket::refuse(ErrorCode::Unauthorized, "wrong operator key", CLOSE_UNAUTHORIZED)?);

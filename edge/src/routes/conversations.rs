@@ -22,6 +22,9 @@ pub const BINDING: &str = "CONVERSATION";
 /// greeting opens a sales conversation); pre-chat fields must be the form's,
 /// with every required one filled.
 pub async fn create(mut req: Request, env: &Env) -> RouteResult {
+    if !super::same_origin(&req)? {
+        return Err(RouteError::CrossOrigin("conversations are started only from the chat widget".into()));
+    }
     let body: CreateConversation =
         req.json().await.map_err(|e| RouteError::BadRequest(format!("expected {{\"site\": \"...\"}}: {e}")))?;
     if !site_known(env, body.site.as_str()) {
@@ -105,16 +108,21 @@ fn check_fields(config: &SiteConfig, fields: &[(String, String)]) -> Result<(), 
 }
 
 /// `GET /api/sites/{site}/widget`: the public part of the site's
-/// configuration (pre-chat form, proactive triggers).
-pub async fn widget_config(env: &Env, site: &str) -> RouteResult {
+/// configuration (pre-chat form, proactive triggers), for the loader on a
+/// host page of one of the site's allowed origins (and for no other).
+pub async fn widget_config(req: &Request, env: &Env, site: &str) -> RouteResult {
     let site: SiteId = site.parse().map_err(|_| RouteError::UnknownSite(site.to_owned()))?;
     if !site_known(env, site.as_str()) {
         return Err(RouteError::UnknownSite(site.to_string()));
     }
     let config = crate::inbox::config(env, site.as_str()).await?;
-    // Read by the loader on customers' pages (other origins); nothing secret in it.
+    let origin = super::origin(req)?.unwrap_or_default();
+    if !config.origin_allowed(&origin) {
+        return Err(RouteError::CrossOrigin(format!("the origin {origin:?} may not embed this site's chat")));
+    }
     let mut resp = Response::from_json(&config.widget())?;
-    resp.headers_mut().set("Access-Control-Allow-Origin", "*")?;
+    resp.headers_mut().set("Access-Control-Allow-Origin", &origin)?;
+    resp.headers_mut().set("Vary", "Origin")?;
     Ok(resp)
 }
 
@@ -123,6 +131,9 @@ pub async fn widget_config(env: &Env, site: &str) -> RouteResult {
 pub async fn customer_socket(req: Request, env: &Env, id: &str) -> RouteResult {
     if !socket::is_upgrade(&req) {
         return Err(RouteError::UpgradeRequired);
+    }
+    if let Some(refused) = super::refuse_cross_origin(&req)? {
+        return Ok(refused);
     }
     let Ok(id) = id.parse::<ConversationId>() else {
         return Ok(socket::refuse(

@@ -5,6 +5,7 @@ pub mod channels;
 pub mod console;
 pub mod conversations;
 pub mod demo;
+pub mod pages;
 
 use worker::{Env, Request};
 
@@ -30,6 +31,29 @@ pub fn socket_request(req: &Request, headers: &[(&str, &str)]) -> Result<Request
     init.with_headers(h);
     let url = format!("https://object/ws?after={}", shared::api::encode_query(&after));
     Ok(Request::new_with_init(&url, &init)?)
+}
+
+/// The request's `Origin` header, if any.
+pub fn origin(req: &Request) -> Result<Option<String>, RouteError> {
+    Ok(req.headers().get("Origin")?)
+}
+
+/// Whether the request comes from a page of the Worker's own origin (the
+/// widget, channel and console apps). Fails closed: no `Origin`, no access.
+/// Browsers always send it on WebSocket handshakes and `POST`s.
+pub fn same_origin(req: &Request) -> Result<bool, RouteError> {
+    let own = req.url()?.origin().ascii_serialization();
+    Ok(origin(req)?.is_some_and(|o| o == own))
+}
+
+/// The refusal for a WebSocket handshake from another origin (OWASP:
+/// check `Origin`; stops cross-site WebSocket hijacking), if it is one.
+pub fn refuse_cross_origin(req: &Request) -> Result<Option<worker::Response>, RouteError> {
+    if same_origin(req)? {
+        return Ok(None);
+    }
+    let msg = "connections are accepted only from this service's own pages";
+    Ok(Some(crate::socket::refuse(shared::ErrorCode::Forbidden, msg, crate::socket::CLOSE_FORBIDDEN)?))
 }
 
 /// The comma-separated `SITES` variable: the site ids this deployment serves.

@@ -1,0 +1,79 @@
+//! Origin checks against the real Worker (OWASP: check `Origin` at the
+//! handshake). The loader may read a site's configuration only from one of
+//! the site's allowed origins; conversations start, and sockets open, only
+//! from the service's own pages (the widget, channel and console apps) —
+//! a spoofed or missing `Origin` is refused; the app pages may be framed
+//! only by the site's allowed origins.
+
+use e2e::client::{create_conversation, Socket};
+use e2e::{base_url, TEST_OPERATOR_KEY as KEY};
+use shared::api::{channel_socket_path, customer_socket_path, inbox_socket_path, operator_socket_path, CONVERSATIONS_PATH};
+use shared::{ErrorCode, ServerMsg};
+
+const EVIL: &str = "https://evil.example";
+
+fn status(r: Result<ureq::Response, ureq::Error>) -> u16 {
+    match r {
+        Ok(r) => r.status(),
+        Err(ureq::Error::Status(s, _)) => s,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn only_allowed_host_pages_read_the_widget_configuration() {
+    let url = format!("{}/api/sites/demo/widget", base_url());
+    let ok = ureq::get(&url).set("Origin", "http://localhost:4321").call().unwrap();
+    assert_eq!(ok.header("Access-Control-Allow-Origin"), Some("http://localhost:4321"));
+    assert_eq!(status(ureq::get(&url).set("Origin", EVIL).call()), 403);
+    assert_eq!(status(ureq::get(&url).set("Origin", "http://localhost.evil.example").call()), 403);
+    assert_eq!(status(ureq::get(&url).call()), 403, "no Origin: refused (fail closed)");
+}
+
+#[test]
+fn conversations_start_only_from_the_service_s_own_pages() {
+    let url = format!("{}{CONVERSATIONS_PATH}", base_url());
+    let body = serde_json::json!({ "site": "demo" });
+    assert_eq!(status(ureq::post(&url).set("Origin", EVIL).send_json(&body)), 403);
+    assert_eq!(status(ureq::post(&url).set("Origin", "http://localhost:1").send_json(&body)), 403);
+    assert_eq!(status(ureq::post(&url).send_json(&body)), 403, "no Origin: refused");
+    assert_eq!(status(ureq::post(&url).set("Origin", &base_url()).send_json(&body)), 201);
+}
+
+#[test]
+fn sockets_from_another_origin_are_refused_at_the_handshake() {
+    let c = create_conversation(&base_url(), "demo").unwrap();
+    let visitor = "7".repeat(64);
+    let paths = [
+        customer_socket_path(c.conversation.as_str(), &c.token, 0),
+        operator_socket_path(c.conversation.as_str(), KEY, 0),
+        inbox_socket_path("demo", KEY),
+        channel_socket_path("demo", "live", &visitor, "Eve", 0),
+    ];
+    let mut refused = 0;
+    for path in &paths {
+        let mut s = Socket::open_with_origin(&base_url(), path, EVIL).unwrap();
+        match s.recv().unwrap().msg {
+            ServerMsg::Error { code: ErrorCode::Forbidden, .. } => refused += 1,
+            other => panic!("{path}: a socket from {EVIL} was accepted: {other:?}"),
+        }
+        // From the service's own pages the same paths work.
+        let mut ok = Socket::open(&base_url(), path).unwrap();
+        assert!(!matches!(ok.recv().unwrap().msg, ServerMsg::Error { .. }), "{path}");
+    }
+    assert_eq!(refused, paths.len());
+}
+
+#[test]
+fn the_app_pages_are_framed_only_by_the_site_s_allowed_origins() {
+    for page in ["widget", "channel"] {
+        let csp = |q: &str| {
+            let r = ureq::get(&format!("{}/{page}{q}", base_url())).call().unwrap();
+            assert!(r.content_type().starts_with("text/html"));
+            r.header("Content-Security-Policy").unwrap_or_default().to_owned()
+        };
+        assert!(csp("?site=demo").contains("frame-ancestors http://localhost:* http://127.0.0.1:*"), "{page}");
+        assert!(csp("?site=nope").contains("frame-ancestors 'none'"), "{page}");
+        assert!(csp("").contains("frame-ancestors 'none'"), "{page}");
+    }
+}

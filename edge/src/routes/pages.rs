@@ -1,0 +1,32 @@
+//! `GET /widget?site=…` and `GET /channel?site=…`: the two app pages a
+//! host page embeds, served from the static assets with the site's own
+//! `frame-ancestors` (its allowed origins; `'none'` for an unknown site),
+//! so no other page can frame the chat.
+
+use shared::SiteId;
+use worker::{Env, Request, Response};
+
+use super::{query, site_known};
+use crate::error::RouteResult;
+
+/// The app page `name` (`widget` or `channel`) for the request's site.
+pub async fn app(req: &Request, env: &Env, name: &str) -> RouteResult {
+    let url = req.url()?;
+    let mut asset = env.assets("ASSETS")?.fetch(format!("{}/{name}", url.origin().ascii_serialization()), None).await?;
+    if asset.status_code() != 200 {
+        return Err(crate::error::internal(format!("asset /{name} answered {}", asset.status_code())).into());
+    }
+    let html = asset.text().await?;
+    let site = query(req, "site")?.and_then(|s| s.parse::<SiteId>().ok()).filter(|s| site_known(env, s.as_str()));
+    let ancestors = match site {
+        Some(site) => crate::inbox::config(env, site.as_str()).await?.frame_ancestors(),
+        None => "'none'".into(),
+    };
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https:; \
+         connect-src 'self'; frame-ancestors {ancestors}; base-uri 'none'; form-action 'self'"
+    );
+    let mut resp = Response::from_html(html)?;
+    resp.headers_mut().set("Content-Security-Policy", &csp)?;
+    Ok(resp)
+}
