@@ -34,7 +34,7 @@ pub fn without_rate_rules(base: &str, site: &str) -> Result<()> {
     config
         .rules
         .retain(|r| !matches!(r.kind, shared::rules::RuleKind::Flood { .. } | shared::rules::RuleKind::Repeat { .. }));
-    config.limits.messages_per_minute = 1000;
+    config.limits.messages_per_minute = shared::site::MAX_LIMIT;
     ureq::put(&url).send_json(&config)?;
     Ok(())
 }

@@ -20,8 +20,7 @@ use worker::{Env, SqlStorage, SqlStorageValue};
 
 /// How long a room trusts its copy of the site's rules.
 const RULES_TTL_MS: u64 = 5_000;
-/// Earlier messages of the sender the flood and repeat rules look at (the
-/// rate limit may look at more).
+/// Earlier messages of the sender the flood and repeat rules look at.
 const HISTORY: usize = 20;
 
 /// Adds a column to a table unless it has it (schema migrations).
@@ -154,6 +153,24 @@ pub fn history(sql: &SqlStorage, query: &str, member: &str, n: usize) -> worker:
     Ok(rows.into_iter().map(|r| Earlier { text: r.text, at: r.at }).collect())
 }
 
+/// When `member` may send again, if they already sent `per_minute` stored
+/// messages in the minute before `now_ms`: the time their `per_minute`-th
+/// newest message leaves that minute (one row read, with `query` as for
+/// [`history`] plus an offset).
+fn limited_until(sql: &SqlStorage, query: &str, member: &str, per_minute: u32, now_ms: u64) -> worker::Result<Option<u64>> {
+    #[derive(Deserialize)]
+    struct At {
+        at: u64,
+    }
+    let nth: Vec<At> = sql
+        .exec(
+            &format!("{query} OFFSET ?"),
+            vec![member.into(), SqlStorageValue::from(1), SqlStorageValue::from(i64::from(per_minute) - 1)],
+        )?
+        .to_array()?;
+    Ok(nth.first().map(|r| r.at + 60_000).filter(|free_at| *free_at > now_ms))
+}
+
 /// The site's rules, compiled, and its limits, refreshed every few seconds.
 #[derive(Default)]
 pub struct RulesCache(RefCell<Option<(u64, Rules, Limits)>>);
@@ -223,15 +240,11 @@ async fn screen_or_fail(env: &Env, sql: &SqlStorage, rules: &RulesCache, d: Draf
         return Ok(Screened::Refused(ErrorCode::Muted, s.notice()));
     }
     let (rules, limits) = rules.get(env, d.site, d.now_ms).await?;
-    let history = history(sql, d.history, &d.sender.member, HISTORY.max(limits.messages_per_minute as usize))?;
-    let minute_ago = d.now_ms.saturating_sub(60_000);
-    let recent: Vec<u64> = history.iter().map(|e| e.at).filter(|at| *at > minute_ago).collect();
-    let max = limits.messages_per_minute as usize;
-    if recent.len() >= max {
-        let free_at = recent[recent.len() - max] + 60_000;
+    if let Some(free_at) = limited_until(sql, d.history, &d.sender.member, limits.messages_per_minute, d.now_ms)? {
         let why = too_fast("sending messages", free_at.saturating_sub(d.now_ms));
         return Ok(Screened::Refused(ErrorCode::RateLimited, why));
     }
+    let history = history(sql, d.history, &d.sender.member, HISTORY)?;
     let verdict = evaluate(d.text, d.now_ms, &history, &rules);
     let (Some(action), Some(severity)) = (verdict.action(), verdict.severity()) else {
         return Ok(Screened::Deliver(None));

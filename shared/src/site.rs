@@ -75,6 +75,9 @@ pub struct ChannelDef {
     pub title: String,
 }
 
+/// The highest value of a limit (as good as none).
+pub const MAX_LIMIT: u32 = 100_000;
+
 /// How fast one customer may go (each refusal says when to try again).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -228,8 +231,8 @@ impl SiteConfig {
             }
         }
         let l = self.limits;
-        if !(1..=1000).contains(&l.messages_per_minute) || !(1..=1000).contains(&l.conversations_per_hour) {
-            return Err("limits: messages per minute and conversations per hour are 1–1000".into());
+        if !(1..=MAX_LIMIT).contains(&l.messages_per_minute) || !(1..=MAX_LIMIT).contains(&l.conversations_per_hour) {
+            return Err(format!("limits: messages per minute and conversations per hour are 1–{MAX_LIMIT}"));
         }
         for r in &self.rules {
             if !id_ok(&r.id) {
