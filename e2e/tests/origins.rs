@@ -7,7 +7,9 @@
 
 use e2e::client::{create_conversation, Socket};
 use e2e::{base_url, TEST_OPERATOR_KEY as KEY};
-use shared::api::{channel_socket_path, customer_socket_path, inbox_socket_path, operator_socket_path, CONVERSATIONS_PATH};
+use shared::api::{
+    channel_socket_path, customer_socket_path, inbox_socket_path, operator_socket_path, CONVERSATIONS_PATH,
+};
 use shared::{ErrorCode, ServerMsg};
 
 const EVIL: &str = "https://evil.example";

@@ -157,7 +157,13 @@ pub fn history(sql: &SqlStorage, query: &str, member: &str, n: usize) -> worker:
 /// messages in the minute before `now_ms`: the time their `per_minute`-th
 /// newest message leaves that minute (one row read, with `query` as for
 /// [`history`] plus an offset).
-fn limited_until(sql: &SqlStorage, query: &str, member: &str, per_minute: u32, now_ms: u64) -> worker::Result<Option<u64>> {
+fn limited_until(
+    sql: &SqlStorage,
+    query: &str,
+    member: &str,
+    per_minute: u32,
+    now_ms: u64,
+) -> worker::Result<Option<u64>> {
     #[derive(Deserialize)]
     struct At {
         at: u64,

@@ -143,7 +143,8 @@ impl SiteConfig {
     pub fn origin_allowed(&self, origin: &str) -> bool {
         self.origins.iter().any(|pattern| match pattern.strip_suffix(":*") {
             Some(base) => origin.strip_prefix(base).is_some_and(|rest| {
-                rest.is_empty() || rest.strip_prefix(':').is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                rest.is_empty()
+                    || rest.strip_prefix(':').is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
             }),
             None => pattern == origin,
         })
@@ -227,7 +228,9 @@ impl SiteConfig {
         }
         for o in &self.origins {
             if !origin_ok(o) {
-                return Err(format!("origin {o:?}: write scheme://host or scheme://host:port (or :* for any port), no path"));
+                return Err(format!(
+                    "origin {o:?}: write scheme://host or scheme://host:port (or :* for any port), no path"
+                ));
             }
         }
         let l = self.limits;
@@ -247,8 +250,11 @@ impl SiteConfig {
 fn origin_ok(o: &str) -> bool {
     let Some(rest) = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://")) else { return false };
     let (host, port) = rest.split_once(':').unwrap_or((rest, ""));
-    let host_ok = !host.is_empty() && host.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
-    let port_ok = !rest.contains(':') || port == "*" || (!port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit()));
+    let host_ok = !host.is_empty()
+        && host.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+    let port_ok = !rest.contains(':')
+        || port == "*"
+        || (!port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit()));
     host_ok && port_ok
 }
 
@@ -419,7 +425,10 @@ mod tests {
 
     #[test]
     fn only_listed_origins_may_embed_the_chat() {
-        let mut c = SiteConfig { origins: vec!["https://shop.example.com".into(), "http://localhost:*".into()], ..SiteConfig::default() };
+        let mut c = SiteConfig {
+            origins: vec!["https://shop.example.com".into(), "http://localhost:*".into()],
+            ..SiteConfig::default()
+        };
         let table = [
             ("https://shop.example.com", true),
             ("https://shop.example.com:443", false),
@@ -439,7 +448,9 @@ mod tests {
         }
         assert_eq!(c.frame_ancestors(), "https://shop.example.com http://localhost:*");
         c.validate().unwrap();
-        for bad in ["shop.example.com", "https://shop.example.com/", "ftp://x", "https://x:y", "https://Shop.com", "https://"] {
+        for bad in
+            ["shop.example.com", "https://shop.example.com/", "ftp://x", "https://x:y", "https://Shop.com", "https://"]
+        {
             c.origins = vec![bad.into()];
             assert!(c.validate().unwrap_err().contains("origin"), "{bad}");
         }

@@ -20,16 +20,25 @@ fn operator_key_ok(req: &Request, env: &Env) -> Result<bool, RouteError> {
     Ok(!configured.is_empty() && secrets_equal(&configured, &given))
 }
 
-/// `GET /api/console/conversations/{id}/ws?key=...&after=N`.
-pub async fn conversation_socket(req: Request, env: &Env, id: &str) -> RouteResult {
-    if !socket::is_upgrade(&req) {
+/// The checks of every operator socket: an upgrade, from the console's own
+/// origin, with the operator key; `Some` is the refusal to answer with.
+fn operator_handshake(req: &Request, env: &Env) -> Result<Option<Response>, RouteError> {
+    if !socket::is_upgrade(req) {
         return Err(RouteError::UpgradeRequired);
     }
-    if let Some(refused) = super::refuse_cross_origin(&req)? {
-        return Ok(refused);
+    if let Some(refused) = super::refuse_cross_origin(req)? {
+        return Ok(Some(refused));
     }
-    if !operator_key_ok(&req, env)? {
-        return Ok(socket::refuse(ErrorCode::Unauthorized, "wrong operator key", CLOSE_UNAUTHORIZED)?);
+    if !operator_key_ok(req, env)? {
+        return Ok(Some(socket::refuse(ErrorCode::Unauthorized, "wrong operator key", CLOSE_UNAUTHORIZED)?));
+    }
+    Ok(None)
+}
+
+/// `GET /api/console/conversations/{id}/ws?key=...&after=N`.
+pub async fn conversation_socket(req: Request, env: &Env, id: &str) -> RouteResult {
+    if let Some(refused) = operator_handshake(&req, env)? {
+        return Ok(refused);
     }
     let Ok(id) = id.parse::<ConversationId>() else {
         return Ok(socket::refuse(ErrorCode::UnknownConversation, "no conversation has this id", CLOSE_NOT_FOUND)?);
@@ -41,14 +50,8 @@ pub async fn conversation_socket(req: Request, env: &Env, id: &str) -> RouteResu
 
 /// `GET /api/console/sites/{site}/inbox/ws?key=...`: the site's live list.
 pub async fn inbox_socket(req: Request, env: &Env, site: &str) -> RouteResult {
-    if !socket::is_upgrade(&req) {
-        return Err(RouteError::UpgradeRequired);
-    }
-    if let Some(refused) = super::refuse_cross_origin(&req)? {
+    if let Some(refused) = operator_handshake(&req, env)? {
         return Ok(refused);
-    }
-    if !operator_key_ok(&req, env)? {
-        return Ok(socket::refuse(ErrorCode::Unauthorized, "wrong operator key", CLOSE_UNAUTHORIZED)?);
     }
     let site = match site.parse::<SiteId>() {
         Ok(site) if site_known(env, site.as_str()) => site,
@@ -95,14 +98,8 @@ fn console_site(req: &Request, env: &Env, site: &str) -> Result<SiteId, RouteErr
 /// `GET /api/console/sites/{site}/channels/{channel}/ws?key=…&name=…&after=N`:
 /// a moderator watching (and writing in) a channel.
 pub async fn channel_socket(req: Request, env: &Env, site: &str, channel: &str) -> RouteResult {
-    if !socket::is_upgrade(&req) {
-        return Err(RouteError::UpgradeRequired);
-    }
-    if let Some(refused) = super::refuse_cross_origin(&req)? {
+    if let Some(refused) = operator_handshake(&req, env)? {
         return Ok(refused);
-    }
-    if !operator_key_ok(&req, env)? {
-        return Ok(socket::refuse(ErrorCode::Unauthorized, "wrong operator key", CLOSE_UNAUTHORIZED)?);
     }
     let site = match super::channels::channel_of(env, site, channel).await? {
         Ok(site) => site,

@@ -13,12 +13,15 @@ use super::Session;
 use crate::chat::Chat;
 use crate::util::price;
 
-/// A button that sends the event `make()` builds, enabled only when the
-/// workflow allows it (the reason is its tooltip otherwise).
+/// A button that runs the event `make()` builds, enabled only when the
+/// workflow accepts it (the reason is its tooltip otherwise) and no other
+/// action is on its way. Used by the conversation guide and the moderation
+/// case panel.
 #[component]
-fn Act(
-    chat: Chat,
+pub(super) fn Act(
     state: Memo<State>,
+    busy: RwSignal<bool>,
+    run: Callback<Event>,
     label: &'static str,
     testid: &'static str,
     make: impl Fn() -> Option<Event> + Copy + Send + Sync + 'static,
@@ -31,11 +34,11 @@ fn Act(
         <button
             type="button"
             data-testid=testid
-            disabled=move || why_not().is_some()
+            disabled=move || busy.get() || why_not().is_some()
             title=move || why_not().unwrap_or_default()
             on:click=move |_| {
                 if let Some(e) = make() {
-                    chat.act(e);
+                    run.run(e);
                 }
             }
         >
@@ -59,6 +62,9 @@ pub(super) fn choices<T: WireName + PartialEq>(all: &'static [T], chosen: T) -> 
 #[component]
 pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl IntoView {
     let session = expect_context::<Session>();
+    // Events go out on the conversation's socket (never "busy": sends queue).
+    let run = Callback::new(move |e| chat.act(e));
+    let busy = RwSignal::new(false);
     let kind = move || state.with(|s| s.workflow);
     let def = move || kind().def();
     let steps = move || {
@@ -209,7 +215,7 @@ pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl Int
                             <strong>{step.title}</strong>
                             <p data-testid="console-guidance">{step.guidance}</p>
                             <p class="needs">"Done when: "{step.requires.describe()}</p>
-                            <Act chat state label="Mark step done" testid="console-complete-step" make=complete/>
+                            <Act state busy run label="Mark step done" testid="console-complete-step" make=complete/>
                         </div>
                     }.into_any(),
                     None => view! { <p class="current">{move || state.with(|s| match s.outcome {
@@ -245,7 +251,7 @@ pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl Int
                     <datalist id="field-ids">{move || suggestions().into_iter().map(|f| view! { <option value=f/> }).collect_view()}</datalist>
                     <input placeholder="value" aria-label="Value" data-testid="console-field-value"
                         prop:value=move || field_value.get() on:input=move |e| field_value.set(event_target_value(&e))/>
-                    <Act chat state label="Save" testid="console-field-save" make=collect/>
+                    <Act state busy run label="Save" testid="console-field-save" make=collect/>
                 </div>
             </section>
             <Show when=move || kind() == WorkflowKind::Support>
@@ -254,8 +260,8 @@ pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl Int
                     <ol class="checklist" data-testid="console-checklist">{ticks}</ol>
                     <textarea rows="3" placeholder="One step per line" aria-label="Checklist steps" data-testid="console-checklist-items"
                         prop:value=move || checklist_text.get() on:input=move |e| checklist_text.set(event_target_value(&e))></textarea>
-                    <Act chat state label="Send checklist" testid="console-checklist-send" make=checklist/>
-                    <Act chat state label="Ask: did this solve it?" testid="console-ask-resolution" make=|| Some(Event::AskResolution {})/>
+                    <Act state busy run label="Send checklist" testid="console-checklist-send" make=checklist/>
+                    <Act state busy run label="Ask: did this solve it?" testid="console-ask-resolution" make=|| Some(Event::AskResolution {})/>
                     <p data-testid="console-solved">{solved}</p>
                 </section>
             </Show>
@@ -269,12 +275,12 @@ pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl Int
                             let make = StoredValue::new(p);
                             view! { <li data-testid="console-product" data-product=id>
                                 <span>{label}</span>
-                                <Act chat state label="Present" testid="console-present" make=move || Some(Event::Present(make.get_value()))/>
+                                <Act state busy run label="Present" testid="console-present" make=move || Some(Event::Present(make.get_value()))/>
                             </li> }
                         }).collect_view()}
                     </ul>
                     <p>"Customer added: "<span data-testid="console-wanted">{wanted}</span></p>
-                    <Act chat state label="Create order" testid="console-create-order" make=order/>
+                    <Act state busy run label="Create order" testid="console-create-order" make=order/>
                     <p data-testid="console-order">{order_summary}</p>
                 </section>
             </Show>
@@ -283,20 +289,20 @@ pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl Int
                     <h3>"Moderation"</h3>
                     <input placeholder="Rule and what happened" aria-label="Violation" data-testid="console-flag-note"
                         prop:value=move || flag_note.get() on:input=move |e| flag_note.set(event_target_value(&e))/>
-                    <Act chat state label="Flag violation" testid="console-flag" make=move || Some(Event::Flag { note: flag_note.get() })/>
+                    <Act state busy run label="Flag violation" testid="console-flag" make=move || Some(Event::Flag { note: flag_note.get() })/>
                     <select aria-label="Severity" data-testid="console-severity"
                         on:change=move |e| severity.set(Severity::from_wire(&event_target_value(&e)).unwrap_or(Severity::Medium))>
                         {choices(Severity::ALL, Severity::Medium)}
                     </select>
-                    <Act chat state label="Set severity" testid="console-assess" make=move || Some(Event::Assess { severity: severity.get() })/>
+                    <Act state busy run label="Set severity" testid="console-assess" make=move || Some(Event::Assess { severity: severity.get() })/>
                     <select aria-label="Sanction" data-testid="console-sanction"
                         on:change=move |e| sanction.set(Sanction::from_wire(&event_target_value(&e)).unwrap_or(Sanction::Warn))>
                         {choices(Sanction::ALL, Sanction::Warn)}
                     </select>
-                    <Act chat state label="Apply" testid="console-sanction-apply" make=move || { let kind = sanction.get(); Some(Event::Sanction { kind, minutes: (kind == Sanction::Mute).then_some(30) }) }/>
+                    <Act state busy run label="Apply" testid="console-sanction-apply" make=move || { let kind = sanction.get(); Some(Event::Sanction { kind, minutes: (kind == Sanction::Mute).then_some(30) }) }/>
                     <input placeholder="Incident summary" aria-label="Incident" data-testid="console-incident"
                         prop:value=move || incident.get() on:input=move |e| incident.set(event_target_value(&e))/>
-                    <Act chat state label="Log incident" testid="console-log-incident" make=move || Some(Event::LogIncident { summary: incident.get() })/>
+                    <Act state busy run label="Log incident" testid="console-log-incident" make=move || Some(Event::LogIncident { summary: incident.get() })/>
                 </section>
             </Show>
             <section>
@@ -307,11 +313,11 @@ pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl Int
                 </select>
                 <input placeholder="Note for the team (the customer does not see it)" aria-label="Note" data-testid="console-escalate-note"
                     prop:value=move || note.get() on:input=move |e| note.set(event_target_value(&e))/>
-                <Act chat state label="Escalate" testid="console-escalate" make=escalate/>
+                <Act state busy run label="Escalate" testid="console-escalate" make=escalate/>
             </section>
             <section>
                 <h3>"Close"</h3>
-                <Act chat state label="Ask for a rating" testid="console-ask-rating" make=|| Some(Event::AskRating {})/>
+                <Act state busy run label="Ask for a rating" testid="console-ask-rating" make=|| Some(Event::AskRating {})/>
                 <p data-testid="console-rating">{rating}</p>
                 <select aria-label="Outcome" data-testid="console-close-outcome" on:change=move |e| {
                     let v = event_target_value(&e);
@@ -319,7 +325,7 @@ pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl Int
                 }>
                     {move || def().outcomes.iter().map(|o| view! { <option value=o.as_str()>{o.as_str()}</option> }).collect_view()}
                 </select>
-                <Act chat state label="Close conversation" testid="console-close" make=close/>
+                <Act state busy run label="Close conversation" testid="console-close" make=close/>
                 <p class="closure">"Closure rule: "{move || def().closure()}</p>
             </section>
         </aside>

@@ -9,40 +9,8 @@ use shared::moderation_case::{clock, Case, CaseAct};
 use shared::workflow::{Event, Outcome, Sanction, Severity, State, WorkflowKind, MATRIX_ROWS};
 use shared::WireName;
 
-use super::super::guide::choices;
+use super::super::guide::{choices, Act};
 use super::{Desk, Session};
-
-/// A button that sends the event `make()` builds, enabled only when the
-/// case's workflow accepts it and no other action is on its way.
-#[component]
-fn Act(
-    state: Memo<State>,
-    busy: RwSignal<bool>,
-    run: Callback<Event>,
-    label: &'static str,
-    testid: &'static str,
-    make: impl Fn() -> Option<Event> + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let why_not = move || match make() {
-        None => Some("fill in the form first".to_string()),
-        Some(e) => state.with(|s| shared::workflow::apply(s, &e).err().map(|e| e.to_string())),
-    };
-    view! {
-        <button
-            type="button"
-            data-testid=testid
-            disabled=move || busy.get() || why_not().is_some()
-            title=move || why_not().unwrap_or_default()
-            on:click=move |_| {
-                if let Some(e) = make() {
-                    run.run(e);
-                }
-            }
-        >
-            {label}
-        </button>
-    }
-}
 
 /// An input bound to `value`.
 fn text_input(value: RwSignal<String>, label: &'static str, testid: &'static str) -> impl IntoView {
