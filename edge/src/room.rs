@@ -9,14 +9,16 @@
 use std::cell::RefCell;
 
 use serde::{Deserialize, Serialize};
-use shared::moderation::{evaluate, Earlier, Rules, Verdict};
-use shared::moderation_case::{stopping, Report, ReportStatus, Room, SanctionRecord};
+use shared::moderation::{evaluate, Earlier, Rules};
+use shared::moderation_case::{banning, stopping, Report, ReportStatus, Room, SanctionRecord};
 use shared::rules::Action;
 use shared::site::Limits;
 use shared::text::too_fast;
 use shared::workflow::Sanction;
-use shared::{ErrorCode, WireName};
-use worker::{Env, SqlStorage, SqlStorageValue};
+use shared::{ErrorCode, ServerEnvelope, ServerMsg, WireName};
+use worker::{Env, Response, SqlStorage, SqlStorageValue, State};
+
+use crate::socket::{self, CLOSE_FORBIDDEN};
 
 /// How long a room trusts its copy of the site's rules.
 const RULES_TTL_MS: u64 = 5_000;
@@ -100,7 +102,7 @@ pub fn take_held(sql: &SqlStorage, member: &str, client_id: &str) -> worker::Res
 }
 
 /// The sanction that stops `member` now, as this room knows it.
-pub fn stopped(sql: &SqlStorage, member: &str, now_ms: u64) -> worker::Result<Option<SanctionRecord>> {
+fn stopped(sql: &SqlStorage, member: &str, now_ms: u64) -> worker::Result<Option<SanctionRecord>> {
     Ok(stopping(&sanctions(sql, member)?, member, now_ms).cloned())
 }
 
@@ -255,7 +257,6 @@ async fn screen_or_fail(env: &Env, sql: &SqlStorage, rules: &RulesCache, d: Draf
     let (Some(action), Some(severity)) = (verdict.action(), verdict.severity()) else {
         return Ok(Screened::Deliver(None));
     };
-    let first = first_rule(&verdict, action);
     let report = Report {
         id: 0,
         room: d.room,
@@ -269,7 +270,7 @@ async fn screen_or_fail(env: &Env, sql: &SqlStorage, rules: &RulesCache, d: Draf
         severity,
         status: ReportStatus::Open,
     };
-    let notice = action.sender_notice(&first);
+    let notice = action.sender_notice(report.rule());
     Ok(match action {
         Action::Flag => Screened::Deliver(Some(report)),
         Action::Hold => {
@@ -291,18 +292,14 @@ async fn screen_or_fail(env: &Env, sql: &SqlStorage, rules: &RulesCache, d: Draf
             file(env, d.site, &report).await;
             Screened::Refused(ErrorCode::Blocked, notice)
         }
-        Action::Mute { minutes } => {
-            let reason = format!("rule {first}");
-            remember(sql, &SanctionRecord::new(&d.sender.member, 0, Sanction::Mute, Some(minutes), &reason, d.now_ms))?;
+        Action::Mute { .. } => {
+            if let Some(mute) = report.auto_mute() {
+                remember(sql, &mute)?;
+            }
             file(env, d.site, &report).await;
             Screened::Refused(ErrorCode::Blocked, notice)
         }
     })
-}
-
-/// The id of the first rule with the verdict's action.
-fn first_rule(verdict: &Verdict, action: Action) -> String {
-    verdict.hits.iter().find(|h| h.action == action).map(|h| h.rule.clone()).unwrap_or_default()
 }
 
 /// Files a report with the site's Inbox (best effort: the decision is
@@ -333,10 +330,57 @@ pub struct Lift {
     pub kind: Sanction,
 }
 
-/// What the member is told when a sanction is lifted.
-pub fn lifted_notice(kind: Sanction) -> String {
-    format!("A moderator lifted your {}; you can write again.", kind.as_str())
+/// At a customer's connect: takes the site's sanctions for `member` into
+/// this room (a ban or mute made elsewhere, or before a reconnect, holds
+/// here too) and answers the refusal if a ban is in force.
+pub async fn refuse_banned(env: &Env, sql: &SqlStorage, site: &str, member: &str) -> worker::Result<Option<Response>> {
+    let records = crate::inbox::sanctions_of(env, site, member).await?;
+    refresh(sql, member, &records)?;
+    match banning(&records, member, worker::Date::now().as_millis()) {
+        Some(ban) => socket::refuse(ErrorCode::Banned, &ban.notice(), CLOSE_FORBIDDEN).map(Some),
+        None => Ok(None),
+    }
 }
 
-/// The sender's name when a held message is rejected.
-pub const REJECTED: &str = "A moderator did not publish this message.";
+/// A moderator's notice to the sockets tagged `tag` (not part of the timeline).
+pub fn tell(state: &State, tag: &str, text: String) {
+    let frame = ServerEnvelope::push(ServerMsg::Moderation { alert: Some(text) });
+    for ws in state.get_websockets_with_tag(tag) {
+        socket::send(&ws, &frame);
+    }
+}
+
+/// Applies a moderator's sanction here at once for the member whose sockets
+/// are tagged `tag`: remembered (a warning is only told), the member told; a
+/// ban closes their sockets.
+pub fn sanction(state: &State, tag: &str, record: &SanctionRecord) -> worker::Result<()> {
+    if record.kind != Sanction::Warn {
+        remember(&state.storage().sql(), record)?;
+    }
+    tell(state, tag, record.notice());
+    if record.kind == Sanction::Ban {
+        for ws in state.get_websockets_with_tag(tag) {
+            socket::send(&ws, &ServerEnvelope::error(None, ErrorCode::Banned, record.notice()));
+            let _ = ws.close(Some(CLOSE_FORBIDDEN), Some("banned"));
+        }
+    }
+    Ok(())
+}
+
+/// Lifts a sanction here (unmute / unban) and tells the member.
+pub fn lift(state: &State, tag: &str, lift: &Lift) -> worker::Result<()> {
+    forget(&state.storage().sql(), &lift.member, lift.kind)?;
+    tell(state, tag, format!("A moderator lifted your {}; you can write again.", lift.kind.as_str()));
+    Ok(())
+}
+
+/// Tells the sender of a held message a moderator rejected (their pending
+/// copy shows why).
+pub fn reject(state: &State, tag: &str, held: Held) {
+    let error =
+        ServerMsg::Error { code: ErrorCode::Blocked, message: "A moderator did not publish this message.".into() };
+    let frame = ServerEnvelope::reply(held.client_id, error);
+    for ws in state.get_websockets_with_tag(tag) {
+        socket::send(&ws, &frame);
+    }
+}

@@ -100,6 +100,20 @@ pub struct Report {
     pub status: ReportStatus,
 }
 
+impl Report {
+    /// The first rule hit whose action was taken (what the sender is told).
+    pub fn rule(&self) -> &str {
+        self.hits.iter().find(|h| h.action == self.action).map_or("", |h| h.rule.as_str())
+    }
+
+    /// The mute an auto-muting rule applied (no case), if it did.
+    pub fn auto_mute(&self) -> Option<SanctionRecord> {
+        let Action::Mute { minutes } = self.action else { return None };
+        let reason = format!("rule {}", self.rule());
+        Some(SanctionRecord::new(&self.member, 0, Sanction::Mute, Some(minutes), &reason, self.at))
+    }
+}
+
 /// The queue's order: open first, then most severe, then newest.
 pub fn queue_order(a: &Report, b: &Report) -> std::cmp::Ordering {
     let open = |r: &Report| r.status == ReportStatus::Open;
@@ -218,6 +232,11 @@ pub fn stopping<'a>(records: &'a [SanctionRecord], member: &str, now_ms: u64) ->
         .iter()
         .filter(|r| r.member == member && r.in_force(now_ms))
         .max_by_key(|r| (r.kind == Sanction::Ban, r.until))
+}
+
+/// The ban that stops `member` at `now_ms`, if any.
+pub fn banning<'a>(records: &'a [SanctionRecord], member: &str, now_ms: u64) -> Option<&'a SanctionRecord> {
+    stopping(records, member, now_ms).filter(|r| r.kind == Sanction::Ban)
 }
 
 /// `YYYY-MM-DD HH:MM` of a time in ms since the epoch (UTC; civil-from-days).

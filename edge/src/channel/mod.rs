@@ -16,7 +16,7 @@ pub mod sql;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use shared::moderation_case::{Room, SanctionRecord};
-use shared::workflow::{Sanction, WorkflowKind};
+use shared::workflow::WorkflowKind;
 use shared::{ChatMessage, ClientMsg, ConversationId, ErrorCode, Role, ServerEnvelope, ServerMsg, WireName};
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
@@ -40,8 +40,6 @@ pub const NAME_HEADER: &str = "x-chat-name";
 pub const SITE_HEADER: &str = "x-chat-site";
 /// Header: the channel id.
 pub const CHANNEL_HEADER: &str = "x-chat-channel";
-/// Close code: the member is banned.
-pub const CLOSE_BANNED: u16 = crate::socket::CLOSE_FORBIDDEN;
 
 /// The object name of a site's channel.
 pub fn object_name(site: &str, channel: &str) -> String {
@@ -86,13 +84,12 @@ impl DurableObject for Channel {
             }
             "/sanction" => {
                 let record: SanctionRecord = req.json().await?;
-                self.sanction(&record)?;
+                room::sanction(&self.state, &member_tag(&record.member), &record)?;
                 Response::empty()
             }
             "/lift" => {
                 let lift: Lift = req.json().await?;
-                room::forget(&self.state.storage().sql(), &lift.member, lift.kind)?;
-                self.tell_member(&lift.member, room::lifted_notice(lift.kind));
+                room::lift(&self.state, &member_tag(&lift.member), &lift)?;
                 Response::empty()
             }
             _ => Response::error("not found", 404),
@@ -148,13 +145,8 @@ impl Channel {
         let role = if header(ROLE_HEADER) == "operator" { Role::Operator } else { Role::Customer };
         let who = Attachment { role, member: header(MEMBER_HEADER), name: decode_name(&header(NAME_HEADER))? };
         if role == Role::Customer {
-            // The site's sanctions decide at every connect (a ban made
-            // elsewhere, or after a reconnect, holds here too).
-            let records = crate::inbox::sanctions_of(&self.env, &site, &who.member).await?;
-            room::refresh(&sql, &who.member, &records)?;
-            let now = worker::Date::now().as_millis();
-            if let Some(s) = room::stopped(&sql, &who.member, now)?.filter(|s| s.kind == Sanction::Ban) {
-                return socket::refuse(ErrorCode::Banned, &s.notice(), CLOSE_BANNED);
+            if let Some(refused) = room::refuse_banned(&self.env, &sql, &site, &who.member).await? {
+                return Ok(refused);
             }
         }
         let after = match crate::conversation::after_param(req) {
@@ -248,13 +240,8 @@ impl Channel {
         let sql = self.state.storage().sql();
         let Some(held) = room::take_held(&sql, &review.member, &review.message)? else { return Ok(()) };
         if !review.approve {
-            let frame = ServerEnvelope::reply(
-                held.client_id,
-                ServerMsg::Error { code: ErrorCode::Blocked, message: room::REJECTED.into() },
-            );
-            for ws in self.state.get_websockets_with_tag(&member_tag(&held.member)) {
-                socket::send(&ws, &frame);
-            }
+            let tag = member_tag(&held.member);
+            room::reject(&self.state, &tag, held);
             return Ok(());
         }
         let store = ChannelStore { sql: &sql, member: &held.member, name: &held.name };
@@ -263,29 +250,6 @@ impl Channel {
             self.broadcast(&m);
         }
         Ok(())
-    }
-
-    /// Applies a sanction here at once: the member is told; a ban closes
-    /// their sockets.
-    fn sanction(&self, record: &SanctionRecord) -> Result<()> {
-        if record.kind != Sanction::Warn {
-            room::remember(&self.state.storage().sql(), record)?;
-        }
-        self.tell_member(&record.member, record.notice());
-        if record.kind == Sanction::Ban {
-            for ws in self.state.get_websockets_with_tag(&member_tag(&record.member)) {
-                socket::send(&ws, &ServerEnvelope::error(None, ErrorCode::Banned, record.notice()));
-                let _ = ws.close(Some(CLOSE_BANNED), Some("banned"));
-            }
-        }
-        Ok(())
-    }
-
-    fn tell_member(&self, member: &str, text: String) {
-        let frame = ServerEnvelope::push(ServerMsg::Moderation { alert: Some(text) });
-        for ws in self.state.get_websockets_with_tag(&member_tag(member)) {
-            socket::send(&ws, &frame);
-        }
     }
 
     fn broadcast(&self, m: &ChatMessage) {

@@ -38,7 +38,6 @@ use crate::error::internal;
 use crate::room::{self, Draft, Lift, ReviewHeld, RulesCache, Screened, Sender};
 use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_NOT_FOUND, CLOSE_UNAUTHORIZED};
 use shared::moderation_case::{Room, SanctionRecord};
-use shared::workflow::Sanction;
 
 /// Header carrying the caller's role, set by the Worker after it checked the
 /// operator key (`operator`) or not (`customer`).
@@ -109,24 +108,15 @@ impl DurableObject for Conversation {
                 self.review(review).await?;
                 Response::empty()
             }
+            // The conversation's one customer: their sockets carry the role's tag.
             "/sanction" => {
                 let record: SanctionRecord = req.json().await?;
-                if record.kind != Sanction::Warn {
-                    room::remember(&self.state.storage().sql(), &record)?;
-                }
-                self.tell_customer(record.notice());
-                if record.kind == Sanction::Ban {
-                    for ws in self.state.get_websockets_with_tag(Role::Customer.as_str()) {
-                        socket::send(&ws, &ServerEnvelope::error(None, ErrorCode::Banned, record.notice()));
-                        let _ = ws.close(Some(crate::channel::CLOSE_BANNED), Some("banned"));
-                    }
-                }
+                room::sanction(&self.state, Role::Customer.as_str(), &record)?;
                 Response::empty()
             }
             "/lift" => {
                 let lift: Lift = req.json().await?;
-                room::forget(&self.state.storage().sql(), &lift.member, lift.kind)?;
-                self.tell_customer(room::lifted_notice(lift.kind));
+                room::lift(&self.state, Role::Customer.as_str(), &lift)?;
                 Response::empty()
             }
             _ => Response::error("not found", 404),
@@ -227,11 +217,8 @@ impl Conversation {
             }
             // The site's sanctions decide at every connect.
             if !meta.member.is_empty() {
-                let records = crate::inbox::sanctions_of(&self.env, meta.site.as_str(), &meta.member).await?;
-                room::refresh(&sql, &meta.member, &records)?;
-                let now = worker::Date::now().as_millis();
-                if let Some(s) = room::stopped(&sql, &meta.member, now)?.filter(|s| s.kind == Sanction::Ban) {
-                    return socket::refuse(ErrorCode::Banned, &s.notice(), crate::channel::CLOSE_BANNED);
+                if let Some(refused) = room::refuse_banned(&self.env, &sql, meta.site.as_str(), &meta.member).await? {
+                    return Ok(refused);
                 }
             }
         }
@@ -369,11 +356,7 @@ impl Conversation {
         let sql = self.state.storage().sql();
         let Some(held) = room::take_held(&sql, &review.member, &review.message)? else { return Ok(()) };
         if !review.approve {
-            let error = ServerMsg::Error { code: ErrorCode::Blocked, message: room::REJECTED.into() };
-            let frame = ServerEnvelope::reply(held.client_id, error);
-            for ws in self.state.get_websockets_with_tag(Role::Customer.as_str()) {
-                socket::send(&ws, &frame);
-            }
+            room::reject(&self.state, Role::Customer.as_str(), held);
             return Ok(());
         }
         let now = worker::Date::now().as_millis();
@@ -384,14 +367,6 @@ impl Conversation {
             self.tell_inbox_about(&m).await;
         }
         Ok(())
-    }
-
-    /// A moderator's notice to the customer (not part of the timeline).
-    fn tell_customer(&self, text: String) {
-        let frame = ServerEnvelope::push(ServerMsg::Moderation { alert: Some(text) });
-        for ws in self.state.get_websockets_with_tag(Role::Customer.as_str()) {
-            socket::send(&ws, &frame);
-        }
     }
 
     /// Delivers a new timeline message to every socket, as each role sees it.

@@ -248,13 +248,8 @@ async fn enforce(
 
 /// Files a report from a room; an auto-mute is recorded site-wide.
 pub fn file(sql: &SqlStorage, report: Report) -> Result<Report> {
-    if let Action::Mute { minutes } = report.action {
-        let rule = report.hits.iter().find(|h| h.action == report.action).map_or("", |h| h.rule.as_str());
-        let reason = format!("rule {rule}");
-        db::add_sanction(
-            sql,
-            &SanctionRecord::new(&report.member, 0, Sanction::Mute, Some(minutes), &reason, report.at),
-        )?;
+    if let Some(mute) = report.auto_mute() {
+        db::add_sanction(sql, &mute)?;
     }
     db::add_report(sql, report)
 }

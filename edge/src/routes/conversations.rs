@@ -2,10 +2,10 @@
 //! the site's public widget configuration.
 
 use shared::api::{ConversationCreated, CreateConversation};
-use shared::moderation_case::stopping;
+use shared::moderation_case::banning;
 use shared::site::SiteConfig;
 use shared::text::too_fast;
-use shared::workflow::{apply, Event, Sanction, State, WorkflowKind};
+use shared::workflow::{apply, Event, State, WorkflowKind};
 use shared::{ConversationId, ErrorCode, SiteId};
 use worker::{Env, Request, Response};
 
@@ -53,7 +53,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     if !member.is_empty() {
         let now = worker::Date::now().as_millis();
         let records = crate::inbox::sanctions_of(env, body.site.as_str(), &member).await?;
-        if let Some(ban) = stopping(&records, &member, now).filter(|r| r.kind == Sanction::Ban) {
+        if let Some(ban) = banning(&records, &member, now) {
             return Err(RouteError::Banned(ban.notice()));
         }
     }

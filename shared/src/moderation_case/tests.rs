@@ -111,3 +111,24 @@ fn an_incident_records_rules_evidence_actions_and_escalation_and_exports_as_csv(
         "{row}"
     );
 }
+
+#[test]
+fn an_auto_muting_report_names_its_rule_and_mutes_from_its_time() {
+    let mut r = report(9, Severity::Critical, 1_000, ReportStatus::Open);
+    r.hits.insert(0, Hit { rule: "caps".into(), severity: Severity::Low, action: Action::Flag, why: "x".into() });
+    r.hits.push(Hit {
+        rule: "threat".into(),
+        severity: Severity::Critical,
+        action: Action::Mute { minutes: 60 },
+        why: "x".into(),
+    });
+    assert_eq!(r.rule(), "profanity", "the first hit with the action taken (hold)");
+    assert_eq!(r.auto_mute(), None, "a hold mutes nobody");
+    r.action = Action::Mute { minutes: 60 };
+    assert_eq!(r.rule(), "threat");
+    let mute = r.auto_mute().unwrap();
+    assert_eq!(
+        (mute.kind, mute.until, mute.case, mute.reason.as_str()),
+        (Sanction::Mute, Some(1_000 + 60 * MIN), 0, "rule threat")
+    );
+}
