@@ -47,6 +47,27 @@ pub(super) fn Act(
     }
 }
 
+/// The workflow's steps as list items `testid`, each with its state (done /
+/// current / todo) as `data-state` and class. Used by the conversation
+/// guide and the moderation case panel.
+pub(super) fn step_items(s: &State, testid: &'static str) -> impl IntoView {
+    s.def()
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| {
+            let st = if i < s.done {
+                "done"
+            } else if i == s.done && !s.closed() {
+                "current"
+            } else {
+                "todo"
+            };
+            view! { <li data-testid=testid data-step=step.id data-state=st class=st>{step.title}</li> }
+        })
+        .collect_view()
+}
+
 /// The `<option>`s of a select over a wire enum, `chosen` selected.
 pub(super) fn choices<T: WireName + PartialEq>(all: &'static [T], chosen: T) -> impl IntoView {
     all.iter()
@@ -67,27 +88,7 @@ pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl Int
     let busy = RwSignal::new(false);
     let kind = move || state.with(|s| s.workflow);
     let def = move || kind().def();
-    let steps = move || {
-        state.with(|s| {
-            s.def()
-                .steps
-                .iter()
-                .enumerate()
-                .map(|(i, step)| {
-                    let st = if i < s.done {
-                        "done"
-                    } else if i == s.done && !s.closed() {
-                        "current"
-                    } else {
-                        "todo"
-                    };
-                    view! {
-                        <li data-testid="console-step" data-step=step.id data-state=st class=st>{step.title}</li>
-                    }
-                })
-                .collect_view()
-        })
-    };
+    let steps = move || state.with(|s| step_items(s, "console-step"));
     let current = move || state.with(|s| if s.closed() { None } else { s.current().copied() });
     let complete = move || current().map(|c| Event::CompleteStep { step: c.id.to_string() });
     let canned = move || {

@@ -9,7 +9,7 @@ use shared::moderation_case::{clock, Case, CaseAct};
 use shared::workflow::{Event, Outcome, Sanction, Severity, State, WorkflowKind, MATRIX_ROWS};
 use shared::WireName;
 
-use super::super::guide::{choices, Act};
+use super::super::guide::{choices, step_items, Act};
 use super::{Desk, Session};
 
 /// An input bound to `value`.
@@ -58,22 +58,7 @@ pub fn CasePanel(id: u64) -> impl IntoView {
         });
     });
 
-    let steps = move || {
-        state.with(|s| {
-            def.steps
-                .iter()
-                .enumerate()
-                .map(|(i, step)| {
-                    let st = match i {
-                        i if i < s.done => "done",
-                        i if i == s.done && !s.closed() => "current",
-                        _ => "todo",
-                    };
-                    view! { <li data-testid="console-case-step" data-step=step.id data-state=st class=st>{step.title}</li> }
-                })
-                .collect_view()
-        })
-    };
+    let steps = move || state.with(|s| step_items(s, "console-case-step"));
     let current = move || state.with(|s| if s.closed() { None } else { s.current() });
     let complete = move || current().map(|c| Event::CompleteStep { step: c.id.to_string() });
 
