@@ -5,9 +5,9 @@
 //! outside an iframe it keeps both in its own storage.
 
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
 
-use crate::util::{load, query_param, random_hex, store};
+use crate::customer::host::{from_host, host_origin, post_to_host};
+use crate::util::{load, random_hex, store};
 use crate::wire::{self, Obj};
 
 const OWN_VISITOR: &str = "chat:visitor";
@@ -22,16 +22,13 @@ pub struct Bridge {
 impl Bridge {
     /// The bridge for this page.
     pub fn new() -> Self {
-        let window = web_sys::window().expect("a window");
-        let framed = window.parent().ok().flatten().is_some_and(|p| p != window);
-        Self { host: query_param("host").filter(|_| framed) }
+        Self { host: host_origin() }
     }
 
     fn post(&self, msg: Obj) {
-        let (Some(host), Some(parent)) = (&self.host, web_sys::window().and_then(|w| w.parent().ok().flatten())) else {
-            return;
-        };
-        let _ = parent.post_message(&JsValue::from_str(&wire::stringify(&msg.js())), host);
+        if let Some(host) = &self.host {
+            post_to_host(host, &wire::stringify(&msg.js()));
+        }
     }
 
     /// Calls `done(visitor token, remembered name)` once they are known.
@@ -46,12 +43,8 @@ impl Bridge {
             return;
         };
         let handle = window_event_listener_untyped("message", move |e| {
-            let Ok(e) = e.dyn_into::<web_sys::MessageEvent>() else { return };
-            let window = web_sys::window().expect("a window");
-            let from_parent =
-                e.source().is_some_and(|s| Some(JsValue::from(s)) == window.parent().ok().flatten().map(JsValue::from));
-            let Some(msg) = e.data().as_string().and_then(|t| wire::parse(&t)) else { return };
-            if e.origin() != host || !from_parent || wire::text(&msg, "type").as_deref() != Some("chat:session") {
+            let Some(msg) = from_host(e, &host) else { return };
+            if wire::text(&msg, "type").as_deref() != Some("chat:session") {
                 return;
             }
             if let Some(v) = wire::text(&msg, "visitor").filter(|v| shared::api::visitor_token_ok(v)) {

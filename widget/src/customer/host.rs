@@ -33,6 +33,34 @@ fn host_msg(kind: &str, session: Option<&ConversationCreated>) -> String {
     wire::stringify(&o.js())
 }
 
+/// The host page's origin: the `host` parameter the loader sets, if this
+/// page is framed (the channel app's bridge uses it too).
+pub(crate) fn host_origin() -> Option<String> {
+    let window = web_sys::window().expect("a window");
+    let framed = window.parent().ok().flatten().is_some_and(|p| p != window);
+    query_param("host").filter(|_| framed)
+}
+
+/// Posts a JSON text to the loader on the `host` page.
+pub(crate) fn post_to_host(host: &str, text: &str) {
+    if let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) {
+        let _ = parent.post_message(&JsValue::from_str(text), host);
+    }
+}
+
+/// The message the loader sent, parsed: from the parent window, with the
+/// `host` origin, else `None`.
+pub(crate) fn from_host(e: web_sys::Event, host: &str) -> Option<JsValue> {
+    let e = e.dyn_into::<web_sys::MessageEvent>().ok()?;
+    let window = web_sys::window()?;
+    let from_parent =
+        e.source().is_some_and(|s| Some(JsValue::from(s)) == window.parent().ok().flatten().map(JsValue::from));
+    if e.origin() != host || !from_parent {
+        return None;
+    }
+    e.data().as_string().and_then(|t| wire::parse(&t))
+}
+
 /// How long to wait for the loader's answer before starting without a session.
 const LOOKUP_TIMEOUT: Duration = Duration::from_millis(3000);
 
@@ -47,9 +75,7 @@ pub struct HostBridge {
 impl HostBridge {
     /// A bridge for this page.
     pub fn new() -> Self {
-        let window = web_sys::window().expect("a window");
-        let framed = window.parent().ok().flatten().is_some_and(|p| p != window);
-        Self { host: query_param("host").filter(|_| framed), visitor: StoredValue::new(None) }
+        Self { host: host_origin(), visitor: StoredValue::new(None) }
     }
 
     /// The visitor token, if the loader gave one.
@@ -58,10 +84,9 @@ impl HostBridge {
     }
 
     fn post(&self, kind: &str, session: Option<&ConversationCreated>) {
-        let (Some(host), Some(parent)) = (&self.host, web_sys::window().and_then(|w| w.parent().ok().flatten())) else {
-            return;
-        };
-        let _ = parent.post_message(&JsValue::from_str(&host_msg(kind, session)), host);
+        if let Some(host) = &self.host {
+            post_to_host(host, &host_msg(kind, session));
+        }
     }
 
     /// Finds the remembered conversation, then calls `done` once; calls
@@ -91,14 +116,7 @@ impl HostBridge {
         let visitor = self.visitor;
         // Untyped, like the socket's listeners: one listener helper in the wasm.
         let handle = window_event_listener_untyped("message", move |e| {
-            let Ok(e) = e.dyn_into::<web_sys::MessageEvent>() else { return };
-            let window = web_sys::window().expect("a window");
-            let from_parent =
-                e.source().is_some_and(|s| Some(JsValue::from(s)) == window.parent().ok().flatten().map(JsValue::from));
-            if e.origin() != host || !from_parent {
-                return;
-            }
-            let Some(msg) = e.data().as_string().and_then(|t| wire::parse(&t)) else { return };
+            let Some(msg) = from_host(e, &host) else { return };
             match wire::text(&msg, "type").as_deref() {
                 Some("chat:session") => {
                     visitor.set_value(wire::text(&msg, "visitor").filter(|v| shared::api::visitor_token_ok(v)));
