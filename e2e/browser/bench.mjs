@@ -1,12 +1,12 @@
 // bench.mjs: the browser half of `cargo xtask bench` — host-page impact of
 // the script tag, and the console at scale — in headless Chromium (Debian's)
 // with playwright-core. Prints Markdown tables. Env: E2E_BASE_URL,
-// E2E_OPERATOR_KEY, BENCH_RUNS (page loads per variant), BENCH_HISTORY
+// E2E_PASSWORD, BENCH_RUNS (page loads per variant), BENCH_HISTORY
 // (messages in the long conversation).
 import { chromium } from "playwright-core";
 
 const base = process.env.E2E_BASE_URL;
-const key = process.env.E2E_OPERATOR_KEY;
+const password = process.env.E2E_PASSWORD;
 const runs = Number(process.env.BENCH_RUNS || 10);
 const history = Number(process.env.BENCH_HISTORY || 10000);
 const port = new URL(base).port;
@@ -104,7 +104,8 @@ async function consoleAtScale() {
     const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
     const page = await context.newPage();
     await page.goto(`${base}/console`);
-    await page.getByTestId("console-key").fill(key);
+    await page.getByTestId("console-email").fill("operator@demo.test");
+    await page.getByTestId("console-password").fill(password);
     let t = Date.now();
     await page.getByTestId("console-login").click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="console-conversation"]').length >= 101, null, { polling: "raf", timeout: 60000 });

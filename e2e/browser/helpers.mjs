@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
 export const base = process.env.E2E_BASE_URL;
-export const key = process.env.E2E_OPERATOR_KEY;
-if (!base || !key) throw new Error("run with `cargo xtask test` (E2E_BASE_URL, E2E_OPERATOR_KEY)");
+export const password = process.env.E2E_PASSWORD;
+if (!base || !password) throw new Error("run with `cargo xtask test` (E2E_BASE_URL, E2E_PASSWORD)");
 export const port = new URL(base).port;
 // The host page on one site, the Worker (widget iframe, API) on another.
 export const demoUrl = `http://localhost:${port}/demo`;
@@ -75,11 +75,12 @@ export async function waitForTexts(frame, testid, texts) {
   });
 }
 
-/** Signs in to the console as `name`. */
-export async function signIn(page, name = "Ada Operator") {
+/** Signs in to the console as the demo organisation's account with `role`
+ * (`<role>@demo.test`: Olivia Owner, Adam Admin, Sue Supervisor, Ada Operator, Mo Moderator). */
+export async function signIn(page, role = "operator") {
   await page.goto(consoleUrl);
-  await page.getByTestId("console-name").fill(name);
-  await page.getByTestId("console-key").fill(key);
+  await page.getByTestId("console-email").fill(`${role}@demo.test`);
+  await page.getByTestId("console-password").fill(password);
   await page.getByTestId("console-login").click();
   await page.getByTestId("console-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
 }
@@ -93,4 +94,36 @@ export async function until(what, fn) {
     if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A console API client for `role`, signed in with `fetch` as the console
+ * is: the session cookie, the service's own Origin, the anti-CSRF token. */
+export async function apiAs(role = "admin") {
+  const r = await fetch(`${base}/api/auth/login`, {
+    method: "POST",
+    headers: { origin: base, "content-type": "application/json" },
+    body: JSON.stringify({ email: `${role}@demo.test`, password }),
+  });
+  assert.equal(r.status, 200, `sign-in as ${role}`);
+  const cookie = r.headers.getSetCookie()[0].split(";")[0];
+  const me = await r.json();
+  const call = (method, path, body) =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: { cookie, origin: base, "x-csrf-token": me.csrf, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  return { me, cookie, call };
+}
+
+const configPath = "/api/console/sites/demo/config";
+
+/** The demo site's settings. */
+export async function getConfig() {
+  return (await (await apiAs("admin")).call("GET", configPath)).json();
+}
+
+/** Saves the demo site's settings; the response. */
+export async function putConfig(config) {
+  return (await apiAs("admin")).call("PUT", configPath, config);
 }

@@ -4,12 +4,11 @@
 // while this test runs; both are restored.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { base, browser, demoUrl, fillPreChat, key, TIMEOUT, until, watch } from "./helpers.mjs";
+import { base, browser, demoUrl, fillPreChat, getConfig, putConfig, TIMEOUT, until, watch } from "./helpers.mjs";
 
-const configUrl = `${base}/api/console/sites/demo/config?key=${encodeURIComponent(key)}`;
 
 async function putConfig(config) {
-  const r = await fetch(configUrl, { method: "PUT", body: JSON.stringify(config) });
+  const r = await putConfig(config);
   assert.equal(r.status, 200, await r.text());
 }
 
@@ -21,7 +20,7 @@ async function sendAll(frame, input, texts) {
 }
 
 test("too many messages a minute: the widget and the channel say so, with the wait", async () => {
-  const saved = await (await fetch(configUrl)).json();
+  const saved = await getConfig();
   const rules = saved.rules.filter((r) => !("flood" in r.kind));
   await putConfig({ ...saved, rules, limits: { ...saved.limits, messagesPerMinute: 3 } });
   try {

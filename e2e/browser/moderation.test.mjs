@@ -48,7 +48,7 @@ test("channel: a held message, a moderator's mute and incident; nobody else saw 
   // The moderator finds it in the queue, opens a case, mutes Eve.
   const opContext = await browser.newContext();
   const op = watch(await opContext.newPage());
-  await signIn(op, "Mo Moderator");
+  await signIn(op, "moderator");
   await op.getByTestId("console-tab-moderation").click();
   const report = op.locator('[data-testid="console-report"][data-action="hold"]', { hasText: spam });
   await report.waitFor({ timeout: TIMEOUT });

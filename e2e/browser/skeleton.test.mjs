@@ -1,11 +1,11 @@
 // skeleton.test.mjs: the walking skeleton as a person does it, in headless
 // Chromium (Debian's) driven by playwright-core: script tag → launcher →
 // widget iframe → console → reply → reload → come back later. Run by
-// `cargo xtask test` with E2E_BASE_URL and E2E_OPERATOR_KEY set.
+// `cargo xtask test` with E2E_BASE_URL and E2E_PASSWORD set.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  browser, consoleUrl, demoUrl, dialogs, fillPreChat, key, openWidget, port, TIMEOUT, waitForTexts, watch, XSS,
+  browser, consoleUrl, demoUrl, dialogs, fillPreChat, openWidget, port, signIn, TIMEOUT, waitForTexts, watch, XSS,
 } from "./helpers.mjs";
 
 test("customer ↔ operator: launcher, widget, console, reply, reload, come back", async () => {
@@ -35,9 +35,7 @@ test("customer ↔ operator: launcher, widget, console, reply, reload, come back
 
   // 3. The conversation appears live in the console; the operator replies.
   const operator = watch(await context.newPage());
-  await operator.goto(consoleUrl);
-  await operator.getByTestId("console-key").fill(key);
-  await operator.getByTestId("console-login").click();
+  await signIn(operator);
   const item = operator.getByTestId("console-conversation").filter({ hasText: XSS }).first();
   await item.waitFor({ timeout: TIMEOUT });
   await item.click();
@@ -70,13 +68,14 @@ test("customer ↔ operator: launcher, widget, console, reply, reload, come back
   await context.close();
 });
 
-test("the console refuses a wrong operator key", async () => {
+test("the console refuses a wrong password", async () => {
   const context = await browser.newContext();
   const page = watch(await context.newPage());
   await page.goto(consoleUrl);
-  await page.getByTestId("console-key").fill("not-the-key");
+  await page.getByTestId("console-email").fill("operator@demo.test");
+  await page.getByTestId("console-password").fill("not-the-password");
   await page.getByTestId("console-login").click();
-  await assert.doesNotReject(page.getByRole("alert").filter({ hasText: "wrong operator key" }).waitFor({ timeout: TIMEOUT }));
+  await assert.doesNotReject(page.getByRole("alert").filter({ hasText: "wrong e-mail address or password" }).waitFor({ timeout: TIMEOUT }));
   assert.equal(await page.getByTestId("console-conversation").count(), 0);
   await context.close();
 });

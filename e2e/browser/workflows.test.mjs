@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  base, browser, demoUrl, dialogs, fillPreChat, key, signIn, TIMEOUT, until, waitForTexts, watch,
+  base, browser, demoUrl, dialogs, fillPreChat, getConfig, putConfig, signIn, TIMEOUT, until, waitForTexts, watch,
 } from "./helpers.mjs";
 
 const step = (page, id) => page.locator(`[data-testid="console-step"][data-step="${id}"]`);
@@ -132,7 +132,7 @@ test("sales: proactive trigger, products, order confirmed, closed won", async ()
   await waitForTexts(frame, "chat-message", ["Hi! Comparing plans? I can help you pick the right one.", `We need 5 ${marker}`]);
 
   const op = watch(await context.newPage());
-  await signIn(op, "Sam Sales");
+  await signIn(op, "supervisor");
   await op.getByTestId("console-filter-workflow").selectOption("sales");
   await openConversation(op, marker);
   await until("the guide shows the sales workflow", async () => (await op.getByTestId("console-workflow").textContent()) === "Sales");
@@ -258,10 +258,9 @@ test("site settings: teams and canned responses are edited in the console and ch
 });
 
 test("proactive triggers on time on page and scroll depth open the chat once, with their greeting", async () => {
-  const path = `${base}/api/console/sites/demo/config?key=${encodeURIComponent(key)}`;
-  const original = await (await fetch(path)).json();
+  const original = await getConfig();
   const put = async (config) => {
-    const r = await fetch(path, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(config) });
+    const r = await putConfig(config);
     assert.equal(r.status, 200, await r.text());
   };
   const only = (id, value) => ({

@@ -8,15 +8,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  base, browser, demoUrl, dialogs, fillPreChat, key, signIn, TIMEOUT, until, watch,
+  base, browser, demoUrl, dialogs, fillPreChat, getConfig, putConfig, signIn, TIMEOUT, until, watch,
 } from "./helpers.mjs";
 import { PAYLOADS } from "./xss-payloads.mjs";
 
-const configUrl = `${base}/api/console/sites/demo/config?key=${encodeURIComponent(key)}`;
 const ELEMENTS = "img, script, svg, iframe, object, embed, video, audio, math, form, input, a[href], style, link, meta";
 
 async function putConfig(config) {
-  const r = await fetch(configUrl, { method: "PUT", body: JSON.stringify(config) });
+  const r = await putConfig(config);
   assert.equal(r.status, 200, await r.text());
 }
 
@@ -42,7 +41,7 @@ async function scrollToFirst(list, items, first) {
 
 test(`${PAYLOADS.length} XSS payloads in messages, names, pre-chat fields, canned responses and channels stay text`, async () => {
   assert.ok(PAYLOADS.length >= 100);
-  const saved = await (await fetch(configUrl)).json();
+  const saved = await getConfig();
   // The site's rules would hold (links) or block (flood) many of these, and
   // its per-minute limit stop them; this test is about rendering, so it runs
   // without rules and with a high limit, and 40 payloads become canned responses.

@@ -12,7 +12,6 @@ use shared::ServerMsg;
 use shared::api::{customer_socket_path, inbox_socket_path, operator_socket_path};
 
 use crate::client::{create_conversation, Socket};
-use crate::TEST_OPERATOR_KEY as KEY;
 
 /// p50 / p95 / p99 of a set of samples.
 #[derive(Debug, Clone, Copy)]
@@ -87,7 +86,8 @@ pub fn latency(base: &str, n: usize) -> Result<Latency> {
         cust.reply_to(&format!("a{i}"))?;
         acks.push(t.elapsed());
     }
-    let mut op = Socket::open(base, &operator_socket_path(id, KEY, n as u64))?;
+    let operator = crate::accounts::Staff::demo(base, shared::staff::StaffRole::Operator)?;
+    let mut op = operator.socket(&operator_socket_path("demo", id, n as u64))?;
     op.welcome_and_replay(n as u64)?;
     let mut delivered = Vec::with_capacity(n);
     for i in 0..n {
@@ -182,7 +182,8 @@ pub struct Concurrency {
 /// an operator inbox, then measures `samples` deliveries while all are open.
 pub fn concurrency(base: &str, sockets: usize, conversations: usize, samples: usize) -> Result<Concurrency> {
     let convs: Vec<_> = (0..conversations).map(|_| create_conversation(base, "demo")).collect::<Result<_>>()?;
-    let mut inbox = Socket::open(base, &inbox_socket_path("demo", KEY))?;
+    let operator = crate::accounts::Staff::demo(base, shared::staff::StaffRole::Operator)?;
+    let mut inbox = operator.socket(&inbox_socket_path("demo"))?;
     inbox.recv()?;
     let mut open = Vec::with_capacity(sockets);
     let mut connect = Vec::with_capacity(sockets);

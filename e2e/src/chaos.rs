@@ -17,7 +17,6 @@ use shared::api::{customer_socket_path, operator_socket_path};
 
 use crate::client::{create_conversation, Socket};
 use crate::wrangler::{Options, Wrangler};
-use crate::TEST_OPERATOR_KEY as KEY;
 
 /// A small seeded PRNG (SplitMix64): the same seed replays the same run.
 pub struct Rng(u64);
@@ -64,6 +63,8 @@ pub struct Report {
 
 struct Peer {
     role: Role,
+    /// The operators' session cookie (empty for customers).
+    cookie: String,
     name: String,
     socket: Option<Socket>,
     log: ChatLog,
@@ -80,12 +81,13 @@ impl Peer {
         let after = self.log.last_seq();
         match self.role {
             Role::Customer => customer_socket_path(conv, token, after),
-            Role::Operator => operator_socket_path(conv, KEY, after),
+            Role::Operator => operator_socket_path(crate::accounts::DEMO_SITE, conv, after),
         }
     }
 
     fn connect(&mut self, base: &str, conv: &str, token: &str, report: &mut Report) {
-        match Socket::open(base, &self.path(conv, token)) {
+        let headers = [("Origin", base), ("Cookie", self.cookie.as_str())];
+        match Socket::open_with(base, &self.path(conv, token), &headers) {
             Ok(mut s) => {
                 let _ = s.set_read_timeout(Duration::from_millis(15));
                 self.socket = Some(s);
@@ -149,6 +151,7 @@ pub fn run(worker: &mut Wrangler, opts: &Options, seed: u64, restart: bool) -> R
     let base = worker.base_url.clone();
     let c = create_conversation(&base, "demo")?;
     let (conv, token) = (c.conversation.to_string(), c.token.clone());
+    let operator = crate::accounts::Staff::demo(&base, shared::staff::StaffRole::Operator)?;
     let mut peers: Vec<Peer> = [
         ("customer-tab-1", Role::Customer),
         ("customer-tab-2", Role::Customer),
@@ -158,6 +161,7 @@ pub fn run(worker: &mut Wrangler, opts: &Options, seed: u64, restart: bool) -> R
     .into_iter()
     .map(|(name, role)| Peer {
         role,
+        cookie: if role == Role::Operator { operator.cookie.clone() } else { String::new() },
         name: name.into(),
         socket: None,
         log: ChatLog::default(),

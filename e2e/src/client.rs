@@ -29,13 +29,14 @@ pub fn create_conversation_with(base: &str, body: &CreateConversation) -> Result
 /// message limit: the benchmarks and the chaos runs send far faster than a
 /// person types. Every other rule stays, so screening still costs what it costs.
 pub fn without_rate_rules(base: &str, site: &str) -> Result<()> {
-    let url = format!("{base}{}", shared::api::site_config_path(site, crate::TEST_OPERATOR_KEY));
-    let mut config: shared::site::SiteConfig = ureq::get(&url).call()?.into_json()?;
+    let admin = crate::accounts::Staff::demo(base, shared::staff::StaffRole::Admin)?;
+    let path = shared::api::site_config_path(site);
+    let mut config: shared::site::SiteConfig = admin.get(&path).call()?.into_json()?;
     config
         .rules
         .retain(|r| !matches!(r.kind, shared::rules::RuleKind::Flood { .. } | shared::rules::RuleKind::Repeat { .. }));
     config.limits.messages_per_minute = shared::site::MAX_LIMIT;
-    ureq::put(&url).send_json(&config)?;
+    admin.send("PUT", &path).send_json(&config)?;
     Ok(())
 }
 
@@ -53,13 +54,20 @@ impl Socket {
 
     /// Opens a socket to `path` with the handshake's `Origin` set to `origin`.
     pub fn open_with_origin(base: &str, path: &str, origin: &str) -> Result<Self> {
+        Self::open_with(base, path, &[("Origin", origin)])
+    }
+
+    /// Opens a socket to `path` with these handshake headers.
+    pub fn open_with(base: &str, path: &str, headers: &[(&str, &str)]) -> Result<Self> {
         use tungstenite::client::IntoClientRequest;
         let host = base.strip_prefix("http://").context("base is http://host:port")?;
         let stream = TcpStream::connect(host)?;
         stream.set_read_timeout(Some(READ_TIMEOUT))?;
         stream.set_nodelay(true)?;
         let mut request = format!("ws://{host}{path}").into_client_request()?;
-        request.headers_mut().insert("Origin", origin.parse()?);
+        for (k, v) in headers {
+            request.headers_mut().insert(tungstenite::http::HeaderName::from_bytes(k.as_bytes())?, v.parse()?);
+        }
         let (ws, _resp) =
             tungstenite::client(request, stream).map_err(|e| anyhow::anyhow!("handshake to {path}: {e}"))?;
         Ok(Self { ws })

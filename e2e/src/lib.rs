@@ -2,6 +2,7 @@
 //! `wrangler dev` (workerd) and speak the protocol over real sockets.
 //!
 //! # Layout
+//! - [`accounts`]: the seeded demo organisation and signed-in console users.
 //! - [`wrangler`]: the `wrangler dev` process (also used by `cargo xtask`).
 //! - [`client`]: HTTP calls and a blocking WebSocket client that speaks the
 //!   `shared` protocol.
@@ -10,13 +11,11 @@
 //! `cargo xtask test`, which starts one Worker for them); `tests/restart.rs`
 //! starts its own Worker because it kills it.
 
+pub mod accounts;
 pub mod bench;
 pub mod chaos;
 pub mod client;
 pub mod wrangler;
-
-/// The operator key the test Worker is started with.
-pub const TEST_OPERATOR_KEY: &str = "e2e-operator-key";
 
 /// Address of the Worker under test, from `E2E_BASE_URL`.
 pub fn base_url() -> String {

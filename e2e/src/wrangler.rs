@@ -31,10 +31,12 @@ pub struct Options {
     pub vars: Vec<(String, String)>,
     /// Where wrangler's output goes (`None`: inherit the terminal).
     pub log: Option<PathBuf>,
+    /// Seed the demo organisation of the tests once it answers.
+    pub seed_demo: bool,
 }
 
 impl Options {
-    /// A test Worker named `name`: a free port, the test operator key, no
+    /// A test Worker named `name`: a free port, the test setup key, no
     /// rebuild, a fresh (emptied) state dir `target/<name>-state` and the log
     /// in `target/<name>-wrangler.log`.
     pub fn fresh_for_tests(name: &str) -> Self {
@@ -48,10 +50,12 @@ impl Options {
             // Every test runs from one address: the per-address limit would
             // stop the suite (the per-visitor limit is tested instead).
             vars: vec![
-                ("OPERATOR_KEY".into(), crate::TEST_OPERATOR_KEY.into()),
+                ("SETUP_KEY".into(), crate::accounts::TEST_SETUP_KEY.into()),
                 ("CONVERSATIONS_PER_ADDRESS_HOUR".into(), "1000000".into()),
+                ("LOGINS_PER_ADDRESS".into(), "1000000".into()),
             ],
             log: Some(target.join(format!("{name}-wrangler.log"))),
+            seed_demo: true,
         }
     }
 }
@@ -132,6 +136,9 @@ impl Wrangler {
         let child = cmd.spawn().context("starting wrangler")?;
         let mut w = Wrangler { child, own_group: !opts.build, base_url: format!("http://127.0.0.1:{}", opts.port) };
         w.wait_ready(opts.port, Duration::from_secs(if opts.build { 900 } else { 120 }))?;
+        if opts.seed_demo {
+            crate::accounts::seed_demo(&w.base_url)?;
+        }
         Ok(w)
     }
 

@@ -6,10 +6,12 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use e2e::accounts::Staff;
+use e2e::base_url;
 use e2e::client::{create_conversation_with, Socket};
-use e2e::{base_url, TEST_OPERATOR_KEY as KEY};
 use shared::api::{channel_socket_path, site_config_path, CreateConversation};
 use shared::site::SiteConfig;
+use shared::staff::StaffRole;
 use shared::{ErrorCode, ServerMsg};
 
 fn visitor(tag: u8) -> String {
@@ -21,8 +23,8 @@ fn visitor(tag: u8) -> String {
 fn a_visitor_starts_at_most_the_sites_number_of_conversations_an_hour() {
     let body = CreateConversation { visitor: Some(visitor(1)), ..CreateConversation::new("demo".parse().unwrap()) };
     let url = format!("{}{}", base_url(), shared::api::CONVERSATIONS_PATH);
-    let config: SiteConfig =
-        ureq::get(&format!("{}{}", base_url(), site_config_path("demo", KEY))).call().unwrap().into_json().unwrap();
+    let admin = Staff::demo(&base_url(), StaffRole::Admin).unwrap();
+    let config: SiteConfig = admin.get(&site_config_path("demo")).call().unwrap().into_json().unwrap();
     for _ in 0..config.limits.conversations_per_hour {
         create_conversation_with(&base_url(), &body).unwrap();
     }
@@ -43,12 +45,13 @@ fn a_visitor_starts_at_most_the_sites_number_of_conversations_an_hour() {
 fn a_customer_sends_at_most_the_sites_number_of_messages_a_minute() {
     // The flood rule (8 in 10 s) would stop the sender first: for this
     // test the site has no flood rule and a limit of 12 a minute (restored after).
-    let url = format!("{}{}", base_url(), site_config_path("demo", KEY));
-    let saved: SiteConfig = ureq::get(&url).call().unwrap().into_json().unwrap();
+    let admin = Staff::demo(&base_url(), StaffRole::Admin).unwrap();
+    let path = site_config_path("demo");
+    let saved: SiteConfig = admin.get(&path).call().unwrap().into_json().unwrap();
     let mut config = saved.clone();
     config.rules.retain(|r| !matches!(r.kind, shared::rules::RuleKind::Flood { .. }));
     config.limits.messages_per_minute = 12;
-    ureq::put(&url).send_json(&config).unwrap();
+    admin.send("PUT", &path).send_json(&config).unwrap();
     // Rooms read the settings at most 5 s late.
     std::thread::sleep(std::time::Duration::from_millis(5_500));
     let result = std::panic::catch_unwind(|| {
@@ -66,7 +69,7 @@ fn a_customer_sends_at_most_the_sites_number_of_messages_a_minute() {
             other => panic!("expected rateLimited, got {other:?}"),
         }
     });
-    ureq::put(&url).send_json(&saved).unwrap();
+    admin.send("PUT", &path).send_json(&saved).unwrap();
     // So that the next tests meet the site's own settings in every room.
     std::thread::sleep(std::time::Duration::from_millis(5_500));
     result.unwrap();

@@ -4,18 +4,21 @@
 //! held one only when approved, a muted sender's sends are refused with the
 //! mute's end time, a ban survives a reconnect and a new conversation and
 //! is lifted again, incidents are logged, searchable and exported, and the
-//! desk refuses callers without the operator key. (Restart: `restart.rs`.)
+//! desk refuses callers who are not signed in. (Restart: `restart.rs`;
+//! other organisations: `isolation.rs`.)
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use e2e::accounts::Staff;
+use e2e::base_url;
 use e2e::client::{create_conversation_with, Socket};
-use e2e::{base_url, TEST_OPERATOR_KEY as KEY};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use shared::api::{channel_socket_path, customer_socket_path, operator_channel_path, CreateConversation};
 use shared::moderation_case::{Case, Incident, Report, ReportStatus, SanctionRecord};
 use shared::rules::Action;
+use shared::staff::StaffRole;
 use shared::workflow::{Event, Outcome, Sanction, Severity};
 use shared::{ErrorCode, ServerMsg};
 
@@ -44,17 +47,22 @@ fn refused(path: &str) -> (ErrorCode, String) {
     }
 }
 
-fn desk_url(path: &str) -> String {
-    let sep = if path.contains('?') { '&' } else { '?' };
-    format!("{}/api/console/sites/demo/{path}{sep}key={KEY}&name=Mo", base_url())
+/// The demo site's moderator, signed in once for this file.
+fn mo() -> &'static Staff {
+    static MO: std::sync::OnceLock<Staff> = std::sync::OnceLock::new();
+    MO.get_or_init(|| Staff::demo(&base_url(), StaffRole::Moderator).unwrap())
+}
+
+fn desk_path(path: &str) -> String {
+    format!("/api/console/sites/demo/{path}")
 }
 
 fn get<T: DeserializeOwned>(path: &str) -> T {
-    ureq::get(&desk_url(path)).call().unwrap().into_json().unwrap()
+    mo().get(&desk_path(path)).call().unwrap().into_json().unwrap()
 }
 
 fn post<T: DeserializeOwned>(path: &str, body: Value) -> Result<T, (u16, String)> {
-    match ureq::post(&desk_url(path)).send_json(body) {
+    match mo().send("POST", &desk_path(path)).send_json(body) {
         Ok(r) => Ok(r.into_json().unwrap()),
         Err(ureq::Error::Status(code, r)) => Err((code, r.into_string().unwrap())),
         Err(e) => panic!("{e}"),
@@ -258,11 +266,11 @@ fn incidents_need_logging_before_close_and_are_searchable_and_exported() {
     );
     assert_eq!(i.actions, ["warn"]);
     assert_eq!(i.evidence[0].text, "f u c k this stream");
-    assert_eq!(i.moderator, "Mo");
+    assert_eq!(i.moderator, mo().me.name);
     assert!(i.escalation.as_deref().is_some_and(|e| e.starts_with("admin-legal")));
     let none: Vec<Incident> = get("incidents?q=no-such-incident-text");
     assert!(none.is_empty());
-    let csv = ureq::get(&desk_url(&format!("incidents?q={ida_id}&format=csv"))).call().unwrap();
+    let csv = mo().get(&desk_path(&format!("incidents?q={ida_id}&format=csv"))).call().unwrap();
     assert!(csv.content_type().starts_with("text/csv"));
     let csv = csv.into_string().unwrap();
     assert!(csv.starts_with(shared::moderation_case::CSV_HEADER));
@@ -271,7 +279,7 @@ fn incidents_need_logging_before_close_and_are_searchable_and_exported() {
 
 #[test]
 fn moderators_watch_and_write_in_channels_and_strangers_are_refused() {
-    let mut mo = Socket::open(&base_url(), &operator_channel_path("demo", "live", KEY, "Mo", u64::MAX >> 12)).unwrap();
+    let mut mo = self::mo().socket(&operator_channel_path("demo", "live", u64::MAX >> 12)).unwrap();
     assert!(matches!(mo.recv().unwrap().msg, ServerMsg::Welcome { member: None, .. }));
     let (mut sue, sue_id) = join(&visitor(), "Sue");
     let hi = format!("hi-{sue_id}");
@@ -280,10 +288,12 @@ fn moderators_watch_and_write_in_channels_and_strangers_are_refused() {
     let note = format!("mod-{sue_id}");
     mo.send_acked(&note, "Welcome! Please keep it friendly.").unwrap();
     let (f, _) = sue.recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.client_id == note)).unwrap();
-    assert!(matches!(f.msg, ServerMsg::Message(ref m) if m.name.as_deref() == Some("Mo") && m.from.is_none()));
+    assert!(
+        matches!(f.msg, ServerMsg::Message(ref m) if m.name.as_deref() == Some(self::mo().me.name.as_str()) && m.from.is_none())
+    );
 
-    // Wrong key, unknown channel, no visitor token, no name.
-    let (code, _) = refused(&operator_channel_path("demo", "live", "wrong", "Mo", 0));
+    // Not signed in, unknown channel, no visitor token, no name.
+    let (code, _) = refused(&operator_channel_path("demo", "live", 0));
     assert_eq!(code, ErrorCode::Unauthorized);
     let (code, _) = refused(&channel_socket_path("demo", "nope", &visitor(), "Sue", 0));
     assert_eq!(code, ErrorCode::UnknownChannel);
@@ -292,7 +302,7 @@ fn moderators_watch_and_write_in_channels_and_strangers_are_refused() {
     let (code, _) = refused(&channel_socket_path("demo", "live", &visitor(), " ", 0));
     assert_eq!(code, ErrorCode::Malformed);
     for path in ["reports", "cases", "sanctions", "incidents"] {
-        let url = format!("{}/api/console/sites/demo/{path}?key=wrong", base_url());
+        let url = format!("{}/api/console/sites/demo/{path}", base_url());
         assert!(matches!(ureq::get(&url).call(), Err(ureq::Error::Status(401, _))), "{path}");
     }
 }
@@ -309,8 +319,8 @@ fn an_abusive_customer_in_a_one_to_one_chat_is_moderated_the_same_way() {
     cust.send_text("c2", "this is shit").unwrap();
     assert!(matches!(answer(&mut cust, "c2"), ServerMsg::Held { .. }));
     // The operator's timeline has the first message, not the held one.
-    let mut op =
-        Socket::open(&base_url(), &shared::api::operator_socket_path(chat.conversation.as_str(), KEY, 0)).unwrap();
+    let operator = Staff::demo(&base_url(), StaffRole::Operator).unwrap();
+    let mut op = operator.socket(&shared::api::operator_socket_path("demo", chat.conversation.as_str(), 0)).unwrap();
     let (_, seen) = op.welcome_and_replay(0).unwrap();
     assert_eq!(seen.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(), ["my order is late"]);
 
@@ -329,12 +339,13 @@ fn an_abusive_customer_in_a_one_to_one_chat_is_moderated_the_same_way() {
 
 #[test]
 fn rules_are_site_settings_checked_before_they_are_saved() {
-    let url = format!("{}{}", base_url(), shared::api::site_config_path("demo", KEY));
-    let mut config: Value = ureq::get(&url).call().unwrap().into_json().unwrap();
+    let admin = Staff::demo(&base_url(), StaffRole::Admin).unwrap();
+    let path = shared::api::site_config_path("demo");
+    let mut config: Value = admin.get(&path).call().unwrap().into_json().unwrap();
     assert!(config["rules"].as_array().is_some_and(|r| r.len() >= 5), "the demo site has its default rules");
     config["rules"] =
         json!([{ "id": "bad", "kind": { "pattern": { "regex": "(" } }, "severity": "low", "action": "flag" }]);
-    match ureq::put(&url).send_json(config) {
+    match admin.send("PUT", &path).send_json(config) {
         Err(ureq::Error::Status(400, r)) => {
             assert!(r.into_string().unwrap().contains("rule \\\"bad\\\""), "names the rule")
         }

@@ -5,11 +5,13 @@
 //! a spoofed or missing `Origin` is refused; the app pages may be framed
 //! only by the site's allowed origins.
 
+use e2e::accounts::Staff;
+use e2e::base_url;
 use e2e::client::{create_conversation, Socket};
-use e2e::{base_url, TEST_OPERATOR_KEY as KEY};
 use shared::api::{
     channel_socket_path, customer_socket_path, inbox_socket_path, operator_socket_path, CONVERSATIONS_PATH,
 };
+use shared::staff::StaffRole;
 use shared::{ErrorCode, ServerMsg};
 
 const EVIL: &str = "https://evil.example";
@@ -46,21 +48,24 @@ fn conversations_start_only_from_the_service_s_own_pages() {
 fn sockets_from_another_origin_are_refused_at_the_handshake() {
     let c = create_conversation(&base_url(), "demo").unwrap();
     let visitor = "7".repeat(64);
+    // A signed-in moderator's cookie rides along: the origin alone refuses.
+    let mo = Staff::demo(&base_url(), StaffRole::Moderator).unwrap();
     let paths = [
         customer_socket_path(c.conversation.as_str(), &c.token, 0),
-        operator_socket_path(c.conversation.as_str(), KEY, 0),
-        inbox_socket_path("demo", KEY),
+        operator_socket_path("demo", c.conversation.as_str(), 0),
+        inbox_socket_path("demo"),
         channel_socket_path("demo", "live", &visitor, "Eve", 0),
+        shared::api::operator_channel_path("demo", "live", 0),
     ];
     let mut refused = 0;
     for path in &paths {
-        let mut s = Socket::open_with_origin(&base_url(), path, EVIL).unwrap();
+        let mut s = Socket::open_with(&base_url(), path, &[("Origin", EVIL), ("Cookie", &mo.cookie)]).unwrap();
         match s.recv().unwrap().msg {
             ServerMsg::Error { code: ErrorCode::Forbidden, .. } => refused += 1,
             other => panic!("{path}: a socket from {EVIL} was accepted: {other:?}"),
         }
         // From the service's own pages the same paths work.
-        let mut ok = Socket::open(&base_url(), path).unwrap();
+        let mut ok = mo.socket(path).unwrap();
         assert!(!matches!(ok.recv().unwrap().msg, ServerMsg::Error { .. }), "{path}");
     }
     assert_eq!(refused, paths.len());

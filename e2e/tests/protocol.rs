@@ -3,9 +3,11 @@
 //! reconnects get exactly what they missed, bad input gets typed errors and
 //! changes nothing.
 
+use e2e::accounts::Staff;
+use e2e::base_url;
 use e2e::client::{create_conversation, Socket};
-use e2e::{base_url, TEST_OPERATOR_KEY as KEY};
 use shared::api::{customer_socket_path, inbox_socket_path, operator_socket_path, ConversationCreated};
+use shared::staff::StaffRole;
 use shared::{ChatMessage, ErrorCode, Role, ServerMsg};
 
 fn new_conversation() -> ConversationCreated {
@@ -16,8 +18,14 @@ fn customer(c: &ConversationCreated, after: u64) -> Socket {
     Socket::open(&base_url(), &customer_socket_path(c.conversation.as_str(), &c.token, after)).unwrap()
 }
 
+/// The demo site's operator, signed in once for this file.
+fn op() -> &'static Staff {
+    static OP: std::sync::OnceLock<Staff> = std::sync::OnceLock::new();
+    OP.get_or_init(|| Staff::demo(&base_url(), StaffRole::Operator).unwrap())
+}
+
 fn operator(c: &ConversationCreated, after: u64) -> Socket {
-    Socket::open(&base_url(), &operator_socket_path(c.conversation.as_str(), KEY, after)).unwrap()
+    op().socket(&operator_socket_path("demo", c.conversation.as_str(), after)).unwrap()
 }
 
 /// The whole stored history, as a fresh customer socket replays it.
@@ -107,7 +115,7 @@ fn reconnect_with_last_seq_gets_exactly_the_missed_messages() {
 #[test]
 fn customer_and_operator_see_each_other_live_and_the_inbox_updates() {
     let c = new_conversation();
-    let mut inbox = Socket::open(&base_url(), &inbox_socket_path("demo", KEY)).unwrap();
+    let mut inbox = op().socket(&inbox_socket_path("demo")).unwrap();
     match inbox.recv().unwrap().msg {
         ServerMsg::Inbox { conversations } => {
             assert!(conversations.iter().any(|s| s.id == c.conversation), "created conversations are listed");
@@ -184,7 +192,10 @@ fn bad_frames_get_typed_errors_keep_the_socket_and_change_nothing() {
 
 /// Opens a socket that the server refuses; returns the error code it sent.
 fn refused(path: &str) -> ErrorCode {
-    let mut s = Socket::open(&base_url(), path).unwrap();
+    refused_on(Socket::open(&base_url(), path).unwrap(), path)
+}
+
+fn refused_on(mut s: Socket, path: &str) -> ErrorCode {
     let code = match s.recv().unwrap().msg {
         ServerMsg::Error { code, .. } => code,
         other => panic!("expected an error on {path}, got {other:?}"),
@@ -206,17 +217,24 @@ fn unknown_conversations_wrong_tokens_and_keys_are_refused() {
         (customer_socket_path(id, "", 0), ErrorCode::Unauthorized),
         (format!("/api/conversations/{id}/ws"), ErrorCode::Unauthorized),
         (format!("/api/conversations/{id}/ws?token={}&after=-1", c.token), ErrorCode::Malformed),
-        (operator_socket_path(id, "wrong-key", 0), ErrorCode::Unauthorized),
-        (inbox_socket_path("demo", "wrong-key"), ErrorCode::Unauthorized),
-        (inbox_socket_path("nope", KEY), ErrorCode::UnknownSite),
+        (operator_socket_path("demo", id, 0), ErrorCode::Unauthorized),
+        (inbox_socket_path("demo"), ErrorCode::Unauthorized),
     ];
     for (path, want) in &cases {
         assert_eq!(refused(path), *want, "{path}");
+    }
+    // Signed in: an unknown site or conversation is still unknown.
+    let signed_in = [
+        (inbox_socket_path("nope"), ErrorCode::UnknownSite),
+        (operator_socket_path("demo", unknown, 0), ErrorCode::UnknownConversation),
+    ];
+    for (path, want) in &signed_in {
+        assert_eq!(refused_on(op().socket(path).unwrap(), path), *want, "{path}");
     }
     let create = || ureq::post(&format!("{}/api/conversations", base_url())).set("Origin", &base_url());
     let err = create().send_string("{\"site\":\"nope\"}");
     assert!(matches!(err, Err(ureq::Error::Status(404, _))), "unknown site is refused");
     let err = create().send_string("garbage");
     assert!(matches!(err, Err(ureq::Error::Status(400, _))), "malformed body is refused");
-    println!("{} refused connections, each with its error code", cases.len());
+    println!("{} refused connections, each with its error code", cases.len() + signed_in.len());
 }

@@ -3,17 +3,18 @@
 //! `wrangler dev` process (state on disk, SQLite).
 //! Starts its own Worker, because it kills it.
 
+use e2e::accounts::Staff;
 use e2e::client::{create_conversation, Socket};
 use e2e::wrangler::{Options, Wrangler};
-use e2e::TEST_OPERATOR_KEY as KEY;
 use serde_json::json;
 use shared::api::{channel_socket_path, customer_socket_path, operator_socket_path};
 use shared::moderation_case::{Case, Incident, Report};
+use shared::staff::StaffRole;
 use shared::workflow::{Event, Sanction, Severity};
 use shared::{ErrorCode, ServerMsg};
 
-fn desk(base: &str, path: &str) -> String {
-    format!("{base}/api/console/sites/demo/{path}?key={KEY}&name=Mo")
+fn desk(path: &str) -> String {
+    format!("/api/console/sites/demo/{path}")
 }
 
 /// Before the restart: Vic is banned through a case with its incident
@@ -23,17 +24,18 @@ fn sanction_two(base: &str, vic: &str, tom: &str) -> u64 {
     v.welcome_and_replay(0).unwrap();
     v.send_text("v1", "this is shit").unwrap();
     assert!(matches!(v.reply_to("v1").unwrap().0, ServerMsg::Held { .. }));
-    let reports: Vec<Report> = ureq::get(&desk(base, "reports")).call().unwrap().into_json().unwrap();
+    let mo = Staff::demo(base, StaffRole::Moderator).unwrap();
+    let reports: Vec<Report> = mo.get(&desk("reports")).call().unwrap().into_json().unwrap();
     let report = reports.iter().find(|r| r.message == "v1").expect("a report");
     let case: Case =
-        ureq::post(&desk(base, "cases")).send_json(json!({ "report": report.id })).unwrap().into_json().unwrap();
-    let act_url = desk(base, &format!("cases/{}/act", case.id));
+        mo.send("POST", &desk("cases")).send_json(json!({ "report": report.id })).unwrap().into_json().unwrap();
+    let act_path = desk(&format!("cases/{}/act", case.id));
     for event in [
         Event::Assess { severity: Severity::High },
         Event::Sanction { kind: Sanction::Ban, minutes: Some(600) },
         Event::LogIncident { summary: "banned for 10 h".into() },
     ] {
-        ureq::post(&act_url).send_json(json!({ "event": event })).unwrap();
+        mo.send("POST", &act_path).send_json(json!({ "event": event })).unwrap();
     }
     let mut t = Socket::open(base, &channel_socket_path("demo", "live", tom, "Tom", 0)).unwrap();
     t.welcome_and_replay(0).unwrap();
@@ -58,7 +60,8 @@ fn restart_loses_nothing() {
         acks.push(cust.send_acked(&format!("m{i}"), &format!("before restart {i}")).unwrap());
     }
     // Workflow state before the restart: the customer was asked a question.
-    let mut op = Socket::open(&w.base_url, &operator_socket_path(id, KEY, 0)).unwrap();
+    let operator = Staff::demo(&w.base_url, StaffRole::Operator).unwrap();
+    let mut op = operator.socket(&operator_socket_path("demo", id, 0)).unwrap();
     op.welcome_and_replay(0).unwrap();
     assert!(matches!(op.act("w1", Event::AskResolution {}).unwrap(), ServerMsg::Ack { seq: 6, .. }));
     drop(op);
@@ -87,7 +90,8 @@ fn restart_loses_nothing() {
     assert!(matches!(back.act("w3", Event::Resolve { solved: true }).unwrap(), ServerMsg::Error { .. }));
     assert_eq!(back.send_acked("m8", "after restart").unwrap().0, 9);
 
-    let mut op = Socket::open(&w.base_url, &operator_socket_path(id, KEY, 0)).unwrap();
+    // The operator's session survived the restart too.
+    let mut op = operator.socket(&operator_socket_path("demo", id, 0)).unwrap();
     let (last, all) = op.welcome_and_replay(0).unwrap();
     assert_eq!(last, 9);
     assert_eq!(all.iter().map(|m| m.seq).collect::<Vec<_>>(), (1..=9).collect::<Vec<_>>(), "gapless, once each");
@@ -100,9 +104,10 @@ fn restart_loses_nothing() {
     t.welcome_and_replay(0).unwrap();
     t.send_text("t2", "can I talk now?").unwrap();
     assert!(matches!(t.reply_to("t2").unwrap().0, ServerMsg::Error { code: ErrorCode::Muted, .. }));
-    let incidents: Vec<Incident> = ureq::get(&desk(&w.base_url, "incidents")).call().unwrap().into_json().unwrap();
+    let mo = Staff::demo(&w.base_url, StaffRole::Moderator).unwrap();
+    let incidents: Vec<Incident> = mo.get(&desk("incidents")).call().unwrap().into_json().unwrap();
     assert!(incidents.iter().any(|i| i.case == case && i.evidence[0].text == "this is shit"));
-    let reports: Vec<Report> = ureq::get(&desk(&w.base_url, "reports")).call().unwrap().into_json().unwrap();
+    let reports: Vec<Report> = mo.get(&desk("reports")).call().unwrap().into_json().unwrap();
     assert!(reports.iter().any(|r| r.message == "t1"));
     drop(w);
     let _ = std::fs::remove_dir_all(&state);

@@ -4,9 +4,11 @@
 //! start the right workflow, customers never see internal events, and the
 //! state survives reconnects. (Restart: see `restart.rs`.)
 
+use e2e::accounts::Staff;
+use e2e::base_url;
 use e2e::client::{create_conversation_with, Socket};
-use e2e::{base_url, TEST_OPERATOR_KEY as KEY};
 use shared::api::{customer_socket_path, operator_socket_path, ConversationCreated, CreateConversation};
+use shared::staff::StaffRole;
 use shared::workflow::{Event, OrderLine, Outcome, Product, State, WorkflowKind};
 use shared::{ChatMessage, ErrorCode, ServerMsg};
 
@@ -36,8 +38,14 @@ fn customer(c: &ConversationCreated) -> Socket {
     Socket::open(&base_url(), &customer_socket_path(c.conversation.as_str(), &c.token, 0)).unwrap()
 }
 
+/// The demo site's operator, signed in once for this file.
+fn op() -> &'static Staff {
+    static OP: std::sync::OnceLock<Staff> = std::sync::OnceLock::new();
+    OP.get_or_init(|| Staff::demo(&base_url(), StaffRole::Operator).unwrap())
+}
+
 fn operator(c: &ConversationCreated) -> Socket {
-    Socket::open(&base_url(), &operator_socket_path(c.conversation.as_str(), KEY, 0)).unwrap()
+    op().socket(&operator_socket_path("demo", c.conversation.as_str(), 0)).unwrap()
 }
 
 /// The workflow state an operator's replay folds to.

@@ -32,6 +32,10 @@ pub enum RouteError {
     /// The site has no such channel.
     #[error("this site has no channel {0:?}")]
     UnknownChannel(String),
+    /// Refused with this status and code (the Directory's answers, a role
+    /// that may not, a missing anti-CSRF token, a taken id).
+    #[error("{2}")]
+    Refused(u16, ErrorCode, String),
     /// A WebSocket route was called without `Upgrade: websocket`.
     #[error("this route only accepts WebSocket upgrades")]
     UpgradeRequired,
@@ -51,6 +55,7 @@ impl RouteError {
             Self::RateLimited(_) => (429, ErrorCode::RateLimited),
             Self::CrossOrigin(_) => (403, ErrorCode::Forbidden),
             Self::UnknownChannel(_) => (404, ErrorCode::UnknownChannel),
+            Self::Refused(status, code, _) => (*status, *code),
             Self::UpgradeRequired => (426, ErrorCode::Malformed),
             Self::Internal(_) => (500, ErrorCode::Internal),
         }

@@ -10,6 +10,10 @@
 //! - [`inbox`]: the `Inbox` Durable Object (one per site): the conversation
 //!   list and live updates to operators, the settings, the moderation desk.
 //! - [`channel`]: the `Channel` Durable Object (one per public channel).
+//! - [`directory`]: the `Directory` Durable Object (one per deployment):
+//!   organisations, sites, accounts, sessions, invitations.
+//! - [`session`], [`password`]: the console's sign-in check (cookie, role,
+//!   site, anti-CSRF token) and the password KDF (Argon2id).
 //! - [`room`]: moderation every room (conversation or channel) applies.
 //! - [`echo`]: the `Echo` Durable Object, the benchmarks' baseline (off
 //!   unless `BENCH=on`).
@@ -20,12 +24,15 @@
 pub mod auth;
 pub mod channel;
 pub mod conversation;
+pub mod directory;
 pub mod echo;
 pub mod error;
 pub mod inbox;
+pub mod password;
 pub mod room;
 pub mod router;
 pub mod routes;
+pub mod session;
 pub mod socket;
 pub mod stub;
 

@@ -191,7 +191,7 @@ impl RulesCache {
                 return Ok((rules.clone(), *limits));
             }
         }
-        let config = crate::inbox::config(env, site).await?;
+        let config = crate::inbox::config(env, site).await?.unwrap_or_default();
         // Saved rules were checked on the way in; a broken one is skipped, not fatal.
         let rules = Rules::new(config.rules.clone()).unwrap_or_else(|e| {
             worker::console_error!("site rules: {e}");

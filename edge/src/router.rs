@@ -5,7 +5,7 @@
 use worker::{Env, Method, Request, Response, Result};
 
 use crate::error::RouteError;
-use crate::routes::{bench, channels, console, conversations, demo, pages};
+use crate::routes::{accounts, bench, channels, console, conversations, demo, pages};
 
 /// Routes one request and turns route errors into JSON responses.
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
@@ -14,9 +14,20 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let result = match (req.method(), segments.as_slice()) {
         (Method::Post, ["api", "conversations"]) => conversations::create(req, &env).await,
         (Method::Get, ["api", "conversations", id, "ws"]) => conversations::customer_socket(req, &env, id).await,
-        (Method::Get, ["api", "console", "conversations", id, "ws"]) => {
-            console::conversation_socket(req, &env, id).await
+        (Method::Get, ["api", "console", "sites", site, "conversations", id, "ws"]) => {
+            console::conversation_socket(req, &env, site, id).await
         }
+        (Method::Post, ["api", "auth", "login"]) => accounts::login(req, &env).await,
+        (Method::Get, ["api", "auth", "session"]) => accounts::current(req, &env).await,
+        (Method::Post, ["api", "auth", "logout"]) => accounts::logout(req, &env).await,
+        (Method::Post, ["api", "auth", "logout-all"]) => accounts::logout_all(req, &env).await,
+        (Method::Post, ["api", "auth", "accept"]) => accounts::accept(req, &env).await,
+        (Method::Get, ["api", "org", "people"]) => accounts::people(req, &env).await,
+        (Method::Post, ["api", "org", "invitations"]) => accounts::invite(req, &env).await,
+        (Method::Post, ["api", "org", "people", account, "role"]) => accounts::person(req, &env, account, false).await,
+        (Method::Post, ["api", "org", "people", account, "remove"]) => accounts::person(req, &env, account, true).await,
+        (Method::Post, ["api", "org", "sites"]) => accounts::add_site(req, &env).await,
+        (Method::Post, ["api", "setup"]) => accounts::setup(req, &env).await,
         (Method::Get, ["api", "console", "sites", site, "inbox", "ws"]) => console::inbox_socket(req, &env, site).await,
         (Method::Get | Method::Put, ["api", "console", "sites", site, "config"]) => {
             console::site_config(req, &env, site).await

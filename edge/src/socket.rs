@@ -1,5 +1,7 @@
-//! Socket helpers shared by both Durable Objects: sending typed frames,
-//! refusing a connection with a typed error, and the close codes used.
+//! Socket helpers shared by the Durable Objects: sending typed frames,
+//! refusing a connection with a typed error, the close codes used, and
+//! closing an account's sockets (tagged with [`account_tag`]) when it is
+//! removed or signs out everywhere.
 
 use shared::{ErrorCode, ServerEnvelope};
 use worker::{Response, WebSocket, WebSocketPair};
@@ -46,4 +48,33 @@ pub fn is_upgrade(req: &worker::Request) -> bool {
 pub fn finish_close(ws: &WebSocket, code: usize, reason: String) {
     let code = if code == 1005 || code == 1006 { 1000 } else { code as u16 };
     let _ = ws.close(Some(code), Some(reason));
+}
+
+/// The tag an operator's socket carries: its account.
+pub fn account_tag(account: &str) -> String {
+    format!("acct:{account}")
+}
+
+/// Closes this object's sockets of `account` (the object's `/drop?account=`).
+pub fn close_tagged(state: &worker::State, account: &str) {
+    for ws in state.get_websockets_with_tag(&account_tag(account)) {
+        send(&ws, &ServerEnvelope::error(None, ErrorCode::Unauthorized, "signed out"));
+        let _ = ws.close(Some(CLOSE_UNAUTHORIZED), Some("signed out"));
+    }
+}
+
+/// Asks every object in `objects` (`(binding, name)`) to close `account`'s sockets.
+pub async fn close_account(env: &worker::Env, objects: &[(String, String)], account: &str) {
+    let url = format!("https://object/drop?account={}", shared::api::encode_query(account));
+    for (binding, name) in objects {
+        let stub = env.durable_object(binding).and_then(|ns| ns.get_by_name(name));
+        match stub {
+            Ok(stub) => {
+                if let Err(e) = stub.fetch_with_str(&url).await {
+                    worker::console_error!("closing sockets on {binding}/{name}: {e}");
+                }
+            }
+            Err(e) => worker::console_error!("no object {binding}/{name}: {e}"),
+        }
+    }
 }

@@ -55,9 +55,10 @@ pub struct ApiError {
 pub const CONVERSATIONS_PATH: &str = "/api/conversations";
 
 /// Path of a site's full configuration in the console (`GET`, `PUT`,
-/// [`crate::site::SiteConfig`]).
-pub fn site_config_path(site: &str, key: &str) -> String {
-    format!("/api/console/sites/{}/config?key={}", encode_query(site), encode_query(key))
+/// [`crate::site::SiteConfig`]). Console routes authenticate with the
+/// session cookie; state-changing ones also need the `X-CSRF-Token` header.
+pub fn site_config_path(site: &str) -> String {
+    format!("/api/console/sites/{}/config", encode_query(site))
 }
 
 /// Path of a customer's conversation socket, resuming after `after`.
@@ -66,15 +67,15 @@ pub fn customer_socket_path(conversation: &str, token: &str, after: u64) -> Stri
     format!("{CONVERSATIONS_PATH}/{c}/ws?token={t}&after={after}")
 }
 
-/// Path of an operator's conversation socket, resuming after `after`.
-pub fn operator_socket_path(conversation: &str, key: &str, after: u64) -> String {
-    let (c, k) = (encode_query(conversation), encode_query(key));
-    format!("/api/console/conversations/{c}/ws?key={k}&after={after}")
+/// Path of an operator's socket to a conversation of `site`, resuming after `after`.
+pub fn operator_socket_path(site: &str, conversation: &str, after: u64) -> String {
+    let (s, c) = (encode_query(site), encode_query(conversation));
+    format!("/api/console/sites/{s}/conversations/{c}/ws?after={after}")
 }
 
 /// Path of an operator's inbox socket for `site`.
-pub fn inbox_socket_path(site: &str, key: &str) -> String {
-    format!("/api/console/sites/{}/inbox/ws?key={}", encode_query(site), encode_query(key))
+pub fn inbox_socket_path(site: &str) -> String {
+    format!("/api/console/sites/{}/inbox/ws", encode_query(site))
 }
 
 /// Path of a customer's channel socket: the visitor's token, the display
@@ -84,10 +85,41 @@ pub fn channel_socket_path(site: &str, channel: &str, visitor: &str, name: &str,
     format!("/api/sites/{s}/channels/{c}/ws?visitor={v}&name={n}&after={after}")
 }
 
-/// Path of a moderator's channel socket.
-pub fn operator_channel_path(site: &str, channel: &str, key: &str, name: &str, after: u64) -> String {
-    let (s, c, k, n) = (encode_query(site), encode_query(channel), encode_query(key), encode_query(name));
-    format!("/api/console/sites/{s}/channels/{c}/ws?key={k}&name={n}&after={after}")
+/// Path of a moderator's channel socket (they post under their account's name).
+pub fn operator_channel_path(site: &str, channel: &str, after: u64) -> String {
+    let (s, c) = (encode_query(site), encode_query(channel));
+    format!("/api/console/sites/{s}/channels/{c}/ws?after={after}")
+}
+
+/// `POST` [`crate::staff::Login`] → [`crate::staff::Me`] and the session cookie.
+pub const LOGIN_PATH: &str = "/api/auth/login";
+/// `GET` → [`crate::staff::Me`] (and a rotated cookie when the session is due).
+pub const SESSION_PATH: &str = "/api/auth/session";
+/// `POST`: end this session.
+pub const LOGOUT_PATH: &str = "/api/auth/logout";
+/// `POST`: end every session of the account and close its sockets.
+pub const LOGOUT_ALL_PATH: &str = "/api/auth/logout-all";
+/// `POST` [`crate::staff::Accept`] → [`crate::staff::Me`] and a session cookie.
+pub const ACCEPT_PATH: &str = "/api/auth/accept";
+/// `GET` → [`crate::staff::People`].
+pub const PEOPLE_PATH: &str = "/api/org/people";
+/// `POST` [`crate::staff::Invite`] → [`crate::staff::Invited`].
+pub const INVITATIONS_PATH: &str = "/api/org/invitations";
+/// `POST` [`crate::staff::NewSite`] → [`crate::staff::SiteEntry`].
+pub const SITES_PATH: &str = "/api/org/sites";
+/// `POST` [`crate::staff::Seed`] with `Authorization: Bearer <SETUP_KEY>`.
+pub const SETUP_PATH: &str = "/api/setup";
+/// The header carrying a session's anti-CSRF token.
+pub const CSRF_HEADER: &str = "X-CSRF-Token";
+
+/// `POST` [`crate::staff::SetRole`]: change someone's role.
+pub fn role_path(account: &str) -> String {
+    format!("{PEOPLE_PATH}/{}/role", encode_query(account))
+}
+
+/// `POST`: remove someone from the organisation (ends their sessions and sockets).
+pub fn remove_path(account: &str) -> String {
+    format!("{PEOPLE_PATH}/{}/remove", encode_query(account))
 }
 
 /// Whether a visitor token has the right form (64 lower-case hex digits).
@@ -119,7 +151,8 @@ mod tests {
         assert_eq!(encode_query("a-Z_9"), "a-Z_9");
         assert_eq!(encode_query("k&y=1 é"), "k%26y%3D1%20%C3%A9");
         assert_eq!(customer_socket_path("c1", "t", 3), "/api/conversations/c1/ws?token=t&after=3");
-        assert_eq!(operator_socket_path("c1", "a&b", 0), "/api/console/conversations/c1/ws?key=a%26b&after=0");
-        assert_eq!(inbox_socket_path("demo", "k"), "/api/console/sites/demo/inbox/ws?key=k");
+        assert_eq!(operator_socket_path("a&b", "c1", 0), "/api/console/sites/a%26b/conversations/c1/ws?after=0");
+        assert_eq!(inbox_socket_path("demo"), "/api/console/sites/demo/inbox/ws");
+        assert_eq!(remove_path("x/y"), "/api/org/people/x%2Fy/remove");
     }
 }

@@ -19,6 +19,8 @@
 //!   rules) → verdict`.
 //! - [`moderation_case`]: what moderators work with: rooms, reports (the
 //!   review queue), cases, sanctions (with expiry) and incidents.
+//! - [`staff`]: console accounts: roles and what each may do, and the
+//!   bodies of the sign-in, people, invitation and site routes.
 //! - [`ids`]: conversation, site and client-message ids and their formats.
 //! - [`text`]: message text validation and its limits, used by the widget
 //!   before sending and by the Worker before storing.
@@ -33,6 +35,7 @@ pub mod moderation_case;
 pub mod protocol;
 pub mod rules;
 pub mod site;
+pub mod staff;
 pub mod text;
 pub mod workflow;
 

@@ -11,6 +11,16 @@ pub const UNREADABLE: &str = "the server's answer was unreadable";
 /// `method path` with an optional JSON body; the answer's text, or why not
 /// as a sentence for people.
 pub async fn request(method: &str, path: &str, body: Option<String>) -> Result<String, String> {
+    request_with(method, path, body, None).await
+}
+
+/// [`request`] with one more header (the console's anti-CSRF token).
+pub async fn request_with(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    header: Option<(&str, &str)>,
+) -> Result<String, String> {
     let init = RequestInit::new();
     init.set_method(method);
     if let Some(body) = &body {
@@ -19,6 +29,9 @@ pub async fn request(method: &str, path: &str, body: Option<String>) -> Result<S
     let req = Request::new_with_str_and_init(path, &init).map_err(js_err)?;
     if body.is_some() {
         req.headers().set("Content-Type", "application/json").map_err(js_err)?;
+    }
+    if let Some((name, value)) = header {
+        req.headers().set(name, value).map_err(js_err)?;
     }
     let window = web_sys::window().ok_or("no window")?;
     let resp: Response = JsFuture::from(window.fetch_with_request(&req))

@@ -9,7 +9,6 @@ use std::process::Command;
 use anyhow::Result;
 use e2e::bench::{concurrency, latency, ms, throughput, Percentiles};
 use e2e::wrangler::{Options, Wrangler};
-use e2e::TEST_OPERATOR_KEY;
 
 use crate::{build, root, setup, sizes, step};
 
@@ -140,7 +139,7 @@ fn browser_tables(base: &str, c: &Counts) -> Result<()> {
         Command::new(e2e::wrangler::node_bin())
             .arg(root().join("e2e/browser/bench.mjs"))
             .env("E2E_BASE_URL", base)
-            .env("E2E_OPERATOR_KEY", TEST_OPERATOR_KEY)
+            .env("E2E_PASSWORD", e2e::accounts::TEST_PASSWORD)
             .env("BENCH_RUNS", c.browser_runs.to_string())
             .env("BENCH_HISTORY", c.history.to_string())
             .current_dir(root()),

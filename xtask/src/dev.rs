@@ -1,10 +1,13 @@
 //! `cargo xtask dev`: installs what is missing, builds, and runs the Worker
 //! on `workerd` through `wrangler dev` at http://127.0.0.1:8787 with state
 //! kept in `.state/dev`. Wrangler rebuilds on edits (its `[build]` command
-//! is `cargo xtask build`).
+//! is `cargo xtask build`). The first run seeds a demo organisation (site
+//! `demo`, one account per role, random passwords kept in
+//! `edge/.dev-logins`) through `/api/setup` and prints the logins.
 
 use anyhow::Result;
 use e2e::wrangler::{Options, Wrangler};
+use shared::staff::{NewSite, Seed, SeedAccount, StaffRole};
 
 use crate::{build, root, setup, step};
 
@@ -15,31 +18,76 @@ pub const PORT: u16 = 8787;
 pub fn run() -> Result<()> {
     setup::all(false)?;
     build::all()?;
-    let key = operator_key()?;
+    let key = setup_key()?;
+    let seed = demo_seed()?;
     step("starting wrangler dev (workerd)");
     let state = root().join(".state/dev");
     std::fs::create_dir_all(&state)?;
+    let opts = Options { port: PORT, state_dir: state.clone(), build: true, vars: vec![], log: None, seed_demo: false };
+    let mut w = Wrangler::start(opts)?;
+    let fresh = e2e::accounts::seed(&w.base_url, &key, &seed)?;
     println!(
         "\n  Demo customer page  http://localhost:{PORT}/demo\n  \
-         Operator console    http://127.0.0.1:{PORT}/console   (operator key: {key})\n  \
-         Local state         {}\n\n  Ctrl-C stops.\n",
-        state.display()
+         Operator console    http://127.0.0.1:{PORT}/console\n  \
+         Local state         {}\n\n  {} (also in edge/.dev-logins):",
+        state.display(),
+        if fresh { "Seeded the demo organisation; its logins" } else { "Demo logins" }
     );
-    let mut w = Wrangler::start(Options { port: PORT, state_dir: state, build: true, vars: vec![], log: None })?;
+    for a in &seed.accounts {
+        println!("    {:<11} {:<24} {}", a.role.as_str(), a.email, a.password);
+    }
+    println!("\n  Ctrl-C stops.\n");
     w.wait()
 }
 
-/// The operator key from `edge/.dev.vars`, created with a random key if missing.
-fn operator_key() -> Result<String> {
-    let path = root().join("edge/.dev.vars");
-    let text = std::fs::read_to_string(&path).unwrap_or_default();
-    if let Some(key) = text.lines().find_map(|l| l.strip_prefix("OPERATOR_KEY=")) {
-        return Ok(key.trim().trim_matches('"').to_owned());
-    }
+/// 16 random bytes as hex.
+fn random_hex() -> Result<String> {
     let mut bytes = [0u8; 16];
     std::fs::File::open("/dev/urandom").and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))?;
-    let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    std::fs::write(&path, format!("{text}OPERATOR_KEY={key}\n"))?;
-    println!("created {} with a new operator key", path.display());
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The setup key from `edge/.dev.vars`, created with a random one if missing.
+fn setup_key() -> Result<String> {
+    let path = root().join("edge/.dev.vars");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    if let Some(key) = text.lines().find_map(|l| l.strip_prefix("SETUP_KEY=")) {
+        return Ok(key.trim().trim_matches('"').to_owned());
+    }
+    let key = random_hex()?;
+    std::fs::write(&path, format!("{text}SETUP_KEY={key}\n"))?;
+    println!("created {} with a new setup key", path.display());
     Ok(key)
+}
+
+/// The demo organisation: its logins from `edge/.dev-logins` (`role email
+/// password` per line), created with random passwords if missing.
+fn demo_seed() -> Result<Seed> {
+    let path = root().join("edge/.dev-logins");
+    let mut accounts = Vec::new();
+    for line in std::fs::read_to_string(&path).unwrap_or_default().lines() {
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        if let [role, email, password] = parts.as_slice() {
+            if let Some(role) = StaffRole::parse(role) {
+                let name = format!("Demo {}", role.as_str());
+                accounts.push(SeedAccount { email: (*email).into(), name, role, password: (*password).into() });
+            }
+        }
+    }
+    if accounts.len() != StaffRole::ALL.len() {
+        accounts.clear();
+        let mut text = String::new();
+        for role in StaffRole::ALL {
+            let (email, password) = (format!("{}@demo.example", role.as_str()), random_hex()?);
+            text.push_str(&format!("{} {email} {password}\n", role.as_str()));
+            let name = format!("Demo {}", role.as_str());
+            accounts.push(SeedAccount { email, name, role, password });
+        }
+        std::fs::write(&path, text)?;
+    }
+    Ok(Seed {
+        org: "Demo Shop".into(),
+        sites: vec![NewSite { id: "demo".parse()?, name: "Demo shop".into() }],
+        accounts,
+    })
 }

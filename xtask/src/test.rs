@@ -9,7 +9,6 @@ use std::time::Instant;
 
 use anyhow::{bail, Result};
 use e2e::wrangler::{test_config, Options, Wrangler, QUIET_ENV};
-use e2e::TEST_OPERATOR_KEY;
 
 use crate::setup::node_tool;
 use crate::{build, root, setup, sizes, step};
@@ -112,8 +111,9 @@ pub fn worker_tests() -> Result<()> {
             .arg(root().join("e2e/browser/moderation.test.mjs"))
             .arg(root().join("e2e/browser/xss.test.mjs"))
             .arg(root().join("e2e/browser/limits.test.mjs"))
+            .arg(root().join("e2e/browser/accounts.test.mjs"))
             .env("E2E_BASE_URL", &worker.base_url)
-            .env("E2E_OPERATOR_KEY", TEST_OPERATOR_KEY)
+            .env("E2E_PASSWORD", e2e::accounts::TEST_PASSWORD)
             .current_dir(root()),
     )?;
     drop(worker);

@@ -8,6 +8,7 @@
 //!
 //! Internal API (called by the Worker and the site's Inbox only):
 //! - `GET /ws?after=N` with the `x-chat-*` headers: attach a socket.
+//! - `GET /drop?account=`: close that operator account's sockets.
 //! - `POST /review` ([`ReviewHeld`]), `POST /sanction` ([`SanctionRecord`]),
 //!   `POST /lift` ([`Lift`]): a moderator's decisions.
 
@@ -77,6 +78,11 @@ impl DurableObject for Channel {
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         match req.path().as_str() {
             "/ws" => self.attach(&req).await,
+            "/drop" => {
+                let account = req.url()?.query_pairs().find(|(k, _)| k == "account").map(|(_, v)| v.into_owned());
+                socket::close_tagged(&self.state, &account.unwrap_or_default());
+                Response::empty()
+            }
             "/review" => {
                 let review: ReviewHeld = req.json().await?;
                 self.review(review)?;
@@ -154,7 +160,8 @@ impl Channel {
             Err(msg) => return socket::refuse(ErrorCode::Malformed, &msg, CLOSE_BAD_REQUEST),
         };
         let pair = WebSocketPair::new()?;
-        let tags = [role.as_str().to_owned(), member_tag(&who.member)];
+        let account = socket::account_tag(&header(crate::conversation::ACCOUNT_HEADER));
+        let tags = [role.as_str().to_owned(), member_tag(&who.member), account];
         let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
         self.state.accept_websocket_with_tags(&pair.server, &tags);
         pair.server.serialize_attachment(&who)?;

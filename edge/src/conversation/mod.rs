@@ -15,7 +15,9 @@
 //! Internal API (called by the Worker and the site's Inbox only):
 //! - `POST /init` with an [`Init`] body: create the conversation once.
 //! - `GET /ws?after=N` with the `x-chat-*` headers: attach a socket.
-//! - `GET /who`: the customer's member id and name (for a moderation case).
+//! - `GET /who?site=`: the customer's member id and name (for a moderation
+//!   case), if the conversation is that site's.
+//! - `GET /drop?account=`: close that operator account's sockets.
 //! - `POST /review`, `/sanction`, `/lift`: a moderator's decisions.
 
 pub mod core;
@@ -38,12 +40,21 @@ use crate::error::internal;
 use crate::room::{self, Draft, Lift, ReviewHeld, RulesCache, Screened, Sender};
 use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_NOT_FOUND, CLOSE_UNAUTHORIZED};
 use shared::moderation_case::{Room, SanctionRecord};
+use shared::staff::{Capability, StaffRole};
 
 /// Header carrying the caller's role, set by the Worker after it checked the
-/// operator key (`operator`) or not (`customer`).
+/// operator's session (`operator`) or not (`customer`).
 pub const ROLE_HEADER: &str = "x-chat-role";
 /// Header carrying the customer's token, checked here against its digest.
 pub const TOKEN_HEADER: &str = "x-chat-token";
+/// Header carrying an operator's account id (their sockets are tagged with
+/// it, so removing the account closes them).
+pub const ACCOUNT_HEADER: &str = "x-chat-account";
+/// Header carrying an operator's role in their organisation ([`StaffRole`]).
+pub const STAFF_HEADER: &str = "x-chat-staff";
+/// Header carrying the site the operator's session allows; a conversation
+/// of another site answers as if it did not exist.
+pub const SITE_HEADER: &str = "x-chat-site";
 
 /// Body of `POST /init`: the conversation's identity and how it starts.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -63,6 +74,8 @@ pub struct Init {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct Attachment {
     role: Role,
+    /// An operator's role in their organisation (`None` for the customer).
+    staff: Option<StaffRole>,
 }
 
 /// One conversation.
@@ -99,10 +112,19 @@ impl DurableObject for Conversation {
                 self.init(init).await
             }
             "/ws" => self.attach(&req).await,
-            "/who" => match self.sender() {
-                Some(who) => Response::from_json(&who),
-                None => Response::error("no such conversation", 404),
-            },
+            "/who" => {
+                let site = req.url()?.query_pairs().find(|(k, _)| k == "site").map(|(_, v)| v.into_owned());
+                let mine = self.with_line(|meta, _| Some(meta.site.as_str()) == site.as_deref()).unwrap_or(false);
+                match self.sender().filter(|_| mine) {
+                    Some(who) => Response::from_json(&who),
+                    None => Response::error("no such conversation", 404),
+                }
+            }
+            "/drop" => {
+                let account = req.url()?.query_pairs().find(|(k, _)| k == "account").map(|(_, v)| v.into_owned());
+                socket::close_tagged(&self.state, &account.unwrap_or_default());
+                Response::empty()
+            }
             "/review" => {
                 let review: ReviewHeld = req.json().await?;
                 self.review(review).await?;
@@ -124,7 +146,7 @@ impl DurableObject for Conversation {
     }
 
     async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
-        let Some(Attachment { role }) = ws.deserialize_attachment()? else {
+        let Some(Attachment { role, staff }) = ws.deserialize_attachment()? else {
             return Ok(());
         };
         let WebSocketIncomingMessage::String(frame) = message else {
@@ -138,6 +160,13 @@ impl DurableObject for Conversation {
                 return Ok(());
             }
         };
+        // Every message is authorised: an operator writes only if their role may reply.
+        let writes = matches!(env.msg, ClientMsg::Send { .. } | ClientMsg::Act { .. } | ClientMsg::Typing { .. });
+        if writes && staff.is_some_and(|s| !s.may(Capability::Reply)) {
+            let frame = ServerEnvelope::error(Some(env.id), ErrorCode::Forbidden, "your role reads conversations only");
+            socket::send(&ws, &frame);
+            return Ok(());
+        }
         match env.msg {
             ClientMsg::Send { text } => self.on_send(&ws, role, env.id, &text).await,
             ClientMsg::Act { event } => self.on_act(&ws, role, env.id, &event).await,
@@ -202,10 +231,13 @@ impl Conversation {
             return socket::refuse(ErrorCode::UnknownConversation, "no conversation has this id", CLOSE_NOT_FOUND);
         };
         let header = |name| req.headers().get(name).ok().flatten().unwrap_or_default();
-        let role = match header(ROLE_HEADER).as_str() {
-            "operator" => Role::Operator,
-            _ => Role::Customer,
+        let (role, staff) = match header(ROLE_HEADER).as_str() {
+            "operator" => (Role::Operator, StaffRole::parse(&header(STAFF_HEADER))),
+            _ => (Role::Customer, None),
         };
+        if role == Role::Operator && (staff.is_none() || header(SITE_HEADER) != meta.site.as_str()) {
+            return socket::refuse(ErrorCode::UnknownConversation, "no conversation has this id", CLOSE_NOT_FOUND);
+        }
         if role == Role::Customer {
             let digest = crate::auth::token_digest(&header(TOKEN_HEADER));
             if !crate::auth::secrets_equal(&digest, &meta.token_digest) {
@@ -227,8 +259,9 @@ impl Conversation {
             Err(msg) => return socket::refuse(ErrorCode::Malformed, &msg, CLOSE_BAD_REQUEST),
         };
         let pair = WebSocketPair::new()?;
-        self.state.accept_websocket_with_tags(&pair.server, &[role.as_str()]);
-        pair.server.serialize_attachment(Attachment { role })?;
+        let account = socket::account_tag(&header(ACCOUNT_HEADER));
+        self.state.accept_websocket_with_tags(&pair.server, &[role.as_str(), account.as_str()]);
+        pair.server.serialize_attachment(Attachment { role, staff })?;
         let store = SqlStore(&sql);
         let last_seq = store.last_seq().map_err(internal)?;
         let workflow = store.workflow().map_err(internal)?.workflow;
@@ -289,7 +322,7 @@ impl Conversation {
             let fresh = SqlStore(&sql).find(role, &id).map_err(internal)?.is_none();
             let site = self.with_line(|meta, _| meta.site.clone());
             if let (true, Some(site)) = (fresh, site) {
-                let config = crate::inbox::config(&self.env, site.as_str()).await?;
+                let config = crate::inbox::config(&self.env, site.as_str()).await?.unwrap_or_default();
                 if let Err(why) = config.check_event(event) {
                     refuse(ErrorCode::IllegalMove, why);
                     return Ok(());

@@ -114,7 +114,9 @@ pub async fn handle(
                 (None, Some(conversation)) => {
                     let room = Room::Conversation(conversation);
                     let stub = room_stub(env, &ask.site, &room)?;
-                    let mut resp = stub.fetch_with_str("https://room/who").await?;
+                    let mut resp = stub
+                        .fetch_with_str(&format!("https://room/who?site={}", shared::api::encode_query(&ask.site)))
+                        .await?;
                     if resp.status_code() != 200 {
                         return fail(404, ErrorCode::UnknownConversation, "no conversation has this id");
                     }
@@ -135,7 +137,7 @@ pub async fn handle(
                 return fail(404, ErrorCode::Malformed, "no such case");
             };
             if let Event::Escalate { .. } = &act.event {
-                let config = super::sql::config(sql)?;
+                let config = super::sql::config(sql)?.unwrap_or_default();
                 if let Err(why) = config.check_event(&act.event) {
                     return fail(409, ErrorCode::IllegalMove, why);
                 }

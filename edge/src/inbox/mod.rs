@@ -8,7 +8,9 @@
 //! - `GET /ws`: attach an operator socket; it first receives the whole list.
 //! - `POST /touch` with a [`ConversationSummary`]: record a change.
 //! - `GET /config`, `PUT /config` with a [`SiteConfig`]: read / replace the
-//!   configuration (validated before it reaches here).
+//!   configuration (validated before it reaches here); 404 for a site not
+//!   registered. `PUT /site`: register the site (default configuration).
+//! - `GET /drop?account=`: close that account's sockets.
 //! - `POST /report?site=` with a [`Report`] (from a room): file it.
 //! - `GET /sanctions?member=`: the member's sanctions in force.
 //! - `GET /admit?key=&limit=`: count a new conversation against a visitor or
@@ -40,14 +42,21 @@ pub async fn touch(env: &Env, summary: &ConversationSummary) -> Result<()> {
     crate::stub::send_json(&stub, worker::Method::Post, "https://inbox/touch", summary, 200).await
 }
 
-/// The site's configuration.
-pub async fn config(env: &Env, site: &str) -> Result<SiteConfig> {
+/// The site's configuration; `None`: no site has this id.
+pub async fn config(env: &Env, site: &str) -> Result<Option<SiteConfig>> {
     let stub = env.durable_object(BINDING)?.get_by_name(site)?;
     let mut resp = stub.fetch_with_str("https://inbox/config").await?;
     match resp.status_code() {
-        200 => resp.json().await,
+        200 => resp.json().await.map(Some),
+        404 => Ok(None),
         s => Err(crate::error::internal(format!("config answered {s}"))),
     }
+}
+
+/// Registers a new site (its configuration starts as the defaults).
+pub async fn register(env: &Env, site: &str) -> Result<()> {
+    let stub = env.durable_object(BINDING)?.get_by_name(site)?;
+    crate::stub::send_json(&stub, worker::Method::Put, "https://inbox/site", &(), 200).await
 }
 
 /// Replaces the site's configuration (validate it first).
@@ -171,10 +180,22 @@ impl DurableObject for Inbox {
                 sql::save_config(&self.state.storage().sql(), &config)?;
                 Response::empty()
             }
-            "/config" => Response::from_json(&sql::config(&self.state.storage().sql())?),
+            "/config" => match sql::config(&self.state.storage().sql())? {
+                Some(config) => Response::from_json(&config),
+                None => Response::error("no such site", 404),
+            },
+            "/site" => {
+                sql::register(&self.state.storage().sql())?;
+                Response::empty()
+            }
+            "/drop" => {
+                socket::close_tagged(&self.state, &param(&req, "account")?);
+                Response::empty()
+            }
             "/ws" => {
                 let pair = WebSocketPair::new()?;
-                self.state.accept_web_socket(&pair.server);
+                let account = req.headers().get(crate::conversation::ACCOUNT_HEADER)?.unwrap_or_default();
+                self.state.accept_websocket_with_tags(&pair.server, &[socket::account_tag(&account).as_str()]);
                 let conversations = sql::list(&self.state.storage().sql())?;
                 socket::send(&pair.server, &ServerEnvelope::push(ServerMsg::Inbox { conversations }));
                 Response::from_websocket(pair.client)

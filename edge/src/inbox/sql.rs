@@ -77,17 +77,22 @@ pub fn list(sql: &SqlStorage) -> worker::Result<Vec<ConversationSummary>> {
     .to_array()
 }
 
-/// The site's configuration (the defaults until someone saves one).
-pub fn config(sql: &SqlStorage) -> worker::Result<SiteConfig> {
+/// The site's configuration; `None` until the site is registered (its
+/// configuration starts as the defaults).
+pub fn config(sql: &SqlStorage) -> worker::Result<Option<SiteConfig>> {
     #[derive(Deserialize)]
     struct Row {
         json: String,
     }
     let rows: Vec<Row> = sql.exec("SELECT json FROM config WHERE one = 1", None)?.to_array()?;
-    match rows.into_iter().next() {
-        Some(row) => serde_json::from_str(&row.json).map_err(crate::error::internal),
-        None => Ok(SiteConfig::default()),
-    }
+    rows.into_iter().next().map(|row| serde_json::from_str(&row.json).map_err(crate::error::internal)).transpose()
+}
+
+/// Registers the site: its configuration becomes the defaults, unless it has one.
+pub fn register(sql: &SqlStorage) -> worker::Result<()> {
+    let json = serde_json::to_string(&SiteConfig::default())?;
+    sql.exec("INSERT INTO config (one, json) VALUES (1, ?) ON CONFLICT (one) DO NOTHING", vec![json.into()])?;
+    Ok(())
 }
 
 /// Saves the configuration (already validated).

@@ -5,7 +5,7 @@
 use shared::{ErrorCode, SiteId};
 use worker::{Env, Request};
 
-use super::{query, site_known, socket_request};
+use super::{query, socket_request};
 use crate::channel::{object_name, BINDING, CHANNEL_HEADER, MEMBER_HEADER, NAME_HEADER, SITE_HEADER};
 use crate::conversation::ROLE_HEADER;
 use crate::error::{RouteError, RouteResult};
@@ -21,11 +21,10 @@ pub async fn channel_of(
     site: &str,
     channel: &str,
 ) -> Result<Result<SiteId, (ErrorCode, String)>, RouteError> {
-    let site = match site.parse::<SiteId>() {
-        Ok(site) if site_known(env, site.as_str()) => site,
-        _ => return Ok(Err((ErrorCode::UnknownSite, "no site has this id".into()))),
-    };
-    if !crate::inbox::config(env, site.as_str()).await?.has_channel(channel) {
+    let unknown = || Ok(Err((ErrorCode::UnknownSite, "no site has this id".into())));
+    let Ok(site) = site.parse::<SiteId>() else { return unknown() };
+    let Some(config) = crate::inbox::config(env, site.as_str()).await? else { return unknown() };
+    if !config.has_channel(channel) {
         return Ok(Err((ErrorCode::UnknownChannel, format!("this site has no channel {channel:?}"))));
     }
     Ok(Ok(site))

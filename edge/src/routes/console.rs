@@ -1,79 +1,99 @@
 //! Operator routes: the site inbox socket, a conversation socket, a channel
 //! socket, the moderation desk (forwarded to the site's Inbox) and the
-//! site's configuration, all behind the operator key (`OPERATOR_KEY` in `.dev.vars`) until real
-//! accounts exist. Without a configured key the console is closed.
+//! site's configuration. Every one checks the session (cookie), the role's
+//! capability and that the site is one of the caller's organisation
+//! ([`crate::session`]); state-changing ones also the anti-CSRF token.
 
 use shared::site::SiteConfig;
+use shared::staff::{Capability, Me};
 use shared::{ConversationId, ErrorCode, SiteId};
 use worker::{Env, Request, Response};
 
-use super::{query, site_known, socket_request};
-use crate::auth::secrets_equal;
-use crate::conversation::ROLE_HEADER;
+use super::{query, socket_request};
+use crate::conversation::{ACCOUNT_HEADER, ROLE_HEADER, SITE_HEADER, STAFF_HEADER};
 use crate::error::{RouteError, RouteResult};
-use crate::socket::{self, CLOSE_NOT_FOUND, CLOSE_UNAUTHORIZED};
-
-/// Whether the request carries the configured operator key (`?key=`).
-fn operator_key_ok(req: &Request, env: &Env) -> Result<bool, RouteError> {
-    let configured = env.secret("OPERATOR_KEY").map(|v| v.to_string()).unwrap_or_default();
-    let given = query(req, "key")?.unwrap_or_default();
-    Ok(!configured.is_empty() && secrets_equal(&configured, &given))
-}
+use crate::session::{own_site, staff};
+use crate::socket::{self, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHORIZED};
 
 /// The checks of every operator socket: an upgrade, from the console's own
-/// origin, with the operator key; `Some` is the refusal to answer with.
-fn operator_handshake(req: &Request, env: &Env) -> Result<Option<Response>, RouteError> {
+/// origin, signed in with a role that may `cap`, on a site of the caller's
+/// organisation. `Err` is the refusal to answer with (on the socket, so the
+/// browser can read why).
+async fn operator_handshake(
+    req: &Request,
+    env: &Env,
+    cap: Capability,
+    site: &str,
+    object: (&str, &str),
+) -> Result<Result<(Me, SiteId), Response>, RouteError> {
     if !socket::is_upgrade(req) {
         return Err(RouteError::UpgradeRequired);
     }
     if let Some(refused) = super::refuse_cross_origin(req)? {
-        return Ok(Some(refused));
+        return Ok(Err(refused));
     }
-    if !operator_key_ok(req, env)? {
-        return Ok(Some(socket::refuse(ErrorCode::Unauthorized, "wrong operator key", CLOSE_UNAUTHORIZED)?));
+    let me = match staff(req, env, cap, Some(object)).await {
+        Ok(me) => me,
+        Err(RouteError::Refused(403, code, msg)) => return Ok(Err(socket::refuse(code, &msg, CLOSE_FORBIDDEN)?)),
+        Err(RouteError::Refused(_, code, msg)) => return Ok(Err(socket::refuse(code, &msg, CLOSE_UNAUTHORIZED)?)),
+        Err(RouteError::Unauthorized) => {
+            return Ok(Err(socket::refuse(ErrorCode::Unauthorized, "not signed in", CLOSE_UNAUTHORIZED)?))
+        }
+        Err(e) => return Err(e),
+    };
+    match own_site(&me, site) {
+        Ok(site) => Ok(Ok((me, site))),
+        Err(_) => Ok(Err(socket::refuse(ErrorCode::UnknownSite, "no site has this id", CLOSE_NOT_FOUND)?)),
     }
-    Ok(None)
 }
 
-/// `GET /api/console/conversations/{id}/ws?key=...&after=N`.
-pub async fn conversation_socket(req: Request, env: &Env, id: &str) -> RouteResult {
-    if let Some(refused) = operator_handshake(&req, env)? {
-        return Ok(refused);
-    }
+/// The internal headers that tell an object who the operator is.
+fn operator_headers<'a>(me: &'a Me, site: &'a SiteId) -> Vec<(&'static str, &'a str)> {
+    vec![
+        (ROLE_HEADER, "operator"),
+        (ACCOUNT_HEADER, me.account.as_str()),
+        (STAFF_HEADER, me.role.as_str()),
+        (SITE_HEADER, site.as_str()),
+    ]
+}
+
+/// `GET /api/console/sites/{site}/conversations/{id}/ws?after=N`.
+pub async fn conversation_socket(req: Request, env: &Env, site: &str, id: &str) -> RouteResult {
+    let object = (super::conversations::BINDING, id);
+    let (me, site) = match operator_handshake(&req, env, Capability::ReadConversations, site, object).await? {
+        Ok(ok) => ok,
+        Err(refused) => return Ok(refused),
+    };
     let Ok(id) = id.parse::<ConversationId>() else {
         return Ok(socket::refuse(ErrorCode::UnknownConversation, "no conversation has this id", CLOSE_NOT_FOUND)?);
     };
-    let inner = socket_request(&req, &[(ROLE_HEADER, "operator")])?;
+    let inner = socket_request(&req, &operator_headers(&me, &site))?;
     let stub = env.durable_object(super::conversations::BINDING)?.get_by_name(id.as_str())?;
     Ok(stub.fetch_with_request(inner).await?)
 }
 
-/// `GET /api/console/sites/{site}/inbox/ws?key=...`: the site's live list.
+/// `GET /api/console/sites/{site}/inbox/ws`: the site's live list.
 pub async fn inbox_socket(req: Request, env: &Env, site: &str) -> RouteResult {
-    if let Some(refused) = operator_handshake(&req, env)? {
-        return Ok(refused);
-    }
-    let site = match site.parse::<SiteId>() {
-        Ok(site) if site_known(env, site.as_str()) => site,
-        _ => return Ok(socket::refuse(ErrorCode::UnknownSite, "no site has this id", CLOSE_NOT_FOUND)?),
+    let object = (crate::inbox::BINDING, site);
+    let (me, site) = match operator_handshake(&req, env, Capability::ReadConversations, site, object).await? {
+        Ok(ok) => ok,
+        Err(refused) => return Ok(refused),
     };
-    let inner = socket_request(&req, &[])?;
+    let inner = socket_request(&req, &operator_headers(&me, &site))?;
     let stub = env.durable_object(crate::inbox::BINDING)?.get_by_name(site.as_str())?;
     Ok(stub.fetch_with_request(inner).await?)
 }
 
-/// `GET` / `PUT /api/console/sites/{site}/config?key=...`: the site's
-/// configuration, read or replaced whole (validated; the error names the
+/// `GET` / `PUT /api/console/sites/{site}/config`: the site's configuration,
+/// read (anyone signed in: operators need the canned responses) or replaced
+/// whole (settings editors; validated, rules compiled; the error names the
 /// first problem).
 pub async fn site_config(mut req: Request, env: &Env, site: &str) -> RouteResult {
-    if !operator_key_ok(&req, env)? {
-        return Err(RouteError::Unauthorized);
-    }
-    let site = match site.parse::<SiteId>() {
-        Ok(site) if site_known(env, site.as_str()) => site,
-        _ => return Err(RouteError::UnknownSite(site.to_owned())),
-    };
-    if req.method() == worker::Method::Put {
+    let put = req.method() == worker::Method::Put;
+    let cap = if put { Capability::EditSettings } else { Capability::ReadConversations };
+    let me = staff(&req, env, cap, None).await?;
+    let site = own_site(&me, site)?;
+    if put {
         let config: SiteConfig =
             req.json().await.map_err(|e| RouteError::BadRequest(format!("not a site configuration: {e}")))?;
         config.validate().map_err(RouteError::BadRequest)?;
@@ -81,52 +101,50 @@ pub async fn site_config(mut req: Request, env: &Env, site: &str) -> RouteResult
         crate::inbox::save_config(env, site.as_str(), &config).await?;
         return Ok(Response::from_json(&config)?);
     }
-    Ok(Response::from_json(&crate::inbox::config(env, site.as_str()).await?)?)
+    let config =
+        crate::inbox::config(env, site.as_str()).await?.ok_or_else(|| RouteError::UnknownSite(site.to_string()))?;
+    Ok(Response::from_json(&config)?)
 }
 
-/// The site of a console HTTP route, checked with the operator key.
-fn console_site(req: &Request, env: &Env, site: &str) -> Result<SiteId, RouteError> {
-    if !operator_key_ok(req, env)? {
-        return Err(RouteError::Unauthorized);
-    }
-    match site.parse::<SiteId>() {
-        Ok(site) if site_known(env, site.as_str()) => Ok(site),
-        _ => Err(RouteError::UnknownSite(site.to_owned())),
-    }
-}
-
-/// `GET /api/console/sites/{site}/channels/{channel}/ws?key=…&name=…&after=N`:
-/// a moderator watching (and writing in) a channel.
+/// `GET /api/console/sites/{site}/channels/{channel}/ws?after=N`: a
+/// moderator watching (and writing in) a channel, under their name.
 pub async fn channel_socket(req: Request, env: &Env, site: &str, channel: &str) -> RouteResult {
-    if let Some(refused) = operator_handshake(&req, env)? {
-        return Ok(refused);
-    }
-    let site = match super::channels::channel_of(env, site, channel).await? {
-        Ok(site) => site,
-        Err((code, msg)) => return Ok(socket::refuse(code, &msg, CLOSE_NOT_FOUND)?),
+    let name = crate::channel::object_name(site, channel);
+    let object = (crate::channel::BINDING, name.as_str());
+    let (me, site) = match operator_handshake(&req, env, Capability::Moderate, site, object).await? {
+        Ok(ok) => ok,
+        Err(refused) => return Ok(refused),
     };
-    let name = query(&req, "name")?.unwrap_or_default();
-    let name = shared::api::encode_query(if name.trim().is_empty() { "Moderator" } else { name.trim() });
-    let headers = [
-        (ROLE_HEADER, "operator"),
+    if let Err((code, msg)) = super::channels::channel_of(env, site.as_str(), channel).await? {
+        return Ok(socket::refuse(code, &msg, CLOSE_NOT_FOUND)?);
+    }
+    let display = shared::api::encode_query(&me.name);
+    let mut headers = operator_headers(&me, &site);
+    headers.extend([
         (crate::channel::MEMBER_HEADER, ""),
-        (crate::channel::NAME_HEADER, name.as_str()),
+        (crate::channel::NAME_HEADER, display.as_str()),
         (crate::channel::SITE_HEADER, site.as_str()),
         (crate::channel::CHANNEL_HEADER, channel),
-    ];
+    ]);
     let inner = socket_request(&req, &headers)?;
-    let stub = env
-        .durable_object(crate::channel::BINDING)?
-        .get_by_name(&crate::channel::object_name(site.as_str(), channel))?;
+    let stub = env.durable_object(crate::channel::BINDING)?.get_by_name(&name)?;
     Ok(stub.fetch_with_request(inner).await?)
 }
 
-/// `/api/console/sites/{site}/{reports|cases|sanctions|incidents}/…?key=…&name=…`:
-/// the moderation desk, answered by the site's Inbox object.
+/// `/api/console/sites/{site}/{reports|cases|sanctions|incidents}/…`: the
+/// moderation desk, answered by the site's Inbox object; reading needs the
+/// desk, acting moderation. The moderator's name is their account's.
 pub async fn desk(mut req: Request, env: &Env, site: &str, rest: &[&str]) -> RouteResult {
-    let site = console_site(&req, env, site)?;
-    let mut url = format!("https://inbox/desk/{}?site={}", rest.join("/"), shared::api::encode_query(site.as_str()));
-    for param in ["name", "q", "format"] {
+    let cap = if req.method() == worker::Method::Get { Capability::ReadDesk } else { Capability::Moderate };
+    let me = staff(&req, env, cap, None).await?;
+    let site = own_site(&me, site)?;
+    let mut url = format!(
+        "https://inbox/desk/{}?site={}&name={}",
+        rest.join("/"),
+        shared::api::encode_query(site.as_str()),
+        shared::api::encode_query(&me.name)
+    );
+    for param in ["q", "format"] {
         if let Some(v) = query(&req, param)? {
             url.push_str(&format!("&{param}={}", shared::api::encode_query(&v)));
         }
@@ -137,7 +155,7 @@ pub async fn desk(mut req: Request, env: &Env, site: &str, rest: &[&str]) -> Rou
         init.with_body(Some(req.text().await?.into()));
     }
     let stub = env.durable_object(crate::inbox::BINDING)?.get_by_name(site.as_str())?;
-    let mut inner = stub.fetch_with_request(Request::new_with_init(&url, &init)?).await?;
+    let mut inner = stub.fetch_with_request(worker::Request::new_with_init(&url, &init)?).await?;
     // The object's response has immutable headers; the router adds its own.
     let headers = worker::Headers::new();
     for name in ["Content-Type", "Content-Disposition"] {

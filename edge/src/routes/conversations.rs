@@ -9,7 +9,7 @@ use shared::workflow::{apply, Event, State, WorkflowKind};
 use shared::{ConversationId, ErrorCode, SiteId};
 use worker::{Env, Request, Response};
 
-use super::{query, site_known, socket_request};
+use super::{query, socket_request};
 use crate::conversation::{sql::Meta, Init, ROLE_HEADER, TOKEN_HEADER};
 use crate::error::{RouteError, RouteResult};
 use crate::socket;
@@ -27,13 +27,12 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     }
     let body: CreateConversation =
         req.json().await.map_err(|e| RouteError::BadRequest(format!("expected {{\"site\": \"...\"}}: {e}")))?;
-    if !site_known(env, body.site.as_str()) {
-        return Err(RouteError::UnknownSite(body.site.to_string()));
-    }
+    let config = crate::inbox::config(env, body.site.as_str())
+        .await?
+        .ok_or_else(|| RouteError::UnknownSite(body.site.to_string()))?;
     let (workflow, greeting) = match &body.trigger {
         None if body.fields.is_empty() => (WorkflowKind::Support, None),
         _ => {
-            let config = crate::inbox::config(env, body.site.as_str()).await?;
             check_fields(&config, &body.fields)?;
             match &body.trigger {
                 None => (WorkflowKind::Support, None),
@@ -65,7 +64,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     let mut keys =
         vec![(format!("a:{}", &crate::auth::token_digest(&address)[..16]), per_address.parse().unwrap_or(60))];
     if !member.is_empty() {
-        let per_visitor = crate::inbox::config(env, body.site.as_str()).await?.limits.conversations_per_hour;
+        let per_visitor = config.limits.conversations_per_hour;
         keys.push((format!("v:{member}"), per_visitor as usize));
     }
     for (key, limit) in keys {
@@ -112,10 +111,8 @@ fn check_fields(config: &SiteConfig, fields: &[(String, String)]) -> Result<(), 
 /// host page of one of the site's allowed origins (and for no other).
 pub async fn widget_config(req: &Request, env: &Env, site: &str) -> RouteResult {
     let site: SiteId = site.parse().map_err(|_| RouteError::UnknownSite(site.to_owned()))?;
-    if !site_known(env, site.as_str()) {
-        return Err(RouteError::UnknownSite(site.to_string()));
-    }
-    let config = crate::inbox::config(env, site.as_str()).await?;
+    let config =
+        crate::inbox::config(env, site.as_str()).await?.ok_or_else(|| RouteError::UnknownSite(site.to_string()))?;
     let origin = super::origin(req)?.unwrap_or_default();
     if !config.origin_allowed(&origin) {
         return Err(RouteError::CrossOrigin(format!("the origin {origin:?} may not embed this site's chat")));

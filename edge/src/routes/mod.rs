@@ -1,5 +1,6 @@
 //! One module per resource the Worker serves itself.
 
+pub mod accounts;
 pub mod bench;
 pub mod channels;
 pub mod console;
@@ -7,7 +8,7 @@ pub mod conversations;
 pub mod demo;
 pub mod pages;
 
-use worker::{Env, Request};
+use worker::Request;
 
 use crate::error::RouteError;
 
@@ -54,9 +55,4 @@ pub fn refuse_cross_origin(req: &Request) -> Result<Option<worker::Response>, Ro
     }
     let msg = "connections are accepted only from this service's own pages";
     Ok(Some(crate::socket::refuse(shared::ErrorCode::Forbidden, msg, crate::socket::CLOSE_FORBIDDEN)?))
-}
-
-/// The comma-separated `SITES` variable: the site ids this deployment serves.
-pub fn site_known(env: &Env, site: &str) -> bool {
-    env.var("SITES").map(|v| v.to_string()).unwrap_or_default().split(',').any(|s| s.trim() == site)
 }

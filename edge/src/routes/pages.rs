@@ -6,7 +6,7 @@
 use shared::SiteId;
 use worker::{Env, Request, Response};
 
-use super::{query, site_known};
+use super::query;
 use crate::error::RouteResult;
 
 /// The app page `name` (`widget` or `channel`) for the request's site.
@@ -17,11 +17,11 @@ pub async fn app(req: &Request, env: &Env, name: &str) -> RouteResult {
         return Err(crate::error::internal(format!("asset /{name} answered {}", asset.status_code())).into());
     }
     let html = asset.text().await?;
-    let site = query(req, "site")?.and_then(|s| s.parse::<SiteId>().ok()).filter(|s| site_known(env, s.as_str()));
-    let ancestors = match site {
-        Some(site) => crate::inbox::config(env, site.as_str()).await?.frame_ancestors(),
-        None => "'none'".into(),
+    let config = match query(req, "site")?.and_then(|s| s.parse::<SiteId>().ok()) {
+        Some(site) => crate::inbox::config(env, site.as_str()).await?,
+        None => None,
     };
+    let ancestors = config.map_or_else(|| "'none'".into(), |c| c.frame_ancestors());
     let csp = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https:; \
          connect-src 'self'; frame-ancestors {ancestors}; base-uri 'none'; form-action 'self'"

@@ -15,11 +15,13 @@ use shared::{ConversationId, ConversationSummary, Role, ServerMsg};
 use super::keys::{self, Action, Help};
 use super::moderation::{Alert, Desk, Moderation};
 use super::pane::Pane;
+use super::people::People;
 use super::settings::Settings;
 use super::Session;
 use crate::components::StatusLine;
 use crate::socket::{Socket, Status};
 use crate::util::{clock, load, store, ws_origin};
+use shared::staff::Capability;
 
 const SEEN: &str = "console:seen";
 
@@ -73,6 +75,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     let filter = RwSignal::new(Filter { scope: "all".into(), workflow: String::new(), status: "open".into() });
     let help = RwSignal::new(false);
     let settings = RwSignal::new(false);
+    let people = RwSignal::new(false);
     let now = RwSignal::new(js_sys::Date::now());
     let desk = Desk::new();
     provide_context(desk);
@@ -88,7 +91,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
         RwSignal::new(load(SEEN).and_then(|s| crate::json::decode::<HashMap<String, u64>>(&s)).unwrap_or_default());
     Effect::new(move |_| seen.with(|s| store(SEEN, crate::json::encode(s).as_deref())));
 
-    let url = format!("{}{}", ws_origin(), inbox_socket_path(&site, &session.key.get_value()));
+    let url = format!("{}{}", ws_origin(), inbox_socket_path(&site));
     let socket = Socket::new(
         move || Some(url.clone()),
         &crate::wire::OPERATOR,
@@ -175,10 +178,24 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                     <strong>"Inbox · "{site.clone()}</strong>
                     <StatusLine status=status testid="console-status"/>
                     <span class="me" data-testid="console-me">{me.clone()}</span>
-                    <button class="link" data-testid="console-tab-moderation" on:click=move |_| desk.shown.set(true)>"Moderation"</button>
-                    <button class="link" data-testid="console-settings-open" on:click=move |_| settings.update(|s| *s = !*s)>"Settings"</button>
+                    <span class="role" data-testid="console-role">{session.me.with_value(|m| m.role.as_str())}</span>
+                    {session.may(Capability::ReadDesk).then(|| view! {
+                        <button class="link" data-testid="console-tab-moderation" on:click=move |_| desk.shown.set(true)>"Moderation"</button>
+                    })}
+                    {session.may(Capability::EditSettings).then(|| view! {
+                        <button class="link" data-testid="console-settings-open" on:click=move |_| settings.update(|s| *s = !*s)>"Settings"</button>
+                    })}
+                    {session.may(Capability::ViewPeople).then(|| view! {
+                        <button class="link" data-testid="console-people-open" on:click=move |_| people.set(true)>"People"</button>
+                    })}
                     <button class="link" data-testid="console-help-open" on:click=move |_| help.set(true)>"Shortcuts"</button>
                     <button class="link" data-testid="console-sign-out" on:click=move |_| on_sign_out.run(None)>"Sign out"</button>
+                    <button class="link" data-testid="console-sign-out-everywhere" on:click=move |_| {
+                        leptos::task::spawn_local(async move {
+                            let _ = super::api("POST", shared::api::LOGOUT_ALL_PATH, None).await;
+                            on_sign_out.run(Some("Signed out on every device.".into()));
+                        });
+                    }>"Sign out everywhere"</button>
                 </header>
                 <div class="filters">
                     <select data-testid="console-filter-scope" aria-label="Whose" on:change=set(|f, v| f.scope = v)>
@@ -262,6 +279,9 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
             </Show>
             <Alert/>
             <Help open=help/>
+            <Show when=move || people.get()>
+                <People on_close=Callback::new(move |_| people.set(false))/>
+            </Show>
             <Show when=move || settings.get()>
                 <Settings on_close=Callback::new(move |_| settings.set(false))/>
             </Show>

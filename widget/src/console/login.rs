@@ -1,34 +1,88 @@
-//! The console's sign-in form: the operator key from `.dev.vars` (until real
-//! accounts exist) and the name the operator works under.
+//! The console's sign-in form (e-mail and password), and the form that
+//! accepts an invitation link (`/console#invite=<secret>`: a name and a new
+//! password, then signed in).
 
 use leptos::prelude::*;
+use shared::api::{ACCEPT_PATH, LOGIN_PATH};
+use shared::staff::{Accept, Login as LoginBody, Me};
 
-use crate::util::load;
+/// The invitation secret in the page's fragment, if any.
+fn invitation() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    hash.strip_prefix("#invite=").filter(|t| !t.is_empty()).map(str::to_owned)
+}
 
-/// Asks for the operator key and a display name.
+/// Posts `body` to `path` and signs in with the answer.
+fn submit(path: &'static str, body: Option<String>, on_sign_in: Callback<Me>, error: RwSignal<Option<String>>) {
+    leptos::task::spawn_local(async move {
+        match crate::http::request("POST", path, body).await {
+            Ok(text) => match crate::json::decode::<Me>(&text) {
+                Some(me) => {
+                    if path == ACCEPT_PATH {
+                        if let Some(w) = web_sys::window() {
+                            let _ = w.location().set_hash("");
+                        }
+                    }
+                    on_sign_in.run(me)
+                }
+                None => error.set(Some(crate::http::UNREADABLE.into())),
+            },
+            Err(e) => error.set(Some(e)),
+        }
+    });
+}
+
+/// Asks for an e-mail address and a password (or, with an invitation
+/// link, a name and a new password).
 #[component]
-pub fn Login(on_sign_in: Callback<(String, String)>, error: RwSignal<Option<String>>) -> impl IntoView {
-    let key = RwSignal::new(String::new());
-    let name = RwSignal::new(load(super::NAME).unwrap_or_default());
+pub fn Login(on_sign_in: Callback<Me>, error: RwSignal<Option<String>>) -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let invite = invitation();
+    let accepting = invite.is_some();
+    let on_submit = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        error.set(None);
+        let (path, body) = match &invite {
+            Some(token) => {
+                let body =
+                    Accept { token: token.clone(), name: name.get_untracked(), password: password.get_untracked() };
+                (ACCEPT_PATH, crate::json::encode(&body))
+            }
+            None => {
+                let body = LoginBody { email: email.get_untracked(), password: password.get_untracked() };
+                (LOGIN_PATH, crate::json::encode(&body))
+            }
+        };
+        submit(path, body, on_sign_in, error);
+    };
     view! {
         <main class="login">
-            <form on:submit=move |e| {
-                e.prevent_default();
-                let k = key.get_untracked().trim().to_string();
-                let n = name.get_untracked().trim().to_string();
-                let n = if n.is_empty() { "Operator".to_string() } else { n };
-                if !k.is_empty() { on_sign_in.run((k, n)); }
-            }>
-                <h1>"Operator console"</h1>
-                <label for="name">"Your name"</label>
-                <input id="name" autocomplete="name" data-testid="console-name" maxlength="40"
-                    prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/>
-                <label for="key">"Operator key"</label>
-                <input id="key" type="password" autocomplete="current-password" data-testid="console-key"
-                    prop:value=move || key.get() on:input=move |e| key.set(event_target_value(&e))/>
-                <button type="submit" data-testid="console-login">"Sign in"</button>
-                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                <p class="hint">"The key is OPERATOR_KEY in edge/.dev.vars; cargo xtask dev prints it."</p>
+            <form on:submit=on_submit>
+                <h1>{if accepting { "Join your team" } else { "Operator console" }}</h1>
+                {if accepting {
+                    view! {
+                        <label for="name">"Your name"</label>
+                        <input id="name" autocomplete="name" data-testid="console-accept-name" maxlength="60" required
+                            prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/>
+                    }.into_any()
+                } else {
+                    view! {
+                        <label for="email">"E-mail"</label>
+                        <input id="email" type="email" autocomplete="username" data-testid="console-email" required
+                            prop:value=move || email.get() on:input=move |e| email.set(event_target_value(&e))/>
+                    }.into_any()
+                }}
+                <label for="password">{if accepting { "Choose a password (10 characters or more)" } else { "Password" }}</label>
+                <input id="password" type="password" data-testid="console-password" required
+                    autocomplete=if accepting { "new-password" } else { "current-password" }
+                    prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e))/>
+                <button type="submit" data-testid="console-login">{if accepting { "Join" } else { "Sign in" }}</button>
+                {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="console-login-error">{e}</p> })}
+                {(!accepting).then(|| view! {
+                    <p class="hint">"cargo xtask dev prints the demo logins (also in edge/.dev-logins)."</p>
+                })}
             </form>
         </main>
     }

@@ -1,7 +1,8 @@
-//! The operator console app: sign in (operator key and a display name), a
-//! live inbox of the site's conversations with filters and keyboard
-//! shortcuts, the open conversation beside it, and the workflow guide; the
-//! moderation view (queue, cases, sanctions, incidents, channel monitor).
+//! The operator console app: sign in (e-mail and password; or accept an
+//! invitation link), a live inbox of the site's conversations with filters
+//! and keyboard shortcuts, the open conversation beside it, and the
+//! workflow guide; the moderation view (queue, cases, sanctions, incidents,
+//! channel monitor); settings and the organisation's people.
 
 mod guide;
 mod inbox;
@@ -9,16 +10,34 @@ mod keys;
 mod login;
 mod moderation;
 mod pane;
+mod people;
 mod settings;
 
+use std::cell::RefCell;
+use std::time::Duration;
+
 use leptos::prelude::*;
-use shared::api::site_config_path;
+use shared::api::{site_config_path, CSRF_HEADER, LOGOUT_PATH, SESSION_PATH};
 use shared::site::SiteConfig;
+use shared::staff::Me;
 
-use crate::util::{load, query_param, store};
+use crate::util::query_param;
 
-const KEY: &str = "console:key";
-const NAME: &str = "console:name";
+/// How often the console renews its session (the server rotates the token
+/// when it is due).
+const RENEW: Duration = Duration::from_secs(5 * 60);
+
+thread_local! {
+    /// The signed-in session's anti-CSRF token.
+    static CSRF: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// A console API call: [`crate::http::request`] with the session's
+/// anti-CSRF token (the cookie goes by itself).
+pub async fn api(method: &str, path: &str, body: Option<String>) -> Result<String, String> {
+    let csrf = CSRF.with(|c| c.borrow().clone());
+    crate::http::request_with(method, path, body, Some((CSRF_HEADER, &csrf))).await
+}
 
 /// How the console names an anonymous customer: by the start of the conversation id.
 fn visitor(id: &shared::ConversationId) -> String {
@@ -28,8 +47,8 @@ fn visitor(id: &shared::ConversationId) -> String {
 /// What every part of a signed-in console shares. `Copy`: handles only.
 #[derive(Clone, Copy)]
 pub struct Session {
-    /// The operator key.
-    pub key: StoredValue<String>,
+    /// The signed-in account (role, organisation, sites).
+    pub me: StoredValue<Me>,
     /// The operator's display name (assignments are in this name).
     pub name: StoredValue<String>,
     /// The site.
@@ -42,11 +61,15 @@ impl Session {
     /// Loads (or reloads) the site's configuration.
     pub fn load_config(self) {
         leptos::task::spawn_local(async move {
-            let path = site_config_path(&self.site.get_value(), &self.key.get_value());
-            if let Ok(text) = crate::http::request("GET", &path, None).await {
+            if let Ok(text) = api("GET", &site_config_path(&self.site.get_value()), None).await {
                 self.config.set(crate::json::decode(&text));
             }
         });
+    }
+
+    /// Whether the signed-in role may do `cap`.
+    pub fn may(self, cap: shared::staff::Capability) -> bool {
+        self.me.with_value(|m| m.role.may(cap))
     }
 }
 
@@ -57,27 +80,51 @@ pub fn mount() {
 
 #[component]
 fn App() -> impl IntoView {
-    let key = RwSignal::new(load(KEY));
+    let me = RwSignal::new(None::<Me>);
+    let checked = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let sign_in = Callback::new(move |(k, name): (String, String)| {
-        store(KEY, Some(&k));
-        store(NAME, Some(&name));
+    let sign_in = Callback::new(move |who: Me| {
+        CSRF.with(|c| *c.borrow_mut() = who.csrf.clone());
         error.set(None);
-        key.set(Some(k));
+        me.set(Some(who));
     });
+    let renew = move || {
+        leptos::task::spawn_local(async move {
+            match crate::http::request("GET", SESSION_PATH, None).await.map(|t| crate::json::decode::<Me>(&t)) {
+                Ok(Some(who)) if me.get_untracked().is_none() => sign_in.run(who),
+                Ok(_) => {}
+                Err(e) if me.get_untracked().is_some() => {
+                    me.set(None);
+                    error.set(Some(format!("Signed out: {e}")));
+                }
+                Err(_) => {}
+            }
+            checked.set(true);
+        });
+    };
+    renew();
+    let tick = set_interval_with_handle(renew, RENEW).ok();
+    on_cleanup(move || tick.into_iter().for_each(|t| t.clear()));
     let sign_out = Callback::new(move |why: Option<String>| {
-        store(KEY, None);
+        if why.is_none() {
+            leptos::task::spawn_local(async move {
+                let _ = api("POST", LOGOUT_PATH, None).await;
+            });
+        }
         error.set(why);
-        key.set(None);
+        me.set(None);
     });
     view! {
-        {move || match key.get() {
+        {move || match me.get() {
+            None if !checked.get() => view! { <main class="login"><p>"Loading…"</p></main> }.into_any(),
             None => view! { <login::Login on_sign_in=sign_in error=error/> }.into_any(),
-            Some(k) => {
+            Some(who) => {
+                let first = who.sites.first().map(|s| s.id.to_string()).unwrap_or_default();
+                let site = query_param("site").filter(|s| who.sites.iter().any(|x| x.id.as_str() == s)).unwrap_or(first);
                 let session = Session {
-                    key: StoredValue::new(k),
-                    name: StoredValue::new(load(NAME).unwrap_or_else(|| "Operator".into())),
-                    site: StoredValue::new(query_param("site").unwrap_or_else(|| "demo".into())),
+                    name: StoredValue::new(who.name.clone()),
+                    me: StoredValue::new(who),
+                    site: StoredValue::new(site),
                     config: RwSignal::new(None),
                 };
                 session.load_config();

@@ -22,9 +22,9 @@ use crate::util::{load, store, ws_origin};
 pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl IntoView {
     let session = expect_context::<Session>();
     let url_id = id.clone();
-    let key = session.key.get_value();
+    let site = session.site.get_value();
     let chat = Chat::new(
-        move |after| Some(format!("{}{}", ws_origin(), operator_socket_path(url_id.as_str(), &key, after))),
+        move |after| Some(format!("{}{}", ws_origin(), operator_socket_path(&site, url_id.as_str(), after))),
         &crate::wire::OPERATOR,
     );
     chat.connect();

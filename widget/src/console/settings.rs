@@ -17,8 +17,8 @@ pub fn Settings(on_close: Callback<()>) -> impl IntoView {
     let save = move |_| {
         let body = text.get_untracked();
         leptos::task::spawn_local(async move {
-            let path = site_config_path(&session.site.get_value(), &session.key.get_value());
-            match crate::http::request("PUT", &path, Some(body)).await {
+            let path = site_config_path(&session.site.get_value());
+            match crate::console::api("PUT", &path, Some(body)).await {
                 Ok(saved) => {
                     session.config.set(crate::json::decode(&saved));
                     note.set(Some(Ok("Saved.".into())));

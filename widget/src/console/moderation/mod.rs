@@ -82,21 +82,15 @@ impl Desk {
 }
 
 /// The desk's path `rest` (`reports`, `cases/7/act`, …) for this console's
-/// key and name, with `more` query parameters (`&q=…`).
+/// site, with `more` query parameters (`&q=…`).
 fn path(session: Session, rest: &str, more: &str) -> String {
-    let (site, key, name) = (session.site.get_value(), session.key.get_value(), session.name.get_value());
-    format!(
-        "/api/console/sites/{}/{rest}?key={}&name={}{more}",
-        encode_query(&site),
-        encode_query(&key),
-        encode_query(&name)
-    )
+    format!("/api/console/sites/{}/{rest}?{more}", encode_query(&session.site.get_value()))
 }
 
 /// POSTs `body` to `path`: the decoded answer, or the server's sentence.
 async fn post<T: DeserializeOwned>(path: String, body: &impl Serialize) -> Result<T, String> {
     let body = crate::json::encode(body).ok_or("the request could not be written")?;
-    let text = crate::http::request("POST", &path, Some(body)).await?;
+    let text = crate::console::api("POST", &path, Some(body)).await?;
     crate::json::decode(&text).ok_or_else(|| UNREADABLE.to_string())
 }
 
@@ -115,7 +109,7 @@ where
         let ticket = latest.get_value().wrapping_add(1);
         latest.set_value(ticket);
         spawn_local(async move {
-            let answer = crate::http::request("GET", &path, None).await;
+            let answer = crate::console::api("GET", &path, None).await;
             if latest.try_get_value() != Some(ticket) {
                 return;
             }

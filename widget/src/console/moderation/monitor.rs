@@ -78,12 +78,9 @@ pub fn Monitor() -> impl IntoView {
 #[component]
 fn Channel(id: String) -> impl IntoView {
     let session = expect_context::<Session>();
-    let (site, key, me) = (session.site.get_value(), session.key.get_value(), session.name.get_value());
-    let url_me = me.clone();
-    let chat = Chat::new(
-        move |after| Some(ws_origin() + &operator_channel_path(&site, &id, &key, &url_me, after)),
-        &crate::wire::OPERATOR,
-    );
+    let (site, me) = (session.site.get_value(), session.name.get_value());
+    let chat =
+        Chat::new(move |after| Some(ws_origin() + &operator_channel_path(&site, &id, after)), &crate::wire::OPERATOR);
     chat.connect();
     on_cleanup(move || chat.stop());
     let list = NodeRef::<Ol>::new();

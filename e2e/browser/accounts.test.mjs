@@ -1,0 +1,81 @@
+// accounts.test.mjs: console accounts as people use them, in headless
+// Chromium: the session cookie is out of the page's reach; an owner invites
+// an operator from the People panel; the invitee opens the link, picks a
+// name and password and is signed in as an operator (no settings, no
+// people); the owner removes them and their open console is signed out at
+// once; a role that may not moderate sees no moderation view.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { browser, consoleUrl, dialogs, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
+
+test("invite → accept → work → removed: the removed operator's console closes at once", async () => {
+  const ownerContext = await browser.newContext();
+  const owner = watch(await ownerContext.newPage());
+  await signIn(owner, "owner");
+  assert.equal(await owner.evaluate(() => document.cookie), "", "the session cookie is HttpOnly");
+  const cookie = (await ownerContext.cookies()).find((c) => c.name === "__Host-chat_session");
+  assert.ok(cookie && cookie.httpOnly && cookie.secure && cookie.sameSite === "Strict", JSON.stringify(cookie));
+
+  // Invite.
+  const email = `newbie-${Date.now()}@demo.test`;
+  await owner.getByTestId("console-people-open").click();
+  await owner.getByTestId("console-invite-email").fill(email);
+  await owner.getByTestId("console-invite-role").selectOption("operator");
+  await owner.getByTestId("console-invite").click();
+  const note = owner.getByTestId("console-people-note");
+  await note.filter({ hasText: "/console#invite=" }).waitFor({ timeout: TIMEOUT });
+  const link = (await note.textContent()).match(/(http\S+#invite=[0-9a-f]+)/)[1];
+  await owner.getByTestId("console-invitation").filter({ hasText: email }).waitFor({ timeout: TIMEOUT });
+
+  // Accept in another browser.
+  const newbieContext = await browser.newContext();
+  const newbie = watch(await newbieContext.newPage());
+  await newbie.goto(link);
+  await newbie.getByTestId("console-accept-name").fill("Nina Newbie");
+  await newbie.getByTestId("console-password").fill("a long enough password");
+  await newbie.getByTestId("console-login").click();
+  await newbie.getByTestId("console-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
+  assert.equal(await newbie.getByTestId("console-me").textContent(), "Nina Newbie");
+  assert.equal(await newbie.getByTestId("console-role").textContent(), "operator");
+  for (const id of ["console-settings-open", "console-people-open", "console-tab-moderation"]) {
+    assert.equal(await newbie.getByTestId(id).count(), 0, `an operator sees ${id}`);
+  }
+  // The link worked once.
+  const again = watch(await (await browser.newContext()).newPage());
+  await again.goto(link);
+  await again.getByTestId("console-accept-name").fill("Mallory");
+  await again.getByTestId("console-password").fill("another long password");
+  await again.getByTestId("console-login").click();
+  await again.getByRole("alert").filter({ hasText: "unknown, used or expired" }).waitFor({ timeout: TIMEOUT });
+
+  // Removed: the open console is signed out at once, and stays out on reload.
+  await owner.getByTestId("console-people-open").click().catch(() => {});
+  const row = owner.getByTestId("console-person").filter({ hasText: email });
+  await row.waitFor({ timeout: TIMEOUT });
+  await row.getByTestId("console-person-remove").click();
+  await owner.getByTestId("console-people-note").filter({ hasText: "was removed" }).waitFor({ timeout: TIMEOUT });
+  await newbie.getByTestId("console-login").waitFor({ timeout: TIMEOUT });
+  await newbie.reload();
+  await newbie.getByTestId("console-login").waitFor({ timeout: TIMEOUT });
+  assert.equal(await newbie.getByTestId("console-conversation").count(), 0);
+  assert.deepEqual(dialogs, [], "a dialog fired");
+  await ownerContext.close();
+  await newbieContext.close();
+});
+
+test("sign out everywhere ends the other browser's session too", async () => {
+  const a = await browser.newContext();
+  const b = await browser.newContext();
+  const pageA = watch(await a.newPage());
+  const pageB = watch(await b.newPage());
+  await signIn(pageA, "supervisor");
+  await signIn(pageB, "supervisor");
+  await pageA.getByTestId("console-sign-out-everywhere").click();
+  await pageA.getByTestId("console-login").waitFor({ timeout: TIMEOUT });
+  // B's sockets close at once; its next request is refused.
+  await until("the other browser is signed out", async () => (await pageB.getByTestId("console-login").count()) > 0);
+  await pageB.goto(consoleUrl);
+  await pageB.getByTestId("console-login").waitFor({ timeout: TIMEOUT });
+  await a.close();
+  await b.close();
+});

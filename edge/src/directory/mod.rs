@@ -1,0 +1,56 @@
+//! The `Directory` Durable Object (one per deployment, named `main`): who
+//! may use the console. Organisations own sites; accounts belong to one
+//! organisation with one role; sessions are random tokens of which only the
+//! SHA-256 is stored, with expiry and rotation; invitations are links with
+//! a secret; sign-in attempts are counted for the rate limit; and it
+//! remembers which objects an account opened sockets on, so removing the
+//! account or signing out everywhere closes them at once.
+//!
+//! Passwords are hashed and checked by the Worker (stateless, so the KDF's
+//! cost does not queue here); this object only stores the hashes.
+//!
+//! Internal API: `POST https://directory/<op>` with a JSON body (see
+//! [`ops`]); refusals answer an [`shared::api::ApiError`] with its status.
+
+pub mod ops;
+mod sql;
+
+use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
+
+/// Name of the Directory binding in `wrangler.toml`.
+pub const BINDING: &str = "DIRECTORY";
+/// The one instance's name.
+pub const NAME: &str = "main";
+
+/// The deployment's directory.
+#[durable_object]
+pub struct Directory {
+    state: State,
+    env: Env,
+}
+
+impl DurableObject for Directory {
+    fn new(state: State, env: Env) -> Self {
+        if let Err(e) = sql::ensure_schema(&state.storage().sql()) {
+            worker::console_error!("directory schema: {e}");
+        }
+        Self { state, env }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        let op = req.path().trim_start_matches('/').to_owned();
+        let body = req.text().await?;
+        let sql = self.state.storage().sql();
+        let now = worker::Date::now().as_millis();
+        match ops::run(&sql, &op, &body, now) {
+            Ok(ops::Done::Json(v)) => Response::from_json(&v),
+            Ok(ops::Done::Drop(objects, account)) => {
+                crate::socket::close_account(&self.env, &objects, &account).await;
+                Response::from_json(&serde_json::Value::Null)
+            }
+            Err(ops::Refusal(status, code, message)) => {
+                Ok(Response::from_json(&shared::api::ApiError { code, message })?.with_status(status))
+            }
+        }
+    }
+}

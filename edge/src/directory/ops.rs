@@ -1,0 +1,390 @@
+//! The Directory's operations, one per internal path, as plain functions
+//! over its SQLite (the object only carries out the socket closing).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use shared::staff::{Invitation, Invited, Me, NewSite, People, SiteEntry, StaffRole};
+use shared::ErrorCode;
+use worker::SqlStorage;
+
+use super::sql::{self, Account};
+use crate::auth::{new_token, token_digest};
+
+/// Sign-in attempts allowed per e-mail address in [`LOGIN_WINDOW_MS`].
+pub const LOGINS_PER_EMAIL: usize = 10;
+/// The sign-in rate limit's window (15 minutes).
+pub const LOGIN_WINDOW_MS: u64 = 15 * 60 * 1000;
+/// How long an invitation link works (7 days).
+pub const INVITATION_MS: u64 = 7 * 24 * 3600 * 1000;
+
+/// A refusal: HTTP status, code and message.
+#[derive(Debug)]
+pub struct Refusal(pub u16, pub ErrorCode, pub String);
+
+/// What an operation produced.
+pub enum Done {
+    /// Answer this.
+    Json(Value),
+    /// Close the account's sockets on these `(binding, object)`s.
+    Drop(Vec<(String, String)>, String),
+}
+
+type Outcome = Result<Done, Refusal>;
+
+fn refuse(status: u16, code: ErrorCode, msg: impl Into<String>) -> Refusal {
+    Refusal(status, code, msg.into())
+}
+
+fn db(e: worker::Error) -> Refusal {
+    worker::console_error!("directory: {e}");
+    refuse(500, ErrorCode::Internal, "internal error")
+}
+
+fn answer(v: impl Serialize) -> Outcome {
+    serde_json::to_value(v).map(Done::Json).map_err(|e| refuse(500, ErrorCode::Internal, e.to_string()))
+}
+
+/// An account of a seed, its password already hashed.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SeedAccount {
+    pub email: String,
+    pub name: String,
+    pub role: StaffRole,
+    pub hash: String,
+}
+
+/// `seed`: a new organisation with its sites and accounts.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Seed {
+    pub org: String,
+    pub sites: Vec<NewSite>,
+    pub accounts: Vec<SeedAccount>,
+}
+
+/// `loginBegin`: count the attempt, and the stored hash to check against.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct LoginBegin {
+    pub email: String,
+    pub address: String,
+    pub address_limit: usize,
+}
+
+/// Answer to [`LoginBegin`]: the account (none: unknown address) and the hash.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Candidate {
+    pub account: Option<String>,
+    pub hash: String,
+}
+
+/// `loginFinish` / the end of `accept`: a new session.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Issue {
+    pub account: String,
+    pub ttl_ms: u64,
+}
+
+/// A session's token (for the cookie) and who it is.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Issued {
+    pub token: String,
+    pub me: Me,
+}
+
+/// `session`: check a session token; `socket` records an object the
+/// account opens a socket on; a session older than `rotate_ms` is
+/// replaced by a new token (the old one lives `grace_ms` more).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Check {
+    pub token: String,
+    pub socket: Option<(String, String)>,
+    pub rotate: Option<Rotation>,
+}
+
+/// When and how sessions rotate.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Rotation {
+    pub after_ms: u64,
+    pub grace_ms: u64,
+    pub ttl_ms: u64,
+}
+
+/// Answer to [`Check`].
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Checked {
+    pub me: Me,
+    pub rotated: Option<String>,
+}
+
+/// Who asks (for the people operations), as the Worker found from their session.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct By {
+    pub account: String,
+    pub org: String,
+    pub role: StaffRole,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct InviteOp {
+    pub by: By,
+    pub email: String,
+    pub role: StaffRole,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AcceptOp {
+    pub token: String,
+    pub name: String,
+    pub hash: String,
+    pub ttl_ms: u64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PersonOp {
+    pub by: By,
+    pub account: String,
+    /// The new role (`role`); none for `remove`.
+    pub role: Option<StaffRole>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SiteOp {
+    pub by: By,
+    pub site: NewSite,
+}
+
+/// Runs operation `op` with its JSON `body` at time `now`.
+pub fn run(sql: &SqlStorage, op: &str, body: &str, now: u64) -> Outcome {
+    fn parse<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, Refusal> {
+        serde_json::from_str(body).map_err(|e| refuse(400, ErrorCode::Malformed, e.to_string()))
+    }
+    match op {
+        "seed" => seed(sql, parse(body)?, now),
+        "loginBegin" => login_begin(sql, parse(body)?, now),
+        "loginFinish" => {
+            let issue: Issue = parse(body)?;
+            let account = sql::account(sql, &issue.account).map_err(db)?.ok_or_else(unknown_account)?;
+            sql::clear_attempts(sql, &format!("email:{}", account.email)).map_err(db)?;
+            answer(issue_session(sql, &account, None, issue.ttl_ms, now)?)
+        }
+        "session" => check(sql, parse(body)?, now),
+        "logout" => {
+            let token: String = parse(body)?;
+            sql::delete_session(sql, &token_digest(&token)).map_err(db)?;
+            answer(())
+        }
+        "logoutAll" => {
+            let account: String = parse(body)?;
+            sql::delete_sessions(sql, &account).map_err(db)?;
+            Ok(Done::Drop(sql::take_sockets(sql, &account).map_err(db)?, account))
+        }
+        "people" => {
+            let org: String = parse(body)?;
+            let people = sql::people(sql, &org).map_err(db)?;
+            let invitations = sql::invitations(sql, &org, now).map_err(db)?.iter().map(|i| i.public()).collect();
+            answer(People { people, invitations })
+        }
+        "invite" => invite(sql, parse(body)?, now),
+        "accept" => accept(sql, parse(body)?, now),
+        "person" => person(sql, parse(body)?),
+        "site" => add_site(sql, parse(body)?),
+        "renameSite" => {
+            let op: SiteOp = parse(body)?;
+            sql::rename_site(sql, op.site.id.as_str(), &op.by.org, op.site.name.trim()).map_err(db)?;
+            answer(())
+        }
+        _ => Err(refuse(404, ErrorCode::Malformed, format!("no directory operation {op:?}"))),
+    }
+}
+
+fn unknown_account() -> Refusal {
+    refuse(401, ErrorCode::Unauthorized, "this account no longer exists")
+}
+
+fn seed(sql: &SqlStorage, seed: Seed, now: u64) -> Outcome {
+    for site in &seed.sites {
+        if sql::site_taken(sql, site.id.as_str()).map_err(db)? {
+            return Err(refuse(409, ErrorCode::IdConflict, format!("the site id {:?} is taken", site.id.as_str())));
+        }
+    }
+    for a in &seed.accounts {
+        if sql::account_by_email(sql, &a.email).map_err(db)?.is_some() {
+            return Err(refuse(409, ErrorCode::IdConflict, format!("{} already has an account", a.email)));
+        }
+    }
+    let org = format!("org_{}", &new_token()[..16]);
+    sql::insert_org(sql, &org, seed.org.trim(), now).map_err(db)?;
+    for site in &seed.sites {
+        sql::insert_site(sql, site.id.as_str(), &org, site.name.trim()).map_err(db)?;
+    }
+    for a in seed.accounts {
+        let account = Account {
+            id: new_account_id(),
+            org: org.clone(),
+            email: a.email,
+            name: a.name,
+            role: a.role.as_str().into(),
+            password: a.hash,
+        };
+        sql::insert_account(sql, &account, now).map_err(db)?;
+    }
+    answer(json!({ "org": org }))
+}
+
+fn new_account_id() -> String {
+    format!("acct_{}", &new_token()[..16])
+}
+
+fn login_begin(sql: &SqlStorage, begin: LoginBegin, now: u64) -> Outcome {
+    let too_many = |wait: u64| {
+        let secs = wait.div_ceil(1000);
+        refuse(429, ErrorCode::RateLimited, format!("Too many sign-in attempts — try again in {secs} s."))
+    };
+    let by_address = format!("address:{}", begin.address);
+    if let Err(wait) = sql::attempt(sql, &by_address, begin.address_limit, LOGIN_WINDOW_MS, now).map_err(db)? {
+        return Err(too_many(wait));
+    }
+    let by_email = format!("email:{}", begin.email);
+    if let Err(wait) = sql::attempt(sql, &by_email, LOGINS_PER_EMAIL, LOGIN_WINDOW_MS, now).map_err(db)? {
+        return Err(too_many(wait));
+    }
+    let account = sql::account_by_email(sql, &begin.email).map_err(db)?;
+    answer(Candidate {
+        account: account.as_ref().map(|a| a.id.clone()),
+        hash: account.map(|a| a.password).unwrap_or_else(crate::password::decoy),
+    })
+}
+
+/// The signed-in view of `account` with the session's anti-CSRF token.
+fn me(sql: &SqlStorage, account: &Account, csrf: &str) -> Result<Me, Refusal> {
+    Ok(Me {
+        account: account.id.clone(),
+        email: account.email.clone(),
+        name: account.name.clone(),
+        role: account.role(),
+        org: account.org.clone(),
+        org_name: sql::org_name(sql, &account.org).map_err(db)?,
+        sites: sql::sites(sql, &account.org).map_err(db)?,
+        csrf: csrf.to_owned(),
+    })
+}
+
+/// A new session for `account` (keeping `csrf` when rotating one).
+fn issue_session(
+    sql: &SqlStorage,
+    account: &Account,
+    csrf: Option<&str>,
+    ttl_ms: u64,
+    now: u64,
+) -> Result<Issued, Refusal> {
+    let token = new_token();
+    let csrf = csrf.map_or_else(new_token, str::to_owned);
+    sql::insert_session(sql, &token_digest(&token), &account.id, &csrf, now, ttl_ms).map_err(db)?;
+    Ok(Issued { me: me(sql, account, &csrf)?, token })
+}
+
+fn check(sql: &SqlStorage, check: Check, now: u64) -> Outcome {
+    let signed_out = || refuse(401, ErrorCode::Unauthorized, "not signed in, or the session has expired");
+    let digest = token_digest(&check.token);
+    let session = sql::session(sql, &digest, now).map_err(db)?.ok_or_else(signed_out)?;
+    let account = sql::account(sql, &session.account).map_err(db)?.ok_or_else(signed_out)?;
+    if let Some((binding, object)) = &check.socket {
+        sql::add_socket(sql, &account.id, binding, object).map_err(db)?;
+    }
+    let due = check.rotate.as_ref().filter(|r| session.replaced == 0 && now >= session.created_at as u64 + r.after_ms);
+    if let Some(r) = due {
+        sql::replace_session(sql, &digest, now, r.grace_ms).map_err(db)?;
+        let issued = issue_session(sql, &account, Some(&session.csrf), r.ttl_ms, now)?;
+        return answer(Checked { me: issued.me, rotated: Some(issued.token) });
+    }
+    answer(Checked { me: me(sql, &account, &session.csrf)?, rotated: None })
+}
+
+fn invite(sql: &SqlStorage, op: InviteOp, now: u64) -> Outcome {
+    if !op.by.role.may_manage(op.role) {
+        return Err(refuse(
+            403,
+            ErrorCode::Forbidden,
+            format!("a {} cannot invite a {}", op.by.role.as_str(), op.role.as_str()),
+        ));
+    }
+    let email = shared::staff::normalize_email(&op.email);
+    if !shared::staff::email_ok(&email) {
+        return Err(refuse(400, ErrorCode::Malformed, "not an e-mail address"));
+    }
+    if sql::account_by_email(sql, &email).map_err(db)?.is_some() {
+        return Err(refuse(409, ErrorCode::IdConflict, format!("{email} already has an account")));
+    }
+    let token = new_token();
+    let invitation =
+        Invitation { id: format!("inv_{}", &new_token()[..16]), email, role: op.role, expires_at: now + INVITATION_MS };
+    sql::insert_invitation(sql, &invitation, &token_digest(&token), &op.by.org).map_err(db)?;
+    answer(Invited { invitation, token })
+}
+
+fn accept(sql: &SqlStorage, op: AcceptOp, now: u64) -> Outcome {
+    let Some(inv) = sql::invitation(sql, &token_digest(&op.token), now).map_err(db)? else {
+        return Err(refuse(404, ErrorCode::Unauthorized, "this invitation link is unknown, used or expired"));
+    };
+    let name = op.name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(refuse(400, ErrorCode::Malformed, "a name has 1 to 60 characters"));
+    }
+    let account = Account {
+        id: new_account_id(),
+        org: inv.org.clone(),
+        email: inv.email.clone(),
+        name: name.to_owned(),
+        role: inv.public().role.as_str().into(),
+        password: op.hash,
+    };
+    if !sql::insert_account(sql, &account, now).map_err(db)? {
+        return Err(refuse(409, ErrorCode::IdConflict, format!("{} already has an account", inv.email)));
+    }
+    sql::delete_invitation(sql, &inv.id).map_err(db)?;
+    answer(issue_session(sql, &account, None, op.ttl_ms, now)?)
+}
+
+fn person(sql: &SqlStorage, op: PersonOp) -> Outcome {
+    let not_found = || refuse(404, ErrorCode::Malformed, "no such person in your organisation");
+    let target = sql::account(sql, &op.account).map_err(db)?.filter(|a| a.org == op.by.org).ok_or_else(not_found)?;
+    let forbidden = |what: &str| refuse(403, ErrorCode::Forbidden, what.to_owned());
+    if !op.by.role.may_manage(target.role()) {
+        return Err(forbidden(&format!("a {} cannot change a {}", op.by.role.as_str(), target.role().as_str())));
+    }
+    let last_owner =
+        target.role() == StaffRole::Owner && sql::count_role(sql, &target.org, StaffRole::Owner).map_err(db)? <= 1;
+    match op.role {
+        Some(role) => {
+            if !op.by.role.may_manage(role) {
+                return Err(forbidden(&format!("a {} cannot make someone a {}", op.by.role.as_str(), role.as_str())));
+            }
+            if last_owner && role != StaffRole::Owner {
+                return Err(forbidden("an organisation keeps at least one owner"));
+            }
+            sql::set_role(sql, &target.id, role).map_err(db)?;
+            // Open sockets carry the old role: they reconnect under the new one.
+            Ok(Done::Drop(sql::take_sockets(sql, &target.id).map_err(db)?, target.id))
+        }
+        None => {
+            if target.id == op.by.account {
+                return Err(forbidden("you cannot remove yourself"));
+            }
+            if last_owner {
+                return Err(forbidden("an organisation keeps at least one owner"));
+            }
+            sql::delete_account(sql, &target.id).map_err(db)?;
+            Ok(Done::Drop(sql::take_sockets(sql, &target.id).map_err(db)?, target.id))
+        }
+    }
+}
+
+fn add_site(sql: &SqlStorage, op: SiteOp) -> Outcome {
+    let name = op.site.name.trim();
+    if name.is_empty() || name.chars().count() > 80 {
+        return Err(refuse(400, ErrorCode::Malformed, "a site name has 1 to 80 characters"));
+    }
+    if !sql::insert_site(sql, op.site.id.as_str(), &op.by.org, name).map_err(db)? {
+        return Err(refuse(409, ErrorCode::IdConflict, format!("the site id {:?} is taken", op.site.id.as_str())));
+    }
+    answer(SiteEntry { id: op.site.id, name: name.to_owned() })
+}

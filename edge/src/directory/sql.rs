@@ -1,0 +1,309 @@
+//! The Directory object's SQLite tables: organisations, their sites and
+//! accounts, sessions (only token digests are stored), invitations, sign-in
+//! attempts (for the rate limit) and which objects hold an account's sockets.
+
+use serde::Deserialize;
+use shared::staff::{Invitation, Person, SiteEntry, StaffRole};
+use worker::{SqlStorage, SqlStorageValue};
+
+fn int(v: u64) -> SqlStorageValue {
+    SqlStorageValue::from(v as i64)
+}
+
+/// Creates the tables if they are missing.
+pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
+    for ddl in [
+        "CREATE TABLE IF NOT EXISTS orgs (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS sites (id TEXT PRIMARY KEY, org TEXT NOT NULL, name TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS accounts (id TEXT PRIMARY KEY, org TEXT NOT NULL, email TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL, role TEXT NOT NULL, password TEXT NOT NULL, created_at INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS sessions (digest TEXT PRIMARY KEY, account TEXT NOT NULL, csrf TEXT NOT NULL,
+            created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, replaced INTEGER NOT NULL DEFAULT 0)",
+        "CREATE INDEX IF NOT EXISTS sessions_by_account ON sessions (account)",
+        "CREATE TABLE IF NOT EXISTS invitations (id TEXT PRIMARY KEY, digest TEXT NOT NULL UNIQUE, org TEXT NOT NULL,
+            email TEXT NOT NULL, role TEXT NOT NULL, expires_at INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS attempts (key TEXT NOT NULL, at INTEGER NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS attempts_by_key ON attempts (key, at)",
+        "CREATE TABLE IF NOT EXISTS sockets (account TEXT NOT NULL, binding TEXT NOT NULL, object TEXT NOT NULL,
+            PRIMARY KEY (account, binding, object))",
+    ] {
+        sql.exec(ddl, None)?;
+    }
+    Ok(())
+}
+
+/// An account as stored.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Account {
+    pub id: String,
+    pub org: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub password: String,
+}
+
+impl Account {
+    /// Its role (an unknown stored role reads as the least powerful one).
+    pub fn role(&self) -> StaffRole {
+        StaffRole::parse(&self.role).unwrap_or(StaffRole::Operator)
+    }
+}
+
+pub fn insert_org(sql: &SqlStorage, id: &str, name: &str, now: u64) -> worker::Result<()> {
+    sql.exec("INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?)", vec![id.into(), name.into(), int(now)])?;
+    Ok(())
+}
+
+pub fn org_name(sql: &SqlStorage, org: &str) -> worker::Result<String> {
+    #[derive(Deserialize)]
+    struct Row {
+        name: String,
+    }
+    let rows: Vec<Row> = sql.exec("SELECT name FROM orgs WHERE id = ?", vec![org.into()])?.to_array()?;
+    Ok(rows.into_iter().next().map(|r| r.name).unwrap_or_default())
+}
+
+/// `false` if the site id is taken.
+pub fn insert_site(sql: &SqlStorage, id: &str, org: &str, name: &str) -> worker::Result<bool> {
+    let c = sql.exec(
+        "INSERT INTO sites (id, org, name) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
+        vec![id.into(), org.into(), name.into()],
+    )?;
+    Ok(c.rows_written() > 0)
+}
+
+pub fn rename_site(sql: &SqlStorage, id: &str, org: &str, name: &str) -> worker::Result<()> {
+    sql.exec("UPDATE sites SET name = ? WHERE id = ? AND org = ?", vec![name.into(), id.into(), org.into()])?;
+    Ok(())
+}
+
+pub fn sites(sql: &SqlStorage, org: &str) -> worker::Result<Vec<SiteEntry>> {
+    sql.exec("SELECT id, name FROM sites WHERE org = ? ORDER BY id", vec![org.into()])?.to_array()
+}
+
+pub fn site_taken(sql: &SqlStorage, id: &str) -> worker::Result<bool> {
+    #[derive(Deserialize)]
+    struct Row {
+        #[allow(dead_code)]
+        id: String,
+    }
+    let rows: Vec<Row> = sql.exec("SELECT id FROM sites WHERE id = ?", vec![id.into()])?.to_array()?;
+    Ok(!rows.is_empty())
+}
+
+/// `false` if the e-mail address is taken.
+pub fn insert_account(sql: &SqlStorage, a: &Account, now: u64) -> worker::Result<bool> {
+    let c = sql.exec(
+        "INSERT INTO accounts (id, org, email, name, role, password, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (email) DO NOTHING",
+        vec![
+            a.id.as_str().into(),
+            a.org.as_str().into(),
+            a.email.as_str().into(),
+            a.name.as_str().into(),
+            a.role.as_str().into(),
+            a.password.as_str().into(),
+            int(now),
+        ],
+    )?;
+    Ok(c.rows_written() > 0)
+}
+
+const ACCOUNT_COLUMNS: &str = "id, org, email, name, role, password";
+
+pub fn account_by_email(sql: &SqlStorage, email: &str) -> worker::Result<Option<Account>> {
+    let q = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = ?");
+    Ok(sql.exec(&q, vec![email.into()])?.to_array()?.into_iter().next())
+}
+
+pub fn account(sql: &SqlStorage, id: &str) -> worker::Result<Option<Account>> {
+    let q = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?");
+    Ok(sql.exec(&q, vec![id.into()])?.to_array()?.into_iter().next())
+}
+
+pub fn people(sql: &SqlStorage, org: &str) -> worker::Result<Vec<Person>> {
+    sql.exec("SELECT id AS account, email, name, role FROM accounts WHERE org = ? ORDER BY email", vec![org.into()])?
+        .to_array()
+}
+
+pub fn count_role(sql: &SqlStorage, org: &str, role: StaffRole) -> worker::Result<usize> {
+    #[derive(Deserialize)]
+    struct Row {
+        n: i64,
+    }
+    let rows: Vec<Row> = sql
+        .exec("SELECT count(*) AS n FROM accounts WHERE org = ? AND role = ?", vec![org.into(), role.as_str().into()])?
+        .to_array()?;
+    Ok(rows.first().map_or(0, |r| r.n as usize))
+}
+
+pub fn set_role(sql: &SqlStorage, id: &str, role: StaffRole) -> worker::Result<()> {
+    sql.exec("UPDATE accounts SET role = ? WHERE id = ?", vec![role.as_str().into(), id.into()])?;
+    Ok(())
+}
+
+/// Deletes the account and its sessions.
+pub fn delete_account(sql: &SqlStorage, id: &str) -> worker::Result<()> {
+    sql.exec("DELETE FROM sessions WHERE account = ?", vec![id.into()])?;
+    sql.exec("DELETE FROM accounts WHERE id = ?", vec![id.into()])?;
+    Ok(())
+}
+
+/// A session as stored.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Session {
+    pub account: String,
+    pub csrf: String,
+    pub created_at: i64,
+    pub replaced: i64,
+}
+
+pub fn insert_session(
+    sql: &SqlStorage,
+    digest: &str,
+    account: &str,
+    csrf: &str,
+    now: u64,
+    ttl_ms: u64,
+) -> worker::Result<()> {
+    sql.exec(
+        "INSERT INTO sessions (digest, account, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        vec![digest.into(), account.into(), csrf.into(), int(now), int(now + ttl_ms)],
+    )?;
+    Ok(())
+}
+
+/// The session with this digest, if it has not expired.
+pub fn session(sql: &SqlStorage, digest: &str, now: u64) -> worker::Result<Option<Session>> {
+    let rows: Vec<Session> = sql
+        .exec(
+            "SELECT account, csrf, created_at, replaced FROM sessions WHERE digest = ? AND expires_at > ?",
+            vec![digest.into(), int(now)],
+        )?
+        .to_array()?;
+    Ok(rows.into_iter().next())
+}
+
+/// Marks a rotated session replaced: it stays valid for `grace_ms` more
+/// (requests already in flight), then expires.
+pub fn replace_session(sql: &SqlStorage, digest: &str, now: u64, grace_ms: u64) -> worker::Result<()> {
+    sql.exec(
+        "UPDATE sessions SET replaced = 1, expires_at = min(expires_at, ?) WHERE digest = ?",
+        vec![int(now + grace_ms), digest.into()],
+    )?;
+    Ok(())
+}
+
+pub fn delete_session(sql: &SqlStorage, digest: &str) -> worker::Result<()> {
+    sql.exec("DELETE FROM sessions WHERE digest = ?", vec![digest.into()])?;
+    Ok(())
+}
+
+pub fn delete_sessions(sql: &SqlStorage, account: &str) -> worker::Result<()> {
+    sql.exec("DELETE FROM sessions WHERE account = ?", vec![account.into()])?;
+    Ok(())
+}
+
+pub fn insert_invitation(sql: &SqlStorage, inv: &Invitation, digest: &str, org: &str) -> worker::Result<()> {
+    sql.exec(
+        "INSERT INTO invitations (id, digest, org, email, role, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        vec![
+            inv.id.as_str().into(),
+            digest.into(),
+            org.into(),
+            inv.email.as_str().into(),
+            inv.role.as_str().into(),
+            int(inv.expires_at),
+        ],
+    )?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct InvitationRow {
+    pub id: String,
+    pub org: String,
+    pub email: String,
+    pub role: String,
+    pub expires_at: i64,
+}
+
+impl InvitationRow {
+    pub fn public(&self) -> Invitation {
+        Invitation {
+            id: self.id.clone(),
+            email: self.email.clone(),
+            role: StaffRole::parse(&self.role).unwrap_or(StaffRole::Operator),
+            expires_at: self.expires_at as u64,
+        }
+    }
+}
+
+pub fn invitations(sql: &SqlStorage, org: &str, now: u64) -> worker::Result<Vec<InvitationRow>> {
+    sql.exec(
+        "SELECT id, org, email, role, expires_at FROM invitations WHERE org = ? AND expires_at > ? ORDER BY email",
+        vec![org.into(), int(now)],
+    )?
+    .to_array()
+}
+
+pub fn invitation(sql: &SqlStorage, digest: &str, now: u64) -> worker::Result<Option<InvitationRow>> {
+    let rows: Vec<InvitationRow> = sql
+        .exec(
+            "SELECT id, org, email, role, expires_at FROM invitations WHERE digest = ? AND expires_at > ?",
+            vec![digest.into(), int(now)],
+        )?
+        .to_array()?;
+    Ok(rows.into_iter().next())
+}
+
+pub fn delete_invitation(sql: &SqlStorage, id: &str) -> worker::Result<()> {
+    sql.exec("DELETE FROM invitations WHERE id = ?", vec![id.into()])?;
+    Ok(())
+}
+
+/// Counts an attempt under `key`: `Err(ms)` until the next is allowed when
+/// `limit` attempts were made in the last `window_ms` (the refused one is
+/// not counted).
+pub fn attempt(sql: &SqlStorage, key: &str, limit: usize, window_ms: u64, now: u64) -> worker::Result<Result<(), u64>> {
+    sql.exec("DELETE FROM attempts WHERE key = ? AND at <= ?", vec![key.into(), int(now.saturating_sub(window_ms))])?;
+    #[derive(Deserialize)]
+    struct Row {
+        at: i64,
+    }
+    let rows: Vec<Row> =
+        sql.exec("SELECT at FROM attempts WHERE key = ? ORDER BY at ASC", vec![key.into()])?.to_array()?;
+    if rows.len() >= limit {
+        let oldest = rows.first().map_or(now, |r| r.at as u64);
+        return Ok(Err((oldest + window_ms).saturating_sub(now).max(1)));
+    }
+    sql.exec("INSERT INTO attempts (key, at) VALUES (?, ?)", vec![key.into(), int(now)])?;
+    Ok(Ok(()))
+}
+
+pub fn clear_attempts(sql: &SqlStorage, key: &str) -> worker::Result<()> {
+    sql.exec("DELETE FROM attempts WHERE key = ?", vec![key.into()])?;
+    Ok(())
+}
+
+pub fn add_socket(sql: &SqlStorage, account: &str, binding: &str, object: &str) -> worker::Result<()> {
+    sql.exec(
+        "INSERT INTO sockets (account, binding, object) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        vec![account.into(), binding.into(), object.into()],
+    )?;
+    Ok(())
+}
+
+/// The objects that may hold the account's sockets (and forgets them).
+pub fn take_sockets(sql: &SqlStorage, account: &str) -> worker::Result<Vec<(String, String)>> {
+    #[derive(Deserialize)]
+    struct Row {
+        binding: String,
+        object: String,
+    }
+    let rows: Vec<Row> =
+        sql.exec("SELECT binding, object FROM sockets WHERE account = ?", vec![account.into()])?.to_array()?;
+    sql.exec("DELETE FROM sockets WHERE account = ?", vec![account.into()])?;
+    Ok(rows.into_iter().map(|r| (r.binding, r.object)).collect())
+}

@@ -1,0 +1,179 @@
+//! Account routes: sign in and out (here and everywhere), the session (and
+//! its rotation), accepting an invitation, the organisation's people
+//! (invite, change a role, remove) and sites, and the first-run seed.
+
+use shared::staff::{Accept, Capability, Invite, Invited, Login, Me, NewSite, People, Seed, SetRole, SiteEntry};
+use shared::ErrorCode;
+use worker::{Env, Request, Response};
+
+use crate::directory::ops::{
+    self, AcceptOp, By, Candidate, Checked, InviteOp, Issue, Issued, PersonOp, Rotation, SiteOp,
+};
+use crate::error::{RouteError, RouteResult};
+use crate::session::{self, cleared_cookie, cookie, directory, seconds, staff, ttl_ms, with_cookie};
+
+/// The caller's address (rate limits).
+fn address(req: &Request) -> Result<String, RouteError> {
+    Ok(req.headers().get("CF-Connecting-IP")?.unwrap_or_else(|| "local".into()))
+}
+
+async fn json_body<T: serde::de::DeserializeOwned>(req: &mut Request, what: &str) -> Result<T, RouteError> {
+    req.json().await.map_err(|e| RouteError::BadRequest(format!("expected {what}: {e}")))
+}
+
+/// The answer to a sign-in: who, and the cookie.
+fn signed_in(env: &Env, issued: Issued) -> RouteResult {
+    let resp = Response::from_json(&issued.me)?;
+    with_cookie(resp, &cookie(&issued.token, ttl_ms(env) / 1000))
+}
+
+fn wrong_credentials() -> RouteError {
+    RouteError::Refused(401, ErrorCode::Unauthorized, "wrong e-mail address or password".into())
+}
+
+/// `POST /api/auth/login` [`Login`] → [`Me`] and the session cookie. Limited
+/// per e-mail address and per caller address; an unknown address costs the
+/// same hashing as a wrong password.
+pub async fn login(mut req: Request, env: &Env) -> RouteResult {
+    if !super::same_origin(&req)? {
+        return Err(RouteError::CrossOrigin("sign in from this service's console".into()));
+    }
+    let body: Login = json_body(&mut req, "{\"email\", \"password\"}").await?;
+    let email = shared::staff::normalize_email(&body.email);
+    if body.password.chars().count() > shared::staff::MAX_PASSWORD_CHARS {
+        return Err(wrong_credentials());
+    }
+    let begin = ops::LoginBegin {
+        email,
+        address: address(&req)?,
+        address_limit: seconds(env, "LOGINS_PER_ADDRESS", 50) as usize,
+    };
+    let candidate: Candidate = directory(env, "loginBegin", &begin).await?;
+    let ok = crate::password::verify(&body.password, &candidate.hash).map_err(crate::error::internal)?;
+    let Some(account) = candidate.account.filter(|_| ok) else {
+        return Err(wrong_credentials());
+    };
+    let issued: Issued = directory(env, "loginFinish", &Issue { account, ttl_ms: ttl_ms(env) }).await?;
+    signed_in(env, issued)
+}
+
+/// `GET /api/auth/session` → [`Me`]; a session older than
+/// `SESSION_ROTATE_SECONDS` (15 min) gets a new token (cookie) and the old
+/// one stops working `SESSION_GRACE_SECONDS` (30 s) later.
+pub async fn current(req: Request, env: &Env) -> RouteResult {
+    let rotation = Rotation {
+        after_ms: seconds(env, "SESSION_ROTATE_SECONDS", 15 * 60) * 1000,
+        grace_ms: seconds(env, "SESSION_GRACE_SECONDS", 30) * 1000,
+        ttl_ms: ttl_ms(env),
+    };
+    let checked: Checked = session::checked(&req, env, Capability::ReadConversations, None, Some(rotation)).await?;
+    let resp = Response::from_json(&checked.me)?;
+    match checked.rotated {
+        Some(token) => with_cookie(resp, &cookie(&token, ttl_ms(env) / 1000)),
+        None => Ok(resp),
+    }
+}
+
+/// `POST /api/auth/logout`: ends this session.
+pub async fn logout(req: Request, env: &Env) -> RouteResult {
+    staff(&req, env, Capability::ReadConversations, None).await?;
+    let token = session::token(&req).unwrap_or_default();
+    let () = directory(env, "logout", &token).await?;
+    with_cookie(Response::empty()?.with_status(204), &cleared_cookie())
+}
+
+/// `POST /api/auth/logout-all`: ends every session of the account and
+/// closes its sockets.
+pub async fn logout_all(req: Request, env: &Env) -> RouteResult {
+    let me = staff(&req, env, Capability::ReadConversations, None).await?;
+    let () = directory(env, "logoutAll", &me.account).await?;
+    with_cookie(Response::empty()?.with_status(204), &cleared_cookie())
+}
+
+/// `POST /api/auth/accept` [`Accept`] → [`Me`] and a session cookie.
+pub async fn accept(mut req: Request, env: &Env) -> RouteResult {
+    if !super::same_origin(&req)? {
+        return Err(RouteError::CrossOrigin("accept invitations in this service's console".into()));
+    }
+    let body: Accept = json_body(&mut req, "{\"token\", \"name\", \"password\"}").await?;
+    if let Some(problem) = shared::staff::password_problem(&body.password) {
+        return Err(RouteError::BadRequest(problem));
+    }
+    let hash = crate::password::hash(&body.password).map_err(crate::error::internal)?;
+    let op = AcceptOp { token: body.token, name: body.name, hash, ttl_ms: ttl_ms(env) };
+    let issued: Issued = directory(env, "accept", &op).await?;
+    signed_in(env, issued)
+}
+
+fn by(me: &Me) -> By {
+    By { account: me.account.clone(), org: me.org.clone(), role: me.role }
+}
+
+/// `GET /api/org/people` → [`People`].
+pub async fn people(req: Request, env: &Env) -> RouteResult {
+    let me = staff(&req, env, Capability::ViewPeople, None).await?;
+    let people: People = directory(env, "people", &me.org).await?;
+    Ok(Response::from_json(&people)?)
+}
+
+/// `POST /api/org/invitations` [`Invite`] → [`Invited`] (the link's secret, once).
+pub async fn invite(mut req: Request, env: &Env) -> RouteResult {
+    let me = staff(&req, env, Capability::ManagePeople, None).await?;
+    let body: Invite = json_body(&mut req, "{\"email\", \"role\"}").await?;
+    let invited: Invited =
+        directory(env, "invite", &InviteOp { by: by(&me), email: body.email, role: body.role }).await?;
+    Ok(Response::from_json(&invited)?.with_status(201))
+}
+
+/// `POST /api/org/people/{account}/role` [`SetRole`] or `…/remove`: the
+/// person's open sockets close at once (removed: for good; a new role:
+/// they reconnect under it).
+pub async fn person(mut req: Request, env: &Env, account: &str, remove: bool) -> RouteResult {
+    let me = staff(&req, env, Capability::ManagePeople, None).await?;
+    let role = if remove { None } else { Some(json_body::<SetRole>(&mut req, "{\"role\"}").await?.role) };
+    let () = directory(env, "person", &PersonOp { by: by(&me), account: account.to_owned(), role }).await?;
+    Ok(Response::empty()?.with_status(204))
+}
+
+/// `POST /api/org/sites` [`NewSite`] → [`SiteEntry`]: a new site with the
+/// default settings.
+pub async fn add_site(mut req: Request, env: &Env) -> RouteResult {
+    let me = staff(&req, env, Capability::EditSettings, None).await?;
+    let site: NewSite = json_body(&mut req, "{\"id\", \"name\"}").await?;
+    let entry: SiteEntry = directory(env, "site", &SiteOp { by: by(&me), site }).await?;
+    crate::inbox::register(env, entry.id.as_str()).await?;
+    Ok(Response::from_json(&entry)?.with_status(201))
+}
+
+/// `POST /api/setup` [`Seed`] with `Authorization: Bearer <SETUP_KEY>`: an
+/// organisation, its sites and accounts. Without a configured key the
+/// route does not exist.
+pub async fn setup(mut req: Request, env: &Env) -> RouteResult {
+    let key = env.secret("SETUP_KEY").map(|v| v.to_string()).unwrap_or_default();
+    if key.is_empty() {
+        return Err(RouteError::NotFound);
+    }
+    let given = req.headers().get("Authorization")?.unwrap_or_default();
+    if !crate::auth::secrets_equal(&format!("Bearer {key}"), &given) {
+        return Err(RouteError::Unauthorized);
+    }
+    let seed: Seed = json_body(&mut req, "a seed").await?;
+    let mut accounts = Vec::new();
+    for a in seed.accounts {
+        let email = shared::staff::normalize_email(&a.email);
+        if !shared::staff::email_ok(&email) {
+            return Err(RouteError::BadRequest(format!("{:?} is not an e-mail address", a.email)));
+        }
+        if let Some(problem) = shared::staff::password_problem(&a.password) {
+            return Err(RouteError::BadRequest(format!("{email}: {problem}")));
+        }
+        let hash = crate::password::hash(&a.password).map_err(crate::error::internal)?;
+        accounts.push(ops::SeedAccount { email, name: a.name, role: a.role, hash });
+    }
+    let sites = seed.sites.clone();
+    let org: serde_json::Value = directory(env, "seed", &ops::Seed { org: seed.org, sites, accounts }).await?;
+    for site in &seed.sites {
+        crate::inbox::register(env, site.id.as_str()).await?;
+    }
+    Ok(Response::from_json(&org)?.with_status(201))
+}

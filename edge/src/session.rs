@@ -1,0 +1,114 @@
+//! The Worker's side of console accounts: calls to the Directory, the
+//! session cookie (`__Host-` prefixed, `HttpOnly; Secure; SameSite=Strict`),
+//! and the check every console route and socket makes — signed in, allowed
+//! by the role, the site one of the caller's organisation, and for a
+//! state-changing request the same origin and the session's anti-CSRF token.
+
+use serde::{de::DeserializeOwned, Serialize};
+use shared::api::{ApiError, CSRF_HEADER};
+use shared::staff::{Capability, Me};
+use shared::{ErrorCode, SiteId};
+use worker::{Env, Method, Request, RequestInit, Response};
+
+use crate::directory::ops::{Check, Checked, Rotation};
+use crate::error::RouteError;
+
+/// The session cookie's name. `__Host-`: only set over a secure origin, for
+/// `/`, by this host (no sub-domain can plant one).
+pub const COOKIE: &str = "__Host-chat_session";
+
+/// A duration setting in seconds from the environment, or `default`.
+pub fn seconds(env: &Env, name: &str, default: u64) -> u64 {
+    env.var(name).ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(default)
+}
+
+/// How long a session lives (`SESSION_TTL_SECONDS`, 12 h by default).
+pub fn ttl_ms(env: &Env) -> u64 {
+    seconds(env, "SESSION_TTL_SECONDS", 12 * 3600) * 1000
+}
+
+/// Calls Directory operation `op`; its refusals become route errors.
+pub async fn directory<R: DeserializeOwned>(env: &Env, op: &str, body: &impl Serialize) -> Result<R, RouteError> {
+    let stub = env.durable_object(crate::directory::BINDING)?.get_by_name(crate::directory::NAME)?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_body(Some(serde_json::to_string(body).map_err(crate::error::internal)?.into()));
+    let mut resp = stub.fetch_with_request(Request::new_with_init(&format!("https://directory/{op}"), &init)?).await?;
+    if resp.status_code() == 200 {
+        return Ok(resp.json().await?);
+    }
+    let status = resp.status_code();
+    let err: ApiError = resp.json().await?;
+    Err(RouteError::Refused(status, err.code, err.message))
+}
+
+/// The session token from the request's cookie.
+pub fn token(req: &Request) -> Option<String> {
+    let cookies = req.headers().get("Cookie").ok().flatten()?;
+    cookies.split(';').find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('=').map(str::to_owned))
+}
+
+/// The `Set-Cookie` value for a session token.
+pub fn cookie(token: &str, max_age_s: u64) -> String {
+    format!("{COOKIE}={token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age_s}")
+}
+
+/// The `Set-Cookie` value that deletes the session cookie.
+pub fn cleared_cookie() -> String {
+    format!("{COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0")
+}
+
+/// Adds `Set-Cookie` to a response.
+pub fn with_cookie(resp: Response, value: &str) -> Result<Response, RouteError> {
+    let mut resp = resp;
+    resp.headers_mut().append("Set-Cookie", value)?;
+    Ok(resp)
+}
+
+/// Whether `req` changes state (and so needs the anti-CSRF token).
+fn changes_state(req: &Request) -> bool {
+    !matches!(req.method(), Method::Get | Method::Head | Method::Options)
+}
+
+/// The signed-in caller, if their role may do `cap`; a socket handshake
+/// names the object it opens on (`(binding, name)`), so removing the
+/// account can close it.
+pub async fn staff(req: &Request, env: &Env, cap: Capability, socket: Option<(&str, &str)>) -> Result<Me, RouteError> {
+    checked(req, env, cap, socket, None).await.map(|c| c.me)
+}
+
+/// [`staff`] that may also rotate the session (the session route).
+pub async fn checked(
+    req: &Request,
+    env: &Env,
+    cap: Capability,
+    socket: Option<(&str, &str)>,
+    rotate: Option<Rotation>,
+) -> Result<Checked, RouteError> {
+    let token = token(req).ok_or(RouteError::Unauthorized)?;
+    if changes_state(req) && !crate::routes::same_origin(req)? {
+        return Err(RouteError::CrossOrigin("requests are accepted only from this service's own pages".into()));
+    }
+    let socket = socket.map(|(b, o)| (b.to_owned(), o.to_owned()));
+    let checked: Checked = directory(env, "session", &Check { token, socket, rotate }).await?;
+    if changes_state(req) {
+        let given = req.headers().get(CSRF_HEADER)?.unwrap_or_default();
+        if !crate::auth::secrets_equal(&given, &checked.me.csrf) {
+            return Err(RouteError::Refused(403, ErrorCode::Forbidden, "missing or wrong anti-CSRF token".into()));
+        }
+    }
+    if !checked.me.role.may(cap) {
+        let msg = format!("a {} may not do this", checked.me.role.as_str());
+        return Err(RouteError::Refused(403, ErrorCode::Forbidden, msg));
+    }
+    Ok(checked)
+}
+
+/// The site `site` if it is one of the caller's organisation. Any other id
+/// — another organisation's or none — is "unknown": nothing tells them apart.
+pub fn own_site(me: &Me, site: &str) -> Result<SiteId, RouteError> {
+    me.sites
+        .iter()
+        .find(|s| s.id.as_str() == site)
+        .map(|s| s.id.clone())
+        .ok_or_else(|| RouteError::UnknownSite(site.to_owned()))
+}
