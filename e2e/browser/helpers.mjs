@@ -123,7 +123,9 @@ export async function getConfig() {
   return (await (await apiAs("admin")).call("GET", configPath)).json();
 }
 
-/** Saves the demo site's settings; the response. */
+/** Saves the demo site's settings (as its admin; must succeed). */
 export async function putConfig(config) {
-  return (await apiAs("admin")).call("PUT", configPath, config);
+  const r = await (await apiAs("admin")).call("PUT", configPath, config);
+  const text = await r.text();
+  assert.equal(r.status, 200, text);
 }

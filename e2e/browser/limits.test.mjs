@@ -7,11 +7,6 @@ import assert from "node:assert/strict";
 import { base, browser, demoUrl, fillPreChat, getConfig, putConfig, TIMEOUT, until, watch } from "./helpers.mjs";
 
 
-async function putConfig(config) {
-  const r = await putConfig(config);
-  assert.equal(r.status, 200, await r.text());
-}
-
 async function sendAll(frame, input, texts) {
   for (const t of texts) {
     await frame.getByTestId(input).fill(t);

@@ -14,11 +14,6 @@ import { PAYLOADS } from "./xss-payloads.mjs";
 
 const ELEMENTS = "img, script, svg, iframe, object, embed, video, audio, math, form, input, a[href], style, link, meta";
 
-async function putConfig(config) {
-  const r = await putConfig(config);
-  assert.equal(r.status, 200, await r.text());
-}
-
 /** Nothing ran in any frame of `page`, and no payload became an element in its lists. */
 async function clean(page, lists) {
   for (const frame of page.frames()) {
@@ -71,7 +66,7 @@ test(`${PAYLOADS.length} XSS payloads in messages, names, pre-chat fields, canne
 
     // The operator sees them all as text, with the form's answers, and sends canned payloads back.
     const op = watch(await context.newPage());
-    await signIn(op);
+    await signIn(op, "admin");
     await op.getByTestId("console-conversation").filter({ hasText: done }).first().click();
     await until("the console shows the newest message", async () =>
       (await op.getByTestId("console-message").allTextContents()).includes(done));

@@ -118,7 +118,7 @@ pub fn People(on_close: Callback<()>) -> impl IntoView {
                     </form>
                 })}
                 <div class="actions">
-                    <button class="link" on:click=move |_| on_close.run(())>"Close"</button>
+                    <button class="link" data-testid="console-people-close" on:click=move |_| on_close.run(())>"Close"</button>
                     {move || note.get().map(|n| match n {
                         Ok(m) => view! { <p class="ok" data-testid="console-people-note">{m}</p> }.into_any(),
                         Err(e) => view! { <p class="error" role="alert" data-testid="console-people-note">{e}</p> }.into_any(),

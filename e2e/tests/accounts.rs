@@ -1,0 +1,173 @@
+//! Console accounts against the real Worker: anti-CSRF tokens and origins on
+//! state-changing requests, the sign-in rate limit, invitations, what each
+//! role may change, and a removed or re-roled person's open sockets closed
+//! at once. (Session rotation and expiry: `sessions.rs`.)
+
+use e2e::accounts::{Staff, TEST_PASSWORD};
+use e2e::base_url;
+use e2e::client::{create_conversation, Socket};
+use serde_json::json;
+use shared::api::{
+    inbox_socket_path, operator_socket_path, remove_path, role_path, site_config_path, ACCEPT_PATH, CSRF_HEADER,
+    INVITATIONS_PATH, LOGIN_PATH, LOGOUT_PATH, SESSION_PATH,
+};
+use shared::staff::{Invited, Me, StaffRole};
+use shared::{ClientMsg, ErrorCode, ServerMsg};
+
+fn status(r: Result<ureq::Response, ureq::Error>) -> u16 {
+    match r {
+        Ok(r) => r.status(),
+        Err(ureq::Error::Status(s, _)) => s,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn unique(tag: &str) -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    format!("{tag}-{nanos}@demo.test")
+}
+
+/// Invites `role` as `by`, accepts the link, and returns the new person signed in.
+fn newcomer(by: &Staff, role: StaffRole) -> Staff {
+    let email = unique(role.as_str());
+    let invited: Invited = by
+        .send("POST", INVITATIONS_PATH)
+        .send_json(json!({ "email": email, "role": role }))
+        .unwrap()
+        .into_json()
+        .unwrap();
+    let body = json!({ "token": invited.token, "name": "New Person", "password": "a long enough password" });
+    let resp = ureq::post(&format!("{}{ACCEPT_PATH}", base_url())).set("Origin", &base_url()).send_json(body).unwrap();
+    let cookie = resp.header("Set-Cookie").unwrap().split(';').next().unwrap().to_owned();
+    let me: Me = resp.into_json().unwrap();
+    assert_eq!((me.email.as_str(), me.role), (email.as_str(), role));
+    Staff { base: base_url(), cookie, me }
+}
+
+/// Waits for the socket's refusal: an `unauthorized` error, then the close.
+fn closed(s: &mut Socket) {
+    let (f, _) = s.recv_until(|f| matches!(f.msg, ServerMsg::Error { .. })).unwrap();
+    assert!(matches!(f.msg, ServerMsg::Error { code: ErrorCode::Unauthorized, .. }), "{f:?}");
+    while s.recv().is_ok() {}
+}
+
+#[test]
+fn state_changing_requests_need_the_sessions_token_and_the_services_origin() {
+    let admin = Staff::demo(&base_url(), StaffRole::Admin).unwrap();
+    let path = site_config_path("demo");
+    let config = admin.get(&path).call().unwrap().into_string().unwrap();
+    let url = format!("{}{path}", base_url());
+    let put = || ureq::put(&url).set("Cookie", &admin.cookie).set("Content-Type", "application/json");
+    assert_eq!(status(put().set("Origin", &base_url()).send_string(&config)), 403, "no token");
+    assert_eq!(
+        status(put().set("Origin", &base_url()).set(CSRF_HEADER, "0".repeat(64).as_str()).send_string(&config)),
+        403
+    );
+    let evil = put().set("Origin", "http://evil.example").set(CSRF_HEADER, &admin.me.csrf);
+    assert_eq!(status(evil.send_string(&config)), 403, "another origin");
+    assert_eq!(status(put().set(CSRF_HEADER, &admin.me.csrf).send_string(&config)), 403, "no origin");
+    assert_eq!(status(admin.send("PUT", &path).send_string(&config)), 200);
+    // Reading needs no token; signing in needs the service's origin.
+    assert_eq!(status(admin.get(&path).call()), 200);
+    let login = json!({ "email": "admin@demo.test", "password": TEST_PASSWORD });
+    assert_eq!(status(ureq::post(&format!("{}{LOGIN_PATH}", base_url())).send_json(&login)), 403);
+}
+
+#[test]
+fn sign_in_attempts_are_limited_per_address_with_the_wait() {
+    let email = unique("guesser");
+    let body = json!({ "email": email, "password": "wrong password" });
+    let url = format!("{}{LOGIN_PATH}", base_url());
+    let attempt = || ureq::post(&url).set("Origin", &base_url()).send_json(&body);
+    for _ in 0..10 {
+        assert_eq!(status(attempt()), 401);
+    }
+    match attempt() {
+        Err(ureq::Error::Status(429, r)) => {
+            let e: shared::api::ApiError = r.into_json().unwrap();
+            assert_eq!(e.code, ErrorCode::RateLimited);
+            assert!(e.message.contains("try again in"), "{}", e.message);
+        }
+        other => panic!("expected 429, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_removed_persons_sockets_close_at_once_and_their_session_ends() {
+    let owner = Staff::demo(&base_url(), StaffRole::Owner).unwrap();
+    let temp = newcomer(&owner, StaffRole::Operator);
+    let c = create_conversation(&base_url(), "demo").unwrap();
+    let mut inbox = temp.socket(&inbox_socket_path("demo")).unwrap();
+    inbox.recv().unwrap();
+    let mut chat = temp.socket(&operator_socket_path("demo", c.conversation.as_str(), 0)).unwrap();
+    chat.welcome_and_replay(0).unwrap();
+    assert_eq!(status(owner.send("POST", &remove_path(&temp.me.account)).call()), 204);
+    closed(&mut inbox);
+    closed(&mut chat);
+    assert_eq!(status(temp.get(SESSION_PATH).call()), 401, "the session ended");
+    let login = json!({ "email": temp.me.email, "password": "a long enough password" });
+    assert_eq!(
+        status(ureq::post(&format!("{}{LOGIN_PATH}", base_url())).set("Origin", &base_url()).send_json(login)),
+        401
+    );
+}
+
+#[test]
+fn roles_decide_who_changes_whom_and_a_new_role_applies_at_once() {
+    let owner = Staff::demo(&base_url(), StaffRole::Owner).unwrap();
+    let admin = Staff::demo(&base_url(), StaffRole::Admin).unwrap();
+    let operator = Staff::demo(&base_url(), StaffRole::Operator).unwrap();
+    let person = newcomer(&admin, StaffRole::Operator);
+    let c = create_conversation(&base_url(), "demo").unwrap();
+    let path = operator_socket_path("demo", c.conversation.as_str(), 0);
+    let mut s = person.socket(&path).unwrap();
+    s.welcome_and_replay(0).unwrap();
+    s.send_acked("hi", "Hello, how can I help?").unwrap();
+
+    // Made a moderator: the socket closes; back in, they read but cannot write.
+    assert_eq!(
+        status(admin.send("POST", &role_path(&person.me.account)).send_json(json!({ "role": "moderator" }))),
+        204
+    );
+    closed(&mut s);
+    let mut s = person.socket(&path).unwrap();
+    s.welcome_and_replay(0).unwrap();
+    s.send_msg("w", ClientMsg::Send { text: "still here?".into() }).unwrap();
+    let (f, _) = s.recv_until(|f| f.re.as_deref() == Some("w")).unwrap();
+    assert!(matches!(f.msg, ServerMsg::Error { code: ErrorCode::Forbidden, .. }), "{f:?}");
+
+    let role = |by: &Staff, account: &str, role: &str| {
+        status(by.send("POST", &role_path(account)).send_json(json!({ "role": role })))
+    };
+    assert_eq!(role(&admin, &person.me.account, "owner"), 403, "an admin makes no owners");
+    assert_eq!(role(&admin, &owner.me.account, "operator"), 403, "an admin changes no owner");
+    assert_eq!(status(admin.send("POST", &remove_path(&owner.me.account)).call()), 403);
+    assert_eq!(role(&operator, &person.me.account, "operator"), 403, "an operator manages no one");
+    let invite = json!({ "email": unique("x"), "role": "operator" });
+    assert_eq!(status(operator.send("POST", INVITATIONS_PATH).send_json(invite)), 403);
+    assert_eq!(role(&owner, &owner.me.account, "admin"), 403, "the last owner stays an owner");
+    assert_eq!(status(owner.send("POST", &remove_path(&owner.me.account)).call()), 403);
+    assert_eq!(status(admin.send("POST", &remove_path(&person.me.account)).call()), 204);
+}
+
+#[test]
+fn signing_out_ends_the_session_and_short_passwords_are_refused() {
+    let me = Staff::demo(&base_url(), StaffRole::Supervisor).unwrap();
+    assert_eq!(status(me.get(SESSION_PATH).call()), 200);
+    assert_eq!(status(me.send("POST", LOGOUT_PATH).call()), 204);
+    assert_eq!(status(me.get(SESSION_PATH).call()), 401);
+    assert_eq!(status(me.get(&site_config_path("demo")).call()), 401);
+
+    let admin = Staff::demo(&base_url(), StaffRole::Admin).unwrap();
+    let invited: Invited = admin
+        .send("POST", INVITATIONS_PATH)
+        .send_json(json!({ "email": unique("short"), "role": "operator" }))
+        .unwrap()
+        .into_json()
+        .unwrap();
+    let body = json!({ "token": invited.token, "name": "Shorty", "password": "short" });
+    assert_eq!(
+        status(ureq::post(&format!("{}{ACCEPT_PATH}", base_url())).set("Origin", &base_url()).send_json(body)),
+        400
+    );
+}

@@ -1,0 +1,49 @@
+//! Session lifetime against its own Worker (sessions rotate after 2 s, a
+//! rotated-out token works 2 s more, sessions live 6 s): the session route
+//! hands out a new token when one is due, the old one stops working after
+//! the grace period, and a session expires.
+
+use std::time::Duration;
+
+use e2e::accounts::{Staff, TEST_PASSWORD};
+use e2e::wrangler::{Options, Wrangler};
+use shared::api::{site_config_path, SESSION_PATH};
+use shared::staff::StaffRole;
+
+fn status(r: Result<ureq::Response, ureq::Error>) -> u16 {
+    match r {
+        Ok(r) => r.status(),
+        Err(ureq::Error::Status(s, _)) => s,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn sessions_rotate_and_expire() {
+    let mut opts = Options::fresh_for_tests(&format!("e2e-sessions-{}", std::process::id()));
+    for (k, v) in [("SESSION_ROTATE_SECONDS", "2"), ("SESSION_GRACE_SECONDS", "2"), ("SESSION_TTL_SECONDS", "6")] {
+        opts.vars.push((k.into(), v.into()));
+    }
+    let w = Wrangler::start(opts).unwrap();
+    let old = Staff::login(&w.base_url, &e2e::accounts::demo_email(StaffRole::Operator), TEST_PASSWORD).unwrap();
+    let fresh = old.get(SESSION_PATH).call().unwrap();
+    assert!(fresh.header("Set-Cookie").is_none(), "a fresh session is not rotated");
+
+    std::thread::sleep(Duration::from_millis(2_200));
+    let rotated = old.get(SESSION_PATH).call().unwrap();
+    let set = rotated.header("Set-Cookie").expect("a due session gets a new token").to_owned();
+    assert!(set.contains("HttpOnly") && set.contains("Secure") && set.contains("SameSite=Strict"), "{set}");
+    let new = Staff { cookie: set.split(';').next().unwrap().to_owned(), ..old.clone() };
+    assert_ne!(new.cookie, old.cookie);
+    // Requests in flight with the old token still work for the grace period…
+    assert_eq!(status(old.get(&site_config_path("demo")).call()), 200);
+    std::thread::sleep(Duration::from_millis(2_300));
+    // …then only the new one does.
+    assert_eq!(status(old.get(&site_config_path("demo")).call()), 401, "the rotated-out token stopped working");
+    assert_eq!(status(new.get(&site_config_path("demo")).call()), 200);
+
+    // Unrenewed, the new one expires 6 s after it was issued.
+    std::thread::sleep(Duration::from_millis(4_000));
+    assert_eq!(status(new.get(&site_config_path("demo")).call()), 401, "the session expired");
+    drop(w);
+}
