@@ -1,6 +1,6 @@
 //! Secrets: conversation ids and customer tokens from the runtime's CSPRNG,
 //! token hashing (only SHA-256 digests are stored) and constant-time
-//! comparison for the operator key.
+//! comparison of secrets.
 
 use sha2::{Digest, Sha256};
 use shared::ids::hex;

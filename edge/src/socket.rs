@@ -8,7 +8,7 @@ use worker::{Response, WebSocket, WebSocketPair};
 
 /// Close code: the request was malformed (bad query parameter).
 pub const CLOSE_BAD_REQUEST: u16 = 4400;
-/// Close code: missing or wrong token / operator key.
+/// Close code: missing or wrong token, or no session (signed out, removed).
 pub const CLOSE_UNAUTHORIZED: u16 = 4401;
 /// Close code: refused (another origin, a ban).
 pub const CLOSE_FORBIDDEN: u16 = 4403;

@@ -310,7 +310,7 @@ pub enum ErrorCode {
     UnknownConversation,
     /// No site has this id.
     UnknownSite,
-    /// Missing or wrong token or operator key; the connection is closed.
+    /// Missing or wrong token, or no valid session; the connection is closed.
     Unauthorized,
     /// The workflow does not allow this event now; nothing was stored.
     IllegalMove,
