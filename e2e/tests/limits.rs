@@ -74,3 +74,47 @@ fn a_customer_sends_at_most_the_sites_number_of_messages_a_minute() {
     std::thread::sleep(std::time::Duration::from_millis(5_500));
     result.unwrap();
 }
+
+#[test]
+fn a_customer_holds_at_most_ten_sockets_on_a_conversation_and_five_on_a_channel() {
+    let c = e2e::client::create_conversation(&base_url(), "demo").unwrap();
+    let path = shared::api::customer_socket_path(c.conversation.as_str(), &c.token, 0);
+    let mut open = Vec::new();
+    for _ in 0..10 {
+        let mut s = Socket::open(&base_url(), &path).unwrap();
+        s.welcome_and_replay(0).unwrap();
+        open.push(s);
+    }
+    let too_many = |path: &str| {
+        let mut s = Socket::open(&base_url(), path).unwrap();
+        match s.recv().unwrap().msg {
+            shared::ServerMsg::Error { code: ErrorCode::RateLimited, message } => {
+                assert!(message.contains("close one and try again"), "{message}")
+            }
+            other => panic!("an extra socket was accepted: {other:?}"),
+        }
+    };
+    too_many(&path);
+    // Closing one makes room.
+    open.pop().unwrap().close();
+    let mut accepted = false;
+    for _ in 0..50 {
+        let mut s = Socket::open(&base_url(), &path).unwrap();
+        if !matches!(s.recv().unwrap().msg, shared::ServerMsg::Error { .. }) {
+            accepted = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(accepted, "a closed socket's place is free again");
+
+    let member = visitor(9);
+    let channel = channel_socket_path("demo", "live", &member, "Many Tabs", u64::MAX >> 12);
+    let mut tabs = Vec::new();
+    for _ in 0..5 {
+        let mut s = Socket::open(&base_url(), &channel).unwrap();
+        assert!(!matches!(s.recv().unwrap().msg, shared::ServerMsg::Error { .. }));
+        tabs.push(s);
+    }
+    too_many(&channel);
+}

@@ -12,6 +12,7 @@
 //! - [`channel`]: the `Channel` Durable Object (one per public channel).
 //! - [`directory`]: the `Directory` Durable Object (one per deployment):
 //!   organisations, sites, accounts, sessions, invitations.
+//! - [`identity`]: verifying a site's signed customer identities (HMAC).
 //! - [`session`], [`password`]: the console's sign-in check (cookie, role,
 //!   site, anti-CSRF token) and the password KDF (Argon2id).
 //! - [`room`]: moderation every room (conversation or channel) applies.
@@ -27,6 +28,7 @@ pub mod conversation;
 pub mod directory;
 pub mod echo;
 pub mod error;
+pub mod identity;
 pub mod inbox;
 pub mod password;
 pub mod room;

@@ -32,6 +32,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get | Method::Put, ["api", "console", "sites", site, "config"]) => {
             console::site_config(req, &env, site).await
         }
+        (Method::Get | Method::Post, ["api", "console", "sites", site, "identity"]) => {
+            console::identity_secret(req, &env, site).await
+        }
         (Method::Get, ["api", "sites", site, "widget"]) => conversations::widget_config(&req, &env, site).await,
         (Method::Get, ["widget"]) => pages::app(&req, &env, "widget").await,
         (Method::Get, ["channel"]) => pages::app(&req, &env, "channel").await,
@@ -46,7 +49,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         {
             console::desk(req, &env, site, rest).await
         }
-        (Method::Get, ["demo"]) => demo::page(&req),
+        (Method::Get, ["demo"]) => demo::page(&req, &env).await,
         (Method::Get, ["api", "bench", "echo", "ws"]) => bench::echo_socket(req, &env).await,
         _ => Err(RouteError::NotFound),
     };

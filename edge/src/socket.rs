@@ -12,6 +12,8 @@ pub const CLOSE_BAD_REQUEST: u16 = 4400;
 pub const CLOSE_UNAUTHORIZED: u16 = 4401;
 /// Close code: refused (another origin, a ban).
 pub const CLOSE_FORBIDDEN: u16 = 4403;
+/// Close code: too many sockets open already.
+pub const CLOSE_TOO_MANY: u16 = 4429;
 /// Close code: no such conversation.
 pub const CLOSE_NOT_FOUND: u16 = 4404;
 

@@ -22,13 +22,58 @@ pub struct CreateConversation {
     /// page): what ties sanctions to this browser across conversations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<String>,
+    /// A logged-in customer of the site, as the site's server signed them.
+    /// Verified or refused, never trusted as claimed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    /// With an identity: start nothing, but answer the customer's latest
+    /// conversation (with a new token for this browser), or 404.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub resume: bool,
 }
 
 impl CreateConversation {
     /// A plain request for `site`.
     pub fn new(site: SiteId) -> Self {
-        Self { site, trigger: None, fields: Vec::new(), visitor: None }
+        Self { site, trigger: None, fields: Vec::new(), visitor: None, identity: None, resume: false }
     }
+}
+
+/// A site's logged-in customer: their user id in the site's own system and
+/// `hash`, the hex HMAC-SHA256 of the id under the site's identity secret,
+/// computed by the site's server (as Intercom's `user_hash`). The script
+/// tag carries both (`data-user-id`, `data-user-hash`), or the page calls
+/// `chatWidget.identify(id, hash)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    /// The user id (1–200 characters, no control characters).
+    pub user: String,
+    /// 64 hex digits.
+    pub hash: String,
+}
+
+impl Identity {
+    /// Whether both parts have the right form (the hash is checked by the server).
+    pub fn well_formed(&self) -> bool {
+        let n = self.user.chars().count();
+        (1..=200).contains(&n)
+            && !self.user.chars().any(char::is_control)
+            && self.hash.len() == 64
+            && self.hash.bytes().all(|b| b.is_ascii_hexdigit())
+    }
+}
+
+/// The site's identity secret, for its server (`GET`, or `POST` to replace
+/// it: every hash signed with the old one stops working).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentitySecret {
+    /// 64 hex digits.
+    pub secret: String,
+}
+
+/// Path of a site's identity secret in the console (settings editors only).
+pub fn identity_secret_path(site: &str) -> String {
+    format!("/api/console/sites/{}/identity", encode_query(site))
 }
 
 /// Answer to [`CreateConversation`]: the conversation and the secret that

@@ -261,6 +261,12 @@ fn http_bodies_match_golden_files() {
     let visitor =
         CreateConversation { visitor: Some("5a".repeat(32)), ..CreateConversation::new("demo".parse().unwrap()) };
     check("api.createConversation.visitor", &visitor);
+    let identity = CreateConversation {
+        identity: Some(crate::api::Identity { user: "user-42".into(), hash: "ab".repeat(32) }),
+        resume: true,
+        ..CreateConversation::new("demo".parse().unwrap())
+    };
+    check("api.createConversation.identity", &identity);
     check("api.widgetConfig", &crate::site::SiteConfig::default().widget());
     check("api.conversationCreated", &ConversationCreated { conversation: conv(), token: "9f".repeat(32) });
     check("api.error", &ApiError { code: ErrorCode::UnknownSite, message: "no site has the id \"nope\"".into() });

@@ -416,6 +416,9 @@ pub fn create(body: &CreateConversation) -> String {
     if let Some(v) = &body.visitor {
         o = o.put("visitor", v);
     }
+    if let Some(i) = &body.identity {
+        o = o.put("identity", Obj::new().put("user", &i.user).put("hash", &i.hash).js()).put("resume", body.resume);
+    }
     stringify(&o.js())
 }
 

@@ -1,4 +1,4 @@
-/*! widget.js — the one script a site adds. Draws the chat launcher in a
+/* widget.js — the one script a site adds. Draws the chat launcher in a
  * shadow root (host CSS cannot reach it), opens the chat in an iframe from
  * our origin on first click, and keeps the conversation id + token in the
  * host page's localStorage for the iframe (third-party iframes get no
@@ -10,14 +10,21 @@
  * configuration (pre-chat form, greetings) is handed to the iframe.
  * With data-channel="id" the tag instead embeds that public channel right
  * where it stands. Both keep a visitor token (moderation ties sanctions to
- * it) and hand it over by postMessage, never in a URL. */
+ * it) and hand it over by postMessage, never in a URL. A logged-in
+ * customer of the site comes as data-user-id and data-user-hash (the HMAC
+ * the site's server computed): handed to the chat for the server to verify,
+ * and the remembered conversation is kept per user, so the next person on
+ * this browser does not see it. (The comment is not shipped: the minifier
+ * drops it.) */
 (function () {
   var me = document.currentScript;
   if (!me) return;
   var origin = new URL(me.src).origin;
   var site = me.getAttribute("data-site") || "";
   var channel = me.getAttribute("data-channel");
-  var key = "chat:" + site;
+  var uid = me.getAttribute("data-user-id");
+  var user = uid && { id: uid, hash: me.getAttribute("data-user-hash") };
+  var key = "chat:" + site + (uid ? ":user:" + uid : "");
   var openKey = key + ":open";
   var frame, panel, button;
 
@@ -113,7 +120,7 @@
     if (m.type === "chat:ready") {
       var s = get(localStorage, key);
       try { s = s && JSON.parse(s); } catch (x) { s = null; }
-      send({ type: "chat:session", session: s || null, visitor: visitor() });
+      send({ type: "chat:session", session: s || null, visitor: visitor(), user: user });
       if (config) send({ type: "chat:config", config: config });
     } else if (m.type === "chat:save") {
       set(localStorage, key, JSON.stringify(m.session));

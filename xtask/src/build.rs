@@ -28,7 +28,8 @@ pub fn widget() -> Result<()> {
     let app = public.join("app");
     std::fs::create_dir_all(&app)?;
     copy_dir(&root.join("widget/static"), &public)?;
-    for css in ["widget.css", "console.css"] {
+    // Minified as shipped: the loader (its comments stay in the source) and the CSS.
+    for css in ["widget.js", "widget.css", "console.css"] {
         let path = public.join(css);
         run(Command::new(node_tool("@esbuild/linux-x64/bin/esbuild"))
             .arg(&path)
@@ -59,6 +60,7 @@ pub fn widget() -> Result<()> {
             .arg(&output))?;
         let glue = app.join(format!("{bundle}.js"));
         std::fs::write(&glue, drop_stream_classes(&std::fs::read_to_string(&glue)?)?)?;
+        crate::minify::bundle(&output, &glue, &format!("./{bundle}_bg.js"))?;
         run(Command::new(node_tool("@esbuild/linux-x64/bin/esbuild"))
             .arg(&glue)
             .args(["--minify", "--format=esm", "--log-level=warning", "--allow-overwrite"])

@@ -19,6 +19,7 @@ mod build;
 mod chaos;
 mod dev;
 mod fuzz;
+mod minify;
 mod setup;
 mod sizes;
 mod test;

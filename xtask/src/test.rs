@@ -112,6 +112,7 @@ pub fn worker_tests() -> Result<()> {
             .arg(root().join("e2e/browser/xss.test.mjs"))
             .arg(root().join("e2e/browser/limits.test.mjs"))
             .arg(root().join("e2e/browser/accounts.test.mjs"))
+            .arg(root().join("e2e/browser/identity.test.mjs"))
             .env("E2E_BASE_URL", &worker.base_url)
             .env("E2E_PASSWORD", e2e::accounts::TEST_PASSWORD)
             .current_dir(root()),

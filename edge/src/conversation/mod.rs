@@ -18,6 +18,7 @@
 //! - `GET /who?site=`: the customer's member id and name (for a moderation
 //!   case), if the conversation is that site's.
 //! - `GET /drop?account=`: close that operator account's sockets.
+//! - `POST /grant` with a token digest: another browser of the verified customer.
 //! - `POST /review`, `/sanction`, `/lift`: a moderator's decisions.
 
 pub mod core;
@@ -70,6 +71,9 @@ pub struct Init {
     pub fields: Vec<(String, String)>,
 }
 
+/// The most sockets a conversation's customer may hold open at once.
+pub const MAX_CUSTOMER_SOCKETS: usize = 10;
+
 /// What each hibernatable socket remembers about its peer.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct Attachment {
@@ -119,6 +123,16 @@ impl DurableObject for Conversation {
                     Some(who) => Response::from_json(&who),
                     None => Response::error("no such conversation", 404),
                 }
+            }
+            // A verified customer's other browser: one more token.
+            "/grant" => {
+                let digest: String = req.json().await?;
+                let sql = self.state.storage().sql();
+                if read_meta(&sql)?.is_none() {
+                    return Response::error("no such conversation", 404);
+                }
+                sql::add_grant(&sql, &digest)?;
+                Response::empty()
             }
             "/drop" => {
                 let account = req.url()?.query_pairs().find(|(k, _)| k == "account").map(|(_, v)| v.into_owned());
@@ -240,12 +254,17 @@ impl Conversation {
         }
         if role == Role::Customer {
             let digest = crate::auth::token_digest(&header(TOKEN_HEADER));
-            if !crate::auth::secrets_equal(&digest, &meta.token_digest) {
+            if !crate::auth::secrets_equal(&digest, &meta.token_digest) && !sql::granted(&sql, &digest)? {
                 return socket::refuse(
                     ErrorCode::Unauthorized,
                     "wrong token for this conversation",
                     CLOSE_UNAUTHORIZED,
                 );
+            }
+            // A customer's open windows are limited (each is a socket here).
+            if self.state.get_websockets_with_tag(Role::Customer.as_str()).len() >= MAX_CUSTOMER_SOCKETS {
+                let msg = format!("Too many open chat windows ({MAX_CUSTOMER_SOCKETS}) — close one and try again.");
+                return socket::refuse(ErrorCode::RateLimited, &msg, socket::CLOSE_TOO_MANY);
             }
             // The site's sanctions decide at every connect.
             if !meta.member.is_empty() {

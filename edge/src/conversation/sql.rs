@@ -36,6 +36,8 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     // Databases created before workflows had no event column.
     crate::room::add_column(sql, "messages", "event", "TEXT")?;
     crate::room::add_column(sql, "meta", "member", "TEXT NOT NULL DEFAULT ''")?;
+    // Tokens given to a verified customer's other browsers (digests).
+    sql.exec("CREATE TABLE IF NOT EXISTS grants (digest TEXT PRIMARY KEY)", None)?;
     sql.exec(
         "CREATE TABLE IF NOT EXISTS workflow (
             one INTEGER PRIMARY KEY CHECK (one = 1),
@@ -44,6 +46,23 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         None,
     )?;
     Ok(())
+}
+
+/// Adds a token (its digest) for another browser of the verified customer.
+pub fn add_grant(sql: &SqlStorage, digest: &str) -> worker::Result<()> {
+    sql.exec("INSERT INTO grants (digest) VALUES (?) ON CONFLICT DO NOTHING", vec![digest.into()])?;
+    Ok(())
+}
+
+/// Whether a token digest was granted to another browser.
+pub fn granted(sql: &SqlStorage, digest: &str) -> worker::Result<bool> {
+    #[derive(Deserialize)]
+    struct Row {
+        #[allow(dead_code)]
+        digest: String,
+    }
+    let rows: Vec<Row> = sql.exec("SELECT digest FROM grants WHERE digest = ?", vec![digest.into()])?.to_array()?;
+    Ok(!rows.is_empty())
 }
 
 /// The conversation's identity, written once by `/init`.

@@ -11,6 +11,9 @@
 //!   configuration (validated before it reaches here); 404 for a site not
 //!   registered. `PUT /site`: register the site (default configuration).
 //! - `GET /drop?account=`: close that account's sockets.
+//! - `GET /identity` (`POST`: replace it): the site's identity secret.
+//! - `POST /user?user=&conversation=`, `GET /user?user=`: a verified
+//!   customer's conversations; their latest.
 //! - `POST /report?site=` with a [`Report`] (from a room): file it.
 //! - `GET /sanctions?member=`: the member's sanctions in force.
 //! - `GET /admit?key=&limit=`: count a new conversation against a visitor or
@@ -50,6 +53,39 @@ pub async fn config(env: &Env, site: &str) -> Result<Option<SiteConfig>> {
         200 => resp.json().await.map(Some),
         404 => Ok(None),
         s => Err(crate::error::internal(format!("config answered {s}"))),
+    }
+}
+
+/// The site's identity secret; `rotate` replaces it first.
+pub async fn identity_secret(env: &Env, site: &str, rotate: bool) -> Result<String> {
+    let stub = env.durable_object(BINDING)?.get_by_name(site)?;
+    let mut init = worker::RequestInit::new();
+    init.with_method(if rotate { worker::Method::Post } else { worker::Method::Get });
+    let mut resp = stub.fetch_with_request(Request::new_with_init("https://inbox/identity", &init)?).await?;
+    Ok(resp.json::<shared::api::IdentitySecret>().await?.secret)
+}
+
+/// Records a verified customer's new conversation.
+pub async fn add_user_conversation(env: &Env, site: &str, user: &str, conversation: &str) -> Result<()> {
+    let stub = env.durable_object(BINDING)?.get_by_name(site)?;
+    let (u, c) = (shared::api::encode_query(user), shared::api::encode_query(conversation));
+    crate::stub::send_json(
+        &stub,
+        worker::Method::Post,
+        &format!("https://inbox/user?user={u}&conversation={c}"),
+        &(),
+        200,
+    )
+    .await
+}
+
+/// A verified customer's latest conversation on the site.
+pub async fn latest_of(env: &Env, site: &str, user: &str) -> Result<Option<String>> {
+    let stub = env.durable_object(BINDING)?.get_by_name(site)?;
+    let mut resp = stub.fetch_with_str(&format!("https://inbox/user?user={}", shared::api::encode_query(user))).await?;
+    match resp.status_code() {
+        200 => resp.json().await.map(Some),
+        _ => Ok(None),
     }
 }
 
@@ -188,6 +224,24 @@ impl DurableObject for Inbox {
                 sql::register(&self.state.storage().sql())?;
                 Response::empty()
             }
+            "/identity" => {
+                let sql = self.state.storage().sql();
+                let secret = match req.method() {
+                    worker::Method::Post => sql::new_identity_secret(&sql)?,
+                    _ => sql::identity_secret(&sql)?,
+                };
+                Response::from_json(&shared::api::IdentitySecret { secret })
+            }
+            "/user" if req.method() == worker::Method::Post => {
+                let now = worker::Date::now().as_millis();
+                let sql = self.state.storage().sql();
+                sql::add_user_conversation(&sql, &param(&req, "user")?, &param(&req, "conversation")?, now)?;
+                Response::empty()
+            }
+            "/user" => match sql::latest_of(&self.state.storage().sql(), &param(&req, "user")?)? {
+                Some(conversation) => Response::from_json(&conversation),
+                None => Response::error("no conversation", 404),
+            },
             "/drop" => {
                 socket::close_tagged(&self.state, &param(&req, "account")?);
                 Response::empty()

@@ -33,6 +33,15 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     )?;
     sql.exec("CREATE INDEX IF NOT EXISTS lines_by_update ON lines (updated_at DESC)", None)?;
     sql.exec("CREATE TABLE IF NOT EXISTS config (one INTEGER PRIMARY KEY CHECK (one = 1), json TEXT NOT NULL)", None)?;
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS identity (one INTEGER PRIMARY KEY CHECK (one = 1), secret TEXT NOT NULL)",
+        None,
+    )?;
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS users (user TEXT NOT NULL, conversation TEXT NOT NULL, at INTEGER NOT NULL,
+            PRIMARY KEY (user, conversation))",
+        None,
+    )?;
     Ok(())
 }
 
@@ -86,6 +95,47 @@ pub fn config(sql: &SqlStorage) -> worker::Result<Option<SiteConfig>> {
     }
     let rows: Vec<Row> = sql.exec("SELECT json FROM config WHERE one = 1", None)?.to_array()?;
     rows.into_iter().next().map(|row| serde_json::from_str(&row.json).map_err(crate::error::internal)).transpose()
+}
+
+/// The site's identity secret (made at the first call).
+pub fn identity_secret(sql: &SqlStorage) -> worker::Result<String> {
+    sql.exec(
+        "INSERT INTO identity (one, secret) VALUES (1, ?) ON CONFLICT (one) DO NOTHING",
+        vec![crate::auth::new_token().into()],
+    )?;
+    #[derive(Deserialize)]
+    struct Row {
+        secret: String,
+    }
+    let rows: Vec<Row> = sql.exec("SELECT secret FROM identity WHERE one = 1", None)?.to_array()?;
+    Ok(rows.into_iter().next().map(|r| r.secret).unwrap_or_default())
+}
+
+/// Replaces the identity secret: every hash signed with the old one stops working.
+pub fn new_identity_secret(sql: &SqlStorage) -> worker::Result<String> {
+    sql.exec("DELETE FROM identity", None)?;
+    identity_secret(sql)
+}
+
+/// Records a verified customer's conversation.
+pub fn add_user_conversation(sql: &SqlStorage, user: &str, conversation: &str, at: u64) -> worker::Result<()> {
+    sql.exec(
+        "INSERT INTO users (user, conversation, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        vec![user.into(), conversation.into(), SqlStorageValue::from(at as i64)],
+    )?;
+    Ok(())
+}
+
+/// A verified customer's latest conversation.
+pub fn latest_of(sql: &SqlStorage, user: &str) -> worker::Result<Option<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        conversation: String,
+    }
+    let rows: Vec<Row> = sql
+        .exec("SELECT conversation FROM users WHERE user = ? ORDER BY at DESC LIMIT 1", vec![user.into()])?
+        .to_array()?;
+    Ok(rows.into_iter().next().map(|r| r.conversation))
 }
 
 /// Registers the site: its configuration becomes the defaults, unless it has one.

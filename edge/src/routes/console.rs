@@ -106,6 +106,17 @@ pub async fn site_config(mut req: Request, env: &Env, site: &str) -> RouteResult
     Ok(Response::from_json(&config)?)
 }
 
+/// `GET` / `POST /api/console/sites/{site}/identity`: the site's identity
+/// secret for its server to sign customers with (settings editors only);
+/// `POST` replaces it.
+pub async fn identity_secret(req: Request, env: &Env, site: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::EditSettings, None).await?;
+    let site = own_site(&me, site)?;
+    let rotate = req.method() == worker::Method::Post;
+    let secret = crate::inbox::identity_secret(env, site.as_str(), rotate).await?;
+    Ok(Response::from_json(&shared::api::IdentitySecret { secret })?)
+}
+
 /// `GET /api/console/sites/{site}/channels/{channel}/ws?after=N`: a
 /// moderator watching (and writing in) a channel, under their name.
 pub async fn channel_socket(req: Request, env: &Env, site: &str, channel: &str) -> RouteResult {

@@ -30,6 +30,22 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     let config = crate::inbox::config(env, body.site.as_str())
         .await?
         .ok_or_else(|| RouteError::UnknownSite(body.site.to_string()))?;
+    // A logged-in customer: verified with the site's secret, or refused.
+    let user = match &body.identity {
+        Some(identity) => {
+            let secret = crate::inbox::identity_secret(env, body.site.as_str(), false).await?;
+            if !crate::identity::verified(&secret, identity) {
+                let msg = "this page's sign-in could not be verified; the chat cannot use it";
+                return Err(RouteError::Refused(403, ErrorCode::Forbidden, msg.into()));
+            }
+            Some(identity.user.clone())
+        }
+        None => None,
+    };
+    if body.resume {
+        let user = user.ok_or_else(|| RouteError::BadRequest("only a verified customer resumes".into()))?;
+        return resume(env, &body.site, &user).await;
+    }
     let (workflow, greeting) = match &body.trigger {
         None if body.fields.is_empty() => (WorkflowKind::Support, None),
         _ => {
@@ -84,7 +100,23 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     let init = Init { meta, workflow, greeting, fields: body.fields };
     let stub = env.durable_object(BINDING)?.get_by_name(conversation.as_str())?;
     crate::stub::send_json(&stub, worker::Method::Post, "https://object/init", &init, 201).await?;
+    if let Some(user) = user {
+        crate::inbox::add_user_conversation(env, init.meta.site.as_str(), &user, conversation.as_str()).await?;
+    }
     Ok(Response::from_json(&ConversationCreated { conversation, token })?.with_status(201))
+}
+
+/// A verified customer's latest conversation, with a new token for this
+/// browser (their history on another device); 404 if they have none.
+async fn resume(env: &Env, site: &SiteId, user: &str) -> RouteResult {
+    let none = || RouteError::Refused(404, ErrorCode::UnknownConversation, "no earlier conversation".into());
+    let id = crate::inbox::latest_of(env, site.as_str(), user).await?.ok_or_else(none)?;
+    let conversation: ConversationId = id.parse().map_err(|_| none())?;
+    let token = crate::auth::new_token();
+    let stub = env.durable_object(BINDING)?.get_by_name(conversation.as_str())?;
+    let digest = crate::auth::token_digest(&token);
+    crate::stub::send_json(&stub, worker::Method::Post, "https://object/grant", &digest, 200).await?;
+    Ok(Response::from_json(&ConversationCreated { conversation, token })?)
 }
 
 /// Pre-chat answers: only the form's fields, each valid, every required one.

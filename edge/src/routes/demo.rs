@@ -2,25 +2,29 @@
 //! the same script again embedding the site's public channel), and
 //! deliberately hostile CSS to show that none of it reaches the widget.
 //!
+//! `?user=<id>` plays a site whose customer is logged in: like the site's
+//! server would, the page signs the id with the site's identity secret and
+//! puts it in the tag (`data-user-id`, `data-user-hash`).
+//!
 //! The script is loaded from the other loopback name than the page
 //! (`localhost` ↔ `127.0.0.1`), so locally, as in production, the widget runs
 //! on another site than the page that embeds it.
 
-use worker::{Request, Response};
+use worker::{Env, Request, Response};
 
 use crate::error::RouteResult;
 
 const PAGE: &str = include_str!("demo.html");
 
 /// The script tag, as a site owner pastes it.
-const TAG: &str = r#"<script src="{{WIDGET_ORIGIN}}/widget.js" data-site="demo" async></script>"#;
+const TAG: &str = r#"<script src="{{WIDGET_ORIGIN}}/widget.js" data-site="demo"{{USER}} async></script>"#;
 /// The same script embedding the site's public channel where it stands.
 const CHANNEL_TAG: &str =
     r#"<script src="{{WIDGET_ORIGIN}}/widget.js" data-site="demo" data-channel="live" data-height="420px"></script>"#;
 
 /// The demo page, with the script tag pointing at the Worker's other name;
 /// `?control=1` serves the same page without it (the benchmarks' control).
-pub fn page(req: &Request) -> RouteResult {
+pub async fn page(req: &Request, env: &Env) -> RouteResult {
     let url = req.url()?;
     let host = url.host_str().unwrap_or("127.0.0.1");
     let other = match host {
@@ -31,8 +35,17 @@ pub fn page(req: &Request) -> RouteResult {
     let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
     let origin = format!("{}://{other}{port}", url.scheme());
     let control = url.query_pairs().any(|(k, v)| k == "control" && v == "1");
+    let user = url.query_pairs().find(|(k, _)| k == "user").map(|(_, v)| v.into_owned()).filter(|u| !u.is_empty());
+    let user_attrs = match user {
+        Some(user) => {
+            let hash = crate::identity::sign(&crate::inbox::identity_secret(env, "demo", false).await?, &user);
+            format!(r#" data-user-id="{}" data-user-hash="{hash}""#, escape_attr(&user))
+        }
+        None => String::new(),
+    };
+    let tag = TAG.replace("{{USER}}", &user_attrs);
     let page = PAGE
-        .replace("{{SCRIPT_TAG}}", if control { "" } else { TAG })
+        .replace("{{SCRIPT_TAG}}", if control { "" } else { &tag })
         .replace("{{CHANNEL_TAG}}", if control { "" } else { CHANNEL_TAG });
     let mut resp = Response::from_html(page.replace("{{WIDGET_ORIGIN}}", &origin))?;
     // No inline script anywhere; the loader (from the widget's origin)
@@ -44,4 +57,9 @@ pub fn page(req: &Request) -> RouteResult {
     );
     resp.headers_mut().set("Content-Security-Policy", &csp)?;
     Ok(resp)
+}
+
+/// `s` safe inside a double-quoted HTML attribute.
+fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }

@@ -6,8 +6,9 @@
 //! Messages (JSON strings), iframe → loader: `{"type":"chat:ready"}`,
 //! `{"type":"chat:save","session":{...}}`, `{"type":"chat:clear"}`,
 //! `{"type":"chat:close"}`; loader → iframe: `{"type":"chat:session",
-//! "session":{...}|null,"visitor":"<64 hex>"}` (the visitor token ties
-//! moderation sanctions to this browser) and, once the loader has read it, the site's
+//! "session":{...}|null,"visitor":"<64 hex>","user":{"id","hash"}?}` (the
+//! visitor token ties moderation sanctions to this browser; `user` is the
+//! host page's logged-in customer, signed by the site's server) and, once the loader has read it, the site's
 //! widget configuration `{"type":"chat:config","config":{...}}` (the loader
 //! fetches it anyway for the proactive triggers). Opened outside an iframe
 //! (no `host` parameter) it keeps nothing: a reload starts afresh.
@@ -15,7 +16,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use shared::api::ConversationCreated;
+use shared::api::{ConversationCreated, Identity};
 use shared::site::WidgetConfig;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -70,17 +71,24 @@ pub struct HostBridge {
     host: Option<String>,
     /// The visitor token the loader keeps, once it said.
     visitor: StoredValue<Option<String>>,
+    /// The logged-in customer the host page vouches for (checked by the server).
+    identity: StoredValue<Option<Identity>>,
 }
 
 impl HostBridge {
     /// A bridge for this page.
     pub fn new() -> Self {
-        Self { host: host_origin(), visitor: StoredValue::new(None) }
+        Self { host: host_origin(), visitor: StoredValue::new(None), identity: StoredValue::new(None) }
     }
 
     /// The visitor token, if the loader gave one.
     pub fn visitor(&self) -> Option<String> {
         self.visitor.get_value()
+    }
+
+    /// The host page's logged-in customer, if it named one.
+    pub fn identity(&self) -> Option<Identity> {
+        self.identity.get_value()
     }
 
     fn post(&self, kind: &str, session: Option<&ConversationCreated>) {
@@ -113,13 +121,17 @@ impl HostBridge {
             }
         };
         let on_message = once.clone();
-        let visitor = self.visitor;
+        let (visitor, identity) = (self.visitor, self.identity);
         // Untyped, like the socket's listeners: one listener helper in the wasm.
         let handle = window_event_listener_untyped("message", move |e| {
             let Some(msg) = from_host(e, &host) else { return };
             match wire::text(&msg, "type").as_deref() {
                 Some("chat:session") => {
                     visitor.set_value(wire::text(&msg, "visitor").filter(|v| shared::api::visitor_token_ok(v)));
+                    let user = wire::get(&msg, "user");
+                    if let (Some(user), Some(hash)) = (wire::text(&user, "id"), wire::text(&user, "hash")) {
+                        identity.set_value(Some(Identity { user, hash }).filter(Identity::well_formed));
+                    }
                     on_message(wire::created_from(&wire::get(&msg, "session")));
                 }
                 Some("chat:config") => {

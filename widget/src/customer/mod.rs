@@ -50,13 +50,17 @@ fn App() -> impl IntoView {
     let bridge = StoredValue::new_local(HostBridge::new());
 
     // Starts a conversation when there is something to send (a message or
-    // the pre-chat answers) and none yet.
+    // the pre-chat answers) and none yet. A logged-in customer new to this
+    // browser first gets their latest conversation from any device, if any.
+    let resumed = StoredValue::new(false);
     let ensure_conversation = move || {
-        let has_outbox = chat.log.with_untracked(|l| !l.outbox().is_empty());
+        let waiting = move || chat.log.with_untracked(|l| !l.outbox().is_empty()) || form_done.get_untracked();
+        let identity = bridge.with_value(HostBridge::identity);
+        let mut resume = identity.is_some() && !resumed.get_value();
         if session.with_untracked(Option::is_some)
             || !looked_up.get_untracked()
             || creating.get_untracked()
-            || !(has_outbox || form_done.get_untracked())
+            || !(resume || waiting())
         {
             return;
         }
@@ -65,17 +69,34 @@ fn App() -> impl IntoView {
             return;
         };
         creating.set(true);
+        resumed.set_value(true);
         leptos::task::spawn_local(async move {
-            let visitor = bridge.with_value(HostBridge::visitor);
-            let body = CreateConversation { site, trigger: trigger.get_value(), fields: answers.get_value(), visitor };
-            match api::create_conversation(&body).await {
-                Ok(created) => {
-                    bridge.with_value(|b| b.save(&created));
-                    session.set(Some(created));
-                    notice.set(String::new());
-                    chat.connect();
+            loop {
+                let body = CreateConversation {
+                    trigger: trigger.get_value(),
+                    fields: answers.get_value(),
+                    visitor: bridge.with_value(HostBridge::visitor),
+                    identity: identity.clone(),
+                    resume,
+                    ..CreateConversation::new(site.clone())
+                };
+                match api::create_conversation(&body).await {
+                    Ok(created) => {
+                        bridge.with_value(|b| b.save(&created));
+                        session.set(Some(created));
+                        notice.set(String::new());
+                        chat.connect();
+                    }
+                    // Nothing to resume: start one if the customer is waiting.
+                    Err(_) if resume => {
+                        resume = false;
+                        if waiting() {
+                            continue;
+                        }
+                    }
+                    Err(e) => notice.set(format!("Could not start the chat: {e}. Send again to retry.")),
                 }
-                Err(e) => notice.set(format!("Could not start the chat: {e}. Send again to retry.")),
+                break;
             }
             creating.set(false);
         });
@@ -101,7 +122,11 @@ fn App() -> impl IntoView {
     // keeping whatever the customer typed meanwhile.
     Effect::new(move |_| {
         // (A ban is not a lost conversation: its notice stays.)
-        let banned = chat.log.with_untracked(|l| l.refused()) == Some(shared::ErrorCode::Banned);
+        // (Nor is a refusal for too many open windows.)
+        let banned = matches!(
+            chat.log.with_untracked(|l| l.refused()),
+            Some(shared::ErrorCode::Banned | shared::ErrorCode::RateLimited)
+        );
         if matches!(chat.status.get(), Status::Refused(_)) && !banned && session.with_untracked(Option::is_some) {
             bridge.with_value(HostBridge::clear);
             session.set(None);
@@ -131,9 +156,10 @@ fn App() -> impl IntoView {
     // when it changes, so typing into the form is never lost.
     // Nothing is drawn (the composer stays hidden) until the widget knows
     // whether the form is due: a visitor who starts typing must not lose
-    // the composer to a late form.
+    // the composer to a late form. (Nor while a conversation is being
+    // started or resumed: the form must not flash before a resumed chat.)
     Effect::new(move |drawn: Option<Option<Intro>>| {
-        if !looked_up.get() || (session.with(Option::is_none) && config.with(Option::is_none)) {
+        if !looked_up.get() || creating.get() || (session.with(Option::is_none) && config.with(Option::is_none)) {
             return drawn.flatten();
         }
         let now = if session.with(Option::is_some) {
