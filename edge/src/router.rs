@@ -27,6 +27,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Post, ["api", "org", "people", account, "role"]) => accounts::person(req, &env, account, false).await,
         (Method::Post, ["api", "org", "people", account, "remove"]) => accounts::person(req, &env, account, true).await,
         (Method::Post, ["api", "org", "sites"]) => accounts::add_site(req, &env).await,
+        (Method::Post, ["api", "org", "sites", site]) => accounts::rename_site(req, &env, site).await,
         (Method::Post, ["api", "setup"]) => accounts::setup(req, &env).await,
         (Method::Get, ["api", "console", "sites", site, "inbox", "ws"]) => console::inbox_socket(req, &env, site).await,
         (Method::Get | Method::Put, ["api", "console", "sites", site, "config"]) => {

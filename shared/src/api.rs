@@ -26,6 +26,9 @@ pub struct CreateConversation {
     /// Verified or refused, never trusted as claimed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
+    /// The host page's address: the site's start rules pick the workflow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
     /// With an identity: start nothing, but answer the customer's latest
     /// conversation (with a new token for this browser), or 404.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -35,7 +38,7 @@ pub struct CreateConversation {
 impl CreateConversation {
     /// A plain request for `site`.
     pub fn new(site: SiteId) -> Self {
-        Self { site, trigger: None, fields: Vec::new(), visitor: None, identity: None, resume: false }
+        Self { site, trigger: None, fields: Vec::new(), visitor: None, page: None, identity: None, resume: false }
     }
 }
 
@@ -156,6 +159,11 @@ pub const SITES_PATH: &str = "/api/org/sites";
 pub const SETUP_PATH: &str = "/api/setup";
 /// The header carrying a session's anti-CSRF token.
 pub const CSRF_HEADER: &str = "X-CSRF-Token";
+
+/// `POST` [`crate::staff::NewSite`] (same id): rename a site.
+pub fn site_path(site: &str) -> String {
+    format!("{SITES_PATH}/{}", encode_query(site))
+}
 
 /// `POST` [`crate::staff::SetRole`]: change someone's role.
 pub fn role_path(account: &str) -> String {

@@ -267,6 +267,11 @@ fn http_bodies_match_golden_files() {
         ..CreateConversation::new("demo".parse().unwrap())
     };
     check("api.createConversation.identity", &identity);
+    let page = CreateConversation {
+        page: Some("https://shop.example/pricing?plan=team".into()),
+        ..CreateConversation::new("demo".parse().unwrap())
+    };
+    check("api.createConversation.page", &page);
     check("api.widgetConfig", &crate::site::SiteConfig::default().widget());
     check("api.conversationCreated", &ConversationCreated { conversation: conv(), token: "9f".repeat(32) });
     check("api.error", &ApiError { code: ErrorCode::UnknownSite, message: "no site has the id \"nope\"".into() });

@@ -94,6 +94,49 @@ impl Default for Limits {
     }
 }
 
+/// Which side of the page the launcher and the chat sit on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Side {
+    /// Bottom right.
+    #[default]
+    Right,
+    /// Bottom left.
+    Left,
+}
+
+/// How the widget looks and greets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Appearance {
+    /// The launcher's colour, `#rrggbb`.
+    pub color: String,
+    /// Where the launcher sits.
+    pub side: Side,
+    /// What an empty chat says.
+    pub greeting: String,
+}
+
+impl Default for Appearance {
+    fn default() -> Self {
+        Appearance {
+            color: "#2453d6".into(),
+            side: Side::Right,
+            greeting: "Hi! Ask us anything — we usually answer within a few minutes.".into(),
+        }
+    }
+}
+
+/// Which workflow a chat started on some pages runs: the first rule whose
+/// `contains` is part of the page's address wins; support otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartRule {
+    /// Text the page's address contains (`/pricing`, `?plan=`, …).
+    pub contains: String,
+    /// Support or sales.
+    pub workflow: WorkflowKind,
+}
+
 /// Everything configurable about a site's chat.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteConfig {
@@ -122,21 +165,43 @@ pub struct SiteConfig {
     /// the widget or read its configuration.
     #[serde(default)]
     pub origins: Vec<String>,
+    /// The launcher's colour and side, the empty chat's greeting.
+    #[serde(default)]
+    pub appearance: Appearance,
+    /// The workflow a chat starts with, by page address.
+    #[serde(default)]
+    pub starts: Vec<StartRule>,
 }
 
 /// What the widget and the loader read: the public part of [`SiteConfig`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct WidgetConfig {
     /// The pre-chat form.
     pub fields: Vec<FormField>,
     /// Proactive triggers.
     pub triggers: Vec<Trigger>,
+    /// Look and greeting.
+    #[serde(default)]
+    pub appearance: Appearance,
+    /// The workflow by page address (the form is support's).
+    #[serde(default)]
+    pub starts: Vec<StartRule>,
+}
+
+/// The workflow a chat started on `page` runs under `starts`.
+pub fn workflow_for(starts: &[StartRule], page: &str) -> WorkflowKind {
+    starts.iter().find(|r| page.contains(r.contains.as_str())).map_or(WorkflowKind::Support, |r| r.workflow)
 }
 
 impl SiteConfig {
     /// The public part.
     pub fn widget(&self) -> WidgetConfig {
-        WidgetConfig { fields: self.fields.clone(), triggers: self.triggers.clone() }
+        WidgetConfig {
+            fields: self.fields.clone(),
+            triggers: self.triggers.clone(),
+            appearance: self.appearance.clone(),
+            starts: self.starts.clone(),
+        }
     }
 
     /// Whether a host page of `origin` may embed the chat.
@@ -231,6 +296,23 @@ impl SiteConfig {
                 return Err(format!(
                     "origin {o:?}: write scheme://host or scheme://host:port (or :* for any port), no path"
                 ));
+            }
+        }
+        let a = &self.appearance;
+        let color_ok =
+            a.color.len() == 7 && a.color.starts_with('#') && a.color[1..].bytes().all(|b| b.is_ascii_hexdigit());
+        if !color_ok {
+            return Err(format!("appearance: colour {:?} must be #rrggbb", a.color));
+        }
+        if !text_ok(&a.greeting, 200) {
+            return Err("appearance: the greeting has 1–200 characters".into());
+        }
+        for r in &self.starts {
+            if !text_ok(&r.contains, 200) || r.contains.chars().any(char::is_control) {
+                return Err(format!("start rule {:?}: the address text has 1–200 characters", r.contains));
+            }
+            if r.workflow == WorkflowKind::Moderation {
+                return Err(format!("start rule {:?}: a chat starts as support or sales", r.contains));
             }
         }
         let l = self.limits;
@@ -391,6 +473,8 @@ impl Default for SiteConfig {
             limits: Limits::default(),
             // The demo site is embedded by the local demo page (any port).
             origins: vec![s("http://localhost:*"), s("http://127.0.0.1:*")],
+            appearance: Appearance::default(),
+            starts: vec![StartRule { contains: s("/demo?page=enterprise"), workflow: Sales }],
         }
     }
 }
@@ -421,6 +505,41 @@ mod tests {
         p.price_cents = 1;
         assert!(c.check_event(&Event::Present(p)).unwrap_err().contains("catalogue"));
         assert_eq!(c.check_event(&Event::AskRating {}), Ok(()));
+    }
+
+    #[test]
+    fn appearance_and_start_rules_are_checked_and_the_first_matching_rule_wins() {
+        let starts = vec![
+            StartRule { contains: "/pricing".into(), workflow: WorkflowKind::Sales },
+            StartRule { contains: "/pricing/help".into(), workflow: WorkflowKind::Support },
+        ];
+        assert_eq!(workflow_for(&starts, "https://shop.example/pricing?x=1"), WorkflowKind::Sales);
+        assert_eq!(workflow_for(&starts, "https://shop.example/pricing/help"), WorkflowKind::Sales, "first wins");
+        assert_eq!(workflow_for(&starts, "https://shop.example/orders"), WorkflowKind::Support);
+        assert_eq!(workflow_for(&[], "https://shop.example/pricing"), WorkflowKind::Support);
+        let ok = SiteConfig { starts: starts.clone(), ..SiteConfig::default() };
+        assert_eq!(ok.validate(), Ok(()));
+        assert_eq!(ok.widget().starts, starts);
+        for bad in ["2453d6", "#2453d", "#2453dg", "red"] {
+            let c = SiteConfig {
+                appearance: Appearance { color: bad.into(), ..Appearance::default() },
+                ..SiteConfig::default()
+            };
+            assert!(c.validate().is_err(), "{bad}");
+        }
+        let c = SiteConfig {
+            appearance: Appearance { greeting: " ".into(), ..Appearance::default() },
+            ..SiteConfig::default()
+        };
+        assert!(c.validate().is_err());
+        let moderation = vec![StartRule { contains: "/x".into(), workflow: WorkflowKind::Moderation }];
+        assert!(SiteConfig { starts: moderation, ..SiteConfig::default() }.validate().is_err());
+        assert!(SiteConfig {
+            starts: vec![StartRule { contains: String::new(), workflow: WorkflowKind::Sales }],
+            ..SiteConfig::default()
+        }
+        .validate()
+        .is_err());
     }
 
     #[test]

@@ -145,6 +145,21 @@ pub async fn add_site(mut req: Request, env: &Env) -> RouteResult {
     Ok(Response::from_json(&entry)?.with_status(201))
 }
 
+/// `POST /api/org/sites/{site}` [`NewSite`] (its `id` the same): renames a
+/// site of the caller's organisation.
+pub async fn rename_site(mut req: Request, env: &Env, site: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::EditSettings, None).await?;
+    let id = crate::session::own_site(&me, site)?;
+    let body: NewSite = json_body(&mut req, "{\"id\", \"name\"}").await?;
+    let name = body.name.trim();
+    if body.id != id || name.is_empty() || name.chars().count() > 80 {
+        return Err(RouteError::BadRequest("a site name has 1 to 80 characters".into()));
+    }
+    let op = SiteOp { by: by(&me), site: NewSite { id, name: name.to_owned() } };
+    let () = directory(env, "renameSite", &op).await?;
+    Ok(Response::empty()?.with_status(204))
+}
+
 /// `POST /api/setup` [`Seed`] with `Authorization: Bearer <SETUP_KEY>`: an
 /// organisation, its sites and accounts. Without a configured key the
 /// route does not exist.
