@@ -11,7 +11,7 @@
 
 use js_sys::{Array, Object, Reflect, JSON};
 use shared::api::{ApiError, ConversationCreated, CreateConversation};
-use shared::site::{FormField, Trigger, WidgetConfig};
+use shared::site::{Appearance, FormField, StartRule, Trigger, WidgetConfig};
 use shared::workflow::{Event, OrderLine, Product};
 use shared::{ChatMessage, ClientEnvelope, ClientMsg, ConversationSummary, ServerEnvelope, ServerMsg, WireName};
 use wasm_bindgen::{JsCast, JsValue};
@@ -282,9 +282,20 @@ fn trigger(d: &JsValue) -> Option<Trigger> {
     })
 }
 
-/// A site's public widget configuration (parsed JSON).
+fn start_rule(d: &JsValue) -> Option<StartRule> {
+    Some(StartRule { contains: text(d, "contains")?, workflow: name(d, "workflow")? })
+}
+
+/// A site's public widget configuration (parsed JSON). Of the appearance,
+/// the widget uses the greeting (the loader draws the launcher).
 pub fn widget_config(v: &JsValue) -> Option<WidgetConfig> {
-    Some(WidgetConfig { fields: list(v, "fields", false, form_field)?, triggers: list(v, "triggers", false, trigger)? })
+    let greeting = text(&get(v, "appearance"), "greeting").unwrap_or_default();
+    Some(WidgetConfig {
+        fields: list(v, "fields", false, form_field)?,
+        triggers: list(v, "triggers", false, trigger)?,
+        appearance: Appearance { greeting, ..Appearance::default() },
+        starts: list(v, "starts", true, start_rule)?,
+    })
 }
 
 /// A JSON object under construction.
@@ -415,6 +426,9 @@ pub fn create(body: &CreateConversation) -> String {
     }
     if let Some(v) = &body.visitor {
         o = o.put("visitor", v);
+    }
+    if let Some(p) = &body.page {
+        o = o.put("page", p);
     }
     if let Some(i) = &body.identity {
         o = o.put("identity", Obj::new().put("user", &i.user).put("hash", &i.hash).js()).put("resume", body.resume);

@@ -6,7 +6,7 @@
 //! Messages (JSON strings), iframe → loader: `{"type":"chat:ready"}`,
 //! `{"type":"chat:save","session":{...}}`, `{"type":"chat:clear"}`,
 //! `{"type":"chat:close"}`; loader → iframe: `{"type":"chat:session",
-//! "session":{...}|null,"visitor":"<64 hex>","user":{"id","hash"}?}` (the
+//! "session":{...}|null,"visitor":"<64 hex>","page":"<url>","user":{"id","hash"}?}` (the
 //! visitor token ties moderation sanctions to this browser; `user` is the
 //! host page's logged-in customer, signed by the site's server) and, once the loader has read it, the site's
 //! widget configuration `{"type":"chat:config","config":{...}}` (the loader
@@ -73,17 +73,29 @@ pub struct HostBridge {
     visitor: StoredValue<Option<String>>,
     /// The logged-in customer the host page vouches for (checked by the server).
     identity: StoredValue<Option<Identity>>,
+    /// The host page's address (the site's start rules pick the workflow).
+    page: StoredValue<Option<String>>,
 }
 
 impl HostBridge {
     /// A bridge for this page.
     pub fn new() -> Self {
-        Self { host: host_origin(), visitor: StoredValue::new(None), identity: StoredValue::new(None) }
+        Self {
+            host: host_origin(),
+            visitor: StoredValue::new(None),
+            identity: StoredValue::new(None),
+            page: StoredValue::new(None),
+        }
     }
 
     /// The visitor token, if the loader gave one.
     pub fn visitor(&self) -> Option<String> {
         self.visitor.get_value()
+    }
+
+    /// The host page's address, once the loader said.
+    pub fn page(&self) -> Option<String> {
+        self.page.get_value()
     }
 
     /// The host page's logged-in customer, if it named one.
@@ -107,7 +119,7 @@ impl HostBridge {
     ) {
         let Some(host) = self.host.clone() else {
             done(None);
-            config(WidgetConfig { fields: Vec::new(), triggers: Vec::new() });
+            config(WidgetConfig::default());
             return;
         };
         let answered = StoredValue::new(false);
@@ -121,13 +133,14 @@ impl HostBridge {
             }
         };
         let on_message = once.clone();
-        let (visitor, identity) = (self.visitor, self.identity);
+        let (visitor, identity, page) = (self.visitor, self.identity, self.page);
         // Untyped, like the socket's listeners: one listener helper in the wasm.
         let handle = window_event_listener_untyped("message", move |e| {
             let Some(msg) = from_host(e, &host) else { return };
             match wire::text(&msg, "type").as_deref() {
                 Some("chat:session") => {
                     visitor.set_value(wire::text(&msg, "visitor").filter(|v| shared::api::visitor_token_ok(v)));
+                    page.set_value(wire::text(&msg, "page"));
                     let user = wire::get(&msg, "user");
                     if let (Some(user), Some(hash)) = (wire::text(&user, "id"), wire::text(&user, "hash")) {
                         identity.set_value(Some(Identity { user, hash }).filter(Identity::well_formed));

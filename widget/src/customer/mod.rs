@@ -76,6 +76,7 @@ fn App() -> impl IntoView {
                     trigger: trigger.get_value(),
                     fields: answers.get_value(),
                     visitor: bridge.with_value(HostBridge::visitor),
+                    page: bridge.with_value(HostBridge::page),
                     identity: identity.clone(),
                     resume,
                     ..CreateConversation::new(site.clone())
@@ -114,7 +115,14 @@ fn App() -> impl IntoView {
                     ensure_conversation();
                 }
             },
-            move |c| config.set(Some(c)),
+            move |c: WidgetConfig| {
+                // The site's own greeting in the empty chat.
+                let greeting = &c.appearance.greeting;
+                if let (false, Some(el)) = (greeting.is_empty(), crate::dom::find(".messages .empty")) {
+                    el.set_text_content(Some(greeting));
+                }
+                config.set(Some(c))
+            },
         )
     });
 
@@ -173,7 +181,15 @@ fn App() -> impl IntoView {
                         .iter()
                         .find(|t| t.id == id)
                         .map_or(Intro::None, |t| Intro::Greeting(t.greeting.clone())),
-                    None if !form_done.get() && !c.fields.is_empty() && chat.log.with(|l| l.outbox().is_empty()) => {
+                    // The form is support's: not on pages the site starts as sales.
+                    None if !form_done.get()
+                        && !c.fields.is_empty()
+                        && chat.log.with(|l| l.outbox().is_empty())
+                        && shared::site::workflow_for(
+                            &c.starts,
+                            &bridge.with_value(HostBridge::page).unwrap_or_default(),
+                        ) == shared::workflow::WorkflowKind::Support =>
+                    {
                         Intro::Form(c.fields.clone())
                     }
                     None => Intro::None,
