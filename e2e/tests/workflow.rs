@@ -180,3 +180,24 @@ fn bad_pre_chat_forms_and_unknown_triggers_are_refused() {
     assert!(post(&unknown).is_err(), "a field the form does not have");
     assert!(post(&CreateConversation { trigger: Some("nope".into()), ..demo() }).is_err());
 }
+
+#[test]
+fn the_sites_start_rules_pick_the_workflow_by_page_address() {
+    // A rule of the demo site's: "?page=start-rule-test" starts as sales.
+    let admin = e2e::accounts::Staff::demo(&base_url(), shared::staff::StaffRole::Admin).unwrap();
+    let path = shared::api::site_config_path("demo");
+    let mut config: shared::site::SiteConfig = admin.get(&path).call().unwrap().into_json().unwrap();
+    let rule = shared::site::StartRule { contains: "?page=start-rule-test".into(), workflow: WorkflowKind::Sales };
+    if !config.starts.contains(&rule) {
+        config.starts.push(rule);
+        admin.send("PUT", &path).send_json(&config).unwrap();
+    }
+    let on = |page: &str| CreateConversation { page: Some(page.into()), ..demo() };
+    let sales = create(on("http://localhost:8787/demo?page=start-rule-test"));
+    assert_eq!(state_of(&sales).workflow, WorkflowKind::Sales);
+    let support = create(on("http://localhost:8787/demo?page=orders"));
+    assert_eq!(state_of(&support).workflow, WorkflowKind::Support);
+    assert_eq!(state_of(&create(demo())).workflow, WorkflowKind::Support, "no page: support");
+    let long = on(&format!("http://localhost/{}", "x".repeat(2_100)));
+    assert!(create_conversation_with(&base_url(), &long).is_err(), "an over-long page address is refused");
+}

@@ -90,7 +90,8 @@
     "border-radius:12px;overflow:hidden;box-shadow:0 8px 30px rgba(0,0,0,.3);background:#fff;z-index:2147483647}" +
     ".panel[hidden]{display:none}" +
     "iframe{border:0;width:100%;height:100%;display:block}" +
-    "@media (max-width:480px){.panel{right:0;bottom:0;width:100%;height:100%;max-height:none;border-radius:0}}" +
+    ":host(.left) button,:host(.left) .panel{right:auto;left:20px}" +
+    "@media (max-width:480px){.panel{right:0;bottom:0;width:100%;height:100%;max-height:none;border-radius:0}:host(.left) .panel{left:0}}" +
     "</style>" +
     '<div class="panel" hidden></div>' +
     '<button type="button" data-testid="chat-launcher" aria-label="Open chat" aria-expanded="false">' +
@@ -120,7 +121,7 @@
     if (m.type === "chat:ready") {
       var s = get(localStorage, key);
       try { s = s && JSON.parse(s); } catch (x) { s = null; }
-      send({ type: "chat:session", session: s || null, visitor: visitor(), user: user });
+      send({ type: "chat:session", session: s || null, visitor: visitor(), user: user, page: location.href });
       if (config) send({ type: "chat:config", config: config });
     } else if (m.type === "chat:save") {
       set(localStorage, key, JSON.stringify(m.session));
@@ -164,6 +165,10 @@
       .then(function (r) { return r.ok ? r.json() : {}; })
       .catch(function () { return {}; })
       .then(function (c) {
+        // The site's look: launcher colour and side.
+        var a = c.appearance || {};
+        if (/^#[0-9a-f]{6}$/i.test(a.color)) button.style.background = a.color;
+        if (a.side === "left") host.classList.add("left");
         config = c; triggers = c.triggers || []; triggers.forEach(arm);
         if (frame) send({ type: "chat:config", config: c });
       });

@@ -46,12 +46,18 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
         let user = user.ok_or_else(|| RouteError::BadRequest("only a verified customer resumes".into()))?;
         return resume(env, &body.site, &user).await;
     }
+    // The site's start rules pick the workflow by the host page's address.
+    let page = body.page.as_deref().unwrap_or_default();
+    if page.len() > 2_000 {
+        return Err(RouteError::BadRequest("the page address is over 2,000 bytes".into()));
+    }
+    let start = shared::site::workflow_for(&config.starts, page);
     let (workflow, greeting) = match &body.trigger {
-        None if body.fields.is_empty() => (WorkflowKind::Support, None),
+        None if body.fields.is_empty() => (start, None),
         _ => {
             check_fields(&config, &body.fields)?;
             match &body.trigger {
-                None => (WorkflowKind::Support, None),
+                None => (start, None),
                 Some(id) => {
                     let t = config.trigger(id).ok_or_else(|| RouteError::BadRequest(format!("no trigger {id:?}")))?;
                     (WorkflowKind::Sales, Some(t.greeting.clone()))
