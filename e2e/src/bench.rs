@@ -224,3 +224,23 @@ pub fn concurrency(base: &str, sockets: usize, conversations: usize, samples: us
         inbox: Percentiles::of(&mut inbox_lat),
     })
 }
+
+/// Sign-in latency: `n` sequential sign-ins with the right password (the
+/// Worker runs Argon2id for each, plus two Directory calls), and `n` with a
+/// wrong one for an unknown address (the decoy hash: the same work).
+pub fn sign_in(base: &str, n: usize) -> Result<(Percentiles, Percentiles)> {
+    let email = crate::accounts::demo_email(shared::staff::StaffRole::Operator);
+    let mut right = Vec::with_capacity(n);
+    let mut unknown = Vec::with_capacity(n);
+    for i in 0..n {
+        let t = Instant::now();
+        crate::accounts::Staff::login(base, &email, crate::accounts::TEST_PASSWORD)?;
+        right.push(t.elapsed());
+        let t = Instant::now();
+        let body = shared::staff::Login { email: format!("nobody-{i}@bench.test"), password: "wrong password".into() };
+        let refused = ureq::post(&format!("{base}{}", shared::api::LOGIN_PATH)).set("Origin", base).send_json(&body);
+        ensure!(matches!(refused, Err(ureq::Error::Status(401, _))), "an unknown address was not refused");
+        unknown.push(t.elapsed());
+    }
+    Ok((Percentiles::of(&mut right), Percentiles::of(&mut unknown)))
+}

@@ -15,6 +15,7 @@ use crate::{build, root, setup, sizes, step};
 /// Counts for one run.
 struct Counts {
     latency: usize,
+    sign_ins: usize,
     throughput: [(usize, usize); 3],
     sockets: usize,
     conversations: usize,
@@ -25,6 +26,7 @@ struct Counts {
 
 const FULL: Counts = Counts {
     latency: 2000,
+    sign_ins: 100,
     throughput: [(1, 2000), (10, 200), (50, 40)],
     sockets: 1000,
     conversations: 100,
@@ -35,6 +37,7 @@ const FULL: Counts = Counts {
 
 const QUICK: Counts = Counts {
     latency: 50,
+    sign_ins: 5,
     throughput: [(1, 20), (10, 5), (50, 2)],
     sockets: 40,
     conversations: 10,
@@ -61,6 +64,7 @@ pub fn run_built(quick: bool) -> Result<()> {
     machine();
     sizes_table()?;
     latency_table(&w.base_url, counts.latency)?;
+    sign_in_table(&w.base_url, counts.sign_ins)?;
     throughput_table(&w.base_url, &counts.throughput)?;
     concurrency_table(&w.base_url, &counts)?;
     browser_tables(&w.base_url, &counts)?;
@@ -106,6 +110,15 @@ fn latency_table(base: &str, n: usize) -> Result<()> {
     println!("{}", row("(c) customer send → delivered to operator", &l.deliver));
     println!("| (b)/(a) {}", ratio(&l.ack, &l.echo).trim_start_matches("| "));
     println!("| (c)/(a) {}", ratio(&l.deliver, &l.echo).trim_start_matches("| "));
+    Ok(())
+}
+
+fn sign_in_table(base: &str, n: usize) -> Result<()> {
+    step(&format!("console sign-in, {n} sequential sign-ins per series (ms; Argon2id 19 MiB, t=2, p=1)"));
+    let (right, unknown) = e2e::bench::sign_in(base, n)?;
+    println!("| series | p50 | p95 | p99 |\n|---|---:|---:|---:|");
+    println!("{}", row("right password (hash, session)", &right));
+    println!("{}", row("unknown address (decoy hash), refused", &unknown));
     Ok(())
 }
 

@@ -185,6 +185,14 @@ pub fn run(sql: &SqlStorage, op: &str, body: &str, now: u64) -> Outcome {
         }
         "invite" => invite(sql, parse(body)?, now),
         "accept" => accept(sql, parse(body)?, now),
+        // Checked before the Worker spends a password hash on an accept.
+        "checkInvite" => {
+            let token: String = parse(body)?;
+            match sql::invitation(sql, &token_digest(&token), now).map_err(db)? {
+                Some(_) => answer(()),
+                None => Err(unknown_invitation()),
+            }
+        }
         "person" => person(sql, parse(body)?),
         "site" => add_site(sql, parse(body)?),
         "renameSite" => {
@@ -194,6 +202,10 @@ pub fn run(sql: &SqlStorage, op: &str, body: &str, now: u64) -> Outcome {
         }
         _ => Err(refuse(404, ErrorCode::Malformed, format!("no directory operation {op:?}"))),
     }
+}
+
+fn unknown_invitation() -> Refusal {
+    refuse(404, ErrorCode::Unauthorized, "this invitation link is unknown, used or expired")
 }
 
 fn unknown_account() -> Refusal {
@@ -323,7 +335,7 @@ fn invite(sql: &SqlStorage, op: InviteOp, now: u64) -> Outcome {
 
 fn accept(sql: &SqlStorage, op: AcceptOp, now: u64) -> Outcome {
     let Some(inv) = sql::invitation(sql, &token_digest(&op.token), now).map_err(db)? else {
-        return Err(refuse(404, ErrorCode::Unauthorized, "this invitation link is unknown, used or expired"));
+        return Err(unknown_invitation());
     };
     let name = op.name.trim();
     if name.is_empty() || name.chars().count() > 60 {

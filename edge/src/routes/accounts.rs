@@ -99,6 +99,8 @@ pub async fn accept(mut req: Request, env: &Env) -> RouteResult {
     if let Some(problem) = shared::staff::password_problem(&body.password) {
         return Err(RouteError::BadRequest(problem));
     }
+    // No password hash is spent on a link that does not work.
+    let () = directory(env, "checkInvite", &body.token).await?;
     let hash = crate::password::hash(&body.password).map_err(crate::error::internal)?;
     let op = AcceptOp { token: body.token, name: body.name, hash, ttl_ms: ttl_ms(env) };
     let issued: Issued = directory(env, "accept", &op).await?;
