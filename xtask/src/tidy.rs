@@ -42,7 +42,7 @@ mod tests {
             let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
             let prefixes: &[&str] = match ext {
                 "rs" => &["//!"],
-                "js" | "mjs" => &["/*!", "//"],
+                "js" | "mjs" => &["/*", "//"],
                 "html" => &["<!doctype html>\n<!--", "<!--"],
                 "css" => &["/*"],
                 "toml" => &["#", "[package]"],
