@@ -26,7 +26,7 @@ pub fn create_conversation_with(base: &str, body: &CreateConversation) -> Result
 }
 
 /// Drops the site's flood and repeat rules and raises its per-minute
-/// message limit: the benchmarks and the chaos runs send far faster than a
+/// message limit and its sockets per customer: the benchmarks and the chaos runs send far faster than a
 /// person types. Every other rule stays, so screening still costs what it costs.
 pub fn without_rate_rules(base: &str, site: &str) -> Result<()> {
     let admin = crate::accounts::Staff::demo(base, shared::staff::StaffRole::Admin)?;
@@ -36,6 +36,7 @@ pub fn without_rate_rules(base: &str, site: &str) -> Result<()> {
         .rules
         .retain(|r| !matches!(r.kind, shared::rules::RuleKind::Flood { .. } | shared::rules::RuleKind::Repeat { .. }));
     config.limits.messages_per_minute = shared::site::MAX_LIMIT;
+    config.limits.windows_per_customer = shared::site::MAX_LIMIT;
     admin.send("PUT", &path).send_json(&config)?;
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! Limits against the real Worker: a visitor may start only the site's
 //! number of conversations an hour, and a customer send only the site's
-//! number of messages a minute; each refusal says when to try again and
-//! stores nothing. (The per-address limit is a deployment variable, raised
+//! number of messages a minute, and hold only the site's number of sockets
+//! on one conversation or channel; each refusal says when to try again
+//! and stores nothing. (The per-address limit is a deployment variable, raised
 //! for tests, which all come from one address.)
 
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -76,11 +77,15 @@ fn a_customer_sends_at_most_the_sites_number_of_messages_a_minute() {
 }
 
 #[test]
-fn a_customer_holds_at_most_ten_sockets_on_a_conversation_and_five_on_a_channel() {
+fn a_customer_holds_at_most_the_sites_number_of_sockets_on_a_conversation_and_a_channel() {
+    let admin = Staff::demo(&base_url(), StaffRole::Admin).unwrap();
+    let config: SiteConfig = admin.get(&site_config_path("demo")).call().unwrap().into_json().unwrap();
+    let most = config.limits.windows_per_customer;
+    assert_eq!(most, 10, "the seeded site's setting");
     let c = e2e::client::create_conversation(&base_url(), "demo").unwrap();
     let path = shared::api::customer_socket_path(c.conversation.as_str(), &c.token, 0);
     let mut open = Vec::new();
-    for _ in 0..10 {
+    for _ in 0..most {
         let mut s = Socket::open(&base_url(), &path).unwrap();
         s.welcome_and_replay(0).unwrap();
         open.push(s);
@@ -89,7 +94,7 @@ fn a_customer_holds_at_most_ten_sockets_on_a_conversation_and_five_on_a_channel(
         let mut s = Socket::open(&base_url(), path).unwrap();
         match s.recv().unwrap().msg {
             shared::ServerMsg::Error { code: ErrorCode::RateLimited, message } => {
-                assert!(message.contains("close one and try again"), "{message}")
+                assert_eq!(message, format!("Too many open chat windows ({most}) — close one and try again."))
             }
             other => panic!("an extra socket was accepted: {other:?}"),
         }
@@ -111,7 +116,7 @@ fn a_customer_holds_at_most_ten_sockets_on_a_conversation_and_five_on_a_channel(
     let member = visitor(9);
     let channel = channel_socket_path("demo", "live", &member, "Many Tabs", u64::MAX >> 12);
     let mut tabs = Vec::new();
-    for _ in 0..5 {
+    for _ in 0..most {
         let mut s = Socket::open(&base_url(), &channel).unwrap();
         assert!(!matches!(s.recv().unwrap().msg, shared::ServerMsg::Error { .. }));
         tabs.push(s);

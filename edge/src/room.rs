@@ -330,6 +330,16 @@ pub struct Lift {
     pub kind: Sanction,
 }
 
+/// At a customer's connect, holding `open` sockets already: the refusal if
+/// that is the site's `windowsPerCustomer` (nothing else is touched).
+pub fn refuse_windows(open: usize, limits: Limits) -> Option<worker::Result<Response>> {
+    let most = limits.windows_per_customer as usize;
+    (open >= most).then(|| {
+        let msg = format!("Too many open chat windows ({most}) — close one and try again.");
+        socket::refuse(ErrorCode::RateLimited, &msg, socket::CLOSE_TOO_MANY)
+    })
+}
+
 /// At a customer's connect: takes the site's sanctions for `member` into
 /// this room (a ban or mute made elsewhere, or before a reconnect, holds
 /// here too) and answers the refusal if a ban is in force.

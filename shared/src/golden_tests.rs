@@ -245,6 +245,7 @@ fn wire_names_are_serdes_names() {
     names_are_serdes::<Outcome>();
     names_are_serdes::<Severity>();
     names_are_serdes::<Sanction>();
+    names_are_serdes::<crate::site::Side>();
 }
 
 #[test]

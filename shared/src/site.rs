@@ -86,11 +86,19 @@ pub struct Limits {
     pub messages_per_minute: u32,
     /// Conversations one visitor may start per hour.
     pub conversations_per_hour: u32,
+    /// Sockets (tabs, windows) one customer may hold open on one
+    /// conversation or channel at once.
+    #[serde(default = "default_windows")]
+    pub windows_per_customer: u32,
+}
+
+fn default_windows() -> u32 {
+    10
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { messages_per_minute: 30, conversations_per_hour: 10 }
+        Limits { messages_per_minute: 30, conversations_per_hour: 10, windows_per_customer: default_windows() }
     }
 }
 
@@ -103,6 +111,25 @@ pub enum Side {
     Right,
     /// Bottom left.
     Left,
+}
+
+impl WireName for Side {
+    const ALL: &'static [Self] = &[Side::Right, Side::Left];
+    /// The wire name (`"right"`, `"left"`).
+    fn as_str(self) -> &'static str {
+        match self {
+            Side::Right => "right",
+            Side::Left => "left",
+        }
+    }
+}
+
+/// The tag a site owner pastes into their pages: the loader from the
+/// service at `service` (`scheme://host[:port]`) for site `site`. A site's
+/// logged-in customers add `data-user-id` and `data-user-hash` (the hex
+/// HMAC-SHA256 of the id under the site's identity secret).
+pub fn script_tag(service: &str, site: &str) -> String {
+    format!(r#"<script src="{service}/widget.js" data-site="{site}" async></script>"#)
 }
 
 /// How the widget looks and greets.
@@ -316,8 +343,13 @@ impl SiteConfig {
             }
         }
         let l = self.limits;
-        if !(1..=MAX_LIMIT).contains(&l.messages_per_minute) || !(1..=MAX_LIMIT).contains(&l.conversations_per_hour) {
-            return Err(format!("limits: messages per minute and conversations per hour are 1–{MAX_LIMIT}"));
+        if [l.messages_per_minute, l.conversations_per_hour, l.windows_per_customer]
+            .iter()
+            .any(|n| !(1..=MAX_LIMIT).contains(n))
+        {
+            return Err(format!(
+                "limits: messages per minute, conversations per hour and windows per customer are 1–{MAX_LIMIT}"
+            ));
         }
         for r in &self.rules {
             if !id_ok(&r.id) {
@@ -492,6 +524,22 @@ mod tests {
         let mut c = SiteConfig::default();
         c.teams.clear();
         assert!(c.validate().is_err());
+        for windows in [0, MAX_LIMIT + 1] {
+            let mut c = SiteConfig::default();
+            c.limits.windows_per_customer = windows;
+            assert!(c.validate().unwrap_err().contains("windows per customer"), "{windows}");
+        }
+        // A configuration saved before the setting existed reads as the default.
+        let old: Limits = serde_json::from_str(r#"{"messagesPerMinute":5,"conversationsPerHour":6}"#).unwrap();
+        assert_eq!(old, Limits { messages_per_minute: 5, conversations_per_hour: 6, windows_per_customer: 10 });
+    }
+
+    #[test]
+    fn the_script_tag_names_the_service_and_the_site() {
+        assert_eq!(
+            script_tag("https://chat.example", "shop-1"),
+            r#"<script src="https://chat.example/widget.js" data-site="shop-1" async></script>"#
+        );
     }
 
     #[test]

@@ -40,7 +40,7 @@ fn main() -> Result<()> {
         "build-widget" => build::widget(),
         "dev" => dev::run(),
         "test" => test::run(),
-        "e2e" => test::worker_tests(),
+        "e2e" => test::worker_tests_of(&args[1..]),
         "bench" => bench::run(&args[1..]),
         "chaos" => chaos::run(&args[1..]),
         "fuzz" => fuzz::run_cli(&args[1..]),
@@ -57,7 +57,8 @@ const HELP: &str = "\
 cargo xtask <verb>
   dev           install what is missing, build, run the Worker on http://127.0.0.1:8787
   test          install what is missing, build, run every test and check
-  e2e           only the protocol and browser tests, against a fresh Worker (after `build`)
+  e2e [file..]  only the protocol and browser tests, against a fresh Worker (after `build`);
+                with browser test file names (`settings`), only those
   bench         sizes, latency, throughput, concurrency, host-page impact, console at scale
                 (--quick: the small smoke run that `test` does)
   chaos         seeded fault injection: --runs N (100) --seed S --restart-every K (20)

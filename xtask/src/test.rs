@@ -89,30 +89,40 @@ fn dry_run() -> Result<()> {
     Ok(())
 }
 
+/// The browser test files, in the order they run.
+const BROWSER_TESTS: &[&str] =
+    &["skeleton", "workflows", "moderation", "xss", "limits", "accounts", "identity", "settings"];
+
 /// The protocol and browser tests against a fresh Worker (already built).
 pub fn worker_tests() -> Result<()> {
+    worker_tests_of(&[])
+}
+
+/// As [`worker_tests`]; with `only` (browser test file names, e.g.
+/// `settings`), just those browser tests and no protocol tests.
+pub fn worker_tests_of(only: &[String]) -> Result<()> {
     step("starting the Worker for the e2e tests");
     let worker = Wrangler::start(Options::fresh_for_tests("e2e"))?;
     println!("Worker at {} (log: target/e2e-wrangler.log)", worker.base_url);
-    step("protocol tests (Rust, against the Worker)");
-    crate::run(
-        Command::new("cargo")
-            .args(["test", "-p", "e2e", "--", "--nocapture"])
-            .env("E2E_BASE_URL", &worker.base_url)
-            .current_dir(root()),
-    )?;
+    if only.is_empty() {
+        step("protocol tests (Rust, against the Worker)");
+        crate::run(
+            Command::new("cargo")
+                .args(["test", "-p", "e2e", "--", "--nocapture"])
+                .env("E2E_BASE_URL", &worker.base_url)
+                .current_dir(root()),
+        )?;
+    }
     step("browser tests (headless Chromium)");
+    let files = BROWSER_TESTS
+        .iter()
+        .filter(|f| only.is_empty() || only.iter().any(|o| o == *f))
+        .map(|f| root().join(format!("e2e/browser/{f}.test.mjs")));
     crate::run(
         Command::new(e2e::wrangler::node_bin())
-            // One file at a time: the XSS and limits tests change the demo site's rules and limits while they run.
+            // One file at a time: the XSS, limits and settings tests change the demo site's settings while they run.
             .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
-            .arg(root().join("e2e/browser/skeleton.test.mjs"))
-            .arg(root().join("e2e/browser/workflows.test.mjs"))
-            .arg(root().join("e2e/browser/moderation.test.mjs"))
-            .arg(root().join("e2e/browser/xss.test.mjs"))
-            .arg(root().join("e2e/browser/limits.test.mjs"))
-            .arg(root().join("e2e/browser/accounts.test.mjs"))
-            .arg(root().join("e2e/browser/identity.test.mjs"))
+            .args(files)
             .env("E2E_BASE_URL", &worker.base_url)
             .env("E2E_PASSWORD", e2e::accounts::TEST_PASSWORD)
             .current_dir(root()),

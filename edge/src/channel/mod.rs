@@ -55,9 +55,6 @@ struct Attachment {
     name: String,
 }
 
-/// The most sockets one member may hold open on a channel at once.
-pub const MAX_MEMBER_SOCKETS: usize = 5;
-
 fn member_tag(member: &str) -> String {
     format!("m:{member}")
 }
@@ -155,10 +152,11 @@ impl Channel {
         let who = Attachment { role, member: header(MEMBER_HEADER), name: decode_name(&header(NAME_HEADER))? };
         if role == Role::Customer {
             // A member's open windows are limited (each is a socket here).
-            if self.state.get_websockets_with_tag(&member_tag(&who.member)).len() >= MAX_MEMBER_SOCKETS {
-                let msg =
-                    format!("Too many open windows on this channel ({MAX_MEMBER_SOCKETS}) — close one and try again.");
-                return socket::refuse(ErrorCode::RateLimited, &msg, socket::CLOSE_TOO_MANY);
+            let (_, limits) = self.rules.get(&self.env, &site, worker::Date::now().as_millis()).await?;
+            if let Some(refused) =
+                room::refuse_windows(self.state.get_websockets_with_tag(&member_tag(&who.member)).len(), limits)
+            {
+                return refused;
             }
             if let Some(refused) = room::refuse_banned(&self.env, &sql, &site, &who.member).await? {
                 return Ok(refused);

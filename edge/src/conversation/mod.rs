@@ -71,9 +71,6 @@ pub struct Init {
     pub fields: Vec<(String, String)>,
 }
 
-/// The most sockets a conversation's customer may hold open at once.
-pub const MAX_CUSTOMER_SOCKETS: usize = 10;
-
 /// What each hibernatable socket remembers about its peer.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct Attachment {
@@ -262,9 +259,11 @@ impl Conversation {
                 );
             }
             // A customer's open windows are limited (each is a socket here).
-            if self.state.get_websockets_with_tag(Role::Customer.as_str()).len() >= MAX_CUSTOMER_SOCKETS {
-                let msg = format!("Too many open chat windows ({MAX_CUSTOMER_SOCKETS}) — close one and try again.");
-                return socket::refuse(ErrorCode::RateLimited, &msg, socket::CLOSE_TOO_MANY);
+            let (_, limits) = self.rules.get(&self.env, meta.site.as_str(), worker::Date::now().as_millis()).await?;
+            if let Some(refused) =
+                room::refuse_windows(self.state.get_websockets_with_tag(Role::Customer.as_str()).len(), limits)
+            {
+                return refused;
             }
             // The site's sanctions decide at every connect.
             if !meta.member.is_empty() {

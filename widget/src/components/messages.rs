@@ -83,7 +83,7 @@ pub fn MessageList(
     view! {
         <div class="messages" node_ref=list role="log" aria-live="polite" aria-label="Messages" on:scroll=on_scroll>
             // Hidden by CSS once anything visible is in the list.
-            <p class="empty">{empty}</p>
+            <p class="empty" data-testid="chat-empty">{empty}</p>
             <For each=rows key=Row::key let:r>
                 <Message r=r testid=testid on_dismiss=on_dismiss/>
             </For>
