@@ -3,12 +3,13 @@
 // origins, the launcher's colour and side, the greeting, a page that starts
 // sales, the limits — and a customer on the host page meets the result; a
 // bad value is refused with its reason and stores nothing; the identity
-// secret is shown and replaced. The demo site's settings are restored.
+// secret is shown and replaced; a second site is added and switched to and
+// from. The demo site's settings are restored.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { base, browser, demoUrl, getConfig, putConfig, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
 
-test("site settings form: name, script tag, origins, look, workflow by page, limits, identity secret", async () => {
+test("site settings form: name, script tag, origins, look, workflow by page, limits, identity secret, sites", async () => {
   const saved = await getConfig();
   const context = await browser.newContext();
   try {
@@ -96,6 +97,23 @@ test("site settings form: name, script tag, origins, look, workflow by page, lim
     await op.getByTestId("console-site-name").fill(before);
     await op.getByTestId("console-site-rename").click();
     await op.getByTestId("console-site-note").filter({ hasText: "Renamed." }).waitFor({ timeout: TIMEOUT });
+
+    // A second site: added, the console opens on it (its own tag, default
+    // settings), and the switch leads back to the demo site.
+    const shop = `shop-${stamp}`;
+    await op.getByTestId("console-site-new-id").fill(shop);
+    await op.getByTestId("console-site-new-name").fill("Second shop");
+    await op.getByTestId("console-site-add").click();
+    await op.waitForURL(`**/console?site=${shop}`, { timeout: TIMEOUT });
+    await op.getByTestId("console-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
+    await op.getByTestId("console-settings-open").click();
+    await until("the new site's tag", async () =>
+      (await op.getByTestId("console-script-tag").inputValue()).includes(`data-site="${shop}"`));
+    const fresh = await op.getByTestId("console-appearance-greeting").inputValue();
+    assert.ok(fresh.length > 0 && fresh !== greeting, `the new site has its own, default greeting: ${fresh}`);
+    assert.equal(await op.getByTestId("console-site-name").inputValue(), "Second shop");
+    await op.getByTestId("console-site-switch").selectOption("demo");
+    await op.waitForURL("**/console?site=demo", { timeout: TIMEOUT });
   } finally {
     await context.close();
     await putConfig(saved);

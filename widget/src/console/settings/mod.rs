@@ -1,11 +1,13 @@
 //! Site settings in the console: a form for what a site owner sets most
 //! (name, script tag, allowed origins, appearance, the workflow by page,
-//! limits, the identity secret) and every setting as JSON (teams, canned
+//! limits, the identity secret), the organisation's sites (switch, add)
+//! and every setting as JSON (teams, canned
 //! responses, products, pre-chat form, triggers, rules). The Worker checks
 //! each save and names the first problem before anything is stored.
 
 mod form;
 mod identity;
+mod sites;
 
 use leptos::prelude::*;
 use shared::api::site_config_path;
@@ -61,6 +63,7 @@ pub fn Settings(on_close: Callback<()>) -> impl IntoView {
                     <form::Form/>
                 </Show>
                 <identity::Identity/>
+                <sites::Sites/>
                 <section>
                     <h3>"Every setting (JSON)"</h3>
                     <p>"Teams, canned responses (per workflow and step), products, the pre-chat form, proactive triggers, channels and moderation rules."</p>
