@@ -1,6 +1,7 @@
 // limits.test.mjs: a customer who sends faster than the site allows sees
 // why and when to try again, in the chat widget and in a channel — never a
-// silent drop. (The site's limit is lowered, and its flood rule removed,
+// silent drop; a customer with more tabs open than the site allows sees why
+// in the extra one. (The site's limit is lowered, and its flood rule removed,
 // while this test runs; both are restored.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -41,6 +42,53 @@ test("too many messages a minute: the widget and the channel say so, with the wa
     await sendAll(channel, "channel-input", texts);
     await until("the channel refuses the fourth", async () =>
       /try again in \d+ s/.test(await channel.locator(".row.pending", { hasText: texts[3] }).textContent().catch(() => "")));
+    await context.close();
+  } finally {
+    await putConfig(saved);
+    await new Promise((r) => setTimeout(r, 5500));
+  }
+});
+
+test("too many open windows: the extra tab says so, the others keep working", async () => {
+  const saved = await getConfig();
+  await putConfig({ ...saved, limits: { ...saved.limits, windowsPerCustomer: 2 } });
+  try {
+    await new Promise((r) => setTimeout(r, 5500)); // rooms read settings at most 5 s late
+    const context = await browser.newContext();
+    const tabs = [];
+    const pages = [];
+    for (let i = 0; i < 3; i++) {
+      const page = watch(await context.newPage());
+      pages.push(page);
+      await page.goto(demoUrl);
+      await page.getByTestId("chat-launcher").click();
+      const chat = page.frameLocator('iframe[title="Chat"]');
+      if (i === 0) {
+        await fillPreChat(chat);
+        await chat.getByTestId("chat-input").fill("first tab");
+        await chat.getByTestId("chat-input").press("Enter");
+        await chat.locator('[data-testid="chat-message"][data-state="sent"]', { hasText: "first tab" }).waitFor({ timeout: TIMEOUT });
+      }
+      tabs.push(chat);
+    }
+    // The same customer (one conversation) in three tabs: the third is refused, with the reason.
+    await tabs[2].getByTestId("chat-status").filter({ hasText: "Too many open chat windows (2) — close one and try again." })
+      .waitFor({ timeout: TIMEOUT });
+    // It keeps the conversation (no new one, no form) and the others work on.
+    assert.equal(await tabs[2].getByTestId("chat-prechat").count(), 0);
+    for (const chat of tabs.slice(0, 2)) {
+      await chat.getByTestId("chat-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
+      await chat.locator('[data-testid="chat-message"][data-state="sent"]', { hasText: "first tab" }).waitFor({ timeout: TIMEOUT });
+    }
+    // The refused tab did not make the browser forget the conversation: with
+    // one tab closed, a new one opens the same chat.
+    await pages[0].close();
+    const again = watch(await context.newPage());
+    await again.goto(demoUrl);
+    await again.getByTestId("chat-launcher").click();
+    const chat = again.frameLocator('iframe[title="Chat"]');
+    await chat.locator('[data-testid="chat-message"][data-state="sent"]', { hasText: "first tab" }).waitFor({ timeout: TIMEOUT });
+    await chat.getByTestId("chat-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
     await context.close();
   } finally {
     await putConfig(saved);

@@ -170,7 +170,10 @@ impl ChatLog {
                 }
                 None if matches!(
                     code,
-                    ErrorCode::Unauthorized | ErrorCode::UnknownConversation | ErrorCode::Banned
+                    ErrorCode::Unauthorized
+                        | ErrorCode::UnknownConversation
+                        | ErrorCode::Banned
+                        | ErrorCode::RateLimited
                 ) =>
                 {
                     self.refused = Some(code);
@@ -314,6 +317,11 @@ mod tests {
         let mut log = ChatLog::default();
         let f = ServerEnvelope::push(ServerMsg::Error { code: ErrorCode::Unauthorized, message: "no".into() });
         assert_eq!(log.receive(f), Effect::Refused(ErrorCode::Unauthorized, "no".into()));
+        // Too many windows: refused, and why (the conversation itself is not lost).
+        let mut log = ChatLog::default();
+        let f = ServerEnvelope::push(ServerMsg::Error { code: ErrorCode::RateLimited, message: "too many".into() });
+        assert_eq!(log.receive(f), Effect::Refused(ErrorCode::RateLimited, "too many".into()));
+        assert_eq!(log.refused(), Some(ErrorCode::RateLimited));
     }
 
     #[test]
