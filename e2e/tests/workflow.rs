@@ -1,7 +1,8 @@
 //! Workflow protocol tests against the real Worker in `wrangler dev`: the
 //! Conversation object is the authority (illegal or forbidden events are
 //! refused whatever a client sends), pre-chat fields and proactive triggers
-//! start the right workflow, customers never see internal events, and the
+//! start the right workflow, customers never see internal events, a
+//! customer's events are limited like texts and cannot fill fields, and the
 //! state survives reconnects. (Restart: see `restart.rs`.)
 
 use e2e::accounts::Staff;
@@ -104,6 +105,39 @@ fn illegal_and_forbidden_events_are_refused_by_the_server() {
     // Nothing was stored.
     assert_eq!(acked(op.act("o5", Event::AskResolution {}).unwrap()), 1);
     assert_eq!(state_of(&c), State { asked_resolution: true, ..State::new(WorkflowKind::Support) });
+}
+
+#[test]
+fn a_customer_cannot_fill_fields_from_the_socket_nor_flood_events() {
+    let c = create(pre_chat());
+    let mut cust = customer(&c);
+    let mut op = operator(&c);
+    cust.welcome_and_replay(0).unwrap();
+    op.welcome_and_replay(0).unwrap();
+    // Answers come only with the form (checked there), never later: not the
+    // sales step's field, not a new name, not an account id.
+    for (i, field) in ["needs", "name", "account_id"].into_iter().enumerate() {
+        let collect = Event::Collect { field: field.into(), value: "forged".into() };
+        assert_eq!(code(cust.act(&format!("f{i}"), collect).unwrap()), ErrorCode::Forbidden, "{field}");
+    }
+    assert_eq!(state_of(&c).field("name"), Some("Ada"));
+    // Ticking a checklist item counts against the site's messages a minute.
+    let admin = Staff::demo(&base_url(), StaffRole::Admin).unwrap();
+    let config: shared::site::SiteConfig =
+        admin.get(&shared::api::site_config_path("demo")).call().unwrap().into_json().unwrap();
+    let per_minute = config.limits.messages_per_minute;
+    acked(op.act("list", Event::Checklist { items: vec!["Restart the app".into()] }).unwrap());
+    for i in 0..per_minute {
+        acked(cust.act(&format!("t{i}"), Event::Tick { item: 0, done: i % 2 == 0 }).unwrap());
+    }
+    match cust.act("one-too-many", Event::Tick { item: 0, done: true }).unwrap() {
+        ServerMsg::Error { code: ErrorCode::RateLimited, message } => {
+            assert!(message.contains("too fast — try again in"), "{message}")
+        }
+        other => panic!("expected rateLimited, got {other:?}"),
+    }
+    // A resend of a stored event is still answered as stored.
+    acked(cust.act("t0", Event::Tick { item: 0, done: true }).unwrap());
 }
 
 #[test]

@@ -159,7 +159,7 @@ pub fn history(sql: &SqlStorage, query: &str, member: &str, n: usize) -> worker:
 /// messages in the minute before `now_ms`: the time their `per_minute`-th
 /// newest message leaves that minute (one row read, with `query` as for
 /// [`history`] plus an offset).
-fn limited_until(
+pub fn limited_until(
     sql: &SqlStorage,
     query: &str,
     member: &str,

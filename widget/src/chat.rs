@@ -104,7 +104,6 @@ impl Chat {
     pub fn send(&self, text: String) -> Result<(), TextError> {
         validate_text(&text)?;
         let frame = self.log.try_update(|l| l.queue(crate::util::new_id(), text)).expect("log is alive");
-        self.typed_at.set_value(0.0);
         self.push(&frame);
         Ok(())
     }
@@ -124,13 +123,17 @@ impl Chat {
         });
     }
 
-    /// Tells the other side we are typing (at most every 3 s while typing).
-    pub fn typed(&self) {
+    /// Tells the other side we are typing, after an edit that left `text`
+    /// in the box: "typing" at most every 3 s while it has text, "stopped"
+    /// once it is empty again (sent, or wiped) after we said "typing".
+    pub fn typed(&self, text: &str) {
         let now = js_sys::Date::now();
-        if now - self.typed_at.get_value() > 3000.0 {
-            self.typed_at.set_value(now);
-            let frame =
-                ClientEnvelope { v: PROTOCOL_VERSION, id: "typing".into(), msg: ClientMsg::Typing { on: true } };
+        let said = self.typed_at.get_value();
+        let on = !text.trim().is_empty();
+        let due = if on { now - said > 3000.0 } else { said > 0.0 };
+        if due {
+            self.typed_at.set_value(if on { now } else { 0.0 });
+            let frame = ClientEnvelope { v: PROTOCOL_VERSION, id: "typing".into(), msg: ClientMsg::Typing { on } };
             self.socket.with_value(|s| s.send(&frame));
         }
     }

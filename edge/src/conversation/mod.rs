@@ -97,6 +97,11 @@ pub struct Conversation {
 const HISTORY_QUERY: &str =
     "SELECT text, at FROM messages WHERE author = 'customer' AND event IS NULL AND length(?) >= 0 ORDER BY seq DESC LIMIT ?";
 
+/// `at` of the customer's newest events sent from the socket (for
+/// [`room::limited_until`]; the form's answers are not counted).
+const EVENTS_QUERY: &str = "SELECT at FROM messages WHERE author = 'customer' AND event IS NOT NULL \
+     AND json_extract(event, '$.collect') IS NULL AND length(?) >= 0 ORDER BY seq DESC LIMIT ?";
+
 impl DurableObject for Conversation {
     fn new(state: State, env: Env) -> Self {
         let sql = state.storage().sql();
@@ -333,6 +338,12 @@ impl Conversation {
 
     async fn on_act(&self, ws: &WebSocket, role: Role, id: String, event: &Event) -> Result<()> {
         let refuse = |code, msg: String| socket::send(ws, &ServerEnvelope::error(Some(id.clone()), code, msg));
+        if role == Role::Customer {
+            if let Some((code, why)) = self.refuse_customer_event(&id, event).await? {
+                refuse(code, why);
+                return Ok(());
+            }
+        }
         // Teams and products are the site's: checked against its settings
         // (a resend of a stored event is answered as stored, below).
         if matches!(event, Event::Escalate { .. } | Event::Present(_)) {
@@ -370,6 +381,27 @@ impl Conversation {
             }
         }
         Ok(())
+    }
+
+    /// Why a customer's event is refused before it reaches the workflow:
+    /// the form's answers are collected when the chat starts (checked
+    /// against the site's form there), never later from the socket; and
+    /// new events count against the site's messages a minute, as texts do.
+    async fn refuse_customer_event(&self, id: &str, event: &Event) -> Result<Option<(ErrorCode, String)>> {
+        if matches!(event, Event::Collect { .. }) {
+            return Ok(Some((ErrorCode::Forbidden, "answers are collected by the form when the chat starts".into())));
+        }
+        let sql = self.state.storage().sql();
+        let (Some(site), false) = (
+            self.with_line(|meta, _| meta.site.clone()),
+            SqlStore(&sql).find(Role::Customer, id).map_err(internal)?.is_some(),
+        ) else {
+            return Ok(None);
+        };
+        let now = worker::Date::now().as_millis();
+        let (_, limits) = self.rules.get(&self.env, site.as_str(), now).await?;
+        Ok(room::limited_until(&sql, EVENTS_QUERY, "", limits.messages_per_minute, now)?
+            .map(|free_at| (ErrorCode::RateLimited, shared::text::too_fast("sending", free_at.saturating_sub(now)))))
     }
 
     /// The customer: member id and name (the pre-chat form's, or "Visitor").

@@ -45,12 +45,10 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
 
     let draft_key = format!("console:draft:{id}");
     let text = RwSignal::new(load(&draft_key).unwrap_or_default());
-    let on_edit = Callback::new(move |t: String| {
-        store(&draft_key, (!t.is_empty()).then_some(t.as_str()));
-        if !t.is_empty() {
-            chat.typed();
-        }
-    });
+    // The draft follows the box, whoever wrote into it (typing, or an
+    // inserted canned response).
+    Effect::new(move |_| text.with(|t| store(&draft_key, (!t.is_empty()).then_some(t.as_str()))));
+    let on_edit = Callback::new(move |t: String| chat.typed(&t));
     let on_send = Callback::new(move |t: String| {
         shared::validate_text(&t)?;
         // Whoever answers an unassigned conversation takes it.

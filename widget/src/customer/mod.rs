@@ -156,7 +156,7 @@ fn App() -> impl IntoView {
         form_done.set(true);
         ensure_conversation();
     });
-    let on_edit = Callback::new(move |_: String| chat.typed());
+    let on_edit = Callback::new(move |t: String| chat.typed(&t));
     let on_event = Callback::new(move |(el, m)| cards::fill(chat, el, m));
     // What shows before the conversation exists: the pre-chat form (not for
     // proactive or resumed chats), or a proactive trigger's greeting (the
