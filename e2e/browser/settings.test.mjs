@@ -112,6 +112,7 @@ test("site settings form: name, script tag, origins, look, workflow by page, lim
     const fresh = await op.getByTestId("console-appearance-greeting").inputValue();
     assert.ok(fresh.length > 0 && fresh !== greeting, `the new site has its own, default greeting: ${fresh}`);
     assert.equal(await op.getByTestId("console-site-name").inputValue(), "Second shop");
+    assert.equal(await op.getByTestId("console-origins").inputValue(), "", "a new site is embeddable nowhere yet");
     await op.getByTestId("console-site-switch").selectOption("demo");
     await op.waitForURL("**/console?site=demo", { timeout: TIMEOUT });
   } finally {

@@ -51,6 +51,7 @@ impl Options {
             // stop the suite (the per-visitor limit is tested instead).
             vars: vec![
                 ("SETUP_KEY".into(), crate::accounts::TEST_SETUP_KEY.into()),
+                ("DEMO".into(), "on".into()),
                 ("CONVERSATIONS_PER_ADDRESS_HOUR".into(), "1000000".into()),
                 ("LOGINS_PER_ADDRESS".into(), "1000000".into()),
             ],

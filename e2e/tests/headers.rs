@@ -40,6 +40,8 @@ fn every_response_carries_a_strict_csp_nosniff_and_a_referrer_policy() {
         assert!(script.is_some_and(|d| !d.contains("'unsafe-inline'")), "{path}: inline scripts allowed: {csp}");
     }
     assert!(headers("/console").1.contains("frame-ancestors 'none'"));
+    // Static pages frame nowhere (the widget and channel pages are the Worker's, per site).
+    assert!(headers("/").1.contains("frame-ancestors 'none'"), "the landing page");
     assert!(headers("/widget").1.contains("script-src 'self' 'wasm-unsafe-eval'"));
     assert!(headers("/api/sites/demo/widget").1.starts_with("default-src 'none'"));
 }

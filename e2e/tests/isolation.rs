@@ -11,8 +11,8 @@ use e2e::base_url;
 use e2e::client::{create_conversation, Socket};
 use serde_json::json;
 use shared::api::{
-    customer_socket_path, inbox_socket_path, operator_channel_path, operator_socket_path, remove_path, role_path,
-    site_config_path, INVITATIONS_PATH, PEOPLE_PATH,
+    customer_socket_path, identity_secret_path, inbox_socket_path, operator_channel_path, operator_socket_path,
+    remove_path, role_path, site_config_path, site_path, IdentitySecret, INVITATIONS_PATH, PEOPLE_PATH, SITES_PATH,
 };
 use shared::staff::{People, StaffRole};
 use shared::workflow::Event;
@@ -75,6 +75,9 @@ fn another_organisation_an_anonymous_caller_and_another_customer_are_refused_eve
         }
     };
     let config = demo_admin.get(&site_config_path("demo")).call().unwrap().into_string().unwrap();
+    let secret =
+        || -> IdentitySecret { demo_admin.get(&identity_secret_path("demo")).call().unwrap().into_json().unwrap() };
+    let secret_before = secret();
     let mut callers: Vec<(&str, &Staff)> = rivals.iter().map(|s| (s.me.role.as_str(), s)).collect();
     callers.push(("anonymous", &nobody));
     for (who, caller) in &callers {
@@ -87,6 +90,16 @@ fn another_organisation_an_anonymous_caller_and_another_customer_are_refused_eve
             ("GET sanctions", caller.get(&desk("sanctions")).call()),
             ("GET incidents", caller.get(&desk("incidents")).call()),
             ("GET incidents.csv", caller.get(&desk("incidents?format=csv")).call()),
+            ("GET identity secret", caller.get(&identity_secret_path("demo")).call()),
+            ("POST replace identity secret", caller.send("POST", &identity_secret_path("demo")).call()),
+            (
+                "POST rename site",
+                caller.send("POST", &site_path("demo")).send_json(json!({ "id": "demo", "name": "Taken over" })),
+            ),
+            (
+                "POST add a site with the demo's id",
+                caller.send("POST", SITES_PATH).send_json(json!({ "id": "demo", "name": "Mine now" })),
+            ),
             ("POST case", caller.send("POST", &desk("cases")).send_json(json!({ "conversation": ida }))),
             ("POST review", caller.send("POST", &desk("reports/1/review")).send_json(json!({ "approve": true }))),
             (
@@ -147,7 +160,12 @@ fn another_organisation_an_anonymous_caller_and_another_customer_are_refused_eve
 
     println!("tenant isolation: {refused} of {attempts} attempts refused");
     assert_eq!(refused, attempts, "some attempts were not refused (see NOT REFUSED above)");
-    // The demo's own people still work (the attempts changed nothing).
+    // The attempts changed nothing: the same identity secret, the same name,
+    // and the demo's own people still work.
+    assert_eq!(secret(), secret_before, "the identity secret was replaced");
+    let me = Staff::demo(&base, StaffRole::Admin).unwrap().me;
+    let site = me.sites.iter().find(|s| s.id.as_str() == "demo").expect("the demo site is still the demo's");
+    assert_ne!(site.name, "Taken over");
     let people: People = demo_admin.get(PEOPLE_PATH).call().unwrap().into_json().unwrap();
     let operator = people.people.iter().find(|p| p.account == demo_operator.me.account).expect("not removed");
     assert_eq!(operator.role, StaffRole::Operator);

@@ -23,7 +23,14 @@ pub fn run() -> Result<()> {
     step("starting wrangler dev (workerd)");
     let state = root().join(".state/dev");
     std::fs::create_dir_all(&state)?;
-    let opts = Options { port: PORT, state_dir: state.clone(), build: true, vars: vec![], log: None, seed_demo: false };
+    let opts = Options {
+        port: PORT,
+        state_dir: state.clone(),
+        build: true,
+        vars: vec![("DEMO".into(), "on".into())],
+        log: None,
+        seed_demo: false,
+    };
     let mut w = Wrangler::start(opts)?;
     let fresh = e2e::accounts::seed(&w.base_url, &key, &seed)?;
     println!(

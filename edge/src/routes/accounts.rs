@@ -138,12 +138,15 @@ pub async fn person(mut req: Request, env: &Env, account: &str, remove: bool) ->
 }
 
 /// `POST /api/org/sites` [`NewSite`] → [`SiteEntry`]: a new site with the
-/// default settings.
+/// default settings but no allowed origins (fail closed).
 pub async fn add_site(mut req: Request, env: &Env) -> RouteResult {
     let me = staff(&req, env, Capability::EditSettings, None).await?;
     let site: NewSite = json_body(&mut req, "{\"id\", \"name\"}").await?;
     let entry: SiteEntry = directory(env, "site", &SiteOp { by: by(&me), site }).await?;
     crate::inbox::register(env, entry.id.as_str()).await?;
+    // A new site is embeddable nowhere until its owner lists its origins.
+    let config = shared::site::SiteConfig { origins: Vec::new(), ..Default::default() };
+    crate::inbox::save_config(env, entry.id.as_str(), &config).await?;
     Ok(Response::from_json(&entry)?.with_status(201))
 }
 

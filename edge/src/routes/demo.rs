@@ -9,10 +9,13 @@
 //! The script is loaded from the other loopback name than the page
 //! (`localhost` ↔ `127.0.0.1`), so locally, as in production, the widget runs
 //! on another site than the page that embeds it.
+//!
+//! Served only with the `DEMO` variable `on` (`cargo xtask dev`, tests):
+//! anywhere else it would sign any user id for the site `demo`.
 
 use worker::{Env, Request, Response};
 
-use crate::error::RouteResult;
+use crate::error::{RouteError, RouteResult};
 
 const PAGE: &str = include_str!("demo.html");
 
@@ -25,6 +28,9 @@ const CHANNEL_TAG: &str =
 /// The demo page, with the script tag pointing at the Worker's other name;
 /// `?control=1` serves the same page without it (the benchmarks' control).
 pub async fn page(req: &Request, env: &Env) -> RouteResult {
+    if env.var("DEMO").map(|v| v.to_string()).unwrap_or_default() != "on" {
+        return Err(RouteError::NotFound);
+    }
     let url = req.url()?;
     let host = url.host_str().unwrap_or("127.0.0.1");
     let other = match host {
