@@ -92,6 +92,12 @@ test("support: pre-chat form, checklist, resolved, rating, closed", async () => 
   await waitStep(op, "close", "done");
   await until("the customer is told", async () =>
     (await frame.getByTestId("chat-message").allTextContents()).some((t) => t.includes("conversation is closed")));
+  // Writing again reopens it: the operator sees the message, at the closing step again.
+  await frame.getByTestId("chat-input").fill("Actually, one more thing");
+  await frame.getByTestId("chat-input").press("Enter");
+  await op.getByTestId("console-message").filter({ hasText: "Actually, one more thing" }).waitFor({ timeout: TIMEOUT });
+  await waitStep(op, "close", "current");
+  assert.equal(await op.getByTestId("console-close").isDisabled(), false, "it can be closed again");
   assert.deepEqual(dialogs, []);
   await context.close();
 });

@@ -108,6 +108,39 @@ fn illegal_and_forbidden_events_are_refused_by_the_server() {
 }
 
 #[test]
+fn a_customer_writing_after_close_reopens_the_conversation() {
+    let c = create(pre_chat());
+    let mut cust = customer(&c);
+    let mut op = operator(&c);
+    cust.welcome_and_replay(0).unwrap();
+    op.welcome_and_replay(0).unwrap();
+    acked(op.act("e", Event::Escalate { team: "billing".into(), note: "refund".into() }).unwrap());
+    acked(op.act("x", Event::Close { outcome: Outcome::Escalated }).unwrap());
+    assert!(state_of(&c).closed());
+    // The customer writes again: stored, and the conversation is open again.
+    let first = cust.send_acked("again", "One more question").unwrap();
+    let state = state_of(&c);
+    assert!(!state.closed(), "{state:?}");
+    assert_eq!(state.team.as_deref(), Some("billing"), "the rest of the state is kept");
+    // The operator saw the reopening, then the message.
+    let mut seen = Vec::new();
+    while seen.len() < 2 {
+        if let ServerMsg::Message(m) = op.recv().unwrap().msg {
+            if m.event.as_ref().is_some_and(|e| matches!(e, Event::Close { .. } | Event::Escalate { .. })) {
+                continue;
+            }
+            seen.push((m.event, m.text));
+        }
+    }
+    assert_eq!(seen[0].0, Some(Event::Reopen {}));
+    assert_eq!(seen[1], (None, "One more question".into()));
+    // A resend of the same message changes nothing; the operator can close it again.
+    assert_eq!(cust.send_acked("again", "One more question").unwrap(), first);
+    acked(op.act("x2", Event::Close { outcome: Outcome::Escalated }).unwrap());
+    assert!(state_of(&c).closed());
+}
+
+#[test]
 fn a_customer_cannot_fill_fields_from_the_socket_nor_flood_events() {
     let c = create(pre_chat());
     let mut cust = customer(&c);

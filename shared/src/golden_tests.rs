@@ -77,6 +77,7 @@ fn event_name(e: &Event) -> &'static str {
         Event::Lift { .. } => "lift",
         Event::LogIncident { .. } => "logIncident",
         Event::Close { .. } => "close",
+        Event::Reopen {} => "reopen",
     }
 }
 
@@ -103,6 +104,7 @@ fn event_examples() -> Vec<Event> {
         Event::Lift { kind: Sanction::Ban },
         Event::LogIncident { summary: "Insult; muted 10 min".into() },
         Event::Close { outcome: Outcome::Resolved },
+        Event::Reopen {},
     ]
 }
 

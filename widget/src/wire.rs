@@ -242,6 +242,7 @@ pub fn event(v: &JsValue) -> Option<Event> {
         "lift" => Event::Lift { kind: name(d, "kind")? },
         "logIncident" => Event::LogIncident { summary: text(d, "summary")? },
         "close" => Event::Close { outcome: name(d, "outcome")? },
+        "reopen" => Event::Reopen {},
         _ => return None,
     })
 }
@@ -497,6 +498,7 @@ mod tests {
         golden!("event.lift"),
         golden!("event.logIncident"),
         golden!("event.close"),
+        golden!("event.reopen"),
     ];
 
     const CLIENT: &[&str] =

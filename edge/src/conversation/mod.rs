@@ -298,7 +298,9 @@ impl Conversation {
         let sql = self.state.storage().sql();
         let now = worker::Date::now().as_millis();
         let mut flagged = None;
-        if role == Role::Customer && SqlStore(&sql).find(role, &id).map_err(internal)?.is_none() {
+        // A customer's new message (not a resend) is screened, and reopens a closed conversation.
+        let fresh = role == Role::Customer && SqlStore(&sql).find(role, &id).map_err(internal)?.is_none();
+        if fresh {
             match self.screen(&id, text, now).await? {
                 Screened::Deliver(report) => flagged = report,
                 Screened::Held(reason) => {
@@ -314,6 +316,9 @@ impl Conversation {
         let site = self.with_line(|meta, _| meta.site.clone());
         if let (Some(report), Some(site)) = (flagged, site) {
             room::file(&self.env, site.as_str(), &report).await;
+        }
+        if fresh && self.with_line(|_, state| state.closed()) == Some(true) {
+            self.reopen(&sql, &id, now).await;
         }
         match send(&SqlStore(&sql), role, &id, text, now) {
             Ok(sent) => {
@@ -334,6 +339,25 @@ impl Conversation {
             }
         }
         Ok(())
+    }
+
+    /// The customer wrote into a closed conversation (their message `id`
+    /// is stored next): the conversation opens again, as an event in the
+    /// timeline, so the message lands in the operators' open queue.
+    async fn reopen(&self, sql: &worker::SqlStorage, id: &str, now: u64) {
+        match act(&SqlStore(sql), Role::Customer, &format!("reopen-{id}"), &Event::Reopen {}, now) {
+            Ok((sent, state)) => {
+                if let Some((_, cached)) = self.line.borrow_mut().as_mut() {
+                    *cached = state;
+                }
+                if let Sent::New(m) = sent {
+                    self.broadcast(&m);
+                    self.tell_inbox_about(&m).await;
+                }
+            }
+            // The message is stored all the same; it shows in the closed conversation.
+            Err(e) => worker::console_error!("reopen: {e}"),
+        }
     }
 
     async fn on_act(&self, ws: &WebSocket, role: Role, id: String, event: &Event) -> Result<()> {

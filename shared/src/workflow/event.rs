@@ -211,6 +211,10 @@ pub enum Event {
         /// How.
         outcome: Outcome,
     },
+    /// The customer wrote again after closing: the conversation is open
+    /// again at its closing step (the server applies it, in the customer's
+    /// name, before storing their message).
+    Reopen {},
 }
 
 impl Event {
@@ -236,6 +240,7 @@ impl Event {
         "lift",
         "logIncident",
         "close",
+        "reopen",
     ];
 
     /// Who may send this event: customers answer cards and fill the pre-chat
@@ -247,7 +252,8 @@ impl Event {
             | Event::Add { .. }
             | Event::ConfirmOrder {}
             | Event::Resolve { .. }
-            | Event::Rate { .. } => role == Role::Customer,
+            | Event::Rate { .. }
+            | Event::Reopen {} => role == Role::Customer,
             _ => role == Role::Operator,
         }
     }
@@ -276,6 +282,7 @@ impl Event {
             Event::Lift { kind } => format!("Lifted: {}", kind.as_str()),
             Event::LogIncident { summary } => format!("Incident logged: {summary}"),
             Event::Close { outcome } => format!("Closed: {}", outcome.as_str()),
+            Event::Reopen {} => "Reopened: the customer wrote again".into(),
         }
     }
 

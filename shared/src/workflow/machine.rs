@@ -74,14 +74,19 @@ pub enum Effect {
     Assigned(String),
     /// The conversation was closed.
     Closed(Outcome),
+    /// The conversation was open again.
+    Reopened,
 }
 
 /// Why an event was refused. The state is unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WorkflowError {
-    /// Nothing but a rating may happen after closing.
+    /// Nothing but a rating (or the customer writing again) may happen after closing.
     #[error("the conversation is closed")]
     Closed,
+    /// Only a closed conversation can be reopened.
+    #[error("the conversation is not closed")]
+    NotClosed,
     /// The event does not belong to this workflow.
     #[error("{event} is not part of the {workflow} workflow")]
     WrongWorkflow {
@@ -216,7 +221,7 @@ pub fn apply(state: &State, event: &Event) -> Result<(State, Vec<Effect>), Workf
     let mut effects = Vec::new();
     let def = s.def();
     let wrong = |event| Err(WorkflowError::WrongWorkflow { event, workflow: def.name });
-    if s.closed() && !matches!(event, Event::Rate { .. }) {
+    if s.closed() && !matches!(event, Event::Rate { .. } | Event::Reopen {}) {
         return Err(WorkflowError::Closed);
     }
     match event {
@@ -393,6 +398,19 @@ pub fn apply(state: &State, event: &Event) -> Result<(State, Vec<Effect>), Workf
             close(&s, *outcome)?;
             s.outcome = Some(*outcome);
             effects.push(Effect::Closed(*outcome));
+        }
+        Event::Reopen {} => {
+            if !s.closed() {
+                return Err(WorkflowError::NotClosed);
+            }
+            s.outcome = None;
+            // A step done by closing is to do again.
+            if let Some(i) = def.steps.iter().position(|step| step.requires == Requirement::Closed) {
+                s.done = s.done.min(i);
+            }
+            effects.push(Effect::Reopened);
+            // Nothing else ticks: the steps before were done already.
+            return Ok((s, effects));
         }
     }
     advance(&mut s, &mut effects);

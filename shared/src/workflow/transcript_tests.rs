@@ -64,7 +64,8 @@ fn play((kind, rows): &Transcript) -> State {
 
 /// The effects say exactly what changed between `before` and `after`.
 fn effects_match_states(before: &State, after: &State, effects: &[Effect], row: &str) {
-    assert!(after.done >= before.done, "{row}: steps are never undone");
+    let reopened = effects.contains(&Effect::Reopened);
+    assert!(after.done >= before.done || reopened, "{row}: steps are never undone (but by reopening)");
     let ticked: Vec<&str> = effects
         .iter()
         .filter_map(|e| match e {
@@ -72,8 +73,13 @@ fn effects_match_states(before: &State, after: &State, effects: &[Effect], row: 
             _ => None,
         })
         .collect();
-    let newly_done: Vec<&str> = before.def().steps[before.done..after.done].iter().map(|s| s.id).collect();
-    assert_eq!(ticked, newly_done, "{row}: StepDone names exactly the steps newly done, in order");
+    if reopened {
+        // Only reopening undoes a step: the one closing had done.
+        assert!(after.done <= before.done && ticked.is_empty(), "{row}: reopening ticks nothing");
+    } else {
+        let newly_done: Vec<&str> = before.def().steps[before.done..after.done].iter().map(|s| s.id).collect();
+        assert_eq!(ticked, newly_done, "{row}: StepDone names exactly the steps newly done, in order");
+    }
     for effect in effects {
         match effect {
             Effect::StepDone(_) => {}
@@ -82,6 +88,9 @@ fn effects_match_states(before: &State, after: &State, effects: &[Effect], row: 
             Effect::Closed(outcome) => {
                 assert!(before.outcome.is_none(), "{row}: closed twice");
                 assert_eq!(after.outcome, Some(*outcome), "{row}: closed");
+            }
+            Effect::Reopened => {
+                assert!(before.outcome.is_some() && after.outcome.is_none(), "{row}: reopened");
             }
         }
     }
@@ -255,6 +264,7 @@ fn wire_name(event: &Event) -> &'static str {
         Event::Lift { .. } => 17,
         Event::LogIncident { .. } => 18,
         Event::Close { .. } => 19,
+        Event::Reopen {} => 20,
     };
     Event::TYPES[index]
 }
@@ -286,6 +296,7 @@ fn who_sends() -> Vec<(Event, &'static [Role])> {
         (lift(Sanction::Mute), OPERATOR),
         (log("Rule 2; warned"), OPERATOR),
         (close(Outcome::Resolved), OPERATOR),
+        (Event::Reopen {}, CUSTOMER),
     ]
 }
 
@@ -293,7 +304,7 @@ fn who_sends() -> Vec<(Event, &'static [Role])> {
 fn all_refused_after_close() -> Vec<Row> {
     who_sends()
         .into_iter()
-        .filter(|(e, _)| !matches!(e, Event::Rate { .. }))
+        .filter(|(e, _)| !matches!(e, Event::Rate { .. } | Event::Reopen {}))
         .map(|(e, _)| (e, Err(E::Closed)))
         .chain([(close(Outcome::Escalated), Err(E::Closed)), (close(Outcome::Lost), Err(E::Closed))])
         .collect()
@@ -562,7 +573,14 @@ fn support_illegal_moves() -> Transcript {
         (close(Resolved), ok(END, [closed(Resolved), done("close")])),
     ];
     let after = then(all_refused_after_close(), [(rate(6), invalid("a rating is 1–5, not 6")), (rate(1), ok(END, []))]);
-    (Support, then(rows, after))
+    // The customer writes again: open at the closing step, closed again as before.
+    let again = [
+        (Event::Reopen {}, ok("close", [Effect::Reopened])),
+        (Event::Reopen {}, Err(E::NotClosed)),
+        (step("close"), unmet("close", "the conversation closed with an outcome")),
+        (close(Resolved), ok(END, [closed(Resolved), done("close")])),
+    ];
+    (Support, then(then(rows, after), again))
 }
 
 #[test]
@@ -964,5 +982,5 @@ fn who_may_send_every_event() {
     // The customer only answers cards and fills the pre-chat form.
     let customer: Vec<&str> =
         table.iter().filter(|(e, _)| e.allowed_for(Role::Customer)).map(|(e, _)| wire_name(e)).collect();
-    assert_eq!(customer, ["collect", "tick", "add", "confirmOrder", "resolve", "rate"]);
+    assert_eq!(customer, ["collect", "tick", "add", "confirmOrder", "resolve", "rate", "reopen"]);
 }
