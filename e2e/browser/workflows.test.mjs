@@ -109,6 +109,10 @@ test("support escalated to a team: the customer sees a plain notice, the team's 
   const op = watch(await context.newPage());
   await signIn(op);
   await openConversation(op, account);
+  // The operator answers (and so takes it), then transfers it to billing.
+  await op.getByTestId("console-input").fill("Let me check that refund.");
+  await op.getByTestId("console-input").press("Enter");
+  await until("assigned", async () => (await op.getByTestId("console-assignee").textContent()) === "Ada Operator");
   await op.getByTestId("console-escalate-team").selectOption("billing");
   await op.getByTestId("console-escalate-note").fill("Refund above my limit — internal");
   await op.getByTestId("console-escalate").click();
@@ -116,6 +120,8 @@ test("support escalated to a team: the customer sees a plain notice, the team's 
     (await frame.getByTestId("chat-message").allTextContents()).some((t) => t.includes("billing team")));
   const widgetText = await frame.locator("body").textContent();
   assert.ok(!widgetText.includes("internal"), "the note reached the customer");
+  // Transferred: nobody's until someone of the team takes it.
+  await until("unassigned", async () => (await op.getByTestId("console-assignee").textContent()) === "unassigned");
   // The billing queue shows it.
   await op.getByTestId("console-filter-scope").selectOption("team:billing");
   await op.getByTestId("console-conversation").filter({ hasText: "queue billing" }).first().waitFor({ timeout: TIMEOUT });

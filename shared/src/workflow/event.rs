@@ -131,7 +131,8 @@ pub enum Event {
         /// Operator name.
         to: String,
     },
-    /// Escalated / transferred to a team's queue, with a note for that team.
+    /// Escalated / transferred to a team's queue, with a note for that team;
+    /// nobody has it until someone takes it.
     Escalate {
         /// Team id.
         team: String,

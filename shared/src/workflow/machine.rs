@@ -68,7 +68,8 @@ pub struct State {
 pub enum Effect {
     /// This step is now done.
     StepDone(&'static str),
-    /// The conversation moved to this team's queue.
+    /// The conversation moved to this team's queue (and has no operator
+    /// until one of the team takes it).
     Queued(String),
     /// The conversation was assigned.
     Assigned(String),
@@ -258,6 +259,8 @@ pub fn apply(state: &State, event: &Event) -> Result<(State, Vec<Effect>), Workf
             valid_field_id(team)?;
             bounded("the note", note)?;
             s.team = Some(team.clone());
+            // Transferred: it waits in the team's queue for whoever takes it.
+            s.assignee = None;
             effects.push(Effect::Queued(team.clone()));
         }
         Event::Checklist { items } => {

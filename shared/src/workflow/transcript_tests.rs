@@ -83,7 +83,10 @@ fn effects_match_states(before: &State, after: &State, effects: &[Effect], row: 
     for effect in effects {
         match effect {
             Effect::StepDone(_) => {}
-            Effect::Queued(team) => assert_eq!(after.team.as_ref(), Some(team), "{row}: queued"),
+            Effect::Queued(team) => {
+                assert_eq!(after.team.as_ref(), Some(team), "{row}: queued");
+                assert_eq!(after.assignee, None, "{row}: transferred, nobody's until taken");
+            }
             Effect::Assigned(to) => assert_eq!(after.assignee.as_ref(), Some(to), "{row}: assigned"),
             Effect::Closed(outcome) => {
                 assert!(before.outcome.is_none(), "{row}: closed twice");
@@ -845,6 +848,7 @@ fn common_events(kind: WorkflowKind) -> Transcript {
         (collect("note", "Prefers email"), ok(first, [])),
         (collect("note", "Prefers phone"), ok(first, [])),
         (escalate("billing", "Wrong queue"), ok(first, [queued("billing")])),
+        (assign("Cy"), ok(first, [assigned("Cy")])),
         (ask_rating(), ok(first, [])),
         (rate(4), ok(first, [])),
     ];
@@ -855,7 +859,7 @@ fn common_events(kind: WorkflowKind) -> Transcript {
 fn assign_collect_escalate_and_rating_work_in_every_workflow() {
     for kind in WorkflowKind::ALL {
         let s = play(&common_events(kind));
-        assert_eq!((s.assignee.as_deref(), s.team.as_deref(), s.rating), (Some("Bob"), Some("billing"), Some(4)));
+        assert_eq!((s.assignee.as_deref(), s.team.as_deref(), s.rating), (Some("Cy"), Some("billing"), Some(4)));
         assert_eq!(s.fields, vec![("note".to_owned(), "Prefers phone".to_owned())], "collecting again replaces");
     }
 }
