@@ -113,6 +113,30 @@ fn a_removed_persons_sockets_close_at_once_and_their_session_ends() {
 }
 
 #[test]
+fn signing_out_closes_that_sessions_sockets_and_the_others_reconnect() {
+    let owner = Staff::demo(&base_url(), StaffRole::Owner).unwrap();
+    let laptop = newcomer(&owner, StaffRole::Operator);
+    let phone = e2e::accounts::Staff::login(&base_url(), &laptop.me.email, "a long enough password").unwrap();
+    let path = inbox_socket_path("demo");
+    let mut on_laptop = laptop.socket(&path).unwrap();
+    on_laptop.recv().unwrap();
+    let mut on_phone = phone.socket(&path).unwrap();
+    on_phone.recv().unwrap();
+    assert_eq!(status(laptop.send("POST", LOGOUT_PATH).call()), 204);
+    // Both close at once (a stolen cookie's sockets do not outlive the sign-out)...
+    while on_laptop.recv().is_ok() {}
+    while on_phone.recv().is_ok() {}
+    // ...and only the signed-out session is refused when they come back.
+    let refused = match laptop.socket(&path) {
+        Err(_) => true,
+        Ok(mut s) => matches!(s.recv().map(|f| f.msg), Ok(ServerMsg::Error { code: ErrorCode::Unauthorized, .. })),
+    };
+    assert!(refused, "the signed-out session reconnected");
+    let mut again = phone.socket(&path).unwrap();
+    assert!(!matches!(again.recv().unwrap().msg, ServerMsg::Error { .. }), "the other session is refused");
+}
+
+#[test]
 fn roles_decide_who_changes_whom_and_a_new_role_applies_at_once() {
     let owner = Staff::demo(&base_url(), StaffRole::Owner).unwrap();
     let admin = Staff::demo(&base_url(), StaffRole::Admin).unwrap();

@@ -1,7 +1,9 @@
 //! Socket helpers shared by the Durable Objects: sending typed frames,
 //! refusing a connection with a typed error, the close codes used, and
 //! closing an account's sockets (tagged with [`account_tag`]) when it is
-//! removed or signs out everywhere.
+//! removed or signs out everywhere — or, when one of its sessions signs
+//! out, closing them for a reconnect, whose handshake checks each
+//! session again (only the signed-out one is refused).
 
 use shared::{ErrorCode, ServerEnvelope};
 use worker::{Response, WebSocket, WebSocketPair};
@@ -10,6 +12,8 @@ use worker::{Response, WebSocket, WebSocketPair};
 pub const CLOSE_BAD_REQUEST: u16 = 4400;
 /// Close code: missing or wrong token, or no session (signed out, removed).
 pub const CLOSE_UNAUTHORIZED: u16 = 4401;
+/// Close code: reconnect (the handshake checks the sign-in again).
+pub const CLOSE_RECHECK: u16 = 4000;
 /// Close code: refused (another origin, a ban).
 pub const CLOSE_FORBIDDEN: u16 = 4403;
 /// Close code: too many sockets open already.
@@ -58,16 +62,35 @@ pub fn account_tag(account: &str) -> String {
 }
 
 /// Closes this object's sockets of `account` (the object's `/drop?account=`).
-pub fn close_tagged(state: &worker::State, account: &str) {
+pub fn close_tagged(state: &worker::State, account: &str, recheck: bool) {
     for ws in state.get_websockets_with_tag(&account_tag(account)) {
-        send(&ws, &ServerEnvelope::error(None, ErrorCode::Unauthorized, "signed out"));
-        let _ = ws.close(Some(CLOSE_UNAUTHORIZED), Some("signed out"));
+        if recheck {
+            let _ = ws.close(Some(CLOSE_RECHECK), Some("a session signed out: checking the sign-in again"));
+        } else {
+            send(&ws, &ServerEnvelope::error(None, ErrorCode::Unauthorized, "signed out"));
+            let _ = ws.close(Some(CLOSE_UNAUTHORIZED), Some("signed out"));
+        }
     }
 }
 
-/// Asks every object in `objects` (`(binding, name)`) to close `account`'s sockets.
-pub async fn close_account(env: &worker::Env, objects: &[(String, String)], account: &str) {
-    let url = format!("https://object/drop?account={}", shared::api::encode_query(account));
+/// An object's `GET /drop?account=…[&recheck=1]`: closes that account's
+/// sockets here (see [`close_account`]).
+pub fn drop_request(state: &worker::State, req: &worker::Request) -> worker::Result<Response> {
+    let url = req.url()?;
+    let param = |name| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    close_tagged(state, &param("account").unwrap_or_default(), param("recheck").as_deref() == Some("1"));
+    Response::empty()
+}
+
+/// Asks every object in `objects` (`(binding, name)`) to close `account`'s
+/// sockets: for good, or (`recheck`) for a reconnect that checks the
+/// sign-in again.
+pub async fn close_account(env: &worker::Env, objects: &[(String, String)], account: &str, recheck: bool) {
+    let url = format!(
+        "https://object/drop?account={}{}",
+        shared::api::encode_query(account),
+        if recheck { "&recheck=1" } else { "" }
+    );
     for (binding, name) in objects {
         let stub = env.durable_object(binding).and_then(|ns| ns.get_by_name(name));
         match stub {

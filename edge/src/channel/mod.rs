@@ -78,11 +78,7 @@ impl DurableObject for Channel {
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         match req.path().as_str() {
             "/ws" => self.attach(&req).await,
-            "/drop" => {
-                let account = req.url()?.query_pairs().find(|(k, _)| k == "account").map(|(_, v)| v.into_owned());
-                socket::close_tagged(&self.state, &account.unwrap_or_default());
-                Response::empty()
-            }
+            "/drop" => socket::drop_request(&self.state, &req),
             "/review" => {
                 let review: ReviewHeld = req.json().await?;
                 self.review(review)?;

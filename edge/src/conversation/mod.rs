@@ -136,11 +136,7 @@ impl DurableObject for Conversation {
                 sql::add_grant(&sql, &digest)?;
                 Response::empty()
             }
-            "/drop" => {
-                let account = req.url()?.query_pairs().find(|(k, _)| k == "account").map(|(_, v)| v.into_owned());
-                socket::close_tagged(&self.state, &account.unwrap_or_default());
-                Response::empty()
-            }
+            "/drop" => socket::drop_request(&self.state, &req),
             "/review" => {
                 let review: ReviewHeld = req.json().await?;
                 self.review(review).await?;

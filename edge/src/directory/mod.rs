@@ -45,7 +45,11 @@ impl DurableObject for Directory {
         match ops::run(&sql, &op, &body, now) {
             Ok(ops::Done::Json(v)) => Response::from_json(&v),
             Ok(ops::Done::Drop(objects, account)) => {
-                crate::socket::close_account(&self.env, &objects, &account).await;
+                crate::socket::close_account(&self.env, &objects, &account, false).await;
+                Response::from_json(&serde_json::Value::Null)
+            }
+            Ok(ops::Done::Recheck(objects, account)) => {
+                crate::socket::close_account(&self.env, &objects, &account, true).await;
                 Response::from_json(&serde_json::Value::Null)
             }
             Err(ops::Refusal(status, code, message)) => {

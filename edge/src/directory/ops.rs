@@ -27,6 +27,8 @@ pub enum Done {
     Json(Value),
     /// Close the account's sockets on these `(binding, object)`s.
     Drop(Vec<(String, String)>, String),
+    /// Close them for a reconnect that checks each session again.
+    Recheck(Vec<(String, String)>, String),
 }
 
 type Outcome = Result<Done, Refusal>;
@@ -169,8 +171,15 @@ pub fn run(sql: &SqlStorage, op: &str, body: &str, now: u64) -> Outcome {
         "session" => check(sql, parse(body)?, now),
         "logout" => {
             let token: String = parse(body)?;
-            sql::delete_session(sql, &token_digest(&token)).map_err(db)?;
-            answer(())
+            let digest = token_digest(&token);
+            let account = sql::session_account(sql, &digest).map_err(db)?;
+            sql::delete_session(sql, &digest).map_err(db)?;
+            // The sockets this session opened close at once (the account's
+            // other sessions reconnect theirs).
+            match account {
+                Some(account) => Ok(Done::Recheck(sql::sockets(sql, &account).map_err(db)?, account)),
+                None => answer(()),
+            }
         }
         "logoutAll" => {
             let account: String = parse(body)?;

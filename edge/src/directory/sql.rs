@@ -296,7 +296,8 @@ pub fn add_socket(sql: &SqlStorage, account: &str, binding: &str, object: &str) 
 }
 
 /// The objects that may hold the account's sockets (and forgets them).
-pub fn take_sockets(sql: &SqlStorage, account: &str) -> worker::Result<Vec<(String, String)>> {
+/// The `(binding, object)`s where `account` opened sockets.
+pub fn sockets(sql: &SqlStorage, account: &str) -> worker::Result<Vec<(String, String)>> {
     #[derive(Deserialize)]
     struct Row {
         binding: String,
@@ -304,6 +305,22 @@ pub fn take_sockets(sql: &SqlStorage, account: &str) -> worker::Result<Vec<(Stri
     }
     let rows: Vec<Row> =
         sql.exec("SELECT binding, object FROM sockets WHERE account = ?", vec![account.into()])?.to_array()?;
-    sql.exec("DELETE FROM sockets WHERE account = ?", vec![account.into()])?;
     Ok(rows.into_iter().map(|r| (r.binding, r.object)).collect())
+}
+
+/// [`sockets`], forgotten (the account's sockets are closing for good).
+pub fn take_sockets(sql: &SqlStorage, account: &str) -> worker::Result<Vec<(String, String)>> {
+    let rows = sockets(sql, account)?;
+    sql.exec("DELETE FROM sockets WHERE account = ?", vec![account.into()])?;
+    Ok(rows)
+}
+
+/// The account a session digest belongs to.
+pub fn session_account(sql: &SqlStorage, digest: &str) -> worker::Result<Option<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        account: String,
+    }
+    let rows: Vec<Row> = sql.exec("SELECT account FROM sessions WHERE digest = ?", vec![digest.into()])?.to_array()?;
+    Ok(rows.into_iter().next().map(|r| r.account))
 }

@@ -242,10 +242,7 @@ impl DurableObject for Inbox {
                 Some(conversation) => Response::from_json(&conversation),
                 None => Response::error("no conversation", 404),
             },
-            "/drop" => {
-                socket::close_tagged(&self.state, &param(&req, "account")?);
-                Response::empty()
-            }
+            "/drop" => socket::drop_request(&self.state, &req),
             "/ws" => {
                 let pair = WebSocketPair::new()?;
                 let account = req.headers().get(crate::conversation::ACCOUNT_HEADER)?.unwrap_or_default();
