@@ -312,6 +312,21 @@ impl SiteConfig {
             if !id_ok(&t.id) || !on || !text_ok(&t.greeting, 500) {
                 return Err(format!("trigger {:?}: id a–z _ -, on timeOnPage/urlContains/scrollDepth/manual", t.id));
             }
+            let number =
+                |range: std::ops::RangeInclusive<u32>| t.value.trim().parse().is_ok_and(|n| range.contains(&n));
+            let value_ok = match t.on.as_str() {
+                "timeOnPage" => number(1..=86_400),
+                "scrollDepth" => number(1..=100),
+                "urlContains" => text_ok(&t.value, 200),
+                _ => true,
+            };
+            if !value_ok {
+                return Err(format!(
+                    "trigger {:?}: its value is seconds (1–86400) on timeOnPage, a percent (1–100) on scrollDepth, \
+                     1–200 characters on urlContains",
+                    t.id
+                ));
+            }
         }
         for c in &self.channels {
             if !id_ok(&c.id) || !text_ok(&c.title, 60) {
@@ -524,6 +539,18 @@ mod tests {
         let mut c = SiteConfig::default();
         c.teams.clear();
         assert!(c.validate().is_err());
+        for (on, value) in [
+            ("timeOnPage", "abc"),
+            ("timeOnPage", "0"),
+            ("scrollDepth", ""),
+            ("scrollDepth", "101"),
+            ("urlContains", ""),
+        ] {
+            let mut c = SiteConfig::default();
+            c.triggers[0].on = on.into();
+            c.triggers[0].value = value.into();
+            assert!(c.validate().unwrap_err().contains("its value is"), "{on} {value:?}");
+        }
         for windows in [0, MAX_LIMIT + 1] {
             let mut c = SiteConfig::default();
             c.limits.windows_per_customer = windows;
