@@ -1,8 +1,9 @@
 // workflows.test.mjs: each workflow walked as a customer and an operator do
 // it, in headless Chromium: support (pre-chat form → info collected →
 // checklist → resolved → rating → closed), support escalated to a team,
-// sales (proactive trigger → products → order confirmed → closed won), and
-// five conversations switched with the keyboard, drafts kept.
+// sales (proactive trigger → products → order confirmed → closed won), the
+// inbox's unread counts, waiting time and filters, and five conversations
+// switched with the keyboard, drafts kept.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -172,6 +173,47 @@ test("sales: proactive trigger, products, order confirmed, closed won", async ()
   await op.getByTestId("console-close").click();
   await until("closed won", async () => /Closed: won/.test(await op.getByTestId("console-guide").textContent()));
   assert.deepEqual(dialogs, []);
+  await context.close();
+});
+
+test("inbox: unread counts, waiting time, next unread by keyboard, mine and unassigned", async () => {
+  const context = await browser.newContext();
+  const stamp = Date.now();
+  const texts = [`hello from U1-${stamp}`, `hello from U2-${stamp}`];
+  for (const [i, text] of texts.entries()) {
+    const [, frame] = await supportCustomer(await browser.newContext(), `U${i}-${stamp}`);
+    await frame.getByTestId("chat-input").fill(text);
+    await frame.getByTestId("chat-input").press("Enter");
+    await waitForTexts(frame, "chat-message", [text]);
+  }
+  const op = watch(await context.newPage());
+  await signIn(op);
+  const line = (text) => op.getByTestId("console-conversation").filter({ hasText: text });
+  await op.getByTestId("console-filter-scope").selectOption("unassigned");
+  for (const text of texts) {
+    await line(text).waitFor({ timeout: TIMEOUT });
+    // Unread: the form's answers and the message; waiting for an answer since the message.
+    assert.ok(Number(await line(text).getByTestId("console-unread").textContent()) >= 1, text);
+    await line(text).getByTestId("console-waiting").waitFor({ timeout: TIMEOUT });
+  }
+  // Alt+U opens a conversation with unread messages; opening it reads them.
+  await op.keyboard.press("Alt+KeyU");
+  const pane = op.getByTestId("console-pane");
+  const opened = await until("a conversation opens", async () => pane.getAttribute("data-conversation").catch(() => null));
+  const openedLine = op.locator(`[data-testid="console-conversation"][data-conversation="${opened}"]`);
+  await until("read", async () => (await openedLine.getByTestId("console-unread").count()) === 0);
+  const openedText = await openedLine.textContent();
+  assert.ok(texts.some((t) => openedText.includes(t)), `the newest unread opens first: ${openedText}`);
+  const mine = openedText.includes(texts[0]) ? texts[0] : texts[1];
+  const other = mine === texts[0] ? texts[1] : texts[0];
+  // Answering takes it: it leaves "unassigned" for "mine"; the other stays unassigned.
+  await op.getByTestId("console-input").fill("On it!");
+  await op.getByTestId("console-input").press("Enter");
+  await until("answered", async () => (await line(mine).count()) === 0);
+  await line(other).waitFor({ timeout: TIMEOUT });
+  await op.getByTestId("console-filter-scope").selectOption("mine");
+  await op.getByTestId("console-conversation").filter({ hasText: "On it!" }).first().waitFor({ timeout: TIMEOUT });
+  assert.equal(await line(other).count(), 0, "another's conversation is not mine");
   await context.close();
 });
 
