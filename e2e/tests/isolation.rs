@@ -29,9 +29,26 @@ fn rival() -> (String, Vec<Staff>) {
     (site, staff)
 }
 
-/// Whether an HTTP attempt was refused (4xx).
+/// Whether an HTTP attempt was refused by the boundary itself: a 4xx whose
+/// code says who may not (not signed in, not allowed, no such site of yours,
+/// the id is another's), so a route that let the caller through and then
+/// failed for another reason (a 404 for a made-up report id, say) is
+/// counted as not refused.
 fn refused_http(r: Result<ureq::Response, ureq::Error>) -> bool {
-    matches!(r, Err(ureq::Error::Status(400..=499, _)))
+    let Err(ureq::Error::Status(400..=499, resp)) = r else { return false };
+    let code = resp.into_json::<shared::api::ApiError>().map(|e| e.code);
+    let ok = matches!(
+        code,
+        Ok(ErrorCode::Unauthorized
+            | ErrorCode::Forbidden
+            | ErrorCode::UnknownSite
+            | ErrorCode::UnknownConversation
+            | ErrorCode::IdConflict)
+    );
+    if !ok {
+        eprintln!("refused with an unexpected code: {code:?}");
+    }
+    ok
 }
 
 /// Whether a socket attempt was refused: the first frame is an error and

@@ -101,6 +101,9 @@ pub fn worker_tests() -> Result<()> {
 /// As [`worker_tests`]; with `only` (browser test file names, e.g.
 /// `settings`), just those browser tests and no protocol tests.
 pub fn worker_tests_of(only: &[String]) -> Result<()> {
+    if let Some(unknown) = only.iter().find(|o| !BROWSER_TESTS.contains(&o.as_str())) {
+        bail!("no browser test file {unknown:?} (there are {BROWSER_TESTS:?})");
+    }
     step("starting the Worker for the e2e tests");
     let worker = Wrangler::start(Options::fresh_for_tests("e2e"))?;
     println!("Worker at {} (log: target/e2e-wrangler.log)", worker.base_url);

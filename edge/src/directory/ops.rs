@@ -366,7 +366,7 @@ fn accept(sql: &SqlStorage, op: AcceptOp, now: u64) -> Outcome {
 }
 
 fn person(sql: &SqlStorage, op: PersonOp) -> Outcome {
-    let not_found = || refuse(404, ErrorCode::Malformed, "no such person in your organisation");
+    let not_found = || refuse(404, ErrorCode::Forbidden, "no such person in your organisation");
     let target = sql::account(sql, &op.account).map_err(db)?.filter(|a| a.org == op.by.org).ok_or_else(not_found)?;
     let forbidden = |what: &str| refuse(403, ErrorCode::Forbidden, what.to_owned());
     if !op.by.role.may_manage(target.role()) {
