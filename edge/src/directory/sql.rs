@@ -295,7 +295,6 @@ pub fn add_socket(sql: &SqlStorage, account: &str, binding: &str, object: &str) 
     Ok(())
 }
 
-/// The objects that may hold the account's sockets (and forgets them).
 /// The `(binding, object)`s where `account` opened sockets.
 pub fn sockets(sql: &SqlStorage, account: &str) -> worker::Result<Vec<(String, String)>> {
     #[derive(Deserialize)]
