@@ -59,8 +59,15 @@ fn a_customer_sends_at_most_the_sites_number_of_messages_a_minute() {
         let path = channel_socket_path("demo", "live", &visitor(3), "Rita", u64::MAX >> 12);
         let mut s = Socket::open(&base_url(), &path).unwrap();
         s.recv().unwrap();
+        // Held messages count too (every third one has a link the rules hold).
         for i in 0..12 {
-            s.send_acked(&format!("r{i}"), &format!("message number {i}")).unwrap();
+            if i % 3 == 0 {
+                s.send_text(&format!("r{i}"), &format!("look at https://spam{i}.test")).unwrap();
+                let reply = s.reply_to(&format!("r{i}")).unwrap().0;
+                assert!(matches!(reply, ServerMsg::Held { .. }), "{reply:?}");
+            } else {
+                s.send_acked(&format!("r{i}"), &format!("message number {i}")).unwrap();
+            }
         }
         s.send_text("r12", "one too many").unwrap();
         match s.reply_to("r12").unwrap().0 {

@@ -155,10 +155,10 @@ pub fn history(sql: &SqlStorage, query: &str, member: &str, n: usize) -> worker:
     Ok(rows.into_iter().map(|r| Earlier { text: r.text, at: r.at }).collect())
 }
 
-/// When `member` may send again, if they already sent `per_minute` stored
-/// messages in the minute before `now_ms`: the time their `per_minute`-th
-/// newest message leaves that minute (one row read, with `query` as for
-/// [`history`] plus an offset).
+/// When `member` may send again, if they already sent `per_minute`
+/// messages in the minute before `now_ms` (stored ones from `query`, as for
+/// [`history`], and held ones): the time their `per_minute`-th newest
+/// leaves that minute (one row read).
 pub fn limited_until(
     sql: &SqlStorage,
     query: &str,
@@ -170,10 +170,15 @@ pub fn limited_until(
     struct At {
         at: u64,
     }
+    let n = SqlStorageValue::from(i64::from(per_minute));
     let nth: Vec<At> = sql
         .exec(
-            &format!("{query} OFFSET ?"),
-            vec![member.into(), SqlStorageValue::from(1), SqlStorageValue::from(i64::from(per_minute) - 1)],
+            &format!(
+                "SELECT at FROM (SELECT at FROM ({query}) UNION ALL \
+                 SELECT at FROM (SELECT at FROM held WHERE member = ? ORDER BY at DESC LIMIT ?)) \
+                 ORDER BY at DESC LIMIT 1 OFFSET ?"
+            ),
+            vec![member.into(), n.clone(), member.into(), n, SqlStorageValue::from(i64::from(per_minute) - 1)],
         )?
         .to_array()?;
     Ok(nth.first().map(|r| r.at + 60_000).filter(|free_at| *free_at > now_ms))
