@@ -48,11 +48,19 @@ test("invite → accept → work → removed: the removed operator's console clo
   await again.getByTestId("console-login").click();
   await again.getByRole("alert").filter({ hasText: "unknown, used or expired" }).waitFor({ timeout: TIMEOUT });
 
-  // Removed: the open console is signed out at once, and stays out on reload.
+  // Limited to the demo site (ticked in the people list): stored, shown again.
   await owner.getByTestId("console-people-close").click();
   await owner.getByTestId("console-people-open").click();
   const row = owner.getByTestId("console-person").filter({ hasText: email });
   await row.waitFor({ timeout: TIMEOUT });
+  await row.locator('[data-testid="console-person-site"][data-site="demo"]').check();
+  await owner.getByTestId("console-people-note").filter({ hasText: "Sites changed." }).waitFor({ timeout: TIMEOUT });
+  await owner.getByTestId("console-people-close").click();
+  await owner.getByTestId("console-people-open").click();
+  await until("the site stays ticked", async () =>
+    row.locator('[data-testid="console-person-site"][data-site="demo"]').isChecked());
+
+  // Removed: the open console is signed out at once, and stays out on reload.
   await row.getByTestId("console-person-remove").click();
   await owner.getByTestId("console-people-note").filter({ hasText: "was removed" }).waitFor({ timeout: TIMEOUT });
   await newbie.getByTestId("console-login").waitFor({ timeout: TIMEOUT });

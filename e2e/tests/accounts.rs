@@ -113,6 +113,43 @@ fn a_removed_persons_sockets_close_at_once_and_their_session_ends() {
 }
 
 #[test]
+fn an_operator_limited_to_one_site_sees_nothing_of_the_others() {
+    let owner = Staff::demo(&base_url(), StaffRole::Owner).unwrap();
+    let other = format!("demob{}", std::process::id());
+    let added = owner.send("POST", shared::api::SITES_PATH).send_json(json!({ "id": other, "name": "Second shop" }));
+    assert_eq!(status(added), 201);
+    let op = newcomer(&owner, StaffRole::Operator);
+    let mut inbox = op.socket(&inbox_socket_path("demo")).unwrap();
+    inbox.recv().unwrap();
+    let limit = |sites: serde_json::Value| {
+        owner.send("POST", &shared::api::sites_path(&op.me.account)).send_json(json!({ "sites": sites }))
+    };
+    // Not a site of the organisation: refused.
+    assert_eq!(status(limit(json!(["nope"]))), 404);
+    assert_eq!(status(limit(json!([other]))), 204);
+    // The open socket on the demo site closes at once; nothing of it is reachable.
+    closed(&mut inbox);
+    let me: Me = op.get(SESSION_PATH).call().unwrap().into_json().unwrap();
+    assert_eq!(me.sites.iter().map(|s| s.id.to_string()).collect::<Vec<_>>(), [other.clone()]);
+    assert_eq!(status(op.get(&site_config_path("demo")).call()), 404);
+    let refused = match op.socket(&inbox_socket_path("demo")) {
+        Err(_) => true,
+        Ok(mut s) => matches!(s.recv().map(|f| f.msg), Ok(ServerMsg::Error { .. })),
+    };
+    assert!(refused, "the demo inbox opened");
+    let mut own = op.socket(&inbox_socket_path(&other)).unwrap();
+    assert!(!matches!(own.recv().unwrap().msg, ServerMsg::Error { .. }), "its own site's inbox");
+    // None ticked: every site again. Owners and admins are never limited.
+    assert_eq!(status(limit(json!([]))), 204);
+    assert_eq!(status(op.get(&site_config_path("demo")).call()), 200);
+    let admin = newcomer(&owner, StaffRole::Admin);
+    let limit_admin =
+        owner.send("POST", &shared::api::sites_path(&admin.me.account)).send_json(json!({ "sites": [other] }));
+    assert_eq!(status(limit_admin), 204);
+    assert_eq!(status(admin.get(&site_config_path("demo")).call()), 200);
+}
+
+#[test]
 fn signing_out_closes_that_sessions_sockets_and_the_others_reconnect() {
     let owner = Staff::demo(&base_url(), StaffRole::Owner).unwrap();
     let laptop = newcomer(&owner, StaffRole::Operator);

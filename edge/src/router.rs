@@ -26,6 +26,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Post, ["api", "org", "invitations"]) => accounts::invite(req, &env).await,
         (Method::Post, ["api", "org", "people", account, "role"]) => accounts::person(req, &env, account, false).await,
         (Method::Post, ["api", "org", "people", account, "remove"]) => accounts::person(req, &env, account, true).await,
+        (Method::Post, ["api", "org", "people", account, "sites"]) => accounts::person_sites(req, &env, account).await,
         (Method::Post, ["api", "org", "sites"]) => accounts::add_site(req, &env).await,
         (Method::Post, ["api", "org", "sites", site]) => accounts::rename_site(req, &env, site).await,
         (Method::Post, ["api", "setup"]) => accounts::setup(req, &env).await,

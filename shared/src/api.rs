@@ -165,6 +165,11 @@ pub fn site_path(site: &str) -> String {
     format!("{SITES_PATH}/{}", encode_query(site))
 }
 
+/// `POST` [`crate::staff::SetSites`]: the sites someone works on.
+pub fn sites_path(account: &str) -> String {
+    format!("{PEOPLE_PATH}/{}/sites", encode_query(account))
+}
+
 /// `POST` [`crate::staff::SetRole`]: change someone's role.
 pub fn role_path(account: &str) -> String {
     format!("{PEOPLE_PATH}/{}/role", encode_query(account))

@@ -146,6 +146,10 @@ pub struct Person {
     pub name: String,
     /// Role.
     pub role: StaffRole,
+    /// The sites they work on (empty: every site of the organisation;
+    /// owners and admins always have every site).
+    #[serde(default)]
+    pub sites: Vec<String>,
 }
 
 /// A pending invitation.
@@ -207,6 +211,14 @@ pub struct Accept {
 pub struct SetRole {
     /// The new role.
     pub role: StaffRole,
+}
+
+/// `POST /api/org/people/{account}/sites`: the sites someone works on
+/// (empty: every site). Owners and admins always have every site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetSites {
+    /// The sites.
+    pub sites: Vec<SiteId>,
 }
 
 /// `POST /api/org/sites`: a new site of the caller's organisation.

@@ -149,6 +149,14 @@ pub struct PersonOp {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
+pub struct AccessOp {
+    pub by: By,
+    pub account: String,
+    /// The sites (empty: every site).
+    pub sites: Vec<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
 pub struct SiteOp {
     pub by: By,
     pub site: NewSite,
@@ -204,6 +212,7 @@ pub fn run(sql: &SqlStorage, op: &str, body: &str, now: u64) -> Outcome {
         }
         "person" => person(sql, parse(body)?),
         "site" => add_site(sql, parse(body)?),
+        "access" => access(sql, parse(body)?),
         "renameSite" => {
             let op: SiteOp = parse(body)?;
             sql::rename_site(sql, op.site.id.as_str(), &op.by.org, op.site.name.trim()).map_err(db)?;
@@ -284,9 +293,20 @@ fn me(sql: &SqlStorage, account: &Account, csrf: &str) -> Result<Me, Refusal> {
         role: account.role(),
         org: account.org.clone(),
         org_name: sql::org_name(sql, &account.org).map_err(db)?,
-        sites: sql::sites(sql, &account.org).map_err(db)?,
+        sites: visible_sites(sql, account)?,
         csrf: csrf.to_owned(),
     })
+}
+
+/// The sites `account` works on: every site of its organisation for owners
+/// and admins and for those not limited to some; else only those.
+fn visible_sites(sql: &SqlStorage, account: &Account) -> Result<Vec<SiteEntry>, Refusal> {
+    let all = sql::sites(sql, &account.org).map_err(db)?;
+    if matches!(account.role(), StaffRole::Owner | StaffRole::Admin) {
+        return Ok(all);
+    }
+    let only = sql::access(sql, &account.id).map_err(db)?;
+    Ok(all.into_iter().filter(|s| only.is_empty() || only.iter().any(|o| o == s.id.as_str())).collect())
 }
 
 /// A new session for `account` (keeping `csrf` when rotating one).
@@ -397,6 +417,23 @@ fn person(sql: &SqlStorage, op: PersonOp) -> Outcome {
             Ok(Done::Drop(sql::take_sockets(sql, &target.id).map_err(db)?, target.id))
         }
     }
+}
+
+/// Limits someone to some of the organisation's sites; their sockets close
+/// (they reconnect with what they may now see).
+fn access(sql: &SqlStorage, op: AccessOp) -> Outcome {
+    let not_found = || refuse(404, ErrorCode::Forbidden, "no such person in your organisation");
+    let target = sql::account(sql, &op.account).map_err(db)?.filter(|a| a.org == op.by.org).ok_or_else(not_found)?;
+    if !op.by.role.may_manage(target.role()) {
+        let msg = format!("a {} cannot change a {}", op.by.role.as_str(), target.role().as_str());
+        return Err(refuse(403, ErrorCode::Forbidden, msg));
+    }
+    let ours = sql::sites(sql, &op.by.org).map_err(db)?;
+    if let Some(other) = op.sites.iter().find(|s| !ours.iter().any(|o| o.id.as_str() == s.as_str())) {
+        return Err(refuse(404, ErrorCode::UnknownSite, format!("your organisation has no site {other:?}")));
+    }
+    sql::set_access(sql, &target.id, &op.sites).map_err(db)?;
+    Ok(Done::Drop(sql::take_sockets(sql, &target.id).map_err(db)?, target.id))
 }
 
 fn add_site(sql: &SqlStorage, op: SiteOp) -> Outcome {

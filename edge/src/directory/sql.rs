@@ -26,6 +26,8 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         "CREATE INDEX IF NOT EXISTS attempts_by_key ON attempts (key, at)",
         "CREATE TABLE IF NOT EXISTS sockets (account TEXT NOT NULL, binding TEXT NOT NULL, object TEXT NOT NULL,
             PRIMARY KEY (account, binding, object))",
+        // The sites someone works on; none: every site of the organisation.
+        "CREATE TABLE IF NOT EXISTS access (account TEXT NOT NULL, site TEXT NOT NULL, PRIMARY KEY (account, site))",
     ] {
         sql.exec(ddl, None)?;
     }
@@ -123,8 +125,36 @@ pub fn account(sql: &SqlStorage, id: &str) -> worker::Result<Option<Account>> {
 }
 
 pub fn people(sql: &SqlStorage, org: &str) -> worker::Result<Vec<Person>> {
-    sql.exec("SELECT id AS account, email, name, role FROM accounts WHERE org = ? ORDER BY email", vec![org.into()])?
-        .to_array()
+    let mut people: Vec<Person> = sql
+        .exec("SELECT id AS account, email, name, role FROM accounts WHERE org = ? ORDER BY email", vec![org.into()])?
+        .to_array()?;
+    for p in &mut people {
+        p.sites = access(sql, &p.account)?;
+    }
+    Ok(people)
+}
+
+/// The sites `account` is limited to (empty: every site).
+pub fn access(sql: &SqlStorage, account: &str) -> worker::Result<Vec<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        site: String,
+    }
+    let rows: Vec<Row> =
+        sql.exec("SELECT site FROM access WHERE account = ? ORDER BY site", vec![account.into()])?.to_array()?;
+    Ok(rows.into_iter().map(|r| r.site).collect())
+}
+
+/// Limits `account` to `sites` (empty: every site).
+pub fn set_access(sql: &SqlStorage, account: &str, sites: &[String]) -> worker::Result<()> {
+    sql.exec("DELETE FROM access WHERE account = ?", vec![account.into()])?;
+    for site in sites {
+        sql.exec(
+            "INSERT OR IGNORE INTO access (account, site) VALUES (?, ?)",
+            vec![account.into(), site.as_str().into()],
+        )?;
+    }
+    Ok(())
 }
 
 pub fn count_role(sql: &SqlStorage, org: &str, role: StaffRole) -> worker::Result<usize> {
@@ -146,6 +176,7 @@ pub fn set_role(sql: &SqlStorage, id: &str, role: StaffRole) -> worker::Result<(
 /// Deletes the account and its sessions.
 pub fn delete_account(sql: &SqlStorage, id: &str) -> worker::Result<()> {
     sql.exec("DELETE FROM sessions WHERE account = ?", vec![id.into()])?;
+    sql.exec("DELETE FROM access WHERE account = ?", vec![id.into()])?;
     sql.exec("DELETE FROM accounts WHERE id = ?", vec![id.into()])?;
     Ok(())
 }

@@ -137,6 +137,17 @@ pub async fn person(mut req: Request, env: &Env, account: &str, remove: bool) ->
     Ok(Response::empty()?.with_status(204))
 }
 
+/// `POST /api/org/people/{account}/sites` [`shared::staff::SetSites`]:
+/// limits someone to some of the organisation's sites (empty: all).
+pub async fn person_sites(mut req: Request, env: &Env, account: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::ManagePeople, None).await?;
+    let body: shared::staff::SetSites = json_body(&mut req, "{\"sites\"}").await?;
+    let sites = body.sites.into_iter().map(String::from).collect();
+    let op = crate::directory::ops::AccessOp { by: by(&me), account: account.to_owned(), sites };
+    let () = directory(env, "access", &op).await?;
+    Ok(Response::empty()?.with_status(204))
+}
+
 /// `POST /api/org/sites` [`NewSite`] → [`SiteEntry`]: a new site with the
 /// default settings but no allowed origins (fail closed).
 pub async fn add_site(mut req: Request, env: &Env) -> RouteResult {

@@ -4,8 +4,8 @@
 //! sockets end at once).
 
 use leptos::prelude::*;
-use shared::api::{remove_path, role_path, INVITATIONS_PATH, PEOPLE_PATH};
-use shared::staff::{Capability, Invite, Invited, People as List, SetRole, StaffRole};
+use shared::api::{remove_path, role_path, sites_path, INVITATIONS_PATH, PEOPLE_PATH};
+use shared::staff::{Capability, Invite, Invited, People as List, SetRole, SetSites, StaffRole};
 
 use super::{api, Session};
 
@@ -77,6 +77,9 @@ pub fn People(on_close: Callback<()>) -> impl IntoView {
                         let remove_account = p.account.clone();
                         let who = p.email.clone();
                         let data_email = p.email.clone();
+                        let limited = editable && !matches!(p.role, StaffRole::Owner | StaffRole::Admin);
+                        let sites_account = p.account.clone();
+                        let ticked = p.sites.clone();
                         view! {
                             <li data-testid="console-person" data-email=data_email>
                                 <span>{p.name}" · "{p.email}</span>
@@ -90,6 +93,13 @@ pub fn People(on_close: Callback<()>) -> impl IntoView {
                                         <button class="link" data-testid="console-person-remove" on:click=move |_| {
                                             call(remove_path(&remove_account), None, format!("{who} was removed."));
                                         }>"Remove"</button>
+                                        {limited.then(|| {
+                                            let save = Callback::new(move |sites: Vec<String>| {
+                                                let sites = SetSites { sites: sites.iter().filter_map(|s| s.parse().ok()).collect() };
+                                                call(sites_path(&sites_account), crate::json::encode(&sites), "Sites changed.".into());
+                                            });
+                                            view! { <SiteAccess ticked=ticked save=save/> }
+                                        })}
                                     }.into_any()
                                 } else {
                                     view! { <em>{p.role.as_str()}</em> }.into_any()
@@ -126,5 +136,34 @@ pub fn People(on_close: Callback<()>) -> impl IntoView {
                 </div>
             </div>
         </div>
+    }
+}
+
+/// Which of the organisation's sites someone works on (none ticked: every
+/// site); each change is saved at once.
+#[component]
+fn SiteAccess(ticked: Vec<String>, save: Callback<Vec<String>>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let ticked = RwSignal::new(ticked);
+    let sites = session.me.with_value(|m| m.sites.clone());
+    view! {
+        <span class="sites" data-testid="console-person-sites" title="None ticked: every site">
+            {sites.into_iter().map(|s| {
+                let id = s.id.to_string();
+                let (checked_id, change_id) = (id.clone(), id.clone());
+                view! {
+                    <label><input type="checkbox" data-testid="console-person-site" data-site=id.clone()
+                        prop:checked=move || ticked.with(|t| t.contains(&checked_id))
+                        on:change=move |e| {
+                            let on = event_target_checked(&e);
+                            ticked.update(|t| {
+                                t.retain(|x| *x != change_id);
+                                if on { t.push(change_id.clone()) }
+                            });
+                            save.run(ticked.get_untracked());
+                        }/>{s.name}</label>
+                }
+            }).collect_view()}
+        </span>
     }
 }
