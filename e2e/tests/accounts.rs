@@ -130,7 +130,7 @@ fn an_operator_limited_to_one_site_sees_nothing_of_the_others() {
     // The open socket on the demo site closes at once; nothing of it is reachable.
     closed(&mut inbox);
     let me: Me = op.get(SESSION_PATH).call().unwrap().into_json().unwrap();
-    assert_eq!(me.sites.iter().map(|s| s.id.to_string()).collect::<Vec<_>>(), [other.clone()]);
+    assert_eq!(me.sites.iter().map(|s| s.id.to_string()).collect::<Vec<_>>(), std::slice::from_ref(&other));
     assert_eq!(status(op.get(&site_config_path("demo")).call()), 404);
     let refused = match op.socket(&inbox_socket_path("demo")) {
         Err(_) => true,
