@@ -44,6 +44,11 @@ pub fn query_param(name: &str) -> Option<String> {
     web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
 }
 
+/// The page's origin (`scheme://host[:port]`; empty if unknown).
+pub fn page_origin() -> String {
+    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}
+
 /// `ws://` or `wss://` origin matching the page's origin.
 pub fn ws_origin() -> String {
     let loc = web_sys::window().expect("a window").location();

@@ -45,8 +45,7 @@ pub fn People(on_close: Callback<()>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api("POST", INVITATIONS_PATH, body).await.map(|t| crate::json::decode::<Invited>(&t)) {
                 Ok(Some(invited)) => {
-                    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
-                    let link = format!("{origin}/console#invite={}", invited.token);
+                    let link = format!("{}/console#invite={}", crate::util::page_origin(), invited.token);
                     note.set(Some(Ok(format!(
                         "Send {} this link (it works once, for 7 days): {link}",
                         invited.invitation.email

@@ -83,8 +83,7 @@ fn SiteName() -> impl IntoView {
             }
         });
     };
-    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
-    let tag = script_tag(&origin, &site);
+    let tag = script_tag(&crate::util::page_origin(), &site);
     view! {
         <section>
             <h3>"Site"</h3>
