@@ -385,13 +385,20 @@ fn accept(sql: &SqlStorage, op: AcceptOp, now: u64) -> Outcome {
     answer(issue_session(sql, &account, None, op.ttl_ms, now)?)
 }
 
-fn person(sql: &SqlStorage, op: PersonOp) -> Outcome {
+/// The person `account` of `by`'s organisation, if `by` may change them.
+fn managed(sql: &SqlStorage, by: &By, account: &str) -> Result<Account, Refusal> {
     let not_found = || refuse(404, ErrorCode::Forbidden, "no such person in your organisation");
-    let target = sql::account(sql, &op.account).map_err(db)?.filter(|a| a.org == op.by.org).ok_or_else(not_found)?;
-    let forbidden = |what: &str| refuse(403, ErrorCode::Forbidden, what.to_owned());
-    if !op.by.role.may_manage(target.role()) {
-        return Err(forbidden(&format!("a {} cannot change a {}", op.by.role.as_str(), target.role().as_str())));
+    let target = sql::account(sql, account).map_err(db)?.filter(|a| a.org == by.org).ok_or_else(not_found)?;
+    if !by.role.may_manage(target.role()) {
+        let msg = format!("a {} cannot change a {}", by.role.as_str(), target.role().as_str());
+        return Err(refuse(403, ErrorCode::Forbidden, msg));
     }
+    Ok(target)
+}
+
+fn person(sql: &SqlStorage, op: PersonOp) -> Outcome {
+    let target = managed(sql, &op.by, &op.account)?;
+    let forbidden = |what: &str| refuse(403, ErrorCode::Forbidden, what.to_owned());
     let last_owner =
         target.role() == StaffRole::Owner && sql::count_role(sql, &target.org, StaffRole::Owner).map_err(db)? <= 1;
     match op.role {
@@ -422,12 +429,7 @@ fn person(sql: &SqlStorage, op: PersonOp) -> Outcome {
 /// Limits someone to some of the organisation's sites; their sockets close
 /// (they reconnect with what they may now see).
 fn access(sql: &SqlStorage, op: AccessOp) -> Outcome {
-    let not_found = || refuse(404, ErrorCode::Forbidden, "no such person in your organisation");
-    let target = sql::account(sql, &op.account).map_err(db)?.filter(|a| a.org == op.by.org).ok_or_else(not_found)?;
-    if !op.by.role.may_manage(target.role()) {
-        let msg = format!("a {} cannot change a {}", op.by.role.as_str(), target.role().as_str());
-        return Err(refuse(403, ErrorCode::Forbidden, msg));
-    }
+    let target = managed(sql, &op.by, &op.account)?;
     let ours = sql::sites(sql, &op.by.org).map_err(db)?;
     if let Some(other) = op.sites.iter().find(|s| !ours.iter().any(|o| o.id.as_str() == s.as_str())) {
         return Err(refuse(404, ErrorCode::UnknownSite, format!("your organisation has no site {other:?}")));
