@@ -155,10 +155,10 @@ pub fn history(sql: &SqlStorage, query: &str, member: &str, n: usize) -> worker:
     Ok(rows.into_iter().map(|r| Earlier { text: r.text, at: r.at }).collect())
 }
 
-/// When `member` may send again, if they already sent `per_minute`
-/// messages in the minute before `now_ms` (stored ones from `query`, as for
-/// [`history`], and held ones): the time their `per_minute`-th newest
-/// leaves that minute (one row read).
+/// When `member` may send again, if they already sent `per_minute` stored
+/// messages in the minute before `now_ms`: the time their `per_minute`-th
+/// newest message leaves that minute (one row read, with `query` as for
+/// [`history`] plus an offset).
 pub fn limited_until(
     sql: &SqlStorage,
     query: &str,
@@ -166,22 +166,39 @@ pub fn limited_until(
     per_minute: u32,
     now_ms: u64,
 ) -> worker::Result<Option<u64>> {
+    let nth = &format!("{query} OFFSET ?");
+    free_at(sql, nth, vec![member.into(), SqlStorageValue::from(1), offset(per_minute)], now_ms)
+}
+
+/// [`limited_until`], counting `member`'s held messages too.
+fn sent_or_held_until(
+    sql: &SqlStorage,
+    query: &str,
+    member: &str,
+    per_minute: u32,
+    now_ms: u64,
+) -> worker::Result<Option<u64>> {
+    let n = SqlStorageValue::from(i64::from(per_minute));
+    let nth = &format!(
+        "SELECT at FROM (SELECT at FROM ({query}) UNION ALL \
+         SELECT at FROM (SELECT at FROM held WHERE member = ? ORDER BY at DESC LIMIT ?)) \
+         ORDER BY at DESC LIMIT 1 OFFSET ?"
+    );
+    free_at(sql, nth, vec![member.into(), n.clone(), member.into(), n, offset(per_minute)], now_ms)
+}
+
+fn offset(per_minute: u32) -> SqlStorageValue {
+    SqlStorageValue::from(i64::from(per_minute) - 1)
+}
+
+/// The time the one row `nth` selects (`at`) leaves the minute, if after `now_ms`.
+fn free_at(sql: &SqlStorage, nth: &str, params: Vec<SqlStorageValue>, now_ms: u64) -> worker::Result<Option<u64>> {
     #[derive(Deserialize)]
     struct At {
         at: u64,
     }
-    let n = SqlStorageValue::from(i64::from(per_minute));
-    let nth: Vec<At> = sql
-        .exec(
-            &format!(
-                "SELECT at FROM (SELECT at FROM ({query}) UNION ALL \
-                 SELECT at FROM (SELECT at FROM held WHERE member = ? ORDER BY at DESC LIMIT ?)) \
-                 ORDER BY at DESC LIMIT 1 OFFSET ?"
-            ),
-            vec![member.into(), n.clone(), member.into(), n, SqlStorageValue::from(i64::from(per_minute) - 1)],
-        )?
-        .to_array()?;
-    Ok(nth.first().map(|r| r.at + 60_000).filter(|free_at| *free_at > now_ms))
+    let rows: Vec<At> = sql.exec(nth, params)?.to_array()?;
+    Ok(rows.first().map(|r| r.at + 60_000).filter(|free_at| *free_at > now_ms))
 }
 
 /// The site's rules, compiled, and its limits, refreshed every few seconds.
@@ -253,7 +270,7 @@ async fn screen_or_fail(env: &Env, sql: &SqlStorage, rules: &RulesCache, d: Draf
         return Ok(Screened::Refused(ErrorCode::Muted, s.notice()));
     }
     let (rules, limits) = rules.get(env, d.site, d.now_ms).await?;
-    if let Some(free_at) = limited_until(sql, d.history, &d.sender.member, limits.messages_per_minute, d.now_ms)? {
+    if let Some(free_at) = sent_or_held_until(sql, d.history, &d.sender.member, limits.messages_per_minute, d.now_ms)? {
         let why = too_fast("sending messages", free_at.saturating_sub(d.now_ms));
         return Ok(Screened::Refused(ErrorCode::RateLimited, why));
     }
