@@ -358,19 +358,21 @@ impl Conversation {
 
     async fn on_act(&self, ws: &WebSocket, role: Role, id: String, event: &Event) -> Result<()> {
         let refuse = |code, msg: String| socket::send(ws, &ServerEnvelope::error(Some(id.clone()), code, msg));
+        let sql = self.state.storage().sql();
+        let now = worker::Date::now().as_millis();
+        // Not a resend of a stored event (those `act` answers as stored);
+        // read only when a check below needs it.
+        let checked = role == Role::Customer || matches!(event, Event::Escalate { .. } | Event::Present(_));
+        let fresh = checked && SqlStore(&sql).find(role, &id).map_err(internal)?.is_none();
         if role == Role::Customer {
-            if let Some((code, why)) = self.refuse_customer_event(&id, event).await? {
+            if let Some((code, why)) = self.refuse_customer_event(&sql, fresh, event, now).await? {
                 refuse(code, why);
                 return Ok(());
             }
         }
-        // Teams and products are the site's: checked against its settings
-        // (a resend of a stored event is answered as stored, below).
-        if matches!(event, Event::Escalate { .. } | Event::Present(_)) {
-            let sql = self.state.storage().sql();
-            let fresh = SqlStore(&sql).find(role, &id).map_err(internal)?.is_none();
-            let site = self.with_line(|meta, _| meta.site.clone());
-            if let (true, Some(site)) = (fresh, site) {
+        // Teams and products are the site's: checked against its settings.
+        if fresh && matches!(event, Event::Escalate { .. } | Event::Present(_)) {
+            if let Some(site) = self.with_line(|meta, _| meta.site.clone()) {
                 let config = crate::inbox::config(&self.env, site.as_str()).await?.unwrap_or_default();
                 if let Err(why) = config.check_event(event) {
                     refuse(ErrorCode::IllegalMove, why);
@@ -378,8 +380,6 @@ impl Conversation {
                 }
             }
         }
-        let sql = self.state.storage().sql();
-        let now = worker::Date::now().as_millis();
         match act(&SqlStore(&sql), role, &id, event, now) {
             Ok((sent, state)) => {
                 if let Some((_, cached)) = self.line.borrow_mut().as_mut() {
@@ -407,20 +407,22 @@ impl Conversation {
     /// the form's answers are collected when the chat starts (checked
     /// against the site's form there), never later from the socket; and
     /// new events count against the site's messages a minute, as texts do.
-    async fn refuse_customer_event(&self, id: &str, event: &Event) -> Result<Option<(ErrorCode, String)>> {
+    /// (`fresh`: not a resend of a stored event.)
+    async fn refuse_customer_event(
+        &self,
+        sql: &worker::SqlStorage,
+        fresh: bool,
+        event: &Event,
+        now: u64,
+    ) -> Result<Option<(ErrorCode, String)>> {
         if matches!(event, Event::Collect { .. }) {
             return Ok(Some((ErrorCode::Forbidden, "answers are collected by the form when the chat starts".into())));
         }
-        let sql = self.state.storage().sql();
-        let (Some(site), false) = (
-            self.with_line(|meta, _| meta.site.clone()),
-            SqlStore(&sql).find(Role::Customer, id).map_err(internal)?.is_some(),
-        ) else {
+        let (Some(site), true) = (self.with_line(|meta, _| meta.site.clone()), fresh) else {
             return Ok(None);
         };
-        let now = worker::Date::now().as_millis();
         let (_, limits) = self.rules.get(&self.env, site.as_str(), now).await?;
-        Ok(room::limited_until(&sql, EVENTS_QUERY, "", limits.messages_per_minute, now)?
+        Ok(room::limited_until(sql, EVENTS_QUERY, "", limits.messages_per_minute, now)?
             .map(|free_at| (ErrorCode::RateLimited, shared::text::too_fast("sending", free_at.saturating_sub(now)))))
     }
 
