@@ -38,13 +38,45 @@ pub fn ms(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64() * 1000.0)
 }
 
-/// The three latency series.
+/// Work a conversation object did (its `GET /counts`, with `BENCH=on`).
+#[derive(Debug, Clone, Copy, Default, serde::Deserialize)]
+pub struct Work {
+    /// SQLite statements that read.
+    pub reads: u64,
+    /// SQLite statements that wrote.
+    pub writes: u64,
+    /// Requests to other Durable Objects.
+    pub calls: u64,
+    /// Client frames handled.
+    pub frames: u64,
+}
+
+impl Work {
+    fn of(base: &str, conversation: &str) -> Result<Self> {
+        Ok(ureq::get(&format!("{base}/api/bench/counts/{conversation}")).call()?.into_json()?)
+    }
+
+    fn since(self, before: Work) -> Work {
+        Work {
+            reads: self.reads - before.reads,
+            writes: self.writes - before.writes,
+            calls: self.calls - before.calls,
+            frames: self.frames - before.frames,
+        }
+    }
+}
+
+/// The latency series.
 #[derive(Debug)]
 pub struct Latency {
     /// Messages per series.
     pub n: usize,
     /// A bare WebSocket echo through a Durable Object that stores nothing.
     pub echo: Percentiles,
+    /// The same echo after one SQLite insert of the frame: the floor of a durable send.
+    pub durable: Percentiles,
+    /// The conversation's work over series (b): `n` accepted customer messages.
+    pub work: Work,
     /// Customer send → ack (stored).
     pub ack: Percentiles,
     /// Customer send → the message on an operator's socket.
@@ -57,9 +89,9 @@ fn frame(id: &str, text: &str) -> String {
 
 const TEXT: &str = "Hello, I have a question about my order, it has not arrived yet.";
 
-/// Measures the three latency series with `n` sequential messages each.
-pub fn latency(base: &str, n: usize) -> Result<Latency> {
-    let mut echo = Socket::open(base, "/api/bench/echo/ws").context("echo route (is BENCH=on?)")?;
+/// Round trips of `n` frames (after a tenth to warm up) on an echo socket.
+fn echo_series(base: &str, path: &str, n: usize) -> Result<Percentiles> {
+    let mut echo = Socket::open(base, path).context("echo route (is BENCH=on?)")?;
     let mut samples = Vec::with_capacity(n);
     for i in 0..n + n / 10 {
         let f = frame(&format!("e{i}"), TEXT);
@@ -73,22 +105,36 @@ pub fn latency(base: &str, n: usize) -> Result<Latency> {
         }
     }
     echo.close();
-    let echo = Percentiles::of(&mut samples);
+    Ok(Percentiles::of(&mut samples))
+}
+
+/// Measures the latency series with `n` sequential messages each.
+pub fn latency(base: &str, n: usize) -> Result<Latency> {
+    let echo = echo_series(base, "/api/bench/echo/ws", n)?;
+    let durable = echo_series(base, "/api/bench/echo/ws?durable=1", n)?;
 
     let c = create_conversation(base, "demo")?;
     let id = c.conversation.as_str();
     let mut cust = Socket::open(base, &customer_socket_path(id, &c.token, 0))?;
     cust.welcome_and_replay(0)?;
+    // The first message reads the customer's recent activity into memory.
+    cust.send_raw(&frame("a-first", TEXT))?;
+    cust.reply_to("a-first")?;
+    let before = Work::of(base, id)?;
     let mut acks = Vec::with_capacity(n);
     for i in 0..n {
         let t = Instant::now();
         cust.send_raw(&frame(&format!("a{i}"), TEXT))?;
-        cust.reply_to(&format!("a{i}"))?;
-        acks.push(t.elapsed());
+        match cust.reply_to(&format!("a{i}"))?.0 {
+            ServerMsg::Ack { .. } => acks.push(t.elapsed()),
+            other => anyhow::bail!("expected an ack, got {other:?}"),
+        }
     }
+    let work = Work::of(base, id)?.since(before);
+    ensure!(work.frames == n as u64, "the object slept during the series ({work:?}); counts are per wake");
     let operator = crate::accounts::Staff::demo(base, shared::staff::StaffRole::Operator)?;
-    let mut op = operator.socket(&operator_socket_path("demo", id, n as u64))?;
-    op.welcome_and_replay(n as u64)?;
+    let mut op = operator.socket(&operator_socket_path("demo", id, n as u64 + 1))?;
+    op.welcome_and_replay(n as u64 + 1)?;
     let mut delivered = Vec::with_capacity(n);
     for i in 0..n {
         let cid = format!("d{i}");
@@ -98,10 +144,10 @@ pub fn latency(base: &str, n: usize) -> Result<Latency> {
         delivered.push(t.elapsed());
         cust.reply_to(&cid)?;
     }
-    let (last, _) =
-        Socket::open(base, &customer_socket_path(id, &c.token, 2 * n as u64))?.welcome_and_replay(2 * n as u64)?;
-    ensure!(last == 2 * n as u64, "stored {last} of {} messages", 2 * n);
-    Ok(Latency { n, echo, ack: Percentiles::of(&mut acks), deliver: Percentiles::of(&mut delivered) })
+    let stored = 2 * n as u64 + 1;
+    let (last, _) = Socket::open(base, &customer_socket_path(id, &c.token, stored))?.welcome_and_replay(stored)?;
+    ensure!(last == stored, "stored {last} of {stored} messages");
+    Ok(Latency { n, echo, durable, work, ack: Percentiles::of(&mut acks), deliver: Percentiles::of(&mut delivered) })
 }
 
 /// Durable throughput into one conversation.

@@ -53,8 +53,7 @@ fn a_customer_sends_at_most_the_sites_number_of_messages_a_minute() {
     config.rules.retain(|r| !matches!(r.kind, shared::rules::RuleKind::Flood { .. }));
     config.limits.messages_per_minute = 12;
     admin.send("PUT", &path).send_json(&config).unwrap();
-    // Rooms read the settings at most 5 s late.
-    std::thread::sleep(std::time::Duration::from_millis(5_500));
+    // The site's channels are told of new settings before the save answers.
     let result = std::panic::catch_unwind(|| {
         let path = channel_socket_path("demo", "live", &visitor(3), "Rita", u64::MAX >> 12);
         let mut s = Socket::open(&base_url(), &path).unwrap();
@@ -78,8 +77,6 @@ fn a_customer_sends_at_most_the_sites_number_of_messages_a_minute() {
         }
     });
     admin.send("PUT", &path).send_json(&saved).unwrap();
-    // So that the next tests meet the site's own settings in every room.
-    std::thread::sleep(std::time::Duration::from_millis(5_500));
     result.unwrap();
 }
 

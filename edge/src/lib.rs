@@ -15,12 +15,14 @@
 //! - [`identity`]: verifying a site's signed customer identities (HMAC).
 //! - [`session`], [`password`]: the console's sign-in check (cookie, role,
 //!   site, anti-CSRF token) and the password KDF (Argon2id).
-//! - [`room`]: moderation every room (conversation or channel) applies.
+//! - [`room`]: what every room (conversation or channel) does, once: the
+//!   sans-IO core and policy, its memory, its store, the shared shell.
 //! - [`echo`]: the `Echo` Durable Object, the benchmarks' baseline (off
 //!   unless `BENCH=on`).
-//! - [`auth`], [`error`], [`socket`], [`stub`]: tokens and keys, the one
-//!   error type that maps to HTTP responses, socket helpers shared by the
-//!   objects, and internal JSON calls to an object.
+//! - [`auth`], [`error`], [`headers`], [`socket`], [`stub`]: tokens and
+//!   keys, the one error type that maps to HTTP responses, the internal
+//!   headers, socket helpers shared by the objects, and internal JSON calls
+//!   to an object.
 
 pub mod auth;
 pub mod channel;
@@ -28,6 +30,7 @@ pub mod conversation;
 pub mod directory;
 pub mod echo;
 pub mod error;
+pub mod headers;
 pub mod identity;
 pub mod inbox;
 pub mod password;

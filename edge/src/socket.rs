@@ -103,3 +103,13 @@ pub async fn close_account(env: &worker::Env, objects: &[(String, String)], acco
         }
     }
 }
+
+/// A socket request's `after` parameter: the last sequence number the
+/// client has (0 when missing).
+pub fn after_param(req: &worker::Request) -> Result<u64, String> {
+    let url = req.url().map_err(|_| "the address is not a URL".to_owned())?;
+    match url.query_pairs().find(|(k, _)| k == "after") {
+        None => Ok(0),
+        Some((_, v)) => v.parse().map_err(|_| format!("after must be a sequence number, not {v:?}")),
+    }
+}

@@ -106,10 +106,16 @@ fn latency_table(base: &str, n: usize) -> Result<()> {
     let l = latency(base, n)?;
     println!("| series | p50 | p95 | p99 |\n|---|---:|---:|---:|");
     println!("{}", row("(a) echo through a Durable Object, nothing stored", &l.echo));
+    println!("{}", row("(d) echo after one SQLite insert (durable floor)", &l.durable));
     println!("{}", row("(b) customer send → ack (stored)", &l.ack));
     println!("{}", row("(c) customer send → delivered to operator", &l.deliver));
     println!("| (b)/(a) {}", ratio(&l.ack, &l.echo).trim_start_matches("| "));
+    println!("| (b)/(d) {}", ratio(&l.ack, &l.durable).trim_start_matches("| "));
     println!("| (c)/(a) {}", ratio(&l.deliver, &l.echo).trim_start_matches("| "));
+    let per = |x: u64| x as f64 / l.n as f64;
+    println!("\nwork per accepted customer message (series b, the Conversation object's counters):");
+    println!("| SQLite reads | SQLite writes | calls to other objects |\n|---:|---:|---:|");
+    println!("| {:.2} | {:.2} | {:.2} |", per(l.work.reads), per(l.work.writes), per(l.work.calls));
     Ok(())
 }
 

@@ -1,4 +1,4 @@
-//! The Channel object's SQLite schema and its [`MessageStore`]: messages
+//! The Channel object's SQLite schema and its [`RoomStore`]: messages
 //! carry their sender's member id and name, and a client id is unique per
 //! member (not per role, as many customers share the customer role).
 
@@ -7,7 +7,13 @@ use shared::WireName;
 use shared::{ChatMessage, Role};
 use worker::{SqlStorage, SqlStorageValue};
 
-use crate::conversation::core::{MessageStore, StoreError};
+use shared::moderation::Earlier;
+use shared::moderation_case::SanctionRecord;
+use shared::workflow::State;
+
+use crate::room::sql::{self as room_sql, int, Db};
+use crate::room::store::Recent;
+use crate::room::{Held, RoomStore, StoreError};
 
 /// Creates the tables if they are missing.
 pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
@@ -28,7 +34,7 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         )",
         None,
     )?;
-    crate::room::ensure_schema(sql)
+    crate::room::sql::ensure_schema(sql)
 }
 
 /// Which site and channel this object is (written by the first socket).
@@ -41,32 +47,21 @@ pub struct Meta {
 }
 
 /// Reads the identity.
-pub fn read_meta(sql: &SqlStorage) -> worker::Result<Option<Meta>> {
-    let rows: Vec<Meta> = sql.exec("SELECT site, channel FROM meta WHERE one = 1", None)?.to_array()?;
-    Ok(rows.into_iter().next())
+pub fn read_meta(db: &Db) -> Result<Option<Meta>, StoreError> {
+    Ok(db.read::<Meta>("SELECT site, channel FROM meta WHERE one = 1", vec![])?.into_iter().next())
 }
 
 /// Writes the identity unless it exists.
-pub fn write_meta(sql: &SqlStorage, site: &str, channel: &str) -> worker::Result<()> {
-    sql.exec(
+pub fn write_meta(db: &Db, site: &str, channel: &str) -> Result<(), StoreError> {
+    db.write(
         "INSERT INTO meta (one, site, channel) VALUES (1, ?, ?) ON CONFLICT (one) DO NOTHING",
         vec![site.into(), channel.into()],
-    )?;
-    Ok(())
+    )
+    .map(drop)
 }
 
-/// `text, at` of one member's newest messages (for [`crate::room::history`]).
-pub const HISTORY_QUERY: &str = "SELECT text, at FROM messages WHERE member = ? ORDER BY seq DESC LIMIT ?";
-
-/// The messages of one channel, written as one member.
-pub struct ChannelStore<'a> {
-    /// The database.
-    pub sql: &'a SqlStorage,
-    /// The writer's member id (`""` for moderators).
-    pub member: &'a str,
-    /// The writer's display name.
-    pub name: &'a str,
-}
+/// The messages of one channel, over the object's (counted) database.
+pub struct ChannelStore<'a>(pub &'a Db);
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -97,25 +92,17 @@ impl Row {
 
 const COLUMNS: &str = r#"seq, member, name, author, client_id AS "clientId", text, at"#;
 
-fn err(e: worker::Error) -> StoreError {
-    StoreError(e.to_string())
-}
-
 impl ChannelStore<'_> {
     fn rows(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Result<Vec<ChatMessage>, StoreError> {
-        let rows: Vec<Row> = self.sql.exec(query, bindings).and_then(|c| c.to_array()).map_err(err)?;
-        Ok(rows.into_iter().map(Row::into_message).collect())
+        Ok(self.0.read::<Row>(query, bindings)?.into_iter().map(Row::into_message).collect())
     }
 }
 
-impl MessageStore for ChannelStore<'_> {
-    fn sender(&self) -> (Option<String>, Option<String>) {
-        (Some(self.name.to_owned()), (!self.member.is_empty()).then(|| self.member.to_owned()))
-    }
-
-    fn find(&self, _author: Role, client_id: &str) -> Result<Option<ChatMessage>, StoreError> {
+impl RoomStore for ChannelStore<'_> {
+    /// Client ids are unique per member (many customers share the role).
+    fn find(&self, _author: Role, member: &str, client_id: &str) -> Result<Option<ChatMessage>, StoreError> {
         let query = format!("SELECT {COLUMNS} FROM messages WHERE member = ? AND client_id = ?");
-        Ok(self.rows(&query, vec![self.member.into(), client_id.into()])?.into_iter().next())
+        Ok(self.rows(&query, vec![member.into(), client_id.into()])?.into_iter().next())
     }
 
     fn last_seq(&self) -> Result<u64, StoreError> {
@@ -123,34 +110,66 @@ impl MessageStore for ChannelStore<'_> {
         struct Last {
             last: u64,
         }
-        let last: Last = self
-            .sql
-            .exec("SELECT COALESCE(MAX(seq), 0) AS last FROM messages", None)
-            .and_then(|c| c.one())
-            .map_err(err)?;
-        Ok(last.last)
+        let rows: Vec<Last> = self.0.read("SELECT COALESCE(MAX(seq), 0) AS last FROM messages", vec![])?;
+        Ok(rows.first().map_or(0, |r| r.last))
     }
 
-    fn insert(&self, m: &ChatMessage) -> Result<(), StoreError> {
-        self.sql
-            .exec(
+    fn insert(&self, m: &ChatMessage, _workflow: Option<&State>) -> Result<(), StoreError> {
+        self.0
+            .write(
                 "INSERT INTO messages (seq, member, name, author, client_id, text, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 vec![
-                    SqlStorageValue::from(m.seq as i64),
-                    self.member.into(),
-                    self.name.into(),
+                    int(m.seq),
+                    m.from.as_deref().unwrap_or_default().into(),
+                    m.name.as_deref().unwrap_or_default().into(),
                     m.author.as_str().into(),
                     m.client_id.as_str().into(),
                     m.text.as_str().into(),
-                    SqlStorageValue::from(m.at as i64),
+                    int(m.at),
                 ],
             )
             .map(drop)
-            .map_err(err)
     }
 
     fn after(&self, after: u64, limit: usize) -> Result<Vec<ChatMessage>, StoreError> {
         let query = format!("SELECT {COLUMNS} FROM messages WHERE seq > ? ORDER BY seq LIMIT ?");
-        self.rows(&query, vec![SqlStorageValue::from(after as i64), SqlStorageValue::from(limit as i64)])
+        self.rows(&query, vec![int(after), int(limit as u64)])
+    }
+
+    fn recent(&self, member: &str, n: usize) -> Result<Recent, StoreError> {
+        #[derive(Deserialize)]
+        struct At {
+            text: String,
+            at: u64,
+        }
+        let mut texts: Vec<At> = self.0.read(
+            "SELECT text, at FROM messages WHERE member = ? ORDER BY seq DESC LIMIT ?",
+            vec![member.into(), int(n as u64)],
+        )?;
+        let held = room_sql::held_of(self.0, member)?;
+        texts.extend(held.iter().map(|h| At { text: h.text.clone(), at: h.at }));
+        texts.sort_by_key(|t| t.at);
+        let skip = texts.len().saturating_sub(n);
+        Ok(Recent {
+            texts: texts.into_iter().skip(skip).map(|t| Earlier { text: t.text, at: t.at }).collect(),
+            held: held.into_iter().map(|h| (h.client_id, h.reason)).collect(),
+            events: Vec::new(),
+        })
+    }
+
+    fn hold(&self, held: &Held) -> Result<(), StoreError> {
+        room_sql::hold(self.0, held)
+    }
+
+    fn take_held(&self, member: &str, client_id: &str) -> Result<Option<Held>, StoreError> {
+        room_sql::take_held(self.0, member, client_id)
+    }
+
+    fn sanctions(&self) -> Result<Vec<SanctionRecord>, StoreError> {
+        room_sql::sanctions(self.0)
+    }
+
+    fn set_sanctions(&self, member: &str, records: &[SanctionRecord]) -> Result<(), StoreError> {
+        room_sql::set_sanctions(self.0, member, records)
     }
 }

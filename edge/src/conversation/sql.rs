@@ -1,4 +1,4 @@
-//! The Conversation object's SQLite schema and its [`MessageStore`].
+//! The Conversation object's SQLite schema and its [`RoomStore`].
 
 use serde::{Deserialize, Serialize};
 use shared::workflow::{Event, State};
@@ -6,7 +6,12 @@ use shared::WireName;
 use shared::{ChatMessage, ConversationId, ConversationSummary, Role, SiteId};
 use worker::{SqlStorage, SqlStorageValue};
 
-use super::core::{MessageStore, StoreError, WorkflowStore};
+use shared::moderation::Earlier;
+use shared::moderation_case::SanctionRecord;
+
+use crate::room::sql::{self as room_sql, int, Db};
+use crate::room::store::Recent;
+use crate::room::{Held, RoomStore, StoreError};
 
 /// Creates the tables if they are missing (cheap; runs on every wake-up).
 pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
@@ -34,8 +39,8 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         None,
     )?;
     // Databases created before workflows had no event column.
-    crate::room::add_column(sql, "messages", "event", "TEXT")?;
-    crate::room::add_column(sql, "meta", "member", "TEXT NOT NULL DEFAULT ''")?;
+    crate::room::sql::add_column(sql, "messages", "event", "TEXT")?;
+    crate::room::sql::add_column(sql, "meta", "member", "TEXT NOT NULL DEFAULT ''")?;
     // Tokens given to a verified customer's other browsers (digests).
     sql.exec("CREATE TABLE IF NOT EXISTS grants (digest TEXT PRIMARY KEY)", None)?;
     sql.exec(
@@ -45,23 +50,22 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         )",
         None,
     )?;
-    Ok(())
+    crate::room::sql::ensure_schema(sql)
 }
 
 /// Adds a token (its digest) for another browser of the verified customer.
-pub fn add_grant(sql: &SqlStorage, digest: &str) -> worker::Result<()> {
-    sql.exec("INSERT INTO grants (digest) VALUES (?) ON CONFLICT DO NOTHING", vec![digest.into()])?;
-    Ok(())
+pub fn add_grant(db: &Db, digest: &str) -> Result<(), StoreError> {
+    db.write("INSERT INTO grants (digest) VALUES (?) ON CONFLICT DO NOTHING", vec![digest.into()]).map(drop)
 }
 
 /// Whether a token digest was granted to another browser.
-pub fn granted(sql: &SqlStorage, digest: &str) -> worker::Result<bool> {
+pub fn granted(db: &Db, digest: &str) -> Result<bool, StoreError> {
     #[derive(Deserialize)]
     struct Row {
         #[allow(dead_code)]
         digest: String,
     }
-    let rows: Vec<Row> = sql.exec("SELECT digest FROM grants WHERE digest = ?", vec![digest.into()])?.to_array()?;
+    let rows: Vec<Row> = db.read("SELECT digest FROM grants WHERE digest = ?", vec![digest.into()])?;
     Ok(!rows.is_empty())
 }
 
@@ -104,16 +108,15 @@ impl Meta {
 }
 
 /// Reads the conversation's identity; `None` if it was never created.
-pub fn read_meta(sql: &SqlStorage) -> worker::Result<Option<Meta>> {
-    let rows: Vec<Meta> = sql
-        .exec("SELECT conversation, site, token_digest, member, created_at FROM meta WHERE one = 1", None)?
-        .to_array()?;
+pub fn read_meta(db: &Db) -> Result<Option<Meta>, StoreError> {
+    let rows: Vec<Meta> =
+        db.read("SELECT conversation, site, token_digest, member, created_at FROM meta WHERE one = 1", vec![])?;
     Ok(rows.into_iter().next())
 }
 
 /// Writes the conversation's identity unless it exists; `false` if it did.
-pub fn write_meta(sql: &SqlStorage, meta: &Meta) -> worker::Result<bool> {
-    let cursor = sql.exec(
+pub fn write_meta(db: &Db, meta: &Meta) -> Result<bool, StoreError> {
+    let written = db.write(
         "INSERT INTO meta (one, conversation, site, token_digest, member, created_at) VALUES (1, ?, ?, ?, ?, ?)
          ON CONFLICT (one) DO NOTHING",
         vec![
@@ -121,14 +124,14 @@ pub fn write_meta(sql: &SqlStorage, meta: &Meta) -> worker::Result<bool> {
             meta.site.as_str().into(),
             meta.token_digest.as_str().into(),
             meta.member.as_str().into(),
-            SqlStorageValue::from(meta.created_at as i64),
+            int(meta.created_at),
         ],
     )?;
-    Ok(cursor.rows_written() > 0)
+    Ok(written > 0)
 }
 
-/// A [`MessageStore`] over the object's SQLite database.
-pub struct SqlStore<'a>(pub &'a SqlStorage);
+/// The conversation's [`RoomStore`] over the object's (counted) database.
+pub struct SqlStore<'a>(pub &'a Db);
 
 /// The columns of a [`ChatMessage`], named as its fields on the wire, so a
 /// row deserializes straight into a [`Row`] (an unknown author fails to).
@@ -148,10 +151,7 @@ struct Row {
 
 impl Row {
     fn into_message(self) -> Result<ChatMessage, StoreError> {
-        let event = match self.event {
-            Some(json) => Some(serde_json::from_str::<Event>(&json).map_err(|e| StoreError(e.to_string()))?),
-            None => None,
-        };
+        let event = self.event.map(|json| serde_json::from_str::<Event>(&json)).transpose()?;
         Ok(ChatMessage {
             seq: self.seq,
             client_id: self.client_id,
@@ -165,31 +165,44 @@ impl Row {
     }
 }
 
-fn store_err(e: worker::Error) -> StoreError {
-    StoreError(e.to_string())
+/// `text, at` of a time-stamped row.
+#[derive(Deserialize)]
+struct At {
+    text: String,
+    at: u64,
 }
 
 impl SqlStore<'_> {
     fn rows(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Result<Vec<ChatMessage>, StoreError> {
-        let rows: Vec<Row> = self.0.exec(query, bindings).and_then(|c| c.to_array()).map_err(store_err)?;
-        rows.into_iter().map(Row::into_message).collect()
+        self.0.read::<Row>(query, bindings)?.into_iter().map(Row::into_message).collect()
     }
 
-    /// Stores the workflow state (as of the newest message).
-    pub fn set_workflow(&self, state: &State) -> Result<(), StoreError> {
-        let json = serde_json::to_string(state).map_err(|e| StoreError(e.to_string()))?;
+    /// The workflow state as of the newest message (read when the object wakes).
+    pub fn workflow(&self) -> Result<State, StoreError> {
+        #[derive(Deserialize)]
+        struct Stored {
+            state: String,
+        }
+        let rows: Vec<Stored> = self.0.read("SELECT state FROM workflow WHERE one = 1", vec![])?;
+        match rows.into_iter().next() {
+            Some(r) => Ok(serde_json::from_str(&r.state)?),
+            None => Ok(State::default()),
+        }
+    }
+
+    fn set_workflow(&self, state: &State) -> Result<(), StoreError> {
+        let json = serde_json::to_string(state)?;
         self.0
-            .exec(
+            .write(
                 "INSERT INTO workflow (one, state) VALUES (1, ?) ON CONFLICT (one) DO UPDATE SET state = excluded.state",
                 vec![json.into()],
             )
             .map(drop)
-            .map_err(store_err)
     }
 }
 
-impl MessageStore for SqlStore<'_> {
-    fn find(&self, author: Role, client_id: &str) -> Result<Option<ChatMessage>, StoreError> {
+impl RoomStore for SqlStore<'_> {
+    fn find(&self, author: Role, _member: &str, client_id: &str) -> Result<Option<ChatMessage>, StoreError> {
         let rows = self.rows(
             &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE author = ? AND client_id = ?"),
             vec![author.as_str().into(), client_id.into()],
@@ -202,65 +215,70 @@ impl MessageStore for SqlStore<'_> {
         struct Last {
             last: u64,
         }
-        let last: Last = self
-            .0
-            .exec("SELECT COALESCE(MAX(seq), 0) AS last FROM messages", None)
-            .and_then(|c| c.one())
-            .map_err(store_err)?;
-        Ok(last.last)
+        let rows: Vec<Last> = self.0.read("SELECT COALESCE(MAX(seq), 0) AS last FROM messages", vec![])?;
+        Ok(rows.first().map_or(0, |r| r.last))
     }
 
-    fn insert(&self, m: &ChatMessage) -> Result<(), StoreError> {
-        self.0
-            .exec(
-                "INSERT INTO messages (seq, author, client_id, text, at, event) VALUES (?, ?, ?, ?, ?, ?)",
-                vec![
-                    SqlStorageValue::from(m.seq as i64),
-                    m.author.as_str().into(),
-                    m.client_id.as_str().into(),
-                    m.text.as_str().into(),
-                    SqlStorageValue::from(m.at as i64),
-                    m.event
-                        .as_ref()
-                        .map(serde_json::to_string)
-                        .transpose()
-                        .map_err(|e| StoreError(e.to_string()))?
-                        .into(),
-                ],
-            )
-            .map(drop)
-            .map_err(store_err)
+    /// An event's state is written in the same synchronous step, so the
+    /// object's implicit transaction commits both together.
+    fn insert(&self, m: &ChatMessage, workflow: Option<&State>) -> Result<(), StoreError> {
+        self.0.write(
+            "INSERT INTO messages (seq, author, client_id, text, at, event) VALUES (?, ?, ?, ?, ?, ?)",
+            vec![
+                int(m.seq),
+                m.author.as_str().into(),
+                m.client_id.as_str().into(),
+                m.text.as_str().into(),
+                int(m.at),
+                m.event.as_ref().map(serde_json::to_string).transpose()?.into(),
+            ],
+        )?;
+        workflow.map_or(Ok(()), |state| self.set_workflow(state))
     }
 
     fn after(&self, after: u64, limit: usize) -> Result<Vec<ChatMessage>, StoreError> {
         self.rows(
             &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE seq > ? ORDER BY seq LIMIT ?"),
-            vec![SqlStorageValue::from(after as i64), SqlStorageValue::from(limit as i64)],
+            vec![int(after), int(limit as u64)],
         )
     }
-}
 
-impl WorkflowStore for SqlStore<'_> {
-    fn workflow(&self) -> Result<State, StoreError> {
-        #[derive(Deserialize)]
-        struct Stored {
-            state: String,
-        }
-        let rows: Vec<Stored> = self
-            .0
-            .exec("SELECT state FROM workflow WHERE one = 1", None)
-            .and_then(|c| c.to_array())
-            .map_err(store_err)?;
-        match rows.into_iter().next() {
-            Some(r) => serde_json::from_str(&r.state).map_err(|e| StoreError(e.to_string())),
-            None => Ok(State::default()),
-        }
+    /// The conversation's one customer: their texts, held messages, and
+    /// events sent from the socket (not the form's answers).
+    fn recent(&self, member: &str, n: usize) -> Result<Recent, StoreError> {
+        let mut texts: Vec<At> = self.0.read(
+            "SELECT text, at FROM messages WHERE author = 'customer' AND event IS NULL ORDER BY seq DESC LIMIT ?",
+            vec![int(n as u64)],
+        )?;
+        let held = room_sql::held_of(self.0, member)?;
+        texts.extend(held.iter().map(|h| At { text: h.text.clone(), at: h.at }));
+        texts.sort_by_key(|t| t.at);
+        let skip = texts.len().saturating_sub(n);
+        let events: Vec<At> = self.0.read(
+            "SELECT '' AS text, at FROM messages WHERE author = 'customer' AND event IS NOT NULL \
+             AND json_extract(event, '$.collect') IS NULL ORDER BY seq DESC LIMIT ?",
+            vec![int(n as u64)],
+        )?;
+        Ok(Recent {
+            texts: texts.into_iter().skip(skip).map(|t| Earlier { text: t.text, at: t.at }).collect(),
+            held: held.into_iter().map(|h| (h.client_id, h.reason)).collect(),
+            events: events.into_iter().map(|e| e.at).collect(),
+        })
     }
 
-    /// Both writes happen in one synchronous step, so the object's implicit
-    /// transaction commits them together.
-    fn insert_event(&self, msg: &ChatMessage, state: &State) -> Result<(), StoreError> {
-        self.insert(msg)?;
-        self.set_workflow(state)
+    fn hold(&self, held: &Held) -> Result<(), StoreError> {
+        room_sql::hold(self.0, held)
+    }
+
+    fn take_held(&self, member: &str, client_id: &str) -> Result<Option<Held>, StoreError> {
+        room_sql::take_held(self.0, member, client_id)
+    }
+
+    fn sanctions(&self) -> Result<Vec<SanctionRecord>, StoreError> {
+        room_sql::sanctions(self.0)
+    }
+
+    fn set_sanctions(&self, member: &str, records: &[SanctionRecord]) -> Result<(), StoreError> {
+        room_sql::set_sanctions(self.0, member, records)
     }
 }

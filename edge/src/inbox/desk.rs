@@ -137,7 +137,7 @@ pub async fn handle(
                 return fail(404, ErrorCode::Malformed, "no such case");
             };
             if let Event::Escalate { .. } = &act.event {
-                let config = super::sql::config(sql)?.unwrap_or_default();
+                let config = super::sql::config(sql)?.map(|(_, c)| c).unwrap_or_default();
                 if let Err(why) = config.check_event(&act.event) {
                     return fail(409, ErrorCode::IllegalMove, why);
                 }

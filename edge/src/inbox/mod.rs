@@ -6,16 +6,20 @@
 //!
 //! Internal API (called by the Worker and by Conversation objects only):
 //! - `GET /ws`: attach an operator socket; it first receives the whole list.
-//! - `POST /touch` with a [`ConversationSummary`]: record a change.
-//! - `GET /config`, `PUT /config` with a [`SiteConfig`]: read / replace the
-//!   configuration (validated before it reaches here); 404 for a site not
-//!   registered. `PUT /site`: register the site (default configuration).
+//! - `POST /touch` with a [`ConversationSummary`]: record a change; answers
+//!   the settings version ([`Touched`]), so rooms know when to read again.
+//! - `GET /config` (its version in the [`crate::headers::VERSION`] header), `PUT /config?site=`
+//!   with a [`SiteConfig`]: read / replace the configuration (validated
+//!   before it reaches here; the site's channels are told the new
+//!   version); 404 for a site not registered. `PUT /site`: register the
+//!   site (default configuration).
 //! - `GET /drop?account=`: close that account's sockets.
 //! - `GET /identity` (`POST`: replace it): the site's identity secret.
 //! - `POST /user?user=&conversation=`, `GET /user?user=`: a verified
 //!   customer's conversations; their latest.
 //! - `POST /report?site=` with a [`Report`] (from a room): file it.
-//! - `GET /sanctions?member=`: the member's sanctions in force.
+//! - `GET /sanctions?member=`: the member's sanctions in force and the
+//!   settings version ([`Admission`]).
 //! - `GET /admit?key=&limit=`: count a new conversation against a visitor or
 //!   an address (at most `limit` an hour; 429 with the wait in ms).
 //! - `/desk/...?site=&name=`: the console's moderation routes ([`desk`]).
@@ -26,6 +30,9 @@ mod sql;
 
 pub use desk::room_stub;
 
+use std::cell::Cell;
+
+use serde::{Deserialize, Serialize};
 use shared::moderation_case::{Report, SanctionRecord};
 use shared::site::SiteConfig;
 use shared::{ConversationSummary, ErrorCode, ServerEnvelope, ServerMsg};
@@ -39,18 +46,48 @@ use crate::socket;
 /// Name of the Inbox binding in `wrangler.toml`.
 pub const BINDING: &str = "INBOX";
 
-/// Records a conversation change in its site's inbox.
-pub async fn touch(env: &Env, summary: &ConversationSummary) -> Result<()> {
+/// The answer to `/touch`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Touched {
+    /// The site's settings version.
+    pub version: u64,
+}
+
+/// The answer to `/sanctions`: what a room needs at a customer's connect.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Admission {
+    /// The member's sanctions in force.
+    pub sanctions: Vec<SanctionRecord>,
+    /// The site's settings version.
+    pub version: u64,
+}
+
+/// Records a conversation change in its site's inbox; the site's settings version.
+pub async fn touch(env: &Env, summary: &ConversationSummary) -> Result<u64> {
     let stub = env.durable_object(BINDING)?.get_by_name(summary.site.as_str())?;
-    crate::stub::send_json(&stub, worker::Method::Post, "https://inbox/touch", summary, 200).await
+    let mut init = worker::RequestInit::new();
+    init.with_method(worker::Method::Post).with_body(Some(serde_json::to_string(summary)?.into()));
+    let mut resp = stub.fetch_with_request(Request::new_with_init("https://inbox/touch", &init)?).await?;
+    match resp.status_code() {
+        200 => Ok(resp.json::<Touched>().await?.version),
+        s => Err(crate::error::internal(format!("touch answered {s}"))),
+    }
 }
 
 /// The site's configuration; `None`: no site has this id.
 pub async fn config(env: &Env, site: &str) -> Result<Option<SiteConfig>> {
+    Ok(settings(env, site).await?.map(|(_, config)| config))
+}
+
+/// The site's configuration and its version; `None`: no site has this id.
+pub async fn settings(env: &Env, site: &str) -> Result<Option<(u64, SiteConfig)>> {
     let stub = env.durable_object(BINDING)?.get_by_name(site)?;
     let mut resp = stub.fetch_with_str("https://inbox/config").await?;
     match resp.status_code() {
-        200 => resp.json().await.map(Some),
+        200 => {
+            let version = resp.headers().get(crate::headers::VERSION)?.and_then(|v| v.parse().ok()).unwrap_or(0);
+            Ok(Some((version, resp.json().await?)))
+        }
         404 => Ok(None),
         s => Err(crate::error::internal(format!("config answered {s}"))),
     }
@@ -98,7 +135,8 @@ pub async fn register(env: &Env, site: &str) -> Result<()> {
 /// Replaces the site's configuration (validate it first).
 pub async fn save_config(env: &Env, site: &str, config: &SiteConfig) -> Result<()> {
     let stub = env.durable_object(BINDING)?.get_by_name(site)?;
-    crate::stub::send_json(&stub, worker::Method::Put, "https://inbox/config", config, 200).await
+    let url = format!("https://inbox/config?site={}", shared::api::encode_query(site));
+    crate::stub::send_json(&stub, worker::Method::Put, &url, config, 200).await
 }
 
 /// Files a room's report with its site's desk.
@@ -108,8 +146,8 @@ pub async fn report(env: &Env, site: &str, report: &Report) -> Result<()> {
     crate::stub::send_json(&stub, worker::Method::Post, &url, report, 200).await
 }
 
-/// The site's sanctions in force for `member`.
-pub async fn sanctions_of(env: &Env, site: &str, member: &str) -> Result<Vec<SanctionRecord>> {
+/// The site's sanctions in force for `member`, and its settings version.
+pub async fn sanctions_of(env: &Env, site: &str, member: &str) -> Result<Admission> {
     let stub = env.durable_object(BINDING)?.get_by_name(site)?;
     let url = format!("https://inbox/sanctions?member={}", shared::api::encode_query(member));
     let mut resp = stub.fetch_with_str(&url).await?;
@@ -137,9 +175,40 @@ pub async fn admit(env: &Env, site: &str, key: &str, limit: usize) -> Result<std
 pub struct Inbox {
     state: State,
     env: Env,
+    /// The settings version, read once per wake (saves count it up).
+    version: Cell<Option<u64>>,
 }
 
 impl Inbox {
+    /// The site's settings version.
+    fn version(&self) -> Result<u64> {
+        if let Some(v) = self.version.get() {
+            return Ok(v);
+        }
+        let v = sql::version(&self.state.storage().sql())?;
+        self.version.set(Some(v));
+        Ok(v)
+    }
+
+    /// Tells the site's channels the settings changed (best effort: a
+    /// channel also learns the version at its next connect).
+    async fn tell_channels(&self, site: &str, config: &SiteConfig, version: u64) {
+        for channel in &config.channels {
+            let name = crate::channel::object_name(site, &channel.id);
+            let stub = self.env.durable_object(crate::channel::BINDING).and_then(|ns| ns.get_by_name(&name));
+            let told = match stub {
+                Ok(stub) => {
+                    let url = "https://channel/settings";
+                    crate::stub::send_json(&stub, worker::Method::Post, url, &Touched { version }, 200).await
+                }
+                Err(e) => Err(e),
+            };
+            if let Err(e) = told {
+                worker::console_error!("channel {name} not told of new settings: {e}");
+            }
+        }
+    }
+
     /// Tells every console the desk changed (with an alert, if not empty).
     fn push_moderation(&self, alert: String) {
         let alert = (!alert.is_empty()).then_some(alert);
@@ -161,7 +230,7 @@ impl DurableObject for Inbox {
         if let Err(e) = sql::ensure_schema(&sql).and_then(|()| desk_sql::ensure_schema(&sql)) {
             worker::console_error!("inbox schema: {e}");
         }
-        Self { state, env }
+        Self { state, env, version: Cell::new(None) }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -199,7 +268,8 @@ impl DurableObject for Inbox {
             "/sanctions" => {
                 let member = param(&req, "member")?;
                 let now = worker::Date::now().as_millis();
-                Response::from_json(&desk_sql::sanctions(&self.state.storage().sql(), Some(&member), now)?)
+                let sanctions = desk_sql::sanctions(&self.state.storage().sql(), Some(&member), now)?;
+                Response::from_json(&Admission { sanctions, version: self.version()? })
             }
             "/touch" => {
                 let summary: ConversationSummary = req.json().await?;
@@ -209,19 +279,27 @@ impl DurableObject for Inbox {
                         socket::send(&ws, &frame);
                     }
                 }
-                Response::empty()
+                Response::from_json(&Touched { version: self.version()? })
             }
             "/config" if req.method() == worker::Method::Put => {
                 let config: SiteConfig = req.json().await?;
                 sql::save_config(&self.state.storage().sql(), &config)?;
+                self.version.set(None);
+                let version = self.version()?;
+                self.tell_channels(&param(&req, "site")?, &config, version).await;
                 Response::empty()
             }
             "/config" => match sql::config(&self.state.storage().sql())? {
-                Some(config) => Response::from_json(&config),
+                Some((version, config)) => {
+                    let mut resp = Response::from_json(&config)?;
+                    resp.headers_mut().set(crate::headers::VERSION, &version.to_string())?;
+                    Ok(resp)
+                }
                 None => Response::error("no such site", 404),
             },
             "/site" => {
                 sql::register(&self.state.storage().sql())?;
+                self.version.set(None);
                 Response::empty()
             }
             "/identity" => {
@@ -245,7 +323,7 @@ impl DurableObject for Inbox {
             "/drop" => socket::drop_request(&self.state, &req),
             "/ws" => {
                 let pair = WebSocketPair::new()?;
-                let account = req.headers().get(crate::conversation::ACCOUNT_HEADER)?.unwrap_or_default();
+                let account = req.headers().get(crate::headers::ACCOUNT)?.unwrap_or_default();
                 self.state.accept_websocket_with_tags(&pair.server, &[socket::account_tag(&account).as_str()]);
                 let conversations = sql::list(&self.state.storage().sql())?;
                 socket::send(&pair.server, &ServerEnvelope::push(ServerMsg::Inbox { conversations }));

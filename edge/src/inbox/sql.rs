@@ -33,6 +33,8 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     )?;
     sql.exec("CREATE INDEX IF NOT EXISTS lines_by_update ON lines (updated_at DESC)", None)?;
     sql.exec("CREATE TABLE IF NOT EXISTS config (one INTEGER PRIMARY KEY CHECK (one = 1), json TEXT NOT NULL)", None)?;
+    // Every save counts up, so rooms keep a copy until the version changes.
+    crate::room::sql::add_column(sql, "config", "version", "INTEGER NOT NULL DEFAULT 1")?;
     sql.exec(
         "CREATE TABLE IF NOT EXISTS identity (one INTEGER PRIMARY KEY CHECK (one = 1), secret TEXT NOT NULL)",
         None,
@@ -88,13 +90,27 @@ pub fn list(sql: &SqlStorage) -> worker::Result<Vec<ConversationSummary>> {
 
 /// The site's configuration; `None` until the site is registered (its
 /// configuration starts as the defaults).
-pub fn config(sql: &SqlStorage) -> worker::Result<Option<SiteConfig>> {
+pub fn config(sql: &SqlStorage) -> worker::Result<Option<(u64, SiteConfig)>> {
     #[derive(Deserialize)]
     struct Row {
+        version: u64,
         json: String,
     }
-    let rows: Vec<Row> = sql.exec("SELECT json FROM config WHERE one = 1", None)?.to_array()?;
-    rows.into_iter().next().map(|row| serde_json::from_str(&row.json).map_err(crate::error::internal)).transpose()
+    let rows: Vec<Row> = sql.exec("SELECT version, json FROM config WHERE one = 1", None)?.to_array()?;
+    rows.into_iter()
+        .next()
+        .map(|row| Ok((row.version, serde_json::from_str(&row.json).map_err(crate::error::internal)?)))
+        .transpose()
+}
+
+/// The settings version (0: no site).
+pub fn version(sql: &SqlStorage) -> worker::Result<u64> {
+    #[derive(Deserialize)]
+    struct Row {
+        version: u64,
+    }
+    let rows: Vec<Row> = sql.exec("SELECT version FROM config WHERE one = 1", None)?.to_array()?;
+    Ok(rows.first().map_or(0, |r| r.version))
 }
 
 /// The site's identity secret (made at the first call).
@@ -149,7 +165,8 @@ pub fn register(sql: &SqlStorage) -> worker::Result<()> {
 pub fn save_config(sql: &SqlStorage, config: &SiteConfig) -> worker::Result<()> {
     let json = serde_json::to_string(config)?;
     sql.exec(
-        "INSERT INTO config (one, json) VALUES (1, ?) ON CONFLICT (one) DO UPDATE SET json = excluded.json",
+        "INSERT INTO config (one, json) VALUES (1, ?) \
+         ON CONFLICT (one) DO UPDATE SET json = excluded.json, version = config.version + 1",
         vec![json.into()],
     )?;
     Ok(())

@@ -1,19 +1,39 @@
-//! `GET /api/bench/echo/ws`: the benchmark baseline socket (see
-//! [`crate::echo`]). Answers 404 unless the `BENCH` variable is `on`.
+//! The benchmarks' routes, answering 404 unless the `BENCH` variable is
+//! `on` (never in production): `GET /api/bench/echo/ws` (the baseline
+//! socket, [`crate::echo`]; `?durable=1` for the one that stores each frame
+//! in SQLite first) and `GET /api/bench/counts/{conversation}` (the work a
+//! conversation object did since it woke: statements and internal calls,
+//! [`crate::room::sql::Counts`]).
 
+use shared::ConversationId;
 use worker::{Env, Request};
 
 use crate::error::{RouteError, RouteResult};
 
-/// Attaches a socket to the Echo object.
-pub async fn echo_socket(req: Request, env: &Env) -> RouteResult {
-    if env.var("BENCH").map(|v| v.to_string()).unwrap_or_default() != "on" {
-        return Err(RouteError::NotFound);
+fn bench_on(env: &Env) -> Result<(), RouteError> {
+    match env.var("BENCH").map(|v| v.to_string()).unwrap_or_default().as_str() {
+        "on" => Ok(()),
+        _ => Err(RouteError::NotFound),
     }
+}
+
+/// Attaches a socket to an Echo object (`?durable=1`: the one that stores).
+pub async fn echo_socket(req: Request, env: &Env) -> RouteResult {
+    bench_on(env)?;
     if !crate::socket::is_upgrade(&req) {
         return Err(RouteError::UpgradeRequired);
     }
-    let inner = super::socket_request(&req, &[])?;
-    let stub = env.durable_object(crate::echo::BINDING)?.get_by_name("echo")?;
+    let durable = super::query(&req, "durable")?.is_some_and(|v| v == "1");
+    let inner = super::socket_request(&req, &[(crate::headers::DURABLE, if durable { "1" } else { "" })])?;
+    let name = if durable { "durable-echo" } else { "echo" };
+    let stub = env.durable_object(crate::echo::BINDING)?.get_by_name(name)?;
     Ok(stub.fetch_with_request(inner).await?)
+}
+
+/// A conversation object's work counts.
+pub async fn counts(env: &Env, id: &str) -> RouteResult {
+    bench_on(env)?;
+    let id: ConversationId = id.parse().map_err(|_| RouteError::NotFound)?;
+    let stub = env.durable_object(super::conversations::BINDING)?.get_by_name(id.as_str())?;
+    Ok(stub.fetch_with_str("https://object/counts").await?)
 }

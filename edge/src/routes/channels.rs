@@ -6,9 +6,9 @@ use shared::{ErrorCode, SiteId};
 use worker::{Env, Request};
 
 use super::{query, socket_request};
-use crate::channel::{object_name, BINDING, CHANNEL_HEADER, MEMBER_HEADER, NAME_HEADER, SITE_HEADER};
-use crate::conversation::ROLE_HEADER;
+use crate::channel::{object_name, BINDING};
 use crate::error::{RouteError, RouteResult};
+use crate::headers::{CHANNEL, MEMBER, NAME, ROLE, SITE};
 use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_NOT_FOUND};
 
 /// Longest display name in a channel.
@@ -56,11 +56,11 @@ pub async fn customer_socket(req: Request, env: &Env, site: &str, channel: &str)
     // Headers carry Latin-1 only: the name travels percent-encoded.
     let name = shared::api::encode_query(name);
     let headers = [
-        (ROLE_HEADER, "customer"),
-        (MEMBER_HEADER, member.as_str()),
-        (NAME_HEADER, name.as_str()),
-        (SITE_HEADER, site.as_str()),
-        (CHANNEL_HEADER, channel),
+        (ROLE, "customer"),
+        (MEMBER, member.as_str()),
+        (NAME, name.as_str()),
+        (SITE, site.as_str()),
+        (CHANNEL, channel),
     ];
     let inner = socket_request(&req, &headers)?;
     let stub = env.durable_object(BINDING)?.get_by_name(&object_name(site.as_str(), channel))?;

@@ -10,8 +10,8 @@ use shared::{ConversationId, ErrorCode, SiteId};
 use worker::{Env, Request, Response};
 
 use super::{query, socket_request};
-use crate::conversation::{ACCOUNT_HEADER, ROLE_HEADER, SITE_HEADER, STAFF_HEADER};
 use crate::error::{RouteError, RouteResult};
+use crate::headers::{ACCOUNT, ROLE, SITE, STAFF};
 use crate::session::{own_site, staff};
 use crate::socket::{self, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHORIZED};
 
@@ -49,12 +49,7 @@ async fn operator_handshake(
 
 /// The internal headers that tell an object who the operator is.
 fn operator_headers<'a>(me: &'a Me, site: &'a SiteId) -> Vec<(&'static str, &'a str)> {
-    vec![
-        (ROLE_HEADER, "operator"),
-        (ACCOUNT_HEADER, me.account.as_str()),
-        (STAFF_HEADER, me.role.as_str()),
-        (SITE_HEADER, site.as_str()),
-    ]
+    vec![(ROLE, "operator"), (ACCOUNT, me.account.as_str()), (STAFF, me.role.as_str()), (SITE, site.as_str())]
 }
 
 /// `GET /api/console/sites/{site}/conversations/{id}/ws?after=N`.
@@ -132,10 +127,10 @@ pub async fn channel_socket(req: Request, env: &Env, site: &str, channel: &str) 
     let display = shared::api::encode_query(&me.name);
     let mut headers = operator_headers(&me, &site);
     headers.extend([
-        (crate::channel::MEMBER_HEADER, ""),
-        (crate::channel::NAME_HEADER, display.as_str()),
-        (crate::channel::SITE_HEADER, site.as_str()),
-        (crate::channel::CHANNEL_HEADER, channel),
+        (crate::headers::MEMBER, ""),
+        (crate::headers::NAME, display.as_str()),
+        (crate::headers::SITE, site.as_str()),
+        (crate::headers::CHANNEL, channel),
     ]);
     let inner = socket_request(&req, &headers)?;
     let stub = env.durable_object(crate::channel::BINDING)?.get_by_name(&name)?;

@@ -10,8 +10,9 @@ use shared::{ConversationId, ErrorCode, SiteId};
 use worker::{Env, Request, Response};
 
 use super::{query, socket_request};
-use crate::conversation::{sql::Meta, Init, ROLE_HEADER, TOKEN_HEADER};
+use crate::conversation::{sql::Meta, Init};
 use crate::error::{RouteError, RouteResult};
+use crate::headers::{ROLE, TOKEN};
 use crate::socket;
 
 /// Name of the Conversation binding in `wrangler.toml`.
@@ -27,7 +28,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     }
     let body: CreateConversation =
         req.json().await.map_err(|e| RouteError::BadRequest(format!("expected {{\"site\": \"...\"}}: {e}")))?;
-    let config = crate::inbox::config(env, body.site.as_str())
+    let (version, config) = crate::inbox::settings(env, body.site.as_str())
         .await?
         .ok_or_else(|| RouteError::UnknownSite(body.site.to_string()))?;
     // A logged-in customer: verified with the site's secret, or refused.
@@ -73,7 +74,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     };
     if !member.is_empty() {
         let now = worker::Date::now().as_millis();
-        let records = crate::inbox::sanctions_of(env, body.site.as_str(), &member).await?;
+        let records = crate::inbox::sanctions_of(env, body.site.as_str(), &member).await?.sanctions;
         if let Some(ban) = banning(&records, &member, now) {
             return Err(RouteError::Banned(ban.notice()));
         }
@@ -103,7 +104,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
         member,
         created_at: worker::Date::now().as_millis(),
     };
-    let init = Init { meta, workflow, greeting, fields: body.fields };
+    let init = Init { meta, workflow, greeting, fields: body.fields, settings: (version, config) };
     let stub = env.durable_object(BINDING)?.get_by_name(conversation.as_str())?;
     crate::stub::send_json(&stub, worker::Method::Post, "https://object/init", &init, 201).await?;
     if let Some(user) = user {
@@ -180,7 +181,7 @@ pub async fn customer_socket(req: Request, env: &Env, id: &str) -> RouteResult {
     let Some(token) = query(&req, "token")? else {
         return Ok(socket::refuse(ErrorCode::Unauthorized, "a token is required", crate::socket::CLOSE_UNAUTHORIZED)?);
     };
-    let inner = socket_request(&req, &[(ROLE_HEADER, "customer"), (TOKEN_HEADER, &token)])?;
+    let inner = socket_request(&req, &[(ROLE, "customer"), (TOKEN, &token)])?;
     let stub = env.durable_object(BINDING)?.get_by_name(id.as_str())?;
     Ok(stub.fetch_with_request(inner).await?)
 }

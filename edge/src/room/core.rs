@@ -1,0 +1,412 @@
+//! The room core, sans-IO: one [`Core`] per awake Conversation or Channel
+//! object. It takes a client's frame and returns the [`Effect`]s the shell
+//! carries out (answers, broadcasts, reports, the inbox notice), reading
+//! and writing only through a [`RoomStore`].
+//!
+//! Architecture invariant: a message is acknowledged only after
+//! [`RoomStore::insert`] returned; a client id (per author, per member in a
+//! channel) maps to at most one message for the room's whole life;
+//! sequence numbers have no gaps. The steady path of an accepted text is
+//! one read (is the id stored already?) and one write; everything else it
+//! needs is in memory.
+
+use shared::moderation_case::{Room, SanctionRecord};
+use shared::staff::{Capability, StaffRole};
+use shared::workflow::{apply, Event, Sanction, State};
+use shared::{ChatMessage, ClientEnvelope, ClientMsg, ErrorCode, Role, ServerMsg, WireName};
+
+use super::memory::{record, MemberLog, Members, Sanctions, HISTORY};
+use super::policy::{self, Draft, Refusal, Screening, Settings};
+use super::store::{RoomStore, StoreError};
+use super::{Held, Lift, ReviewHeld};
+
+/// Who is on a socket, as its attachment says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Who {
+    /// Customer or operator.
+    pub role: Role,
+    /// A staff member's role (`None`: a customer).
+    pub staff: Option<StaffRole>,
+    /// The member id (a customer's, from their visitor token; `""` for staff).
+    pub member: String,
+    /// The display name.
+    pub name: String,
+}
+
+/// What the shell does after a frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Answer the sender's frame.
+    Reply(ServerMsg),
+    /// Deliver a new timeline message to every socket, as each role sees it.
+    Broadcast(ChatMessage),
+    /// Tell the site's inbox about the conversation's newest message.
+    Notify(ChatMessage),
+    /// File a report with the site's moderation desk.
+    Report(shared::moderation_case::Report),
+    /// Relay typing to the other side.
+    Typing(Role, bool),
+    /// Send the history after this sequence number to the sender.
+    Replay(u64),
+    /// Tell a member's sockets (a moderator's notice).
+    Tell(String, String),
+    /// Log this (a storage failure; the client was told to resend).
+    Log(String),
+    /// A ban: tell the member's sockets and close them.
+    Ban(String, String),
+    /// A held message was rejected: its sender's copy shows why.
+    Rejected(String, String),
+}
+
+/// One room's state in memory and its policy.
+pub struct Core {
+    /// The room (for reports).
+    pub room: Room,
+    /// The highest stored sequence number.
+    pub last_seq: u64,
+    /// The site's settings, with their version.
+    pub settings: Settings,
+    /// The sanctions in force here.
+    pub sanctions: Sanctions,
+    /// Members' recent activity.
+    pub members: Members,
+    /// The conversation's workflow state (`None`: a channel).
+    pub workflow: Option<State>,
+}
+
+impl Core {
+    /// Rebuilds the core when the object wakes: the last sequence number
+    /// and the sanctions are read; members are read as they write.
+    pub fn wake(
+        store: &impl RoomStore,
+        room: Room,
+        settings: Settings,
+        workflow: Option<State>,
+        now: u64,
+    ) -> Result<Self, StoreError> {
+        let sanctions = Sanctions::from_records(store.sanctions()?, now);
+        Ok(Self { room, last_seq: store.last_seq()?, settings, sanctions, members: Members::default(), workflow })
+    }
+
+    fn is_channel(&self) -> bool {
+        self.workflow.is_none()
+    }
+
+    /// What writing here takes: replying in a conversation, moderating in a channel.
+    fn writes_need(&self) -> Capability {
+        if self.is_channel() {
+            Capability::Moderate
+        } else {
+            Capability::Reply
+        }
+    }
+
+    /// Handles one decoded client frame.
+    pub fn handle(&mut self, store: &impl RoomStore, who: &Who, env: ClientEnvelope, now: u64) -> Vec<Effect> {
+        let id = env.id;
+        let writes = matches!(env.msg, ClientMsg::Send { .. } | ClientMsg::Act { .. } | ClientMsg::Typing { .. });
+        if writes {
+            if let Err(refusal) = policy::authorise(who.staff, self.writes_need()) {
+                return refuse(refusal);
+            }
+        }
+        let result = match env.msg {
+            ClientMsg::Send { text } => self.send(store, who, &id, &text, now),
+            ClientMsg::Act { event } if !self.is_channel() => self.act(store, who, &id, &event, now),
+            ClientMsg::Typing { on } if !self.is_channel() => Ok(vec![Effect::Typing(who.role, on)]),
+            ClientMsg::Typing { .. } => Ok(Vec::new()),
+            ClientMsg::Sync { after } => Ok(vec![Effect::Replay(after)]),
+            _ => Err(Stop::Refused((ErrorCode::UnknownType, "not supported on this socket".into()))),
+        };
+        result.unwrap_or_else(|stop| match stop {
+            Stop::Refused(refusal) => refuse(refusal),
+            Stop::Store(e) => {
+                let answer = refuse((ErrorCode::Internal, "not stored; please resend".into()));
+                [vec![Effect::Log(e.to_string())], answer].concat()
+            }
+        })
+    }
+
+    /// Loads `member`'s recent activity into memory if it is not there.
+    fn member(&mut self, store: &impl RoomStore, member: &str, now: u64) -> Result<&mut MemberLog, StoreError> {
+        if !self.members.has(member) {
+            let n = HISTORY.max(self.settings.config.limits.messages_per_minute as usize);
+            self.members.load(member, MemberLog::from_recent(store.recent(member, n)?));
+        }
+        let log = self.members.get_mut(member).expect("loaded above");
+        log.active = now;
+        Ok(log)
+    }
+
+    fn send(&mut self, store: &impl RoomStore, who: &Who, id: &str, text: &str, now: u64) -> Result<Vec<Effect>, Stop> {
+        if let Some(existing) = store.find(who.role, &who.member, id)? {
+            return repeat(existing.text == text, &existing);
+        }
+        let (mut effects, mut report) = (Vec::new(), None);
+        if who.role == Role::Customer {
+            // A resend of a held message is held again (no new report).
+            let log = self.member(store, &who.member, now)?;
+            if let Some(reason) = log.held.get(id) {
+                return Ok(vec![Effect::Reply(ServerMsg::Held { reason: reason.clone() })]);
+            }
+            match self.screen(store, who, id, text, now)? {
+                Screening::Deliver(flagged) => report = flagged,
+                Screening::Hold(caught, reason) => {
+                    let held = Held::of(who, id, text, now, &reason);
+                    store.hold(&held)?;
+                    let log = self.member(store, &who.member, now)?;
+                    log.held.insert(id.to_owned(), reason.clone());
+                    log.wrote(text, now);
+                    return Ok(vec![Effect::Reply(ServerMsg::Held { reason }), Effect::Report(caught)]);
+                }
+                Screening::Refuse(refusal, caught) => {
+                    if let Some(mute) = caught.as_ref().and_then(|r| r.auto_mute()) {
+                        let records = self.sanctions.with(&mute);
+                        store.set_sanctions(&mute.member, &records)?;
+                        self.sanctions.set(&mute.member, records);
+                    }
+                    return Ok([refuse(refusal), caught.map(Effect::Report).into_iter().collect()].concat());
+                }
+            }
+            if self.workflow.as_ref().is_some_and(State::closed) {
+                // A customer writing after close reopens the conversation first.
+                let reopen = self.act(store, who, &format!("reopen-{id}"), &Event::Reopen {}, now)?;
+                effects.extend(reopen.into_iter().filter(|e| !matches!(e, Effect::Reply(_))));
+            }
+        }
+        let m = self.message(who, id, text.to_owned(), None, now);
+        store.insert(&m, None)?;
+        self.last_seq = m.seq;
+        if who.role == Role::Customer {
+            self.member(store, &who.member, now)?.wrote(text, now);
+        }
+        // The answer first; the report after (another object's round trip).
+        let mut effects = self.stored(m, effects);
+        effects.extend(report.map(Effect::Report));
+        Ok(effects)
+    }
+
+    /// Screens a customer's new text; every attempt counts in the window.
+    fn screen(
+        &mut self,
+        store: &impl RoomStore,
+        who: &Who,
+        id: &str,
+        text: &str,
+        now: u64,
+    ) -> Result<Screening, StoreError> {
+        let per_minute = self.settings.config.limits.messages_per_minute;
+        self.member(store, &who.member, now)?;
+        let log = self.members.get_mut(&who.member).expect("loaded above");
+        let draft = Draft { room: &self.room, member: &who.member, name: &who.name, client_id: id, text, now };
+        let screening = policy::screen(&draft, log, &self.sanctions, &self.settings);
+        record(&mut log.attempts, now, per_minute);
+        Ok(screening)
+    }
+
+    fn act(
+        &mut self,
+        store: &impl RoomStore,
+        who: &Who,
+        id: &str,
+        event: &Event,
+        now: u64,
+    ) -> Result<Vec<Effect>, Stop> {
+        let state = self.workflow.clone().unwrap_or_default();
+        if who.role == Role::Customer && matches!(event, Event::Collect { .. }) {
+            return Err(Stop::Refused((
+                ErrorCode::Forbidden,
+                "answers are collected by the form when the chat starts".into(),
+            )));
+        }
+        if !event.allowed_for(who.role) {
+            return Err(Stop::Refused((ErrorCode::Forbidden, format!("a {} may not do this", who.role.as_str()))));
+        }
+        if let Some(existing) = store.find(who.role, &who.member, id)? {
+            return repeat(existing.event.as_ref() == Some(event), &existing);
+        }
+        if who.role == Role::Customer {
+            let per_minute = self.settings.config.limits.messages_per_minute;
+            let config = self.settings.config.clone();
+            let log = self.member(store, &who.member, now)?;
+            let allowed = policy::event_rate(log, &config, now);
+            record(&mut log.events, now, per_minute);
+            allowed?;
+        }
+        self.settings.config.check_event(event).map_err(|why| Stop::Refused((ErrorCode::IllegalMove, why)))?;
+        let (state, _) = apply(&state, event).map_err(|e| Stop::Refused((ErrorCode::IllegalMove, e.to_string())))?;
+        let m = self.message(who, id, event.describe(), Some(event.clone()), now);
+        store.insert(&m, Some(&state))?;
+        self.last_seq = m.seq;
+        self.workflow = Some(state);
+        Ok(self.stored(m, Vec::new()))
+    }
+
+    /// The next timeline message (a channel's carry their sender).
+    fn message(&self, who: &Who, id: &str, text: String, event: Option<Event>, now: u64) -> ChatMessage {
+        let channel = self.is_channel();
+        ChatMessage {
+            seq: self.last_seq + 1,
+            client_id: id.to_owned(),
+            author: who.role,
+            text,
+            at: now,
+            event,
+            name: channel.then(|| who.name.clone()),
+            from: (channel && !who.member.is_empty()).then(|| who.member.clone()),
+        }
+    }
+
+    /// The effects of a newly stored message, after `before`.
+    fn stored(&self, m: ChatMessage, mut before: Vec<Effect>) -> Vec<Effect> {
+        before.push(Effect::Reply(ServerMsg::Ack { seq: m.seq, at: m.at }));
+        before.push(Effect::Broadcast(m.clone()));
+        if !self.is_channel() {
+            before.push(Effect::Notify(m));
+        }
+        before
+    }
+
+    /// A new conversation's first messages: the proactive greeting (from
+    /// the operator) and the pre-chat form's answers (the customer's
+    /// `collect` events, checked against the site's form by the Worker).
+    /// The newest message, for the inbox line.
+    pub fn start(
+        &mut self,
+        store: &impl RoomStore,
+        greeting: Option<&str>,
+        fields: Vec<(String, String)>,
+        now: u64,
+    ) -> Result<Option<ChatMessage>, String> {
+        let operator = Who { role: Role::Operator, staff: None, member: String::new(), name: String::new() };
+        let customer = Who { role: Role::Customer, ..operator.clone() };
+        let mut newest = None;
+        if let Some(text) = greeting {
+            let m = self.message(&operator, "greeting", text.to_owned(), None, now);
+            store.insert(&m, None).map_err(|e| e.to_string())?;
+            self.last_seq = m.seq;
+            newest = Some(m);
+        }
+        for (field, value) in fields {
+            let event = Event::Collect { field: field.clone(), value };
+            let state = self.workflow.clone().unwrap_or_default();
+            let (state, _) = apply(&state, &event).map_err(|e| e.to_string())?;
+            let m = self.message(&customer, &format!("field-{field}"), event.describe(), Some(event), now);
+            store.insert(&m, Some(&state)).map_err(|e| e.to_string())?;
+            self.last_seq = m.seq;
+            self.workflow = Some(state);
+            newest = Some(m);
+        }
+        Ok(newest)
+    }
+
+    /// A moderator's decision on a held message: store and deliver it, or
+    /// tell its sender it was not published.
+    pub fn review(&mut self, store: &impl RoomStore, review: &ReviewHeld, now: u64) -> Result<Vec<Effect>, StoreError> {
+        let Some(held) = store.take_held(&review.member, &review.message)? else { return Ok(Vec::new()) };
+        if let Some(log) = self.members.get_mut(&held.member) {
+            log.held.remove(&held.client_id);
+        }
+        if !review.approve {
+            return Ok(vec![Effect::Rejected(held.member, held.client_id)]);
+        }
+        let who = Who { role: Role::Customer, staff: None, member: held.member.clone(), name: held.name.clone() };
+        if store.find(Role::Customer, &held.member, &held.client_id)?.is_some() {
+            return Ok(Vec::new());
+        }
+        let m = self.message(&who, &held.client_id, held.text, None, now);
+        store.insert(&m, None)?;
+        self.last_seq = m.seq;
+        let mut effects = self.stored(m, Vec::new());
+        effects.retain(|e| !matches!(e, Effect::Reply(_)));
+        Ok(effects)
+    }
+
+    /// A moderator's sanction: kept here (a warning is only told); a ban
+    /// closes the member's sockets.
+    pub fn sanction(&mut self, store: &impl RoomStore, record: &SanctionRecord) -> Result<Vec<Effect>, StoreError> {
+        let records = self.sanctions.with(record);
+        store.set_sanctions(&record.member, &records)?;
+        self.sanctions.set(&record.member, records);
+        let mut effects = vec![Effect::Tell(record.member.clone(), record.notice())];
+        if record.kind == Sanction::Ban {
+            effects.push(Effect::Ban(record.member.clone(), record.notice()));
+        }
+        Ok(effects)
+    }
+
+    /// A moderator lifts a mute or ban.
+    pub fn lift(&mut self, store: &impl RoomStore, lift: &Lift) -> Result<Vec<Effect>, StoreError> {
+        let records = self.sanctions.without(&lift.member, lift.kind);
+        store.set_sanctions(&lift.member, &records)?;
+        self.sanctions.set(&lift.member, records);
+        let text = format!("A moderator lifted your {}; you can write again.", lift.kind.as_str());
+        Ok(vec![Effect::Tell(lift.member.clone(), text)])
+    }
+
+    /// At a customer's connect: takes the site's sanctions for `member`
+    /// (written only if they changed) and refuses a banned one.
+    pub fn admit(
+        &mut self,
+        store: &impl RoomStore,
+        member: &str,
+        records: Vec<SanctionRecord>,
+        now: u64,
+    ) -> Result<Result<(), Refusal>, StoreError> {
+        let records: Vec<_> = records.into_iter().filter(|r| r.in_force(now)).collect();
+        if records != self.sanctions.of(member) {
+            store.set_sanctions(member, &records)?;
+            self.sanctions.set(member, records);
+        }
+        Ok(match self.sanctions.banning(member, now) {
+            Some(ban) => Err((ErrorCode::Banned, ban.notice())),
+            None => Ok(()),
+        })
+    }
+}
+
+impl Held {
+    fn of(who: &Who, id: &str, text: &str, now: u64, reason: &str) -> Self {
+        Held {
+            member: who.member.clone(),
+            client_id: id.to_owned(),
+            name: who.name.clone(),
+            text: text.to_owned(),
+            at: now,
+            reason: reason.to_owned(),
+        }
+    }
+}
+
+/// A resend: the original's ack if it is the same, else the id conflict.
+fn repeat(same: bool, existing: &ChatMessage) -> Result<Vec<Effect>, Stop> {
+    if same {
+        Ok(vec![Effect::Reply(ServerMsg::Ack { seq: existing.seq, at: existing.at })])
+    } else {
+        Err(Stop::Refused((ErrorCode::IdConflict, "this id was already used for another message".into())))
+    }
+}
+
+fn refuse((code, message): Refusal) -> Vec<Effect> {
+    vec![Effect::Reply(ServerMsg::Error { code, message })]
+}
+
+/// Why a frame stored nothing.
+enum Stop {
+    /// The policy refused it.
+    Refused(Refusal),
+    /// Storage failed: the client is told to resend; the cause is logged.
+    Store(StoreError),
+}
+
+impl From<StoreError> for Stop {
+    fn from(e: StoreError) -> Self {
+        Stop::Store(e)
+    }
+}
+
+impl From<Refusal> for Stop {
+    fn from(r: Refusal) -> Self {
+        Stop::Refused(r)
+    }
+}

@@ -1,0 +1,95 @@
+//! What every room (a conversation or a public channel) does, written once.
+//!
+//! # Layout
+//! - [`core`]: the sans-IO [`Core`]: a client frame in, [`Effect`]s out —
+//!   authorisation by role, idempotency, sequence numbers, the workflow,
+//!   reopening, moderation outcomes (flag, hold, block, auto-mute), a
+//!   moderator's review, sanction and lift.
+//! - [`policy`]: the pure decisions the core applies: who may write, and
+//!   what happens to a customer's text (sanction, rate window, rules).
+//! - [`memory`]: what the core keeps in memory while the object is awake
+//!   (members' recent texts and send times, held ids, sanctions).
+//! - [`store`]: the storage trait ([`RoomStore`]) and an in-memory store
+//!   for the native tests.
+//! - [`sql`]: the counted database ([`sql::Db`]) and the tables both rooms
+//!   share (held, sanctions, the site's settings as last seen).
+//! - [`shell`]: the IO both Durable Objects do the same way: carrying out
+//!   effects on sockets and other objects, refreshing the settings.
+//!
+//! The Durable Objects (`conversation`, `channel`) are shells: they decode
+//! frames, hold the [`Core`] in a `RefCell`, and carry out its effects.
+
+pub mod core;
+pub mod memory;
+pub mod policy;
+pub mod shell;
+pub mod sql;
+pub mod store;
+#[cfg(test)]
+mod transcript_tests;
+
+use serde::{Deserialize, Serialize};
+use shared::site::Limits;
+use shared::workflow::Sanction;
+use shared::ErrorCode;
+use worker::Response;
+
+pub use self::core::{Core, Effect, Who};
+pub use self::policy::Settings;
+pub use self::store::{RoomStore, StoreError};
+
+/// Who is sending (a moderation case's offender).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Sender {
+    /// Member id.
+    pub member: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// A message waiting for review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Held {
+    /// Sender's member id.
+    pub member: String,
+    /// Its client id.
+    pub client_id: String,
+    /// Sender's name.
+    pub name: String,
+    /// The text.
+    pub text: String,
+    /// When it was sent.
+    pub at: u64,
+    /// Why it is held.
+    pub reason: String,
+}
+
+/// Body of a room's `POST /review`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReviewHeld {
+    /// The sender.
+    pub member: String,
+    /// The held message's client id.
+    pub message: String,
+    /// Deliver it, or drop it.
+    pub approve: bool,
+}
+
+/// Body of a room's `POST /lift`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Lift {
+    /// Whom.
+    pub member: String,
+    /// Which.
+    pub kind: Sanction,
+}
+
+/// At a customer's connect, holding `open` sockets already: the refusal if
+/// that is the site's `windowsPerCustomer` (nothing else is touched).
+pub fn refuse_windows(open: usize, limits: Limits) -> Option<worker::Result<Response>> {
+    let most = limits.windows_per_customer as usize;
+    (open >= most).then(|| {
+        let msg = format!("Too many open chat windows ({most}) — close one and try again.");
+        crate::socket::refuse(ErrorCode::RateLimited, &msg, crate::socket::CLOSE_TOO_MANY)
+    })
+}

@@ -1,0 +1,120 @@
+//! The room's policy as pure functions: who may write, and what happens to
+//! a customer's new text (the sanction in force, the rate window, the
+//! site's rules). No storage, no sockets: [`super::core`] reads what these
+//! need from memory and carries out what they decide.
+
+use shared::moderation::{evaluate, Rules};
+use shared::moderation_case::{Report, ReportStatus, Room};
+use shared::rules::Action;
+use shared::site::SiteConfig;
+use shared::staff::{Capability, StaffRole};
+use shared::text::too_fast;
+use shared::ErrorCode;
+
+use super::memory::{free_at, MemberLog, Sanctions};
+
+/// A site's settings as a room uses them: the configuration, its rules
+/// compiled, and the version they are (the site's counter of saves).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The site's settings version these are.
+    pub version: u64,
+    /// The configuration (limits, teams, products).
+    pub config: SiteConfig,
+    /// Its moderation rules, compiled.
+    pub rules: Rules,
+}
+
+impl Settings {
+    /// Compiles the rules (saved rules were checked on the way in; a broken
+    /// one leaves the room without rules rather than without messages).
+    pub fn new(version: u64, config: SiteConfig) -> Self {
+        let rules = Rules::new(config.rules.clone()).unwrap_or_else(|_| Rules::new(Vec::new()).expect("no rules"));
+        Self { version, config, rules }
+    }
+}
+
+/// A refusal: the code and the sentence the sender is shown.
+pub type Refusal = (ErrorCode, String);
+
+/// Whether a person of `staff` (`None`: a customer) may write here, where
+/// writing takes `needs`.
+pub fn authorise(staff: Option<StaffRole>, needs: Capability) -> Result<(), Refusal> {
+    match staff {
+        Some(s) if !s.may(needs) => Err((ErrorCode::Forbidden, "your role reads conversations only".into())),
+        _ => Ok(()),
+    }
+}
+
+/// What happens to a customer's new text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screening {
+    /// Store and deliver it; file the report if it was flagged.
+    Deliver(Option<Report>),
+    /// Keep it for review (only the sender sees it, pending) and report it.
+    Hold(Report, String),
+    /// Refuse it; report it if the rules caught it; a mute comes with it.
+    Refuse(Refusal, Option<Report>),
+}
+
+/// One customer text to screen.
+pub struct Draft<'a> {
+    /// The room.
+    pub room: &'a Room,
+    /// The sender's member id.
+    pub member: &'a str,
+    /// The sender's display name.
+    pub name: &'a str,
+    /// Its client id.
+    pub client_id: &'a str,
+    /// Its text (validated).
+    pub text: &'a str,
+    /// When.
+    pub now: u64,
+}
+
+/// Screens a customer's new text: a mute or ban in force stops it (with
+/// the end time), then the rate window (every attempt counts), then the
+/// site's rules on the text and the sender's recent ones.
+pub fn screen(d: &Draft, log: &MemberLog, sanctions: &Sanctions, settings: &Settings) -> Screening {
+    if let Some(s) = sanctions.stopping(d.member, d.now) {
+        return Screening::Refuse((ErrorCode::Muted, s.notice()), None);
+    }
+    if let Some(free) = free_at(&log.attempts, settings.config.limits.messages_per_minute, d.now) {
+        let why = too_fast("sending messages", free.saturating_sub(d.now));
+        return Screening::Refuse((ErrorCode::RateLimited, why), None);
+    }
+    let history: Vec<_> = log.texts.iter().cloned().collect();
+    let verdict = evaluate(d.text, d.now, &history, &settings.rules);
+    let (Some(action), Some(severity)) = (verdict.action(), verdict.severity()) else {
+        return Screening::Deliver(None);
+    };
+    let report = Report {
+        id: 0,
+        room: d.room.clone(),
+        member: d.member.to_owned(),
+        name: d.name.to_owned(),
+        message: d.client_id.to_owned(),
+        text: d.text.to_owned(),
+        at: d.now,
+        hits: verdict.hits,
+        action,
+        severity,
+        status: ReportStatus::Open,
+    };
+    let notice = action.sender_notice(report.rule());
+    match action {
+        Action::Flag => Screening::Deliver(Some(report)),
+        Action::Hold => Screening::Hold(report, notice),
+        Action::Block | Action::Mute { .. } => Screening::Refuse((ErrorCode::Blocked, notice), Some(report)),
+    }
+}
+
+/// Whether a customer's workflow event may go on: the rate window of
+/// events (every attempt counts).
+pub fn event_rate(log: &MemberLog, config: &SiteConfig, now: u64) -> Result<(), Refusal> {
+    match free_at(&log.events, config.limits.messages_per_minute, now) {
+        Some(free) => Err((ErrorCode::RateLimited, too_fast("sending", free.saturating_sub(now)))),
+        None => Ok(()),
+    }
+}

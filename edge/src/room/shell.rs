@@ -1,0 +1,271 @@
+//! The IO both room objects do the same way, as default methods of
+//! [`Host`]: decoding a frame and handing it to the [`Core`], carrying out
+//! the effects (answers, broadcasts, typing, history, reports, moderators'
+//! notices), and keeping the site's settings current — read from the
+//! room's own storage when it wakes, fetched from the site's Inbox only
+//! when the Inbox says the version changed.
+
+use std::cell::RefCell;
+
+use shared::{ChatMessage, ErrorCode, Role, ServerEnvelope, ServerMsg, WireName};
+use worker::{Env, State, WebSocket, WebSocketIncomingMessage};
+
+use shared::moderation_case::SanctionRecord;
+
+use super::core::{Core, Effect, Who};
+use super::policy::Settings;
+use super::sql::{self, Db};
+use super::store::RoomStore;
+use super::{Lift, ReviewHeld};
+use crate::socket::{self, CLOSE_FORBIDDEN};
+
+/// Largest batch of messages read and sent in one replay step.
+pub const REPLAY_BATCH: usize = 100;
+
+/// What a room object gives the shared shell.
+#[allow(async_fn_in_trait)]
+pub trait Host {
+    /// The object's state (sockets).
+    fn state(&self) -> &State;
+    /// The Worker's environment (other objects).
+    fn env(&self) -> &Env;
+    /// The counted database.
+    fn db(&self) -> &Db;
+    /// The core, once the object has woken.
+    fn core(&self) -> &RefCell<Option<Core>>;
+    /// The site this room belongs to.
+    fn site(&self) -> String;
+    /// The tag a member's sockets carry.
+    fn member_tag(&self, member: &str) -> String;
+    /// The room's store.
+    fn store(&self) -> impl RoomStore + '_;
+    /// Rebuilds the core after a wake (`None`: the room does not exist).
+    async fn wake(&self) -> worker::Result<Option<Core>>;
+    /// Tells the site's inbox about a new message; answers the site's
+    /// settings version (`None`: not told, or a channel).
+    async fn notify(&self, m: &ChatMessage) -> Option<u64>;
+
+    /// Whether the core is in memory (waking the object if needed).
+    async fn ready(&self) -> worker::Result<bool> {
+        if self.core().borrow().is_none() {
+            let core = self.wake().await?;
+            let mut slot = self.core().borrow_mut();
+            if slot.is_none() {
+                *slot = core;
+            }
+        }
+        Ok(self.core().borrow().is_some())
+    }
+
+    /// One client frame from `ws`, sent by `who`.
+    async fn on_frame(&self, ws: &WebSocket, who: &Who, message: WebSocketIncomingMessage) -> worker::Result<()> {
+        self.db().framed();
+        let WebSocketIncomingMessage::String(frame) = message else {
+            socket::send(ws, &ServerEnvelope::error(None, ErrorCode::Malformed, "frames are JSON text, not binary"));
+            return Ok(());
+        };
+        let env = match shared::decode_client(&frame) {
+            Ok(env) => env,
+            Err(e) => {
+                socket::send(ws, &e.into_frame());
+                return Ok(());
+            }
+        };
+        if !self.ready().await? {
+            return Ok(());
+        }
+        let id = env.id.clone();
+        let now = worker::Date::now().as_millis();
+        let effects = {
+            let store = self.store();
+            let mut core = self.core().borrow_mut();
+            core.as_mut().expect("ready").handle(&store, who, env, now)
+        };
+        self.carry_out(Some((ws, &id, who.role)), effects).await;
+        Ok(())
+    }
+
+    /// Carries out effects; `sender` is the socket, frame id and role they answer.
+    async fn carry_out(&self, sender: Option<(&WebSocket, &str, Role)>, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Reply(msg) => {
+                    if let Some((ws, id, _)) = sender {
+                        socket::send(ws, &ServerEnvelope::reply(id, msg));
+                    }
+                }
+                Effect::Broadcast(m) => self.broadcast(&m),
+                Effect::Notify(m) => {
+                    if let Some(version) = self.notify(&m).await {
+                        self.refresh(version).await;
+                    }
+                }
+                Effect::Report(report) => {
+                    self.db().called();
+                    if let Err(e) = crate::inbox::report(self.env(), &self.site(), &report).await {
+                        worker::console_error!("report not filed: {e}");
+                    }
+                }
+                Effect::Typing(role, on) => {
+                    let other = if role == Role::Customer { Role::Operator } else { Role::Customer };
+                    let frame = ServerEnvelope::push(ServerMsg::Typing { role, on });
+                    self.send_tagged(other.as_str(), &frame);
+                }
+                Effect::Replay(after) => {
+                    if let Some((ws, _, role)) = sender {
+                        self.replay(ws, role, after);
+                    }
+                }
+                Effect::Tell(member, text) => {
+                    let frame = ServerEnvelope::push(ServerMsg::Moderation { alert: Some(text) });
+                    self.send_tagged(&self.member_tag(&member), &frame);
+                }
+                Effect::Ban(member, notice) => {
+                    for ws in self.state().get_websockets_with_tag(&self.member_tag(&member)) {
+                        socket::send(&ws, &ServerEnvelope::error(None, ErrorCode::Banned, notice.clone()));
+                        let _ = ws.close(Some(CLOSE_FORBIDDEN), Some("banned"));
+                    }
+                }
+                Effect::Rejected(member, client_id) => {
+                    let msg = "A moderator did not publish this message.";
+                    let error = ServerMsg::Error { code: ErrorCode::Blocked, message: msg.into() };
+                    self.send_tagged(&self.member_tag(&member), &ServerEnvelope::reply(client_id, error));
+                }
+                Effect::Log(e) => worker::console_error!("room: {e}"),
+            }
+        }
+    }
+
+    /// Sends a frame to every socket with `tag`.
+    fn send_tagged(&self, tag: &str, frame: &ServerEnvelope) {
+        for ws in self.state().get_websockets_with_tag(tag) {
+            socket::send(&ws, frame);
+        }
+    }
+
+    /// Delivers a new timeline message to every socket, as each role sees it.
+    fn broadcast(&self, m: &ChatMessage) {
+        for role in [Role::Customer, Role::Operator] {
+            let frame = ServerEnvelope::push(ServerMsg::Message(m.clone().seen_by(role)));
+            self.send_tagged(role.as_str(), &frame);
+        }
+    }
+
+    /// Sends every message after `after` to `ws`, a batch at a time.
+    fn replay(&self, ws: &WebSocket, role: Role, after: u64) {
+        let store = self.store();
+        let mut cursor = after;
+        loop {
+            let batch = match store.after(cursor, REPLAY_BATCH) {
+                Ok(batch) => batch,
+                Err(e) => {
+                    worker::console_error!("replay: {e}");
+                    let frame =
+                        ServerEnvelope::error(None, ErrorCode::Internal, "could not read the history; reconnect");
+                    socket::send(ws, &frame);
+                    return;
+                }
+            };
+            let done = batch.len() < REPLAY_BATCH;
+            for m in batch {
+                cursor = m.seq;
+                socket::send(ws, &ServerEnvelope::push(ServerMsg::Message(m.seen_by(role))));
+            }
+            if done {
+                return;
+            }
+        }
+    }
+
+    /// The site's settings for a room that wakes: its own copy, or (the
+    /// first time) the Inbox's, kept for the next wake.
+    async fn settings(&self) -> worker::Result<Settings> {
+        if let Some((version, config)) = sql::settings(self.db()).map_err(crate::error::internal)? {
+            return Ok(Settings::new(version, config));
+        }
+        let (version, config) = self.fetch_settings().await?;
+        Ok(Settings::new(version, config))
+    }
+
+    /// Fetches the site's settings from its Inbox and keeps them.
+    async fn fetch_settings(&self) -> worker::Result<(u64, shared::site::SiteConfig)> {
+        self.db().called();
+        let (version, config) = crate::inbox::settings(self.env(), &self.site()).await?.unwrap_or_default();
+        sql::save_settings(self.db(), version, &config).map_err(crate::error::internal)?;
+        Ok((version, config))
+    }
+
+    /// The site's settings are at `version`: fetched again if this room's
+    /// copy is another.
+    async fn refresh(&self, version: u64) {
+        let mine = self.core().borrow().as_ref().map(|c| c.settings.version);
+        if mine.is_none() || mine == Some(version) {
+            return;
+        }
+        match self.fetch_settings().await {
+            Ok((version, config)) => {
+                if let Some(core) = self.core().borrow_mut().as_mut() {
+                    core.settings = Settings::new(version, config);
+                }
+            }
+            Err(e) => worker::console_error!("settings not refreshed: {e}"),
+        }
+    }
+
+    /// At a customer's connect: the open-window limit, then the site's
+    /// sanctions for `member` (one Inbox call, which also says the settings
+    /// version). The refusal to answer with, if any.
+    async fn admit_customer(&self, member: &str, open: usize) -> worker::Result<Option<worker::Response>> {
+        let limits = self.core().borrow().as_ref().map(|c| c.settings.config.limits).unwrap_or_default();
+        if let Some(refused) = super::refuse_windows(open, limits) {
+            return refused.map(Some);
+        }
+        if member.is_empty() {
+            return Ok(None);
+        }
+        self.db().called();
+        let admission = crate::inbox::sanctions_of(self.env(), &self.site(), member).await?;
+        self.refresh(admission.version).await;
+        let now = worker::Date::now().as_millis();
+        let verdict = {
+            let store = self.store();
+            let mut core = self.core().borrow_mut();
+            core.as_mut().expect("ready").admit(&store, member, admission.sanctions, now)
+        };
+        match verdict.map_err(crate::error::internal)? {
+            Ok(()) => Ok(None),
+            Err((code, notice)) => socket::refuse(code, &notice, CLOSE_FORBIDDEN).map(Some),
+        }
+    }
+
+    /// A moderator's decision from the desk: `/review` ([`ReviewHeld`]),
+    /// `/sanction` ([`SanctionRecord`]) or `/lift` ([`Lift`]).
+    async fn moderate(&self, path: &str, mut req: worker::Request) -> worker::Result<worker::Response> {
+        enum Decision {
+            Review(ReviewHeld),
+            Sanction(SanctionRecord),
+            Lift(Lift),
+        }
+        let decision = match path {
+            "/review" => Decision::Review(req.json().await?),
+            "/sanction" => Decision::Sanction(req.json().await?),
+            _ => Decision::Lift(req.json().await?),
+        };
+        if !self.ready().await? {
+            return worker::Response::error("no such room", 404);
+        }
+        let now = worker::Date::now().as_millis();
+        let effects = {
+            let store = self.store();
+            let mut core = self.core().borrow_mut();
+            let core = core.as_mut().expect("ready");
+            match &decision {
+                Decision::Review(r) => core.review(&store, r, now),
+                Decision::Sanction(r) => core.sanction(&store, r),
+                Decision::Lift(l) => core.lift(&store, l),
+            }
+        };
+        self.carry_out(None, effects.map_err(crate::error::internal)?).await;
+        worker::Response::empty()
+    }
+}

@@ -1,0 +1,198 @@
+//! The SQLite side every room shares: [`Db`], the object's database with
+//! its statements counted (the benchmark reads the counts, see
+//! [`Counts`]); the tables of held messages, sanctions and the site's
+//! settings as last seen (so the rules survive hibernation); and the
+//! [`RoomStore`](super::store::RoomStore) parts both rooms implement the same way.
+
+use std::cell::Cell;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use shared::moderation_case::SanctionRecord;
+use shared::site::SiteConfig;
+use worker::{SqlStorage, SqlStorageValue};
+
+use super::store::StoreError;
+use super::Held;
+
+/// Work an object did since it woke: SQLite statements that read, that
+/// wrote, calls to other objects, and client frames handled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Statements that read.
+    pub reads: u64,
+    /// Statements that wrote.
+    pub writes: u64,
+    /// Requests to other Durable Objects.
+    pub calls: u64,
+    /// Client frames handled.
+    pub frames: u64,
+}
+
+/// The object's database, counting what it runs.
+pub struct Db {
+    sql: SqlStorage,
+    counts: Cell<Counts>,
+}
+
+impl Db {
+    /// Wraps the object's database.
+    pub fn new(sql: SqlStorage) -> Self {
+        Self { sql, counts: Cell::new(Counts::default()) }
+    }
+
+    /// The uncounted database (schema changes when the object starts).
+    pub fn raw(&self) -> &SqlStorage {
+        &self.sql
+    }
+
+    fn bump(&self, f: impl FnOnce(&mut Counts)) {
+        let mut c = self.counts.get();
+        f(&mut c);
+        self.counts.set(c);
+    }
+
+    /// Runs a query and reads its rows.
+    pub fn read<T: DeserializeOwned>(&self, query: &str, params: Vec<SqlStorageValue>) -> Result<Vec<T>, StoreError> {
+        self.bump(|c| c.reads += 1);
+        Ok(self.sql.exec(query, params)?.to_array()?)
+    }
+
+    /// Runs a statement that writes; the number of rows written.
+    pub fn write(&self, query: &str, params: Vec<SqlStorageValue>) -> Result<usize, StoreError> {
+        self.bump(|c| c.writes += 1);
+        Ok(self.sql.exec(query, params)?.rows_written())
+    }
+
+    /// Counts a request to another object.
+    pub fn called(&self) {
+        self.bump(|c| c.calls += 1);
+    }
+
+    /// Counts a client frame.
+    pub fn framed(&self) {
+        self.bump(|c| c.frames += 1);
+    }
+
+    /// The counts so far.
+    pub fn counts(&self) -> Counts {
+        self.counts.get()
+    }
+}
+
+/// An integer parameter.
+pub fn int(n: u64) -> SqlStorageValue {
+    SqlStorageValue::from(n as i64)
+}
+
+/// Adds a column to a table unless it has it (schema migrations).
+pub fn add_column(sql: &SqlStorage, table: &str, column: &str, decl: &str) -> worker::Result<()> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: u64,
+    }
+    let query = format!("SELECT COUNT(*) AS n FROM pragma_table_info('{table}') WHERE name = ?");
+    let has: Count = sql.exec(&query, vec![column.into()])?.one()?;
+    if has.n == 0 {
+        sql.exec(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"), None)?;
+    }
+    Ok(())
+}
+
+/// The room's own tables: held messages, sanctions known here, and the
+/// site's settings as last seen.
+pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS held (
+            member TEXT NOT NULL,
+            client_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            text TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            PRIMARY KEY (member, client_id)
+        )",
+        None,
+    )?;
+    sql.exec("CREATE TABLE IF NOT EXISTS sanctions (member TEXT NOT NULL, json TEXT NOT NULL)", None)?;
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS settings (one INTEGER PRIMARY KEY CHECK (one = 1), version INTEGER NOT NULL, json TEXT NOT NULL)",
+        None,
+    )?;
+    Ok(())
+}
+
+/// The site's settings as this room last saw them, with their version.
+pub fn settings(db: &Db) -> Result<Option<(u64, SiteConfig)>, StoreError> {
+    #[derive(Deserialize)]
+    struct Row {
+        version: u64,
+        json: String,
+    }
+    let rows: Vec<Row> = db.read("SELECT version, json FROM settings WHERE one = 1", vec![])?;
+    rows.into_iter().next().map(|r| Ok((r.version, serde_json::from_str(&r.json)?))).transpose()
+}
+
+/// Keeps the site's settings (and their version) for the next wake.
+pub fn save_settings(db: &Db, version: u64, config: &SiteConfig) -> Result<(), StoreError> {
+    db.write(
+        "INSERT INTO settings (one, version, json) VALUES (1, ?, ?) \
+         ON CONFLICT (one) DO UPDATE SET version = excluded.version, json = excluded.json",
+        vec![int(version), serde_json::to_string(config)?.into()],
+    )
+    .map(drop)
+}
+
+/// Keeps a held message.
+pub fn hold(db: &Db, h: &Held) -> Result<(), StoreError> {
+    db.write(
+        "INSERT INTO held (member, client_id, name, text, at, reason) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        vec![
+            h.member.as_str().into(),
+            h.client_id.as_str().into(),
+            h.name.as_str().into(),
+            h.text.as_str().into(),
+            int(h.at),
+            h.reason.as_str().into(),
+        ],
+    )
+    .map(drop)
+}
+
+/// Removes and returns a held message.
+pub fn take_held(db: &Db, member: &str, client_id: &str) -> Result<Option<Held>, StoreError> {
+    let rows: Vec<Held> = db.read(
+        "SELECT member, client_id, name, text, at, reason FROM held WHERE member = ? AND client_id = ?",
+        vec![member.into(), client_id.into()],
+    )?;
+    db.write("DELETE FROM held WHERE member = ? AND client_id = ?", vec![member.into(), client_id.into()])?;
+    Ok(rows.into_iter().next())
+}
+
+/// `member`'s held messages, oldest first.
+pub fn held_of(db: &Db, member: &str) -> Result<Vec<Held>, StoreError> {
+    db.read(
+        "SELECT member, client_id, name, text, at, reason FROM held WHERE member = ? ORDER BY at",
+        vec![member.into()],
+    )
+}
+
+/// Every sanction this room knows.
+pub fn sanctions(db: &Db) -> Result<Vec<SanctionRecord>, StoreError> {
+    #[derive(Deserialize)]
+    struct Row {
+        json: String,
+    }
+    let rows: Vec<Row> = db.read("SELECT json FROM sanctions", vec![])?;
+    Ok(rows.into_iter().filter_map(|r| serde_json::from_str(&r.json).ok()).collect())
+}
+
+/// Replaces `member`'s sanctions.
+pub fn set_sanctions(db: &Db, member: &str, records: &[SanctionRecord]) -> Result<(), StoreError> {
+    db.write("DELETE FROM sanctions WHERE member = ?", vec![member.into()])?;
+    for r in records {
+        let json = serde_json::to_string(r)?;
+        db.write("INSERT INTO sanctions (member, json) VALUES (?, ?)", vec![member.into(), json.into()])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,369 @@
+//! Transcript tests of the room core, native: tables of `(time, who, what
+//! they do, what comes out)`, played on a [`Core`] over the in-memory
+//! store — every outcome (stored, held, flagged, blocked, auto-muted,
+//! reopened, reviewed, sanctioned, lifted, banned at connect) and every
+//! refusal with its code; waking from storage keeps the policy's state;
+//! the steady path's reads and writes are counted.
+
+use shared::moderation_case::{Room, SanctionRecord};
+use shared::rules::Action;
+use shared::site::SiteConfig;
+use shared::staff::StaffRole;
+use shared::workflow::{Event, Outcome, Sanction, State, WorkflowKind};
+use shared::{ClientEnvelope, ClientMsg, ErrorCode, Role, ServerMsg};
+
+use super::core::{Core, Effect, Who};
+use super::policy::Settings;
+use super::store::mem::MemStore;
+use super::{Lift, ReviewHeld};
+
+/// What one effect amounts to, compactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Out {
+    Ack(u64),
+    Held,
+    Err(ErrorCode),
+    Report(Action),
+    Broadcast(u64),
+    Notify(u64),
+    Typing,
+    Replay(u64),
+    Tell,
+    Ban,
+    Rejected,
+    Log,
+}
+use Out::*;
+
+fn compact(effects: Vec<Effect>) -> Vec<Out> {
+    effects
+        .into_iter()
+        .map(|e| match e {
+            Effect::Reply(ServerMsg::Ack { seq, .. }) => Ack(seq),
+            Effect::Reply(ServerMsg::Held { .. }) => Held,
+            Effect::Reply(ServerMsg::Error { code, .. }) => Err(code),
+            Effect::Reply(other) => panic!("unexpected reply {other:?}"),
+            Effect::Report(r) => Report(r.action),
+            Effect::Broadcast(m) => Broadcast(m.seq),
+            Effect::Notify(m) => Notify(m.seq),
+            Effect::Typing(..) => Typing,
+            Effect::Replay(after) => Replay(after),
+            Effect::Tell(..) => Tell,
+            Effect::Ban(..) => Ban,
+            Effect::Rejected(..) => Rejected,
+            Effect::Log(_) => Log,
+        })
+        .collect()
+}
+
+/// What someone does.
+enum Do {
+    Send(&'static str, &'static str),
+    Act(&'static str, Event),
+    Typing,
+    Sync(u64),
+    Review(&'static str, bool),
+    Sanction(Sanction, Option<u32>),
+    Lift(Sanction),
+    /// A connect, with the site's sanctions for the member.
+    Connect(Vec<Sanction>),
+    /// The object hibernates and wakes: the core is rebuilt from storage.
+    Wake,
+    /// Storage fails from now on (`true`) or works again.
+    Break(bool),
+}
+
+fn who(role: Role, staff: Option<StaffRole>, member: &str) -> Who {
+    Who { role, staff, member: member.into(), name: format!("{member} name") }
+}
+fn customer() -> Who {
+    who(Role::Customer, None, "v1")
+}
+fn operator() -> Who {
+    who(Role::Operator, Some(StaffRole::Operator), "")
+}
+fn moderator() -> Who {
+    who(Role::Operator, Some(StaffRole::Moderator), "")
+}
+fn member(name: &str) -> Who {
+    who(Role::Customer, None, name)
+}
+
+/// The demo site's settings with a limit of `per_minute` messages.
+fn settings(per_minute: u32) -> Settings {
+    let mut config = SiteConfig::default();
+    config.limits.messages_per_minute = per_minute;
+    Settings::new(1, config)
+}
+
+fn room(workflow: Option<WorkflowKind>) -> Room {
+    match workflow {
+        Some(_) => Room::Conversation("c".repeat(32).parse().expect("an id")),
+        None => Room::Channel("live".into()),
+    }
+}
+
+/// Plays rows on a new room (a conversation of `workflow`, or a channel).
+fn play(workflow: Option<WorkflowKind>, per_minute: u32, rows: Vec<(u64, Who, Do, Vec<Out>)>) -> (Core, MemStore) {
+    let store = MemStore::default();
+    let wake = |store: &MemStore, state: Option<State>, now| {
+        Core::wake(store, room(workflow), settings(per_minute), state, now).expect("wakes")
+    };
+    let mut core = wake(&store, workflow.map(State::new), 0);
+    for (i, (now, who, what, want)) in rows.into_iter().enumerate() {
+        let got = match what {
+            Do::Send(id, text) => frame(&mut core, &store, &who, id, ClientMsg::Send { text: text.into() }, now),
+            Do::Act(id, event) => frame(&mut core, &store, &who, id, ClientMsg::Act { event }, now),
+            Do::Typing => frame(&mut core, &store, &who, "t", ClientMsg::Typing { on: true }, now),
+            Do::Sync(after) => frame(&mut core, &store, &who, "s", ClientMsg::Sync { after }, now),
+            Do::Review(id, approve) => {
+                let review = ReviewHeld { member: who.member.clone(), message: id.into(), approve };
+                core.review(&store, &review, now).expect("stored")
+            }
+            Do::Sanction(kind, minutes) => {
+                let record = SanctionRecord::new(&who.member, 7, kind, minutes, "case 7", now);
+                core.sanction(&store, &record).expect("stored")
+            }
+            Do::Lift(kind) => core.lift(&store, &Lift { member: who.member.clone(), kind }).expect("stored"),
+            Do::Connect(kinds) => {
+                let records = kinds.into_iter().map(|k| SanctionRecord::new(&who.member, 7, k, Some(60), "", now));
+                match core.admit(&store, &who.member, records.collect(), now).expect("stored") {
+                    Ok(()) => Vec::new(),
+                    Result::Err((code, _)) => vec![Effect::Reply(ServerMsg::Error { code, message: String::new() })],
+                }
+            }
+            Do::Wake => {
+                let state = store.workflow.borrow().clone().or(workflow.map(State::new));
+                core = wake(&store, state, now);
+                Vec::new()
+            }
+            Do::Break(broken) => {
+                store.broken.set(broken);
+                Vec::new()
+            }
+        };
+        assert_eq!(compact(got), want, "row {i}");
+    }
+    (core, store)
+}
+
+fn frame(core: &mut Core, store: &MemStore, who: &Who, id: &str, msg: ClientMsg, now: u64) -> Vec<Effect> {
+    core.handle(store, who, ClientEnvelope { v: 1, id: id.into(), msg }, now)
+}
+
+/// Stored, acknowledged, delivered and told to the inbox.
+fn stored(seq: u64) -> Vec<Out> {
+    vec![Ack(seq), Broadcast(seq), Notify(seq)]
+}
+
+const S: u64 = 1_000;
+
+#[test]
+fn conversation_sends_resends_and_authorisation() {
+    let (core, store) = play(
+        Some(WorkflowKind::Support),
+        30,
+        vec![
+            (S, customer(), Do::Send("a", "hello"), stored(1)),
+            (2 * S, customer(), Do::Send("a", "hello"), vec![Ack(1)]),
+            (3 * S, customer(), Do::Send("a", "changed"), vec![Err(ErrorCode::IdConflict)]),
+            (4 * S, operator(), Do::Send("a", "hi, how can I help?"), stored(2)),
+            (5 * S, moderator(), Do::Send("m", "I only read"), vec![Err(ErrorCode::Forbidden)]),
+            (5 * S, moderator(), Do::Typing, vec![Err(ErrorCode::Forbidden)]),
+            (5 * S, operator(), Do::Typing, vec![Typing]),
+            (6 * S, customer(), Do::Sync(1), vec![Replay(1)]),
+            (7 * S, customer(), Do::Send("b", "still there?"), stored(3)),
+        ],
+    );
+    let seqs: Vec<u64> = store.messages.borrow().iter().map(|(_, m)| m.seq).collect();
+    assert_eq!(seqs, [1, 2, 3], "gapless, nothing doubled");
+    assert_eq!(core.last_seq, 3);
+}
+
+#[test]
+fn moderation_outcomes_in_a_conversation() {
+    let (_, store) = play(
+        Some(WorkflowKind::Support),
+        30,
+        vec![
+            (S, customer(), Do::Send("l", "look at https://spam.test"), vec![Held, Report(Action::Hold)]),
+            (2 * S, customer(), Do::Send("l", "look at https://spam.test"), vec![Held]),
+            (3 * S, customer(), Do::Send("p", "this is shit"), vec![Held, Report(Action::Hold)]),
+            (4 * S, customer(), Do::Send("s", "you nigger"), vec![Err(ErrorCode::Blocked), Report(Action::Block)]),
+            (
+                5 * S,
+                customer(),
+                Do::Send("c", "WHY IS NOTHING WORKING TODAY"),
+                [stored(1), vec![Report(Action::Flag)]].concat(),
+            ),
+            (6 * S, customer(), Do::Review("l", true), vec![Broadcast(2), Notify(2)]),
+            (7 * S, customer(), Do::Review("p", false), vec![Rejected]),
+            (7 * S, customer(), Do::Review("p", true), vec![]),
+            (
+                8 * S,
+                customer(),
+                Do::Send("k", "kys"),
+                vec![Err(ErrorCode::Blocked), Report(Action::Mute { minutes: 60 })],
+            ),
+            (9 * S, customer(), Do::Send("n", "sorry"), vec![Err(ErrorCode::Muted)]),
+            (10 * S, customer(), Do::Lift(Sanction::Mute), vec![Tell]),
+            (11 * S, customer(), Do::Send("n", "sorry"), stored(3)),
+        ],
+    );
+    assert!(store.held.borrow().is_empty(), "reviewed messages leave the held table");
+    assert!(store.sanctions.borrow().is_empty(), "the lifted mute is gone");
+}
+
+#[test]
+fn every_attempt_counts_towards_the_rate_window() {
+    play(
+        Some(WorkflowKind::Support),
+        3,
+        vec![
+            (S, customer(), Do::Send("1", "one"), stored(1)),
+            (2 * S, customer(), Do::Send("2", "you nigger"), vec![Err(ErrorCode::Blocked), Report(Action::Block)]),
+            (3 * S, customer(), Do::Send("3", "see https://x.test"), vec![Held, Report(Action::Hold)]),
+            (4 * S, customer(), Do::Send("4", "four"), vec![Err(ErrorCode::RateLimited)]),
+            // Refused attempts count too: a sender who keeps trying stays limited.
+            (30 * S, customer(), Do::Send("5", "five"), vec![Err(ErrorCode::RateLimited)]),
+            (62 * S, customer(), Do::Send("6", "six"), vec![Err(ErrorCode::RateLimited)]),
+            (63 * S, operator(), Do::Send("o", "operators are not limited"), stored(2)),
+            // Free a minute after the third-newest attempt (at 4 s).
+            (125 * S, customer(), Do::Send("7", "seven"), stored(3)),
+            // After a wake the window and the held ids are read from storage.
+            (126 * S, customer(), Do::Wake, vec![]),
+            (127 * S, customer(), Do::Send("3", "see https://x.test"), vec![Held]),
+            (128 * S, customer(), Do::Send("8", "eight"), stored(4)),
+            (129 * S, customer(), Do::Send("9", "nine"), stored(5)),
+            (130 * S, customer(), Do::Send("10", "ten"), vec![Err(ErrorCode::RateLimited)]),
+        ],
+    );
+}
+
+#[test]
+fn workflow_events_are_authorised_applied_and_idempotent() {
+    let close = |outcome| Event::Close { outcome };
+    let list = Event::Checklist { items: vec!["Restart".into()] };
+    let escalate = Event::Escalate { team: "nobody".into(), note: "?".into() };
+    let (core, _) = play(
+        Some(WorkflowKind::Support),
+        30,
+        vec![
+            (
+                S,
+                customer(),
+                Do::Act("f", Event::Collect { field: "name".into(), value: "Eve".into() }),
+                vec![Err(ErrorCode::Forbidden)],
+            ),
+            (S, customer(), Do::Act("c", close(Outcome::Resolved)), vec![Err(ErrorCode::Forbidden)]),
+            (S, operator(), Do::Act("c", close(Outcome::Resolved)), vec![Err(ErrorCode::IllegalMove)]),
+            (S, operator(), Do::Act("e", escalate), vec![Err(ErrorCode::IllegalMove)]),
+            (S, moderator(), Do::Act("l", list.clone()), vec![Err(ErrorCode::Forbidden)]),
+            (2 * S, operator(), Do::Act("l", list.clone()), stored(1)),
+            (3 * S, operator(), Do::Act("l", list), vec![Ack(1)]),
+            (3 * S, operator(), Do::Act("l", close(Outcome::Resolved)), vec![Err(ErrorCode::IdConflict)]),
+            (4 * S, customer(), Do::Act("t", Event::Tick { item: 0, done: true }), stored(2)),
+        ],
+    );
+    assert!(core.workflow.expect("a conversation").checklist[0].1);
+}
+
+#[test]
+fn a_customer_writing_after_close_reopens_the_conversation() {
+    let (core, store) = play(
+        Some(WorkflowKind::Sales),
+        30,
+        vec![
+            (S, operator(), Do::Act("x", Event::Close { outcome: Outcome::Lost }), stored(1)),
+            (
+                2 * S,
+                customer(),
+                Do::Send("m", "wait, one more thing"),
+                vec![Broadcast(2), Notify(2), Ack(3), Broadcast(3), Notify(3)],
+            ),
+            (3 * S, customer(), Do::Send("m", "wait, one more thing"), vec![Ack(3)]),
+        ],
+    );
+    assert!(!core.workflow.expect("a conversation").closed());
+    assert_eq!(store.messages.borrow()[1].1.event, Some(Event::Reopen {}));
+}
+
+#[test]
+fn sanctions_from_moderators_and_at_connect() {
+    play(
+        None,
+        30,
+        vec![
+            (S, member("eve"), Do::Connect(vec![]), vec![]),
+            (S, member("eve"), Do::Sanction(Sanction::Warn, None), vec![Tell]),
+            (2 * S, member("eve"), Do::Send("1", "hi"), vec![Ack(1), Broadcast(1)]),
+            (3 * S, member("eve"), Do::Sanction(Sanction::Mute, Some(5)), vec![Tell]),
+            (4 * S, member("eve"), Do::Send("2", "hi?"), vec![Err(ErrorCode::Muted)]),
+            (4 * S, member("bob"), Do::Send("2", "others write on"), vec![Ack(2), Broadcast(2)]),
+            (5 * S, member("eve"), Do::Wake, vec![]),
+            (6 * S, member("eve"), Do::Send("3", "hi??"), vec![Err(ErrorCode::Muted)]),
+            (7 * S, member("eve"), Do::Sanction(Sanction::Ban, None), vec![Tell, Ban]),
+            (8 * S, member("eve"), Do::Connect(vec![Sanction::Ban]), vec![Err(ErrorCode::Banned)]),
+            (9 * S, member("eve"), Do::Connect(vec![]), vec![]),
+            (9 * S, member("eve"), Do::Send("4", "back"), vec![Ack(3), Broadcast(3)]),
+            (10 * S, member("eve"), Do::Lift(Sanction::Ban), vec![Tell]),
+        ],
+    );
+}
+
+#[test]
+fn channel_ids_are_per_member_and_workflow_frames_are_refused() {
+    let (_, store) = play(
+        None,
+        30,
+        vec![
+            (S, member("alice"), Do::Send("1", "hello all"), vec![Ack(1), Broadcast(1)]),
+            (2 * S, member("bob"), Do::Send("1", "hi alice"), vec![Ack(2), Broadcast(2)]),
+            (3 * S, member("alice"), Do::Send("1", "hello all"), vec![Ack(1)]),
+            (4 * S, member("alice"), Do::Act("a", Event::Reopen {}), vec![Err(ErrorCode::UnknownType)]),
+            (4 * S, member("alice"), Do::Typing, vec![]),
+            (5 * S, operator(), Do::Send("o", "operators do not moderate"), vec![Err(ErrorCode::Forbidden)]),
+            (6 * S, moderator(), Do::Send("o", "Please keep it friendly"), vec![Ack(3), Broadcast(3)]),
+        ],
+    );
+    let names: Vec<_> = store.messages.borrow().iter().map(|(_, m)| (m.name.clone(), m.from.clone())).collect();
+    assert_eq!(names[0], (Some("alice name".into()), Some("alice".into())), "a channel's messages carry their sender");
+    assert_eq!(names[2].1, None, "a moderator has no member id");
+}
+
+#[test]
+fn a_storage_failure_stores_nothing_and_the_resend_fills_no_gap() {
+    let (core, store) = play(
+        Some(WorkflowKind::Support),
+        30,
+        vec![
+            (S, customer(), Do::Send("1", "one"), stored(1)),
+            (2 * S, customer(), Do::Break(true), vec![]),
+            (3 * S, customer(), Do::Send("2", "two"), vec![Log, Err(ErrorCode::Internal)]),
+            (4 * S, customer(), Do::Break(false), vec![]),
+            (5 * S, customer(), Do::Send("2", "two"), stored(2)),
+        ],
+    );
+    assert_eq!(core.last_seq, 2);
+    assert_eq!(store.messages.borrow().len(), 2);
+}
+
+#[test]
+fn the_steady_path_of_a_message_is_one_read_and_one_write() {
+    let (mut core, store) =
+        play(Some(WorkflowKind::Support), 1_000, vec![(S, customer(), Do::Send("0", "first"), stored(1))]);
+    let (reads, writes) = (store.reads.get(), store.writes.get());
+    for i in 1..=100u64 {
+        let effects = frame(
+            &mut core,
+            &store,
+            &customer(),
+            &format!("m{i}"),
+            ClientMsg::Send { text: format!("message {i}") },
+            S + i * 2 * S,
+        );
+        assert_eq!(compact(effects), stored(i + 1));
+    }
+    assert_eq!(store.reads.get() - reads, 100, "one read a message: is the id stored already?");
+    assert_eq!(store.writes.get() - writes, 100, "one write a message: the insert");
+}
