@@ -165,7 +165,8 @@ impl Socket {
         Ok(self.reply_to(id)?.0)
     }
 
-    /// Reads the welcome frame, then the replayed messages up to `last_seq`.
+    /// Reads the welcome frame, then what is replayed up to `last_seq`: the
+    /// missed messages one by one, or (more than a page missed) the newest page.
     pub fn welcome_and_replay(&mut self, after: u64) -> Result<(u64, Vec<ChatMessage>)> {
         let last_seq = match self.recv()?.msg {
             ServerMsg::Welcome { last_seq, .. } => last_seq,
@@ -175,10 +176,43 @@ impl Socket {
         while out.last().map_or(after, |m: &ChatMessage| m.seq) < last_seq {
             match self.recv()?.msg {
                 ServerMsg::Message(m) => out.push(m),
+                ServerMsg::History { messages, .. } if out.is_empty() => out = messages,
                 other => bail!("expected replayed messages, got {other:?}"),
             }
         }
         Ok((last_seq, out))
+    }
+
+    /// The page before `before`, as a `history` request answers it (waiting
+    /// out the per-socket limit if it is reached).
+    pub fn page_before(&mut self, before: u64) -> Result<(Vec<ChatMessage>, bool)> {
+        loop {
+            let id = format!("history-{before}");
+            let frame = ClientEnvelope { v: 1, id: id.clone(), msg: ClientMsg::History { before } };
+            self.send_raw(&serde_json::to_string(&frame)?)?;
+            match self.reply_to(&id)?.0 {
+                ServerMsg::History { messages, more } => return Ok((messages, more)),
+                ServerMsg::Error { code: shared::ErrorCode::RateLimited, .. } => {
+                    std::thread::sleep(std::time::Duration::from_millis(500))
+                }
+                other => bail!("expected a page, got {other:?}"),
+            }
+        }
+    }
+
+    /// Connects' replay from 0, then every older page: the whole stored
+    /// history, oldest first.
+    pub fn whole_history(&mut self) -> Result<Vec<ChatMessage>> {
+        let (_, mut all) = self.welcome_and_replay(0)?;
+        while let Some(first) = all.first().map(|m| m.seq).filter(|s| *s > 1) {
+            let (mut page, _) = self.page_before(first)?;
+            if page.is_empty() {
+                bail!("no page before {first}");
+            }
+            page.append(&mut all);
+            all = page;
+        }
+        Ok(all)
     }
 
     /// Closes the socket politely.

@@ -31,7 +31,7 @@ fn operator(c: &ConversationCreated, after: u64) -> Socket {
 /// The whole stored history, as a fresh customer socket replays it.
 fn history(c: &ConversationCreated) -> Vec<ChatMessage> {
     let mut s = customer(c, 0);
-    let (_, msgs) = s.welcome_and_replay(0).unwrap();
+    let msgs = s.whole_history().unwrap();
     s.close();
     msgs
 }
@@ -45,7 +45,7 @@ fn send_is_acked_with_its_sequence_number() {
     let c = new_conversation();
     let mut s = customer(&c, 0);
     match s.recv().unwrap().msg {
-        ServerMsg::Welcome { conversation, role, last_seq, workflow, member } => {
+        ServerMsg::Welcome { conversation, role, last_seq, workflow, member, .. } => {
             assert_eq!((conversation, role, last_seq), (c.conversation.clone(), Role::Customer, 0));
             assert_eq!(member, None, "conversations have no channel member id");
             assert_eq!(workflow, shared::workflow::WorkflowKind::Support);

@@ -6,10 +6,17 @@
 //! Rules: a message is shown as sent only once the server stored it (its
 //! [`ChatMessage`] arrived); until then it stays in the outbox as pending and
 //! is resent with the same id after every reconnect (the server makes that
-//! idempotent). A gap in sequence numbers triggers a `sync`.
+//! idempotent). A gap in sequence numbers triggers one `sync` (not one per
+//! message past the gap).
+//!
+//! History comes in pages: the log holds a contiguous run of the newest
+//! messages. A `history` page that leaves a gap before it (a reconnect
+//! that missed more than a page) replaces what was held; an older page
+//! that ends where the log begins is prepended ([`ChatLog::older_frame`]
+//! asks for it).
 
 use crate::protocol::{ChatMessage, ClientEnvelope, ClientMsg, ErrorCode, Role, ServerEnvelope, ServerMsg};
-use crate::workflow::{Event, WorkflowKind};
+use crate::workflow::{apply, Event, State, WorkflowKind};
 use crate::PROTOCOL_VERSION;
 
 /// A send the server has not confirmed yet.
@@ -62,6 +69,12 @@ pub struct ChatLog {
     refused: Option<ErrorCode>,
     /// Counter for sync frame ids.
     syncs: u64,
+    /// The workflow state the welcome gave, and the `last_seq` it is as of.
+    state: Option<(u64, State)>,
+    /// The `last_seq` a sync was sent for and not yet answered.
+    syncing: Option<u64>,
+    /// The `before` of the older page asked for and not yet received.
+    asking: Option<u64>,
 }
 
 impl ChatLog {
@@ -73,6 +86,23 @@ impl ChatLog {
     /// The unconfirmed sends, oldest first.
     pub fn outbox(&self) -> &[Pending] {
         &self.outbox
+    }
+
+    /// Whether older messages exist than the first one held.
+    pub fn has_older(&self) -> bool {
+        self.messages.first().is_some_and(|m| m.seq > 1)
+    }
+
+    /// The frame asking for the page before the oldest message held, unless
+    /// there is none or it was asked for already.
+    pub fn older_frame(&mut self) -> Option<ClientEnvelope> {
+        let first = self.messages.first()?.seq;
+        if first <= 1 || self.asking == Some(first) {
+            return None;
+        }
+        self.asking = Some(first);
+        let msg = ClientMsg::History { before: first };
+        Some(ClientEnvelope { v: PROTOCOL_VERSION, id: format!("history-{first}"), msg })
     }
 
     /// The highest sequence number received without a gap (0 for none): the
@@ -94,6 +124,14 @@ impl ChatLog {
     /// Whether a stored message is ours: our role, and in a channel our member id.
     pub fn is_mine(&self, m: &ChatMessage) -> bool {
         Some(m.author) == self.role && (m.from.is_none() || m.from == self.member)
+    }
+
+    /// The workflow state: the welcome's (an operator's), with the events
+    /// stored since folded on; without one, the fold of every event held.
+    pub fn workflow_state(&self) -> State {
+        let (at, start) = self.state.clone().unwrap_or((0, State::new(self.workflow)));
+        let events = self.messages.iter().filter(|m| m.seq > at).filter_map(|m| m.event.as_ref());
+        events.fold(start, |s, e| apply(&s, e).map_or(s, |(next, _)| next))
     }
 
     /// The conversation's workflow, as the server said.
@@ -121,6 +159,23 @@ impl ChatLog {
         *self = ChatLog { outbox: std::mem::take(&mut self.outbox), ..ChatLog::default() };
     }
 
+    /// The typed texts not stored yet, `(id, text)`, oldest first: what a
+    /// client keeps across a reload (refused ones and events are not kept).
+    pub fn unsent(&self) -> Vec<(String, String)> {
+        let typed = self.outbox.iter().filter(|p| p.event.is_none() && p.refused.is_none());
+        typed.map(|p| (p.id.clone(), p.text.clone())).collect()
+    }
+
+    /// Queues texts kept from before a reload, with their ids (resent after
+    /// the next welcome; the server stores each id once).
+    pub fn restore(&mut self, unsent: Vec<(String, String)>) {
+        for (id, text) in unsent {
+            if !self.outbox.iter().any(|p| p.id == id) {
+                self.queue(id, text);
+            }
+        }
+    }
+
     /// Forgets a refused send (the user dismissed it).
     pub fn dismiss(&mut self, id: &str) {
         self.outbox.retain(|p| p.id != id);
@@ -145,13 +200,19 @@ impl ChatLog {
     /// Applies one server frame.
     pub fn receive(&mut self, frame: ServerEnvelope) -> Effect {
         match frame.msg {
-            ServerMsg::Welcome { role, workflow, member, .. } => {
+            ServerMsg::Welcome { role, workflow, member, last_seq, state, .. } => {
+                self.state = state.map(|s| (last_seq, s));
                 self.role = Some(role);
                 self.workflow = workflow;
                 self.member = member;
+                (self.syncing, self.asking) = (None, None);
                 Effect::Resend(self.resend_frames())
             }
             ServerMsg::Message(m) => self.insert(m),
+            ServerMsg::History { messages, .. } => {
+                self.page(messages);
+                Effect::None
+            }
             ServerMsg::Ack { seq, .. } => {
                 if seq <= self.last_seq() {
                     if let Some(re) = frame.re {
@@ -161,6 +222,11 @@ impl ChatLog {
                 Effect::None
             }
             ServerMsg::Error { code, message } => match frame.re {
+                // A refused sync or page (too many): asked again on the next need.
+                Some(re) if re.starts_with("sync-") || re.starts_with("history-") => {
+                    (self.syncing, self.asking) = (None, None);
+                    Effect::None
+                }
                 Some(re) => {
                     let retry_later = code == ErrorCode::Internal;
                     if let Some(p) = self.outbox.iter_mut().find(|p| p.id == re && !retry_later) {
@@ -203,10 +269,14 @@ impl ChatLog {
         if m.seq <= last {
             return Effect::None;
         }
-        if m.seq > last + 1 {
+        if m.seq > last.saturating_add(1) {
             if !self.ahead.iter().any(|a| a.seq == m.seq) {
                 self.ahead.push(m);
             }
+            if self.syncing == Some(last) {
+                return Effect::None;
+            }
+            self.syncing = Some(last);
             self.syncs += 1;
             return Effect::Sync(ClientEnvelope {
                 v: PROTOCOL_VERSION,
@@ -216,14 +286,45 @@ impl ChatLog {
         }
         self.confirm(&m);
         self.messages.push(m);
-        while let Some(i) = self.ahead.iter().position(|a| a.seq == self.last_seq() + 1) {
+        self.drain_ahead();
+        Effect::None
+    }
+
+    /// Moves the messages waiting past a gap that no longer is one.
+    fn drain_ahead(&mut self) {
+        while let Some(i) = self.ahead.iter().position(|a| Some(a.seq) == self.last_seq().checked_add(1)) {
             let next = self.ahead.swap_remove(i);
             self.confirm(&next);
             self.messages.push(next);
         }
         let last = self.last_seq();
         self.ahead.retain(|a| a.seq > last);
-        Effect::None
+    }
+
+    /// Takes a page (consecutive messages, oldest first): one newer than
+    /// a gap (or the first) replaces everything held; one that ends where
+    /// the log begins is put in front; any other (overlapping, or older
+    /// than a gap) adds nothing. (Kept this simple for the widget's size:
+    /// a server sends no other kind.)
+    fn page(&mut self, mut page: Vec<ChatMessage>) {
+        self.asking = None;
+        let consecutive = page.windows(2).all(|w| w[0].seq.checked_add(1) == Some(w[1].seq));
+        let (Some(first), Some(last), true) = (page.first().map(|m| m.seq), page.last().map(|m| m.seq), consecutive)
+        else {
+            return;
+        };
+        if self.messages.is_empty() || first > self.last_seq().saturating_add(1) {
+            self.messages = page;
+        } else if last.checked_add(1) == self.messages.first().map(|m| m.seq) {
+            page.append(&mut self.messages);
+            self.messages = page;
+        } else {
+            return;
+        }
+        let (role, member, messages) = (self.role, &self.member, &self.messages);
+        let ours = |m: &ChatMessage| Some(m.author) == role && (m.from.is_none() || m.from == *member);
+        self.outbox.retain(|p| !messages.iter().any(|m| m.client_id == p.id && ours(m)));
+        self.drain_ahead();
     }
 
     /// A stored message of ours confirms the pending send with its id.
@@ -258,6 +359,7 @@ mod tests {
             last_seq: 0,
             workflow: WorkflowKind::Support,
             member: None,
+            state: None,
         })
     }
 
@@ -294,6 +396,113 @@ mod tests {
         assert_eq!(seqs(&log), [1, 2, 3]);
         log.receive(msg(3, Role::Customer, "z"));
         assert_eq!(seqs(&log), [1, 2, 3]);
+    }
+
+    fn page(seqs: std::ops::RangeInclusive<u64>) -> ServerEnvelope {
+        let messages = seqs
+            .map(|seq| match msg(seq, Role::Customer, &format!("p{seq}")).msg {
+                ServerMsg::Message(m) => m,
+                _ => unreachable!(),
+            })
+            .collect::<Vec<_>>();
+        let more = messages.first().is_some_and(|m| m.seq > 1);
+        ServerEnvelope::push(ServerMsg::History { messages, more })
+    }
+
+    #[test]
+    fn one_sync_per_gap() {
+        let mut log = ChatLog::default();
+        log.receive(welcome(Role::Operator));
+        log.receive(msg(1, Role::Customer, "x"));
+        assert!(matches!(log.receive(msg(3, Role::Customer, "z")), Effect::Sync(_)));
+        assert_eq!(log.receive(msg(4, Role::Customer, "w")), Effect::None, "the sync for this gap is on its way");
+        log.receive(msg(2, Role::Customer, "y"));
+        assert_eq!(seqs(&log), [1, 2, 3, 4]);
+        assert!(matches!(log.receive(msg(6, Role::Customer, "v")), Effect::Sync(_)), "a new gap, a new sync");
+        let refused = ServerMsg::Error { code: ErrorCode::RateLimited, message: "slow down".into() };
+        log.receive(ServerEnvelope::reply("sync-2", refused));
+        assert!(matches!(log.receive(msg(7, Role::Customer, "u")), Effect::Sync(_)), "a refused sync is asked again");
+    }
+
+    #[test]
+    fn pages_of_history_join_at_the_front_and_a_newer_page_past_a_gap_replaces() {
+        let mut log = ChatLog::default();
+        log.receive(welcome(Role::Customer));
+        // Connect to a long conversation: the newest page, and older ones exist.
+        log.receive(page(201..=300));
+        assert_eq!((log.messages()[0].seq, log.last_seq(), log.has_older()), (201, 300, true));
+        let ask = log.older_frame().expect("older exist");
+        assert_eq!(ask.msg, ClientMsg::History { before: 201 });
+        assert_eq!(log.older_frame(), None, "asked once until it arrives");
+        log.receive(page(101..=200));
+        assert_eq!(seqs(&log), (101..=300).collect::<Vec<_>>(), "prepended, gapless");
+        log.receive(page(150..=250));
+        assert_eq!(seqs(&log), (101..=300).collect::<Vec<_>>(), "an overlapping page doubles nothing");
+        // A reconnect that missed more than a page: the newest page replaces the rest.
+        log.receive(msg(302, Role::Customer, "ahead"));
+        log.receive(page(401..=500));
+        assert_eq!(seqs(&log), (401..=500).collect::<Vec<_>>());
+        log.receive(page(1..=100));
+        assert_eq!(log.messages()[0].seq, 401, "a page behind a gap is not kept");
+        log.receive(page(301..=400));
+        assert_eq!(seqs(&log), (301..=500).collect::<Vec<_>>());
+        log.receive(page(201..=300));
+        assert_eq!(log.messages()[0].seq, 201);
+        log.receive(page(1..=200));
+        assert!(!log.has_older());
+        assert_eq!(log.older_frame(), None);
+        assert_eq!(seqs(&log), (1..=500).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn an_operators_workflow_state_folds_new_events_onto_the_welcomes() {
+        let mut state = State::new(WorkflowKind::Support);
+        state.assignee = Some("Ann".into());
+        let welcome = ServerMsg::Welcome {
+            conversation: "0".repeat(32).parse().unwrap(),
+            role: Role::Operator,
+            last_seq: 300,
+            workflow: WorkflowKind::Support,
+            member: None,
+            state: Some(state),
+        };
+        let mut log = ChatLog::default();
+        log.receive(ServerEnvelope::push(welcome));
+        log.receive(page(201..=300));
+        assert_eq!(log.workflow_state().assignee.as_deref(), Some("Ann"), "older events are in the welcome's state");
+        let list = Event::Checklist { items: vec!["Restart".into()] };
+        let event = ChatMessage { event: Some(list), ..message(301, "c") };
+        log.receive(ServerEnvelope::push(ServerMsg::Message(event)));
+        let s = log.workflow_state();
+        assert_eq!((s.assignee.as_deref(), s.checklist.len()), (Some("Ann"), 1));
+    }
+
+    #[test]
+    fn a_page_confirms_our_pending_sends() {
+        let mut log = ChatLog::default();
+        log.queue("p250".into(), "text 250".into());
+        log.receive(welcome(Role::Customer));
+        log.receive(page(201..=300));
+        assert!(log.outbox().is_empty());
+    }
+
+    #[test]
+    fn unsent_texts_survive_a_reload_with_their_ids() {
+        let mut log = ChatLog::default();
+        log.queue("a".into(), "typed offline".into());
+        log.queue_event("e".into(), Event::Rate { score: 5 });
+        log.queue("b".into(), "too long".into());
+        log.receive(ServerEnvelope::reply(
+            "b",
+            ServerMsg::Error { code: ErrorCode::MessageTooLong, message: "x".into() },
+        ));
+        let kept = log.unsent();
+        assert_eq!(kept, [("a".to_owned(), "typed offline".to_owned())], "texts only, not refused ones");
+        let mut after_reload = ChatLog::default();
+        after_reload.restore(kept.clone());
+        after_reload.restore(kept);
+        let Effect::Resend(frames) = after_reload.receive(welcome(Role::Customer)) else { panic!() };
+        assert_eq!(frames.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), ["a"], "resent once, same id");
     }
 
     #[test]
@@ -334,6 +543,7 @@ mod tests {
             last_seq: 0,
             workflow: WorkflowKind::Moderation,
             member: Some("me".into()),
+            state: None,
         };
         log.receive(ServerEnvelope::push(welcome));
         log.receive(ServerEnvelope::reply("a", ServerMsg::Held { reason: "review".into() }));

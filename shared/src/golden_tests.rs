@@ -38,6 +38,7 @@ fn client_name(m: &ClientMsg) -> &'static str {
         ClientMsg::Sync { .. } => "sync",
         ClientMsg::Act { .. } => "act",
         ClientMsg::Typing { .. } => "typing",
+        ClientMsg::History { .. } => "history",
     }
 }
 
@@ -52,6 +53,7 @@ fn server_name(m: &ServerMsg) -> &'static str {
         ServerMsg::Typing { .. } => "typing",
         ServerMsg::Held { .. } => "held",
         ServerMsg::Moderation { .. } => "moderation",
+        ServerMsg::History { .. } => "history",
     }
 }
 
@@ -115,6 +117,7 @@ fn client_examples() -> Vec<ClientEnvelope> {
         env("s-2", ClientMsg::Sync { after: 41 }),
         env("e-7", ClientMsg::Act { event: Event::ConfirmOrder {} }),
         env("t-1", ClientMsg::Typing { on: true }),
+        env("h-3", ClientMsg::History { before: 101 }),
     ]
 }
 
@@ -126,6 +129,7 @@ fn server_examples() -> Vec<ServerEnvelope> {
             last_seq: 42,
             workflow: WorkflowKind::Sales,
             member: None,
+            state: None,
         }),
         ServerEnvelope::push(ServerMsg::Message(ChatMessage {
             seq: 42,
@@ -153,6 +157,34 @@ fn server_examples() -> Vec<ServerEnvelope> {
             ServerMsg::Held { reason: "Waiting for a moderator to review it (rule: links).".into() },
         ),
         ServerEnvelope::push(ServerMsg::Moderation { alert: Some("Case 4 escalated to admin-legal: threat".into()) }),
+        ServerEnvelope::reply(
+            "h-3",
+            ServerMsg::History {
+                messages: vec![
+                    ChatMessage {
+                        seq: 99,
+                        client_id: "m-01HW9".into(),
+                        author: Role::Customer,
+                        text: "Order 1042, placed on Monday.".into(),
+                        at: 1_795_000_000_000,
+                        event: None,
+                        name: None,
+                        from: None,
+                    },
+                    ChatMessage {
+                        seq: 100,
+                        client_id: "m-01HWA".into(),
+                        author: Role::Operator,
+                        text: "Thanks, looking it up.".into(),
+                        at: 1_795_000_030_000,
+                        event: None,
+                        name: None,
+                        from: None,
+                    },
+                ],
+                more: true,
+            },
+        ),
     ]
 }
 
@@ -191,7 +223,32 @@ fn server_variants_match_golden_files() {
     for e in &examples {
         check(&format!("server.{}", server_name(&e.msg)), e);
     }
-    assert_eq!(examples.len(), 9, "one example per server variant");
+    assert_eq!(examples.len(), 10, "one example per server variant");
+}
+
+/// What an operator's welcome adds: the workflow state as of `lastSeq`.
+#[test]
+fn an_operators_welcome_matches_its_golden_file() {
+    let mut state = shared_state();
+    state.assignee = Some("Ann".into());
+    let welcome = ServerMsg::Welcome {
+        conversation: conv(),
+        role: Role::Operator,
+        last_seq: 42,
+        workflow: WorkflowKind::Support,
+        member: None,
+        state: Some(state),
+    };
+    check("server.welcome.operator", &ServerEnvelope::push(welcome));
+}
+
+fn shared_state() -> crate::workflow::State {
+    let events = [
+        Event::CompleteStep { step: "greet".into() },
+        Event::Collect { field: "order".into(), value: "1042".into() },
+        Event::Checklist { items: vec!["Restart the app".into()] },
+    ];
+    crate::workflow::State::replay(WorkflowKind::Support, events.iter())
 }
 
 /// What a channel adds: the caller's member id, each sender's name and id.
@@ -203,6 +260,7 @@ fn channel_frames_match_golden_files() {
         last_seq: 6,
         workflow: WorkflowKind::Support,
         member: Some("3f2a9c0d11e4b7a5".into()),
+        state: None,
     };
     check("server.welcome.channel", &ServerEnvelope::push(welcome));
     let message = ChatMessage {

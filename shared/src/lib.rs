@@ -46,6 +46,6 @@ pub use decode::{decode_client, DecodeError};
 pub use ids::{ClientMsgId, ConversationId, IdError, SiteId};
 pub use protocol::{
     Author, ChatMessage, ClientEnvelope, ClientMsg, ConversationSummary, ErrorCode, Role, ServerEnvelope, ServerMsg,
-    WireName, PROTOCOL_VERSION,
+    WireName, PAGE, PROTOCOL_VERSION,
 };
 pub use text::{validate_text, TextError, MAX_MESSAGE_CHARS};

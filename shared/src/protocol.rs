@@ -30,6 +30,10 @@ pub struct ClientEnvelope {
     pub msg: ClientMsg,
 }
 
+/// Most messages in one [`ServerMsg::History`] page, and the most a
+/// (re)connect or a sync replays one by one.
+pub const PAGE: usize = 100;
+
 /// What a client (customer widget or operator console) can ask of a conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -42,7 +46,9 @@ pub enum ClientMsg {
         text: String,
     },
     /// Ask again for every message after `after` (e.g. after a gap was seen).
-    /// Answered by the missing [`ServerMsg::Message`] frames, in order.
+    /// Answered by the missing [`ServerMsg::Message`] frames, in order, when
+    /// they fit in a page ([`crate::PAGE`]); otherwise by the newest page as
+    /// one [`ServerMsg::History`]. Limited per socket.
     Sync {
         /// The highest sequence number the client already has (0 for none).
         after: u64,
@@ -60,12 +66,19 @@ pub enum ClientMsg {
         /// Typing now.
         on: bool,
     },
+    /// Ask for the page of messages just older than `before` (the oldest
+    /// sequence number the client has). Answered by one
+    /// [`ServerMsg::History`]. Limited per socket.
+    History {
+        /// Only messages with a smaller sequence number.
+        before: u64,
+    },
 }
 
 impl ClientMsg {
     /// The wire names of every variant, used to tell an unknown type from a
     /// malformed known one.
-    pub const TYPES: &'static [&'static str] = &["send", "sync", "act", "typing"];
+    pub const TYPES: &'static [&'static str] = &["send", "sync", "act", "typing", "history"];
 }
 
 /// A server → client frame.
@@ -118,6 +131,11 @@ pub enum ServerMsg {
         /// messages it sends.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         member: Option<String>,
+        /// To an operator: the workflow state as of `last_seq` (the client
+        /// may hold only the newest page of the timeline, so it folds the
+        /// events after `last_seq` onto this, not the whole timeline).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state: Option<crate::workflow::State>,
     },
     /// A stored message: replayed after a (re)connect or a sync, or live.
     Message(ChatMessage),
@@ -163,6 +181,16 @@ pub enum ServerMsg {
         role: Role,
         /// Typing now.
         on: bool,
+    },
+    /// A page of stored messages, oldest first, in one frame: the answer to
+    /// [`ClientMsg::History`], or — at a (re)connect or a sync that missed
+    /// more than a page — the newest page, which replaces what the client
+    /// had (it has a gap before it).
+    History {
+        /// At most [`crate::PAGE`] messages, consecutive, oldest first.
+        messages: Vec<ChatMessage>,
+        /// Whether older messages exist before the first one.
+        more: bool,
     },
 }
 

@@ -138,6 +138,14 @@ impl Chat {
         }
     }
 
+    /// Asks for the page before the oldest message held, if there is one
+    /// (and it was not asked for already).
+    pub fn older(&self) {
+        if let Some(frame) = self.log.try_update(ChatLog::older_frame).flatten() {
+            self.socket.with_value(|s| s.send(&frame));
+        }
+    }
+
     /// Forgets a refused send.
     pub fn dismiss(&self, id: &str) {
         self.log.update(|l| l.dismiss(id));

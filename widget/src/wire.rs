@@ -134,7 +134,25 @@ pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
         "inboxUpdate" => Some(ServerMsg::InboxUpdate(summary(d)?)),
         _ => None,
     };
-    frame(json, more, |v| event(v).map(Some))
+    let mut env = frame(json, more, |v| event(v).map(Some))?;
+    if let ServerMsg::Welcome { state, .. } = &mut env.msg {
+        // An operator's welcome carries the workflow state (serde, console only).
+        #[derive(serde::Deserialize)]
+        struct Frame {
+            msg: Msg,
+        }
+        #[derive(serde::Deserialize)]
+        struct Msg {
+            welcome: Welcome,
+        }
+        #[derive(serde::Deserialize)]
+        struct Welcome {
+            #[serde(default)]
+            state: Option<shared::workflow::State>,
+        }
+        *state = crate::json::decode::<Frame>(json)?.msg.welcome.state;
+    }
+    Some(env)
 }
 
 /// How a frame reader reads a message's event: `None` refuses the frame,
@@ -152,6 +170,7 @@ fn frame(json: &str, more: fn(&str, &JsValue) -> Option<ServerMsg>, ev: EventRea
             last_seq: uint(&d, "lastSeq")?,
             workflow: name(&d, "workflow")?,
             member: opt_text(&d, "member")?,
+            state: None,
         },
         "message" => ServerMsg::Message(message(&d, ev)?),
         "ack" => ServerMsg::Ack { seq: uint(&d, "seq")?, at: uint(&d, "at")? },
@@ -159,6 +178,10 @@ fn frame(json: &str, more: fn(&str, &JsValue) -> Option<ServerMsg>, ev: EventRea
         "typing" => ServerMsg::Typing { role: name(&d, "role")?, on: flag(&d, "on")? },
         "held" => ServerMsg::Held { reason: text(&d, "reason")? },
         "moderation" => ServerMsg::Moderation { alert: opt_text(&d, "alert")? },
+        "history" => ServerMsg::History {
+            messages: array(get(&d, "messages"))?.iter().map(|m| message(&m, ev)).collect::<Option<_>>()?,
+            more: flag(&d, "more")?,
+        },
         other => more(other, &d)?,
     };
     Some(ServerEnvelope { v: small(&v, "v")?, re: opt_text(&v, "re")?, msg })
@@ -411,6 +434,7 @@ fn client_with(env: &ClientEnvelope, event: fn(&Event) -> JsValue) -> String {
         ClientMsg::Sync { after } => tag("sync", o.num("after", *after)),
         ClientMsg::Act { event: e } => tag("act", o.put("event", event(e))),
         ClientMsg::Typing { on } => tag("typing", o.put("on", *on)),
+        ClientMsg::History { before } => tag("history", o.num("before", *before)),
         _ => JsValue::NULL,
     };
     stringify(&Obj::new().num("v", u64::from(env.v)).put("id", &env.id).put("msg", msg).js())
@@ -475,7 +499,9 @@ mod tests {
         golden!("server.held"),
         golden!("server.moderation"),
         golden!("server.welcome.channel"),
+        golden!("server.welcome.operator"),
         golden!("server.message.channel"),
+        golden!("server.history"),
     ];
 
     const EVENTS: &[&str] = &[
@@ -502,8 +528,13 @@ mod tests {
         golden!("event.reopen"),
     ];
 
-    const CLIENT: &[&str] =
-        &[golden!("client.send"), golden!("client.sync"), golden!("client.act"), golden!("client.typing")];
+    const CLIENT: &[&str] = &[
+        golden!("client.send"),
+        golden!("client.sync"),
+        golden!("client.act"),
+        golden!("client.typing"),
+        golden!("client.history"),
+    ];
 
     fn same_json(a: &str, b: &str) {
         let (a, b): (serde_json::Value, serde_json::Value) =
@@ -513,12 +544,17 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn golden_server_frames_decode_as_serde_json_does() {
-        assert_eq!(SERVER.len(), 11, "one per ServerMsg variant, and the channel forms");
+        assert_eq!(SERVER.len(), 13, "one per ServerMsg variant, the channel forms and an operator's welcome");
         for g in SERVER {
             let want: ServerEnvelope = serde_json::from_str(g).unwrap();
             assert_eq!(server_or_inbox(g), Some(want.clone()), "{g}");
             let inbox = matches!(want.msg, ServerMsg::Inbox { .. } | ServerMsg::InboxUpdate(_));
-            assert_eq!(server(g), (!inbox).then_some(want), "conversation sockets never carry inbox frames: {g}");
+            // Only operators get the workflow state; the customer's reader skips it.
+            let mut seen = want;
+            if let ServerMsg::Welcome { state, .. } = &mut seen.msg {
+                *state = None;
+            }
+            assert_eq!(server(g), (!inbox).then_some(seen), "conversation sockets never carry inbox frames: {g}");
         }
     }
 

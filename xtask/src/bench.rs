@@ -32,7 +32,7 @@ const FULL: Counts = Counts {
     conversations: 100,
     samples: 500,
     browser_runs: 10,
-    history: 10_000,
+    history: 100_000,
 };
 
 const QUICK: Counts = Counts {

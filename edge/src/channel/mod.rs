@@ -15,7 +15,6 @@ pub mod sql;
 
 use std::cell::RefCell;
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use shared::moderation_case::Room;
 use shared::staff::StaffRole;
@@ -28,7 +27,7 @@ use crate::error::internal;
 use crate::headers::{header, ACCOUNT, CHANNEL, MEMBER, NAME, ROLE, SITE, STAFF};
 use crate::room::shell::Host;
 use crate::room::sql::Db;
-use crate::room::{Core, RoomStore, Who};
+use crate::room::{Attachment, Core, RoomStore};
 use crate::socket::{self, CLOSE_BAD_REQUEST};
 
 /// Name of the Channel binding in `wrangler.toml`.
@@ -37,17 +36,6 @@ pub const BINDING: &str = "CHANNEL";
 /// The object name of a site's channel.
 pub fn object_name(site: &str, channel: &str) -> String {
     format!("{site}/{channel}")
-}
-
-/// What each socket remembers about its peer.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Attachment {
-    role: Role,
-    /// A moderator's role in their organisation (`None`: a customer).
-    #[serde(default)]
-    staff: Option<StaffRole>,
-    member: String,
-    name: String,
 }
 
 fn member_tag(member: &str) -> String {
@@ -91,8 +79,7 @@ impl DurableObject for Channel {
     }
 
     async fn websocket_message(&self, ws: WebSocket, message: worker::WebSocketIncomingMessage) -> Result<()> {
-        let Some(a) = ws.deserialize_attachment::<Attachment>()? else { return Ok(()) };
-        self.on_frame(&ws, &Who { role: a.role, staff: a.staff, member: a.member, name: a.name }, message).await
+        self.on_frame(&ws, message).await
     }
 
     async fn websocket_close(&self, ws: WebSocket, code: usize, reason: String, _clean: bool) -> Result<()> {
@@ -114,7 +101,8 @@ impl Channel {
             "operator" => (Role::Operator, StaffRole::parse(&header(req, STAFF))),
             _ => (Role::Customer, None),
         };
-        let who = Attachment { role, staff, member: header(req, MEMBER), name: decode_name(&header(req, NAME))? };
+        let (member, name) = (header(req, MEMBER), decode_name(&header(req, NAME))?);
+        let who = Attachment { role, staff, member, name, replays: Vec::new() };
         if role == Role::Customer {
             let open = self.state.get_websockets_with_tag(&member_tag(&who.member)).len();
             if let Some(refused) = self.admit_customer(&who.member, open).await? {
@@ -137,6 +125,7 @@ impl Channel {
             last_seq,
             workflow: WorkflowKind::Moderation,
             member: (role == Role::Customer).then(|| who.member.clone()),
+            state: None,
         };
         socket::send(&pair.server, &ServerEnvelope::push(welcome));
         self.replay(&pair.server, role, after);

@@ -7,7 +7,6 @@ use shared::WireName;
 use shared::{ChatMessage, Role};
 use worker::{SqlStorage, SqlStorageValue};
 
-use shared::moderation::Earlier;
 use shared::moderation_case::SanctionRecord;
 use shared::workflow::State;
 
@@ -136,25 +135,17 @@ impl RoomStore for ChannelStore<'_> {
         self.rows(&query, vec![int(after), int(limit as u64)])
     }
 
-    fn recent(&self, member: &str, n: usize) -> Result<Recent, StoreError> {
-        #[derive(Deserialize)]
-        struct At {
-            text: String,
-            at: u64,
-        }
-        let mut texts: Vec<At> = self.0.read(
-            "SELECT text, at FROM messages WHERE member = ? ORDER BY seq DESC LIMIT ?",
-            vec![member.into(), int(n as u64)],
-        )?;
-        let held = room_sql::held_of(self.0, member)?;
-        texts.extend(held.iter().map(|h| At { text: h.text.clone(), at: h.at }));
-        texts.sort_by_key(|t| t.at);
-        let skip = texts.len().saturating_sub(n);
-        Ok(Recent {
-            texts: texts.into_iter().skip(skip).map(|t| Earlier { text: t.text, at: t.at }).collect(),
-            held: held.into_iter().map(|h| (h.client_id, h.reason)).collect(),
-            events: Vec::new(),
-        })
+    fn before(&self, before: u64, limit: usize) -> Result<Vec<ChatMessage>, StoreError> {
+        let query = format!("SELECT {COLUMNS} FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?");
+        let mut page = self.rows(&query, vec![int(before), int(limit as u64)])?;
+        page.reverse();
+        Ok(page)
+    }
+
+    fn recent(&self, member: &str, since: u64, limit: usize) -> Result<Recent, StoreError> {
+        let texts = "SELECT text, at FROM messages WHERE member = ? ORDER BY seq DESC LIMIT ?";
+        let sent = "SELECT at FROM messages WHERE member = ? AND at >= ? ORDER BY seq DESC LIMIT ?";
+        room_sql::recent(self.0, member, &[member], [Some(texts), Some(sent), None], since, limit)
     }
 
     fn hold(&self, held: &Held) -> Result<(), StoreError> {

@@ -20,10 +20,8 @@ pub use self::start::Init;
 
 use std::cell::RefCell;
 
-use serde::{Deserialize, Serialize};
 use shared::moderation_case::Room;
 use shared::staff::StaffRole;
-use shared::workflow::WorkflowKind;
 use shared::{ChatMessage, ErrorCode, Role, ServerEnvelope, ServerMsg, WireName};
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketPair};
 
@@ -32,16 +30,8 @@ use crate::error::internal;
 use crate::headers::{header, ACCOUNT, ROLE, SITE, STAFF, TOKEN};
 use crate::room::shell::Host;
 use crate::room::sql::Db;
-use crate::room::{Core, RoomStore, Sender, Who};
+use crate::room::{Attachment, Core, RoomStore, Sender, Who};
 use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_NOT_FOUND, CLOSE_UNAUTHORIZED};
-
-/// What each hibernatable socket remembers about its peer.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-struct Attachment {
-    role: Role,
-    /// An operator's role in their organisation (`None` for the customer).
-    staff: Option<StaffRole>,
-}
 
 /// One conversation.
 #[durable_object]
@@ -92,15 +82,7 @@ impl DurableObject for Conversation {
     }
 
     async fn websocket_message(&self, ws: WebSocket, message: worker::WebSocketIncomingMessage) -> Result<()> {
-        let Some(Attachment { role, staff }) = ws.deserialize_attachment()? else { return Ok(()) };
-        if !self.ready().await? {
-            return Ok(());
-        }
-        let (member, name) = match (role, self.sender()) {
-            (Role::Customer, Some(s)) => (s.member, s.name),
-            _ => (String::new(), String::new()),
-        };
-        self.on_frame(&ws, &Who { role, staff, member, name }, message).await
+        self.on_frame(&ws, message).await
     }
 
     async fn websocket_close(&self, ws: WebSocket, code: usize, reason: String, _clean: bool) -> Result<()> {
@@ -145,13 +127,18 @@ impl Conversation {
         let pair = WebSocketPair::new()?;
         let account = socket::account_tag(&header(req, ACCOUNT));
         self.state.accept_websocket_with_tags(&pair.server, &[role.as_str(), account.as_str()]);
-        pair.server.serialize_attachment(Attachment { role, staff })?;
-        let (last_seq, workflow) = {
+        let attached = Attachment { role, staff, member: String::new(), name: String::new(), replays: Vec::new() };
+        pair.server.serialize_attachment(&attached)?;
+        let (last_seq, state) = {
             let core = self.core.borrow();
             let core = core.as_ref().expect("ready");
-            (core.last_seq, core.workflow.as_ref().map_or(WorkflowKind::Support, |w| w.workflow))
+            (core.last_seq, core.workflow.clone().unwrap_or_default())
         };
-        let welcome = ServerMsg::Welcome { conversation: meta.conversation, role, last_seq, workflow, member: None };
+        let workflow = state.workflow;
+        // An operator gets the workflow state: they may hold only the newest page.
+        let state = (role == Role::Operator).then_some(state);
+        let welcome =
+            ServerMsg::Welcome { conversation: meta.conversation, role, last_seq, workflow, member: None, state };
         socket::send(&pair.server, &ServerEnvelope::push(welcome));
         self.replay(&pair.server, role, after);
         Response::from_websocket(pair.client)
@@ -188,6 +175,14 @@ impl Host for Conversation {
     }
     fn store(&self) -> impl RoomStore + '_ {
         SqlStore(&self.db)
+    }
+    /// The customer is the conversation's one member, named by the form.
+    fn who(&self, a: &Attachment) -> Who {
+        let (member, name) = match (a.role, self.sender()) {
+            (Role::Customer, Some(s)) => (s.member, s.name),
+            _ => (String::new(), String::new()),
+        };
+        Who { role: a.role, staff: a.staff, member, name }
     }
 
     async fn wake(&self) -> Result<Option<Core>> {

@@ -6,7 +6,6 @@ use shared::WireName;
 use shared::{ChatMessage, ConversationId, ConversationSummary, Role, SiteId};
 use worker::{SqlStorage, SqlStorageValue};
 
-use shared::moderation::Earlier;
 use shared::moderation_case::SanctionRecord;
 
 use crate::room::sql::{self as room_sql, int, Db};
@@ -165,13 +164,6 @@ impl Row {
     }
 }
 
-/// `text, at` of a time-stamped row.
-#[derive(Deserialize)]
-struct At {
-    text: String,
-    at: u64,
-}
-
 impl SqlStore<'_> {
     fn rows(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Result<Vec<ChatMessage>, StoreError> {
         self.0.read::<Row>(query, bindings)?.into_iter().map(Row::into_message).collect()
@@ -243,27 +235,27 @@ impl RoomStore for SqlStore<'_> {
         )
     }
 
+    fn before(&self, before: u64, limit: usize) -> Result<Vec<ChatMessage>, StoreError> {
+        let mut page = self.rows(
+            &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?"),
+            vec![int(before), int(limit as u64)],
+        )?;
+        page.reverse();
+        Ok(page)
+    }
+
     /// The conversation's one customer: their texts, held messages, and
     /// events sent from the socket (not the form's answers).
-    fn recent(&self, member: &str, n: usize) -> Result<Recent, StoreError> {
-        let mut texts: Vec<At> = self.0.read(
-            "SELECT text, at FROM messages WHERE author = 'customer' AND event IS NULL ORDER BY seq DESC LIMIT ?",
-            vec![int(n as u64)],
-        )?;
-        let held = room_sql::held_of(self.0, member)?;
-        texts.extend(held.iter().map(|h| At { text: h.text.clone(), at: h.at }));
-        texts.sort_by_key(|t| t.at);
-        let skip = texts.len().saturating_sub(n);
-        let events: Vec<At> = self.0.read(
-            "SELECT '' AS text, at FROM messages WHERE author = 'customer' AND event IS NOT NULL \
-             AND json_extract(event, '$.collect') IS NULL ORDER BY seq DESC LIMIT ?",
-            vec![int(n as u64)],
-        )?;
-        Ok(Recent {
-            texts: texts.into_iter().skip(skip).map(|t| Earlier { text: t.text, at: t.at }).collect(),
-            held: held.into_iter().map(|h| (h.client_id, h.reason)).collect(),
-            events: events.into_iter().map(|e| e.at).collect(),
-        })
+    fn recent(&self, member: &str, since: u64, limit: usize) -> Result<Recent, StoreError> {
+        const CUSTOMER: &str = "FROM messages WHERE author = 'customer'";
+        let texts = format!("SELECT text, at {CUSTOMER} AND event IS NULL ORDER BY seq DESC LIMIT ?");
+        let sent = format!("SELECT at {CUSTOMER} AND event IS NULL AND at >= ? ORDER BY seq DESC LIMIT ?");
+        let events = format!(
+            "SELECT at {CUSTOMER} AND event IS NOT NULL AND json_extract(event, '$.collect') IS NULL \
+             AND at >= ? ORDER BY seq DESC LIMIT ?"
+        );
+        // The conversation's messages are its one customer's: no member column.
+        room_sql::recent(self.0, member, &[], [Some(&texts), Some(&sent), Some(&events)], since, limit)
     }
 
     fn hold(&self, held: &Held) -> Result<(), StoreError> {

@@ -15,7 +15,7 @@ use shared::staff::{Capability, StaffRole};
 use shared::workflow::{apply, Event, Sanction, State};
 use shared::{ChatMessage, ClientEnvelope, ClientMsg, ErrorCode, Role, ServerMsg, WireName};
 
-use super::memory::{record, MemberLog, Members, Sanctions, HISTORY};
+use super::memory::{record, MemberLog, Members, Sanctions, MINUTE_MS};
 use super::policy::{self, Draft, Refusal, Screening, Settings};
 use super::store::{RoomStore, StoreError};
 use super::{Held, Lift, ReviewHeld};
@@ -46,8 +46,11 @@ pub enum Effect {
     Report(shared::moderation_case::Report),
     /// Relay typing to the other side.
     Typing(Role, bool),
-    /// Send the history after this sequence number to the sender.
+    /// Send the sender what it missed after this sequence number (one by
+    /// one if it fits in a page, else the newest page).
     Replay(u64),
+    /// Send the sender the page before this sequence number.
+    Page(u64),
     /// Tell a member's sockets (a moderator's notice).
     Tell(String, String),
     /// Log this (a storage failure; the client was told to resend).
@@ -116,6 +119,7 @@ impl Core {
             ClientMsg::Typing { on } if !self.is_channel() => Ok(vec![Effect::Typing(who.role, on)]),
             ClientMsg::Typing { .. } => Ok(Vec::new()),
             ClientMsg::Sync { after } => Ok(vec![Effect::Replay(after)]),
+            ClientMsg::History { before } => Ok(vec![Effect::Page(before)]),
             _ => Err(Stop::Refused((ErrorCode::UnknownType, "not supported on this socket".into()))),
         };
         result.unwrap_or_else(|stop| match stop {
@@ -130,8 +134,9 @@ impl Core {
     /// Loads `member`'s recent activity into memory if it is not there.
     fn member(&mut self, store: &impl RoomStore, member: &str, now: u64) -> Result<&mut MemberLog, StoreError> {
         if !self.members.has(member) {
-            let n = HISTORY.max(self.settings.config.limits.messages_per_minute as usize);
-            self.members.load(member, MemberLog::from_recent(store.recent(member, n)?));
+            let limit = self.settings.config.limits.messages_per_minute as usize;
+            let recent = store.recent(member, now.saturating_sub(MINUTE_MS), limit)?;
+            self.members.load(member, MemberLog::from_recent(recent));
         }
         let log = self.members.get_mut(member).expect("loaded above");
         log.active = now;

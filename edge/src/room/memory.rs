@@ -40,7 +40,7 @@ pub struct MemberLog {
 impl MemberLog {
     /// From what storage holds.
     pub fn from_recent(recent: Recent) -> Self {
-        let attempts = recent.texts.iter().map(|e| e.at).collect();
+        let attempts = recent.sent.into();
         let mut events: Vec<u64> = recent.events;
         events.sort_unstable();
         Self {

@@ -30,13 +30,33 @@ mod transcript_tests;
 
 use serde::{Deserialize, Serialize};
 use shared::site::Limits;
+use shared::staff::StaffRole;
 use shared::workflow::Sanction;
-use shared::ErrorCode;
+use shared::{ErrorCode, Role};
 use worker::Response;
 
 pub use self::core::{Core, Effect, Who};
 pub use self::policy::Settings;
 pub use self::store::{RoomStore, StoreError};
+
+/// What each hibernatable socket of a room remembers about its peer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// Customer or operator.
+    pub role: Role,
+    /// A staff member's role in their organisation (`None`: a customer).
+    #[serde(default)]
+    pub staff: Option<StaffRole>,
+    /// A channel member's id (a conversation's customer is in its identity).
+    #[serde(default)]
+    pub member: String,
+    /// A channel member's display name.
+    #[serde(default)]
+    pub name: String,
+    /// When this socket last asked for missed messages or a page.
+    #[serde(default)]
+    pub replays: Vec<u64>,
+}
 
 /// Who is sending (a moderation case's offender).
 #[derive(Debug, Clone, Serialize, Deserialize)]

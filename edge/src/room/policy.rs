@@ -110,11 +110,47 @@ pub fn screen(d: &Draft, log: &MemberLog, sanctions: &Sanctions, settings: &Sett
     }
 }
 
+/// Replays (`sync`) and pages (`history`) one socket may ask for in
+/// [`REPLAY_WINDOW_MS`].
+pub const REPLAYS: usize = 10;
+/// The window of [`REPLAYS`].
+pub const REPLAY_WINDOW_MS: u64 = 10_000;
+
+/// Whether a socket that asked for replays or pages at `times` may ask
+/// again at `now` (if so, `now` is recorded).
+pub fn replay_allowed(times: &mut Vec<u64>, now: u64) -> Result<(), Refusal> {
+    times.retain(|t| t + REPLAY_WINDOW_MS > now);
+    if let Some(first) = times.first().filter(|_| times.len() >= REPLAYS) {
+        let wait = (first + REPLAY_WINDOW_MS).saturating_sub(now);
+        return Err((ErrorCode::RateLimited, too_fast("asking for history", wait)));
+    }
+    times.push(now);
+    Ok(())
+}
+
 /// Whether a customer's workflow event may go on: the rate window of
 /// events (every attempt counts).
 pub fn event_rate(log: &MemberLog, config: &SiteConfig, now: u64) -> Result<(), Refusal> {
     match free_at(&log.events, config.limits.messages_per_minute, now) {
         Some(free) => Err((ErrorCode::RateLimited, too_fast("sending", free.saturating_sub(now)))),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_socket_asks_for_history_at_most_ten_times_in_ten_seconds() {
+        let mut times = Vec::new();
+        for i in 0..REPLAYS as u64 {
+            assert_eq!(replay_allowed(&mut times, 1_000 + i), Ok(()));
+        }
+        let refused = replay_allowed(&mut times, 2_000).unwrap_err();
+        assert_eq!(refused.0, ErrorCode::RateLimited);
+        assert!(refused.1.contains("try again in 9 s"), "{}", refused.1);
+        assert_eq!(times.len(), REPLAYS, "a refusal is not recorded");
+        assert_eq!(replay_allowed(&mut times, 11_000), Ok(()), "the first one left the window");
     }
 }

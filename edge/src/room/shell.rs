@@ -7,20 +7,23 @@
 
 use std::cell::RefCell;
 
-use shared::{ChatMessage, ErrorCode, Role, ServerEnvelope, ServerMsg, WireName};
+use shared::{ChatMessage, ErrorCode, Role, ServerEnvelope, ServerMsg, WireName, PAGE};
 use worker::{Env, State, WebSocket, WebSocketIncomingMessage};
 
 use shared::moderation_case::SanctionRecord;
 
 use super::core::{Core, Effect, Who};
-use super::policy::Settings;
+use super::policy::{self, Settings};
 use super::sql::{self, Db};
 use super::store::RoomStore;
-use super::{Lift, ReviewHeld};
+use super::{Attachment, Lift, ReviewHeld};
 use crate::socket::{self, CLOSE_FORBIDDEN};
 
-/// Largest batch of messages read and sent in one replay step.
-pub const REPLAY_BATCH: usize = 100;
+/// The history could not be read: the client is told to reconnect.
+fn unreadable(ws: &WebSocket, e: super::StoreError) {
+    worker::console_error!("history: {e}");
+    socket::send(ws, &ServerEnvelope::error(None, ErrorCode::Internal, "could not read the history; reconnect"));
+}
 
 /// What a room object gives the shared shell.
 #[allow(async_fn_in_trait)]
@@ -57,8 +60,15 @@ pub trait Host {
         Ok(self.core().borrow().is_some())
     }
 
-    /// One client frame from `ws`, sent by `who`.
-    async fn on_frame(&self, ws: &WebSocket, who: &Who, message: WebSocketIncomingMessage) -> worker::Result<()> {
+    /// Who is on a socket, from its attachment (a conversation fills in
+    /// its customer).
+    fn who(&self, a: &Attachment) -> Who {
+        Who { role: a.role, staff: a.staff, member: a.member.clone(), name: a.name.clone() }
+    }
+
+    /// One client frame from `ws`.
+    async fn on_frame(&self, ws: &WebSocket, message: WebSocketIncomingMessage) -> worker::Result<()> {
+        let Some(mut attached) = ws.deserialize_attachment::<Attachment>()? else { return Ok(()) };
         self.db().framed();
         let WebSocketIncomingMessage::String(frame) = message else {
             socket::send(ws, &ServerEnvelope::error(None, ErrorCode::Malformed, "frames are JSON text, not binary"));
@@ -76,11 +86,19 @@ pub trait Host {
         }
         let id = env.id.clone();
         let now = worker::Date::now().as_millis();
-        let effects = {
+        let who = self.who(&attached);
+        let mut effects = {
             let store = self.store();
             let mut core = self.core().borrow_mut();
-            core.as_mut().expect("ready").handle(&store, who, env, now)
+            core.as_mut().expect("ready").handle(&store, &who, env, now)
         };
+        // Replays and pages are limited per socket (the times live in its attachment).
+        if effects.iter().any(|e| matches!(e, Effect::Replay(_) | Effect::Page(_))) {
+            match policy::replay_allowed(&mut attached.replays, now) {
+                Ok(()) => ws.serialize_attachment(&attached)?,
+                Err((code, message)) => effects = vec![Effect::Reply(ServerMsg::Error { code, message })],
+            }
+        }
         self.carry_out(Some((ws, &id, who.role)), effects).await;
         Ok(())
     }
@@ -114,6 +132,11 @@ pub trait Host {
                 Effect::Replay(after) => {
                     if let Some((ws, _, role)) = sender {
                         self.replay(ws, role, after);
+                    }
+                }
+                Effect::Page(before) => {
+                    if let Some((ws, id, role)) = sender {
+                        self.page(ws, Some(id), role, before);
                     }
                 }
                 Effect::Tell(member, text) => {
@@ -151,29 +174,38 @@ pub trait Host {
         }
     }
 
-    /// Sends every message after `after` to `ws`, a batch at a time.
+    /// Sends `ws` what it missed after `after`: one by one if it fits in a
+    /// page, else the newest page (the client drops what it had before it).
     fn replay(&self, ws: &WebSocket, role: Role, after: u64) {
-        let store = self.store();
-        let mut cursor = after;
-        loop {
-            let batch = match store.after(cursor, REPLAY_BATCH) {
-                Ok(batch) => batch,
-                Err(e) => {
-                    worker::console_error!("replay: {e}");
-                    let frame =
-                        ServerEnvelope::error(None, ErrorCode::Internal, "could not read the history; reconnect");
-                    socket::send(ws, &frame);
-                    return;
+        let last = self.core().borrow().as_ref().map_or(0, |c| c.last_seq);
+        if last.saturating_sub(after) > PAGE as u64 {
+            return self.page(ws, None, role, last + 1);
+        }
+        match self.store().after(after, PAGE) {
+            Ok(missed) => {
+                for m in missed {
+                    socket::send(ws, &ServerEnvelope::push(ServerMsg::Message(m.seen_by(role))));
                 }
-            };
-            let done = batch.len() < REPLAY_BATCH;
-            for m in batch {
-                cursor = m.seq;
-                socket::send(ws, &ServerEnvelope::push(ServerMsg::Message(m.seen_by(role))));
             }
-            if done {
-                return;
+            Err(e) => unreadable(ws, e),
+        }
+    }
+
+    /// Sends `ws` the page of messages before `before` (in answer to frame
+    /// `re`, or pushed at a connect).
+    fn page(&self, ws: &WebSocket, re: Option<&str>, role: Role, before: u64) {
+        match self.store().before(before, PAGE) {
+            Ok(page) => {
+                let more = page.first().is_some_and(|m| m.seq > 1);
+                let messages = page.into_iter().map(|m| m.seen_by(role)).collect();
+                let msg = ServerMsg::History { messages, more };
+                let frame = match re {
+                    Some(re) => ServerEnvelope::reply(re, msg),
+                    None => ServerEnvelope::push(msg),
+                };
+                socket::send(ws, &frame);
             }
+            Err(e) => unreadable(ws, e),
         }
     }
 

@@ -12,7 +12,10 @@ use shared::moderation_case::SanctionRecord;
 use shared::site::SiteConfig;
 use worker::{SqlStorage, SqlStorageValue};
 
-use super::store::StoreError;
+use shared::moderation::Earlier;
+
+use super::memory::HISTORY;
+use super::store::{Recent, StoreError};
 use super::Held;
 
 /// Work an object did since it woke: SQLite statements that read, that
@@ -195,4 +198,62 @@ pub fn set_sanctions(db: &Db, member: &str, records: &[SanctionRecord]) -> Resul
         db.write("INSERT INTO sanctions (member, json) VALUES (?, ?)", vec![member.into(), json.into()])?;
     }
     Ok(())
+}
+
+/// `text, at` of a stored message.
+#[derive(Deserialize)]
+struct TextAt {
+    text: String,
+    at: u64,
+}
+
+/// `at` of a stored message.
+#[derive(Deserialize)]
+struct At {
+    at: u64,
+}
+
+/// A member's recent activity, from three queries over the room's
+/// messages — `texts` (`text, at`, newest first, `LIMIT ?`), `sent` and
+/// `events` (`at` since `?`, newest first, `LIMIT ?`; `None`: the room has
+/// no events) — each taking `first` before those parameters — and the
+/// held table.
+pub fn recent(
+    db: &Db,
+    member: &str,
+    first: &[&str],
+    [texts, sent, events]: [Option<&str>; 3],
+    since: u64,
+    limit: usize,
+) -> Result<Recent, StoreError> {
+    let with = |rest: Vec<SqlStorageValue>| {
+        let mut params: Vec<SqlStorageValue> = first.iter().map(|p| (*p).into()).collect();
+        params.extend(rest);
+        params
+    };
+    let mut earlier: Vec<TextAt> = db.read(texts.unwrap_or_default(), with(vec![int(HISTORY as u64)]))?;
+    let mut times: Vec<u64> = db
+        .read::<At>(sent.unwrap_or_default(), with(vec![int(since), int(limit as u64)]))?
+        .into_iter()
+        .map(|r| r.at)
+        .collect();
+    let events = match events {
+        Some(query) => {
+            db.read::<At>(query, with(vec![int(since), int(limit as u64)]))?.into_iter().map(|r| r.at).collect()
+        }
+        None => Vec::new(),
+    };
+    let held = held_of(db, member)?;
+    earlier.extend(held.iter().map(|h| TextAt { text: h.text.clone(), at: h.at }));
+    earlier.sort_by_key(|t| t.at);
+    let skip = earlier.len().saturating_sub(HISTORY);
+    times.extend(held.iter().map(|h| h.at).filter(|at| *at >= since));
+    times.sort_unstable();
+    let skip_times = times.len().saturating_sub(limit);
+    Ok(Recent {
+        texts: earlier.into_iter().skip(skip).map(|t| Earlier { text: t.text, at: t.at }).collect(),
+        sent: times.split_off(skip_times),
+        held: held.into_iter().map(|h| (h.client_id, h.reason)).collect(),
+        events,
+    })
 }

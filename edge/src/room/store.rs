@@ -32,8 +32,11 @@ impl From<serde_json::Error> for StoreError {
 /// the object woke ([`super::memory::Members`] keeps it from then on).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Recent {
-    /// Their newest stored or held texts, oldest first.
+    /// Their newest stored or held texts, oldest first (at most
+    /// [`super::memory::HISTORY`]).
     pub texts: Vec<Earlier>,
+    /// When they sent the texts stored or held in the window, oldest first.
+    pub sent: Vec<u64>,
     /// Their held messages: client id and the reason they were told.
     pub held: Vec<(String, String)>,
     /// When they sent their newest workflow events (not the form's answers).
@@ -51,8 +54,11 @@ pub trait RoomStore {
     fn insert(&self, msg: &ChatMessage, workflow: Option<&State>) -> Result<(), StoreError>;
     /// Up to `limit` messages with `seq > after`, in order.
     fn after(&self, after: u64, limit: usize) -> Result<Vec<ChatMessage>, StoreError>;
-    /// `member`'s newest `n` texts (stored and held), held ids and event times.
-    fn recent(&self, member: &str, n: usize) -> Result<Recent, StoreError>;
+    /// The newest `limit` messages with `seq < before`, in order.
+    fn before(&self, before: u64, limit: usize) -> Result<Vec<ChatMessage>, StoreError>;
+    /// `member`'s recent activity: their newest texts (stored and held),
+    /// held ids, and the times of at most `limit` texts and events since `since`.
+    fn recent(&self, member: &str, since: u64, limit: usize) -> Result<Recent, StoreError>;
     /// Keeps a held message.
     fn hold(&self, held: &Held) -> Result<(), StoreError>;
     /// Removes and returns a held message (a moderator decided).
@@ -130,7 +136,13 @@ pub(crate) mod mem {
             let messages = self.messages.borrow();
             Ok(messages.iter().map(|(_, m)| m).filter(|m| m.seq > after).take(limit).cloned().collect())
         }
-        fn recent(&self, member: &str, n: usize) -> Result<Recent, StoreError> {
+        fn before(&self, before: u64, limit: usize) -> Result<Vec<ChatMessage>, StoreError> {
+            self.read();
+            let messages = self.messages.borrow();
+            let older: Vec<_> = messages.iter().map(|(_, m)| m).filter(|m| m.seq < before).cloned().collect();
+            Ok(older[older.len().saturating_sub(limit)..].to_vec())
+        }
+        fn recent(&self, member: &str, since: u64, limit: usize) -> Result<Recent, StoreError> {
             self.read();
             let messages = self.messages.borrow();
             let mine =
@@ -144,13 +156,17 @@ pub(crate) mod mem {
             let held_mine = held.iter().filter(|h| h.member == member);
             texts.extend(held_mine.clone().map(|h| Earlier { text: h.text.clone(), at: h.at }));
             texts.sort_by_key(|e| e.at);
-            let skip = texts.len().saturating_sub(n);
+            let mut sent: Vec<u64> = texts.iter().map(|e| e.at).filter(|at| *at >= since).collect();
+            sent = sent.split_off(sent.len().saturating_sub(limit));
+            let skip = texts.len().saturating_sub(crate::room::memory::HISTORY);
             Ok(Recent {
                 texts: texts.split_off(skip),
+                sent,
                 held: held_mine.map(|h| (h.client_id.clone(), h.reason.clone())).collect(),
                 events: mine
                     .filter(|(_, m)| m.event.as_ref().is_some_and(|e| !matches!(e, Event::Collect { .. })))
                     .map(|(_, m)| m.at)
+                    .filter(|at| *at >= since)
                     .collect(),
             })
         }

@@ -28,6 +28,7 @@ enum Out {
     Notify(u64),
     Typing,
     Replay(u64),
+    Page(u64),
     Tell,
     Ban,
     Rejected,
@@ -48,6 +49,7 @@ fn compact(effects: Vec<Effect>) -> Vec<Out> {
             Effect::Notify(m) => Notify(m.seq),
             Effect::Typing(..) => Typing,
             Effect::Replay(after) => Replay(after),
+            Effect::Page(before) => Page(before),
             Effect::Tell(..) => Tell,
             Effect::Ban(..) => Ban,
             Effect::Rejected(..) => Rejected,
@@ -62,6 +64,7 @@ enum Do {
     Act(&'static str, Event),
     Typing,
     Sync(u64),
+    History(u64),
     Review(&'static str, bool),
     Sanction(Sanction, Option<u32>),
     Lift(Sanction),
@@ -116,6 +119,7 @@ fn play(workflow: Option<WorkflowKind>, per_minute: u32, rows: Vec<(u64, Who, Do
             Do::Act(id, event) => frame(&mut core, &store, &who, id, ClientMsg::Act { event }, now),
             Do::Typing => frame(&mut core, &store, &who, "t", ClientMsg::Typing { on: true }, now),
             Do::Sync(after) => frame(&mut core, &store, &who, "s", ClientMsg::Sync { after }, now),
+            Do::History(before) => frame(&mut core, &store, &who, "h", ClientMsg::History { before }, now),
             Do::Review(id, approve) => {
                 let review = ReviewHeld { member: who.member.clone(), message: id.into(), approve };
                 core.review(&store, &review, now).expect("stored")
@@ -172,6 +176,7 @@ fn conversation_sends_resends_and_authorisation() {
             (5 * S, moderator(), Do::Typing, vec![Err(ErrorCode::Forbidden)]),
             (5 * S, operator(), Do::Typing, vec![Typing]),
             (6 * S, customer(), Do::Sync(1), vec![Replay(1)]),
+            (6 * S, operator(), Do::History(3), vec![Page(3)]),
             (7 * S, customer(), Do::Send("b", "still there?"), stored(3)),
         ],
     );

@@ -35,5 +35,7 @@ pub async fn counts(env: &Env, id: &str) -> RouteResult {
     bench_on(env)?;
     let id: ConversationId = id.parse().map_err(|_| RouteError::NotFound)?;
     let stub = env.durable_object(super::conversations::BINDING)?.get_by_name(id.as_str())?;
-    Ok(stub.fetch_with_str("https://object/counts").await?)
+    // A new response: the object's own has immutable headers.
+    let counts: crate::room::sql::Counts = stub.fetch_with_str("https://object/counts").await?.json().await?;
+    Ok(worker::Response::from_json(&counts)?)
 }

@@ -74,6 +74,7 @@ fn App() -> impl IntoView {
                 on_dismiss=on_dismiss
                 empty="No messages yet. Say hello!"
                 on_event=Callback::new(|_| {})
+                on_top=Callback::new(move |_| chat.older())
             />
             <Show
                 when=move || name.with(Option::is_some)

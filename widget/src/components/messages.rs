@@ -1,5 +1,7 @@
 //! The message list: stored messages in sequence order, then the pending
-//! ones (sending, or refused with the reason), windowed to the newest ones.
+//! ones (sending, or refused with the reason), windowed to the newest ones;
+//! scrolling to the top can ask the server for the older page when the log
+//! holds no more.
 //! Text is always rendered as a text node, never parsed as HTML.
 
 use leptos::html::Div;
@@ -28,6 +30,11 @@ pub fn MessageList(
     /// Fills the element given for a workflow event (a card in the widget,
     /// a timeline line in the console).
     on_event: Callback<(Element, ChatMessage)>,
+    /// Asks for older history when the reader reaches the top of what the
+    /// log holds (the console and channels; the customer widget keeps to
+    /// the newest page and its size budget).
+    #[prop(optional)]
+    on_top: Option<Callback<()>>,
 ) -> impl IntoView {
     let list = NodeRef::<Div>::new();
     // Windowed: only the newest `shown` messages are in the DOM (100 at
@@ -64,10 +71,14 @@ pub fn MessageList(
         let Some(el) = list.get_untracked() else { return };
         at_bottom.set_value(el.scroll_height() - el.scroll_top() - el.client_height() < 40);
         let total = log.with_untracked(|l| l.messages().len());
-        if el.scroll_top() < 80 && shown.get_untracked() < total {
-            let (height, top) = (el.scroll_height(), el.scroll_top());
-            shown.update(|n| *n += WINDOW);
-            after_render(Some((height, top)));
+        if el.scroll_top() < 80 {
+            if shown.get_untracked() < total {
+                let (height, top) = (el.scroll_height(), el.scroll_top());
+                shown.update(|n| *n += WINDOW);
+                after_render(Some((height, top)));
+            } else if let Some(f) = on_top {
+                f.run(());
+            }
         }
     };
     // Stored messages (windowed), then the pending sends: one list, one row

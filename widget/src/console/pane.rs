@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 use shared::api::operator_socket_path;
-use shared::workflow::{Event, State};
+use shared::chat_log::ChatLog;
+use shared::workflow::Event;
 use shared::ConversationId;
 
 use super::guide::Guide;
@@ -27,8 +28,18 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
         move |after| Some(format!("{}{}", ws_origin(), operator_socket_path(&site, url_id.as_str(), after))),
         &crate::wire::OPERATOR,
     );
+    // What was typed but not stored when the console was last closed or
+    // reloaded: queued again (same ids; the server stores each once).
+    let outbox_key = format!("console:outbox:{id}");
+    let restored: Vec<(String, String)> = load(&outbox_key).and_then(|j| crate::json::decode(&j)).unwrap_or_default();
+    chat.log.update(|l| l.restore(restored));
     chat.connect();
     on_cleanup(move || chat.stop());
+    let unsent = Memo::new(move |_| chat.log.with(ChatLog::unsent));
+    Effect::new(move |_| {
+        let json = unsent.with(|u| (!u.is_empty()).then(|| crate::json::encode(u)).flatten());
+        store(&outbox_key, json.as_deref());
+    });
 
     let seen_id = id.to_string();
     Effect::new(move |_| {
@@ -37,11 +48,9 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
             s.insert(seen_id.clone(), last);
         });
     });
-    // The workflow state: the fold of the timeline's events, by the same
-    // function the server applies them with.
-    let state = Memo::new(move |_| {
-        chat.log.with(|l| State::replay(l.workflow(), l.messages().iter().filter_map(|m| m.event.as_ref())))
-    });
+    // The workflow state: the welcome's, with the events since folded on
+    // by the same function the server applies them with.
+    let state = Memo::new(move |_| chat.log.with(ChatLog::workflow_state));
 
     let draft_key = format!("console:draft:{id}");
     let text = RwSignal::new(load(&draft_key).unwrap_or_default());
@@ -75,7 +84,7 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
                 <StatusLine status=chat.status testid="console-conversation-status"/>
                 <ModerateCustomer id=id.clone()/>
             </header>
-            <MessageList log=chat.log testid="console-message" on_dismiss=on_dismiss on_event=on_event empty="No messages yet."/>
+            <MessageList log=chat.log testid="console-message" on_dismiss=on_dismiss on_event=on_event empty="No messages yet." on_top=Callback::new(move |_| chat.older())/>
             <p class="typing" aria-live="polite" data-testid="console-typing" class:on=chat.typing>"Customer is typing…"</p>
             <Composer
                 on_send=on_send
