@@ -1,12 +1,12 @@
 //! The decision matrix rendered from the workflow data must reproduce the
-//! table in `../shared/BRIEF.md` row by row, and each step list must match
-//! the brief's numbered task sequence.
+//! table in `docs/workflows.md` (the workflows' specification, kept in the
+//! repository) row by row, and each step list must match its numbered task
+//! sequence.
 
 use super::*;
 
 fn brief() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/BRIEF.md");
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e} (the brief must sit beside the repo)"))
+    include_str!("../../../docs/workflows.md").to_owned()
 }
 
 /// The brief's matrix: (row name, [support, sales, moderation]).
