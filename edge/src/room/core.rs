@@ -232,9 +232,8 @@ impl Core {
         }
         if who.role == Role::Customer {
             let per_minute = self.settings.config.limits.messages_per_minute;
-            let config = self.settings.config.clone();
             let log = self.member(store, &who.member, now)?;
-            let allowed = policy::event_rate(log, &config, now);
+            let allowed = policy::event_rate(log, per_minute, now);
             record(&mut log.events, now, per_minute);
             allowed?;
         }

@@ -26,7 +26,7 @@ pub const MINUTE_MS: u64 = 60_000;
 #[derive(Debug, Clone, Default)]
 pub struct MemberLog {
     /// Newest stored or held texts, oldest first (at most [`HISTORY`]).
-    pub texts: VecDeque<Earlier>,
+    pub texts: Vec<Earlier>,
     /// Times of their text attempts (stored, held or refused), oldest first.
     pub attempts: VecDeque<u64>,
     /// Times of their workflow events, oldest first.
@@ -44,7 +44,7 @@ impl MemberLog {
         let mut events: Vec<u64> = recent.events;
         events.sort_unstable();
         Self {
-            texts: recent.texts.into(),
+            texts: recent.texts,
             attempts,
             events: events.into(),
             held: recent.held.into_iter().collect(),
@@ -54,9 +54,9 @@ impl MemberLog {
 
     /// Remembers a stored or held text.
     pub fn wrote(&mut self, text: &str, at: u64) {
-        self.texts.push_back(Earlier { text: text.to_owned(), at });
-        while self.texts.len() > HISTORY {
-            self.texts.pop_front();
+        self.texts.push(Earlier { text: text.to_owned(), at });
+        if self.texts.len() > HISTORY {
+            self.texts.remove(0);
         }
     }
 }

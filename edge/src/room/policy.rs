@@ -84,8 +84,7 @@ pub fn screen(d: &Draft, log: &MemberLog, sanctions: &Sanctions, settings: &Sett
         let why = too_fast("sending messages", free.saturating_sub(d.now));
         return Screening::Refuse((ErrorCode::RateLimited, why), None);
     }
-    let history: Vec<_> = log.texts.iter().cloned().collect();
-    let verdict = evaluate(d.text, d.now, &history, &settings.rules);
+    let verdict = evaluate(d.text, d.now, &log.texts, &settings.rules);
     let (Some(action), Some(severity)) = (verdict.action(), verdict.severity()) else {
         return Screening::Deliver(None);
     };
@@ -130,8 +129,8 @@ pub fn replay_allowed(times: &mut Vec<u64>, now: u64) -> Result<(), Refusal> {
 
 /// Whether a customer's workflow event may go on: the rate window of
 /// events (every attempt counts).
-pub fn event_rate(log: &MemberLog, config: &SiteConfig, now: u64) -> Result<(), Refusal> {
-    match free_at(&log.events, config.limits.messages_per_minute, now) {
+pub fn event_rate(log: &MemberLog, per_minute: u32, now: u64) -> Result<(), Refusal> {
+    match free_at(&log.events, per_minute, now) {
         Some(free) => Err((ErrorCode::RateLimited, too_fast("sending", free.saturating_sub(now)))),
         None => Ok(()),
     }
