@@ -102,7 +102,7 @@ fn answer(s: &mut Socket, id: &str) -> ServerMsg {
 fn notice(s: &mut Socket) -> String {
     let (f, _) = s.recv_until(|f| matches!(f.msg, ServerMsg::Moderation { .. })).unwrap();
     match f.msg {
-        ServerMsg::Moderation { alert: Some(text) } => text,
+        ServerMsg::Moderation { alert: Some(text), .. } => text,
         other => panic!("expected a notice, got {other:?}"),
     }
 }
@@ -351,4 +351,48 @@ fn rules_are_site_settings_checked_before_they_are_saved() {
         }
         other => panic!("a broken rule was saved: {other:?}"),
     }
+}
+
+#[test]
+fn a_senders_repeated_reports_are_one_line_with_a_count_pushed_to_consoles_as_the_change() {
+    let mut console = mo().socket(&shared::api::inbox_socket_path("demo")).unwrap();
+    assert!(matches!(console.recv().unwrap().msg, ServerMsg::Inbox { .. }));
+    let (mut eve, eve_id) = join(&visitor(), "Eve");
+    for i in 0..5 {
+        let id = format!("slur{i}-{eve_id}");
+        eve.send_text(&id, &format!("you nigger number {i}")).unwrap();
+        assert!(matches!(answer(&mut eve, &id), ServerMsg::Error { code: ErrorCode::Blocked, .. }));
+    }
+    let eves = |list: Vec<Report>| list.into_iter().filter(|r| r.member == eve_id).collect::<Vec<_>>();
+    // Each report reaches here after its answer: wait for the fifth.
+    let mut line = Vec::new();
+    for _ in 0..50 {
+        line = eves(get("reports"));
+        if line.first().is_some_and(|r| r.count == 5) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(line.len(), 1, "five blocked messages, one line in the queue: {line:?}");
+    assert_eq!((line[0].count, line[0].message.as_str()), (5, format!("slur4-{eve_id}").as_str()));
+    // The console was pushed the line itself (gathered: fewer frames than
+    // reports), not told to fetch. Other tests' changes may come between.
+    let mut frames = 0;
+    loop {
+        let f = console.recv().unwrap();
+        let ServerMsg::Moderation { changed, .. } = f.msg else { continue };
+        assert!(!changed.is_empty(), "a push says what changed");
+        let eves: Vec<Report> = changed
+            .into_iter()
+            .filter_map(|c| match c {
+                shared::moderation_case::DeskItem::Report(r) if r.member == eve_id => Some(r),
+                _ => None,
+            })
+            .collect();
+        frames += usize::from(!eves.is_empty());
+        if eves.iter().any(|r| r.count == 5) {
+            break;
+        }
+    }
+    assert!(frames <= 5, "{frames} pushes for 5 reports");
 }

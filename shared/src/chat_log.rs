@@ -256,7 +256,7 @@ impl ChatLog {
                 }
                 Effect::None
             }
-            ServerMsg::Moderation { alert: Some(text) } => {
+            ServerMsg::Moderation { alert: Some(text), .. } => {
                 self.notice = Some(text);
                 Effect::None
             }
@@ -566,6 +566,7 @@ mod tests {
         let mut log = ChatLog::default();
         log.receive(ServerEnvelope::push(ServerMsg::Moderation {
             alert: Some("You are muted until 10:00 UTC".into()),
+            changed: Vec::new(),
         }));
         assert_eq!(log.notice(), Some("You are muted until 10:00 UTC"));
         let ban = ServerMsg::Error { code: ErrorCode::Banned, message: "You are banned".into() };

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use crate::api::{ApiError, ConversationCreated, CreateConversation};
+use crate::moderation_case::DeskItem;
 use crate::protocol::*;
 use crate::workflow::*;
 use crate::ConversationId;
@@ -156,7 +157,10 @@ fn server_examples() -> Vec<ServerEnvelope> {
             "m-01HX5",
             ServerMsg::Held { reason: "Waiting for a moderator to review it (rule: links).".into() },
         ),
-        ServerEnvelope::push(ServerMsg::Moderation { alert: Some("Case 4 escalated to admin-legal: threat".into()) }),
+        ServerEnvelope::push(ServerMsg::Moderation {
+            alert: Some("Case 4 escalated to admin-legal: threat".into()),
+            changed: vec![DeskItem::Lifted { member: "m-7f3a".into(), kind: Sanction::Mute }],
+        }),
         ServerEnvelope::reply(
             "h-3",
             ServerMsg::History {

@@ -98,9 +98,45 @@ pub struct Report {
     pub severity: Severity,
     /// Where it stands.
     pub status: ReportStatus,
+    /// How many messages it stands for: the sender's repeats within
+    /// [`MERGE_MS`] are merged into one report ([`Report::absorb`]).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub count: u32,
 }
 
+fn one() -> u32 {
+    1
+}
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
+}
+
+/// A sender's reports of one kind in one room, each within this time of
+/// the last, are one line of the queue.
+pub const MERGE_MS: u64 = 10 * 60_000;
+
 impl Report {
+    /// Merges `newer` into this report if it repeats it: the same sender,
+    /// room and action, this one still open and its last message at most
+    /// [`MERGE_MS`] before. The report then shows the newest message and
+    /// counts both. A held message is never merged: each waits for its own
+    /// review. `false`: file `newer` as its own report.
+    pub fn absorb(&mut self, newer: &Report) -> bool {
+        let repeats = self.status == ReportStatus::Open
+            && self.action != Action::Hold
+            && newer.action == self.action
+            && newer.room == self.room
+            && newer.member == self.member
+            && newer.at.saturating_sub(self.at) <= MERGE_MS;
+        if repeats {
+            let count = self.count.saturating_add(newer.count);
+            let severity = self.severity.max(newer.severity);
+            *self = Report { id: self.id, count, severity, ..newer.clone() };
+        }
+        repeats
+    }
+
     /// The first rule hit whose action was taken (what the sender is told).
     pub fn rule(&self) -> &str {
         self.hits.iter().find(|h| h.action == self.action).map_or("", |h| h.rule.as_str())
@@ -253,6 +289,66 @@ pub fn clock(ms: u64) -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rest / 3600, rest % 3600 / 60)
+}
+
+/// One change of the moderation desk, pushed to every console, which puts
+/// it in its list (instead of fetching the lists again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DeskItem {
+    /// A report filed, merged or decided.
+    Report(Report),
+    /// A case opened or moved on.
+    Case(Case),
+    /// A mute or ban now in force site-wide.
+    Sanction(SanctionRecord),
+    /// A member's sanction of this kind lifted.
+    Lifted {
+        /// Whom.
+        member: String,
+        /// Which.
+        kind: Sanction,
+    },
+    /// An incident logged.
+    Incident(Incident),
+}
+
+/// Most changes one push carries; a busier moment pushes none, and the
+/// consoles fetch their lists again.
+pub const DESK_BATCH: usize = 100;
+
+/// The changes of a moment, pushed together: a newer state of the same
+/// report or case replaces the older; `too_many` once past [`DESK_BATCH`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeskBatch {
+    /// The changes, oldest first.
+    pub items: Vec<DeskItem>,
+    /// More changed than one push carries.
+    pub too_many: bool,
+    /// The newest alert for every moderator, if any.
+    pub alert: Option<String>,
+}
+
+impl DeskBatch {
+    /// Adds one change.
+    pub fn add(&mut self, item: DeskItem) {
+        let same = |old: &DeskItem| match (old, &item) {
+            (DeskItem::Report(a), DeskItem::Report(b)) => a.id == b.id,
+            (DeskItem::Case(a), DeskItem::Case(b)) => a.id == b.id,
+            _ => false,
+        };
+        self.items.retain(|old| !same(old));
+        self.items.push(item);
+        if self.items.len() > DESK_BATCH {
+            self.items.clear();
+            self.too_many = true;
+        }
+    }
+
+    /// Whether nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty() && !self.too_many && self.alert.is_none()
+    }
 }
 
 /// A closed record of what happened: the case's rules, evidence, severity,

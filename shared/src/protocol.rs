@@ -167,13 +167,18 @@ pub enum ServerMsg {
         /// Why, for the sender.
         reason: String,
     },
-    /// On an operator's inbox socket: the moderation queue or cases changed
-    /// (fetch them again); `alert` is set when moderators must look now
-    /// (an escalation to admin / legal).
+    /// On an operator's inbox socket: the moderation desk changed; the
+    /// console puts each `changed` item in its list (none: too much changed
+    /// at once, fetch the lists again). `alert` is set when moderators must
+    /// look now (an escalation to admin / legal). On a customer's socket: a
+    /// moderator's notice (`alert` only).
     Moderation {
         /// What to tell every moderator, if anything.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         alert: Option<String>,
+        /// What changed, oldest first.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        changed: Vec<crate::moderation_case::DeskItem>,
     },
     /// The other side started or stopped typing.
     Typing {

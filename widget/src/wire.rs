@@ -135,22 +135,34 @@ pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
         _ => None,
     };
     let mut env = frame(json, more, |v| event(v).map(Some))?;
-    if let ServerMsg::Welcome { state, .. } = &mut env.msg {
-        // An operator's welcome carries the workflow state (serde, console only).
-        #[derive(serde::Deserialize)]
-        struct Frame {
-            msg: Msg,
-        }
-        #[derive(serde::Deserialize)]
-        struct Msg {
-            welcome: Welcome,
-        }
-        #[derive(serde::Deserialize)]
-        struct Welcome {
+    // What only operators get is read by serde (console only): an
+    // operator's welcome carries the workflow state, a desk push its changes.
+    #[derive(serde::Deserialize)]
+    struct Frame {
+        msg: Msg,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    enum Msg {
+        Welcome {
             #[serde(default)]
             state: Option<shared::workflow::State>,
+        },
+        Moderation {
+            #[serde(default)]
+            changed: Vec<shared::moderation_case::DeskItem>,
+        },
+    }
+    match &mut env.msg {
+        ServerMsg::Welcome { state, .. } => {
+            let Msg::Welcome { state: read } = crate::json::decode::<Frame>(json)?.msg else { return None };
+            *state = read;
         }
-        *state = crate::json::decode::<Frame>(json)?.msg.welcome.state;
+        ServerMsg::Moderation { changed, .. } => {
+            let Msg::Moderation { changed: read } = crate::json::decode::<Frame>(json)?.msg else { return None };
+            *changed = read;
+        }
+        _ => {}
     }
     Some(env)
 }
@@ -177,7 +189,7 @@ fn frame(json: &str, more: fn(&str, &JsValue) -> Option<ServerMsg>, ev: EventRea
         "error" => ServerMsg::Error { code: name(&d, "code")?, message: text(&d, "message")? },
         "typing" => ServerMsg::Typing { role: name(&d, "role")?, on: flag(&d, "on")? },
         "held" => ServerMsg::Held { reason: text(&d, "reason")? },
-        "moderation" => ServerMsg::Moderation { alert: opt_text(&d, "alert")? },
+        "moderation" => ServerMsg::Moderation { alert: opt_text(&d, "alert")?, changed: Vec::new() },
         "history" => ServerMsg::History {
             messages: array(get(&d, "messages"))?.iter().map(|m| message(&m, ev)).collect::<Option<_>>()?,
             more: flag(&d, "more")?,
@@ -549,10 +561,12 @@ mod tests {
             let want: ServerEnvelope = serde_json::from_str(g).unwrap();
             assert_eq!(server_or_inbox(g), Some(want.clone()), "{g}");
             let inbox = matches!(want.msg, ServerMsg::Inbox { .. } | ServerMsg::InboxUpdate(_));
-            // Only operators get the workflow state; the customer's reader skips it.
+            // Only operators get the workflow state and desk changes; the customer's reader skips them.
             let mut seen = want;
-            if let ServerMsg::Welcome { state, .. } = &mut seen.msg {
-                *state = None;
+            match &mut seen.msg {
+                ServerMsg::Welcome { state, .. } => *state = None,
+                ServerMsg::Moderation { changed, .. } => changed.clear(),
+                _ => {}
             }
             assert_eq!(server(g), (!inbox).then_some(seen), "conversation sockets never carry inbox frames: {g}");
         }

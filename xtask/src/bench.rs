@@ -1,8 +1,10 @@
-//! `cargo xtask bench [--quick]`: sizes, latency, throughput, concurrency,
-//! host-page impact and console-at-scale against the real Worker in
-//! `wrangler dev` on loopback, printed as Markdown tables (the format of
-//! `BENCHMARKS.md`). `--quick` is the smoke run `cargo xtask test` does: same
-//! code, small counts, nothing about speed asserted.
+//! `cargo xtask bench [--quick] [--only TABLE]`: sizes, latency, throughput,
+//! concurrency, host-page impact and console-at-scale against the real
+//! Worker in `wrangler dev` on loopback, printed as Markdown tables (the
+//! format of `BENCHMARKS.md`). `--quick` is the smoke run `cargo xtask test`
+//! does: same code, small counts, nothing about speed asserted. `--only`
+//! runs one table (`sizes`, `latency`, `sign-in`, `throughput`,
+//! `concurrency`, `browser`), for profiling one change.
 
 use std::process::Command;
 
@@ -49,25 +51,45 @@ const QUICK: Counts = Counts {
 /// Entry point of `cargo xtask bench`.
 pub fn run(args: &[String]) -> Result<()> {
     let quick = args.iter().any(|a| a == "--quick");
+    let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).map(String::as_str);
+    if let Some(table) = only {
+        anyhow::ensure!(TABLES.contains(&table), "--only takes one of {TABLES:?}");
+    }
     setup::all(true)?;
     build::all()?;
-    run_built(quick)
+    run_built(quick, only)
 }
 
-/// The benchmarks on an already built tree.
-pub fn run_built(quick: bool) -> Result<()> {
+/// The tables, in the order they run.
+const TABLES: [&str; 6] = ["sizes", "latency", "sign-in", "throughput", "concurrency", "browser"];
+
+/// The benchmarks on an already built tree (`only`: one table).
+pub fn run_built(quick: bool, only: Option<&str>) -> Result<()> {
     let counts = if quick { QUICK } else { FULL };
+    let runs = |table: &str| only.is_none_or(|o| o == table);
     let mut opts = Options::fresh_for_tests("bench");
     opts.vars.push(("BENCH".into(), "on".into()));
     let w = Wrangler::start(opts)?;
     e2e::client::without_rate_rules(&w.base_url, "demo")?;
     machine();
-    sizes_table()?;
-    latency_table(&w.base_url, counts.latency)?;
-    sign_in_table(&w.base_url, counts.sign_ins)?;
-    throughput_table(&w.base_url, &counts.throughput)?;
-    concurrency_table(&w.base_url, &counts)?;
-    browser_tables(&w.base_url, &counts)?;
+    if runs("sizes") {
+        sizes_table()?;
+    }
+    if runs("latency") {
+        latency_table(&w.base_url, counts.latency)?;
+    }
+    if runs("sign-in") {
+        sign_in_table(&w.base_url, counts.sign_ins)?;
+    }
+    if runs("throughput") {
+        throughput_table(&w.base_url, &counts.throughput)?;
+    }
+    if runs("concurrency") {
+        concurrency_table(&w.base_url, &counts)?;
+    }
+    if runs("browser") {
+        browser_tables(&w.base_url, &counts)?;
+    }
     Ok(())
 }
 

@@ -33,7 +33,7 @@ pub fn run() -> Result<()> {
     })?;
     timed("wrangler deploy --dry-run", &mut dry_run)?;
     timed("worker tests (e2e)", &mut worker_tests)?;
-    timed("bench smoke (--quick)", &mut || crate::bench::run_built(true))?;
+    timed("bench smoke (--quick)", &mut || crate::bench::run_built(true, None))?;
     timed("chaos smoke (6 runs)", &mut || crate::chaos::run_built(6, 0x5EED, 3))?;
     timed("fuzz smoke (10 s a target)", &mut || crate::fuzz::fuzz(10))?;
     println!("\nall tests passed in {:.0} s", start.elapsed().as_secs_f64());

@@ -113,10 +113,11 @@ impl RoomStore for ChannelStore<'_> {
         Ok(rows.first().map_or(0, |r| r.last))
     }
 
-    fn insert(&self, m: &ChatMessage, _workflow: Option<&State>) -> Result<(), StoreError> {
+    fn insert(&self, m: &ChatMessage, _workflow: Option<&State>) -> Result<bool, StoreError> {
         self.0
             .write(
-                "INSERT INTO messages (seq, member, name, author, client_id, text, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO messages (seq, member, name, author, client_id, text, at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (member, client_id) DO NOTHING",
                 vec![
                     int(m.seq),
                     m.from.as_deref().unwrap_or_default().into(),
@@ -127,7 +128,7 @@ impl RoomStore for ChannelStore<'_> {
                     int(m.at),
                 ],
             )
-            .map(drop)
+            .map(|written| written > 0)
     }
 
     fn after(&self, after: u64, limit: usize) -> Result<Vec<ChatMessage>, StoreError> {

@@ -13,6 +13,7 @@
 //! - `POST /review`, `/sanction`, `/lift`: a moderator's decisions.
 //! - `GET /counts`: the work done since it woke ([`crate::room::sql::Counts`]).
 
+mod notice;
 pub mod sql;
 mod start;
 
@@ -42,6 +43,7 @@ pub struct Conversation {
     /// The identity, read when the object wakes (it never changes).
     meta: RefCell<Option<Meta>>,
     core: RefCell<Option<Core>>,
+    notices: notice::Notices,
 }
 
 impl DurableObject for Conversation {
@@ -50,7 +52,7 @@ impl DurableObject for Conversation {
         if let Err(e) = sql::ensure_schema(db.raw()) {
             worker::console_error!("conversation schema: {e}");
         }
-        Self { state, env, db, meta: RefCell::new(None), core: RefCell::new(None) }
+        Self { state, env, db, meta: RefCell::new(None), core: RefCell::new(None), notices: Default::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -197,13 +199,6 @@ impl Host for Conversation {
     }
 
     async fn notify(&self, m: &ChatMessage) -> Option<u64> {
-        let summary = {
-            let core = self.core.borrow();
-            self.meta.borrow().as_ref()?.summary(Some(m), core.as_ref()?.workflow.as_ref()?)
-        };
-        self.db.called();
-        // Best effort: the message is stored and acknowledged; a lost
-        // update is repaired by the next one (updates carry `last_seq`).
-        crate::inbox::touch(&self.env, &summary).await.map_err(|e| worker::console_error!("inbox: {e}")).ok()
+        self.tell_inbox(m).await
     }
 }

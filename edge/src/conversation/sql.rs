@@ -213,9 +213,10 @@ impl RoomStore for SqlStore<'_> {
 
     /// An event's state is written in the same synchronous step, so the
     /// object's implicit transaction commits both together.
-    fn insert(&self, m: &ChatMessage, workflow: Option<&State>) -> Result<(), StoreError> {
-        self.0.write(
-            "INSERT INTO messages (seq, author, client_id, text, at, event) VALUES (?, ?, ?, ?, ?, ?)",
+    fn insert(&self, m: &ChatMessage, workflow: Option<&State>) -> Result<bool, StoreError> {
+        let written = self.0.write(
+            "INSERT INTO messages (seq, author, client_id, text, at, event) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (author, client_id) DO NOTHING",
             vec![
                 int(m.seq),
                 m.author.as_str().into(),
@@ -225,7 +226,10 @@ impl RoomStore for SqlStore<'_> {
                 m.event.as_ref().map(serde_json::to_string).transpose()?.into(),
             ],
         )?;
-        workflow.map_or(Ok(()), |state| self.set_workflow(state))
+        if written == 0 {
+            return Ok(false);
+        }
+        workflow.map_or(Ok(()), |state| self.set_workflow(state)).map(|()| true)
     }
 
     fn after(&self, after: u64, limit: usize) -> Result<Vec<ChatMessage>, StoreError> {

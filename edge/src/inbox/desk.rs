@@ -3,13 +3,14 @@
 //! workflow (the Inbox applies their events with the same `apply` and
 //! enforces sanctions through the room), the site-wide sanctions rooms check
 //! at connect, and the incident log with its JSON and CSV export. Every
-//! change is pushed to the consoles as `moderation` (with an alert on an
-//! escalation).
+//! change goes into a [`DeskBatch`] the Inbox pushes to the consoles as
+//! `moderation` (with an alert on an escalation).
 
 use serde::Serialize;
 use shared::api::ApiError;
 use shared::moderation_case::{
-    incidents_csv, Case, CaseAct, CaseEntry, Incident, OpenCase, Report, ReportStatus, Review, Room, SanctionRecord,
+    incidents_csv, Case, CaseAct, CaseEntry, DeskBatch, DeskItem, Incident, OpenCase, Report, ReportStatus, Review,
+    Room, SanctionRecord,
 };
 use shared::rules::Action;
 use shared::workflow::{apply, Event, Sanction, State, WorkflowKind};
@@ -54,14 +55,13 @@ pub struct Ask<'a> {
     pub format: String,
 }
 
-/// Answers one desk request; `changed` is set to the alert to push (empty:
-/// a plain change) when something changed.
+/// Answers one desk request; what it changed goes into `changes`.
 pub async fn handle(
     env: &Env,
     sql: &SqlStorage,
     mut req: Request,
     ask: Ask<'_>,
-    changed: &mut Option<String>,
+    changes: &mut DeskBatch,
 ) -> Result<Response> {
     let now = worker::Date::now().as_millis();
     match (req.method(), ask.path.as_slice()) {
@@ -96,7 +96,7 @@ pub async fn handle(
             tell_room(env, &ask.site, &report.room, "/review", &body).await?;
             report.status = if review.approve { ReportStatus::Approved } else { ReportStatus::Rejected };
             db::save_report(sql, &report)?;
-            *changed = Some(String::new());
+            changes.add(DeskItem::Report(report.clone()));
             Response::from_json(&report)
         }
         (Method::Post, ["cases"]) => {
@@ -125,7 +125,11 @@ pub async fn handle(
                 }
                 (None, None) => return fail(400, ErrorCode::Malformed, "name a report or a conversation"),
             };
-            *changed = Some(String::new());
+            // Its evidence left the queue.
+            for r in &case.evidence {
+                changes.add(DeskItem::Report(r.clone()));
+            }
+            changes.add(DeskItem::Case(case.clone()));
             Ok(Response::from_json(&case)?.with_status(201))
         }
         (Method::Post, ["cases", id, "act"]) => {
@@ -148,9 +152,9 @@ pub async fn handle(
             };
             case.state = state;
             case.log.push(CaseEntry { by: ask.name.clone(), at: now, event: act.event.clone() });
-            let alert = enforce(env, sql, &ask, &case, &act.event, now).await?;
+            enforce(env, sql, &ask, &case, &act.event, now, changes).await?;
             db::save_case(sql, &case)?;
-            *changed = Some(alert.unwrap_or_default());
+            changes.add(DeskItem::Case(case.clone()));
             Response::from_json(&case)
         }
         _ => fail(404, ErrorCode::Malformed, "no such desk route"),
@@ -211,7 +215,7 @@ fn case_about(sql: &SqlStorage, room: Room, who: Sender, by: &str, now: u64) -> 
 
 /// Carries out an applied case event: sanctions and lifts reach the room
 /// (and the site-wide list rooms check at connect), an incident is logged,
-/// an escalation alerts every console. Returns the alert, if any.
+/// an escalation alerts every console.
 async fn enforce(
     env: &Env,
     sql: &SqlStorage,
@@ -219,39 +223,43 @@ async fn enforce(
     case: &Case,
     event: &Event,
     now: u64,
-) -> Result<Option<String>> {
+    changes: &mut DeskBatch,
+) -> Result<()> {
     match event {
         Event::Sanction { kind, minutes } => {
             let reason = case.state.violation.clone().unwrap_or_else(|| "the chat rules".into());
             let record = SanctionRecord::new(&case.member, case.id, *kind, *minutes, &reason, now);
             if *kind != Sanction::Warn {
                 db::add_sanction(sql, &record)?;
+                changes.add(DeskItem::Sanction(record.clone()));
             }
             tell_room(env, &ask.site, &case.room, "/sanction", &record).await?;
         }
         Event::Lift { kind } => {
             db::lift(sql, &case.member, *kind)?;
+            changes.add(DeskItem::Lifted { member: case.member.clone(), kind: *kind });
             tell_room(env, &ask.site, &case.room, "/lift", &Lift { member: case.member.clone(), kind: *kind }).await?;
         }
-        Event::LogIncident { summary } => db::add_incident(sql, &Incident::of(case, &ask.name, summary, now))?,
+        Event::LogIncident { summary } => {
+            let incident = Incident::of(case, &ask.name, summary, now);
+            db::add_incident(sql, &incident)?;
+            changes.add(DeskItem::Incident(incident));
+        }
         Event::Escalate { team, note } => {
-            return Ok(Some(format!(
-                "Case {} ({}, {}) escalated to {team} by {}: {note}",
-                case.id,
-                case.name,
-                case.room.label(),
-                ask.name
-            )));
+            let (id, name, room, by) = (case.id, &case.name, case.room.label(), &ask.name);
+            changes.alert = Some(format!("Case {id} ({name}, {room}) escalated to {team} by {by}: {note}"));
         }
         _ => {}
     }
-    Ok(None)
+    Ok(())
 }
 
 /// Files a report from a room; an auto-mute is recorded site-wide.
-pub fn file(sql: &SqlStorage, report: Report) -> Result<Report> {
+pub fn file(sql: &SqlStorage, report: Report, changes: &mut DeskBatch) -> Result<()> {
     if let Some(mute) = report.auto_mute() {
         db::add_sanction(sql, &mute)?;
+        changes.add(DeskItem::Sanction(mute));
     }
-    db::add_report(sql, report)
+    changes.add(DeskItem::Report(db::add_report(sql, report)?));
+    Ok(())
 }

@@ -24,6 +24,9 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         "CREATE TABLE IF NOT EXISTS sanctions (id INTEGER PRIMARY KEY AUTOINCREMENT, member TEXT NOT NULL, json TEXT NOT NULL)",
         None,
     )?;
+    // A report's sender, to find their last one (repeats are merged into it).
+    crate::room::sql::add_column(sql, "reports", "member", "TEXT NOT NULL DEFAULT ''")?;
+    sql.exec("CREATE INDEX IF NOT EXISTS reports_by_member ON reports (member, id)", None)?;
     sql.exec("CREATE TABLE IF NOT EXISTS starts (key TEXT NOT NULL, at INTEGER NOT NULL)", None)?;
     sql.exec("CREATE INDEX IF NOT EXISTS starts_by_key ON starts (key, at)", None)?;
     Ok(())
@@ -91,11 +94,23 @@ fn one<T: DeserializeOwned>(sql: &SqlStorage, table: &str, id: u64) -> worker::R
     Ok(found.into_iter().next())
 }
 
-/// Files a report; returns it with its id.
+/// Files a report, merged into its sender's last one if it repeats it
+/// ([`Report::absorb`]); returns the queue's line (with its id).
 pub fn add_report(sql: &SqlStorage, mut report: Report) -> worker::Result<Report> {
-    let id = insert(sql, "reports", "{}".into())?;
-    report.id = id;
-    update(sql, "reports", id, serde_json::to_string(&report)?)?;
+    let query = "SELECT json FROM reports WHERE member = ? ORDER BY id DESC LIMIT 1";
+    if let Some(mut last) = rows::<Report>(sql, query, vec![report.member.as_str().into()])?.pop() {
+        if last.absorb(&report) {
+            save_report(sql, &last)?;
+            return Ok(last);
+        }
+    }
+    #[derive(Deserialize)]
+    struct Id {
+        id: u64,
+    }
+    let query = "INSERT INTO reports (json, member) VALUES ('{}', ?) RETURNING id";
+    report.id = sql.exec(query, vec![report.member.as_str().into()])?.one::<Id>()?.id;
+    save_report(sql, &report)?;
     Ok(report)
 }
 

@@ -30,10 +30,11 @@ mod sql;
 
 pub use desk::room_stub;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use shared::moderation_case::{Report, SanctionRecord};
+use shared::moderation_case::{DeskBatch, Report, SanctionRecord};
 use shared::site::SiteConfig;
 use shared::{ConversationSummary, ErrorCode, ServerEnvelope, ServerMsg};
 use worker::{
@@ -177,7 +178,14 @@ pub struct Inbox {
     env: Env,
     /// The settings version, read once per wake (saves count it up).
     version: Cell<Option<u64>>,
+    /// Desk changes not yet pushed to the consoles.
+    desk: RefCell<DeskBatch>,
+    /// Whether the alarm that pushes them is set.
+    push_set: Cell<bool>,
 }
+
+/// How long desk changes gather before one push tells the consoles.
+const PUSH_AFTER: Duration = Duration::from_millis(250);
 
 impl Inbox {
     /// The site's settings version.
@@ -209,13 +217,23 @@ impl Inbox {
         }
     }
 
-    /// Tells every console the desk changed (with an alert, if not empty).
-    fn push_moderation(&self, alert: String) {
-        let alert = (!alert.is_empty()).then_some(alert);
-        let frame = ServerEnvelope::push(ServerMsg::Moderation { alert });
-        for ws in self.state.get_websockets() {
-            socket::send(&ws, &frame);
+    /// Gathers desk changes; the first of a moment sets the alarm that
+    /// pushes them to every console together ([`PUSH_AFTER`] later), so a
+    /// burst of reports is one frame per console, not one each.
+    async fn push_later(&self, changes: DeskBatch) -> Result<()> {
+        if changes.is_empty() {
+            return Ok(());
         }
+        {
+            let mut desk = self.desk.borrow_mut();
+            changes.items.into_iter().for_each(|item| desk.add(item));
+            desk.too_many |= changes.too_many;
+            desk.alert = changes.alert.or(desk.alert.take());
+        }
+        if !self.push_set.replace(true) {
+            self.state.storage().set_alarm(PUSH_AFTER).await?;
+        }
+        Ok(())
     }
 }
 
@@ -230,7 +248,7 @@ impl DurableObject for Inbox {
         if let Err(e) = sql::ensure_schema(&sql).and_then(|()| desk_sql::ensure_schema(&sql)) {
             worker::console_error!("inbox schema: {e}");
         }
-        Self { state, env, version: Cell::new(None) }
+        Self { state, env, version: Cell::new(None), desk: RefCell::default(), push_set: Cell::new(false) }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -243,18 +261,17 @@ impl DurableObject for Inbox {
                 q: param(&req, "q")?,
                 format: param(&req, "format")?,
             };
-            let mut changed = None;
-            let resp = desk::handle(&self.env, &self.state.storage().sql(), req, ask, &mut changed).await?;
-            if let Some(alert) = changed {
-                self.push_moderation(alert);
-            }
+            let mut changes = DeskBatch::default();
+            let resp = desk::handle(&self.env, &self.state.storage().sql(), req, ask, &mut changes).await?;
+            self.push_later(changes).await?;
             return Ok(resp);
         }
         match path.as_str() {
             "/report" => {
                 let report: Report = req.json().await?;
-                desk::file(&self.state.storage().sql(), report)?;
-                self.push_moderation(String::new());
+                let mut changes = DeskBatch::default();
+                desk::file(&self.state.storage().sql(), report, &mut changes)?;
+                self.push_later(changes).await?;
                 Response::empty()
             }
             "/admit" => {
@@ -331,6 +348,19 @@ impl DurableObject for Inbox {
             }
             _ => Response::error("not found", 404),
         }
+    }
+
+    /// Pushes the gathered desk changes. With none (the object was evicted
+    /// meanwhile, or too much changed for one frame) the push carries no
+    /// change, and the consoles fetch their lists again.
+    async fn alarm(&self) -> Result<Response> {
+        self.push_set.set(false);
+        let DeskBatch { items, alert, .. } = self.desk.take();
+        let frame = ServerEnvelope::push(ServerMsg::Moderation { alert, changed: items });
+        for ws in self.state.get_websockets() {
+            socket::send(&ws, &frame);
+        }
+        Response::empty()
     }
 
     async fn websocket_message(&self, ws: WebSocket, _message: WebSocketIncomingMessage) -> Result<()> {

@@ -7,10 +7,10 @@
 //! [`RoomStore::insert`] returned; a client id (per author, per member in a
 //! channel) maps to at most one message for the room's whole life;
 //! sequence numbers have no gaps. The steady path of an accepted text is
-//! one read (is the id stored already?) and one write; everything else it
-//! needs is in memory.
+//! one write and no read (the insert itself finds a resend: the client id
+//! is unique per author); everything else it needs is in memory.
 
-use shared::moderation_case::{Room, SanctionRecord};
+use shared::moderation_case::{Report, Room, SanctionRecord};
 use shared::staff::{Capability, StaffRole};
 use shared::workflow::{apply, Event, Sanction, State};
 use shared::{ChatMessage, ClientEnvelope, ClientMsg, ErrorCode, Role, ServerMsg, WireName};
@@ -143,10 +143,11 @@ impl Core {
         Ok(log)
     }
 
+    /// A new text. The steady path reads nothing: the insert itself finds
+    /// a resend (the client id is unique per author); the refusals, a hold
+    /// and a reopen look for a resend first, so a stored message is acked
+    /// again rather than refused. A resend is one more attempt in the window.
     fn send(&mut self, store: &impl RoomStore, who: &Who, id: &str, text: &str, now: u64) -> Result<Vec<Effect>, Stop> {
-        if let Some(existing) = store.find(who.role, &who.member, id)? {
-            return repeat(existing.text == text, &existing);
-        }
         let (mut effects, mut report) = (Vec::new(), None);
         if who.role == Role::Customer {
             // A resend of a held message is held again (no new report).
@@ -154,7 +155,13 @@ impl Core {
             if let Some(reason) = log.held.get(id) {
                 return Ok(vec![Effect::Reply(ServerMsg::Held { reason: reason.clone() })]);
             }
-            match self.screen(store, who, id, text, now)? {
+            let screening = self.screen(store, who, id, text, now)?;
+            if !matches!(screening, Screening::Deliver(_)) {
+                if let Some(again) = stored_already(store, who, id, text)? {
+                    return Ok(again);
+                }
+            }
+            match screening {
                 Screening::Deliver(flagged) => report = flagged,
                 Screening::Hold(caught, reason) => {
                     let held = Held::of(who, id, text, now, &reason);
@@ -174,21 +181,24 @@ impl Core {
                 }
             }
             if self.workflow.as_ref().is_some_and(State::closed) {
+                if let Some(again) = stored_already(store, who, id, text)? {
+                    return Ok(again);
+                }
                 // A customer writing after close reopens the conversation first.
                 let reopen = self.act(store, who, &format!("reopen-{id}"), &Event::Reopen {}, now)?;
                 effects.extend(reopen.into_iter().filter(|e| !matches!(e, Effect::Reply(_))));
             }
         }
         let m = self.message(who, id, text.to_owned(), None, now);
-        store.insert(&m, None)?;
+        if !store.insert(&m, None)? {
+            let again = stored_already(store, who, id, text)?;
+            return again.ok_or_else(|| Stop::Store(StoreError(format!("id {id} is taken but not found"))));
+        }
         self.last_seq = m.seq;
         if who.role == Role::Customer {
             self.member(store, &who.member, now)?.wrote(text, now);
         }
-        // The answer first; the report after (another object's round trip).
-        let mut effects = self.stored(m, effects);
-        effects.extend(report.map(Effect::Report));
-        Ok(effects)
+        Ok(self.stored(m, effects, report))
     }
 
     /// Screens a customer's new text; every attempt counts in the window.
@@ -243,7 +253,7 @@ impl Core {
         store.insert(&m, Some(&state))?;
         self.last_seq = m.seq;
         self.workflow = Some(state);
-        Ok(self.stored(m, Vec::new()))
+        Ok(self.stored(m, Vec::new(), None))
     }
 
     /// The next timeline message (a channel's carry their sender).
@@ -261,10 +271,13 @@ impl Core {
         }
     }
 
-    /// The effects of a newly stored message, after `before`.
-    fn stored(&self, m: ChatMessage, mut before: Vec<Effect>) -> Vec<Effect> {
+    /// The effects of a newly stored message, after `before`: the answer
+    /// first, then the delivery, the report (another object's round trip)
+    /// and the inbox notice last (it may wait for the one in flight).
+    fn stored(&self, m: ChatMessage, mut before: Vec<Effect>, report: Option<Report>) -> Vec<Effect> {
         before.push(Effect::Reply(ServerMsg::Ack { seq: m.seq, at: m.at }));
         before.push(Effect::Broadcast(m.clone()));
+        before.extend(report.map(Effect::Report));
         if !self.is_channel() {
             before.push(Effect::Notify(m));
         }
@@ -321,7 +334,7 @@ impl Core {
         let m = self.message(&who, &held.client_id, held.text, None, now);
         store.insert(&m, None)?;
         self.last_seq = m.seq;
-        let mut effects = self.stored(m, Vec::new());
+        let mut effects = self.stored(m, Vec::new(), None);
         effects.retain(|e| !matches!(e, Effect::Reply(_)));
         Ok(effects)
     }
@@ -383,6 +396,15 @@ impl Held {
 }
 
 /// A resend: the original's ack if it is the same, else the id conflict.
+/// A resend of a message already stored: its ack again, or a conflict if
+/// the text differs. `None`: nothing is stored under this id.
+fn stored_already(store: &impl RoomStore, who: &Who, id: &str, text: &str) -> Result<Option<Vec<Effect>>, Stop> {
+    match store.find(who.role, &who.member, id)? {
+        Some(existing) => repeat(existing.text == text, &existing).map(Some),
+        None => Ok(None),
+    }
+}
+
 fn repeat(same: bool, existing: &ChatMessage) -> Result<Vec<Effect>, Stop> {
     if same {
         Ok(vec![Effect::Reply(ServerMsg::Ack { seq: existing.seq, at: existing.at })])

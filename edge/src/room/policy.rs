@@ -100,6 +100,7 @@ pub fn screen(d: &Draft, log: &MemberLog, sanctions: &Sanctions, settings: &Sett
         action,
         severity,
         status: ReportStatus::Open,
+        count: 1,
     };
     let notice = action.sender_notice(report.rule());
     match action {

@@ -140,7 +140,7 @@ pub trait Host {
                     }
                 }
                 Effect::Tell(member, text) => {
-                    let frame = ServerEnvelope::push(ServerMsg::Moderation { alert: Some(text) });
+                    let frame = ServerEnvelope::push(ServerMsg::Moderation { alert: Some(text), changed: Vec::new() });
                     self.send_tagged(&self.member_tag(&member), &frame);
                 }
                 Effect::Ban(member, notice) => {

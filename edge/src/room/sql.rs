@@ -61,7 +61,8 @@ impl Db {
         Ok(self.sql.exec(query, params)?.to_array()?)
     }
 
-    /// Runs a statement that writes; the number of rows written.
+    /// Runs a statement that writes; the rows written (its indexes' count
+    /// too, as Cloudflare bills them: 0 means nothing was written).
     pub fn write(&self, query: &str, params: Vec<SqlStorageValue>) -> Result<usize, StoreError> {
         self.bump(|c| c.writes += 1);
         Ok(self.sql.exec(query, params)?.rows_written())

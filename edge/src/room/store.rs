@@ -50,8 +50,9 @@ pub trait RoomStore {
     /// The highest stored sequence number (0 for none).
     fn last_seq(&self) -> Result<u64, StoreError>;
     /// Stores one message (and, for an event, the workflow state it leads
-    /// to, in the same implicit transaction).
-    fn insert(&self, msg: &ChatMessage, workflow: Option<&State>) -> Result<(), StoreError>;
+    /// to, in the same implicit transaction); `false`: its author already
+    /// stored a message with its client id, and nothing was written.
+    fn insert(&self, msg: &ChatMessage, workflow: Option<&State>) -> Result<bool, StoreError>;
     /// Up to `limit` messages with `seq > after`, in order.
     fn after(&self, after: u64, limit: usize) -> Result<Vec<ChatMessage>, StoreError>;
     /// The newest `limit` messages with `seq < before`, in order.
@@ -122,14 +123,20 @@ pub(crate) mod mem {
             self.read();
             Ok(self.messages.borrow().last().map_or(0, |(_, m)| m.seq))
         }
-        fn insert(&self, msg: &ChatMessage, workflow: Option<&State>) -> Result<(), StoreError> {
+        fn insert(&self, msg: &ChatMessage, workflow: Option<&State>) -> Result<bool, StoreError> {
             self.write()?;
             let member = msg.from.clone().unwrap_or_default();
+            let taken = |(from, stored): &(String, ChatMessage)| {
+                stored.author == msg.author && *from == member && stored.client_id == msg.client_id
+            };
+            if self.messages.borrow().iter().any(taken) {
+                return Ok(false);
+            }
             self.messages.borrow_mut().push((member, msg.clone()));
             if let Some(state) = workflow {
                 *self.workflow.borrow_mut() = Some(state.clone());
             }
-            Ok(())
+            Ok(true)
         }
         fn after(&self, after: u64, limit: usize) -> Result<Vec<ChatMessage>, StoreError> {
             self.read();

@@ -45,7 +45,18 @@ impl Verdict {
 /// A rule set checked and compiled once.
 #[derive(Debug, Clone)]
 pub struct Rules {
-    rules: Vec<(Rule, Option<Regex>)>,
+    rules: Vec<(Rule, Compiled)>,
+    /// Whether any rule matches words (then a message's tokens are encoded once).
+    words: bool,
+}
+
+/// What a rule needs prepared before it checks messages.
+#[derive(Debug, Clone)]
+enum Compiled {
+    Regex(Regex),
+    /// Each list entry, with its words compiled.
+    Words(Vec<(String, Vec<normalize::Word>)>),
+    Nothing,
 }
 
 /// A rule that cannot work.
@@ -64,8 +75,8 @@ impl Rules {
         let compiled = rules
             .into_iter()
             .map(|r| {
-                let regex = match &r.kind {
-                    RuleKind::Pattern { regex } => Some(
+                let compiled = match &r.kind {
+                    RuleKind::Pattern { regex } => Compiled::Regex(
                         regex::RegexBuilder::new(regex)
                             .case_insensitive(true)
                             .size_limit(1 << 20)
@@ -75,6 +86,13 @@ impl Rules {
                     RuleKind::Words { list } if list.iter().all(|w| w.trim().is_empty()) => {
                         return Err(RuleError { rule: r.id.clone(), why: "the word list is empty".into() })
                     }
+                    RuleKind::Words { list } => Compiled::Words(
+                        list.iter()
+                            .map(|entry| {
+                                (entry.clone(), patterns(entry).iter().map(|w| normalize::Word::new(w)).collect())
+                            })
+                            .collect(),
+                    ),
                     RuleKind::Flood { max: 0, .. }
                     | RuleKind::Flood { seconds: 0, .. }
                     | RuleKind::Repeat { times: 0..=1 } => {
@@ -83,12 +101,13 @@ impl Rules {
                             why: "its limits must be at least 1 (2 repeats)".into(),
                         })
                     }
-                    _ => None,
+                    _ => Compiled::Nothing,
                 };
-                Ok((r, regex))
+                Ok((r, compiled))
             })
-            .collect::<Result<_, _>>()?;
-        Ok(Rules { rules: compiled })
+            .collect::<Result<Vec<_>, _>>()?;
+        let words = compiled.iter().any(|(_, c)| matches!(c, Compiled::Words(_)));
+        Ok(Rules { rules: compiled, words })
     }
 }
 
@@ -144,42 +163,42 @@ fn patterns(entry: &str) -> Vec<String> {
 /// `history` (oldest first), against `rules`.
 pub fn evaluate(text: &str, now_ms: u64, history: &[Earlier], rules: &Rules) -> Verdict {
     let cleaned = normalize::clean(text);
-    let tokens = normalize::tokens(text);
+    let tokens = normalize::tokens_of_clean(&cleaned);
     let read = tokens.join(" ");
+    let token_runs: Vec<normalize::Runs> =
+        if rules.words { tokens.iter().map(|t| normalize::runs(t)).collect() } else { Vec::new() };
     let mut hits = Vec::new();
-    for (rule, regex) in &rules.rules {
-        let why = match &rule.kind {
-            RuleKind::Words { list } => list.iter().find_map(|entry| {
-                let words = patterns(entry);
+    for (rule, compiled) in &rules.rules {
+        let why = match (&rule.kind, compiled) {
+            (_, Compiled::Words(entries)) => entries.iter().find_map(|(entry, words)| {
                 let n = words.len();
-                let found = n > 0
-                    && tokens.windows(n).any(|w| w.iter().zip(&words).all(|(t, p)| normalize::matches_word(t, p)));
+                let found = n > 0 && token_runs.windows(n).any(|w| w.iter().zip(words).all(|(t, p)| p.matches(t)));
                 found.then(|| format!("matches {entry:?}"))
             }),
             // On the cleaned text, and on its words read through leetspeak.
-            RuleKind::Pattern { .. } => regex
-                .as_ref()
-                .and_then(|r| r.find(&cleaned).or_else(|| r.find(&read)))
-                .map(|m| format!("matches the pattern at {:?}", m.as_str())),
-            RuleKind::Links { allow } => {
+            (_, Compiled::Regex(r)) => {
+                r.find(&cleaned).or_else(|| r.find(&read)).map(|m| format!("matches the pattern at {:?}", m.as_str()))
+            }
+            (RuleKind::Words { .. } | RuleKind::Pattern { .. }, Compiled::Nothing) => None,
+            (RuleKind::Links { allow }, _) => {
                 links(&cleaned).into_iter().find(|d| !allowed(d, allow)).map(|d| format!("links to {d}"))
             }
-            RuleKind::Flood { max, seconds } => {
+            (RuleKind::Flood { max, seconds }, _) => {
                 let since = now_ms.saturating_sub(u64::from(*seconds) * 1000);
                 let recent = history.iter().filter(|e| e.at >= since).count() + 1;
                 (recent > *max as usize).then(|| format!("{recent} messages in {seconds} s"))
             }
-            RuleKind::Repeat { times } => {
+            (RuleKind::Repeat { times }, _) => {
                 let same = history.iter().rev().take_while(|e| normalize::clean(&e.text) == cleaned).count() + 1;
                 (same >= *times as usize).then(|| format!("the same message {same} times in a row"))
             }
-            RuleKind::Caps { min_letters, percent } => {
+            (RuleKind::Caps { min_letters, percent }, _) => {
                 let letters = text.chars().filter(|c| c.is_alphabetic());
                 let (all, caps) = letters.fold((0u32, 0u32), |(a, u), c| (a + 1, u + u32::from(c.is_uppercase())));
                 (all >= *min_letters && caps * 100 >= percent * all)
                     .then(|| format!("{caps} of {all} letters are capitals"))
             }
-            RuleKind::Mentions { max } => {
+            (RuleKind::Mentions { max }, _) => {
                 let mentions = text.split_whitespace().filter(|w| w.len() > 1 && w.starts_with('@')).count();
                 (mentions > *max as usize).then(|| format!("{mentions} mentions"))
             }

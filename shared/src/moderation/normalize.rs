@@ -72,7 +72,11 @@ pub fn clean(text: &str) -> String {
 /// when a token also has letters (so "10" stays a number), and runs of three
 /// or more single letters joined ("f.u.c.k", "f u c k" → "fuck").
 pub fn tokens(text: &str) -> Vec<String> {
-    let cleaned = clean(text);
+    tokens_of_clean(&clean(text))
+}
+
+/// [`tokens`] of a text already [`clean`]ed.
+pub fn tokens_of_clean(cleaned: &str) -> Vec<String> {
     let raw: Vec<&str> =
         cleaned.split(|c: char| !(c.is_alphanumeric() || leet(c).is_some())).filter(|t| !t.is_empty()).collect();
     let mut words: Vec<String> = raw
@@ -106,9 +110,12 @@ pub fn tokens(text: &str) -> Vec<String> {
     words
 }
 
-/// Run-length encoding of a word: each letter and how often it repeats.
-fn runs(word: &str) -> Vec<(char, usize)> {
-    let mut out: Vec<(char, usize)> = Vec::new();
+/// A word as run-length encoding: each letter and how often it repeats.
+pub type Runs = Vec<(char, usize)>;
+
+/// Run-length encoding of a word.
+pub fn runs(word: &str) -> Runs {
+    let mut out: Runs = Vec::new();
     for c in word.chars() {
         match out.last_mut() {
             Some((last, n)) if *last == c => *n += 1,
@@ -118,29 +125,45 @@ fn runs(word: &str) -> Vec<(char, usize)> {
     out
 }
 
+/// A word of a rule's list, compiled once: its letters' runs, and whether
+/// it may start (`*word`) or end (`word*`) inside a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    runs: Runs,
+    prefix: bool,
+    suffix: bool,
+}
+
+impl Word {
+    /// Compiles `word` (a normalised word, maybe with a leading or trailing `*`).
+    pub fn new(word: &str) -> Self {
+        let (prefix, rest) = match word.strip_prefix('*') {
+            Some(r) => (true, r),
+            None => (false, word),
+        };
+        let (suffix, core) = match rest.strip_suffix('*') {
+            Some(r) => (true, r),
+            None => (false, rest),
+        };
+        Self { runs: runs(core), prefix, suffix }
+    }
+
+    /// Whether a token (as [`runs`]) is this word with some letters
+    /// repeated ("fuuuck" is "fuck"; "as" is not "ass").
+    pub fn matches(&self, have: &Runs) -> bool {
+        let want = &self.runs;
+        if want.is_empty() || have.len() < want.len() {
+            return false;
+        }
+        let fits = |at: usize| want.iter().zip(&have[at..]).all(|((c, n), (hc, hn))| hc == c && hn >= n);
+        let last = have.len() - want.len();
+        (0..=last).any(|at| (self.prefix || at == 0) && (self.suffix || at == last) && fits(at))
+    }
+}
+
 /// Whether a token is `word` with some letters repeated ("fuuuck" is
 /// "fuck"; "as" is not "ass"). `word` may start or end with `*`: then it
 /// only has to begin or end the token ("fuck*" matches "fucking").
 pub fn matches_word(token: &str, word: &str) -> bool {
-    let (prefix, rest) = match word.strip_prefix('*') {
-        Some(r) => (true, r),
-        None => (false, word),
-    };
-    let (suffix, core) = match rest.strip_suffix('*') {
-        Some(r) => (true, r),
-        None => (false, rest),
-    };
-    let want = runs(core);
-    let have = runs(token);
-    if want.is_empty() || have.len() < want.len() {
-        return false;
-    }
-    let fits = |at: usize| {
-        want.iter().enumerate().all(|(i, (c, n))| {
-            let (hc, hn) = have[at + i];
-            hc == *c && hn >= *n
-        })
-    };
-    let last = have.len() - want.len();
-    (0..=last).any(|at| (prefix || at == 0) && (suffix || at == last) && fits(at))
+    Word::new(word).matches(&runs(token))
 }

@@ -59,7 +59,29 @@ fn report(id: u64, severity: Severity, at: u64, status: ReportStatus) -> Report 
         action: Action::Hold,
         severity,
         status,
+        count: 1,
     }
+}
+
+#[test]
+fn a_senders_repeats_are_one_report_with_a_count_but_held_messages_are_not() {
+    let blocked = |id, at, severity| Report { action: Action::Block, ..report(id, severity, at, ReportStatus::Open) };
+    let mut first = blocked(1, 1_000, Severity::High);
+    for n in 2..=5 {
+        assert!(first.absorb(&blocked(0, n * 1_000, Severity::Low)), "repeat {n} merges");
+    }
+    assert_eq!((first.id, first.count, first.at, first.severity), (1, 5, 5_000, Severity::High));
+    assert_eq!(first.message, "c0", "it shows the newest message");
+    // Too late, another room, another sender, another action, a held message, a report already dealt with.
+    assert!(!first.absorb(&blocked(6, 5_000 + MERGE_MS + 1, Severity::Low)));
+    assert!(!first.absorb(&Report { room: Room::Channel("other".into()), ..blocked(6, 6_000, Severity::Low) }));
+    assert!(!first.absorb(&Report { member: "m2".into(), ..blocked(6, 6_000, Severity::Low) }));
+    assert!(!first.absorb(&Report { action: Action::Flag, ..blocked(6, 6_000, Severity::Low) }));
+    let mut held = report(7, Severity::Low, 1_000, ReportStatus::Open);
+    assert!(!held.absorb(&report(8, Severity::Low, 2_000, ReportStatus::Open)));
+    let mut done = Report { status: ReportStatus::Done, ..blocked(9, 1_000, Severity::Low) };
+    assert!(!done.absorb(&blocked(10, 2_000, Severity::Low)));
+    assert_eq!(first.count, 5);
 }
 
 #[test]

@@ -102,7 +102,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                 l.insert(0, s);
                 l.sort_by_key(|c| std::cmp::Reverse(c.updated_at));
             }),
-            ServerMsg::Moderation { alert } => desk.pushed(alert),
+            ServerMsg::Moderation { alert, changed } => desk.pushed(alert, changed),
             _ => {}
         },
         status,

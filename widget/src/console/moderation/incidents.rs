@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use shared::api::encode_query;
-use shared::moderation_case::{clock, Incident};
+use shared::moderation_case::{clock, DeskItem, Incident};
 use shared::WireName;
 
 use super::{Desk, Session};
@@ -33,6 +33,14 @@ pub fn Incidents() -> impl IntoView {
         super::path(session, "incidents", &format!("&q={}{format}", encode_query(&q.get())))
     };
     let error = super::fetch_into(desk, list, move || search(""));
+    // A new incident joins the full log; a search shows what it found.
+    desk.on_push(move |item| {
+        if let DeskItem::Incident(i) = item {
+            if q.with_untracked(String::is_empty) {
+                list.try_update(|l| l.insert(0, i.clone()));
+            }
+        }
+    });
     let rows = move || {
         list.get()
             .iter()

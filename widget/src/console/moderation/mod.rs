@@ -16,7 +16,7 @@ use leptos::task::spawn_local;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::api::encode_query;
-use shared::moderation_case::{Case, OpenCase};
+use shared::moderation_case::{Case, DeskItem, OpenCase};
 use shared::ConversationId;
 
 use super::Session;
@@ -27,9 +27,11 @@ use crate::http::UNREADABLE;
 pub struct Desk {
     /// The moderation view is shown (instead of the inbox).
     pub shown: RwSignal<bool>,
-    /// Bumped whenever the desk changed (a push from the Worker, or our own
-    /// action): the lists on screen fetch again.
+    /// Bumped when the lists on screen must fetch again (our own action, or
+    /// a push that could not say what changed).
     version: RwSignal<u32>,
+    /// The latest push's changes: each list puts the items of its kind in place.
+    pushed: RwSignal<Vec<DeskItem>>,
     /// The cases, newest first.
     cases: RwSignal<Vec<Case>>,
     /// The case open in the panel.
@@ -44,18 +46,36 @@ impl Desk {
         Desk {
             shown: RwSignal::new(false),
             version: RwSignal::new(0),
+            pushed: RwSignal::new(Vec::new()),
             cases: RwSignal::new(Vec::new()),
             selected: RwSignal::new(None),
             alert: RwSignal::new(None),
         }
     }
 
-    /// The Worker says the reports or cases changed; an `alert` is for every console.
-    pub fn pushed(self, alert: Option<String>) {
-        self.changed();
+    /// The Worker pushed desk changes (none: fetch the lists again); an
+    /// `alert` is for every console.
+    pub fn pushed(self, alert: Option<String>, changed: Vec<DeskItem>) {
         if let Some(a) = alert.filter(|a| !a.trim().is_empty()) {
             self.alert.try_set(Some(a));
         }
+        if changed.is_empty() {
+            return self.changed();
+        }
+        for item in &changed {
+            if let DeskItem::Case(case) = item {
+                self.cases.try_update(|l| match l.iter_mut().find(|c| c.id == case.id) {
+                    Some(slot) => *slot = case.clone(),
+                    None => l.insert(0, case.clone()),
+                });
+            }
+        }
+        self.pushed.try_set(changed);
+    }
+
+    /// Runs `apply` on every item of each push (the lists' way to follow them).
+    fn on_push(self, apply: impl Fn(&DeskItem) + 'static) {
+        Effect::new(move |_| self.pushed.with(|items| items.iter().for_each(&apply)));
     }
 
     /// Something changed: fetch what is on screen again.

@@ -4,7 +4,7 @@
 //! any open one taken into a case.
 
 use leptos::prelude::*;
-use shared::moderation_case::{clock, OpenCase, Report, ReportStatus, Review};
+use shared::moderation_case::{clock, queue_order, DeskItem, OpenCase, Report, ReportStatus, Review};
 use shared::rules::Action;
 use shared::WireName;
 
@@ -37,6 +37,17 @@ pub fn Queue() -> impl IntoView {
     let desk = expect_context::<Desk>();
     let reports = RwSignal::new(Vec::<Report>::new());
     let error = super::fetch_into(desk, reports, move || super::path(session, "reports", ""));
+    desk.on_push(move |item| {
+        if let DeskItem::Report(r) = item {
+            reports.try_update(|l| {
+                match l.iter_mut().find(|x| x.id == r.id) {
+                    Some(slot) => *slot = r.clone(),
+                    None => l.push(r.clone()),
+                }
+                l.sort_by(queue_order);
+            });
+        }
+    });
     let busy = RwSignal::new(false);
     let review = move |id: u64, approve: bool| {
         let path = super::path(session, &format!("reports/{id}/review"), "");
@@ -66,16 +77,17 @@ pub fn Queue() -> impl IntoView {
                 <p class="empty">"Nothing caught by the rules yet."</p>
             </Show>
             <ul data-testid="console-queue">
-                <For each=move || reports.get() key=|r| (r.id, r.status.as_str()) let:r>
+                <For each=move || reports.get() key=|r| (r.id, r.status.as_str(), r.count) let:r>
                     {
                         let id = r.id;
                         let open = r.status == ReportStatus::Open;
                         let held = open && r.action == Action::Hold;
                         let rules: Vec<&str> = r.hits.iter().map(|h| h.rule.as_str()).collect();
-                        let line1 = format!("{} · {} · {}", action_label(r.action), r.severity.as_str(), rules.join(", "));
+                        let times = if r.count > 1 { format!(" · {} times", r.count) } else { String::new() };
+                        let line1 = format!("{} · {} · {}{times}", action_label(r.action), r.severity.as_str(), rules.join(", "));
                         let line2 = format!("{} · {} · {} UTC", r.name, r.room.label(), clock(r.at));
                         view! {
-                            <li data-testid="console-report" data-report=id.to_string() data-status=r.status.as_str()
+                            <li data-testid="console-report" data-report=id.to_string() data-status=r.status.as_str() data-count=r.count.to_string()
                                 data-action=action_name(r.action) class=format!("report {}", r.severity.as_str()) class:closed=!open>
                                 <span class="line1">{line1}</span>
                                 <span class="line2">{line2}</span>

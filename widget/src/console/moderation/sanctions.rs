@@ -2,7 +2,7 @@
 //! customer is told) and why.
 
 use leptos::prelude::*;
-use shared::moderation_case::{clock, SanctionRecord};
+use shared::moderation_case::{clock, DeskItem, SanctionRecord};
 use shared::WireName;
 
 use super::{Desk, Session};
@@ -14,6 +14,15 @@ pub fn Sanctions() -> impl IntoView {
     let desk = expect_context::<Desk>();
     let list = RwSignal::new(Vec::<SanctionRecord>::new());
     let error = super::fetch_into(desk, list, move || super::path(session, "sanctions", ""));
+    desk.on_push(move |item| match item {
+        DeskItem::Sanction(r) => {
+            list.try_update(|l| l.insert(0, r.clone()));
+        }
+        DeskItem::Lifted { member, kind } => {
+            list.try_update(|l| l.retain(|r| !(&r.member == member && r.kind == *kind)));
+        }
+        _ => {}
+    });
     // Records name the member; the cases about them know their display name.
     let who = move |member: &str| {
         let short: String = member.chars().take(8).collect();
