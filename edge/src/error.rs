@@ -32,10 +32,10 @@ pub enum RouteError {
     /// The site has no such channel.
     #[error("this site has no channel {0:?}")]
     UnknownChannel(String),
-    /// Refused with this status and code (the Directory's answers, a role
-    /// that may not, a missing anti-CSRF token, a taken id).
-    #[error("{2}")]
-    Refused(u16, ErrorCode, String),
+    /// Refused with this code (the Directory's answers, a role that may
+    /// not, a missing anti-CSRF token, a taken id); its status is the code's.
+    #[error("{1}")]
+    Refused(ErrorCode, String),
     /// A WebSocket route was called without `Upgrade: websocket`.
     #[error("this route only accepts WebSocket upgrades")]
     UpgradeRequired,
@@ -45,19 +45,20 @@ pub enum RouteError {
 }
 
 impl RouteError {
-    fn status_and_code(&self) -> (u16, ErrorCode) {
+    /// The code; the status is the code's ([`ErrorCode::http_status`]).
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::NotFound => (404, ErrorCode::Malformed),
-            Self::BadRequest(_) => (400, ErrorCode::Malformed),
-            Self::UnknownSite(_) => (404, ErrorCode::UnknownSite),
-            Self::Unauthorized => (401, ErrorCode::Unauthorized),
-            Self::Banned(_) => (403, ErrorCode::Banned),
-            Self::RateLimited(_) => (429, ErrorCode::RateLimited),
-            Self::CrossOrigin(_) => (403, ErrorCode::Forbidden),
-            Self::UnknownChannel(_) => (404, ErrorCode::UnknownChannel),
-            Self::Refused(status, code, _) => (*status, *code),
-            Self::UpgradeRequired => (426, ErrorCode::Malformed),
-            Self::Internal(_) => (500, ErrorCode::Internal),
+            Self::NotFound => ErrorCode::NotFound,
+            Self::BadRequest(_) => ErrorCode::Malformed,
+            Self::UnknownSite(_) => ErrorCode::UnknownSite,
+            Self::Unauthorized => ErrorCode::Unauthorized,
+            Self::Banned(_) => ErrorCode::Banned,
+            Self::RateLimited(_) => ErrorCode::RateLimited,
+            Self::CrossOrigin(_) => ErrorCode::Forbidden,
+            Self::UnknownChannel(_) => ErrorCode::UnknownChannel,
+            Self::Refused(code, _) => *code,
+            Self::UpgradeRequired => ErrorCode::UpgradeRequired,
+            Self::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -66,9 +67,9 @@ impl RouteError {
         if let Self::Internal(e) = &self {
             worker::console_error!("internal error: {e}");
         }
-        let (status, code) = self.status_and_code();
+        let code = self.code();
         let body = ApiError { code, message: self.to_string() };
-        Ok(Response::from_json(&body)?.with_status(status))
+        Ok(Response::from_json(&body)?.with_status(code.http_status()))
     }
 }
 

@@ -22,9 +22,6 @@ pub const MEMBER: &str = "x-chat-member";
 pub const NAME: &str = "x-chat-name";
 /// The channel id.
 pub const CHANNEL: &str = "x-chat-channel";
-/// The site's settings version (on the Inbox's `GET /config` answer, and
-/// on a channel socket's request: the version the Worker just read).
-pub const VERSION: &str = "x-chat-settings-version";
 
 /// A header's value, or `""`.
 pub fn header(req: &Request, name: &str) -> String {

@@ -25,6 +25,7 @@
 //!   to an object.
 
 pub mod auth;
+pub mod calls;
 pub mod channel;
 pub mod conversation;
 pub mod directory;
@@ -39,7 +40,6 @@ pub mod router;
 pub mod routes;
 pub mod session;
 pub mod socket;
-pub mod stub;
 
 use worker::{event, Context, Env, Request, Response, Result};
 

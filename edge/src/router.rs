@@ -46,10 +46,12 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "console", "sites", site, "channels", channel, "ws"]) => {
             console::channel_socket(req, &env, site, channel).await
         }
-        (Method::Get | Method::Post, ["api", "console", "sites", site, rest @ ..])
-            if matches!(rest.first(), Some(&("reports" | "cases" | "sanctions" | "incidents"))) =>
-        {
-            console::desk(req, &env, site, rest).await
+        // The moderation desk (the site's other console routes are above).
+        (Method::Get | Method::Post, ["api", "console", "sites", site, rest @ ..]) => {
+            match shared::api::DeskRoute::parse(rest) {
+                Some(route) => console::desk(req, &env, site, route).await,
+                None => Err(RouteError::NotFound),
+            }
         }
         (Method::Get, ["demo"]) => demo::page(&req, &env).await,
         (Method::Get, ["api", "bench", "echo", "ws"]) => bench::echo_socket(req, &env).await,

@@ -4,13 +4,13 @@
 //! by the role, the site one of the caller's organisation, and for a
 //! state-changing request the same origin and the session's anti-CSRF token.
 
-use serde::{de::DeserializeOwned, Serialize};
+use serde::de::DeserializeOwned;
 use shared::api::{ApiError, CSRF_HEADER};
 use shared::staff::{Capability, Me};
 use shared::{ErrorCode, SiteId};
 use worker::{Env, Method, Request, RequestInit, Response};
 
-use crate::directory::ops::{Check, Checked, Rotation};
+use crate::directory::ops::{Check, Checked, DirectoryOp, Rotation};
 use crate::error::RouteError;
 
 /// The session cookie's name. `__Host-`: only set over a secure origin, for
@@ -27,18 +27,17 @@ pub fn ttl_ms(env: &Env) -> u64 {
     seconds(env, "SESSION_TTL_SECONDS", 12 * 3600) * 1000
 }
 
-/// Calls Directory operation `op`; its refusals become route errors.
-pub async fn directory<R: DeserializeOwned>(env: &Env, op: &str, body: &impl Serialize) -> Result<R, RouteError> {
+/// Runs `op` in the Directory; its refusals become route errors.
+pub async fn directory<R: DeserializeOwned>(env: &Env, op: DirectoryOp) -> Result<R, RouteError> {
     let stub = env.durable_object(crate::directory::BINDING)?.get_by_name(crate::directory::NAME)?;
     let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_body(Some(serde_json::to_string(body).map_err(crate::error::internal)?.into()));
-    let mut resp = stub.fetch_with_request(Request::new_with_init(&format!("https://directory/{op}"), &init)?).await?;
+    init.with_method(Method::Post).with_body(Some(serde_json::to_string(&op).map_err(crate::error::internal)?.into()));
+    let mut resp = stub.fetch_with_request(Request::new_with_init("https://directory/", &init)?).await?;
     if resp.status_code() == 200 {
         return Ok(resp.json().await?);
     }
-    let status = resp.status_code();
     let err: ApiError = resp.json().await?;
-    Err(RouteError::Refused(status, err.code, err.message))
+    Err(RouteError::Refused(err.code, err.message))
 }
 
 /// The session token from the request's cookie.
@@ -89,16 +88,16 @@ pub async fn checked(
         return Err(RouteError::CrossOrigin("requests are accepted only from this service's own pages".into()));
     }
     let socket = socket.map(|(b, o)| (b.to_owned(), o.to_owned()));
-    let checked: Checked = directory(env, "session", &Check { token, socket, rotate }).await?;
+    let checked: Checked = directory(env, DirectoryOp::Session(Check { token, socket, rotate })).await?;
     if changes_state(req) {
         let given = req.headers().get(CSRF_HEADER)?.unwrap_or_default();
         if !crate::auth::secrets_equal(&given, &checked.me.csrf) {
-            return Err(RouteError::Refused(403, ErrorCode::Forbidden, "missing or wrong anti-CSRF token".into()));
+            return Err(RouteError::Refused(ErrorCode::Forbidden, "missing or wrong anti-CSRF token".into()));
         }
     }
     if !checked.me.role.may(cap) {
         let msg = format!("a {} may not do this", checked.me.role.as_str());
-        return Err(RouteError::Refused(403, ErrorCode::Forbidden, msg));
+        return Err(RouteError::Refused(ErrorCode::Forbidden, msg));
     }
     Ok(checked)
 }

@@ -109,6 +109,53 @@ pub fn site_config_path(site: &str) -> String {
     format!("/api/console/sites/{}/config", encode_query(site))
 }
 
+/// The moderation desk's routes under a site's console path
+/// (`/api/console/sites/{site}/…`); reading needs the desk, acting
+/// moderation. Bodies and answers are `crate::moderation_case`'s types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeskRoute {
+    /// `GET reports`: the review queue, `Vec<Report>` in queue order.
+    Reports,
+    /// `POST reports/{id}/review` with a `Review` → the `Report`.
+    Review(u64),
+    /// `GET cases` → `Vec<Case>`; `POST cases` with an `OpenCase` → 201, the `Case`.
+    Cases,
+    /// `POST cases/{id}/act` with a `CaseAct` → the `Case`.
+    Act(u64),
+    /// `GET sanctions`: those in force, `Vec<SanctionRecord>`.
+    Sanctions,
+    /// `GET incidents?q=…` → `Vec<Incident>`; with `&format=csv`, CSV.
+    Incidents,
+}
+
+impl DeskRoute {
+    /// Its path for `site` (without a query).
+    pub fn path(self, site: &str) -> String {
+        let rest = match self {
+            DeskRoute::Reports => "reports".to_owned(),
+            DeskRoute::Review(id) => format!("reports/{id}/review"),
+            DeskRoute::Cases => "cases".to_owned(),
+            DeskRoute::Act(id) => format!("cases/{id}/act"),
+            DeskRoute::Sanctions => "sanctions".to_owned(),
+            DeskRoute::Incidents => "incidents".to_owned(),
+        };
+        format!("/api/console/sites/{}/{rest}", encode_query(site))
+    }
+
+    /// The route of a path's segments after the site (`None`: not a desk route).
+    pub fn parse(rest: &[&str]) -> Option<Self> {
+        Some(match rest {
+            ["reports"] => DeskRoute::Reports,
+            ["reports", id, "review"] => DeskRoute::Review(id.parse().ok()?),
+            ["cases"] => DeskRoute::Cases,
+            ["cases", id, "act"] => DeskRoute::Act(id.parse().ok()?),
+            ["sanctions"] => DeskRoute::Sanctions,
+            ["incidents"] => DeskRoute::Incidents,
+            _ => return None,
+        })
+    }
+}
+
 /// Path of a customer's conversation socket, resuming after `after`.
 pub fn customer_socket_path(conversation: &str, token: &str, after: u64) -> String {
     let (c, t) = (encode_query(conversation), encode_query(token));
@@ -212,5 +259,30 @@ mod tests {
         assert_eq!(operator_socket_path("a&b", "c1", 0), "/api/console/sites/a%26b/conversations/c1/ws?after=0");
         assert_eq!(inbox_socket_path("demo"), "/api/console/sites/demo/inbox/ws");
         assert_eq!(remove_path("x/y"), "/api/org/people/x%2Fy/remove");
+    }
+
+    #[test]
+    fn every_error_code_has_one_http_status() {
+        use crate::{ErrorCode, WireName};
+        for &code in ErrorCode::ALL {
+            let status = code.http_status();
+            assert!((400..600).contains(&status), "{code:?}");
+            assert_eq!(status >= 500, code == ErrorCode::Internal, "{code:?}: only our failure is a 5xx");
+        }
+        let some = [ErrorCode::Unauthorized, ErrorCode::Forbidden, ErrorCode::NotFound, ErrorCode::RateLimited];
+        assert_eq!(some.map(ErrorCode::http_status), [401, 403, 404, 429]);
+        assert_eq!(ErrorCode::UpgradeRequired.http_status(), 426);
+    }
+
+    #[test]
+    fn desk_routes_parse_their_own_paths() {
+        use DeskRoute::*;
+        for route in [Reports, Review(7), Cases, Act(12), Sanctions, Incidents] {
+            let path = route.path("a&b");
+            let rest = path.strip_prefix("/api/console/sites/a%26b/").expect("under the site");
+            assert_eq!(DeskRoute::parse(&rest.split('/').collect::<Vec<_>>()), Some(route), "{path}");
+        }
+        assert_eq!(DeskRoute::parse(&["reports", "x", "review"]), None);
+        assert_eq!(DeskRoute::parse(&["cases", "1"]), None);
     }
 }

@@ -362,6 +362,36 @@ pub enum ErrorCode {
     /// Too many messages, conversations or connections; the message says
     /// when to try again. Nothing was stored.
     RateLimited,
+    /// No such route, report, case, person or invitation.
+    NotFound,
+    /// A WebSocket route was called without `Upgrade: websocket`.
+    UpgradeRequired,
+}
+
+impl ErrorCode {
+    /// The status of an HTTP answer with this code: the one mapping (a
+    /// socket sends the code alone).
+    pub const fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::Malformed
+            | ErrorCode::UnsupportedVersion
+            | ErrorCode::UnknownType
+            | ErrorCode::InvalidId
+            | ErrorCode::EmptyMessage
+            | ErrorCode::MessageTooLong => 400,
+            ErrorCode::Unauthorized => 401,
+            ErrorCode::Forbidden | ErrorCode::Blocked | ErrorCode::Muted | ErrorCode::Banned => 403,
+            ErrorCode::UnknownConversation
+            | ErrorCode::UnknownSite
+            | ErrorCode::UnknownChannel
+            | ErrorCode::NotFound => 404,
+            ErrorCode::IdConflict | ErrorCode::IllegalMove => 409,
+            ErrorCode::FrameTooLarge => 413,
+            ErrorCode::UpgradeRequired => 426,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::Internal => 500,
+        }
+    }
 }
 
 impl WireName for ErrorCode {
@@ -385,6 +415,8 @@ impl WireName for ErrorCode {
         ErrorCode::Banned,
         ErrorCode::UnknownChannel,
         ErrorCode::RateLimited,
+        ErrorCode::NotFound,
+        ErrorCode::UpgradeRequired,
     ];
     fn as_str(self) -> &'static str {
         match self {
@@ -407,6 +439,8 @@ impl WireName for ErrorCode {
             ErrorCode::Banned => "banned",
             ErrorCode::UnknownChannel => "unknownChannel",
             ErrorCode::RateLimited => "rateLimited",
+            ErrorCode::NotFound => "notFound",
+            ErrorCode::UpgradeRequired => "upgradeRequired",
         }
     }
 }

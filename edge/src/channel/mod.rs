@@ -5,11 +5,9 @@
 //! moderation before anything is broadcast.
 //!
 //! Internal API (called by the Worker and the site's Inbox only):
-//! - `GET /ws?after=N` with the `x-chat-*` headers: attach a socket.
-//! - `GET /drop?account=`: close that operator account's sockets.
-//! - `POST /review`, `/sanction`, `/lift`: a moderator's decisions.
-//! - `POST /settings` with the site's new settings version (from the Inbox).
-//! - `GET /counts`: the work done since it woke ([`crate::room::sql::Counts`]).
+//! [`RoomCall`] (a moderator's decisions, the site's new settings version,
+//! the work counts); `GET /ws?after=N` with the `x-chat-*` headers attaches
+//! a socket, `GET /drop?account=` closes an operator account's.
 
 pub mod sql;
 
@@ -23,20 +21,13 @@ use shared::{ChatMessage, ConversationId, ErrorCode, Role, ServerEnvelope, Serve
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketPair};
 
 use self::sql::ChannelStore;
+use crate::calls::room::{channel_name, RoomCall};
 use crate::error::internal;
 use crate::headers::{header, ACCOUNT, CHANNEL, MEMBER, NAME, ROLE, SITE, STAFF};
-use crate::room::shell::Host;
+use crate::room::shell::{Decision, Host};
 use crate::room::sql::Db;
 use crate::room::{Attachment, Core, RoomStore};
 use crate::socket::{self, CLOSE_BAD_REQUEST};
-
-/// Name of the Channel binding in `wrangler.toml`.
-pub const BINDING: &str = "CHANNEL";
-
-/// The object name of a site's channel.
-pub fn object_name(site: &str, channel: &str) -> String {
-    format!("{site}/{channel}")
-}
 
 fn member_tag(member: &str) -> String {
     format!("m:{member}")
@@ -63,18 +54,24 @@ impl DurableObject for Channel {
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let path = req.path();
-        match path.as_str() {
-            "/ws" => self.attach(&req).await,
-            "/drop" => socket::drop_request(&self.state, &req),
-            "/review" | "/sanction" | "/lift" => self.moderate(&path, req).await,
-            "/settings" => {
-                let told: crate::inbox::Touched = req.json().await?;
-                self.refresh(told.version).await;
+        match req.path().as_str() {
+            "/ws" => return self.attach(&req).await,
+            "/drop" => return socket::drop_request(&self.state, &req),
+            _ => {}
+        }
+        match crate::calls::read(&mut req).await {
+            Ok(RoomCall::Review(r)) => self.moderate(Decision::Review(r)).await,
+            Ok(RoomCall::Sanction(r)) => self.moderate(Decision::Sanction(r)).await,
+            Ok(RoomCall::Lift(l)) => self.moderate(Decision::Lift(l)).await,
+            Ok(RoomCall::Settings(version)) => {
+                self.refresh(version).await;
                 Response::empty()
             }
-            "/counts" => Response::from_json(&self.db.counts()),
-            _ => Response::error("not found", 404),
+            Ok(RoomCall::Counts) => Response::from_json(&self.db.counts()),
+            Ok(RoomCall::Init(_) | RoomCall::Who { .. } | RoomCall::Grant(_)) => {
+                Response::error("a conversation's call, not a channel's", 404)
+            }
+            Err(refused) => refused,
         }
     }
 
@@ -180,7 +177,7 @@ fn decode_name(encoded: &str) -> Result<String> {
 /// The channel's id on the wire (the `conversation` of its welcome frame):
 /// 128 bits of the SHA-256 of its object name.
 fn room_id(site: &str, channel: &str) -> ConversationId {
-    let digest = Sha256::digest(object_name(site, channel).as_bytes());
+    let digest = Sha256::digest(channel_name(site, channel).as_bytes());
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
     ConversationId::from_random(bytes)

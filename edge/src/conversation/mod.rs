@@ -4,20 +4,14 @@
 //! hibernatable: each one's role is in its attachment.
 //!
 //! Internal API (called by the Worker and the site's Inbox only):
-//! - `POST /init` with an [`Init`] body: create the conversation once.
-//! - `GET /ws?after=N` with the `x-chat-*` headers: attach a socket.
-//! - `GET /who?site=`: the customer's member id and name (for a moderation
-//!   case), if the conversation is that site's.
-//! - `GET /drop?account=`: close that operator account's sockets.
-//! - `POST /grant` with a token digest: another browser of the verified customer.
-//! - `POST /review`, `/sanction`, `/lift`: a moderator's decisions.
-//! - `GET /counts`: the work done since it woke ([`crate::room::sql::Counts`]).
+//! [`RoomCall`] (creation, the customer for a moderation case, another
+//! browser's token, a moderator's decisions, the work counts); `GET
+//! /ws?after=N` with the `x-chat-*` headers attaches a socket, `GET
+//! /drop?account=` closes an operator account's.
 
 mod notice;
 pub mod sql;
 mod start;
-
-pub use self::start::Init;
 
 use std::cell::RefCell;
 
@@ -26,12 +20,14 @@ use shared::staff::StaffRole;
 use shared::{ChatMessage, ErrorCode, Role, ServerEnvelope, ServerMsg, WireName};
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketPair};
 
-use self::sql::{read_meta, Meta, SqlStore};
+use self::sql::{read_meta, SqlStore};
+use crate::calls::room::Sender;
+use crate::calls::room::{Meta, RoomCall};
 use crate::error::internal;
 use crate::headers::{header, ACCOUNT, ROLE, SITE, STAFF, TOKEN};
-use crate::room::shell::Host;
+use crate::room::shell::{Decision, Host};
 use crate::room::sql::Db;
-use crate::room::{Attachment, Core, RoomStore, Sender, Who};
+use crate::room::{Attachment, Core, RoomStore, Who};
 use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_NOT_FOUND, CLOSE_UNAUTHORIZED};
 
 /// One conversation.
@@ -56,30 +52,36 @@ impl DurableObject for Conversation {
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let path = req.path();
-        match path.as_str() {
-            "/init" => self.init(req.json().await?).await,
-            "/ws" => self.attach(&req).await,
-            "/who" => {
-                let site = crate::routes::query(&req, "site").ok().flatten();
-                let ours = self.ready().await? && self.meta.borrow().as_ref().map(|m| m.site.to_string()) == site;
-                match self.sender().filter(|_| ours) {
-                    Some(who) => Response::from_json(&who),
-                    None => Response::error("no such conversation", 404),
-                }
+        match req.path().as_str() {
+            "/ws" => return self.attach(&req).await,
+            "/drop" => return socket::drop_request(&self.state, &req),
+            _ => {}
+        }
+        let call = match crate::calls::read(&mut req).await {
+            Ok(call) => call,
+            Err(refused) => return refused,
+        };
+        let missing = || Response::error("no such conversation", 404);
+        match call {
+            RoomCall::Init(init) => self.init(*init).await,
+            RoomCall::Who { site } => {
+                let ours = self.ready().await? && self.meta.borrow().as_ref().is_some_and(|m| m.site.as_str() == site);
+                self.sender().filter(|_| ours).map_or_else(missing, |who| Response::from_json(&who))
             }
             // A verified customer's other browser: one more token.
-            "/grant" => {
-                if !self.ready().await? {
-                    return Response::error("no such conversation", 404);
-                }
-                sql::add_grant(&self.db, &req.json::<String>().await?).map_err(internal)?;
+            RoomCall::Grant(digest) if self.ready().await? => {
+                sql::add_grant(&self.db, &digest).map_err(internal)?;
                 Response::empty()
             }
-            "/drop" => socket::drop_request(&self.state, &req),
-            "/review" | "/sanction" | "/lift" => self.moderate(&path, req).await,
-            "/counts" => Response::from_json(&self.db.counts()),
-            _ => Response::error("not found", 404),
+            RoomCall::Grant(_) => missing(),
+            RoomCall::Review(r) => self.moderate(Decision::Review(r)).await,
+            RoomCall::Sanction(r) => self.moderate(Decision::Sanction(r)).await,
+            RoomCall::Lift(l) => self.moderate(Decision::Lift(l)).await,
+            RoomCall::Settings(version) => {
+                self.refresh(version).await;
+                Response::empty()
+            }
+            RoomCall::Counts => Response::from_json(&self.db.counts()),
         }
     }
 

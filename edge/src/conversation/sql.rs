@@ -1,13 +1,14 @@
 //! The Conversation object's SQLite schema and its [`RoomStore`].
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use shared::workflow::{Event, State};
 use shared::WireName;
-use shared::{ChatMessage, ConversationId, ConversationSummary, Role, SiteId};
+use shared::{ChatMessage, Role};
 use worker::{SqlStorage, SqlStorageValue};
 
 use shared::moderation_case::SanctionRecord;
 
+use crate::calls::room::Meta;
 use crate::room::sql::{self as room_sql, int, Db};
 use crate::room::store::Recent;
 use crate::room::{Held, RoomStore, StoreError};
@@ -66,44 +67,6 @@ pub fn granted(db: &Db, digest: &str) -> Result<bool, StoreError> {
     }
     let rows: Vec<Row> = db.read("SELECT digest FROM grants WHERE digest = ?", vec![digest.into()])?;
     Ok(!rows.is_empty())
-}
-
-/// The conversation's identity, written once by `/init`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Meta {
-    /// The conversation id.
-    pub conversation: ConversationId,
-    /// The site it belongs to.
-    pub site: SiteId,
-    /// SHA-256 of the customer's token.
-    pub token_digest: String,
-    /// The customer's member id (from their visitor token): what sanctions
-    /// are tied to.
-    #[serde(default)]
-    pub member: String,
-    /// When it was created (ms since the Unix epoch).
-    pub created_at: u64,
-}
-
-impl Meta {
-    /// The conversation's inbox line, as of its newest message (`None`: no
-    /// message yet) and its workflow state.
-    pub fn summary(&self, newest: Option<&ChatMessage>, state: &State) -> ConversationSummary {
-        ConversationSummary {
-            id: self.conversation.clone(),
-            site: self.site.clone(),
-            last_seq: newest.map_or(0, |m| m.seq),
-            last_author: newest.map(|m| m.author),
-            preview: newest.map(|m| shared::protocol::preview(&m.text)).unwrap_or_default(),
-            created_at: self.created_at,
-            updated_at: newest.map_or(self.created_at, |m| m.at),
-            workflow: state.workflow,
-            step: state.done,
-            team: state.team.clone(),
-            assignee: state.assignee.clone(),
-            outcome: state.outcome,
-        }
-    }
 }
 
 /// Reads the conversation's identity; `None` if it was never created.

@@ -1,33 +1,16 @@
-//! A conversation's creation (`POST /init`): its identity, the site's
+//! A conversation's creation (`RoomCall::Init`): its identity, the site's
 //! settings as the Worker read them, the workflow, and the first messages
 //! (a proactive greeting, the pre-chat form's answers).
 
-use serde::{Deserialize, Serialize};
 use shared::moderation_case::Room;
-use shared::site::SiteConfig;
-use shared::workflow::{State as Workflow, WorkflowKind};
+use shared::workflow::State as Workflow;
 use worker::{Response, Result};
 
-use super::sql::{write_meta, Meta, SqlStore};
+use super::sql::{write_meta, SqlStore};
 use super::Conversation;
+use crate::calls::room::Init;
 use crate::error::internal;
 use crate::room::{Core, Settings};
-
-/// Body of `POST /init`: the conversation's identity and how it starts.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Init {
-    /// Identity.
-    pub meta: Meta,
-    /// Its workflow.
-    pub workflow: WorkflowKind,
-    /// A proactive greeting, stored as the first operator message.
-    pub greeting: Option<String>,
-    /// Pre-chat answers, collected as customer events (already checked
-    /// against the site's form).
-    pub fields: Vec<(String, String)>,
-    /// The site's settings as the Worker read them, and their version.
-    pub settings: (u64, SiteConfig),
-}
 
 impl Conversation {
     /// Creates the conversation once; a second `/init` is refused (409).
@@ -48,7 +31,7 @@ impl Conversation {
         *self.meta.borrow_mut() = Some(init.meta);
         *self.core.borrow_mut() = Some(core);
         self.db.called();
-        if let Err(e) = crate::inbox::touch(&self.env, &summary).await {
+        if let Err(e) = crate::calls::inbox::touch(&self.env, &summary).await {
             worker::console_error!("inbox update failed: {e}");
         }
         Response::empty().map(|r| r.with_status(201))

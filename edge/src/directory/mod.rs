@@ -9,8 +9,9 @@
 //! Passwords are hashed and checked by the Worker (stateless, so the KDF's
 //! cost does not queue here); this object only stores the hashes.
 //!
-//! Internal API: `POST https://directory/<op>` with a JSON body (see
-//! [`ops`]); refusals answer an [`shared::api::ApiError`] with its status.
+//! Internal API: `POST https://directory/` with an [`ops::DirectoryOp`] as
+//! its JSON body; refusals answer an [`shared::api::ApiError`] with its
+//! code's status.
 
 pub mod ops;
 mod sql;
@@ -38,11 +39,13 @@ impl DurableObject for Directory {
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let op = req.path().trim_start_matches('/').to_owned();
-        let body = req.text().await?;
+        let op: ops::DirectoryOp = match req.json().await {
+            Ok(op) => op,
+            Err(e) => return Response::error(format!("not a directory operation: {e}"), 400),
+        };
         let sql = self.state.storage().sql();
         let now = worker::Date::now().as_millis();
-        match ops::run(&sql, &op, &body, now) {
+        match ops::run(&sql, op, now) {
             Ok(ops::Done::Json(v)) => Response::from_json(&v),
             Ok(ops::Done::Drop(objects, account)) => {
                 crate::socket::close_account(&self.env, &objects, &account, false).await;
@@ -52,8 +55,8 @@ impl DurableObject for Directory {
                 crate::socket::close_account(&self.env, &objects, &account, true).await;
                 Response::from_json(&serde_json::Value::Null)
             }
-            Err(ops::Refusal(status, code, message)) => {
-                Ok(Response::from_json(&shared::api::ApiError { code, message })?.with_status(status))
+            Err(ops::Refusal(code, message)) => {
+                Ok(Response::from_json(&shared::api::ApiError { code, message })?.with_status(code.http_status()))
             }
         }
     }

@@ -1,5 +1,6 @@
-//! The Directory's operations, one per internal path, as plain functions
-//! over its SQLite (the object only carries out the socket closing).
+//! The Directory's operations: [`DirectoryOp`], one variant per request,
+//! run as plain functions over its SQLite (the object only carries out the
+//! socket closing).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -17,9 +18,9 @@ pub const LOGIN_WINDOW_MS: u64 = 15 * 60 * 1000;
 /// How long an invitation link works (7 days).
 pub const INVITATION_MS: u64 = 7 * 24 * 3600 * 1000;
 
-/// A refusal: HTTP status, code and message.
+/// A refusal: code (its HTTP status is the code's) and message.
 #[derive(Debug)]
-pub struct Refusal(pub u16, pub ErrorCode, pub String);
+pub struct Refusal(pub ErrorCode, pub String);
 
 /// What an operation produced.
 pub enum Done {
@@ -33,17 +34,17 @@ pub enum Done {
 
 type Outcome = Result<Done, Refusal>;
 
-fn refuse(status: u16, code: ErrorCode, msg: impl Into<String>) -> Refusal {
-    Refusal(status, code, msg.into())
+fn refuse(code: ErrorCode, msg: impl Into<String>) -> Refusal {
+    Refusal(code, msg.into())
 }
 
 fn db(e: worker::Error) -> Refusal {
     worker::console_error!("directory: {e}");
-    refuse(500, ErrorCode::Internal, "internal error")
+    refuse(ErrorCode::Internal, "internal error")
 }
 
 fn answer(v: impl Serialize) -> Outcome {
-    serde_json::to_value(v).map(Done::Json).map_err(|e| refuse(500, ErrorCode::Internal, e.to_string()))
+    serde_json::to_value(v).map(Done::Json).map_err(|e| refuse(ErrorCode::Internal, e.to_string()))
 }
 
 /// An account of a seed, its password already hashed.
@@ -162,23 +163,53 @@ pub struct SiteOp {
     pub site: NewSite,
 }
 
-/// Runs operation `op` with its JSON `body` at time `now`.
-pub fn run(sql: &SqlStorage, op: &str, body: &str, now: u64) -> Outcome {
-    fn parse<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, Refusal> {
-        serde_json::from_str(body).map_err(|e| refuse(400, ErrorCode::Malformed, e.to_string()))
-    }
+/// Every request to the Directory: the JSON body of `POST https://directory/`,
+/// handled by one exhaustive `match` ([`run`]).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DirectoryOp {
+    /// A new organisation with its sites and accounts → its id.
+    Seed(Seed),
+    /// Counts a sign-in attempt → [`Candidate`].
+    LoginBegin(LoginBegin),
+    /// The password was right: a new session → [`Issued`].
+    LoginFinish(Issue),
+    /// Checks a session token → [`Checked`].
+    Session(Check),
+    /// Ends the session with this token.
+    Logout(String),
+    /// Ends every session of this account and closes its sockets.
+    LogoutAll(String),
+    /// The organisation's people and open invitations → [`People`].
+    People(String),
+    /// Invites someone → [`Invited`].
+    Invite(InviteOp),
+    /// Whether an invitation link works (before a password hash is spent).
+    CheckInvite(String),
+    /// Accepts an invitation → [`Issued`].
+    Accept(AcceptOp),
+    /// Changes a person's role or removes them.
+    Person(PersonOp),
+    /// Sets which sites an account may use.
+    Access(AccessOp),
+    /// Adds a site → [`SiteEntry`].
+    Site(SiteOp),
+    /// Renames a site.
+    RenameSite(SiteOp),
+}
+
+/// Runs `op` at time `now`.
+pub fn run(sql: &SqlStorage, op: DirectoryOp, now: u64) -> Outcome {
     match op {
-        "seed" => seed(sql, parse(body)?, now),
-        "loginBegin" => login_begin(sql, parse(body)?, now),
-        "loginFinish" => {
-            let issue: Issue = parse(body)?;
+        DirectoryOp::Seed(seed) => self::seed(sql, seed, now),
+        DirectoryOp::LoginBegin(begin) => login_begin(sql, begin, now),
+        DirectoryOp::LoginFinish(issue) => {
             let account = sql::account(sql, &issue.account).map_err(db)?.ok_or_else(unknown_account)?;
             sql::clear_attempts(sql, &format!("email:{}", account.email)).map_err(db)?;
             answer(issue_session(sql, &account, None, issue.ttl_ms, now)?)
         }
-        "session" => check(sql, parse(body)?, now),
-        "logout" => {
-            let token: String = parse(body)?;
+        DirectoryOp::Session(c) => check(sql, c, now),
+        DirectoryOp::Logout(token) => {
             let digest = token_digest(&token);
             let account = sql::session_account(sql, &digest).map_err(db)?;
             sql::delete_session(sql, &digest).map_err(db)?;
@@ -189,56 +220,48 @@ pub fn run(sql: &SqlStorage, op: &str, body: &str, now: u64) -> Outcome {
                 None => answer(()),
             }
         }
-        "logoutAll" => {
-            let account: String = parse(body)?;
+        DirectoryOp::LogoutAll(account) => {
             sql::delete_sessions(sql, &account).map_err(db)?;
             Ok(Done::Drop(sql::take_sockets(sql, &account).map_err(db)?, account))
         }
-        "people" => {
-            let org: String = parse(body)?;
+        DirectoryOp::People(org) => {
             let people = sql::people(sql, &org).map_err(db)?;
             let invitations = sql::invitations(sql, &org, now).map_err(db)?.iter().map(|i| i.public()).collect();
             answer(People { people, invitations })
         }
-        "invite" => invite(sql, parse(body)?, now),
-        "accept" => accept(sql, parse(body)?, now),
-        // Checked before the Worker spends a password hash on an accept.
-        "checkInvite" => {
-            let token: String = parse(body)?;
-            match sql::invitation(sql, &token_digest(&token), now).map_err(db)? {
-                Some(_) => answer(()),
-                None => Err(unknown_invitation()),
-            }
-        }
-        "person" => person(sql, parse(body)?),
-        "site" => add_site(sql, parse(body)?),
-        "access" => access(sql, parse(body)?),
-        "renameSite" => {
-            let op: SiteOp = parse(body)?;
+        DirectoryOp::Invite(op) => invite(sql, op, now),
+        DirectoryOp::Accept(op) => accept(sql, op, now),
+        DirectoryOp::CheckInvite(token) => match sql::invitation(sql, &token_digest(&token), now).map_err(db)? {
+            Some(_) => answer(()),
+            None => Err(unknown_invitation()),
+        },
+        DirectoryOp::Person(op) => person(sql, op),
+        DirectoryOp::Site(op) => add_site(sql, op),
+        DirectoryOp::Access(op) => access(sql, op),
+        DirectoryOp::RenameSite(op) => {
             sql::rename_site(sql, op.site.id.as_str(), &op.by.org, op.site.name.trim()).map_err(db)?;
             answer(())
         }
-        _ => Err(refuse(404, ErrorCode::Malformed, format!("no directory operation {op:?}"))),
     }
 }
 
 fn unknown_invitation() -> Refusal {
-    refuse(404, ErrorCode::Unauthorized, "this invitation link is unknown, used or expired")
+    refuse(ErrorCode::NotFound, "this invitation link is unknown, used or expired")
 }
 
 fn unknown_account() -> Refusal {
-    refuse(401, ErrorCode::Unauthorized, "this account no longer exists")
+    refuse(ErrorCode::Unauthorized, "this account no longer exists")
 }
 
 fn seed(sql: &SqlStorage, seed: Seed, now: u64) -> Outcome {
     for site in &seed.sites {
         if sql::site_taken(sql, site.id.as_str()).map_err(db)? {
-            return Err(refuse(409, ErrorCode::IdConflict, format!("the site id {:?} is taken", site.id.as_str())));
+            return Err(refuse(ErrorCode::IdConflict, format!("the site id {:?} is taken", site.id.as_str())));
         }
     }
     for a in &seed.accounts {
         if sql::account_by_email(sql, &a.email).map_err(db)?.is_some() {
-            return Err(refuse(409, ErrorCode::IdConflict, format!("{} already has an account", a.email)));
+            return Err(refuse(ErrorCode::IdConflict, format!("{} already has an account", a.email)));
         }
     }
     let org = format!("org_{}", &new_token()[..16]);
@@ -267,7 +290,7 @@ fn new_account_id() -> String {
 fn login_begin(sql: &SqlStorage, begin: LoginBegin, now: u64) -> Outcome {
     let too_many = |wait: u64| {
         let secs = wait.div_ceil(1000);
-        refuse(429, ErrorCode::RateLimited, format!("Too many sign-in attempts — try again in {secs} s."))
+        refuse(ErrorCode::RateLimited, format!("Too many sign-in attempts — try again in {secs} s."))
     };
     let by_address = format!("address:{}", begin.address);
     if let Err(wait) = sql::attempt(sql, &by_address, begin.address_limit, LOGIN_WINDOW_MS, now).map_err(db)? {
@@ -324,7 +347,7 @@ fn issue_session(
 }
 
 fn check(sql: &SqlStorage, check: Check, now: u64) -> Outcome {
-    let signed_out = || refuse(401, ErrorCode::Unauthorized, "not signed in, or the session has expired");
+    let signed_out = || refuse(ErrorCode::Unauthorized, "not signed in, or the session has expired");
     let digest = token_digest(&check.token);
     let session = sql::session(sql, &digest, now).map_err(db)?.ok_or_else(signed_out)?;
     let account = sql::account(sql, &session.account).map_err(db)?.ok_or_else(signed_out)?;
@@ -343,17 +366,16 @@ fn check(sql: &SqlStorage, check: Check, now: u64) -> Outcome {
 fn invite(sql: &SqlStorage, op: InviteOp, now: u64) -> Outcome {
     if !op.by.role.may_manage(op.role) {
         return Err(refuse(
-            403,
             ErrorCode::Forbidden,
             format!("a {} cannot invite a {}", op.by.role.as_str(), op.role.as_str()),
         ));
     }
     let email = shared::staff::normalize_email(&op.email);
     if !shared::staff::email_ok(&email) {
-        return Err(refuse(400, ErrorCode::Malformed, "not an e-mail address"));
+        return Err(refuse(ErrorCode::Malformed, "not an e-mail address"));
     }
     if sql::account_by_email(sql, &email).map_err(db)?.is_some() {
-        return Err(refuse(409, ErrorCode::IdConflict, format!("{email} already has an account")));
+        return Err(refuse(ErrorCode::IdConflict, format!("{email} already has an account")));
     }
     let token = new_token();
     let invitation =
@@ -368,7 +390,7 @@ fn accept(sql: &SqlStorage, op: AcceptOp, now: u64) -> Outcome {
     };
     let name = op.name.trim();
     if name.is_empty() || name.chars().count() > 60 {
-        return Err(refuse(400, ErrorCode::Malformed, "a name has 1 to 60 characters"));
+        return Err(refuse(ErrorCode::Malformed, "a name has 1 to 60 characters"));
     }
     let account = Account {
         id: new_account_id(),
@@ -379,7 +401,7 @@ fn accept(sql: &SqlStorage, op: AcceptOp, now: u64) -> Outcome {
         password: op.hash,
     };
     if !sql::insert_account(sql, &account, now).map_err(db)? {
-        return Err(refuse(409, ErrorCode::IdConflict, format!("{} already has an account", inv.email)));
+        return Err(refuse(ErrorCode::IdConflict, format!("{} already has an account", inv.email)));
     }
     sql::delete_invitation(sql, &inv.id).map_err(db)?;
     answer(issue_session(sql, &account, None, op.ttl_ms, now)?)
@@ -387,18 +409,18 @@ fn accept(sql: &SqlStorage, op: AcceptOp, now: u64) -> Outcome {
 
 /// The person `account` of `by`'s organisation, if `by` may change them.
 fn managed(sql: &SqlStorage, by: &By, account: &str) -> Result<Account, Refusal> {
-    let not_found = || refuse(404, ErrorCode::Forbidden, "no such person in your organisation");
+    let not_found = || refuse(ErrorCode::Forbidden, "no such person in your organisation");
     let target = sql::account(sql, account).map_err(db)?.filter(|a| a.org == by.org).ok_or_else(not_found)?;
     if !by.role.may_manage(target.role()) {
         let msg = format!("a {} cannot change a {}", by.role.as_str(), target.role().as_str());
-        return Err(refuse(403, ErrorCode::Forbidden, msg));
+        return Err(refuse(ErrorCode::Forbidden, msg));
     }
     Ok(target)
 }
 
 fn person(sql: &SqlStorage, op: PersonOp) -> Outcome {
     let target = managed(sql, &op.by, &op.account)?;
-    let forbidden = |what: &str| refuse(403, ErrorCode::Forbidden, what.to_owned());
+    let forbidden = |what: &str| refuse(ErrorCode::Forbidden, what.to_owned());
     let last_owner =
         target.role() == StaffRole::Owner && sql::count_role(sql, &target.org, StaffRole::Owner).map_err(db)? <= 1;
     match op.role {
@@ -432,7 +454,7 @@ fn access(sql: &SqlStorage, op: AccessOp) -> Outcome {
     let target = managed(sql, &op.by, &op.account)?;
     let ours = sql::sites(sql, &op.by.org).map_err(db)?;
     if let Some(other) = op.sites.iter().find(|s| !ours.iter().any(|o| o.id.as_str() == s.as_str())) {
-        return Err(refuse(404, ErrorCode::UnknownSite, format!("your organisation has no site {other:?}")));
+        return Err(refuse(ErrorCode::UnknownSite, format!("your organisation has no site {other:?}")));
     }
     sql::set_access(sql, &target.id, &op.sites).map_err(db)?;
     Ok(Done::Drop(sql::take_sockets(sql, &target.id).map_err(db)?, target.id))
@@ -441,10 +463,10 @@ fn access(sql: &SqlStorage, op: AccessOp) -> Outcome {
 fn add_site(sql: &SqlStorage, op: SiteOp) -> Outcome {
     let name = op.site.name.trim();
     if name.is_empty() || name.chars().count() > 80 {
-        return Err(refuse(400, ErrorCode::Malformed, "a site name has 1 to 80 characters"));
+        return Err(refuse(ErrorCode::Malformed, "a site name has 1 to 80 characters"));
     }
     if !sql::insert_site(sql, op.site.id.as_str(), &op.by.org, name).map_err(db)? {
-        return Err(refuse(409, ErrorCode::IdConflict, format!("the site id {:?} is taken", op.site.id.as_str())));
+        return Err(refuse(ErrorCode::IdConflict, format!("the site id {:?} is taken", op.site.id.as_str())));
     }
     answer(SiteEntry { id: op.site.id, name: name.to_owned() })
 }

@@ -6,71 +6,39 @@
 //! change goes into a [`DeskBatch`] the Inbox pushes to the consoles as
 //! `moderation` (with an alert on an escalation).
 
-use serde::Serialize;
 use shared::api::ApiError;
 use shared::moderation_case::{
-    incidents_csv, Case, CaseAct, CaseEntry, DeskBatch, DeskItem, Incident, OpenCase, Report, ReportStatus, Review,
-    Room, SanctionRecord,
+    incidents_csv, Case, CaseEntry, DeskBatch, DeskItem, Incident, Report, ReportStatus, Room, SanctionRecord,
 };
 use shared::rules::Action;
 use shared::workflow::{apply, Event, Sanction, State, WorkflowKind};
 use shared::ErrorCode;
-use worker::{Env, Method, Request, Response, Result, SqlStorage, Stub};
+use worker::{Env, Response, Result, SqlStorage};
 
 use super::desk_sql as db;
-use crate::room::{Lift, ReviewHeld, Sender};
+use crate::calls::inbox::{DeskAsk, DeskCall};
+use crate::calls::room::{Lift, ReviewHeld, RoomCall, Sender};
 
 /// A JSON error answer.
-fn fail(status: u16, code: ErrorCode, message: impl Into<String>) -> Result<Response> {
-    Ok(Response::from_json(&ApiError { code, message: message.into() })?.with_status(status))
+fn fail(code: ErrorCode, message: impl Into<String>) -> Result<Response> {
+    Ok(Response::from_json(&ApiError { code, message: message.into() })?.with_status(code.http_status()))
 }
 
-/// The object holding `room` of `site`.
-pub fn room_stub(env: &Env, site: &str, room: &Room) -> Result<Stub> {
-    match room {
-        Room::Conversation(id) => env.durable_object(crate::routes::conversations::BINDING)?.get_by_name(id.as_str()),
-        Room::Channel(id) => {
-            env.durable_object(crate::channel::BINDING)?.get_by_name(&crate::channel::object_name(site, id))
-        }
-    }
-}
-
-async fn tell_room(env: &Env, site: &str, room: &Room, path: &str, body: &impl Serialize) -> Result<()> {
-    let stub = room_stub(env, site, room)?;
-    crate::stub::send_json(&stub, Method::Post, &format!("https://room{path}"), body, 200).await
-}
-
-/// What a console request to the desk asks: the path after `/desk/`, the
-/// moderator's name and the site (both from the query).
-pub struct Ask<'a> {
-    /// Path segments after `/desk/`.
-    pub path: Vec<&'a str>,
-    /// The site.
-    pub site: String,
-    /// The moderator.
-    pub name: String,
-    /// Search text (incidents).
-    pub q: String,
-    /// `csv` for the CSV export.
-    pub format: String,
+async fn tell_room(env: &Env, site: &str, room: &Room, call: RoomCall) -> Result<()> {
+    crate::calls::tell(&crate::calls::room::stub(env, site, room)?, &call).await
 }
 
 /// Answers one desk request; what it changed goes into `changes`.
-pub async fn handle(
-    env: &Env,
-    sql: &SqlStorage,
-    mut req: Request,
-    ask: Ask<'_>,
-    changes: &mut DeskBatch,
-) -> Result<Response> {
+pub async fn handle(env: &Env, sql: &SqlStorage, ask: DeskAsk, changes: &mut DeskBatch) -> Result<Response> {
     let now = worker::Date::now().as_millis();
-    match (req.method(), ask.path.as_slice()) {
-        (Method::Get, ["reports"]) => Response::from_json(&db::reports(sql)?),
-        (Method::Get, ["cases"]) => Response::from_json(&db::cases(sql)?),
-        (Method::Get, ["sanctions"]) => Response::from_json(&db::sanctions(sql, None, now)?),
-        (Method::Get, ["incidents"]) => {
-            let list = db::incidents(sql, &ask.q)?;
-            if ask.format == "csv" {
+    let DeskAsk { site, name, call } = ask;
+    match call {
+        DeskCall::Reports => Response::from_json(&db::reports(sql)?),
+        DeskCall::Cases => Response::from_json(&db::cases(sql)?),
+        DeskCall::Sanctions => Response::from_json(&db::sanctions(sql, None, now)?),
+        DeskCall::Incidents { q, csv } => {
+            let list = db::incidents(sql, &q)?;
+            if csv {
                 let mut resp = Response::ok(incidents_csv(&list))?;
                 resp.headers_mut().set("Content-Type", "text/csv; charset=utf-8")?;
                 resp.headers_mut().set("Content-Disposition", "attachment; filename=\"incidents.csv\"")?;
@@ -80,50 +48,39 @@ pub async fn handle(
             resp.headers_mut().set("Content-Disposition", "attachment; filename=\"incidents.json\"")?;
             Ok(resp)
         }
-        (Method::Post, ["reports", id, "review"]) => {
-            let review: Review = match req.json().await {
-                Ok(r) => r,
-                Err(e) => return fail(400, ErrorCode::Malformed, format!("expected {{\"approve\": bool}}: {e}")),
-            };
-            let Some(mut report) = id.parse().ok().map(|id| db::report(sql, id)).transpose()?.flatten() else {
-                return fail(404, ErrorCode::Malformed, "no such report");
+        DeskCall::Review { report: id, review } => {
+            let Some(mut report) = db::report(sql, id)? else {
+                return fail(ErrorCode::NotFound, "no such report");
             };
             if report.action != Action::Hold || report.status != ReportStatus::Open {
-                return fail(409, ErrorCode::IllegalMove, "only a held message waiting for review can be reviewed");
+                return fail(ErrorCode::IllegalMove, "only a held message waiting for review can be reviewed");
             }
             let body =
                 ReviewHeld { member: report.member.clone(), message: report.message.clone(), approve: review.approve };
-            tell_room(env, &ask.site, &report.room, "/review", &body).await?;
+            tell_room(env, &site, &report.room, RoomCall::Review(body)).await?;
             report.status = if review.approve { ReportStatus::Approved } else { ReportStatus::Rejected };
             db::save_report(sql, &report)?;
             changes.add(DeskItem::Report(report.clone()));
             Response::from_json(&report)
         }
-        (Method::Post, ["cases"]) => {
-            let open: OpenCase = match req.json().await {
-                Ok(o) => o,
-                Err(e) => return fail(400, ErrorCode::Malformed, format!("expected {{\"report\": id}}: {e}")),
-            };
+        DeskCall::OpenCase(open) => {
             let case = match (open.report, open.conversation) {
                 (Some(id), _) => {
                     let Some(report) = db::report(sql, id)? else {
-                        return fail(404, ErrorCode::Malformed, "no such report");
+                        return fail(ErrorCode::NotFound, "no such report");
                     };
-                    case_from_report(sql, report, &ask.name, now)?
+                    case_from_report(sql, report, &name, now)?
                 }
                 (None, Some(conversation)) => {
                     let room = Room::Conversation(conversation);
-                    let stub = room_stub(env, &ask.site, &room)?;
-                    let mut resp = stub
-                        .fetch_with_str(&format!("https://room/who?site={}", shared::api::encode_query(&ask.site)))
-                        .await?;
-                    if resp.status_code() != 200 {
-                        return fail(404, ErrorCode::UnknownConversation, "no conversation has this id");
-                    }
-                    let who: Sender = resp.json().await?;
-                    case_about(sql, room, who, &ask.name, now)?
+                    let stub = crate::calls::room::stub(env, &site, &room)?;
+                    let Some(who) = crate::calls::ask::<Sender>(&stub, &RoomCall::Who { site: site.clone() }).await?
+                    else {
+                        return fail(ErrorCode::UnknownConversation, "no conversation has this id");
+                    };
+                    case_about(sql, room, who, &name, now)?
                 }
-                (None, None) => return fail(400, ErrorCode::Malformed, "name a report or a conversation"),
+                (None, None) => return fail(ErrorCode::Malformed, "name a report or a conversation"),
             };
             // Its evidence left the queue.
             for r in &case.evidence {
@@ -132,32 +89,27 @@ pub async fn handle(
             changes.add(DeskItem::Case(case.clone()));
             Ok(Response::from_json(&case)?.with_status(201))
         }
-        (Method::Post, ["cases", id, "act"]) => {
-            let act: CaseAct = match req.json().await {
-                Ok(a) => a,
-                Err(e) => return fail(400, ErrorCode::Malformed, format!("expected {{\"event\": ...}}: {e}")),
-            };
-            let Some(mut case) = id.parse().ok().map(|id| db::case(sql, id)).transpose()?.flatten() else {
-                return fail(404, ErrorCode::Malformed, "no such case");
+        DeskCall::Act { case: id, act } => {
+            let Some(mut case) = db::case(sql, id)? else {
+                return fail(ErrorCode::NotFound, "no such case");
             };
             if let Event::Escalate { .. } = &act.event {
                 let config = super::sql::config(sql)?.map(|(_, c)| c).unwrap_or_default();
                 if let Err(why) = config.check_event(&act.event) {
-                    return fail(409, ErrorCode::IllegalMove, why);
+                    return fail(ErrorCode::IllegalMove, why);
                 }
             }
             let state = match apply(&case.state, &act.event) {
                 Ok((state, _)) => state,
-                Err(e) => return fail(409, ErrorCode::IllegalMove, e.to_string()),
+                Err(e) => return fail(ErrorCode::IllegalMove, e.to_string()),
             };
             case.state = state;
-            case.log.push(CaseEntry { by: ask.name.clone(), at: now, event: act.event.clone() });
-            enforce(env, sql, &ask, &case, &act.event, now, changes).await?;
+            case.log.push(CaseEntry { by: name.clone(), at: now, event: act.event.clone() });
+            enforce(env, sql, (&site, &name), &case, &act.event, now, changes).await?;
             db::save_case(sql, &case)?;
             changes.add(DeskItem::Case(case.clone()));
             Response::from_json(&case)
         }
-        _ => fail(404, ErrorCode::Malformed, "no such desk route"),
     }
 }
 
@@ -219,7 +171,7 @@ fn case_about(sql: &SqlStorage, room: Room, who: Sender, by: &str, now: u64) -> 
 async fn enforce(
     env: &Env,
     sql: &SqlStorage,
-    ask: &Ask<'_>,
+    (site, moderator): (&str, &str),
     case: &Case,
     event: &Event,
     now: u64,
@@ -233,20 +185,20 @@ async fn enforce(
                 db::add_sanction(sql, &record)?;
                 changes.add(DeskItem::Sanction(record.clone()));
             }
-            tell_room(env, &ask.site, &case.room, "/sanction", &record).await?;
+            tell_room(env, site, &case.room, RoomCall::Sanction(record)).await?;
         }
         Event::Lift { kind } => {
             db::lift(sql, &case.member, *kind)?;
             changes.add(DeskItem::Lifted { member: case.member.clone(), kind: *kind });
-            tell_room(env, &ask.site, &case.room, "/lift", &Lift { member: case.member.clone(), kind: *kind }).await?;
+            tell_room(env, site, &case.room, RoomCall::Lift(Lift { member: case.member.clone(), kind: *kind })).await?;
         }
         Event::LogIncident { summary } => {
-            let incident = Incident::of(case, &ask.name, summary, now);
+            let incident = Incident::of(case, moderator, summary, now);
             db::add_incident(sql, &incident)?;
             changes.add(DeskItem::Incident(incident));
         }
         Event::Escalate { team, note } => {
-            let (id, name, room, by) = (case.id, &case.name, case.room.label(), &ask.name);
+            let (id, name, room, by) = (case.id, &case.name, case.room.label(), moderator);
             changes.alert = Some(format!("Case {id} ({name}, {room}) escalated to {team} by {by}: {note}"));
         }
         _ => {}

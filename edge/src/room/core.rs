@@ -18,7 +18,8 @@ use shared::{ChatMessage, ClientEnvelope, ClientMsg, ErrorCode, Role, ServerMsg,
 use super::memory::{record, MemberLog, Members, Sanctions, MINUTE_MS};
 use super::policy::{self, Draft, Refusal, Screening, Settings};
 use super::store::{RoomStore, StoreError};
-use super::{Held, Lift, ReviewHeld};
+use super::Held;
+use crate::calls::room::{Lift, ReviewHeld};
 
 /// Who is on a socket, as its attachment says.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -31,7 +31,6 @@ mod transcript_tests;
 use serde::{Deserialize, Serialize};
 use shared::site::Limits;
 use shared::staff::StaffRole;
-use shared::workflow::Sanction;
 use shared::{ErrorCode, Role};
 use worker::Response;
 
@@ -58,15 +57,6 @@ pub struct Attachment {
     pub replays: Vec<u64>,
 }
 
-/// Who is sending (a moderation case's offender).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Sender {
-    /// Member id.
-    pub member: String,
-    /// Display name.
-    pub name: String,
-}
-
 /// A message waiting for review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Held {
@@ -82,26 +72,6 @@ pub struct Held {
     pub at: u64,
     /// Why it is held.
     pub reason: String,
-}
-
-/// Body of a room's `POST /review`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ReviewHeld {
-    /// The sender.
-    pub member: String,
-    /// The held message's client id.
-    pub message: String,
-    /// Deliver it, or drop it.
-    pub approve: bool,
-}
-
-/// Body of a room's `POST /lift`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Lift {
-    /// Whom.
-    pub member: String,
-    /// Which.
-    pub kind: Sanction,
 }
 
 /// At a customer's connect, holding `open` sockets already: the refusal if

@@ -16,13 +16,24 @@ use super::core::{Core, Effect, Who};
 use super::policy::{self, Settings};
 use super::sql::{self, Db};
 use super::store::RoomStore;
-use super::{Attachment, Lift, ReviewHeld};
+use super::Attachment;
+use crate::calls::room::{Lift, ReviewHeld};
 use crate::socket::{self, CLOSE_FORBIDDEN};
 
 /// The history could not be read: the client is told to reconnect.
 fn unreadable(ws: &WebSocket, e: super::StoreError) {
     worker::console_error!("history: {e}");
     socket::send(ws, &ServerEnvelope::error(None, ErrorCode::Internal, "could not read the history; reconnect"));
+}
+
+/// A moderator's decision, as the desk sends it.
+pub enum Decision {
+    /// On a held message.
+    Review(ReviewHeld),
+    /// A sanction.
+    Sanction(SanctionRecord),
+    /// A sanction lifted.
+    Lift(Lift),
 }
 
 /// What a room object gives the shared shell.
@@ -120,7 +131,7 @@ pub trait Host {
                 }
                 Effect::Report(report) => {
                     self.db().called();
-                    if let Err(e) = crate::inbox::report(self.env(), &self.site(), &report).await {
+                    if let Err(e) = crate::calls::inbox::report(self.env(), &self.site(), &report).await {
                         worker::console_error!("report not filed: {e}");
                     }
                 }
@@ -222,7 +233,8 @@ pub trait Host {
     /// Fetches the site's settings from its Inbox and keeps them.
     async fn fetch_settings(&self) -> worker::Result<(u64, shared::site::SiteConfig)> {
         self.db().called();
-        let (version, config) = crate::inbox::settings(self.env(), &self.site()).await?.unwrap_or_default();
+        let settings = crate::calls::inbox::settings(self.env(), &self.site()).await?.unwrap_or_default();
+        let (version, config) = (settings.version, settings.config);
         sql::save_settings(self.db(), version, &config).map_err(crate::error::internal)?;
         Ok((version, config))
     }
@@ -256,7 +268,7 @@ pub trait Host {
             return Ok(None);
         }
         self.db().called();
-        let admission = crate::inbox::sanctions_of(self.env(), &self.site(), member).await?;
+        let admission = crate::calls::inbox::sanctions_of(self.env(), &self.site(), member).await?;
         self.refresh(admission.version).await;
         let now = worker::Date::now().as_millis();
         let verdict = {
@@ -270,19 +282,8 @@ pub trait Host {
         }
     }
 
-    /// A moderator's decision from the desk: `/review` ([`ReviewHeld`]),
-    /// `/sanction` ([`SanctionRecord`]) or `/lift` ([`Lift`]).
-    async fn moderate(&self, path: &str, mut req: worker::Request) -> worker::Result<worker::Response> {
-        enum Decision {
-            Review(ReviewHeld),
-            Sanction(SanctionRecord),
-            Lift(Lift),
-        }
-        let decision = match path {
-            "/review" => Decision::Review(req.json().await?),
-            "/sanction" => Decision::Sanction(req.json().await?),
-            _ => Decision::Lift(req.json().await?),
-        };
+    /// A moderator's decision from the desk.
+    async fn moderate(&self, decision: Decision) -> worker::Result<worker::Response> {
         if !self.ready().await? {
             return worker::Response::error("no such room", 404);
         }

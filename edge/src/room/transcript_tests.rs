@@ -15,7 +15,7 @@ use shared::{ClientEnvelope, ClientMsg, ErrorCode, Role, ServerMsg};
 use super::core::{Core, Effect, Who};
 use super::policy::Settings;
 use super::store::mem::MemStore;
-use super::{Lift, ReviewHeld};
+use crate::calls::room::{Lift, ReviewHeld};
 
 /// What one effect amounts to, compactly.
 #[derive(Debug, Clone, PartialEq, Eq)]

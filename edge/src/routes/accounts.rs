@@ -7,7 +7,7 @@ use shared::ErrorCode;
 use worker::{Env, Request, Response};
 
 use crate::directory::ops::{
-    self, AcceptOp, By, Candidate, Checked, InviteOp, Issue, Issued, PersonOp, Rotation, SiteOp,
+    self, AcceptOp, By, Candidate, Checked, DirectoryOp, InviteOp, Issue, Issued, PersonOp, Rotation, SiteOp,
 };
 use crate::error::{RouteError, RouteResult};
 use crate::session::{self, cleared_cookie, cookie, directory, seconds, staff, ttl_ms, with_cookie};
@@ -28,7 +28,7 @@ fn signed_in(env: &Env, issued: Issued) -> RouteResult {
 }
 
 fn wrong_credentials() -> RouteError {
-    RouteError::Refused(401, ErrorCode::Unauthorized, "wrong e-mail address or password".into())
+    RouteError::Refused(ErrorCode::Unauthorized, "wrong e-mail address or password".into())
 }
 
 /// `POST /api/auth/login` [`Login`] → [`Me`] and the session cookie. Limited
@@ -48,12 +48,12 @@ pub async fn login(mut req: Request, env: &Env) -> RouteResult {
         address: address(&req)?,
         address_limit: seconds(env, "LOGINS_PER_ADDRESS", 50) as usize,
     };
-    let candidate: Candidate = directory(env, "loginBegin", &begin).await?;
+    let candidate: Candidate = directory(env, DirectoryOp::LoginBegin(begin)).await?;
     let ok = crate::password::verify(&body.password, &candidate.hash).map_err(crate::error::internal)?;
     let Some(account) = candidate.account.filter(|_| ok) else {
         return Err(wrong_credentials());
     };
-    let issued: Issued = directory(env, "loginFinish", &Issue { account, ttl_ms: ttl_ms(env) }).await?;
+    let issued: Issued = directory(env, DirectoryOp::LoginFinish(Issue { account, ttl_ms: ttl_ms(env) })).await?;
     signed_in(env, issued)
 }
 
@@ -78,7 +78,7 @@ pub async fn current(req: Request, env: &Env) -> RouteResult {
 pub async fn logout(req: Request, env: &Env) -> RouteResult {
     staff(&req, env, Capability::ReadConversations, None).await?;
     let token = session::token(&req).unwrap_or_default();
-    let () = directory(env, "logout", &token).await?;
+    let () = directory(env, DirectoryOp::Logout(token)).await?;
     with_cookie(Response::empty()?.with_status(204), &cleared_cookie())
 }
 
@@ -86,7 +86,7 @@ pub async fn logout(req: Request, env: &Env) -> RouteResult {
 /// closes its sockets.
 pub async fn logout_all(req: Request, env: &Env) -> RouteResult {
     let me = staff(&req, env, Capability::ReadConversations, None).await?;
-    let () = directory(env, "logoutAll", &me.account).await?;
+    let () = directory(env, DirectoryOp::LogoutAll(me.account)).await?;
     with_cookie(Response::empty()?.with_status(204), &cleared_cookie())
 }
 
@@ -100,10 +100,10 @@ pub async fn accept(mut req: Request, env: &Env) -> RouteResult {
         return Err(RouteError::BadRequest(problem));
     }
     // No password hash is spent on a link that does not work.
-    let () = directory(env, "checkInvite", &body.token).await?;
+    let () = directory(env, DirectoryOp::CheckInvite(body.token.clone())).await?;
     let hash = crate::password::hash(&body.password).map_err(crate::error::internal)?;
     let op = AcceptOp { token: body.token, name: body.name, hash, ttl_ms: ttl_ms(env) };
-    let issued: Issued = directory(env, "accept", &op).await?;
+    let issued: Issued = directory(env, DirectoryOp::Accept(op)).await?;
     signed_in(env, issued)
 }
 
@@ -114,7 +114,7 @@ fn by(me: &Me) -> By {
 /// `GET /api/org/people` → [`People`].
 pub async fn people(req: Request, env: &Env) -> RouteResult {
     let me = staff(&req, env, Capability::ViewPeople, None).await?;
-    let people: People = directory(env, "people", &me.org).await?;
+    let people: People = directory(env, DirectoryOp::People(me.org)).await?;
     Ok(Response::from_json(&people)?)
 }
 
@@ -123,7 +123,7 @@ pub async fn invite(mut req: Request, env: &Env) -> RouteResult {
     let me = staff(&req, env, Capability::ManagePeople, None).await?;
     let body: Invite = json_body(&mut req, "{\"email\", \"role\"}").await?;
     let invited: Invited =
-        directory(env, "invite", &InviteOp { by: by(&me), email: body.email, role: body.role }).await?;
+        directory(env, DirectoryOp::Invite(InviteOp { by: by(&me), email: body.email, role: body.role })).await?;
     Ok(Response::from_json(&invited)?.with_status(201))
 }
 
@@ -133,7 +133,7 @@ pub async fn invite(mut req: Request, env: &Env) -> RouteResult {
 pub async fn person(mut req: Request, env: &Env, account: &str, remove: bool) -> RouteResult {
     let me = staff(&req, env, Capability::ManagePeople, None).await?;
     let role = if remove { None } else { Some(json_body::<SetRole>(&mut req, "{\"role\"}").await?.role) };
-    let () = directory(env, "person", &PersonOp { by: by(&me), account: account.to_owned(), role }).await?;
+    let () = directory(env, DirectoryOp::Person(PersonOp { by: by(&me), account: account.to_owned(), role })).await?;
     Ok(Response::empty()?.with_status(204))
 }
 
@@ -144,7 +144,7 @@ pub async fn person_sites(mut req: Request, env: &Env, account: &str) -> RouteRe
     let body: shared::staff::SetSites = json_body(&mut req, "{\"sites\"}").await?;
     let sites = body.sites.into_iter().map(String::from).collect();
     let op = crate::directory::ops::AccessOp { by: by(&me), account: account.to_owned(), sites };
-    let () = directory(env, "access", &op).await?;
+    let () = directory(env, DirectoryOp::Access(op)).await?;
     Ok(Response::empty()?.with_status(204))
 }
 
@@ -153,11 +153,11 @@ pub async fn person_sites(mut req: Request, env: &Env, account: &str) -> RouteRe
 pub async fn add_site(mut req: Request, env: &Env) -> RouteResult {
     let me = staff(&req, env, Capability::EditSettings, None).await?;
     let site: NewSite = json_body(&mut req, "{\"id\", \"name\"}").await?;
-    let entry: SiteEntry = directory(env, "site", &SiteOp { by: by(&me), site }).await?;
-    crate::inbox::register(env, entry.id.as_str()).await?;
+    let entry: SiteEntry = directory(env, DirectoryOp::Site(SiteOp { by: by(&me), site })).await?;
+    crate::calls::inbox::register(env, entry.id.as_str()).await?;
     // A new site is embeddable nowhere until its owner lists its origins.
     let config = shared::site::SiteConfig { origins: Vec::new(), ..Default::default() };
-    crate::inbox::save_config(env, entry.id.as_str(), &config).await?;
+    crate::calls::inbox::save_config(env, entry.id.as_str(), &config).await?;
     Ok(Response::from_json(&entry)?.with_status(201))
 }
 
@@ -172,7 +172,7 @@ pub async fn rename_site(mut req: Request, env: &Env, site: &str) -> RouteResult
         return Err(RouteError::BadRequest("a site name has 1 to 80 characters".into()));
     }
     let op = SiteOp { by: by(&me), site: NewSite { id, name: name.to_owned() } };
-    let () = directory(env, "renameSite", &op).await?;
+    let () = directory(env, DirectoryOp::RenameSite(op)).await?;
     Ok(Response::empty()?.with_status(204))
 }
 
@@ -202,9 +202,10 @@ pub async fn setup(mut req: Request, env: &Env) -> RouteResult {
         accounts.push(ops::SeedAccount { email, name: a.name, role: a.role, hash });
     }
     let sites = seed.sites.clone();
-    let org: serde_json::Value = directory(env, "seed", &ops::Seed { org: seed.org, sites, accounts }).await?;
+    let org: serde_json::Value =
+        directory(env, DirectoryOp::Seed(ops::Seed { org: seed.org, sites, accounts })).await?;
     for site in &seed.sites {
-        crate::inbox::register(env, site.id.as_str()).await?;
+        crate::calls::inbox::register(env, site.id.as_str()).await?;
     }
     Ok(Response::from_json(&org)?.with_status(201))
 }

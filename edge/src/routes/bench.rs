@@ -34,8 +34,9 @@ pub async fn echo_socket(req: Request, env: &Env) -> RouteResult {
 pub async fn counts(env: &Env, id: &str) -> RouteResult {
     bench_on(env)?;
     let id: ConversationId = id.parse().map_err(|_| RouteError::NotFound)?;
-    let stub = env.durable_object(super::conversations::BINDING)?.get_by_name(id.as_str())?;
+    let stub = crate::calls::room::conversation(env, id.as_str())?;
+    let counts: Option<crate::room::sql::Counts> =
+        crate::calls::ask(&stub, &crate::calls::room::RoomCall::Counts).await?;
     // A new response: the object's own has immutable headers.
-    let counts: crate::room::sql::Counts = stub.fetch_with_str("https://object/counts").await?.json().await?;
-    Ok(worker::Response::from_json(&counts)?)
+    Ok(worker::Response::from_json(&counts.ok_or(RouteError::NotFound)?)?)
 }

@@ -6,7 +6,7 @@ use shared::{ErrorCode, SiteId};
 use worker::{Env, Request};
 
 use super::{query, socket_request};
-use crate::channel::{object_name, BINDING};
+use crate::calls::room::{channel_name as object_name, CHANNEL as BINDING};
 use crate::error::{RouteError, RouteResult};
 use crate::headers::{CHANNEL, MEMBER, NAME, ROLE, SITE};
 use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_NOT_FOUND};
@@ -23,7 +23,7 @@ pub async fn channel_of(
 ) -> Result<Result<SiteId, (ErrorCode, String)>, RouteError> {
     let unknown = || Ok(Err((ErrorCode::UnknownSite, "no site has this id".into())));
     let Ok(site) = site.parse::<SiteId>() else { return unknown() };
-    let Some(config) = crate::inbox::config(env, site.as_str()).await? else { return unknown() };
+    let Some(config) = crate::calls::inbox::config(env, site.as_str()).await? else { return unknown() };
     if !config.has_channel(channel) {
         return Ok(Err((ErrorCode::UnknownChannel, format!("this site has no channel {channel:?}"))));
     }

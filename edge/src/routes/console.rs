@@ -4,12 +4,14 @@
 //! capability and that the site is one of the caller's organisation
 //! ([`crate::session`]); state-changing ones also the anti-CSRF token.
 
+use shared::api::DeskRoute;
 use shared::site::SiteConfig;
 use shared::staff::{Capability, Me};
 use shared::{ConversationId, ErrorCode, SiteId};
 use worker::{Env, Request, Response};
 
 use super::{query, socket_request};
+use crate::calls::inbox::{DeskAsk, DeskCall};
 use crate::error::{RouteError, RouteResult};
 use crate::headers::{ACCOUNT, ROLE, SITE, STAFF};
 use crate::session::{own_site, staff};
@@ -34,8 +36,10 @@ async fn operator_handshake(
     }
     let me = match staff(req, env, cap, Some(object)).await {
         Ok(me) => me,
-        Err(RouteError::Refused(403, code, msg)) => return Ok(Err(socket::refuse(code, &msg, CLOSE_FORBIDDEN)?)),
-        Err(RouteError::Refused(_, code, msg)) => return Ok(Err(socket::refuse(code, &msg, CLOSE_UNAUTHORIZED)?)),
+        Err(RouteError::Refused(code, msg)) if code.http_status() == 403 => {
+            return Ok(Err(socket::refuse(code, &msg, CLOSE_FORBIDDEN)?))
+        }
+        Err(RouteError::Refused(code, msg)) => return Ok(Err(socket::refuse(code, &msg, CLOSE_UNAUTHORIZED)?)),
         Err(RouteError::Unauthorized) => {
             return Ok(Err(socket::refuse(ErrorCode::Unauthorized, "not signed in", CLOSE_UNAUTHORIZED)?))
         }
@@ -54,7 +58,7 @@ fn operator_headers<'a>(me: &'a Me, site: &'a SiteId) -> Vec<(&'static str, &'a 
 
 /// `GET /api/console/sites/{site}/conversations/{id}/ws?after=N`.
 pub async fn conversation_socket(req: Request, env: &Env, site: &str, id: &str) -> RouteResult {
-    let object = (super::conversations::BINDING, id);
+    let object = (crate::calls::room::CONVERSATION, id);
     let (me, site) = match operator_handshake(&req, env, Capability::ReadConversations, site, object).await? {
         Ok(ok) => ok,
         Err(refused) => return Ok(refused),
@@ -63,19 +67,18 @@ pub async fn conversation_socket(req: Request, env: &Env, site: &str, id: &str) 
         return Ok(socket::refuse(ErrorCode::UnknownConversation, "no conversation has this id", CLOSE_NOT_FOUND)?);
     };
     let inner = socket_request(&req, &operator_headers(&me, &site))?;
-    let stub = env.durable_object(super::conversations::BINDING)?.get_by_name(id.as_str())?;
-    Ok(stub.fetch_with_request(inner).await?)
+    Ok(crate::calls::room::conversation(env, id.as_str())?.fetch_with_request(inner).await?)
 }
 
 /// `GET /api/console/sites/{site}/inbox/ws`: the site's live list.
 pub async fn inbox_socket(req: Request, env: &Env, site: &str) -> RouteResult {
-    let object = (crate::inbox::BINDING, site);
+    let object = (crate::calls::inbox::BINDING, site);
     let (me, site) = match operator_handshake(&req, env, Capability::ReadConversations, site, object).await? {
         Ok(ok) => ok,
         Err(refused) => return Ok(refused),
     };
     let inner = socket_request(&req, &operator_headers(&me, &site))?;
-    let stub = env.durable_object(crate::inbox::BINDING)?.get_by_name(site.as_str())?;
+    let stub = env.durable_object(crate::calls::inbox::BINDING)?.get_by_name(site.as_str())?;
     Ok(stub.fetch_with_request(inner).await?)
 }
 
@@ -93,11 +96,12 @@ pub async fn site_config(mut req: Request, env: &Env, site: &str) -> RouteResult
             req.json().await.map_err(|e| RouteError::BadRequest(format!("not a site configuration: {e}")))?;
         config.validate().map_err(RouteError::BadRequest)?;
         shared::moderation::Rules::new(config.rules.clone()).map_err(|e| RouteError::BadRequest(e.to_string()))?;
-        crate::inbox::save_config(env, site.as_str(), &config).await?;
+        crate::calls::inbox::save_config(env, site.as_str(), &config).await?;
         return Ok(Response::from_json(&config)?);
     }
-    let config =
-        crate::inbox::config(env, site.as_str()).await?.ok_or_else(|| RouteError::UnknownSite(site.to_string()))?;
+    let config = crate::calls::inbox::config(env, site.as_str())
+        .await?
+        .ok_or_else(|| RouteError::UnknownSite(site.to_string()))?;
     Ok(Response::from_json(&config)?)
 }
 
@@ -108,15 +112,15 @@ pub async fn identity_secret(req: Request, env: &Env, site: &str) -> RouteResult
     let me = staff(&req, env, Capability::EditSettings, None).await?;
     let site = own_site(&me, site)?;
     let rotate = req.method() == worker::Method::Post;
-    let secret = crate::inbox::identity_secret(env, site.as_str(), rotate).await?;
+    let secret = crate::calls::inbox::identity_secret(env, site.as_str(), rotate).await?;
     Ok(Response::from_json(&shared::api::IdentitySecret { secret })?)
 }
 
 /// `GET /api/console/sites/{site}/channels/{channel}/ws?after=N`: a
 /// moderator watching (and writing in) a channel, under their name.
 pub async fn channel_socket(req: Request, env: &Env, site: &str, channel: &str) -> RouteResult {
-    let name = crate::channel::object_name(site, channel);
-    let object = (crate::channel::BINDING, name.as_str());
+    let name = crate::calls::room::channel_name(site, channel);
+    let object = (crate::calls::room::CHANNEL, name.as_str());
     let (me, site) = match operator_handshake(&req, env, Capability::Moderate, site, object).await? {
         Ok(ok) => ok,
         Err(refused) => return Ok(refused),
@@ -133,35 +137,34 @@ pub async fn channel_socket(req: Request, env: &Env, site: &str, channel: &str) 
         (crate::headers::CHANNEL, channel),
     ]);
     let inner = socket_request(&req, &headers)?;
-    let stub = env.durable_object(crate::channel::BINDING)?.get_by_name(&name)?;
+    let stub = env.durable_object(crate::calls::room::CHANNEL)?.get_by_name(&name)?;
     Ok(stub.fetch_with_request(inner).await?)
 }
 
-/// `/api/console/sites/{site}/{reports|cases|sanctions|incidents}/…`: the
-/// moderation desk, answered by the site's Inbox object; reading needs the
-/// desk, acting moderation. The moderator's name is their account's.
-pub async fn desk(mut req: Request, env: &Env, site: &str, rest: &[&str]) -> RouteResult {
-    let cap = if req.method() == worker::Method::Get { Capability::ReadDesk } else { Capability::Moderate };
-    let me = staff(&req, env, cap, None).await?;
+/// The moderation desk's routes ([`DeskRoute`]), answered by the site's
+/// Inbox object: reading needs the desk, acting moderation. The body is
+/// checked and typed here; the moderator's name is their account's.
+pub async fn desk(mut req: Request, env: &Env, site: &str, route: DeskRoute) -> RouteResult {
+    let post = req.method() == worker::Method::Post;
+    let me = staff(&req, env, if post { Capability::Moderate } else { Capability::ReadDesk }, None).await?;
     let site = own_site(&me, site)?;
-    let mut url = format!(
-        "https://inbox/desk/{}?site={}&name={}",
-        rest.join("/"),
-        shared::api::encode_query(site.as_str()),
-        shared::api::encode_query(&me.name)
-    );
-    for param in ["q", "format"] {
-        if let Some(v) = query(&req, param)? {
-            url.push_str(&format!("&{param}={}", shared::api::encode_query(&v)));
+    let call = match (post, route) {
+        (false, DeskRoute::Reports) => DeskCall::Reports,
+        (false, DeskRoute::Cases) => DeskCall::Cases,
+        (false, DeskRoute::Sanctions) => DeskCall::Sanctions,
+        (false, DeskRoute::Incidents) => DeskCall::Incidents {
+            q: query(&req, "q")?.unwrap_or_default(),
+            csv: query(&req, "format")?.as_deref() == Some("csv"),
+        },
+        (true, DeskRoute::Review(report)) => {
+            DeskCall::Review { report, review: body(&mut req, "{\"approve\": bool}").await? }
         }
-    }
-    let mut init = worker::RequestInit::new();
-    init.with_method(req.method());
-    if req.method() == worker::Method::Post {
-        init.with_body(Some(req.text().await?.into()));
-    }
-    let stub = env.durable_object(crate::inbox::BINDING)?.get_by_name(site.as_str())?;
-    let mut inner = stub.fetch_with_request(worker::Request::new_with_init(&url, &init)?).await?;
+        (true, DeskRoute::Cases) => DeskCall::OpenCase(body(&mut req, "{\"report\": id}").await?),
+        (true, DeskRoute::Act(case)) => DeskCall::Act { case, act: body(&mut req, "{\"event\": ...}").await? },
+        _ => return Err(RouteError::NotFound),
+    };
+    let ask = DeskAsk { site: site.to_string(), name: me.name, call };
+    let mut inner = crate::calls::inbox::desk(env, ask).await?;
     // The object's response has immutable headers; the router adds its own.
     let headers = worker::Headers::new();
     for name in ["Content-Type", "Content-Disposition"] {
@@ -170,4 +173,9 @@ pub async fn desk(mut req: Request, env: &Env, site: &str, rest: &[&str]) -> Rou
         }
     }
     Ok(Response::from_bytes(inner.bytes().await?)?.with_status(inner.status_code()).with_headers(headers))
+}
+
+/// A request's JSON body, or a 400 saying what was expected.
+async fn body<T: serde::de::DeserializeOwned>(req: &mut Request, what: &str) -> Result<T, RouteError> {
+    req.json().await.map_err(|e| RouteError::BadRequest(format!("expected {what}: {e}")))
 }

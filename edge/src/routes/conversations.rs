@@ -10,13 +10,10 @@ use shared::{ConversationId, ErrorCode, SiteId};
 use worker::{Env, Request, Response};
 
 use super::{query, socket_request};
-use crate::conversation::{sql::Meta, Init};
+use crate::calls::room::{Init, Meta, RoomCall};
 use crate::error::{RouteError, RouteResult};
 use crate::headers::{ROLE, TOKEN};
 use crate::socket;
-
-/// Name of the Conversation binding in `wrangler.toml`.
-pub const BINDING: &str = "CONVERSATION";
 
 /// `POST /api/conversations` `{"site", "trigger"?, "fields"?}` → 201
 /// `{"conversation", "token"}`. A trigger must be one of the site's (its
@@ -28,16 +25,16 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     }
     let body: CreateConversation =
         req.json().await.map_err(|e| RouteError::BadRequest(format!("expected {{\"site\": \"...\"}}: {e}")))?;
-    let (version, config) = crate::inbox::settings(env, body.site.as_str())
+    let crate::calls::inbox::Settings { version, config } = crate::calls::inbox::settings(env, body.site.as_str())
         .await?
         .ok_or_else(|| RouteError::UnknownSite(body.site.to_string()))?;
     // A logged-in customer: verified with the site's secret, or refused.
     let user = match &body.identity {
         Some(identity) => {
-            let secret = crate::inbox::identity_secret(env, body.site.as_str(), false).await?;
+            let secret = crate::calls::inbox::identity_secret(env, body.site.as_str(), false).await?;
             if !crate::identity::verified(&secret, identity) {
                 let msg = "this page's sign-in could not be verified; the chat cannot use it";
-                return Err(RouteError::Refused(403, ErrorCode::Forbidden, msg.into()));
+                return Err(RouteError::Refused(ErrorCode::Forbidden, msg.into()));
             }
             Some(identity.user.clone())
         }
@@ -74,7 +71,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     };
     if !member.is_empty() {
         let now = worker::Date::now().as_millis();
-        let records = crate::inbox::sanctions_of(env, body.site.as_str(), &member).await?.sanctions;
+        let records = crate::calls::inbox::sanctions_of(env, body.site.as_str(), &member).await?.sanctions;
         if let Some(ban) = banning(&records, &member, now) {
             return Err(RouteError::Banned(ban.notice()));
         }
@@ -91,7 +88,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
         keys.push((format!("v:{member}"), per_visitor as usize));
     }
     for (key, limit) in keys {
-        if let Err(wait_ms) = crate::inbox::admit(env, body.site.as_str(), &key, limit).await? {
+        if let Err(wait_ms) = crate::calls::inbox::admit(env, body.site.as_str(), &key, limit).await? {
             return Err(RouteError::RateLimited(too_fast("starting conversations", wait_ms)));
         }
     }
@@ -104,11 +101,12 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
         member,
         created_at: worker::Date::now().as_millis(),
     };
+    let site = meta.site.clone();
     let init = Init { meta, workflow, greeting, fields: body.fields, settings: (version, config) };
-    let stub = env.durable_object(BINDING)?.get_by_name(conversation.as_str())?;
-    crate::stub::send_json(&stub, worker::Method::Post, "https://object/init", &init, 201).await?;
+    let stub = crate::calls::room::conversation(env, conversation.as_str())?;
+    crate::calls::tell(&stub, &RoomCall::Init(Box::new(init))).await?;
     if let Some(user) = user {
-        crate::inbox::add_user_conversation(env, init.meta.site.as_str(), &user, conversation.as_str()).await?;
+        crate::calls::inbox::add_user_conversation(env, site.as_str(), &user, conversation.as_str()).await?;
     }
     Ok(Response::from_json(&ConversationCreated { conversation, token })?.with_status(201))
 }
@@ -116,13 +114,12 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
 /// A verified customer's latest conversation, with a new token for this
 /// browser (their history on another device); 404 if they have none.
 async fn resume(env: &Env, site: &SiteId, user: &str) -> RouteResult {
-    let none = || RouteError::Refused(404, ErrorCode::UnknownConversation, "no earlier conversation".into());
-    let id = crate::inbox::latest_of(env, site.as_str(), user).await?.ok_or_else(none)?;
+    let none = || RouteError::Refused(ErrorCode::UnknownConversation, "no earlier conversation".into());
+    let id = crate::calls::inbox::latest_of(env, site.as_str(), user).await?.ok_or_else(none)?;
     let conversation: ConversationId = id.parse().map_err(|_| none())?;
     let token = crate::auth::new_token();
-    let stub = env.durable_object(BINDING)?.get_by_name(conversation.as_str())?;
-    let digest = crate::auth::token_digest(&token);
-    crate::stub::send_json(&stub, worker::Method::Post, "https://object/grant", &digest, 200).await?;
+    let stub = crate::calls::room::conversation(env, conversation.as_str())?;
+    crate::calls::tell(&stub, &RoomCall::Grant(crate::auth::token_digest(&token))).await?;
     Ok(Response::from_json(&ConversationCreated { conversation, token })?)
 }
 
@@ -150,8 +147,9 @@ fn check_fields(config: &SiteConfig, fields: &[(String, String)]) -> Result<(), 
 /// host page of one of the site's allowed origins (and for no other).
 pub async fn widget_config(req: &Request, env: &Env, site: &str) -> RouteResult {
     let site: SiteId = site.parse().map_err(|_| RouteError::UnknownSite(site.to_owned()))?;
-    let config =
-        crate::inbox::config(env, site.as_str()).await?.ok_or_else(|| RouteError::UnknownSite(site.to_string()))?;
+    let config = crate::calls::inbox::config(env, site.as_str())
+        .await?
+        .ok_or_else(|| RouteError::UnknownSite(site.to_string()))?;
     let origin = super::origin(req)?.unwrap_or_default();
     if !config.origin_allowed(&origin) {
         return Err(RouteError::CrossOrigin(format!("the origin {origin:?} may not embed this site's chat")));
@@ -182,6 +180,5 @@ pub async fn customer_socket(req: Request, env: &Env, id: &str) -> RouteResult {
         return Ok(socket::refuse(ErrorCode::Unauthorized, "a token is required", crate::socket::CLOSE_UNAUTHORIZED)?);
     };
     let inner = socket_request(&req, &[(ROLE, "customer"), (TOKEN, &token)])?;
-    let stub = env.durable_object(BINDING)?.get_by_name(id.as_str())?;
-    Ok(stub.fetch_with_request(inner).await?)
+    Ok(crate::calls::room::conversation(env, id.as_str())?.fetch_with_request(inner).await?)
 }

@@ -44,7 +44,7 @@ pub async fn page(req: &Request, env: &Env) -> RouteResult {
     let user = url.query_pairs().find(|(k, _)| k == "user").map(|(_, v)| v.into_owned()).filter(|u| !u.is_empty());
     let user_attrs = match user {
         Some(user) => {
-            let hash = crate::identity::sign(&crate::inbox::identity_secret(env, "demo", false).await?, &user);
+            let hash = crate::identity::sign(&crate::calls::inbox::identity_secret(env, "demo", false).await?, &user);
             format!(r#" data-user-id="{}" data-user-hash="{hash}""#, escape_attr(&user))
         }
         None => String::new(),

@@ -18,7 +18,7 @@ pub async fn app(req: &Request, env: &Env, name: &str) -> RouteResult {
     }
     let html = asset.text().await?;
     let config = match query(req, "site")?.and_then(|s| s.parse::<SiteId>().ok()) {
-        Some(site) => crate::inbox::config(env, site.as_str()).await?,
+        Some(site) => crate::calls::inbox::config(env, site.as_str()).await?,
         None => None,
     };
     let ancestors = config.map_or_else(|| "'none'".into(), |c| c.frame_ancestors());

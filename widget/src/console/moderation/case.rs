@@ -5,6 +5,7 @@
 //! otherwise); the Worker checks again and enforces sanctions.
 
 use leptos::prelude::*;
+use shared::api::DeskRoute;
 use shared::moderation_case::{clock, Case, CaseAct};
 use shared::workflow::{Event, Outcome, Sanction, Severity, State, WorkflowKind, MATRIX_ROWS};
 use shared::WireName;
@@ -41,7 +42,7 @@ pub fn CasePanel(id: u64) -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let run = Callback::new(move |event: Event| {
-        let path = super::path(session, &format!("cases/{id}/act"), "");
+        let path = super::path(session, DeskRoute::Act(id), "");
         busy.set(true);
         leptos::task::spawn_local(async move {
             let answer = super::post::<Case>(path, &CaseAct { event }).await;

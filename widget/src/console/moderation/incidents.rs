@@ -2,7 +2,7 @@
 //! JSON and CSV exports (plain download links; the key is in the query).
 
 use leptos::prelude::*;
-use shared::api::encode_query;
+use shared::api::{encode_query, DeskRoute};
 use shared::moderation_case::{clock, DeskItem, Incident};
 use shared::WireName;
 
@@ -30,7 +30,7 @@ pub fn Incidents() -> impl IntoView {
     let list = RwSignal::new(Vec::<Incident>::new());
     let search = move |format: &str| {
         let format = if format.is_empty() { String::new() } else { format!("&format={format}") };
-        super::path(session, "incidents", &format!("&q={}{format}", encode_query(&q.get())))
+        super::path(session, DeskRoute::Incidents, &format!("&q={}{format}", encode_query(&q.get())))
     };
     let error = super::fetch_into(desk, list, move || search(""));
     // A new incident joins the full log; a search shows what it found.

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use shared::api::encode_query;
+use shared::api::DeskRoute;
 use shared::moderation_case::{Case, DeskItem, OpenCase};
 use shared::ConversationId;
 
@@ -101,10 +101,10 @@ impl Desk {
     }
 }
 
-/// The desk's path `rest` (`reports`, `cases/7/act`, …) for this console's
-/// site, with `more` query parameters (`&q=…`).
-fn path(session: Session, rest: &str, more: &str) -> String {
-    format!("/api/console/sites/{}/{rest}?{more}", encode_query(&session.site.get_value()))
+/// The desk's `route` for this console's site, with `more` query
+/// parameters (`&q=…`).
+fn path(session: Session, route: DeskRoute, more: &str) -> String {
+    format!("{}?{more}", route.path(&session.site.get_value()))
 }
 
 /// POSTs `body` to `path`: the decoded answer, or the server's sentence.
@@ -150,7 +150,7 @@ where
 /// Opens a case (about a report, or a conversation's customer) and shows
 /// it; `busy` meanwhile; a refusal lands in `error`.
 fn open_case(session: Session, desk: Desk, body: OpenCase, busy: RwSignal<bool>, error: RwSignal<Option<String>>) {
-    let path = path(session, "cases", "");
+    let path = path(session, DeskRoute::Cases, "");
     busy.set(true);
     error.set(None);
     spawn_local(async move {
@@ -176,7 +176,7 @@ fn error_line(error: RwSignal<Option<String>>, testid: &'static str) -> impl Int
 pub fn Moderation() -> impl IntoView {
     let session = expect_context::<Session>();
     let desk = expect_context::<Desk>();
-    let cases_error = fetch_into(desk, desk.cases, move || path(session, "cases", ""));
+    let cases_error = fetch_into(desk, desk.cases, move || path(session, DeskRoute::Cases, ""));
     view! {
         <div class="desk">
             <header class="desk-header">

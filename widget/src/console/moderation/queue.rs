@@ -4,6 +4,7 @@
 //! any open one taken into a case.
 
 use leptos::prelude::*;
+use shared::api::DeskRoute;
 use shared::moderation_case::{clock, queue_order, DeskItem, OpenCase, Report, ReportStatus, Review};
 use shared::rules::Action;
 use shared::WireName;
@@ -36,7 +37,7 @@ pub fn Queue() -> impl IntoView {
     let session = expect_context::<Session>();
     let desk = expect_context::<Desk>();
     let reports = RwSignal::new(Vec::<Report>::new());
-    let error = super::fetch_into(desk, reports, move || super::path(session, "reports", ""));
+    let error = super::fetch_into(desk, reports, move || super::path(session, DeskRoute::Reports, ""));
     desk.on_push(move |item| {
         if let DeskItem::Report(r) = item {
             reports.try_update(|l| {
@@ -50,7 +51,7 @@ pub fn Queue() -> impl IntoView {
     });
     let busy = RwSignal::new(false);
     let review = move |id: u64, approve: bool| {
-        let path = super::path(session, &format!("reports/{id}/review"), "");
+        let path = super::path(session, DeskRoute::Review(id), "");
         busy.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {

@@ -2,6 +2,7 @@
 //! customer is told) and why.
 
 use leptos::prelude::*;
+use shared::api::DeskRoute;
 use shared::moderation_case::{clock, DeskItem, SanctionRecord};
 use shared::WireName;
 
@@ -13,7 +14,7 @@ pub fn Sanctions() -> impl IntoView {
     let session = expect_context::<Session>();
     let desk = expect_context::<Desk>();
     let list = RwSignal::new(Vec::<SanctionRecord>::new());
-    let error = super::fetch_into(desk, list, move || super::path(session, "sanctions", ""));
+    let error = super::fetch_into(desk, list, move || super::path(session, DeskRoute::Sanctions, ""));
     desk.on_push(move |item| match item {
         DeskItem::Sanction(r) => {
             list.try_update(|l| l.insert(0, r.clone()));

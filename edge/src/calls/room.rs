@@ -1,0 +1,141 @@
+//! Calls to a room (a `Conversation` or a `Channel` object): [`RoomCall`],
+//! and what they carry — a conversation's identity and creation, a
+//! moderator's decisions, the site's new settings version.
+
+use serde::{Deserialize, Serialize};
+use shared::moderation_case::{Room, SanctionRecord};
+use shared::site::SiteConfig;
+use shared::workflow::{Sanction, State, WorkflowKind};
+use shared::{ChatMessage, ConversationId, ConversationSummary, SiteId};
+use worker::{Env, Result, Stub};
+
+/// Name of the Conversation binding in `wrangler.toml`.
+pub const CONVERSATION: &str = "CONVERSATION";
+/// Name of the Channel binding in `wrangler.toml`.
+pub const CHANNEL: &str = "CHANNEL";
+
+/// Every request to a room besides its sockets' (`/ws`, `/drop`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RoomCall {
+    /// Creates the conversation once (201; conversations only).
+    Init(Box<Init>),
+    /// The customer, if the conversation is this site's → [`Sender`] (404: not).
+    Who {
+        /// The site asking.
+        site: String,
+    },
+    /// Another browser of a verified customer: one more token (its digest).
+    Grant(String),
+    /// A moderator's decision on a held message.
+    Review(ReviewHeld),
+    /// A moderator's sanction.
+    Sanction(SanctionRecord),
+    /// A sanction lifted.
+    Lift(Lift),
+    /// The site's settings changed to this version (channels; from the Inbox).
+    Settings(u64),
+    /// The work done since the object woke (only with `BENCH=on`).
+    Counts,
+}
+
+/// The conversation's identity, written once by [`RoomCall::Init`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Meta {
+    /// The conversation id.
+    pub conversation: ConversationId,
+    /// The site it belongs to.
+    pub site: SiteId,
+    /// SHA-256 of the customer's token.
+    pub token_digest: String,
+    /// The customer's member id (from their visitor token): what sanctions
+    /// are tied to.
+    #[serde(default)]
+    pub member: String,
+    /// When it was created (ms since the Unix epoch).
+    pub created_at: u64,
+}
+
+impl Meta {
+    /// The conversation's inbox line, as of its newest message (`None`: no
+    /// message yet) and its workflow state.
+    pub fn summary(&self, newest: Option<&ChatMessage>, state: &State) -> ConversationSummary {
+        ConversationSummary {
+            id: self.conversation.clone(),
+            site: self.site.clone(),
+            last_seq: newest.map_or(0, |m| m.seq),
+            last_author: newest.map(|m| m.author),
+            preview: newest.map(|m| shared::protocol::preview(&m.text)).unwrap_or_default(),
+            created_at: self.created_at,
+            updated_at: newest.map_or(self.created_at, |m| m.at),
+            workflow: state.workflow,
+            step: state.done,
+            team: state.team.clone(),
+            assignee: state.assignee.clone(),
+            outcome: state.outcome,
+        }
+    }
+}
+
+/// A conversation's creation: its identity and how it starts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Init {
+    /// Identity.
+    pub meta: Meta,
+    /// Its workflow.
+    pub workflow: WorkflowKind,
+    /// A proactive greeting, stored as the first operator message.
+    pub greeting: Option<String>,
+    /// Pre-chat answers, collected as customer events (already checked
+    /// against the site's form).
+    pub fields: Vec<(String, String)>,
+    /// The site's settings as the Worker read them, and their version.
+    pub settings: (u64, SiteConfig),
+}
+
+/// Who is sending (a moderation case's offender).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Sender {
+    /// Member id.
+    pub member: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// A moderator's decision on a held message.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReviewHeld {
+    /// The sender.
+    pub member: String,
+    /// The held message's client id.
+    pub message: String,
+    /// Deliver it, or drop it.
+    pub approve: bool,
+}
+
+/// A sanction lifted.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Lift {
+    /// Whom.
+    pub member: String,
+    /// Which.
+    pub kind: Sanction,
+}
+
+/// The object name of a site's channel.
+pub fn channel_name(site: &str, channel: &str) -> String {
+    format!("{site}/{channel}")
+}
+
+/// The object holding `room` of `site`.
+pub fn stub(env: &Env, site: &str, room: &Room) -> Result<Stub> {
+    match room {
+        Room::Conversation(id) => conversation(env, id.as_str()),
+        Room::Channel(id) => env.durable_object(CHANNEL)?.get_by_name(&channel_name(site, id)),
+    }
+}
+
+/// The object of conversation `id`.
+pub fn conversation(env: &Env, id: &str) -> Result<Stub> {
+    env.durable_object(CONVERSATION)?.get_by_name(id)
+}
