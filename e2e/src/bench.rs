@@ -69,13 +69,15 @@ impl Work {
 /// The latency series.
 #[derive(Debug)]
 pub struct Latency {
-    /// Messages per series.
+    /// Samples per series.
     pub n: usize,
     /// A bare WebSocket echo through a Durable Object that stores nothing.
     pub echo: Percentiles,
     /// The same echo after one SQLite insert of the frame: the floor of a durable send.
     pub durable: Percentiles,
-    /// The conversation's work over series (b): `n` accepted customer messages.
+    /// Customer messages the work was counted over (series b with its warm-up).
+    pub sent: usize,
+    /// The conversation's work over those `sent` accepted customer messages.
     pub work: Work,
     /// Customer send → ack (stored).
     pub ack: Percentiles,
@@ -89,52 +91,65 @@ fn frame(id: &str, text: &str) -> String {
 
 const TEXT: &str = "Hello, I have a question about my order, it has not arrived yet.";
 
-/// Round trips of `n` frames (after a tenth to warm up) on an echo socket.
-fn echo_series(base: &str, path: &str, n: usize) -> Result<Percentiles> {
-    let mut echo = Socket::open(base, path).context("echo route (is BENCH=on?)")?;
-    let mut samples = Vec::with_capacity(n);
-    for i in 0..n + n / 10 {
-        let f = frame(&format!("e{i}"), TEXT);
-        let t = Instant::now();
-        echo.send_raw(&f)?;
-        let back = echo.recv_raw()?;
-        let dt = t.elapsed();
-        ensure!(back == f, "echo returned another frame");
-        if i >= n / 10 {
-            samples.push(dt); // the first tenth warms up
-        }
-    }
-    echo.close();
-    Ok(Percentiles::of(&mut samples))
+/// One round trip on an echo socket.
+fn echo_once(echo: &mut Socket, id: &str) -> Result<Duration> {
+    let f = frame(id, TEXT);
+    let t = Instant::now();
+    echo.send_raw(&f)?;
+    let back = echo.recv_raw()?;
+    let dt = t.elapsed();
+    ensure!(back == f, "echo returned another frame");
+    Ok(dt)
 }
 
-/// Measures the latency series with `n` sequential messages each.
-pub fn latency(base: &str, n: usize) -> Result<Latency> {
-    let echo = echo_series(base, "/api/bench/echo/ws", n)?;
-    let durable = echo_series(base, "/api/bench/echo/ws?durable=1", n)?;
+/// One customer send, until its ack.
+fn ack_once(cust: &mut Socket, id: &str) -> Result<Duration> {
+    let t = Instant::now();
+    cust.send_raw(&frame(id, TEXT))?;
+    match cust.reply_to(id)?.0 {
+        ServerMsg::Ack { .. } => Ok(t.elapsed()),
+        other => anyhow::bail!("expected an ack, got {other:?}"),
+    }
+}
 
+/// Measures the latency series, `n` samples each (after a tenth to warm
+/// up). Series (a), (d) and (b) are interleaved — each round measures all
+/// three, in a rotating order — so a burst of load on this shared machine
+/// falls on the floor and on the send alike, and their ratio holds.
+pub fn latency(base: &str, n: usize) -> Result<Latency> {
+    let mut echo = Socket::open(base, "/api/bench/echo/ws").context("echo route (is BENCH=on?)")?;
+    let mut floor = Socket::open(base, "/api/bench/echo/ws?durable=1")?;
     let c = create_conversation(base, "demo")?;
     let id = c.conversation.as_str();
     let mut cust = Socket::open(base, &customer_socket_path(id, &c.token, 0))?;
     cust.welcome_and_replay(0)?;
     // The first message reads the customer's recent activity into memory.
-    cust.send_raw(&frame("a-first", TEXT))?;
-    cust.reply_to("a-first")?;
+    ack_once(&mut cust, "a-first")?;
     let before = Work::of(base, id)?;
-    let mut acks = Vec::with_capacity(n);
-    for i in 0..n {
-        let t = Instant::now();
-        cust.send_raw(&frame(&format!("a{i}"), TEXT))?;
-        match cust.reply_to(&format!("a{i}"))?.0 {
-            ServerMsg::Ack { .. } => acks.push(t.elapsed()),
-            other => anyhow::bail!("expected an ack, got {other:?}"),
+    let (mut a, mut d, mut b) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let rounds = n + n / 10;
+    for i in 0..rounds {
+        for k in 0..3 {
+            let tag = format!("r{i}");
+            let (series, dt) = match (i + k) % 3 {
+                0 => (&mut a, echo_once(&mut echo, &tag)?),
+                1 => (&mut d, echo_once(&mut floor, &tag)?),
+                _ => (&mut b, ack_once(&mut cust, &tag)?),
+            };
+            if i >= n / 10 {
+                series.push(dt);
+            }
         }
     }
+    echo.close();
+    floor.close();
     let work = Work::of(base, id)?.since(before);
-    ensure!(work.frames == n as u64, "the object slept during the series ({work:?}); counts are per wake");
+    ensure!(work.frames == rounds as u64, "the object slept during the series ({work:?}); counts are per wake");
+    let (echo, durable, ack) = (Percentiles::of(&mut a), Percentiles::of(&mut d), Percentiles::of(&mut b));
+    let n_stored = rounds as u64 + 1;
     let operator = crate::accounts::Staff::demo(base, shared::staff::StaffRole::Operator)?;
-    let mut op = operator.socket(&operator_socket_path("demo", id, n as u64 + 1))?;
-    op.welcome_and_replay(n as u64 + 1)?;
+    let mut op = operator.socket(&operator_socket_path("demo", id, n_stored))?;
+    op.welcome_and_replay(n_stored)?;
     let mut delivered = Vec::with_capacity(n);
     for i in 0..n {
         let cid = format!("d{i}");
@@ -144,10 +159,10 @@ pub fn latency(base: &str, n: usize) -> Result<Latency> {
         delivered.push(t.elapsed());
         cust.reply_to(&cid)?;
     }
-    let stored = 2 * n as u64 + 1;
+    let stored = n_stored + n as u64;
     let (last, _) = Socket::open(base, &customer_socket_path(id, &c.token, stored))?.welcome_and_replay(stored)?;
     ensure!(last == stored, "stored {last} of {stored} messages");
-    Ok(Latency { n, echo, durable, work, ack: Percentiles::of(&mut acks), deliver: Percentiles::of(&mut delivered) })
+    Ok(Latency { n, echo, durable, sent: rounds, work, ack, deliver: Percentiles::of(&mut delivered) })
 }
 
 /// Durable throughput into one conversation.
@@ -155,6 +170,8 @@ pub fn latency(base: &str, n: usize) -> Result<Latency> {
 pub struct Throughput {
     /// Concurrent senders (sockets of the same conversation).
     pub senders: usize,
+    /// Messages each sender has sent and not yet seen acknowledged, at most.
+    pub in_flight: usize,
     /// Messages sent, each acknowledged.
     pub messages: usize,
     /// Wall time.
@@ -204,7 +221,46 @@ pub fn throughput(base: &str, senders: usize, per_sender: usize) -> Result<Throu
     let (last, _) = Socket::open(base, &customer_socket_path(c.conversation.as_str(), &c.token, total as u64))?
         .welcome_and_replay(total as u64)?;
     ensure!(last == total as u64, "stored {last} of {total}");
-    Ok(Throughput { senders, messages: total, elapsed })
+    Ok(Throughput { senders, in_flight: 1, messages: total, elapsed })
+}
+
+/// One socket sends `n` messages with up to `window` not yet acknowledged
+/// (as an outbox flushed after a reconnect does); checks each is stored once.
+pub fn throughput_pipelined(base: &str, n: usize, window: usize) -> Result<Throughput> {
+    let c = create_conversation(base, "demo")?;
+    let path = customer_socket_path(c.conversation.as_str(), &c.token, 0);
+    let mut s = Socket::open(base, &path)?;
+    s.welcome_and_replay(0)?;
+    let start = Instant::now();
+    let (mut sent, mut acked) = (0, 0);
+    while acked < n {
+        while sent < n && sent - acked < window {
+            s.send_raw(&frame(&format!("p{sent}"), TEXT))?;
+            sent += 1;
+        }
+        let f = s.recv()?;
+        match (f.re, f.msg) {
+            (Some(_), ServerMsg::Ack { .. }) => acked += 1,
+            (Some(re), other) => anyhow::bail!("{re}: expected an ack, got {other:?}"),
+            (None, _) => {}
+        }
+    }
+    let elapsed = start.elapsed();
+    let (last, _) = Socket::open(base, &customer_socket_path(c.conversation.as_str(), &c.token, n as u64))?
+        .welcome_and_replay(n as u64)?;
+    ensure!(last == n as u64, "stored {last} of {n}");
+    Ok(Throughput { senders: 1, in_flight: window, messages: n, elapsed })
+}
+
+/// The floor: `n` sequential round trips through the durable echo (one
+/// SQLite insert each).
+pub fn floor_throughput(base: &str, n: usize) -> Result<Throughput> {
+    let mut floor = Socket::open(base, "/api/bench/echo/ws?durable=1").context("echo route (is BENCH=on?)")?;
+    let start = Instant::now();
+    for i in 0..n {
+        echo_once(&mut floor, &format!("f{i}"))?;
+    }
+    Ok(Throughput { senders: 1, in_flight: 1, messages: n, elapsed: start.elapsed() })
 }
 
 /// Many sockets at once.

@@ -9,7 +9,9 @@
 use std::process::Command;
 
 use anyhow::Result;
-use e2e::bench::{concurrency, latency, ms, throughput, Percentiles};
+use e2e::bench::{
+    concurrency, floor_throughput, latency, ms, throughput, throughput_pipelined, Percentiles, Throughput,
+};
 use e2e::wrangler::{Options, Wrangler};
 
 use crate::{build, root, setup, sizes, step};
@@ -124,7 +126,7 @@ fn ratio(a: &Percentiles, base: &Percentiles) -> String {
 }
 
 fn latency_table(base: &str, n: usize) -> Result<()> {
-    step(&format!("latency, {n} sequential messages per series (ms)"));
+    step(&format!("latency, {n} sequential round trips per series, (a) (d) (b) interleaved (ms)"));
     let l = latency(base, n)?;
     println!("| series | p50 | p95 | p99 |\n|---|---:|---:|---:|");
     println!("{}", row("(a) echo through a Durable Object, nothing stored", &l.echo));
@@ -134,7 +136,7 @@ fn latency_table(base: &str, n: usize) -> Result<()> {
     println!("| (b)/(a) {}", ratio(&l.ack, &l.echo).trim_start_matches("| "));
     println!("| (b)/(d) {}", ratio(&l.ack, &l.durable).trim_start_matches("| "));
     println!("| (c)/(a) {}", ratio(&l.deliver, &l.echo).trim_start_matches("| "));
-    let per = |x: u64| x as f64 / l.n as f64;
+    let per = |x: u64| x as f64 / l.sent as f64;
     println!("\nwork per accepted customer message (series b, the Conversation object's counters):");
     println!("| SQLite reads | SQLite writes | calls to other objects |\n|---:|---:|---:|");
     println!("| {:.2} | {:.2} | {:.2} |", per(l.work.reads), per(l.work.writes), per(l.work.calls));
@@ -152,13 +154,22 @@ fn sign_in_table(base: &str, n: usize) -> Result<()> {
 
 fn throughput_table(base: &str, runs: &[(usize, usize)]) -> Result<()> {
     step("durable throughput into one conversation (each message acked and stored)");
-    println!("| concurrent senders | messages | seconds | messages/s |\n|---:|---:|---:|---:|");
+    println!("| senders | in flight each | messages | seconds | messages/s |\n|---|---:|---:|---:|---:|");
+    let line = |what: &str, t: &Throughput| {
+        let (n, s) = (t.messages, t.elapsed.as_secs_f64());
+        println!("| {what} | {} | {n} | {s:.2} | {:.0} |", t.in_flight, t.per_second());
+    };
+    let (_, per) = runs[0];
+    line("floor: the durable echo, 1 socket", &floor_throughput(base, per)?);
     for &(senders, per) in runs {
-        let t = throughput(base, senders, per)?;
-        println!("| {} | {} | {:.2} | {:.0} |", t.senders, t.messages, t.elapsed.as_secs_f64(), t.per_second());
+        line(&senders.to_string(), &throughput(base, senders, per)?);
     }
+    line("1", &throughput_pipelined(base, per, PIPELINE)?);
     Ok(())
 }
+
+/// Messages one pipelined sender keeps unacknowledged.
+const PIPELINE: usize = 32;
 
 fn concurrency_table(base: &str, c: &Counts) -> Result<()> {
     step(&format!(
