@@ -19,10 +19,11 @@
 //!   sans-IO core and policy, its memory, its store, the shared shell.
 //! - [`echo`]: the `Echo` Durable Object, the benchmarks' baseline (off
 //!   unless `BENCH=on`).
-//! - [`auth`], [`error`], [`headers`], [`socket`], [`stub`]: tokens and
-//!   keys, the one error type that maps to HTTP responses, the internal
-//!   headers, socket helpers shared by the objects, and internal JSON calls
-//!   to an object.
+//! - [`calls`]: every call between objects, typed (`InboxCall`,
+//!   `RoomCall`); the objects reach each other only through it.
+//! - [`auth`], [`error`], [`headers`], [`socket`]: tokens and keys, the one
+//!   error type of the routes, the internal headers, and socket helpers
+//!   shared by the objects.
 
 pub mod auth;
 pub mod calls;

@@ -13,7 +13,7 @@ use crate::error::internal;
 use crate::room::{Core, Settings};
 
 impl Conversation {
-    /// Creates the conversation once; a second `/init` is refused (409).
+    /// Creates the conversation once; a second `Init` is refused (409).
     pub(super) async fn init(&self, init: Init) -> Result<Response> {
         if !write_meta(&self.db, &init.meta).map_err(internal)? {
             return Response::error("conversation exists", 409);
