@@ -396,7 +396,6 @@ impl Held {
     }
 }
 
-/// A resend: the original's ack if it is the same, else the id conflict.
 /// A resend of a message already stored: its ack again, or a conflict if
 /// the text differs. `None`: nothing is stored under this id.
 fn stored_already(store: &impl RoomStore, who: &Who, id: &str, text: &str) -> Result<Option<Vec<Effect>>, Stop> {
@@ -406,6 +405,7 @@ fn stored_already(store: &impl RoomStore, who: &Who, id: &str, text: &str) -> Re
     }
 }
 
+/// A resend: the original's ack if it is the same, else the id conflict.
 fn repeat(same: bool, existing: &ChatMessage) -> Result<Vec<Effect>, Stop> {
     if same {
         Ok(vec![Effect::Reply(ServerMsg::Ack { seq: existing.seq, at: existing.at })])
