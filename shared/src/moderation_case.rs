@@ -330,8 +330,12 @@ pub struct DeskBatch {
 }
 
 impl DeskBatch {
-    /// Adds one change.
+    /// Adds one change (none once there are too many: the consoles will
+    /// fetch their lists again).
     pub fn add(&mut self, item: DeskItem) {
+        if self.too_many {
+            return;
+        }
         let same = |old: &DeskItem| match (old, &item) {
             (DeskItem::Report(a), DeskItem::Report(b)) => a.id == b.id,
             (DeskItem::Case(a), DeskItem::Case(b)) => a.id == b.id,
@@ -348,6 +352,11 @@ impl DeskBatch {
     /// Whether nothing changed.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty() && !self.too_many && self.alert.is_none()
+    }
+
+    /// The changes one push carries: none when there were too many.
+    pub fn pushed(self) -> (Option<String>, Vec<DeskItem>) {
+        (self.alert, if self.too_many { Vec::new() } else { self.items })
     }
 }
 

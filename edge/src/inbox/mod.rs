@@ -189,8 +189,8 @@ impl DurableObject for Inbox {
     /// change, and the consoles fetch their lists again.
     async fn alarm(&self) -> Result<Response> {
         self.push_set.set(false);
-        let DeskBatch { items, alert, .. } = self.desk.take();
-        let frame = ServerEnvelope::push(ServerMsg::Moderation { alert, changed: items });
+        let (alert, changed) = self.desk.take().pushed();
+        let frame = ServerEnvelope::push(ServerMsg::Moderation { alert, changed });
         for ws in self.state.get_websockets() {
             socket::send(&ws, &frame);
         }

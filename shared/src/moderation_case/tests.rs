@@ -1,5 +1,6 @@
 //! Table tests: sanction expiry (which sanction stops a member when), the
-//! queue's order, the incident a case's log amounts to, and CSV quoting.
+//! queue's order, merged reports, batches of desk changes, the incident a
+//! case's log amounts to, and CSV quoting.
 
 use super::*;
 
@@ -153,4 +154,20 @@ fn an_auto_muting_report_names_its_rule_and_mutes_from_its_time() {
         (mute.kind, mute.until, mute.case, mute.reason.as_str()),
         (Sanction::Mute, Some(1_000 + 60 * MIN), 0, "rule threat")
     );
+}
+
+#[test]
+fn a_batch_keeps_the_newest_state_of_each_item_and_gives_up_past_its_size() {
+    let mut batch = DeskBatch::default();
+    assert!(batch.is_empty());
+    let open = report(1, Severity::Low, 1, ReportStatus::Open);
+    batch.add(DeskItem::Report(open.clone()));
+    batch.add(DeskItem::Report(Report { status: ReportStatus::Done, ..open }));
+    assert_eq!(batch.items.len(), 1, "the same report, newest state");
+    assert!(matches!(&batch.items[0], DeskItem::Report(r) if r.status == ReportStatus::Done));
+    for id in 2..=(DESK_BATCH as u64 + 5) {
+        batch.add(DeskItem::Report(report(id, Severity::Low, id, ReportStatus::Open)));
+    }
+    assert!(batch.too_many && !batch.is_empty());
+    assert_eq!(batch.pushed().1, Vec::new(), "too many: the push carries none, the consoles fetch again");
 }
