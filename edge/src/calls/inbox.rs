@@ -152,8 +152,9 @@ fn answered<T>(what: &str, answer: Option<T>) -> Result<T> {
 }
 
 /// Records a conversation change in its site's inbox; the site's settings version.
-pub async fn touch(env: &Env, summary: &ConversationSummary) -> Result<u64> {
-    let touched: Option<Touched> = ask(&inbox(env, summary.site.as_str())?, &InboxCall::Touch(summary.clone())).await?;
+pub async fn touch(env: &Env, summary: ConversationSummary) -> Result<u64> {
+    let stub = inbox(env, summary.site.as_str())?;
+    let touched: Option<Touched> = ask(&stub, &InboxCall::Touch(summary)).await?;
     answered("touch", touched).map(|t| t.version)
 }
 
@@ -196,8 +197,8 @@ pub async fn latest_of(env: &Env, site: &str, user: &str) -> Result<Option<Strin
 }
 
 /// Files a room's report with its site's desk.
-pub async fn report(env: &Env, site: &str, report: &Report) -> Result<()> {
-    tell(&inbox(env, site)?, &InboxCall::Report(Box::new(report.clone()))).await
+pub async fn report(env: &Env, site: &str, report: Report) -> Result<()> {
+    tell(&inbox(env, site)?, &InboxCall::Report(Box::new(report))).await
 }
 
 /// The site's sanctions in force for `member`, and its settings version.

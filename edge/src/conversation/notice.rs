@@ -68,7 +68,7 @@ impl Conversation {
         self.db.called();
         // Best effort: the message is stored and acknowledged; a lost
         // update is repaired by the next one (updates carry `last_seq`).
-        crate::calls::inbox::touch(&self.env, &summary).await.map_err(|e| worker::console_error!("inbox: {e}")).ok()
+        crate::calls::inbox::touch(&self.env, summary).await.map_err(|e| worker::console_error!("inbox: {e}")).ok()
     }
 }
 

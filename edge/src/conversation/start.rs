@@ -31,7 +31,7 @@ impl Conversation {
         *self.meta.borrow_mut() = Some(init.meta);
         *self.core.borrow_mut() = Some(core);
         self.db.called();
-        if let Err(e) = crate::calls::inbox::touch(&self.env, &summary).await {
+        if let Err(e) = crate::calls::inbox::touch(&self.env, summary).await {
             worker::console_error!("inbox update failed: {e}");
         }
         Response::empty().map(|r| r.with_status(201))

@@ -131,7 +131,7 @@ pub trait Host {
                 }
                 Effect::Report(report) => {
                     self.db().called();
-                    if let Err(e) = crate::calls::inbox::report(self.env(), &self.site(), &report).await {
+                    if let Err(e) = crate::calls::inbox::report(self.env(), &self.site(), report).await {
                         worker::console_error!("report not filed: {e}");
                     }
                 }
