@@ -11,6 +11,10 @@ use shared::{validate_text, ClientEnvelope, ClientMsg, ServerEnvelope, ServerMsg
 
 use crate::socket::{Socket, Status};
 
+/// Keeps a chat's unsent texts, `(id, text)` oldest first, where the next
+/// load finds them (called after each change; empty: forget them).
+pub type Keep = fn(&[(String, String)]);
+
 /// A conversation as the UI sees it. `Copy`: it only holds signal handles.
 #[derive(Clone, Copy)]
 pub struct Chat {
@@ -21,14 +25,20 @@ pub struct Chat {
     /// The other side is typing.
     pub typing: RwSignal<bool>,
     socket: StoredValue<Socket, LocalStorage>,
+    /// Told the unsent texts whenever they may have changed (see [`Keep`]).
+    keep: Option<Keep>,
     /// When we last told the other side we type (ms), 0 for "stopped".
     typed_at: StoredValue<f64>,
 }
 
 impl Chat {
     /// A chat whose socket address is `url(after)`, or `None` while there is
-    /// no conversation to attach to yet.
-    pub fn new(url: impl Fn(u64) -> Option<String> + 'static, codec: &'static crate::wire::Codec) -> Self {
+    /// no conversation to attach to yet; `keep` keeps its outbox over reloads.
+    pub fn new(
+        url: impl Fn(u64) -> Option<String> + 'static,
+        codec: &'static crate::wire::Codec,
+        keep: Option<Keep>,
+    ) -> Self {
         let log = RwSignal::new(ChatLog::default());
         let status = RwSignal::new(Status::Idle);
         let typing = RwSignal::new(false);
@@ -43,8 +53,16 @@ impl Chat {
             if frames.iter().any(|f| matches!(f.msg, ServerMsg::Message(_))) {
                 typing.try_set(false);
             }
-            let effects =
-                log.try_update(|l| frames.into_iter().map(|f| l.receive(f)).collect::<Vec<_>>()).unwrap_or_default();
+            let effects = log
+                .try_update(|l| {
+                    let before = l.outbox().len();
+                    let effects = frames.into_iter().map(|f| l.receive(f)).collect::<Vec<_>>();
+                    if let (Some(keep), true) = (keep, l.outbox().len() != before) {
+                        keep(&l.unsent());
+                    }
+                    effects
+                })
+                .unwrap_or_default();
             // (`try_`: frames can still arrive after the chat was closed.)
             let Some(socket) = socket_cell.try_get_value().flatten() else { return };
             for effect in effects {
@@ -91,7 +109,7 @@ impl Chat {
             status,
         );
         socket_cell.set_value(Some(socket.clone()));
-        Chat { log, status, typing, socket: StoredValue::new_local(socket), typed_at: StoredValue::new(0.0) }
+        Chat { log, status, typing, socket: StoredValue::new_local(socket), keep, typed_at: StoredValue::new(0.0) }
     }
 
     /// (Re)opens the socket if it is not open.
@@ -116,6 +134,7 @@ impl Chat {
     }
 
     fn push(&self, frame: &ClientEnvelope) {
+        self.kept();
         self.socket.with_value(|s| {
             if !s.send(frame) {
                 s.connect();
@@ -149,6 +168,20 @@ impl Chat {
     /// Forgets a refused send.
     pub fn dismiss(&self, id: &str) {
         self.log.update(|l| l.dismiss(id));
+        self.kept();
+    }
+
+    /// Queues the texts kept from before a reload (same ids: the server
+    /// stores each once) to be sent after the next welcome.
+    pub fn restore(&self, unsent: Vec<(String, String)>) {
+        self.log.update(|l| l.restore(unsent));
+        self.kept();
+    }
+
+    fn kept(&self) {
+        if let Some(keep) = self.keep {
+            self.log.with_untracked(|l| keep(&l.unsent()));
+        }
     }
 
     /// Closes the socket for good.

@@ -31,6 +31,14 @@ pub mod socket;
 pub mod util;
 pub mod wire;
 
+/// An effect (Leptos' `Effect::new`) whose function is boxed. Leptos
+/// compiles its effect machinery once per closure type (a spawned task and
+/// its state: 1–4 KB of wasm each); boxed, every effect of an app shares one
+/// copy. State kept between runs lives in the closure (it is `FnMut`).
+pub fn effect(f: impl FnMut() + 'static) {
+    leptos::prelude::Effect::new(Box::new(f) as Box<dyn FnMut()>);
+}
+
 /// The allocator: talc instead of Rust's default (dlmalloc): ~0.6 KB gzip
 /// smaller in the customer widget.
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]

@@ -92,7 +92,7 @@ fn array(v: JsValue) -> Option<Array> {
 }
 
 /// Every element of the array `o[key]` read by `f` (`default`: absent is empty).
-fn list<T>(o: &JsValue, key: &str, default: bool, f: fn(&JsValue) -> Option<T>) -> Option<Vec<T>> {
+pub(crate) fn list<T>(o: &JsValue, key: &str, default: bool, f: fn(&JsValue) -> Option<T>) -> Option<Vec<T>> {
     let v = get(o, key);
     if default && absent(&v) {
         return Some(Vec::new());
@@ -100,7 +100,8 @@ fn list<T>(o: &JsValue, key: &str, default: bool, f: fn(&JsValue) -> Option<T>) 
     array(v)?.iter().map(|e| f(&e)).collect()
 }
 
-fn string(v: &JsValue) -> Option<String> {
+/// A JSON string's text.
+pub(crate) fn string(v: &JsValue) -> Option<String> {
     v.as_string()
 }
 

@@ -14,7 +14,9 @@
  * customer of the site comes as data-user-id and data-user-hash (the HMAC
  * the site's server computed): handed to the chat for the server to verify,
  * and the remembered conversation is kept per user, so the next person on
- * this browser does not see it. (The comment is not shipped: the minifier
+ * this browser does not see it. What the customer typed and the server has
+ * not stored yet is kept here too (the iframe says), and handed back after
+ * a reload to be sent again with the same ids. (The comment is not shipped: the minifier
  * drops it.) */
 (function () {
   var me = document.currentScript;
@@ -30,6 +32,7 @@
 
   function get(store, k) { try { return store.getItem(k); } catch (e) { return null; } }
   function set(store, k, v) { try { v == null ? store.removeItem(k) : store.setItem(k, v); } catch (e) {} }
+  function kept(k) { try { return JSON.parse(get(localStorage, k)); } catch (e) { return null; } }
   function send(msg) { frame.contentWindow.postMessage(JSON.stringify(msg), origin); }
   function visitor() {
     var v = get(localStorage, key + ":visitor");
@@ -119,12 +122,13 @@
 
   listen(function (m) {
     if (m.type === "chat:ready") {
-      var s = get(localStorage, key);
-      try { s = s && JSON.parse(s); } catch (x) { s = null; }
-      send({ type: "chat:session", session: s || null, visitor: visitor(), user: user, page: location.href });
+      send({ type: "chat:session", session: kept(key), outbox: kept(key + ":outbox"), visitor: visitor(), user: user,
+        page: location.href });
       if (config) send({ type: "chat:config", config: config });
     } else if (m.type === "chat:save") {
       set(localStorage, key, JSON.stringify(m.session));
+    } else if (m.type === "chat:outbox") {
+      set(localStorage, key + ":outbox", m.outbox.length ? JSON.stringify(m.outbox) : null);
     } else if (m.type === "chat:clear") {
       set(localStorage, key, null);
     } else if (m.type === "chat:close") {

@@ -35,6 +35,7 @@ fn App() -> impl IntoView {
             Some(ws_origin() + &path)
         },
         &crate::wire::CUSTOMER,
+        None,
     );
     bridge.with_value(|b| {
         b.lookup(move |v, n| {
@@ -42,7 +43,7 @@ fn App() -> impl IntoView {
             name.set(n.filter(|n| !n.trim().is_empty()));
         })
     });
-    Effect::new(move |_| {
+    crate::effect(move || {
         if visitor.with(Option::is_some) && name.with(Option::is_some) {
             chat.connect();
         }

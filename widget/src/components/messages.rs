@@ -57,7 +57,8 @@ pub fn MessageList(
             fill_slots(&el, log, on_event);
         });
     };
-    Effect::new(move |seen: Option<usize>| {
+    let mut seen = None;
+    crate::effect(move || {
         let len = log.with(|l| l.messages().len());
         if !at_bottom.get_value() {
             // Reading older messages: grow the window instead of sliding it,
@@ -65,7 +66,7 @@ pub fn MessageList(
             shown.update(|n| *n += len - seen.unwrap_or(len).min(len));
         }
         after_render(None);
-        len
+        seen = Some(len);
     });
     let on_scroll = move |_| {
         let Some(el) = list.get_untracked() else { return };

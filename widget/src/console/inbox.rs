@@ -89,7 +89,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     on_cleanup(move || tick.into_iter().for_each(|t| t.clear()));
     let seen =
         RwSignal::new(load(SEEN).and_then(|s| crate::json::decode::<HashMap<String, u64>>(&s)).unwrap_or_default());
-    Effect::new(move |_| seen.with(|s| store(SEEN, crate::json::encode(s).as_deref())));
+    crate::effect(move || seen.with(|s| store(SEEN, crate::json::encode(s).as_deref())));
 
     let url = format!("{}{}", ws_origin(), inbox_socket_path(&site));
     let socket = Socket::new(
@@ -110,7 +110,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     socket.connect();
     let socket = StoredValue::new_local(socket);
     on_cleanup(move || socket.with_value(Socket::stop));
-    Effect::new(move |_| {
+    crate::effect(move || {
         if let Status::Refused(why) = status.get() {
             on_sign_out.run(Some(format!("Signed out: {why}")));
         }

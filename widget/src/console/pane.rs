@@ -27,6 +27,7 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
     let chat = Chat::new(
         move |after| Some(format!("{}{}", ws_origin(), operator_socket_path(&site, url_id.as_str(), after))),
         &crate::wire::OPERATOR,
+        None,
     );
     // What was typed but not stored when the console was last closed or
     // reloaded: queued again (same ids; the server stores each once).
@@ -36,13 +37,13 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
     chat.connect();
     on_cleanup(move || chat.stop());
     let unsent = Memo::new(move |_| chat.log.with(ChatLog::unsent));
-    Effect::new(move |_| {
+    crate::effect(move || {
         let json = unsent.with(|u| (!u.is_empty()).then(|| crate::json::encode(u)).flatten());
         store(&outbox_key, json.as_deref());
     });
 
     let seen_id = id.to_string();
-    Effect::new(move |_| {
+    crate::effect(move || {
         let last = chat.log.with(|l| l.last_seq());
         seen.update(|s| {
             s.insert(seen_id.clone(), last);
@@ -56,7 +57,7 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
     let text = RwSignal::new(load(&draft_key).unwrap_or_default());
     // The draft follows the box, whoever wrote into it (typing, or an
     // inserted canned response).
-    Effect::new(move |_| text.with(|t| store(&draft_key, (!t.is_empty()).then_some(t.as_str()))));
+    crate::effect(move || text.with(|t| store(&draft_key, (!t.is_empty()).then_some(t.as_str()))));
     let on_edit = Callback::new(move |t: String| chat.typed(&t));
     let on_send = Callback::new(move |t: String| {
         shared::validate_text(&t)?;

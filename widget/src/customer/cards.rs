@@ -141,7 +141,7 @@ pub fn fill(chat: Chat, el: Element, m: ChatMessage) {
         set(t, "data-testid", "chat-rating-thanks");
     }
     let seq = m.seq;
-    Effect::new(move |_| {
+    crate::effect(move || {
         let (ticks, answered) = chat.log.with(|l| progress(l, seq, &card));
         for (i, input) in &checks {
             let done = ticks.iter().rev().find(|(item, _)| item == i).is_some_and(|(_, d)| *d);

@@ -75,6 +75,8 @@ pub struct HostBridge {
     identity: StoredValue<Option<Identity>>,
     /// The host page's address (the site's start rules pick the workflow).
     page: StoredValue<Option<String>>,
+    /// The sends kept from the last load, `(id, text)`, until taken.
+    unsent: StoredValue<Vec<(String, String)>>,
 }
 
 impl HostBridge {
@@ -85,6 +87,7 @@ impl HostBridge {
             visitor: StoredValue::new(None),
             identity: StoredValue::new(None),
             page: StoredValue::new(None),
+            unsent: StoredValue::new(Vec::new()),
         }
     }
 
@@ -101,6 +104,12 @@ impl HostBridge {
     /// The host page's logged-in customer, if it named one.
     pub fn identity(&self) -> Option<Identity> {
         self.identity.get_value()
+    }
+
+    /// The sends kept from the last load, `(id, text)` (once: they are then
+    /// the outbox's).
+    pub fn take_unsent(&self) -> Vec<(String, String)> {
+        self.unsent.try_update_value(std::mem::take).unwrap_or_default()
     }
 
     fn post(&self, kind: &str, session: Option<&ConversationCreated>) {
@@ -133,7 +142,7 @@ impl HostBridge {
             }
         };
         let on_message = once.clone();
-        let (visitor, identity, page) = (self.visitor, self.identity, self.page);
+        let (visitor, identity, page, unsent) = (self.visitor, self.identity, self.page, self.unsent);
         // Untyped, like the socket's listeners: one listener helper in the wasm.
         let handle = window_event_listener_untyped("message", move |e| {
             let Some(msg) = from_host(e, &host) else { return };
@@ -141,6 +150,8 @@ impl HostBridge {
                 Some("chat:session") => {
                     visitor.set_value(wire::text(&msg, "visitor").filter(|v| shared::api::visitor_token_ok(v)));
                     page.set_value(wire::text(&msg, "page"));
+                    let kept = wire::list(&msg, "outbox", true, wire::string).unwrap_or_default();
+                    unsent.set_value(kept.chunks_exact(2).map(|p| (p[0].clone(), p[1].clone())).collect());
                     let user = wire::get(&msg, "user");
                     if let (Some(user), Some(hash)) = (wire::text(&user, "id"), wire::text(&user, "hash")) {
                         identity.set_value(Some(Identity { user, hash }).filter(Identity::well_formed));
@@ -173,6 +184,19 @@ impl HostBridge {
     /// Asks the loader to close the chat panel.
     pub fn close(&self) {
         self.post("chat:close", None);
+    }
+}
+
+/// Keeps the customer's unsent texts in the host page's storage (see
+/// [`crate::chat::Keep`]), as `[id, text, …]`.
+pub fn keep_unsent(unsent: &[(String, String)]) {
+    if let Some(host) = host_origin() {
+        let flat = js_sys::Array::new();
+        for (id, text) in unsent {
+            flat.push(&JsValue::from_str(id));
+            flat.push(&JsValue::from_str(text));
+        }
+        post_to_host(&host, &wire::stringify(&Obj::new().put("type", "chat:outbox").put("outbox", flat).js()));
     }
 }
 

@@ -46,6 +46,7 @@ fn App() -> impl IntoView {
     let chat = Chat::new(
         move |after| session.with_untracked(|s| s.as_ref().map(|s| socket_url(s, after))),
         &crate::wire::CUSTOMER,
+        Some(host::keep_unsent),
     );
     let bridge = StoredValue::new_local(HostBridge::new());
 
@@ -106,6 +107,9 @@ fn App() -> impl IntoView {
     bridge.with_value(|b| {
         b.lookup(
             move |found| {
+                // What was typed and not stored before the last reload:
+                // queued again with its ids (the server stores each once).
+                chat.restore(bridge.with_value(HostBridge::take_unsent));
                 let resume = found.is_some();
                 session.set(found);
                 looked_up.set(true);
@@ -128,7 +132,7 @@ fn App() -> impl IntoView {
 
     // A remembered conversation the server no longer knows: start afresh,
     // keeping whatever the customer typed meanwhile.
-    Effect::new(move |_| {
+    crate::effect(move || {
         // (A ban is not a lost conversation: its notice stays.)
         // (Nor is a refusal for too many open windows.)
         let banned = matches!(
@@ -166,9 +170,10 @@ fn App() -> impl IntoView {
     // whether the form is due: a visitor who starts typing must not lose
     // the composer to a late form. (Nor while a conversation is being
     // started or resumed: the form must not flash before a resumed chat.)
-    Effect::new(move |drawn: Option<Option<Intro>>| {
+    let mut drawn = None::<Intro>;
+    crate::effect(move || {
         if !looked_up.get() || creating.get() || (session.with(Option::is_none) && config.with(Option::is_none)) {
-            return drawn.flatten();
+            return;
         }
         let now = if session.with(Option::is_some) {
             Intro::None
@@ -196,11 +201,11 @@ fn App() -> impl IntoView {
                 }
             })
         };
-        if drawn.flatten().as_ref() != Some(&now) {
+        if drawn.as_ref() != Some(&now) {
             let what = now.clone();
             request_animation_frame(move || intro::draw(what, on_answers));
         }
-        Some(now)
+        drawn = Some(now);
     });
     view! {
         <main class="chat">

@@ -75,7 +75,7 @@ impl Desk {
 
     /// Runs `apply` on every item of each push (the lists' way to follow them).
     fn on_push(self, apply: impl Fn(&DeskItem) + 'static) {
-        Effect::new(move |_| self.pushed.with(|items| items.iter().for_each(&apply)));
+        crate::effect(move || self.pushed.with(|items| items.iter().for_each(&apply)));
     }
 
     /// Something changed: fetch what is on screen again.
@@ -123,7 +123,7 @@ where
 {
     let error = RwSignal::new(None::<String>);
     let latest = StoredValue::new(0u32);
-    Effect::new(move |_| {
+    crate::effect(move || {
         desk.version.track();
         let path = path();
         let ticket = latest.get_value().wrapping_add(1);

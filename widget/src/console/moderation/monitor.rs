@@ -79,13 +79,16 @@ pub fn Monitor() -> impl IntoView {
 fn Channel(id: String) -> impl IntoView {
     let session = expect_context::<Session>();
     let (site, me) = (session.site.get_value(), session.name.get_value());
-    let chat =
-        Chat::new(move |after| Some(ws_origin() + &operator_channel_path(&site, &id, after)), &crate::wire::OPERATOR);
+    let chat = Chat::new(
+        move |after| Some(ws_origin() + &operator_channel_path(&site, &id, after)),
+        &crate::wire::OPERATOR,
+        None,
+    );
     chat.connect();
     on_cleanup(move || chat.stop());
     let list = NodeRef::<Ol>::new();
     // Live: keep the newest message in view.
-    Effect::new(move |_| {
+    crate::effect(move || {
         chat.log.track();
         request_animation_frame(move || {
             if let Some(el) = list.try_get_untracked().flatten() {

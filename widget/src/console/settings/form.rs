@@ -18,7 +18,7 @@ use crate::console::{api, Session};
 pub fn Form() -> impl IntoView {
     let session = expect_context::<Session>();
     let draft = RwSignal::new(SiteConfig::default());
-    Effect::new(move |_| {
+    crate::effect(move || {
         if let Some(c) = session.config.get() {
             draft.set(c)
         }

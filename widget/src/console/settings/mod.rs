@@ -50,7 +50,7 @@ pub fn Settings(on_close: Callback<()>) -> impl IntoView {
     let pretty = |c: &SiteConfig| serde_json::to_string_pretty(c).unwrap_or_default();
     let text = RwSignal::new(String::new());
     // The editor follows the stored settings (also after the form saved).
-    Effect::new(move |_| session.config.with(|c| text.set(c.as_ref().map(pretty).unwrap_or_default())));
+    crate::effect(move || session.config.with(|c| text.set(c.as_ref().map(pretty).unwrap_or_default())));
     let note = RwSignal::new(None);
     view! {
         <div class="overlay" role="dialog" aria-modal="true" aria-label="Site settings" data-testid="console-settings">
