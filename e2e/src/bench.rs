@@ -346,3 +346,72 @@ pub fn sign_in(base: &str, n: usize) -> Result<(Percentiles, Percentiles)> {
     }
     Ok((Percentiles::of(&mut right), Percentiles::of(&mut unknown)))
 }
+
+/// What a visitor's join of a public channel cost: the frames it received
+/// and the time to its first page, over `joins` fresh visitors.
+#[derive(Debug, Clone, Copy)]
+pub struct Join {
+    /// Messages the channel held.
+    pub history: u64,
+    /// Socket opened → the newest message received.
+    pub page: Percentiles,
+    /// Messages received with the join (the most any join got).
+    pub messages: usize,
+    /// Frames received after the welcome (the most any join got).
+    pub frames: usize,
+}
+
+/// Tops the demo site's `live` channel up to `history` messages (sent by a
+/// moderator, pipelined 50 at a time), then joins it `joins` times as new
+/// visitors, counting what each received.
+pub fn channel_join(base: &str, history: u64, joins: usize) -> Result<Join> {
+    use shared::api::{channel_socket_path, operator_channel_path};
+    let moderator = crate::accounts::Staff::demo(base, shared::staff::StaffRole::Moderator)?;
+    let mut mo = moderator.socket(&operator_channel_path("demo", "live", u64::MAX >> 12))?;
+    let held = match mo.recv()?.msg {
+        ServerMsg::Welcome { last_seq, .. } => last_seq,
+        other => anyhow::bail!("expected a welcome, got {other:?}"),
+    };
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos();
+    let missing: Vec<u64> = (held..history).collect();
+    for chunk in missing.chunks(50) {
+        for i in chunk {
+            mo.send_raw(&frame(&format!("j{nanos}-{i}"), &format!("channel history {i}")))?;
+        }
+        for i in chunk {
+            ensure!(matches!(mo.reply_to(&format!("j{nanos}-{i}"))?.0, ServerMsg::Ack { .. }), "not stored");
+        }
+    }
+    let (mut page, mut messages, mut frames) = (Vec::with_capacity(joins), 0, 0);
+    for j in 0..joins {
+        let visitor = format!("{nanos:032x}{j:032x}");
+        let t = Instant::now();
+        let mut s = Socket::open(base, &channel_socket_path("demo", "live", &visitor, "Bench", 0))?;
+        let last = match s.recv()?.msg {
+            ServerMsg::Welcome { last_seq, .. } => last_seq,
+            other => anyhow::bail!("expected a welcome, got {other:?}"),
+        };
+        ensure!(last >= history, "the channel holds {last} messages, not {history}");
+        // A short history comes message by message, a long one as its
+        // newest page: read until 300 ms pass without a frame.
+        s.set_read_timeout(Duration::from_millis(300))?;
+        let (mut got, mut count, mut newest) = (0, 0, 0);
+        while let Ok(f) = s.recv() {
+            count += 1;
+            let batch = match f.msg {
+                ServerMsg::Message(m) => vec![m],
+                ServerMsg::History { messages, .. } => messages,
+                other => anyhow::bail!("expected history, got {other:?}"),
+            };
+            got += batch.len();
+            if batch.last().map(|m| m.seq) == Some(last) {
+                newest += 1;
+                page.push(t.elapsed());
+            }
+        }
+        ensure!(newest == 1, "the newest message came {newest} times");
+        messages = messages.max(got);
+        frames = frames.max(count);
+    }
+    Ok(Join { history, page: Percentiles::of(&mut page), messages, frames })
+}

@@ -4,13 +4,13 @@
 //! format of `BENCHMARKS.md`). `--quick` is the smoke run `cargo xtask test`
 //! does: same code, small counts, nothing about speed asserted. `--only`
 //! runs one table (`sizes`, `latency`, `sign-in`, `throughput`,
-//! `concurrency`, `browser`), for profiling one change.
+//! `concurrency`, `join`, `browser`), for profiling one change.
 
 use std::process::Command;
 
 use anyhow::Result;
 use e2e::bench::{
-    concurrency, floor_throughput, latency, ms, throughput, throughput_pipelined, Percentiles, Throughput,
+    channel_join, concurrency, floor_throughput, latency, ms, throughput, throughput_pipelined, Percentiles, Throughput,
 };
 use e2e::wrangler::{Options, Wrangler};
 
@@ -26,6 +26,7 @@ struct Counts {
     samples: usize,
     browser_runs: usize,
     history: usize,
+    joins: usize,
 }
 
 const FULL: Counts = Counts {
@@ -37,6 +38,7 @@ const FULL: Counts = Counts {
     samples: 500,
     browser_runs: 10,
     history: 100_000,
+    joins: 20,
 };
 
 const QUICK: Counts = Counts {
@@ -48,6 +50,7 @@ const QUICK: Counts = Counts {
     samples: 20,
     browser_runs: 1,
     history: 300,
+    joins: 3,
 };
 
 /// Entry point of `cargo xtask bench`.
@@ -63,7 +66,7 @@ pub fn run(args: &[String]) -> Result<()> {
 }
 
 /// The tables, in the order they run.
-const TABLES: [&str; 6] = ["sizes", "latency", "sign-in", "throughput", "concurrency", "browser"];
+const TABLES: [&str; 7] = ["sizes", "latency", "sign-in", "throughput", "concurrency", "join", "browser"];
 
 /// The benchmarks on an already built tree (`only`: one table).
 pub fn run_built(quick: bool, only: Option<&str>) -> Result<()> {
@@ -88,6 +91,9 @@ pub fn run_built(quick: bool, only: Option<&str>) -> Result<()> {
     }
     if runs("concurrency") {
         concurrency_table(&w.base_url, &counts)?;
+    }
+    if runs("join") {
+        join_table(&w.base_url, &counts)?;
     }
     if runs("browser") {
         browser_tables(&w.base_url, &counts)?;
@@ -182,6 +188,17 @@ fn concurrency_table(base: &str, c: &Counts) -> Result<()> {
     println!("{}", row(&format!("send → delivered, {} samples under load", c.samples), &r.deliver));
     println!("{}", row("send → operator inbox update", &r.inbox));
     println!("all {} sockets opened one after another in {:.2} s", r.sockets, r.connect_all.as_secs_f64());
+    Ok(())
+}
+
+fn join_table(base: &str, c: &Counts) -> Result<()> {
+    step("a visitor joins a public channel: 100 messages of history, then the channel topped up");
+    println!("| history | messages received | frames after the welcome | newest message p50 ms | p99 ms |");
+    println!("|---:|---:|---:|---:|---:|");
+    for history in [100, c.history as u64] {
+        let j = channel_join(base, history, c.joins)?;
+        println!("| {} | {} | {} | {} | {} |", j.history, j.messages, j.frames, ms(j.page.p50), ms(j.page.p99));
+    }
     Ok(())
 }
 
