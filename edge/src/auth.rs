@@ -23,6 +23,12 @@ pub fn new_token() -> String {
     hex(&random::<32>())
 }
 
+/// Whether `token` has the form of one [`new_token`] makes (64 lowercase
+/// hex digits): anything else is refused before any object is asked.
+pub fn token_ok(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// The SHA-256 of a token, as stored.
 pub fn token_digest(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))

@@ -36,6 +36,7 @@ pub mod headers;
 pub mod identity;
 pub mod inbox;
 pub mod password;
+pub mod retention;
 pub mod room;
 pub mod router;
 pub mod routes;

@@ -40,10 +40,12 @@ pub async fn directory<R: DeserializeOwned>(env: &Env, op: DirectoryOp) -> Resul
     Err(RouteError::Refused(err.code, err.message))
 }
 
-/// The session token from the request's cookie.
+/// The session token from the request's cookie, if it has a token's form
+/// (a made-up cookie never reaches the Directory).
 pub fn token(req: &Request) -> Option<String> {
     let cookies = req.headers().get("Cookie").ok().flatten()?;
-    cookies.split(';').find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('=').map(str::to_owned))
+    let token = cookies.split(';').find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))?;
+    crate::auth::token_ok(token).then(|| token.to_owned())
 }
 
 /// The `Set-Cookie` value for a session token.

@@ -4,7 +4,9 @@
 //! SHA-256 is stored, with expiry and rotation; invitations are links with
 //! a secret; sign-in attempts are counted for the rate limit; and it
 //! remembers which objects an account opened sockets on, so removing the
-//! account or signing out everywhere closes them at once.
+//! account or signing out everywhere closes them at once. What expires
+//! (sessions, invitations, attempts, the sockets of accounts no longer
+//! signed in) is swept on an alarm ([`crate::retention`]).
 //!
 //! Passwords are hashed and checked by the Worker (stateless, so the KDF's
 //! cost does not queue here); this object only stores the hashes.
@@ -28,6 +30,7 @@ pub const NAME: &str = "main";
 pub struct Directory {
     state: State,
     env: Env,
+    sweeps: crate::retention::Sweeps,
 }
 
 impl DurableObject for Directory {
@@ -35,7 +38,7 @@ impl DurableObject for Directory {
         if let Err(e) = sql::ensure_schema(&state.storage().sql()) {
             worker::console_error!("directory schema: {e}");
         }
-        Self { state, env }
+        Self { state, env, sweeps: Default::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -45,6 +48,7 @@ impl DurableObject for Directory {
         };
         let sql = self.state.storage().sql();
         let now = worker::Date::now().as_millis();
+        self.sweeps.arm(&self.state.storage(), crate::retention::every_ms(&self.env)).await?;
         match ops::run(&sql, op, now) {
             Ok(ops::Done::Json(v)) => Response::from_json(&v),
             Ok(ops::Done::Drop(objects, account)) => {
@@ -59,5 +63,19 @@ impl DurableObject for Directory {
                 Ok(Response::from_json(&shared::api::ApiError { code, message })?.with_status(code.http_status()))
             }
         }
+    }
+
+    /// The retention sweep ([`crate::retention`]): expired sessions,
+    /// invitations and sign-in attempts go; the sockets of accounts left
+    /// with no live session close.
+    async fn alarm(&self) -> Result<Response> {
+        let sql = self.state.storage().sql();
+        let now = worker::Date::now().as_millis();
+        for (account, objects) in sql::purge(&sql, now, ops::login_window_ms(&self.env))? {
+            crate::socket::close_account(&self.env, &objects, &account, false).await;
+        }
+        let left = sql::expiring(&sql)?.any();
+        self.sweeps.rearm(&self.state.storage(), crate::retention::every_ms(&self.env), left).await?;
+        Response::empty()
     }
 }

@@ -2,7 +2,7 @@
 //! accounts, sessions (only token digests are stored), invitations, sign-in
 //! attempts (for the rate limit) and which objects hold an account's sockets.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use shared::staff::{Invitation, Person, SiteEntry, StaffRole};
 use worker::{SqlStorage, SqlStorageValue};
 
@@ -15,13 +15,16 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     for ddl in [
         "CREATE TABLE IF NOT EXISTS orgs (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL)",
         "CREATE TABLE IF NOT EXISTS sites (id TEXT PRIMARY KEY, org TEXT NOT NULL, name TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS sites_by_org ON sites (org)",
         "CREATE TABLE IF NOT EXISTS accounts (id TEXT PRIMARY KEY, org TEXT NOT NULL, email TEXT NOT NULL UNIQUE,
             name TEXT NOT NULL, role TEXT NOT NULL, password TEXT NOT NULL, created_at INTEGER NOT NULL)",
         "CREATE TABLE IF NOT EXISTS sessions (digest TEXT PRIMARY KEY, account TEXT NOT NULL, csrf TEXT NOT NULL,
             created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, replaced INTEGER NOT NULL DEFAULT 0)",
         "CREATE INDEX IF NOT EXISTS sessions_by_account ON sessions (account)",
+        "CREATE INDEX IF NOT EXISTS accounts_by_org ON accounts (org)",
         "CREATE TABLE IF NOT EXISTS invitations (id TEXT PRIMARY KEY, digest TEXT NOT NULL UNIQUE, org TEXT NOT NULL,
             email TEXT NOT NULL, role TEXT NOT NULL, expires_at INTEGER NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS invitations_by_org ON invitations (org)",
         "CREATE TABLE IF NOT EXISTS attempts (key TEXT NOT NULL, at INTEGER NOT NULL)",
         "CREATE INDEX IF NOT EXISTS attempts_by_key ON attempts (key, at)",
         "CREATE TABLE IF NOT EXISTS sockets (account TEXT NOT NULL, binding TEXT NOT NULL, object TEXT NOT NULL,
@@ -353,4 +356,49 @@ pub fn session_account(sql: &SqlStorage, digest: &str) -> worker::Result<Option<
     }
     let rows: Vec<Row> = sql.exec("SELECT account FROM sessions WHERE digest = ?", vec![digest.into()])?.to_array()?;
     Ok(rows.into_iter().next().map(|r| r.account))
+}
+
+/// The rows that expire, counted (the retention test and the bench read them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Expiring {
+    pub sessions: u64,
+    pub attempts: u64,
+    pub invitations: u64,
+    pub sockets: u64,
+}
+
+impl Expiring {
+    /// Whether any row is left for a later sweep.
+    pub fn any(&self) -> bool {
+        self.sessions + self.attempts + self.invitations + self.sockets > 0
+    }
+}
+
+pub fn expiring(sql: &SqlStorage) -> worker::Result<Expiring> {
+    let rows: Vec<Expiring> = sql
+        .exec(
+            "SELECT (SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM attempts) AS attempts,
+                (SELECT count(*) FROM invitations) AS invitations, (SELECT count(*) FROM sockets) AS sockets",
+            None,
+        )?
+        .to_array()?;
+    Ok(rows.into_iter().next().unwrap_or_default())
+}
+
+/// Deletes what expired by `now`: sessions, invitations and sign-in
+/// attempts older than `window_ms`; and forgets where accounts left with no
+/// live session hold sockets, returning those `(account, objects)` for the
+/// caller to close (a session that ends closes what it opened).
+pub fn purge(sql: &SqlStorage, now: u64, window_ms: u64) -> worker::Result<Vec<(String, Vec<(String, String)>)>> {
+    sql.exec("DELETE FROM sessions WHERE expires_at <= ?", vec![int(now)])?;
+    sql.exec("DELETE FROM invitations WHERE expires_at <= ?", vec![int(now)])?;
+    sql.exec("DELETE FROM attempts WHERE at <= ?", vec![int(now.saturating_sub(window_ms))])?;
+    #[derive(Deserialize)]
+    struct Row {
+        account: String,
+    }
+    let signed_out: Vec<Row> = sql
+        .exec("SELECT DISTINCT account FROM sockets WHERE account NOT IN (SELECT account FROM sessions)", None)?
+        .to_array()?;
+    signed_out.into_iter().map(|r| Ok((r.account.clone(), take_sockets(sql, &r.account)?))).collect()
 }

@@ -18,7 +18,7 @@ fn address(req: &Request) -> Result<String, RouteError> {
 }
 
 async fn json_body<T: serde::de::DeserializeOwned>(req: &mut Request, what: &str) -> Result<T, RouteError> {
-    req.json().await.map_err(|e| RouteError::BadRequest(format!("expected {what}: {e}")))
+    super::json(req, what, super::MAX_BODY).await
 }
 
 /// The answer to a sign-in: who, and the cookie.
@@ -40,6 +40,9 @@ pub async fn login(mut req: Request, env: &Env) -> RouteResult {
     }
     let body: Login = json_body(&mut req, "{\"email\", \"password\"}").await?;
     let email = shared::staff::normalize_email(&body.email);
+    if !shared::staff::email_ok(&email) {
+        return Err(RouteError::BadRequest("not an e-mail address".into()));
+    }
     if body.password.chars().count() > shared::staff::MAX_PASSWORD_CHARS {
         return Err(wrong_credentials());
     }
@@ -47,6 +50,7 @@ pub async fn login(mut req: Request, env: &Env) -> RouteResult {
         email,
         address: address(&req)?,
         address_limit: seconds(env, "LOGINS_PER_ADDRESS", 50) as usize,
+        window_ms: ops::login_window_ms(env),
     };
     let candidate: Candidate = directory(env, DirectoryOp::LoginBegin(begin)).await?;
     let ok = crate::password::verify(&body.password, &candidate.hash).map_err(crate::error::internal)?;
@@ -96,6 +100,12 @@ pub async fn accept(mut req: Request, env: &Env) -> RouteResult {
         return Err(RouteError::CrossOrigin("accept invitations in this service's console".into()));
     }
     let body: Accept = json_body(&mut req, "{\"token\", \"name\", \"password\"}").await?;
+    if !crate::auth::token_ok(&body.token) {
+        return Err(RouteError::Refused(
+            ErrorCode::NotFound,
+            "this invitation link is unknown, used or expired".into(),
+        ));
+    }
     if let Some(problem) = shared::staff::password_problem(&body.password) {
         return Err(RouteError::BadRequest(problem));
     }
@@ -122,6 +132,9 @@ pub async fn people(req: Request, env: &Env) -> RouteResult {
 pub async fn invite(mut req: Request, env: &Env) -> RouteResult {
     let me = staff(&req, env, Capability::ManagePeople, None).await?;
     let body: Invite = json_body(&mut req, "{\"email\", \"role\"}").await?;
+    if !shared::staff::email_ok(&shared::staff::normalize_email(&body.email)) {
+        return Err(RouteError::BadRequest("not an e-mail address".into()));
+    }
     let invited: Invited =
         directory(env, DirectoryOp::Invite(InviteOp { by: by(&me), email: body.email, role: body.role })).await?;
     Ok(Response::from_json(&invited)?.with_status(201))

@@ -1,9 +1,10 @@
 //! The benchmarks' routes, answering 404 unless the `BENCH` variable is
 //! `on` (never in production): `GET /api/bench/echo/ws` (the baseline
 //! socket, [`crate::echo`]; `?durable=1` for the one that stores each frame
-//! in SQLite first) and `GET /api/bench/counts/{conversation}` (the work a
+//! in SQLite first), `GET /api/bench/counts/{conversation}` (the work a
 //! conversation object did since it woke: statements and internal calls,
-//! [`crate::room::sql::Counts`]).
+//! [`crate::room::sql::Counts`]) and `GET /api/bench/expiring` (the
+//! Directory's rows that expire, counted: the retention test reads them).
 
 use shared::ConversationId;
 use worker::{Env, Request};
@@ -39,4 +40,11 @@ pub async fn counts(env: &Env, id: &str) -> RouteResult {
         crate::calls::ask(&stub, &crate::calls::room::RoomCall::Counts).await?;
     // A new response: the object's own has immutable headers.
     Ok(worker::Response::from_json(&counts.ok_or(RouteError::NotFound)?)?)
+}
+
+/// The Directory's rows that expire, counted.
+pub async fn expiring(env: &Env) -> RouteResult {
+    bench_on(env)?;
+    let rows: serde_json::Value = crate::session::directory(env, crate::directory::ops::DirectoryOp::Expiring).await?;
+    Ok(worker::Response::from_json(&rows)?)
 }

@@ -92,8 +92,7 @@ pub async fn site_config(mut req: Request, env: &Env, site: &str) -> RouteResult
     let me = staff(&req, env, cap, None).await?;
     let site = own_site(&me, site)?;
     if put {
-        let config: SiteConfig =
-            req.json().await.map_err(|e| RouteError::BadRequest(format!("not a site configuration: {e}")))?;
+        let config: SiteConfig = super::json(&mut req, "a site configuration", super::MAX_CONFIG_BODY).await?;
         config.validate().map_err(RouteError::BadRequest)?;
         shared::moderation::Rules::new(config.rules.clone()).map_err(|e| RouteError::BadRequest(e.to_string()))?;
         crate::calls::inbox::save_config(env, site.as_str(), &config).await?;
@@ -177,5 +176,5 @@ pub async fn desk(mut req: Request, env: &Env, site: &str, route: DeskRoute) -> 
 
 /// A request's JSON body, or a 400 saying what was expected.
 async fn body<T: serde::de::DeserializeOwned>(req: &mut Request, what: &str) -> Result<T, RouteError> {
-    req.json().await.map_err(|e| RouteError::BadRequest(format!("expected {what}: {e}")))
+    super::json(req, what, super::MAX_BODY).await
 }

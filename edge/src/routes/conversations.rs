@@ -23,8 +23,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     if !super::same_origin(&req)? {
         return Err(RouteError::CrossOrigin("conversations are started only from the chat widget".into()));
     }
-    let body: CreateConversation =
-        req.json().await.map_err(|e| RouteError::BadRequest(format!("expected {{\"site\": \"...\"}}: {e}")))?;
+    let body: CreateConversation = super::json(&mut req, "{\"site\": \"...\"}", super::MAX_BODY).await?;
     let crate::calls::inbox::Settings { version, config } = crate::calls::inbox::settings(env, body.site.as_str())
         .await?
         .ok_or_else(|| RouteError::UnknownSite(body.site.to_string()))?;

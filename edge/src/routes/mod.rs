@@ -8,9 +8,43 @@ pub mod conversations;
 pub mod demo;
 pub mod pages;
 
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use shared::ErrorCode;
 use worker::Request;
 
 use crate::error::RouteError;
+
+/// The largest JSON body a route reads (16 KiB): more is refused before it
+/// is parsed or any object sees it.
+pub const MAX_BODY: usize = 16 * 1024;
+
+/// The largest site configuration (its canned responses, products, rules
+/// and channels): 512 KiB.
+pub const MAX_CONFIG_BODY: usize = 512 * 1024;
+
+/// Reads a JSON body of at most `limit` bytes as `T` (`what` names the
+/// expected shape in the refusal). The body is read as a stream and
+/// refused as soon as it passes the limit, whatever its `Content-Length`
+/// says.
+pub async fn json<T: DeserializeOwned>(req: &mut Request, what: &str, limit: usize) -> Result<T, RouteError> {
+    let too_large = || RouteError::Refused(ErrorCode::FrameTooLarge, format!("the body is over {limit} bytes"));
+    let declared = req.headers().get("Content-Length")?.and_then(|n| n.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut body = Vec::with_capacity(declared.unwrap_or(0));
+    if let Ok(mut stream) = req.stream() {
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk?;
+            if body.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+    }
+    serde_json::from_slice(&body).map_err(|e| RouteError::BadRequest(format!("expected {what}: {e}")))
+}
 
 /// A query parameter of the request, if present.
 pub fn query(req: &Request, name: &str) -> Result<Option<String>, RouteError> {

@@ -1,0 +1,42 @@
+//! Retention: an object whose rows expire sweeps them itself, on a Durable
+//! Object alarm, so its storage stays bounded though no request does the
+//! work. The alarm is set when rows that can expire are written and set
+//! again after a sweep while any remain; an object with none sleeps with
+//! no alarm. The period is the `RETENTION_SWEEP_SECONDS` variable (an hour
+//! by default; tests shorten it).
+
+use std::cell::Cell;
+use std::time::Duration;
+
+use worker::{Env, Result, Storage};
+
+/// The sweep period, in ms.
+pub fn every_ms(env: &Env) -> u64 {
+    crate::session::seconds(env, "RETENTION_SWEEP_SECONDS", 3600) * 1000
+}
+
+/// Whether this wake of an object already made sure a sweep is due.
+#[derive(Default)]
+pub struct Sweeps {
+    armed: Cell<bool>,
+}
+
+impl Sweeps {
+    /// Makes sure the alarm is set (once per wake: it survives sleep).
+    pub async fn arm(&self, storage: &Storage, every_ms: u64) -> Result<()> {
+        if !self.armed.replace(true) && storage.get_alarm().await?.is_none() {
+            storage.set_alarm(Duration::from_millis(every_ms)).await?;
+        }
+        Ok(())
+    }
+
+    /// After a sweep: the next one if rows are `left`, else none until new
+    /// rows arm it again.
+    pub async fn rearm(&self, storage: &Storage, every_ms: u64, left: bool) -> Result<()> {
+        self.armed.set(left);
+        if left {
+            storage.set_alarm(Duration::from_millis(every_ms)).await?;
+        }
+        Ok(())
+    }
+}
