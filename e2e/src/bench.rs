@@ -312,7 +312,9 @@ pub fn concurrency(base: &str, sockets: usize, conversations: usize, samples: us
         open[b].recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.client_id == id))?;
         deliver.push(t.elapsed());
         let want = convs[conv].conversation.clone();
-        inbox.recv_until(|f| matches!(&f.msg, ServerMsg::InboxUpdate(s) if s.id == want))?;
+        inbox.recv_until(
+            |f| matches!(&f.msg, ServerMsg::InboxUpdate(changed) if changed.iter().any(|s| s.id == want)),
+        )?;
         inbox_lat.push(t.elapsed());
         open[a].reply_to(&id)?;
     }

@@ -130,10 +130,12 @@ fn customer_and_operator_see_each_other_live_and_the_inbox_updates() {
     cust.send_acked("q", "where is my order?").unwrap();
     let (f, _) = op.recv_until(|f| matches!(f.msg, ServerMsg::Message(_))).unwrap();
     assert!(matches!(&f.msg, ServerMsg::Message(m) if m.text == "where is my order?" && m.author == Role::Customer));
-    let (u, _) = inbox
-        .recv_until(|f| matches!(&f.msg, ServerMsg::InboxUpdate(s) if s.id == c.conversation && s.last_seq == 1))
-        .unwrap();
-    assert!(matches!(&u.msg, ServerMsg::InboxUpdate(s) if s.preview == "where is my order?"));
+    let ours = |f: &shared::ServerEnvelope| match &f.msg {
+        ServerMsg::InboxUpdate(changed) => changed.iter().find(|s| s.id == c.conversation && s.last_seq == 1).cloned(),
+        _ => None,
+    };
+    let (u, _) = inbox.recv_until(|f| ours(f).is_some()).unwrap();
+    assert_eq!(ours(&u).unwrap().preview, "where is my order?");
 
     op.send_acked("a", "It ships today.").unwrap();
     let (f, _) = cust.recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.seq == 2)).unwrap();

@@ -151,7 +151,7 @@ fn server_examples() -> Vec<ServerEnvelope> {
             },
         ),
         ServerEnvelope::push(ServerMsg::Inbox { conversations: vec![summary()] }),
-        ServerEnvelope::push(ServerMsg::InboxUpdate(summary())),
+        ServerEnvelope::push(ServerMsg::InboxUpdate(vec![summary()])),
         ServerEnvelope::push(ServerMsg::Typing { role: Role::Operator, on: true }),
         ServerEnvelope::reply(
             "m-01HX5",

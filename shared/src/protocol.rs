@@ -159,8 +159,11 @@ pub enum ServerMsg {
         /// Newest activity first.
         conversations: Vec<ConversationSummary>,
     },
-    /// One conversation of the inbox changed (new, or a new message).
-    InboxUpdate(ConversationSummary),
+    /// Conversations of the inbox that changed (new, or a new message),
+    /// gathered for a moment: an inbox socket gets at most a few of these a
+    /// second however many conversations change, each conversation once,
+    /// as it is now.
+    InboxUpdate(Vec<ConversationSummary>),
     /// The send `re` is stored but held for a moderator's review: only its
     /// sender sees it, as pending; it is delivered if approved.
     Held {

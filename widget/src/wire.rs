@@ -132,7 +132,9 @@ pub fn server(json: &str) -> Option<ServerEnvelope> {
 pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
     let more = |tag: &str, d: &JsValue| match tag {
         "inbox" => Some(ServerMsg::Inbox { conversations: list(d, "conversations", false, summary)? }),
-        "inboxUpdate" => Some(ServerMsg::InboxUpdate(summary(d)?)),
+        "inboxUpdate" => {
+            Some(ServerMsg::InboxUpdate(array(d.clone())?.iter().map(|s| summary(&s)).collect::<Option<_>>()?))
+        }
         _ => None,
     };
     let mut env = frame(json, more, |v| event(v).map(Some))?;

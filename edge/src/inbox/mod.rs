@@ -1,6 +1,7 @@
 //! The `Inbox` Durable Object: one per site. It keeps one line per
-//! conversation (updated by the Conversation objects), pushes every change
-//! to the operators' sockets, and holds the site's configuration (teams,
+//! conversation (updated by the Conversation objects), pushes the changes
+//! to the operators' sockets gathered four times a second at most
+//! ([`push`]), and holds the site's configuration (teams,
 //! canned responses, products, pre-chat form, triggers, channels, rules)
 //! and the moderation desk ([`desk`]).
 //!
@@ -10,6 +11,7 @@
 
 mod desk;
 mod desk_sql;
+mod push;
 mod sql;
 
 use std::cell::{Cell, RefCell};
@@ -17,7 +19,7 @@ use std::time::Duration;
 
 use shared::moderation_case::DeskBatch;
 use shared::site::SiteConfig;
-use shared::{ErrorCode, ServerEnvelope, ServerMsg};
+use shared::{ConversationSummary, ErrorCode, ServerEnvelope, ServerMsg};
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
     WebSocketPair,
@@ -34,13 +36,14 @@ pub struct Inbox {
     env: Env,
     /// The settings version, read once per wake (saves count it up).
     version: Cell<Option<u64>>,
-    /// Desk changes not yet pushed to the consoles.
-    desk: RefCell<DeskBatch>,
+    /// Changes not yet pushed to the consoles.
+    gathered: RefCell<push::Gathered>,
     /// Whether the alarm that pushes them is set.
     push_set: Cell<bool>,
 }
 
-/// How long desk changes gather before one push tells the consoles.
+/// How long changes gather before one push tells the consoles: an inbox
+/// socket gets at most four pushes a second however busy the site is.
 const PUSH_AFTER: Duration = Duration::from_millis(250);
 
 impl Inbox {
@@ -70,19 +73,26 @@ impl Inbox {
         }
     }
 
-    /// Gathers desk changes; the first of a moment sets the alarm that
-    /// pushes them to every console together ([`PUSH_AFTER`] later), so a
+    /// Gathers desk changes for the next push ([`Self::push_soon`]), so a
     /// burst of reports is one frame per console, not one each.
     async fn push_later(&self, changes: DeskBatch) -> Result<()> {
         if changes.is_empty() {
             return Ok(());
         }
-        {
-            let mut desk = self.desk.borrow_mut();
-            changes.items.into_iter().for_each(|item| desk.add(item));
-            desk.too_many |= changes.too_many;
-            desk.alert = changes.alert.or(desk.alert.take());
-        }
+        self.gathered.borrow_mut().desk(changes);
+        self.push_soon().await
+    }
+
+    /// Gathers a changed conversation for the next push: a burst of
+    /// messages over many conversations is one frame per console.
+    async fn changed_later(&self, summary: ConversationSummary) -> Result<()> {
+        self.gathered.borrow_mut().conversation(summary);
+        self.push_soon().await
+    }
+
+    /// The first change of a moment sets the alarm that pushes what
+    /// gathered ([`PUSH_AFTER`] later).
+    async fn push_soon(&self) -> Result<()> {
         if !self.push_set.replace(true) {
             self.state.storage().set_alarm(PUSH_AFTER).await?;
         }
@@ -108,7 +118,7 @@ impl DurableObject for Inbox {
         if let Err(e) = sql::ensure_schema(&sql).and_then(|()| desk_sql::ensure_schema(&sql)) {
             worker::console_error!("inbox schema: {e}");
         }
-        Self { state, env, version: Cell::new(None), desk: RefCell::default(), push_set: Cell::new(false) }
+        Self { state, env, version: Cell::new(None), gathered: RefCell::default(), push_set: Cell::new(false) }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -126,10 +136,7 @@ impl DurableObject for Inbox {
         match call {
             InboxCall::Touch(summary) => {
                 if sql::upsert(&sql, &summary)? {
-                    let frame = ServerEnvelope::push(ServerMsg::InboxUpdate(summary));
-                    for ws in self.state.get_websockets() {
-                        socket::send(&ws, &frame);
-                    }
+                    self.changed_later(summary).await?;
                 }
                 Response::from_json(&Touched { version: self.version()? })
             }
@@ -184,15 +191,12 @@ impl DurableObject for Inbox {
         }
     }
 
-    /// Pushes the gathered desk changes. With none (the object was evicted
-    /// meanwhile, or too much changed for one frame) the push carries no
-    /// change, and the consoles fetch their lists again.
+    /// Pushes what gathered ([`push::Gathered::frames`]) to every console.
     async fn alarm(&self) -> Result<Response> {
         self.push_set.set(false);
-        let (alert, changed) = self.desk.take().pushed();
-        let frame = ServerEnvelope::push(ServerMsg::Moderation { alert, changed });
+        let frames = self.gathered.borrow_mut().frames(|| sql::list(&self.state.storage().sql()))?;
         for ws in self.state.get_websockets() {
-            socket::send(&ws, &frame);
+            frames.iter().for_each(|f| socket::send(&ws, f));
         }
         Response::empty()
     }

@@ -97,9 +97,9 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
         &crate::wire::OPERATOR,
         move |frame| match frame.msg {
             ServerMsg::Inbox { conversations } => list.set(conversations),
-            ServerMsg::InboxUpdate(s) => list.update(|l| {
-                l.retain(|c| c.id != s.id);
-                l.insert(0, s);
+            ServerMsg::InboxUpdate(changed) => list.update(|l| {
+                l.retain(|c| !changed.iter().any(|s| s.id == c.id));
+                l.extend(changed);
                 l.sort_by_key(|c| std::cmp::Reverse(c.updated_at));
             }),
             ServerMsg::Moderation { alert, changed } => desk.pushed(alert, changed),
