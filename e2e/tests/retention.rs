@@ -1,17 +1,25 @@
 //! Retention against the real Worker, with shortened times: sessions live
-//! 3 s, sign-in attempts count for 2 s, and objects sweep every second.
-//! Expired sessions and attempts go, the sockets of an account whose
-//! sessions all expired close (their rows go too), live invitations stay,
-//! and over rounds of sign-ins the Directory's rows stay bounded.
-//! Starts its own Worker, for its short times.
+//! 3 s, sign-in attempts count for 2 s, a site's "day" is a second, and
+//! objects sweep every second. Expired sessions and attempts go, the
+//! sockets of an account whose sessions all expired close (their rows go
+//! too), live invitations stay, over rounds of sign-ins the Directory's rows
+//! stay bounded; channel messages older than the site's setting go, and the
+//! channel's sequence goes on. Each test starts its own Worker, for its
+//! short times.
 
 use std::time::{Duration, Instant};
 
 use e2e::accounts::{demo_email, Staff, TEST_PASSWORD};
+use e2e::client::{create_conversation, Socket};
 use e2e::wrangler::{Options, Wrangler};
 use serde::Deserialize;
-use shared::api::{inbox_socket_path, INVITATIONS_PATH, LOGIN_PATH};
+use shared::api::{
+    channel_socket_path, inbox_socket_path, operator_channel_path, site_config_path, INVITATIONS_PATH, LOGIN_PATH,
+};
+use shared::api::{customer_socket_path, operator_socket_path, ConversationCreated};
+use shared::site::SiteConfig;
 use shared::staff::{Invite, Login, StaffRole};
+use shared::workflow::{Event, Outcome};
 use shared::{ErrorCode, ServerMsg};
 
 /// The Directory's rows that expire (`GET /api/bench/expiring`).
@@ -40,6 +48,16 @@ fn until(base: &str, what: &str, ok: impl Fn(&Expiring) -> bool) -> Expiring {
     }
 }
 
+/// One Worker at a time: two `wrangler dev` at once fight over a local socket.
+static ONE_WORKER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Starts a Worker with the test settings and `vars`.
+fn worker(name: &str, vars: &[(&str, &str)]) -> Wrangler {
+    let mut opts = Options::fresh_for_tests(name);
+    opts.vars.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    Wrangler::start(opts).unwrap()
+}
+
 fn wrong_sign_in(base: &str, i: usize) {
     let body = Login { email: format!("nobody-{i}@retention.test"), password: "not the password".into() };
     let r = ureq::post(&format!("{base}{LOGIN_PATH}")).set("Origin", base).send_json(&body);
@@ -48,12 +66,16 @@ fn wrong_sign_in(base: &str, i: usize) {
 
 #[test]
 fn expired_sessions_attempts_and_socket_rows_are_swept_and_rows_stay_bounded() {
-    let mut opts = Options::fresh_for_tests("retention");
-    for (k, v) in [("SESSION_TTL_SECONDS", "3"), ("LOGIN_WINDOW_SECONDS", "2"), ("RETENTION_SWEEP_SECONDS", "1")] {
-        opts.vars.push((k.into(), v.into()));
-    }
-    opts.vars.push(("BENCH".into(), "on".into()));
-    let w = Wrangler::start(opts).unwrap();
+    let _one = ONE_WORKER.lock().unwrap_or_else(|e| e.into_inner());
+    let w = worker(
+        "retention",
+        &[
+            ("SESSION_TTL_SECONDS", "3"),
+            ("LOGIN_WINDOW_SECONDS", "2"),
+            ("RETENTION_SWEEP_SECONDS", "1"),
+            ("BENCH", "on"),
+        ],
+    );
     let base = w.base_url.as_str();
 
     let admin = Staff::demo(base, StaffRole::Admin).unwrap();
@@ -87,4 +109,101 @@ fn expired_sessions_attempts_and_socket_rows_are_swept_and_rows_stay_bounded() {
         assert!(peak.sessions <= 10 && peak.attempts <= 30, "round {round}: {peak:?}");
         until(base, "the round's sweep", |e| e.sessions == 0 && e.attempts == 0);
     }
+}
+
+/// A join of the demo site's `live` channel from `after`: the messages it
+/// is sent (waiting until 300 ms pass without a frame).
+fn join(base: &str, visitor: &str, after: u64) -> (Vec<u64>, bool) {
+    let path = channel_socket_path("demo", "live", visitor, "Joiner", after);
+    let mut s = Socket::open(base, &path).unwrap();
+    assert!(matches!(s.recv().unwrap().msg, ServerMsg::Welcome { .. }));
+    s.set_read_timeout(Duration::from_millis(300)).unwrap();
+    let (mut seqs, mut paged) = (Vec::new(), false);
+    while let Ok(f) = s.recv() {
+        match f.msg {
+            ServerMsg::Message(m) => seqs.push(m.seq),
+            ServerMsg::History { messages, .. } => {
+                paged = true;
+                seqs.extend(messages.iter().map(|m| m.seq));
+            }
+            other => panic!("expected history, got {other:?}"),
+        }
+    }
+    (seqs, paged)
+}
+
+#[test]
+fn channel_messages_older_than_the_sites_setting_are_swept_and_the_sequence_goes_on() {
+    let _one = ONE_WORKER.lock().unwrap_or_else(|e| e.into_inner());
+    let w = worker("retention-channel", &[("RETENTION_DAY_SECONDS", "1"), ("RETENTION_SWEEP_SECONDS", "1")]);
+    let base = w.base_url.as_str();
+    let admin = Staff::demo(base, StaffRole::Admin).unwrap();
+    let mut config: SiteConfig = admin.get(&site_config_path("demo")).call().unwrap().into_json().unwrap();
+    config.retention.channel_days = 2; // two seconds here
+    admin.send("PUT", &site_config_path("demo")).send_json(&config).unwrap();
+
+    let mo = Staff::demo(base, StaffRole::Moderator).unwrap();
+    let mut s = mo.socket(&operator_channel_path("demo", "live", 0)).unwrap();
+    s.welcome_and_replay(0).unwrap();
+    for i in 1..=5 {
+        s.send_acked(&format!("old-{i}"), &format!("old message {i}")).unwrap();
+    }
+    assert_eq!(join(base, &"a".repeat(64), 0).0, vec![1, 2, 3, 4, 5]);
+    std::thread::sleep(Duration::from_secs(3));
+    s.send_acked("new-1", "a new message").unwrap();
+    // Swept: only the new one is left; a resume from before the gap gets
+    // the newest page, not messages with a hole before them.
+    let start = Instant::now();
+    while join(base, &"b".repeat(64), 0).0 != vec![6] {
+        assert!(start.elapsed() < Duration::from_secs(20), "not swept: {:?}", join(base, &"b".repeat(64), 0));
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    assert_eq!(join(base, &"c".repeat(64), 2), (vec![6], true));
+    // The sequence goes on (the newest row is always kept, so a wake reads
+    // the last sequence number from it).
+    s.send_acked("new-2", "another").unwrap();
+    assert_eq!(join(base, &"d".repeat(64), 0).0, vec![6, 7]);
+}
+
+#[test]
+fn a_conversation_closed_past_the_sites_setting_is_deleted_and_an_open_one_stays() {
+    let _one = ONE_WORKER.lock().unwrap_or_else(|e| e.into_inner());
+    let w = worker("retention-conversations", &[("RETENTION_DAY_SECONDS", "1"), ("RETENTION_SWEEP_SECONDS", "1")]);
+    let base = w.base_url.as_str();
+    let admin = Staff::demo(base, StaffRole::Admin).unwrap();
+    let mut config: SiteConfig = admin.get(&site_config_path("demo")).call().unwrap().into_json().unwrap();
+    config.retention.closed_days = 2; // two seconds here
+    admin.send("PUT", &site_config_path("demo")).send_json(&config).unwrap();
+
+    let operator = Staff::demo(base, StaffRole::Operator).unwrap();
+    let customer = |c: &ConversationCreated| {
+        Socket::open(base, &customer_socket_path(c.conversation.as_str(), &c.token, 0))
+            .and_then(|mut s| s.welcome_and_replay(0).map(|_| s))
+    };
+    let (closed, open) = (create_conversation(base, "demo").unwrap(), create_conversation(base, "demo").unwrap());
+    for c in [&closed, &open] {
+        customer(c).unwrap().send_acked("q", "hello").unwrap();
+    }
+    let mut op = operator.socket(&operator_socket_path("demo", closed.conversation.as_str(), 0)).unwrap();
+    op.welcome_and_replay(0).unwrap();
+    op.act("e", Event::Escalate { team: "billing".into(), note: "refund".into() }).unwrap();
+    op.act("x", Event::Close { outcome: Outcome::Escalated }).unwrap();
+
+    // Two "days" after it closed, the sweep deletes it: its customer finds no conversation.
+    let start = Instant::now();
+    loop {
+        match customer(&closed) {
+            Err(e) if format!("{e:#}").contains("UnknownConversation") => break,
+            Err(e) => panic!("{e:#}"),
+            Ok(_) => {}
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "not deleted");
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    // The open one stays, though as old; the inbox lists it and not the deleted one.
+    customer(&open).unwrap().send_acked("q2", "still here").unwrap();
+    let mut inbox = operator.socket(&inbox_socket_path("demo")).unwrap();
+    let ServerMsg::Inbox { conversations } = inbox.recv().unwrap().msg else { panic!("expected the inbox list") };
+    assert!(conversations.iter().any(|s| s.id == open.conversation));
+    assert!(!conversations.iter().any(|s| s.id == closed.conversation), "the deleted one's line is gone");
 }

@@ -15,6 +15,12 @@ pub fn every_ms(env: &Env) -> u64 {
     crate::session::seconds(env, "RETENTION_SWEEP_SECONDS", 3600) * 1000
 }
 
+/// A site's retention "day" in ms (`RETENTION_DAY_SECONDS`, 86,400 by
+/// default; tests make a day a second).
+pub fn day_ms(env: &Env) -> u64 {
+    crate::session::seconds(env, "RETENTION_DAY_SECONDS", 86_400) * 1000
+}
+
 /// Whether this wake of an object already made sure a sweep is due.
 #[derive(Default)]
 pub struct Sweeps {
@@ -26,6 +32,17 @@ impl Sweeps {
     pub async fn arm(&self, storage: &Storage, every_ms: u64) -> Result<()> {
         if !self.armed.replace(true) && storage.get_alarm().await?.is_none() {
             storage.set_alarm(Duration::from_millis(every_ms)).await?;
+        }
+        Ok(())
+    }
+
+    /// After a sweep at `now`: the next one at `at` (ms since the epoch;
+    /// when the oldest row left expires), else none until new rows arm it
+    /// again.
+    pub async fn rearm_at(&self, storage: &Storage, at: Option<u64>, now: u64) -> Result<()> {
+        self.armed.set(at.is_some());
+        if let Some(at) = at {
+            storage.set_alarm(Duration::from_millis(at.saturating_sub(now))).await?;
         }
         Ok(())
     }

@@ -92,6 +92,27 @@ pub struct Limits {
     pub windows_per_customer: u32,
 }
 
+/// How long a site keeps what its customers wrote, in days: closed
+/// conversations (with their messages and inbox line; incidents keep their
+/// own copy of the evidence) and public-channel messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Retention {
+    /// Days a conversation is kept after it closed.
+    pub closed_days: u32,
+    /// Days a channel message is kept.
+    pub channel_days: u32,
+}
+
+/// The longest a site may keep data: ten years.
+pub const MAX_RETENTION_DAYS: u32 = 3650;
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention { closed_days: 365, channel_days: 30 }
+    }
+}
+
 fn default_windows() -> u32 {
     10
 }
@@ -198,6 +219,9 @@ pub struct SiteConfig {
     /// The workflow a chat starts with, by page address.
     #[serde(default)]
     pub starts: Vec<StartRule>,
+    /// How long what customers wrote is kept.
+    #[serde(default)]
+    pub retention: Retention,
 }
 
 /// What the widget and the loader read: the public part of [`SiteConfig`].
@@ -366,6 +390,12 @@ impl SiteConfig {
                 "limits: messages per minute, conversations per hour and windows per customer are 1–{MAX_LIMIT}"
             ));
         }
+        let r = self.retention;
+        if [r.closed_days, r.channel_days].iter().any(|d| !(1..=MAX_RETENTION_DAYS).contains(d)) {
+            return Err(format!(
+                "retention: closed conversations and channel messages are kept 1–{MAX_RETENTION_DAYS} days"
+            ));
+        }
         for r in &self.rules {
             if !id_ok(&r.id) {
                 return Err(format!("rule {:?}: id must be 1–32 of a–z _ -", r.id));
@@ -522,6 +552,7 @@ impl Default for SiteConfig {
             origins: vec![s("http://localhost:*"), s("http://127.0.0.1:*")],
             appearance: Appearance::default(),
             starts: vec![StartRule { contains: s("/demo?page=enterprise"), workflow: Sales }],
+            retention: Retention::default(),
         }
     }
 }
@@ -555,6 +586,11 @@ mod tests {
             let mut c = SiteConfig::default();
             c.limits.windows_per_customer = windows;
             assert!(c.validate().unwrap_err().contains("windows per customer"), "{windows}");
+        }
+        for days in [0, MAX_RETENTION_DAYS + 1] {
+            let mut c = SiteConfig::default();
+            c.retention.channel_days = days;
+            assert!(c.validate().unwrap_err().contains("retention"), "{days}");
         }
         // A configuration saved before the setting existed reads as the default.
         let old: Limits = serde_json::from_str(r#"{"messagesPerMinute":5,"conversationsPerHour":6}"#).unwrap();

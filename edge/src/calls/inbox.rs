@@ -47,6 +47,12 @@ pub enum InboxCall {
         /// The site's user id.
         user: String,
     },
+    /// A conversation was deleted (retention): its line and its verified
+    /// customer's link go.
+    Forget {
+        /// The conversation.
+        conversation: String,
+    },
     /// A room's report for the desk.
     Report(Box<Report>),
     /// A member's sanctions in force and the settings version → [`Admission`].
@@ -194,6 +200,11 @@ pub async fn add_user_conversation(env: &Env, site: &str, user: &str, conversati
 /// A verified customer's latest conversation on the site.
 pub async fn latest_of(env: &Env, site: &str, user: &str) -> Result<Option<String>> {
     ask(&inbox(env, site)?, &InboxCall::LatestOf { user: user.into() }).await
+}
+
+/// Forgets a deleted conversation's inbox line.
+pub async fn forget(env: &Env, site: &str, conversation: &str) -> Result<()> {
+    tell(&inbox(env, site)?, &InboxCall::Forget { conversation: conversation.into() }).await
 }
 
 /// Files a room's report with its site's desk.

@@ -2,7 +2,8 @@
 //! under a live event) where many customers post; a thin shell around the
 //! room core ([`crate::room`]), with the same guarantees as a conversation
 //! (gapless sequence, ack after the write, idempotent resend, resume) and
-//! moderation before anything is broadcast.
+//! moderation before anything is broadcast. Messages older than the
+//! site's retention setting are swept on an alarm ([`crate::retention`]).
 //!
 //! Internal API (called by the Worker and the site's Inbox only):
 //! [`RoomCall`] (a moderator's decisions, the site's new settings version,
@@ -42,6 +43,7 @@ pub struct Channel {
     /// Which site and channel, read when the object wakes.
     meta: RefCell<Option<sql::Meta>>,
     core: RefCell<Option<Core>>,
+    sweeps: crate::retention::Sweeps,
 }
 
 impl DurableObject for Channel {
@@ -50,7 +52,7 @@ impl DurableObject for Channel {
         if let Err(e) = sql::ensure_schema(db.raw()) {
             worker::console_error!("channel schema: {e}");
         }
-        Self { state, env, db, meta: RefCell::new(None), core: RefCell::new(None) }
+        Self { state, env, db, meta: RefCell::new(None), core: RefCell::new(None), sweeps: Default::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -83,6 +85,20 @@ impl DurableObject for Channel {
         socket::finish_close(&ws, code, reason);
         Ok(())
     }
+
+    /// The retention sweep: messages older than the site's `channelDays`
+    /// go (the newest stays); the next sweep is when the oldest left expires.
+    async fn alarm(&self) -> Result<Response> {
+        if !self.ready().await? {
+            return Response::empty();
+        }
+        let days = self.core.borrow().as_ref().map_or(0, |c| c.settings.config.retention.channel_days);
+        let keep_ms = u64::from(days) * crate::retention::day_ms(&self.env);
+        let now = worker::Date::now().as_millis();
+        let oldest = sql::forget_before(&self.db, now.saturating_sub(keep_ms)).map_err(internal)?;
+        self.sweeps.rearm_at(&self.state.storage(), oldest.map(|at| at + keep_ms), now).await?;
+        Response::empty()
+    }
 }
 
 impl Channel {
@@ -94,6 +110,7 @@ impl Channel {
         if !self.ready().await? {
             return Response::error("no such channel", 404);
         }
+        self.sweeps.arm(&self.state.storage(), crate::retention::every_ms(&self.env)).await?;
         let (role, staff) = match header(req, ROLE).as_str() {
             "operator" => (Role::Operator, StaffRole::parse(&header(req, STAFF))),
             _ => (Role::Customer, None),

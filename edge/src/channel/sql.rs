@@ -165,3 +165,16 @@ impl RoomStore for ChannelStore<'_> {
         room_sql::set_sanctions(self.0, member, records)
     }
 }
+
+/// Forgets the messages stored before `cutoff` (ms), always keeping the
+/// newest (the sequence goes on from it after a wake); returns when the
+/// oldest message left will be as old, if another one is left to expire.
+pub fn forget_before(db: &Db, cutoff: u64) -> Result<Option<u64>, StoreError> {
+    db.write("DELETE FROM messages WHERE at < ? AND seq < (SELECT max(seq) FROM messages)", vec![int(cutoff)])?;
+    #[derive(Deserialize)]
+    struct Row {
+        at: Option<i64>,
+    }
+    let oldest = "SELECT min(at) AS at FROM messages WHERE seq < (SELECT max(seq) FROM messages)";
+    Ok(db.read::<Row>(oldest, vec![])?.into_iter().next().and_then(|r| r.at).map(|at| at as u64))
+}

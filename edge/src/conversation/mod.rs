@@ -1,7 +1,8 @@
 //! The `Conversation` Durable Object: one per chat, a thin shell around the
 //! room core ([`crate::room`]): it checks who connects, keeps the core in
 //! memory while awake, and carries out what the core decides. Sockets are
-//! hibernatable: each one's role is in its attachment.
+//! hibernatable: each one's role is in its attachment. Closed long enough,
+//! it deletes itself ([`end`]).
 //!
 //! Internal API (called by the Worker and the site's Inbox only):
 //! [`RoomCall`] (creation, the customer for a moderation case, another
@@ -9,6 +10,7 @@
 //! /ws?after=N` with the `x-chat-*` headers attaches a socket, `GET
 //! /drop?account=` closes an operator account's.
 
+mod end;
 mod notice;
 pub mod sql;
 mod start;
@@ -40,6 +42,7 @@ pub struct Conversation {
     meta: RefCell<Option<Meta>>,
     core: RefCell<Option<Core>>,
     notices: notice::Notices,
+    sweeps: crate::retention::Sweeps,
 }
 
 impl DurableObject for Conversation {
@@ -48,7 +51,8 @@ impl DurableObject for Conversation {
         if let Err(e) = sql::ensure_schema(db.raw()) {
             worker::console_error!("conversation schema: {e}");
         }
-        Self { state, env, db, meta: RefCell::new(None), core: RefCell::new(None), notices: Default::default() }
+        let (meta, core) = (RefCell::new(None), RefCell::new(None));
+        Self { state, env, db, meta, core, notices: Default::default(), sweeps: Default::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -86,7 +90,12 @@ impl DurableObject for Conversation {
     }
 
     async fn websocket_message(&self, ws: WebSocket, message: worker::WebSocketIncomingMessage) -> Result<()> {
+        self.sweeps.arm(&self.state.storage(), crate::retention::every_ms(&self.env)).await?;
         self.on_frame(&ws, message).await
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        self.sweep().await
     }
 
     async fn websocket_close(&self, ws: WebSocket, code: usize, reason: String, _clean: bool) -> Result<()> {

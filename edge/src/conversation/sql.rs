@@ -241,3 +241,14 @@ impl RoomStore for SqlStore<'_> {
         room_sql::set_sanctions(self.0, member, records)
     }
 }
+
+/// When the conversation last changed: its newest message's time, or its
+/// start's.
+pub fn last_activity(db: &Db) -> Result<u64, StoreError> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        at: Option<i64>,
+    }
+    let q = "SELECT coalesce((SELECT max(at) FROM messages), (SELECT created_at FROM meta WHERE one = 1)) AS at";
+    Ok(db.read::<Row>(q, vec![])?.into_iter().next().and_then(|r| r.at).unwrap_or(0) as u64)
+}

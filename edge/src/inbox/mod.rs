@@ -164,6 +164,10 @@ impl DurableObject for Inbox {
                 sql::add_user_conversation(&sql, &user, &conversation, now)?;
                 Response::empty()
             }
+            InboxCall::Forget { conversation } => {
+                sql::forget(&sql, &conversation)?;
+                Response::empty()
+            }
             InboxCall::LatestOf { user } => match sql::latest_of(&sql, &user)? {
                 Some(conversation) => Response::from_json(&conversation),
                 None => Response::error("no conversation", 404),

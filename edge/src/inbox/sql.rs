@@ -171,3 +171,10 @@ pub fn save_config(sql: &SqlStorage, config: &SiteConfig) -> worker::Result<()> 
     )?;
     Ok(())
 }
+
+/// Forgets a deleted conversation: its line and its customer's link.
+pub fn forget(sql: &SqlStorage, conversation: &str) -> worker::Result<()> {
+    sql.exec("DELETE FROM lines WHERE id = ?", vec![conversation.into()])?;
+    sql.exec("DELETE FROM users WHERE conversation = ?", vec![conversation.into()])?;
+    Ok(())
+}

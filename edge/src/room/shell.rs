@@ -193,6 +193,9 @@ pub trait Host {
             return self.page(ws, None, role, last + 1);
         }
         match self.store().after(after, PAGE) {
+            // Retention removed some of what it missed: the newest page
+            // instead (the client drops what it had).
+            Ok(missed) if missed.first().is_some_and(|m| m.seq > after + 1) => self.page(ws, None, role, last + 1),
             Ok(missed) => {
                 for m in missed {
                     socket::send(ws, &ServerEnvelope::push(ServerMsg::Message(m.seen_by(role))));

@@ -1,0 +1,58 @@
+//! A conversation's end under the site's retention setting: closed and
+//! quiet for `retention.closedDays`, it is deleted with its messages, and
+//! its inbox line goes (incidents keep their own copy of the evidence). An
+//! open one is left alone; the sweep comes again once it is used.
+
+use shared::{ErrorCode, ServerEnvelope};
+use worker::{Response, Result};
+
+use super::{sql, Conversation};
+use crate::error::internal;
+use crate::room::shell::Host;
+use crate::socket;
+
+impl Conversation {
+    /// The retention sweep (the object's alarm).
+    pub(super) async fn sweep(&self) -> Result<Response> {
+        let storage = self.state.storage();
+        let now = worker::Date::now().as_millis();
+        if !self.ready().await? {
+            return Response::empty();
+        }
+        let (closed, days) = {
+            let core = self.core.borrow();
+            let core = core.as_ref().expect("ready");
+            (core.workflow.as_ref().is_some_and(|w| w.closed()), core.settings.config.retention.closed_days)
+        };
+        if !closed {
+            self.sweeps.rearm_at(&storage, None, now).await?;
+            return Response::empty();
+        }
+        let until =
+            sql::last_activity(&self.db).map_err(internal)? + u64::from(days) * crate::retention::day_ms(&self.env);
+        if until > now {
+            self.sweeps.rearm_at(&storage, Some(until), now).await?;
+            return Response::empty();
+        }
+        let meta = self.meta.borrow().clone().expect("ready");
+        // The line goes first: a line whose conversation is gone would
+        // open on nothing. If the Inbox cannot be told, the next sweep tries again.
+        if let Err(e) = crate::calls::inbox::forget(&self.env, meta.site.as_str(), meta.conversation.as_str()).await {
+            worker::console_error!("conversation not forgotten by its inbox: {e}");
+            self.sweeps.rearm(&storage, crate::retention::every_ms(&self.env), true).await?;
+            return Response::empty();
+        }
+        let gone = ServerEnvelope::error(None, ErrorCode::UnknownConversation, "this conversation was deleted");
+        for ws in self.state.get_websockets() {
+            socket::send(&ws, &gone);
+            let _ = ws.close(Some(socket::CLOSE_NOT_FOUND), Some("deleted"));
+        }
+        storage.delete_all().await?;
+        storage.delete_alarm().await?;
+        *self.core.borrow_mut() = None;
+        *self.meta.borrow_mut() = None;
+        // An empty object again: whoever comes next finds no conversation.
+        sql::ensure_schema(self.db.raw())?;
+        Response::empty()
+    }
+}
