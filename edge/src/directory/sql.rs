@@ -358,6 +358,9 @@ pub fn session_account(sql: &SqlStorage, digest: &str) -> worker::Result<Option<
     Ok(rows.into_iter().next().map(|r| r.account))
 }
 
+/// The `(binding, object)`s an account holds sockets on.
+pub type Objects = Vec<(String, String)>;
+
 /// The rows that expire, counted (the retention test and the bench read them).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Expiring {
@@ -389,7 +392,7 @@ pub fn expiring(sql: &SqlStorage) -> worker::Result<Expiring> {
 /// attempts older than `window_ms`; and forgets where accounts left with no
 /// live session hold sockets, returning those `(account, objects)` for the
 /// caller to close (a session that ends closes what it opened).
-pub fn purge(sql: &SqlStorage, now: u64, window_ms: u64) -> worker::Result<Vec<(String, Vec<(String, String)>)>> {
+pub fn purge(sql: &SqlStorage, now: u64, window_ms: u64) -> worker::Result<Vec<(String, Objects)>> {
     sql.exec("DELETE FROM sessions WHERE expires_at <= ?", vec![int(now)])?;
     sql.exec("DELETE FROM invitations WHERE expires_at <= ?", vec![int(now)])?;
     sql.exec("DELETE FROM attempts WHERE at <= ?", vec![int(now.saturating_sub(window_ms))])?;
