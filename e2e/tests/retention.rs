@@ -139,7 +139,7 @@ fn channel_messages_older_than_the_sites_setting_are_swept_and_the_sequence_goes
     let base = w.base_url.as_str();
     let admin = Staff::demo(base, StaffRole::Admin).unwrap();
     let mut config: SiteConfig = admin.get(&site_config_path("demo")).call().unwrap().into_json().unwrap();
-    config.retention.channel_days = 2; // two seconds here
+    config.retention.channel_days = 4; // four seconds here
     admin.send("PUT", &site_config_path("demo")).send_json(&config).unwrap();
 
     let mo = Staff::demo(base, StaffRole::Moderator).unwrap();
@@ -149,7 +149,7 @@ fn channel_messages_older_than_the_sites_setting_are_swept_and_the_sequence_goes
         s.send_acked(&format!("old-{i}"), &format!("old message {i}")).unwrap();
     }
     assert_eq!(join(base, &"a".repeat(64), 0).0, vec![1, 2, 3, 4, 5]);
-    std::thread::sleep(Duration::from_secs(3));
+    std::thread::sleep(Duration::from_secs(5));
     s.send_acked("new-1", "a new message").unwrap();
     // Swept: only the new one is left; a resume from before the gap gets
     // the newest page, not messages with a hole before them.
@@ -161,8 +161,10 @@ fn channel_messages_older_than_the_sites_setting_are_swept_and_the_sequence_goes
     assert_eq!(join(base, &"c".repeat(64), 2), (vec![6], true));
     // The sequence goes on (the newest row is always kept, so a wake reads
     // the last sequence number from it).
+    // (6 may be swept meanwhile on a slow machine: it is old enough once 7 is stored.)
     s.send_acked("new-2", "another").unwrap();
-    assert_eq!(join(base, &"d".repeat(64), 0).0, vec![6, 7]);
+    let (seqs, _) = join(base, &"d".repeat(64), 0);
+    assert!(seqs.last() == Some(&7) && seqs.iter().all(|&n| n >= 6), "{seqs:?}");
 }
 
 #[test]

@@ -41,8 +41,11 @@ impl Sweeps {
     /// again.
     pub async fn rearm_at(&self, storage: &Storage, at: Option<u64>, now: u64) -> Result<()> {
         self.armed.set(at.is_some());
+        // At least 1 ms on: with 0 ms, workerd sometimes never ran the
+        // next sweep (an alarm set for the time of the running one seems
+        // to be cleared when that one ends).
         if let Some(at) = at {
-            storage.set_alarm(Duration::from_millis(at.saturating_sub(now))).await?;
+            storage.set_alarm(Duration::from_millis(at.saturating_sub(now).max(1))).await?;
         }
         Ok(())
     }
