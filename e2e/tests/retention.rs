@@ -17,7 +17,7 @@ use shared::api::{
     channel_socket_path, inbox_socket_path, operator_channel_path, site_config_path, INVITATIONS_PATH, LOGIN_PATH,
 };
 use shared::api::{customer_socket_path, operator_socket_path, ConversationCreated};
-use shared::site::SiteConfig;
+use shared::site::{Retention, SiteConfig};
 use shared::staff::{Invite, Login, StaffRole};
 use shared::workflow::{Event, Outcome};
 use shared::{ErrorCode, ServerMsg};
@@ -132,15 +132,20 @@ fn join(base: &str, visitor: &str, after: u64) -> (Vec<u64>, bool) {
     (seqs, paged)
 }
 
+/// Changes the demo site's retention settings, as its admin.
+fn set_retention(base: &str, change: impl FnOnce(&mut Retention)) {
+    let admin = Staff::demo(base, StaffRole::Admin).unwrap();
+    let mut config: SiteConfig = admin.get(&site_config_path("demo")).call().unwrap().into_json().unwrap();
+    change(&mut config.retention);
+    admin.send("PUT", &site_config_path("demo")).send_json(&config).unwrap();
+}
+
 #[test]
 fn channel_messages_older_than_the_sites_setting_are_swept_and_the_sequence_goes_on() {
     let _one = ONE_WORKER.lock().unwrap_or_else(|e| e.into_inner());
     let w = worker("retention-channel", &[("RETENTION_DAY_SECONDS", "1"), ("RETENTION_SWEEP_SECONDS", "1")]);
     let base = w.base_url.as_str();
-    let admin = Staff::demo(base, StaffRole::Admin).unwrap();
-    let mut config: SiteConfig = admin.get(&site_config_path("demo")).call().unwrap().into_json().unwrap();
-    config.retention.channel_days = 4; // four seconds here
-    admin.send("PUT", &site_config_path("demo")).send_json(&config).unwrap();
+    set_retention(base, |r| r.channel_days = 4); // four seconds here
 
     let mo = Staff::demo(base, StaffRole::Moderator).unwrap();
     let mut s = mo.socket(&operator_channel_path("demo", "live", 0)).unwrap();
@@ -172,10 +177,7 @@ fn a_conversation_closed_past_the_sites_setting_is_deleted_and_an_open_one_stays
     let _one = ONE_WORKER.lock().unwrap_or_else(|e| e.into_inner());
     let w = worker("retention-conversations", &[("RETENTION_DAY_SECONDS", "1"), ("RETENTION_SWEEP_SECONDS", "1")]);
     let base = w.base_url.as_str();
-    let admin = Staff::demo(base, StaffRole::Admin).unwrap();
-    let mut config: SiteConfig = admin.get(&site_config_path("demo")).call().unwrap().into_json().unwrap();
-    config.retention.closed_days = 2; // two seconds here
-    admin.send("PUT", &site_config_path("demo")).send_json(&config).unwrap();
+    set_retention(base, |r| r.closed_days = 2); // two seconds here
 
     let operator = Staff::demo(base, StaffRole::Operator).unwrap();
     let customer = |c: &ConversationCreated| {
