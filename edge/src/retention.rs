@@ -49,14 +49,4 @@ impl Sweeps {
         }
         Ok(())
     }
-
-    /// After a sweep: the next one if rows are `left`, else none until new
-    /// rows arm it again.
-    pub async fn rearm(&self, storage: &Storage, every_ms: u64, left: bool) -> Result<()> {
-        self.armed.set(left);
-        if left {
-            storage.set_alarm(Duration::from_millis(every_ms)).await?;
-        }
-        Ok(())
-    }
 }

@@ -39,7 +39,7 @@ impl Conversation {
         // open on nothing. If the Inbox cannot be told, the next sweep tries again.
         if let Err(e) = crate::calls::inbox::forget(&self.env, meta.site.as_str(), meta.conversation.as_str()).await {
             worker::console_error!("conversation not forgotten by its inbox: {e}");
-            self.sweeps.rearm(&storage, crate::retention::every_ms(&self.env), true).await?;
+            self.sweeps.rearm_at(&storage, Some(now + crate::retention::every_ms(&self.env)), now).await?;
             return Response::empty();
         }
         let gone = ServerEnvelope::error(None, ErrorCode::UnknownConversation, "this conversation was deleted");

@@ -75,7 +75,8 @@ impl DurableObject for Directory {
             crate::socket::close_account(&self.env, &objects, &account, false).await;
         }
         let left = sql::expiring(&sql)?.any();
-        self.sweeps.rearm(&self.state.storage(), crate::retention::every_ms(&self.env), left).await?;
+        let next = left.then(|| now + crate::retention::every_ms(&self.env));
+        self.sweeps.rearm_at(&self.state.storage(), next, now).await?;
         Response::empty()
     }
 }
