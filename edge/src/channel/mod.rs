@@ -87,7 +87,8 @@ impl DurableObject for Channel {
     }
 
     /// The retention sweep: messages older than the site's `channelDays`
-    /// go (the newest stays); the next sweep is when the oldest left expires.
+    /// go (the newest stays); the next sweep is when the oldest left
+    /// expires. Then reports the Inbox has not taken are filed again.
     async fn alarm(&self) -> Result<Response> {
         if !self.ready().await? {
             return Response::empty();
@@ -97,6 +98,7 @@ impl DurableObject for Channel {
         let now = worker::Date::now().as_millis();
         let oldest = sql::forget_before(&self.db, now.saturating_sub(keep_ms)).map_err(internal)?;
         self.sweeps.rearm_at(&self.state.storage(), oldest.map(|at| at + keep_ms), now).await?;
+        self.file_reports().await;
         Response::empty()
     }
 }

@@ -94,8 +94,12 @@ impl DurableObject for Conversation {
         self.on_frame(&ws, message).await
     }
 
+    /// The retention sweep (`end.rs`), then the reports the Inbox has not
+    /// taken are filed again.
     async fn alarm(&self) -> Result<Response> {
-        self.sweep().await
+        let swept = self.sweep().await;
+        self.file_reports().await;
+        swept
     }
 
     async fn websocket_close(&self, ws: WebSocket, code: usize, reason: String, _clean: bool) -> Result<()> {

@@ -206,12 +206,15 @@ async fn enforce(
     Ok(())
 }
 
-/// Files a report from a room; an auto-mute is recorded site-wide.
+/// Files a report from a room; an auto-mute is recorded site-wide. The
+/// same report filed again changes nothing.
 pub fn file(sql: &SqlStorage, report: Report, changes: &mut DeskBatch) -> Result<()> {
-    if let Some(mute) = report.auto_mute() {
+    let mute = report.auto_mute();
+    let Some(line) = db::add_report(sql, report)? else { return Ok(()) };
+    if let Some(mute) = mute {
         db::add_sanction(sql, &mute)?;
         changes.add(DeskItem::Sanction(mute));
     }
-    changes.add(DeskItem::Report(db::add_report(sql, report)?));
+    changes.add(DeskItem::Report(line));
     Ok(())
 }

@@ -95,13 +95,18 @@ fn one<T: DeserializeOwned>(sql: &SqlStorage, table: &str, id: u64) -> worker::R
 }
 
 /// Files a report, merged into its sender's last one if it repeats it
-/// ([`Report::absorb`]); returns the queue's line (with its id).
-pub fn add_report(sql: &SqlStorage, mut report: Report) -> worker::Result<Report> {
+/// ([`Report::absorb`]); returns the queue's line (with its id), or `None`
+/// if that line already stands for this very message (a room filing again
+/// after it was not told the first filing went through).
+pub fn add_report(sql: &SqlStorage, mut report: Report) -> worker::Result<Option<Report>> {
     let query = "SELECT json FROM reports WHERE member = ? ORDER BY id DESC LIMIT 1";
     if let Some(mut last) = rows::<Report>(sql, query, vec![report.member.as_str().into()])?.pop() {
+        if (&last.room, &last.message, last.at) == (&report.room, &report.message, report.at) {
+            return Ok(None);
+        }
         if last.absorb(&report) {
             save_report(sql, &last)?;
-            return Ok(last);
+            return Ok(Some(last));
         }
     }
     #[derive(Deserialize)]
@@ -111,7 +116,7 @@ pub fn add_report(sql: &SqlStorage, mut report: Report) -> worker::Result<Report
     let query = "INSERT INTO reports (json, member) VALUES ('{}', ?) RETURNING id";
     report.id = sql.exec(query, vec![report.member.as_str().into()])?.one::<Id>()?.id;
     save_report(sql, &report)?;
-    Ok(report)
+    Ok(Some(report))
 }
 
 /// One report.

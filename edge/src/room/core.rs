@@ -76,6 +76,9 @@ pub struct Core {
     pub members: Members,
     /// The conversation's workflow state (`None`: a channel).
     pub workflow: Option<State>,
+    /// Whether reports are kept that the site's Inbox has not taken yet
+    /// (the shell files them; see `room::reports`).
+    pub unfiled: bool,
 }
 
 impl Core {
@@ -89,7 +92,8 @@ impl Core {
         now: u64,
     ) -> Result<Self, StoreError> {
         let sanctions = Sanctions::from_records(store.sanctions()?, now);
-        Ok(Self { room, last_seq: store.last_seq()?, settings, sanctions, members: Members::default(), workflow })
+        let last_seq = store.last_seq()?;
+        Ok(Self { room, last_seq, settings, sanctions, members: Members::default(), workflow, unfiled: false })
     }
 
     fn is_channel(&self) -> bool {

@@ -13,6 +13,7 @@
 //!   for the native tests.
 //! - [`sql`]: the counted database ([`sql::Db`]) and the tables both rooms
 //!   share (held, sanctions, the site's settings as last seen).
+//! - [`reports`]: reports kept in the room until the site's Inbox takes them.
 //! - [`shell`]: the IO both Durable Objects do the same way: carrying out
 //!   effects on sockets and other objects, refreshing the settings.
 //!
@@ -22,6 +23,7 @@
 pub mod core;
 pub mod memory;
 pub mod policy;
+pub mod reports;
 pub mod shell;
 pub mod sql;
 pub mod store;

@@ -1,7 +1,7 @@
 //! The IO both room objects do the same way, as default methods of
 //! [`Host`]: decoding a frame and handing it to the [`Core`], carrying out
-//! the effects (answers, broadcasts, typing, history, reports, moderators'
-//! notices), and keeping the site's settings current — read from the
+//! the effects (answers, broadcasts, typing, history, reports kept and
+//! filed, moderators' notices), and keeping the site's settings current — read from the
 //! room's own storage when it wakes, fetched from the site's Inbox only
 //! when the Inbox says the version changed.
 
@@ -14,6 +14,7 @@ use shared::moderation_case::SanctionRecord;
 
 use super::core::{Core, Effect, Who};
 use super::policy::{self, Settings};
+use super::reports;
 use super::sql::{self, Db};
 use super::store::RoomStore;
 use super::Attachment;
@@ -62,7 +63,10 @@ pub trait Host {
     /// Whether the core is in memory (waking the object if needed).
     async fn ready(&self) -> worker::Result<bool> {
         if self.core().borrow().is_none() {
-            let core = self.wake().await?;
+            let mut core = self.wake().await?;
+            if let Some(core) = core.as_mut() {
+                core.unfiled = !reports::unfiled(self.db()).map_err(crate::error::internal)?.is_empty();
+            }
             let mut slot = self.core().borrow_mut();
             if slot.is_none() {
                 *slot = core;
@@ -116,6 +120,7 @@ pub trait Host {
 
     /// Carries out effects; `sender` is the socket, frame id and role they answer.
     async fn carry_out(&self, sender: Option<(&WebSocket, &str, Role)>, effects: Vec<Effect>) {
+        let reported = self.keep_reports(&effects).await;
         for effect in effects {
             match effect {
                 Effect::Reply(msg) => {
@@ -129,12 +134,8 @@ pub trait Host {
                         self.refresh(version).await;
                     }
                 }
-                Effect::Report(report) => {
-                    self.db().called();
-                    if let Err(e) = crate::calls::inbox::report(self.env(), &self.site(), report).await {
-                        worker::console_error!("report not filed: {e}");
-                    }
-                }
+                // Kept before anything was sent; filed after the rest.
+                Effect::Report(_) => {}
                 Effect::Typing(role, on) => {
                     let other = if role == Role::Customer { Role::Operator } else { Role::Customer };
                     let frame = ServerEnvelope::push(ServerMsg::Typing { role, on });
@@ -167,6 +168,59 @@ pub trait Host {
                 }
                 Effect::Log(e) => worker::console_error!("room: {e}"),
             }
+        }
+        if reported {
+            self.file_reports().await;
+        }
+    }
+
+    /// Keeps the reports among `effects` (see [`reports`]); whether there were any.
+    async fn keep_reports(&self, effects: &[Effect]) -> bool {
+        let mut kept = false;
+        for report in effects.iter().filter_map(|e| if let Effect::Report(r) = e { Some(r) } else { None }) {
+            match reports::keep(self.db(), report) {
+                Ok(()) => kept = true,
+                Err(e) => worker::console_error!("report not kept: {e}"),
+            }
+        }
+        if kept {
+            if let Some(core) = self.core().borrow_mut().as_mut() {
+                core.unfiled = true;
+            }
+            let now = worker::Date::now().as_millis();
+            if let Err(e) = reports::retry_soon(&self.state().storage(), now).await {
+                worker::console_error!("no alarm to file reports again: {e}");
+            }
+        }
+        kept
+    }
+
+    /// Files the reports kept and not yet taken by the site's Inbox, oldest
+    /// first; stops at the first the Inbox does not take (the alarm tries again).
+    async fn file_reports(&self) {
+        if !self.core().borrow().as_ref().is_some_and(|c| c.unfiled) {
+            return;
+        }
+        let kept = match reports::unfiled(self.db()) {
+            Ok(kept) => kept,
+            Err(e) => return worker::console_error!("reports not read: {e}"),
+        };
+        for (id, report) in kept {
+            self.db().called();
+            if let Err(e) = crate::calls::inbox::report(self.env(), &self.site(), report).await {
+                worker::console_error!("report not filed: {e}");
+                let now = worker::Date::now().as_millis();
+                if let Err(e) = reports::retry_soon(&self.state().storage(), now).await {
+                    worker::console_error!("no alarm to file reports again: {e}");
+                }
+                return;
+            }
+            if let Err(e) = reports::filed(self.db(), id) {
+                worker::console_error!("filed report not forgotten: {e}");
+            }
+        }
+        if let Some(core) = self.core().borrow_mut().as_mut() {
+            core.unfiled = false;
         }
     }
 
@@ -270,6 +324,8 @@ pub trait Host {
         if member.is_empty() {
             return Ok(None);
         }
+        // The site's list must not undo a mute this room applied and has not filed yet.
+        self.file_reports().await;
         self.db().called();
         let admission = crate::calls::inbox::sanctions_of(self.env(), &self.site(), member).await?;
         self.refresh(admission.version).await;

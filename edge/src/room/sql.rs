@@ -103,8 +103,8 @@ pub fn add_column(sql: &SqlStorage, table: &str, column: &str, decl: &str) -> wo
     Ok(())
 }
 
-/// The room's own tables: held messages, sanctions known here, and the
-/// site's settings as last seen.
+/// The room's own tables: held messages, sanctions known here, the
+/// site's settings as last seen, and reports not yet filed.
 pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     sql.exec(
         "CREATE TABLE IF NOT EXISTS held (
@@ -119,6 +119,7 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         None,
     )?;
     sql.exec("CREATE TABLE IF NOT EXISTS sanctions (member TEXT NOT NULL, json TEXT NOT NULL)", None)?;
+    sql.exec(super::reports::SCHEMA, None)?;
     sql.exec(
         "CREATE TABLE IF NOT EXISTS settings (one INTEGER PRIMARY KEY CHECK (one = 1), version INTEGER NOT NULL, json TEXT NOT NULL)",
         None,
