@@ -24,7 +24,7 @@ test("invite → accept → work → removed: the removed operator's console clo
   await owner.getByTestId("console-invite").click();
   const note = owner.getByTestId("console-people-note");
   await note.filter({ hasText: "/console#invite=" }).waitFor({ timeout: TIMEOUT });
-  const link = (await note.textContent()).match(/(http\S+#invite=[0-9a-f]+)/)[1];
+  const link = (await note.textContent()).match(/(http\S+#invite=[0-9a-z_.]+)/)[1];
   await owner.getByTestId("console-invitation").filter({ hasText: email }).waitFor({ timeout: TIMEOUT });
 
   // Accept in another browser.

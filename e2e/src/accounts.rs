@@ -1,12 +1,13 @@
 //! Console accounts for the tests: the demo organisation every test Worker
 //! is seeded with (one account per role, `<role>@demo.test`), other
-//! organisations on demand, and a signed-in [`Staff`] that makes console
+//! organisations on demand (signed up, then one invitation accepted per
+//! role), and a signed-in [`Staff`] that makes console
 //! calls and opens operator sockets with its session cookie and anti-CSRF
 //! token, as the console does.
 
 use anyhow::{bail, Result};
-use shared::api::{CSRF_HEADER, LOGIN_PATH, SETUP_PATH};
-use shared::staff::{Login, Me, NewSite, Seed, SeedAccount, StaffRole};
+use shared::api::{ACCEPT_PATH, CSRF_HEADER, INVITATIONS_PATH, LOGIN_PATH, SETUP_PATH, SIGNUP_PATH};
+use shared::staff::{Invite, Invited, Login, Me, NewSite, Seed, SeedAccount, Signup, StaffRole};
 
 use crate::client::Socket;
 
@@ -72,6 +73,37 @@ pub fn seed_demo(base: &str) -> Result<()> {
     seed(base, TEST_SETUP_KEY, &demo).map(|_| ())
 }
 
+/// A new organisation `org` with site `site`, through sign-up (the test
+/// Workers have `SIGNUP` on): its owner signs up and invites one account
+/// per other role, who accept. Everyone is `<role>@<site>.test` with
+/// [`TEST_PASSWORD`]; signed in, in [`StaffRole::ALL`]'s order.
+pub fn sign_up_org(base: &str, org: &str, site: &str) -> Result<Vec<Staff>> {
+    let body = Signup {
+        org: org.into(),
+        site: NewSite { id: site.parse().expect("a site id"), name: format!("{org} site") },
+        email: format!("owner@{site}.test"),
+        name: format!("owner {org}"),
+        password: TEST_PASSWORD.into(),
+    };
+    let owner =
+        Staff::from_response(base, ureq::post(&format!("{base}{SIGNUP_PATH}")).set("Origin", base).send_json(&body)?)?;
+    let mut all = Vec::new();
+    for role in StaffRole::ALL {
+        if role == StaffRole::Owner {
+            all.push(owner.clone());
+            continue;
+        }
+        let invite = Invite { email: format!("{}@{site}.test", role.as_str()), role };
+        let invited: Invited = owner.send("POST", INVITATIONS_PATH).send_json(&invite)?.into_json()?;
+        let accept = serde_json::json!({
+            "token": invited.token, "name": format!("{} {org}", role.as_str()), "password": TEST_PASSWORD,
+        });
+        let resp = ureq::post(&format!("{base}{ACCEPT_PATH}")).set("Origin", base).send_json(&accept)?;
+        all.push(Staff::from_response(base, resp)?);
+    }
+    Ok(all)
+}
+
 /// A signed-in console user.
 #[derive(Debug, Clone)]
 pub struct Staff {
@@ -87,7 +119,11 @@ impl Staff {
     /// Signs in with `email` and `password`.
     pub fn login(base: &str, email: &str, password: &str) -> Result<Staff> {
         let body = Login { email: email.into(), password: password.into() };
-        let resp = ureq::post(&format!("{base}{LOGIN_PATH}")).set("Origin", base).send_json(&body)?;
+        Self::from_response(base, ureq::post(&format!("{base}{LOGIN_PATH}")).set("Origin", base).send_json(&body)?)
+    }
+
+    /// Who a sign-in's answer (a login, sign-up or accepted invitation) signed in.
+    pub fn from_response(base: &str, resp: ureq::Response) -> Result<Staff> {
         let set = resp.header("Set-Cookie").unwrap_or_default().to_owned();
         let cookie = set.split(';').next().unwrap_or_default().to_owned();
         Ok(Staff { base: base.into(), cookie, me: resp.into_json()? })

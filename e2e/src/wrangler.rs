@@ -52,6 +52,7 @@ impl Options {
             vars: vec![
                 ("SETUP_KEY".into(), crate::accounts::TEST_SETUP_KEY.into()),
                 ("DEMO".into(), "on".into()),
+                ("SIGNUP".into(), "on".into()),
                 ("CONVERSATIONS_PER_ADDRESS_HOUR".into(), "1000000".into()),
                 ("LOGINS_PER_ADDRESS".into(), "1000000".into()),
             ],

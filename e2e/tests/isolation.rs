@@ -6,7 +6,7 @@
 //! site). Every attempt must be refused; the count is printed. Also: every
 //! message a read-only role sends on an operator socket is refused.
 
-use e2e::accounts::{org_seed, seed, Staff, TEST_PASSWORD, TEST_SETUP_KEY};
+use e2e::accounts::{sign_up_org, Staff};
 use e2e::base_url;
 use e2e::client::{create_conversation, Socket};
 use serde_json::json;
@@ -21,12 +21,7 @@ use shared::{ClientMsg, ErrorCode, ServerMsg};
 /// Signs in every role of a fresh rival organisation; returns its site id.
 fn rival() -> (String, Vec<Staff>) {
     let site = format!("rival{}", std::process::id());
-    seed(&base_url(), TEST_SETUP_KEY, &org_seed("Rival", &site)).unwrap();
-    let staff = StaffRole::ALL
-        .iter()
-        .map(|r| Staff::login(&base_url(), &format!("{}@{site}.test", r.as_str()), TEST_PASSWORD).unwrap())
-        .collect();
-    (site, staff)
+    (site.clone(), sign_up_org(&base_url(), "Rival", &site).unwrap())
 }
 
 /// Whether an HTTP attempt was refused by the boundary itself: a 4xx whose

@@ -2,8 +2,8 @@
 //! 3 s, sign-in attempts count for 2 s, a site's "day" is a second, and
 //! objects sweep every second. Expired sessions and attempts go, the
 //! sockets of an account whose sessions all expired close (their rows go
-//! too), live invitations stay, over rounds of sign-ins the Directory's rows
-//! stay bounded; channel messages older than the site's setting go, and the
+//! too), live invitations stay, over rounds of sign-ins the rows of the
+//! organisation's object and the index shards stay bounded; channel messages older than the site's setting go, and the
 //! channel's sequence goes on. Each test starts its own Worker, for its
 //! short times.
 
@@ -22,7 +22,8 @@ use shared::staff::{Invite, Login, StaffRole};
 use shared::workflow::{Event, Outcome};
 use shared::{ErrorCode, ServerMsg};
 
-/// The Directory's rows that expire (`GET /api/bench/expiring`).
+/// The rows that expire: the demo organisation's and every index shard's
+/// attempts (`GET /api/bench/expiring`).
 #[derive(Debug, Deserialize, PartialEq, Eq)]
 struct Expiring {
     sessions: u64,

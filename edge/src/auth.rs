@@ -29,6 +29,20 @@ pub fn token_ok(token: &str) -> bool {
     token.len() == 64 && token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// A console token (a session's or an invitation's): the organisation's
+/// id, a dot, and a [`new_token`], so the Worker knows which organisation's
+/// object to ask without asking any other.
+pub fn org_token(org: &str) -> String {
+    format!("{org}.{}", new_token())
+}
+
+/// The organisation a console token names, if the token has the form
+/// [`org_token`] makes: anything else is refused before any object is asked.
+pub fn org_of(token: &str) -> Option<&str> {
+    let (org, secret) = token.split_once('.')?;
+    (crate::org::id_ok(org) && token_ok(secret)).then_some(org)
+}
+
 /// The SHA-256 of a token, as stored.
 pub fn token_digest(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
@@ -68,5 +82,25 @@ mod tests {
         assert!(!secrets_equal("k1", "k2"));
         assert!(!secrets_equal("k1", "k10"));
         assert!(!secrets_equal("", "x"));
+    }
+
+    #[test]
+    fn a_console_token_names_its_organisation_and_nothing_else_passes() {
+        let token = org_token("org_0123456789abcdef");
+        assert_eq!(org_of(&token), Some("org_0123456789abcdef"));
+        assert_ne!(token, org_token("org_0123456789abcdef"));
+        let secret = new_token();
+        for bad in [
+            secret.clone(),                                   // a pre-migration token: no organisation
+            format!("org_0123456789ABCDEF.{secret}"),         // upper case
+            format!("org_0123456789abcde.{secret}"),          // 15 digits
+            format!("org_0123456789abcdef.{}", &secret[1..]), // 63 digits
+            format!("org_0123456789abcdef.{secret}.x"),
+            format!("acct_0123456789abcd.{secret}"),
+            format!("org_0123456789abcdef..{secret}"),
+            String::new(),
+        ] {
+            assert_eq!(org_of(&bad), None, "{bad:?}");
+        }
     }
 }

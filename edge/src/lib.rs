@@ -9,9 +9,14 @@
 //!   sans-IO core, its SQLite store and its hibernatable sockets.
 //! - [`inbox`]: the `Inbox` Durable Object (one per site): the conversation
 //!   list and live updates to operators, the settings, the moderation desk.
-//! - [`channel`]: the `Channel` Durable Object (one per public channel).
-//! - [`directory`]: the `Directory` Durable Object (one per deployment):
-//!   organisations, sites, accounts, sessions, invitations.
+//! - [`channel`]: the `Channel` Durable Object (one per public channel),
+//!   and [`relay`]: the `Relay` objects its viewers' sockets live on.
+//! - [`org`]: the `Org` Durable Object (one per organisation): its sites,
+//!   accounts, sessions, invitations; and the legacy `Directory` (one per
+//!   deployment, before), kept only to be migrated from.
+//! - [`index`]: the `Index` Durable Object (32 shards): what is unique
+//!   across the deployment (e-mail addresses, site ids, the one-time
+//!   setup) and the sign-in attempts per address.
 //! - [`identity`]: verifying a site's signed customer identities (HMAC).
 //! - [`session`], [`password`]: the console's sign-in check (cookie, role,
 //!   site, anti-CSRF token) and the password KDF (Argon2id).
@@ -29,13 +34,15 @@ pub mod auth;
 pub mod calls;
 pub mod channel;
 pub mod conversation;
-pub mod directory;
 pub mod echo;
 pub mod error;
 pub mod headers;
 pub mod identity;
 pub mod inbox;
+pub mod index;
+pub mod org;
 pub mod password;
+pub mod relay;
 pub mod retention;
 pub mod room;
 pub mod router;

@@ -5,7 +5,7 @@
 use worker::{Env, Method, Request, Response, Result};
 
 use crate::error::RouteError;
-use crate::routes::{accounts, bench, channels, console, conversations, demo, pages};
+use crate::routes::{accounts, bench, channels, console, conversations, demo, orgs, pages};
 
 /// Routes one request and turns route errors into JSON responses.
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
@@ -29,7 +29,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Post, ["api", "org", "people", account, "sites"]) => accounts::person_sites(req, &env, account).await,
         (Method::Post, ["api", "org", "sites"]) => accounts::add_site(req, &env).await,
         (Method::Post, ["api", "org", "sites", site]) => accounts::rename_site(req, &env, site).await,
-        (Method::Post, ["api", "setup"]) => accounts::setup(req, &env).await,
+        (Method::Post, ["api", "setup"]) => orgs::setup(req, &env).await,
+        (Method::Post, ["api", "setup", "migrate"]) => orgs::migrate(req, &env).await,
+        (Method::Post, ["api", "auth", "signup"]) => orgs::signup(req, &env).await,
         (Method::Get, ["api", "console", "sites", site, "inbox", "ws"]) => console::inbox_socket(req, &env, site).await,
         (Method::Get | Method::Put, ["api", "console", "sites", site, "config"]) => {
             console::site_config(req, &env, site).await
@@ -57,6 +59,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "bench", "echo", "ws"]) => bench::echo_socket(req, &env).await,
         (Method::Get, ["api", "bench", "counts", id]) => bench::counts(&env, id).await,
         (Method::Get, ["api", "bench", "expiring"]) => bench::expiring(&env).await,
+        (Method::Post, ["api", "bench", "legacy-seed"]) => bench::legacy_seed(req, &env).await,
         _ => Err(RouteError::NotFound),
     };
     let mut resp = result.or_else(RouteError::into_response)?;

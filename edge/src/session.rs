@@ -1,5 +1,5 @@
-//! The Worker's side of console accounts: calls to the Directory, the
-//! session cookie (`__Host-` prefixed, `HttpOnly; Secure; SameSite=Strict`),
+//! The Worker's side of console accounts: calls to an organisation's
+//! object, the session cookie (`__Host-` prefixed, `HttpOnly; Secure; SameSite=Strict`),
 //! and the check every console route and socket makes — signed in, allowed
 //! by the role, the site one of the caller's organisation, and for a
 //! state-changing request the same origin and the session's anti-CSRF token.
@@ -10,8 +10,8 @@ use shared::staff::{Capability, Me};
 use shared::{ErrorCode, SiteId};
 use worker::{Env, Method, Request, RequestInit, Response};
 
-use crate::directory::ops::{Check, Checked, DirectoryOp, Rotation};
 use crate::error::RouteError;
+use crate::org::ops::{Check, Checked, OrgOp, Rotation};
 
 /// The session cookie's name. `__Host-`: only set over a secure origin, for
 /// `/`, by this host (no sub-domain can plant one).
@@ -27,12 +27,12 @@ pub fn ttl_ms(env: &Env) -> u64 {
     seconds(env, "SESSION_TTL_SECONDS", 12 * 3600) * 1000
 }
 
-/// Runs `op` in the Directory; its refusals become route errors.
-pub async fn directory<R: DeserializeOwned>(env: &Env, op: DirectoryOp) -> Result<R, RouteError> {
-    let stub = env.durable_object(crate::directory::BINDING)?.get_by_name(crate::directory::NAME)?;
+/// Runs `op` in organisation `org`'s object; its refusals become route errors.
+pub async fn org<R: DeserializeOwned>(env: &Env, org: &str, op: OrgOp) -> Result<R, RouteError> {
+    let stub = env.durable_object(crate::org::BINDING)?.get_by_name(org)?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_body(Some(serde_json::to_string(&op).map_err(crate::error::internal)?.into()));
-    let mut resp = stub.fetch_with_request(Request::new_with_init("https://directory/", &init)?).await?;
+    let mut resp = stub.fetch_with_request(Request::new_with_init("https://org/", &init)?).await?;
     if resp.status_code() == 200 {
         return Ok(resp.json().await?);
     }
@@ -40,12 +40,13 @@ pub async fn directory<R: DeserializeOwned>(env: &Env, op: DirectoryOp) -> Resul
     Err(RouteError::Refused(err.code, err.message))
 }
 
-/// The session token from the request's cookie, if it has a token's form
-/// (a made-up cookie never reaches the Directory).
-pub fn token(req: &Request) -> Option<String> {
+/// The session token from the request's cookie and the organisation it
+/// names, if it has a token's form (a made-up cookie reaches no object).
+pub fn token(req: &Request) -> Option<(String, String)> {
     let cookies = req.headers().get("Cookie").ok().flatten()?;
     let token = cookies.split(';').find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))?;
-    crate::auth::token_ok(token).then(|| token.to_owned())
+    let org = crate::auth::org_of(token)?.to_owned();
+    Some((token.to_owned(), org))
 }
 
 /// The `Set-Cookie` value for a session token.
@@ -85,12 +86,12 @@ pub async fn checked(
     socket: Option<(&str, &str)>,
     rotate: Option<Rotation>,
 ) -> Result<Checked, RouteError> {
-    let token = token(req).ok_or(RouteError::Unauthorized)?;
+    let (token, org_id) = token(req).ok_or(RouteError::Unauthorized)?;
     if changes_state(req) && !crate::routes::same_origin(req)? {
         return Err(RouteError::CrossOrigin("requests are accepted only from this service's own pages".into()));
     }
     let socket = socket.map(|(b, o)| (b.to_owned(), o.to_owned()));
-    let checked: Checked = directory(env, DirectoryOp::Session(Check { token, socket, rotate })).await?;
+    let checked: Checked = org(env, &org_id, OrgOp::Session(Check { token, socket, rotate })).await?;
     if changes_state(req) {
         let given = req.headers().get(CSRF_HEADER)?.unwrap_or_default();
         if !crate::auth::secrets_equal(&given, &checked.me.csrf) {

@@ -83,25 +83,27 @@ pub fn drop_request(state: &worker::State, req: &worker::Request) -> worker::Res
 }
 
 /// Asks every object in `objects` (`(binding, name)`) to close `account`'s
-/// sockets: for good, or (`recheck`) for a reconnect that checks the
-/// sign-in again.
+/// sockets — all at once, not one after another: for good, or
+/// (`recheck`) for a reconnect that checks the sign-in again.
 pub async fn close_account(env: &worker::Env, objects: &[(String, String)], account: &str, recheck: bool) {
     let url = format!(
         "https://object/drop?account={}{}",
         shared::api::encode_query(account),
         if recheck { "&recheck=1" } else { "" }
     );
-    for (binding, name) in objects {
-        let stub = env.durable_object(binding).and_then(|ns| ns.get_by_name(name));
-        match stub {
-            Ok(stub) => {
-                if let Err(e) = stub.fetch_with_str(&url).await {
-                    worker::console_error!("closing sockets on {binding}/{name}: {e}");
-                }
+    let drops = objects.iter().map(|(binding, name)| {
+        let url = url.as_str();
+        async move {
+            let sent = match env.durable_object(binding).and_then(|ns| ns.get_by_name(name)) {
+                Ok(stub) => stub.fetch_with_str(url).await.map(drop),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = sent {
+                worker::console_error!("closing sockets on {binding}/{name}: {e}");
             }
-            Err(e) => worker::console_error!("no object {binding}/{name}: {e}"),
         }
-    }
+    });
+    futures_util::future::join_all(drops).await;
 }
 
 /// A socket request's `after` parameter: the last sequence number the

@@ -202,8 +202,16 @@ pub const PEOPLE_PATH: &str = "/api/org/people";
 pub const INVITATIONS_PATH: &str = "/api/org/invitations";
 /// `POST` [`crate::staff::NewSite`] → [`crate::staff::SiteEntry`].
 pub const SITES_PATH: &str = "/api/org/sites";
-/// `POST` [`crate::staff::Seed`] with `Authorization: Bearer <SETUP_KEY>`.
+/// `POST` [`crate::staff::Seed`] with `Authorization: Bearer <SETUP_KEY>`:
+/// the deployment's first organisation, once (409 afterwards).
 pub const SETUP_PATH: &str = "/api/setup";
+/// `POST` with `Authorization: Bearer <SETUP_KEY>`: moves a deployment's
+/// legacy Directory into per-organisation objects → [`crate::staff::Migrated`].
+pub const MIGRATE_PATH: &str = "/api/setup/migrate";
+/// `POST` [`crate::staff::Signup`] → [`crate::staff::Me`] and a session
+/// cookie: a new organisation with its owner and first site (where the
+/// deployment's `SIGNUP` is `on`).
+pub const SIGNUP_PATH: &str = "/api/auth/signup";
 /// The header carrying a session's anti-CSRF token.
 pub const CSRF_HEADER: &str = "X-CSRF-Token";
 

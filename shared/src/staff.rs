@@ -243,9 +243,9 @@ pub struct SeedAccount {
     pub password: String,
 }
 
-/// `POST /api/setup` (with the deployment's `SETUP_KEY`): create an
-/// organisation with its sites and first accounts (the first run of
-/// `cargo xtask dev`, and the tests).
+/// `POST /api/setup` (with the deployment's `SETUP_KEY`): create the
+/// deployment's first organisation with its sites and first accounts (the
+/// first run of `cargo xtask dev`, and the tests); it works once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Seed {
     /// The organisation's name.
@@ -254,6 +254,34 @@ pub struct Seed {
     pub sites: Vec<NewSite>,
     /// Its accounts.
     pub accounts: Vec<SeedAccount>,
+}
+
+/// `POST /api/auth/signup`: a new organisation, its first site and its
+/// owner, who is signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Signup {
+    /// The organisation's name.
+    pub org: String,
+    /// Its first site.
+    pub site: NewSite,
+    /// The owner's e-mail address.
+    pub email: String,
+    /// The owner's name.
+    pub name: String,
+    /// The owner's password.
+    pub password: String,
+}
+
+/// What `POST /api/setup/migrate` moved from the legacy Directory.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Migrated {
+    /// Organisations.
+    pub orgs: u64,
+    /// Sites.
+    pub sites: u64,
+    /// Accounts.
+    pub accounts: u64,
 }
 
 /// The shortest password accepted (NIST SP 800-63B asks for at least 8).

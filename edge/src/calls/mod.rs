@@ -1,6 +1,6 @@
 //! The calls between objects, typed: one enum per kind of object
-//! ([`inbox::InboxCall`], [`room::RoomCall`]; the Directory's is
-//! `directory::ops::DirectoryOp`), sent as the JSON body of one `POST` and
+//! ([`inbox::InboxCall`], [`room::RoomCall`], [`index::IndexCall`]; an
+//! organisation's is `org::ops::OrgOp`), sent as the JSON body of one `POST` and
 //! handled there by one exhaustive `match`. Only attaching a socket (`/ws`)
 //! and closing an account's sockets (`/drop`), which every object with
 //! sockets does the same way, stay paths (`socket.rs`).
@@ -10,6 +10,8 @@
 //! `calls`, never each other's internals.
 
 pub mod inbox;
+pub mod index;
+pub mod relay;
 pub mod room;
 
 use serde::de::DeserializeOwned;
@@ -46,4 +48,10 @@ pub async fn tell(stub: &Stub, call: &impl Serialize) -> Result<()> {
 /// Reads a call from a request's body: `Err`: the 400 to answer.
 pub async fn read<T: DeserializeOwned>(req: &mut Request) -> std::result::Result<T, Result<Response>> {
     req.json().await.map_err(|e| Response::error(format!("not a call this object takes: {e}"), 400))
+}
+
+/// FNV-1a of `key`: a stable hash (which shard or relay a key goes to never
+/// changes between isolates or deployments).
+pub fn stable_hash(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }

@@ -37,6 +37,8 @@ pub enum RoomCall {
     Settings(u64),
     /// The work done since the object woke (only with `BENCH=on`).
     Counts,
+    /// A relay's request (channels only).
+    Relay(Box<super::relay::ChannelCall>),
 }
 
 /// The conversation's identity, written once by [`RoomCall::Init`].
@@ -125,6 +127,16 @@ pub struct Lift {
 /// The object name of a site's channel.
 pub fn channel_name(site: &str, channel: &str) -> String {
     format!("{site}/{channel}")
+}
+
+/// A channel's id on the wire (the `conversation` of its welcome frame):
+/// 128 bits of the SHA-256 of its object name.
+pub fn channel_room_id(site: &str, channel: &str) -> ConversationId {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(channel_name(site, channel).as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    ConversationId::from_random(bytes)
 }
 
 /// The object holding `room` of `site`.

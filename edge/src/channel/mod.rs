@@ -5,27 +5,33 @@
 //! moderation before anything is broadcast. Messages older than the
 //! site's retention setting are swept on an alarm ([`crate::retention`]).
 //!
-//! Internal API (called by the Worker and the site's Inbox only):
-//! [`RoomCall`] (a moderator's decisions, the site's new settings version,
-//! the work counts); `GET /ws?after=N` with the `x-chat-*` headers attaches
-//! a socket, `GET /drop?account=` closes an operator account's.
+//! Viewers' sockets live on the channel's relays ([`crate::relay`]); the
+//! channel keeps the sequence, the storage and moderation, handles each
+//! viewer's frame as if it came on a socket here ([`relays`]), and sends
+//! new messages to the relays in batches. Moderators' sockets attach here.
+//!
+//! Internal API (called by the Worker, its relays and the site's Inbox
+//! only): [`RoomCall`] (a moderator's decisions, the site's new settings
+//! version, the work counts, a relay's requests); `GET /ws?after=N` with
+//! the `x-chat-*` headers attaches a socket, `GET /drop?account=` closes
+//! an operator account's.
 
+mod relays;
 pub mod sql;
 
 use std::cell::RefCell;
 
-use sha2::{Digest, Sha256};
 use shared::moderation_case::Room;
 use shared::staff::StaffRole;
 use shared::workflow::WorkflowKind;
-use shared::{ChatMessage, ConversationId, ErrorCode, Role, ServerEnvelope, ServerMsg, WireName};
+use shared::{ChatMessage, ErrorCode, Role, ServerEnvelope, ServerMsg, WireName};
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketPair};
 
 use self::sql::ChannelStore;
-use crate::calls::room::{channel_name, RoomCall};
+use crate::calls::room::{channel_room_id, RoomCall};
 use crate::error::internal;
 use crate::headers::{header, ACCOUNT, CHANNEL, MEMBER, NAME, ROLE, SITE, STAFF};
-use crate::room::shell::{Decision, Host};
+use crate::room::shell::{Decision, Host, Out};
 use crate::room::sql::Db;
 use crate::room::{Attachment, Core, RoomStore};
 use crate::socket::{self, CLOSE_BAD_REQUEST};
@@ -44,6 +50,7 @@ pub struct Channel {
     meta: RefCell<Option<sql::Meta>>,
     core: RefCell<Option<Core>>,
     sweeps: crate::retention::Sweeps,
+    relays: relays::Relays,
 }
 
 impl DurableObject for Channel {
@@ -52,7 +59,8 @@ impl DurableObject for Channel {
         if let Err(e) = sql::ensure_schema(db.raw()) {
             worker::console_error!("channel schema: {e}");
         }
-        Self { state, env, db, meta: RefCell::new(None), core: RefCell::new(None), sweeps: Default::default() }
+        let (meta, core) = (RefCell::new(None), RefCell::new(None));
+        Self { state, env, db, meta, core, sweeps: Default::default(), relays: Default::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -70,6 +78,7 @@ impl DurableObject for Channel {
                 Response::empty()
             }
             Ok(RoomCall::Counts) => Response::from_json(&self.db.counts()),
+            Ok(RoomCall::Relay(call)) => self.answer_relay(*call).await,
             Ok(RoomCall::Init(_) | RoomCall::Who { .. } | RoomCall::Grant(_)) => {
                 Response::error("a conversation's call, not a channel's", 404)
             }
@@ -87,8 +96,9 @@ impl DurableObject for Channel {
     }
 
     /// The retention sweep: messages older than the site's `channelDays`
-    /// go (the newest stays); the next sweep is when the oldest left
-    /// expires. Then reports the Inbox has not taken are filed again.
+    /// go (the newest stays), from the relays' newest pages too; the next
+    /// sweep is when the oldest left expires. Then reports the Inbox has
+    /// not taken are filed again.
     async fn alarm(&self) -> Result<Response> {
         if !self.ready().await? {
             return Response::empty();
@@ -97,6 +107,7 @@ impl DurableObject for Channel {
         let keep_ms = u64::from(days) * crate::retention::day_ms(&self.env);
         let now = worker::Date::now().as_millis();
         let oldest = sql::forget_before(&self.db, now.saturating_sub(keep_ms)).map_err(internal)?;
+        self.forget_on_relays().await?;
         self.sweeps.rearm_at(&self.state.storage(), oldest.map(|at| at + keep_ms), now).await?;
         self.file_reports().await;
         Response::empty()
@@ -121,8 +132,8 @@ impl Channel {
         let who = Attachment { role, staff, member, name, replays: Vec::new() };
         if role == Role::Customer {
             let open = self.state.get_websockets_with_tag(&member_tag(&who.member)).len();
-            if let Some(refused) = self.admit_customer(&who.member, open).await? {
-                return Ok(refused);
+            if let Some((code, msg, close)) = self.admit_customer(&who.member, open).await? {
+                return socket::refuse(code, &msg, close);
             }
         }
         let after = match socket::after_param(req) {
@@ -136,7 +147,7 @@ impl Channel {
         pair.server.serialize_attachment(&who)?;
         let last_seq = self.core.borrow().as_ref().map_or(0, |c| c.last_seq);
         let welcome = ServerMsg::Welcome {
-            conversation: room_id(&site, &channel),
+            conversation: channel_room_id(&site, &channel),
             role,
             last_seq,
             workflow: WorkflowKind::Moderation,
@@ -144,7 +155,7 @@ impl Channel {
             state: None,
         };
         socket::send(&pair.server, &ServerEnvelope::push(welcome));
-        self.replay(&pair.server, role, after);
+        self.replay(&Out::Socket(&pair.server), role, after);
         Response::from_websocket(pair.client)
     }
 }
@@ -185,19 +196,18 @@ impl Host for Channel {
     async fn notify(&self, _m: &ChatMessage) -> Option<u64> {
         None
     }
+
+    async fn relay_message(&self, m: &ChatMessage) {
+        self.to_relays(m).await;
+    }
+
+    async fn relay_member(&self, member: &str, frame: ServerEnvelope, close: bool) {
+        self.to_member_relay(member, frame, close).await;
+    }
 }
 
 /// The display name from its percent-encoded header.
 fn decode_name(encoded: &str) -> Result<String> {
     let url = worker::Url::parse(&format!("https://name/?n={encoded}")).map_err(internal)?;
     Ok(url.query_pairs().next().map(|(_, v)| v.into_owned()).unwrap_or_default())
-}
-
-/// The channel's id on the wire (the `conversation` of its welcome frame):
-/// 128 bits of the SHA-256 of its object name.
-fn room_id(site: &str, channel: &str) -> ConversationId {
-    let digest = Sha256::digest(channel_name(site, channel).as_bytes());
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    ConversationId::from_random(bytes)
 }

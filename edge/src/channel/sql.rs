@@ -33,7 +33,24 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         )",
         None,
     )?;
+    // The relays with viewers, sent every new message.
+    sql.exec("CREATE TABLE IF NOT EXISTS relays (n INTEGER PRIMARY KEY)", None)?;
     crate::room::sql::ensure_schema(sql)
+}
+
+/// The relays with viewers.
+pub fn relays(db: &Db) -> Result<Vec<u64>, StoreError> {
+    #[derive(Deserialize)]
+    struct Row {
+        n: u64,
+    }
+    Ok(db.read::<Row>("SELECT n FROM relays ORDER BY n", vec![])?.into_iter().map(|r| r.n).collect())
+}
+
+/// Adds (`true`) or removes a relay.
+pub fn set_relay(db: &Db, n: u64, on: bool) -> Result<(), StoreError> {
+    let query = if on { "INSERT OR IGNORE INTO relays (n) VALUES (?)" } else { "DELETE FROM relays WHERE n = ?" };
+    db.write(query, vec![int(n)]).map(drop)
 }
 
 /// Which site and channel this object is (written by the first socket).
@@ -177,4 +194,14 @@ pub fn forget_before(db: &Db, cutoff: u64) -> Result<Option<u64>, StoreError> {
     }
     let oldest = "SELECT min(at) AS at FROM messages WHERE seq < (SELECT max(seq) FROM messages)";
     Ok(db.read::<Row>(oldest, vec![])?.into_iter().next().and_then(|r| r.at).map(|at| at as u64))
+}
+
+/// The oldest message's sequence number, if any is stored.
+pub fn oldest_seq(db: &Db) -> Result<Option<u64>, StoreError> {
+    #[derive(Deserialize)]
+    struct Row {
+        seq: Option<i64>,
+    }
+    let rows: Vec<Row> = db.read("SELECT min(seq) AS seq FROM messages", vec![])?;
+    Ok(rows.into_iter().next().and_then(|r| r.seq).map(|s| s as u64))
 }

@@ -27,7 +27,7 @@ use crate::calls::room::Sender;
 use crate::calls::room::{Meta, RoomCall};
 use crate::error::internal;
 use crate::headers::{header, ACCOUNT, ROLE, SITE, STAFF, TOKEN};
-use crate::room::shell::{Decision, Host};
+use crate::room::shell::{Decision, Host, Out};
 use crate::room::sql::Db;
 use crate::room::{Attachment, Core, RoomStore, Who};
 use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_NOT_FOUND, CLOSE_UNAUTHORIZED};
@@ -86,6 +86,7 @@ impl DurableObject for Conversation {
                 Response::empty()
             }
             RoomCall::Counts => Response::from_json(&self.db.counts()),
+            RoomCall::Relay(_) => Response::error("a channel's call, not a conversation's", 404),
         }
     }
 
@@ -133,8 +134,8 @@ impl Conversation {
                 );
             }
             let open = self.state.get_websockets_with_tag(Role::Customer.as_str()).len();
-            if let Some(refused) = self.admit_customer(&meta.member, open).await? {
-                return Ok(refused);
+            if let Some((code, msg, close)) = self.admit_customer(&meta.member, open).await? {
+                return socket::refuse(code, &msg, close);
             }
         }
         let after = match socket::after_param(req) {
@@ -157,7 +158,7 @@ impl Conversation {
         let welcome =
             ServerMsg::Welcome { conversation: meta.conversation, role, last_seq, workflow, member: None, state };
         socket::send(&pair.server, &ServerEnvelope::push(welcome));
-        self.replay(&pair.server, role, after);
+        self.replay(&Out::Socket(&pair.server), role, after);
         Response::from_websocket(pair.client)
     }
 

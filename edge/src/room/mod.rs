@@ -34,7 +34,6 @@ use serde::{Deserialize, Serialize};
 use shared::site::Limits;
 use shared::staff::StaffRole;
 use shared::{ErrorCode, Role};
-use worker::Response;
 
 pub use self::core::{Core, Effect, Who};
 pub use self::policy::Settings;
@@ -78,10 +77,10 @@ pub struct Held {
 
 /// At a customer's connect, holding `open` sockets already: the refusal if
 /// that is the site's `windowsPerCustomer` (nothing else is touched).
-pub fn refuse_windows(open: usize, limits: Limits) -> Option<worker::Result<Response>> {
+pub fn refuse_windows(open: usize, limits: Limits) -> Option<shell::Refused> {
     let most = limits.windows_per_customer as usize;
     (open >= most).then(|| {
         let msg = format!("Too many open chat windows ({most}) — close one and try again.");
-        crate::socket::refuse(ErrorCode::RateLimited, &msg, crate::socket::CLOSE_TOO_MANY)
+        (ErrorCode::RateLimited, msg, crate::socket::CLOSE_TOO_MANY)
     })
 }

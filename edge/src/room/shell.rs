@@ -22,10 +22,32 @@ use crate::calls::room::{Lift, ReviewHeld};
 use crate::socket::{self, CLOSE_FORBIDDEN};
 
 /// The history could not be read: the client is told to reconnect.
-fn unreadable(ws: &WebSocket, e: super::StoreError) {
+fn unreadable(out: &Out, e: super::StoreError) {
     worker::console_error!("history: {e}");
-    socket::send(ws, &ServerEnvelope::error(None, ErrorCode::Internal, "could not read the history; reconnect"));
+    out.send(&ServerEnvelope::error(None, ErrorCode::Internal, "could not read the history; reconnect"));
 }
+
+/// Where the frames answering one client go: its socket here, or (a
+/// channel viewer on a relay) a list the relay sends on.
+pub enum Out<'a> {
+    /// A socket of this object.
+    Socket(&'a WebSocket),
+    /// Collected for the relay holding the socket.
+    Relayed(&'a RefCell<Vec<ServerEnvelope>>),
+}
+
+impl Out<'_> {
+    /// Sends (or collects) one frame.
+    pub fn send(&self, frame: &ServerEnvelope) {
+        match self {
+            Out::Socket(ws) => socket::send(ws, frame),
+            Out::Relayed(frames) => frames.borrow_mut().push(frame.clone()),
+        }
+    }
+}
+
+/// A refusal at connect: its code, the message, the socket's close code.
+pub type Refused = (ErrorCode, String, u16);
 
 /// A moderator's decision, as the desk sends it.
 pub enum Decision {
@@ -59,6 +81,10 @@ pub trait Host {
     /// Tells the site's inbox about a new message; answers the site's
     /// settings version (`None`: not told, or a channel).
     async fn notify(&self, m: &ChatMessage) -> Option<u64>;
+    /// A new message for the sockets held elsewhere (a channel's relays).
+    async fn relay_message(&self, _m: &ChatMessage) {}
+    /// A frame for `member`'s sockets held elsewhere, then (`close`) closing them.
+    async fn relay_member(&self, _member: &str, _frame: ServerEnvelope, _close: bool) {}
 
     /// Whether the core is in memory (waking the object if needed).
     async fn ready(&self) -> worker::Result<bool> {
@@ -84,24 +110,34 @@ pub trait Host {
     /// One client frame from `ws`.
     async fn on_frame(&self, ws: &WebSocket, message: WebSocketIncomingMessage) -> worker::Result<()> {
         let Some(mut attached) = ws.deserialize_attachment::<Attachment>()? else { return Ok(()) };
-        self.db().framed();
         let WebSocketIncomingMessage::String(frame) = message else {
             socket::send(ws, &ServerEnvelope::error(None, ErrorCode::Malformed, "frames are JSON text, not binary"));
             return Ok(());
         };
-        let env = match shared::decode_client(&frame) {
+        if self.handle_frame(&Out::Socket(ws), &mut attached, &frame).await? {
+            ws.serialize_attachment(&attached)?;
+        }
+        Ok(())
+    }
+
+    /// One client frame, from a socket here or relayed; whether the
+    /// socket's attachment changed (its replay times).
+    async fn handle_frame(&self, out: &Out<'_>, attached: &mut Attachment, frame: &str) -> worker::Result<bool> {
+        self.db().framed();
+        let env = match shared::decode_client(frame) {
             Ok(env) => env,
             Err(e) => {
-                socket::send(ws, &e.into_frame());
-                return Ok(());
+                out.send(&e.into_frame());
+                return Ok(false);
             }
         };
         if !self.ready().await? {
-            return Ok(());
+            return Ok(false);
         }
         let id = env.id.clone();
         let now = worker::Date::now().as_millis();
-        let who = self.who(&attached);
+        let who = self.who(attached);
+        let mut changed = false;
         let mut effects = {
             let store = self.store();
             let mut core = self.core().borrow_mut();
@@ -110,25 +146,28 @@ pub trait Host {
         // Replays and pages are limited per socket (the times live in its attachment).
         if effects.iter().any(|e| matches!(e, Effect::Replay(_) | Effect::Page(_))) {
             match policy::replay_allowed(&mut attached.replays, now) {
-                Ok(()) => ws.serialize_attachment(&attached)?,
+                Ok(()) => changed = true,
                 Err((code, message)) => effects = vec![Effect::Reply(ServerMsg::Error { code, message })],
             }
         }
-        self.carry_out(Some((ws, &id, who.role)), effects).await;
-        Ok(())
+        self.carry_out(Some((out, &id, who.role)), effects).await;
+        Ok(changed)
     }
 
     /// Carries out effects; `sender` is the socket, frame id and role they answer.
-    async fn carry_out(&self, sender: Option<(&WebSocket, &str, Role)>, effects: Vec<Effect>) {
+    async fn carry_out(&self, sender: Option<(&Out<'_>, &str, Role)>, effects: Vec<Effect>) {
         let reported = self.keep_reports(&effects).await;
         for effect in effects {
             match effect {
                 Effect::Reply(msg) => {
-                    if let Some((ws, id, _)) = sender {
-                        socket::send(ws, &ServerEnvelope::reply(id, msg));
+                    if let Some((out, id, _)) = sender {
+                        out.send(&ServerEnvelope::reply(id, msg));
                     }
                 }
-                Effect::Broadcast(m) => self.broadcast(&m),
+                Effect::Broadcast(m) => {
+                    self.broadcast(&m);
+                    self.relay_message(&m).await;
+                }
                 Effect::Notify(m) => {
                     if let Some(version) = self.notify(&m).await {
                         self.refresh(version).await;
@@ -142,29 +181,34 @@ pub trait Host {
                     self.send_tagged(other.as_str(), &frame);
                 }
                 Effect::Replay(after) => {
-                    if let Some((ws, _, role)) = sender {
-                        self.replay(ws, role, after);
+                    if let Some((out, _, role)) = sender {
+                        self.replay(out, role, after);
                     }
                 }
                 Effect::Page(before) => {
-                    if let Some((ws, id, role)) = sender {
-                        self.page(ws, Some(id), role, before);
+                    if let Some((out, id, role)) = sender {
+                        self.page(out, Some(id), role, before);
                     }
                 }
                 Effect::Tell(member, text) => {
                     let frame = ServerEnvelope::push(ServerMsg::Moderation { alert: Some(text), changed: Vec::new() });
                     self.send_tagged(&self.member_tag(&member), &frame);
+                    self.relay_member(&member, frame, false).await;
                 }
                 Effect::Ban(member, notice) => {
+                    let frame = ServerEnvelope::error(None, ErrorCode::Banned, notice);
                     for ws in self.state().get_websockets_with_tag(&self.member_tag(&member)) {
-                        socket::send(&ws, &ServerEnvelope::error(None, ErrorCode::Banned, notice.clone()));
+                        socket::send(&ws, &frame);
                         let _ = ws.close(Some(CLOSE_FORBIDDEN), Some("banned"));
                     }
+                    self.relay_member(&member, frame, true).await;
                 }
                 Effect::Rejected(member, client_id) => {
                     let msg = "A moderator did not publish this message.";
                     let error = ServerMsg::Error { code: ErrorCode::Blocked, message: msg.into() };
-                    self.send_tagged(&self.member_tag(&member), &ServerEnvelope::reply(client_id, error));
+                    let frame = ServerEnvelope::reply(client_id, error);
+                    self.send_tagged(&self.member_tag(&member), &frame);
+                    self.relay_member(&member, frame, false).await;
                 }
                 Effect::Log(e) => worker::console_error!("room: {e}"),
             }
@@ -239,29 +283,29 @@ pub trait Host {
         }
     }
 
-    /// Sends `ws` what it missed after `after`: one by one if it fits in a
+    /// Sends `out` what it missed after `after`: one by one if it fits in a
     /// page, else the newest page (the client drops what it had before it).
-    fn replay(&self, ws: &WebSocket, role: Role, after: u64) {
+    fn replay(&self, out: &Out, role: Role, after: u64) {
         let last = self.core().borrow().as_ref().map_or(0, |c| c.last_seq);
         if last.saturating_sub(after) > PAGE as u64 {
-            return self.page(ws, None, role, last + 1);
+            return self.page(out, None, role, last + 1);
         }
         match self.store().after(after, PAGE) {
             // Retention removed some of what it missed: the newest page
             // instead (the client drops what it had).
-            Ok(missed) if missed.first().is_some_and(|m| m.seq > after + 1) => self.page(ws, None, role, last + 1),
+            Ok(missed) if missed.first().is_some_and(|m| m.seq > after + 1) => self.page(out, None, role, last + 1),
             Ok(missed) => {
                 for m in missed {
-                    socket::send(ws, &ServerEnvelope::push(ServerMsg::Message(m.seen_by(role))));
+                    out.send(&ServerEnvelope::push(ServerMsg::Message(m.seen_by(role))));
                 }
             }
-            Err(e) => unreadable(ws, e),
+            Err(e) => unreadable(out, e),
         }
     }
 
     /// Sends `ws` the page of messages before `before` (in answer to frame
     /// `re`, or pushed at a connect).
-    fn page(&self, ws: &WebSocket, re: Option<&str>, role: Role, before: u64) {
+    fn page(&self, out: &Out, re: Option<&str>, role: Role, before: u64) {
         match self.store().before(before, PAGE) {
             Ok(page) => {
                 let more = page.first().is_some_and(|m| m.seq > 1);
@@ -271,9 +315,9 @@ pub trait Host {
                     Some(re) => ServerEnvelope::reply(re, msg),
                     None => ServerEnvelope::push(msg),
                 };
-                socket::send(ws, &frame);
+                out.send(&frame);
             }
-            Err(e) => unreadable(ws, e),
+            Err(e) => unreadable(out, e),
         }
     }
 
@@ -316,10 +360,10 @@ pub trait Host {
     /// At a customer's connect: the open-window limit, then the site's
     /// sanctions for `member` (one Inbox call, which also says the settings
     /// version). The refusal to answer with, if any.
-    async fn admit_customer(&self, member: &str, open: usize) -> worker::Result<Option<worker::Response>> {
+    async fn admit_customer(&self, member: &str, open: usize) -> worker::Result<Option<Refused>> {
         let limits = self.core().borrow().as_ref().map(|c| c.settings.config.limits).unwrap_or_default();
         if let Some(refused) = super::refuse_windows(open, limits) {
-            return refused.map(Some);
+            return Ok(Some(refused));
         }
         if member.is_empty() {
             return Ok(None);
@@ -337,7 +381,7 @@ pub trait Host {
         };
         match verdict.map_err(crate::error::internal)? {
             Ok(()) => Ok(None),
-            Err((code, notice)) => socket::refuse(code, &notice, CLOSE_FORBIDDEN).map(Some),
+            Err((code, notice)) => Ok(Some((code, notice, CLOSE_FORBIDDEN))),
         }
     }
 

@@ -1,28 +1,32 @@
 //! Account routes: sign in and out (here and everywhere), the session (and
 //! its rotation), accepting an invitation, the organisation's people
-//! (invite, change a role, remove) and sites, and the first-run seed.
+//! (invite, change a role, remove) and sites. Each goes to the caller's
+//! own organisation's object; what must be unique across the deployment
+//! (e-mail addresses, site ids) is claimed in the sharded index first and
+//! released if the organisation refuses.
 
-use shared::staff::{Accept, Capability, Invite, Invited, Login, Me, NewSite, People, Seed, SetRole, SiteEntry};
+use shared::staff::{Accept, Capability, Invite, Invited, Login, Me, NewSite, People, SetRole, SiteEntry};
 use shared::ErrorCode;
 use worker::{Env, Request, Response};
 
-use crate::directory::ops::{
-    self, AcceptOp, By, Candidate, Checked, DirectoryOp, InviteOp, Issue, Issued, PersonOp, Rotation, SiteOp,
-};
+use crate::calls::index::{self, email_key, site_key};
 use crate::error::{RouteError, RouteResult};
-use crate::session::{self, cleared_cookie, cookie, directory, seconds, staff, ttl_ms, with_cookie};
+use crate::org::ops::{
+    self, AcceptOp, By, Candidate, Checked, InviteOp, Issue, Issued, OrgOp, PersonOp, Rotation, SiteOp,
+};
+use crate::session::{self, cleared_cookie, cookie, org, seconds, staff, ttl_ms, with_cookie};
 
 /// The caller's address (rate limits).
-fn address(req: &Request) -> Result<String, RouteError> {
+pub fn address(req: &Request) -> Result<String, RouteError> {
     Ok(req.headers().get("CF-Connecting-IP")?.unwrap_or_else(|| "local".into()))
 }
 
-async fn json_body<T: serde::de::DeserializeOwned>(req: &mut Request, what: &str) -> Result<T, RouteError> {
+pub async fn json_body<T: serde::de::DeserializeOwned>(req: &mut Request, what: &str) -> Result<T, RouteError> {
     super::json(req, what, super::MAX_BODY).await
 }
 
 /// The answer to a sign-in: who, and the cookie.
-fn signed_in(env: &Env, issued: Issued) -> RouteResult {
+pub fn signed_in(env: &Env, issued: Issued) -> RouteResult {
     let resp = Response::from_json(&issued.me)?;
     with_cookie(resp, &cookie(&issued.token, ttl_ms(env) / 1000))
 }
@@ -32,8 +36,8 @@ fn wrong_credentials() -> RouteError {
 }
 
 /// `POST /api/auth/login` [`Login`] → [`Me`] and the session cookie. Limited
-/// per e-mail address and per caller address; an unknown address costs the
-/// same hashing as a wrong password.
+/// per e-mail address and per caller address (counted in their index
+/// shards); an unknown address costs the same hashing as a wrong password.
 pub async fn login(mut req: Request, env: &Env) -> RouteResult {
     if !super::same_origin(&req)? {
         return Err(RouteError::CrossOrigin("sign in from this service's console".into()));
@@ -46,19 +50,37 @@ pub async fn login(mut req: Request, env: &Env) -> RouteResult {
     if body.password.chars().count() > shared::staff::MAX_PASSWORD_CHARS {
         return Err(wrong_credentials());
     }
-    let begin = ops::LoginBegin {
-        email,
-        address: address(&req)?,
-        address_limit: seconds(env, "LOGINS_PER_ADDRESS", 50) as usize,
-        window_ms: ops::login_window_ms(env),
+    let window_ms = ops::login_window_ms(env);
+    let per_address = seconds(env, "LOGINS_PER_ADDRESS", 50) as usize;
+    limit(index::count(env, &format!("address:{}", address(&req)?), per_address, window_ms).await?.wait_ms)?;
+    let key = email_key(&email);
+    let counted = index::count(env, &key, ops::LOGINS_PER_EMAIL, window_ms).await?;
+    limit(counted.wait_ms)?;
+    let hash = match &counted.claim {
+        Some(c) => org::<Candidate>(env, &c.org, OrgOp::Hash(c.account.clone())).await?.hash,
+        None => None,
     };
-    let candidate: Candidate = directory(env, DirectoryOp::LoginBegin(begin)).await?;
-    let ok = crate::password::verify(&body.password, &candidate.hash).map_err(crate::error::internal)?;
-    let Some(account) = candidate.account.filter(|_| ok) else {
+    let known = hash.is_some();
+    let hash = hash.unwrap_or_else(crate::password::decoy);
+    let ok = crate::password::verify(&body.password, &hash).map_err(crate::error::internal)?;
+    let Some(claim) = counted.claim.filter(|_| ok && known) else {
         return Err(wrong_credentials());
     };
-    let issued: Issued = directory(env, DirectoryOp::LoginFinish(Issue { account, ttl_ms: ttl_ms(env) })).await?;
+    let issue = Issue { account: claim.account, ttl_ms: ttl_ms(env) };
+    let issued: Issued = org(env, &claim.org, OrgOp::LoginFinish(issue)).await?;
+    index::clear(env, &key).await?;
     signed_in(env, issued)
+}
+
+/// A refusal if an attempt counter said to wait.
+pub fn limit(wait_ms: Option<u64>) -> Result<(), RouteError> {
+    match wait_ms {
+        Some(wait) => Err(RouteError::Refused(
+            ErrorCode::RateLimited,
+            format!("Too many sign-in attempts — try again in {} s.", wait.div_ceil(1000)),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// `GET /api/auth/session` → [`Me`]; a session older than
@@ -80,9 +102,9 @@ pub async fn current(req: Request, env: &Env) -> RouteResult {
 
 /// `POST /api/auth/logout`: ends this session.
 pub async fn logout(req: Request, env: &Env) -> RouteResult {
-    staff(&req, env, Capability::ReadConversations, None).await?;
-    let token = session::token(&req).unwrap_or_default();
-    let () = directory(env, DirectoryOp::Logout(token)).await?;
+    let me = staff(&req, env, Capability::ReadConversations, None).await?;
+    let (token, _) = session::token(&req).unwrap_or_default();
+    let () = org(env, &me.org, OrgOp::Logout(token)).await?;
     with_cookie(Response::empty()?.with_status(204), &cleared_cookie())
 }
 
@@ -90,7 +112,7 @@ pub async fn logout(req: Request, env: &Env) -> RouteResult {
 /// closes its sockets.
 pub async fn logout_all(req: Request, env: &Env) -> RouteResult {
     let me = staff(&req, env, Capability::ReadConversations, None).await?;
-    let () = directory(env, DirectoryOp::LogoutAll(me.account)).await?;
+    let () = org(env, &me.org, OrgOp::LogoutAll(me.account)).await?;
     with_cookie(Response::empty()?.with_status(204), &cleared_cookie())
 }
 
@@ -100,21 +122,30 @@ pub async fn accept(mut req: Request, env: &Env) -> RouteResult {
         return Err(RouteError::CrossOrigin("accept invitations in this service's console".into()));
     }
     let body: Accept = json_body(&mut req, "{\"token\", \"name\", \"password\"}").await?;
-    if !crate::auth::token_ok(&body.token) {
+    let Some(org_id) = crate::auth::org_of(&body.token).map(str::to_owned) else {
         return Err(RouteError::Refused(
             ErrorCode::NotFound,
             "this invitation link is unknown, used or expired".into(),
         ));
-    }
+    };
     if let Some(problem) = shared::staff::password_problem(&body.password) {
         return Err(RouteError::BadRequest(problem));
     }
     // No password hash is spent on a link that does not work.
-    let () = directory(env, DirectoryOp::CheckInvite(body.token.clone())).await?;
+    let email: String = org(env, &org_id, OrgOp::CheckInvite(body.token.clone())).await?;
     let hash = crate::password::hash(&body.password).map_err(crate::error::internal)?;
-    let op = AcceptOp { token: body.token, name: body.name, hash, ttl_ms: ttl_ms(env) };
-    let issued: Issued = directory(env, DirectoryOp::Accept(op)).await?;
-    signed_in(env, issued)
+    let account = ops::new_account_id();
+    if !index::claim(env, &email_key(&email), &org_id, &account).await? {
+        return Err(RouteError::Refused(ErrorCode::IdConflict, format!("{email} already has an account")));
+    }
+    let op = AcceptOp { token: body.token, account, name: body.name, hash, ttl_ms: ttl_ms(env) };
+    match org::<Issued>(env, &org_id, OrgOp::Accept(op)).await {
+        Ok(issued) => signed_in(env, issued),
+        Err(refused) => {
+            index::release(env, &email_key(&email), &org_id).await?;
+            Err(refused)
+        }
+    }
 }
 
 fn by(me: &Me) -> By {
@@ -124,7 +155,7 @@ fn by(me: &Me) -> By {
 /// `GET /api/org/people` → [`People`].
 pub async fn people(req: Request, env: &Env) -> RouteResult {
     let me = staff(&req, env, Capability::ViewPeople, None).await?;
-    let people: People = directory(env, DirectoryOp::People(me.org)).await?;
+    let people: People = org(env, &me.org.clone(), OrgOp::People(me.org)).await?;
     Ok(Response::from_json(&people)?)
 }
 
@@ -132,11 +163,15 @@ pub async fn people(req: Request, env: &Env) -> RouteResult {
 pub async fn invite(mut req: Request, env: &Env) -> RouteResult {
     let me = staff(&req, env, Capability::ManagePeople, None).await?;
     let body: Invite = json_body(&mut req, "{\"email\", \"role\"}").await?;
-    if !shared::staff::email_ok(&shared::staff::normalize_email(&body.email)) {
+    let email = shared::staff::normalize_email(&body.email);
+    if !shared::staff::email_ok(&email) {
         return Err(RouteError::BadRequest("not an e-mail address".into()));
     }
+    if index::find(env, &email_key(&email)).await?.is_some() {
+        return Err(RouteError::Refused(ErrorCode::IdConflict, format!("{email} already has an account")));
+    }
     let invited: Invited =
-        directory(env, DirectoryOp::Invite(InviteOp { by: by(&me), email: body.email, role: body.role })).await?;
+        org(env, &me.org, OrgOp::Invite(InviteOp { by: by(&me), email: body.email, role: body.role })).await?;
     Ok(Response::from_json(&invited)?.with_status(201))
 }
 
@@ -146,7 +181,11 @@ pub async fn invite(mut req: Request, env: &Env) -> RouteResult {
 pub async fn person(mut req: Request, env: &Env, account: &str, remove: bool) -> RouteResult {
     let me = staff(&req, env, Capability::ManagePeople, None).await?;
     let role = if remove { None } else { Some(json_body::<SetRole>(&mut req, "{\"role\"}").await?.role) };
-    let () = directory(env, DirectoryOp::Person(PersonOp { by: by(&me), account: account.to_owned(), role })).await?;
+    let op = OrgOp::Person(PersonOp { by: by(&me), account: account.to_owned(), role });
+    // A removed person's address is free again.
+    if let Some(email) = org::<Option<String>>(env, &me.org, op).await? {
+        index::release(env, &email_key(&email), &me.org).await?;
+    }
     Ok(Response::empty()?.with_status(204))
 }
 
@@ -156,8 +195,8 @@ pub async fn person_sites(mut req: Request, env: &Env, account: &str) -> RouteRe
     let me = staff(&req, env, Capability::ManagePeople, None).await?;
     let body: shared::staff::SetSites = json_body(&mut req, "{\"sites\"}").await?;
     let sites = body.sites.into_iter().map(String::from).collect();
-    let op = crate::directory::ops::AccessOp { by: by(&me), account: account.to_owned(), sites };
-    let () = directory(env, DirectoryOp::Access(op)).await?;
+    let op = crate::org::ops::AccessOp { by: by(&me), account: account.to_owned(), sites };
+    let () = org(env, &me.org, OrgOp::Access(op)).await?;
     Ok(Response::empty()?.with_status(204))
 }
 
@@ -166,7 +205,17 @@ pub async fn person_sites(mut req: Request, env: &Env, account: &str) -> RouteRe
 pub async fn add_site(mut req: Request, env: &Env) -> RouteResult {
     let me = staff(&req, env, Capability::EditSettings, None).await?;
     let site: NewSite = json_body(&mut req, "{\"id\", \"name\"}").await?;
-    let entry: SiteEntry = directory(env, DirectoryOp::Site(SiteOp { by: by(&me), site })).await?;
+    let key = site_key(site.id.as_str());
+    if !index::claim(env, &key, &me.org, "").await? {
+        return Err(RouteError::Refused(ErrorCode::IdConflict, format!("the site id {:?} is taken", site.id.as_str())));
+    }
+    let entry: SiteEntry = match org(env, &me.org, OrgOp::Site(SiteOp { by: by(&me), site })).await {
+        Ok(entry) => entry,
+        Err(refused) => {
+            index::release(env, &key, &me.org).await?;
+            return Err(refused);
+        }
+    };
     crate::calls::inbox::register(env, entry.id.as_str()).await?;
     // A new site is embeddable nowhere until its owner lists its origins.
     let config = shared::site::SiteConfig { origins: Vec::new(), ..Default::default() };
@@ -185,40 +234,6 @@ pub async fn rename_site(mut req: Request, env: &Env, site: &str) -> RouteResult
         return Err(RouteError::BadRequest("a site name has 1 to 80 characters".into()));
     }
     let op = SiteOp { by: by(&me), site: NewSite { id, name: name.to_owned() } };
-    let () = directory(env, DirectoryOp::RenameSite(op)).await?;
+    let () = org(env, &me.org, OrgOp::RenameSite(op)).await?;
     Ok(Response::empty()?.with_status(204))
-}
-
-/// `POST /api/setup` [`Seed`] with `Authorization: Bearer <SETUP_KEY>`: an
-/// organisation, its sites and accounts. Without a configured key the
-/// route does not exist.
-pub async fn setup(mut req: Request, env: &Env) -> RouteResult {
-    let key = env.secret("SETUP_KEY").map(|v| v.to_string()).unwrap_or_default();
-    if key.is_empty() {
-        return Err(RouteError::NotFound);
-    }
-    let given = req.headers().get("Authorization")?.unwrap_or_default();
-    if !crate::auth::secrets_equal(&format!("Bearer {key}"), &given) {
-        return Err(RouteError::Unauthorized);
-    }
-    let seed: Seed = json_body(&mut req, "a seed").await?;
-    let mut accounts = Vec::new();
-    for a in seed.accounts {
-        let email = shared::staff::normalize_email(&a.email);
-        if !shared::staff::email_ok(&email) {
-            return Err(RouteError::BadRequest(format!("{:?} is not an e-mail address", a.email)));
-        }
-        if let Some(problem) = shared::staff::password_problem(&a.password) {
-            return Err(RouteError::BadRequest(format!("{email}: {problem}")));
-        }
-        let hash = crate::password::hash(&a.password).map_err(crate::error::internal)?;
-        accounts.push(ops::SeedAccount { email, name: a.name, role: a.role, hash });
-    }
-    let sites = seed.sites.clone();
-    let org: serde_json::Value =
-        directory(env, DirectoryOp::Seed(ops::Seed { org: seed.org, sites, accounts })).await?;
-    for site in &seed.sites {
-        crate::calls::inbox::register(env, site.id.as_str()).await?;
-    }
-    Ok(Response::from_json(&org)?.with_status(201))
 }

@@ -3,11 +3,19 @@
 //! socket, [`crate::echo`]; `?durable=1` for the one that stores each frame
 //! in SQLite first), `GET /api/bench/counts/{conversation}` (the work a
 //! conversation object did since it woke: statements and internal calls,
-//! [`crate::room::sql::Counts`]) and `GET /api/bench/expiring` (the
-//! Directory's rows that expire, counted: the retention test reads them).
+//! [`crate::room::sql::Counts`]), `GET /api/bench/expiring` (the rows
+//! that expire — the demo site's organisation's, and the attempts in every
+//! index shard — counted: the retention test reads them), and `POST
+//! /api/bench/legacy-seed` (an organisation written into the legacy
+//! Directory, as a deployment from before per-organisation objects had it:
+//! the migration test starts from it).
 
+use shared::staff::Seed;
 use shared::ConversationId;
 use worker::{Env, Request};
+
+use crate::org::legacy::LegacyOp;
+use crate::org::ops::{self, OrgOp};
 
 use crate::error::{RouteError, RouteResult};
 
@@ -42,9 +50,34 @@ pub async fn counts(env: &Env, id: &str) -> RouteResult {
     Ok(worker::Response::from_json(&counts.ok_or(RouteError::NotFound)?)?)
 }
 
-/// The Directory's rows that expire, counted.
+/// The rows that expire, counted: the demo site's organisation's
+/// sessions, invitations and socket rows, and every index shard's attempts.
 pub async fn expiring(env: &Env) -> RouteResult {
     bench_on(env)?;
-    let rows: serde_json::Value = crate::session::directory(env, crate::directory::ops::DirectoryOp::Expiring).await?;
-    Ok(worker::Response::from_json(&rows)?)
+    let claim = crate::calls::index::find(env, &crate::calls::index::site_key("demo")).await?;
+    let org = claim.ok_or(RouteError::NotFound)?.org;
+    let rows: crate::org::sql::Expiring = crate::session::org(env, &org, OrgOp::Expiring).await?;
+    let attempts = crate::calls::index::expiring(env).await?;
+    let mut answer = serde_json::to_value(rows).map_err(crate::error::internal)?;
+    answer["attempts"] = attempts.into();
+    Ok(worker::Response::from_json(&answer)?)
+}
+
+/// Writes a [`Seed`] into the legacy Directory (passwords hashed here).
+pub async fn legacy_seed(mut req: Request, env: &Env) -> RouteResult {
+    bench_on(env)?;
+    let seed: Seed = super::json(&mut req, "a seed", super::MAX_BODY).await?;
+    let mut accounts = Vec::new();
+    for a in seed.accounts {
+        let hash = crate::password::hash(&a.password).map_err(crate::error::internal)?;
+        let email = shared::staff::normalize_email(&a.email);
+        accounts.push(ops::SeedAccount { id: ops::new_account_id(), email, name: a.name, role: a.role, hash });
+    }
+    let id = ops::new_org_id();
+    let op = LegacyOp::Seed(ops::Seed { id: id.clone(), org: seed.org, sites: seed.sites.clone(), accounts });
+    let () = super::orgs::legacy_call(env, &op).await?.ok_or(RouteError::NotFound)?;
+    for site in &seed.sites {
+        crate::calls::inbox::register(env, site.id.as_str()).await?;
+    }
+    Ok(worker::Response::from_json(&serde_json::json!({ "org": id }))?.with_status(201))
 }

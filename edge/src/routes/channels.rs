@@ -1,12 +1,12 @@
-//! Public channels: the customer's socket to a site's channel. The visitor
-//! token identifies the member (sanctions are tied to it); the display name
-//! is checked here; the Channel object decides the rest.
+//! Public channels: the customer's socket to a site's channel, attached to
+//! the member's relay of the channel ([`crate::relay`]). The visitor token
+//! identifies the member (sanctions are tied to it); the display name is
+//! checked here; the Channel object decides the rest.
 
 use shared::{ErrorCode, SiteId};
 use worker::{Env, Request};
 
 use super::{query, socket_request};
-use crate::calls::room::{channel_name as object_name, CHANNEL as BINDING};
 use crate::error::{RouteError, RouteResult};
 use crate::headers::{CHANNEL, MEMBER, NAME, ROLE, SITE};
 use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_NOT_FOUND};
@@ -63,6 +63,6 @@ pub async fn customer_socket(req: Request, env: &Env, site: &str, channel: &str)
         (CHANNEL, channel),
     ];
     let inner = socket_request(&req, &headers)?;
-    let stub = env.durable_object(BINDING)?.get_by_name(&object_name(site.as_str(), channel))?;
-    Ok(stub.fetch_with_request(inner).await?)
+    let relay = crate::calls::relay::relay_of(&member);
+    Ok(crate::calls::relay::stub(env, site.as_str(), channel, relay)?.fetch_with_request(inner).await?)
 }

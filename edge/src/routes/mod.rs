@@ -6,6 +6,7 @@ pub mod channels;
 pub mod console;
 pub mod conversations;
 pub mod demo;
+pub mod orgs;
 pub mod pages;
 
 use futures_util::StreamExt;

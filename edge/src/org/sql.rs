@@ -1,6 +1,8 @@
-//! The Directory object's SQLite tables: organisations, their sites and
-//! accounts, sessions (only token digests are stored), invitations, sign-in
-//! attempts (for the rate limit) and which objects hold an account's sockets.
+//! The Org object's SQLite tables: the organisation, its sites and
+//! accounts, sessions (only token digests are stored), invitations, and
+//! which objects hold an account's sockets. The legacy Directory held the
+//! same tables for every organisation (hence the `org` columns), and
+//! [`export`] reads one organisation's rows from it for the migration.
 
 use serde::{Deserialize, Serialize};
 use shared::staff::{Invitation, Person, SiteEntry, StaffRole};
@@ -25,8 +27,6 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         "CREATE TABLE IF NOT EXISTS invitations (id TEXT PRIMARY KEY, digest TEXT NOT NULL UNIQUE, org TEXT NOT NULL,
             email TEXT NOT NULL, role TEXT NOT NULL, expires_at INTEGER NOT NULL)",
         "CREATE INDEX IF NOT EXISTS invitations_by_org ON invitations (org)",
-        "CREATE TABLE IF NOT EXISTS attempts (key TEXT NOT NULL, at INTEGER NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS attempts_by_key ON attempts (key, at)",
         "CREATE TABLE IF NOT EXISTS sockets (account TEXT NOT NULL, binding TEXT NOT NULL, object TEXT NOT NULL,
             PRIMARY KEY (account, binding, object))",
         // The sites someone works on; none: every site of the organisation.
@@ -297,30 +297,6 @@ pub fn delete_invitation(sql: &SqlStorage, id: &str) -> worker::Result<()> {
     Ok(())
 }
 
-/// Counts an attempt under `key`: `Err(ms)` until the next is allowed when
-/// `limit` attempts were made in the last `window_ms` (the refused one is
-/// not counted).
-pub fn attempt(sql: &SqlStorage, key: &str, limit: usize, window_ms: u64, now: u64) -> worker::Result<Result<(), u64>> {
-    sql.exec("DELETE FROM attempts WHERE key = ? AND at <= ?", vec![key.into(), int(now.saturating_sub(window_ms))])?;
-    #[derive(Deserialize)]
-    struct Row {
-        at: i64,
-    }
-    let rows: Vec<Row> =
-        sql.exec("SELECT at FROM attempts WHERE key = ? ORDER BY at ASC", vec![key.into()])?.to_array()?;
-    if rows.len() >= limit {
-        let oldest = rows.first().map_or(now, |r| r.at as u64);
-        return Ok(Err((oldest + window_ms).saturating_sub(now).max(1)));
-    }
-    sql.exec("INSERT INTO attempts (key, at) VALUES (?, ?)", vec![key.into(), int(now)])?;
-    Ok(Ok(()))
-}
-
-pub fn clear_attempts(sql: &SqlStorage, key: &str) -> worker::Result<()> {
-    sql.exec("DELETE FROM attempts WHERE key = ?", vec![key.into()])?;
-    Ok(())
-}
-
 pub fn add_socket(sql: &SqlStorage, account: &str, binding: &str, object: &str) -> worker::Result<()> {
     sql.exec(
         "INSERT INTO sockets (account, binding, object) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -365,7 +341,6 @@ pub type Objects = Vec<(String, String)>;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Expiring {
     pub sessions: u64,
-    pub attempts: u64,
     pub invitations: u64,
     pub sockets: u64,
 }
@@ -373,14 +348,14 @@ pub struct Expiring {
 impl Expiring {
     /// Whether any row is left for a later sweep.
     pub fn any(&self) -> bool {
-        self.sessions + self.attempts + self.invitations + self.sockets > 0
+        self.sessions + self.invitations + self.sockets > 0
     }
 }
 
 pub fn expiring(sql: &SqlStorage) -> worker::Result<Expiring> {
     let rows: Vec<Expiring> = sql
         .exec(
-            "SELECT (SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM attempts) AS attempts,
+            "SELECT (SELECT count(*) FROM sessions) AS sessions,
                 (SELECT count(*) FROM invitations) AS invitations, (SELECT count(*) FROM sockets) AS sockets",
             None,
         )?
@@ -388,14 +363,13 @@ pub fn expiring(sql: &SqlStorage) -> worker::Result<Expiring> {
     Ok(rows.into_iter().next().unwrap_or_default())
 }
 
-/// Deletes what expired by `now`: sessions, invitations and sign-in
-/// attempts older than `window_ms`; and forgets where accounts left with no
-/// live session hold sockets, returning those `(account, objects)` for the
-/// caller to close (a session that ends closes what it opened).
-pub fn purge(sql: &SqlStorage, now: u64, window_ms: u64) -> worker::Result<Vec<(String, Objects)>> {
+/// Deletes what expired by `now`: sessions and invitations; and forgets
+/// where accounts left with no live session hold sockets, returning those
+/// `(account, objects)` for the caller to close (a session that ends
+/// closes what it opened).
+pub fn purge(sql: &SqlStorage, now: u64) -> worker::Result<Vec<(String, Objects)>> {
     sql.exec("DELETE FROM sessions WHERE expires_at <= ?", vec![int(now)])?;
     sql.exec("DELETE FROM invitations WHERE expires_at <= ?", vec![int(now)])?;
-    sql.exec("DELETE FROM attempts WHERE at <= ?", vec![int(now.saturating_sub(window_ms))])?;
     #[derive(Deserialize)]
     struct Row {
         account: String,
@@ -404,4 +378,110 @@ pub fn purge(sql: &SqlStorage, now: u64, window_ms: u64) -> worker::Result<Vec<(
         .exec("SELECT DISTINCT account FROM sockets WHERE account NOT IN (SELECT account FROM sessions)", None)?
         .to_array()?;
     signed_out.into_iter().map(|r| Ok((r.account.clone(), take_sockets(sql, &r.account)?))).collect()
+}
+
+/// One organisation's lasting rows (what the migration carries from the
+/// legacy Directory: sessions and invitations are not carried, their
+/// tokens do not name the organisation).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Dump {
+    pub org: OrgRow,
+    pub sites: Vec<SiteRow>,
+    pub accounts: Vec<AccountRow>,
+    pub access: Vec<AccessRow>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct OrgRow {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SiteRow {
+    pub id: String,
+    pub org: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccountRow {
+    pub id: String,
+    pub org: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub password: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccessRow {
+    pub account: String,
+    pub site: String,
+}
+
+/// The first organisation (by id) after `after`, if any.
+pub fn next_org(sql: &SqlStorage, after: &str) -> worker::Result<Option<String>> {
+    #[derive(Deserialize)]
+    struct Id {
+        id: String,
+    }
+    let rows: Vec<Id> =
+        sql.exec("SELECT id FROM orgs WHERE id > ? ORDER BY id LIMIT 1", vec![after.into()])?.to_array()?;
+    Ok(rows.into_iter().next().map(|r| r.id))
+}
+
+/// `org`'s lasting rows.
+pub fn export(sql: &SqlStorage, org: &str) -> worker::Result<Dump> {
+    let one = |q: &str| sql.exec(q, vec![org.into()]);
+    Ok(Dump {
+        org: one("SELECT id, name, created_at FROM orgs WHERE id = ?")?
+            .to_array()?
+            .into_iter()
+            .next()
+            .unwrap_or_default(),
+        sites: one("SELECT id, org, name FROM sites WHERE org = ?")?.to_array()?,
+        accounts: one("SELECT id, org, email, name, role, password, created_at FROM accounts WHERE org = ?")?
+            .to_array()?,
+        access: one("SELECT account, site FROM access WHERE account IN (SELECT id FROM accounts WHERE org = ?)")?
+            .to_array()?,
+    })
+}
+
+/// Writes a dump's rows (again: the same rows, replaced).
+pub fn import(sql: &SqlStorage, d: &Dump) -> worker::Result<()> {
+    let o = &d.org;
+    sql.exec(
+        "INSERT OR REPLACE INTO orgs (id, name, created_at) VALUES (?, ?, ?)",
+        vec![o.id.as_str().into(), o.name.as_str().into(), o.created_at.into()],
+    )?;
+    for s in &d.sites {
+        sql.exec(
+            "INSERT OR REPLACE INTO sites (id, org, name) VALUES (?, ?, ?)",
+            vec![s.id.as_str().into(), s.org.as_str().into(), s.name.as_str().into()],
+        )?;
+    }
+    for a in &d.accounts {
+        sql.exec(
+            "INSERT OR REPLACE INTO accounts (id, org, email, name, role, password, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                a.id.as_str().into(),
+                a.org.as_str().into(),
+                a.email.as_str().into(),
+                a.name.as_str().into(),
+                a.role.as_str().into(),
+                a.password.as_str().into(),
+                a.created_at.into(),
+            ],
+        )?;
+    }
+    for x in &d.access {
+        sql.exec(
+            "INSERT OR IGNORE INTO access (account, site) VALUES (?, ?)",
+            vec![x.account.as_str().into(), x.site.as_str().into()],
+        )?;
+    }
+    Ok(())
 }

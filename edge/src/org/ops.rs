@@ -1,15 +1,16 @@
-//! The Directory's operations: [`DirectoryOp`], one variant per request,
-//! run as plain functions over its SQLite (the object only carries out the
-//! socket closing).
+//! The Org object's operations: [`OrgOp`], one variant per request, run
+//! as plain functions over its SQLite (the object only carries out the
+//! socket closing). What must be unique across the deployment was claimed
+//! in the index by the Worker before.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 use shared::staff::{Invitation, Invited, Me, NewSite, People, SiteEntry, StaffRole};
 use shared::ErrorCode;
 use worker::SqlStorage;
 
 use super::sql::{self, Account};
-use crate::auth::{new_token, token_digest};
+use crate::auth::{new_token, org_token, token_digest};
 
 /// Sign-in attempts allowed per e-mail address in the window.
 pub const LOGINS_PER_EMAIL: usize = 10;
@@ -30,10 +31,14 @@ pub struct Refusal(pub ErrorCode, pub String);
 pub enum Done {
     /// Answer this.
     Json(Value),
-    /// Close the account's sockets on these `(binding, object)`s.
-    Drop(Vec<(String, String)>, String),
-    /// Close them for a reconnect that checks each session again.
-    Recheck(Vec<(String, String)>, String),
+    /// Close `account`'s sockets on these `(binding, object)`s — for good,
+    /// or (`recheck`) for a reconnect that checks each session again —
+    /// then answer `answer`.
+    Close { objects: Vec<(String, String)>, account: String, recheck: bool, answer: Value },
+}
+
+fn close(objects: Vec<(String, String)>, account: String, recheck: bool) -> Done {
+    Done::Close { objects, account, recheck, answer: Value::Null }
 }
 
 type Outcome = Result<Done, Refusal>;
@@ -43,7 +48,7 @@ fn refuse(code: ErrorCode, msg: impl Into<String>) -> Refusal {
 }
 
 fn db(e: worker::Error) -> Refusal {
-    worker::console_error!("directory: {e}");
+    worker::console_error!("org: {e}");
     refuse(ErrorCode::Internal, "internal error")
 }
 
@@ -51,37 +56,30 @@ fn answer(v: impl Serialize) -> Outcome {
     serde_json::to_value(v).map(Done::Json).map_err(|e| refuse(ErrorCode::Internal, e.to_string()))
 }
 
-/// An account of a seed, its password already hashed.
+/// `seed`: a new organisation (its id chosen, its site ids and e-mail
+/// addresses claimed by the Worker) with its sites and accounts.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Seed {
+    pub id: String,
+    pub org: String,
+    pub sites: Vec<NewSite>,
+    pub accounts: Vec<SeedAccount>,
+}
+
+/// An account of a seed, with the id claimed for its address.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct SeedAccount {
+    pub id: String,
     pub email: String,
     pub name: String,
     pub role: StaffRole,
     pub hash: String,
 }
 
-/// `seed`: a new organisation with its sites and accounts.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Seed {
-    pub org: String,
-    pub sites: Vec<NewSite>,
-    pub accounts: Vec<SeedAccount>,
-}
-
-/// `loginBegin`: count the attempt, and the stored hash to check against.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct LoginBegin {
-    pub email: String,
-    pub address: String,
-    pub address_limit: usize,
-    pub window_ms: u64,
-}
-
-/// Answer to [`LoginBegin`]: the account (none: unknown address) and the hash.
+/// Answer to [`OrgOp::Hash`]: the account's password hash (none: it is gone).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Candidate {
-    pub account: Option<String>,
-    pub hash: String,
+    pub hash: Option<String>,
 }
 
 /// `loginFinish` / the end of `accept`: a new session.
@@ -138,9 +136,12 @@ pub struct InviteOp {
     pub role: StaffRole,
 }
 
+/// `accept`: the invitation's token, and the new account (its id already
+/// claimed for the invitation's address).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct AcceptOp {
     pub token: String,
+    pub account: String,
     pub name: String,
     pub hash: String,
     pub ttl_ms: u64,
@@ -168,15 +169,15 @@ pub struct SiteOp {
     pub site: NewSite,
 }
 
-/// Every request to the Directory: the JSON body of `POST https://directory/`,
-/// handled by one exhaustive `match` ([`run`]).
+/// Every request to an Org: the JSON body of `POST https://org/`, handled
+/// by one exhaustive `match` ([`run`]).
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub enum DirectoryOp {
-    /// A new organisation with its sites and accounts → its id.
+pub enum OrgOp {
+    /// The new organisation's sites and accounts.
     Seed(Seed),
-    /// Counts a sign-in attempt → [`Candidate`].
-    LoginBegin(LoginBegin),
+    /// An account's password hash → [`Candidate`].
+    Hash(String),
     /// The password was right: a new session → [`Issued`].
     LoginFinish(Issue),
     /// Checks a session token → [`Checked`].
@@ -189,11 +190,12 @@ pub enum DirectoryOp {
     People(String),
     /// Invites someone → [`Invited`].
     Invite(InviteOp),
-    /// Whether an invitation link works (before a password hash is spent).
+    /// Whether an invitation link works (before a password hash is spent)
+    /// → the address it was sent to.
     CheckInvite(String),
     /// Accepts an invitation → [`Issued`].
     Accept(AcceptOp),
-    /// Changes a person's role or removes them.
+    /// Changes a person's role, or removes them (→ their address, to release).
     Person(PersonOp),
     /// Sets which sites an account may use.
     Access(AccessOp),
@@ -203,51 +205,58 @@ pub enum DirectoryOp {
     RenameSite(SiteOp),
     /// The rows that expire, counted → [`sql::Expiring`] (bench only).
     Expiring,
+    /// A migrated organisation's rows, written (again: replaced).
+    Import(Box<sql::Dump>),
 }
 
 /// Runs `op` at time `now`.
-pub fn run(sql: &SqlStorage, op: DirectoryOp, now: u64) -> Outcome {
+pub fn run(sql: &SqlStorage, op: OrgOp, now: u64) -> Outcome {
     match op {
-        DirectoryOp::Seed(seed) => self::seed(sql, seed, now),
-        DirectoryOp::LoginBegin(begin) => login_begin(sql, begin, now),
-        DirectoryOp::LoginFinish(issue) => {
+        OrgOp::Seed(seed) => self::seed(sql, seed, now),
+        OrgOp::Hash(account) => {
+            answer(Candidate { hash: sql::account(sql, &account).map_err(db)?.map(|a| a.password) })
+        }
+        OrgOp::LoginFinish(issue) => {
             let account = sql::account(sql, &issue.account).map_err(db)?.ok_or_else(unknown_account)?;
-            sql::clear_attempts(sql, &format!("email:{}", account.email)).map_err(db)?;
             answer(issue_session(sql, &account, None, issue.ttl_ms, now)?)
         }
-        DirectoryOp::Session(c) => check(sql, c, now),
-        DirectoryOp::Logout(token) => {
+        OrgOp::Session(c) => check(sql, c, now),
+        OrgOp::Logout(token) => {
             let digest = token_digest(&token);
             let account = sql::session_account(sql, &digest).map_err(db)?;
             sql::delete_session(sql, &digest).map_err(db)?;
             // The sockets this session opened close at once (the account's
             // other sessions reconnect theirs).
             match account {
-                Some(account) => Ok(Done::Recheck(sql::sockets(sql, &account).map_err(db)?, account)),
+                Some(account) => Ok(close(sql::sockets(sql, &account).map_err(db)?, account, true)),
                 None => answer(()),
             }
         }
-        DirectoryOp::LogoutAll(account) => {
+        OrgOp::LogoutAll(account) => {
             sql::delete_sessions(sql, &account).map_err(db)?;
-            Ok(Done::Drop(sql::take_sockets(sql, &account).map_err(db)?, account))
+            Ok(close(sql::take_sockets(sql, &account).map_err(db)?, account, false))
         }
-        DirectoryOp::People(org) => {
+        OrgOp::People(org) => {
             let people = sql::people(sql, &org).map_err(db)?;
             let invitations = sql::invitations(sql, &org, now).map_err(db)?.iter().map(|i| i.public()).collect();
             answer(People { people, invitations })
         }
-        DirectoryOp::Invite(op) => invite(sql, op, now),
-        DirectoryOp::Accept(op) => accept(sql, op, now),
-        DirectoryOp::CheckInvite(token) => match sql::invitation(sql, &token_digest(&token), now).map_err(db)? {
-            Some(_) => answer(()),
+        OrgOp::Invite(op) => invite(sql, op, now),
+        OrgOp::Accept(op) => accept(sql, op, now),
+        OrgOp::CheckInvite(token) => match sql::invitation(sql, &token_digest(&token), now).map_err(db)? {
+            Some(inv) => answer(inv.email),
             None => Err(unknown_invitation()),
         },
-        DirectoryOp::Person(op) => person(sql, op),
-        DirectoryOp::Site(op) => add_site(sql, op),
-        DirectoryOp::Access(op) => access(sql, op),
-        DirectoryOp::Expiring => answer(sql::expiring(sql).map_err(db)?),
-        DirectoryOp::RenameSite(op) => {
+        OrgOp::Person(op) => person(sql, op),
+        OrgOp::Site(op) => add_site(sql, op),
+        OrgOp::Access(op) => access(sql, op),
+        OrgOp::Expiring => answer(sql::expiring(sql).map_err(db)?),
+        OrgOp::RenameSite(op) => {
             sql::rename_site(sql, op.site.id.as_str(), &op.by.org, op.site.name.trim()).map_err(db)?;
+            answer(())
+        }
+        OrgOp::Import(dump) => {
+            sql::import(sql, &dump).map_err(db)?;
             answer(())
         }
     }
@@ -261,58 +270,31 @@ fn unknown_account() -> Refusal {
     refuse(ErrorCode::Unauthorized, "this account no longer exists")
 }
 
-fn seed(sql: &SqlStorage, seed: Seed, now: u64) -> Outcome {
-    for site in &seed.sites {
-        if sql::site_taken(sql, site.id.as_str()).map_err(db)? {
-            return Err(refuse(ErrorCode::IdConflict, format!("the site id {:?} is taken", site.id.as_str())));
-        }
+/// Writes a new organisation (the Worker claimed its ids in the index).
+pub fn seed(sql: &SqlStorage, seed: Seed, now: u64) -> Outcome {
+    if !sql::org_name(sql, &seed.id).map_err(db)?.is_empty() {
+        return Err(refuse(ErrorCode::IdConflict, "this organisation exists"));
     }
-    for a in &seed.accounts {
-        if sql::account_by_email(sql, &a.email).map_err(db)?.is_some() {
-            return Err(refuse(ErrorCode::IdConflict, format!("{} already has an account", a.email)));
-        }
-    }
-    let org = format!("org_{}", &new_token()[..16]);
-    sql::insert_org(sql, &org, seed.org.trim(), now).map_err(db)?;
+    sql::insert_org(sql, &seed.id, seed.org.trim(), now).map_err(db)?;
     for site in &seed.sites {
-        sql::insert_site(sql, site.id.as_str(), &org, site.name.trim()).map_err(db)?;
+        sql::insert_site(sql, site.id.as_str(), &seed.id, site.name.trim()).map_err(db)?;
     }
     for a in seed.accounts {
-        let account = Account {
-            id: new_account_id(),
-            org: org.clone(),
-            email: a.email,
-            name: a.name,
-            role: a.role.as_str().into(),
-            password: a.hash,
-        };
+        let role = a.role.as_str().into();
+        let account = Account { id: a.id, org: seed.id.clone(), email: a.email, name: a.name, role, password: a.hash };
         sql::insert_account(sql, &account, now).map_err(db)?;
     }
-    answer(json!({ "org": org }))
+    answer(())
 }
 
-fn new_account_id() -> String {
+/// A new organisation's id.
+pub fn new_org_id() -> String {
+    format!("org_{}", &new_token()[..16])
+}
+
+/// A new account's id.
+pub fn new_account_id() -> String {
     format!("acct_{}", &new_token()[..16])
-}
-
-fn login_begin(sql: &SqlStorage, begin: LoginBegin, now: u64) -> Outcome {
-    let too_many = |wait: u64| {
-        let secs = wait.div_ceil(1000);
-        refuse(ErrorCode::RateLimited, format!("Too many sign-in attempts — try again in {secs} s."))
-    };
-    let by_address = format!("address:{}", begin.address);
-    if let Err(wait) = sql::attempt(sql, &by_address, begin.address_limit, begin.window_ms, now).map_err(db)? {
-        return Err(too_many(wait));
-    }
-    let by_email = format!("email:{}", begin.email);
-    if let Err(wait) = sql::attempt(sql, &by_email, LOGINS_PER_EMAIL, begin.window_ms, now).map_err(db)? {
-        return Err(too_many(wait));
-    }
-    let account = sql::account_by_email(sql, &begin.email).map_err(db)?;
-    answer(Candidate {
-        account: account.as_ref().map(|a| a.id.clone()),
-        hash: account.map(|a| a.password).unwrap_or_else(crate::password::decoy),
-    })
 }
 
 /// The signed-in view of `account` with the session's anti-CSRF token.
@@ -348,7 +330,7 @@ fn issue_session(
     ttl_ms: u64,
     now: u64,
 ) -> Result<Issued, Refusal> {
-    let token = new_token();
+    let token = org_token(&account.org);
     let csrf = csrf.map_or_else(new_token, str::to_owned);
     sql::insert_session(sql, &token_digest(&token), &account.id, &csrf, now, ttl_ms).map_err(db)?;
     Ok(Issued { me: me(sql, account, &csrf)?, token })
@@ -385,7 +367,7 @@ fn invite(sql: &SqlStorage, op: InviteOp, now: u64) -> Outcome {
     if sql::account_by_email(sql, &email).map_err(db)?.is_some() {
         return Err(refuse(ErrorCode::IdConflict, format!("{email} already has an account")));
     }
-    let token = new_token();
+    let token = org_token(&op.by.org);
     let invitation =
         Invitation { id: format!("inv_{}", &new_token()[..16]), email, role: op.role, expires_at: now + INVITATION_MS };
     sql::insert_invitation(sql, &invitation, &token_digest(&token), &op.by.org).map_err(db)?;
@@ -401,7 +383,7 @@ fn accept(sql: &SqlStorage, op: AcceptOp, now: u64) -> Outcome {
         return Err(refuse(ErrorCode::Malformed, "a name has 1 to 60 characters"));
     }
     let account = Account {
-        id: new_account_id(),
+        id: op.account,
         org: inv.org.clone(),
         email: inv.email.clone(),
         name: name.to_owned(),
@@ -441,7 +423,7 @@ fn person(sql: &SqlStorage, op: PersonOp) -> Outcome {
             }
             sql::set_role(sql, &target.id, role).map_err(db)?;
             // Open sockets carry the old role: they reconnect under the new one.
-            Ok(Done::Drop(sql::take_sockets(sql, &target.id).map_err(db)?, target.id))
+            Ok(close(sql::take_sockets(sql, &target.id).map_err(db)?, target.id, false))
         }
         None => {
             if target.id == op.by.account {
@@ -451,7 +433,8 @@ fn person(sql: &SqlStorage, op: PersonOp) -> Outcome {
                 return Err(forbidden("an organisation keeps at least one owner"));
             }
             sql::delete_account(sql, &target.id).map_err(db)?;
-            Ok(Done::Drop(sql::take_sockets(sql, &target.id).map_err(db)?, target.id))
+            let objects = sql::take_sockets(sql, &target.id).map_err(db)?;
+            Ok(Done::Close { objects, account: target.id, recheck: false, answer: Value::String(target.email) })
         }
     }
 }
@@ -465,7 +448,7 @@ fn access(sql: &SqlStorage, op: AccessOp) -> Outcome {
         return Err(refuse(ErrorCode::UnknownSite, format!("your organisation has no site {other:?}")));
     }
     sql::set_access(sql, &target.id, &op.sites).map_err(db)?;
-    Ok(Done::Drop(sql::take_sockets(sql, &target.id).map_err(db)?, target.id))
+    Ok(close(sql::take_sockets(sql, &target.id).map_err(db)?, target.id, false))
 }
 
 fn add_site(sql: &SqlStorage, op: SiteOp) -> Outcome {

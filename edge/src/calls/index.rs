@@ -1,0 +1,152 @@
+//! Calls to the sharded `Index` objects ([`IndexCall`]): what is unique
+//! across the deployment (an e-mail address, a site id, the one-time setup)
+//! and the sign-in attempts counted per address and per e-mail. A key
+//! lives in one of [`SHARDS`] objects, chosen by its hash, so no object
+//! sits on every organisation's path.
+
+use serde::{Deserialize, Serialize};
+use worker::{Env, Result, Stub};
+
+use super::ask;
+
+/// Name of the Index binding in `wrangler.toml`.
+pub const BINDING: &str = "INDEX";
+/// How many Index objects share the keys.
+pub const SHARDS: u64 = 32;
+
+/// Every request to an Index object.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum IndexCall {
+    /// Counts an attempt under `key` → [`Counted`] (with the key's claim).
+    Count {
+        /// `address:…` or `email:…`.
+        key: String,
+        /// Attempts allowed in the window.
+        limit: usize,
+        /// The window.
+        window_ms: u64,
+    },
+    /// Forgets `key`'s attempts (a sign-in went through).
+    Clear {
+        /// The key.
+        key: String,
+    },
+    /// Claims `key` for `org` → `true`, or `false` if another organisation
+    /// holds it (the same organisation claiming again gets `true`).
+    Claim(Claim),
+    /// Gives up `org`'s claim on `key`.
+    Release {
+        /// The key.
+        key: String,
+        /// Whose claim.
+        org: String,
+    },
+    /// `key`'s claim → `Option<Claim>`.
+    Find {
+        /// The key.
+        key: String,
+    },
+    /// Attempt rows kept (bench only) → `u64`.
+    Expiring,
+}
+
+/// Who holds a key: an organisation (and for an e-mail address, its account).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claim {
+    /// `email:…`, `site:…` or `setup`.
+    pub key: String,
+    /// The organisation.
+    pub org: String,
+    /// The account (an e-mail address's), else empty.
+    pub account: String,
+}
+
+/// Answer to [`IndexCall::Count`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Counted {
+    /// How long until the next attempt is allowed (`None`: this one was).
+    pub wait_ms: Option<u64>,
+    /// The key's claim.
+    pub claim: Option<Claim>,
+}
+
+/// The index key of an e-mail address (normalised before).
+pub fn email_key(email: &str) -> String {
+    format!("email:{email}")
+}
+
+/// The index key of a site id.
+pub fn site_key(site: &str) -> String {
+    format!("site:{site}")
+}
+
+/// The one-time setup's key.
+pub const SETUP_KEY: &str = "setup";
+
+/// The name of the object holding `key`.
+pub fn shard_of(key: &str) -> String {
+    format!("index-{}", super::stable_hash(key) % SHARDS)
+}
+
+fn stub(env: &Env, key: &str) -> Result<Stub> {
+    env.durable_object(BINDING)?.get_by_name(&shard_of(key))
+}
+
+async fn call<T: serde::de::DeserializeOwned>(env: &Env, key: &str, call: &IndexCall) -> Result<T> {
+    ask(&stub(env, key)?, call).await?.ok_or_else(|| worker::Error::RustError("the index did not answer".into()))
+}
+
+/// Counts an attempt under `key`.
+pub async fn count(env: &Env, key: &str, limit: usize, window_ms: u64) -> Result<Counted> {
+    call(env, key, &IndexCall::Count { key: key.into(), limit, window_ms }).await
+}
+
+/// Forgets `key`'s attempts.
+pub async fn clear(env: &Env, key: &str) -> Result<()> {
+    call(env, key, &IndexCall::Clear { key: key.into() }).await
+}
+
+/// Claims `key` for `org` (and `account`): `false` if another holds it.
+pub async fn claim(env: &Env, key: &str, org: &str, account: &str) -> Result<bool> {
+    let claim = Claim { key: key.into(), org: org.into(), account: account.into() };
+    call(env, key, &IndexCall::Claim(claim)).await
+}
+
+/// Gives up `org`'s claim on `key`.
+pub async fn release(env: &Env, key: &str, org: &str) -> Result<()> {
+    call(env, key, &IndexCall::Release { key: key.into(), org: org.into() }).await
+}
+
+/// Who holds `key`.
+pub async fn find(env: &Env, key: &str) -> Result<Option<Claim>> {
+    call(env, key, &IndexCall::Find { key: key.into() }).await
+}
+
+/// Attempt rows kept in every shard (bench only).
+pub async fn expiring(env: &Env) -> Result<u64> {
+    let mut total = 0;
+    for n in 0..SHARDS {
+        let stub = env.durable_object(BINDING)?.get_by_name(&format!("index-{n}"))?;
+        total += ask::<u64>(&stub, &IndexCall::Expiring).await?.unwrap_or(0);
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_spread_evenly_over_the_shards_and_stay_put() {
+        let mut per_shard = std::collections::HashMap::<String, usize>::new();
+        for i in 0..3_200 {
+            let key = email_key(&format!("person{i}@example.com"));
+            assert_eq!(shard_of(&key), shard_of(&key.clone()));
+            *per_shard.entry(shard_of(&key)).or_default() += 1;
+        }
+        assert_eq!(per_shard.len() as u64, SHARDS, "every shard is used");
+        let busiest = per_shard.values().max().copied().unwrap_or(0);
+        assert!(busiest < 200, "the busiest shard holds {busiest} of 3,200 keys (100 each if even)");
+    }
+}
