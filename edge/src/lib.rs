@@ -18,6 +18,8 @@
 //!   across the deployment (e-mail addresses, site ids, the one-time
 //!   setup) and the sign-in attempts per address.
 //! - [`identity`]: verifying a site's signed customer identities (HMAC).
+//! - [`settings_cache`]: sites' settings kept in the Worker isolate for a
+//!   few seconds, then checked by version.
 //! - [`session`], [`password`]: the console's sign-in check (cookie, role,
 //!   site, anti-CSRF token) and the password KDF (Argon2id).
 //! - [`room`]: what every room (conversation or channel) does, once: the
@@ -48,6 +50,7 @@ pub mod room;
 pub mod router;
 pub mod routes;
 pub mod session;
+pub mod settings_cache;
 pub mod socket;
 
 use worker::{event, Context, Env, Request, Response, Result};

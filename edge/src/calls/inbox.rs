@@ -21,6 +21,11 @@ pub enum InboxCall {
     Touch(ConversationSummary),
     /// The site's settings → [`Settings`] (404: no such site).
     Config,
+    /// The site's settings if their version is not this one →
+    /// `Option<Settings>` (`None`: unchanged; 404: no such site).
+    ConfigSince(u64),
+    /// How many times the settings were read since the object woke (bench only) → `u64`.
+    ConfigReads,
     /// Replaces the settings (validated before) and tells the site's channels.
     SaveConfig {
         /// The site (to name its channels).
@@ -169,9 +174,15 @@ pub async fn settings(env: &Env, site: &str) -> Result<Option<Settings>> {
     ask(&inbox(env, site)?, &InboxCall::Config).await
 }
 
-/// The site's configuration; `None`: no site has this id.
-pub async fn config(env: &Env, site: &str) -> Result<Option<SiteConfig>> {
-    Ok(settings(env, site).await?.map(|s| s.config))
+/// The site's settings unless they are still at `version` (`Ok(None)`:
+/// no such site; `Ok(Some(None))`: unchanged).
+pub async fn settings_since(env: &Env, site: &str, version: u64) -> Result<Option<Option<Settings>>> {
+    ask(&inbox(env, site)?, &InboxCall::ConfigSince(version)).await
+}
+
+/// Times the site's Inbox read its settings for a caller since it woke (bench only).
+pub async fn config_reads(env: &Env, site: &str) -> Result<u64> {
+    Ok(ask(&inbox(env, site)?, &InboxCall::ConfigReads).await?.unwrap_or(0))
 }
 
 /// Replaces the site's configuration (validate it first).

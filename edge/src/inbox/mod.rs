@@ -40,6 +40,8 @@ pub struct Inbox {
     gathered: RefCell<push::Gathered>,
     /// Whether the alarm that pushes them is set.
     push_set: Cell<bool>,
+    /// Settings reads answered since the object woke (the bench counts them).
+    config_reads: Cell<u64>,
 }
 
 /// How long changes gather before one push tells the consoles: an inbox
@@ -118,7 +120,8 @@ impl DurableObject for Inbox {
         if let Err(e) = sql::ensure_schema(&sql).and_then(|()| desk_sql::ensure_schema(&sql)) {
             worker::console_error!("inbox schema: {e}");
         }
-        Self { state, env, version: Cell::new(None), gathered: RefCell::default(), push_set: Cell::new(false) }
+        let (gathered, push_set, config_reads) = (RefCell::default(), Cell::new(false), Cell::new(0));
+        Self { state, env, version: Cell::new(None), gathered, push_set, config_reads }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -140,10 +143,25 @@ impl DurableObject for Inbox {
                 }
                 Response::from_json(&Touched { version: self.version()? })
             }
-            InboxCall::Config => match sql::config(&sql)? {
-                Some((version, config)) => Response::from_json(&Settings { version, config }),
-                None => Response::error("no such site", 404),
-            },
+            InboxCall::Config => {
+                self.config_reads.set(self.config_reads.get() + 1);
+                match sql::config(&sql)? {
+                    Some((version, config)) => Response::from_json(&Settings { version, config }),
+                    None => Response::error("no such site", 404),
+                }
+            }
+            InboxCall::ConfigSince(known) => {
+                self.config_reads.set(self.config_reads.get() + 1);
+                // Version 0: no site (answered 404 below).
+                if known != 0 && self.version()? == known {
+                    return Response::from_json(&None::<Settings>);
+                }
+                match sql::config(&sql)? {
+                    Some((version, config)) => Response::from_json(&Some(Settings { version, config })),
+                    None => Response::error("no such site", 404),
+                }
+            }
+            InboxCall::ConfigReads => Response::from_json(&self.config_reads.get()),
             InboxCall::SaveConfig { site, config } => {
                 sql::save_config(&sql, &config)?;
                 self.version.set(None);

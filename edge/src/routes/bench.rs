@@ -63,6 +63,12 @@ pub async fn expiring(env: &Env) -> RouteResult {
     Ok(worker::Response::from_json(&answer)?)
 }
 
+/// How many times a site's Inbox read its settings for a caller since it woke.
+pub async fn config_reads(env: &Env, site: &str) -> RouteResult {
+    bench_on(env)?;
+    Ok(worker::Response::from_json(&crate::calls::inbox::config_reads(env, site).await?)?)
+}
+
 /// Writes a [`Seed`] into the legacy Directory (passwords hashed here).
 pub async fn legacy_seed(mut req: Request, env: &Env) -> RouteResult {
     bench_on(env)?;

@@ -23,8 +23,8 @@ pub async fn channel_of(
 ) -> Result<Result<SiteId, (ErrorCode, String)>, RouteError> {
     let unknown = || Ok(Err((ErrorCode::UnknownSite, "no site has this id".into())));
     let Ok(site) = site.parse::<SiteId>() else { return unknown() };
-    let Some(config) = crate::calls::inbox::config(env, site.as_str()).await? else { return unknown() };
-    if !config.has_channel(channel) {
+    let Some(settings) = crate::settings_cache::settings(env, site.as_str()).await? else { return unknown() };
+    if !settings.config.has_channel(channel) {
         return Ok(Err((ErrorCode::UnknownChannel, format!("this site has no channel {channel:?}"))));
     }
     Ok(Ok(site))

@@ -96,12 +96,14 @@ pub async fn site_config(mut req: Request, env: &Env, site: &str) -> RouteResult
         config.validate().map_err(RouteError::BadRequest)?;
         shared::moderation::Rules::new(config.rules.clone()).map_err(|e| RouteError::BadRequest(e.to_string()))?;
         crate::calls::inbox::save_config(env, site.as_str(), &config).await?;
+        crate::settings_cache::forget(site.as_str());
         return Ok(Response::from_json(&config)?);
     }
-    let config = crate::calls::inbox::config(env, site.as_str())
+    // The console edits the settings as stored, not as cached.
+    let settings = crate::calls::inbox::settings(env, site.as_str())
         .await?
         .ok_or_else(|| RouteError::UnknownSite(site.to_string()))?;
-    Ok(Response::from_json(&config)?)
+    Ok(Response::from_json(&settings.config)?)
 }
 
 /// `GET` / `POST /api/console/sites/{site}/identity`: the site's identity

@@ -24,9 +24,10 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
         return Err(RouteError::CrossOrigin("conversations are started only from the chat widget".into()));
     }
     let body: CreateConversation = super::json(&mut req, "{\"site\": \"...\"}", super::MAX_BODY).await?;
-    let crate::calls::inbox::Settings { version, config } = crate::calls::inbox::settings(env, body.site.as_str())
+    let settings = crate::settings_cache::settings(env, body.site.as_str())
         .await?
         .ok_or_else(|| RouteError::UnknownSite(body.site.to_string()))?;
+    let crate::calls::inbox::Settings { version, config } = (*settings).clone();
     // A logged-in customer: verified with the site's secret, or refused.
     let user = match &body.identity {
         Some(identity) => {
@@ -146,9 +147,10 @@ fn check_fields(config: &SiteConfig, fields: &[(String, String)]) -> Result<(), 
 /// host page of one of the site's allowed origins (and for no other).
 pub async fn widget_config(req: &Request, env: &Env, site: &str) -> RouteResult {
     let site: SiteId = site.parse().map_err(|_| RouteError::UnknownSite(site.to_owned()))?;
-    let config = crate::calls::inbox::config(env, site.as_str())
+    let settings = crate::settings_cache::settings(env, site.as_str())
         .await?
         .ok_or_else(|| RouteError::UnknownSite(site.to_string()))?;
+    let config = &settings.config;
     let origin = super::origin(req)?.unwrap_or_default();
     if !config.origin_allowed(&origin) {
         return Err(RouteError::CrossOrigin(format!("the origin {origin:?} may not embed this site's chat")));

@@ -18,10 +18,10 @@ pub async fn app(req: &Request, env: &Env, name: &str) -> RouteResult {
     }
     let html = asset.text().await?;
     let config = match query(req, "site")?.and_then(|s| s.parse::<SiteId>().ok()) {
-        Some(site) => crate::calls::inbox::config(env, site.as_str()).await?,
+        Some(site) => crate::settings_cache::settings(env, site.as_str()).await?,
         None => None,
     };
-    let ancestors = config.map_or_else(|| "'none'".into(), |c| c.frame_ancestors());
+    let ancestors = config.map_or_else(|| "'none'".into(), |c| c.config.frame_ancestors());
     let csp = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https:; \
          connect-src 'self'; frame-ancestors {ancestors}; base-uri 'none'; form-action 'self'"
