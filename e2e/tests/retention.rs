@@ -13,13 +13,15 @@ use e2e::accounts::{demo_email, Staff, TEST_PASSWORD};
 use e2e::client::{create_conversation, Socket};
 use e2e::wrangler::{Options, Wrangler};
 use serde::Deserialize;
+use serde_json::json;
 use shared::api::{
     channel_socket_path, inbox_socket_path, operator_channel_path, site_config_path, INVITATIONS_PATH, LOGIN_PATH,
 };
 use shared::api::{customer_socket_path, operator_socket_path, ConversationCreated};
+use shared::moderation_case::{Case, Report};
 use shared::site::{Retention, SiteConfig};
 use shared::staff::{Invite, Login, StaffRole};
-use shared::workflow::{Event, Outcome};
+use shared::workflow::{Event, Outcome, Sanction, Severity};
 use shared::{ErrorCode, ServerMsg};
 
 /// The rows that expire: the demo organisation's and every index shard's
@@ -211,4 +213,42 @@ fn a_conversation_closed_past_the_sites_setting_is_deleted_and_an_open_one_stays
     let ServerMsg::Inbox { conversations } = inbox.recv().unwrap().msg else { panic!("expected the inbox list") };
     assert!(conversations.iter().any(|s| s.id == open.conversation));
     assert!(!conversations.iter().any(|s| s.id == closed.conversation), "the deleted one's line is gone");
+}
+
+#[test]
+fn dealt_with_reports_and_warnings_go_after_the_sites_setting_and_open_reports_stay() {
+    let _one = ONE_WORKER.lock().unwrap_or_else(|e| e.into_inner());
+    let w =
+        worker("retention-desk", &[("RETENTION_DAY_SECONDS", "1"), ("RETENTION_SWEEP_SECONDS", "1"), ("BENCH", "on")]);
+    let base = w.base_url.as_str();
+    set_retention(base, |r| r.closed_days = 2); // two seconds here
+    let rows =
+        || -> [u64; 2] { ureq::get(&format!("{base}/api/bench/desk-rows/demo")).call().unwrap().into_json().unwrap() };
+    let desk = |path: &str| format!("/api/console/sites/demo/{path}");
+
+    let mut v = Socket::open(base, &channel_socket_path("demo", "live", &"e".repeat(64), "Eve", 0)).unwrap();
+    v.welcome_and_replay(0).unwrap();
+    for id in ["dealt", "waiting"] {
+        v.send_text(id, "this is shit").unwrap();
+        assert!(matches!(v.reply_to(id).unwrap().0, ServerMsg::Held { .. }));
+    }
+    let mo = Staff::demo(base, StaffRole::Moderator).unwrap();
+    let reports: Vec<Report> = mo.get(&desk("reports")).call().unwrap().into_json().unwrap();
+    let dealt = reports.iter().find(|r| r.message == "dealt").expect("a report");
+    let case: Case =
+        mo.send("POST", &desk("cases")).send_json(json!({ "report": dealt.id })).unwrap().into_json().unwrap();
+    let act = desk(&format!("cases/{}/act", case.id));
+    for event in [Event::Assess { severity: Severity::Low }, Event::Sanction { kind: Sanction::Warn, minutes: None }] {
+        mo.send("POST", &act).send_json(json!({ "event": event })).unwrap();
+    }
+    assert!(rows()[1] >= 1, "a report dealt with is kept for now: {:?}", rows());
+
+    let start = Instant::now();
+    while rows()[1] != 0 {
+        assert!(start.elapsed() < Duration::from_secs(20), "not swept: {:?}", rows());
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let left: Vec<Report> = mo.get(&desk("reports")).call().unwrap().into_json().unwrap();
+    assert!(left.iter().any(|r| r.message == "waiting"), "the open report stays");
+    assert!(!left.iter().any(|r| r.message == "dealt"), "the one dealt with is gone");
 }

@@ -26,6 +26,8 @@ pub enum InboxCall {
     ConfigSince(u64),
     /// How many times the settings were read since the object woke (bench only) → `u64`.
     ConfigReads,
+    /// The desk's rows that retention removes in time, `[sanctions, reports]` (bench only).
+    DeskRows,
     /// Replaces the settings (validated before) and tells the site's channels.
     SaveConfig {
         /// The site (to name its channels).

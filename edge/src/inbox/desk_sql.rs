@@ -196,3 +196,39 @@ pub fn incidents(sql: &SqlStorage, q: &str) -> worker::Result<Vec<Incident>> {
         rows(sql, "SELECT json FROM incidents ORDER BY id DESC LIMIT ?", vec![SqlStorageValue::from(LIMIT)])?;
     Ok(all.into_iter().filter(|i| i.matches(q)).collect())
 }
+
+/// Retention of the desk: sanctions no longer in force go, and reports a
+/// moderator dealt with (not open) once older than `keep_ms`. Open reports,
+/// cases and incidents (the evidence) stay. The rows left that can expire.
+pub fn purge(sql: &SqlStorage, now_ms: u64, keep_ms: u64) -> worker::Result<u64> {
+    let now = SqlStorageValue::from(now_ms as i64);
+    sql.exec(
+        "DELETE FROM sanctions WHERE json_extract(json, '$.kind') = 'warn'
+            OR (json_extract(json, '$.until') IS NOT NULL AND json_extract(json, '$.until') <= ?)",
+        vec![now],
+    )?;
+    let cutoff = SqlStorageValue::from(now_ms.saturating_sub(keep_ms) as i64);
+    sql.exec(
+        "DELETE FROM reports WHERE json_extract(json, '$.status') != 'open' AND json_extract(json, '$.at') < ?",
+        vec![cutoff],
+    )?;
+    Ok(expiring(sql)?.iter().sum())
+}
+
+/// Rows of the desk that retention removes in time: sanctions (all but
+/// those for good), reports not open → `[sanctions, reports]`.
+pub fn expiring(sql: &SqlStorage) -> worker::Result<[u64; 2]> {
+    #[derive(Deserialize)]
+    struct Row {
+        sanctions: u64,
+        reports: u64,
+    }
+    let row: Row = sql
+        .exec(
+            "SELECT (SELECT count(*) FROM sanctions WHERE json_extract(json, '$.until') IS NOT NULL) AS sanctions,
+                (SELECT count(*) FROM reports WHERE json_extract(json, '$.status') != 'open') AS reports",
+            None,
+        )?
+        .one()?;
+    Ok([row.sanctions, row.reports])
+}

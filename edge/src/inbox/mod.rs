@@ -42,6 +42,8 @@ pub struct Inbox {
     push_set: Cell<bool>,
     /// Settings reads answered since the object woke (the bench counts them).
     config_reads: Cell<u64>,
+    /// When the desk's retention last ran (ms; 0 since the object woke).
+    swept_at: Cell<u64>,
 }
 
 /// How long changes gather before one push tells the consoles: an inbox
@@ -121,7 +123,7 @@ impl DurableObject for Inbox {
             worker::console_error!("inbox schema: {e}");
         }
         let (gathered, push_set, config_reads) = (RefCell::default(), Cell::new(false), Cell::new(0));
-        Self { state, env, version: Cell::new(None), gathered, push_set, config_reads }
+        Self { state, env, version: Cell::new(None), gathered, push_set, config_reads, swept_at: Cell::new(0) }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -162,6 +164,7 @@ impl DurableObject for Inbox {
                 }
             }
             InboxCall::ConfigReads => Response::from_json(&self.config_reads.get()),
+            InboxCall::DeskRows => Response::from_json(&desk_sql::expiring(&sql)?),
             InboxCall::SaveConfig { site, config } => {
                 sql::save_config(&sql, &config)?;
                 self.version.set(None);
@@ -214,11 +217,24 @@ impl DurableObject for Inbox {
     }
 
     /// Pushes what gathered ([`push::Gathered::frames`]) to every console.
+    /// Pushes what gathered; at most once a sweep period, the desk's
+    /// retention too ([`desk_sql::purge`]), and while rows that expire are
+    /// left, the alarm comes again a period later.
     async fn alarm(&self) -> Result<Response> {
         self.push_set.set(false);
-        let frames = self.gathered.borrow_mut().frames(|| sql::list(&self.state.storage().sql()))?;
+        let sql = self.state.storage().sql();
+        let frames = self.gathered.borrow_mut().frames(|| sql::list(&sql))?;
         for ws in self.state.get_websockets() {
             frames.iter().for_each(|f| socket::send(&ws, f));
+        }
+        let (now, every) = (worker::Date::now().as_millis(), crate::retention::every_ms(&self.env));
+        if now >= self.swept_at.get() + every {
+            self.swept_at.set(now);
+            let days = sql::config(&sql)?.map_or(0, |(_, c)| c.retention.closed_days);
+            let left = desk_sql::purge(&sql, now, u64::from(days) * crate::retention::day_ms(&self.env))?;
+            if left > 0 && !self.push_set.get() {
+                self.state.storage().set_alarm(std::time::Duration::from_millis(every)).await?;
+            }
         }
         Response::empty()
     }

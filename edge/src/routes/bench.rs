@@ -69,6 +69,14 @@ pub async fn config_reads(env: &Env, site: &str) -> RouteResult {
     Ok(worker::Response::from_json(&crate::calls::inbox::config_reads(env, site).await?)?)
 }
 
+/// A site's desk rows that retention removes in time: `[sanctions, reports]`.
+pub async fn desk_rows(env: &Env, site: &str) -> RouteResult {
+    bench_on(env)?;
+    let stub = env.durable_object(crate::calls::inbox::BINDING)?.get_by_name(site)?;
+    let rows: Option<[u64; 2]> = crate::calls::ask(&stub, &crate::calls::inbox::InboxCall::DeskRows).await?;
+    Ok(worker::Response::from_json(&rows.ok_or(RouteError::NotFound)?)?)
+}
+
 /// Writes a [`Seed`] into the legacy Directory (passwords hashed here).
 pub async fn legacy_seed(mut req: Request, env: &Env) -> RouteResult {
     bench_on(env)?;
