@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod bench;
 pub mod chaos;
 pub mod client;
+pub mod scale;
 pub mod wrangler;
 
 /// Address of the Worker under test, from `E2E_BASE_URL`.

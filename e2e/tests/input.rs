@@ -1,7 +1,8 @@
 //! Malformed and oversize input is refused by the Worker itself, before any
 //! object sees it: JSON bodies over their cap (declared or streamed without
 //! a length), e-mail addresses that are not one, and session cookies and
-//! invitation tokens that do not have a token's form.
+//! invitation tokens that do not have a token's form or whose MAC is not
+//! this deployment's.
 
 use std::io::Read;
 
@@ -48,7 +49,11 @@ fn a_sign_in_with_no_e_mail_address_is_refused_before_it_is_counted() {
 fn made_up_session_cookies_and_invitation_tokens_are_refused() {
     let admin = Staff::demo(&base_url(), StaffRole::Admin).unwrap();
     let (name, _) = admin.cookie.split_once('=').unwrap();
-    for token in ["", "abc", &"Z".repeat(64), &"a".repeat(10_000)] {
+    // The real cookie with its MAC changed, and one made up for the real organisation.
+    let (_, real) = admin.cookie.split_once('=').unwrap();
+    let flipped = format!("{}{}", &real[..real.len() - 1], if real.ends_with('0') { '1' } else { '0' });
+    let made_up = format!("{}.{}", admin.me.org, "a".repeat(64));
+    for token in ["", "abc", &"Z".repeat(64), &"a".repeat(10_000), &flipped, &made_up] {
         let r = ureq::get(&format!("{}{}", base_url(), shared::api::SESSION_PATH))
             .set("Cookie", &format!("{name}={token}"))
             .call();

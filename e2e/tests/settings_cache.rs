@@ -2,7 +2,7 @@
 //! views (the loader's widget configuration) read the site's settings from
 //! the isolate, not from the site's Inbox; a save shows at once; after the
 //! cache period one short check by version. Starts its own Worker
-//! (`BENCH=on` to count the Inbox's reads, a 2 s cache period).
+//! (`BENCH=on` to count the Inbox's settings reads, a 2 s cache period).
 
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ use shared::site::SiteConfig;
 use shared::staff::StaffRole;
 
 fn reads(base: &str) -> u64 {
-    ureq::get(&format!("{base}/api/bench/config-reads/demo")).call().unwrap().into_json().unwrap()
+    e2e::scale::InboxCounts::of(base, "demo").unwrap().config_reads
 }
 
 /// The loader's request for the demo site's widget configuration, from the demo page's origin.

@@ -29,18 +29,40 @@ pub fn token_ok(token: &str) -> bool {
     token.len() == 64 && token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// The key console tokens are signed with: the `TOKEN_KEY` secret, else
+/// the `SETUP_KEY` (rotating it signs everyone out). `None`: neither is
+/// set, and no console token can be made or accepted.
+pub fn token_key(env: &worker::Env) -> Option<String> {
+    ["TOKEN_KEY", "SETUP_KEY"]
+        .iter()
+        .filter_map(|name| env.secret(name).ok().map(|v| v.to_string()))
+        .find(|k| !k.is_empty())
+}
+
+/// The MAC of a console token's organisation and nonce (32 hex digits).
+fn token_mac(key: &str, org: &str, nonce: &str) -> String {
+    crate::identity::sign(key, &format!("console-token:{org}.{nonce}"))[..32].to_owned()
+}
+
 /// A console token (a session's or an invitation's): the organisation's
-/// id, a dot, and a [`new_token`], so the Worker knows which organisation's
-/// object to ask without asking any other.
-pub fn org_token(org: &str) -> String {
-    format!("{org}.{}", new_token())
+/// id, a dot, 32 random hex digits and 32 of their MAC under `key`. The
+/// Worker reads which organisation's object to ask from it and refuses a
+/// token it did not make before asking any (so made-up tokens cannot wake
+/// objects of organisations that do not exist).
+pub fn org_token(org: &str, key: &str) -> String {
+    let nonce = &new_token()[..32];
+    format!("{org}.{nonce}{}", token_mac(key, org, nonce))
 }
 
 /// The organisation a console token names, if the token has the form
-/// [`org_token`] makes: anything else is refused before any object is asked.
-pub fn org_of(token: &str) -> Option<&str> {
+/// [`org_token`] makes and its MAC is right under `key`.
+pub fn org_of<'a>(token: &'a str, key: &str) -> Option<&'a str> {
     let (org, secret) = token.split_once('.')?;
-    (crate::org::id_ok(org) && token_ok(secret)).then_some(org)
+    if key.is_empty() || !crate::org::id_ok(org) || !token_ok(secret) {
+        return None;
+    }
+    let (nonce, mac) = secret.split_at(32);
+    secrets_equal(&token_mac(key, org, nonce), mac).then_some(org)
 }
 
 /// The SHA-256 of a token, as stored.
@@ -86,21 +108,26 @@ mod tests {
 
     #[test]
     fn a_console_token_names_its_organisation_and_nothing_else_passes() {
-        let token = org_token("org_0123456789abcdef");
-        assert_eq!(org_of(&token), Some("org_0123456789abcdef"));
-        assert_ne!(token, org_token("org_0123456789abcdef"));
-        let secret = new_token();
+        let (org, key) = ("org_0123456789abcdef", "the deployment's key");
+        let token = org_token(org, key);
+        assert_eq!(org_of(&token, key), Some(org));
+        assert_ne!(token, org_token(org, key));
+        assert_eq!(org_of(&token, "another key"), None, "made under another key");
+        assert_eq!(org_of(&token, ""), None, "no key: nothing passes");
+        let secret = token.split_once('.').unwrap().1.to_owned();
+        let flipped = format!("{org}.{}{}", &secret[..63], if secret.ends_with('0') { '1' } else { '0' });
         for bad in [
-            secret.clone(),                                   // a pre-migration token: no organisation
-            format!("org_0123456789ABCDEF.{secret}"),         // upper case
-            format!("org_0123456789abcde.{secret}"),          // 15 digits
-            format!("org_0123456789abcdef.{}", &secret[1..]), // 63 digits
-            format!("org_0123456789abcdef.{secret}.x"),
+            flipped,                                  // a wrong MAC
+            format!("org_fedcba9876543210.{secret}"), // another organisation's id
+            secret.clone(),                           // a pre-migration token
+            format!("org_0123456789ABCDEF.{secret}"), // upper case
+            format!("org_0123456789abcde.{secret}"),  // 15 digits
+            format!("{org}.{}", &secret[1..]),        // 63 digits
+            format!("{org}.{secret}.x"),
             format!("acct_0123456789abcd.{secret}"),
-            format!("org_0123456789abcdef..{secret}"),
             String::new(),
         ] {
-            assert_eq!(org_of(&bad), None, "{bad:?}");
+            assert_eq!(org_of(&bad, key), None, "{bad:?}");
         }
     }
 }

@@ -60,7 +60,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "bench", "counts", id]) => bench::counts(&env, id).await,
         (Method::Get, ["api", "bench", "expiring"]) => bench::expiring(&env).await,
         (Method::Post, ["api", "bench", "legacy-seed"]) => bench::legacy_seed(req, &env).await,
-        (Method::Get, ["api", "bench", "config-reads", site]) => bench::config_reads(&env, site).await,
+        (Method::Get, ["api", "bench", "inbox-counts", site]) => bench::inbox_counts(&env, site).await,
         (Method::Get, ["api", "bench", "desk-rows", site]) => bench::desk_rows(&env, site).await,
         _ => Err(RouteError::NotFound),
     };

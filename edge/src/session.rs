@@ -41,11 +41,12 @@ pub async fn org<R: DeserializeOwned>(env: &Env, org: &str, op: OrgOp) -> Result
 }
 
 /// The session token from the request's cookie and the organisation it
-/// names, if it has a token's form (a made-up cookie reaches no object).
-pub fn token(req: &Request) -> Option<(String, String)> {
+/// names, if it is a token this deployment made (a made-up cookie reaches
+/// no object).
+pub fn token(req: &Request, env: &Env) -> Option<(String, String)> {
     let cookies = req.headers().get("Cookie").ok().flatten()?;
     let token = cookies.split(';').find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))?;
-    let org = crate::auth::org_of(token)?.to_owned();
+    let org = crate::auth::org_of(token, &crate::auth::token_key(env)?)?.to_owned();
     Some((token.to_owned(), org))
 }
 
@@ -86,7 +87,7 @@ pub async fn checked(
     socket: Option<(&str, &str)>,
     rotate: Option<Rotation>,
 ) -> Result<Checked, RouteError> {
-    let (token, org_id) = token(req).ok_or(RouteError::Unauthorized)?;
+    let (token, org_id) = token(req, env).ok_or(RouteError::Unauthorized)?;
     if changes_state(req) && !crate::routes::same_origin(req)? {
         return Err(RouteError::CrossOrigin("requests are accepted only from this service's own pages".into()));
     }

@@ -4,7 +4,7 @@
 //! format of `BENCHMARKS.md`). `--quick` is the smoke run `cargo xtask test`
 //! does: same code, small counts, nothing about speed asserted. `--only`
 //! runs one table (`sizes`, `latency`, `sign-in`, `throughput`,
-//! `concurrency`, `join`, `browser`), for profiling one change.
+//! `concurrency`, `join`, `scale`, `browser`), for profiling one change.
 
 use std::process::Command;
 
@@ -27,6 +27,8 @@ struct Counts {
     browser_runs: usize,
     history: usize,
     joins: usize,
+    /// Scale: live conversations, operator inbox sockets, messages/s, seconds.
+    scale: (usize, usize, u64, u64),
 }
 
 const FULL: Counts = Counts {
@@ -39,6 +41,7 @@ const FULL: Counts = Counts {
     browser_runs: 10,
     history: 100_000,
     joins: 20,
+    scale: (1_000, 50, 70, 20),
 };
 
 const QUICK: Counts = Counts {
@@ -51,6 +54,7 @@ const QUICK: Counts = Counts {
     browser_runs: 1,
     history: 300,
     joins: 3,
+    scale: (20, 3, 10, 2),
 };
 
 /// Entry point of `cargo xtask bench`.
@@ -66,7 +70,7 @@ pub fn run(args: &[String]) -> Result<()> {
 }
 
 /// The tables, in the order they run.
-const TABLES: [&str; 7] = ["sizes", "latency", "sign-in", "throughput", "concurrency", "join", "browser"];
+const TABLES: [&str; 8] = ["sizes", "latency", "sign-in", "throughput", "concurrency", "join", "scale", "browser"];
 
 /// The benchmarks on an already built tree (`only`: one table).
 pub fn run_built(quick: bool, only: Option<&str>) -> Result<()> {
@@ -94,6 +98,9 @@ pub fn run_built(quick: bool, only: Option<&str>) -> Result<()> {
     }
     if runs("join") {
         join_table(&w.base_url, &counts)?;
+    }
+    if runs("scale") {
+        scale_table(&w.base_url, &counts)?;
     }
     if runs("browser") {
         browser_tables(&w.base_url, &counts)?;
@@ -188,6 +195,25 @@ fn concurrency_table(base: &str, c: &Counts) -> Result<()> {
     println!("{}", row(&format!("send → delivered, {} samples under load", c.samples), &r.deliver));
     println!("{}", row("send → operator inbox update", &r.inbox));
     println!("all {} sockets opened one after another in {:.2} s", r.sockets, r.connect_all.as_secs_f64());
+    Ok(())
+}
+
+fn scale_table(base: &str, c: &Counts) -> Result<()> {
+    let (conversations, operators, rate, seconds) = c.scale;
+    step(&format!(
+        "scale, one site: {conversations} live conversations, {operators} operators with the inbox open, \
+         {rate} customer messages/s for {seconds} s (counted, not timed)"
+    ));
+    let r = e2e::scale::inbox_load(base, conversations, operators, rate, seconds)?;
+    let per_s = r.inbox_requests as f64 / r.seconds;
+    println!("| measure | counted |\n|---|---:|");
+    println!("| messages sent | {} in {:.1} s |", r.messages, r.seconds);
+    println!("| requests to the site's Inbox | {} ({per_s:.1}/s) |", r.inbox_requests);
+    println!("| Inbox requests per message | {:.2} |", r.inbox_requests as f64 / r.messages.max(1) as f64);
+    println!(
+        "| frames per operator inbox socket per second | mean {:.2}, most {:.2} |",
+        r.frames_per_socket_s.0, r.frames_per_socket_s.1
+    );
     Ok(())
 }
 

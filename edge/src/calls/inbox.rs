@@ -24,8 +24,8 @@ pub enum InboxCall {
     /// The site's settings if their version is not this one →
     /// `Option<Settings>` (`None`: unchanged; 404: no such site).
     ConfigSince(u64),
-    /// How many times the settings were read since the object woke (bench only) → `u64`.
-    ConfigReads,
+    /// What the object was asked since it woke (bench only) → [`InboxCounts`].
+    Counts,
     /// The desk's rows that retention removes in time, `[sanctions, reports]` (bench only).
     DeskRows,
     /// Replaces the settings (validated before) and tells the site's channels.
@@ -182,9 +182,19 @@ pub async fn settings_since(env: &Env, site: &str, version: u64) -> Result<Optio
     ask(&inbox(env, site)?, &InboxCall::ConfigSince(version)).await
 }
 
-/// Times the site's Inbox read its settings for a caller since it woke (bench only).
-pub async fn config_reads(env: &Env, site: &str) -> Result<u64> {
-    Ok(ask(&inbox(env, site)?, &InboxCall::ConfigReads).await?.unwrap_or(0))
+/// What an Inbox was asked since it woke (the bench counts it).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxCounts {
+    /// Requests (sockets and these counts aside).
+    pub requests: u64,
+    /// Settings reads among them.
+    pub config_reads: u64,
+}
+
+/// What the site's Inbox was asked since it woke (bench only).
+pub async fn counts(env: &Env, site: &str) -> Result<InboxCounts> {
+    Ok(ask(&inbox(env, site)?, &InboxCall::Counts).await?.unwrap_or_default())
 }
 
 /// Replaces the site's configuration (validate it first).

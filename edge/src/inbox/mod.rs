@@ -25,7 +25,7 @@ use worker::{
     WebSocketPair,
 };
 
-use crate::calls::inbox::{Admission, Admitted, InboxCall, Settings, Touched};
+use crate::calls::inbox::{Admission, Admitted, InboxCall, InboxCounts, Settings, Touched};
 use crate::calls::room::{channel_name, RoomCall, CHANNEL};
 use crate::socket;
 
@@ -40,8 +40,8 @@ pub struct Inbox {
     gathered: RefCell<push::Gathered>,
     /// Whether the alarm that pushes them is set.
     push_set: Cell<bool>,
-    /// Settings reads answered since the object woke (the bench counts them).
-    config_reads: Cell<u64>,
+    /// What it was asked since it woke (the bench counts it).
+    counts: Cell<InboxCounts>,
     /// When the desk's retention last ran (ms; 0 since the object woke).
     swept_at: Cell<u64>,
 }
@@ -105,6 +105,14 @@ impl Inbox {
 }
 
 impl Inbox {
+    /// Counts a request (`settings`: a settings read).
+    fn count(&self, settings: bool) {
+        let mut c = self.counts.get();
+        c.requests += 1;
+        c.config_reads += u64::from(settings);
+        self.counts.set(c);
+    }
+
     /// Attaches an operator's socket; it first receives the whole list.
     fn attach(&self, req: &Request) -> Result<Response> {
         let pair = WebSocketPair::new()?;
@@ -122,8 +130,8 @@ impl DurableObject for Inbox {
         if let Err(e) = sql::ensure_schema(&sql).and_then(|()| desk_sql::ensure_schema(&sql)) {
             worker::console_error!("inbox schema: {e}");
         }
-        let (gathered, push_set, config_reads) = (RefCell::default(), Cell::new(false), Cell::new(0));
-        Self { state, env, version: Cell::new(None), gathered, push_set, config_reads, swept_at: Cell::new(0) }
+        let (gathered, push_set, counts) = (RefCell::default(), Cell::new(false), Cell::default());
+        Self { state, env, version: Cell::new(None), gathered, push_set, counts, swept_at: Cell::new(0) }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -138,6 +146,9 @@ impl DurableObject for Inbox {
         };
         let sql = self.state.storage().sql();
         let now = worker::Date::now().as_millis();
+        if !matches!(call, InboxCall::Counts | InboxCall::Config | InboxCall::ConfigSince(_)) {
+            self.count(false);
+        }
         match call {
             InboxCall::Touch(summary) => {
                 if sql::upsert(&sql, &summary)? {
@@ -146,14 +157,14 @@ impl DurableObject for Inbox {
                 Response::from_json(&Touched { version: self.version()? })
             }
             InboxCall::Config => {
-                self.config_reads.set(self.config_reads.get() + 1);
+                self.count(true);
                 match sql::config(&sql)? {
                     Some((version, config)) => Response::from_json(&Settings { version, config }),
                     None => Response::error("no such site", 404),
                 }
             }
             InboxCall::ConfigSince(known) => {
-                self.config_reads.set(self.config_reads.get() + 1);
+                self.count(true);
                 // Version 0: no site (answered 404 below).
                 if known != 0 && self.version()? == known {
                     return Response::from_json(&None::<Settings>);
@@ -163,7 +174,7 @@ impl DurableObject for Inbox {
                     None => Response::error("no such site", 404),
                 }
             }
-            InboxCall::ConfigReads => Response::from_json(&self.config_reads.get()),
+            InboxCall::Counts => Response::from_json(&self.counts.get()),
             InboxCall::DeskRows => Response::from_json(&desk_sql::expiring(&sql)?),
             InboxCall::SaveConfig { site, config } => {
                 sql::save_config(&sql, &config)?;

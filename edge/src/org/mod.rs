@@ -58,7 +58,8 @@ impl DurableObject for Org {
         let sql = self.state.storage().sql();
         let now = worker::Date::now().as_millis();
         self.sweeps.arm(&self.state.storage(), crate::retention::every_ms(&self.env)).await?;
-        match ops::run(&sql, op, now) {
+        let key = crate::auth::token_key(&self.env).unwrap_or_default();
+        match ops::run(&sql, op, now, &key) {
             Ok(ops::Done::Json(v)) => Response::from_json(&v),
             Ok(ops::Done::Close { objects, account, recheck, answer }) => {
                 crate::socket::close_account(&self.env, &objects, &account, recheck).await;

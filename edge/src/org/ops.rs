@@ -209,8 +209,8 @@ pub enum OrgOp {
     Import(Box<sql::Dump>),
 }
 
-/// Runs `op` at time `now`.
-pub fn run(sql: &SqlStorage, op: OrgOp, now: u64) -> Outcome {
+/// Runs `op` at time `now`; new tokens are signed with `key`.
+pub fn run(sql: &SqlStorage, op: OrgOp, now: u64, key: &str) -> Outcome {
     match op {
         OrgOp::Seed(seed) => self::seed(sql, seed, now),
         OrgOp::Hash(account) => {
@@ -218,9 +218,9 @@ pub fn run(sql: &SqlStorage, op: OrgOp, now: u64) -> Outcome {
         }
         OrgOp::LoginFinish(issue) => {
             let account = sql::account(sql, &issue.account).map_err(db)?.ok_or_else(unknown_account)?;
-            answer(issue_session(sql, &account, None, issue.ttl_ms, now)?)
+            answer(issue_session(sql, &account, None, (issue.ttl_ms, now, key))?)
         }
-        OrgOp::Session(c) => check(sql, c, now),
+        OrgOp::Session(c) => check(sql, c, now, key),
         OrgOp::Logout(token) => {
             let digest = token_digest(&token);
             let account = sql::session_account(sql, &digest).map_err(db)?;
@@ -241,8 +241,8 @@ pub fn run(sql: &SqlStorage, op: OrgOp, now: u64) -> Outcome {
             let invitations = sql::invitations(sql, &org, now).map_err(db)?.iter().map(|i| i.public()).collect();
             answer(People { people, invitations })
         }
-        OrgOp::Invite(op) => invite(sql, op, now),
-        OrgOp::Accept(op) => accept(sql, op, now),
+        OrgOp::Invite(op) => invite(sql, op, now, key),
+        OrgOp::Accept(op) => accept(sql, op, now, key),
         OrgOp::CheckInvite(token) => match sql::invitation(sql, &token_digest(&token), now).map_err(db)? {
             Some(inv) => answer(inv.email),
             None => Err(unknown_invitation()),
@@ -327,16 +327,15 @@ fn issue_session(
     sql: &SqlStorage,
     account: &Account,
     csrf: Option<&str>,
-    ttl_ms: u64,
-    now: u64,
+    (ttl_ms, now, key): (u64, u64, &str),
 ) -> Result<Issued, Refusal> {
-    let token = org_token(&account.org);
+    let token = org_token(&account.org, key);
     let csrf = csrf.map_or_else(new_token, str::to_owned);
     sql::insert_session(sql, &token_digest(&token), &account.id, &csrf, now, ttl_ms).map_err(db)?;
     Ok(Issued { me: me(sql, account, &csrf)?, token })
 }
 
-fn check(sql: &SqlStorage, check: Check, now: u64) -> Outcome {
+fn check(sql: &SqlStorage, check: Check, now: u64, key: &str) -> Outcome {
     let signed_out = || refuse(ErrorCode::Unauthorized, "not signed in, or the session has expired");
     let digest = token_digest(&check.token);
     let session = sql::session(sql, &digest, now).map_err(db)?.ok_or_else(signed_out)?;
@@ -347,13 +346,13 @@ fn check(sql: &SqlStorage, check: Check, now: u64) -> Outcome {
     let due = check.rotate.as_ref().filter(|r| session.replaced == 0 && now >= session.created_at as u64 + r.after_ms);
     if let Some(r) = due {
         sql::replace_session(sql, &digest, now, r.grace_ms).map_err(db)?;
-        let issued = issue_session(sql, &account, Some(&session.csrf), r.ttl_ms, now)?;
+        let issued = issue_session(sql, &account, Some(&session.csrf), (r.ttl_ms, now, key))?;
         return answer(Checked { me: issued.me, rotated: Some(issued.token) });
     }
     answer(Checked { me: me(sql, &account, &session.csrf)?, rotated: None })
 }
 
-fn invite(sql: &SqlStorage, op: InviteOp, now: u64) -> Outcome {
+fn invite(sql: &SqlStorage, op: InviteOp, now: u64, key: &str) -> Outcome {
     if !op.by.role.may_manage(op.role) {
         return Err(refuse(
             ErrorCode::Forbidden,
@@ -367,14 +366,14 @@ fn invite(sql: &SqlStorage, op: InviteOp, now: u64) -> Outcome {
     if sql::account_by_email(sql, &email).map_err(db)?.is_some() {
         return Err(refuse(ErrorCode::IdConflict, format!("{email} already has an account")));
     }
-    let token = org_token(&op.by.org);
+    let token = org_token(&op.by.org, key);
     let invitation =
         Invitation { id: format!("inv_{}", &new_token()[..16]), email, role: op.role, expires_at: now + INVITATION_MS };
     sql::insert_invitation(sql, &invitation, &token_digest(&token), &op.by.org).map_err(db)?;
     answer(Invited { invitation, token })
 }
 
-fn accept(sql: &SqlStorage, op: AcceptOp, now: u64) -> Outcome {
+fn accept(sql: &SqlStorage, op: AcceptOp, now: u64, key: &str) -> Outcome {
     let Some(inv) = sql::invitation(sql, &token_digest(&op.token), now).map_err(db)? else {
         return Err(unknown_invitation());
     };
@@ -394,7 +393,7 @@ fn accept(sql: &SqlStorage, op: AcceptOp, now: u64) -> Outcome {
         return Err(refuse(ErrorCode::IdConflict, format!("{} already has an account", inv.email)));
     }
     sql::delete_invitation(sql, &inv.id).map_err(db)?;
-    answer(issue_session(sql, &account, None, op.ttl_ms, now)?)
+    answer(issue_session(sql, &account, None, (op.ttl_ms, now, key))?)
 }
 
 /// The person `account` of `by`'s organisation, if `by` may change them.

@@ -56,9 +56,11 @@ pub async fn login(mut req: Request, env: &Env) -> RouteResult {
     let key = email_key(&email);
     let counted = index::count(env, &key, ops::LOGINS_PER_EMAIL, window_ms).await?;
     limit(counted.wait_ms)?;
+    // An unknown address makes a round trip too (to its shard), so the
+    // answer's time does not tell which addresses have an account.
     let hash = match &counted.claim {
         Some(c) => org::<Candidate>(env, &c.org, OrgOp::Hash(c.account.clone())).await?.hash,
-        None => None,
+        None => index::find(env, &key).await?.and(None),
     };
     let known = hash.is_some();
     let hash = hash.unwrap_or_else(crate::password::decoy);
@@ -103,7 +105,7 @@ pub async fn current(req: Request, env: &Env) -> RouteResult {
 /// `POST /api/auth/logout`: ends this session.
 pub async fn logout(req: Request, env: &Env) -> RouteResult {
     let me = staff(&req, env, Capability::ReadConversations, None).await?;
-    let (token, _) = session::token(&req).unwrap_or_default();
+    let (token, _) = session::token(&req, env).unwrap_or_default();
     let () = org(env, &me.org, OrgOp::Logout(token)).await?;
     with_cookie(Response::empty()?.with_status(204), &cleared_cookie())
 }
@@ -122,7 +124,8 @@ pub async fn accept(mut req: Request, env: &Env) -> RouteResult {
         return Err(RouteError::CrossOrigin("accept invitations in this service's console".into()));
     }
     let body: Accept = json_body(&mut req, "{\"token\", \"name\", \"password\"}").await?;
-    let Some(org_id) = crate::auth::org_of(&body.token).map(str::to_owned) else {
+    let key = crate::auth::token_key(env).unwrap_or_default();
+    let Some(org_id) = crate::auth::org_of(&body.token, &key).map(str::to_owned) else {
         return Err(RouteError::Refused(
             ErrorCode::NotFound,
             "this invitation link is unknown, used or expired".into(),

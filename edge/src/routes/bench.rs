@@ -63,10 +63,10 @@ pub async fn expiring(env: &Env) -> RouteResult {
     Ok(worker::Response::from_json(&answer)?)
 }
 
-/// How many times a site's Inbox read its settings for a caller since it woke.
-pub async fn config_reads(env: &Env, site: &str) -> RouteResult {
+/// What a site's Inbox was asked since it woke: requests, settings reads.
+pub async fn inbox_counts(env: &Env, site: &str) -> RouteResult {
     bench_on(env)?;
-    Ok(worker::Response::from_json(&crate::calls::inbox::config_reads(env, site).await?)?)
+    Ok(worker::Response::from_json(&crate::calls::inbox::counts(env, site).await?)?)
 }
 
 /// A site's desk rows that retention removes in time: `[sanctions, reports]`.

@@ -1,0 +1,117 @@
+//! The scale bench's counts (`cargo xtask bench --only scale`): work
+//! counted on the objects, not time, since loopback enforces none of
+//! Cloudflare's per-object limits. One site: many live conversations, a
+//! steady rate of customer messages and many operators with the inbox open;
+//! what the site's Inbox (its busiest object) is asked, and how many frames
+//! each operator's inbox socket gets.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use serde::Deserialize;
+use shared::api::{customer_socket_path, inbox_socket_path};
+
+use crate::client::{create_conversation, Socket};
+
+/// A site Inbox's counts since it woke (`GET /api/bench/inbox-counts/{site}`).
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxCounts {
+    /// Requests from other objects and the Worker (sockets aside).
+    pub requests: u64,
+    /// Settings reads among them.
+    pub config_reads: u64,
+}
+
+impl InboxCounts {
+    /// The demo site's Inbox's counts.
+    pub fn of(base: &str, site: &str) -> Result<Self> {
+        Ok(ureq::get(&format!("{base}/api/bench/inbox-counts/{site}")).call()?.into_json()?)
+    }
+}
+
+/// What one run counted.
+#[derive(Debug, Clone)]
+pub struct InboxLoad {
+    /// Live conversations (one customer socket each).
+    pub conversations: usize,
+    /// Operator inbox sockets.
+    pub operators: usize,
+    /// Customer messages sent.
+    pub messages: u64,
+    /// Seconds they were sent over.
+    pub seconds: f64,
+    /// Requests the Inbox handled meanwhile.
+    pub inbox_requests: u64,
+    /// Frames per operator socket per second: the mean and the most any got.
+    pub frames_per_socket_s: (f64, f64),
+}
+
+/// Opens a customer socket on each of `conversations` new conversations and
+/// `operators` inbox sockets, then sends `rate` messages a second for
+/// `seconds` (round robin over the conversations) and counts.
+pub fn inbox_load(base: &str, conversations: usize, operators: usize, rate: u64, seconds: u64) -> Result<InboxLoad> {
+    let mut customers = Vec::with_capacity(conversations);
+    for _ in 0..conversations {
+        let c = create_conversation(base, "demo")?;
+        let mut s = Socket::open(base, &customer_socket_path(c.conversation.as_str(), &c.token, 0))?;
+        s.recv()?; // welcome
+        customers.push(s);
+    }
+    let staff = crate::accounts::Staff::demo(base, shared::staff::StaffRole::Operator)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut readers = Vec::new();
+    for _ in 0..operators {
+        let mut s = staff.socket(&inbox_socket_path("demo"))?;
+        s.recv()?; // the whole list
+        s.set_read_timeout(Duration::from_millis(200))?;
+        let (stop, frames) = (stop.clone(), Arc::new(AtomicU64::new(0)));
+        let counted = frames.clone();
+        readers.push((
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    if s.recv().is_ok() {
+                        counted.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }),
+            frames,
+        ));
+    }
+    std::thread::sleep(Duration::from_millis(500)); // the opening pushes pass
+    let before = InboxCounts::of(base, "demo")?;
+    readers.iter().for_each(|(_, f)| f.store(0, Ordering::Relaxed));
+    let (start, total) = (Instant::now(), rate * seconds);
+    for k in 0..total {
+        let due = Duration::from_secs_f64(k as f64 / rate as f64);
+        if let Some(wait) = due.checked_sub(start.elapsed()) {
+            std::thread::sleep(wait);
+        }
+        let id = format!("s{k}");
+        let frame = format!(r#"{{"v":1,"id":"{id}","msg":{{"send":{{"text":"Where is my order {k}?"}}}}}}"#);
+        customers[k as usize % conversations].send_raw(&frame)?;
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    std::thread::sleep(Duration::from_millis(600)); // the last gathered push
+    let after = InboxCounts::of(base, "demo")?;
+    stop.store(true, Ordering::Relaxed);
+    let per_socket: Vec<f64> = readers
+        .into_iter()
+        .map(|(t, f)| {
+            let _ = t.join();
+            f.load(Ordering::Relaxed) as f64 / elapsed
+        })
+        .collect();
+    let mean = per_socket.iter().sum::<f64>() / per_socket.len().max(1) as f64;
+    let most = per_socket.iter().cloned().fold(0.0, f64::max);
+    Ok(InboxLoad {
+        conversations,
+        operators,
+        messages: total,
+        seconds: elapsed,
+        inbox_requests: after.requests.saturating_sub(before.requests),
+        frames_per_socket_s: (mean, most),
+    })
+}
