@@ -26,6 +26,10 @@ pub struct Relays {
     pending: RefCell<Vec<ChatMessage>>,
     /// A batch is on its way (the messages stored meanwhile wait for the next).
     sending: std::cell::Cell<bool>,
+    /// Joins handled since the object woke: a relay that answers "no
+    /// viewers" is dropped only if no join came while the batch was on its
+    /// way (that join may have been its first viewer's).
+    joins: std::cell::Cell<u64>,
 }
 
 impl Channel {
@@ -68,6 +72,7 @@ impl Channel {
                 // Registered and read with no wait between: every message
                 // after `last_seq` goes to the relay.
                 if refused.is_none() {
+                    self.relays.joins.set(self.relays.joins.get() + 1);
                     self.set_relay(relay, true)?;
                 }
                 let last_seq = self.core.borrow().as_ref().map_or(0, |c| c.last_seq);
@@ -128,13 +133,14 @@ impl Channel {
                 break;
             }
             let relays = self.relays().unwrap_or_default();
+            let joins = self.relays.joins.get();
             let sends = relays.iter().map(|&n| {
                 let call = RelayCall::Messages(batch.clone());
                 async move { (n, self.tell_relay(n, &call).await) }
             });
             for (n, answer) in join_all(sends).await {
                 match answer {
-                    Ok(Some(0)) => {
+                    Ok(Some(0)) if self.relays.joins.get() == joins => {
                         if let Err(e) = self.set_relay(n, false) {
                             worker::console_error!("relay {n} not forgotten: {e}");
                         }
