@@ -285,7 +285,7 @@ pub struct Concurrency {
 pub fn concurrency(base: &str, sockets: usize, conversations: usize, samples: usize) -> Result<Concurrency> {
     let convs: Vec<_> = (0..conversations).map(|_| create_conversation(base, "demo")).collect::<Result<_>>()?;
     let operator = crate::accounts::Staff::demo(base, shared::staff::StaffRole::Operator)?;
-    let mut inbox = operator.socket(&inbox_socket_path("demo"))?;
+    let mut inbox = operator.socket(&inbox_socket_path("demo", &shared::scope::Scope::All))?;
     inbox.recv()?;
     let mut open = Vec::with_capacity(sockets);
     let mut connect = Vec::with_capacity(sockets);

@@ -2,8 +2,8 @@
 //! counted on the objects, not time, since loopback enforces none of
 //! Cloudflare's per-object limits. One site: many live conversations, a
 //! steady rate of customer messages and many operators with the inbox open;
-//! what the site's Inbox (its busiest object) is asked, and how many frames
-//! each operator's inbox socket gets.
+//! what each part of the site's inbox is asked (its list part is the
+//! busiest), and how many frames each operator's inbox socket gets.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -15,20 +15,44 @@ use shared::api::{customer_socket_path, inbox_socket_path};
 
 use crate::client::{create_conversation, Socket};
 
-/// A site Inbox's counts since it woke (`GET /api/bench/inbox-counts/{site}`).
+/// One inbox part's counts since it woke.
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct InboxCounts {
+pub struct PartCounts {
     /// Requests from other objects and the Worker (sockets aside).
     pub requests: u64,
     /// Settings reads among them.
     pub config_reads: u64,
 }
 
+/// A site's inbox parts' counts (`GET /api/bench/inbox-counts/{site}`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InboxCounts {
+    /// The settings part.
+    pub settings: PartCounts,
+    /// The conversation list (the operators' sockets).
+    pub list: PartCounts,
+    /// The moderation desk.
+    pub desk: PartCounts,
+    /// The admission counters.
+    pub admission: PartCounts,
+}
+
 impl InboxCounts {
-    /// The demo site's Inbox's counts.
+    /// A site's inbox parts' counts.
     pub fn of(base: &str, site: &str) -> Result<Self> {
-        Ok(ureq::get(&format!("{base}/api/bench/inbox-counts/{site}")).call()?.into_json()?)
+        let parts: Vec<PartCounts> = ureq::get(&format!("{base}/api/bench/inbox-counts/{site}")).call()?.into_json()?;
+        let [settings, list, desk, admission] = parts[..] else { anyhow::bail!("4 parts expected: {parts:?}") };
+        Ok(InboxCounts { settings, list, desk, admission })
+    }
+
+    /// The requests each part got since `before`: settings, list, desk, admission.
+    pub fn since(&self, before: &InboxCounts) -> [u64; 4] {
+        let (a, b) = (
+            [self.settings, self.list, self.desk, self.admission],
+            [before.settings, before.list, before.desk, before.admission],
+        );
+        std::array::from_fn(|i| a[i].requests.saturating_sub(b[i].requests))
     }
 }
 
@@ -43,8 +67,8 @@ pub struct InboxLoad {
     pub messages: u64,
     /// Seconds they were sent over.
     pub seconds: f64,
-    /// Requests the Inbox handled meanwhile.
-    pub inbox_requests: u64,
+    /// Requests each inbox part handled meanwhile: settings, list, desk, admission.
+    pub part_requests: [u64; 4],
     /// Frames per operator socket per second: the mean and the most any got.
     pub frames_per_socket_s: (f64, f64),
 }
@@ -64,7 +88,7 @@ pub fn inbox_load(base: &str, conversations: usize, operators: usize, rate: u64,
     let stop = Arc::new(AtomicBool::new(false));
     let mut readers = Vec::new();
     for _ in 0..operators {
-        let mut s = staff.socket(&inbox_socket_path("demo"))?;
+        let mut s = staff.socket(&inbox_socket_path("demo", &shared::scope::Scope::All))?;
         s.recv()?; // the whole list
         s.set_read_timeout(Duration::from_millis(200))?;
         let (stop, frames) = (stop.clone(), Arc::new(AtomicU64::new(0)));
@@ -111,7 +135,7 @@ pub fn inbox_load(base: &str, conversations: usize, operators: usize, rate: u64,
         operators,
         messages: total,
         seconds: elapsed,
-        inbox_requests: after.requests.saturating_sub(before.requests),
+        part_requests: after.since(&before),
         frames_per_socket_s: (mean, most),
     })
 }

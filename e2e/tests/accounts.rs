@@ -107,7 +107,7 @@ fn a_removed_persons_sockets_close_at_once_and_their_session_ends() {
     let owner = Staff::demo(&base_url(), StaffRole::Owner).unwrap();
     let temp = newcomer(&owner, StaffRole::Operator);
     let c = create_conversation(&base_url(), "demo").unwrap();
-    let mut inbox = temp.socket(&inbox_socket_path("demo")).unwrap();
+    let mut inbox = temp.socket(&inbox_socket_path("demo", &shared::scope::Scope::All)).unwrap();
     inbox.recv().unwrap();
     let mut chat = temp.socket(&operator_socket_path("demo", c.conversation.as_str(), 0)).unwrap();
     chat.welcome_and_replay(0).unwrap();
@@ -129,7 +129,7 @@ fn an_operator_limited_to_one_site_sees_nothing_of_the_others() {
     let added = owner.send("POST", shared::api::SITES_PATH).send_json(json!({ "id": other, "name": "Second shop" }));
     assert_eq!(status(added), 201);
     let op = newcomer(&owner, StaffRole::Operator);
-    let mut inbox = op.socket(&inbox_socket_path("demo")).unwrap();
+    let mut inbox = op.socket(&inbox_socket_path("demo", &shared::scope::Scope::All)).unwrap();
     inbox.recv().unwrap();
     let limit = |sites: serde_json::Value| {
         owner.send("POST", &shared::api::sites_path(&op.me.account)).send_json(json!({ "sites": sites }))
@@ -142,8 +142,11 @@ fn an_operator_limited_to_one_site_sees_nothing_of_the_others() {
     let me: Me = op.get(SESSION_PATH).call().unwrap().into_json().unwrap();
     assert_eq!(me.sites.iter().map(|s| s.id.to_string()).collect::<Vec<_>>(), std::slice::from_ref(&other));
     assert_eq!(status(op.get(&site_config_path("demo")).call()), 404);
-    assert!(handshake_refusal(op.socket(&inbox_socket_path("demo"))).is_some(), "the demo inbox opened");
-    let mut own = op.socket(&inbox_socket_path(&other)).unwrap();
+    assert!(
+        handshake_refusal(op.socket(&inbox_socket_path("demo", &shared::scope::Scope::All))).is_some(),
+        "the demo inbox opened"
+    );
+    let mut own = op.socket(&inbox_socket_path(&other, &shared::scope::Scope::All)).unwrap();
     assert!(!matches!(own.recv().unwrap().msg, ServerMsg::Error { .. }), "its own site's inbox");
     // None ticked: every site again. Owners and admins are never limited.
     assert_eq!(status(limit(json!([]))), 204);
@@ -160,7 +163,7 @@ fn signing_out_closes_that_sessions_sockets_and_the_others_reconnect() {
     let owner = Staff::demo(&base_url(), StaffRole::Owner).unwrap();
     let laptop = newcomer(&owner, StaffRole::Operator);
     let phone = e2e::accounts::Staff::login(&base_url(), &laptop.me.email, "a long enough password").unwrap();
-    let path = inbox_socket_path("demo");
+    let path = inbox_socket_path("demo", &shared::scope::Scope::All);
     let mut on_laptop = laptop.socket(&path).unwrap();
     on_laptop.recv().unwrap();
     let mut on_phone = phone.socket(&path).unwrap();

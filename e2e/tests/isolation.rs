@@ -151,7 +151,7 @@ fn another_organisation_an_anonymous_caller_and_another_customer_are_refused_eve
             check("anonymous: invite", refused_http(r));
         }
         let sockets = [
-            ("inbox socket", inbox_socket_path("demo")),
+            ("inbox socket", inbox_socket_path("demo", &shared::scope::Scope::All)),
             ("conversation socket", operator_socket_path("demo", ida, 0)),
             ("conversation socket via own site", operator_socket_path(&rival_site, ida, 0)),
             ("channel socket", operator_channel_path("demo", "live", 0)),
@@ -167,7 +167,7 @@ fn another_organisation_an_anonymous_caller_and_another_customer_are_refused_eve
     );
     let with_token = ureq::get(&format!("{base}{}?token={}", site_config_path("demo"), b.token)).call();
     check("customer: console config with a customer token", refused_http(with_token));
-    let inbox = format!("{}?token={}", inbox_socket_path("demo"), b.token);
+    let inbox = format!("{}&token={}", inbox_socket_path("demo", &shared::scope::Scope::All), b.token);
     check("customer: inbox socket with a customer token", refused_socket(Socket::open(&base, &inbox)));
 
     println!("tenant isolation: {refused} of {attempts} attempts refused");

@@ -58,7 +58,7 @@ fn a_legacy_directory_migrates_once_and_its_people_work_on() {
     assert_eq!(people.people.len(), 5);
     // The site works: a customer's new conversation reaches the migrated operator's inbox.
     let operator = Staff::login(base, "operator@oldshop.test", TEST_PASSWORD).unwrap();
-    let mut inbox: Socket = operator.socket(&inbox_socket_path("oldshop")).unwrap();
+    let mut inbox: Socket = operator.socket(&inbox_socket_path("oldshop", &shared::scope::Scope::All)).unwrap();
     inbox.recv().unwrap();
     let c = create_conversation(base, "oldshop").unwrap();
     let seen = inbox.recv_until(|f| match &f.msg {

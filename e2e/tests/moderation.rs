@@ -355,7 +355,7 @@ fn rules_are_site_settings_checked_before_they_are_saved() {
 
 #[test]
 fn a_senders_repeated_reports_are_one_line_with_a_count_pushed_to_consoles_as_the_change() {
-    let mut console = mo().socket(&shared::api::inbox_socket_path("demo")).unwrap();
+    let mut console = mo().socket(&shared::api::inbox_socket_path("demo", &shared::scope::Scope::All)).unwrap();
     assert!(matches!(console.recv().unwrap().msg, ServerMsg::Inbox { .. }));
     let (mut eve, eve_id) = join(&visitor(), "Eve");
     for i in 0..5 {

@@ -53,7 +53,7 @@ fn sockets_from_another_origin_are_refused_at_the_handshake() {
     let paths = [
         customer_socket_path(c.conversation.as_str(), &c.token, 0),
         operator_socket_path("demo", c.conversation.as_str(), 0),
-        inbox_socket_path("demo"),
+        inbox_socket_path("demo", &shared::scope::Scope::All),
         channel_socket_path("demo", "live", &visitor, "Eve", 0),
         shared::api::operator_channel_path("demo", "live", 0),
     ];

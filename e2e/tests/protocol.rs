@@ -115,7 +115,7 @@ fn reconnect_with_last_seq_gets_exactly_the_missed_messages() {
 #[test]
 fn customer_and_operator_see_each_other_live_and_the_inbox_updates() {
     let c = new_conversation();
-    let mut inbox = op().socket(&inbox_socket_path("demo")).unwrap();
+    let mut inbox = op().socket(&inbox_socket_path("demo", &shared::scope::Scope::All)).unwrap();
     match inbox.recv().unwrap().msg {
         ServerMsg::Inbox { conversations } => {
             assert!(conversations.iter().any(|s| s.id == c.conversation), "created conversations are listed");
@@ -220,14 +220,14 @@ fn unknown_conversations_wrong_tokens_and_keys_are_refused() {
         (format!("/api/conversations/{id}/ws"), ErrorCode::Unauthorized),
         (format!("/api/conversations/{id}/ws?token={}&after=-1", c.token), ErrorCode::Malformed),
         (operator_socket_path("demo", id, 0), ErrorCode::Unauthorized),
-        (inbox_socket_path("demo"), ErrorCode::Unauthorized),
+        (inbox_socket_path("demo", &shared::scope::Scope::All), ErrorCode::Unauthorized),
     ];
     for (path, want) in &cases {
         assert_eq!(refused(path), *want, "{path}");
     }
     // Signed in: an unknown site or conversation is still unknown.
     let signed_in = [
-        (inbox_socket_path("nope"), ErrorCode::UnknownSite),
+        (inbox_socket_path("nope", &shared::scope::Scope::All), ErrorCode::UnknownSite),
         (operator_socket_path("demo", unknown, 0), ErrorCode::UnknownConversation),
     ];
     for (path, want) in &signed_in {

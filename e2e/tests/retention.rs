@@ -85,7 +85,7 @@ fn expired_sessions_attempts_and_socket_rows_are_swept_and_rows_stay_bounded() {
     let invite = Invite { email: "new.hire@retention.test".into(), role: StaffRole::Operator };
     admin.send("POST", INVITATIONS_PATH).send_json(&invite).unwrap();
     let operator = Staff::demo(base, StaffRole::Operator).unwrap();
-    let mut socket = operator.socket(&inbox_socket_path("demo")).unwrap();
+    let mut socket = operator.socket(&inbox_socket_path("demo", &shared::scope::Scope::All)).unwrap();
     socket.recv().unwrap(); // the inbox list: the socket is open
     for i in 0..5 {
         wrong_sign_in(base, i);
@@ -209,7 +209,7 @@ fn a_conversation_closed_past_the_sites_setting_is_deleted_and_an_open_one_stays
     }
     // The open one stays, though as old; the inbox lists it and not the deleted one.
     customer(&open).unwrap().send_acked("q2", "still here").unwrap();
-    let mut inbox = operator.socket(&inbox_socket_path("demo")).unwrap();
+    let mut inbox = operator.socket(&inbox_socket_path("demo", &shared::scope::Scope::All)).unwrap();
     let ServerMsg::Inbox { conversations } = inbox.recv().unwrap().msg else { panic!("expected the inbox list") };
     assert!(conversations.iter().any(|s| s.id == open.conversation));
     assert!(!conversations.iter().any(|s| s.id == closed.conversation), "the deleted one's line is gone");

@@ -13,7 +13,7 @@ use shared::site::SiteConfig;
 use shared::staff::StaffRole;
 
 fn reads(base: &str) -> u64 {
-    e2e::scale::InboxCounts::of(base, "demo").unwrap().config_reads
+    e2e::scale::InboxCounts::of(base, "demo").unwrap().settings.config_reads
 }
 
 /// The loader's request for the demo site's widget configuration, from the demo page's origin.

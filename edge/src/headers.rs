@@ -20,8 +20,17 @@ pub const SITE: &str = "x-chat-site";
 pub const MEMBER: &str = "x-chat-member";
 /// A channel member's display name, percent-encoded.
 pub const NAME: &str = "x-chat-name";
+/// Which conversations an inbox socket shows (`shared::scope::Scope`).
+pub const SCOPE: &str = "x-chat-scope";
 /// The channel id.
 pub const CHANNEL: &str = "x-chat-channel";
+
+/// The display name a request carries in [`NAME`] (the Worker
+/// percent-encodes it: names are any text).
+pub fn name(req: &Request) -> String {
+    let url = worker::Url::parse(&format!("https://name/?n={}", header(req, NAME)));
+    url.ok().and_then(|u| u.query_pairs().next().map(|(_, v)| v.into_owned())).unwrap_or_default()
+}
 
 /// A header's value, or `""`.
 pub fn header(req: &Request, name: &str) -> String {

@@ -33,6 +33,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Post, ["api", "setup", "migrate"]) => orgs::migrate(req, &env).await,
         (Method::Post, ["api", "auth", "signup"]) => orgs::signup(req, &env).await,
         (Method::Get, ["api", "console", "sites", site, "inbox", "ws"]) => console::inbox_socket(req, &env, site).await,
+        (Method::Get, ["api", "console", "sites", site, "inbox"]) => console::inbox_page(req, &env, site).await,
         (Method::Get | Method::Put, ["api", "console", "sites", site, "config"]) => {
             console::site_config(req, &env, site).await
         }

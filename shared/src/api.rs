@@ -168,9 +168,16 @@ pub fn operator_socket_path(site: &str, conversation: &str, after: u64) -> Strin
     format!("/api/console/sites/{s}/conversations/{c}/ws?after={after}")
 }
 
-/// Path of an operator's inbox socket for `site`.
-pub fn inbox_socket_path(site: &str) -> String {
-    format!("/api/console/sites/{}/inbox/ws", encode_query(site))
+/// Path of an operator's inbox socket for `site`, showing `scope`.
+pub fn inbox_socket_path(site: &str, scope: &crate::scope::Scope) -> String {
+    format!("/api/console/sites/{}/inbox/ws?scope={}", encode_query(site), encode_query(&scope.to_string()))
+}
+
+/// Path of an older page of an inbox: `scope`'s lines last changed before
+/// `before` (ms), or at `before` with an id below `id`.
+pub fn inbox_page_path(site: &str, scope: &crate::scope::Scope, before: u64, id: &str) -> String {
+    let (site, scope, id) = (encode_query(site), encode_query(&scope.to_string()), encode_query(id));
+    format!("/api/console/sites/{site}/inbox?scope={scope}&before={before}&id={id}")
 }
 
 /// Path of a customer's channel socket: the visitor's token, the display
@@ -265,7 +272,12 @@ mod tests {
         assert_eq!(encode_query("k&y=1 é"), "k%26y%3D1%20%C3%A9");
         assert_eq!(customer_socket_path("c1", "t", 3), "/api/conversations/c1/ws?token=t&after=3");
         assert_eq!(operator_socket_path("a&b", "c1", 0), "/api/console/sites/a%26b/conversations/c1/ws?after=0");
-        assert_eq!(inbox_socket_path("demo"), "/api/console/sites/demo/inbox/ws");
+        let team = crate::scope::Scope::Team("a b".into());
+        assert_eq!(inbox_socket_path("demo", &team), "/api/console/sites/demo/inbox/ws?scope=team%3Aa%20b");
+        assert_eq!(
+            inbox_page_path("demo", &crate::scope::Scope::Mine, 9, "c1"),
+            "/api/console/sites/demo/inbox?scope=mine&before=9&id=c1"
+        );
         assert_eq!(remove_path("x/y"), "/api/org/people/x%2Fy/remove");
     }
 

@@ -34,6 +34,7 @@ pub mod moderation;
 pub mod moderation_case;
 pub mod protocol;
 pub mod rules;
+pub mod scope;
 pub mod site;
 pub mod staff;
 pub mod text;

@@ -319,7 +319,8 @@ pub const DESK_BATCH: usize = 100;
 
 /// The changes of a moment, pushed together: a newer state of the same
 /// report or case replaces the older; `too_many` once past [`DESK_BATCH`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DeskBatch {
     /// The changes, oldest first.
     pub items: Vec<DeskItem>,

@@ -172,6 +172,15 @@ impl Socket {
         ws.send_with_str(&text).is_ok()
     }
 
+    /// Closes the socket and opens it again at once (its address changed).
+    pub fn reconnect(&self) {
+        if let Some((ws, _)) = self.0.ws.take() {
+            detach(&ws);
+        }
+        self.0.attempts.set(0);
+        self.connect();
+    }
+
     /// Closes for good (the view that owned it went away).
     pub fn stop(&self) {
         self.0.stopped.set(true);

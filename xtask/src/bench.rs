@@ -205,11 +205,12 @@ fn scale_table(base: &str, c: &Counts) -> Result<()> {
          {rate} customer messages/s for {seconds} s (counted, not timed)"
     ));
     let r = e2e::scale::inbox_load(base, conversations, operators, rate, seconds)?;
-    let per_s = r.inbox_requests as f64 / r.seconds;
     println!("| measure | counted |\n|---|---:|");
     println!("| messages sent | {} in {:.1} s |", r.messages, r.seconds);
-    println!("| requests to the site's Inbox | {} ({per_s:.1}/s) |", r.inbox_requests);
-    println!("| Inbox requests per message | {:.2} |", r.inbox_requests as f64 / r.messages.max(1) as f64);
+    for (part, n) in ["settings", "list", "desk", "admission"].iter().zip(r.part_requests) {
+        let (per_s, per_message) = (n as f64 / r.seconds, n as f64 / r.messages.max(1) as f64);
+        println!("| requests to the inbox's {part} part | {n} ({per_s:.1}/s, {per_message:.2} per message) |");
+    }
     println!(
         "| frames per operator inbox socket per second | mean {:.2}, most {:.2} |",
         r.frames_per_socket_s.0, r.frames_per_socket_s.1

@@ -1,9 +1,10 @@
-//! Calls to a site's `Inbox` object: [`InboxCall`], what they answer, and
-//! one client function each.
+//! Calls to a site's `Inbox` objects: [`InboxCall`], what they answer, and
+//! one client function each. A site's inbox is four objects of the one
+//! class ([`Part`]), so one part's load is not the others' too.
 
 use serde::{Deserialize, Serialize};
 use shared::api::IdentitySecret;
-use shared::moderation_case::{CaseAct, OpenCase, Report, Review, SanctionRecord};
+use shared::moderation_case::{CaseAct, DeskBatch, OpenCase, Report, Review, SanctionRecord};
 use shared::site::SiteConfig;
 use shared::ConversationSummary;
 use worker::{Env, Response, Result, Stub};
@@ -13,12 +14,55 @@ use super::{ask, post, tell};
 /// Name of the Inbox binding in `wrangler.toml`.
 pub const BINDING: &str = "INBOX";
 
-/// Every request to an Inbox besides its sockets' (`/ws`, `/drop`).
+/// The four parts of a site's inbox, each its own object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The settings, the identity secret and the verified customers'
+    /// conversations (the object named as the site, which held everything
+    /// before the split).
+    Settings,
+    /// The conversation list and the operators' inbox sockets.
+    List,
+    /// The moderation desk: reports, cases, sanctions, incidents.
+    Desk,
+    /// The counters of new conversations per visitor and address.
+    Admission,
+}
+
+impl Part {
+    /// Every part.
+    pub const ALL: [Part; 4] = [Part::Settings, Part::List, Part::Desk, Part::Admission];
+
+    /// The object's name for `site`.
+    pub fn object(self, site: &str) -> String {
+        match self {
+            Part::Settings => site.to_owned(),
+            Part::List => format!("{site}/list"),
+            Part::Desk => format!("{site}/desk"),
+            Part::Admission => format!("{site}/admission"),
+        }
+    }
+}
+
+/// Every request to an Inbox besides its sockets' (`/ws`, `/drop`); each
+/// goes to one [`Part`], named at its client function.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum InboxCall {
     /// A conversation changed → [`Touched`].
     Touch(ConversationSummary),
+    /// An older page of an inbox → `Vec<ConversationSummary>`
+    /// ([`shared::api::inbox_page_path`]).
+    Page {
+        /// The scope, as written (`Scope`'s `Display`).
+        scope: String,
+        /// The operator's name (for `mine`).
+        me: String,
+        /// Lines changed before this (ms)…
+        before: u64,
+        /// …or then, with an id below this one.
+        id: String,
+    },
     /// The site's settings → [`Settings`] (404: no such site).
     Config,
     /// The site's settings if their version is not this one →
@@ -36,7 +80,10 @@ pub enum InboxCall {
         config: Box<SiteConfig>,
     },
     /// Registers the site with the default settings.
-    Register,
+    Register {
+        /// The site (to name its other parts).
+        site: String,
+    },
     /// The site's identity secret, replaced first if `rotate` → [`IdentitySecret`].
     Identity {
         /// Replace it.
@@ -61,7 +108,18 @@ pub enum InboxCall {
         conversation: String,
     },
     /// A room's report for the desk.
-    Report(Box<Report>),
+    Report {
+        /// The site (the desk tells its list part what changed).
+        site: String,
+        /// The report.
+        report: Box<Report>,
+    },
+    /// The settings part's copy of new settings for the list and the desk
+    /// parts (the list answers the version to the rooms, the desk reads the
+    /// retention and the case rules); kept if newer than theirs.
+    Copy(Box<Settings>),
+    /// The desk's changes for the list part to push to the consoles.
+    DeskChanges(Box<DeskBatch>),
     /// A member's sanctions in force and the settings version → [`Admission`].
     Sanctions {
         /// The member id.
@@ -156,8 +214,9 @@ pub struct Admission {
     pub version: u64,
 }
 
-fn inbox(env: &Env, site: &str) -> Result<Stub> {
-    env.durable_object(BINDING)?.get_by_name(site)
+/// The stub of one part of a site's inbox.
+pub fn part(env: &Env, site: &str, part: Part) -> Result<Stub> {
+    env.durable_object(BINDING)?.get_by_name(&part.object(site))
 }
 
 fn answered<T>(what: &str, answer: Option<T>) -> Result<T> {
@@ -166,20 +225,20 @@ fn answered<T>(what: &str, answer: Option<T>) -> Result<T> {
 
 /// Records a conversation change in its site's inbox; the site's settings version.
 pub async fn touch(env: &Env, summary: ConversationSummary) -> Result<u64> {
-    let stub = inbox(env, summary.site.as_str())?;
+    let stub = part(env, summary.site.as_str(), Part::List)?;
     let touched: Option<Touched> = ask(&stub, &InboxCall::Touch(summary)).await?;
     answered("touch", touched).map(|t| t.version)
 }
 
 /// The site's configuration and its version; `None`: no site has this id.
 pub async fn settings(env: &Env, site: &str) -> Result<Option<Settings>> {
-    ask(&inbox(env, site)?, &InboxCall::Config).await
+    ask(&part(env, site, Part::Settings)?, &InboxCall::Config).await
 }
 
 /// The site's settings unless they are still at `version` (`Ok(None)`:
 /// no such site; `Ok(Some(None))`: unchanged).
 pub async fn settings_since(env: &Env, site: &str, version: u64) -> Result<Option<Option<Settings>>> {
-    ask(&inbox(env, site)?, &InboxCall::ConfigSince(version)).await
+    ask(&part(env, site, Part::Settings)?, &InboxCall::ConfigSince(version)).await
 }
 
 /// What an Inbox was asked since it woke (the bench counts it).
@@ -192,59 +251,74 @@ pub struct InboxCounts {
     pub config_reads: u64,
 }
 
-/// What the site's Inbox was asked since it woke (bench only).
-pub async fn counts(env: &Env, site: &str) -> Result<InboxCounts> {
-    Ok(ask(&inbox(env, site)?, &InboxCall::Counts).await?.unwrap_or_default())
+/// What each part of the site's inbox was asked since it woke, in the
+/// order of [`Part::ALL`] (bench only).
+pub async fn counts(env: &Env, site: &str) -> Result<Vec<InboxCounts>> {
+    let mut all = Vec::new();
+    for p in Part::ALL {
+        all.push(ask(&part(env, site, p)?, &InboxCall::Counts).await?.unwrap_or_default());
+    }
+    Ok(all)
 }
 
 /// Replaces the site's configuration (validate it first).
 pub async fn save_config(env: &Env, site: &str, config: &SiteConfig) -> Result<()> {
     let call = InboxCall::SaveConfig { site: site.into(), config: Box::new(config.clone()) };
-    tell(&inbox(env, site)?, &call).await
+    tell(&part(env, site, Part::Settings)?, &call).await
 }
 
 /// Registers a new site (its configuration starts as the defaults).
 pub async fn register(env: &Env, site: &str) -> Result<()> {
-    tell(&inbox(env, site)?, &InboxCall::Register).await
+    tell(&part(env, site, Part::Settings)?, &InboxCall::Register { site: site.into() }).await
 }
 
 /// The site's identity secret; `rotate` replaces it first.
 pub async fn identity_secret(env: &Env, site: &str, rotate: bool) -> Result<String> {
-    let secret: Option<IdentitySecret> = ask(&inbox(env, site)?, &InboxCall::Identity { rotate }).await?;
+    let secret: Option<IdentitySecret> =
+        ask(&part(env, site, Part::Settings)?, &InboxCall::Identity { rotate }).await?;
     answered("identity", secret).map(|s| s.secret)
 }
 
 /// Records a verified customer's new conversation.
 pub async fn add_user_conversation(env: &Env, site: &str, user: &str, conversation: &str) -> Result<()> {
     let call = InboxCall::AddUser { user: user.into(), conversation: conversation.into() };
-    tell(&inbox(env, site)?, &call).await
+    tell(&part(env, site, Part::Settings)?, &call).await
 }
 
 /// A verified customer's latest conversation on the site.
 pub async fn latest_of(env: &Env, site: &str, user: &str) -> Result<Option<String>> {
-    ask(&inbox(env, site)?, &InboxCall::LatestOf { user: user.into() }).await
+    ask(&part(env, site, Part::Settings)?, &InboxCall::LatestOf { user: user.into() }).await
 }
 
-/// Forgets a deleted conversation's inbox line.
+/// An older page of the site's inbox in `scope` (see [`InboxCall::Page`]).
+pub async fn page(env: &Env, site: &str, call: InboxCall) -> Result<Vec<ConversationSummary>> {
+    Ok(ask(&part(env, site, Part::List)?, &call).await?.unwrap_or_default())
+}
+
+/// Forgets a deleted conversation: its inbox line, and its verified
+/// customer's link.
 pub async fn forget(env: &Env, site: &str, conversation: &str) -> Result<()> {
-    tell(&inbox(env, site)?, &InboxCall::Forget { conversation: conversation.into() }).await
+    let call = InboxCall::Forget { conversation: conversation.into() };
+    tell(&part(env, site, Part::List)?, &call).await?;
+    tell(&part(env, site, Part::Settings)?, &call).await
 }
 
 /// Files a room's report with its site's desk.
 pub async fn report(env: &Env, site: &str, report: Report) -> Result<()> {
-    tell(&inbox(env, site)?, &InboxCall::Report(Box::new(report))).await
+    tell(&part(env, site, Part::Desk)?, &InboxCall::Report { site: site.into(), report: Box::new(report) }).await
 }
 
 /// The site's sanctions in force for `member`, and its settings version.
 pub async fn sanctions_of(env: &Env, site: &str, member: &str) -> Result<Admission> {
-    let admission = ask(&inbox(env, site)?, &InboxCall::Sanctions { member: member.into() }).await?;
+    let admission = ask(&part(env, site, Part::Desk)?, &InboxCall::Sanctions { member: member.into() }).await?;
     answered("sanctions", admission)
 }
 
 /// Counts a new conversation against `key` (a visitor's or an address's):
 /// at most `limit` per hour; `Err(ms)` is how long until the next one.
 pub async fn admit(env: &Env, site: &str, key: &str, limit: usize) -> Result<std::result::Result<(), u64>> {
-    let admitted: Option<Admitted> = ask(&inbox(env, site)?, &InboxCall::Admit { key: key.into(), limit }).await?;
+    let admitted: Option<Admitted> =
+        ask(&part(env, site, Part::Admission)?, &InboxCall::Admit { key: key.into(), limit }).await?;
     Ok(match answered("admit", admitted)?.wait_ms {
         Some(ms) => Err(ms),
         None => Ok(()),
@@ -253,6 +327,6 @@ pub async fn admit(env: &Env, site: &str, key: &str, limit: usize) -> Result<std
 
 /// A console's desk request: the Inbox's answer as it is (status, JSON or CSV).
 pub async fn desk(env: &Env, ask: DeskAsk) -> Result<Response> {
-    let stub = inbox(env, &ask.site)?;
+    let stub = part(env, &ask.site, Part::Desk)?;
     post(&stub, &InboxCall::Desk(Box::new(ask))).await
 }

@@ -30,7 +30,7 @@ use worker::{durable_object, DurableObject, Env, Request, Response, Result, Stat
 use self::sql::ChannelStore;
 use crate::calls::room::{channel_room_id, RoomCall};
 use crate::error::internal;
-use crate::headers::{header, ACCOUNT, CHANNEL, MEMBER, NAME, ROLE, SITE, STAFF};
+use crate::headers::{header, ACCOUNT, CHANNEL, MEMBER, ROLE, SITE, STAFF};
 use crate::room::shell::{Decision, Host, Out};
 use crate::room::sql::Db;
 use crate::room::{Attachment, Core, RoomStore};
@@ -128,7 +128,7 @@ impl Channel {
             "operator" => (Role::Operator, StaffRole::parse(&header(req, STAFF))),
             _ => (Role::Customer, None),
         };
-        let (member, name) = (header(req, MEMBER), decode_name(&header(req, NAME))?);
+        let (member, name) = (header(req, MEMBER), crate::headers::name(req));
         let who = Attachment { role, staff, member, name, replays: Vec::new() };
         if role == Role::Customer {
             let open = self.state.get_websockets_with_tag(&member_tag(&who.member)).len();
@@ -204,10 +204,4 @@ impl Host for Channel {
     async fn relay_member(&self, member: &str, frame: ServerEnvelope, close: bool) {
         self.to_member_relay(member, frame, close).await;
     }
-}
-
-/// The display name from its percent-encoded header.
-fn decode_name(encoded: &str) -> Result<String> {
-    let url = worker::Url::parse(&format!("https://name/?n={encoded}")).map_err(internal)?;
-    Ok(url.query_pairs().next().map(|(_, v)| v.into_owned()).unwrap_or_default())
 }

@@ -1,13 +1,19 @@
-//! The `Inbox` Durable Object: one per site. It keeps one line per
-//! conversation (updated by the Conversation objects), pushes the changes
-//! to the operators' sockets gathered four times a second at most
-//! ([`push`]), and holds the site's configuration (teams,
-//! canned responses, products, pre-chat form, triggers, channels, rules)
-//! and the moderation desk ([`desk`]).
+//! The `Inbox` Durable Object class: four objects per site, one per
+//! [`Part`] of its inbox, each answering the calls of its part. The
+//! settings part holds the site's configuration (teams, canned responses,
+//! products, pre-chat form, triggers, channels, rules), its identity secret
+//! and its verified customers' conversations, and copies new settings to
+//! the list and the desk. The list part keeps one line per conversation
+//! (updated by the Conversation objects) and pushes the changes to the
+//! operators' sockets, gathered four times a second at most ([`push`]).
+//! The desk part holds the moderation desk ([`desk`]) and sends its
+//! changes to the list part for those pushes; the admission part counts new
+//! conversations per visitor and address.
 //!
 //! Internal API: [`crate::calls::inbox::InboxCall`] (one exhaustive
-//! `match` below), and its operators' sockets: `GET /ws` attaches one (it
-//! first receives the whole list), `GET /drop?account=` closes an account's.
+//! `match` below), and the list part's operator sockets: `GET /ws` attaches
+//! one (it first receives the whole list), `GET /drop?account=` closes an
+//! account's.
 
 mod desk;
 mod desk_sql;
@@ -17,7 +23,9 @@ mod sql;
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use shared::moderation_case::DeskBatch;
+use shared::scope::Scope;
 use shared::site::SiteConfig;
 use shared::{ConversationSummary, ErrorCode, ServerEnvelope, ServerMsg};
 use worker::{
@@ -25,7 +33,7 @@ use worker::{
     WebSocketPair,
 };
 
-use crate::calls::inbox::{Admission, Admitted, InboxCall, InboxCounts, Settings, Touched};
+use crate::calls::inbox::{Admission, Admitted, InboxCall, InboxCounts, Part, Settings, Touched};
 use crate::calls::room::{channel_name, RoomCall, CHANNEL};
 use crate::socket;
 
@@ -42,8 +50,24 @@ pub struct Inbox {
     push_set: Cell<bool>,
     /// What it was asked since it woke (the bench counts it).
     counts: Cell<InboxCounts>,
-    /// When the desk's retention last ran (ms; 0 since the object woke).
-    swept_at: Cell<u64>,
+    /// The desk's retention sweeps.
+    sweeps: crate::retention::Sweeps,
+}
+
+/// What an operator's inbox socket shows (kept with the socket, so it
+/// survives hibernation).
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Viewer {
+    /// The scope, as written.
+    scope: String,
+    /// The operator's name.
+    me: String,
+}
+
+impl Viewer {
+    fn scope(&self) -> Scope {
+        Scope::parse(&self.scope).unwrap_or_default()
+    }
 }
 
 /// How long changes gather before one push tells the consoles: an inbox
@@ -61,8 +85,26 @@ impl Inbox {
         Ok(v)
     }
 
-    /// Tells the site's channels the settings changed (best effort: a
-    /// channel also learns the version at its next connect).
+    /// Tells the list and the desk parts and the site's channels the
+    /// settings changed (best effort: a channel also learns the version at
+    /// its next connect; the parts at the next save).
+    async fn tell_parts(&self, site: &str) -> Result<()> {
+        let Some((version, config)) = sql::config(&self.state.storage().sql())? else { return Ok(()) };
+        let copy = InboxCall::Copy(Box::new(Settings { version, config: config.clone() }));
+        for part in [Part::List, Part::Desk] {
+            let told = match crate::calls::inbox::part(&self.env, site, part) {
+                Ok(stub) => crate::calls::tell(&stub, &copy).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = told {
+                worker::console_error!("{} not told of new settings: {e}", part.object(site));
+            }
+        }
+        self.tell_channels(site, &config, version).await;
+        Ok(())
+    }
+
+    /// Tells the site's channels the settings changed.
     async fn tell_channels(&self, site: &str, config: &SiteConfig, version: u64) {
         for channel in &config.channels {
             let name = channel_name(site, &channel.id);
@@ -77,20 +119,21 @@ impl Inbox {
         }
     }
 
-    /// Gathers desk changes for the next push ([`Self::push_soon`]), so a
-    /// burst of reports is one frame per console, not one each.
-    async fn push_later(&self, changes: DeskBatch) -> Result<()> {
+    /// The desk part: sends its changes to the list part, which gathers
+    /// them for its next push, so a burst of reports is one frame per
+    /// console, not one each.
+    async fn push_later(&self, site: &str, changes: DeskBatch) -> Result<()> {
         if changes.is_empty() {
             return Ok(());
         }
-        self.gathered.borrow_mut().desk(changes);
-        self.push_soon().await
+        let stub = crate::calls::inbox::part(&self.env, site, Part::List)?;
+        crate::calls::tell(&stub, &InboxCall::DeskChanges(Box::new(changes))).await
     }
 
     /// Gathers a changed conversation for the next push: a burst of
     /// messages over many conversations is one frame per console.
-    async fn changed_later(&self, summary: ConversationSummary) -> Result<()> {
-        self.gathered.borrow_mut().conversation(summary);
+    async fn changed_later(&self, summary: ConversationSummary, was: sql::Was) -> Result<()> {
+        self.gathered.borrow_mut().conversation(summary, was);
         self.push_soon().await
     }
 
@@ -113,12 +156,16 @@ impl Inbox {
         self.counts.set(c);
     }
 
-    /// Attaches an operator's socket; it first receives the whole list.
+    /// Attaches an operator's socket showing the scope the Worker checked
+    /// (`x-chat-scope`); it first receives the scope's first page.
     fn attach(&self, req: &Request) -> Result<Response> {
         let pair = WebSocketPair::new()?;
-        let account = req.headers().get(crate::headers::ACCOUNT)?.unwrap_or_default();
+        let account = crate::headers::header(req, crate::headers::ACCOUNT);
+        let viewer =
+            Viewer { scope: crate::headers::header(req, crate::headers::SCOPE), me: crate::headers::name(req) };
         self.state.accept_websocket_with_tags(&pair.server, &[socket::account_tag(&account).as_str()]);
-        let conversations = sql::list(&self.state.storage().sql())?;
+        pair.server.serialize_attachment(&viewer)?;
+        let conversations = sql::page(&self.state.storage().sql(), &viewer.scope(), &viewer.me, None)?;
         socket::send(&pair.server, &ServerEnvelope::push(ServerMsg::Inbox { conversations }));
         Response::from_websocket(pair.client)
     }
@@ -131,7 +178,7 @@ impl DurableObject for Inbox {
             worker::console_error!("inbox schema: {e}");
         }
         let (gathered, push_set, counts) = (RefCell::default(), Cell::new(false), Cell::default());
-        Self { state, env, version: Cell::new(None), gathered, push_set, counts, swept_at: Cell::new(0) }
+        Self { state, env, version: Cell::new(None), gathered, push_set, counts, sweeps: Default::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -151,10 +198,15 @@ impl DurableObject for Inbox {
         }
         match call {
             InboxCall::Touch(summary) => {
+                let was = sql::was(&sql, summary.id.as_str())?;
                 if sql::upsert(&sql, &summary)? {
-                    self.changed_later(summary).await?;
+                    self.changed_later(summary, was).await?;
                 }
                 Response::from_json(&Touched { version: self.version()? })
+            }
+            InboxCall::Page { scope, me, before, id } => {
+                let scope = Scope::parse(&scope).unwrap_or_default();
+                Response::from_json(&sql::page(&sql, &scope, &me, Some((before, &id)))?)
             }
             InboxCall::Config => {
                 self.count(true);
@@ -179,13 +231,23 @@ impl DurableObject for Inbox {
             InboxCall::SaveConfig { site, config } => {
                 sql::save_config(&sql, &config)?;
                 self.version.set(None);
-                let version = self.version()?;
-                self.tell_channels(&site, &config, version).await;
+                self.tell_parts(&site).await?;
                 Response::empty()
             }
-            InboxCall::Register => {
+            InboxCall::Register { site } => {
                 sql::register(&sql)?;
                 self.version.set(None);
+                self.tell_parts(&site).await?;
+                Response::empty()
+            }
+            InboxCall::Copy(settings) => {
+                sql::keep_copy(&sql, settings.version, &settings.config)?;
+                self.version.set(None);
+                Response::empty()
+            }
+            InboxCall::DeskChanges(changes) => {
+                self.gathered.borrow_mut().desk(*changes);
+                self.push_soon().await?;
                 Response::empty()
             }
             InboxCall::Identity { rotate } => {
@@ -204,10 +266,11 @@ impl DurableObject for Inbox {
                 Some(conversation) => Response::from_json(&conversation),
                 None => Response::error("no conversation", 404),
             },
-            InboxCall::Report(report) => {
+            InboxCall::Report { site, report } => {
                 let mut changes = DeskBatch::default();
                 desk::file(&sql, *report, &mut changes)?;
-                self.push_later(changes).await?;
+                self.sweeps.arm(&self.state.storage(), crate::retention::every_ms(&self.env)).await?;
+                self.push_later(&site, changes).await?;
                 Response::empty()
             }
             InboxCall::Sanctions { member } => {
@@ -220,33 +283,38 @@ impl DurableObject for Inbox {
             }
             InboxCall::Desk(ask) => {
                 let mut changes = DeskBatch::default();
+                let site = ask.site.clone();
                 let resp = desk::handle(&self.env, &sql, *ask, &mut changes).await?;
-                self.push_later(changes).await?;
+                self.sweeps.arm(&self.state.storage(), crate::retention::every_ms(&self.env)).await?;
+                self.push_later(&site, changes).await?;
                 Ok(resp)
             }
         }
     }
 
-    /// Pushes what gathered ([`push::Gathered::frames`]) to every console.
-    /// Pushes what gathered; at most once a sweep period, the desk's
-    /// retention too ([`desk_sql::purge`]), and while rows that expire are
-    /// left, the alarm comes again a period later.
+    /// The list part: pushes what gathered ([`push::Gathered::frames`]) to
+    /// every console. The desk part (whose config copy says which
+    /// retention): the desk's retention ([`desk_sql::purge`]), and while
+    /// rows that expire are left, the alarm comes again a period later.
     async fn alarm(&self) -> Result<Response> {
-        self.push_set.set(false);
         let sql = self.state.storage().sql();
-        let frames = self.gathered.borrow_mut().frames(|| sql::list(&sql))?;
-        for ws in self.state.get_websockets() {
-            frames.iter().for_each(|f| socket::send(&ws, f));
-        }
-        let (now, every) = (worker::Date::now().as_millis(), crate::retention::every_ms(&self.env));
-        if now >= self.swept_at.get() + every {
-            self.swept_at.set(now);
-            let days = sql::config(&sql)?.map_or(0, |(_, c)| c.retention.closed_days);
-            let left = desk_sql::purge(&sql, now, u64::from(days) * crate::retention::day_ms(&self.env))?;
-            if left > 0 && !self.push_set.get() {
-                self.state.storage().set_alarm(std::time::Duration::from_millis(every)).await?;
+        // Only the list part pushes, and only it has sockets (after an
+        // eviction it forgot that a push was due).
+        if self.push_set.replace(false) || !self.state.get_websockets().is_empty() {
+            let push = self.gathered.borrow_mut().take();
+            for ws in self.state.get_websockets() {
+                let viewer: Viewer = ws.deserialize_attachment()?.unwrap_or_default();
+                let scope = viewer.scope();
+                let frames = push.frames(&scope, &viewer.me, || sql::page(&sql, &scope, &viewer.me, None))?;
+                frames.iter().for_each(|f| socket::send(&ws, f));
             }
+            return Response::empty();
         }
+        let Some((_, config)) = sql::config(&sql)? else { return Response::empty() };
+        let (now, every) = (worker::Date::now().as_millis(), crate::retention::every_ms(&self.env));
+        let keep_ms = u64::from(config.retention.closed_days) * crate::retention::day_ms(&self.env);
+        let left = desk_sql::purge(&sql, now, keep_ms)?;
+        self.sweeps.rearm_at(&self.state.storage(), (left > 0).then_some(now + every), now).await?;
         Response::empty()
     }
 

@@ -2,13 +2,11 @@
 //! and the site's configuration (one JSON row, seeded with the defaults).
 
 use serde::Deserialize;
+use shared::scope::{Scope, PAGE};
 use shared::site::SiteConfig;
 use shared::WireName;
 use shared::{ConversationSummary, Role};
 use worker::{SqlStorage, SqlStorageValue};
-
-/// Most conversations sent in the first inbox frame (newest first).
-pub const LIST_LIMIT: usize = 500;
 
 /// Creates the tables if they are missing. (`lines` replaced the skeleton's
 /// `conversations` table when summaries gained workflow columns; old rows
@@ -32,6 +30,9 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         None,
     )?;
     sql.exec("CREATE INDEX IF NOT EXISTS lines_by_update ON lines (updated_at DESC)", None)?;
+    // One index per scope, so a page reads only its own rows.
+    sql.exec("CREATE INDEX IF NOT EXISTS lines_by_assignee ON lines (assignee, updated_at DESC)", None)?;
+    sql.exec("CREATE INDEX IF NOT EXISTS lines_by_team ON lines (team, updated_at DESC)", None)?;
     sql.exec("CREATE TABLE IF NOT EXISTS config (one INTEGER PRIMARY KEY CHECK (one = 1), json TEXT NOT NULL)", None)?;
     // Every save counts up, so rooms keep a copy until the version changes.
     crate::room::sql::add_column(sql, "config", "version", "INTEGER NOT NULL DEFAULT 1")?;
@@ -76,16 +77,46 @@ pub fn upsert(sql: &SqlStorage, s: &ConversationSummary) -> worker::Result<bool>
     Ok(cursor.rows_written() > 0)
 }
 
-/// The site's conversations, newest activity first. Columns are named as
+/// A line's team and assignee before a change (`None`: a new line).
+pub type Was = Option<(Option<String>, Option<String>)>;
+
+/// The team and assignee of a line as it is (read before it changes, so an
+/// inbox that showed it learns it left its scope).
+pub fn was(sql: &SqlStorage, id: &str) -> worker::Result<Was> {
+    #[derive(Deserialize)]
+    struct Row {
+        team: Option<String>,
+        assignee: Option<String>,
+    }
+    let rows: Vec<Row> = sql.exec("SELECT team, assignee FROM lines WHERE id = ?", vec![id.into()])?.to_array()?;
+    Ok(rows.into_iter().next().map(|r| (r.team, r.assignee)))
+}
+
+/// One page of a scope's conversations, newest activity first: all, or
+/// those changed before `before = (updated_at, id)`. Columns are named as
 /// the summary's fields on the wire, so rows deserialize straight into it.
-pub fn list(sql: &SqlStorage) -> worker::Result<Vec<ConversationSummary>> {
-    sql.exec(
+pub fn page(
+    sql: &SqlStorage,
+    scope: &Scope,
+    me: &str,
+    before: Option<(u64, &str)>,
+) -> worker::Result<Vec<ConversationSummary>> {
+    let (filter, mut args): (&str, Vec<SqlStorageValue>) = match scope {
+        Scope::All => ("1 = 1", vec![]),
+        Scope::Mine => ("assignee = ?", vec![me.into()]),
+        Scope::Unassigned => ("assignee IS NULL", vec![]),
+        Scope::Team(team) => ("team = ?", vec![team.as_str().into()]),
+    };
+    let (at, id) = before.unwrap_or((i64::MAX as u64, ""));
+    let at = SqlStorageValue::from(at.min(i64::MAX as u64) as i64);
+    args.extend([at.clone(), at, id.into(), SqlStorageValue::from(PAGE as i64)]);
+    let query = format!(
         r#"SELECT id, site, last_seq AS "lastSeq", last_author AS "lastAuthor", preview,
                   created_at AS "createdAt", updated_at AS "updatedAt", workflow, step, team, assignee, outcome
-           FROM lines ORDER BY updated_at DESC LIMIT ?"#,
-        vec![SqlStorageValue::from(LIST_LIMIT as i64)],
-    )?
-    .to_array()
+           FROM lines WHERE {filter} AND (updated_at < ? OR (updated_at = ? AND id < ?))
+           ORDER BY updated_at DESC, id DESC LIMIT ?"#
+    );
+    sql.exec(&query, args)?.to_array()
 }
 
 /// The site's configuration; `None` until the site is registered (its
@@ -168,6 +199,19 @@ pub fn save_config(sql: &SqlStorage, config: &SiteConfig) -> worker::Result<()> 
         "INSERT INTO config (one, json) VALUES (1, ?) \
          ON CONFLICT (one) DO UPDATE SET json = excluded.json, version = config.version + 1",
         vec![json.into()],
+    )?;
+    Ok(())
+}
+
+/// Keeps the settings part's copy of the settings at `version`, unless this
+/// object has a newer one (copies may arrive out of order).
+pub fn keep_copy(sql: &SqlStorage, version: u64, config: &SiteConfig) -> worker::Result<()> {
+    let json = serde_json::to_string(config)?;
+    sql.exec(
+        "INSERT INTO config (one, json, version) VALUES (1, ?, ?) \
+         ON CONFLICT (one) DO UPDATE SET json = excluded.json, version = excluded.version \
+         WHERE excluded.version > config.version",
+        vec![json.into(), SqlStorageValue::from(version as i64)],
     )?;
     Ok(())
 }

@@ -19,7 +19,7 @@ use worker::{durable_object, DurableObject, Env, Request, Response, Result, Stat
 
 use crate::calls::relay::{ChannelCall, Joined, Missed, RelayCall, Relayed, Viewer};
 use crate::calls::room::{channel_name, channel_room_id, RoomCall, CHANNEL};
-use crate::headers::{header, CHANNEL as CHANNEL_HEADER, MEMBER, NAME, SITE};
+use crate::headers::{header, CHANNEL as CHANNEL_HEADER, MEMBER, SITE};
 use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_FORBIDDEN};
 
 /// The tag of a member's sockets.
@@ -225,7 +225,7 @@ impl Relay {
         let tags = [Role::Customer.as_str().to_owned(), member_tag(&member)];
         let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
         self.state.accept_websocket_with_tags(&pair.server, &tags);
-        let name = decode_name(&header(req, NAME));
+        let name = crate::headers::name(req);
         pair.server.serialize_attachment(&Viewer { member: member.clone(), name, replays: Vec::new() })?;
         let last_seq = self.meta()?.map_or(0, |m| m.last_seq);
         let welcome = ServerMsg::Welcome {
@@ -259,10 +259,4 @@ impl Relay {
             socket::send(ws, &ServerEnvelope::push(ServerMsg::History { messages, more }));
         }
     }
-}
-
-/// The display name from its percent-encoded header.
-fn decode_name(encoded: &str) -> String {
-    let url = worker::Url::parse(&format!("https://name/?n={encoded}"));
-    url.ok().and_then(|u| u.query_pairs().next().map(|(_, v)| v.into_owned())).unwrap_or_default()
 }

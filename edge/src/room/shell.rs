@@ -344,7 +344,8 @@ pub trait Host {
     /// copy is another.
     async fn refresh(&self, version: u64) {
         let mine = self.core().borrow().as_ref().map(|c| c.settings.version);
-        if mine.is_none() || mine == Some(version) {
+        // Version 0: the part that answered has no copy of the settings yet.
+        if mine.is_none() || mine == Some(version) || version == 0 {
             return;
         }
         match self.fetch_settings().await {

@@ -63,7 +63,8 @@ pub async fn expiring(env: &Env) -> RouteResult {
     Ok(worker::Response::from_json(&answer)?)
 }
 
-/// What a site's Inbox was asked since it woke: requests, settings reads.
+/// What each part of a site's inbox was asked since it woke (requests,
+/// settings reads), in the order of `Part::ALL`.
 pub async fn inbox_counts(env: &Env, site: &str) -> RouteResult {
     bench_on(env)?;
     Ok(worker::Response::from_json(&crate::calls::inbox::counts(env, site).await?)?)
@@ -72,7 +73,7 @@ pub async fn inbox_counts(env: &Env, site: &str) -> RouteResult {
 /// A site's desk rows that retention removes in time: `[sanctions, reports]`.
 pub async fn desk_rows(env: &Env, site: &str) -> RouteResult {
     bench_on(env)?;
-    let stub = env.durable_object(crate::calls::inbox::BINDING)?.get_by_name(site)?;
+    let stub = crate::calls::inbox::part(env, site, crate::calls::inbox::Part::Desk)?;
     let rows: Option<[u64; 2]> = crate::calls::ask(&stub, &crate::calls::inbox::InboxCall::DeskRows).await?;
     Ok(worker::Response::from_json(&rows.ok_or(RouteError::NotFound)?)?)
 }

@@ -11,11 +11,12 @@ use shared::{ConversationId, ErrorCode, SiteId};
 use worker::{Env, Request, Response};
 
 use super::{query, socket_request};
-use crate::calls::inbox::{DeskAsk, DeskCall};
+use crate::calls::inbox::{DeskAsk, DeskCall, InboxCall};
 use crate::error::{RouteError, RouteResult};
 use crate::headers::{ACCOUNT, ROLE, SITE, STAFF};
 use crate::session::{own_site, staff};
 use crate::socket::{self, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHORIZED};
+use shared::scope::Scope;
 
 /// The checks of every operator socket: an upgrade, from the console's own
 /// origin, signed in with a role that may `cap`, on a site of the caller's
@@ -70,16 +71,51 @@ pub async fn conversation_socket(req: Request, env: &Env, site: &str, id: &str) 
     Ok(crate::calls::room::conversation(env, id.as_str())?.fetch_with_request(inner).await?)
 }
 
-/// `GET /api/console/sites/{site}/inbox/ws`: the site's live list.
+/// `GET /api/console/sites/{site}/inbox/ws?scope=`: the site's live list,
+/// the scope's lines only (`shared::scope::Scope`; all by default).
 pub async fn inbox_socket(req: Request, env: &Env, site: &str) -> RouteResult {
-    let object = (crate::calls::inbox::BINDING, site);
+    let Some(scope) = scope_of(&req)? else {
+        return Ok(socket::refuse(
+            ErrorCode::Malformed,
+            "scope: all, mine, unassigned or team:<id>",
+            socket::CLOSE_BAD_REQUEST,
+        )?);
+    };
+    let list = crate::calls::inbox::Part::List.object(site);
+    let object = (crate::calls::inbox::BINDING, list.as_str());
     let (me, site) = match operator_handshake(&req, env, Capability::ReadConversations, site, object).await? {
         Ok(ok) => ok,
         Err(refused) => return Ok(refused),
     };
-    let inner = socket_request(&req, &operator_headers(&me, &site))?;
-    let stub = env.durable_object(crate::calls::inbox::BINDING)?.get_by_name(site.as_str())?;
+    let (display, scope) = (shared::api::encode_query(&me.name), scope.to_string());
+    let mut headers = operator_headers(&me, &site);
+    headers.extend([(crate::headers::NAME, display.as_str()), (crate::headers::SCOPE, scope.as_str())]);
+    let inner = socket_request(&req, &headers)?;
+    let stub = crate::calls::inbox::part(env, site.as_str(), crate::calls::inbox::Part::List)?;
     Ok(stub.fetch_with_request(inner).await?)
+}
+
+/// A request's `scope` (all if absent; `None`: not a scope).
+fn scope_of(req: &Request) -> Result<Option<Scope>, RouteError> {
+    Ok(match super::query(req, "scope")? {
+        None => Some(Scope::All),
+        Some(s) => Scope::parse(&s),
+    })
+}
+
+/// `GET /api/console/sites/{site}/inbox?scope=&before=&id=`: an older page
+/// of the inbox ([`shared::api::inbox_page_path`]).
+pub async fn inbox_page(req: Request, env: &Env, site: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::ReadConversations, None).await?;
+    let site = own_site(&me, site)?;
+    let bad = || RouteError::BadRequest("scope, before (ms) and id are needed".into());
+    let scope = scope_of(&req)?.ok_or_else(bad)?;
+    let before = super::query(&req, "before")?.and_then(|b| b.parse::<u64>().ok()).ok_or_else(bad)?;
+    // Calls cross JSON as JS numbers: a later time than 2^53 ms is "newest".
+    let before = before.min((1 << 53) - 1);
+    let id = super::query(&req, "id")?.filter(|id| id.len() <= 64).ok_or_else(bad)?;
+    let call = InboxCall::Page { scope: scope.to_string(), me: me.name.clone(), before, id };
+    Ok(Response::from_json(&crate::calls::inbox::page(env, site.as_str(), call).await?)?)
 }
 
 /// `GET` / `PUT /api/console/sites/{site}/config`: the site's configuration,

@@ -1,5 +1,7 @@
-//! The console workspace: the live inbox (filters, unread counts, previews,
-//! waiting time; newest activity first), the open conversation, keyboard
+//! The console workspace: the live inbox (its scope — all, mine, unassigned
+//! or a team's queue — is the socket's, a page at a time, with older pages
+//! on demand; filters, unread counts, previews, waiting time; newest
+//! activity first), the open conversation, keyboard
 //! shortcuts and their help, and the site settings; the moderation view in
 //! its place when picked, and moderation alerts over both.
 
@@ -8,7 +10,8 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use shared::api::inbox_socket_path;
+use shared::api::{inbox_page_path, inbox_socket_path};
+use shared::scope::{Scope, PAGE};
 use shared::workflow::WorkflowKind;
 use shared::{ConversationId, ConversationSummary, Role, ServerMsg};
 
@@ -37,12 +40,12 @@ struct Filter {
 }
 
 impl Filter {
+    fn scope(&self) -> Scope {
+        Scope::parse(&self.scope).unwrap_or_default()
+    }
+
     fn keeps(&self, c: &ConversationSummary, me: &str) -> bool {
-        let scope = match self.scope.as_str() {
-            "mine" => c.assignee.as_deref() == Some(me),
-            "unassigned" => c.assignee.is_none(),
-            s => s.strip_prefix("team:").is_none_or(|t| c.team.as_deref() == Some(t)),
-        };
+        let scope = self.scope().keeps(c, me);
         let workflow = self.workflow.is_empty() || self.workflow == c.workflow.as_str();
         let status = match self.status.as_str() {
             "open" => c.outcome.is_none(),
@@ -91,15 +94,23 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
         RwSignal::new(load(SEEN).and_then(|s| crate::json::decode::<HashMap<String, u64>>(&s)).unwrap_or_default());
     crate::effect(move || seen.with(|s| store(SEEN, crate::json::encode(s).as_deref())));
 
-    let url = format!("{}{}", ws_origin(), inbox_socket_path(&site));
+    // Whether an older page may be left (the last one read was full).
+    let more = RwSignal::new(false);
+    let url_site = site.clone();
+    let me_for_socket = me.clone();
     let socket = Socket::new(
-        move || Some(url.clone()),
+        move || Some(format!("{}{}", ws_origin(), inbox_socket_path(&url_site, &filter.get_untracked().scope()))),
         &crate::wire::OPERATOR,
         move |frame| match frame.msg {
-            ServerMsg::Inbox { conversations } => list.set(conversations),
+            ServerMsg::Inbox { conversations } => {
+                more.set(conversations.len() >= PAGE);
+                list.set(conversations);
+            }
             ServerMsg::InboxUpdate(changed) => list.update(|l| {
+                let scope = filter.get_untracked().scope();
                 l.retain(|c| !changed.iter().any(|s| s.id == c.id));
-                l.extend(changed);
+                // A line that left the scope comes once more, to be dropped.
+                l.extend(changed.into_iter().filter(|c| scope.keeps(c, &me_for_socket)));
                 l.sort_by_key(|c| std::cmp::Reverse(c.updated_at));
             }),
             ServerMsg::Moderation { alert, changed } => desk.pushed(alert, changed),
@@ -110,6 +121,35 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     socket.connect();
     let socket = StoredValue::new_local(socket);
     on_cleanup(move || socket.with_value(Socket::stop));
+    // Another scope: another socket (the list object sends only the scope's lines).
+    let scope_shown = StoredValue::new(filter.with_untracked(|f| f.scope.clone()));
+    crate::effect(move || {
+        let scope = filter.with(|f| f.scope.clone());
+        if scope_shown.with_value(|s| *s != scope) {
+            scope_shown.set_value(scope);
+            (list.set(Vec::new()), more.set(false));
+            socket.with_value(Socket::reconnect);
+        }
+    });
+    let older_site = site.clone();
+    let older = move |_| {
+        let Some(last) = list.with_untracked(|l| l.last().map(|c| (c.updated_at, c.id.to_string()))) else { return };
+        let path = inbox_page_path(&older_site, &filter.get_untracked().scope(), last.0, &last.1);
+        leptos::task::spawn_local(async move {
+            let page = super::api("GET", &path, None)
+                .await
+                .ok()
+                .and_then(|t| crate::json::decode::<Vec<ConversationSummary>>(&t));
+            if let Some(page) = page {
+                more.set(page.len() >= PAGE);
+                list.update(|l| {
+                    l.retain(|c| !page.iter().any(|p| p.id == c.id));
+                    l.extend(page);
+                    l.sort_by_key(|c| std::cmp::Reverse(c.updated_at));
+                });
+            }
+        });
+    };
     crate::effect(move || {
         if let Status::Refused(why) = status.get() {
             on_sign_out.run(Some(format!("Signed out: {why}")));
@@ -269,6 +309,9 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                         }
                     </For>
                 </ul>
+                <Show when=move || more.get()>
+                    <button class="link" data-testid="console-inbox-more" on:click=older.clone()>"Older conversations"</button>
+                </Show>
             </aside>
             {move || match selected.get() {
                 None => view! { <section class="pane"><p class="empty">"Pick a conversation (Alt+↓)."</p></section> }.into_any(),
