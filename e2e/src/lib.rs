@@ -15,7 +15,9 @@ pub mod accounts;
 pub mod bench;
 pub mod chaos;
 pub mod client;
+pub mod deployment;
 pub mod scale;
+pub mod week;
 pub mod wrangler;
 
 /// Address of the Worker under test, from `E2E_BASE_URL`.

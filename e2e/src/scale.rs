@@ -139,3 +139,105 @@ pub fn inbox_load(base: &str, conversations: usize, operators: usize, rate: u64,
         frames_per_socket_s: (mean, most),
     })
 }
+
+/// What a channel's fan-out counted.
+#[derive(Debug, Clone)]
+pub struct Fanout {
+    /// Viewer sockets open (over the relays).
+    pub viewers: usize,
+    /// Messages the moderator sent meanwhile.
+    pub messages: u64,
+    /// Requests the channel object made to its relays for them.
+    pub relay_calls: u64,
+    /// Viewer sockets on the emptiest and the fullest relay.
+    pub per_relay: (u64, u64),
+    /// Sampled viewers that got every message, in order, once.
+    pub complete: (usize, usize),
+}
+
+#[derive(Deserialize)]
+struct ChannelCounts {
+    channel: crate::bench::Work,
+    viewers: Vec<u64>,
+}
+
+fn channel_counts(base: &str) -> Result<ChannelCounts> {
+    Ok(ureq::get(&format!("{base}/api/bench/channel-counts/demo/live")).call()?.into_json()?)
+}
+
+/// Opens `viewers` viewer sockets on the demo site's `live` channel (8 at
+/// a time), then a moderator sends `messages` messages; counts the
+/// channel's requests to its relays, the sockets on each relay, and checks
+/// a sample of viewers got every message.
+pub fn channel_fanout(base: &str, viewers: usize, messages: u64) -> Result<Fanout> {
+    use shared::api::{channel_socket_path, operator_channel_path};
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos();
+    let open = |j: usize| -> Result<(Socket, u64)> {
+        let visitor = format!("{nanos:032x}{j:032x}");
+        let mut s = Socket::open(base, &channel_socket_path("demo", "live", &visitor, "Viewer", 0))?;
+        match s.recv()?.msg {
+            shared::ServerMsg::Welcome { last_seq, .. } => Ok((s, last_seq)),
+            other => anyhow::bail!("viewer {j}: expected a welcome, got {other:?}"),
+        }
+    };
+    let opened: Vec<Result<Vec<(Socket, u64)>>> = std::thread::scope(|scope| {
+        let open = &open;
+        let threads: Vec<_> =
+            (0..8).map(|t| scope.spawn(move || (t..viewers).step_by(8).map(open).collect())).collect();
+        threads.into_iter().map(|t| t.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a thread panicked")))).collect()
+    });
+    let mut sockets: Vec<(Socket, u64)> = Vec::with_capacity(viewers);
+    for part in opened {
+        sockets.extend(part?);
+    }
+    let moderator = crate::accounts::Staff::demo(base, shared::staff::StaffRole::Moderator)?;
+    let mut mo = moderator.socket(&operator_channel_path("demo", "live", u64::MAX >> 12))?;
+    mo.recv()?; // welcome
+    std::thread::sleep(Duration::from_millis(300)); // the joins' pages pass
+    let before = channel_counts(base)?;
+    let mut last = 0;
+    for chunk in (0..messages).collect::<Vec<_>>().chunks(10) {
+        for i in chunk {
+            let frame = format!(r#"{{"v":1,"id":"f{nanos}-{i}","msg":{{"send":{{"text":"fan-out {i}"}}}}}}"#);
+            mo.send_raw(&frame)?;
+        }
+        for i in chunk {
+            match mo.reply_to(&format!("f{nanos}-{i}"))?.0 {
+                shared::ServerMsg::Ack { seq, .. } => last = seq,
+                other => anyhow::bail!("not stored: {other:?}"),
+            }
+        }
+    }
+    std::thread::sleep(Duration::from_millis(500)); // the last batch reaches the relays
+    let after = channel_counts(base)?;
+    // Every 100th viewer reads what came after its welcome.
+    let mut complete = (0, 0);
+    for (s, welcome_seq) in sockets.iter_mut().step_by(100) {
+        complete.1 += 1;
+        s.set_read_timeout(Duration::from_secs(2))?;
+        let mut seqs = Vec::new();
+        while seqs.last() != Some(&last) {
+            let Ok(f) = s.recv() else { break };
+            match f.msg {
+                shared::ServerMsg::Message(m) if m.seq > *welcome_seq => seqs.push(m.seq),
+                shared::ServerMsg::History { messages, .. } => {
+                    seqs.extend(messages.iter().map(|m| m.seq).filter(|s| s > welcome_seq));
+                }
+                _ => {}
+            }
+        }
+        let expected: Vec<u64> = (last + 1 - messages..=last).collect();
+        if seqs.iter().filter(|s| **s > last - messages).copied().collect::<Vec<_>>() == expected {
+            complete.0 += 1;
+        }
+    }
+    let (least, most) =
+        (after.viewers.iter().min().copied().unwrap_or(0), after.viewers.iter().max().copied().unwrap_or(0));
+    Ok(Fanout {
+        viewers: sockets.len(),
+        messages,
+        relay_calls: after.channel.calls - before.channel.calls,
+        per_relay: (least, most),
+        complete,
+    })
+}

@@ -62,6 +62,13 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "bench", "expiring"]) => bench::expiring(&env).await,
         (Method::Post, ["api", "bench", "legacy-seed"]) => bench::legacy_seed(req, &env).await,
         (Method::Get, ["api", "bench", "inbox-counts", site]) => bench::inbox_counts(&env, site).await,
+        (Method::Post, ["api", "bench", "seed-orgs"]) => bench::seed_orgs(req, &env).await,
+        (Method::Get, ["api", "bench", "org-counts", org]) => bench::org_counts(&env, org).await,
+        (Method::Get, ["api", "bench", "index-requests"]) => bench::index_requests(&env).await,
+        (Method::Get, ["api", "bench", "site-rows", site]) => bench::site_rows(&env, site).await,
+        (Method::Get, ["api", "bench", "channel-counts", site, channel]) => {
+            bench::channel_counts(&env, site, channel).await
+        }
         (Method::Get, ["api", "bench", "desk-rows", site]) => bench::desk_rows(&env, site).await,
         _ => Err(RouteError::NotFound),
     };

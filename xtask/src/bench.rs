@@ -3,8 +3,9 @@
 //! Worker in `wrangler dev` on loopback, printed as Markdown tables (the
 //! format of `BENCHMARKS.md`). `--quick` is the smoke run `cargo xtask test`
 //! does: same code, small counts, nothing about speed asserted. `--only`
-//! runs one table (`sizes`, `latency`, `sign-in`, `throughput`,
-//! `concurrency`, `join`, `scale`, `browser`), for profiling one change.
+//! runs some tables (comma-separated: `sizes`, `latency`, `sign-in`, `throughput`,
+//! `concurrency`, `join`, `scale`, `fanout`, `deployment`, `browser`,
+//! `week`), for profiling one change.
 
 use std::process::Command;
 
@@ -29,6 +30,12 @@ struct Counts {
     joins: usize,
     /// Scale: live conversations, operator inbox sockets, messages/s, seconds.
     scale: (usize, usize, u64, u64),
+    /// Simulated week: seconds per day, each kind of traffic per day.
+    week: (u64, usize),
+    /// Fan-out: channel viewers, messages.
+    fanout: (usize, u64),
+    /// Deployment: organisations, sites and accounts each, rounds of console requests.
+    deployment: (usize, usize, usize, usize),
 }
 
 const FULL: Counts = Counts {
@@ -42,6 +49,9 @@ const FULL: Counts = Counts {
     history: 100_000,
     joins: 20,
     scale: (1_000, 50, 70, 20),
+    fanout: (5_000, 50),
+    week: (4, 10),
+    deployment: (1_000, 10, 50, 20),
 };
 
 const QUICK: Counts = Counts {
@@ -55,14 +65,19 @@ const QUICK: Counts = Counts {
     history: 300,
     joins: 3,
     scale: (20, 3, 10, 2),
+    fanout: (20, 5),
+    week: (1, 2),
+    deployment: (10, 3, 5, 3),
 };
 
 /// Entry point of `cargo xtask bench`.
 pub fn run(args: &[String]) -> Result<()> {
     let quick = args.iter().any(|a| a == "--quick");
     let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).map(String::as_str);
-    if let Some(table) = only {
-        anyhow::ensure!(TABLES.contains(&table), "--only takes one of {TABLES:?}");
+    if let Some(tables) = only {
+        for table in tables.split(',') {
+            anyhow::ensure!(TABLES.contains(&table), "--only takes tables of {TABLES:?}, separated by commas");
+        }
     }
     setup::all(true)?;
     build::all()?;
@@ -70,12 +85,24 @@ pub fn run(args: &[String]) -> Result<()> {
 }
 
 /// The tables, in the order they run.
-const TABLES: [&str; 8] = ["sizes", "latency", "sign-in", "throughput", "concurrency", "join", "scale", "browser"];
+const TABLES: [&str; 11] = [
+    "sizes",
+    "latency",
+    "sign-in",
+    "throughput",
+    "concurrency",
+    "join",
+    "scale",
+    "fanout",
+    "deployment",
+    "browser",
+    "week",
+];
 
 /// The benchmarks on an already built tree (`only`: one table).
 pub fn run_built(quick: bool, only: Option<&str>) -> Result<()> {
     let counts = if quick { QUICK } else { FULL };
-    let runs = |table: &str| only.is_none_or(|o| o == table);
+    let runs = |table: &str| only.is_none_or(|o| o.split(',').any(|t| t == table));
     let mut opts = Options::fresh_for_tests("bench");
     opts.vars.push(("BENCH".into(), "on".into()));
     let w = Wrangler::start(opts)?;
@@ -102,8 +129,38 @@ pub fn run_built(quick: bool, only: Option<&str>) -> Result<()> {
     if runs("scale") {
         scale_table(&w.base_url, &counts)?;
     }
+    if runs("fanout") {
+        fanout_table(&w.base_url, &counts)?;
+    }
+    if runs("deployment") {
+        deployment_table(&w.base_url, &counts)?;
+    }
     if runs("browser") {
         browser_tables(&w.base_url, &counts)?;
+    }
+    // Its own Worker, with a short day (two `wrangler dev` at once clash).
+    drop(w);
+    if runs("week") {
+        week_table(&counts)?;
+    }
+    Ok(())
+}
+
+fn week_table(c: &Counts) -> Result<()> {
+    let (day_seconds, per_day) = c.week;
+    step(&format!(
+        "retention, a simulated week ({day_seconds} s a day): each day {per_day} sign-ins, refused sign-ins, \
+         conversations closed and channel messages; closed conversations and channel messages kept a day"
+    ));
+    let w = e2e::week::simulated_week(day_seconds, per_day)?;
+    println!("| rows | made in the week | most at a day's end | left at the end |\n|---|---:|---:|---:|");
+    for (name, made, most, left) in [
+        ("sessions", w.made.sessions, w.most.sessions, w.left.sessions),
+        ("sign-in attempts", w.made.attempts, w.most.attempts, w.left.attempts),
+        ("conversations (inbox lines)", w.made.lines, w.most.lines, w.left.lines),
+        ("channel messages", w.made.channel, w.most.channel, w.left.channel),
+    ] {
+        println!("| {name} | {made} | {most} | {left} |");
     }
     Ok(())
 }
@@ -215,6 +272,43 @@ fn scale_table(base: &str, c: &Counts) -> Result<()> {
         "| frames per operator inbox socket per second | mean {:.2}, most {:.2} |",
         r.frames_per_socket_s.0, r.frames_per_socket_s.1
     );
+    Ok(())
+}
+
+fn fanout_table(base: &str, c: &Counts) -> Result<()> {
+    let (viewers, messages) = c.fanout;
+    step(&format!("scale, one channel: {viewers} viewers over its relays, {messages} messages (counted, not timed)"));
+    let f = e2e::scale::channel_fanout(base, viewers, messages)?;
+    println!("| measure | counted |\n|---|---:|");
+    println!("| viewer sockets | {} |", f.viewers);
+    println!("| viewer sockets per relay (least, most) | {}, {} |", f.per_relay.0, f.per_relay.1);
+    println!("| messages | {} |", f.messages);
+    println!(
+        "| channel requests to its relays | {} ({:.2} per message) |",
+        f.relay_calls,
+        f.relay_calls as f64 / f.messages as f64
+    );
+    println!("| sampled viewers with every message once, in order | {} of {} |", f.complete.0, f.complete.1);
+    anyhow::ensure!(f.complete.0 == f.complete.1, "a sampled viewer missed messages");
+    Ok(())
+}
+
+fn deployment_table(base: &str, c: &Counts) -> Result<()> {
+    let (orgs, sites, accounts, rounds) = c.deployment;
+    step(&format!(
+        "scale, one deployment: {orgs} organisations × {sites} sites × {accounts} accounts seeded; \
+         one organisation's console requests (session check, people page), counted before and after"
+    ));
+    let d = e2e::deployment::deployment_load(base, orgs, sites, accounts, rounds)?;
+    println!("seeded {} sites and {} accounts in {:.1} s", d.sites, d.accounts, d.seed_seconds);
+    println!("| deployment | console requests | calls to own Org per request | rows read there per request (mean, most in a round) | calls outside the organisation |");
+    println!("|---|---:|---:|---:|---:|");
+    for (name, r) in [("1 organisation", d.before), (&format!("{orgs} organisations") as &str, d.after)] {
+        println!(
+            "| {name} | {} | {:.2} | {:.2}, {} | {} |",
+            r.requests, r.own_calls, r.rows_read.0, r.rows_read.1, r.outside_calls
+        );
+    }
     Ok(())
 }
 

@@ -60,7 +60,7 @@ cargo xtask <verb>
   e2e [file..]  only the protocol and browser tests, against a fresh Worker (after `build`);
                 with browser test file names (`settings`), only those
   bench         sizes, latency, throughput, concurrency, host-page impact, console at scale
-                (--quick: the small smoke run that `test` does; --only TABLE: one table)
+                (--quick: the small smoke run that `test` does; --only T1,T2: those tables)
   chaos         seeded fault injection: --runs N (100) --seed S --restart-every K (20)
   fuzz          run the cargo-fuzz targets (nightly): --seconds S each (60)
   setup         install what is missing (wasm target, wasm-bindgen-cli, worker-build, npm packages, Chromium)

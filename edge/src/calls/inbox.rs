@@ -72,6 +72,8 @@ pub enum InboxCall {
     Counts,
     /// The desk's rows that retention removes in time, `[sanctions, reports]` (bench only).
     DeskRows,
+    /// The list's lines → `u64` (bench only).
+    Lines,
     /// Replaces the settings (validated before) and tells the site's channels.
     SaveConfig {
         /// The site (to name its channels).

@@ -49,6 +49,10 @@ pub enum IndexCall {
     },
     /// Attempt rows kept (bench only) → `u64`.
     Expiring,
+    /// Requests since the shard woke, these aside → `u64` (bench only).
+    Requests,
+    /// Claims many keys of this shard at once (the bench's seeding).
+    ClaimAll(Vec<Claim>),
 }
 
 /// Who holds a key: an organisation (and for an e-mail address, its account).
@@ -123,14 +127,37 @@ pub async fn find(env: &Env, key: &str) -> Result<Option<Claim>> {
     call(env, key, &IndexCall::Find { key: key.into() }).await
 }
 
-/// Attempt rows kept in every shard (bench only).
-pub async fn expiring(env: &Env) -> Result<u64> {
+/// The sum of every shard's answer to `call`.
+async fn summed(env: &Env, call: &IndexCall) -> Result<u64> {
     let mut total = 0;
     for n in 0..SHARDS {
         let stub = env.durable_object(BINDING)?.get_by_name(&format!("index-{n}"))?;
-        total += ask::<u64>(&stub, &IndexCall::Expiring).await?.unwrap_or(0);
+        total += ask::<u64>(&stub, call).await?.unwrap_or(0);
     }
     Ok(total)
+}
+
+/// Attempt rows kept in every shard (bench only).
+pub async fn expiring(env: &Env) -> Result<u64> {
+    summed(env, &IndexCall::Expiring).await
+}
+
+/// Requests to every shard since each woke (bench only).
+pub async fn requests(env: &Env) -> Result<u64> {
+    summed(env, &IndexCall::Requests).await
+}
+
+/// Claims `claims`, one call per shard they fall in (the bench's seeding).
+pub async fn claim_all(env: &Env, claims: Vec<Claim>) -> Result<()> {
+    let mut by_shard = std::collections::BTreeMap::<String, Vec<Claim>>::new();
+    for c in claims {
+        by_shard.entry(shard_of(&c.key)).or_default().push(c);
+    }
+    for (shard, claims) in by_shard {
+        let stub = env.durable_object(BINDING)?.get_by_name(&shard)?;
+        super::tell(&stub, &IndexCall::ClaimAll(claims)).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -37,6 +37,8 @@ pub enum RoomCall {
     Settings(u64),
     /// The work done since the object woke (only with `BENCH=on`).
     Counts,
+    /// The message rows it keeps → `u64` (only with `BENCH=on`).
+    Rows,
     /// A relay's request (channels only).
     Relay(Box<super::relay::ChannelCall>),
 }

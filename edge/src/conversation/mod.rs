@@ -86,6 +86,7 @@ impl DurableObject for Conversation {
                 Response::empty()
             }
             RoomCall::Counts => Response::from_json(&self.db.counts()),
+            RoomCall::Rows => Response::from_json(&crate::room::sql::message_rows(&self.db).map_err(internal)?),
             RoomCall::Relay(_) => Response::error("a channel's call, not a conversation's", 404),
         }
     }

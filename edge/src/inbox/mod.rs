@@ -193,7 +193,7 @@ impl DurableObject for Inbox {
         };
         let sql = self.state.storage().sql();
         let now = worker::Date::now().as_millis();
-        if !matches!(call, InboxCall::Counts | InboxCall::Config | InboxCall::ConfigSince(_)) {
+        if !matches!(call, InboxCall::Counts | InboxCall::Config | InboxCall::ConfigSince(_) | InboxCall::Lines) {
             self.count(false);
         }
         match call {
@@ -228,6 +228,7 @@ impl DurableObject for Inbox {
             }
             InboxCall::Counts => Response::from_json(&self.counts.get()),
             InboxCall::DeskRows => Response::from_json(&desk_sql::expiring(&sql)?),
+            InboxCall::Lines => Response::from_json(&sql::lines(&sql)?),
             InboxCall::SaveConfig { site, config } => {
                 sql::save_config(&sql, &config)?;
                 self.version.set(None);

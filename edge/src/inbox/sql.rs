@@ -203,6 +203,15 @@ pub fn save_config(sql: &SqlStorage, config: &SiteConfig) -> worker::Result<()> 
     Ok(())
 }
 
+/// How many lines the list holds (bench only).
+pub fn lines(sql: &SqlStorage) -> worker::Result<u64> {
+    #[derive(Deserialize)]
+    struct Row {
+        n: u64,
+    }
+    Ok(sql.exec("SELECT count(*) AS n FROM lines", None)?.one::<Row>()?.n)
+}
+
 /// Keeps the settings part's copy of the settings at `version`, unless this
 /// object has a newer one (copies may arrive out of order).
 pub fn keep_copy(sql: &SqlStorage, version: u64, config: &SiteConfig) -> worker::Result<()> {

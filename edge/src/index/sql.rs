@@ -2,13 +2,10 @@
 //! and sign-in attempts (key, when, until when they count).
 
 use serde::Deserialize;
-use worker::{SqlStorage, SqlStorageValue};
+use worker::SqlStorage;
 
 use crate::calls::index::Claim;
-
-fn int(v: u64) -> SqlStorageValue {
-    SqlStorageValue::from(v as i64)
-}
+use crate::room::sql::int;
 
 /// Creates the tables if they are missing.
 pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {

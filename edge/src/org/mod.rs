@@ -40,6 +40,8 @@ pub struct Org {
     state: State,
     env: Env,
     sweeps: crate::retention::Sweeps,
+    /// What it did since it woke (the bench counts it).
+    counts: std::cell::Cell<ops::OrgCounts>,
 }
 
 impl DurableObject for Org {
@@ -47,7 +49,7 @@ impl DurableObject for Org {
         if let Err(e) = sql::ensure_schema(&state.storage().sql()) {
             worker::console_error!("org schema: {e}");
         }
-        Self { state, env, sweeps: Default::default() }
+        Self { state, env, sweeps: Default::default(), counts: Default::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -58,8 +60,17 @@ impl DurableObject for Org {
         let sql = self.state.storage().sql();
         let now = worker::Date::now().as_millis();
         self.sweeps.arm(&self.state.storage(), crate::retention::every_ms(&self.env)).await?;
+        if matches!(op, ops::OrgOp::Counts) {
+            return Response::from_json(&self.counts.get());
+        }
         let key = crate::auth::token_key(&self.env).unwrap_or_default();
-        match ops::run(&sql, op, now, &key) {
+        // `run` does not pause, so no other request's rows are counted here.
+        let before = sql::rows_read();
+        let done = ops::run(&sql, op, now, &key);
+        let mut counts = self.counts.get();
+        (counts.requests, counts.rows_read) = (counts.requests + 1, counts.rows_read + sql::rows_read() - before);
+        self.counts.set(counts);
+        match done {
             Ok(ops::Done::Json(v)) => Response::from_json(&v),
             Ok(ops::Done::Close { objects, account, recheck, answer }) => {
                 crate::socket::close_account(&self.env, &objects, &account, recheck).await;

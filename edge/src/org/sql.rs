@@ -4,12 +4,45 @@
 //! same tables for every organisation (hence the `org` columns), and
 //! [`export`] reads one organisation's rows from it for the migration.
 
+use std::cell::Cell;
+
 use serde::{Deserialize, Serialize};
 use shared::staff::{Invitation, Person, SiteEntry, StaffRole};
-use worker::{SqlStorage, SqlStorageValue};
+use worker::{SqlCursor, SqlStorage, SqlStorageValue};
 
-fn int(v: u64) -> SqlStorageValue {
-    SqlStorageValue::from(v as i64)
+use crate::room::sql::int;
+
+thread_local! {
+    static ROWS_READ: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Rows this isolate's organisations' statements read so far (the Org
+/// object counts its own from the difference around a request, which runs
+/// without a pause).
+pub fn rows_read() -> u64 {
+    ROWS_READ.get()
+}
+
+/// A statement's cursor; dropped once read, it adds the rows the statement
+/// read to [`rows_read`].
+struct Counted(SqlCursor);
+
+impl std::ops::Deref for Counted {
+    type Target = SqlCursor;
+    fn deref(&self) -> &SqlCursor {
+        &self.0
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        ROWS_READ.set(ROWS_READ.get() + self.0.rows_read() as u64);
+    }
+}
+
+/// Runs a statement, counting the rows it reads.
+fn run(sql: &SqlStorage, query: &str, bindings: impl Into<Option<Vec<SqlStorageValue>>>) -> worker::Result<Counted> {
+    sql.exec(query, bindings).map(Counted)
 }
 
 /// Creates the tables if they are missing.
@@ -32,7 +65,7 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         // The sites someone works on; none: every site of the organisation.
         "CREATE TABLE IF NOT EXISTS access (account TEXT NOT NULL, site TEXT NOT NULL, PRIMARY KEY (account, site))",
     ] {
-        sql.exec(ddl, None)?;
+        run(sql, ddl, None)?;
     }
     Ok(())
 }
@@ -56,7 +89,7 @@ impl Account {
 }
 
 pub fn insert_org(sql: &SqlStorage, id: &str, name: &str, now: u64) -> worker::Result<()> {
-    sql.exec("INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?)", vec![id.into(), name.into(), int(now)])?;
+    run(sql, "INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?)", vec![id.into(), name.into(), int(now)])?;
     Ok(())
 }
 
@@ -65,13 +98,14 @@ pub fn org_name(sql: &SqlStorage, org: &str) -> worker::Result<String> {
     struct Row {
         name: String,
     }
-    let rows: Vec<Row> = sql.exec("SELECT name FROM orgs WHERE id = ?", vec![org.into()])?.to_array()?;
+    let rows: Vec<Row> = run(sql, "SELECT name FROM orgs WHERE id = ?", vec![org.into()])?.to_array()?;
     Ok(rows.into_iter().next().map(|r| r.name).unwrap_or_default())
 }
 
 /// `false` if the site id is taken.
 pub fn insert_site(sql: &SqlStorage, id: &str, org: &str, name: &str) -> worker::Result<bool> {
-    let c = sql.exec(
+    let c = run(
+        sql,
         "INSERT INTO sites (id, org, name) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
         vec![id.into(), org.into(), name.into()],
     )?;
@@ -79,12 +113,12 @@ pub fn insert_site(sql: &SqlStorage, id: &str, org: &str, name: &str) -> worker:
 }
 
 pub fn rename_site(sql: &SqlStorage, id: &str, org: &str, name: &str) -> worker::Result<()> {
-    sql.exec("UPDATE sites SET name = ? WHERE id = ? AND org = ?", vec![name.into(), id.into(), org.into()])?;
+    run(sql, "UPDATE sites SET name = ? WHERE id = ? AND org = ?", vec![name.into(), id.into(), org.into()])?;
     Ok(())
 }
 
 pub fn sites(sql: &SqlStorage, org: &str) -> worker::Result<Vec<SiteEntry>> {
-    sql.exec("SELECT id, name FROM sites WHERE org = ? ORDER BY id", vec![org.into()])?.to_array()
+    run(sql, "SELECT id, name FROM sites WHERE org = ? ORDER BY id", vec![org.into()])?.to_array()
 }
 
 pub fn site_taken(sql: &SqlStorage, id: &str) -> worker::Result<bool> {
@@ -93,13 +127,14 @@ pub fn site_taken(sql: &SqlStorage, id: &str) -> worker::Result<bool> {
         #[allow(dead_code)]
         id: String,
     }
-    let rows: Vec<Row> = sql.exec("SELECT id FROM sites WHERE id = ?", vec![id.into()])?.to_array()?;
+    let rows: Vec<Row> = run(sql, "SELECT id FROM sites WHERE id = ?", vec![id.into()])?.to_array()?;
     Ok(!rows.is_empty())
 }
 
 /// `false` if the e-mail address is taken.
 pub fn insert_account(sql: &SqlStorage, a: &Account, now: u64) -> worker::Result<bool> {
-    let c = sql.exec(
+    let c = run(
+        sql,
         "INSERT INTO accounts (id, org, email, name, role, password, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (email) DO NOTHING",
         vec![
@@ -119,12 +154,12 @@ const ACCOUNT_COLUMNS: &str = "id, org, email, name, role, password";
 
 pub fn account_by_email(sql: &SqlStorage, email: &str) -> worker::Result<Option<Account>> {
     let q = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = ?");
-    Ok(sql.exec(&q, vec![email.into()])?.to_array()?.into_iter().next())
+    Ok(run(sql, &q, vec![email.into()])?.to_array()?.into_iter().next())
 }
 
 pub fn account(sql: &SqlStorage, id: &str) -> worker::Result<Option<Account>> {
     let q = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?");
-    Ok(sql.exec(&q, vec![id.into()])?.to_array()?.into_iter().next())
+    Ok(run(sql, &q, vec![id.into()])?.to_array()?.into_iter().next())
 }
 
 pub fn people(sql: &SqlStorage, org: &str) -> worker::Result<Vec<Person>> {
@@ -144,15 +179,16 @@ pub fn access(sql: &SqlStorage, account: &str) -> worker::Result<Vec<String>> {
         site: String,
     }
     let rows: Vec<Row> =
-        sql.exec("SELECT site FROM access WHERE account = ? ORDER BY site", vec![account.into()])?.to_array()?;
+        run(sql, "SELECT site FROM access WHERE account = ? ORDER BY site", vec![account.into()])?.to_array()?;
     Ok(rows.into_iter().map(|r| r.site).collect())
 }
 
 /// Limits `account` to `sites` (empty: every site).
 pub fn set_access(sql: &SqlStorage, account: &str, sites: &[String]) -> worker::Result<()> {
-    sql.exec("DELETE FROM access WHERE account = ?", vec![account.into()])?;
+    run(sql, "DELETE FROM access WHERE account = ?", vec![account.into()])?;
     for site in sites {
-        sql.exec(
+        run(
+            sql,
             "INSERT OR IGNORE INTO access (account, site) VALUES (?, ?)",
             vec![account.into(), site.as_str().into()],
         )?;
@@ -172,15 +208,15 @@ pub fn count_role(sql: &SqlStorage, org: &str, role: StaffRole) -> worker::Resul
 }
 
 pub fn set_role(sql: &SqlStorage, id: &str, role: StaffRole) -> worker::Result<()> {
-    sql.exec("UPDATE accounts SET role = ? WHERE id = ?", vec![role.as_str().into(), id.into()])?;
+    run(sql, "UPDATE accounts SET role = ? WHERE id = ?", vec![role.as_str().into(), id.into()])?;
     Ok(())
 }
 
 /// Deletes the account and its sessions.
 pub fn delete_account(sql: &SqlStorage, id: &str) -> worker::Result<()> {
-    sql.exec("DELETE FROM sessions WHERE account = ?", vec![id.into()])?;
-    sql.exec("DELETE FROM access WHERE account = ?", vec![id.into()])?;
-    sql.exec("DELETE FROM accounts WHERE id = ?", vec![id.into()])?;
+    run(sql, "DELETE FROM sessions WHERE account = ?", vec![id.into()])?;
+    run(sql, "DELETE FROM access WHERE account = ?", vec![id.into()])?;
+    run(sql, "DELETE FROM accounts WHERE id = ?", vec![id.into()])?;
     Ok(())
 }
 
@@ -201,7 +237,8 @@ pub fn insert_session(
     now: u64,
     ttl_ms: u64,
 ) -> worker::Result<()> {
-    sql.exec(
+    run(
+        sql,
         "INSERT INTO sessions (digest, account, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
         vec![digest.into(), account.into(), csrf.into(), int(now), int(now + ttl_ms)],
     )?;
@@ -222,7 +259,8 @@ pub fn session(sql: &SqlStorage, digest: &str, now: u64) -> worker::Result<Optio
 /// Marks a rotated session replaced: it stays valid for `grace_ms` more
 /// (requests already in flight), then expires.
 pub fn replace_session(sql: &SqlStorage, digest: &str, now: u64, grace_ms: u64) -> worker::Result<()> {
-    sql.exec(
+    run(
+        sql,
         "UPDATE sessions SET replaced = 1, expires_at = min(expires_at, ?) WHERE digest = ?",
         vec![int(now + grace_ms), digest.into()],
     )?;
@@ -230,17 +268,18 @@ pub fn replace_session(sql: &SqlStorage, digest: &str, now: u64, grace_ms: u64) 
 }
 
 pub fn delete_session(sql: &SqlStorage, digest: &str) -> worker::Result<()> {
-    sql.exec("DELETE FROM sessions WHERE digest = ?", vec![digest.into()])?;
+    run(sql, "DELETE FROM sessions WHERE digest = ?", vec![digest.into()])?;
     Ok(())
 }
 
 pub fn delete_sessions(sql: &SqlStorage, account: &str) -> worker::Result<()> {
-    sql.exec("DELETE FROM sessions WHERE account = ?", vec![account.into()])?;
+    run(sql, "DELETE FROM sessions WHERE account = ?", vec![account.into()])?;
     Ok(())
 }
 
 pub fn insert_invitation(sql: &SqlStorage, inv: &Invitation, digest: &str, org: &str) -> worker::Result<()> {
-    sql.exec(
+    run(
+        sql,
         "INSERT INTO invitations (id, digest, org, email, role, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
         vec![
             inv.id.as_str().into(),
@@ -275,7 +314,8 @@ impl InvitationRow {
 }
 
 pub fn invitations(sql: &SqlStorage, org: &str, now: u64) -> worker::Result<Vec<InvitationRow>> {
-    sql.exec(
+    run(
+        sql,
         "SELECT id, org, email, role, expires_at FROM invitations WHERE org = ? AND expires_at > ? ORDER BY email",
         vec![org.into(), int(now)],
     )?
@@ -293,12 +333,13 @@ pub fn invitation(sql: &SqlStorage, digest: &str, now: u64) -> worker::Result<Op
 }
 
 pub fn delete_invitation(sql: &SqlStorage, id: &str) -> worker::Result<()> {
-    sql.exec("DELETE FROM invitations WHERE id = ?", vec![id.into()])?;
+    run(sql, "DELETE FROM invitations WHERE id = ?", vec![id.into()])?;
     Ok(())
 }
 
 pub fn add_socket(sql: &SqlStorage, account: &str, binding: &str, object: &str) -> worker::Result<()> {
-    sql.exec(
+    run(
+        sql,
         "INSERT INTO sockets (account, binding, object) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         vec![account.into(), binding.into(), object.into()],
     )?;
@@ -313,14 +354,14 @@ pub fn sockets(sql: &SqlStorage, account: &str) -> worker::Result<Vec<(String, S
         object: String,
     }
     let rows: Vec<Row> =
-        sql.exec("SELECT binding, object FROM sockets WHERE account = ?", vec![account.into()])?.to_array()?;
+        run(sql, "SELECT binding, object FROM sockets WHERE account = ?", vec![account.into()])?.to_array()?;
     Ok(rows.into_iter().map(|r| (r.binding, r.object)).collect())
 }
 
 /// [`sockets`], forgotten (the account's sockets are closing for good).
 pub fn take_sockets(sql: &SqlStorage, account: &str) -> worker::Result<Vec<(String, String)>> {
     let rows = sockets(sql, account)?;
-    sql.exec("DELETE FROM sockets WHERE account = ?", vec![account.into()])?;
+    run(sql, "DELETE FROM sockets WHERE account = ?", vec![account.into()])?;
     Ok(rows)
 }
 
@@ -330,7 +371,7 @@ pub fn session_account(sql: &SqlStorage, digest: &str) -> worker::Result<Option<
     struct Row {
         account: String,
     }
-    let rows: Vec<Row> = sql.exec("SELECT account FROM sessions WHERE digest = ?", vec![digest.into()])?.to_array()?;
+    let rows: Vec<Row> = run(sql, "SELECT account FROM sessions WHERE digest = ?", vec![digest.into()])?.to_array()?;
     Ok(rows.into_iter().next().map(|r| r.account))
 }
 
@@ -368,8 +409,8 @@ pub fn expiring(sql: &SqlStorage) -> worker::Result<Expiring> {
 /// `(account, objects)` for the caller to close (a session that ends
 /// closes what it opened).
 pub fn purge(sql: &SqlStorage, now: u64) -> worker::Result<Vec<(String, Objects)>> {
-    sql.exec("DELETE FROM sessions WHERE expires_at <= ?", vec![int(now)])?;
-    sql.exec("DELETE FROM invitations WHERE expires_at <= ?", vec![int(now)])?;
+    run(sql, "DELETE FROM sessions WHERE expires_at <= ?", vec![int(now)])?;
+    run(sql, "DELETE FROM invitations WHERE expires_at <= ?", vec![int(now)])?;
     #[derive(Deserialize)]
     struct Row {
         account: String,
@@ -429,13 +470,13 @@ pub fn next_org(sql: &SqlStorage, after: &str) -> worker::Result<Option<String>>
         id: String,
     }
     let rows: Vec<Id> =
-        sql.exec("SELECT id FROM orgs WHERE id > ? ORDER BY id LIMIT 1", vec![after.into()])?.to_array()?;
+        run(sql, "SELECT id FROM orgs WHERE id > ? ORDER BY id LIMIT 1", vec![after.into()])?.to_array()?;
     Ok(rows.into_iter().next().map(|r| r.id))
 }
 
 /// `org`'s lasting rows.
 pub fn export(sql: &SqlStorage, org: &str) -> worker::Result<Dump> {
-    let one = |q: &str| sql.exec(q, vec![org.into()]);
+    let one = |q: &str| run(sql, q, vec![org.into()]);
     Ok(Dump {
         org: one("SELECT id, name, created_at FROM orgs WHERE id = ?")?
             .to_array()?
@@ -453,18 +494,21 @@ pub fn export(sql: &SqlStorage, org: &str) -> worker::Result<Dump> {
 /// Writes a dump's rows (again: the same rows, replaced).
 pub fn import(sql: &SqlStorage, d: &Dump) -> worker::Result<()> {
     let o = &d.org;
-    sql.exec(
+    run(
+        sql,
         "INSERT OR REPLACE INTO orgs (id, name, created_at) VALUES (?, ?, ?)",
         vec![o.id.as_str().into(), o.name.as_str().into(), o.created_at.into()],
     )?;
     for s in &d.sites {
-        sql.exec(
+        run(
+            sql,
             "INSERT OR REPLACE INTO sites (id, org, name) VALUES (?, ?, ?)",
             vec![s.id.as_str().into(), s.org.as_str().into(), s.name.as_str().into()],
         )?;
     }
     for a in &d.accounts {
-        sql.exec(
+        run(
+            sql,
             "INSERT OR REPLACE INTO accounts (id, org, email, name, role, password, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             vec![
                 a.id.as_str().into(),
@@ -478,7 +522,8 @@ pub fn import(sql: &SqlStorage, d: &Dump) -> worker::Result<()> {
         )?;
     }
     for x in &d.access {
-        sql.exec(
+        run(
+            sql,
             "INSERT OR IGNORE INTO access (account, site) VALUES (?, ?)",
             vec![x.account.as_str().into(), x.site.as_str().into()],
         )?;

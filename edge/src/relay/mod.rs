@@ -68,6 +68,7 @@ impl DurableObject for Relay {
                 self.cache.borrow_mut().newest.retain(|m| m.seq >= oldest);
                 Response::from_json(&self.viewers())
             }
+            Ok(RelayCall::Viewers) => Response::from_json(&self.viewers()),
             Ok(RelayCall::Member { member, frame, close }) => {
                 for ws in self.state.get_websockets_with_tag(&member_tag(&member)) {
                     socket::send(&ws, &frame);

@@ -84,6 +84,15 @@ impl Db {
     }
 }
 
+/// The rows of the room's `messages` table (bench only: what retention left).
+pub fn message_rows(db: &Db) -> Result<u64, StoreError> {
+    #[derive(Deserialize)]
+    struct Row {
+        n: u64,
+    }
+    Ok(db.read::<Row>("SELECT count(*) AS n FROM messages", vec![])?.first().map_or(0, |r| r.n))
+}
+
 /// An integer parameter.
 pub fn int(n: u64) -> SqlStorageValue {
     SqlStorageValue::from(n as i64)

@@ -8,12 +8,15 @@
 //! index shard — counted: the retention test reads them), and `POST
 //! /api/bench/legacy-seed` (an organisation written into the legacy
 //! Directory, as a deployment from before per-organisation objects had it:
-//! the migration test starts from it).
+//! the migration test starts from it); for the deployment's scale table,
+//! `POST /api/bench/seed-orgs` (many organisations at once),
+//! `GET /api/bench/org-counts/{org}` and `GET /api/bench/index-requests`.
 
 use shared::staff::Seed;
 use shared::ConversationId;
 use worker::{Env, Request};
 
+use crate::calls::index::{email_key, site_key, Claim};
 use crate::org::legacy::LegacyOp;
 use crate::org::ops::{self, OrgOp};
 
@@ -95,4 +98,104 @@ pub async fn legacy_seed(mut req: Request, env: &Env) -> RouteResult {
         crate::calls::inbox::register(env, site.id.as_str()).await?;
     }
     Ok(worker::Response::from_json(&serde_json::json!({ "org": id }))?.with_status(201))
+}
+
+/// What the bench seeds: organisations `from..from + count`, each with
+/// `sites` sites and `accounts` accounts (the first its owner) whose
+/// addresses and site ids are claimed in the index like any other's.
+#[derive(Debug, serde::Deserialize)]
+pub struct SeedOrgs {
+    from: u32,
+    count: u32,
+    sites: u32,
+    accounts: u32,
+    /// Every account's password (hashed once).
+    password: String,
+}
+
+/// Seeds [`SeedOrgs`] (no Inbox objects: a console request does not read
+/// them); answers the organisations' ids. Accounts are
+/// `seed{org}-{n}@bench.test`, sites `seed{org}-s{n}`.
+pub async fn seed_orgs(mut req: Request, env: &Env) -> RouteResult {
+    bench_on(env)?;
+    let s: SeedOrgs = super::json(&mut req, "a seed", super::MAX_BODY).await?;
+    let hash = crate::password::hash(&s.password).map_err(crate::error::internal)?;
+    let (mut ids, mut claims) = (Vec::new(), Vec::new());
+    for o in s.from..s.from + s.count {
+        let id = ops::new_org_id();
+        let mut sites = Vec::new();
+        for n in 0..s.sites {
+            let site = format!("seed{o}-s{n}");
+            claims.push(Claim { key: site_key(&site), org: id.clone(), account: String::new() });
+            sites.push(shared::staff::NewSite { id: site.parse().map_err(crate::error::internal)?, name: site });
+        }
+        let mut accounts = Vec::new();
+        for n in 0..s.accounts {
+            let (email, account) = (format!("seed{o}-{n}@bench.test"), ops::new_account_id());
+            claims.push(Claim { key: email_key(&email), org: id.clone(), account: account.clone() });
+            let role = if n == 0 { shared::staff::StaffRole::Owner } else { shared::staff::StaffRole::Operator };
+            accounts.push(ops::SeedAccount {
+                id: account,
+                email,
+                name: format!("Seed {o}-{n}"),
+                role,
+                hash: hash.clone(),
+            });
+        }
+        let seed = ops::Seed { id: id.clone(), org: format!("Seed {o}"), sites, accounts };
+        let () = crate::session::org(env, &id, OrgOp::Seed(seed)).await?;
+        ids.push(id);
+    }
+    crate::calls::index::claim_all(env, claims).await?;
+    Ok(worker::Response::from_json(&ids)?.with_status(201))
+}
+
+/// What an organisation's object did since it woke: requests, rows read.
+pub async fn org_counts(env: &Env, org: &str) -> RouteResult {
+    bench_on(env)?;
+    if !crate::org::id_ok(org) {
+        return Err(RouteError::NotFound);
+    }
+    let counts: ops::OrgCounts = crate::session::org(env, org, OrgOp::Counts).await?;
+    Ok(worker::Response::from_json(&counts)?)
+}
+
+/// A channel's work counts since it woke, and each of its relays' viewer
+/// sockets: `{"channel": Counts, "viewers": [u64; 16]}`.
+pub async fn channel_counts(env: &Env, site: &str, channel: &str) -> RouteResult {
+    use crate::calls::relay::{self, RelayCall, RELAYS};
+    use crate::calls::room::{channel_name, RoomCall, CHANNEL};
+    bench_on(env)?;
+    let stub = env.durable_object(CHANNEL)?.get_by_name(&channel_name(site, channel))?;
+    let counts: Option<crate::room::sql::Counts> = crate::calls::ask(&stub, &RoomCall::Counts).await?;
+    let mut viewers = Vec::new();
+    for n in 0..RELAYS {
+        viewers.push(crate::calls::ask::<u64>(&relay::stub(env, site, channel, n)?, &RelayCall::Viewers).await?);
+    }
+    Ok(worker::Response::from_json(&serde_json::json!({ "channel": counts, "viewers": viewers }))?)
+}
+
+/// A site's rows that retention bounds: its list's lines, its desk's
+/// expiring rows and each of its channels' message rows →
+/// `{"lines", "desk": [sanctions, reports], "channels": {id: rows}}`.
+pub async fn site_rows(env: &Env, site: &str) -> RouteResult {
+    use crate::calls::inbox::{part, InboxCall, Part};
+    use crate::calls::room::{channel_name, RoomCall, CHANNEL};
+    bench_on(env)?;
+    let lines: Option<u64> = crate::calls::ask(&part(env, site, Part::List)?, &InboxCall::Lines).await?;
+    let desk: Option<[u64; 2]> = crate::calls::ask(&part(env, site, Part::Desk)?, &InboxCall::DeskRows).await?;
+    let config = crate::settings_cache::config(env, site).await?.ok_or(RouteError::NotFound)?;
+    let mut channels = serde_json::Map::new();
+    for c in &config.channels {
+        let stub = env.durable_object(CHANNEL)?.get_by_name(&channel_name(site, &c.id))?;
+        let rows: Option<u64> = crate::calls::ask(&stub, &RoomCall::Rows).await?;
+        channels.insert(c.id.to_string(), rows.unwrap_or(0).into());
+    }
+    Ok(worker::Response::from_json(&serde_json::json!({ "lines": lines, "desk": desk, "channels": channels }))?)
+}
+
+/// Requests to the index shards since each woke, summed.
+pub async fn index_requests(env: &Env) -> RouteResult {
+    bench_on(env)?;
+    Ok(worker::Response::from_json(&crate::calls::index::requests(env).await?)?)
 }
