@@ -4,7 +4,9 @@
 //! /api/setup/migrate` runs; then its people sign in with their old
 //! passwords and roles, see their site, and work on it; a second run finds
 //! nothing left; the deployment counts as set up, and the migrated site id
-//! and addresses stay taken. Also: `/api/setup` works once. Starts its own
+//! and addresses stay taken. The same step moves a site's inbox lines and
+//! desk rows from its settings object (where they were before the inbox
+//! was split) into its list and desk objects. Also: `/api/setup` works once. Starts its own
 //! Worker (an empty deployment with `BENCH=on`, which writes the legacy
 //! organisation).
 
@@ -12,8 +14,11 @@ use e2e::accounts::{demo_email, org_seed, seed, sign_up_org, Staff, TEST_PASSWOR
 use e2e::client::{create_conversation, Socket};
 use e2e::wrangler::{Options, Wrangler};
 use shared::api::{inbox_socket_path, MIGRATE_PATH, PEOPLE_PATH};
+use shared::moderation_case::{Hit, Report, ReportStatus, Room};
+use shared::rules::Action;
 use shared::staff::{Migrated, People, StaffRole};
-use shared::ServerMsg;
+use shared::workflow::Severity;
+use shared::{ConversationId, ConversationSummary, ServerMsg};
 
 /// One own Worker at a time (two `wrangler dev` at once clash).
 static ONE_WORKER: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -25,6 +30,47 @@ fn migrate(base: &str, key: &str) -> Result<Migrated, u16> {
         Err(ureq::Error::Status(code, _)) => Err(code),
         Err(e) => panic!("{e}"),
     }
+}
+
+/// A line and a report written where the site's inbox kept them before its split.
+fn legacy_inbox(base: &str) -> (ConversationSummary, Report) {
+    let line = ConversationSummary {
+        id: ConversationId::from_random([9; 16]),
+        site: "oldshop".parse().unwrap(),
+        last_seq: 3,
+        last_author: Some(shared::Role::Customer),
+        preview: "from before the split".into(),
+        created_at: 1,
+        updated_at: 2,
+        workflow: shared::workflow::WorkflowKind::Support,
+        step: 0,
+        team: None,
+        assignee: None,
+        outcome: None,
+    };
+    let report = Report {
+        id: 0,
+        room: Room::Conversation(line.id.clone()),
+        member: "m1".into(),
+        name: "Eve".into(),
+        message: "c1".into(),
+        text: "a held message from before the split".into(),
+        at: 2,
+        hits: vec![Hit {
+            rule: "profanity".into(),
+            severity: Severity::Low,
+            action: Action::Hold,
+            why: "matches".into(),
+        }],
+        action: Action::Hold,
+        severity: Severity::Low,
+        status: ReportStatus::Open,
+        count: 1,
+    };
+    let body = serde_json::json!({ "lines": [line], "reports": [report] });
+    let written = ureq::post(&format!("{base}/api/bench/legacy-inbox/oldshop")).send_json(body).unwrap();
+    assert_eq!(written.status(), 201);
+    (line, report)
 }
 
 #[test]
@@ -44,8 +90,10 @@ fn a_legacy_directory_migrates_once_and_its_people_work_on() {
     let before = Staff::login(base, owner_email, TEST_PASSWORD);
     assert!(matches!(before, Err(e) if e.to_string().contains("401")), "no organisation object yet");
 
+    let (line, report) = legacy_inbox(base);
     assert_eq!(migrate(base, "wrong key"), Err(401));
-    assert_eq!(migrate(base, TEST_SETUP_KEY), Ok(Migrated { orgs: 1, sites: 1, accounts: 5 }));
+    let all = Migrated { orgs: 1, sites: 1, accounts: 5, inboxes: 1, moved: 2 };
+    assert_eq!(migrate(base, TEST_SETUP_KEY), Ok(all));
 
     // Everyone signs in with their old password, in their old role, and sees the site.
     for role in StaffRole::ALL {
@@ -59,7 +107,11 @@ fn a_legacy_directory_migrates_once_and_its_people_work_on() {
     // The site works: a customer's new conversation reaches the migrated operator's inbox.
     let operator = Staff::login(base, "operator@oldshop.test", TEST_PASSWORD).unwrap();
     let mut inbox: Socket = operator.socket(&inbox_socket_path("oldshop", &shared::scope::Scope::All)).unwrap();
-    inbox.recv().unwrap();
+    let ServerMsg::Inbox { conversations } = inbox.recv().unwrap().msg else { panic!("no inbox") };
+    assert!(conversations.iter().any(|c| c.id == line.id), "the line from before the split is listed");
+    let moderator = Staff::login(base, "moderator@oldshop.test", TEST_PASSWORD).unwrap();
+    let reports: Vec<Report> = moderator.get("/api/console/sites/oldshop/reports").call().unwrap().into_json().unwrap();
+    assert_eq!(reports.iter().map(|r| r.text.as_str()).collect::<Vec<_>>(), [report.text.as_str()]);
     let c = create_conversation(base, "oldshop").unwrap();
     let seen = inbox.recv_until(|f| match &f.msg {
         ServerMsg::InboxUpdate(list) | ServerMsg::Inbox { conversations: list } => {
@@ -70,7 +122,7 @@ fn a_legacy_directory_migrates_once_and_its_people_work_on() {
     assert!(seen.is_ok(), "the new conversation shows in the migrated operator's inbox");
 
     // Nothing is left to migrate; the deployment counts as set up.
-    assert_eq!(migrate(base, TEST_SETUP_KEY), Ok(Migrated::default()));
+    assert_eq!(migrate(base, TEST_SETUP_KEY), Ok(Migrated { inboxes: 1, ..Migrated::default() }));
     assert!(!seed(base, TEST_SETUP_KEY, &org_seed("Late", "late")).unwrap(), "setup after a migration: 409");
     // The migrated site id and addresses stay taken.
     let clash = sign_up_org(base, "Copycat", "oldshop");

@@ -222,8 +222,11 @@ fn dealt_with_reports_and_warnings_go_after_the_sites_setting_and_open_reports_s
         worker("retention-desk", &[("RETENTION_DAY_SECONDS", "1"), ("RETENTION_SWEEP_SECONDS", "1"), ("BENCH", "on")]);
     let base = w.base_url.as_str();
     set_retention(base, |r| r.closed_days = 2); // two seconds here
-    let rows =
-        || -> [u64; 2] { ureq::get(&format!("{base}/api/bench/desk-rows/demo")).call().unwrap().into_json().unwrap() };
+    let rows = || -> [u64; 2] {
+        let all: serde_json::Value =
+            ureq::get(&format!("{base}/api/bench/site-rows/demo")).call().unwrap().into_json().unwrap();
+        serde_json::from_value(all["desk"].clone()).unwrap()
+    };
     let desk = |path: &str| format!("/api/console/sites/demo/{path}");
 
     let mut v = Socket::open(base, &channel_socket_path("demo", "live", &"e".repeat(64), "Eve", 0)).unwrap();

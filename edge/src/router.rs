@@ -61,6 +61,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "bench", "counts", id]) => bench::counts(&env, id).await,
         (Method::Get, ["api", "bench", "expiring"]) => bench::expiring(&env).await,
         (Method::Post, ["api", "bench", "legacy-seed"]) => bench::legacy_seed(req, &env).await,
+        (Method::Post, ["api", "bench", "legacy-inbox", site]) => bench::legacy_inbox(req, &env, site).await,
         (Method::Get, ["api", "bench", "inbox-counts", site]) => bench::inbox_counts(&env, site).await,
         (Method::Post, ["api", "bench", "seed-orgs"]) => bench::seed_orgs(req, &env).await,
         (Method::Get, ["api", "bench", "org-counts", org]) => bench::org_counts(&env, org).await,
@@ -69,7 +70,6 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "bench", "channel-counts", site, channel]) => {
             bench::channel_counts(&env, site, channel).await
         }
-        (Method::Get, ["api", "bench", "desk-rows", site]) => bench::desk_rows(&env, site).await,
         _ => Err(RouteError::NotFound),
     };
     let mut resp = result.or_else(RouteError::into_response)?;

@@ -282,6 +282,12 @@ pub struct Migrated {
     pub sites: u64,
     /// Accounts.
     pub accounts: u64,
+    /// Sites whose inbox was split into its parts (every site, every run).
+    #[serde(default)]
+    pub inboxes: u64,
+    /// Inbox lines and desk rows moved into their parts.
+    #[serde(default)]
+    pub moved: u64,
 }
 
 /// The shortest password accepted (NIST SP 800-63B asks for at least 8).

@@ -74,6 +74,25 @@ pub enum InboxCall {
     DeskRows,
     /// The list's lines → `u64` (bench only).
     Lines,
+    /// Up to 500 rows of a desk table after id `after` → `Vec<Stored>`
+    /// (the settings part held the desk before the split).
+    DeskExport {
+        /// The table (`desk_sql::TABLES`).
+        table: String,
+        /// The last id already moved.
+        after: u64,
+    },
+    /// Moved desk rows, written with their ids (the desk part).
+    DeskImport {
+        /// The table.
+        table: String,
+        /// The rows.
+        rows: Vec<Stored>,
+    },
+    /// Moved lines, written as any change is (the list part).
+    LinesImport(Vec<ConversationSummary>),
+    /// The settings part forgets the lines and desk rows that moved.
+    Moved,
     /// Replaces the settings (validated before) and tells the site's channels.
     SaveConfig {
         /// The site (to name its channels).
@@ -182,6 +201,20 @@ pub enum DeskCall {
         /// The event.
         act: CaseAct,
     },
+}
+
+/// The desk's tables, in the order a move copies them.
+pub const DESK_TABLES: [&str; 4] = ["reports", "cases", "sanctions", "incidents"];
+
+/// A desk row as it is stored (a move copies it with its id).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Stored {
+    /// Its id.
+    pub id: u64,
+    /// Its JSON value.
+    pub json: String,
+    /// The member (reports and sanctions).
+    pub member: Option<String>,
 }
 
 /// The answer to [`InboxCall::Touch`].
@@ -295,6 +328,36 @@ pub async fn latest_of(env: &Env, site: &str, user: &str) -> Result<Option<Strin
 /// An older page of the site's inbox in `scope` (see [`InboxCall::Page`]).
 pub async fn page(env: &Env, site: &str, call: InboxCall) -> Result<Vec<ConversationSummary>> {
     Ok(ask(&part(env, site, Part::List)?, &call).await?.unwrap_or_default())
+}
+
+/// Moves what the settings part held of the list and the desk before the
+/// split into their parts (again: the same rows, kept once); the rows moved.
+pub async fn split(env: &Env, site: &str) -> Result<u64> {
+    let (settings, list, desk) =
+        (part(env, site, Part::Settings)?, part(env, site, Part::List)?, part(env, site, Part::Desk)?);
+    let mut moved = 0;
+    let (mut before, mut id) = ((1 << 53) - 1, String::new());
+    loop {
+        let call = InboxCall::Page { scope: "all".into(), me: String::new(), before, id: id.clone() };
+        let lines: Vec<ConversationSummary> = ask(&settings, &call).await?.unwrap_or_default();
+        let Some(last) = lines.last() else { break };
+        (before, id) = (last.updated_at, last.id.to_string());
+        moved += lines.len() as u64;
+        tell(&list, &InboxCall::LinesImport(lines)).await?;
+    }
+    for table in DESK_TABLES {
+        let mut after = 0;
+        loop {
+            let call = InboxCall::DeskExport { table: table.into(), after };
+            let rows: Vec<Stored> = ask(&settings, &call).await?.unwrap_or_default();
+            let Some(last) = rows.last() else { break };
+            after = last.id;
+            moved += rows.len() as u64;
+            tell(&desk, &InboxCall::DeskImport { table: table.into(), rows }).await?;
+        }
+    }
+    tell(&settings, &InboxCall::Moved).await?;
+    Ok(moved)
 }
 
 /// Forgets a deleted conversation: its inbox line, and its verified

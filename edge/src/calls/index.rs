@@ -53,6 +53,14 @@ pub enum IndexCall {
     Requests,
     /// Claims many keys of this shard at once (the bench's seeding).
     ClaimAll(Vec<Claim>),
+    /// Up to 500 claimed keys with this prefix after `after` → `Vec<String>`
+    /// (the migration walks every site).
+    Keys {
+        /// The keys' prefix.
+        prefix: String,
+        /// The last key already read (`""` first).
+        after: String,
+    },
 }
 
 /// Who holds a key: an organisation (and for an e-mail address, its account).
@@ -145,6 +153,24 @@ pub async fn expiring(env: &Env) -> Result<u64> {
 /// Requests to every shard since each woke (bench only).
 pub async fn requests(env: &Env) -> Result<u64> {
     summed(env, &IndexCall::Requests).await
+}
+
+/// Every site id claimed in the deployment (every shard read, a page at a time).
+pub async fn sites(env: &Env) -> Result<Vec<String>> {
+    let prefix = site_key("");
+    let mut all = Vec::new();
+    for n in 0..SHARDS {
+        let stub = env.durable_object(BINDING)?.get_by_name(&format!("index-{n}"))?;
+        let mut after = String::new();
+        loop {
+            let call = IndexCall::Keys { prefix: prefix.clone(), after: after.clone() };
+            let keys: Vec<String> = ask(&stub, &call).await?.unwrap_or_default();
+            let Some(last) = keys.last().cloned() else { break };
+            all.extend(keys.iter().filter_map(|k| k.strip_prefix(&prefix).map(str::to_owned)));
+            after = last;
+        }
+    }
+    Ok(all)
 }
 
 /// Claims `claims`, one call per shard they fall in (the bench's seeding).

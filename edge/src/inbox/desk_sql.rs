@@ -9,6 +9,8 @@ use shared::moderation_case::{queue_order, Case, Incident, Report, SanctionRecor
 use shared::workflow::Sanction;
 use worker::{SqlStorage, SqlStorageValue};
 
+use crate::calls::inbox::{Stored, DESK_TABLES as TABLES};
+
 /// Most reports, cases and incidents read at once (newest first).
 const LIMIT: i64 = 500;
 
@@ -195,6 +197,45 @@ pub fn incidents(sql: &SqlStorage, q: &str) -> worker::Result<Vec<Incident>> {
     let all: Vec<Incident> =
         rows(sql, "SELECT json FROM incidents ORDER BY id DESC LIMIT ?", vec![SqlStorageValue::from(LIMIT)])?;
     Ok(all.into_iter().filter(|i| i.matches(q)).collect())
+}
+
+fn table(name: &str) -> worker::Result<&'static str> {
+    TABLES.into_iter().find(|t| *t == name).ok_or_else(|| crate::error::internal(format!("no desk table {name}")))
+}
+
+/// Up to 500 rows of a desk table after id `after` (a move to the desk part).
+pub fn export(sql: &SqlStorage, name: &str, after: u64) -> worker::Result<Vec<Stored>> {
+    let t = table(name)?;
+    let member = if matches!(t, "reports" | "sanctions") { "member" } else { "NULL AS member" };
+    let query = format!("SELECT id, json, {member} FROM {t} WHERE id > ? ORDER BY id LIMIT 500");
+    sql.exec(&query, vec![SqlStorageValue::from(after as i64)])?.to_array()
+}
+
+/// Writes moved rows with their ids (again: kept as they are).
+pub fn import(sql: &SqlStorage, name: &str, rows: &[Stored]) -> worker::Result<()> {
+    let t = table(name)?;
+    for r in rows {
+        let id = SqlStorageValue::from(r.id as i64);
+        match (t, &r.member) {
+            ("reports" | "sanctions", Some(m)) => sql.exec(
+                &format!("INSERT OR IGNORE INTO {t} (id, json, member) VALUES (?, ?, ?)"),
+                vec![id, r.json.as_str().into(), m.as_str().into()],
+            )?,
+            _ => sql.exec(
+                &format!("INSERT OR IGNORE INTO {t} (id, json) VALUES (?, ?)"),
+                vec![id, r.json.as_str().into()],
+            )?,
+        };
+    }
+    Ok(())
+}
+
+/// Empties the desk's tables (the settings part, once they moved).
+pub fn clear(sql: &SqlStorage) -> worker::Result<()> {
+    for t in TABLES {
+        sql.exec(&format!("DELETE FROM {t}"), None)?;
+    }
+    Ok(())
 }
 
 /// Retention of the desk: sanctions no longer in force go, and reports a

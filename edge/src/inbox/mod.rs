@@ -229,6 +229,22 @@ impl DurableObject for Inbox {
             InboxCall::Counts => Response::from_json(&self.counts.get()),
             InboxCall::DeskRows => Response::from_json(&desk_sql::expiring(&sql)?),
             InboxCall::Lines => Response::from_json(&sql::lines(&sql)?),
+            InboxCall::DeskExport { table, after } => Response::from_json(&desk_sql::export(&sql, &table, after)?),
+            InboxCall::DeskImport { table, rows } => {
+                desk_sql::import(&sql, &table, &rows)?;
+                Response::empty()
+            }
+            InboxCall::LinesImport(lines) => {
+                for line in &lines {
+                    sql::upsert(&sql, line)?;
+                }
+                Response::empty()
+            }
+            InboxCall::Moved => {
+                sql::clear_lines(&sql)?;
+                desk_sql::clear(&sql)?;
+                Response::empty()
+            }
             InboxCall::SaveConfig { site, config } => {
                 sql::save_config(&sql, &config)?;
                 self.version.set(None);

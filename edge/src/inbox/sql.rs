@@ -203,6 +203,12 @@ pub fn save_config(sql: &SqlStorage, config: &SiteConfig) -> worker::Result<()> 
     Ok(())
 }
 
+/// Empties the list (the settings part, once its lines moved).
+pub fn clear_lines(sql: &SqlStorage) -> worker::Result<()> {
+    sql.exec("DELETE FROM lines", None)?;
+    Ok(())
+}
+
 /// How many lines the list holds (bench only).
 pub fn lines(sql: &SqlStorage) -> worker::Result<u64> {
     #[derive(Deserialize)]

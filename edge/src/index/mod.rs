@@ -60,6 +60,7 @@ impl DurableObject for Index {
             IndexCall::Find { key } => Response::from_json(&sql::find(&sql, &key)?),
             IndexCall::Expiring => Response::from_json(&sql::attempts(&sql)?),
             IndexCall::Requests => Response::from_json(&self.requests.get()),
+            IndexCall::Keys { prefix, after } => Response::from_json(&sql::keys(&sql, &prefix, &after)?),
             IndexCall::ClaimAll(claims) => {
                 for claim in &claims {
                     sql::claim(&sql, claim)?;

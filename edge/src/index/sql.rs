@@ -29,6 +29,21 @@ pub fn claim(sql: &SqlStorage, c: &Claim) -> worker::Result<bool> {
     Ok(find(sql, &c.key)?.is_some_and(|held| held.org == c.org))
 }
 
+/// Up to 500 claimed keys starting with `prefix`, after `after` (in key order).
+pub fn keys(sql: &SqlStorage, prefix: &str, after: &str) -> worker::Result<Vec<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        key: String,
+    }
+    let rows: Vec<Row> = sql
+        .exec(
+            "SELECT key FROM claims WHERE key > ? AND substr(key, 1, length(?)) = ? ORDER BY key LIMIT 500",
+            vec![after.into(), prefix.into(), prefix.into()],
+        )?
+        .to_array()?;
+    Ok(rows.into_iter().map(|r| r.key).collect())
+}
+
 /// Gives up `org`'s claim on `key`.
 pub fn release(sql: &SqlStorage, key: &str, org: &str) -> worker::Result<()> {
     sql.exec("DELETE FROM claims WHERE key = ? AND org = ?", vec![key.into(), org.into()])?;

@@ -8,7 +8,8 @@
 //! index shard — counted: the retention test reads them), and `POST
 //! /api/bench/legacy-seed` (an organisation written into the legacy
 //! Directory, as a deployment from before per-organisation objects had it:
-//! the migration test starts from it); for the deployment's scale table,
+//! the migration test starts from it), `POST /api/bench/legacy-inbox/{site}`
+//! (lines and reports where a site's inbox kept them before its split); for the deployment's scale table,
 //! `POST /api/bench/seed-orgs` (many organisations at once),
 //! `GET /api/bench/org-counts/{org}` and `GET /api/bench/index-requests`.
 
@@ -73,14 +74,6 @@ pub async fn inbox_counts(env: &Env, site: &str) -> RouteResult {
     Ok(worker::Response::from_json(&crate::calls::inbox::counts(env, site).await?)?)
 }
 
-/// A site's desk rows that retention removes in time: `[sanctions, reports]`.
-pub async fn desk_rows(env: &Env, site: &str) -> RouteResult {
-    bench_on(env)?;
-    let stub = crate::calls::inbox::part(env, site, crate::calls::inbox::Part::Desk)?;
-    let rows: Option<[u64; 2]> = crate::calls::ask(&stub, &crate::calls::inbox::InboxCall::DeskRows).await?;
-    Ok(worker::Response::from_json(&rows.ok_or(RouteError::NotFound)?)?)
-}
-
 /// Writes a [`Seed`] into the legacy Directory (passwords hashed here).
 pub async fn legacy_seed(mut req: Request, env: &Env) -> RouteResult {
     bench_on(env)?;
@@ -98,6 +91,27 @@ pub async fn legacy_seed(mut req: Request, env: &Env) -> RouteResult {
         crate::calls::inbox::register(env, site.id.as_str()).await?;
     }
     Ok(worker::Response::from_json(&serde_json::json!({ "org": id }))?.with_status(201))
+}
+
+/// What a site's inbox held before the split, to write the old way.
+#[derive(Debug, serde::Deserialize)]
+pub struct LegacyInbox {
+    lines: Vec<shared::ConversationSummary>,
+    reports: Vec<shared::moderation_case::Report>,
+}
+
+/// Writes [`LegacyInbox`] into the site's settings object, which held the
+/// list and the desk before the split (the migration test starts from it).
+pub async fn legacy_inbox(mut req: Request, env: &Env, site: &str) -> RouteResult {
+    use crate::calls::inbox::{part, InboxCall, Part};
+    bench_on(env)?;
+    let legacy: LegacyInbox = super::json(&mut req, "lines and reports", super::MAX_BODY).await?;
+    let stub = part(env, site, Part::Settings)?;
+    crate::calls::tell(&stub, &InboxCall::LinesImport(legacy.lines)).await?;
+    for report in legacy.reports {
+        crate::calls::tell(&stub, &InboxCall::Report { site: site.into(), report: Box::new(report) }).await?;
+    }
+    Ok(worker::Response::empty()?.with_status(201))
 }
 
 /// What the bench seeds: organisations `from..from + count`, each with

@@ -140,7 +140,9 @@ pub async fn signup(mut req: Request, env: &Env) -> RouteResult {
 /// each organisation of the legacy Directory into its own object and
 /// claims its sites and addresses in the index (again: the same rows, so a
 /// migration cut short is simply run again), marks the deployment set up,
-/// then empties the Directory. Sessions and pending invitations are not
+/// then empties the Directory; then moves each site's inbox lines and desk
+/// rows from its settings object, which held them before the inbox was
+/// split, into the list and desk objects. Sessions and pending invitations are not
 /// carried (their tokens do not name an organisation): people sign in
 /// again, and open invitations are sent again.
 pub async fn migrate(req: Request, env: &Env) -> RouteResult {
@@ -164,6 +166,11 @@ pub async fn migrate(req: Request, env: &Env) -> RouteResult {
         index::claim(env, SETUP_KEY, &first, "").await?;
     }
     let () = legacy_call(env, &LegacyOp::Forget).await?.unwrap_or_default();
+    // Before the inbox was split, its settings object held the list and the desk.
+    for site in index::sites(env).await? {
+        done.inboxes += 1;
+        done.moved += crate::calls::inbox::split(env, &site).await?;
+    }
     Ok(Response::from_json(&done)?)
 }
 
