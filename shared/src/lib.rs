@@ -30,6 +30,7 @@ pub mod chat_log;
 pub mod decode;
 pub mod ids;
 #[cfg(feature = "moderation")]
+pub mod metrics;
 pub mod moderation;
 pub mod moderation_case;
 pub mod protocol;

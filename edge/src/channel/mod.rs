@@ -97,9 +97,9 @@ impl DurableObject for Channel {
     }
 
     /// The retention sweep: messages older than the site's `channelDays`
-    /// go (the newest stays), from the relays' newest pages too; the next
-    /// sweep is when the oldest left expires. Then reports the Inbox has
-    /// not taken are filed again.
+    /// go (the newest stays), from the relays' newest pages too, and
+    /// sanctions that ended; the next sweep is when the oldest message left
+    /// expires. Then reports the Inbox has not taken are filed again.
     async fn alarm(&self) -> Result<Response> {
         if !self.ready().await? {
             return Response::empty();
@@ -108,6 +108,7 @@ impl DurableObject for Channel {
         let keep_ms = u64::from(days) * crate::retention::day_ms(&self.env);
         let now = worker::Date::now().as_millis();
         let oldest = sql::forget_before(&self.db, now.saturating_sub(keep_ms)).map_err(internal)?;
+        crate::room::sql::purge_sanctions(&self.db, now).map_err(internal)?;
         self.forget_on_relays().await?;
         self.sweeps.rearm_at(&self.state.storage(), oldest.map(|at| at + keep_ms), now).await?;
         self.file_reports().await;

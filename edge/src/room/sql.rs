@@ -201,6 +201,15 @@ pub fn sanctions(db: &Db) -> Result<Vec<SanctionRecord>, StoreError> {
     Ok(rows.into_iter().filter_map(|r| serde_json::from_str(&r.json).ok()).collect())
 }
 
+/// Forgets sanctions that ended before `now_ms` (a channel's retention:
+/// its many members' mutes would otherwise stay).
+pub fn purge_sanctions(db: &Db, now_ms: u64) -> Result<(), StoreError> {
+    let query =
+        "DELETE FROM sanctions WHERE json_extract(json, '$.until') IS NOT NULL AND json_extract(json, '$.until') <= ?";
+    db.write(query, vec![int(now_ms)])?;
+    Ok(())
+}
+
 /// Replaces `member`'s sanctions.
 pub fn set_sanctions(db: &Db, member: &str, records: &[SanctionRecord]) -> Result<(), StoreError> {
     db.write("DELETE FROM sanctions WHERE member = ?", vec![member.into()])?;
