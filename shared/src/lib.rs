@@ -34,6 +34,7 @@ pub mod metrics;
 pub mod moderation;
 pub mod moderation_case;
 pub mod protocol;
+pub mod routing;
 pub mod rules;
 pub mod scope;
 pub mod site;
