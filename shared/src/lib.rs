@@ -29,8 +29,8 @@ pub mod api;
 pub mod chat_log;
 pub mod decode;
 pub mod ids;
-#[cfg(feature = "moderation")]
 pub mod metrics;
+#[cfg(feature = "moderation")]
 pub mod moderation;
 pub mod moderation_case;
 pub mod protocol;

@@ -12,8 +12,8 @@
 //!
 //! Internal API: [`crate::calls::inbox::InboxCall`] (one exhaustive
 //! `match` below), and the list part's operator sockets: `GET /ws` attaches
-//! one (it first receives the whole list), `GET /drop?account=` closes an
-//! account's.
+//! one (it first receives its scope's first page), `GET /drop?account=`
+//! closes an account's.
 
 mod desk;
 mod desk_sql;

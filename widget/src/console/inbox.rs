@@ -133,7 +133,13 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     });
     let older_site = site.clone();
     let older = move |_| {
-        let Some(last) = list.with_untracked(|l| l.last().map(|c| (c.updated_at, c.id.to_string()))) else { return };
+        // The oldest line shown, as the list object orders them.
+        let oldest = list.with_untracked(|l| {
+            l.iter()
+                .map(|c| (c.updated_at, c.id.to_string()))
+                .min_by(|a, b| (a.0, a.1.as_str()).cmp(&(b.0, b.1.as_str())))
+        });
+        let Some(last) = oldest else { return };
         let path = inbox_page_path(&older_site, &filter.get_untracked().scope(), last.0, &last.1);
         leptos::task::spawn_local(async move {
             let page = super::api("GET", &path, None)
