@@ -18,7 +18,7 @@ use shared::workflow::{Event, Outcome};
 
 use crate::accounts::Staff;
 use crate::client::{create_conversation, Socket};
-use crate::wrangler::{Options, Wrangler};
+use crate::wrangler::OwnWorker;
 
 /// The rows retention bounds, as the Worker counts them.
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
@@ -69,20 +69,17 @@ pub struct Week {
 /// Runs a week of `per_day` of each kind of traffic, a day being
 /// `day_seconds`, on a Worker of its own.
 pub fn simulated_week(day_seconds: u64, per_day: usize) -> Result<Week> {
-    let mut opts = Options::fresh_for_tests(&format!("week-{}", std::process::id()));
-    let day = day_seconds.to_string();
-    for (k, v) in [
+    let (day, ttl) = (day_seconds.to_string(), (day_seconds / 2).max(1).to_string());
+    let vars = [
         ("BENCH", "on"),
         ("RETENTION_DAY_SECONDS", day.as_str()),
         ("RETENTION_SWEEP_SECONDS", "1"),
         // 12 h and 15 min of a day, at least the 1 s these count in.
-        ("SESSION_TTL_SECONDS", &(day_seconds / 2).max(1).to_string()),
+        ("SESSION_TTL_SECONDS", ttl.as_str()),
         ("LOGIN_WINDOW_SECONDS", "1"),
-    ] {
-        opts.vars.push((k.into(), v.into()));
-    }
-    let w = Wrangler::start(opts)?;
-    let base = w.base_url.as_str();
+    ];
+    let w = OwnWorker::start("week", &vars, true)?;
+    let base = w.base();
     let admin = Staff::demo(base, StaffRole::Admin)?;
     let mut config: SiteConfig = admin.get(&site_config_path("demo")).call()?.into_json()?;
     (config.retention.closed_days, config.retention.channel_days) = (1, 1);

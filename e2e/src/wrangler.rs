@@ -188,3 +188,40 @@ impl Drop for Wrangler {
         self.stop();
     }
 }
+
+/// One own Worker at a time in a test binary: two `wrangler dev` at once
+/// fight over a local socket.
+static ONE_WORKER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// A test's own Worker (its own variables, often short times): one at a
+/// time per test binary; stopped, and its state removed, when dropped.
+pub struct OwnWorker {
+    worker: Wrangler,
+    state: PathBuf,
+    _one: std::sync::MutexGuard<'static, ()>,
+}
+
+impl OwnWorker {
+    /// Starts `target/<name>-<pid>` with `vars`; `seed_demo`: the demo
+    /// organisation of the tests is seeded (else the deployment is empty).
+    pub fn start(name: &str, vars: &[(&str, &str)], seed_demo: bool) -> Result<OwnWorker> {
+        let one = ONE_WORKER.lock().unwrap_or_else(|e| e.into_inner());
+        let mut opts = Options::fresh_for_tests(&format!("{name}-{}", std::process::id()));
+        opts.vars.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        opts.seed_demo = seed_demo;
+        let state = opts.state_dir.clone();
+        Ok(OwnWorker { worker: Wrangler::start(opts)?, state, _one: one })
+    }
+
+    /// Its address (`http://127.0.0.1:port`).
+    pub fn base(&self) -> &str {
+        &self.worker.base_url
+    }
+}
+
+impl Drop for OwnWorker {
+    fn drop(&mut self) {
+        self.worker.stop();
+        let _ = std::fs::remove_dir_all(&self.state);
+    }
+}

@@ -12,16 +12,13 @@
 
 use e2e::accounts::{demo_email, org_seed, seed, sign_up_org, Staff, TEST_PASSWORD, TEST_SETUP_KEY};
 use e2e::client::{create_conversation, Socket};
-use e2e::wrangler::{Options, Wrangler};
+use e2e::wrangler::OwnWorker;
 use shared::api::{inbox_socket_path, MIGRATE_PATH, PEOPLE_PATH};
 use shared::moderation_case::{Hit, Report, ReportStatus, Room};
 use shared::rules::Action;
 use shared::staff::{Migrated, People, StaffRole};
 use shared::workflow::Severity;
 use shared::{ConversationId, ConversationSummary, ServerMsg};
-
-/// One own Worker at a time (two `wrangler dev` at once clash).
-static ONE_WORKER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn migrate(base: &str, key: &str) -> Result<Migrated, u16> {
     let r = ureq::post(&format!("{base}{MIGRATE_PATH}")).set("Authorization", &format!("Bearer {key}")).call();
@@ -75,13 +72,8 @@ fn legacy_inbox(base: &str) -> (ConversationSummary, Report) {
 
 #[test]
 fn a_legacy_directory_migrates_once_and_its_people_work_on() {
-    let _one = ONE_WORKER.lock().unwrap_or_else(|e| e.into_inner());
-    let mut opts = Options::fresh_for_tests(&format!("e2e-migration-{}", std::process::id()));
-    opts.seed_demo = false;
-    opts.vars.push(("BENCH".into(), "on".into()));
-    let state = opts.state_dir.clone();
-    let w = Wrangler::start(opts).unwrap();
-    let base = w.base_url.as_str();
+    let w = OwnWorker::start("e2e-migration", &[("BENCH", "on")], false).unwrap();
+    let base = w.base();
 
     let legacy = org_seed("Old Shop", "oldshop");
     let written = ureq::post(&format!("{base}/api/bench/legacy-seed")).send_json(&legacy).unwrap();
@@ -127,23 +119,15 @@ fn a_legacy_directory_migrates_once_and_its_people_work_on() {
     // The migrated site id and addresses stay taken.
     let clash = sign_up_org(base, "Copycat", "oldshop");
     assert!(matches!(clash, Err(e) if e.to_string().contains("409")), "the site id is taken");
-    drop(w);
-    let _ = std::fs::remove_dir_all(&state);
 }
 
 #[test]
 fn setup_works_once_on_an_empty_deployment() {
-    let _one = ONE_WORKER.lock().unwrap_or_else(|e| e.into_inner());
-    let mut opts = Options::fresh_for_tests(&format!("e2e-setup-{}", std::process::id()));
-    opts.seed_demo = false;
-    let state = opts.state_dir.clone();
-    let w = Wrangler::start(opts).unwrap();
-    let base = w.base_url.as_str();
+    let w = OwnWorker::start("e2e-setup", &[], false).unwrap();
+    let base = w.base();
     assert!(seed(base, TEST_SETUP_KEY, &org_seed("First", "first")).unwrap(), "the first setup");
     assert!(!seed(base, TEST_SETUP_KEY, &org_seed("Second", "second")).unwrap(), "a second setup: 409");
     assert!(Staff::login(base, "owner@first.test", TEST_PASSWORD).is_ok());
     assert!(Staff::login(base, "owner@second.test", TEST_PASSWORD).is_err(), "the second wrote nothing");
     assert!(Staff::login(base, &demo_email(StaffRole::Owner), TEST_PASSWORD).is_err());
-    drop(w);
-    let _ = std::fs::remove_dir_all(&state);
 }

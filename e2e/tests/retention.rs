@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use e2e::accounts::{demo_email, Staff, TEST_PASSWORD};
 use e2e::client::{create_conversation, Socket};
-use e2e::wrangler::{Options, Wrangler};
+use e2e::wrangler::OwnWorker;
 use serde::Deserialize;
 use serde_json::json;
 use shared::api::{
@@ -51,14 +51,9 @@ fn until(base: &str, what: &str, ok: impl Fn(&Expiring) -> bool) -> Expiring {
     }
 }
 
-/// One Worker at a time: two `wrangler dev` at once fight over a local socket.
-static ONE_WORKER: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// Starts a Worker with the test settings and `vars`.
-fn worker(name: &str, vars: &[(&str, &str)]) -> Wrangler {
-    let mut opts = Options::fresh_for_tests(name);
-    opts.vars.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    Wrangler::start(opts).unwrap()
+/// Starts a Worker of the test's own with `vars`.
+fn worker(name: &str, vars: &[(&str, &str)]) -> OwnWorker {
+    OwnWorker::start(name, vars, true).unwrap()
 }
 
 fn wrong_sign_in(base: &str, i: usize) {
@@ -69,7 +64,6 @@ fn wrong_sign_in(base: &str, i: usize) {
 
 #[test]
 fn expired_sessions_attempts_and_socket_rows_are_swept_and_rows_stay_bounded() {
-    let _one = ONE_WORKER.lock().unwrap_or_else(|e| e.into_inner());
     let w = worker(
         "retention",
         &[
@@ -79,7 +73,7 @@ fn expired_sessions_attempts_and_socket_rows_are_swept_and_rows_stay_bounded() {
             ("BENCH", "on"),
         ],
     );
-    let base = w.base_url.as_str();
+    let base = w.base();
 
     let admin = Staff::demo(base, StaffRole::Admin).unwrap();
     let invite = Invite { email: "new.hire@retention.test".into(), role: StaffRole::Operator };
@@ -145,9 +139,8 @@ fn set_retention(base: &str, change: impl FnOnce(&mut Retention)) {
 
 #[test]
 fn channel_messages_older_than_the_sites_setting_are_swept_and_the_sequence_goes_on() {
-    let _one = ONE_WORKER.lock().unwrap_or_else(|e| e.into_inner());
     let w = worker("retention-channel", &[("RETENTION_DAY_SECONDS", "1"), ("RETENTION_SWEEP_SECONDS", "1")]);
-    let base = w.base_url.as_str();
+    let base = w.base();
     set_retention(base, |r| r.channel_days = 4); // four seconds here
 
     let mo = Staff::demo(base, StaffRole::Moderator).unwrap();
@@ -177,9 +170,8 @@ fn channel_messages_older_than_the_sites_setting_are_swept_and_the_sequence_goes
 
 #[test]
 fn a_conversation_closed_past_the_sites_setting_is_deleted_and_an_open_one_stays() {
-    let _one = ONE_WORKER.lock().unwrap_or_else(|e| e.into_inner());
     let w = worker("retention-conversations", &[("RETENTION_DAY_SECONDS", "1"), ("RETENTION_SWEEP_SECONDS", "1")]);
-    let base = w.base_url.as_str();
+    let base = w.base();
     set_retention(base, |r| r.closed_days = 2); // two seconds here
 
     let operator = Staff::demo(base, StaffRole::Operator).unwrap();
@@ -217,10 +209,9 @@ fn a_conversation_closed_past_the_sites_setting_is_deleted_and_an_open_one_stays
 
 #[test]
 fn dealt_with_reports_and_warnings_go_after_the_sites_setting_and_open_reports_stay() {
-    let _one = ONE_WORKER.lock().unwrap_or_else(|e| e.into_inner());
     let w =
         worker("retention-desk", &[("RETENTION_DAY_SECONDS", "1"), ("RETENTION_SWEEP_SECONDS", "1"), ("BENCH", "on")]);
-    let base = w.base_url.as_str();
+    let base = w.base();
     set_retention(base, |r| r.closed_days = 2); // two seconds here
     let rows = || -> [u64; 2] {
         let all: serde_json::Value =

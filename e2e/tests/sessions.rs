@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use e2e::accounts::{Staff, TEST_PASSWORD};
-use e2e::wrangler::{Options, Wrangler};
+use e2e::wrangler::OwnWorker;
 use shared::api::{site_config_path, SESSION_PATH};
 use shared::staff::StaffRole;
 
@@ -20,12 +20,9 @@ fn status(r: Result<ureq::Response, ureq::Error>) -> u16 {
 
 #[test]
 fn sessions_rotate_and_expire() {
-    let mut opts = Options::fresh_for_tests(&format!("e2e-sessions-{}", std::process::id()));
-    for (k, v) in [("SESSION_ROTATE_SECONDS", "2"), ("SESSION_GRACE_SECONDS", "2"), ("SESSION_TTL_SECONDS", "6")] {
-        opts.vars.push((k.into(), v.into()));
-    }
-    let w = Wrangler::start(opts).unwrap();
-    let old = Staff::login(&w.base_url, &e2e::accounts::demo_email(StaffRole::Operator), TEST_PASSWORD).unwrap();
+    let vars = [("SESSION_ROTATE_SECONDS", "2"), ("SESSION_GRACE_SECONDS", "2"), ("SESSION_TTL_SECONDS", "6")];
+    let w = OwnWorker::start("e2e-sessions", &vars, true).unwrap();
+    let old = Staff::login(w.base(), &e2e::accounts::demo_email(StaffRole::Operator), TEST_PASSWORD).unwrap();
     let fresh = old.get(SESSION_PATH).call().unwrap();
     assert!(fresh.header("Set-Cookie").is_none(), "a fresh session is not rotated");
 
@@ -45,5 +42,4 @@ fn sessions_rotate_and_expire() {
     // Unrenewed, the new one expires 6 s after it was issued.
     std::thread::sleep(Duration::from_millis(4_000));
     assert_eq!(status(new.get(&site_config_path("demo")).call()), 401, "the session expired");
-    drop(w);
 }

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use e2e::accounts::Staff;
-use e2e::wrangler::{Options, Wrangler};
+use e2e::wrangler::OwnWorker;
 use shared::api::site_config_path;
 use shared::site::SiteConfig;
 use shared::staff::StaffRole;
@@ -24,12 +24,8 @@ fn page_view(base: &str) -> serde_json::Value {
 
 #[test]
 fn page_views_read_the_settings_from_the_isolate_and_a_save_shows_at_once() {
-    let mut opts = Options::fresh_for_tests(&format!("e2e-settings-cache-{}", std::process::id()));
-    opts.vars.push(("BENCH".into(), "on".into()));
-    opts.vars.push(("SETTINGS_CACHE_SECONDS".into(), "2".into()));
-    let state = opts.state_dir.clone();
-    let w = Wrangler::start(opts).unwrap();
-    let base = w.base_url.as_str();
+    let w = OwnWorker::start("e2e-settings-cache", &[("BENCH", "on"), ("SETTINGS_CACHE_SECONDS", "2")], true).unwrap();
+    let base = w.base();
 
     page_view(base);
     let before = reads(base);
@@ -54,6 +50,4 @@ fn page_views_read_the_settings_from_the_isolate_and_a_save_shows_at_once() {
         page_view(base);
     }
     assert_eq!(reads(base) - before, 1, "one check after the period, for 20 page views");
-    drop(w);
-    let _ = std::fs::remove_dir_all(&state);
 }
