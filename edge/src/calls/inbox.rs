@@ -139,6 +139,12 @@ pub enum InboxCall {
     /// parts (the list answers the version to the rooms, the desk reads the
     /// retention and the case rules); kept if newer than theirs.
     Copy(Box<Settings>),
+    /// The settings part copies its settings to the list and the desk parts
+    /// again (nothing if the site has none).
+    CopyToParts {
+        /// The site (to name its parts).
+        site: String,
+    },
     /// The desk's changes for the list part to push to the consoles.
     DeskChanges(Box<DeskBatch>),
     /// A member's sanctions in force and the settings version → [`Admission`].
@@ -331,10 +337,12 @@ pub async fn page(env: &Env, site: &str, call: InboxCall) -> Result<Vec<Conversa
 }
 
 /// Moves what the settings part held of the list and the desk before the
-/// split into their parts (again: the same rows, kept once); the rows moved.
+/// split into their parts (again: the same rows, kept once), and gives
+/// them their copy of the settings; the rows moved.
 pub async fn split(env: &Env, site: &str) -> Result<u64> {
     let (settings, list, desk) =
         (part(env, site, Part::Settings)?, part(env, site, Part::List)?, part(env, site, Part::Desk)?);
+    tell(&settings, &InboxCall::CopyToParts { site: site.into() }).await?;
     let mut moved = 0;
     let (mut before, mut id) = ((1 << 53) - 1, String::new());
     loop {

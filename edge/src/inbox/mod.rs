@@ -257,6 +257,10 @@ impl DurableObject for Inbox {
                 self.tell_parts(&site).await?;
                 Response::empty()
             }
+            InboxCall::CopyToParts { site } => {
+                self.tell_parts(&site).await?;
+                Response::empty()
+            }
             InboxCall::Copy(settings) => {
                 sql::keep_copy(&sql, settings.version, &settings.config)?;
                 self.version.set(None);
