@@ -28,6 +28,7 @@
 pub mod api;
 pub mod chat_log;
 pub mod decode;
+pub mod grading;
 pub mod ids;
 pub mod metrics;
 #[cfg(feature = "moderation")]

@@ -40,7 +40,7 @@ pub struct Facts {
 
 /// Whether `m` is an operator's answer the customer sees: a message, or a
 /// card (checklist, product, order, question). Internal events are not.
-fn answers_customer(m: &ChatMessage) -> bool {
+pub(crate) fn answers_customer(m: &ChatMessage) -> bool {
     m.author == Role::Operator
         && match &m.event {
             None => true,

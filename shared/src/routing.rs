@@ -95,7 +95,8 @@ mod tests {
     #[test]
     fn the_least_loaded_online_member_with_room_gets_it() {
         // (what, operators, team, chosen)
-        let cases: Vec<(&str, Vec<Operator>, Option<&str>, Option<&str>)> = vec![
+        type Case = (&'static str, Vec<Operator>, Option<&'static str>, Option<&'static str>);
+        let cases: Vec<Case> = vec![
             (
                 "least loaded first",
                 vec![op("Ann", Online, &["t"], 3, 2, 0), op("Bo", Online, &["t"], 3, 1, 0)],

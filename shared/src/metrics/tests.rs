@@ -30,7 +30,8 @@ fn a_conversations_facts_come_from_its_timeline() {
     let checklist = Some(Event::Checklist { items: vec!["restart".into()] });
     // (what, timeline, operator, team, first response min, handling min, outcome, escalated, rating)
     type Row = (&'static str, Vec<(Role, u64, Option<Event>)>, Option<&'static str>, Option<&'static str>);
-    let cases: Vec<(Row, Option<u64>, Option<u64>, Option<Outcome>, bool, Option<u8>)> = vec![
+    type Case = (Row, Option<u64>, Option<u64>, Option<Outcome>, bool, Option<u8>);
+    let cases: Vec<Case> = vec![
         (
             (
                 "answered, resolved, rated",
