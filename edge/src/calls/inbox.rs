@@ -77,7 +77,7 @@ pub enum InboxCall {
     /// Up to 500 rows of a desk table after id `after` → `Vec<Stored>`
     /// (the settings part held the desk before the split).
     DeskExport {
-        /// The table (`desk_sql::TABLES`).
+        /// The table (one of [`DESK_TABLES`]).
         table: String,
         /// The last id already moved.
         after: u64,
