@@ -85,7 +85,7 @@ pub struct Latency {
     pub deliver: Percentiles,
 }
 
-fn frame(id: &str, text: &str) -> String {
+pub(crate) fn frame(id: &str, text: &str) -> String {
     format!(r#"{{"v":1,"id":"{id}","msg":{{"send":{{"text":"{text}"}}}}}}"#)
 }
 

@@ -13,6 +13,7 @@ use anyhow::Result;
 use serde::Deserialize;
 use shared::api::{customer_socket_path, inbox_socket_path};
 
+use crate::bench::frame;
 use crate::client::{create_conversation, Socket};
 
 /// One inbox part's counts since it woke.
@@ -113,9 +114,7 @@ pub fn inbox_load(base: &str, conversations: usize, operators: usize, rate: u64,
         if let Some(wait) = due.checked_sub(start.elapsed()) {
             std::thread::sleep(wait);
         }
-        let id = format!("s{k}");
-        let frame = format!(r#"{{"v":1,"id":"{id}","msg":{{"send":{{"text":"Where is my order {k}?"}}}}}}"#);
-        customers[k as usize % conversations].send_raw(&frame)?;
+        customers[k as usize % conversations].send_raw(&frame(&format!("s{k}"), &format!("Where is my order {k}?")))?;
     }
     let elapsed = start.elapsed().as_secs_f64();
     std::thread::sleep(Duration::from_millis(600)); // the last gathered push
@@ -198,8 +197,7 @@ pub fn channel_fanout(base: &str, viewers: usize, messages: u64) -> Result<Fanou
     let mut last = 0;
     for chunk in (0..messages).collect::<Vec<_>>().chunks(10) {
         for i in chunk {
-            let frame = format!(r#"{{"v":1,"id":"f{nanos}-{i}","msg":{{"send":{{"text":"fan-out {i}"}}}}}}"#);
-            mo.send_raw(&frame)?;
+            mo.send_raw(&frame(&format!("f{nanos}-{i}"), &format!("fan-out {i}")))?;
         }
         for i in chunk {
             match mo.reply_to(&format!("f{nanos}-{i}"))?.0 {

@@ -135,11 +135,16 @@ pub async fn find(env: &Env, key: &str) -> Result<Option<Claim>> {
     call(env, key, &IndexCall::Find { key: key.into() }).await
 }
 
+/// Shard `n`'s stub.
+fn shard(env: &Env, n: u64) -> Result<Stub> {
+    env.durable_object(BINDING)?.get_by_name(&format!("index-{n}"))
+}
+
 /// The sum of every shard's answer to `call`.
 async fn summed(env: &Env, call: &IndexCall) -> Result<u64> {
     let mut total = 0;
     for n in 0..SHARDS {
-        let stub = env.durable_object(BINDING)?.get_by_name(&format!("index-{n}"))?;
+        let stub = shard(env, n)?;
         total += ask::<u64>(&stub, call).await?.unwrap_or(0);
     }
     Ok(total)
@@ -160,7 +165,7 @@ pub async fn sites(env: &Env) -> Result<Vec<String>> {
     let prefix = site_key("");
     let mut all = Vec::new();
     for n in 0..SHARDS {
-        let stub = env.durable_object(BINDING)?.get_by_name(&format!("index-{n}"))?;
+        let stub = shard(env, n)?;
         let mut after = String::new();
         loop {
             let call = IndexCall::Keys { prefix: prefix.clone(), after: after.clone() };

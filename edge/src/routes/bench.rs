@@ -13,6 +13,7 @@
 //! `POST /api/bench/seed-orgs` (many organisations at once),
 //! `GET /api/bench/org-counts/{org}` and `GET /api/bench/index-requests`.
 
+use shared::moderation_case::Room;
 use shared::staff::Seed;
 use shared::ConversationId;
 use worker::{Env, Request};
@@ -178,9 +179,9 @@ pub async fn org_counts(env: &Env, org: &str) -> RouteResult {
 /// sockets: `{"channel": Counts, "viewers": [u64; 16]}`.
 pub async fn channel_counts(env: &Env, site: &str, channel: &str) -> RouteResult {
     use crate::calls::relay::{self, RelayCall, RELAYS};
-    use crate::calls::room::{channel_name, RoomCall, CHANNEL};
+    use crate::calls::room::{self, RoomCall};
     bench_on(env)?;
-    let stub = env.durable_object(CHANNEL)?.get_by_name(&channel_name(site, channel))?;
+    let stub = room::stub(env, site, &Room::Channel(channel.into()))?;
     let counts: Option<crate::room::sql::Counts> = crate::calls::ask(&stub, &RoomCall::Counts).await?;
     let mut viewers = Vec::new();
     for n in 0..RELAYS {
@@ -194,14 +195,14 @@ pub async fn channel_counts(env: &Env, site: &str, channel: &str) -> RouteResult
 /// `{"lines", "desk": [sanctions, reports], "channels": {id: rows}}`.
 pub async fn site_rows(env: &Env, site: &str) -> RouteResult {
     use crate::calls::inbox::{part, InboxCall, Part};
-    use crate::calls::room::{channel_name, RoomCall, CHANNEL};
+    use crate::calls::room::{self, RoomCall};
     bench_on(env)?;
     let lines: Option<u64> = crate::calls::ask(&part(env, site, Part::List)?, &InboxCall::Lines).await?;
     let desk: Option<[u64; 2]> = crate::calls::ask(&part(env, site, Part::Desk)?, &InboxCall::DeskRows).await?;
     let config = crate::settings_cache::config(env, site).await?.ok_or(RouteError::NotFound)?;
     let mut channels = serde_json::Map::new();
     for c in &config.channels {
-        let stub = env.durable_object(CHANNEL)?.get_by_name(&channel_name(site, &c.id))?;
+        let stub = room::stub(env, site, &Room::Channel(c.id.to_string()))?;
         let rows: Option<u64> = crate::calls::ask(&stub, &RoomCall::Rows).await?;
         channels.insert(c.id.to_string(), rows.unwrap_or(0).into());
     }
