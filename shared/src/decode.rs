@@ -89,7 +89,7 @@ pub fn decode_client(frame: &str) -> Result<ClientEnvelope, DecodeError> {
     }
     let env: ClientEnvelope =
         serde_json::from_value(value).map_err(|e| DecodeError::new(re.clone(), ErrorCode::Malformed, e.to_string()))?;
-    if let ClientMsg::Send { text } = &env.msg {
+    if let ClientMsg::Send { text } | ClientMsg::Whisper { text } = &env.msg {
         validate_text(text).map_err(|e| {
             let code = match e {
                 TextError::Empty => ErrorCode::EmptyMessage,

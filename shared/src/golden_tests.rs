@@ -40,6 +40,8 @@ fn client_name(m: &ClientMsg) -> &'static str {
         ClientMsg::Act { .. } => "act",
         ClientMsg::Typing { .. } => "typing",
         ClientMsg::History { .. } => "history",
+        ClientMsg::Whisper { .. } => "whisper",
+        ClientMsg::Presence { .. } => "presence",
     }
 }
 
@@ -55,6 +57,10 @@ fn server_name(m: &ServerMsg) -> &'static str {
         ServerMsg::Held { .. } => "held",
         ServerMsg::Moderation { .. } => "moderation",
         ServerMsg::History { .. } => "history",
+        ServerMsg::Queue { .. } => "queue",
+        ServerMsg::Whisper(_) => "whisper",
+        ServerMsg::Board(_) => "board",
+        ServerMsg::Assignment { .. } => "assignment",
     }
 }
 
@@ -63,6 +69,7 @@ fn event_name(e: &Event) -> &'static str {
         Event::CompleteStep { .. } => "completeStep",
         Event::Collect { .. } => "collect",
         Event::Assign { .. } => "assign",
+        Event::Release {} => "release",
         Event::Escalate { .. } => "escalate",
         Event::Checklist { .. } => "checklist",
         Event::Tick { .. } => "tick",
@@ -89,7 +96,8 @@ fn event_examples() -> Vec<Event> {
     vec![
         Event::CompleteStep { step: "greet".into() },
         Event::Collect { field: "account_id".into(), value: "AC-1042".into() },
-        Event::Assign { to: "Ada".into() },
+        Event::Assign { to: "Ada".into(), note: Some("Wants a refund; order 1042".into()) },
+        Event::Release {},
         Event::Escalate { team: "billing".into(), note: "Refund over the limit".into() },
         Event::Checklist { items: vec!["Sign out".into(), "Clear the cache".into()] },
         Event::Tick { item: 1, done: true },
@@ -119,6 +127,8 @@ fn client_examples() -> Vec<ClientEnvelope> {
         env("e-7", ClientMsg::Act { event: Event::ConfirmOrder {} }),
         env("t-1", ClientMsg::Typing { on: true }),
         env("h-3", ClientMsg::History { before: 101 }),
+        env("w-1", ClientMsg::Whisper { text: "Offer the refund, it is within policy".into() }),
+        env("p-1", ClientMsg::Presence { status: crate::routing::Presence::Away }),
     ]
 }
 
@@ -189,6 +199,32 @@ fn server_examples() -> Vec<ServerEnvelope> {
                 more: true,
             },
         ),
+        ServerEnvelope::push(ServerMsg::Queue { position: 2, wait_ms: Some(240_000) }),
+        ServerEnvelope::push(ServerMsg::Whisper(Whisper {
+            from: "Sam".into(),
+            text: "Offer the refund, it is within policy".into(),
+            at: 1_795_000_090_000,
+        })),
+        ServerEnvelope::push(ServerMsg::Board(crate::routing::Board {
+            operators: vec![crate::routing::BoardOperator {
+                name: "Ada".into(),
+                presence: crate::routing::Presence::Online,
+                load: 2,
+                capacity: 3,
+                teams: vec!["billing".into()],
+                mentor: Some("Sam".into()),
+            }],
+            queues: vec![crate::routing::QueueLine {
+                team: Some("billing".into()),
+                length: 4,
+                oldest: 1_795_000_000_000,
+            }],
+        })),
+        ServerEnvelope::push(ServerMsg::Assignment {
+            conversation: conv(),
+            to_you: false,
+            why: "No first reply in 2 min: back in the queue".into(),
+        }),
     ]
 }
 
@@ -227,7 +263,7 @@ fn server_variants_match_golden_files() {
     for e in &examples {
         check(&format!("server.{}", server_name(&e.msg)), e);
     }
-    assert_eq!(examples.len(), 10, "one example per server variant");
+    assert_eq!(examples.len(), 14, "one example per server variant");
 }
 
 /// What an operator's welcome adds: the workflow state as of `lastSeq`.
@@ -310,6 +346,7 @@ fn wire_names_are_serdes_names() {
     names_are_serdes::<Severity>();
     names_are_serdes::<Sanction>();
     names_are_serdes::<crate::site::Side>();
+    names_are_serdes::<crate::routing::Presence>();
 }
 
 #[test]

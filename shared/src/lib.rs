@@ -50,6 +50,6 @@ pub use decode::{decode_client, DecodeError};
 pub use ids::{ClientMsgId, ConversationId, IdError, SiteId};
 pub use protocol::{
     Author, ChatMessage, ClientEnvelope, ClientMsg, ConversationSummary, ErrorCode, Role, ServerEnvelope, ServerMsg,
-    WireName, PAGE, PROTOCOL_VERSION,
+    Whisper, WireName, PAGE, PROTOCOL_VERSION,
 };
 pub use text::{validate_text, TextError, MAX_MESSAGE_CHARS};

@@ -78,7 +78,7 @@ pub fn facts(workflow: WorkflowKind, timeline: &[ChatMessage]) -> Facts {
             }
         }
         match &m.event {
-            Some(Event::Assign { to }) => f.operator = Some(to.clone()),
+            Some(Event::Assign { to, .. }) => f.operator = Some(to.clone()),
             Some(Event::Escalate { team, .. }) => {
                 (f.team, f.operator, f.escalated) = (Some(team.clone()), None, true);
             }

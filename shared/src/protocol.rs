@@ -73,12 +73,26 @@ pub enum ClientMsg {
         /// Only messages with a smaller sequence number.
         before: u64,
     },
+    /// Staff only, on a conversation socket: a note for the conversation's
+    /// operators and supervisors that the customer never receives. Stored
+    /// outside the timeline (no sequence number, so the customer's log has
+    /// no gap) and answered by [`ServerMsg::Whisper`] to every staff socket.
+    Whisper {
+        /// The note, 1–[`crate::MAX_MESSAGE_CHARS`] characters.
+        text: String,
+    },
+    /// On an operator's inbox socket: their availability (online or away;
+    /// sent again on activity, so the server can tell idle from present).
+    Presence {
+        /// Online or away.
+        status: crate::routing::Presence,
+    },
 }
 
 impl ClientMsg {
     /// The wire names of every variant, used to tell an unknown type from a
     /// malformed known one.
-    pub const TYPES: &'static [&'static str] = &["send", "sync", "act", "typing", "history"];
+    pub const TYPES: &'static [&'static str] = &["send", "sync", "act", "typing", "history", "whisper", "presence"];
 }
 
 /// A server → client frame.
@@ -200,6 +214,43 @@ pub enum ServerMsg {
         /// Whether older messages exist before the first one.
         more: bool,
     },
+    /// To a customer waiting for an operator: their place in the queue
+    /// (1: next) and the estimated wait (absent: nobody online to say).
+    #[serde(rename_all = "camelCase")]
+    Queue {
+        /// Place in the queue.
+        position: u32,
+        /// Estimated wait in ms, rounded up to a minute.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wait_ms: Option<u64>,
+    },
+    /// On a staff socket of a conversation: a whisper (never on a
+    /// customer's socket; replayed to staff when they connect).
+    Whisper(Whisper),
+    /// On a supervisor's inbox socket: the live board, whenever it changes.
+    Board(crate::routing::Board),
+    /// On an operator's inbox socket: routing gave them a conversation, or
+    /// took one back (no first reply in time), with why.
+    #[serde(rename_all = "camelCase")]
+    Assignment {
+        /// The conversation.
+        conversation: ConversationId,
+        /// Given to them (or taken back).
+        to_you: bool,
+        /// Why, for people.
+        why: String,
+    },
+}
+
+/// A note between staff in a conversation ([`ClientMsg::Whisper`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Whisper {
+    /// Who wrote it (their account's name).
+    pub from: String,
+    /// The note.
+    pub text: String,
+    /// When it was stored (ms since the Unix epoch).
+    pub at: u64,
 }
 
 /// An enum without data, spelled on the wire as a plain string: its every

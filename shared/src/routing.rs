@@ -3,7 +3,9 @@
 //! ready member of the right team with spare capacity, least loaded first,
 //! ties to who has waited longest for a chat), the customer's estimated
 //! wait in a team's queue ([`estimated_wait_ms`]), and when a first reply
-//! is overdue so the conversation goes back to the queue ([`overdue`]).
+//! is overdue so the conversation goes back to the queue ([`overdue`]);
+//! and the wire types of routing: an operator's seat (capacity, teams,
+//! skills, mentor; set by supervisors), the supervisors' live board.
 
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +19,114 @@ pub enum Presence {
     Away,
     /// Signed out, or no console open.
     Offline,
+}
+
+impl crate::WireName for Presence {
+    const ALL: &'static [Self] = &[Presence::Online, Presence::Away, Presence::Offline];
+    fn as_str(self) -> &'static str {
+        match self {
+            Presence::Online => "online",
+            Presence::Away => "away",
+            Presence::Offline => "offline",
+        }
+    }
+}
+
+/// Chats an operator may have at once when no supervisor set theirs.
+pub const DEFAULT_CAPACITY: u32 = 3;
+/// The most chats anyone may be given at once.
+pub const MAX_CAPACITY: u32 = 20;
+
+/// An operator's seat on a site, set by supervisors: how many chats at
+/// once, which teams (with skills), who mentors them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Seat {
+    /// The operator's name (what conversations are assigned to).
+    pub name: String,
+    /// Chats at once, 1–[`MAX_CAPACITY`].
+    pub capacity: u32,
+    /// Team ids they are a member of (the site's teams).
+    #[serde(default)]
+    pub teams: Vec<String>,
+    /// What they are good at (free labels, e.g. `refunds`, `german`).
+    #[serde(default)]
+    pub skills: Vec<String>,
+    /// Their mentor's name, while they are new.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentor: Option<String>,
+}
+
+impl Seat {
+    /// A seat nobody set: the default capacity, no team.
+    pub fn default_for(name: &str) -> Self {
+        Seat { name: name.to_owned(), capacity: DEFAULT_CAPACITY, teams: Vec::new(), skills: Vec::new(), mentor: None }
+    }
+
+    /// The first problem with it, if any (`teams`: the site's team ids).
+    pub fn check(&self, teams: &[&str]) -> Result<(), String> {
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 80 {
+            return Err("a seat's name is 1–80 characters".into());
+        }
+        if !(1..=MAX_CAPACITY).contains(&self.capacity) {
+            return Err(format!("capacity is 1–{MAX_CAPACITY} chats"));
+        }
+        if let Some(t) = self.teams.iter().find(|t| !teams.contains(&t.as_str())) {
+            return Err(format!("no team {t:?} on this site"));
+        }
+        if self.skills.len() > 20 || self.skills.iter().any(|s| s.trim().is_empty() || s.chars().count() > 40) {
+            return Err("up to 20 skills of 1–40 characters".into());
+        }
+        if self.mentor.as_deref().is_some_and(|m| m.trim().is_empty() || m == self.name) {
+            return Err("a mentor is someone else".into());
+        }
+        Ok(())
+    }
+}
+
+/// One operator on the supervisors' live board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BoardOperator {
+    /// Their name.
+    pub name: String,
+    /// Online, away or offline.
+    pub presence: Presence,
+    /// Open chats assigned to them.
+    pub load: u32,
+    /// Chats at once.
+    pub capacity: u32,
+    /// Their teams.
+    pub teams: Vec<String>,
+    /// Their mentor, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentor: Option<String>,
+}
+
+/// One queue on the board: conversations waiting for an operator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueLine {
+    /// The team (`None`: the site's general queue).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// How many wait.
+    pub length: u32,
+    /// Since when the first has waited (ms since the Unix epoch).
+    pub oldest: u64,
+}
+
+/// The supervisors' live board: every operator with a seat or a console
+/// open, and every queue that has someone waiting. (The chats in progress
+/// are the inbox's lines: step, assignee, waiting since.)
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Board {
+    /// Operators, by name.
+    pub operators: Vec<BoardOperator>,
+    /// Queues with someone waiting.
+    pub queues: Vec<QueueLine>,
 }
 
 /// What routing knows of one operator.
@@ -79,6 +189,22 @@ pub fn estimated_wait_ms(position: u32, handling_ms: u64, slots: u32) -> Option<
 /// the queue and is offered to the next operator.
 pub fn overdue(assigned_at: u64, answered: Option<u64>, now: u64, limit_ms: u64) -> bool {
     answered.is_none() && now.saturating_sub(assigned_at) >= limit_ms
+}
+
+/// Whether `me` (`supervises`: their role may supervise) may give a
+/// conversation that `assignee` has to `to` (`None`: release it back to
+/// the queue). Taking a free one is anyone's; passing on or releasing
+/// one's own is the assignee's; taking over or moving someone else's is a
+/// supervisor's. The reason when not.
+pub fn may_reassign(assignee: Option<&str>, me: &str, to: Option<&str>, supervises: bool) -> Result<(), String> {
+    let mine = assignee == Some(me);
+    match (to, assignee) {
+        _ if supervises || mine => Ok(()),
+        (Some(to), None) if to == me => Ok(()),
+        (None, None) => Err("nobody has this conversation".into()),
+        (_, None) => Err("only a supervisor gives a free conversation to someone else".into()),
+        (_, Some(other)) => Err(format!("{other} has this conversation; only a supervisor can move it")),
+    }
 }
 
 #[cfg(test)]
@@ -148,6 +274,26 @@ mod tests {
         ];
         for (position, handling, slots, want) in cases {
             assert_eq!(estimated_wait_ms(position, handling, slots), want, "{position} in line, {slots} slots");
+        }
+    }
+
+    #[test]
+    fn who_may_move_a_conversation() {
+        // (what, assignee, me, to, supervises, allowed)
+        let cases = [
+            ("take a free one", None, "Ann", Some("Ann"), false, true),
+            ("give a free one away", None, "Ann", Some("Bo"), false, false),
+            ("a supervisor gives a free one", None, "Sam", Some("Bo"), true, true),
+            ("pass one's own on", Some("Ann"), "Ann", Some("Bo"), false, true),
+            ("release one's own", Some("Ann"), "Ann", None, false, true),
+            ("take someone else's", Some("Bo"), "Ann", Some("Ann"), false, false),
+            ("release someone else's", Some("Bo"), "Ann", None, false, false),
+            ("a supervisor takes over", Some("Bo"), "Sam", Some("Sam"), true, true),
+            ("a supervisor moves it", Some("Bo"), "Sam", Some("Ann"), true, true),
+            ("release a free one", None, "Ann", None, false, false),
+        ];
+        for (what, assignee, me, to, supervises, allowed) in cases {
+            assert_eq!(may_reassign(assignee, me, to, supervises).is_ok(), allowed, "{what}");
         }
     }
 

@@ -222,6 +222,29 @@ pub struct SiteConfig {
     /// How long what customers wrote is kept.
     #[serde(default)]
     pub retention: Retention,
+    /// How conversations reach operators.
+    #[serde(default)]
+    pub routing: Routing,
+}
+
+/// How conversations reach operators (issue "The operator's working day").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Routing {
+    /// New and escalated conversations are given to an online operator of
+    /// the right team with spare capacity; off: whoever takes them first.
+    pub auto_assign: bool,
+    /// An online operator with no activity for this long is away (1–240 min).
+    pub away_after_minutes: u32,
+    /// An auto-assigned conversation with no first reply this long goes
+    /// back to the queue for the next operator (30–3600 s).
+    pub no_reply_seconds: u32,
+}
+
+impl Default for Routing {
+    fn default() -> Self {
+        Routing { auto_assign: false, away_after_minutes: 5, no_reply_seconds: 120 }
+    }
 }
 
 /// What the widget and the loader read: the public part of [`SiteConfig`].
@@ -390,6 +413,10 @@ impl SiteConfig {
                 "limits: messages per minute, conversations per hour and windows per customer are 1–{MAX_LIMIT}"
             ));
         }
+        let routing = self.routing;
+        if !(1..=240).contains(&routing.away_after_minutes) || !(30..=3600).contains(&routing.no_reply_seconds) {
+            return Err("routing: away after 1–240 minutes, no reply after 30–3600 seconds".into());
+        }
         let r = self.retention;
         if [r.closed_days, r.channel_days].iter().any(|d| !(1..=MAX_RETENTION_DAYS).contains(d)) {
             return Err(format!(
@@ -553,6 +580,7 @@ impl Default for SiteConfig {
             appearance: Appearance::default(),
             starts: vec![StartRule { contains: s("/demo?page=enterprise"), workflow: Sales }],
             retention: Retention::default(),
+            routing: Routing::default(),
         }
     }
 }

@@ -42,6 +42,9 @@ pub enum Capability {
     /// Invite people, change roles, remove people (not owners, see
     /// [`StaffRole::may_manage`]).
     ManagePeople,
+    /// Oversee the operators: their seats (capacity, teams, mentor), the
+    /// live board, taking over any conversation.
+    Supervise,
     /// Change a site's settings (name, origins, appearance, workflows,
     /// canned responses, rules, limits) and add sites.
     EditSettings,
@@ -58,7 +61,7 @@ impl StaffRole {
         use StaffRole::*;
         match self {
             Owner | Admin => true,
-            Supervisor => matches!(c, ReadConversations | Reply | ReadDesk | ViewPeople),
+            Supervisor => matches!(c, ReadConversations | Reply | ReadDesk | ViewPeople | Supervise),
             Operator => matches!(c, ReadConversations | Reply),
             Moderator => matches!(c, ReadConversations | ReadDesk | Moderate),
         }
@@ -333,15 +336,15 @@ mod tests {
     #[test]
     fn roles_and_capabilities() {
         use Capability::*;
-        let table: [(StaffRole, [bool; 7]); 5] = [
-            //                    read   reply  desk   mod    people manage settings
-            (StaffRole::Owner, [true, true, true, true, true, true, true]),
-            (StaffRole::Admin, [true, true, true, true, true, true, true]),
-            (StaffRole::Supervisor, [true, true, true, false, true, false, false]),
-            (StaffRole::Operator, [true, true, false, false, false, false, false]),
-            (StaffRole::Moderator, [true, false, true, true, false, false, false]),
+        let table: [(StaffRole, [bool; 8]); 5] = [
+            //                    read   reply  desk   mod    people manage supervise settings
+            (StaffRole::Owner, [true, true, true, true, true, true, true, true]),
+            (StaffRole::Admin, [true, true, true, true, true, true, true, true]),
+            (StaffRole::Supervisor, [true, true, true, false, true, false, true, false]),
+            (StaffRole::Operator, [true, true, false, false, false, false, false, false]),
+            (StaffRole::Moderator, [true, false, true, true, false, false, false, false]),
         ];
-        let caps = [ReadConversations, Reply, ReadDesk, Moderate, ViewPeople, ManagePeople, EditSettings];
+        let caps = [ReadConversations, Reply, ReadDesk, Moderate, ViewPeople, ManagePeople, Supervise, EditSettings];
         for (role, row) in table {
             for (cap, want) in caps.iter().zip(row) {
                 assert_eq!(role.may(*cap), want, "{role:?} {cap:?}");

@@ -41,6 +41,44 @@ pub enum RoomCall {
     Rows,
     /// A relay's request (channels only).
     Relay(Box<super::relay::ChannelCall>),
+    /// Routing's decision, from the site's list part (conversations only)
+    /// → [`Routed`] for an assignment or a release.
+    Route(Route),
+}
+
+/// Routing's decision for one conversation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Route {
+    /// Give it to this operator (an `assign` event under `id`).
+    Assign {
+        /// The operator.
+        to: String,
+        /// The event's client id (a resend is not stored twice).
+        id: String,
+    },
+    /// Take it back from its assignee: no first reply in time.
+    Release {
+        /// The event's client id.
+        id: String,
+    },
+    /// The customer's place in the queue (0: an operator has it) and the
+    /// estimated wait.
+    Queue {
+        /// Place (1: next).
+        position: u32,
+        /// Estimated wait, ms.
+        wait_ms: Option<u64>,
+    },
+}
+
+/// What a conversation answers to [`Route::Assign`] / [`Route::Release`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Routed {
+    /// The stored event's sequence number (replies after it answer the customer)…
+    pub seq: Option<u64>,
+    /// …or why the workflow refused it (closed, released already, …).
+    pub refused: Option<String>,
 }
 
 /// The conversation's identity, written once by [`RoomCall::Init`].

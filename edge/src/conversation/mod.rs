@@ -15,7 +15,7 @@ mod notice;
 pub mod sql;
 mod start;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use shared::moderation_case::Room;
 use shared::staff::StaffRole;
@@ -24,7 +24,7 @@ use worker::{durable_object, DurableObject, Env, Request, Response, Result, Stat
 
 use self::sql::{read_meta, SqlStore};
 use crate::calls::room::Sender;
-use crate::calls::room::{Meta, RoomCall};
+use crate::calls::room::{Meta, RoomCall, Route, Routed};
 use crate::error::internal;
 use crate::headers::{header, ACCOUNT, ROLE, SITE, STAFF, TOKEN};
 use crate::room::shell::{Decision, Host, Out};
@@ -43,6 +43,9 @@ pub struct Conversation {
     core: RefCell<Option<Core>>,
     notices: notice::Notices,
     sweeps: crate::retention::Sweeps,
+    /// The customer's place in the queue and the estimated wait, as
+    /// routing last said (told again to a customer who connects).
+    queued: Cell<Option<(u32, Option<u64>)>>,
 }
 
 impl DurableObject for Conversation {
@@ -52,7 +55,8 @@ impl DurableObject for Conversation {
             worker::console_error!("conversation schema: {e}");
         }
         let (meta, core) = (RefCell::new(None), RefCell::new(None));
-        Self { state, env, db, meta, core, notices: Default::default(), sweeps: Default::default() }
+        let (notices, sweeps, queued) = (Default::default(), Default::default(), Cell::new(None));
+        Self { state, env, db, meta, core, notices, sweeps, queued }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -88,6 +92,7 @@ impl DurableObject for Conversation {
             RoomCall::Counts => Response::from_json(&self.db.counts()),
             RoomCall::Rows => Response::from_json(&crate::room::sql::message_rows(&self.db).map_err(internal)?),
             RoomCall::Relay(_) => Response::error("a channel's call, not a conversation's", 404),
+            RoomCall::Route(route) => self.routed(route).await,
         }
     }
 
@@ -146,7 +151,9 @@ impl Conversation {
         let pair = WebSocketPair::new()?;
         let account = socket::account_tag(&header(req, ACCOUNT));
         self.state.accept_websocket_with_tags(&pair.server, &[role.as_str(), account.as_str()]);
-        let attached = Attachment { role, staff, member: String::new(), name: String::new(), replays: Vec::new() };
+        // Staff write under their account's name (whispers, who may move it).
+        let name = if role == Role::Operator { crate::headers::name(req) } else { String::new() };
+        let attached = Attachment { role, staff, member: String::new(), name, replays: Vec::new() };
         pair.server.serialize_attachment(&attached)?;
         let (last_seq, state) = {
             let core = self.core.borrow();
@@ -160,7 +167,35 @@ impl Conversation {
             ServerMsg::Welcome { conversation: meta.conversation, role, last_seq, workflow, member: None, state };
         socket::send(&pair.server, &ServerEnvelope::push(welcome));
         self.replay(&Out::Socket(&pair.server), role, after);
+        if role == Role::Operator {
+            for w in sql::whispers(&self.db).map_err(internal)? {
+                socket::send(&pair.server, &ServerEnvelope::push(ServerMsg::Whisper(w)));
+            }
+        } else if let Some((position, wait_ms)) = self.queued.get().filter(|(p, _)| *p > 0) {
+            socket::send(&pair.server, &ServerEnvelope::push(ServerMsg::Queue { position, wait_ms }));
+        }
         Response::from_websocket(pair.client)
+    }
+
+    /// Routing's decision from the site's list part.
+    async fn routed(&self, route: Route) -> Result<Response> {
+        let (event, id) = match route {
+            Route::Queue { position, wait_ms } => {
+                self.queued.set(Some((position, wait_ms)));
+                let frame = ServerEnvelope::push(ServerMsg::Queue { position, wait_ms });
+                for ws in self.state.get_websockets_with_tag(Role::Customer.as_str()) {
+                    socket::send(&ws, &frame);
+                }
+                return Response::empty();
+            }
+            Route::Assign { to, id } => (shared::workflow::Event::Assign { to, note: None }, id),
+            Route::Release { id } => (shared::workflow::Event::Release {}, id),
+        };
+        let routed = match self.route(&event, &id).await? {
+            Ok(seq) => Routed { seq: Some(seq), refused: None },
+            Err(why) => Routed { seq: None, refused: Some(why) },
+        };
+        Response::from_json(&routed)
     }
 
     /// The customer: member id and name (the pre-chat form's, or "Visitor").
@@ -199,7 +234,8 @@ impl Host for Conversation {
     fn who(&self, a: &Attachment) -> Who {
         let (member, name) = match (a.role, self.sender()) {
             (Role::Customer, Some(s)) => (s.member, s.name),
-            _ => (String::new(), String::new()),
+            (Role::Customer, None) => (String::new(), String::new()),
+            (Role::Operator, _) => (String::new(), a.name.clone()),
         };
         Who { role: a.role, staff: a.staff, member, name }
     }
@@ -217,5 +253,9 @@ impl Host for Conversation {
 
     async fn notify(&self, m: &ChatMessage) -> Option<u64> {
         self.tell_inbox(m).await
+    }
+
+    fn keep_whisper(&self, id: &str, w: &shared::Whisper) -> std::result::Result<shared::Whisper, crate::room::StoreError> {
+        sql::keep_whisper(&self.db, id, w)
     }
 }

@@ -50,7 +50,45 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         )",
         None,
     )?;
+    // Staff whispers: outside the timeline (no sequence number), kept as
+    // long as the conversation (deleted with it).
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS whispers (
+            id INTEGER PRIMARY KEY,
+            client_id TEXT NOT NULL,
+            author TEXT NOT NULL,
+            text TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            UNIQUE (author, client_id)
+        )",
+        None,
+    )?;
     crate::room::sql::ensure_schema(sql)
+}
+
+/// The most whispers a staff socket is sent when it connects (the newest).
+const WHISPERS: usize = 100;
+
+/// Keeps a whisper once per author and client id: the one stored.
+pub fn keep_whisper(db: &Db, id: &str, w: &shared::Whisper) -> Result<shared::Whisper, StoreError> {
+    db.write(
+        "INSERT INTO whispers (client_id, author, text, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        vec![id.into(), w.from.as_str().into(), w.text.as_str().into(), int(w.at)],
+    )?;
+    let kept: Vec<shared::Whisper> = db.read(
+        r#"SELECT author AS "from", text, at FROM whispers WHERE author = ? AND client_id = ?"#,
+        vec![w.from.as_str().into(), id.into()],
+    )?;
+    kept.into_iter().next().ok_or_else(|| StoreError("the whisper was not kept".into()))
+}
+
+/// The newest whispers, oldest first.
+pub fn whispers(db: &Db) -> Result<Vec<shared::Whisper>, StoreError> {
+    db.read(
+        r#"SELECT "from", text, at FROM (SELECT id, author AS "from", text, at FROM whispers ORDER BY id DESC LIMIT ?)
+           ORDER BY id"#,
+        vec![int(WHISPERS as u64)],
+    )
 }
 
 /// Adds a token (its digest) for another browser of the verified customer.

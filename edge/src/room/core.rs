@@ -60,7 +60,13 @@ pub enum Effect {
     Ban(String, String),
     /// A held message was rejected: its sender's copy shows why.
     Rejected(String, String),
+    /// A staff whisper (its client id and the note): kept, then sent to
+    /// the staff sockets only.
+    Whisper(String, shared::Whisper),
 }
+
+/// Who routing acts as in a conversation's timeline.
+pub const ROUTING: &str = "routing";
 
 /// One room's state in memory and its policy.
 pub struct Core {
@@ -112,7 +118,10 @@ impl Core {
     /// Handles one decoded client frame.
     pub fn handle(&mut self, store: &impl RoomStore, who: &Who, env: ClientEnvelope, now: u64) -> Vec<Effect> {
         let id = env.id;
-        let writes = matches!(env.msg, ClientMsg::Send { .. } | ClientMsg::Act { .. } | ClientMsg::Typing { .. });
+        let writes = matches!(
+            env.msg,
+            ClientMsg::Send { .. } | ClientMsg::Act { .. } | ClientMsg::Typing { .. } | ClientMsg::Whisper { .. }
+        );
         if writes {
             if let Err(refusal) = policy::authorise(who.staff, self.writes_need()) {
                 return refuse(refusal);
@@ -123,6 +132,12 @@ impl Core {
             ClientMsg::Act { event } if !self.is_channel() => self.act(store, who, &id, &event, now),
             ClientMsg::Typing { on } if !self.is_channel() => Ok(vec![Effect::Typing(who.role, on)]),
             ClientMsg::Typing { .. } => Ok(Vec::new()),
+            ClientMsg::Whisper { .. } if who.role == Role::Customer => {
+                Err(Stop::Refused((ErrorCode::Forbidden, "whispers are between staff".into())))
+            }
+            ClientMsg::Whisper { text } if !self.is_channel() => {
+                Ok(vec![Effect::Whisper(id.clone(), shared::Whisper { from: who.name.clone(), text, at: now })])
+            }
             ClientMsg::Sync { after } => Ok(vec![Effect::Replay(after)]),
             ClientMsg::History { before } => Ok(vec![Effect::Page(before)]),
             _ => Err(Stop::Refused((ErrorCode::UnknownType, "not supported on this socket".into()))),
@@ -253,6 +268,18 @@ impl Core {
             allowed?;
         }
         self.settings.config.check_event(event).map_err(|why| Stop::Refused((ErrorCode::IllegalMove, why)))?;
+        if let Some(staff) = who.staff {
+            let to = match event {
+                Event::Assign { to, .. } => Some(Some(to.as_str())),
+                Event::Release {} => Some(None),
+                _ => None,
+            };
+            if let Some(to) = to {
+                let supervises = staff.may(Capability::Supervise);
+                shared::routing::may_reassign(state.assignee.as_deref(), &who.name, to, supervises)
+                    .map_err(|why| Stop::Refused((ErrorCode::Forbidden, why)))?;
+            }
+        }
         let (state, _) = apply(&state, event).map_err(|e| Stop::Refused((ErrorCode::IllegalMove, e.to_string())))?;
         let m = self.message(who, id, event.describe(), Some(event.clone()), now);
         store.insert(&m, Some(&state))?;
@@ -320,6 +347,18 @@ impl Core {
             newest = Some(m);
         }
         Ok(newest)
+    }
+
+    /// Routing's decision (an assignment, or a conversation taken back),
+    /// stored as an operator's event under `id` (a resend is answered
+    /// again, not stored twice). The refusal, if the workflow refuses it.
+    pub fn route(&mut self, store: &impl RoomStore, event: &Event, id: &str, now: u64) -> Result<Vec<Effect>, String> {
+        let who = Who { role: Role::Operator, staff: None, member: String::new(), name: ROUTING.into() };
+        match self.act(store, &who, id, event, now) {
+            Ok(effects) => Ok(effects),
+            Err(Stop::Refused((_, why))) => Err(why),
+            Err(Stop::Store(e)) => Err(e.to_string()),
+        }
     }
 
     /// A moderator's decision on a held message: store and deliver it, or

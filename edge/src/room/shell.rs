@@ -86,6 +86,12 @@ pub trait Host {
     /// A frame for `member`'s sockets held elsewhere, then (`close`) closing them.
     async fn relay_member(&self, _member: &str, _frame: ServerEnvelope, _close: bool) {}
 
+    /// Keeps a staff whisper (idempotent by its client id): the whisper as
+    /// stored. Conversations only.
+    fn keep_whisper(&self, _id: &str, _w: &shared::Whisper) -> Result<shared::Whisper, super::StoreError> {
+        Err(super::StoreError("whispers are for conversations".into()))
+    }
+
     /// Whether the core is in memory (waking the object if needed).
     async fn ready(&self) -> worker::Result<bool> {
         if self.core().borrow().is_none() {
@@ -211,6 +217,17 @@ pub trait Host {
                     self.relay_member(&member, frame, false).await;
                 }
                 Effect::Log(e) => worker::console_error!("room: {e}"),
+                // Staff sockets only: a customer's socket never gets one.
+                Effect::Whisper(id, w) => match self.keep_whisper(&id, &w) {
+                    Ok(kept) => self.send_tagged(Role::Operator.as_str(), &ServerEnvelope::push(ServerMsg::Whisper(kept))),
+                    Err(e) => {
+                        worker::console_error!("whisper not kept: {e}");
+                        if let Some((out, id, _)) = sender {
+                            let error = ServerMsg::Error { code: ErrorCode::Internal, message: "not kept; resend".into() };
+                            out.send(&ServerEnvelope::reply(id, error));
+                        }
+                    }
+                },
             }
         }
         if reported {
@@ -384,6 +401,28 @@ pub trait Host {
             Ok(()) => Ok(None),
             Err((code, notice)) => Ok(Some((code, notice, CLOSE_FORBIDDEN))),
         }
+    }
+
+    /// Routing's decision from the site's inbox: the event is stored and
+    /// delivered like an operator's; the message's sequence number, or
+    /// why the workflow refused it.
+    async fn route(&self, event: &shared::workflow::Event, id: &str) -> worker::Result<Result<u64, String>> {
+        if !self.ready().await? {
+            return Ok(Err("no such room".into()));
+        }
+        let now = worker::Date::now().as_millis();
+        let effects = {
+            let store = self.store();
+            let mut core = self.core().borrow_mut();
+            core.as_mut().expect("ready").route(&store, event, id, now)
+        };
+        let effects = match effects {
+            Ok(effects) => effects,
+            Err(why) => return Ok(Err(why)),
+        };
+        let seq = effects.iter().find_map(|e| if let Effect::Reply(ServerMsg::Ack { seq, .. }) = e { Some(*seq) } else { None });
+        self.carry_out(None, effects).await;
+        Ok(Ok(seq.unwrap_or_default()))
     }
 
     /// A moderator's decision from the desk.

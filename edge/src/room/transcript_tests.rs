@@ -33,6 +33,7 @@ enum Out {
     Ban,
     Rejected,
     Log,
+    Whisper(String),
 }
 use Out::*;
 
@@ -54,6 +55,7 @@ fn compact(effects: Vec<Effect>) -> Vec<Out> {
             Effect::Ban(..) => Ban,
             Effect::Rejected(..) => Rejected,
             Effect::Log(_) => Log,
+            Effect::Whisper(_, w) => Whisper(w.from),
         })
         .collect()
 }
@@ -61,6 +63,7 @@ fn compact(effects: Vec<Effect>) -> Vec<Out> {
 /// What someone does.
 enum Do {
     Send(&'static str, &'static str),
+    Whisper(&'static str),
     Act(&'static str, Event),
     Typing,
     Sync(u64),
@@ -117,6 +120,7 @@ fn play(workflow: Option<WorkflowKind>, per_minute: u32, rows: Vec<(u64, Who, Do
         let got = match what {
             Do::Send(id, text) => frame(&mut core, &store, &who, id, ClientMsg::Send { text: text.into() }, now),
             Do::Act(id, event) => frame(&mut core, &store, &who, id, ClientMsg::Act { event }, now),
+            Do::Whisper(text) => frame(&mut core, &store, &who, "w", ClientMsg::Whisper { text: text.into() }, now),
             Do::Typing => frame(&mut core, &store, &who, "t", ClientMsg::Typing { on: true }, now),
             Do::Sync(after) => frame(&mut core, &store, &who, "s", ClientMsg::Sync { after }, now),
             Do::History(before) => frame(&mut core, &store, &who, "h", ClientMsg::History { before }, now),
@@ -183,6 +187,46 @@ fn conversation_sends_resends_and_authorisation() {
     let seqs: Vec<u64> = store.messages.borrow().iter().map(|(_, m)| m.seq).collect();
     assert_eq!(seqs, [1, 2, 3], "gapless, nothing doubled");
     assert_eq!(core.last_seq, 3);
+}
+
+/// Whispers are staff's; taking, passing on and releasing follow
+/// `shared::routing::may_reassign` (the names are the sockets' accounts').
+#[test]
+fn whispers_and_who_moves_a_conversation() {
+    let ann = || who(Role::Operator, Some(StaffRole::Operator), "ann");
+    let bo = || who(Role::Operator, Some(StaffRole::Operator), "bo");
+    let sam = || who(Role::Operator, Some(StaffRole::Supervisor), "sam");
+    let assign = |to: &str| Event::Assign { to: format!("{to} name"), note: None };
+    let (core, store) = play(
+        Some(WorkflowKind::Support),
+        30,
+        vec![
+            (S, sam(), Do::Whisper("offer the refund"), vec![Whisper("sam name".into())]),
+            (S, customer(), Do::Whisper("let me in"), vec![Err(ErrorCode::Forbidden)]),
+            (S, moderator(), Do::Whisper("I only read"), vec![Err(ErrorCode::Forbidden)]),
+            (2 * S, ann(), Do::Act("a1", assign("bo")), vec![Err(ErrorCode::Forbidden)]),
+            (2 * S, ann(), Do::Act("a2", assign("ann")), stored(1)),
+            (3 * S, bo(), Do::Act("b1", assign("bo")), vec![Err(ErrorCode::Forbidden)]),
+            (3 * S, bo(), Do::Act("b2", Event::Release {}), vec![Err(ErrorCode::Forbidden)]),
+            (4 * S, ann(), Do::Act("a3", assign("bo")), stored(2)),
+            (5 * S, sam(), Do::Act("s1", assign("sam")), stored(3)),
+            (6 * S, sam(), Do::Act("s2", Event::Release {}), stored(4)),
+            (7 * S, sam(), Do::Act("s3", Event::Release {}), vec![Err(ErrorCode::IllegalMove)]),
+        ],
+    );
+    assert_eq!(store.messages.borrow().len(), 4, "whispers are not in the timeline");
+    assert_eq!(core.workflow.as_ref().and_then(|s| s.assignee.clone()), None);
+}
+
+#[test]
+fn routing_acts_in_the_timeline_once() {
+    let store = MemStore::default();
+    let mut core = Core::wake(&store, room(Some(WorkflowKind::Support)), settings(30), None, 0).unwrap();
+    let assign = Event::Assign { to: "Ann".into(), note: None };
+    assert_eq!(compact(core.route(&store, &assign, "route-1", S).unwrap()), stored(1));
+    assert_eq!(compact(core.route(&store, &assign, "route-1", S).unwrap()), vec![Ack(1)], "a resend");
+    assert_eq!(compact(core.route(&store, &Event::Release {}, "route-2", S).unwrap()), stored(2));
+    assert!(core.route(&store, &Event::Release {}, "route-3", S).is_err(), "nobody has it");
 }
 
 #[test]

@@ -67,7 +67,10 @@ pub async fn conversation_socket(req: Request, env: &Env, site: &str, id: &str) 
     let Ok(id) = id.parse::<ConversationId>() else {
         return Ok(socket::refuse(ErrorCode::UnknownConversation, "no conversation has this id", CLOSE_NOT_FOUND)?);
     };
-    let inner = socket_request(&req, &operator_headers(&me, &site))?;
+    let display = shared::api::encode_query(&me.name);
+    let mut headers = operator_headers(&me, &site);
+    headers.push((crate::headers::NAME, display.as_str()));
+    let inner = socket_request(&req, &headers)?;
     Ok(crate::calls::room::conversation(env, id.as_str())?.fetch_with_request(inner).await?)
 }
 

@@ -126,11 +126,19 @@ pub enum Event {
         /// Its value.
         value: String,
     },
-    /// The operator takes the conversation.
+    /// The conversation is given to an operator: taken ("assign to me"),
+    /// transferred to a named colleague with a note, taken over by a
+    /// supervisor, or given by routing.
     Assign {
         /// Operator name.
         to: String,
+        /// A note for them (a transfer's; never shown to the customer).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
     },
+    /// The assignee gives the conversation back: it waits in its team's
+    /// queue (or the general one) for the next operator.
+    Release {},
     /// Escalated / transferred to a team's queue, with a note for that team;
     /// nobody has it until someone takes it.
     Escalate {
@@ -224,6 +232,7 @@ impl Event {
         "completeStep",
         "collect",
         "assign",
+        "release",
         "escalate",
         "checklist",
         "tick",
@@ -264,7 +273,9 @@ impl Event {
         match self {
             Event::CompleteStep { step } => format!("Step done: {step}"),
             Event::Collect { field, value } => format!("{field}: {value}"),
-            Event::Assign { to } => format!("Assigned to {to}"),
+            Event::Assign { to, note: None } => format!("Assigned to {to}"),
+            Event::Assign { to, note: Some(note) } => format!("Assigned to {to}: {note}"),
+            Event::Release {} => "Back in the queue".into(),
             Event::Escalate { team, note } => format!("Escalated to {team}: {note}"),
             Event::Checklist { items } => format!("Checklist: {}", items.join(" / ")),
             Event::Tick { item, done } => format!("Step {} {}", item + 1, if *done { "done" } else { "not done" }),

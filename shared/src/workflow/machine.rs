@@ -250,10 +250,18 @@ pub fn apply(state: &State, event: &Event) -> Result<(State, Vec<Effect>), Workf
                 None => s.fields.push((field.clone(), value)),
             }
         }
-        Event::Assign { to } => {
+        Event::Assign { to, note } => {
             let to = bounded("the operator name", to)?;
+            if let Some(note) = note {
+                bounded("the note", note)?;
+            }
             s.assignee = Some(to.clone());
             effects.push(Effect::Assigned(to));
+        }
+        Event::Release {} => {
+            if s.assignee.take().is_none() {
+                return Err(WorkflowError::Invalid("nobody has this conversation".into()));
+            }
         }
         Event::Escalate { team, note } => {
             valid_field_id(team)?;

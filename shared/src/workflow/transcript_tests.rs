@@ -182,7 +182,7 @@ fn collect(field: &str, value: &str) -> Event {
     Event::Collect { field: field.into(), value: value.into() }
 }
 fn assign(to: &str) -> Event {
-    Event::Assign { to: to.into() }
+    Event::Assign { to: to.into(), note: None }
 }
 fn escalate(team: &str, note: &str) -> Event {
     Event::Escalate { team: team.into(), note: note.into() }
@@ -250,24 +250,25 @@ fn wire_name(event: &Event) -> &'static str {
         Event::CompleteStep { .. } => 0,
         Event::Collect { .. } => 1,
         Event::Assign { .. } => 2,
-        Event::Escalate { .. } => 3,
-        Event::Checklist { .. } => 4,
-        Event::Tick { .. } => 5,
-        Event::Present(_) => 6,
-        Event::Add { .. } => 7,
-        Event::Order { .. } => 8,
-        Event::ConfirmOrder {} => 9,
-        Event::AskResolution {} => 10,
-        Event::Resolve { .. } => 11,
-        Event::AskRating {} => 12,
-        Event::Rate { .. } => 13,
-        Event::Flag { .. } => 14,
-        Event::Assess { .. } => 15,
-        Event::Sanction { .. } => 16,
-        Event::Lift { .. } => 17,
-        Event::LogIncident { .. } => 18,
-        Event::Close { .. } => 19,
-        Event::Reopen {} => 20,
+        Event::Release {} => 3,
+        Event::Escalate { .. } => 4,
+        Event::Checklist { .. } => 5,
+        Event::Tick { .. } => 6,
+        Event::Present(_) => 7,
+        Event::Add { .. } => 8,
+        Event::Order { .. } => 9,
+        Event::ConfirmOrder {} => 10,
+        Event::AskResolution {} => 11,
+        Event::Resolve { .. } => 12,
+        Event::AskRating {} => 13,
+        Event::Rate { .. } => 14,
+        Event::Flag { .. } => 15,
+        Event::Assess { .. } => 16,
+        Event::Sanction { .. } => 17,
+        Event::Lift { .. } => 18,
+        Event::LogIncident { .. } => 19,
+        Event::Close { .. } => 20,
+        Event::Reopen {} => 21,
     };
     Event::TYPES[index]
 }
@@ -282,6 +283,7 @@ fn who_sends() -> Vec<(Event, &'static [Role])> {
         (step("greet"), OPERATOR),
         (collect("account_id", "AC-1042"), BOTH),
         (assign("Ann"), OPERATOR),
+        (Event::Release {}, OPERATOR),
         (escalate("technical", "Tried everything"), OPERATOR),
         (checklist(&["Restart"]), OPERATOR),
         (tick(0, true), CUSTOMER),
