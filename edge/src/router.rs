@@ -37,6 +37,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get | Method::Put, ["api", "console", "sites", site, "config"]) => {
             console::site_config(req, &env, site).await
         }
+        (Method::Get | Method::Put, ["api", "console", "sites", site, "seats"]) => {
+            console::seats(req, &env, site).await
+        }
         (Method::Get | Method::Post, ["api", "console", "sites", site, "identity"]) => {
             console::identity_secret(req, &env, site).await
         }

@@ -109,6 +109,12 @@ pub fn site_config_path(site: &str) -> String {
     format!("/api/console/sites/{}/config", encode_query(site))
 }
 
+/// Path of a site's operators' seats (`GET`: every `crate::routing::Seat`;
+/// `PUT` one seat, supervisors only).
+pub fn seats_path(site: &str) -> String {
+    format!("/api/console/sites/{}/seats", encode_query(site))
+}
+
 /// The moderation desk's routes under a site's console path
 /// (`/api/console/sites/{site}/…`); reading needs the desk, acting
 /// moderation. Bodies and answers are `crate::moderation_case`'s types.

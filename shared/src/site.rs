@@ -237,7 +237,7 @@ pub struct Routing {
     /// An online operator with no activity for this long is away (1–240 min).
     pub away_after_minutes: u32,
     /// An auto-assigned conversation with no first reply this long goes
-    /// back to the queue for the next operator (30–3600 s).
+    /// back to the queue for the next operator (10–3600 s).
     pub no_reply_seconds: u32,
 }
 
@@ -414,8 +414,8 @@ impl SiteConfig {
             ));
         }
         let routing = self.routing;
-        if !(1..=240).contains(&routing.away_after_minutes) || !(30..=3600).contains(&routing.no_reply_seconds) {
-            return Err("routing: away after 1–240 minutes, no reply after 30–3600 seconds".into());
+        if !(1..=240).contains(&routing.away_after_minutes) || !(10..=3600).contains(&routing.no_reply_seconds) {
+            return Err("routing: away after 1–240 minutes, no reply after 10–3600 seconds".into());
         }
         let r = self.retention;
         if [r.closed_days, r.channel_days].iter().any(|d| !(1..=MAX_RETENTION_DAYS).contains(d)) {

@@ -272,7 +272,8 @@ pub fn event(v: &JsValue) -> Option<Event> {
     Some(match tag.as_str() {
         "completeStep" => Event::CompleteStep { step: text(d, "step")? },
         "collect" => Event::Collect { field: text(d, "field")?, value: text(d, "value")? },
-        "assign" => Event::Assign { to: text(d, "to")? },
+        "assign" => Event::Assign { to: text(d, "to")?, note: opt_text(d, "note")? },
+        "release" => Event::Release {},
         "escalate" => Event::Escalate { team: text(d, "team")?, note: text(d, "note")? },
         "flag" => Event::Flag { note: text(d, "note")? },
         "assess" => Event::Assess { severity: name(d, "severity")? },
@@ -393,7 +394,9 @@ pub fn event_js(e: &Event) -> JsValue {
     match e {
         Event::CompleteStep { step } => tag("completeStep", o.put("step", step)),
         Event::Collect { field, value } => tag("collect", o.put("field", field).put("value", value)),
-        Event::Assign { to } => tag("assign", o.put("to", to)),
+        Event::Assign { to, note: None } => tag("assign", o.put("to", to)),
+        Event::Assign { to, note: Some(note) } => tag("assign", o.put("to", to).put("note", note)),
+        Event::Release {} => tag("release", o),
         Event::Escalate { team, note } => tag("escalate", o.put("team", team).put("note", note)),
         Event::Checklist { items } => tag("checklist", o.put("items", strings(items))),
         Event::Present(p) => tag(

@@ -89,6 +89,10 @@ pub enum InboxCall {
         /// The rows.
         rows: Vec<Stored>,
     },
+    /// The operators' seats → `Vec<Seat>` (the list part).
+    Seats,
+    /// Sets an operator's seat (checked by the Worker; the list part).
+    SetSeat(shared::routing::Seat),
     /// Moved lines, written as any change is (the list part).
     LinesImport(Vec<ConversationSummary>),
     /// The settings part forgets the lines and desk rows that moved.
@@ -334,6 +338,16 @@ pub async fn latest_of(env: &Env, site: &str, user: &str) -> Result<Option<Strin
 /// An older page of the site's inbox in `scope` (see [`InboxCall::Page`]).
 pub async fn page(env: &Env, site: &str, call: InboxCall) -> Result<Vec<ConversationSummary>> {
     Ok(ask(&part(env, site, Part::List)?, &call).await?.unwrap_or_default())
+}
+
+/// The site's operators' seats (the list part).
+pub async fn seats(env: &Env, site: &str) -> Result<Vec<shared::routing::Seat>> {
+    Ok(ask(&part(env, site, Part::List)?, &InboxCall::Seats).await?.unwrap_or_default())
+}
+
+/// Sets an operator's seat (checked against the site's teams before).
+pub async fn set_seat(env: &Env, site: &str, seat: shared::routing::Seat) -> Result<()> {
+    tell(&part(env, site, Part::List)?, &InboxCall::SetSeat(seat)).await
 }
 
 /// Moves what the settings part held of the list and the desk before the

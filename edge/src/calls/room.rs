@@ -59,6 +59,8 @@ pub enum Route {
     },
     /// Take it back from its assignee: no first reply in time.
     Release {
+        /// Who has it (if someone else has it now, it stays).
+        from: String,
         /// The event's client id.
         id: String,
     },

@@ -179,7 +179,7 @@ impl Conversation {
 
     /// Routing's decision from the site's list part.
     async fn routed(&self, route: Route) -> Result<Response> {
-        let (event, id) = match route {
+        let event = match route {
             Route::Queue { position, wait_ms } => {
                 self.queued.set(Some((position, wait_ms)));
                 let frame = ServerEnvelope::push(ServerMsg::Queue { position, wait_ms });
@@ -188,11 +188,22 @@ impl Conversation {
                 }
                 return Response::empty();
             }
-            Route::Assign { to, id } => (shared::workflow::Event::Assign { to, note: None }, id),
-            Route::Release { id } => (shared::workflow::Event::Release {}, id),
+            Route::Assign { to, id } => (shared::workflow::Event::Assign { to, note: None }, id, None),
+            Route::Release { from, id } => (shared::workflow::Event::Release {}, id, Some(from)),
         };
-        let routed = match self.route(&event, &id).await? {
-            Ok(seq) => Routed { seq: Some(seq), refused: None },
+        let (event, id, holder) = event;
+        let routed = match self.route(&event, &id, holder.as_deref()).await? {
+            Ok(seq) => {
+                if holder.is_none() {
+                    // Taken: the customer no longer waits.
+                    self.queued.set(None);
+                    let frame = ServerEnvelope::push(ServerMsg::Queue { position: 0, wait_ms: None });
+                    for ws in self.state.get_websockets_with_tag(Role::Customer.as_str()) {
+                        socket::send(&ws, &frame);
+                    }
+                }
+                Routed { seq: Some(seq), refused: None }
+            }
             Err(why) => Routed { seq: None, refused: Some(why) },
         };
         Response::from_json(&routed)
@@ -255,7 +266,11 @@ impl Host for Conversation {
         self.tell_inbox(m).await
     }
 
-    fn keep_whisper(&self, id: &str, w: &shared::Whisper) -> std::result::Result<shared::Whisper, crate::room::StoreError> {
+    fn keep_whisper(
+        &self,
+        id: &str,
+        w: &shared::Whisper,
+    ) -> std::result::Result<shared::Whisper, crate::room::StoreError> {
         sql::keep_whisper(&self.db, id, w)
     }
 }

@@ -18,9 +18,12 @@
 mod desk;
 mod desk_sql;
 mod push;
+mod route;
+mod route_sql;
 mod sql;
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -52,16 +55,42 @@ pub struct Inbox {
     counts: Cell<InboxCounts>,
     /// The desk's retention sweeps.
     sweeps: crate::retention::Sweeps,
+    /// Whether a routing pass is due at the next push ([`route`]).
+    route_due: Cell<bool>,
+    /// The offers out (conversation → operator, the assignment's
+    /// sequence number), read once per wake, so a message is checked
+    /// against them in memory.
+    offers: RefCell<Option<HashMap<String, (String, u64)>>>,
 }
 
 /// What an operator's inbox socket shows (kept with the socket, so it
 /// survives hibernation).
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Viewer {
     /// The scope, as written.
     scope: String,
     /// The operator's name.
     me: String,
+    /// Their role (`StaffRole`'s name): moderators take no chats.
+    #[serde(default)]
+    staff: String,
+    /// Online or away, as the console last said.
+    #[serde(default = "online")]
+    status: shared::routing::Presence,
+    /// When the console last said so (ms): idle past the site's time is away.
+    #[serde(default)]
+    active: u64,
+}
+
+fn online() -> shared::routing::Presence {
+    shared::routing::Presence::Online
+}
+
+impl Default for Viewer {
+    fn default() -> Self {
+        let (scope, me, staff) = Default::default();
+        Viewer { scope, me, staff, status: shared::routing::Presence::Offline, active: 0 }
+    }
 }
 
 impl Viewer {
@@ -161,8 +190,13 @@ impl Inbox {
     fn attach(&self, req: &Request) -> Result<Response> {
         let pair = WebSocketPair::new()?;
         let account = crate::headers::header(req, crate::headers::ACCOUNT);
-        let viewer =
-            Viewer { scope: crate::headers::header(req, crate::headers::SCOPE), me: crate::headers::name(req) };
+        let viewer = Viewer {
+            scope: crate::headers::header(req, crate::headers::SCOPE),
+            me: crate::headers::name(req),
+            staff: crate::headers::header(req, crate::headers::STAFF),
+            status: online(),
+            active: worker::Date::now().as_millis(),
+        };
         self.state.accept_websocket_with_tags(&pair.server, &[socket::account_tag(&account).as_str()]);
         pair.server.serialize_attachment(&viewer)?;
         let conversations = sql::page(&self.state.storage().sql(), &viewer.scope(), &viewer.me, None)?;
@@ -174,16 +208,23 @@ impl Inbox {
 impl DurableObject for Inbox {
     fn new(state: State, env: Env) -> Self {
         let sql = state.storage().sql();
-        if let Err(e) = sql::ensure_schema(&sql).and_then(|()| desk_sql::ensure_schema(&sql)) {
+        let schema = sql::ensure_schema(&sql).and_then(|()| desk_sql::ensure_schema(&sql));
+        if let Err(e) = schema.and_then(|()| route_sql::ensure_schema(&sql)) {
             worker::console_error!("inbox schema: {e}");
         }
         let (gathered, push_set, counts) = (RefCell::default(), Cell::new(false), Cell::default());
-        Self { state, env, version: Cell::new(None), gathered, push_set, counts, sweeps: Default::default() }
+        let (sweeps, route_due, offers) = (Default::default(), Cell::new(false), RefCell::new(None));
+        Self { state, env, version: Cell::new(None), gathered, push_set, counts, sweeps, route_due, offers }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         match req.path().as_str() {
-            "/ws" => return self.attach(&req),
+            "/ws" => {
+                let attached = self.attach(&req)?;
+                // Someone came online: routing may give them a chat.
+                self.route_soon().await?;
+                return Ok(attached);
+            }
             "/drop" => return socket::drop_request(&self.state, &req),
             _ => {}
         }
@@ -200,6 +241,9 @@ impl DurableObject for Inbox {
             InboxCall::Touch(summary) => {
                 let was = sql::was(&sql, summary.id.as_str())?;
                 if sql::upsert(&sql, &summary)? {
+                    if self.track(&sql, &summary, &was, now)? {
+                        self.route_due.set(true);
+                    }
                     self.changed_later(summary, was).await?;
                 }
                 Response::from_json(&Touched { version: self.version()? })
@@ -232,6 +276,14 @@ impl DurableObject for Inbox {
             InboxCall::DeskExport { table, after } => Response::from_json(&desk_sql::export(&sql, &table, after)?),
             InboxCall::DeskImport { table, rows } => {
                 desk_sql::import(&sql, &table, &rows)?;
+                Response::empty()
+            }
+            InboxCall::Seats => {
+                Response::from_json(&route_sql::seats(&sql)?.into_iter().map(|(s, _)| s).collect::<Vec<_>>())
+            }
+            InboxCall::SetSeat(seat) => {
+                route_sql::set_seat(&sql, &seat)?;
+                self.route_soon().await?;
                 Response::empty()
             }
             InboxCall::LinesImport(lines) => {
@@ -321,13 +373,30 @@ impl DurableObject for Inbox {
         let sql = self.state.storage().sql();
         // Only the list part pushes, and only it has sockets (after an
         // eviction it forgot that a push was due).
-        if self.push_set.replace(false) || !self.state.get_websockets().is_empty() {
+        let routing = sql::config(&sql)?.map(|(_, c)| c.routing).unwrap_or_default();
+        let now = worker::Date::now().as_millis();
+        let offers_out = route_sql::next_deadline(&sql, 0)?.is_some();
+        if self.push_set.replace(false) || !self.state.get_websockets().is_empty() || offers_out {
+            if self.routing_due(&sql, &routing, now)? {
+                let board = ServerEnvelope::push(ServerMsg::Board(self.route(&sql, &routing, now).await?));
+                for (ws, _) in self.viewers().iter().filter(|(_, v)| v.supervises()) {
+                    socket::send(ws, &board);
+                }
+            }
             let push = self.gathered.borrow_mut().take();
             for ws in self.state.get_websockets() {
                 let viewer: Viewer = ws.deserialize_attachment()?.unwrap_or_default();
                 let scope = viewer.scope();
                 let frames = push.frames(&scope, &viewer.me, || sql::page(&sql, &scope, &viewer.me, None))?;
                 frames.iter().for_each(|f| socket::send(&ws, f));
+            }
+            // The next offer that runs out, unless a push comes first.
+            let timeout = u64::from(routing.no_reply_seconds) * 1000;
+            if let Some(deadline) = route_sql::next_deadline(&sql, timeout)? {
+                if !self.push_set.get() {
+                    let wait = deadline.saturating_sub(worker::Date::now().as_millis()).max(1);
+                    self.state.storage().set_alarm(Duration::from_millis(wait)).await?;
+                }
             }
             return Response::empty();
         }
@@ -339,14 +408,36 @@ impl DurableObject for Inbox {
         Response::empty()
     }
 
-    async fn websocket_message(&self, ws: WebSocket, _message: WebSocketIncomingMessage) -> Result<()> {
-        socket::send(&ws, &ServerEnvelope::error(None, ErrorCode::UnknownType, "the inbox socket only listens"));
-        Ok(())
+    /// The console says its operator is online or away (again on
+    /// activity); nothing else is taken here.
+    async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
+        let WebSocketIncomingMessage::String(frame) = message else {
+            socket::send(&ws, &ServerEnvelope::error(None, ErrorCode::Malformed, "frames are JSON text, not binary"));
+            return Ok(());
+        };
+        let env = match shared::decode_client(&frame) {
+            Ok(env) => env,
+            Err(e) => {
+                socket::send(&ws, &e.into_frame());
+                return Ok(());
+            }
+        };
+        let shared::ClientMsg::Presence { status } = env.msg else {
+            let refusal = "the inbox socket takes presence only";
+            socket::send(&ws, &ServerEnvelope::error(Some(env.id), ErrorCode::UnknownType, refusal));
+            return Ok(());
+        };
+        let mut viewer: Viewer = ws.deserialize_attachment()?.unwrap_or_default();
+        viewer.status = status;
+        viewer.active = worker::Date::now().as_millis();
+        ws.serialize_attachment(&viewer)?;
+        self.route_soon().await
     }
 
     async fn websocket_close(&self, ws: WebSocket, code: usize, reason: String, _clean: bool) -> Result<()> {
         socket::finish_close(&ws, code, reason);
-        Ok(())
+        // Maybe their last console: the board shows them offline.
+        self.route_soon().await
     }
 
     async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> Result<()> {

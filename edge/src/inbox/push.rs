@@ -91,7 +91,7 @@ impl Push {
 
 /// Whether the line was in the scope before its change.
 fn was_kept(scope: &Scope, me: &str, now: &ConversationSummary, was: &Was) -> bool {
-    let Some((team, assignee)) = was else { return false };
+    let Some((team, assignee, _)) = was else { return false };
     let before = ConversationSummary { team: team.clone(), assignee: assignee.clone(), ..now.clone() };
     scope.keeps(&before, me)
 }
@@ -167,10 +167,10 @@ mod tests {
         // 0: new, nobody's. 1: was nobody's, now Ann's. 2: Cy's, still Cy's.
         g.conversation(summary(&ids[0], 1), None);
         let ann = ConversationSummary { assignee: Some("Ann".into()), ..summary(&ids[1], 1) };
-        g.conversation(ann.clone(), Some((None, None)));
-        g.conversation(ConversationSummary { last_seq: 2, ..ann }, Some((None, Some("Ann".into()))));
+        g.conversation(ann.clone(), Some((None, None, true)));
+        g.conversation(ConversationSummary { last_seq: 2, ..ann }, Some((None, Some("Ann".into()), true)));
         let cy = ConversationSummary { assignee: Some("Cy".into()), ..summary(&ids[2], 1) };
-        g.conversation(cy, Some((None, Some("Cy".into()))));
+        g.conversation(cy, Some((None, Some("Cy".into()), true)));
         let push = g.take();
         let shown = |scope: Scope, me: &str| -> Vec<ConversationId> {
             match &push.frames(&scope, me, never).unwrap()[..] {

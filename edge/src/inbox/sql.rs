@@ -77,19 +77,29 @@ pub fn upsert(sql: &SqlStorage, s: &ConversationSummary) -> worker::Result<bool>
     Ok(cursor.rows_written() > 0)
 }
 
-/// A line's team and assignee before a change (`None`: a new line).
-pub type Was = Option<(Option<String>, Option<String>)>;
+/// A line's team, assignee and whether it was open, before a change
+/// (`None`: a new line).
+pub type Was = Option<(Option<String>, Option<String>, bool)>;
 
-/// The team and assignee of a line as it is (read before it changes, so an
-/// inbox that showed it learns it left its scope).
+/// The team, assignee and openness of a line as it is (read before it
+/// changes, so an inbox that showed it learns it left its scope, and
+/// routing sees it enter or leave a queue).
 pub fn was(sql: &SqlStorage, id: &str) -> worker::Result<Was> {
     #[derive(Deserialize)]
     struct Row {
         team: Option<String>,
         assignee: Option<String>,
+        open: u8,
     }
-    let rows: Vec<Row> = sql.exec("SELECT team, assignee FROM lines WHERE id = ?", vec![id.into()])?.to_array()?;
-    Ok(rows.into_iter().next().map(|r| (r.team, r.assignee)))
+    let rows: Vec<Row> = sql
+        .exec("SELECT team, assignee, outcome IS NULL AS open FROM lines WHERE id = ?", vec![id.into()])?
+        .to_array()?;
+    Ok(rows.into_iter().next().map(|r| (r.team, r.assignee, r.open == 1)))
+}
+
+/// A line's team (`None`: none, or no such line).
+pub fn team_of(sql: &SqlStorage, id: &str) -> worker::Result<Option<String>> {
+    Ok(was(sql, id)?.and_then(|(team, _, _)| team))
 }
 
 /// One page of a scope's conversations, newest activity first: all, or
@@ -235,5 +245,5 @@ pub fn keep_copy(sql: &SqlStorage, version: u64, config: &SiteConfig) -> worker:
 pub fn forget(sql: &SqlStorage, conversation: &str) -> worker::Result<()> {
     sql.exec("DELETE FROM lines WHERE id = ?", vec![conversation.into()])?;
     sql.exec("DELETE FROM users WHERE conversation = ?", vec![conversation.into()])?;
-    Ok(())
+    super::route_sql::forget(sql, conversation)
 }

@@ -351,9 +351,24 @@ impl Core {
 
     /// Routing's decision (an assignment, or a conversation taken back),
     /// stored as an operator's event under `id` (a resend is answered
-    /// again, not stored twice). The refusal, if the workflow refuses it.
-    pub fn route(&mut self, store: &impl RoomStore, event: &Event, id: &str, now: u64) -> Result<Vec<Effect>, String> {
+    /// again, not stored twice) if `holder` still has it (`None`: nobody,
+    /// so a conversation someone took meanwhile is not given away). The
+    /// refusal, if the workflow or the holder refuses it.
+    pub fn route(
+        &mut self,
+        store: &impl RoomStore,
+        event: &Event,
+        id: &str,
+        holder: Option<&str>,
+        now: u64,
+    ) -> Result<Vec<Effect>, String> {
         let who = Who { role: Role::Operator, staff: None, member: String::new(), name: ROUTING.into() };
+        if store.find(who.role, &who.member, id).map_err(|e| e.to_string())?.is_none() {
+            let assignee = self.workflow.as_ref().and_then(|s| s.assignee.as_deref());
+            if assignee != holder {
+                return Err(format!("{} has it now", assignee.unwrap_or("nobody")));
+            }
+        }
         match self.act(store, &who, id, event, now) {
             Ok(effects) => Ok(effects),
             Err(Stop::Refused((_, why))) => Err(why),

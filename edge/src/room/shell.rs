@@ -219,11 +219,14 @@ pub trait Host {
                 Effect::Log(e) => worker::console_error!("room: {e}"),
                 // Staff sockets only: a customer's socket never gets one.
                 Effect::Whisper(id, w) => match self.keep_whisper(&id, &w) {
-                    Ok(kept) => self.send_tagged(Role::Operator.as_str(), &ServerEnvelope::push(ServerMsg::Whisper(kept))),
+                    Ok(kept) => {
+                        self.send_tagged(Role::Operator.as_str(), &ServerEnvelope::push(ServerMsg::Whisper(kept)))
+                    }
                     Err(e) => {
                         worker::console_error!("whisper not kept: {e}");
                         if let Some((out, id, _)) = sender {
-                            let error = ServerMsg::Error { code: ErrorCode::Internal, message: "not kept; resend".into() };
+                            let error =
+                                ServerMsg::Error { code: ErrorCode::Internal, message: "not kept; resend".into() };
                             out.send(&ServerEnvelope::reply(id, error));
                         }
                     }
@@ -406,7 +409,12 @@ pub trait Host {
     /// Routing's decision from the site's inbox: the event is stored and
     /// delivered like an operator's; the message's sequence number, or
     /// why the workflow refused it.
-    async fn route(&self, event: &shared::workflow::Event, id: &str) -> worker::Result<Result<u64, String>> {
+    async fn route(
+        &self,
+        event: &shared::workflow::Event,
+        id: &str,
+        holder: Option<&str>,
+    ) -> worker::Result<Result<u64, String>> {
         if !self.ready().await? {
             return Ok(Err("no such room".into()));
         }
@@ -414,13 +422,16 @@ pub trait Host {
         let effects = {
             let store = self.store();
             let mut core = self.core().borrow_mut();
-            core.as_mut().expect("ready").route(&store, event, id, now)
+            core.as_mut().expect("ready").route(&store, event, id, holder, now)
         };
         let effects = match effects {
             Ok(effects) => effects,
             Err(why) => return Ok(Err(why)),
         };
-        let seq = effects.iter().find_map(|e| if let Effect::Reply(ServerMsg::Ack { seq, .. }) = e { Some(*seq) } else { None });
+        let seq =
+            effects
+                .iter()
+                .find_map(|e| if let Effect::Reply(ServerMsg::Ack { seq, .. }) = e { Some(*seq) } else { None });
         self.carry_out(None, effects).await;
         Ok(Ok(seq.unwrap_or_default()))
     }

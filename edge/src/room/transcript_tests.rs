@@ -223,10 +223,11 @@ fn routing_acts_in_the_timeline_once() {
     let store = MemStore::default();
     let mut core = Core::wake(&store, room(Some(WorkflowKind::Support)), settings(30), None, 0).unwrap();
     let assign = Event::Assign { to: "Ann".into(), note: None };
-    assert_eq!(compact(core.route(&store, &assign, "route-1", S).unwrap()), stored(1));
-    assert_eq!(compact(core.route(&store, &assign, "route-1", S).unwrap()), vec![Ack(1)], "a resend");
-    assert_eq!(compact(core.route(&store, &Event::Release {}, "route-2", S).unwrap()), stored(2));
-    assert!(core.route(&store, &Event::Release {}, "route-3", S).is_err(), "nobody has it");
+    assert_eq!(compact(core.route(&store, &assign, "route-1", None, S).unwrap()), stored(1));
+    assert_eq!(compact(core.route(&store, &assign, "route-1", None, S).unwrap()), vec![Ack(1)], "a resend");
+    assert!(core.route(&store, &assign, "route-2", None, S).is_err(), "Ann has it: not given again");
+    assert!(core.route(&store, &Event::Release {}, "route-3", Some("Bo"), S).is_err(), "Bo does not have it");
+    assert_eq!(compact(core.route(&store, &Event::Release {}, "route-4", Some("Ann"), S).unwrap()), stored(2));
 }
 
 #[test]

@@ -145,6 +145,27 @@ pub async fn site_config(mut req: Request, env: &Env, site: &str) -> RouteResult
     Ok(Response::from_json(&settings.config)?)
 }
 
+/// `GET` / `PUT /api/console/sites/{site}/seats`: the operators' seats
+/// (capacity, teams, skills, mentor), read by anyone signed in (the
+/// console shows capacities) and set one at a time by supervisors, checked
+/// against the site's teams.
+pub async fn seats(mut req: Request, env: &Env, site: &str) -> RouteResult {
+    let put = req.method() == worker::Method::Put;
+    let me = staff(&req, env, if put { Capability::Supervise } else { Capability::ReadConversations }, None).await?;
+    let site = own_site(&me, site)?;
+    if put {
+        let seat: shared::routing::Seat = body(&mut req, "a seat {name, capacity, teams, skills, mentor}").await?;
+        let settings = crate::calls::inbox::settings(env, site.as_str())
+            .await?
+            .ok_or_else(|| RouteError::UnknownSite(site.to_string()))?;
+        let teams: Vec<&str> = settings.config.teams.iter().map(|t| t.id.as_str()).collect();
+        seat.check(&teams).map_err(RouteError::BadRequest)?;
+        crate::calls::inbox::set_seat(env, site.as_str(), seat.clone()).await?;
+        return Ok(Response::from_json(&seat)?);
+    }
+    Ok(Response::from_json(&crate::calls::inbox::seats(env, site.as_str()).await?)?)
+}
+
 /// `GET` / `POST /api/console/sites/{site}/identity`: the site's identity
 /// secret for its server to sign customers with (settings editors only);
 /// `POST` replaces it.

@@ -63,7 +63,7 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
         shared::validate_text(&t)?;
         // Whoever answers an unassigned conversation takes it.
         if state.with_untracked(|s| s.assignee.is_none() && !s.closed()) {
-            chat.act(Event::Assign { to: session.name.get_value() });
+            chat.act(Event::Assign { to: session.name.get_value(), note: None });
         }
         chat.send(t)
     });
