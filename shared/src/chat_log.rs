@@ -65,6 +65,10 @@ pub struct ChatLog {
     member: Option<String>,
     /// The latest moderation notice for us (a warning, a mute, a ban).
     notice: Option<String>,
+    /// Our place in the queue, as the server last told it, in words.
+    queue: Option<String>,
+    /// Staff whispers (staff only ever get them), oldest first, each once.
+    whispers: Vec<crate::Whisper>,
     /// Why the server refused the connection, if it did.
     refused: Option<ErrorCode>,
     /// Counter for sync frame ids.
@@ -111,9 +115,14 @@ impl ChatLog {
         self.messages.last().map_or(0, |m| m.seq)
     }
 
-    /// The latest moderation notice for us, if any.
+    /// The latest moderation notice for us, else our place in the queue.
     pub fn notice(&self) -> Option<&str> {
-        self.notice.as_deref()
+        self.notice.as_deref().or(self.queue.as_deref())
+    }
+
+    /// The staff whispers received, oldest first.
+    pub fn whispers(&self) -> &[crate::Whisper] {
+        &self.whispers
     }
 
     /// Why the server refused the connection, if it did.
@@ -258,6 +267,15 @@ impl ChatLog {
             }
             ServerMsg::Moderation { alert: Some(text), .. } => {
                 self.notice = Some(text);
+                Effect::None
+            }
+            // Replayed again at each reconnect (the console shows each once).
+            ServerMsg::Whisper(w) => {
+                self.whispers.push(w);
+                Effect::None
+            }
+            ServerMsg::Queue { position, wait_ms } => {
+                self.queue = (position > 0).then(|| crate::routing::queue_text(position, wait_ms));
                 Effect::None
             }
             _ => Effect::None,
@@ -572,6 +590,15 @@ mod tests {
         let ban = ServerMsg::Error { code: ErrorCode::Banned, message: "You are banned".into() };
         assert_eq!(log.receive(ServerEnvelope::push(ban)), Effect::Refused(ErrorCode::Banned, "You are banned".into()));
         assert_eq!((log.notice(), log.refused()), (Some("You are banned"), Some(ErrorCode::Banned)));
+    }
+
+    #[test]
+    fn the_place_in_the_queue_shows_until_someone_has_it() {
+        let mut log = ChatLog::default();
+        log.receive(ServerEnvelope::push(ServerMsg::Queue { position: 2, wait_ms: Some(240_000) }));
+        assert_eq!(log.notice(), Some("You are number 2 in line. Expected wait: about 4 min."));
+        log.receive(ServerEnvelope::push(ServerMsg::Queue { position: 0, wait_ms: None }));
+        assert_eq!(log.notice(), None, "an operator has it");
     }
 
     fn message(seq: u64, id: &str) -> ChatMessage {

@@ -184,6 +184,15 @@ pub fn estimated_wait_ms(position: u32, handling_ms: u64, slots: u32) -> Option<
     Some(ms.div_ceil(MINUTE).max(1) * MINUTE)
 }
 
+/// What a waiting customer reads: their place and, when someone is online
+/// to say, the estimated wait.
+pub fn queue_text(position: u32, wait_ms: Option<u64>) -> String {
+    let wait = wait_ms.map_or(0, |ms| ms.div_ceil(60_000));
+    let when = if wait > 0 { "Expected wait: about " } else { "We will answer here." };
+    let wait = if wait > 0 { format!("{wait} min.") } else { String::new() };
+    format!("You are number {position} in line. {when}{wait}")
+}
+
 /// Whether a conversation assigned at `assigned_at` and not yet answered
 /// (`answered`: `None`) waited past `limit_ms` at `now`: it goes back to
 /// the queue and is offered to the next operator.

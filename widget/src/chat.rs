@@ -133,6 +133,17 @@ impl Chat {
         self.push(&frame);
     }
 
+    /// Sends a staff whisper now; `false` if not connected (not kept: the
+    /// console shows it once the server sends it back).
+    pub fn whisper(&self, text: String) -> bool {
+        let frame = ClientEnvelope {
+            v: shared::PROTOCOL_VERSION,
+            id: crate::util::new_id(),
+            msg: shared::ClientMsg::Whisper { text },
+        };
+        self.socket.with_value(|s| s.send(&frame))
+    }
+
     fn push(&self, frame: &ClientEnvelope) {
         self.kept();
         self.socket.with_value(|s| {

@@ -137,7 +137,11 @@ pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
         }
         _ => None,
     };
-    let mut env = frame(json, more, |v| event(v).map(Some))?;
+    // Routing's frames (board, assignment, whisper) are read by serde.
+    let Some(mut env) = frame(json, more, |v| event(v).map(Some)) else {
+        return crate::json::decode::<ServerEnvelope>(json)
+            .filter(|e| matches!(e.msg, ServerMsg::Board(_) | ServerMsg::Assignment { .. } | ServerMsg::Whisper(_)));
+    };
     // What only operators get is read by serde (console only): an
     // operator's welcome carries the workflow state, a desk push its changes.
     #[derive(serde::Deserialize)]
@@ -192,6 +196,7 @@ fn frame(json: &str, more: fn(&str, &JsValue) -> Option<ServerMsg>, ev: EventRea
         "error" => ServerMsg::Error { code: name(&d, "code")?, message: text(&d, "message")? },
         "typing" => ServerMsg::Typing { role: name(&d, "role")?, on: flag(&d, "on")? },
         "held" => ServerMsg::Held { reason: text(&d, "reason")? },
+        "queue" => ServerMsg::Queue { position: small(&d, "position")?, wait_ms: opt_small(&d, "waitMs")? },
         "moderation" => ServerMsg::Moderation { alert: opt_text(&d, "alert")?, changed: Vec::new() },
         "history" => ServerMsg::History {
             messages: array(get(&d, "messages"))?.iter().map(|m| message(&m, ev)).collect::<Option<_>>()?,
@@ -440,9 +445,14 @@ pub const CUSTOMER: Codec =
 /// The console's: every frame and event.
 pub const OPERATOR: Codec = Codec { decode: server_or_inbox, encode: client };
 
-/// A client frame as JSON text.
+/// A client frame as JSON text (the console's: whispers and presence too).
 pub fn client(env: &ClientEnvelope) -> String {
-    client_with(env, event_js)
+    let msg = match &env.msg {
+        ClientMsg::Whisper { text } => tag("whisper", Obj::new().put("text", text)),
+        ClientMsg::Presence { status } => tag("presence", Obj::new().put("status", status.as_str())),
+        _ => return client_with(env, event_js),
+    };
+    stringify(&Obj::new().num("v", u64::from(env.v)).put("id", &env.id).put("msg", msg).js())
 }
 
 fn client_with(env: &ClientEnvelope, event: fn(&Event) -> JsValue) -> String {

@@ -273,8 +273,8 @@ impl Event {
         match self {
             Event::CompleteStep { step } => format!("Step done: {step}"),
             Event::Collect { field, value } => format!("{field}: {value}"),
-            Event::Assign { to, note: None } => format!("Assigned to {to}"),
-            Event::Assign { to, note: Some(note) } => format!("Assigned to {to}: {note}"),
+            // (A transfer's note shows in the console from the event.)
+            Event::Assign { to, .. } => format!("Assigned to {to}"),
             Event::Release {} => "Back in the queue".into(),
             Event::Escalate { team, note } => format!("Escalated to {team}: {note}"),
             Event::Checklist { items } => format!("Checklist: {}", items.join(" / ")),

@@ -19,6 +19,7 @@ use super::keys::{self, Action, Help};
 use super::moderation::{Alert, Desk, Moderation};
 use super::pane::Pane;
 use super::people::People;
+use super::routing::{BoardView, News, PresencePicker, Routing};
 use super::settings::Settings;
 use super::Session;
 use crate::components::StatusLine;
@@ -82,6 +83,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     let now = RwSignal::new(js_sys::Date::now());
     let desk = Desk::new();
     provide_context(desk);
+    let routing = Routing::new();
     let tick = set_interval_with_handle(
         move || {
             now.try_set(js_sys::Date::now());
@@ -94,6 +96,8 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
         RwSignal::new(load(SEEN).and_then(|s| crate::json::decode::<HashMap<String, u64>>(&s)).unwrap_or_default());
     crate::effect(move || seen.with(|s| store(SEEN, crate::json::encode(s).as_deref())));
 
+    // Set once the socket exists (its frames can ask to tell the presence).
+    let tell_presence: StoredValue<Box<dyn Fn()>, LocalStorage> = StoredValue::new_local(Box::new(|| {}));
     // Whether an older page may be left (the last one read was full).
     let more = RwSignal::new(false);
     let url_site = site.clone();
@@ -105,7 +109,13 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
             ServerMsg::Inbox { conversations } => {
                 more.set(conversations.len() >= PAGE);
                 list.set(conversations);
+                // A new socket starts online: say "away" again if it is.
+                if routing.presence.get_untracked() != shared::routing::Presence::Online {
+                    tell_presence.with_value(|f| f());
+                }
             }
+            ServerMsg::Assignment { conversation, to_you, why } => routing.news(conversation, to_you, why),
+            ServerMsg::Board(board) => routing.board.set(Some(board)),
             ServerMsg::InboxUpdate(changed) => list.update(|l| {
                 let scope = filter.get_untracked().scope();
                 l.retain(|c| !changed.iter().any(|s| s.id == c.id));
@@ -121,6 +131,10 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     socket.connect();
     let socket = StoredValue::new_local(socket);
     on_cleanup(move || socket.with_value(Socket::stop));
+    tell_presence.set_value(Box::new(move || socket.with_value(|s| routing.tell(s))));
+    let on_presence = Callback::new(move |_| socket.with_value(|s| routing.tell(s)));
+    let activity = window_event_listener(leptos::ev::pointerdown, move |_| socket.with_value(|s| routing.active(s)));
+    on_cleanup(move || activity.remove());
     // Another scope: another socket (the list object sends only the scope's lines).
     let scope_shown = StoredValue::new(filter.with_untracked(|f| f.scope.clone()));
     crate::effect(move || {
@@ -225,6 +239,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                     <StatusLine status=status testid="console-status"/>
                     <span class="me" data-testid="console-me">{me.clone()}</span>
                     <span class="role" data-testid="console-role">{session.me.with_value(|m| m.role.as_str())}</span>
+                    {session.may(Capability::Reply).then(|| view! { <PresencePicker routing=routing on_change=on_presence/> })}
                     {session.may(Capability::ReadDesk).then(|| view! {
                         <button class="link" data-testid="console-tab-moderation" on:click=move |_| desk.shown.set(true)>"Moderation"</button>
                     })}
@@ -243,6 +258,8 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                         });
                     }>"Sign out everywhere"</button>
                 </header>
+                <News routing=routing open=Callback::new(move |c| selected.set(Some(c)))/>
+                {session.may(Capability::Supervise).then(|| view! { <BoardView routing=routing/> })}
                 <div class="filters">
                     <select data-testid="console-filter-scope" aria-label="Whose" on:change=set(|f, v| f.scope = v)>
                         <option value="all">"All"</option>

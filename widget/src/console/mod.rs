@@ -11,6 +11,7 @@ mod login;
 mod moderation;
 mod pane;
 mod people;
+mod routing;
 mod settings;
 
 use std::cell::RefCell;

@@ -18,6 +18,17 @@ use crate::chat::Chat;
 use crate::components::{Composer, MessageList, StatusLine};
 use crate::util::{load, store, ws_origin};
 
+/// Each whisper once (a reconnect replays them), oldest first.
+fn once_each(whispers: &[shared::Whisper]) -> Vec<shared::Whisper> {
+    let mut out: Vec<shared::Whisper> = Vec::new();
+    for w in whispers {
+        if !out.contains(w) {
+            out.push(w.clone());
+        }
+    }
+    out
+}
+
 /// One conversation, attached as an operator.
 #[component]
 pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl IntoView {
@@ -76,6 +87,24 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
     });
     let workflow = move || state.with(|s| s.def().name);
     let assignee = move || state.with(|s| s.assignee.clone()).unwrap_or_else(|| "unassigned".into());
+    // Moving it: the buttons show what `shared::routing::may_reassign`
+    // allows; the server checks it again.
+    let me = session.name.get_value();
+    let supervises = session.may(shared::staff::Capability::Supervise);
+    let holder = move || state.with(|s| s.assignee.clone());
+    let me_mine = me.clone();
+    let mine = move || holder().as_deref() == Some(me_mine.as_str());
+    let me_other = me.clone();
+    let others = move || holder().is_some_and(|h| h != me_other) && supervises;
+    let release = move |_| chat.act(Event::Release {});
+    let take_over = move |_| chat.act(Event::Assign { to: me.clone(), note: Some("Taken over".into()) });
+    let whisper_text = RwSignal::new(String::new());
+    let send_whisper = move |_| {
+        let text = whisper_text.get_untracked();
+        if shared::validate_text(&text).is_ok() && chat.whisper(text) {
+            whisper_text.set(String::new());
+        }
+    };
     view! {
         <section class="pane" data-testid="console-pane" data-conversation=id.to_string()>
             <header class="pane-header">
@@ -84,6 +113,12 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
                 <span class="assignee" data-testid="console-assignee">{assignee}</span>
                 <StatusLine status=chat.status testid="console-conversation-status"/>
                 <ModerateCustomer id=id.clone()/>
+                <Show when=mine.clone()>
+                    <button type="button" data-testid="console-release" on:click=release>"Release"</button>
+                </Show>
+                <Show when=others.clone()>
+                    <button type="button" data-testid="console-take-over" on:click=take_over.clone()>"Take over"</button>
+                </Show>
             </header>
             <MessageList log=chat.log testid="console-message" on_dismiss=on_dismiss on_event=on_event empty="No messages yet." on_top=Callback::new(move |_| chat.older())/>
             <p class="typing" aria-live="polite" data-testid="console-typing" class:on=chat.typing>"Customer is typing…"</p>
@@ -95,6 +130,16 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
                 on_edit=on_edit
                 text=text
             />
+            <details class="whispers" data-testid="console-whispers" open>
+                <summary>"Whispers (staff only)"</summary>
+                <For each=move || chat.log.with(|l| once_each(l.whispers())) key=|w| (w.at, w.from.clone(), w.text.clone()) let:w>
+                    <p class="whisper" data-testid="console-whisper">
+                        <strong>{w.from}</strong>": "{w.text}
+                    </p>
+                </For>
+                <input data-testid="console-whisper-input" placeholder="Whisper to staff (the customer never sees it)" prop:value=whisper_text on:input=move |e| whisper_text.set(event_target_value(&e))/>
+                <button type="button" data-testid="console-whisper-send" on:click=send_whisper>"Whisper"</button>
+            </details>
         </section>
         <Guide chat=chat state=state text=text/>
     }
