@@ -40,7 +40,7 @@ fn a_long_conversation_opens_on_its_newest_page_and_older_pages_come_when_asked(
     let mut operator = op().socket(&operator_socket_path("demo", id, 0)).unwrap();
     operator.welcome_and_replay(0).unwrap();
     let me = op().me.name.clone();
-    let assigned = operator.act("assign", Event::Assign { to: me, note: None }).unwrap();
+    let assigned = operator.act("assign", Event::Assign { to: me }).unwrap();
     assert!(matches!(assigned, ServerMsg::Ack { .. }), "{assigned:?}");
     send_many(&mut operator, "m", 2 * PAGE + 49); // 250 messages with the assignment
 

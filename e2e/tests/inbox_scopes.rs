@@ -64,7 +64,7 @@ fn each_socket_gets_its_scope_and_a_line_that_leaves_it_once_more() {
 
     let mut operator = op().socket(&operator_socket_path("demo", c.conversation.as_str(), 0)).unwrap();
     operator.welcome_and_replay(0).unwrap();
-    operator.act("take", Event::Assign { to: me.clone(), note: None }).unwrap();
+    operator.act("take", Event::Assign { to: me.clone() }).unwrap();
     let taken = line_of(&mut mine, &c.conversation, |_| true);
     assert_eq!(taken.assignee.as_deref(), Some(me.as_str()), "mine saw it only once it was mine");
     let left = line_of(&mut unassigned, &c.conversation, |l| l.assignee.is_some());

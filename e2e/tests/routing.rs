@@ -153,9 +153,9 @@ fn an_unanswered_assignment_goes_to_the_next_operator() {
     assert_eq!(
         moves,
         [
-            Event::Assign { to: operator.me.name.clone(), note: None },
+            Event::Assign { to: operator.me.name.clone() },
             Event::Release {},
-            Event::Assign { to: supervisor.me.name.clone(), note: None },
+            Event::Assign { to: supervisor.me.name.clone() },
         ],
         "the timeline says who had it"
     );

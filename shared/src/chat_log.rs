@@ -274,8 +274,8 @@ impl ChatLog {
                 self.whispers.push(w);
                 Effect::None
             }
-            ServerMsg::Queue { position, wait_ms } => {
-                self.queue = (position > 0).then(|| crate::routing::queue_text(position, wait_ms));
+            ServerMsg::Queue { text, .. } => {
+                self.queue = Some(text).filter(|t| !t.is_empty());
                 Effect::None
             }
             _ => Effect::None,
@@ -595,9 +595,10 @@ mod tests {
     #[test]
     fn the_place_in_the_queue_shows_until_someone_has_it() {
         let mut log = ChatLog::default();
-        log.receive(ServerEnvelope::push(ServerMsg::Queue { position: 2, wait_ms: Some(240_000) }));
+        let text = crate::routing::queue_text(2, Some(240_000));
+        log.receive(ServerEnvelope::push(ServerMsg::Queue { position: 2, wait_ms: Some(240_000), text }));
         assert_eq!(log.notice(), Some("You are number 2 in line. Expected wait: about 4 min."));
-        log.receive(ServerEnvelope::push(ServerMsg::Queue { position: 0, wait_ms: None }));
+        log.receive(ServerEnvelope::push(ServerMsg::Queue { position: 0, wait_ms: None, text: String::new() }));
         assert_eq!(log.notice(), None, "an operator has it");
     }
 

@@ -96,7 +96,7 @@ fn event_examples() -> Vec<Event> {
     vec![
         Event::CompleteStep { step: "greet".into() },
         Event::Collect { field: "account_id".into(), value: "AC-1042".into() },
-        Event::Assign { to: "Ada".into(), note: Some("Wants a refund; order 1042".into()) },
+        Event::Assign { to: "Ada".into() },
         Event::Release {},
         Event::Escalate { team: "billing".into(), note: "Refund over the limit".into() },
         Event::Checklist { items: vec!["Sign out".into(), "Clear the cache".into()] },
@@ -199,7 +199,11 @@ fn server_examples() -> Vec<ServerEnvelope> {
                 more: true,
             },
         ),
-        ServerEnvelope::push(ServerMsg::Queue { position: 2, wait_ms: Some(240_000) }),
+        ServerEnvelope::push(ServerMsg::Queue {
+            position: 2,
+            wait_ms: Some(240_000),
+            text: crate::routing::queue_text(2, Some(240_000)),
+        }),
         ServerEnvelope::push(ServerMsg::Whisper(Whisper {
             from: "Sam".into(),
             text: "Offer the refund, it is within policy".into(),

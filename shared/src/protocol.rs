@@ -215,7 +215,9 @@ pub enum ServerMsg {
         more: bool,
     },
     /// To a customer waiting for an operator: their place in the queue
-    /// (1: next) and the estimated wait (absent: nobody online to say).
+    /// (1: next; 0: an operator has it now), the estimated wait (absent:
+    /// nobody online to say), and both in words for the customer (empty
+    /// at 0), as [`crate::routing::queue_text`] writes them.
     #[serde(rename_all = "camelCase")]
     Queue {
         /// Place in the queue.
@@ -223,6 +225,8 @@ pub enum ServerMsg {
         /// Estimated wait in ms, rounded up to a minute.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         wait_ms: Option<u64>,
+        /// What the customer reads.
+        text: String,
     },
     /// On a staff socket of a conversation: a whisper (never on a
     /// customer's socket; replayed to staff when they connect).

@@ -185,12 +185,13 @@ pub fn estimated_wait_ms(position: u32, handling_ms: u64, slots: u32) -> Option<
 }
 
 /// What a waiting customer reads: their place and, when someone is online
-/// to say, the estimated wait.
+/// to say, the estimated wait (place 0: nothing, an operator has it).
 pub fn queue_text(position: u32, wait_ms: Option<u64>) -> String {
-    let wait = wait_ms.map_or(0, |ms| ms.div_ceil(60_000));
-    let when = if wait > 0 { "Expected wait: about " } else { "We will answer here." };
-    let wait = if wait > 0 { format!("{wait} min.") } else { String::new() };
-    format!("You are number {position} in line. {when}{wait}")
+    match (position, wait_ms) {
+        (0, _) => String::new(),
+        (p, Some(ms)) => format!("You are number {p} in line. Expected wait: about {} min.", ms.div_ceil(60_000)),
+        (p, None) => format!("You are number {p} in line. Nobody is online right now; we will answer here."),
+    }
 }
 
 /// Whether a conversation assigned at `assigned_at` and not yet answered

@@ -196,7 +196,8 @@ fn frame(json: &str, more: fn(&str, &JsValue) -> Option<ServerMsg>, ev: EventRea
         "error" => ServerMsg::Error { code: name(&d, "code")?, message: text(&d, "message")? },
         "typing" => ServerMsg::Typing { role: name(&d, "role")?, on: flag(&d, "on")? },
         "held" => ServerMsg::Held { reason: text(&d, "reason")? },
-        "queue" => ServerMsg::Queue { position: small(&d, "position")?, wait_ms: opt_small(&d, "waitMs")? },
+        // The customer reads the words only (the numbers are for programs).
+        "queue" => ServerMsg::Queue { position: 0, wait_ms: None, text: text(&d, "text")? },
         "moderation" => ServerMsg::Moderation { alert: opt_text(&d, "alert")?, changed: Vec::new() },
         "history" => ServerMsg::History {
             messages: array(get(&d, "messages"))?.iter().map(|m| message(&m, ev)).collect::<Option<_>>()?,
@@ -277,7 +278,7 @@ pub fn event(v: &JsValue) -> Option<Event> {
     Some(match tag.as_str() {
         "completeStep" => Event::CompleteStep { step: text(d, "step")? },
         "collect" => Event::Collect { field: text(d, "field")?, value: text(d, "value")? },
-        "assign" => Event::Assign { to: text(d, "to")?, note: opt_text(d, "note")? },
+        "assign" => Event::Assign { to: text(d, "to")? },
         "release" => Event::Release {},
         "escalate" => Event::Escalate { team: text(d, "team")?, note: text(d, "note")? },
         "flag" => Event::Flag { note: text(d, "note")? },
@@ -399,8 +400,7 @@ pub fn event_js(e: &Event) -> JsValue {
     match e {
         Event::CompleteStep { step } => tag("completeStep", o.put("step", step)),
         Event::Collect { field, value } => tag("collect", o.put("field", field).put("value", value)),
-        Event::Assign { to, note: None } => tag("assign", o.put("to", to)),
-        Event::Assign { to, note: Some(note) } => tag("assign", o.put("to", to).put("note", note)),
+        Event::Assign { to } => tag("assign", o.put("to", to)),
         Event::Release {} => tag("release", o),
         Event::Escalate { team, note } => tag("escalate", o.put("team", team).put("note", note)),
         Event::Checklist { items } => tag("checklist", o.put("items", strings(items))),

@@ -172,7 +172,7 @@ impl Conversation {
                 socket::send(&pair.server, &ServerEnvelope::push(ServerMsg::Whisper(w)));
             }
         } else if let Some((position, wait_ms)) = self.queued.get().filter(|(p, _)| *p > 0) {
-            socket::send(&pair.server, &ServerEnvelope::push(ServerMsg::Queue { position, wait_ms }));
+            socket::send(&pair.server, &queue_frame(position, wait_ms));
         }
         Response::from_websocket(pair.client)
     }
@@ -182,13 +182,13 @@ impl Conversation {
         let event = match route {
             Route::Queue { position, wait_ms } => {
                 self.queued.set(Some((position, wait_ms)));
-                let frame = ServerEnvelope::push(ServerMsg::Queue { position, wait_ms });
+                let frame = queue_frame(position, wait_ms);
                 for ws in self.state.get_websockets_with_tag(Role::Customer.as_str()) {
                     socket::send(&ws, &frame);
                 }
                 return Response::empty();
             }
-            Route::Assign { to, id } => (shared::workflow::Event::Assign { to, note: None }, id, None),
+            Route::Assign { to, id } => (shared::workflow::Event::Assign { to }, id, None),
             Route::Release { from, id } => (shared::workflow::Event::Release {}, id, Some(from)),
         };
         let (event, id, holder) = event;
@@ -197,7 +197,7 @@ impl Conversation {
                 if holder.is_none() {
                     // Taken: the customer no longer waits.
                     self.queued.set(None);
-                    let frame = ServerEnvelope::push(ServerMsg::Queue { position: 0, wait_ms: None });
+                    let frame = queue_frame(0, None);
                     for ws in self.state.get_websockets_with_tag(Role::Customer.as_str()) {
                         socket::send(&ws, &frame);
                     }
@@ -216,6 +216,12 @@ impl Conversation {
         let name = core.as_ref()?.workflow.as_ref()?.field("name").unwrap_or("Visitor").to_owned();
         Some(Sender { member, name })
     }
+}
+
+/// The customer's place in the queue, with its words.
+fn queue_frame(position: u32, wait_ms: Option<u64>) -> ServerEnvelope {
+    let text = shared::routing::queue_text(position, wait_ms);
+    ServerEnvelope::push(ServerMsg::Queue { position, wait_ms, text })
 }
 
 impl Host for Conversation {

@@ -196,7 +196,7 @@ fn whispers_and_who_moves_a_conversation() {
     let ann = || who(Role::Operator, Some(StaffRole::Operator), "ann");
     let bo = || who(Role::Operator, Some(StaffRole::Operator), "bo");
     let sam = || who(Role::Operator, Some(StaffRole::Supervisor), "sam");
-    let assign = |to: &str| Event::Assign { to: format!("{to} name"), note: None };
+    let assign = |to: &str| Event::Assign { to: format!("{to} name") };
     let (core, store) = play(
         Some(WorkflowKind::Support),
         30,
@@ -222,7 +222,7 @@ fn whispers_and_who_moves_a_conversation() {
 fn routing_acts_in_the_timeline_once() {
     let store = MemStore::default();
     let mut core = Core::wake(&store, room(Some(WorkflowKind::Support)), settings(30), None, 0).unwrap();
-    let assign = Event::Assign { to: "Ann".into(), note: None };
+    let assign = Event::Assign { to: "Ann".into() };
     assert_eq!(compact(core.route(&store, &assign, "route-1", None, S).unwrap()), stored(1));
     assert_eq!(compact(core.route(&store, &assign, "route-1", None, S).unwrap()), vec![Ack(1)], "a resend");
     assert!(core.route(&store, &assign, "route-2", None, S).is_err(), "Ann has it: not given again");

@@ -16,7 +16,7 @@ fn timeline(rows: &[(Role, u64, Option<Event>)]) -> Vec<ChatMessage> {
 use Role::{Customer as C, Operator as O};
 
 fn assign(to: &str) -> Option<Event> {
-    Some(Event::Assign { to: to.into(), note: None })
+    Some(Event::Assign { to: to.into() })
 }
 
 fn close(outcome: Outcome) -> Option<Event> {

@@ -127,14 +127,12 @@ pub enum Event {
         value: String,
     },
     /// The conversation is given to an operator: taken ("assign to me"),
-    /// transferred to a named colleague with a note, taken over by a
-    /// supervisor, or given by routing.
+    /// transferred to a named colleague (a transfer's note is a whisper,
+    /// which the customer never receives), taken over by a supervisor, or
+    /// given by routing.
     Assign {
         /// Operator name.
         to: String,
-        /// A note for them (a transfer's; never shown to the customer).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        note: Option<String>,
     },
     /// The assignee gives the conversation back: it waits in its team's
     /// queue (or the general one) for the next operator.
@@ -273,8 +271,7 @@ impl Event {
         match self {
             Event::CompleteStep { step } => format!("Step done: {step}"),
             Event::Collect { field, value } => format!("{field}: {value}"),
-            // (A transfer's note shows in the console from the event.)
-            Event::Assign { to, .. } => format!("Assigned to {to}"),
+            Event::Assign { to } => format!("Assigned to {to}"),
             Event::Release {} => "Back in the queue".into(),
             Event::Escalate { team, note } => format!("Escalated to {team}: {note}"),
             Event::Checklist { items } => format!("Checklist: {}", items.join(" / ")),

@@ -250,11 +250,8 @@ pub fn apply(state: &State, event: &Event) -> Result<(State, Vec<Effect>), Workf
                 None => s.fields.push((field.clone(), value)),
             }
         }
-        Event::Assign { to, note } => {
+        Event::Assign { to } => {
             let to = bounded("the operator name", to)?;
-            if let Some(note) = note {
-                bounded("the note", note)?;
-            }
             s.assignee = Some(to.clone());
             effects.push(Effect::Assigned(to));
         }

@@ -182,7 +182,7 @@ fn collect(field: &str, value: &str) -> Event {
     Event::Collect { field: field.into(), value: value.into() }
 }
 fn assign(to: &str) -> Event {
-    Event::Assign { to: to.into(), note: None }
+    Event::Assign { to: to.into() }
 }
 fn escalate(team: &str, note: &str) -> Event {
     Event::Escalate { team: team.into(), note: note.into() }

@@ -88,7 +88,7 @@ pub fn MessageList(
         let n = shown.get();
         log.with(|l| {
             let all = l.messages();
-            let stored = all[all.len().saturating_sub(n)..].iter().map(|m| Row::Stored(m.clone(), l.is_mine(m)));
+            let stored = all[all.len().saturating_sub(n)..].iter().map(|m| Row::Stored(Line::of(m), l.is_mine(m)));
             stored.chain(l.outbox().iter().cloned().map(Row::Pending)).collect::<Vec<_>>()
         })
     };
@@ -103,11 +103,30 @@ pub fn MessageList(
     }
 }
 
+/// What a row shows of a stored message (not its event: the app fills an
+/// event's slot from the log, so rows never copy events).
+#[derive(Clone)]
+struct Line {
+    seq: u64,
+    author: Role,
+    name: Option<String>,
+    text: String,
+    at: u64,
+    event: bool,
+}
+
+impl Line {
+    fn of(m: &ChatMessage) -> Self {
+        let (seq, author, name, text, at) = (m.seq, m.author, m.name.clone(), m.text.clone(), m.at);
+        Line { seq, author, name, text, at, event: m.event.is_some() }
+    }
+}
+
 /// A row of the list.
 #[derive(Clone)]
 enum Row {
     /// A stored message, and whether it is ours.
-    Stored(ChatMessage, bool),
+    Stored(Line, bool),
     /// A send not confirmed yet (or refused).
     Pending(Pending),
 }
@@ -156,11 +175,11 @@ fn Message(r: Row, testid: &'static str, on_dismiss: Callback<String>) -> impl I
                 (false, Role::Customer, None) => "Customer",
                 (false, Role::Operator, None) => "Support",
             };
-            let (class, state) = match (&m.event, m.text.is_empty(), mine) {
-                (Some(_), _, _) => ("slot", "slot"),
-                (None, true, _) => ("row hidden", "hidden"),
-                (None, false, true) => ("row mine", "sent"),
-                (None, false, false) => ("row theirs", "sent"),
+            let (class, state) = match (m.event, m.text.is_empty(), mine) {
+                (true, _, _) => ("slot", "slot"),
+                (false, true, _) => ("row hidden", "hidden"),
+                (false, false, true) => ("row mine", "sent"),
+                (false, false, false) => ("row theirs", "sent"),
             };
             let meta = who.to_owned() + " · " + &clock(m.at);
             (class, state, Some(m.seq), m.text, meta, None)

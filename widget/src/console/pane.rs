@@ -74,7 +74,7 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
         shared::validate_text(&t)?;
         // Whoever answers an unassigned conversation takes it.
         if state.with_untracked(|s| s.assignee.is_none() && !s.closed()) {
-            chat.act(Event::Assign { to: session.name.get_value(), note: None });
+            chat.act(Event::Assign { to: session.name.get_value() });
         }
         chat.send(t)
     });
@@ -97,7 +97,7 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
     let me_other = me.clone();
     let others = move || holder().is_some_and(|h| h != me_other) && supervises;
     let release = move |_| chat.act(Event::Release {});
-    let take_over = move |_| chat.act(Event::Assign { to: me.clone(), note: Some("Taken over".into()) });
+    let take_over = move |_| chat.act(Event::Assign { to: me.clone() });
     let whisper_text = RwSignal::new(String::new());
     let send_whisper = move |_| {
         let text = whisper_text.get_untracked();
