@@ -11,7 +11,7 @@
 
 use js_sys::{Array, Object, Reflect, JSON};
 use shared::api::{ApiError, ConversationCreated, CreateConversation};
-use shared::site::{Appearance, FormField, StartRule, Trigger, WidgetConfig};
+use shared::site::FormField;
 use shared::workflow::{Event, OrderLine, Product};
 use shared::{ChatMessage, ClientEnvelope, ClientMsg, ConversationSummary, ServerEnvelope, ServerMsg, WireName};
 use wasm_bindgen::{JsCast, JsValue};
@@ -319,28 +319,26 @@ fn form_field(d: &JsValue) -> Option<FormField> {
     })
 }
 
-fn trigger(d: &JsValue) -> Option<Trigger> {
-    Some(Trigger {
-        id: text(d, "id")?,
-        on: text(d, "on")?,
-        value: opt_text(d, "value")?.unwrap_or_default(),
-        greeting: text(d, "greeting")?,
-    })
+/// What the loader tells the widget of the site's configuration, already
+/// applied to the host page: the pre-chat form (none where the page starts
+/// a sales chat), the empty chat's greeting, and the greeting of the
+/// trigger that opened the chat (the loader reads the rest).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostConfig {
+    /// The pre-chat form's fields.
+    pub fields: Vec<FormField>,
+    /// The empty chat's greeting (empty: the widget's own).
+    pub welcome: String,
+    /// The opening trigger's greeting (empty: none).
+    pub greeting: String,
 }
 
-fn start_rule(d: &JsValue) -> Option<StartRule> {
-    Some(StartRule { contains: text(d, "contains")?, workflow: name(d, "workflow")? })
-}
-
-/// A site's public widget configuration (parsed JSON). Of the appearance,
-/// the widget uses the greeting (the loader draws the launcher).
-pub fn widget_config(v: &JsValue) -> Option<WidgetConfig> {
-    let greeting = text(&get(v, "appearance"), "greeting").unwrap_or_default();
-    Some(WidgetConfig {
+/// The loader's `chat:config` message's `config`.
+pub fn host_config(v: &JsValue) -> Option<HostConfig> {
+    Some(HostConfig {
         fields: list(v, "fields", false, form_field)?,
-        triggers: list(v, "triggers", false, trigger)?,
-        appearance: Appearance { greeting, ..Appearance::default() },
-        starts: list(v, "starts", true, start_rule)?,
+        welcome: text(v, "welcome").unwrap_or_default(),
+        greeting: text(v, "greeting").unwrap_or_default(),
     })
 }
 
@@ -649,7 +647,11 @@ mod tests {
         let g = golden!("api.error");
         assert_eq!(api_error(g), Some(serde_json::from_str(g).unwrap()));
         let g = golden!("api.widgetConfig");
-        assert_eq!(widget_config(&JSON::parse(g).unwrap()), Some(serde_json::from_str(g).unwrap()));
+        let c: shared::site::WidgetConfig = serde_json::from_str(g).unwrap();
+        let msg =
+            format!(r#"{{"fields":{},"welcome":"Hi","greeting":"Hello"}}"#, serde_json::to_string(&c.fields).unwrap());
+        let want = HostConfig { fields: c.fields, welcome: "Hi".into(), greeting: "Hello".into() };
+        assert_eq!(host_config(&JSON::parse(&msg).unwrap()), Some(want));
     }
 
     #[wasm_bindgen_test]
@@ -676,6 +678,6 @@ mod tests {
             assert_eq!(server_or_inbox(b), None, "{b}");
         }
         assert_eq!(created(r#"{"conversation":"short","token":"t"}"#), None);
-        assert_eq!(widget_config(&JSON::parse(r#"{"fields":[{"id":"a"}],"triggers":[]}"#).unwrap()), None);
+        assert_eq!(host_config(&JSON::parse(r#"{"fields":[{"id":"a"}]}"#).unwrap()), None);
     }
 }

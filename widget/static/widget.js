@@ -105,6 +105,7 @@
 
   function toggle(open, trigger) {
     if (open && !frame) {
+      opener = trigger;
       frame = document.createElement("iframe");
       frame.title = "Chat";
       frame.src = origin + "/widget?site=" + encodeURIComponent(site) + "&host=" + encodeURIComponent(location.origin) +
@@ -124,7 +125,7 @@
     if (m.type === "chat:ready") {
       send({ type: "chat:session", session: kept(key), outbox: kept(key + ":outbox"), visitor: visitor(), user: user,
         page: location.href });
-      if (config) send({ type: "chat:config", config: config });
+      if (config) sendConfig();
     } else if (m.type === "chat:save") {
       set(localStorage, key, JSON.stringify(m.session));
     } else if (m.type === "chat:outbox") {
@@ -147,7 +148,17 @@
     set(sessionStorage, firedKey, id);
     toggle(true, id);
   }
-  var triggers = [], config = null;
+  var triggers = [], config = null, opener;
+  // What the widget needs of the configuration, applied to this page: the
+  // form where the chat starts as support (the first start rule whose text
+  // is in the address decides), the empty chat's greeting, the greeting of
+  // the trigger that opened it.
+  function sendConfig() {
+    var c = config, href = location.href, rule = (c.starts || []).filter(function (r) { return href.indexOf(r.contains) >= 0; })[0],
+      t = triggers.filter(function (t) { return t.id === opener; })[0];
+    send({ type: "chat:config", config: { fields: !rule || rule.workflow === "support" ? c.fields || [] : [],
+      welcome: (c.appearance || {}).greeting || "", greeting: t ? t.greeting : "" } });
+  }
   window.chatWidget = { trigger: function (id) { triggers.some(function (t) { return t.id === id; }) && fire(id, 1); } };
   function arm(t) {
     var v = +t.value;
@@ -174,7 +185,7 @@
         if (/^#[0-9a-f]{6}$/i.test(a.color)) button.style.background = a.color;
         if (a.side === "left") host.classList.add("left");
         config = c; triggers = c.triggers || []; triggers.forEach(arm);
-        if (frame) send({ type: "chat:config", config: c });
+        if (frame) sendConfig();
       });
   }
   document.body ? mount() : document.addEventListener("DOMContentLoaded", mount);

@@ -9,19 +9,20 @@
 //! "session":{...}|null,"visitor":"<64 hex>","page":"<url>","user":{"id","hash"}?}` (the
 //! visitor token ties moderation sanctions to this browser; `user` is the
 //! host page's logged-in customer, signed by the site's server) and, once the loader has read it, the site's
-//! widget configuration `{"type":"chat:config","config":{...}}` (the loader
-//! fetches it anyway for the proactive triggers). Opened outside an iframe
+//! widget configuration as it applies to the host page
+//! `{"type":"chat:config","config":{"fields","welcome","greeting"}}` (the
+//! loader fetches it anyway for the proactive triggers, and works out there
+//! which form and greeting apply, so the widget carries none of that code). Opened outside an iframe
 //! (no `host` parameter) it keeps nothing: a reload starts afresh.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use shared::api::{ConversationCreated, Identity};
-use shared::site::WidgetConfig;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::util::query_param;
-use crate::wire::{self, Obj};
+use crate::wire::{self, HostConfig, Obj};
 
 /// A message between the iframe and the loader: `{"type", "session"?}`,
 /// written and read with [`crate::wire`]'s helpers (no serde code).
@@ -124,11 +125,11 @@ impl HostBridge {
     pub fn lookup(
         &self,
         done: impl Fn(Option<ConversationCreated>) + Clone + 'static,
-        config: impl Fn(WidgetConfig) + 'static,
+        config: impl Fn(HostConfig) + 'static,
     ) {
         let Some(host) = self.host.clone() else {
             done(None);
-            config(WidgetConfig::default());
+            config(HostConfig::default());
             return;
         };
         let answered = StoredValue::new(false);
@@ -159,7 +160,7 @@ impl HostBridge {
                     on_message(wire::created_from(&wire::get(&msg, "session")));
                 }
                 Some("chat:config") => {
-                    if let Some(c) = wire::widget_config(&wire::get(&msg, "config")) {
+                    if let Some(c) = wire::host_config(&wire::get(&msg, "config")) {
                         config(c);
                     }
                 }

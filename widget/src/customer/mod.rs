@@ -12,13 +12,13 @@ pub mod intro;
 
 use leptos::prelude::*;
 use shared::api::{customer_socket_path, ConversationCreated, CreateConversation};
-use shared::site::WidgetConfig;
 use shared::SiteId;
 
 use crate::chat::Chat;
 use crate::components::{Composer, MessageList, StatusLine};
 use crate::socket::Status;
 use crate::util::{query_param, ws_origin};
+use crate::wire::HostConfig;
 use host::HostBridge;
 use intro::Intro;
 
@@ -39,7 +39,7 @@ fn App() -> impl IntoView {
     let creating = RwSignal::new(false);
     // A sentence for the customer when something needs saying (empty: none).
     let notice = RwSignal::new(String::new());
-    let config = RwSignal::new(None::<WidgetConfig>);
+    let config = RwSignal::new(None::<HostConfig>);
     let trigger = StoredValue::new(query_param("trigger"));
     let answers = StoredValue::new(Vec::<(String, String)>::new());
     let form_done = RwSignal::new(false);
@@ -119,9 +119,9 @@ fn App() -> impl IntoView {
                     ensure_conversation();
                 }
             },
-            move |c: WidgetConfig| {
+            move |c: HostConfig| {
                 // The site's own greeting in the empty chat.
-                let greeting = &c.appearance.greeting;
+                let greeting = &c.welcome;
                 if let (false, Some(el)) = (greeting.is_empty(), crate::dom::find(".messages .empty")) {
                     el.set_text_content(Some(greeting));
                 }
@@ -181,20 +181,10 @@ fn App() -> impl IntoView {
             config.with(|c| {
                 let Some(c) = c else { return Intro::None };
                 match trigger.get_value() {
-                    Some(id) => c
-                        .triggers
-                        .iter()
-                        .find(|t| t.id == id)
-                        .map_or(Intro::None, |t| Intro::Greeting(t.greeting.clone())),
-                    // The form is support's: not on pages the site starts as sales.
-                    None if !form_done.get()
-                        && !c.fields.is_empty()
-                        && chat.log.with(|l| l.outbox().is_empty())
-                        && shared::site::workflow_for(
-                            &c.starts,
-                            &bridge.with_value(HostBridge::page).unwrap_or_default(),
-                        ) == shared::workflow::WorkflowKind::Support =>
-                    {
+                    Some(_) if c.greeting.is_empty() => Intro::None,
+                    Some(_) => Intro::Greeting(c.greeting.clone()),
+                    // (The loader sends no form where the page starts a sales chat.)
+                    None if !form_done.get() && !c.fields.is_empty() && chat.log.with(|l| l.outbox().is_empty()) => {
                         Intro::Form(c.fields.clone())
                     }
                     None => Intro::None,
