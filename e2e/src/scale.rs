@@ -24,6 +24,12 @@ pub struct PartCounts {
     pub requests: u64,
     /// Settings reads among them.
     pub config_reads: u64,
+    /// Routing passes run (the list part).
+    #[serde(default)]
+    pub routing_passes: u64,
+    /// Calls routing made to conversations.
+    #[serde(default)]
+    pub routing_calls: u64,
 }
 
 /// A site's inbox parts' counts (`GET /api/bench/inbox-counts/{site}`).
@@ -55,6 +61,12 @@ impl InboxCounts {
         );
         std::array::from_fn(|i| a[i].requests.saturating_sub(b[i].requests))
     }
+
+    /// Routing's passes and calls (the list part's) since `before`.
+    pub fn routing_since(&self, before: &InboxCounts) -> (u64, u64) {
+        let (a, b) = (self.list, before.list);
+        (a.routing_passes.saturating_sub(b.routing_passes), a.routing_calls.saturating_sub(b.routing_calls))
+    }
 }
 
 /// What one run counted.
@@ -72,12 +84,32 @@ pub struct InboxLoad {
     pub part_requests: [u64; 4],
     /// Frames per operator socket per second: the mean and the most any got.
     pub frames_per_socket_s: (f64, f64),
+    /// Routing while the conversations were created and the operators came
+    /// online: list part requests, routing passes, routing's calls.
+    pub opening: (u64, u64, u64),
+    /// Routing's passes and calls while the messages were sent.
+    pub routing: (u64, u64),
 }
 
 /// Opens a customer socket on each of `conversations` new conversations and
 /// `operators` inbox sockets, then sends `rate` messages a second for
 /// `seconds` (round robin over the conversations) and counts.
+///
+/// Routing is on (the site's `autoAssign`), with the demo operator's seat
+/// at the most chats: what it costs is counted apart while the
+/// conversations open and the operators come online, and while the
+/// messages flow.
 pub fn inbox_load(base: &str, conversations: usize, operators: usize, rate: u64, seconds: u64) -> Result<InboxLoad> {
+    let admin = crate::accounts::Staff::demo(base, shared::staff::StaffRole::Admin)?;
+    let path = shared::api::site_config_path("demo");
+    let mut config: shared::site::SiteConfig = admin.get(&path).call()?.into_json()?;
+    config.routing.auto_assign = true;
+    admin.send("PUT", &path).send_json(&config)?;
+    let name = crate::accounts::demo_name(shared::staff::StaffRole::Operator);
+    let seat =
+        shared::routing::Seat { capacity: shared::routing::MAX_CAPACITY, ..shared::routing::Seat::default_for(name) };
+    admin.send("PUT", &shared::api::seats_path("demo")).send_json(&seat)?;
+    let opening = InboxCounts::of(base, "demo")?;
     let mut customers = Vec::with_capacity(conversations);
     for _ in 0..conversations {
         let c = create_conversation(base, "demo")?;
@@ -107,6 +139,8 @@ pub fn inbox_load(base: &str, conversations: usize, operators: usize, rate: u64,
     }
     std::thread::sleep(Duration::from_millis(500)); // the opening pushes pass
     let before = InboxCounts::of(base, "demo")?;
+    let (passes, calls) = before.routing_since(&opening);
+    let opened = (before.since(&opening)[1], passes, calls);
     readers.iter().for_each(|(_, f)| f.store(0, Ordering::Relaxed));
     let (start, total) = (Instant::now(), rate * seconds);
     for k in 0..total {
@@ -120,6 +154,9 @@ pub fn inbox_load(base: &str, conversations: usize, operators: usize, rate: u64,
     std::thread::sleep(Duration::from_millis(600)); // the last gathered push
     let after = InboxCounts::of(base, "demo")?;
     stop.store(true, Ordering::Relaxed);
+    // The tables after this one find the demo site as it was.
+    config.routing.auto_assign = false;
+    admin.send("PUT", &path).send_json(&config)?;
     let per_socket: Vec<f64> = readers
         .into_iter()
         .map(|(t, f)| {
@@ -136,6 +173,8 @@ pub fn inbox_load(base: &str, conversations: usize, operators: usize, rate: u64,
         seconds: elapsed,
         part_requests: after.since(&before),
         frames_per_socket_s: (mean, most),
+        opening: opened,
+        routing: after.routing_since(&before),
     })
 }
 

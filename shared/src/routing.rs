@@ -44,7 +44,8 @@ pub const MAX_CAPACITY: u32 = 20;
 pub struct Seat {
     /// The operator's name (what conversations are assigned to).
     pub name: String,
-    /// Chats at once, 1–[`MAX_CAPACITY`].
+    /// Chats at once, 0–[`MAX_CAPACITY`] (0: routing gives them none, e.g.
+    /// a supervisor who only oversees; they can still take one).
     pub capacity: u32,
     /// Team ids they are a member of (the site's teams).
     #[serde(default)]
@@ -69,8 +70,8 @@ impl Seat {
         if name.is_empty() || name.chars().count() > 80 {
             return Err("a seat's name is 1–80 characters".into());
         }
-        if !(1..=MAX_CAPACITY).contains(&self.capacity) {
-            return Err(format!("capacity is 1–{MAX_CAPACITY} chats"));
+        if self.capacity > MAX_CAPACITY {
+            return Err(format!("capacity is 0–{MAX_CAPACITY} chats"));
         }
         if let Some(t) = self.teams.iter().find(|t| !teams.contains(&t.as_str())) {
             return Err(format!("no team {t:?} on this site"));
@@ -285,6 +286,33 @@ mod tests {
         for (position, handling, slots, want) in cases {
             assert_eq!(estimated_wait_ms(position, handling, slots), want, "{position} in line, {slots} slots");
         }
+    }
+
+    #[test]
+    fn a_seat_is_checked_against_the_site() {
+        let teams = ["billing", "sales"];
+        let ann = || Seat::default_for("Ann");
+        let ok =
+            Seat { teams: vec!["billing".into()], skills: vec!["refunds".into()], mentor: Some("Sam".into()), ..ann() };
+        assert_eq!(ok.check(&teams), Ok(()));
+        assert_eq!(Seat { capacity: 0, ..ann() }.check(&teams), Ok(()), "0: oversees, routing gives none");
+        let bad = [
+            ("no name", Seat { name: " ".into(), ..ann() }),
+            ("too many chats", Seat { capacity: MAX_CAPACITY + 1, ..ann() }),
+            ("another site's team", Seat { teams: vec!["legal".into()], ..ann() }),
+            ("a blank skill", Seat { skills: vec![" ".into()], ..ann() }),
+            ("their own mentor", Seat { mentor: Some("Ann".into()), ..ann() }),
+        ];
+        for (what, seat) in bad {
+            assert!(seat.check(&teams).is_err(), "{what}");
+        }
+    }
+
+    #[test]
+    fn a_waiting_customer_reads_their_place() {
+        assert_eq!(queue_text(0, Some(60_000)), "", "an operator has it");
+        assert_eq!(queue_text(3, Some(120_001)), "You are number 3 in line. Expected wait: about 3 min.");
+        assert!(queue_text(1, None).starts_with("You are number 1 in line. Nobody is online"));
     }
 
     #[test]

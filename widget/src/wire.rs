@@ -125,7 +125,12 @@ pub(crate) fn parse(json: &str) -> Option<JsValue> {
 /// the events they see as cards or answers ([`Event::visible_to_customer`]);
 /// any other event would be read as none (the message's text still shows).
 pub fn server(json: &str) -> Option<ServerEnvelope> {
-    frame(json, |_, _| None, |v| Some(visible_event(v)))
+    // The customer reads the queue's words only (the numbers are for programs).
+    let more = |tag: &str, d: &JsValue| match tag {
+        "queue" => Some(ServerMsg::Queue { position: 0, wait_ms: None, text: text(d, "text")? }),
+        _ => None,
+    };
+    frame(json, more, |v| Some(visible_event(v)))
 }
 
 /// A frame of an operator's conversation or inbox socket (every event).
@@ -137,10 +142,15 @@ pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
         }
         _ => None,
     };
-    // Routing's frames (board, assignment, whisper) are read by serde.
+    // Routing's frames (board, assignment, whisper; a queue place, which
+    // only customers get) are read by serde.
     let Some(mut env) = frame(json, more, |v| event(v).map(Some)) else {
-        return crate::json::decode::<ServerEnvelope>(json)
-            .filter(|e| matches!(e.msg, ServerMsg::Board(_) | ServerMsg::Assignment { .. } | ServerMsg::Whisper(_)));
+        return crate::json::decode::<ServerEnvelope>(json).filter(|e| {
+            matches!(
+                e.msg,
+                ServerMsg::Board(_) | ServerMsg::Assignment { .. } | ServerMsg::Whisper(_) | ServerMsg::Queue { .. }
+            )
+        });
     };
     // What only operators get is read by serde (console only): an
     // operator's welcome carries the workflow state, a desk push its changes.
@@ -196,8 +206,6 @@ fn frame(json: &str, more: fn(&str, &JsValue) -> Option<ServerMsg>, ev: EventRea
         "error" => ServerMsg::Error { code: name(&d, "code")?, message: text(&d, "message")? },
         "typing" => ServerMsg::Typing { role: name(&d, "role")?, on: flag(&d, "on")? },
         "held" => ServerMsg::Held { reason: text(&d, "reason")? },
-        // The customer reads the words only (the numbers are for programs).
-        "queue" => ServerMsg::Queue { position: 0, wait_ms: None, text: text(&d, "text")? },
         "moderation" => ServerMsg::Moderation { alert: opt_text(&d, "alert")?, changed: Vec::new() },
         "history" => ServerMsg::History {
             messages: array(get(&d, "messages"))?.iter().map(|m| message(&m, ev)).collect::<Option<_>>()?,
@@ -528,12 +536,17 @@ mod tests {
         golden!("server.welcome.operator"),
         golden!("server.message.channel"),
         golden!("server.history"),
+        golden!("server.queue"),
+        golden!("server.whisper"),
+        golden!("server.board"),
+        golden!("server.assignment"),
     ];
 
     const EVENTS: &[&str] = &[
         golden!("event.completeStep"),
         golden!("event.collect"),
         golden!("event.assign"),
+        golden!("event.release"),
         golden!("event.escalate"),
         golden!("event.checklist"),
         golden!("event.tick"),
@@ -560,6 +573,8 @@ mod tests {
         golden!("client.act"),
         golden!("client.typing"),
         golden!("client.history"),
+        golden!("client.whisper"),
+        golden!("client.presence"),
     ];
 
     fn same_json(a: &str, b: &str) {
@@ -570,19 +585,29 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn golden_server_frames_decode_as_serde_json_does() {
-        assert_eq!(SERVER.len(), 13, "one per ServerMsg variant, the channel forms and an operator's welcome");
+        assert_eq!(SERVER.len(), 17, "one per ServerMsg variant, the channel forms and an operator's welcome");
         for g in SERVER {
             let want: ServerEnvelope = serde_json::from_str(g).unwrap();
             assert_eq!(server_or_inbox(g), Some(want.clone()), "{g}");
-            let inbox = matches!(want.msg, ServerMsg::Inbox { .. } | ServerMsg::InboxUpdate(_));
-            // Only operators get the workflow state and desk changes; the customer's reader skips them.
+            // Inbox frames and staff frames never reach a customer's reader.
+            let staff = matches!(
+                want.msg,
+                ServerMsg::Inbox { .. }
+                    | ServerMsg::InboxUpdate(_)
+                    | ServerMsg::Board(_)
+                    | ServerMsg::Assignment { .. }
+                    | ServerMsg::Whisper(_)
+            );
+            // Only operators get the workflow state and desk changes; the
+            // customer's reader skips them, and reads the queue's words only.
             let mut seen = want;
             match &mut seen.msg {
                 ServerMsg::Welcome { state, .. } => *state = None,
                 ServerMsg::Moderation { changed, .. } => changed.clear(),
+                ServerMsg::Queue { position, wait_ms, .. } => (*position, *wait_ms) = (0, None),
                 _ => {}
             }
-            assert_eq!(server(g), (!inbox).then_some(seen), "conversation sockets never carry inbox frames: {g}");
+            assert_eq!(server(g), (!staff).then_some(seen), "customers' sockets never carry staff frames: {g}");
         }
     }
 
@@ -617,7 +642,10 @@ mod tests {
         for g in CLIENT {
             let env: ClientEnvelope = serde_json::from_str(g).unwrap();
             same_json(&client(&env), g);
-            same_json(&(CUSTOMER.encode)(&env), g);
+            // Whispers and presence are staff's: the customer's writer has none.
+            if !matches!(env.msg, ClientMsg::Whisper { .. } | ClientMsg::Presence { .. }) {
+                same_json(&(CUSTOMER.encode)(&env), g);
+            }
         }
         // A customer writes every event it may send as serde does (the form's
         // answers and reopening are the server's, in the customer's name).

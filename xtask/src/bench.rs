@@ -274,6 +274,15 @@ fn scale_table(base: &str, c: &Counts) -> Result<()> {
         "| frames per operator inbox socket per second | mean {:.2}, most {:.2} |",
         r.frames_per_socket_s.0, r.frames_per_socket_s.1
     );
+    let per = |n: u64| n as f64 / conversations.max(1) as f64;
+    let (requests, passes, calls) = r.opening;
+    println!(
+        "| routing while {conversations} conversations opened and {operators} operator sockets came online | \
+         list part {requests} requests ({:.2} per conversation), {passes} passes, {calls} calls to conversations ({:.2} per conversation) |",
+        per(requests),
+        per(calls)
+    );
+    println!("| routing while the messages flowed | {} passes, {} calls to conversations |", r.routing.0, r.routing.1);
     Ok(())
 }
 

@@ -294,6 +294,12 @@ pub struct InboxCounts {
     pub requests: u64,
     /// Settings reads among them.
     pub config_reads: u64,
+    /// Routing passes run (the list part).
+    #[serde(default)]
+    pub routing_passes: u64,
+    /// Calls routing made to conversations (assignments, releases, places told).
+    #[serde(default)]
+    pub routing_calls: u64,
 }
 
 /// What each part of the site's inbox was asked since it woke, in the

@@ -104,6 +104,13 @@ impl Inbox {
         self.state.get_websockets().into_iter().map(|ws| (viewer(&ws), ws)).map(|(v, ws)| (ws, v)).collect()
     }
 
+    /// Counts routing's work (the bench reads it).
+    fn counted(&self, f: impl FnOnce(&mut crate::calls::inbox::InboxCounts)) {
+        let mut c = self.counts.get();
+        f(&mut c);
+        self.counts.set(c);
+    }
+
     /// Something routing depends on changed: a pass runs at the next push.
     pub(super) async fn route_soon(&self) -> Result<()> {
         self.route_due.set(true);
@@ -121,6 +128,7 @@ impl Inbox {
     /// `choose` picks, and the customers still waiting learn their place.
     /// The board for the supervisors, as it is after the pass.
     pub(super) async fn route(&self, sql: &SqlStorage, routing: &Routing, now: u64) -> Result<Board> {
+        self.counted(|c| c.routing_passes += 1);
         let viewers = self.viewers();
         let present = present(&viewers, now, routing);
         let mut ops = operators(sql, &present)?;
@@ -164,6 +172,7 @@ impl Inbox {
             let id = format!("noreply-{}", o.at);
             let call = RoomCall::Route(Route::Release { from: o.operator.clone(), id });
             let stub = crate::calls::room::conversation(&self.env, &o.conversation)?;
+            self.counted(|c| c.routing_calls += 1);
             let routed: Option<Routed> = crate::calls::ask(&stub, &call).await?;
             let team = super::sql::team_of(sql, &o.conversation)?;
             match routed {
@@ -200,6 +209,7 @@ impl Inbox {
             let to = chosen.name.clone();
             let call = RoomCall::Route(Route::Assign { to: to.clone(), id: format!("route-{}-{now}", w.since) });
             let stub = crate::calls::room::conversation(&self.env, &w.conversation)?;
+            self.counted(|c| c.routing_calls += 1);
             match crate::calls::ask::<Routed>(&stub, &call).await? {
                 Some(Routed { seq: Some(seq), .. }) => {
                     route_sql::offer(sql, &w, &to, seq, now)?;
@@ -239,6 +249,7 @@ impl Inbox {
             let wait_ms = shared::routing::estimated_wait_ms(*place, handling, slots);
             let stub = crate::calls::room::conversation(&self.env, &w.conversation)?;
             let call = RoomCall::Route(Route::Queue { position: *place, wait_ms });
+            self.counted(|c| c.routing_calls += 1);
             if let Err(e) = crate::calls::tell(&stub, &call).await {
                 worker::console_error!("queue place not told to {}: {e}", w.conversation);
                 continue;

@@ -4,14 +4,16 @@
 //!
 //! `?user=<id>` plays a site whose customer is logged in: like the site's
 //! server would, the page signs the id with the site's identity secret and
-//! puts it in the tag (`data-user-id`, `data-user-hash`).
+//! puts it in the tag (`data-user-id`, `data-user-hash`). `?site=<id>`
+//! embeds another site than `demo` (a site signed up locally, the tests'
+//! own sites).
 //!
 //! The script is loaded from the other loopback name than the page
 //! (`localhost` ↔ `127.0.0.1`), so locally, as in production, the widget runs
 //! on another site than the page that embeds it.
 //!
 //! Served only with the `DEMO` variable `on` (`cargo xtask dev`, tests):
-//! anywhere else it would sign any user id for the site `demo`.
+//! anywhere else it would sign any user id for any site.
 
 use worker::{Env, Request, Response};
 
@@ -20,10 +22,9 @@ use crate::error::{RouteError, RouteResult};
 const PAGE: &str = include_str!("demo.html");
 
 /// The script tag, as a site owner pastes it.
-const TAG: &str = r#"<script src="{{WIDGET_ORIGIN}}/widget.js" data-site="demo"{{USER}} async></script>"#;
+const TAG: &str = r#"<script src="{{WIDGET_ORIGIN}}/widget.js" data-site="{{SITE}}"{{USER}} async></script>"#;
 /// The same script embedding the site's public channel where it stands.
-const CHANNEL_TAG: &str =
-    r#"<script src="{{WIDGET_ORIGIN}}/widget.js" data-site="demo" data-channel="live" data-height="420px"></script>"#;
+const CHANNEL_TAG: &str = r#"<script src="{{WIDGET_ORIGIN}}/widget.js" data-site="{{SITE}}" data-channel="live" data-height="420px"></script>"#;
 
 /// The demo page, with the script tag pointing at the Worker's other name;
 /// `?control=1` serves the same page without it (the benchmarks' control).
@@ -42,9 +43,14 @@ pub async fn page(req: &Request, env: &Env) -> RouteResult {
     let origin = format!("{}://{other}{port}", url.scheme());
     let control = url.query_pairs().any(|(k, v)| k == "control" && v == "1");
     let user = url.query_pairs().find(|(k, _)| k == "user").map(|(_, v)| v.into_owned()).filter(|u| !u.is_empty());
+    let site = url
+        .query_pairs()
+        .find(|(k, _)| k == "site")
+        .and_then(|(_, v)| v.parse::<shared::SiteId>().ok())
+        .map_or_else(|| "demo".to_owned(), |s| s.to_string());
     let user_attrs = match user {
         Some(user) => {
-            let hash = crate::identity::sign(&crate::calls::inbox::identity_secret(env, "demo", false).await?, &user);
+            let hash = crate::identity::sign(&crate::calls::inbox::identity_secret(env, &site, false).await?, &user);
             format!(r#" data-user-id="{}" data-user-hash="{hash}""#, escape_attr(&user))
         }
         None => String::new(),
@@ -53,7 +59,8 @@ pub async fn page(req: &Request, env: &Env) -> RouteResult {
     let page = PAGE
         .replace("{{SCRIPT_TAG}}", if control { "" } else { &tag })
         .replace("{{CHANNEL_TAG}}", if control { "" } else { CHANNEL_TAG });
-    let mut resp = Response::from_html(page.replace("{{WIDGET_ORIGIN}}", &origin))?;
+    // (A site id is `[a-z0-9-]`: nothing to escape.)
+    let mut resp = Response::from_html(page.replace("{{WIDGET_ORIGIN}}", &origin).replace("{{SITE}}", &site))?;
     // No inline script anywhere; the loader (from the widget's origin)
     // styles its shadow root with an inline <style>, hence 'unsafe-inline'
     // for styles only.
