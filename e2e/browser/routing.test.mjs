@@ -2,7 +2,8 @@
 // headless Chromium, on an organisation of its own (signed up here, with
 // auto-assignment on): an operator is online and gets a new chat by
 // themselves, reaches their capacity, and the next customer is told their
-// place in the queue; a supervisor's live board shows both; a whisper
+// place in the queue (the operator's tab title counts the chat given); a
+// supervisor's live board shows both; a whisper
 // reaches the operator and never the customer; the supervisor takes the
 // chat over, and the freed slot takes the waiting customer.
 import { test, before } from "node:test";
@@ -72,7 +73,9 @@ test("auto-assignment to capacity, the queue's place, the board, a whisper and a
   const first = await customer(await browser.newContext(), "My invoice is wrong");
   const given = op.getByTestId("console-assignment").first();
   await given.waitFor({ timeout: TIMEOUT });
+  assert.match(await op.title(), /^\(1\) /, "the tab's title counts the chat given");
   await given.locator("button").click();
+  assert.doesNotMatch(await op.title(), /^\(/, "opened: no longer counted");
   await until("assigned to the operator", async () =>
     (await op.getByTestId("console-assignee").textContent()) === "Otto Operator");
 

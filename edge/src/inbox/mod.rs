@@ -366,32 +366,40 @@ impl DurableObject for Inbox {
     }
 
     /// The list part: pushes what gathered ([`push::Gathered::frames`]) to
-    /// every console. The desk part (whose config copy says which
+    /// every console, then runs a routing pass if one is due ([`route`]),
+    /// and sets the alarm again for the next offer to run out. The desk part (whose config copy says which
     /// retention): the desk's retention ([`desk_sql::purge`]), and while
     /// rows that expire are left, the alarm comes again a period later.
     async fn alarm(&self) -> Result<Response> {
         let sql = self.state.storage().sql();
-        // Only the list part pushes, and only it has sockets (after an
-        // eviction it forgot that a push was due).
+        // Only the list part pushes, and only it has sockets and offers
+        // (after an eviction it forgot that a push was due).
         let routing = sql::config(&sql)?.map(|(_, c)| c.routing).unwrap_or_default();
         let now = worker::Date::now().as_millis();
-        let offers_out = route_sql::next_deadline(&sql, 0)?.is_some();
-        if self.push_set.replace(false) || !self.state.get_websockets().is_empty() || offers_out {
+        let timeout = u64::from(routing.no_reply_seconds) * 1000;
+        let deadline = route_sql::next_deadline(&sql, timeout)?;
+        let pushing = self.push_set.replace(false);
+        if pushing || !self.state.get_websockets().is_empty() || deadline.is_some() {
+            // An alarm set only for an offer running out pushes nothing
+            // (with nothing gathered, a push would send every console its
+            // first page again, as after an eviction).
+            if pushing || !deadline.is_some_and(|d| d <= now) {
+                let push = self.gathered.borrow_mut().take();
+                for ws in self.state.get_websockets() {
+                    let viewer: Viewer = ws.deserialize_attachment()?.unwrap_or_default();
+                    let scope = viewer.scope();
+                    let frames = push.frames(&scope, &viewer.me, || sql::page(&sql, &scope, &viewer.me, None))?;
+                    frames.iter().for_each(|f| socket::send(&ws, f));
+                }
+            }
+            // Routing after the push: what changes meanwhile gathers for the next.
             if self.routing_due(&sql, &routing, now)? {
                 let board = ServerEnvelope::push(ServerMsg::Board(self.route(&sql, &routing, now).await?));
                 for (ws, _) in self.viewers().iter().filter(|(_, v)| v.supervises()) {
                     socket::send(ws, &board);
                 }
             }
-            let push = self.gathered.borrow_mut().take();
-            for ws in self.state.get_websockets() {
-                let viewer: Viewer = ws.deserialize_attachment()?.unwrap_or_default();
-                let scope = viewer.scope();
-                let frames = push.frames(&scope, &viewer.me, || sql::page(&sql, &scope, &viewer.me, None))?;
-                frames.iter().for_each(|f| socket::send(&ws, f));
-            }
             // The next offer that runs out, unless a push comes first.
-            let timeout = u64::from(routing.no_reply_seconds) * 1000;
             if let Some(deadline) = route_sql::next_deadline(&sql, timeout)? {
                 if !self.push_set.get() {
                     let wait = deadline.saturating_sub(worker::Date::now().as_millis()).max(1);

@@ -3,6 +3,8 @@
 //! what routing gave them or took back, and the supervisors' live board
 //! (operators with presence, load and capacity; queues with their length
 //! and longest wait). The server decides all of it; this only shows it.
+//! A chat routing gives the operator counts in the tab's title until they
+//! open it.
 
 use leptos::prelude::*;
 use shared::routing::{Board, Presence};
@@ -24,6 +26,8 @@ pub struct Routing {
     pub news: RwSignal<Vec<(ConversationId, bool, String)>>,
     /// The board (supervisors).
     pub board: RwSignal<Option<Board>>,
+    /// The given chats opened from the news.
+    opened: StoredValue<Vec<ConversationId>>,
 }
 
 impl Routing {
@@ -34,6 +38,7 @@ impl Routing {
             told_at: StoredValue::new(0.0),
             news: RwSignal::new(Vec::new()),
             board: RwSignal::new(None),
+            opened: StoredValue::new(Vec::new()),
         }
     }
 
@@ -59,6 +64,25 @@ impl Routing {
             n.insert(0, (conversation, to_you, why));
             n.truncate(5);
         });
+        self.title();
+    }
+
+    /// One of routing's news was opened: it no longer counts in the title.
+    pub fn opened(&self, conversation: &ConversationId) {
+        self.opened.update_value(|o| o.push(conversation.clone()));
+        self.title();
+    }
+
+    /// The tab's title: "(n) " before it for the chats given and not opened.
+    fn title(&self) {
+        let opened = self.opened.get_value();
+        let given =
+            self.news.with_untracked(|n| n.iter().filter(|(c, to_you, _)| *to_you && !opened.contains(c)).count());
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            let title = doc.title();
+            let base = title.split_once(") ").filter(|_| title.starts_with('(')).map_or(title.as_str(), |(_, b)| b);
+            doc.set_title(&if given > 0 { format!("({given}) {base}") } else { base.to_owned() });
+        }
     }
 }
 
@@ -92,7 +116,10 @@ pub fn News(routing: Routing, open: Callback<ConversationId>) -> impl IntoView {
                     let data = conversation.to_string();
                     view! {
                         <li data-testid="console-assignment" data-conversation=data class:given=to_you>
-                            <button class="link" on:click=move |_| open.run(conversation.clone())>{label}</button>
+                            <button class="link" on:click=move |_| {
+                                routing.opened(&conversation);
+                                open.run(conversation.clone());
+                            }>{label}</button>
                         </li>
                     }
                 }
