@@ -137,8 +137,17 @@ pub fn inbox_load(base: &str, conversations: usize, operators: usize, rate: u64,
             frames,
         ));
     }
-    std::thread::sleep(Duration::from_millis(500)); // the opening pushes pass
-    let before = InboxCounts::of(base, "demo")?;
+    // The opening pushes and routing's passes settle (quiet for a second).
+    let mut before = InboxCounts::of(base, "demo")?;
+    for _ in 0..30 {
+        std::thread::sleep(Duration::from_millis(1000));
+        let now = InboxCounts::of(base, "demo")?;
+        let quiet = now.routing_since(&before) == (0, 0);
+        before = now;
+        if quiet {
+            break;
+        }
+    }
     let (passes, calls) = before.routing_since(&opening);
     let opened = (before.since(&opening)[1], passes, calls);
     readers.iter().for_each(|(_, f)| f.store(0, Ordering::Relaxed));
