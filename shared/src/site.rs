@@ -241,6 +241,13 @@ pub struct Routing {
     pub no_reply_seconds: u32,
 }
 
+impl Routing {
+    /// How long a first reply may take, in ms.
+    pub fn no_reply_ms(&self) -> u64 {
+        u64::from(self.no_reply_seconds) * 1000
+    }
+}
+
 impl Default for Routing {
     fn default() -> Self {
         Routing { auto_assign: false, away_after_minutes: 5, no_reply_seconds: 120 }

@@ -182,10 +182,7 @@ impl Conversation {
         let event = match route {
             Route::Queue { position, wait_ms } => {
                 self.queued.set(Some((position, wait_ms)));
-                let frame = queue_frame(position, wait_ms);
-                for ws in self.state.get_websockets_with_tag(Role::Customer.as_str()) {
-                    socket::send(&ws, &frame);
-                }
+                self.send_tagged(Role::Customer.as_str(), &queue_frame(position, wait_ms));
                 return Response::empty();
             }
             Route::Assign { to, id } => (shared::workflow::Event::Assign { to }, id, None),
@@ -197,10 +194,7 @@ impl Conversation {
                 if holder.is_none() {
                     // Taken: the customer no longer waits.
                     self.queued.set(None);
-                    let frame = queue_frame(0, None);
-                    for ws in self.state.get_websockets_with_tag(Role::Customer.as_str()) {
-                        socket::send(&ws, &frame);
-                    }
+                    self.send_tagged(Role::Customer.as_str(), &queue_frame(0, None));
                 }
                 Routed { seq: Some(seq), refused: None }
             }

@@ -179,10 +179,10 @@ impl Inbox {
 impl Inbox {
     /// Counts a request (`settings`: a settings read).
     fn count(&self, settings: bool) {
-        let mut c = self.counts.get();
-        c.requests += 1;
-        c.config_reads += u64::from(settings);
-        self.counts.set(c);
+        self.counted(|c| {
+            c.requests += 1;
+            c.config_reads += u64::from(settings);
+        });
     }
 
     /// Attaches an operator's socket showing the scope the Worker checked
@@ -376,7 +376,7 @@ impl DurableObject for Inbox {
         // (after an eviction it forgot that a push was due).
         let routing = sql::config(&sql)?.map(|(_, c)| c.routing).unwrap_or_default();
         let now = worker::Date::now().as_millis();
-        let timeout = u64::from(routing.no_reply_seconds) * 1000;
+        let timeout = routing.no_reply_ms();
         let deadline = route_sql::next_deadline(&sql, timeout)?;
         let pushing = self.push_set.replace(false);
         if pushing || !self.state.get_websockets().is_empty() || deadline.is_some() {
@@ -393,7 +393,7 @@ impl DurableObject for Inbox {
                 }
             }
             // Routing after the push: what changes meanwhile gathers for the next.
-            if self.routing_due(&sql, &routing, now)? {
+            if self.routing_due(deadline, now) {
                 let board = ServerEnvelope::push(ServerMsg::Board(self.route(&sql, &routing, now).await?));
                 for (ws, _) in self.viewers().iter().filter(|(_, v)| v.supervises()) {
                     socket::send(ws, &board);

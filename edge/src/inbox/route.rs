@@ -104,8 +104,8 @@ impl Inbox {
         self.state.get_websockets().into_iter().map(|ws| (viewer(&ws), ws)).map(|(v, ws)| (ws, v)).collect()
     }
 
-    /// Counts routing's work (the bench reads it).
-    fn counted(&self, f: impl FnOnce(&mut crate::calls::inbox::InboxCounts)) {
+    /// Counts this object's work (the bench reads it).
+    pub(super) fn counted(&self, f: impl FnOnce(&mut crate::calls::inbox::InboxCounts)) {
         let mut c = self.counts.get();
         f(&mut c);
         self.counts.set(c);
@@ -117,10 +117,10 @@ impl Inbox {
         self.push_soon().await
     }
 
-    /// Whether a routing pass is due (asked for, or an offer ran out).
-    pub(super) fn routing_due(&self, sql: &SqlStorage, routing: &Routing, now: u64) -> Result<bool> {
-        let timeout = u64::from(routing.no_reply_seconds) * 1000;
-        Ok(self.route_due.replace(false) || route_sql::next_deadline(sql, timeout)?.is_some_and(|d| d <= now))
+    /// Whether a routing pass is due: asked for, or the next offer
+    /// (`deadline`, as the alarm read it) ran out.
+    pub(super) fn routing_due(&self, deadline: Option<u64>, now: u64) -> bool {
+        self.route_due.replace(false) || deadline.is_some_and(|d| d <= now)
     }
 
     /// One routing pass at `now`: offers that ran out are taken back, then
@@ -167,8 +167,7 @@ impl Inbox {
         viewers: &[(WebSocket, Viewer)],
         ops: &mut [(Operator, Option<String>)],
     ) -> Result<()> {
-        let timeout = u64::from(routing.no_reply_seconds) * 1000;
-        for o in route_sql::overdue(sql, now.saturating_sub(timeout))? {
+        for o in route_sql::overdue(sql, now.saturating_sub(routing.no_reply_ms()))? {
             let id = format!("noreply-{}", o.at);
             let call = RoomCall::Route(Route::Release { from: o.operator.clone(), id });
             let stub = crate::calls::room::conversation(&self.env, &o.conversation)?;
