@@ -5,7 +5,7 @@
 use worker::{Env, Method, Request, Response, Result};
 
 use crate::error::RouteError;
-use crate::routes::{accounts, bench, channels, console, conversations, demo, orgs, pages};
+use crate::routes::{accounts, availability, bench, channels, console, conversations, demo, orgs, pages};
 
 /// Routes one request and turns route errors into JSON responses.
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
@@ -44,6 +44,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             console::identity_secret(req, &env, site).await
         }
         (Method::Get, ["api", "sites", site, "widget"]) => conversations::widget_config(&req, &env, site).await,
+        (Method::Get, ["api", "sites", site, "availability"]) => availability::availability(&req, &env, site).await,
         (Method::Get, ["widget"]) => pages::app(&req, &env, "widget").await,
         (Method::Get, ["channel"]) => pages::app(&req, &env, "channel").await,
         (Method::Get, ["api", "sites", site, "channels", channel, "ws"]) => {

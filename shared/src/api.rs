@@ -33,12 +33,26 @@ pub struct CreateConversation {
     /// conversation (with a new token for this browser), or 404.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub resume: bool,
+    /// The e-mail a customer left with their message while the site was
+    /// away: the conversation waits for the next operator, who can answer
+    /// here or by e-mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 impl CreateConversation {
     /// A plain request for `site`.
     pub fn new(site: SiteId) -> Self {
-        Self { site, trigger: None, fields: Vec::new(), visitor: None, page: None, identity: None, resume: false }
+        Self {
+            site,
+            trigger: None,
+            fields: Vec::new(),
+            visitor: None,
+            page: None,
+            identity: None,
+            resume: false,
+            email: None,
+        }
     }
 }
 
@@ -107,6 +121,29 @@ pub const CONVERSATIONS_PATH: &str = "/api/conversations";
 /// session cookie; state-changing ones also need the `X-CSRF-Token` header.
 pub fn site_config_path(site: &str) -> String {
     format!("/api/console/sites/{}/config", encode_query(site))
+}
+
+/// What a customer can expect from a site now (`GET
+/// /api/sites/{site}/availability`, for the loader when the chat opens):
+/// someone online within the site's hours, with the usual wait; or away,
+/// until the next opening when there is one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Availability {
+    /// Within the site's hours (or it has none) and an operator who takes
+    /// chats is online.
+    pub online: bool,
+    /// When online: the wait a new chat can expect, in ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_ms: Option<u64>,
+    /// When outside the site's hours: the next opening (ms since the epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_open: Option<u64>,
+}
+
+/// Path of a site's availability.
+pub fn availability_path(site: &str) -> String {
+    format!("/api/sites/{}/availability", encode_query(site))
 }
 
 /// Path of a site's operators' seats (`GET`: every `crate::routing::Seat`;

@@ -21,6 +21,8 @@
 //!   review queue), cases, sanctions (with expiry) and incidents.
 //! - [`staff`]: console accounts: roles and what each may do, and the
 //!   bodies of the sign-in, people, invitation and site routes.
+//! - [`hours`]: business hours and shifts in time zones; with feature
+//!   `hours`, whether open now, the next opening and the coverage grid.
 //! - [`ids`]: conversation, site and client-message ids and their formats.
 //! - [`text`]: message text validation and its limits, used by the widget
 //!   before sending and by the Worker before storing.
@@ -29,6 +31,7 @@ pub mod api;
 pub mod chat_log;
 pub mod decode;
 pub mod grading;
+pub mod hours;
 pub mod ids;
 pub mod metrics;
 #[cfg(feature = "moderation")]

@@ -6,6 +6,7 @@
 use crate::protocol::WireName;
 use serde::{Deserialize, Serialize};
 
+use crate::hours::Hours;
 use crate::rules::Rule;
 use crate::workflow::{Event, Product, WorkflowKind};
 
@@ -225,6 +226,10 @@ pub struct SiteConfig {
     /// How conversations reach operators.
     #[serde(default)]
     pub routing: Routing,
+    /// Business hours: the site's (no team), and any team's own. None:
+    /// always open.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hours: Vec<Hours>,
 }
 
 /// How conversations reach operators (issue "The operator's working day").
@@ -424,6 +429,13 @@ impl SiteConfig {
         if !(1..=240).contains(&routing.away_after_minutes) || !(10..=3600).contains(&routing.no_reply_seconds) {
             return Err("routing: away after 1–240 minutes, no reply after 10–3600 seconds".into());
         }
+        let teams: Vec<&str> = self.teams.iter().map(|t| t.id.as_str()).collect();
+        for (i, h) in self.hours.iter().enumerate() {
+            h.check(&teams)?;
+            if self.hours[..i].iter().any(|o| o.team == h.team) {
+                return Err(format!("hours: {} has two sets of hours", h.team.as_deref().unwrap_or("the site")));
+            }
+        }
         let r = self.retention;
         if [r.closed_days, r.channel_days].iter().any(|d| !(1..=MAX_RETENTION_DAYS).contains(d)) {
             return Err(format!(
@@ -588,6 +600,7 @@ impl Default for SiteConfig {
             starts: vec![StartRule { contains: s("/demo?page=enterprise"), workflow: Sales }],
             retention: Retention::default(),
             routing: Routing::default(),
+            hours: Vec::new(),
         }
     }
 }

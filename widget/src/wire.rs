@@ -339,6 +339,10 @@ pub struct HostConfig {
     pub welcome: String,
     /// The opening trigger's greeting (empty: none).
     pub greeting: String,
+    /// What the customer can expect now, in a sentence (empty: unknown).
+    pub expect: String,
+    /// Nobody is there: the widget asks for a message and an e-mail.
+    pub away: bool,
 }
 
 /// The loader's `chat:config` message's `config`.
@@ -347,6 +351,8 @@ pub fn host_config(v: &JsValue) -> Option<HostConfig> {
         fields: list(v, "fields", false, form_field)?,
         welcome: text(v, "welcome").unwrap_or_default(),
         greeting: text(v, "greeting").unwrap_or_default(),
+        expect: text(v, "expect").unwrap_or_default(),
+        away: get(v, "away").as_bool() == Some(true),
     })
 }
 
@@ -489,6 +495,9 @@ pub fn create(body: &CreateConversation) -> String {
     }
     if let Some(p) = &body.page {
         o = o.put("page", p);
+    }
+    if let Some(e) = &body.email {
+        o = o.put("email", e);
     }
     if let Some(i) = &body.identity {
         o = o.put("identity", Obj::new().put("user", &i.user).put("hash", &i.hash).js()).put("resume", body.resume);
@@ -660,6 +669,7 @@ mod tests {
             golden!("api.createConversation.preChat"),
             golden!("api.createConversation.proactive"),
             golden!("api.createConversation.visitor"),
+            golden!("api.createConversation.away"),
         ] {
             let body: CreateConversation = serde_json::from_str(g).unwrap();
             same_json(&create(&body), g);
@@ -676,9 +686,17 @@ mod tests {
         assert_eq!(api_error(g), Some(serde_json::from_str(g).unwrap()));
         let g = golden!("api.widgetConfig");
         let c: shared::site::WidgetConfig = serde_json::from_str(g).unwrap();
-        let msg =
-            format!(r#"{{"fields":{},"welcome":"Hi","greeting":"Hello"}}"#, serde_json::to_string(&c.fields).unwrap());
-        let want = HostConfig { fields: c.fields, welcome: "Hi".into(), greeting: "Hello".into() };
+        let msg = format!(
+            r#"{{"fields":{},"welcome":"Hi","greeting":"Hello","expect":"Back soon","away":true}}"#,
+            serde_json::to_string(&c.fields).unwrap()
+        );
+        let want = HostConfig {
+            fields: c.fields,
+            welcome: "Hi".into(),
+            greeting: "Hello".into(),
+            expect: "Back soon".into(),
+            away: true,
+        };
         assert_eq!(host_config(&JSON::parse(&msg).unwrap()), Some(want));
     }
 

@@ -106,6 +106,15 @@
   function toggle(open, trigger) {
     if (open && !frame) {
       opener = trigger;
+      // What the customer can expect: someone there and the usual wait, or
+      // away (until the next opening, in the customer's own time).
+      fetch(origin + "/api/sites/" + encodeURIComponent(site) + "/availability").then(function (r) { return r.json(); })
+        .then(function (a) {
+          var at = a.nextOpen && new Date(a.nextOpen).toLocaleString([], { weekday: "long", hour: "numeric", minute: "2-digit" });
+          expect = { away: !a.online, expect: a.online ? "We usually reply in " + Math.ceil((a.replyMs || 6e4) / 6e4) + " min." :
+            "We're away " + (at ? "until " + at + " (your time)." : "right now.") };
+          if (config) sendConfig();
+        }, function () {});
       frame = document.createElement("iframe");
       frame.title = "Chat";
       frame.src = origin + "/widget?site=" + encodeURIComponent(site) + "&host=" + encodeURIComponent(location.origin) +
@@ -148,7 +157,7 @@
     set(sessionStorage, firedKey, id);
     toggle(true, id);
   }
-  var triggers = [], config = null, opener;
+  var triggers = [], config = null, opener, expect = {};
   // What the widget needs of the configuration, applied to this page: the
   // form where the chat starts as support (the first start rule whose text
   // is in the address decides), the empty chat's greeting, the greeting of
@@ -157,7 +166,7 @@
     var c = config, href = location.href, rule = (c.starts || []).filter(function (r) { return href.indexOf(r.contains) >= 0; })[0],
       t = triggers.filter(function (t) { return t.id === opener; })[0];
     send({ type: "chat:config", config: { fields: !rule || rule.workflow === "support" ? c.fields || [] : [],
-      welcome: (c.appearance || {}).greeting || "", greeting: t ? t.greeting : "" } });
+      welcome: (c.appearance || {}).greeting || "", greeting: t ? t.greeting : "", expect: expect.expect || "", away: !!expect.away } });
   }
   window.chatWidget = { trigger: function (id) { triggers.some(function (t) { return t.id === id; }) && fire(id, 1); } };
   function arm(t) {

@@ -90,8 +90,19 @@ fn dry_run() -> Result<()> {
 }
 
 /// The browser test files, in the order they run.
-const BROWSER_TESTS: &[&str] =
-    &["skeleton", "workflows", "moderation", "xss", "limits", "accounts", "identity", "settings", "outbox", "routing"];
+const BROWSER_TESTS: &[&str] = &[
+    "skeleton",
+    "workflows",
+    "moderation",
+    "xss",
+    "limits",
+    "accounts",
+    "identity",
+    "settings",
+    "outbox",
+    "routing",
+    "hours",
+];
 
 /// The protocol and browser tests against a fresh Worker (already built).
 pub fn worker_tests() -> Result<()> {

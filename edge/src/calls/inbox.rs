@@ -91,6 +91,8 @@ pub enum InboxCall {
     },
     /// The operators' seats → `Vec<Seat>` (the list part).
     Seats,
+    /// Who can take a new chat now → [`Reach`] (the list part).
+    Reach,
     /// Sets an operator's seat (checked by the Worker; the list part).
     SetSeat(shared::routing::Seat),
     /// Moved lines, written as any change is (the list part).
@@ -344,6 +346,21 @@ pub async fn latest_of(env: &Env, site: &str, user: &str) -> Result<Option<Strin
 /// An older page of the site's inbox in `scope` (see [`InboxCall::Page`]).
 pub async fn page(env: &Env, site: &str, call: InboxCall) -> Result<Vec<ConversationSummary>> {
     Ok(ask(&part(env, site, Part::List)?, &call).await?.unwrap_or_default())
+}
+
+/// Who can take a site's new chat now (see [`InboxCall::Reach`]).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub struct Reach {
+    /// Operators online who take chats.
+    pub online: u32,
+    /// The wait a new chat in the site's queue can expect (ms), if anyone
+    /// is online.
+    pub wait_ms: Option<u64>,
+}
+
+/// Who can take a site's new chat now.
+pub async fn reach(env: &Env, site: &str) -> Result<Reach> {
+    Ok(ask(&part(env, site, Part::List)?, &InboxCall::Reach).await?.unwrap_or_default())
 }
 
 /// The site's operators' seats (the list part).

@@ -281,6 +281,10 @@ impl DurableObject for Inbox {
             InboxCall::Seats => {
                 Response::from_json(&route_sql::seats(&sql)?.into_iter().map(|(s, _)| s).collect::<Vec<_>>())
             }
+            InboxCall::Reach => {
+                let routing = sql::config(&sql)?.map(|(_, c)| c.routing).unwrap_or_default();
+                Response::from_json(&route::reach(&sql, &self.viewers(), &routing, worker::Date::now().as_millis())?)
+            }
             InboxCall::SetSeat(seat) => {
                 route_sql::set_seat(&sql, &seat)?;
                 self.route_soon().await?;

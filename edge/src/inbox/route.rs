@@ -17,6 +17,7 @@ use worker::{Result, SqlStorage, WebSocket};
 
 use super::route_sql::{self, Waiting};
 use super::{Inbox, Viewer};
+use crate::calls::inbox::Reach;
 use crate::calls::room::{RoomCall, Route, Routed};
 use crate::socket;
 
@@ -95,6 +96,21 @@ fn operators(sql: &SqlStorage, present: &HashMap<String, Presence>) -> Result<Ve
             (op, seat.mentor)
         })
         .collect())
+}
+
+/// Who can take a new chat at `now`: the operators online who take chats,
+/// and the wait of a chat joining the site's own queue (behind those
+/// waiting), from their capacities and the recent handling time.
+pub fn reach(sql: &SqlStorage, viewers: &[(WebSocket, Viewer)], routing: &Routing, now: u64) -> Result<Reach> {
+    let present = present(viewers, now, routing);
+    let ops = operators(sql, &present)?;
+    let online: Vec<&Operator> =
+        ops.iter().map(|(o, _)| o).filter(|o| o.presence == Presence::Online && o.capacity > 0).collect();
+    let slots = online.iter().map(|o| o.capacity).sum();
+    let waiting = route_sql::queues(sql)?.into_iter().find(|(team, ..)| team.is_none()).map_or(0, |(_, n, _)| n);
+    let handling = route_sql::handling_ms(sql)?.unwrap_or(HANDLING_MS);
+    let wait_ms = shared::routing::estimated_wait_ms(waiting + 1, handling, slots);
+    Ok(Reach { online: online.len() as u32, wait_ms })
 }
 
 impl Inbox {

@@ -134,6 +134,9 @@ pub async fn site_config(mut req: Request, env: &Env, site: &str) -> RouteResult
         let config: SiteConfig = super::json(&mut req, "a site configuration", super::MAX_CONFIG_BODY).await?;
         config.validate().map_err(RouteError::BadRequest)?;
         shared::moderation::Rules::new(config.rules.clone()).map_err(|e| RouteError::BadRequest(e.to_string()))?;
+        if let Some(h) = config.hours.iter().find(|h| !shared::hours::zone_exists(&h.time_zone)) {
+            return Err(RouteError::BadRequest(format!("hours: {:?} is not a known time zone", h.time_zone)));
+        }
         crate::calls::inbox::save_config(env, site.as_str(), &config).await?;
         crate::settings_cache::forget(site.as_str());
         return Ok(Response::from_json(&config)?);

@@ -15,7 +15,7 @@ use crate::error::{RouteError, RouteResult};
 use crate::headers::{ROLE, TOKEN};
 use crate::socket;
 
-/// `POST /api/conversations` `{"site", "trigger"?, "fields"?}` → 201
+/// `POST /api/conversations` `{"site", "trigger"?, "fields"?, "email"?}` → 201
 /// `{"conversation", "token"}`. A trigger must be one of the site's (its
 /// greeting opens a sales conversation); pre-chat fields must be the form's,
 /// with every required one filled.
@@ -63,6 +63,10 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
             }
         }
     };
+    // A message left while away comes with an e-mail to answer to.
+    if body.email.as_deref().is_some_and(|e| !shared::staff::email_ok(e)) {
+        return Err(RouteError::BadRequest("the e-mail address is not valid".into()));
+    }
     // Sanctions are tied to the visitor: a banned one starts nothing new.
     let member = match &body.visitor {
         Some(v) if shared::api::visitor_token_ok(v) => crate::auth::member_id(v),
@@ -102,7 +106,9 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
         created_at: worker::Date::now().as_millis(),
     };
     let site = meta.site.clone();
-    let init = Init { meta, workflow, greeting, fields: body.fields, settings: (version, config) };
+    let mut fields = body.fields;
+    fields.extend(body.email.map(|e| ("email".to_owned(), e)));
+    let init = Init { meta, workflow, greeting, fields, settings: (version, config) };
     let stub = crate::calls::room::conversation(env, conversation.as_str())?;
     crate::calls::tell(&stub, &RoomCall::Init(Box::new(init))).await?;
     if let Some(user) = user {

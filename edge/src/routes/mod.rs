@@ -1,6 +1,7 @@
 //! One module per resource the Worker serves itself.
 
 pub mod accounts;
+pub mod availability;
 pub mod bench;
 pub mod channels;
 pub mod console;

@@ -10,9 +10,11 @@
 //! visitor token ties moderation sanctions to this browser; `user` is the
 //! host page's logged-in customer, signed by the site's server) and, once the loader has read it, the site's
 //! widget configuration as it applies to the host page
-//! `{"type":"chat:config","config":{"fields","welcome","greeting"}}` (the
+//! `{"type":"chat:config","config":{"fields","welcome","greeting","expect","away"}}` (the
 //! loader fetches it anyway for the proactive triggers, and works out there
-//! which form and greeting apply, so the widget carries none of that code). Opened outside an iframe
+//! which form and greeting apply, so the widget carries none of that code;
+//! `expect` and `away` are the site's availability as the chat opened, in
+//! the customer's words and local time). Opened outside an iframe
 //! (no `host` parameter) it keeps nothing: a reload starts afresh.
 
 use std::time::Duration;

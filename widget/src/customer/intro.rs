@@ -3,7 +3,8 @@
 //! start the conversation and tick the matching workflow steps on the
 //! server), or a proactive trigger's greeting. Built with the plain helpers
 //! of [`crate::dom`] (small wasm) into the app's `.intro` element; the
-//! browser checks required fields.
+//! browser checks required fields. While nobody is there, the form asks
+//! for a message and an e-mail instead.
 
 use leptos::prelude::*;
 use shared::site::FormField;
@@ -20,12 +21,14 @@ pub enum Intro {
     Form(Vec<FormField>),
     /// A proactive greeting.
     Greeting(String),
+    /// Leave a message and an e-mail: nobody is there.
+    Away,
 }
 
 /// Redraws the page's `.intro` element; the composer hides while the form shows.
-pub fn draw(what: Intro, on_submit: Callback<Vec<(String, String)>>) {
+pub fn draw(what: Intro, on_submit: Callback<Vec<(String, String)>>, on_leave: Callback<(String, String)>) {
     let (Some(el), Some(composer)) = (find(".intro"), find(".composer-wrap")) else { return };
-    flag(&composer, "hidden", matches!(what, Intro::Form(_)));
+    flag(&composer, "hidden", matches!(what, Intro::Form(_) | Intro::Away));
     el.set_text_content(None);
     match what {
         Intro::None => {}
@@ -34,7 +37,37 @@ pub fn draw(what: Intro, on_submit: Callback<Vec<(String, String)>>) {
             set(&add(&row, "div", "bubble", &text), "data-testid", "chat-greeting");
         }
         Intro::Form(fields) => form(&add(&el, "form", "prechat", ""), fields, on_submit),
+        Intro::Away => away(&add(&el, "form", "prechat", ""), on_leave),
     }
+}
+
+/// Fills `form` with an e-mail and a message; `on_leave` gets both.
+fn away(form: &Element, on_leave: Callback<(String, String)>) {
+    set(form, "data-testid", "chat-away");
+    add(form, "p", "", "Leave us a message and your e-mail; we'll answer as soon as we're back.");
+    let field = |tag: &str, label: &str, testid: &str| {
+        set(&add(form, "label", "", label), "for", testid);
+        let input = add(form, tag, "", "");
+        set(&input, "id", testid);
+        set(&input, "data-testid", testid);
+        flag(&input, "required", true);
+        input
+    };
+    let email = field("input", "E-mail", "chat-away-email");
+    set(&email, "type", "email");
+    set(&email, "maxlength", "254");
+    let text = field("textarea", "Message", "chat-away-message");
+    set(&text, "maxlength", "4000");
+    set(&add(form, "button", "", "Leave message"), "data-testid", "chat-away-send");
+    let value = |el: &Element| prop(el, "value").as_string().unwrap_or_default().trim().to_string();
+    on(
+        form,
+        "submit",
+        Box::new(move |e| {
+            e.prevent_default();
+            on_leave.run((value(&email), value(&text)));
+        }),
+    );
 }
 
 /// Fills `form` with `fields`; `on_submit` gets the (field id, value) pairs

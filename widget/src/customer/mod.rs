@@ -42,6 +42,8 @@ fn App() -> impl IntoView {
     let config = RwSignal::new(None::<HostConfig>);
     let trigger = StoredValue::new(query_param("trigger"));
     let answers = StoredValue::new(Vec::<(String, String)>::new());
+    // The e-mail left with a message while the site was away.
+    let email = StoredValue::new(None::<String>);
     let form_done = RwSignal::new(false);
     let chat = Chat::new(
         move |after| session.with_untracked(|s| s.as_ref().map(|s| socket_url(s, after))),
@@ -80,13 +82,17 @@ fn App() -> impl IntoView {
                     page: bridge.with_value(HostBridge::page),
                     identity: identity.clone(),
                     resume,
+                    email: email.get_value(),
                     ..CreateConversation::new(site.clone())
                 };
                 match api::create_conversation(&body).await {
                     Ok(created) => {
                         bridge.with_value(|b| b.save(&created));
                         session.set(Some(created));
-                        notice.set(String::new());
+                        notice.set(match body.email {
+                            Some(_) => "Thanks! We'll answer here, or by e-mail, as soon as we're back.".into(),
+                            None => String::new(),
+                        });
                         chat.connect();
                     }
                     // Nothing to resume: start one if the customer is waiting.
@@ -160,6 +166,13 @@ fn App() -> impl IntoView {
         form_done.set(true);
         ensure_conversation();
     });
+    let on_leave = Callback::new(move |(address, text): (String, String)| {
+        email.set_value(Some(address));
+        match chat.send(text) {
+            Ok(()) => ensure_conversation(),
+            Err(e) => notice.set(e.to_string()),
+        }
+    });
     let on_edit = Callback::new(move |t: String| chat.typed(&t));
     let on_event = Callback::new(move |(el, m)| cards::fill(chat, el, m));
     // What shows before the conversation exists: the pre-chat form (not for
@@ -183,6 +196,7 @@ fn App() -> impl IntoView {
                 match trigger.get_value() {
                     Some(_) if c.greeting.is_empty() => Intro::None,
                     Some(_) => Intro::Greeting(c.greeting.clone()),
+                    None if c.away && chat.log.with(|l| l.outbox().is_empty()) => Intro::Away,
                     // (The loader sends no form where the page starts a sales chat.)
                     None if !form_done.get() && !c.fields.is_empty() && chat.log.with(|l| l.outbox().is_empty()) => {
                         Intro::Form(c.fields.clone())
@@ -193,7 +207,7 @@ fn App() -> impl IntoView {
         };
         if drawn.as_ref() != Some(&now) {
             let what = now.clone();
-            request_animation_frame(move || intro::draw(what, on_answers));
+            request_animation_frame(move || intro::draw(what, on_answers, on_leave));
         }
         drawn = Some(now);
     });
@@ -208,6 +222,9 @@ fn App() -> impl IntoView {
                     "×"
                 </button>
             </header>
+            <p class="expect" data-testid="chat-expect">
+                {move || config.with(|c| c.as_ref().map(|c| c.expect.clone()).unwrap_or_default())}
+            </p>
             <p class="notice" role="alert" data-testid="chat-notice">
                 {move || chat.log.with(|l| l.notice().map(str::to_owned)).unwrap_or_else(|| notice.get())}
             </p>

@@ -1,0 +1,100 @@
+// hours.test.mjs: what a customer sees of a site's hours and its people,
+// in headless Chromium, on an organisation of its own (signed up here):
+// outside the site's hours the chat says when it opens again, in the
+// customer's own time zone, and asks for a message and an e-mail; the
+// message left lands in the operator's inbox as a conversation waiting for
+// them, with the e-mail. Within hours, with an operator online, the chat
+// says how soon they usually reply.
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import { base, browser, consoleUrl, password, port, TIMEOUT, until, watch } from "./helpers.mjs";
+
+const site = `hours${Date.now() % 1e9}`;
+const hostUrl = `http://localhost:${port}/demo?site=${site}`;
+const email = `owner@${site}.test`;
+const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+// The customer's browser is in New York; the site keeps UTC hours.
+const customerZone = "America/New_York";
+
+/** Calls the Worker with the console's headers; the answer's JSON (must succeed). */
+async function call(method, path, body, session) {
+  const headers = { origin: base, "content-type": "application/json" };
+  if (session) Object.assign(headers, { cookie: session.cookie, "x-csrf-token": session.me.csrf });
+  const r = await fetch(`${base}${path}`, { method, headers, body: body && JSON.stringify(body) });
+  const text = await r.text();
+  assert.ok(r.ok, `${method} ${path}: ${r.status} ${text}`);
+  return { json: text ? JSON.parse(text) : null, cookie: r.headers.getSetCookie()[0]?.split(";")[0] };
+}
+
+let owner;
+const configPath = `/api/console/sites/${site}/config`;
+async function setHours(hours) {
+  const config = (await call("GET", configPath, undefined, owner)).json;
+  config.hours = hours;
+  await call("PUT", configPath, config, owner);
+}
+
+before(async () => {
+  const signup = { org: "Hours", site: { id: site, name: "Hours site" }, email, name: "Hana Owner", password };
+  const o = await call("POST", "/api/auth/signup", signup);
+  owner = { cookie: o.cookie, me: o.json };
+});
+
+/** A customer's chat frame on a host page, in New York. */
+async function openChat() {
+  const context = await browser.newContext({ timezoneId: customerZone, locale: "en-US" });
+  const page = watch(await context.newPage());
+  await page.goto(hostUrl);
+  await page.getByTestId("chat-launcher").click();
+  return page.frameLocator('iframe[title="Chat"]');
+}
+
+test("outside hours: away until the next opening in the customer's time, and a message left reaches the inbox", async () => {
+  // Open only on the day three days from now (UTC), 09:00–17:00 UTC.
+  const now = new Date();
+  const day = (now.getUTCDay() + 3) % 7;
+  await setHours([{ timeZone: "UTC", week: [{ day: DAYS[day], from: "09:00", to: "17:00" }] }]);
+  const opens = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 3, 9);
+  const local = new Date(opens).toLocaleString("en-US", {
+    timeZone: customerZone, weekday: "long", hour: "numeric", minute: "2-digit",
+  });
+
+  // An operator is at the console: the hours still say away.
+  const op = watch(await (await browser.newContext()).newPage());
+  await op.goto(consoleUrl);
+  await op.getByTestId("console-email").fill(email);
+  await op.getByTestId("console-password").fill(password);
+  await op.getByTestId("console-login").click();
+  await op.getByTestId("console-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
+
+  const chat = await openChat();
+  const expect = chat.getByTestId("chat-expect");
+  await until("the away line", async () => (await expect.textContent()).includes("away"));
+  assert.equal(await expect.textContent(), `We're away until ${local} (your time).`);
+  await chat.getByTestId("chat-away").waitFor({ timeout: TIMEOUT });
+  assert.equal(await chat.getByTestId("chat-input").isVisible(), false, "no composer while away: the form asks");
+
+  // A bad address is the browser's to refuse; a good one sends.
+  await chat.getByTestId("chat-away-email").fill("ada@example.com");
+  await chat.getByTestId("chat-away-message").fill("My order #1234 never arrived");
+  await chat.getByTestId("chat-away-send").click();
+  await chat.getByTestId("chat-notice").filter({ hasText: "by e-mail" }).waitFor({ timeout: TIMEOUT });
+  const mine = chat.getByTestId("chat-message").filter({ hasText: "My order #1234 never arrived" });
+  await mine.waitFor({ timeout: TIMEOUT });
+  await until("the message stored", async () => (await mine.getAttribute("data-state")) === "sent");
+  assert.equal(await chat.getByTestId("chat-away").count(), 0, "the form is gone");
+
+  // The operator's inbox: a waiting conversation with the message and the e-mail.
+  const line = op.getByTestId("console-conversation").filter({ hasText: "My order #1234 never arrived" });
+  await line.waitFor({ timeout: TIMEOUT });
+  await line.click();
+  await op.getByTestId("console-event").filter({ hasText: "email: ada@example.com" }).waitFor({ timeout: TIMEOUT });
+  assert.equal(await op.getByTestId("console-assignee").textContent(), "unassigned");
+
+  // Within hours (none set: always open) with the operator online: the usual wait.
+  await setHours([]);
+  const open = await openChat();
+  const said = open.getByTestId("chat-expect");
+  await until("the reply line", async () => /^We usually reply in \d+ min\.$/.test(await said.textContent()));
+  assert.equal(await open.getByTestId("chat-away").count(), 0);
+});
