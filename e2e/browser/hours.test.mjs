@@ -4,7 +4,8 @@
 // customer's own time zone, and asks for a message and an e-mail; the
 // message left lands in the operator's inbox as a conversation waiting for
 // them, with the e-mail. Within hours, with an operator online, the chat
-// says how soon they usually reply.
+// says how soon they usually reply. An operator sets their weekly shifts
+// in their time zone, and the supervisor's coverage grid counts them.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { base, browser, consoleUrl, password, port, TIMEOUT, until, watch } from "./helpers.mjs";
@@ -97,4 +98,34 @@ test("outside hours: away until the next opening in the customer's time, and a m
   const said = open.getByTestId("chat-expect");
   await until("the reply line", async () => /^We usually reply in \d+ min\.$/.test(await said.textContent()));
   assert.equal(await open.getByTestId("chat-away").count(), 0);
+});
+
+test("an operator's shifts fill the coverage grid; the hours nobody covers are gaps", async () => {
+  await setHours([]);
+  const page = watch(await (await browser.newContext()).newPage());
+  await page.goto(consoleUrl);
+  await page.getByTestId("console-email").fill(email);
+  await page.getByTestId("console-password").fill(password);
+  await page.getByTestId("console-login").click();
+  await page.getByTestId("console-shifts-open").click();
+  await page.getByTestId("console-coverage-team").first().waitFor({ timeout: TIMEOUT });
+  const cell = (day, hour) =>
+    page.locator(`[data-testid="console-coverage-cell"][data-team=""][data-day="${day}"][data-hour="${hour}"]`);
+  assert.equal(await cell(0, 9).getAttribute("data-gap"), "true", "nobody on shift yet: always open, so a gap");
+
+  // Monday 09:00–17:00, UTC (the grid's zone: the site has no hours).
+  await page.getByTestId("console-shift-zone").fill("UTC");
+  await page.getByTestId("console-shift-add").click();
+  await page.getByTestId("console-shifts-save").click();
+  await page.getByTestId("console-shifts-note").filter({ hasText: "saved" }).waitFor({ timeout: TIMEOUT });
+  await until("the grid counts the shift", async () => (await cell(0, 9).getAttribute("data-count")) === "1");
+  assert.equal(await cell(0, 16).getAttribute("data-count"), "1");
+  assert.equal(await cell(0, 17).getAttribute("data-count"), "0");
+  assert.equal(await cell(0, 17).getAttribute("data-gap"), "true");
+  assert.equal(await cell(0, 9).getAttribute("data-gap"), "false");
+
+  // A zone the database does not know is refused, with the reason.
+  await page.getByTestId("console-shift-zone").fill("Mars/Olympus");
+  await page.getByTestId("console-shifts-save").click();
+  await page.getByTestId("console-shifts-note").filter({ hasText: "not a known time zone" }).waitFor({ timeout: TIMEOUT });
 });

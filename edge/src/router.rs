@@ -37,6 +37,10 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get | Method::Put, ["api", "console", "sites", site, "config"]) => {
             console::site_config(req, &env, site).await
         }
+        (Method::Get | Method::Put, ["api", "console", "sites", site, "shifts"]) => {
+            console::shifts(req, &env, site).await
+        }
+        (Method::Get, ["api", "console", "sites", site, "coverage"]) => console::coverage(req, &env, site).await,
         (Method::Get | Method::Put, ["api", "console", "sites", site, "seats"]) => {
             console::seats(req, &env, site).await
         }

@@ -146,6 +146,18 @@ pub fn availability_path(site: &str) -> String {
     format!("/api/sites/{}/availability", encode_query(site))
 }
 
+/// Path of the signed-in operator's own weekly shifts on a site (`GET`,
+/// `PUT` a `crate::hours::Shifts`).
+pub fn shifts_path(site: &str) -> String {
+    format!("/api/console/sites/{}/shifts", encode_query(site))
+}
+
+/// Path of a site's coverage grid (`GET` a `crate::hours::Coverage`,
+/// supervisors only).
+pub fn coverage_path(site: &str) -> String {
+    format!("/api/console/sites/{}/coverage", encode_query(site))
+}
+
 /// Path of a site's operators' seats (`GET`: every `crate::routing::Seat`;
 /// `PUT` one seat, supervisors only).
 pub fn seats_path(site: &str) -> String {

@@ -30,6 +30,16 @@ impl Day {
     pub fn index(self) -> usize {
         self as usize
     }
+
+    /// Its wire name (`mon` … `sun`).
+    pub fn as_str(self) -> &'static str {
+        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][self.index()]
+    }
+
+    /// The day of a wire name.
+    pub fn parse(s: &str) -> Option<Day> {
+        Day::ALL.into_iter().find(|d| d.as_str() == s)
+    }
 }
 
 /// One weekly opening: a day and a span of its local time, `"09:00"` to

@@ -93,6 +93,12 @@ pub enum InboxCall {
     Seats,
     /// Who can take a new chat now → [`Reach`] (the list part).
     Reach,
+    /// An operator's own weekly shifts → `Option<Shifts>` (the list part).
+    Shifts(String),
+    /// Sets an operator's shifts (checked by the Worker; the list part).
+    SetShifts(String, shared::hours::Shifts),
+    /// The coverage grid of this week → `Coverage` (the list part).
+    Coverage,
     /// Sets an operator's seat (checked by the Worker; the list part).
     SetSeat(shared::routing::Seat),
     /// Moved lines, written as any change is (the list part).
@@ -361,6 +367,21 @@ pub struct Reach {
 /// Who can take a site's new chat now.
 pub async fn reach(env: &Env, site: &str) -> Result<Reach> {
     Ok(ask(&part(env, site, Part::List)?, &InboxCall::Reach).await?.unwrap_or_default())
+}
+
+/// An operator's weekly shifts on a site, if they set any.
+pub async fn shifts(env: &Env, site: &str, name: &str) -> Result<Option<shared::hours::Shifts>> {
+    Ok(ask(&part(env, site, Part::List)?, &InboxCall::Shifts(name.into())).await?.flatten())
+}
+
+/// Sets an operator's weekly shifts (checked before).
+pub async fn set_shifts(env: &Env, site: &str, name: &str, shifts: shared::hours::Shifts) -> Result<()> {
+    tell(&part(env, site, Part::List)?, &InboxCall::SetShifts(name.into(), shifts)).await
+}
+
+/// The site's coverage grid for this week.
+pub async fn coverage(env: &Env, site: &str) -> Result<shared::hours::Coverage> {
+    Ok(ask(&part(env, site, Part::List)?, &InboxCall::Coverage).await?.unwrap_or_default())
 }
 
 /// The site's operators' seats (the list part).

@@ -285,6 +285,28 @@ impl DurableObject for Inbox {
                 let routing = sql::config(&sql)?.map(|(_, c)| c.routing).unwrap_or_default();
                 Response::from_json(&route::reach(&sql, &self.viewers(), &routing, worker::Date::now().as_millis())?)
             }
+            InboxCall::Shifts(name) => Response::from_json(&route_sql::shifts_of(&sql, &name)?),
+            InboxCall::SetShifts(name, shifts) => {
+                route_sql::set_shifts(&sql, &name, &shifts)?;
+                Response::empty()
+            }
+            InboxCall::Coverage => {
+                let config = sql::config(&sql)?.map(|(_, c)| c).unwrap_or_default();
+                let mut teams: Vec<&str> = config.teams.iter().map(|t| t.id.as_str()).collect();
+                teams.push("");
+                let seats = route_sql::seats(&sql)?;
+                let members: Vec<(Vec<String>, shared::hours::Shifts)> = route_sql::all_shifts(&sql)?
+                    .into_iter()
+                    .map(|(name, shifts)| {
+                        let teams = seats.iter().find(|(s, _)| s.name == name).map(|(s, _)| s.teams.clone());
+                        (teams.unwrap_or_default(), shifts)
+                    })
+                    .collect();
+                let now = worker::Date::now().as_millis();
+                let grid = shared::hours::coverage(&teams, &members, &config.hours, now)
+                    .map_err(|e| worker::Error::RustError(e))?;
+                Response::from_json(&grid)
+            }
             InboxCall::SetSeat(seat) => {
                 route_sql::set_seat(&sql, &seat)?;
                 self.route_soon().await?;

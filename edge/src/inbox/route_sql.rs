@@ -6,9 +6,11 @@
 //! Retention: a queue row lives while its conversation waits (it goes
 //! when the conversation is assigned, closed or deleted); an offer until
 //! the first reply, the timeout, a reassignment or a close; a seat until a
-//! supervisor removes it (one per operator of the site).
+//! supervisor removes it (one per operator of the site); an operator's
+//! shifts until they replace them (none set: no row).
 
 use serde::Deserialize;
+use shared::hours::Shifts;
 use shared::routing::Seat;
 use shared::{ConversationSummary, WireName};
 use worker::{SqlStorage, SqlStorageValue};
@@ -33,6 +35,7 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
             at INTEGER NOT NULL, seq INTEGER NOT NULL, since INTEGER NOT NULL, passed TEXT NOT NULL)",
         None,
     )?;
+    sql.exec("CREATE TABLE IF NOT EXISTS shifts (name TEXT PRIMARY KEY, json TEXT NOT NULL)", None)?;
     // An operator's load is counted on the open lines only.
     sql.exec("CREATE INDEX IF NOT EXISTS lines_open_by_assignee ON lines (assignee) WHERE outcome IS NULL", None)?;
     Ok(())
@@ -228,6 +231,40 @@ pub fn seats(sql: &SqlStorage) -> worker::Result<Vec<(Seat, u64)>> {
     }
     let rows: Vec<Row> = sql.exec("SELECT json, last_assigned_at FROM seats ORDER BY name", None)?.to_array()?;
     Ok(rows.into_iter().filter_map(|r| Some((serde_json::from_str(&r.json).ok()?, r.last_assigned_at))).collect())
+}
+
+/// An operator's shifts, if they set any.
+pub fn shifts_of(sql: &SqlStorage, name: &str) -> worker::Result<Option<Shifts>> {
+    #[derive(Deserialize)]
+    struct Row {
+        json: String,
+    }
+    let rows: Vec<Row> = sql.exec("SELECT json FROM shifts WHERE name = ?", vec![name.into()])?.to_array()?;
+    Ok(rows.into_iter().next().and_then(|r| serde_json::from_str(&r.json).ok()))
+}
+
+/// Every operator's shifts, by name.
+pub fn all_shifts(sql: &SqlStorage) -> worker::Result<Vec<(String, Shifts)>> {
+    #[derive(Deserialize)]
+    struct Row {
+        name: String,
+        json: String,
+    }
+    let rows: Vec<Row> = sql.exec("SELECT name, json FROM shifts ORDER BY name", None)?.to_array()?;
+    Ok(rows.into_iter().filter_map(|r| Some((r.name, serde_json::from_str(&r.json).ok()?))).collect())
+}
+
+/// Sets an operator's shifts (checked by the Worker); none left: the row goes.
+pub fn set_shifts(sql: &SqlStorage, name: &str, shifts: &Shifts) -> worker::Result<()> {
+    if shifts.week.is_empty() {
+        sql.exec("DELETE FROM shifts WHERE name = ?", vec![name.into()])?;
+    } else {
+        sql.exec(
+            "INSERT INTO shifts (name, json) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET json = excluded.json",
+            vec![name.into(), serde_json::to_string(shifts)?.into()],
+        )?;
+    }
+    Ok(())
 }
 
 /// Sets a seat (checked by the Worker).

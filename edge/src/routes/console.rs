@@ -169,6 +169,32 @@ pub async fn seats(mut req: Request, env: &Env, site: &str) -> RouteResult {
     Ok(Response::from_json(&crate::calls::inbox::seats(env, site.as_str()).await?)?)
 }
 
+/// `GET` / `PUT /api/console/sites/{site}/shifts`: the signed-in
+/// operator's own weekly shifts in their time zone (an empty week clears
+/// them).
+pub async fn shifts(mut req: Request, env: &Env, site: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::Reply, None).await?;
+    let site = own_site(&me, site)?;
+    if req.method() == worker::Method::Put {
+        let shifts: shared::hours::Shifts = body(&mut req, "shifts {timeZone, week: [{day, from, to}]}").await?;
+        shifts.check().map_err(RouteError::BadRequest)?;
+        if !shared::hours::zone_exists(&shifts.time_zone) {
+            return Err(RouteError::BadRequest(format!("shifts: {:?} is not a known time zone", shifts.time_zone)));
+        }
+        crate::calls::inbox::set_shifts(env, site.as_str(), &me.name, shifts.clone()).await?;
+        return Ok(Response::from_json(&shifts)?);
+    }
+    Ok(Response::from_json(&crate::calls::inbox::shifts(env, site.as_str(), &me.name).await?.unwrap_or_default())?)
+}
+
+/// `GET /api/console/sites/{site}/coverage`: this week's coverage grid
+/// (members on shift per team and hour, and the gaps), for supervisors.
+pub async fn coverage(req: Request, env: &Env, site: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::Supervise, None).await?;
+    let site = own_site(&me, site)?;
+    Ok(Response::from_json(&crate::calls::inbox::coverage(env, site.as_str()).await?)?)
+}
+
 /// `GET` / `POST /api/console/sites/{site}/identity`: the site's identity
 /// secret for its server to sign customers with (settings editors only);
 /// `POST` replaces it.

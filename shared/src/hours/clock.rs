@@ -87,7 +87,8 @@ fn on_shift(shifts: &Shifts, tz: &TimeZone, at_ms: i64) -> Result<bool, String> 
 
 /// The coverage grid of the week holding `now_ms`, in the site's hours'
 /// zone (UTC without hours): `members` are each operator's teams and
-/// shifts; an hour counts a member on shift at its start.
+/// shifts; an hour counts a member on shift at its start. A team `""` is
+/// the site's own queue, which every member serves.
 pub fn coverage(
     teams: &[&str],
     members: &[(Vec<String>, Shifts)],
@@ -113,7 +114,7 @@ pub fn coverage(
                 if !on_shift(shifts, mz, at)? {
                     continue;
                 }
-                for row in rows.iter_mut().filter(|r| member_teams.contains(&r.team)) {
+                for row in rows.iter_mut().filter(|r| r.team.is_empty() || member_teams.contains(&r.team)) {
                     row.counts[slot] += 1;
                 }
             }

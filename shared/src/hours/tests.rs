@@ -102,6 +102,10 @@ fn hours_and_shifts_are_checked() {
     assert!(bad(&|h| h.holidays = vec!["2026-02-30".into()]).contains("holiday"));
     assert!(zone_exists("Europe/Berlin") && !zone_exists("Mars/Olympus"));
     assert_eq!(minutes("24:00"), Some(1440));
+    for d in Day::ALL {
+        assert_eq!(serde_json::to_string(&d).unwrap(), format!("\"{}\"", d.as_str()));
+        assert_eq!(Day::parse(d.as_str()), Some(d));
+    }
     assert!(date_ok("2028-02-29") && !date_ok("2026-02-29") && !date_ok("2026-13-01"));
     let shifts = Shifts { time_zone: "Asia/Tokyo".into(), week: week(&[Day::Mon], "22:00", "21:00") };
     assert!(shifts.check().unwrap_err().contains("shifts"));
@@ -121,7 +125,8 @@ fn coverage_counts_members_on_shift_in_the_grid_zone_and_marks_gaps() {
         vec!["support".to_string(), "billing".into()],
         Shifts { time_zone: "America/New_York".into(), week: week(&[Mon], "09:00", "12:00") },
     );
-    let grid = coverage(&["support", "billing"], &[ana, bo], &hours, utc("2026-03-18T12:00")).unwrap();
+    let grid = coverage(&["support", "billing", ""], &[ana, bo], &hours, utc("2026-03-18T12:00")).unwrap();
+    assert_eq!(&grid.teams[2].counts[13..18], &[1, 2, 2, 2, 0], "the site's own queue: everyone");
     assert_eq!((grid.time_zone.as_str(), grid.week_start.as_str()), ("Europe/Berlin", "2026-03-16"));
     let support = &grid.teams[0].counts[..24];
     assert_eq!(&support[8..18], &[0, 1, 1, 1, 1, 1, 2, 2, 2, 0]);

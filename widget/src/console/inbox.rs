@@ -21,6 +21,7 @@ use super::pane::Pane;
 use super::people::People;
 use super::routing::{BoardView, News, PresencePicker, Routing};
 use super::settings::Settings;
+use super::shifts::ShiftsView;
 use super::Session;
 use crate::components::StatusLine;
 use crate::socket::{Socket, Status};
@@ -80,6 +81,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     let help = RwSignal::new(false);
     let settings = RwSignal::new(false);
     let people = RwSignal::new(false);
+    let shifts = RwSignal::new(false);
     let now = RwSignal::new(js_sys::Date::now());
     let desk = Desk::new();
     provide_context(desk);
@@ -249,6 +251,9 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                     {session.may(Capability::ViewPeople).then(|| view! {
                         <button class="link" data-testid="console-people-open" on:click=move |_| people.set(true)>"People"</button>
                     })}
+                    {session.may(Capability::Reply).then(|| view! {
+                        <button class="link" data-testid="console-shifts-open" on:click=move |_| shifts.set(true)>"Shifts"</button>
+                    })}
                     <button class="link" data-testid="console-help-open" on:click=move |_| help.set(true)>"Shortcuts"</button>
                     <button class="link" data-testid="console-sign-out" on:click=move |_| on_sign_out.run(None)>"Sign out"</button>
                     <button class="link" data-testid="console-sign-out-everywhere" on:click=move |_| {
@@ -347,6 +352,9 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
             <Help open=help/>
             <Show when=move || people.get()>
                 <People on_close=Callback::new(move |_| people.set(false))/>
+            </Show>
+            <Show when=move || shifts.get()>
+                <ShiftsView on_close=Callback::new(move |_| shifts.set(false))/>
             </Show>
             <Show when=move || settings.get()>
                 <Settings on_close=Callback::new(move |_| settings.set(false))/>

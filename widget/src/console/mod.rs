@@ -13,6 +13,7 @@ mod pane;
 mod people;
 mod routing;
 mod settings;
+mod shifts;
 
 use std::cell::RefCell;
 use std::time::Duration;
