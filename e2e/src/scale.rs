@@ -49,7 +49,7 @@ impl InboxCounts {
     /// A site's inbox parts' counts.
     pub fn of(base: &str, site: &str) -> Result<Self> {
         let parts: Vec<PartCounts> = ureq::get(&format!("{base}/api/bench/inbox-counts/{site}")).call()?.into_json()?;
-        let [settings, list, desk, admission] = parts[..] else { anyhow::bail!("4 parts expected: {parts:?}") };
+        let [settings, list, desk, admission, ..] = parts[..] else { anyhow::bail!("5 parts expected: {parts:?}") };
         Ok(InboxCounts { settings, list, desk, admission })
     }
 

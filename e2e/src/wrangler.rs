@@ -55,6 +55,7 @@ impl Options {
                 ("SIGNUP".into(), "on".into()),
                 ("CONVERSATIONS_PER_ADDRESS_HOUR".into(), "1000000".into()),
                 ("LOGINS_PER_ADDRESS".into(), "1000000".into()),
+                ("SIGNUPS_PER_ADDRESS_HOUR".into(), "1000".into()),
             ],
             log: Some(target.join(format!("{name}-wrangler.log"))),
             seed_demo: true,

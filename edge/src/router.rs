@@ -5,7 +5,7 @@
 use worker::{Env, Method, Request, Response, Result};
 
 use crate::error::RouteError;
-use crate::routes::{accounts, availability, bench, channels, console, conversations, demo, orgs, pages};
+use crate::routes::{accounts, availability, bench, channels, console, conversations, demo, orgs, pages, seed};
 
 /// Routes one request and turns route errors into JSON responses.
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
@@ -41,6 +41,10 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             console::shifts(req, &env, site).await
         }
         (Method::Get, ["api", "console", "sites", site, "coverage"]) => console::coverage(req, &env, site).await,
+        (Method::Get, ["api", "console", "sites", site, "performance"]) => console::performance(req, &env, site).await,
+        (Method::Post, ["api", "console", "sites", site, "performance", "seed"]) => {
+            seed::seed_week(req, &env, site).await
+        }
         (Method::Get | Method::Put, ["api", "console", "sites", site, "seats"]) => {
             console::seats(req, &env, site).await
         }

@@ -152,6 +152,12 @@ pub fn shifts_path(site: &str) -> String {
     format!("/api/console/sites/{}/shifts", encode_query(site))
 }
 
+/// Path of a site's performance report for the last `days` days, in a
+/// zone `offset_minutes` east of UTC (`GET` a `crate::metrics::Report`).
+pub fn performance_path(site: &str, days: u32, offset_minutes: i64) -> String {
+    format!("/api/console/sites/{}/performance?days={days}&offset={offset_minutes}", encode_query(site))
+}
+
 /// Path of a site's coverage grid (`GET` a `crate::hours::Coverage`,
 /// supervisors only).
 pub fn coverage_path(site: &str) -> String {

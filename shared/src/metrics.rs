@@ -36,6 +36,10 @@ pub struct Facts {
     pub escalated: bool,
     /// The customer's rating, 1–5.
     pub rating: Option<u8>,
+    /// Its adherence score (0–100): its grade against the workflow by the
+    /// rules of training (`crate::grading`), given by the server at close.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adherence: Option<u8>,
 }
 
 /// Whether `m` is an operator's answer the customer sees: a message, or a
@@ -67,6 +71,7 @@ pub fn facts(workflow: WorkflowKind, timeline: &[ChatMessage]) -> Facts {
         outcome: None,
         escalated: false,
         rating: None,
+        adherence: None,
     };
     for m in timeline {
         if m.author == Role::Customer && m.event.is_none() && f.started_at.is_none() {
@@ -114,6 +119,8 @@ pub struct Figures {
     pub csat_mean: Option<f64>,
     /// Ratings given.
     pub csat_count: u64,
+    /// Average adherence score (0–100), over those graded.
+    pub adherence_mean: Option<f64>,
 }
 
 /// The `p`-th percentile (0–100) of `values` by nearest rank.
@@ -135,6 +142,7 @@ pub fn figures<'a>(all: impl IntoIterator<Item = &'a Facts>) -> Figures {
     let mut responses: Vec<u64> = closed.iter().filter_map(|f| f.first_response_ms).collect();
     let handling: Vec<u64> = closed.iter().filter_map(|f| f.handling_ms).collect();
     let ratings: Vec<u8> = closed.iter().filter_map(|f| f.rating).collect();
+    let adherence: Vec<u8> = closed.iter().filter_map(|f| f.adherence).collect();
     Figures {
         chats: n,
         first_response_p50_ms: percentile(&mut responses, 50),
@@ -145,6 +153,8 @@ pub fn figures<'a>(all: impl IntoIterator<Item = &'a Facts>) -> Figures {
         csat_mean: (!ratings.is_empty())
             .then(|| ratings.iter().map(|&r| f64::from(r)).sum::<f64>() / ratings.len() as f64),
         csat_count: ratings.len() as u64,
+        adherence_mean: (!adherence.is_empty())
+            .then(|| adherence.iter().map(|&a| f64::from(a)).sum::<f64>() / adherence.len() as f64),
     }
 }
 
@@ -175,6 +185,99 @@ pub fn daily<'a>(all: impl IntoIterator<Item = &'a Facts>, day_ms: u64, offset_m
         }
     }
     days.into_iter().map(|(d, fs)| (d, figures(fs))).collect()
+}
+
+/// What the performance page shows for a period: the figures of all, per
+/// operator, per team and per day.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// The period's first day (days since 1970-01-01, in the viewer's zone).
+    pub first_day: u64,
+    /// Days in the period.
+    pub days: u32,
+    /// Everyone's figures.
+    pub total: Figures,
+    /// Per operator, by name.
+    pub operators: BTreeMap<String, Figures>,
+    /// Per team, by id.
+    pub teams: BTreeMap<String, Figures>,
+    /// Per day of the period, oldest first (every day, empty ones too).
+    pub daily: Vec<Figures>,
+}
+
+/// One day, in ms.
+pub const DAY_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// The report of the `days` days ending with the one holding `now`, in a
+/// zone `offset_ms` from UTC, over the conversations that started in them.
+pub fn report(all: &[Facts], now: u64, days: u32, offset_ms: i64) -> Report {
+    let today = (now as i64 + offset_ms).max(0) as u64 / DAY_MS;
+    let first = today.saturating_sub(u64::from(days.max(1)) - 1);
+    let local_day = |f: &Facts| f.started_at.map(|s| (s as i64 + offset_ms).max(0) as u64 / DAY_MS);
+    let within: Vec<&Facts> = all.iter().filter(|f| local_day(f).is_some_and(|d| d >= first && d <= today)).collect();
+    let per_day = daily(within.iter().copied(), DAY_MS, offset_ms);
+    Report {
+        first_day: first,
+        days: days.max(1),
+        total: figures(within.iter().copied()),
+        operators: grouped(within.iter().copied(), |f| f.operator.as_deref()),
+        teams: grouped(within.iter().copied(), |f| f.team.as_deref()),
+        daily: (first..=today).map(|d| per_day.get(&d).cloned().unwrap_or_default()).collect(),
+    }
+}
+
+/// A report as CSV: one row per operator, team and day, then the total;
+/// times in seconds, rates and averages with two decimals; names quoted
+/// so that a spreadsheet never reads them as formulas.
+pub fn csv(r: &Report) -> String {
+    fn cell(s: &str) -> String {
+        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() };
+        format!("\"{}\"", s.replace('"', "\"\""))
+    }
+    let secs = |ms: Option<u64>| ms.map(|m| (m / 1000).to_string()).unwrap_or_default();
+    let num = |x: Option<f64>| x.map(|x| format!("{x:.2}")).unwrap_or_default();
+    let row = |kind: &str, name: &str, f: &Figures| {
+        format!(
+            "{kind},{},{},{},{},{},{},{},{},{},{}\n",
+            cell(name),
+            f.chats,
+            secs(f.first_response_p50_ms),
+            secs(f.first_response_p90_ms),
+            secs(f.handling_mean_ms),
+            num(f.resolution_rate),
+            num(f.escalation_rate),
+            num(f.csat_mean),
+            f.csat_count,
+            num(f.adherence_mean),
+        )
+    };
+    let mut out = String::from(
+        "kind,name,chats,first_response_p50_s,first_response_p90_s,handling_mean_s,resolution_rate,\
+         escalation_rate,csat_mean,csat_count,adherence_mean\n",
+    );
+    r.operators.iter().for_each(|(k, f)| out += &row("operator", k, f));
+    r.teams.iter().for_each(|(k, f)| out += &row("team", k, f));
+    for (i, f) in r.daily.iter().enumerate() {
+        out += &row("day", &day_label(r.first_day + i as u64), f);
+    }
+    out += &row("total", "", &r.total);
+    out
+}
+
+/// `YYYY-MM-DD` of a day counted since 1970-01-01.
+pub fn day_label(day: u64) -> String {
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = day as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 #[cfg(test)]

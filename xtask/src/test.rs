@@ -102,6 +102,7 @@ const BROWSER_TESTS: &[&str] = &[
     "outbox",
     "routing",
     "hours",
+    "performance",
 ];
 
 /// The protocol and browser tests against a fresh Worker (already built).

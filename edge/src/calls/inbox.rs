@@ -27,11 +27,13 @@ pub enum Part {
     Desk,
     /// The counters of new conversations per visitor and address.
     Admission,
+    /// The facts of closed conversations, for the performance page.
+    Stats,
 }
 
 impl Part {
     /// Every part.
-    pub const ALL: [Part; 4] = [Part::Settings, Part::List, Part::Desk, Part::Admission];
+    pub const ALL: [Part; 5] = [Part::Settings, Part::List, Part::Desk, Part::Admission, Part::Stats];
 
     /// The object's name for `site`.
     pub fn object(self, site: &str) -> String {
@@ -40,6 +42,7 @@ impl Part {
             Part::List => format!("{site}/list"),
             Part::Desk => format!("{site}/desk"),
             Part::Admission => format!("{site}/admission"),
+            Part::Stats => format!("{site}/stats"),
         }
     }
 }
@@ -93,6 +96,17 @@ pub enum InboxCall {
     Seats,
     /// Who can take a new chat now → [`Reach`] (the list part).
     Reach,
+    /// Conversations closed: each one's facts (the stats part).
+    File(Vec<(String, shared::metrics::Facts)>),
+    /// The performance report → `shared::metrics::Report` (the stats part).
+    Performance {
+        /// The period, in days up to today.
+        days: u32,
+        /// The viewer's zone offset from UTC (ms).
+        offset_ms: i64,
+        /// One operator's only (`None`: everyone's).
+        operator: Option<String>,
+    },
     /// An operator's own weekly shifts → `Option<Shifts>` (the list part).
     Shifts(String),
     /// Sets an operator's shifts (checked by the Worker; the list part).
@@ -352,6 +366,16 @@ pub async fn latest_of(env: &Env, site: &str, user: &str) -> Result<Option<Strin
 /// An older page of the site's inbox in `scope` (see [`InboxCall::Page`]).
 pub async fn page(env: &Env, site: &str, call: InboxCall) -> Result<Vec<ConversationSummary>> {
     Ok(ask(&part(env, site, Part::List)?, &call).await?.unwrap_or_default())
+}
+
+/// Files a closed conversation's facts with its site's stats.
+pub async fn file(env: &Env, site: &str, facts: Vec<(String, shared::metrics::Facts)>) -> Result<()> {
+    tell(&part(env, site, Part::Stats)?, &InboxCall::File(facts)).await
+}
+
+/// A site's performance report (see [`InboxCall::Performance`]).
+pub async fn performance(env: &Env, site: &str, call: InboxCall) -> Result<shared::metrics::Report> {
+    Ok(ask(&part(env, site, Part::Stats)?, &call).await?.unwrap_or_default())
 }
 
 /// Who can take a site's new chat now (see [`InboxCall::Reach`]).

@@ -263,7 +263,11 @@ impl Host for Conversation {
     }
 
     async fn notify(&self, m: &ChatMessage) -> Option<u64> {
-        self.tell_inbox(m).await
+        let version = self.tell_inbox(m).await;
+        if matches!(m.event, Some(shared::workflow::Event::Close { .. })) {
+            self.file_facts().await;
+        }
+        version
     }
 
     fn keep_whisper(

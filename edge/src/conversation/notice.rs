@@ -2,7 +2,8 @@
 //! one every [`SPACING`]; the messages stored meanwhile are told by the
 //! next notice (the newest wins: an inbox line shows only the newest). A
 //! burst of messages costs the site's Inbox one call per spacing, not one
-//! per message.
+//! per message. A close also files the conversation's facts with the
+//! site's stats (`file_facts`).
 
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
@@ -10,6 +11,9 @@ use std::time::Duration;
 use shared::ChatMessage;
 
 use super::Conversation;
+
+/// The most messages read to file a closed conversation's facts.
+const FACTS_READ: usize = 5_000;
 
 /// The least time between two notices of one conversation.
 pub const SPACING: Duration = Duration::from_millis(100);
@@ -56,6 +60,33 @@ impl Conversation {
                 Some(next) => m = next,
                 None => return version,
             }
+        }
+    }
+
+    /// Closed: its facts (with its adherence grade, by the site's canned
+    /// guidance and reply time) go to the site's stats. One read of the
+    /// timeline per close; best effort (logged), like the notice.
+    pub(super) async fn file_facts(&self) {
+        use crate::room::RoomStore;
+        let Some((site, id)) = self.meta.borrow().as_ref().map(|m| (m.site.clone(), m.conversation.clone())) else {
+            return;
+        };
+        let (kind, canned, reply_ms) = {
+            let core = self.core.borrow();
+            let Some(core) = core.as_ref() else { return };
+            let Some(state) = core.workflow.as_ref() else { return };
+            let config = &core.settings.config;
+            (state.workflow, config.canned.clone(), config.routing.no_reply_ms())
+        };
+        let timeline = match super::sql::SqlStore(&self.db).after(0, FACTS_READ) {
+            Ok(t) => t,
+            Err(e) => return worker::console_error!("facts of {id}: {e}"),
+        };
+        let mut facts = shared::metrics::facts(kind, &timeline);
+        facts.adherence = Some(shared::grading::grade(kind, &timeline, &canned, reply_ms).score);
+        self.db.called();
+        if let Err(e) = crate::calls::inbox::file(&self.env, site.as_str(), vec![(id.to_string(), facts)]).await {
+            worker::console_error!("facts of {id}: {e}");
         }
     }
 

@@ -21,6 +21,7 @@ mod push;
 mod route;
 mod route_sql;
 mod sql;
+mod stats;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -209,7 +210,8 @@ impl DurableObject for Inbox {
     fn new(state: State, env: Env) -> Self {
         let sql = state.storage().sql();
         let schema = sql::ensure_schema(&sql).and_then(|()| desk_sql::ensure_schema(&sql));
-        if let Err(e) = schema.and_then(|()| route_sql::ensure_schema(&sql)) {
+        let schema = schema.and_then(|()| route_sql::ensure_schema(&sql));
+        if let Err(e) = schema.and_then(|()| stats::ensure_schema(&sql)) {
             worker::console_error!("inbox schema: {e}");
         }
         let (gathered, push_set, counts) = (RefCell::default(), Cell::new(false), Cell::default());
@@ -280,6 +282,20 @@ impl DurableObject for Inbox {
             }
             InboxCall::Seats => {
                 Response::from_json(&route_sql::seats(&sql)?.into_iter().map(|(s, _)| s).collect::<Vec<_>>())
+            }
+            InboxCall::File(all) => {
+                let now = worker::Date::now().as_millis();
+                for (conversation, facts) in &all {
+                    stats::file(&sql, conversation, facts, now)?;
+                }
+                Response::empty()
+            }
+            InboxCall::Performance { days, offset_ms, operator } => {
+                let days = days.clamp(1, 366);
+                let now = worker::Date::now().as_millis();
+                let since = now.saturating_sub(u64::from(days + 1) * shared::metrics::DAY_MS);
+                let facts = stats::since(&sql, since, operator.as_deref())?;
+                Response::from_json(&shared::metrics::report(&facts, now, days, offset_ms))
             }
             InboxCall::Reach => {
                 let routing = sql::config(&sql)?.map(|(_, c)| c.routing).unwrap_or_default();

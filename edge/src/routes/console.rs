@@ -195,6 +195,28 @@ pub async fn coverage(req: Request, env: &Env, site: &str) -> RouteResult {
     Ok(Response::from_json(&crate::calls::inbox::coverage(env, site.as_str()).await?)?)
 }
 
+/// `GET /api/console/sites/{site}/performance?days=N&offset=M`: the
+/// performance report of the last `N` days (1–366, default 7) with days in
+/// a zone `M` minutes east of UTC: everyone's for supervisors, admins and
+/// owners, the caller's own for anyone else who answers chats.
+pub async fn performance(req: Request, env: &Env, site: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::Reply, None).await?;
+    let site = own_site(&me, site)?;
+    let number = |name: &str| -> Result<Option<i64>, RouteError> {
+        super::query(&req, name)?
+            .map(|v| v.parse::<i64>().map_err(|_| RouteError::BadRequest(format!("{name} must be a whole number"))))
+            .transpose()
+    };
+    let days = number("days")?.unwrap_or(7);
+    let offset = number("offset")?.unwrap_or(0);
+    if !(1..=366).contains(&days) || !(-16 * 60..=16 * 60).contains(&offset) {
+        return Err(RouteError::BadRequest("days is 1–366 and offset −960–960 minutes".into()));
+    }
+    let operator = (!me.role.may(Capability::Supervise)).then(|| me.name.clone());
+    let call = InboxCall::Performance { days: days as u32, offset_ms: offset * 60_000, operator };
+    Ok(Response::from_json(&crate::calls::inbox::performance(env, site.as_str(), call).await?)?)
+}
+
 /// `GET` / `POST /api/console/sites/{site}/identity`: the site's identity
 /// secret for its server to sign customers with (settings editors only);
 /// `POST` replaces it.

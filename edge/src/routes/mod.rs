@@ -9,6 +9,7 @@ pub mod conversations;
 pub mod demo;
 pub mod orgs;
 pub mod pages;
+pub mod seed;
 
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;

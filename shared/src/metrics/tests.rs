@@ -161,6 +161,7 @@ fn closed(
         outcome: Some(outcome),
         escalated: outcome == Outcome::Escalated,
         rating,
+        adherence: None,
     }
 }
 
@@ -203,4 +204,36 @@ fn days_follow_the_time_zone() {
     assert_eq!(plus_one.iter().map(|(d, f)| (*d, f.chats)).collect::<Vec<_>>(), [(1, 2)]);
     let minus_one = daily([&late, &early], DAY, -(60 * MIN as i64));
     assert_eq!(minus_one.iter().map(|(d, f)| (*d, f.chats)).collect::<Vec<_>>(), [(0, 2)]);
+}
+
+#[test]
+fn a_report_covers_every_day_of_the_period_in_the_viewers_zone() {
+    const DAY: u64 = DAY_MS;
+    // Day 20,000 is 2024-10-04; "now" is its 12:00 UTC; the viewer is UTC-5.
+    let now = 20_000 * DAY + 12 * 60 * MIN;
+    let at = |day: u64, min: u64| closed("Ann", Some("billing"), day * 24 * 60 + min, 2, Outcome::Resolved, Some(4));
+    let all = [
+        at(20_000, 0),       // 19:00 the day before, for the viewer
+        at(19_994, 6 * 60),  // 01:00 on the period's first day
+        at(19_993, 23 * 60), // 18:00 the day before the period
+        Facts { adherence: Some(80), ..at(19_998, 12 * 60) },
+        Facts { operator: Some("=cmd()".into()), adherence: Some(60), ..at(19_998, 13 * 60) },
+    ];
+    let r = report(&all, now, 7, -5 * 60 * MIN as i64);
+    assert_eq!((r.first_day, r.days, r.daily.len()), (19_994, 7, 7));
+    assert_eq!(r.daily.iter().map(|f| f.chats).collect::<Vec<_>>(), [1, 0, 0, 0, 2, 1, 0]);
+    assert_eq!(r.total.chats, 4);
+    assert_eq!(r.total.adherence_mean, Some(70.0));
+    assert_eq!((r.operators["Ann"].chats, r.teams["billing"].chats), (3, 4));
+    assert_eq!(day_label(r.first_day), "2024-09-28");
+    assert_eq!(day_label(0), "1970-01-01");
+    assert_eq!(day_label(19_782), "2024-02-29");
+
+    let text = csv(&r);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1 + 2 + 1 + 7 + 1, "header, operators, team, days, total");
+    assert!(lines[0].starts_with("kind,name,chats,first_response_p50_s"));
+    assert_eq!(lines[1], "operator,\"'=cmd()\",1,120,120,600,1.00,0.00,4.00,1,60.00", "a formula is defused");
+    assert_eq!(lines[5], "day,\"2024-09-29\",0,,,,,,,0,");
+    assert!(lines[11].starts_with("total,\"\",4,"));
 }

@@ -11,6 +11,7 @@ mod login;
 mod moderation;
 mod pane;
 mod people;
+mod performance;
 mod routing;
 mod settings;
 mod shifts;

@@ -1,0 +1,72 @@
+//! `POST /api/console/sites/{site}/performance/seed`: a week of closed
+//! conversations' facts for a site's performance page, so the demo (and
+//! the tests) show trends without a week of chatting. Served only with
+//! `DEMO=on`, to supervisors of the site. The body names the operators
+//! (`{"operators": [...]}`; none: the caller); the figures vary by day and
+//! operator but are the same at every run for the same instant.
+
+use serde::Deserialize;
+use shared::metrics::{Facts, DAY_MS};
+use shared::staff::Capability;
+use shared::workflow::{Outcome, WorkflowKind};
+use worker::{Env, Request, Response};
+
+use crate::error::{RouteError, RouteResult};
+use crate::session::{own_site, staff};
+
+const MIN: u64 = 60_000;
+
+#[derive(Deserialize, Default)]
+struct Body {
+    #[serde(default)]
+    operators: Vec<String>,
+}
+
+/// The facts of one seeded conversation: operator `i` of the day `d` days
+/// ago, their `j`th chat, before `now`.
+pub fn seeded(now: u64, d: u64, i: u64, j: u64, operator: &str) -> Facts {
+    let n = d * 7 + i * 5 + j * 3;
+    let outcome = match n % 10 {
+        0 => Outcome::Escalated,
+        7 => Outcome::Lost,
+        _ => Outcome::Resolved,
+    };
+    Facts {
+        workflow: if n % 4 == 3 { WorkflowKind::Sales } else { WorkflowKind::Support },
+        operator: Some(operator.to_owned()),
+        team: (outcome == Outcome::Escalated).then(|| "billing".to_owned()),
+        started_at: Some(now - d * DAY_MS - (j + 1) * 41 * MIN - i * 7 * MIN),
+        first_response_ms: Some(15_000 + (n * 37 % 20) * 9_000 + d * 6_000),
+        handling_ms: Some(4 * MIN + (n % 6) * 2 * MIN),
+        outcome: Some(if outcome == Outcome::Resolved && n % 4 == 3 { Outcome::Won } else { outcome }),
+        escalated: outcome == Outcome::Escalated,
+        rating: (n % 3 != 0).then_some(3 + (n % 3) as u8),
+        adherence: Some(60 + (n * 13 % 41) as u8),
+    }
+}
+
+/// Seeds the last seven days.
+pub async fn seed_week(mut req: Request, env: &Env, site: &str) -> RouteResult {
+    if env.var("DEMO").map(|v| v.to_string()).unwrap_or_default() != "on" {
+        return Err(RouteError::NotFound);
+    }
+    let me = staff(&req, env, Capability::Supervise, None).await?;
+    let site = own_site(&me, site)?;
+    let body: Body = super::json(&mut req, "{\"operators\": [names]}", super::MAX_BODY).await?;
+    let operators = if body.operators.is_empty() { vec![me.name.clone()] } else { body.operators };
+    if operators.len() > 20 {
+        return Err(RouteError::BadRequest("at most 20 operators".into()));
+    }
+    let now = worker::Date::now().as_millis();
+    let mut all = Vec::new();
+    for d in 0..7 {
+        for (i, name) in operators.iter().enumerate() {
+            for j in 0..(3 + (d + i as u64) % 4) {
+                all.push((format!("seed-{d}-{i}-{j}"), seeded(now, d, i as u64, j, name)));
+            }
+        }
+    }
+    let count = all.len();
+    crate::calls::inbox::file(env, site.as_str(), all).await?;
+    Ok(Response::from_json(&serde_json::json!({ "seeded": count }))?)
+}
