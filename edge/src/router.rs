@@ -41,6 +41,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             console::shifts(req, &env, site).await
         }
         (Method::Get, ["api", "console", "sites", site, "coverage"]) => console::coverage(req, &env, site).await,
+        (Method::Get | Method::Post, ["api", "console", "sites", site, "practice"]) => {
+            console::practice(req, &env, site).await
+        }
         (Method::Get, ["api", "console", "sites", site, "performance"]) => console::performance(req, &env, site).await,
         (Method::Post, ["api", "console", "sites", site, "performance", "seed"]) => {
             seed::seed_week(req, &env, site).await

@@ -158,6 +158,13 @@ pub fn performance_path(site: &str, days: u32, offset_minutes: i64) -> String {
     format!("/api/console/sites/{}/performance?days={days}&offset={offset_minutes}", encode_query(site))
 }
 
+/// Path of a site's practice runs (`POST` a
+/// `crate::practice::StartPractice` to start one; `GET` the results one may
+/// see).
+pub fn practice_path(site: &str) -> String {
+    format!("/api/console/sites/{}/practice", encode_query(site))
+}
+
 /// Path of a site's coverage grid (`GET` a `crate::hours::Coverage`,
 /// supervisors only).
 pub fn coverage_path(site: &str) -> String {

@@ -37,6 +37,7 @@ pub mod metrics;
 #[cfg(feature = "moderation")]
 pub mod moderation;
 pub mod moderation_case;
+pub mod practice;
 pub mod protocol;
 pub mod routing;
 pub mod rules;

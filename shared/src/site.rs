@@ -244,6 +244,10 @@ pub struct Routing {
     /// An auto-assigned conversation with no first reply this long goes
     /// back to the queue for the next operator (10–3600 s).
     pub no_reply_seconds: u32,
+    /// Onboarding: an operator receives live chats only after passing a
+    /// practice run of each workflow (`crate::practice::REQUIRED`).
+    #[serde(default)]
+    pub require_practice: bool,
 }
 
 impl Routing {
@@ -255,7 +259,7 @@ impl Routing {
 
 impl Default for Routing {
     fn default() -> Self {
-        Routing { auto_assign: false, away_after_minutes: 5, no_reply_seconds: 120 }
+        Routing { auto_assign: false, away_after_minutes: 5, no_reply_seconds: 120, require_practice: false }
     }
 }
 

@@ -103,6 +103,7 @@ const BROWSER_TESTS: &[&str] = &[
     "routing",
     "hours",
     "performance",
+    "practice",
 ];
 
 /// The protocol and browser tests against a fresh Worker (already built).

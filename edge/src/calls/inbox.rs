@@ -96,6 +96,17 @@ pub enum InboxCall {
     Seats,
     /// Who can take a new chat now → [`Reach`] (the list part).
     Reach,
+    /// A practice run's result (the list part).
+    Practiced(shared::practice::PracticeResult),
+    /// Practice results, newest first → `Vec<PracticeResult>`: one
+    /// trainee's, or the mentees' of a mentor, or (both `None`) everyone's
+    /// (the list part).
+    PracticeResults {
+        /// One trainee's.
+        trainee: Option<String>,
+        /// Also those whose seat names this mentor.
+        mentor: Option<String>,
+    },
     /// Conversations closed: each one's facts (the stats part).
     File(Vec<(String, shared::metrics::Facts)>),
     /// The performance report → `shared::metrics::Report` (the stats part).
@@ -376,6 +387,16 @@ pub async fn file(env: &Env, site: &str, facts: Vec<(String, shared::metrics::Fa
 /// A site's performance report (see [`InboxCall::Performance`]).
 pub async fn performance(env: &Env, site: &str, call: InboxCall) -> Result<shared::metrics::Report> {
     Ok(ask(&part(env, site, Part::Stats)?, &call).await?.unwrap_or_default())
+}
+
+/// Files a practice run's result.
+pub async fn practiced(env: &Env, site: &str, result: shared::practice::PracticeResult) -> Result<()> {
+    tell(&part(env, site, Part::List)?, &InboxCall::Practiced(result)).await
+}
+
+/// Practice results (see [`InboxCall::PracticeResults`]).
+pub async fn practice_results(env: &Env, site: &str, call: InboxCall) -> Result<Vec<shared::practice::PracticeResult>> {
+    Ok(ask(&part(env, site, Part::List)?, &call).await?.unwrap_or_default())
 }
 
 /// Who can take a site's new chat now (see [`InboxCall::Reach`]).

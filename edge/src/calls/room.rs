@@ -98,9 +98,18 @@ pub struct Meta {
     pub member: String,
     /// When it was created (ms since the Unix epoch).
     pub created_at: u64,
+    /// A practice run: its `shared::practice::Practice` as JSON (`None`: a
+    /// real customer).
+    #[serde(default)]
+    pub practice: Option<String>,
 }
 
 impl Meta {
+    /// The practice run this conversation is, if it is one.
+    pub fn practice(&self) -> Option<shared::practice::Practice> {
+        self.practice.as_deref().and_then(|p| serde_json::from_str(p).ok())
+    }
+
     /// The conversation's inbox line, as of its newest message (`None`: no
     /// message yet) and its workflow state.
     pub fn summary(&self, newest: Option<&ChatMessage>, state: &State) -> ConversationSummary {

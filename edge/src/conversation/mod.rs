@@ -12,6 +12,7 @@
 
 mod end;
 mod notice;
+mod practice;
 pub mod sql;
 mod start;
 
@@ -98,7 +99,9 @@ impl DurableObject for Conversation {
 
     async fn websocket_message(&self, ws: WebSocket, message: worker::WebSocketIncomingMessage) -> Result<()> {
         self.sweeps.arm(&self.state.storage(), crate::retention::every_ms(&self.env)).await?;
-        self.on_frame(&ws, message).await
+        self.on_frame(&ws, message).await?;
+        self.practice_turn().await;
+        Ok(())
     }
 
     /// The retention sweep (`end.rs`), then the reports the Inbox has not
@@ -265,7 +268,10 @@ impl Host for Conversation {
     async fn notify(&self, m: &ChatMessage) -> Option<u64> {
         let version = self.tell_inbox(m).await;
         if matches!(m.event, Some(shared::workflow::Event::Close { .. })) {
-            self.file_facts().await;
+            match self.practice() {
+                Some(p) => self.file_practice(p).await,
+                None => self.file_facts().await,
+            }
         }
         version
     }

@@ -41,6 +41,7 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     // Databases created before workflows had no event column.
     crate::room::sql::add_column(sql, "messages", "event", "TEXT")?;
     crate::room::sql::add_column(sql, "meta", "member", "TEXT NOT NULL DEFAULT ''")?;
+    crate::room::sql::add_column(sql, "meta", "practice", "TEXT")?;
     // Tokens given to a verified customer's other browsers (digests).
     sql.exec("CREATE TABLE IF NOT EXISTS grants (digest TEXT PRIMARY KEY)", None)?;
     sql.exec(
@@ -109,22 +110,25 @@ pub fn granted(db: &Db, digest: &str) -> Result<bool, StoreError> {
 
 /// Reads the conversation's identity; `None` if it was never created.
 pub fn read_meta(db: &Db) -> Result<Option<Meta>, StoreError> {
-    let rows: Vec<Meta> =
-        db.read("SELECT conversation, site, token_digest, member, created_at FROM meta WHERE one = 1", vec![])?;
+    let rows: Vec<Meta> = db.read(
+        "SELECT conversation, site, token_digest, member, created_at, practice FROM meta WHERE one = 1",
+        vec![],
+    )?;
     Ok(rows.into_iter().next())
 }
 
 /// Writes the conversation's identity unless it exists; `false` if it did.
 pub fn write_meta(db: &Db, meta: &Meta) -> Result<bool, StoreError> {
     let written = db.write(
-        "INSERT INTO meta (one, conversation, site, token_digest, member, created_at) VALUES (1, ?, ?, ?, ?, ?)
-         ON CONFLICT (one) DO NOTHING",
+        "INSERT INTO meta (one, conversation, site, token_digest, member, created_at, practice)
+         VALUES (1, ?, ?, ?, ?, ?, ?) ON CONFLICT (one) DO NOTHING",
         vec![
             meta.conversation.as_str().into(),
             meta.site.as_str().into(),
             meta.token_digest.as_str().into(),
             meta.member.as_str().into(),
             int(meta.created_at),
+            meta.practice.as_deref().into(),
         ],
     )?;
     Ok(written > 0)

@@ -1,6 +1,7 @@
 //! A conversation's creation (`RoomCall::Init`): its identity, the site's
 //! settings as the Worker read them, the workflow, and the first messages
-//! (a proactive greeting, the pre-chat form's answers).
+//! (a proactive greeting, the pre-chat form's answers; a practice run's
+//! scripted opening).
 
 use shared::moderation_case::Room;
 use shared::workflow::State as Workflow;
@@ -28,9 +29,15 @@ impl Conversation {
                 .map_err(internal)?;
         let newest = core.start(&store, init.greeting.as_deref(), init.fields, now).map_err(internal)?;
         let summary = init.meta.summary(newest.as_ref(), core.workflow.as_ref().expect("a conversation"));
+        let practice = init.meta.practice();
         *self.meta.borrow_mut() = Some(init.meta);
         *self.core.borrow_mut() = Some(core);
         self.db.called();
+        // A practice run: the scripted customer opens; no inbox line.
+        if let Some(script) = practice.and_then(|p| shared::practice::script(&p.script)) {
+            self.say("script-open", script.opening, None).await;
+            return Response::empty().map(|r| r.with_status(201));
+        }
         if let Err(e) = crate::calls::inbox::touch(&self.env, summary).await {
             worker::console_error!("inbox update failed: {e}");
         }

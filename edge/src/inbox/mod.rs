@@ -297,6 +297,28 @@ impl DurableObject for Inbox {
                 let facts = stats::since(&sql, since, operator.as_deref())?;
                 Response::from_json(&shared::metrics::report(&facts, now, days, offset_ms))
             }
+            InboxCall::Practiced(result) => {
+                route_sql::practiced(&sql, &result)?;
+                // Passing may make someone ready for live chats.
+                self.route_soon().await?;
+                Response::empty()
+            }
+            InboxCall::PracticeResults { trainee, mentor } => {
+                let whose = match (trainee, mentor) {
+                    (None, None) => None,
+                    (trainee, mentor) => {
+                        let mut names: Vec<String> = trainee.into_iter().collect();
+                        if let Some(m) = mentor {
+                            let seats = route_sql::seats(&sql)?;
+                            names.extend(
+                                seats.into_iter().filter(|(s, _)| s.mentor.as_deref() == Some(&m)).map(|(s, _)| s.name),
+                            );
+                        }
+                        Some(names)
+                    }
+                };
+                Response::from_json(&route_sql::practice_of(&sql, whose.as_deref())?)
+            }
             InboxCall::Reach => {
                 let routing = sql::config(&sql)?.map(|(_, c)| c.routing).unwrap_or_default();
                 Response::from_json(&route::reach(&sql, &self.viewers(), &routing, worker::Date::now().as_millis())?)

@@ -70,7 +70,13 @@ pub fn present(sockets: &[(WebSocket, Viewer)], now: u64, routing: &Routing) -> 
 }
 
 /// The operators routing knows: every seat and everyone at a console.
-fn operators(sql: &SqlStorage, present: &HashMap<String, Presence>) -> Result<Vec<(Operator, Option<String>)>> {
+/// `require_practice`: an operator is ready only with a passed practice
+/// run of each required workflow (the site's onboarding rule).
+fn operators(
+    sql: &SqlStorage,
+    present: &HashMap<String, Presence>,
+    require_practice: bool,
+) -> Result<Vec<(Operator, Option<String>)>> {
     let mut seats = route_sql::seats(sql)?;
     for name in present.keys() {
         if !seats.iter().any(|(s, _)| &s.name == name) {
@@ -79,11 +85,22 @@ fn operators(sql: &SqlStorage, present: &HashMap<String, Presence>) -> Result<Ve
     }
     let names: Vec<&str> = seats.iter().map(|(s, _)| s.name.as_str()).collect();
     let loads = route_sql::loads(sql, &names)?;
+    let mut ready = Vec::new();
+    if require_practice {
+        let results = route_sql::practice_of(sql, None)?;
+        for name in &names {
+            let theirs: Vec<_> = results.iter().filter(|r| r.trainee == *name).cloned().collect();
+            if shared::practice::ready(&theirs) {
+                ready.push((*name).to_owned());
+            }
+        }
+    }
     Ok(seats
         .into_iter()
         .zip(loads)
         .map(|((seat, last), load)| {
             let presence = present.get(&seat.name).copied().unwrap_or(Presence::Offline);
+            let is_ready = !require_practice || ready.contains(&seat.name);
             let op = Operator {
                 name: seat.name,
                 presence,
@@ -91,7 +108,7 @@ fn operators(sql: &SqlStorage, present: &HashMap<String, Presence>) -> Result<Ve
                 capacity: seat.capacity,
                 load,
                 last_assigned_at: last,
-                ready: true,
+                ready: is_ready,
             };
             (op, seat.mentor)
         })
@@ -103,7 +120,7 @@ fn operators(sql: &SqlStorage, present: &HashMap<String, Presence>) -> Result<Ve
 /// waiting), from their capacities and the recent handling time.
 pub fn reach(sql: &SqlStorage, viewers: &[(WebSocket, Viewer)], routing: &Routing, now: u64) -> Result<Reach> {
     let present = present(viewers, now, routing);
-    let ops = operators(sql, &present)?;
+    let ops = operators(sql, &present, routing.require_practice)?;
     let online: Vec<&Operator> =
         ops.iter().map(|(o, _)| o).filter(|o| o.presence == Presence::Online && o.capacity > 0).collect();
     let slots = online.iter().map(|o| o.capacity).sum();
@@ -147,7 +164,7 @@ impl Inbox {
         self.counted(|c| c.routing_passes += 1);
         let viewers = self.viewers();
         let present = present(&viewers, now, routing);
-        let mut ops = operators(sql, &present)?;
+        let mut ops = operators(sql, &present, routing.require_practice)?;
         if routing.auto_assign {
             self.take_back(sql, routing, now, &viewers, &mut ops).await?;
             let waiting = route_sql::queue(sql, PASS)?;

@@ -7,10 +7,12 @@
 //! when the conversation is assigned, closed or deleted); an offer until
 //! the first reply, the timeout, a reassignment or a close; a seat until a
 //! supervisor removes it (one per operator of the site); an operator's
-//! shifts until they replace them (none set: no row).
+//! shifts until they replace them (none set: no row); a trainee's newest
+//! 20 practice results.
 
 use serde::Deserialize;
 use shared::hours::Shifts;
+use shared::practice::PracticeResult;
 use shared::routing::Seat;
 use shared::{ConversationSummary, WireName};
 use worker::{SqlStorage, SqlStorageValue};
@@ -36,6 +38,12 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         None,
     )?;
     sql.exec("CREATE TABLE IF NOT EXISTS shifts (name TEXT PRIMARY KEY, json TEXT NOT NULL)", None)?;
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS practice (id INTEGER PRIMARY KEY AUTOINCREMENT, trainee TEXT NOT NULL,
+            json TEXT NOT NULL)",
+        None,
+    )?;
+    sql.exec("CREATE INDEX IF NOT EXISTS practice_by_trainee ON practice (trainee, id)", None)?;
     // An operator's load is counted on the open lines only.
     sql.exec("CREATE INDEX IF NOT EXISTS lines_open_by_assignee ON lines (assignee) WHERE outcome IS NULL", None)?;
     Ok(())
@@ -265,6 +273,38 @@ pub fn set_shifts(sql: &SqlStorage, name: &str, shifts: &Shifts) -> worker::Resu
         )?;
     }
     Ok(())
+}
+
+/// Practice results kept per trainee (the newest).
+pub const PRACTICE_KEPT: u64 = 20;
+
+/// Files a practice result; only the trainee's newest [`PRACTICE_KEPT`] stay.
+pub fn practiced(sql: &SqlStorage, r: &PracticeResult) -> worker::Result<()> {
+    sql.exec(
+        "INSERT INTO practice (trainee, json) VALUES (?, ?)",
+        vec![r.trainee.as_str().into(), serde_json::to_string(r)?.into()],
+    )?;
+    sql.exec(
+        "DELETE FROM practice WHERE trainee = ? AND id NOT IN
+           (SELECT id FROM practice WHERE trainee = ? ORDER BY id DESC LIMIT ?)",
+        vec![r.trainee.as_str().into(), r.trainee.as_str().into(), int(PRACTICE_KEPT)],
+    )?;
+    Ok(())
+}
+
+/// Practice results of these trainees (`None`: everyone's), newest first.
+pub fn practice_of(sql: &SqlStorage, trainees: Option<&[String]>) -> worker::Result<Vec<PracticeResult>> {
+    #[derive(Deserialize)]
+    struct Row {
+        trainee: String,
+        json: String,
+    }
+    let rows: Vec<Row> = sql.exec("SELECT trainee, json FROM practice ORDER BY id DESC LIMIT 500", None)?.to_array()?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| trainees.is_none_or(|t| t.contains(&r.trainee)))
+        .filter_map(|r| serde_json::from_str(&r.json).ok())
+        .collect())
 }
 
 /// Sets a seat (checked by the Worker).

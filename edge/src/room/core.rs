@@ -376,6 +376,37 @@ impl Core {
         }
     }
 
+    /// A practice run's scripted customer says `text` (with `event`) under
+    /// `id`: stored once (a repeat is answered with nothing), unmoderated
+    /// (the Worker wrote it), delivered like a customer's message.
+    pub fn scripted(
+        &mut self,
+        store: &impl RoomStore,
+        id: &str,
+        text: &str,
+        event: Option<Event>,
+        now: u64,
+    ) -> Result<Vec<Effect>, String> {
+        if store.find(Role::Customer, "", id).map_err(|e| e.to_string())?.is_some() {
+            return Ok(Vec::new());
+        }
+        let who = Who { role: Role::Customer, staff: None, member: String::new(), name: String::new() };
+        let state = match &event {
+            Some(e) => Some(apply(&self.workflow.clone().unwrap_or_default(), e).map_err(|e| e.to_string())?.0),
+            None => None,
+        };
+        let text = event.as_ref().map_or_else(|| text.to_owned(), Event::describe);
+        let m = self.message(&who, id, text, event, now);
+        store.insert(&m, state.as_ref()).map_err(|e| e.to_string())?;
+        self.last_seq = m.seq;
+        if state.is_some() {
+            self.workflow = state;
+        }
+        let mut effects = self.stored(m, Vec::new(), None);
+        effects.retain(|e| !matches!(e, Effect::Reply(_)));
+        Ok(effects)
+    }
+
     /// A moderator's decision on a held message: store and deliver it, or
     /// tell its sender it was not published.
     pub fn review(&mut self, store: &impl RoomStore, review: &ReviewHeld, now: u64) -> Result<Vec<Effect>, StoreError> {

@@ -217,6 +217,50 @@ pub async fn performance(req: Request, env: &Env, site: &str) -> RouteResult {
     Ok(Response::from_json(&crate::calls::inbox::performance(env, site.as_str(), call).await?)?)
 }
 
+/// `POST /api/console/sites/{site}/practice` `{"script"}`: starts a
+/// practice run for the caller (a conversation of its own that the Worker
+/// plays the customer in: no inbox line, no routing, no figures) →
+/// `{"conversation"}`. `GET`: practice results, newest first — everyone's
+/// for supervisors, admins and owners; one's own and one's mentees' else.
+pub async fn practice(mut req: Request, env: &Env, site: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::Reply, None).await?;
+    let site = own_site(&me, site)?;
+    if req.method() == worker::Method::Get {
+        let call = match me.role.may(Capability::Supervise) {
+            true => InboxCall::PracticeResults { trainee: None, mentor: None },
+            false => InboxCall::PracticeResults { trainee: Some(me.name.clone()), mentor: Some(me.name.clone()) },
+        };
+        return Ok(Response::from_json(&crate::calls::inbox::practice_results(env, site.as_str(), call).await?)?);
+    }
+    let start: shared::practice::StartPractice = body(&mut req, "{\"script\": \"...\"}").await?;
+    let script = shared::practice::script(&start.script)
+        .ok_or_else(|| RouteError::BadRequest(format!("no practice script {:?}", start.script)))?;
+    let settings = crate::calls::inbox::settings(env, site.as_str())
+        .await?
+        .ok_or_else(|| RouteError::UnknownSite(site.to_string()))?;
+    let practice = shared::practice::Practice { script: script.id.into(), trainee: me.name.clone() };
+    let conversation = crate::auth::new_conversation_id();
+    let meta = crate::calls::room::Meta {
+        conversation: conversation.clone(),
+        site,
+        // Nobody connects as the customer: the token is thrown away.
+        token_digest: crate::auth::token_digest(&crate::auth::new_token()),
+        member: String::new(),
+        created_at: worker::Date::now().as_millis(),
+        practice: Some(serde_json::to_string(&practice).map_err(crate::error::internal)?),
+    };
+    let init = crate::calls::room::Init {
+        meta,
+        workflow: script.workflow,
+        greeting: None,
+        fields: Vec::new(),
+        settings: (settings.version, settings.config),
+    };
+    let stub = crate::calls::room::conversation(env, conversation.as_str())?;
+    crate::calls::tell(&stub, &crate::calls::room::RoomCall::Init(Box::new(init))).await?;
+    Ok(Response::from_json(&shared::practice::PracticeStarted { conversation })?.with_status(201))
+}
+
 /// `GET` / `POST /api/console/sites/{site}/identity`: the site's identity
 /// secret for its server to sign customers with (settings editors only);
 /// `POST` replaces it.

@@ -104,6 +104,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
         token_digest: crate::auth::token_digest(&token),
         member,
         created_at: worker::Date::now().as_millis(),
+        practice: None,
     };
     let site = meta.site.clone();
     let mut fields = body.fields;

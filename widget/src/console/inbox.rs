@@ -20,6 +20,7 @@ use super::moderation::{Alert, Desk, Moderation};
 use super::pane::Pane;
 use super::people::People;
 use super::performance::Performance;
+use super::practice::PracticeView;
 use super::routing::{BoardView, News, PresencePicker, Routing};
 use super::settings::Settings;
 use super::shifts::ShiftsView;
@@ -84,6 +85,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     let people = RwSignal::new(false);
     let shifts = RwSignal::new(false);
     let performance = RwSignal::new(false);
+    let practice = RwSignal::new(false);
     let now = RwSignal::new(js_sys::Date::now());
     let desk = Desk::new();
     provide_context(desk);
@@ -256,6 +258,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                     {session.may(Capability::Reply).then(|| view! {
                         <button class="link" data-testid="console-shifts-open" on:click=move |_| shifts.set(true)>"Shifts"</button>
                         <button class="link" data-testid="console-performance-open" on:click=move |_| performance.set(true)>"Performance"</button>
+                        <button class="link" data-testid="console-practice-open" on:click=move |_| practice.set(true)>"Practice"</button>
                     })}
                     <button class="link" data-testid="console-help-open" on:click=move |_| help.set(true)>"Shortcuts"</button>
                     <button class="link" data-testid="console-sign-out" on:click=move |_| on_sign_out.run(None)>"Sign out"</button>
@@ -355,6 +358,9 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
             <Help open=help/>
             <Show when=move || people.get()>
                 <People on_close=Callback::new(move |_| people.set(false))/>
+            </Show>
+            <Show when=move || practice.get()>
+                <PracticeView on_close=Callback::new(move |_| practice.set(false)) open=Callback::new(move |c| selected.set(Some(c)))/>
             </Show>
             <Show when=move || performance.get()>
                 <Performance on_close=Callback::new(move |_| performance.set(false))/>

@@ -12,6 +12,7 @@ mod moderation;
 mod pane;
 mod people;
 mod performance;
+mod practice;
 mod routing;
 mod settings;
 mod shifts;

@@ -1,0 +1,113 @@
+// practice.test.mjs: a practice run graded end to end, in headless
+// Chromium, on an organisation of its own: an operator starts the "Locked
+// out" support script in the console, the scripted customer answers each
+// move (their details after the greeting, success after the checklist, a
+// yes, a rating), the operator follows the workflow with the step's canned
+// guidance, closes, and reads their grade — passed, with per-check
+// feedback. The run shows in no inbox. (A careless run failing is the
+// pure grading tests'.)
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import { base, browser, consoleUrl, password, TIMEOUT, until, watch } from "./helpers.mjs";
+
+const site = `prac${Date.now() % 1e9}`;
+const email = (role) => `${role}@${site}.test`;
+
+async function call(method, path, body, session) {
+  const headers = { origin: base, "content-type": "application/json" };
+  if (session) Object.assign(headers, { cookie: session.cookie, "x-csrf-token": session.me.csrf });
+  const r = await fetch(`${base}${path}`, { method, headers, body: body && JSON.stringify(body) });
+  const text = await r.text();
+  assert.ok(r.ok, `${method} ${path}: ${r.status} ${text}`);
+  return { json: text ? JSON.parse(text) : null, cookie: r.headers.getSetCookie()[0]?.split(";")[0] };
+}
+
+before(async () => {
+  const signup = { org: "Practice", site: { id: site, name: "Practice site" }, email: email("owner"), name: "Olga Owner", password };
+  const o = await call("POST", "/api/auth/signup", signup);
+  const owner = { cookie: o.cookie, me: o.json };
+  const invited = (await call("POST", "/api/org/invitations", { email: email("operator"), role: "operator" }, owner)).json;
+  await call("POST", "/api/auth/accept", { token: invited.token, name: "Pia Trainee", password });
+});
+
+const stepState = (page, id) => page.locator(`[data-testid="console-step"][data-step="${id}"]`).getAttribute("data-state");
+const waitStep = (page, id, state) => until(`step ${id} ${state}`, async () => (await stepState(page, id)) === state);
+
+async function start(op, script) {
+  await op.getByTestId("console-practice-open").click();
+  await op.locator(`[data-testid="console-practice-script"][data-script="${script}"]`).getByTestId("console-practice-start").click();
+  await op.getByTestId("console-guide").waitFor({ timeout: TIMEOUT });
+}
+
+/** The customer's line with `text` shows in the pane. */
+const hears = (op, text) => op.getByTestId("console-message").filter({ hasText: text }).waitFor({ timeout: TIMEOUT });
+
+/** Sends the current step's canned guidance. */
+async function guidance(op, step) {
+  await op.locator(`[data-testid="console-canned-item"][data-step="${step}"]`).first().click();
+  await op.getByTestId("console-input").press("Enter");
+}
+
+async function collect(op, field, value) {
+  await op.getByTestId("console-field-id").fill(field);
+  await op.getByTestId("console-field-value").fill(value);
+  await op.getByTestId("console-field-save").click();
+  await until(`${field} collected`, async () => (await op.getByTestId("console-fields").textContent()).includes(value));
+}
+
+/** The practice overlay's result of `script`, once it is filed (reopened until then). */
+async function resultOf(op, script) {
+  const result = op.locator(`[data-testid="console-practice-result"][data-script="${script}"]`);
+  for (let i = 0; i < 30; i++) {
+    await op.getByTestId("console-practice-open").click();
+    await op.getByTestId("console-practice").waitFor({ timeout: TIMEOUT });
+    await op.waitForTimeout(300);
+    if ((await result.count()) > 0) return result;
+    await op.getByTestId("console-practice-close").click();
+  }
+  throw new Error(`no result of ${script}`);
+}
+
+test("a practice run is played by a scripted customer and graded: passed, with feedback", async () => {
+  const op = watch(await (await browser.newContext()).newPage());
+  await op.goto(consoleUrl);
+  await op.getByTestId("console-email").fill(email("operator"));
+  await op.getByTestId("console-password").fill(password);
+  await op.getByTestId("console-login").click();
+  await op.getByTestId("console-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
+
+  await start(op, "login");
+  await hears(op, "I can't log in to my account");
+  await guidance(op, "greet");
+  await hears(op, "Invalid session token");
+  await collect(op, "issue_type", "Login");
+  await waitStep(op, "collect", "current");
+  await guidance(op, "collect");
+  await collect(op, "error_message", "Invalid session token (401)");
+  await collect(op, "account_id", "48213");
+  await waitStep(op, "troubleshoot", "current");
+  await guidance(op, "troubleshoot");
+  await op.getByTestId("console-checklist-items").fill("Clear your cookies\nSign in again");
+  await op.getByTestId("console-checklist-send").click();
+  await hears(op, "it works now");
+  await waitStep(op, "resolve", "current");
+  await guidance(op, "resolve");
+  await op.getByTestId("console-ask-resolution").click();
+  await waitStep(op, "close", "current");
+  await guidance(op, "close");
+  await op.getByTestId("console-ask-rating").click();
+  await until("rated", async () => (await op.getByTestId("console-rating").textContent()) === "Rating: 5/5");
+  await op.getByTestId("console-close-outcome").selectOption("resolved");
+  await op.getByTestId("console-close").click();
+  await waitStep(op, "close", "done");
+
+  // The run is in no inbox; its grade is in the practice results.
+  assert.equal(await op.getByTestId("console-conversation").count(), 0);
+  const result = await resultOf(op, "login");
+  assert.equal(await result.count(), 1);
+  assert.equal(await result.getAttribute("data-passed"), "true", await result.textContent());
+  assert.ok(Number(await result.getAttribute("data-score")) >= 80);
+  const checks = result.getByTestId("console-practice-check");
+  assert.ok((await checks.count()) >= 5, "per-step feedback");
+  assert.equal(await result.getAttribute("data-trainee"), "Pia Trainee");
+});
