@@ -3,7 +3,9 @@
 //! spare capacity, the next waits with its place told to the customer, an
 //! away operator gets none, a freed slot takes the longest waiting; an
 //! assignment with no first reply in time goes back and to the next
-//! operator, and the first is told. Whispers reach staff sockets only.
+//! operator, and the first is told. Whispers reach staff sockets only. A
+//! site's onboarding rule holds live chats from an operator until they
+//! pass a practice run of each workflow, played here through the socket.
 
 use std::time::Duration;
 
@@ -197,4 +199,79 @@ fn a_whisper_never_reaches_a_customer_socket() {
     let mut late = supervisor.socket(&operator_socket_path(&site, c.as_str(), 0)).unwrap();
     let (f, _) = late.recv_until(|f| matches!(f.msg, ServerMsg::Whisper(_))).unwrap();
     assert!(matches!(f.msg, ServerMsg::Whisper(w) if w.text == secret));
+}
+
+/// Plays `script` as a model operator would (the workflow's canned
+/// guidance first, then `actions`) through the real socket; the
+/// conversation is closed at the end.
+fn practise(site: &str, who: &Staff, script: &str, actions: Vec<Event>) {
+    let config: SiteConfig = who.get(&site_config_path(site)).call().unwrap().into_json().unwrap();
+    let started: shared::practice::PracticeStarted = who
+        .send("POST", &shared::api::practice_path(site))
+        .send_json(shared::practice::StartPractice { script: script.into() })
+        .unwrap()
+        .into_json()
+        .unwrap();
+    let workflow = shared::practice::script(script).unwrap().workflow;
+    let mut chat = who.socket(&operator_socket_path(site, started.conversation.as_str(), 0)).unwrap();
+    chat.welcome_and_replay(0).unwrap();
+    for (i, c) in config.canned.iter().filter(|c| c.workflow == workflow).enumerate() {
+        chat.send_acked(&format!("g{i}"), &c.text).unwrap();
+    }
+    for (i, e) in actions.into_iter().enumerate() {
+        let answer = chat.act(&format!("a{i}"), e.clone()).unwrap();
+        assert!(matches!(answer, ServerMsg::Ack { .. }), "{script}: {e:?} → {answer:?}");
+    }
+}
+
+#[test]
+fn onboarding_holds_live_chats_until_each_practice_run_passes() {
+    use shared::workflow::{OrderLine, Outcome};
+    let (site, people) = site("onboard", 600);
+    let (owner, operator) = (&people[0], &people[3]);
+    let path = site_config_path(&site);
+    let mut config: SiteConfig = owner.get(&path).call().unwrap().into_json().unwrap();
+    config.routing.require_practice = true;
+    owner.send("PUT", &path).send_json(&config).unwrap();
+    let mut inbox = online(&site, operator);
+    let (waiting, mut customer) = customer(&site);
+    assert_eq!(place(&mut customer), 1, "not onboarded: the chat waits");
+
+    let collect = |field: &str, value: &str| Event::Collect { field: field.into(), value: value.into() };
+    practise(
+        &site,
+        operator,
+        "login",
+        vec![
+            collect("issue_type", "Login"),
+            collect("error_message", "Invalid session token (401)"),
+            collect("account_id", "48213"),
+            Event::Checklist { items: vec!["Clear cookies".into(), "Sign in again".into()] },
+            Event::AskResolution {},
+            Event::AskRating {},
+            Event::Close { outcome: Outcome::Resolved },
+        ],
+    );
+    let quiet = within(&mut inbox, Duration::from_millis(1000));
+    assert!(quiet.iter().all(|m| !matches!(m, ServerMsg::Assignment { .. })), "support alone is not enough");
+    let team = config.products.iter().find(|p| p.id == "team").unwrap().clone();
+    practise(
+        &site,
+        operator,
+        "team-plan",
+        vec![
+            Event::CompleteStep { step: "initiate".into() },
+            collect("needs", "shared inboxes, weekly reports, 12 seats"),
+            Event::Present(team),
+            Event::CompleteStep { step: "negotiate".into() },
+            Event::Order { lines: vec![OrderLine { product: "team".into(), qty: 12 }] },
+            Event::AskRating {},
+            Event::Close { outcome: Outcome::Won },
+        ],
+    );
+    let results: Vec<shared::practice::PracticeResult> =
+        operator.get(&shared::api::practice_path(&site)).call().unwrap().into_json().unwrap();
+    assert_eq!(results.len(), 2, "{results:?}");
+    assert!(results.iter().all(|r| r.passed()), "{results:?}");
+    assert_eq!(assignment(&mut inbox), (waiting, true), "onboarded: the waiting chat is theirs");
 }

@@ -33,6 +33,9 @@ pub fn run() -> Result<()> {
     };
     let mut w = Wrangler::start(opts)?;
     let fresh = e2e::accounts::seed(&w.base_url, &key, &seed)?;
+    if let Err(e) = working_day(&w.base_url, &seed) {
+        println!("could not seed the demo's working day: {e:#}");
+    }
     println!(
         "\n  Demo customer page  http://localhost:{PORT}/demo\n  \
          Operator console    http://127.0.0.1:{PORT}/console\n  \
@@ -45,6 +48,33 @@ pub fn run() -> Result<()> {
     }
     println!("\n  Ctrl-C stops.\n");
     w.wait()
+}
+
+/// The demo's working day, at every start: a week of closed conversations
+/// for the performance page (up to now), and the operator's and the
+/// supervisor's weekly shifts for the coverage grid.
+fn working_day(base: &str, seed: &Seed) -> Result<()> {
+    use shared::hours::{Day, Opening, Shifts};
+    let login = |role: StaffRole| -> Result<e2e::accounts::Staff> {
+        let a = seed.accounts.iter().find(|a| a.role == role).expect("every role is seeded");
+        e2e::accounts::Staff::login(base, &a.email, &a.password)
+    };
+    let (supervisor, operator) = (login(StaffRole::Supervisor)?, login(StaffRole::Operator)?);
+    let names = [supervisor.me.name.clone(), operator.me.name.clone()];
+    supervisor
+        .send("POST", "/api/console/sites/demo/performance/seed")
+        .send_json(serde_json::json!({ "operators": names }))?;
+    let week = |from: &str, to: &str| -> Vec<Opening> {
+        Day::ALL[..5].iter().map(|d| Opening { day: *d, from: from.into(), to: to.into() }).collect()
+    };
+    let path = shared::api::shifts_path("demo");
+    operator
+        .send("PUT", &path)
+        .send_json(Shifts { time_zone: "Europe/Berlin".into(), week: week("08:00", "16:00") })?;
+    supervisor
+        .send("PUT", &path)
+        .send_json(Shifts { time_zone: "America/New_York".into(), week: week("09:00", "13:00") })?;
+    Ok(())
 }
 
 /// 16 random bytes as hex.
