@@ -125,8 +125,10 @@ pub fn site_config_path(site: &str) -> String {
 
 /// What a customer can expect from a site now (`GET
 /// /api/sites/{site}/availability`, for the loader when the chat opens):
-/// someone online within the site's hours, with the usual wait; or away,
-/// until the next opening when there is one.
+/// someone online within the site's hours, with the usual wait; nobody
+/// online yet within hours (the chat stays open: someone answers later);
+/// or away, outside the hours, until the next opening when there is one
+/// (the widget asks for a message and an e-mail).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Availability {
@@ -136,6 +138,9 @@ pub struct Availability {
     /// When online: the wait a new chat can expect, in ms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_ms: Option<u64>,
+    /// Outside the site's hours.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub away: bool,
     /// When outside the site's hours: the next opening (ms since the epoch).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_open: Option<u64>,

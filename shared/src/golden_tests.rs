@@ -383,9 +383,10 @@ fn http_bodies_match_golden_files() {
         ..CreateConversation::new("demo".parse().unwrap())
     };
     check("api.createConversation.away", &away);
-    let online = crate::api::Availability { online: true, reply_ms: Some(180_000), next_open: None };
+    let online = crate::api::Availability { online: true, reply_ms: Some(180_000), away: false, next_open: None };
     check("api.availability.online", &online);
-    let away = crate::api::Availability { online: false, reply_ms: None, next_open: Some(1_774_854_000_000) };
+    let away =
+        crate::api::Availability { online: false, reply_ms: None, away: true, next_open: Some(1_774_854_000_000) };
     check("api.availability.away", &away);
     check("api.widgetConfig", &crate::site::SiteConfig::default().widget());
     check("api.conversationCreated", &ConversationCreated { conversation: conv(), token: "9f".repeat(32) });

@@ -111,8 +111,8 @@
       fetch(origin + "/api/sites/" + encodeURIComponent(site) + "/availability").then(function (r) { return r.json(); })
         .then(function (a) {
           var at = a.nextOpen && new Date(a.nextOpen).toLocaleString([], { weekday: "long", hour: "numeric", minute: "2-digit" });
-          expect = { away: !a.online, expect: a.online ? "We usually reply in " + Math.ceil((a.replyMs || 6e4) / 6e4) + " min." :
-            "We're away " + (at ? "until " + at + " (your time)." : "right now.") };
+          expect = { away: !!a.away, expect: a.online ? "We usually reply in " + Math.ceil((a.replyMs || 6e4) / 6e4) + " min." :
+            a.away ? "We're away " + (at ? "until " + at + " (your time)." : "right now.") : "We'll answer here as soon as someone is back." };
           if (config) sendConfig();
         }, function () {});
       frame = document.createElement("iframe");

@@ -57,9 +57,14 @@ pub async fn availability(req: &Request, env: &Env, site: &str) -> RouteResult {
     };
     let answer = if hours.open {
         let r = reach(env, site.as_str(), now).await?;
-        Availability { online: r.online > 0, reply_ms: r.wait_ms.filter(|_| r.online > 0), next_open: None }
+        Availability {
+            online: r.online > 0,
+            reply_ms: r.wait_ms.filter(|_| r.online > 0),
+            away: false,
+            next_open: None,
+        }
     } else {
-        Availability { online: false, reply_ms: None, next_open: hours.next_open }
+        Availability { online: false, reply_ms: None, away: true, next_open: hours.next_open }
     };
     let mut resp = Response::from_json(&answer)?;
     resp.headers_mut().set("Access-Control-Allow-Origin", &origin)?;
