@@ -278,17 +278,8 @@ pub fn banning<'a>(records: &'a [SanctionRecord], member: &str, now_ms: u64) -> 
 /// `YYYY-MM-DD HH:MM` of a time in ms since the epoch (UTC; civil-from-days).
 pub fn clock(ms: u64) -> String {
     let secs = ms / 1000;
-    let (days, rest) = ((secs / 86_400) as i64, secs % 86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rest / 3600, rest % 3600 / 60)
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    format!("{} {:02}:{:02}", crate::metrics::day_label(days), rest / 3600, rest % 3600 / 60)
 }
 
 /// One change of the moderation desk, pushed to every console, which puts

@@ -42,14 +42,8 @@ async fn reach(env: &Env, site: &str, now: u64) -> worker::Result<Reach> {
 /// The site's availability for a host page of one of its allowed origins.
 pub async fn availability(req: &Request, env: &Env, site: &str) -> RouteResult {
     let site: SiteId = site.parse().map_err(|_| RouteError::UnknownSite(site.to_owned()))?;
-    let settings = crate::settings_cache::settings(env, site.as_str())
-        .await?
-        .ok_or_else(|| RouteError::UnknownSite(site.to_string()))?;
+    let (settings, origin) = super::conversations::embedding(req, env, &site).await?;
     let config = &settings.config;
-    let origin = super::origin(req)?.unwrap_or_default();
-    if !config.origin_allowed(&origin) {
-        return Err(RouteError::CrossOrigin(format!("the origin {origin:?} may not embed this site's chat")));
-    }
     let now = worker::Date::now().as_millis();
     let hours = match shared::hours::hours_of(&config.hours, None) {
         Some(h) => shared::hours::status(h, now).map_err(RouteError::BadRequest)?,
@@ -66,8 +60,5 @@ pub async fn availability(req: &Request, env: &Env, site: &str) -> RouteResult {
     } else {
         Availability { online: false, reply_ms: None, away: true, next_open: hours.next_open }
     };
-    let mut resp = Response::from_json(&answer)?;
-    resp.headers_mut().set("Access-Control-Allow-Origin", &origin)?;
-    resp.headers_mut().set("Vary", "Origin")?;
-    Ok(resp)
+    super::conversations::allow_origin(Response::from_json(&answer)?, &origin)
 }

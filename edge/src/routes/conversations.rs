@@ -154,16 +154,30 @@ fn check_fields(config: &SiteConfig, fields: &[(String, String)]) -> Result<(), 
 /// host page of one of the site's allowed origins (and for no other).
 pub async fn widget_config(req: &Request, env: &Env, site: &str) -> RouteResult {
     let site: SiteId = site.parse().map_err(|_| RouteError::UnknownSite(site.to_owned()))?;
+    let (settings, origin) = embedding(req, env, &site).await?;
+    allow_origin(Response::from_json(&settings.config.widget())?, &origin)
+}
+
+/// The site's settings (the isolate's copy) for a host page of one of its
+/// allowed origins, and that origin; any other is refused.
+pub async fn embedding(
+    req: &Request,
+    env: &Env,
+    site: &SiteId,
+) -> Result<(std::rc::Rc<crate::calls::inbox::Settings>, String), RouteError> {
     let settings = crate::settings_cache::settings(env, site.as_str())
         .await?
         .ok_or_else(|| RouteError::UnknownSite(site.to_string()))?;
-    let config = &settings.config;
     let origin = super::origin(req)?.unwrap_or_default();
-    if !config.origin_allowed(&origin) {
+    if !settings.config.origin_allowed(&origin) {
         return Err(RouteError::CrossOrigin(format!("the origin {origin:?} may not embed this site's chat")));
     }
-    let mut resp = Response::from_json(&config.widget())?;
-    resp.headers_mut().set("Access-Control-Allow-Origin", &origin)?;
+    Ok((settings, origin))
+}
+
+/// `resp` readable by the host page of `origin`.
+pub fn allow_origin(mut resp: Response, origin: &str) -> RouteResult {
+    resp.headers_mut().set("Access-Control-Allow-Origin", origin)?;
     resp.headers_mut().set("Vary", "Origin")?;
     Ok(resp)
 }
