@@ -129,3 +129,15 @@ export async function putConfig(config) {
   const text = await r.text();
   assert.equal(r.status, 200, text);
 }
+
+/** Calls the Worker as the console does (its origin; with `session`, its
+ * cookie and anti-CSRF token); the answer's JSON and the cookie it set
+ * (the call must succeed). */
+export async function call(method, path, body, session) {
+  const headers = { origin: base, "content-type": "application/json" };
+  if (session) Object.assign(headers, { cookie: session.cookie, "x-csrf-token": session.me.csrf });
+  const r = await fetch(`${base}${path}`, { method, headers, body: body && JSON.stringify(body) });
+  const text = await r.text();
+  assert.ok(r.ok, `${method} ${path}: ${r.status} ${text}`);
+  return { json: text ? JSON.parse(text) : null, cookie: r.headers.getSetCookie()[0]?.split(";")[0] };
+}

@@ -8,7 +8,7 @@
 // in their time zone, and the supervisor's coverage grid counts them.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { base, browser, consoleUrl, password, port, TIMEOUT, until, watch } from "./helpers.mjs";
+import { browser, call, consoleUrl, password, port, TIMEOUT, until, watch } from "./helpers.mjs";
 
 const site = `hours${Date.now() % 1e9}`;
 const hostUrl = `http://localhost:${port}/demo?site=${site}`;
@@ -17,15 +17,6 @@ const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 // The customer's browser is in New York; the site keeps UTC hours.
 const customerZone = "America/New_York";
 
-/** Calls the Worker with the console's headers; the answer's JSON (must succeed). */
-async function call(method, path, body, session) {
-  const headers = { origin: base, "content-type": "application/json" };
-  if (session) Object.assign(headers, { cookie: session.cookie, "x-csrf-token": session.me.csrf });
-  const r = await fetch(`${base}${path}`, { method, headers, body: body && JSON.stringify(body) });
-  const text = await r.text();
-  assert.ok(r.ok, `${method} ${path}: ${r.status} ${text}`);
-  return { json: text ? JSON.parse(text) : null, cookie: r.headers.getSetCookie()[0]?.split(";")[0] };
-}
 
 let owner;
 const configPath = `/api/console/sites/${site}/config`;

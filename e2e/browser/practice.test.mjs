@@ -8,19 +8,11 @@
 // pure grading tests'.)
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { base, browser, consoleUrl, password, TIMEOUT, until, watch } from "./helpers.mjs";
+import { browser, call, consoleUrl, password, TIMEOUT, until, watch } from "./helpers.mjs";
 
 const site = `prac${Date.now() % 1e9}`;
 const email = (role) => `${role}@${site}.test`;
 
-async function call(method, path, body, session) {
-  const headers = { origin: base, "content-type": "application/json" };
-  if (session) Object.assign(headers, { cookie: session.cookie, "x-csrf-token": session.me.csrf });
-  const r = await fetch(`${base}${path}`, { method, headers, body: body && JSON.stringify(body) });
-  const text = await r.text();
-  assert.ok(r.ok, `${method} ${path}: ${r.status} ${text}`);
-  return { json: text ? JSON.parse(text) : null, cookie: r.headers.getSetCookie()[0]?.split(";")[0] };
-}
 
 before(async () => {
   const signup = { org: "Practice", site: { id: site, name: "Practice site" }, email: email("owner"), name: "Olga Owner", password };

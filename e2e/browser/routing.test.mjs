@@ -8,22 +8,13 @@
 // chat over, and the freed slot takes the waiting customer.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { base, browser, consoleUrl, fillPreChat, password, port, TIMEOUT, until, watch } from "./helpers.mjs";
+import { browser, call, consoleUrl, fillPreChat, password, port, TIMEOUT, until, watch } from "./helpers.mjs";
 
 const site = `route${Date.now() % 1e9}`;
 // The demo page with this site's script tag.
 const hostUrl = `http://localhost:${port}/demo?site=${site}`;
 const email = (role) => `${role}@${site}.test`;
 
-/** Posts JSON with the console's headers; the answer's JSON (must succeed). */
-async function call(method, path, body, session) {
-  const headers = { origin: base, "content-type": "application/json" };
-  if (session) Object.assign(headers, { cookie: session.cookie, "x-csrf-token": session.me.csrf });
-  const r = await fetch(`${base}${path}`, { method, headers, body: body && JSON.stringify(body) });
-  const text = await r.text();
-  assert.ok(r.ok, `${method} ${path}: ${r.status} ${text}`);
-  return { json: text ? JSON.parse(text) : null, cookie: r.headers.getSetCookie()[0]?.split(";")[0] };
-}
 
 /** The new organisation: its owner signs up and invites an operator and a supervisor. */
 before(async () => {
