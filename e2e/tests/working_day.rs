@@ -133,3 +133,105 @@ fn a_message_left_while_away_starts_a_conversation_with_the_email() {
     });
     assert_eq!(collected.as_deref(), Some("ada@example.com"));
 }
+
+/// Reads frames until one matches `pred`, or none comes within a second.
+fn next_seen(s: &mut Socket) -> Option<Vec<shared::SeenMark>> {
+    s.set_read_timeout(Duration::from_secs(1)).unwrap();
+    let found = s.recv_until(|f| matches!(f.msg, ServerMsg::Seen(_))).ok().map(|(f, _)| match f.msg {
+        ServerMsg::Seen(marks) => marks,
+        _ => unreachable!(),
+    });
+    s.set_read_timeout(Duration::from_secs(10)).unwrap();
+    found
+}
+
+#[test]
+fn read_marks_are_kept_per_operator_and_follow_them_to_their_other_devices() {
+    let (site, people) = site("seen");
+    let (supervisor, operator) = (&people[2], &people[3]);
+    let c = create_conversation(&base_url(), &site).unwrap();
+    let mut customer = Socket::open(&base_url(), &customer_socket_path(c.conversation.as_str(), &c.token, 0)).unwrap();
+    customer.welcome_and_replay(0).unwrap();
+    let (seq, _) = customer.send_acked("c1", "Hello?").unwrap();
+    customer.send_acked("c2", "Anyone?").unwrap();
+    let inbox = shared::api::inbox_socket_path(&site, &shared::scope::Scope::All);
+    let mut laptop = operator.socket(&inbox).unwrap();
+    let mut phone = operator.socket(&inbox).unwrap();
+    let mut other = supervisor.socket(&inbox).unwrap();
+    for s in [&mut laptop, &mut phone, &mut other] {
+        s.recv_until(|f| matches!(f.msg, ServerMsg::Inbox { .. })).unwrap();
+    }
+
+    // The laptop has seen the first message: the phone is told, the supervisor is not.
+    let mark = shared::SeenMark { conversation: c.conversation.clone(), seq };
+    laptop.send_msg("s1", shared::ClientMsg::Seen(mark.clone())).unwrap();
+    assert_eq!(next_seen(&mut phone), Some(vec![mark.clone()]));
+    assert_eq!(next_seen(&mut other), None, "marks are the operator's own");
+    // A mark that goes back, or past the last message, or of a conversation
+    // the site does not have, changes nothing; past the end is kept as the end.
+    laptop.send_msg("s2", shared::ClientMsg::Seen(shared::SeenMark { seq: seq - 1, ..mark.clone() })).unwrap();
+    assert_eq!(next_seen(&mut phone), None, "a mark never goes back");
+    let stranger = create_conversation(&base_url(), "demo").unwrap();
+    let unknown = shared::SeenMark { conversation: stranger.conversation.clone(), seq: 1 };
+    laptop.send_msg("s3", shared::ClientMsg::Seen(unknown)).unwrap();
+    assert_eq!(next_seen(&mut phone), None, "another site's conversation");
+    laptop.send_msg("s4", shared::ClientMsg::Seen(shared::SeenMark { seq: 1_000, ..mark.clone() })).unwrap();
+    let end = next_seen(&mut phone).expect("the mark moved on");
+    assert_eq!(end.len(), 1);
+    assert!(end[0].seq > seq && end[0].seq < 1_000, "kept as the last message's: {end:?}");
+
+    // A new device gets the marks with its first page; another operator none.
+    let mut tablet = operator.socket(&inbox).unwrap();
+    let (_, skipped) = tablet.recv_until(|f| matches!(f.msg, ServerMsg::Seen(_))).unwrap();
+    assert!(skipped.iter().any(|f| matches!(f.msg, ServerMsg::Inbox { .. })), "the page first");
+    let mut fresh = supervisor.socket(&inbox).unwrap();
+    fresh.recv_until(|f| matches!(f.msg, ServerMsg::Inbox { .. })).unwrap();
+    assert_eq!(next_seen(&mut fresh), None);
+
+    // A conversation socket takes no marks.
+    let mut op = operator.socket(&operator_socket_path(&site, c.conversation.as_str(), 0)).unwrap();
+    op.welcome_and_replay(0).unwrap();
+    op.send_msg("s5", shared::ClientMsg::Seen(mark)).unwrap();
+    let (refused, _) = op.reply_to("s5").unwrap();
+    assert!(matches!(refused, ServerMsg::Error { code: shared::ErrorCode::UnknownType, .. }), "{refused:?}");
+}
+
+/// The next board on `s` that `pred` accepts.
+fn board_where(s: &mut Socket, what: &str, pred: impl Fn(&shared::routing::Board) -> bool) -> shared::routing::Board {
+    let (f, _) = s.recv_until(|f| matches!(&f.msg, ServerMsg::Board(b) if pred(b))).expect(what);
+    match f.msg {
+        ServerMsg::Board(b) => b,
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn the_board_lists_chats_in_progress_with_their_step_and_who_waits() {
+    let (site, people) = site("board");
+    let (supervisor, operator) = (&people[2], &people[3]);
+    let mut board = supervisor.socket(&shared::api::inbox_socket_path(&site, &shared::scope::Scope::All)).unwrap();
+    let c = create_conversation(&base_url(), &site).unwrap();
+    let mut customer = Socket::open(&base_url(), &customer_socket_path(c.conversation.as_str(), &c.token, 0)).unwrap();
+    customer.welcome_and_replay(0).unwrap();
+    let mut op = operator.socket(&operator_socket_path(&site, c.conversation.as_str(), 0)).unwrap();
+    op.welcome_and_replay(0).unwrap();
+    op.act("a", Event::Assign { to: operator.me.name.clone() }).unwrap();
+    customer.send_acked("c1", "My parcel is late").unwrap();
+    // Held, and the customer's word is the last: waiting since it.
+    let held = |b: &shared::routing::Board| b.chats.iter().any(|x| x.conversation == c.conversation);
+    let waits = |b: &shared::routing::Board| {
+        b.chats.iter().any(|x| x.conversation == c.conversation && x.waiting_since.is_some())
+    };
+    let b = board_where(&mut board, "held, the customer waiting", waits);
+    let chat = b.chats.iter().find(|x| x.conversation == c.conversation).unwrap();
+    assert_eq!(
+        (chat.assignee.as_str(), chat.workflow, chat.step),
+        (operator.me.name.as_str(), shared::workflow::WorkflowKind::Support, 0)
+    );
+    assert!(chat.waiting_since.is_some(), "{chat:?}");
+    // Answered: nobody waits; released: off the board (nobody holds it).
+    op.send_acked("o1", "Let me check").unwrap();
+    board_where(&mut board, "answered", |b| held(b) && !waits(b));
+    assert!(matches!(op.act("r", Event::Release {}).unwrap(), ServerMsg::Ack { .. }));
+    board_where(&mut board, "released", |b| !held(b));
+}

@@ -42,6 +42,7 @@ fn client_name(m: &ClientMsg) -> &'static str {
         ClientMsg::History { .. } => "history",
         ClientMsg::Whisper { .. } => "whisper",
         ClientMsg::Presence { .. } => "presence",
+        ClientMsg::Seen(_) => "seen",
     }
 }
 
@@ -61,6 +62,7 @@ fn server_name(m: &ServerMsg) -> &'static str {
         ServerMsg::Whisper(_) => "whisper",
         ServerMsg::Board(_) => "board",
         ServerMsg::Assignment { .. } => "assignment",
+        ServerMsg::Seen(_) => "seen",
     }
 }
 
@@ -129,6 +131,7 @@ fn client_examples() -> Vec<ClientEnvelope> {
         env("h-3", ClientMsg::History { before: 101 }),
         env("w-1", ClientMsg::Whisper { text: "Offer the refund, it is within policy".into() }),
         env("p-1", ClientMsg::Presence { status: crate::routing::Presence::Away }),
+        env("seen-1", ClientMsg::Seen(crate::SeenMark { conversation: conv(), seq: 42 })),
     ]
 }
 
@@ -218,6 +221,13 @@ fn server_examples() -> Vec<ServerEnvelope> {
                 teams: vec!["billing".into()],
                 mentor: Some("Sam".into()),
             }],
+            chats: vec![crate::routing::BoardChat {
+                conversation: conv(),
+                assignee: "Ada".into(),
+                workflow: crate::workflow::WorkflowKind::Support,
+                step: 2,
+                waiting_since: Some(1_795_000_060_000),
+            }],
             queues: vec![crate::routing::QueueLine {
                 team: Some("billing".into()),
                 length: 4,
@@ -229,6 +239,7 @@ fn server_examples() -> Vec<ServerEnvelope> {
             to_you: false,
             why: "No first reply in 2 min: back in the queue".into(),
         }),
+        ServerEnvelope::push(ServerMsg::Seen(vec![crate::SeenMark { conversation: conv(), seq: 42 }])),
     ]
 }
 
@@ -267,7 +278,7 @@ fn server_variants_match_golden_files() {
     for e in &examples {
         check(&format!("server.{}", server_name(&e.msg)), e);
     }
-    assert_eq!(examples.len(), 14, "one example per server variant");
+    assert_eq!(examples.len(), 15, "one example per server variant");
 }
 
 /// What an operator's welcome adds: the workflow state as of `lastSeq`.

@@ -53,7 +53,7 @@ mod golden_tests;
 pub use decode::{decode_client, DecodeError};
 pub use ids::{ClientMsgId, ConversationId, IdError, SiteId};
 pub use protocol::{
-    Author, ChatMessage, ClientEnvelope, ClientMsg, ConversationSummary, ErrorCode, Role, ServerEnvelope, ServerMsg,
-    Whisper, WireName, PAGE, PROTOCOL_VERSION,
+    Author, ChatMessage, ClientEnvelope, ClientMsg, ConversationSummary, ErrorCode, Role, SeenMark, ServerEnvelope,
+    ServerMsg, Whisper, WireName, PAGE, PROTOCOL_VERSION,
 };
 pub use text::{validate_text, TextError, MAX_MESSAGE_CHARS};

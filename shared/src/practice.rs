@@ -1,15 +1,16 @@
 //! Practice conversations (issue "The operator's working day"): scripted
-//! customers as data, each with a realistic problem — the lines the
-//! customer says and the operator action each waits for — and a practice
-//! run's result, graded by the same rules as live conversations
-//! (`crate::grading`). The Worker plays the customer in a conversation of
-//! its own (no inbox line, no routing, no figures); the console lists the
-//! scripts and the results.
+//! customers as data (support, sales and moderation), each with a realistic
+//! problem — the lines the customer says and the operator action each waits
+//! for — and a practice run's result, graded by the same rules as live
+//! conversations (`crate::grading`). The Worker plays the customer in a
+//! conversation of its own (no inbox line, no routing, no figures); the
+//! console lists the scripts and the results.
 
 use serde::{Deserialize, Serialize};
 
 use crate::grading::Grade;
-use crate::workflow::{Event, WorkflowKind};
+use crate::staff::Capability;
+use crate::workflow::{Event, Sanction, WorkflowKind};
 use crate::{ChatMessage, Role};
 
 /// The score a run needs to pass (percent).
@@ -32,6 +33,9 @@ pub enum Cue {
     Order,
     /// escalation.
     Escalate,
+    /// warning (a flag or an assessment is internal: the customer never
+    /// sees one; a mute or ban silences them).
+    Warn,
 }
 
 impl Cue {
@@ -48,6 +52,7 @@ impl Cue {
             (Cue::Present, Some(Event::Present(_))) => true,
             (Cue::Order, Some(Event::Order { .. })) => true,
             (Cue::Escalate, Some(Event::Escalate { .. })) => true,
+            (Cue::Warn, Some(Event::Sanction { kind: Sanction::Warn, .. })) => true,
             _ => false,
         }
     }
@@ -79,6 +84,24 @@ pub struct Script {
     pub opening: &'static str,
     /// What follows, in order.
     pub lines: Vec<Line>,
+}
+
+impl Script {
+    /// What starting it takes: what writing in its conversation takes.
+    pub fn needs(&self) -> Capability {
+        writes_need(self.workflow)
+    }
+}
+
+/// What writing in a conversation of `workflow` takes: moderating for
+/// moderation (a chat never starts as one; practice runs do), replying for
+/// the others. So a moderator practises moderation, an operator support and
+/// sales.
+pub fn writes_need(workflow: WorkflowKind) -> Capability {
+    match workflow {
+        WorkflowKind::Moderation => Capability::Moderate,
+        WorkflowKind::Support | WorkflowKind::Sales => Capability::Reply,
+    }
 }
 
 fn line(cue: Cue, text: &'static str, event: Option<Event>) -> Line {
@@ -131,6 +154,21 @@ pub fn scripts() -> Vec<Script> {
                 line(Present, "That looks right. Can we order it?", None),
                 line(Order, "", Some(Event::ConfirmOrder {})),
                 line(AskRating, "", Some(Event::Rate { score: 4 })),
+            ],
+        },
+        Script {
+            id: "abuse",
+            workflow: WorkflowKind::Moderation,
+            title: "Insults in a chat",
+            problem: "A customer waiting for a refund insults our staff. Mark monitoring done and answer calmly; \
+                      flag the message naming the rule it breaks; assess the severity (a first insult, no threat); \
+                      warn them, with the step's canned warning; mark the notify step done (nothing to escalate: no \
+                      threat, nothing illegal); log the incident (rule, evidence, action) and close as resolved.",
+            opening: "Third time I'm asking about my refund. Are you all idiots over there? Your staff are useless \
+                      clowns.",
+            lines: vec![
+                line(Reply, "Oh relax, I was only joking. I still want my refund though.", None),
+                line(Warn, "Fine. Sorry. I'm just fed up with waiting for my money.", None),
             ],
         },
     ]
@@ -202,7 +240,8 @@ impl PracticeResult {
     }
 }
 
-/// The workflows a site can require a practice run of before live chats.
+/// The workflows a site can require a practice run of before live chats
+/// (a live chat is support or sales; moderators practise moderation).
 pub const REQUIRED: [WorkflowKind; 2] = [WorkflowKind::Support, WorkflowKind::Sales];
 
 /// Whether `results` (one trainee's) hold a passed run of each required workflow.

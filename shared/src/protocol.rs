@@ -87,12 +87,18 @@ pub enum ClientMsg {
         /// Online or away.
         status: crate::routing::Presence,
     },
+    /// On an operator's inbox socket: they have seen a conversation up to
+    /// `seq` (kept per operator on the server, so unread counts follow
+    /// them to every device; the console says it at most every few seconds
+    /// per conversation, and when it leaves one).
+    Seen(SeenMark),
 }
 
 impl ClientMsg {
     /// The wire names of every variant, used to tell an unknown type from a
     /// malformed known one.
-    pub const TYPES: &'static [&'static str] = &["send", "sync", "act", "typing", "history", "whisper", "presence"];
+    pub const TYPES: &'static [&'static str] =
+        &["send", "sync", "act", "typing", "history", "whisper", "presence", "seen"];
 }
 
 /// A server → client frame.
@@ -244,6 +250,19 @@ pub enum ServerMsg {
         /// Why, for people.
         why: String,
     },
+    /// On an operator's inbox socket: how far they have seen conversations
+    /// (after the first page, its lines' marks; then a mark another of
+    /// their devices said).
+    Seen(Vec<SeenMark>),
+}
+
+/// How far an operator has seen one conversation ([`ClientMsg::Seen`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeenMark {
+    /// The conversation.
+    pub conversation: ConversationId,
+    /// The last sequence number seen.
+    pub seq: u64,
 }
 
 /// A note between staff in a conversation ([`ClientMsg::Whisper`]).

@@ -118,14 +118,38 @@ pub struct QueueLine {
     pub oldest: u64,
 }
 
+/// One chat in progress on the board: an open conversation someone holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BoardChat {
+    /// The conversation.
+    pub conversation: crate::ConversationId,
+    /// Who holds it.
+    pub assignee: String,
+    /// Its workflow.
+    pub workflow: crate::workflow::WorkflowKind,
+    /// The workflow step it is at (index into the workflow's steps).
+    pub step: usize,
+    /// Since when the customer has waited for a reply (ms since the Unix
+    /// epoch; `None`: the last word was ours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting_since: Option<u64>,
+}
+
+/// The most chats in progress one board carries (longest waiting first).
+pub const BOARD_CHATS: usize = 100;
+
 /// The supervisors' live board: every operator with a seat or a console
-/// open, and every queue that has someone waiting. (The chats in progress
-/// are the inbox's lines: step, assignee, waiting since.)
+/// open, the chats in progress (step, holder, waiting since) and every
+/// queue that has someone waiting.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Board {
     /// Operators, by name.
     pub operators: Vec<BoardOperator>,
+    /// Chats in progress, waiting customers first (longest first), at most [`BOARD_CHATS`].
+    #[serde(default)]
+    pub chats: Vec<BoardChat>,
     /// Queues with someone waiting.
     pub queues: Vec<QueueLine>,
 }

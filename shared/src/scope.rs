@@ -1,5 +1,6 @@
 //! Which conversations an operator's inbox shows ([`Scope`]): their own, a
-//! team's queue, the unassigned ones, or all. The list object sends a
+//! team's queue, the unassigned ones, one operator's (a mentor's view of a
+//! mentee), or all. The list object sends a
 //! socket only its scope's lines, a page at a time, and the console keeps
 //! only those.
 
@@ -23,6 +24,9 @@ pub enum Scope {
     Unassigned,
     /// Those in this team's queue.
     Team(String),
+    /// Those assigned to this operator (a mentor following a mentee, a
+    /// supervisor following anyone).
+    Operator(String),
 }
 
 impl Scope {
@@ -32,7 +36,12 @@ impl Scope {
             "all" => Some(Scope::All),
             "mine" => Some(Scope::Mine),
             "unassigned" => Some(Scope::Unassigned),
-            s => s.strip_prefix("team:").filter(|t| !t.is_empty() && t.len() <= 64).map(|t| Scope::Team(t.to_owned())),
+            s => {
+                let named = |prefix: &str| s.strip_prefix(prefix).filter(|t| !t.is_empty() && t.len() <= 64);
+                named("team:")
+                    .map(|t| Scope::Team(t.to_owned()))
+                    .or_else(|| named("operator:").map(|o| Scope::Operator(o.to_owned())))
+            }
         }
     }
 
@@ -43,6 +52,7 @@ impl Scope {
             Scope::Mine => c.assignee.as_deref() == Some(me),
             Scope::Unassigned => c.assignee.is_none(),
             Scope::Team(t) => c.team.as_deref() == Some(t.as_str()),
+            Scope::Operator(o) => c.assignee.as_deref() == Some(o.as_str()),
         }
     }
 }
@@ -54,6 +64,7 @@ impl fmt::Display for Scope {
             Scope::Mine => f.write_str("mine"),
             Scope::Unassigned => f.write_str("unassigned"),
             Scope::Team(t) => write!(f, "team:{t}"),
+            Scope::Operator(o) => write!(f, "operator:{o}"),
         }
     }
 }
@@ -81,10 +92,10 @@ mod tests {
 
     #[test]
     fn scopes_read_back_as_written_and_refuse_anything_else() {
-        for s in ["all", "mine", "unassigned", "team:billing"] {
+        for s in ["all", "mine", "unassigned", "team:billing", "operator:Cy"] {
             assert_eq!(Scope::parse(s).unwrap().to_string(), s);
         }
-        for s in ["", "team:", "everyone", "Mine", &format!("team:{}", "x".repeat(65))] {
+        for s in ["", "team:", "operator:", "everyone", "Mine", &format!("team:{}", "x".repeat(65))] {
             assert_eq!(Scope::parse(s), None, "{s}");
         }
     }
@@ -100,5 +111,6 @@ mod tests {
         assert_eq!(keeps("mine"), [true, false, false]);
         assert_eq!(keeps("unassigned"), [false, true, false]);
         assert_eq!(keeps("team:billing"), [false, false, true]);
+        assert_eq!(keeps("operator:Cy"), [false, false, true]);
     }
 }

@@ -142,13 +142,17 @@ pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
         }
         _ => None,
     };
-    // Routing's frames (board, assignment, whisper; a queue place, which
-    // only customers get) are read by serde.
+    // Routing's frames (board, assignment, whisper, seen marks; a queue
+    // place, which only customers get) are read by serde.
     let Some(mut env) = frame(json, more, |v| event(v).map(Some)) else {
         return crate::json::decode::<ServerEnvelope>(json).filter(|e| {
             matches!(
                 e.msg,
-                ServerMsg::Board(_) | ServerMsg::Assignment { .. } | ServerMsg::Whisper(_) | ServerMsg::Queue { .. }
+                ServerMsg::Board(_)
+                    | ServerMsg::Assignment { .. }
+                    | ServerMsg::Whisper(_)
+                    | ServerMsg::Queue { .. }
+                    | ServerMsg::Seen(_)
             )
         });
     };
@@ -462,6 +466,7 @@ pub fn client(env: &ClientEnvelope) -> String {
     let msg = match &env.msg {
         ClientMsg::Whisper { text } => tag("whisper", Obj::new().put("text", text)),
         ClientMsg::Presence { status } => tag("presence", Obj::new().put("status", status.as_str())),
+        ClientMsg::Seen(m) => tag("seen", Obj::new().put("conversation", m.conversation.as_str()).num("seq", m.seq)),
         _ => return client_with(env, event_js),
     };
     stringify(&Obj::new().num("v", u64::from(env.v)).put("id", &env.id).put("msg", msg).js())
@@ -548,6 +553,7 @@ mod tests {
         golden!("server.queue"),
         golden!("server.whisper"),
         golden!("server.board"),
+        golden!("server.seen"),
         golden!("server.assignment"),
     ];
 
@@ -584,6 +590,7 @@ mod tests {
         golden!("client.history"),
         golden!("client.whisper"),
         golden!("client.presence"),
+        golden!("client.seen"),
     ];
 
     fn same_json(a: &str, b: &str) {
@@ -594,7 +601,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn golden_server_frames_decode_as_serde_json_does() {
-        assert_eq!(SERVER.len(), 17, "one per ServerMsg variant, the channel forms and an operator's welcome");
+        assert_eq!(SERVER.len(), 18, "one per ServerMsg variant, the channel forms and an operator's welcome");
         for g in SERVER {
             let want: ServerEnvelope = serde_json::from_str(g).unwrap();
             assert_eq!(server_or_inbox(g), Some(want.clone()), "{g}");
@@ -606,6 +613,7 @@ mod tests {
                     | ServerMsg::Board(_)
                     | ServerMsg::Assignment { .. }
                     | ServerMsg::Whisper(_)
+                    | ServerMsg::Seen(_)
             );
             // Only operators get the workflow state and desk changes; the
             // customer's reader skips them, and reads the queue's words only.
@@ -652,7 +660,7 @@ mod tests {
             let env: ClientEnvelope = serde_json::from_str(g).unwrap();
             same_json(&client(&env), g);
             // Whispers and presence are staff's: the customer's writer has none.
-            if !matches!(env.msg, ClientMsg::Whisper { .. } | ClientMsg::Presence { .. }) {
+            if !matches!(env.msg, ClientMsg::Whisper { .. } | ClientMsg::Presence { .. } | ClientMsg::Seen(_)) {
                 same_json(&(CUSTOMER.encode)(&env), g);
             }
         }

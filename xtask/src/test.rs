@@ -104,6 +104,7 @@ const BROWSER_TESTS: &[&str] = &[
     "hours",
     "performance",
     "practice",
+    "team",
 ];
 
 /// The protocol and browser tests against a fresh Worker (already built).

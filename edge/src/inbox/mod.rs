@@ -20,6 +20,7 @@ mod desk_sql;
 mod push;
 mod route;
 mod route_sql;
+mod seen;
 mod sql;
 mod stats;
 
@@ -72,6 +73,9 @@ struct Viewer {
     scope: String,
     /// The operator's name.
     me: String,
+    /// Their account (read marks are kept per account).
+    #[serde(default)]
+    account: String,
     /// Their role (`StaffRole`'s name): moderators take no chats.
     #[serde(default)]
     staff: String,
@@ -89,8 +93,8 @@ fn online() -> shared::routing::Presence {
 
 impl Default for Viewer {
     fn default() -> Self {
-        let (scope, me, staff) = Default::default();
-        Viewer { scope, me, staff, status: shared::routing::Presence::Offline, active: 0 }
+        let (scope, me, account, staff) = Default::default();
+        Viewer { scope, me, account, staff, status: shared::routing::Presence::Offline, active: 0 }
     }
 }
 
@@ -178,6 +182,22 @@ impl Inbox {
 }
 
 impl Inbox {
+    /// An operator's read mark: kept, and told to their other devices'
+    /// inbox sockets (a mark that does not move on is dropped).
+    fn seen(&self, ws: &WebSocket, viewer: &Viewer, mark: shared::SeenMark) -> Result<()> {
+        if viewer.account.is_empty() {
+            return Ok(());
+        }
+        let Some(mark) = seen::mark(&self.state.storage().sql(), &viewer.account, &mark)? else { return Ok(()) };
+        let frame = ServerEnvelope::push(ServerMsg::Seen(vec![mark]));
+        for other in self.state.get_websockets_with_tag(&socket::account_tag(&viewer.account)) {
+            if other != *ws {
+                socket::send(&other, &frame);
+            }
+        }
+        Ok(())
+    }
+
     /// Counts a request (`settings`: a settings read).
     fn count(&self, settings: bool) {
         self.counted(|c| {
@@ -194,14 +214,22 @@ impl Inbox {
         let viewer = Viewer {
             scope: crate::headers::header(req, crate::headers::SCOPE),
             me: crate::headers::name(req),
+            account: account.clone(),
             staff: crate::headers::header(req, crate::headers::STAFF),
             status: online(),
             active: worker::Date::now().as_millis(),
         };
         self.state.accept_websocket_with_tags(&pair.server, &[socket::account_tag(&account).as_str()]);
         pair.server.serialize_attachment(&viewer)?;
-        let conversations = sql::page(&self.state.storage().sql(), &viewer.scope(), &viewer.me, None)?;
+        let sql = self.state.storage().sql();
+        let conversations = sql::page(&sql, &viewer.scope(), &viewer.me, None)?;
+        let ids: Vec<_> = conversations.iter().map(|c| c.id.clone()).collect();
         socket::send(&pair.server, &ServerEnvelope::push(ServerMsg::Inbox { conversations }));
+        // How far they have seen those (on any device).
+        let marks = seen::marks(&sql, &account, &ids)?;
+        if !marks.is_empty() {
+            socket::send(&pair.server, &ServerEnvelope::push(ServerMsg::Seen(marks)));
+        }
         Response::from_websocket(pair.client)
     }
 }
@@ -211,6 +239,7 @@ impl DurableObject for Inbox {
         let sql = state.storage().sql();
         let schema = sql::ensure_schema(&sql).and_then(|()| desk_sql::ensure_schema(&sql));
         let schema = schema.and_then(|()| route_sql::ensure_schema(&sql));
+        let schema = schema.and_then(|()| seen::ensure_schema(&sql));
         if let Err(e) = schema.and_then(|()| stats::ensure_schema(&sql)) {
             worker::console_error!("inbox schema: {e}");
         }
@@ -457,8 +486,19 @@ impl DurableObject for Inbox {
                 }
             }
             // Routing after the push: what changes meanwhile gathers for the next.
-            if self.routing_due(deadline, now) {
-                let board = ServerEnvelope::push(ServerMsg::Board(self.route(&sql, &routing, now).await?));
+            // The board follows: after a pass, or after a push (which may
+            // have changed the chats in progress) while a supervisor watches.
+            let board = if self.routing_due(deadline, now) {
+                Some(self.route(&sql, &routing, now).await?)
+            } else if pushing {
+                let viewers = self.viewers();
+                let watched = viewers.iter().any(|(_, v)| v.supervises());
+                watched.then(|| route::board_now(&sql, &viewers, &routing, now)).transpose()?
+            } else {
+                None
+            };
+            if let Some(board) = board {
+                let board = ServerEnvelope::push(ServerMsg::Board(board));
                 for (ws, _) in self.viewers().iter().filter(|(_, v)| v.supervises()) {
                     socket::send(ws, &board);
                 }
@@ -481,7 +521,8 @@ impl DurableObject for Inbox {
     }
 
     /// The console says its operator is online or away (again on
-    /// activity); nothing else is taken here.
+    /// activity), or how far they have seen a conversation; nothing else
+    /// is taken here.
     async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
         let WebSocketIncomingMessage::String(frame) = message else {
             socket::send(&ws, &ServerEnvelope::error(None, ErrorCode::Malformed, "frames are JSON text, not binary"));
@@ -494,12 +535,16 @@ impl DurableObject for Inbox {
                 return Ok(());
             }
         };
-        let shared::ClientMsg::Presence { status } = env.msg else {
-            let refusal = "the inbox socket takes presence only";
-            socket::send(&ws, &ServerEnvelope::error(Some(env.id), ErrorCode::UnknownType, refusal));
-            return Ok(());
-        };
         let mut viewer: Viewer = ws.deserialize_attachment()?.unwrap_or_default();
+        let status = match env.msg {
+            shared::ClientMsg::Presence { status } => status,
+            shared::ClientMsg::Seen(mark) => return self.seen(&ws, &viewer, mark),
+            _ => {
+                let refusal = "the inbox socket takes presence and seen marks only";
+                socket::send(&ws, &ServerEnvelope::error(Some(env.id), ErrorCode::UnknownType, refusal));
+                return Ok(());
+            }
+        };
         viewer.status = status;
         viewer.active = worker::Date::now().as_millis();
         ws.serialize_attachment(&viewer)?;

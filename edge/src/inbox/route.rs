@@ -130,6 +130,34 @@ pub fn reach(sql: &SqlStorage, viewers: &[(WebSocket, Viewer)], routing: &Routin
     Ok(Reach { online: online.len() as u32, wait_ms })
 }
 
+/// The board from what routing knows of the operators (`ops`, with
+/// their mentors): those present or holding chats, the chats in progress
+/// and the queues.
+fn board(sql: &SqlStorage, ops: Vec<(Operator, Option<String>)>) -> Result<Board> {
+    let operators = ops
+        .into_iter()
+        .filter(|(o, _)| o.presence != Presence::Offline || o.load > 0)
+        .map(|(o, mentor)| BoardOperator {
+            name: o.name,
+            presence: o.presence,
+            load: o.load,
+            capacity: o.capacity,
+            teams: o.teams,
+            mentor,
+        })
+        .collect();
+    let queues =
+        route_sql::queues(sql)?.into_iter().map(|(team, length, oldest)| QueueLine { team, length, oldest }).collect();
+    Ok(Board { operators, chats: route_sql::chats(sql)?, queues })
+}
+
+/// The board at `now` without a routing pass (a push changed the chats
+/// in progress between passes).
+pub fn board_now(sql: &SqlStorage, viewers: &[(WebSocket, Viewer)], routing: &Routing, now: u64) -> Result<Board> {
+    let present = present(viewers, now, routing);
+    board(sql, operators(sql, &present, routing.require_practice)?)
+}
+
 impl Inbox {
     /// The list part's sockets with what each shows.
     pub(super) fn viewers(&self) -> Vec<(WebSocket, Viewer)> {
@@ -171,23 +199,7 @@ impl Inbox {
             self.assign(sql, waiting, now, &viewers, &mut ops).await?;
             self.tell_places(sql, &ops).await?;
         }
-        let board_operators = ops
-            .into_iter()
-            .filter(|(o, _)| o.presence != Presence::Offline || o.load > 0)
-            .map(|(o, mentor)| BoardOperator {
-                name: o.name,
-                presence: o.presence,
-                load: o.load,
-                capacity: o.capacity,
-                teams: o.teams,
-                mentor,
-            })
-            .collect();
-        let queues = route_sql::queues(sql)?
-            .into_iter()
-            .map(|(team, length, oldest)| QueueLine { team, length, oldest })
-            .collect();
-        Ok(Board { operators: board_operators, queues })
+        board(sql, ops)
     }
 
     /// Offers with no first reply in time go back to their queue; their

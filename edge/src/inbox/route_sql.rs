@@ -13,7 +13,8 @@
 use serde::Deserialize;
 use shared::hours::Shifts;
 use shared::practice::PracticeResult;
-use shared::routing::Seat;
+use shared::routing::{BoardChat, Seat, BOARD_CHATS};
+use shared::workflow::WorkflowKind;
 use shared::{ConversationSummary, WireName};
 use worker::{SqlStorage, SqlStorageValue};
 
@@ -154,6 +155,41 @@ pub fn queues(sql: &SqlStorage) -> worker::Result<Vec<(Option<String>, u32, u64)
         .exec("SELECT team, count(*) AS n, min(since) AS oldest FROM queue GROUP BY team ORDER BY team", None)?
         .to_array()?;
     Ok(rows.into_iter().map(|r| (r.team, r.n, r.oldest)).collect())
+}
+
+/// The chats in progress for the board: open conversations someone holds,
+/// customers waiting for a reply first (longest first), then the most
+/// recently active; at most [`shared::routing::BOARD_CHATS`].
+pub fn chats(sql: &SqlStorage) -> worker::Result<Vec<BoardChat>> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        assignee: String,
+        workflow: String,
+        step: usize,
+        waiting: i64,
+        updated_at: u64,
+    }
+    let rows: Vec<Row> = sql
+        .exec(
+            "SELECT id, assignee, workflow, step, coalesce(last_author = 'customer', 0) AS waiting, updated_at FROM lines
+             WHERE outcome IS NULL AND assignee IS NOT NULL
+             ORDER BY waiting DESC, CASE WHEN waiting THEN updated_at ELSE -updated_at END LIMIT ?",
+            vec![int(BOARD_CHATS as u64)],
+        )?
+        .to_array()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(BoardChat {
+                conversation: r.id.parse().ok()?,
+                assignee: r.assignee,
+                workflow: WorkflowKind::from_wire(&r.workflow)?,
+                step: r.step,
+                waiting_since: (r.waiting != 0).then_some(r.updated_at),
+            })
+        })
+        .collect())
 }
 
 /// A waiting conversation was given to `operator` (event `seq`): it

@@ -116,6 +116,7 @@ pub fn page(
         Scope::Mine => ("assignee = ?", vec![me.into()]),
         Scope::Unassigned => ("assignee IS NULL", vec![]),
         Scope::Team(team) => ("team = ?", vec![team.as_str().into()]),
+        Scope::Operator(name) => ("assignee = ?", vec![name.as_str().into()]),
     };
     let (at, id) = before.unwrap_or((i64::MAX as u64, ""));
     let at = SqlStorageValue::from(at.min(i64::MAX as u64) as i64);
@@ -245,5 +246,6 @@ pub fn keep_copy(sql: &SqlStorage, version: u64, config: &SiteConfig) -> worker:
 pub fn forget(sql: &SqlStorage, conversation: &str) -> worker::Result<()> {
     sql.exec("DELETE FROM lines WHERE id = ?", vec![conversation.into()])?;
     sql.exec("DELETE FROM users WHERE conversation = ?", vec![conversation.into()])?;
+    super::seen::forget(sql, conversation)?;
     super::route_sql::forget(sql, conversation)
 }

@@ -106,12 +106,13 @@ impl Core {
         self.workflow.is_none()
     }
 
-    /// What writing here takes: replying in a conversation, moderating in a channel.
+    /// What writing here takes: moderating in a channel; in a conversation,
+    /// what its workflow takes (`shared::practice::writes_need`: replying,
+    /// or moderating in a moderation one — a practice run).
     fn writes_need(&self) -> Capability {
-        if self.is_channel() {
-            Capability::Moderate
-        } else {
-            Capability::Reply
+        match &self.workflow {
+            None => Capability::Moderate,
+            Some(state) => shared::practice::writes_need(state.workflow),
         }
     }
 

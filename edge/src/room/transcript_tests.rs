@@ -318,6 +318,28 @@ fn workflow_events_are_authorised_applied_and_idempotent() {
     assert!(core.workflow.expect("a conversation").checklist[0].1);
 }
 
+/// A moderation conversation (a practice run's) is written in by those who
+/// moderate, as a channel: not by operators, who reply in the others.
+#[test]
+fn writing_in_a_moderation_conversation_takes_moderating() {
+    let flag = Event::Flag { note: "insulted staff".into() };
+    let (core, _) = play(
+        Some(WorkflowKind::Moderation),
+        30,
+        vec![
+            (S, customer(), Do::Send("a", "you are all useless"), stored(1)),
+            (2 * S, operator(), Do::Send("o", "please keep it civil"), vec![Err(ErrorCode::Forbidden)]),
+            (2 * S, operator(), Do::Act("f", flag.clone()), vec![Err(ErrorCode::Forbidden)]),
+            (2 * S, operator(), Do::Typing, vec![Err(ErrorCode::Forbidden)]),
+            (3 * S, moderator(), Do::Typing, vec![Typing]),
+            (3 * S, moderator(), Do::Send("m", "please keep it civil"), stored(2)),
+            (4 * S, moderator(), Do::Act("f", flag), stored(3)),
+            (5 * S, customer(), Do::Send("b", "only joking"), stored(4)),
+        ],
+    );
+    assert_eq!(core.workflow.expect("a conversation").violation.as_deref(), Some("insulted staff"));
+}
+
 #[test]
 fn a_customer_writing_after_close_reopens_the_conversation() {
     let (core, store) = play(

@@ -7,7 +7,7 @@
 use shared::api::DeskRoute;
 use shared::site::SiteConfig;
 use shared::staff::{Capability, Me};
-use shared::{ConversationId, ErrorCode, SiteId};
+use shared::{ConversationId, ErrorCode, SiteId, WireName};
 use worker::{Env, Request, Response};
 
 use super::{query, socket_request};
@@ -220,10 +220,12 @@ pub async fn performance(req: Request, env: &Env, site: &str) -> RouteResult {
 /// `POST /api/console/sites/{site}/practice` `{"script"}`: starts a
 /// practice run for the caller (a conversation of its own that the Worker
 /// plays the customer in: no inbox line, no routing, no figures) →
-/// `{"conversation"}`. `GET`: practice results, newest first — everyone's
-/// for supervisors, admins and owners; one's own and one's mentees' else.
+/// `{"conversation"}`; a script takes what writing in its conversation
+/// takes (`Script::needs`: moderating for moderation, replying else).
+/// `GET`: practice results, newest first — everyone's for supervisors,
+/// admins and owners; one's own and one's mentees' else.
 pub async fn practice(mut req: Request, env: &Env, site: &str) -> RouteResult {
-    let me = staff(&req, env, Capability::Reply, None).await?;
+    let me = staff(&req, env, Capability::ReadConversations, None).await?;
     let site = own_site(&me, site)?;
     if req.method() == worker::Method::Get {
         let call = match me.role.may(Capability::Supervise) {
@@ -235,6 +237,10 @@ pub async fn practice(mut req: Request, env: &Env, site: &str) -> RouteResult {
     let start: shared::practice::StartPractice = body(&mut req, "{\"script\": \"...\"}").await?;
     let script = shared::practice::script(&start.script)
         .ok_or_else(|| RouteError::BadRequest(format!("no practice script {:?}", start.script)))?;
+    if !me.role.may(script.needs()) {
+        let msg = format!("a {} may not practise {}", me.role.as_str(), script.workflow.as_str());
+        return Err(RouteError::Refused(ErrorCode::Forbidden, msg));
+    }
     let settings = crate::calls::inbox::settings(env, site.as_str())
         .await?
         .ok_or_else(|| RouteError::UnknownSite(site.to_string()))?;

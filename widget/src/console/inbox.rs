@@ -2,8 +2,10 @@
 //! or a team's queue — is the socket's, a page at a time, with older pages
 //! on demand; filters, unread counts, previews, waiting time; newest
 //! activity first), the open conversation, keyboard
-//! shortcuts and their help, and the site settings; the moderation view in
-//! its place when picked, and moderation alerts over both.
+//! shortcuts and their help, and the site settings; up to three
+//! conversations side by side; what needs the operator counted in the tab
+//! and pinged (`super::notify`); the moderation view in its place when
+//! picked, and moderation alerts over both.
 
 use shared::WireName;
 use std::collections::HashMap;
@@ -13,15 +15,17 @@ use leptos::prelude::*;
 use shared::api::{inbox_page_path, inbox_socket_path};
 use shared::scope::{Scope, PAGE};
 use shared::workflow::WorkflowKind;
-use shared::{ConversationId, ConversationSummary, Role, ServerMsg};
+use shared::{ClientEnvelope, ClientMsg, ConversationId, ConversationSummary, Role, SeenMark, ServerMsg};
 
 use super::keys::{self, Action, Help};
 use super::moderation::{Alert, Desk, Moderation};
+use super::notify::{Notify, NotifyControls};
 use super::pane::Pane;
 use super::people::People;
 use super::performance::Performance;
 use super::practice::PracticeView;
 use super::routing::{BoardView, News, PresencePicker, Routing};
+use super::seats::{Seats, SeatsView};
 use super::settings::Settings;
 use super::shifts::ShiftsView;
 use super::Session;
@@ -31,6 +35,13 @@ use crate::util::{clock, load, store, ws_origin};
 use shared::staff::Capability;
 
 const SEEN: &str = "console:seen";
+
+/// A conversation's read mark is told the server at most this often while
+/// it is open (ms); at once when it is left.
+const SEEN_EVERY_MS: f64 = 10_000.0;
+
+/// Most conversations open beside the focused one.
+const BESIDE: usize = 2;
 
 /// The inbox filters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +97,16 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     let shifts = RwSignal::new(false);
     let performance = RwSignal::new(false);
     let practice = RwSignal::new(false);
+    let seats_open = RwSignal::new(false);
+    // Open beside the focused one, in order.
+    let beside = RwSignal::new(Vec::<ConversationId>::new());
+    let is_open = move |id: &ConversationId| {
+        selected.with_untracked(|s| s.as_ref() == Some(id)) || beside.with_untracked(|b| b.contains(id))
+    };
+    let seats = Seats(RwSignal::new(Vec::new()));
+    seats.load(site.clone());
+    provide_context(seats);
+    let notify = Notify::new();
     let now = RwSignal::new(js_sys::Date::now());
     let desk = Desk::new();
     provide_context(desk);
@@ -101,6 +122,10 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     let seen =
         RwSignal::new(load(SEEN).and_then(|s| crate::json::decode::<HashMap<String, u64>>(&s)).unwrap_or_default());
     crate::effect(move || seen.with(|s| store(SEEN, crate::json::encode(s).as_deref())));
+    // The marks the server has (from this or another device), and when told.
+    let told = StoredValue::new(
+        seen.with_untracked(|s| s.iter().map(|(k, v)| (k.clone(), (*v, 0.0))).collect::<HashMap<_, _>>()),
+    );
 
     // Set once the socket exists (its frames can ask to tell the presence).
     let tell_presence: StoredValue<Box<dyn Fn()>, LocalStorage> = StoredValue::new_local(Box::new(|| {}));
@@ -120,9 +145,46 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                     tell_presence.with_value(|f| f());
                 }
             }
-            ServerMsg::Assignment { conversation, to_you, why } => routing.news(conversation, to_you, why),
+            ServerMsg::Assignment { conversation, to_you, why } => {
+                if to_you {
+                    notify.ping(
+                        "A chat for you",
+                        &format!("{why} · {}", super::visitor(&conversation)),
+                        conversation.as_str(),
+                    );
+                }
+                routing.news(conversation, to_you, why);
+            }
             ServerMsg::Board(board) => routing.board.set(Some(board)),
+            ServerMsg::Seen(marks) => {
+                let at = js_sys::Date::now();
+                seen.update(|s| {
+                    for m in marks {
+                        let id = m.conversation.to_string();
+                        let mine = s.entry(id.clone()).or_insert(0);
+                        *mine = (*mine).max(m.seq);
+                        told.update_value(|t| {
+                            t.insert(id, (m.seq, at));
+                        });
+                    }
+                });
+            }
             ServerMsg::InboxUpdate(changed) => list.update(|l| {
+                // A customer wrote in one of mine that is not open (or the console is not in front).
+                let hidden =
+                    web_sys::window().and_then(|w| w.document()).is_some_and(|d| !d.has_focus().unwrap_or(true));
+                for c in &changed {
+                    let newer = l.iter().find(|o| o.id == c.id).is_none_or(|o| o.last_seq < c.last_seq);
+                    let mine = c.assignee.as_deref() == Some(me_for_socket.as_str());
+                    if newer
+                        && mine
+                        && c.outcome.is_none()
+                        && c.last_author == Some(Role::Customer)
+                        && (hidden || !is_open(&c.id))
+                    {
+                        notify.ping(&format!("{} wrote", super::visitor(&c.id)), &c.preview, c.id.as_str());
+                    }
+                }
                 let scope = filter.get_untracked().scope();
                 l.retain(|c| !changed.iter().any(|s| s.id == c.id));
                 // A line that left the scope comes once more, to be dropped.
@@ -138,6 +200,37 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     let socket = StoredValue::new_local(socket);
     on_cleanup(move || socket.with_value(Socket::stop));
     tell_presence.set_value(Box::new(move || socket.with_value(|s| routing.tell(s))));
+    // Read marks to the server: the open ones every few seconds, a left one at once.
+    let flush = move || {
+        let at = js_sys::Date::now();
+        let due: Vec<(String, u64)> = seen.with_untracked(|s| {
+            s.iter()
+                .filter(|(id, seq)| {
+                    let (sent, when) = told.with_value(|t| t.get(*id).copied().unwrap_or((0, 0.0)));
+                    let open = id.parse().is_ok_and(|c| is_open(&c));
+                    **seq > sent && (!open || at - when >= SEEN_EVERY_MS)
+                })
+                .map(|(id, seq)| (id.clone(), *seq))
+                .collect()
+        });
+        for (id, seq) in due {
+            let Ok(conversation) = id.parse() else { continue };
+            let frame = ClientEnvelope {
+                v: shared::PROTOCOL_VERSION,
+                id: format!("seen-{}", crate::util::new_id()),
+                msg: ClientMsg::Seen(SeenMark { conversation, seq }),
+            };
+            if socket.with_value(|s| s.send(&frame)) {
+                told.update_value(|t| {
+                    t.insert(id, (seq, at));
+                });
+            }
+        }
+    };
+    crate::effect(move || {
+        (seen.track(), selected.track(), beside.track(), now.track());
+        flush();
+    });
     let on_presence = Callback::new(move |_| socket.with_value(|s| routing.tell(s)));
     let activity = window_event_listener(leptos::ev::pointerdown, move |_| socket.with_value(|s| routing.active(s)));
     on_cleanup(move || activity.remove());
@@ -187,6 +280,49 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
         let seen = seen.with(|s| s.get(id).copied().unwrap_or(0));
         last_seq.saturating_sub(seen)
     };
+    // What needs the operator: chats given and not opened, and their
+    // conversations with unseen messages that are not open.
+    let me_for_count = me.clone();
+    let waiting_for_me = Memo::new(move |_| {
+        let mut ids = routing.unopened();
+        let open = (selected.get(), beside.get());
+        list.with(|l| {
+            for c in l {
+                let shown = open.0.as_ref() == Some(&c.id) || open.1.contains(&c.id);
+                let mine = c.assignee.as_deref() == Some(me_for_count.as_str()) && c.outcome.is_none();
+                if mine && !shown && unread(c.id.as_str(), c.last_seq) > 0 && !ids.contains(&c.id) {
+                    ids.push(c.id.clone());
+                }
+            }
+        });
+        ids.len()
+    });
+    crate::effect(move || notify.show(waiting_for_me.get()));
+    // Whatever is opened no longer waits as routing's news.
+    crate::effect(move || {
+        let open = (selected.get(), beside.get());
+        open.0.iter().chain(open.1.iter()).for_each(|c| routing.opened(c));
+    });
+    let open_beside = move |id: ConversationId| {
+        if selected.with_untracked(Option::is_none) {
+            selected.set(Some(id));
+        } else if !is_open(&id) {
+            beside.update(|b| {
+                b.push(id);
+                if b.len() > BESIDE {
+                    b.remove(0);
+                }
+            });
+        }
+    };
+    // Picking one already open beside focuses it.
+    crate::effect(move || {
+        if let Some(id) = selected.get() {
+            if beside.with_untracked(|b| b.contains(&id)) {
+                beside.update(|b| b.retain(|x| *x != id));
+            }
+        }
+    });
     let me_for_filter = me.clone();
     let shown = Memo::new(move |_| {
         let f = filter.get();
@@ -233,12 +369,26 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     });
     on_cleanup(move || handle.remove());
 
+    let me_for_follow = me.clone();
+    let supervises = session.may(Capability::Supervise);
+    let followed = move || match supervises {
+        true => seats
+            .names()
+            .into_iter()
+            .filter(|n| *n != me_for_follow)
+            .map(|n| (n.clone(), format!("Operator: {n}")))
+            .collect(),
+        false => {
+            seats.mentees(&me_for_follow).into_iter().map(|n| (n.clone(), format!("Mentee: {n}"))).collect::<Vec<_>>()
+        }
+    };
     let teams = move || session.config.with(|c| c.as_ref().map(|c| c.teams.clone()).unwrap_or_default());
     let set = move |f: fn(&mut Filter, String)| move |e| filter.update(|x| f(x, event_target_value(&e)));
     view! {
         // The moderation view hides the inbox, the pane and the guide (by CSS: the
         // conversation stays connected).
-        <div class="console" class:moderating=move || desk.shown.get()>
+        <div class="console" class:moderating=move || desk.shown.get()
+            class:split-2=move || beside.with(|b| b.len() == 1) class:split-3=move || beside.with(|b| b.len() == 2)>
             <aside class="inbox">
                 <header>
                     <strong>"Inbox · "{site.clone()}</strong>
@@ -246,6 +396,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                     <span class="me" data-testid="console-me">{me.clone()}</span>
                     <span class="role" data-testid="console-role">{session.me.with_value(|m| m.role.as_str())}</span>
                     {session.may(Capability::Reply).then(|| view! { <PresencePicker routing=routing on_change=on_presence/> })}
+                    <NotifyControls notify=notify/>
                     {session.may(Capability::ReadDesk).then(|| view! {
                         <button class="link" data-testid="console-tab-moderation" on:click=move |_| desk.shown.set(true)>"Moderation"</button>
                     })}
@@ -255,9 +406,15 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                     {session.may(Capability::ViewPeople).then(|| view! {
                         <button class="link" data-testid="console-people-open" on:click=move |_| people.set(true)>"People"</button>
                     })}
+                    {session.may(Capability::Supervise).then(|| view! {
+                        <button class="link" data-testid="console-seats-open" on:click=move |_| seats_open.set(true)>"Seats"</button>
+                    })}
                     {session.may(Capability::Reply).then(|| view! {
                         <button class="link" data-testid="console-shifts-open" on:click=move |_| shifts.set(true)>"Shifts"</button>
                         <button class="link" data-testid="console-performance-open" on:click=move |_| performance.set(true)>"Performance"</button>
+                    })}
+                    // Operators practise support and sales, moderators moderation.
+                    {(session.may(Capability::Reply) || session.may(Capability::Moderate)).then(|| view! {
                         <button class="link" data-testid="console-practice-open" on:click=move |_| practice.set(true)>"Practice"</button>
                     })}
                     <button class="link" data-testid="console-help-open" on:click=move |_| help.set(true)>"Shortcuts"</button>
@@ -270,7 +427,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                     }>"Sign out everywhere"</button>
                 </header>
                 <News routing=routing open=Callback::new(move |c| selected.set(Some(c)))/>
-                {session.may(Capability::Supervise).then(|| view! { <BoardView routing=routing/> })}
+                {session.may(Capability::Supervise).then(|| view! { <BoardView routing=routing open=Callback::new(move |c| selected.set(Some(c)))/> })}
                 <div class="filters">
                     <select data-testid="console-filter-scope" aria-label="Whose" on:change=set(|f, v| f.scope = v)>
                         <option value="all">"All"</option>
@@ -278,6 +435,10 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                         <option value="unassigned">"Unassigned"</option>
                         {move || teams().into_iter().map(|t| view! {
                             <option value=format!("team:{}", t.id)>{format!("Queue: {}", t.name)}</option>
+                        }).collect_view()}
+                        // Mentors follow their mentees; supervisors anyone.
+                        {move || followed().into_iter().map(|(n, label)| view! {
+                            <option value=format!("operator:{n}")>{label}</option>
                         }).collect_view()}
                     </select>
                     <select data-testid="console-filter-workflow" aria-label="Workflow" on:change=set(|f, v| f.workflow = v)>
@@ -297,6 +458,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                     <For each=move || shown.get() key=|c| (c.id.clone(), c.last_seq) let:c>
                         {
                             let id = c.id.clone();
+                            let beside_id = c.id.clone();
                             let active_id = c.id.clone();
                             let (seen_id, last_seq) = (c.id.to_string(), c.last_seq);
                             let count = move || unread(&seen_id, last_seq);
@@ -338,6 +500,8 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                                             })}
                                         </span>
                                     </button>
+                                    <button class="link open-beside" data-testid="console-open-beside" data-conversation=c.id.to_string()
+                                        title="Open beside" aria-label="Open beside" on:click=move |_| open_beside(beside_id.clone())>"⧉"</button>
                                 </li>
                             }
                         }
@@ -351,6 +515,25 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                 None => view! { <section class="pane"><p class="empty">"Pick a conversation (Alt+↓)."</p></section> }.into_any(),
                 Some(id) => view! { <Pane id=id seen=seen/> }.into_any(),
             }}
+            <For each=move || beside.get() key=|id| id.clone() let:id>
+                {
+                    let (focus_id, close_id) = (id.clone(), id.clone());
+                    let focus = Callback::new(move |_| {
+                        let was = selected.get_untracked();
+                        beside.update(|b| {
+                            if let Some(i) = b.iter().position(|x| *x == focus_id) {
+                                match was {
+                                    Some(w) => b[i] = w,
+                                    None => { b.remove(i); }
+                                }
+                            }
+                        });
+                        selected.set(Some(focus_id.clone()));
+                    });
+                    let close = Callback::new(move |_| beside.update(|b| b.retain(|x| *x != close_id)));
+                    view! { <Pane id=id seen=seen beside=(focus, close)/> }
+                }
+            </For>
             <Show when=move || desk.shown.get()>
                 <Moderation/>
             </Show>
@@ -367,6 +550,9 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
             </Show>
             <Show when=move || shifts.get()>
                 <ShiftsView on_close=Callback::new(move |_| shifts.set(false))/>
+            </Show>
+            <Show when=move || seats_open.get()>
+                <SeatsView seats=seats on_close=Callback::new(move |_| seats_open.set(false))/>
             </Show>
             <Show when=move || settings.get()>
                 <Settings on_close=Callback::new(move |_| settings.set(false))/>

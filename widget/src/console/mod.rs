@@ -9,11 +9,13 @@ mod inbox;
 mod keys;
 mod login;
 mod moderation;
+mod notify;
 mod pane;
 mod people;
 mod performance;
 mod practice;
 mod routing;
+mod seats;
 mod settings;
 mod shifts;
 

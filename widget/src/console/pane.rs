@@ -1,7 +1,10 @@
 //! The open conversation in the console: its timeline (messages and workflow
 //! events), the other side's typing, the composer (a draft per conversation
 //! that survives switching and reload; canned responses land in it for
-//! editing) and, beside it, the workflow guide.
+//! editing), handing it over (to a named operator, with a note the next
+//! one reads as a whisper) and, beside the focused one, the workflow guide.
+//! Up to three are open side by side; those beside the focused one have no
+//! guide of their own and can be focused or closed.
 
 use std::collections::HashMap;
 
@@ -29,9 +32,14 @@ fn once_each(whispers: &[shared::Whisper]) -> Vec<shared::Whisper> {
     out
 }
 
-/// One conversation, attached as an operator.
+/// One conversation, attached as an operator. `beside`: open beside the
+/// focused one (no guide; focus and close instead).
 #[component]
-pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl IntoView {
+pub fn Pane(
+    id: ConversationId,
+    seen: RwSignal<HashMap<String, u64>>,
+    #[prop(optional)] beside: Option<(Callback<()>, Callback<()>)>,
+) -> impl IntoView {
     let session = expect_context::<Session>();
     let url_id = id.clone();
     let site = session.site.get_value();
@@ -97,7 +105,32 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
     let me_other = me.clone();
     let others = move || holder().is_some_and(|h| h != me_other) && supervises;
     let release = move |_| chat.act(Event::Release {});
-    let take_over = move |_| chat.act(Event::Assign { to: me.clone() });
+    let me_take = me.clone();
+    let take_over = move |_| chat.act(Event::Assign { to: me_take.clone() });
+    // Handing over: to a named operator, the note as a whisper for them.
+    let seats = expect_context::<super::seats::Seats>();
+    let transfer_to = RwSignal::new(String::new());
+    let transfer_note = RwSignal::new(String::new());
+    let me_transfer = me.clone();
+    let may_transfer =
+        move || !state.with(|s| s.closed()) && (supervises || holder().as_deref() == Some(me_transfer.as_str()));
+    let me_targets = me.clone();
+    let targets = move || {
+        let holder = holder();
+        seats.names().into_iter().filter(|n| Some(n) != holder.as_ref() && *n != me_targets).collect::<Vec<_>>()
+    };
+    let transfer = move |_| {
+        let to = transfer_to.get_untracked();
+        if to.is_empty() {
+            return;
+        }
+        let note = transfer_note.get_untracked();
+        chat.act(Event::Assign { to: to.clone() });
+        if !note.trim().is_empty() {
+            chat.whisper(format!("Handed over to {to}: {}", note.trim()));
+        }
+        (transfer_to.set(String::new()), transfer_note.set(String::new()));
+    };
     let whisper_text = RwSignal::new(String::new());
     let send_whisper = move |_| {
         let text = whisper_text.get_untracked();
@@ -106,7 +139,7 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
         }
     };
     view! {
-        <section class="pane" data-testid="console-pane" data-conversation=id.to_string()>
+        <section class="pane" class:beside=beside.is_some() data-testid="console-pane" data-conversation=id.to_string()>
             <header class="pane-header">
                 <strong>{super::visitor(&id)}</strong>
                 <span class="badge" data-testid="console-workflow">{workflow}</span>
@@ -119,7 +152,26 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
                 <Show when=others.clone()>
                     <button type="button" data-testid="console-take-over" on:click=take_over.clone()>"Take over"</button>
                 </Show>
+                {beside.map(|(focus, close)| view! {
+                    <button type="button" class="link" data-testid="console-pane-focus" on:click=move |_| focus.run(())>"Focus"</button>
+                    <button type="button" class="link" data-testid="console-pane-close" aria-label="Close this pane" on:click=move |_| close.run(())>"×"</button>
+                })}
             </header>
+            <Show when=may_transfer.clone()>
+                <div class="transfer" data-testid="console-transfer-form">
+                    <select aria-label="Hand over to" data-testid="console-transfer-to" prop:value=transfer_to
+                        on:change=move |e| transfer_to.set(event_target_value(&e))>
+                        <option value="">"Hand over to…"</option>
+                        {
+                            let targets = targets.clone();
+                            move || targets().into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect_view()
+                        }
+                    </select>
+                    <input aria-label="Note for them" placeholder="Note for them (staff only)" data-testid="console-transfer-note"
+                        prop:value=transfer_note on:input=move |e| transfer_note.set(event_target_value(&e))/>
+                    <button type="button" data-testid="console-transfer" on:click=transfer.clone()>"Hand over"</button>
+                </div>
+            </Show>
             <MessageList log=chat.log testid="console-message" on_dismiss=on_dismiss on_event=on_event empty="No messages yet." on_top=Callback::new(move |_| chat.older())/>
             <p class="typing" aria-live="polite" data-testid="console-typing" class:on=chat.typing>"Customer is typing…"</p>
             <Composer
@@ -141,6 +193,6 @@ pub fn Pane(id: ConversationId, seen: RwSignal<HashMap<String, u64>>) -> impl In
                 <button type="button" data-testid="console-whisper-send" on:click=send_whisper>"Whisper"</button>
             </details>
         </section>
-        <Guide chat=chat state=state text=text/>
+        {beside.is_none().then(|| view! { <Guide chat=chat state=state text=text/> })}
     }
 }

@@ -1,8 +1,9 @@
 //! Practice: the scripted customers to train on (`shared::practice`), per
-//! workflow, each started in the real console as a conversation of its own
-//! (no real customer, no figures); and the practice results one may see
-//! (one's own and one's mentees'; supervisors everyone's), each with its
-//! score and per-check feedback.
+//! workflow and as the role may play them (operators support and sales,
+//! moderators moderation), each started in the real console as a
+//! conversation of its own (no real customer, no figures); and the practice
+//! results one may see (one's own and one's mentees'; supervisors
+//! everyone's), each with its score and per-check feedback.
 
 use leptos::prelude::*;
 use shared::api::practice_path;
@@ -50,7 +51,7 @@ pub fn PracticeView(on_close: Callback<()>, open: Callback<ConversationId>) -> i
                 <h2>"Practice"</h2>
                 <p>{format!("A scripted customer plays each situation. A run passes at {PASS_SCORE} % and counts in no figures.")}</p>
                 <ul class="scripts">
-                    {scripts().into_iter().map(|s| view! {
+                    {scripts().into_iter().filter(|s| session.may(s.needs())).map(|s| view! {
                         <li data-testid="console-practice-script" data-script=s.id data-workflow=s.workflow.as_str()>
                             <strong>{format!("{} · {}", s.workflow.def().name, s.title)}</strong>
                             <p>{s.problem}</p>

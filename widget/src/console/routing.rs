@@ -3,8 +3,8 @@
 //! what routing gave them or took back, and the supervisors' live board
 //! (operators with presence, load and capacity; queues with their length
 //! and longest wait). The server decides all of it; this only shows it.
-//! A chat routing gives the operator counts in the tab's title until they
-//! open it.
+//! A chat routing gives the operator counts among what needs them
+//! (`super::notify`) until they open it.
 
 use leptos::prelude::*;
 use shared::routing::{Board, Presence};
@@ -26,8 +26,8 @@ pub struct Routing {
     pub news: RwSignal<Vec<(ConversationId, bool, String)>>,
     /// The board (supervisors).
     pub board: RwSignal<Option<Board>>,
-    /// The given chats opened from the news.
-    opened: StoredValue<Vec<ConversationId>>,
+    /// The given chats opened since.
+    opened: RwSignal<Vec<ConversationId>>,
 }
 
 impl Routing {
@@ -38,7 +38,7 @@ impl Routing {
             told_at: StoredValue::new(0.0),
             news: RwSignal::new(Vec::new()),
             board: RwSignal::new(None),
-            opened: StoredValue::new(Vec::new()),
+            opened: RwSignal::new(Vec::new()),
         }
     }
 
@@ -64,25 +64,21 @@ impl Routing {
             n.insert(0, (conversation, to_you, why));
             n.truncate(5);
         });
-        self.title();
     }
 
-    /// One of routing's news was opened: it no longer counts in the title.
+    /// A conversation was opened: if routing gave it, it no longer waits.
     pub fn opened(&self, conversation: &ConversationId) {
-        self.opened.update_value(|o| o.push(conversation.clone()));
-        self.title();
+        if !self.opened.with_untracked(|o| o.contains(conversation)) {
+            self.opened.update(|o| o.push(conversation.clone()));
+        }
     }
 
-    /// The tab's title: "(n) " before it for the chats given and not opened.
-    fn title(&self) {
-        let opened = self.opened.get_value();
-        let given =
-            self.news.with_untracked(|n| n.iter().filter(|(c, to_you, _)| *to_you && !opened.contains(c)).count());
-        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-            let title = doc.title();
-            let base = title.split_once(") ").filter(|_| title.starts_with('(')).map_or(title.as_str(), |(_, b)| b);
-            doc.set_title(&if given > 0 { format!("({given}) {base}") } else { base.to_owned() });
-        }
+    /// The chats given to the operator and not opened since (reactive).
+    pub fn unopened(&self) -> Vec<ConversationId> {
+        let opened = self.opened.get();
+        self.news.with(|n| {
+            n.iter().filter(|(c, to_you, _)| *to_you && !opened.contains(c)).map(|(c, ..)| c.clone()).collect()
+        })
     }
 }
 
@@ -134,24 +130,45 @@ fn minutes_since(since: u64) -> String {
     format!("{mins} min")
 }
 
-/// The supervisors' live board.
+/// The supervisors' live board: operators, chats in progress (each opens
+/// its conversation, to read or whisper in) and queues.
 #[component]
-pub fn BoardView(routing: Routing) -> impl IntoView {
+pub fn BoardView(routing: Routing, open: Callback<ConversationId>) -> impl IntoView {
+    let board = move || routing.board.get().unwrap_or_default();
     view! {
         <section class="board" data-testid="console-board">
             <h3>"Team board"</h3>
             <ul>
-                <For each=move || routing.board.get().map(|b| b.operators).unwrap_or_default()
+                <For each=move || board().operators
                     key=|o| (o.name.clone(), o.presence.as_str(), o.load, o.capacity) let:o>
                     <li data-testid="console-board-operator" data-name=o.name.clone() data-presence=o.presence.as_str()>
                         {format!("{} · {} · {}/{}", o.name, o.presence.as_str(), o.load, o.capacity)}
+                        {o.mentor.map(|m| format!(" · mentor {m}"))}
                     </li>
                 </For>
-                <For each=move || routing.board.get().map(|b| b.queues).unwrap_or_default()
+                <For each=move || board().queues
                     key=|q| (q.team.clone(), q.length, q.oldest) let:q>
                     <li data-testid="console-board-queue">
                         {format!("Queue {}: {} waiting, longest {}", q.team.as_deref().unwrap_or("general"), q.length, minutes_since(q.oldest))}
                     </li>
+                </For>
+            </ul>
+            <h3>"Chats in progress"</h3>
+            <ul class="board-chats">
+                <For each=move || board().chats key=|c| format!("{c:?}") let:c>
+                    {
+                        let def = c.workflow.def();
+                        let step = def.steps.get(c.step).map_or("all steps done", |s| s.id);
+                        let waiting = c.waiting_since.map(|w| format!(" · waiting {}", minutes_since(w))).unwrap_or_default();
+                        let label = format!("{} · {} · {}: {step}{waiting}", super::visitor(&c.conversation), c.assignee, def.name);
+                        let id = c.conversation.clone();
+                        view! {
+                            <li data-testid="console-board-chat" data-conversation=c.conversation.to_string()
+                                data-assignee=c.assignee.clone() data-step=step data-waiting=c.waiting_since.is_some().to_string()>
+                                <button class="link" on:click=move |_| open.run(id.clone())>{label}</button>
+                            </li>
+                        }
+                    }
                 </For>
             </ul>
         </section>
