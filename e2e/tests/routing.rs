@@ -13,6 +13,7 @@ use e2e::accounts::{sign_up_org, Staff};
 use e2e::base_url;
 use e2e::client::{create_conversation, Socket};
 use shared::api::{customer_socket_path, inbox_socket_path, operator_socket_path, seats_path, site_config_path};
+use shared::hours::{Day, Hours, Opening};
 use shared::routing::{Presence, Seat};
 use shared::scope::Scope;
 use shared::site::SiteConfig;
@@ -274,4 +275,34 @@ fn onboarding_holds_live_chats_until_each_practice_run_passes() {
     assert_eq!(results.len(), 2, "{results:?}");
     assert!(results.iter().all(|r| r.passed()), "{results:?}");
     assert_eq!(assignment(&mut inbox), (waiting, true), "onboarded: the waiting chat is theirs");
+}
+
+/// A customer passed to a team outside its own hours reads until when it is away.
+#[test]
+fn a_customer_waiting_for_a_team_outside_its_hours_is_told_when_it_is_back() {
+    let (site, people) = site("teamhours", 120);
+    let (owner, operator) = (&people[0], &people[3]);
+    // Billing works every day, but not today nor the next two days (UTC).
+    let path = site_config_path(&site);
+    let mut config: SiteConfig = owner.get(&path).call().unwrap().into_json().unwrap();
+    let today = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() / 86_400;
+    let week = Day::ALL.iter().map(|d| Opening { day: *d, from: "00:00".into(), to: "24:00".into() }).collect();
+    let holidays = (today..today + 3).map(shared::metrics::day_label).collect();
+    config.hours.push(Hours { team: Some("billing".into()), time_zone: "UTC".into(), week, holidays });
+    owner.send("PUT", &path).send_json(&config).unwrap();
+
+    let (c, mut customer) = customer(&site);
+    let mut chat = operator.socket(&operator_socket_path(&site, c.as_str(), 0)).unwrap();
+    chat.welcome_and_replay(0).unwrap();
+    chat.act("take", Event::Assign { to: operator.me.name.clone() }).unwrap();
+    chat.act("pass", Event::Escalate { team: "billing".into(), note: "refund".into() }).unwrap();
+    let (f, _) = customer
+        .recv_until(|f| matches!(&f.msg, ServerMsg::Queue { text, .. } if text.contains("team is away")))
+        .unwrap();
+    let ServerMsg::Queue { text, position, .. } = f.msg else { unreachable!() };
+    // The day after the holidays, at midnight in the team's zone (1970-01-01 was a Thursday).
+    let days = ["Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"];
+    let back = format!("until {} 00:00 (UTC);", days[((today + 3) % 7) as usize]);
+    assert_eq!(position, 1);
+    assert!(text.contains(&back) && text.ends_with("your message waits for them here."), "{text} ({back})");
 }

@@ -595,7 +595,7 @@ mod tests {
     #[test]
     fn the_place_in_the_queue_shows_until_someone_has_it() {
         let mut log = ChatLog::default();
-        let text = crate::routing::queue_text(2, Some(240_000));
+        let text = crate::routing::queue_text(2, Some(240_000), None);
         log.receive(ServerEnvelope::push(ServerMsg::Queue { position: 2, wait_ms: Some(240_000), text }));
         assert_eq!(log.notice(), Some("You are number 2 in line. Expected wait: about 4 min."));
         log.receive(ServerEnvelope::push(ServerMsg::Queue { position: 0, wait_ms: None, text: String::new() }));

@@ -205,7 +205,7 @@ fn server_examples() -> Vec<ServerEnvelope> {
         ServerEnvelope::push(ServerMsg::Queue {
             position: 2,
             wait_ms: Some(240_000),
-            text: crate::routing::queue_text(2, Some(240_000)),
+            text: crate::routing::queue_text(2, Some(240_000), None),
         }),
         ServerEnvelope::push(ServerMsg::Whisper(Whisper {
             from: "Sam".into(),

@@ -225,7 +225,7 @@ pub struct TeamCoverage {
 #[cfg(feature = "hours")]
 mod clock;
 #[cfg(feature = "hours")]
-pub use clock::{coverage, status, zone_exists};
+pub use clock::{coverage, local_label, status, zone_exists};
 
 #[cfg(all(test, feature = "hours"))]
 mod tests;

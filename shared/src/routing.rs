@@ -210,12 +210,24 @@ pub fn estimated_wait_ms(position: u32, handling_ms: u64, slots: u32) -> Option<
 }
 
 /// What a waiting customer reads: their place and, when someone is online
-/// to say, the estimated wait (place 0: nothing, an operator has it).
-pub fn queue_text(position: u32, wait_ms: Option<u64>) -> String {
+/// to say, the estimated wait (place 0: nothing, an operator has it); or,
+/// when their team is outside its hours, `away` ([`team_away`]).
+pub fn queue_text(position: u32, wait_ms: Option<u64>, away: Option<&str>) -> String {
     match (position, wait_ms) {
         (0, _) => String::new(),
+        (p, _) if away.is_some() => format!("You are number {p} in line. {}", away.unwrap_or_default()),
         (p, Some(ms)) => format!("You are number {p} in line. Expected wait: about {} min.", ms.div_ceil(60_000)),
         (p, None) => format!("You are number {p} in line. Nobody is online right now; we will answer here."),
+    }
+}
+
+/// What a customer waiting for `team` (its name) reads while the team is
+/// outside its hours: until when (`until`, the team's local day and time
+/// with its zone), if an opening comes within two weeks.
+pub fn team_away(team: &str, until: Option<&str>) -> String {
+    match until {
+        Some(u) => format!("The {team} team is away until {u}; your message waits for them here."),
+        None => format!("The {team} team is away for now; your message waits for them here."),
     }
 }
 
@@ -334,9 +346,16 @@ mod tests {
 
     #[test]
     fn a_waiting_customer_reads_their_place() {
-        assert_eq!(queue_text(0, Some(60_000)), "", "an operator has it");
-        assert_eq!(queue_text(3, Some(120_001)), "You are number 3 in line. Expected wait: about 3 min.");
-        assert!(queue_text(1, None).starts_with("You are number 1 in line. Nobody is online"));
+        assert_eq!(queue_text(0, Some(60_000), None), "", "an operator has it");
+        assert_eq!(queue_text(3, Some(120_001), None), "You are number 3 in line. Expected wait: about 3 min.");
+        assert!(queue_text(1, None, None).starts_with("You are number 1 in line. Nobody is online"));
+        let away = team_away("Billing", Some("Monday 09:00 (Europe/Berlin)"));
+        assert_eq!(
+            queue_text(2, Some(60_000), Some(&away)),
+            "You are number 2 in line. The Billing team is away until Monday 09:00 (Europe/Berlin); your message \
+             waits for them here."
+        );
+        assert!(team_away("Billing", None).contains("away for now"));
     }
 
     #[test]

@@ -52,7 +52,8 @@ pub fn run() -> Result<()> {
 
 /// The demo's working day, at every start: a week of closed conversations
 /// for the performance page (up to now), and the operator's and the
-/// supervisor's weekly shifts for the coverage grid.
+/// supervisor's weekly shifts for the coverage grid, the operator's seat
+/// (teams, mentor) and the billing team's own hours.
 fn working_day(base: &str, seed: &Seed) -> Result<()> {
     use shared::hours::{Day, Opening, Shifts};
     let login = |role: StaffRole| -> Result<e2e::accounts::Staff> {
@@ -74,6 +75,30 @@ fn working_day(base: &str, seed: &Seed) -> Result<()> {
     supervisor
         .send("PUT", &path)
         .send_json(Shifts { time_zone: "America/New_York".into(), week: week("09:00", "13:00") })?;
+    // Seats: the operator on technical and billing, mentored by the
+    // supervisor (the board, the mentor's scope, hand-overs).
+    let seat = shared::routing::Seat {
+        capacity: 3,
+        teams: vec!["technical".into(), "billing".into()],
+        skills: vec!["refunds".into()],
+        mentor: Some(supervisor.me.name.clone()),
+        ..shared::routing::Seat::default_for(&operator.me.name)
+    };
+    supervisor.send("PUT", &shared::api::seats_path("demo")).send_json(&seat)?;
+    // Billing keeps office hours of its own (an escalation outside them
+    // tells the customer when the team is back); the site stays open.
+    let admin = login(StaffRole::Admin)?;
+    let config_path = shared::api::site_config_path("demo");
+    let mut config: shared::site::SiteConfig = admin.get(&config_path).call()?.into_json()?;
+    if !config.hours.iter().any(|h| h.team.as_deref() == Some("billing")) {
+        config.hours.push(shared::hours::Hours {
+            team: Some("billing".into()),
+            time_zone: "Europe/Berlin".into(),
+            week: week("09:00", "17:00"),
+            holidays: Vec::new(),
+        });
+        admin.send("PUT", &config_path).send_json(&config)?;
+    }
     Ok(())
 }
 

@@ -71,6 +71,10 @@ pub enum Route {
         position: u32,
         /// Estimated wait, ms.
         wait_ms: Option<u64>,
+        /// The team is outside its hours: what the customer reads of it
+        /// (`shared::routing::team_away`).
+        #[serde(default)]
+        away: Option<String>,
     },
 }
 

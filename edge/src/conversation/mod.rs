@@ -16,7 +16,7 @@ mod practice;
 pub mod sql;
 mod start;
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 
 use shared::moderation_case::Room;
 use shared::staff::StaffRole;
@@ -46,7 +46,7 @@ pub struct Conversation {
     sweeps: crate::retention::Sweeps,
     /// The customer's place in the queue and the estimated wait, as
     /// routing last said (told again to a customer who connects).
-    queued: Cell<Option<(u32, Option<u64>)>>,
+    queued: RefCell<Option<(u32, Option<u64>, Option<String>)>>,
 }
 
 impl DurableObject for Conversation {
@@ -56,7 +56,7 @@ impl DurableObject for Conversation {
             worker::console_error!("conversation schema: {e}");
         }
         let (meta, core) = (RefCell::new(None), RefCell::new(None));
-        let (notices, sweeps, queued) = (Default::default(), Default::default(), Cell::new(None));
+        let (notices, sweeps, queued) = (Default::default(), Default::default(), RefCell::new(None));
         Self { state, env, db, meta, core, notices, sweeps, queued }
     }
 
@@ -174,8 +174,8 @@ impl Conversation {
             for w in sql::whispers(&self.db).map_err(internal)? {
                 socket::send(&pair.server, &ServerEnvelope::push(ServerMsg::Whisper(w)));
             }
-        } else if let Some((position, wait_ms)) = self.queued.get().filter(|(p, _)| *p > 0) {
-            socket::send(&pair.server, &queue_frame(position, wait_ms));
+        } else if let Some((position, wait_ms, away)) = self.queued.borrow().clone().filter(|(p, ..)| *p > 0) {
+            socket::send(&pair.server, &queue_frame(position, wait_ms, away.as_deref()));
         }
         Response::from_websocket(pair.client)
     }
@@ -183,9 +183,9 @@ impl Conversation {
     /// Routing's decision from the site's list part.
     async fn routed(&self, route: Route) -> Result<Response> {
         let event = match route {
-            Route::Queue { position, wait_ms } => {
-                self.queued.set(Some((position, wait_ms)));
-                self.send_tagged(Role::Customer.as_str(), &queue_frame(position, wait_ms));
+            Route::Queue { position, wait_ms, away } => {
+                self.send_tagged(Role::Customer.as_str(), &queue_frame(position, wait_ms, away.as_deref()));
+                self.queued.replace(Some((position, wait_ms, away)));
                 return Response::empty();
             }
             Route::Assign { to, id } => (shared::workflow::Event::Assign { to }, id, None),
@@ -196,8 +196,8 @@ impl Conversation {
             Ok(seq) => {
                 if holder.is_none() {
                     // Taken: the customer no longer waits.
-                    self.queued.set(None);
-                    self.send_tagged(Role::Customer.as_str(), &queue_frame(0, None));
+                    self.queued.replace(None);
+                    self.send_tagged(Role::Customer.as_str(), &queue_frame(0, None, None));
                 }
                 Routed { seq: Some(seq), refused: None }
             }
@@ -216,8 +216,8 @@ impl Conversation {
 }
 
 /// The customer's place in the queue, with its words.
-fn queue_frame(position: u32, wait_ms: Option<u64>) -> ServerEnvelope {
-    let text = shared::routing::queue_text(position, wait_ms);
+fn queue_frame(position: u32, wait_ms: Option<u64>, away: Option<&str>) -> ServerEnvelope {
+    let text = shared::routing::queue_text(position, wait_ms, away);
     ServerEnvelope::push(ServerMsg::Queue { position, wait_ms, text })
 }
 

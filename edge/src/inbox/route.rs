@@ -158,6 +158,18 @@ pub fn board_now(sql: &SqlStorage, viewers: &[(WebSocket, Viewer)], routing: &Ro
     board(sql, operators(sql, &present, routing.require_practice)?)
 }
 
+/// What a customer waiting for `team` reads when the team's own hours
+/// (`SiteConfig::hours` for that team) say closed at `now`; `None`: open,
+/// no hours of its own, or the site's queue (the widget says the site's).
+fn team_away(config: &shared::site::SiteConfig, team: Option<&str>, now: u64) -> Option<String> {
+    let team = team?;
+    let hours = config.hours.iter().find(|h| h.team.as_deref() == Some(team))?;
+    let status = shared::hours::status(hours, now).ok().filter(|s| !s.open)?;
+    let name = config.teams.iter().find(|t| t.id == team).map_or(team, |t| t.name.as_str());
+    let until = status.next_open.and_then(|at| shared::hours::local_label(at, &hours.time_zone).ok());
+    Some(shared::routing::team_away(name, until.as_deref()))
+}
+
 impl Inbox {
     /// The list part's sockets with what each shows.
     pub(super) fn viewers(&self) -> Vec<(WebSocket, Viewer)> {
@@ -277,6 +289,9 @@ impl Inbox {
     /// estimated wait, when it changed.
     async fn tell_places(&self, sql: &SqlStorage, ops: &[(Operator, Option<String>)]) -> Result<()> {
         let handling = route_sql::handling_ms(sql)?.unwrap_or(HANDLING_MS);
+        let config = super::sql::config(sql)?.map(|(_, c)| c).unwrap_or_default();
+        let now = worker::Date::now().as_millis();
+        let mut away: HashMap<Option<String>, Option<String>> = HashMap::new();
         let mut places: HashMap<Option<String>, u32> = HashMap::new();
         for w in route_sql::queue(sql, PASS)? {
             let place = places.entry(w.team.clone()).or_default();
@@ -291,8 +306,9 @@ impl Inbox {
                 .map(|o| o.capacity)
                 .sum();
             let wait_ms = shared::routing::estimated_wait_ms(*place, handling, slots);
+            let away = away.entry(w.team.clone()).or_insert_with(|| team_away(&config, w.team.as_deref(), now)).clone();
             let stub = crate::calls::room::conversation(&self.env, &w.conversation)?;
-            let call = RoomCall::Route(Route::Queue { position: *place, wait_ms });
+            let call = RoomCall::Route(Route::Queue { position: *place, wait_ms, away });
             self.counted(|c| c.routing_calls += 1);
             if let Err(e) = crate::calls::tell(&stub, &call).await {
                 worker::console_error!("queue place not told to {}: {e}", w.conversation);

@@ -50,6 +50,14 @@ fn spans(tz: &TimeZone, week: &[Opening], date: Date) -> Result<Vec<(i64, i64)>,
     Ok(out)
 }
 
+/// An instant (ms) as a day and time in `zone`, with the zone's name:
+/// "Monday 09:00 (Europe/Berlin)".
+pub fn local_label(ms: u64, zone_name: &str) -> Result<String, String> {
+    let tz = zone(zone_name)?;
+    let at = Timestamp::from_millisecond(i64::try_from(ms).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    Ok(format!("{} ({zone_name})", at.to_zoned_datetime(tz).strftime("%A %H:%M")))
+}
+
 /// Whether `hours` are open at `now_ms`, and when closed, when they open next.
 pub fn status(hours: &Hours, now_ms: u64) -> Result<Status, String> {
     let tz = zone(&hours.time_zone)?;

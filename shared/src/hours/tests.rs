@@ -136,3 +136,11 @@ fn coverage_counts_members_on_shift_in_the_grid_zone_and_marks_gaps() {
     assert_eq!(&billing.gaps[8..18], &[false, true, true, true, true, true, false, false, false, false]);
     assert!(!grid.teams[0].gaps[9] && grid.teams[0].gaps[24 + 9], "Tuesday has nobody on shift");
 }
+
+#[test]
+fn an_instant_reads_as_the_zones_day_and_time_either_side_of_a_dst_change() {
+    assert_eq!(local_label(utc("2026-03-23T08:00"), "Europe/Berlin").unwrap(), "Monday 09:00 (Europe/Berlin)");
+    assert_eq!(local_label(utc("2026-03-30T07:00"), "Europe/Berlin").unwrap(), "Monday 09:00 (Europe/Berlin)");
+    assert_eq!(local_label(utc("2026-03-30T07:00"), "America/New_York").unwrap(), "Monday 03:00 (America/New_York)");
+    assert!(local_label(0, "Mars/Olympus").is_err());
+}
