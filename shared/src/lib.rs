@@ -39,6 +39,7 @@ pub mod moderation;
 pub mod moderation_case;
 pub mod practice;
 pub mod protocol;
+pub mod redact;
 pub mod routing;
 pub mod rules;
 pub mod scope;

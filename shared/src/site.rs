@@ -230,6 +230,10 @@ pub struct SiteConfig {
     /// always open.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hours: Vec<Hours>,
+    /// Personal data removed from messages before anything stores or
+    /// sends them (cards and IBANs, passwords: on; contacts: off).
+    #[serde(default)]
+    pub redaction: crate::redact::Redaction,
 }
 
 /// How conversations reach operators (issue "The operator's working day").
@@ -605,6 +609,7 @@ impl Default for SiteConfig {
             retention: Retention::default(),
             routing: Routing::default(),
             hours: Vec::new(),
+            redaction: crate::redact::Redaction::default(),
         }
     }
 }

@@ -116,6 +116,17 @@ impl Core {
         }
     }
 
+    /// `text` with the personal data the site redacts removed
+    /// (`shared::redact`), before anything screens, stores, reports or
+    /// sends it; cut to the message limit if the masks made it longer.
+    fn redacted(&self, text: &str) -> String {
+        let (clean, _) = shared::redact::redact(text, self.settings.config.redaction);
+        match clean.char_indices().nth(shared::MAX_MESSAGE_CHARS) {
+            Some((cut, _)) => clean[..cut].to_owned(),
+            None => clean,
+        }
+    }
+
     /// Handles one decoded client frame.
     pub fn handle(&mut self, store: &impl RoomStore, who: &Who, env: ClientEnvelope, now: u64) -> Vec<Effect> {
         let id = env.id;
@@ -129,7 +140,7 @@ impl Core {
             }
         }
         let result = match env.msg {
-            ClientMsg::Send { text } => self.send(store, who, &id, &text, now),
+            ClientMsg::Send { text } => self.send(store, who, &id, &self.redacted(&text), now),
             ClientMsg::Act { event } if !self.is_channel() => self.act(store, who, &id, &event, now),
             ClientMsg::Typing { on } if !self.is_channel() => Ok(vec![Effect::Typing(who.role, on)]),
             ClientMsg::Typing { .. } => Ok(Vec::new()),
@@ -137,6 +148,7 @@ impl Core {
                 Err(Stop::Refused((ErrorCode::Forbidden, "whispers are between staff".into())))
             }
             ClientMsg::Whisper { text } if !self.is_channel() => {
+                let text = self.redacted(&text);
                 Ok(vec![Effect::Whisper(id.clone(), shared::Whisper { from: who.name.clone(), text, at: now })])
             }
             ClientMsg::Sync { after } => Ok(vec![Effect::Replay(after)]),
