@@ -83,3 +83,36 @@ test("channel: a held message, a moderator's mute and incident; nobody else saw 
   assert.deepEqual(dialogs, [], "a dialog fired");
   await Promise.all([eveContext.close(), bobContext.close(), opContext.close()]);
 });
+
+test("channel: a moderator locks the channel and sets slow mode from the console; the server refuses customers", async () => {
+  const ann = await joinChannel(await browser.newContext(), "Ann");
+  const mod = watch(await (await browser.newContext()).newPage());
+  await signIn(mod, "moderator");
+  await mod.getByTestId("console-tab-moderation").click();
+  await mod.getByTestId("console-channel-lock").click();
+  await mod.getByTestId("console-channel-mode-note").filter({ hasText: "Locked" }).waitFor({ timeout: TIMEOUT });
+  try {
+    const locked = `still there? ${Date.now()}`;
+    await post(ann, locked);
+    await until("the refusal shows", async () =>
+      /locked/.test((await ann.locator(".row", { hasText: locked }).first().textContent().catch(() => "")) ?? ""));
+  } finally {
+    await mod.getByTestId("console-channel-lock").click();
+    await mod.getByTestId("console-channel-mode-note").filter({ hasText: "Open" }).waitFor({ timeout: TIMEOUT });
+  }
+  // Slow mode: one message, then the second is refused with its wait.
+  await mod.getByTestId("console-channel-slow").selectOption("30");
+  await mod.getByTestId("console-channel-mode-note").filter({ hasText: "Slow mode" }).waitFor({ timeout: TIMEOUT });
+  try {
+    const first = `first ${Date.now()}`;
+    const second = `second ${Date.now()}`;
+    await post(ann, first);
+    await ann.locator('[data-testid="channel-message"][data-state="sent"]', { hasText: first }).waitFor({ timeout: TIMEOUT });
+    await post(ann, second);
+    await until("slow mode refuses the second", async () =>
+      /Slow mode/.test((await ann.locator(".row", { hasText: second }).first().textContent().catch(() => "")) ?? ""));
+  } finally {
+    await mod.getByTestId("console-channel-slow").selectOption("0");
+    await mod.getByTestId("console-channel-mode-note").filter({ hasText: "Open" }).waitFor({ timeout: TIMEOUT });
+  }
+});

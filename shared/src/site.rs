@@ -74,6 +74,30 @@ pub struct ChannelDef {
     pub id: String,
     /// Display name.
     pub title: String,
+    /// Slow mode: one message per member per this many seconds (0: off).
+    #[serde(default, rename = "slowSeconds", skip_serializing_if = "is_zero")]
+    pub slow_seconds: u32,
+    /// Locked: only staff may write.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub locked: bool,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// The longest slow mode (an hour).
+pub const MAX_SLOW_SECONDS: u32 = 3_600;
+
+/// A moderator's change to a channel's mode
+/// (`POST /api/console/sites/{site}/channels/{id}/mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelMode {
+    /// Slow mode, 0–[`MAX_SLOW_SECONDS`] seconds (0: off).
+    pub slow_seconds: u32,
+    /// Only staff may write.
+    pub locked: bool,
 }
 
 /// The highest value of a limit (as good as none).
@@ -399,6 +423,9 @@ impl SiteConfig {
             if !id_ok(&c.id) || !text_ok(&c.title, 60) {
                 return Err(format!("channel {:?}: id must be 1–32 of a–z _ -, title 1–60 characters", c.id));
             }
+            if c.slow_seconds > MAX_SLOW_SECONDS {
+                return Err(format!("channel {:?}: slow mode is 0–{MAX_SLOW_SECONDS} seconds", c.id));
+            }
         }
         for o in &self.origins {
             if !origin_ok(o) {
@@ -599,7 +626,7 @@ impl Default for SiteConfig {
                     greeting: s("Hi! You asked for a demo — what would you like to see?"),
                 },
             ],
-            channels: vec![ChannelDef { id: s("live"), title: s("Live event chat") }],
+            channels: vec![ChannelDef { id: s("live"), title: s("Live event chat"), slow_seconds: 0, locked: false }],
             rules: crate::rules::default_rules(),
             limits: Limits::default(),
             // The demo site is embedded by the local demo page (any port).

@@ -84,6 +84,9 @@ pub fn screen(d: &Draft, log: &MemberLog, sanctions: &Sanctions, settings: &Sett
         let why = too_fast("sending messages", free.saturating_sub(d.now));
         return Screening::Refuse((ErrorCode::RateLimited, why), None);
     }
+    if let Some(refusal) = channel_mode(d, log, settings) {
+        return Screening::Refuse(refusal, None);
+    }
     let verdict = evaluate(d.text, d.now, &log.texts, &settings.rules);
     let (Some(action), Some(severity)) = (verdict.action(), verdict.severity()) else {
         return Screening::Deliver(None);
@@ -108,6 +111,21 @@ pub fn screen(d: &Draft, log: &MemberLog, sanctions: &Sanctions, settings: &Sett
         Action::Hold => Screening::Hold(report, notice),
         Action::Block | Action::Mute { .. } => Screening::Refuse((ErrorCode::Blocked, notice), Some(report)),
     }
+}
+
+/// A channel's mode stops a customer's text: locked (only staff write),
+/// or slow mode and their last message too recent.
+fn channel_mode(d: &Draft, log: &MemberLog, settings: &Settings) -> Option<Refusal> {
+    let Room::Channel(id) = d.room else { return None };
+    let def = settings.config.channels.iter().find(|c| c.id == *id)?;
+    if def.locked {
+        return Some((ErrorCode::Forbidden, "This channel is locked: only the team can write for now.".into()));
+    }
+    let last = log.texts.last().map(|t| t.at)?;
+    let free = last + u64::from(def.slow_seconds) * 1000;
+    let wait = free.saturating_sub(d.now).div_ceil(1000);
+    let why = format!("Slow mode is on: one message every {} s. Try again in {wait} s.", def.slow_seconds);
+    (def.slow_seconds > 0 && free > d.now).then_some((ErrorCode::RateLimited, why))
 }
 
 /// Replays (`sync`) and pages (`history`) one socket may ask for in

@@ -341,3 +341,24 @@ pub async fn desk(mut req: Request, env: &Env, site: &str, route: DeskRoute) -> 
 async fn body<T: serde::de::DeserializeOwned>(req: &mut Request, what: &str) -> Result<T, RouteError> {
     super::json(req, what, super::MAX_BODY).await
 }
+
+/// `POST /api/console/sites/{site}/channels/{channel}/mode`
+/// `{slowSeconds, locked}`: a moderator sets a channel's slow mode and
+/// lock. Kept in the site's settings (one source for every room and
+/// relay: the channel learns it as any settings change), so only these two
+/// fields of this channel change.
+pub async fn channel_mode(mut req: Request, env: &Env, site: &str, channel: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::Moderate, None).await?;
+    let site = own_site(&me, site)?;
+    let mode: shared::site::ChannelMode = body(&mut req, "{\"slowSeconds\": 0-3600, \"locked\": bool}").await?;
+    let settings = crate::calls::inbox::settings(env, site.as_str())
+        .await?
+        .ok_or_else(|| RouteError::UnknownSite(site.to_string()))?;
+    let mut config = settings.config;
+    let def = config.channels.iter_mut().find(|c| c.id == channel).ok_or(RouteError::NotFound)?;
+    (def.slow_seconds, def.locked) = (mode.slow_seconds, mode.locked);
+    config.validate().map_err(RouteError::BadRequest)?;
+    crate::calls::inbox::save_config(env, site.as_str(), &config).await?;
+    crate::settings_cache::forget(site.as_str());
+    Ok(Response::from_json(&mode)?)
+}

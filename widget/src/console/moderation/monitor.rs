@@ -1,11 +1,13 @@
 //! The channel monitor: a moderator's live view of one of the site's public
 //! channels (who wrote what, as it arrives, over the same socket protocol
-//! as a conversation), where they can post too.
+//! as a conversation), where they can post too, and set its slow mode and
+//! lock (kept in the site's settings; the server enforces both).
 
 use leptos::html::Ol;
 use leptos::prelude::*;
 use shared::api::operator_channel_path;
 use shared::chat_log::ChatLog;
+use shared::site::ChannelMode;
 use shared::Role;
 
 use super::Session;
@@ -69,8 +71,64 @@ pub fn Monitor() -> impl IntoView {
                     }
                 }).collect_view()}
             </div>
-            {move || current.get().map(|id| view! { <Channel id=id/> })}
+            {move || current.get().map(|id| view! { <ModeControls id=id.clone()/><Channel id=id/> })}
         </section>
+    }
+}
+
+/// Slow mode and lock of channel `id`, as the site's settings hold them.
+#[component]
+fn ModeControls(id: String) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let def =
+        session.config.with_untracked(|c| c.as_ref().and_then(|c| c.channels.iter().find(|x| x.id == id).cloned()));
+    let slow = RwSignal::new(def.as_ref().map_or(0, |d| d.slow_seconds));
+    let locked = RwSignal::new(def.as_ref().is_some_and(|d| d.locked));
+    let note = RwSignal::new(None::<Result<String, String>>);
+    let path = shared::api::channel_mode_path(&session.site.get_value(), &id);
+    let save = move || {
+        let path = path.clone();
+        let mode = ChannelMode { slow_seconds: slow.get_untracked(), locked: locked.get_untracked() };
+        leptos::task::spawn_local(async move {
+            match crate::console::api("POST", &path, crate::json::encode(&mode)).await {
+                Ok(_) => {
+                    let what = match (mode.locked, mode.slow_seconds) {
+                        (true, _) => "Locked: only the team can write.".to_owned(),
+                        (false, 0) => "Open, no slow mode.".to_owned(),
+                        (false, s) => format!("Slow mode: one message every {s} s."),
+                    };
+                    note.set(Some(Ok(what)));
+                    session.load_config();
+                }
+                Err(e) => note.set(Some(Err(e))),
+            }
+        });
+    };
+    let save_slow = save.clone();
+    view! {
+        <div class="channel-mode">
+            <label>"Slow mode "
+                <select data-testid="console-channel-slow" aria-label="Slow mode"
+                    on:change=move |e| {
+                        slow.set(event_target_value(&e).parse().unwrap_or(0));
+                        save_slow();
+                    }>
+                    {[0u32, 5, 10, 30, 60, 300].into_iter().map(|s| {
+                        let label = if s == 0 { "off".to_owned() } else { format!("{s} s") };
+                        view! { <option value=s.to_string() selected=move || slow.get() == s>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <button type="button" data-testid="console-channel-lock" aria-pressed=move || locked.get().to_string()
+                on:click=move |_| {
+                    locked.update(|l| *l = !*l);
+                    save();
+                }>{move || if locked.get() { "Unlock" } else { "Lock" }}</button>
+            {move || note.get().map(|n| match n {
+                Ok(t) => view! { <span class="ok" data-testid="console-channel-mode-note">{t}</span> }.into_any(),
+                Err(t) => view! { <span class="error" role="alert" data-testid="console-channel-mode-error">{t}</span> }.into_any(),
+            })}
+        </div>
     }
 }
 
