@@ -53,15 +53,19 @@ pub const PHONE_REMOVED: &str = "[phone number removed]";
 pub fn redact(text: &str, rules: Redaction) -> (String, Vec<Kind>) {
     let mut kinds = Vec::new();
     let mut out = text.to_owned();
-    if rules.payment {
+    // Cheap first looks: most messages have no digits and no "@".
+    let digits = text.bytes().filter(u8::is_ascii_digit).count();
+    if rules.payment && digits >= 13 {
         out = replace(&out, &mut kinds, iban);
         out = replace(&out, &mut kinds, card);
     }
     if rules.passwords {
         out = replace(&out, &mut kinds, password);
     }
-    if rules.contacts {
+    if rules.contacts && text.contains('@') {
         out = replace(&out, &mut kinds, email);
+    }
+    if rules.contacts && digits >= 8 {
         out = replace(&out, &mut kinds, phone);
     }
     (out, kinds)
@@ -262,7 +266,8 @@ fn skip_spaces(chars: &[(usize, char)], mut j: usize) -> usize {
 /// "is" (and kin) and a token that looks like one (six or more characters
 /// with a digit or a symbol, or mixed case after the first letter).
 fn password(chars: &[(usize, char)], i: usize) -> Option<Found> {
-    if !starts(chars, i) {
+    // Every password word starts with one of these letters.
+    if !starts(chars, i) || !matches!(chars[i].1, 'p' | 'P' | 'k' | 'K' | 'm' | 'M' | 'c' | 'C' | 's' | 'S') {
         return None;
     }
     let named = PASSWORD_WORDS.iter().find_map(|w| word_at(chars, i, w))?;

@@ -1,9 +1,9 @@
-//! `cargo xtask bench [--quick] [--only TABLE]`: sizes, latency, throughput,
+//! `cargo xtask bench [--quick] [--only TABLE]`: sizes, screening cost, latency, throughput,
 //! concurrency, host-page impact and console-at-scale against the real
 //! Worker in `wrangler dev` on loopback, printed as Markdown tables (the
 //! format of `BENCHMARKS.md`). `--quick` is the smoke run `cargo xtask test`
 //! does: same code, small counts, nothing about speed asserted. `--only`
-//! runs some tables (comma-separated: `sizes`, `latency`, `sign-in`, `throughput`,
+//! runs some tables (comma-separated: `sizes`, `screening`, `latency`, `sign-in`, `throughput`,
 //! `concurrency`, `join`, `scale`, `fanout`, `deployment`, `browser`,
 //! `week`), for profiling one change.
 
@@ -87,8 +87,9 @@ pub fn run(args: &[String]) -> Result<()> {
 }
 
 /// The tables, in the order they run.
-const TABLES: [&str; 11] = [
+const TABLES: [&str; 12] = [
     "sizes",
+    "screening",
     "latency",
     "sign-in",
     "throughput",
@@ -112,6 +113,9 @@ pub fn run_built(quick: bool, only: Option<&str>) -> Result<()> {
     machine();
     if runs("sizes") {
         sizes_table()?;
+    }
+    if runs("screening") {
+        crate::screening::table(if quick { 20 } else { 500 })?;
     }
     if runs("latency") {
         latency_table(&w.base_url, counts.latency)?;

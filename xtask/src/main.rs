@@ -20,6 +20,7 @@ mod chaos;
 mod dev;
 mod fuzz;
 mod minify;
+mod screening;
 mod setup;
 mod sizes;
 mod test;
