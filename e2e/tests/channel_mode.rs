@@ -3,15 +3,20 @@
 //! member's second message within the window with `rateLimited` and says
 //! when to try again, and lets the next through after it; a locked channel
 //! refuses customers with `forbidden` while staff still write; unlocking
-//! lets customers in again.
+//! lets customers in again. A word a rule matched by mistake, allowed by
+//! a moderator from its report, is no longer caught; the rule still is.
 
 use std::time::Duration;
 
 use e2e::accounts::{sign_up_org, Staff};
 use e2e::base_url;
 use e2e::client::Socket;
-use shared::api::{channel_mode_path, channel_socket_path, operator_channel_path, site_config_path};
-use shared::site::{ChannelDef, ChannelMode, SiteConfig};
+use shared::api::{
+    allowed_words_path, channel_mode_path, channel_socket_path, operator_channel_path, site_config_path,
+};
+use shared::moderation_case::Report;
+use shared::site::{AllowWord, ChannelDef, ChannelMode, SiteConfig};
+use shared::workflow::Severity;
 use shared::{ErrorCode, ServerMsg};
 
 /// A site with a channel `town`; its people in `StaffRole::ALL` order.
@@ -82,4 +87,42 @@ fn slow_mode_and_a_lock_are_the_servers_and_moderators_set_them() {
     let none = moderator.send("POST", &channel_mode_path(&site, "nowhere")).send_json(slow);
     assert!(matches!(none, Err(ureq::Error::Status(404, _))));
     assert_eq!(set(&site, moderator, ChannelMode { slow_seconds: 99_999, locked: false }), Err(400));
+}
+
+#[test]
+fn a_word_a_moderator_allows_from_the_queue_is_no_longer_caught() {
+    let (site, people) = site("allow");
+    let (owner, operator, moderator) = (&people[0], &people[3], &people[4]);
+    let path = site_config_path(&site);
+    let mut config: SiteConfig = owner.get(&path).call().unwrap().into_json().unwrap();
+    let words = shared::rules::RuleKind::Words { list: vec!["*cunt*".into()] };
+    let hold = shared::rules::Action::Hold;
+    config.rules =
+        vec![shared::rules::Rule { id: "profanity".into(), kind: words, severity: Severity::Medium, action: hold }];
+    owner.send("PUT", &path).send_json(&config).unwrap();
+
+    let mut ann = member(&site, &format!("{:064x}", 0xbeef_u64 + std::process::id() as u64), "Ann");
+    assert!(matches!(say(&mut ann, "s1", "Greetings from Scunthorpe"), ServerMsg::Held { .. }), "caught by mistake");
+    let reports = format!("/api/console/sites/{site}/reports");
+    let report = (0..50)
+        .find_map(|_| {
+            let all: Vec<Report> = moderator.get(&reports).call().unwrap().into_json().unwrap();
+            let found = all.into_iter().find(|r| r.message == "s1");
+            if found.is_none() {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            found
+        })
+        .expect("the report");
+    let word = report.hits[0].found.clone().expect("the word the rule matched");
+    assert_eq!(word, "scunthorpe");
+
+    let allow = |who: &Staff| who.send("POST", &allowed_words_path(&site)).send_json(AllowWord { word: word.clone() });
+    assert!(matches!(allow(operator), Err(ureq::Error::Status(403, _))), "moderators allow words");
+    allow(moderator).unwrap();
+    allow(moderator).unwrap();
+    let config: SiteConfig = owner.get(&path).call().unwrap().into_json().unwrap();
+    assert_eq!(config.allowed_words, ["scunthorpe"], "kept once");
+    assert!(matches!(say(&mut ann, "s2", "Greetings from SCUNTHORPE"), ServerMsg::Ack { .. }), "allowed now");
+    assert!(matches!(say(&mut ann, "s3", "you cunt"), ServerMsg::Held { .. }), "the rule still holds the word itself");
 }

@@ -58,6 +58,7 @@ fn legacy_inbox(base: &str) -> (ConversationSummary, Report) {
             severity: Severity::Low,
             action: Action::Hold,
             why: "matches".into(),
+            found: None,
         }],
         action: Action::Hold,
         severity: Severity::Low,

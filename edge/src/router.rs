@@ -67,6 +67,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Post, ["api", "console", "sites", site, "channels", channel, "mode"]) => {
             console::channel_mode(req, &env, site, channel).await
         }
+        (Method::Post, ["api", "console", "sites", site, "allowed-words"]) => {
+            console::allow_word(req, &env, site).await
+        }
         // The moderation desk (the site's other console routes are above).
         (Method::Get | Method::Post, ["api", "console", "sites", site, rest @ ..]) => {
             match shared::api::DeskRoute::parse(rest) {

@@ -176,6 +176,11 @@ pub fn coverage_path(site: &str) -> String {
     format!("/api/console/sites/{}/coverage", encode_query(site))
 }
 
+/// Path of a site's allowed words (`POST` a `crate::site::AllowWord`; moderators).
+pub fn allowed_words_path(site: &str) -> String {
+    format!("/api/console/sites/{}/allowed-words", encode_query(site))
+}
+
 /// Path of a channel's mode (`POST` a `crate::site::ChannelMode`; moderators).
 pub fn channel_mode_path(site: &str, channel: &str) -> String {
     format!("/api/console/sites/{}/channels/{}/mode", encode_query(site), encode_query(channel))

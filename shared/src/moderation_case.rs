@@ -42,6 +42,10 @@ pub struct Hit {
     pub action: Action,
     /// What matched.
     pub why: String,
+    /// The message's words a word rule matched (normalised), so a
+    /// moderator can allow them in one click when they are innocent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub found: Option<String>,
 }
 
 /// Where a report stands.

@@ -86,6 +86,17 @@ fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
+/// The most allowed words a site keeps.
+pub const MAX_ALLOWED_WORDS: usize = 500;
+
+/// A moderator allows a word the rules matched
+/// (`POST /api/console/sites/{site}/allowed-words`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllowWord {
+    /// The word, as the message had it.
+    pub word: String,
+}
+
 /// The longest slow mode (an hour).
 pub const MAX_SLOW_SECONDS: u32 = 3_600;
 
@@ -258,6 +269,10 @@ pub struct SiteConfig {
     /// sends them (cards and IBANs, passwords: on; contacts: off).
     #[serde(default)]
     pub redaction: crate::redact::Redaction,
+    /// Words the moderation rules never match (false positives a moderator
+    /// allowed, e.g. a town whose name contains a rude word).
+    #[serde(default, rename = "allowedWords", skip_serializing_if = "Vec::is_empty")]
+    pub allowed_words: Vec<String>,
 }
 
 /// How conversations reach operators (issue "The operator's working day").
@@ -426,6 +441,11 @@ impl SiteConfig {
             if c.slow_seconds > MAX_SLOW_SECONDS {
                 return Err(format!("channel {:?}: slow mode is 0–{MAX_SLOW_SECONDS} seconds", c.id));
             }
+        }
+        if self.allowed_words.len() > MAX_ALLOWED_WORDS
+            || self.allowed_words.iter().any(|w| !text_ok(w, 40) || w.split_whitespace().count() != 1)
+        {
+            return Err(format!("allowed words: up to {MAX_ALLOWED_WORDS} single words of 1–40 characters"));
         }
         for o in &self.origins {
             if !origin_ok(o) {
@@ -637,6 +657,7 @@ impl Default for SiteConfig {
             routing: Routing::default(),
             hours: Vec::new(),
             redaction: crate::redact::Redaction::default(),
+            allowed_words: Vec::new(),
         }
     }
 }

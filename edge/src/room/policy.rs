@@ -30,6 +30,7 @@ impl Settings {
     /// one leaves the room without rules rather than without messages).
     pub fn new(version: u64, config: SiteConfig) -> Self {
         let rules = Rules::new(config.rules.clone()).unwrap_or_else(|_| Rules::new(Vec::new()).expect("no rules"));
+        let rules = rules.allowing(&config.allowed_words);
         Self { version, config, rules }
     }
 }

@@ -362,3 +362,25 @@ pub async fn channel_mode(mut req: Request, env: &Env, site: &str, channel: &str
     crate::settings_cache::forget(site.as_str());
     Ok(Response::from_json(&mode)?)
 }
+
+/// `POST /api/console/sites/{site}/allowed-words` `{"word"}`: a moderator
+/// allows a word the rules matched by mistake (from a queue item); kept in
+/// the site's settings (`allowedWords`), so every room stops matching it
+/// at its next settings check. Allowing a word twice keeps it once.
+pub async fn allow_word(mut req: Request, env: &Env, site: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::Moderate, None).await?;
+    let site = own_site(&me, site)?;
+    let allow: shared::site::AllowWord = body(&mut req, "{\"word\": \"...\"}").await?;
+    let word = allow.word.trim().to_owned();
+    let settings = crate::calls::inbox::settings(env, site.as_str())
+        .await?
+        .ok_or_else(|| RouteError::UnknownSite(site.to_string()))?;
+    let mut config = settings.config;
+    if !config.allowed_words.iter().any(|w| w.eq_ignore_ascii_case(&word)) {
+        config.allowed_words.push(word.clone());
+    }
+    config.validate().map_err(RouteError::BadRequest)?;
+    crate::calls::inbox::save_config(env, site.as_str(), &config).await?;
+    crate::settings_cache::forget(site.as_str());
+    Ok(Response::from_json(&shared::site::AllowWord { word })?)
+}

@@ -48,6 +48,8 @@ pub struct Rules {
     rules: Vec<(Rule, Compiled)>,
     /// Whether any rule matches words (then a message's tokens are encoded once).
     words: bool,
+    /// The site's allowed words, normalised: no word or pattern rule sees them.
+    allowed: Vec<String>,
 }
 
 /// What a rule needs prepared before it checks messages.
@@ -107,7 +109,15 @@ impl Rules {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let words = compiled.iter().any(|(_, c)| matches!(c, Compiled::Words(_)));
-        Ok(Rules { rules: compiled, words })
+        Ok(Rules { rules: compiled, words, allowed: Vec::new() })
+    }
+
+    /// These rules with the site's allowed words (`SiteConfig::allowed_words`):
+    /// a message's word that reads as one of them is not matched by word or
+    /// pattern rules (a false positive fixed once, by a moderator).
+    pub fn allowing(mut self, words: &[String]) -> Rules {
+        self.allowed = words.iter().flat_map(|w| normalize::tokens(w)).collect();
+        self
     }
 }
 
@@ -163,21 +173,29 @@ fn patterns(entry: &str) -> Vec<String> {
 /// `history` (oldest first), against `rules`.
 pub fn evaluate(text: &str, now_ms: u64, history: &[Earlier], rules: &Rules) -> Verdict {
     let cleaned = normalize::clean(text);
-    let tokens = normalize::tokens_of_clean(&cleaned);
+    let mut tokens = normalize::tokens_of_clean(&cleaned);
+    tokens.retain(|t| !rules.allowed.contains(t));
     let read = tokens.join(" ");
     let token_runs: Vec<normalize::Runs> =
         if rules.words { tokens.iter().map(|t| normalize::runs(t)).collect() } else { Vec::new() };
     let mut hits = Vec::new();
     for (rule, compiled) in &rules.rules {
+        let mut found = None;
         let why = match (&rule.kind, compiled) {
             (_, Compiled::Words(entries)) => entries.iter().find_map(|(entry, words)| {
                 let n = words.len();
-                let found = n > 0 && token_runs.windows(n).any(|w| w.iter().zip(words).all(|(t, p)| p.matches(t)));
-                found.then(|| format!("matches {entry:?}"))
+                let at = (n > 0)
+                    .then(|| token_runs.windows(n).position(|w| w.iter().zip(words).all(|(t, p)| p.matches(t))))
+                    .flatten()?;
+                found = Some(tokens[at..at + n].join(" "));
+                Some(format!("matches {entry:?}"))
             }),
-            // On the cleaned text, and on its words read through leetspeak.
+            // On the cleaned text (unless what matched is an allowed word),
+            // and on its words read through leetspeak.
             (_, Compiled::Regex(r)) => {
-                r.find(&cleaned).or_else(|| r.find(&read)).map(|m| format!("matches the pattern at {:?}", m.as_str()))
+                let innocent = |m: &str| rules.allowed.iter().any(|a| a.contains(&m.trim().to_lowercase()));
+                let on_clean = r.find(&cleaned).filter(|m| !innocent(m.as_str()));
+                on_clean.or_else(|| r.find(&read)).map(|m| format!("matches the pattern at {:?}", m.as_str()))
             }
             (RuleKind::Words { .. } | RuleKind::Pattern { .. }, Compiled::Nothing) => None,
             (RuleKind::Links { allow }, _) => {
@@ -204,7 +222,7 @@ pub fn evaluate(text: &str, now_ms: u64, history: &[Earlier], rules: &Rules) -> 
             }
         };
         if let Some(why) = why {
-            hits.push(Hit { rule: rule.id.clone(), severity: rule.severity, action: rule.action, why });
+            hits.push(Hit { rule: rule.id.clone(), severity: rule.severity, action: rule.action, why, found });
         }
     }
     Verdict { hits }

@@ -183,3 +183,25 @@ fn repeated_letters_never_turn_one_word_into_another() {
     assert!(!matches_word("unfuck", "fuck*"));
     assert!(matches_word("unfuck", "*fuck"));
 }
+
+#[test]
+fn an_allowed_word_is_no_longer_matched_and_the_rest_still_is() {
+    let strict = Rules::new(vec![
+        rule("profanity", words(&["*cunt*", "fuck*"]), Severity::Medium, Action::Hold),
+        rule("slur", RuleKind::Pattern { regex: r"cunt".into() }, Severity::High, Action::Block),
+    ])
+    .unwrap();
+    let text = "I live in Scunthorpe";
+    let before = evaluate(text, 0, &[], &strict);
+    let word = before.hits.iter().find(|h| h.rule == "profanity").expect("the false positive");
+    assert_eq!(word.found.as_deref(), Some("scunthorpe"), "the word to allow, as the engine read it");
+    assert!(before.hits.iter().any(|h| h.rule == "slur"));
+
+    let allowing = strict.allowing(&["Scunthorpe".to_owned()]);
+    assert!(evaluate(text, 0, &[], &allowing).hits.is_empty(), "allowed: neither rule matches it");
+    // Evasions of the allowed word read as it; real abuse beside it is still caught.
+    assert!(evaluate("SCUNTH0RPE rocks", 0, &[], &allowing).hits.is_empty());
+    let rude = evaluate("scunthorpe, you cunt", 0, &[], &allowing);
+    assert_eq!(rude.hits.iter().map(|h| h.rule.as_str()).collect::<Vec<_>>(), ["profanity", "slur"]);
+    assert_eq!(rude.hits[0].found.as_deref(), Some("cunt"));
+}

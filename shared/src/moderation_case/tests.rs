@@ -56,7 +56,13 @@ fn report(id: u64, severity: Severity, at: u64, status: ReportStatus) -> Report 
         message: format!("c{id}"),
         text: format!("text {id}"),
         at,
-        hits: vec![Hit { rule: "profanity".into(), severity, action: Action::Hold, why: "matches".into() }],
+        hits: vec![Hit {
+            rule: "profanity".into(),
+            severity,
+            action: Action::Hold,
+            why: "matches".into(),
+            found: None,
+        }],
         action: Action::Hold,
         severity,
         status,
@@ -138,12 +144,16 @@ fn an_incident_records_rules_evidence_actions_and_escalation_and_exports_as_csv(
 #[test]
 fn an_auto_muting_report_names_its_rule_and_mutes_from_its_time() {
     let mut r = report(9, Severity::Critical, 1_000, ReportStatus::Open);
-    r.hits.insert(0, Hit { rule: "caps".into(), severity: Severity::Low, action: Action::Flag, why: "x".into() });
+    r.hits.insert(
+        0,
+        Hit { rule: "caps".into(), severity: Severity::Low, action: Action::Flag, why: "x".into(), found: None },
+    );
     r.hits.push(Hit {
         rule: "threat".into(),
         severity: Severity::Critical,
         action: Action::Mute { minutes: 60 },
         why: "x".into(),
+        found: None,
     });
     assert_eq!(r.rule(), "profanity", "the first hit with the action taken (hold)");
     assert_eq!(r.auto_mute(), None, "a hold mutes nobody");

@@ -1,7 +1,8 @@
 //! The review queue: every message the rules caught (open first, most
 //! severe, newest, as the Worker orders it) with its rules, sender, room,
 //! time and text; held ones can be approved (delivered) or rejected, and
-//! any open one taken into a case.
+//! any open one taken into a case; a word a rule matched by mistake is
+//! allowed for the site in one click (the rules stop matching it).
 
 use leptos::prelude::*;
 use shared::api::DeskRoute;
@@ -68,12 +69,35 @@ pub fn Queue() -> impl IntoView {
             }
         });
     };
+    let allowed = RwSignal::new(None::<String>);
+    let allow = move |word: String| {
+        let path = shared::api::allowed_words_path(&session.site.get_value());
+        let body = crate::json::encode(&shared::site::AllowWord { word });
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match crate::console::api("POST", &path, body)
+                .await
+                .map(|t| crate::json::decode::<shared::site::AllowWord>(&t))
+            {
+                Ok(Some(a)) => {
+                    allowed.try_set(Some(format!("“{}” is allowed: the rules no longer match it.", a.word)));
+                }
+                Ok(None) => {
+                    error.try_set(Some(crate::http::UNREADABLE.into()));
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
+        });
+    };
     let open_case =
         move |id: u64| super::open_case(session, desk, OpenCase { report: Some(id), conversation: None }, busy, error);
     view! {
         <section class="queue">
             <h3>"Review queue"</h3>
             {super::error_line(error, "console-queue-error")}
+            {move || allowed.get().map(|t| view! { <p class="ok" data-testid="console-allowed-note">{t}</p> })}
             <Show when=move || reports.with(Vec::is_empty)>
                 <p class="empty">"Nothing caught by the rules yet."</p>
             </Show>
@@ -87,6 +111,10 @@ pub fn Queue() -> impl IntoView {
                         let times = if r.count > 1 { format!(" · {} times", r.count) } else { String::new() };
                         let line1 = format!("{} · {} · {}{times}", action_label(r.action), r.severity.as_str(), rules.join(", "));
                         let line2 = format!("{} · {} · {} UTC", r.name, r.room.label(), clock(r.at));
+                        // The single words word rules matched: each can be allowed.
+                        let mut words: Vec<String> =
+                            r.hits.iter().filter_map(|h| h.found.clone()).filter(|w| !w.contains(' ')).collect();
+                        words.dedup();
                         view! {
                             <li data-testid="console-report" data-report=id.to_string() data-status=r.status.as_str() data-count=r.count.to_string()
                                 data-action=action_name(r.action) class=format!("report {}", r.severity.as_str()) class:closed=!open>
@@ -103,6 +131,13 @@ pub fn Queue() -> impl IntoView {
                                         })}
                                         <button type="button" data-testid="console-report-case" disabled=move || busy.get()
                                             on:click=move |_| open_case(id)>"Open case"</button>
+                                        {words.into_iter().map(|w| {
+                                            let label = format!("Allow “{w}”");
+                                            view! {
+                                                <button type="button" class="link" data-testid="console-report-allow" data-word=w.clone()
+                                                    on:click=move |_| allow(w.clone())>{label}</button>
+                                            }
+                                        }).collect_view()}
                                     </div>
                                 })}
                                 {(!open).then(|| view! { <span class="status">{r.status.as_str()}</span> })}
