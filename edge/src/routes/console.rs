@@ -351,16 +351,32 @@ pub async fn channel_mode(mut req: Request, env: &Env, site: &str, channel: &str
     let me = staff(&req, env, Capability::Moderate, None).await?;
     let site = own_site(&me, site)?;
     let mode: shared::site::ChannelMode = body(&mut req, "{\"slowSeconds\": 0-3600, \"locked\": bool}").await?;
+    edit_config(env, &site, |config| {
+        let def = config.channels.iter_mut().find(|c| c.id == channel).ok_or(RouteError::NotFound)?;
+        (def.slow_seconds, def.locked) = (mode.slow_seconds, mode.locked);
+        Ok(())
+    })
+    .await?;
+    Ok(Response::from_json(&mode)?)
+}
+
+/// Changes part of a site's stored settings with `change`, checks the
+/// whole and saves it (the parts and channels are told, the isolate's copy
+/// forgotten): for moderators' changes that are not a settings editor's.
+async fn edit_config(
+    env: &Env,
+    site: &SiteId,
+    change: impl FnOnce(&mut SiteConfig) -> Result<(), RouteError>,
+) -> Result<(), RouteError> {
     let settings = crate::calls::inbox::settings(env, site.as_str())
         .await?
         .ok_or_else(|| RouteError::UnknownSite(site.to_string()))?;
     let mut config = settings.config;
-    let def = config.channels.iter_mut().find(|c| c.id == channel).ok_or(RouteError::NotFound)?;
-    (def.slow_seconds, def.locked) = (mode.slow_seconds, mode.locked);
+    change(&mut config)?;
     config.validate().map_err(RouteError::BadRequest)?;
     crate::calls::inbox::save_config(env, site.as_str(), &config).await?;
     crate::settings_cache::forget(site.as_str());
-    Ok(Response::from_json(&mode)?)
+    Ok(())
 }
 
 /// `POST /api/console/sites/{site}/allowed-words` `{"word"}`: a moderator
@@ -372,15 +388,12 @@ pub async fn allow_word(mut req: Request, env: &Env, site: &str) -> RouteResult 
     let site = own_site(&me, site)?;
     let allow: shared::site::AllowWord = body(&mut req, "{\"word\": \"...\"}").await?;
     let word = allow.word.trim().to_owned();
-    let settings = crate::calls::inbox::settings(env, site.as_str())
-        .await?
-        .ok_or_else(|| RouteError::UnknownSite(site.to_string()))?;
-    let mut config = settings.config;
-    if !config.allowed_words.iter().any(|w| w.eq_ignore_ascii_case(&word)) {
-        config.allowed_words.push(word.clone());
-    }
-    config.validate().map_err(RouteError::BadRequest)?;
-    crate::calls::inbox::save_config(env, site.as_str(), &config).await?;
-    crate::settings_cache::forget(site.as_str());
+    edit_config(env, &site, |config| {
+        if !config.allowed_words.iter().any(|w| w.eq_ignore_ascii_case(&word)) {
+            config.allowed_words.push(word.clone());
+        }
+        Ok(())
+    })
+    .await?;
     Ok(Response::from_json(&shared::site::AllowWord { word })?)
 }

@@ -22,9 +22,13 @@ struct Body {
     operators: Vec<String>,
 }
 
-/// The facts of one seeded conversation: operator `i` of the day `d` days
-/// ago, their `j`th chat, before `now`.
+/// The facts of one seeded conversation: operator `i` of the (UTC) day
+/// `d` days ago, their `j`th chat — within that day and before `now`, so a
+/// seed just after midnight still fills seven days, not eight.
 pub fn seeded(now: u64, d: u64, i: u64, j: u64, operator: &str) -> Facts {
+    let day_start = (now / DAY_MS).saturating_sub(d) * DAY_MS;
+    let day_length = if d == 0 { (now - day_start).max(1) } else { DAY_MS };
+    let started_at = day_start + ((j + 1) * 41 * MIN + i * 7 * MIN) % day_length;
     let n = d * 7 + i * 5 + j * 3;
     let outcome = match n % 10 {
         0 => Outcome::Escalated,
@@ -35,7 +39,7 @@ pub fn seeded(now: u64, d: u64, i: u64, j: u64, operator: &str) -> Facts {
         workflow: if n % 4 == 3 { WorkflowKind::Sales } else { WorkflowKind::Support },
         operator: Some(operator.to_owned()),
         team: (outcome == Outcome::Escalated).then(|| "billing".to_owned()),
-        started_at: Some(now - d * DAY_MS - (j + 1) * 41 * MIN - i * 7 * MIN),
+        started_at: Some(started_at),
         first_response_ms: Some(15_000 + (n * 37 % 20) * 9_000 + d * 6_000),
         handling_ms: Some(4 * MIN + (n % 6) * 2 * MIN),
         outcome: Some(if outcome == Outcome::Resolved && n % 4 == 3 { Outcome::Won } else { outcome }),
@@ -69,4 +73,28 @@ pub async fn seed_week(mut req: Request, env: &Env, site: &str) -> RouteResult {
     let count = all.len();
     crate::calls::inbox::file(env, site.as_str(), all).await?;
     Ok(Response::from_json(&serde_json::json!({ "seeded": count }))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Just after midnight, just before it and at noon: every seeded chat
+    /// falls on one of the seven days the week's report shows, before now.
+    #[test]
+    fn a_seeded_week_stays_within_its_seven_days_at_any_hour() {
+        let day = 20_790 * DAY_MS;
+        for now in [day + 5 * MIN, day + DAY_MS - 5 * MIN, day + DAY_MS / 2, day + 1] {
+            let today = now / DAY_MS;
+            for d in 0..7 {
+                for i in 0..3 {
+                    for j in 0..6 {
+                        let at = seeded(now, d, i, j, "Ann").started_at.unwrap();
+                        assert!(at <= now, "in the future: {d} {i} {j} at {now}");
+                        assert_eq!(at / DAY_MS, today - d, "on its day: {d} {i} {j} at {now}");
+                    }
+                }
+            }
+        }
+    }
 }
