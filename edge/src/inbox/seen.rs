@@ -26,15 +26,12 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
 /// Keeps `account`'s mark (a mark never goes back; only of a line the
 /// list has). The mark as kept, if it moved on.
 pub fn mark(sql: &SqlStorage, account: &str, m: &SeenMark) -> worker::Result<Option<SeenMark>> {
-    let before = marks(sql, account, std::slice::from_ref(&m.conversation))?;
-    if before.first().is_some_and(|b| b.seq >= m.seq) {
-        return Ok(None);
-    }
-    // Only a conversation the list has, and no further than its last message.
+    // Only a conversation the list has, no further than its last message,
+    // and only forward: a mark that does not move writes nothing.
     let written = sql
         .exec(
             "INSERT INTO seen (account, conversation, seq) SELECT ?, id, min(?, last_seq) FROM lines WHERE id = ?
-             ON CONFLICT (account, conversation) DO UPDATE SET seq = max(seq, excluded.seq)",
+             ON CONFLICT (account, conversation) DO UPDATE SET seq = excluded.seq WHERE excluded.seq > seen.seq",
             vec![account.into(), int(m.seq), m.conversation.as_str().into()],
         )?
         .rows_written();
