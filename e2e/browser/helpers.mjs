@@ -78,11 +78,29 @@ export async function waitForTexts(frame, testid, texts) {
 /** Signs in to the console as the demo organisation's account with `role`
  * (`<role>@demo.test`: Olivia Owner, Adam Admin, Sue Supervisor, Ada Operator, Mo Moderator). */
 export async function signIn(page, role = "operator") {
+  await signInAs(page, `${role}@demo.test`);
+}
+
+/** Signs in to the console as `email` (the tests' password) and waits for the inbox. */
+export async function signInAs(page, email) {
   await page.goto(consoleUrl);
-  await page.getByTestId("console-email").fill(`${role}@demo.test`);
+  await page.getByTestId("console-email").fill(email);
   await page.getByTestId("console-password").fill(password);
   await page.getByTestId("console-login").click();
   await page.getByTestId("console-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
+}
+
+/** A customer on `hostUrl` (a page with a site's script tag) in `context`
+ * who opens the chat, answers the pre-chat form and writes `text`; the chat frame. */
+export async function customerOn(context, hostUrl, text) {
+  const page = watch(await context.newPage());
+  await page.goto(hostUrl);
+  await page.getByTestId("chat-launcher").click();
+  const frame = page.frameLocator('iframe[title="Chat"]');
+  await fillPreChat(frame);
+  await frame.getByTestId("chat-input").fill(text);
+  await frame.getByTestId("chat-input").press("Enter");
+  return frame;
 }
 
 /** Waits until `fn()` returns a truthy value (polling), or fails with `what`. */

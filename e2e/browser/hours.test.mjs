@@ -8,7 +8,7 @@
 // in their time zone, and the supervisor's coverage grid counts them.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { browser, call, consoleUrl, password, port, TIMEOUT, until, watch } from "./helpers.mjs";
+import { browser, call, password, port, signInAs, TIMEOUT, until, watch } from "./helpers.mjs";
 
 const site = `hours${Date.now() % 1e9}`;
 const hostUrl = `http://localhost:${port}/demo?site=${site}`;
@@ -53,11 +53,7 @@ test("outside hours: away until the next opening in the customer's time, and a m
 
   // An operator is at the console: the hours still say away.
   const op = watch(await (await browser.newContext()).newPage());
-  await op.goto(consoleUrl);
-  await op.getByTestId("console-email").fill(email);
-  await op.getByTestId("console-password").fill(password);
-  await op.getByTestId("console-login").click();
-  await op.getByTestId("console-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
+  await signInAs(op, email);
 
   const chat = await openChat();
   const expect = chat.getByTestId("chat-expect");
@@ -94,10 +90,7 @@ test("outside hours: away until the next opening in the customer's time, and a m
 test("an operator's shifts fill the coverage grid; the hours nobody covers are gaps", async () => {
   await setHours([]);
   const page = watch(await (await browser.newContext()).newPage());
-  await page.goto(consoleUrl);
-  await page.getByTestId("console-email").fill(email);
-  await page.getByTestId("console-password").fill(password);
-  await page.getByTestId("console-login").click();
+  await signInAs(page, email);
   await page.getByTestId("console-shifts-open").click();
   await page.getByTestId("console-coverage-team").first().waitFor({ timeout: TIMEOUT });
   const cell = (day, hour) =>

@@ -5,7 +5,7 @@
 // sees their own figures only.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { browser, call, consoleUrl, password, TIMEOUT, until, watch } from "./helpers.mjs";
+import { browser, call, password, signInAs, TIMEOUT, until, watch } from "./helpers.mjs";
 
 const site = `perf${Date.now() % 1e9}`;
 const email = (role) => `${role}@${site}.test`;
@@ -27,10 +27,7 @@ before(async () => {
 
 async function openPerformance(role) {
   const page = watch(await (await browser.newContext()).newPage());
-  await page.goto(consoleUrl);
-  await page.getByTestId("console-email").fill(email(role));
-  await page.getByTestId("console-password").fill(password);
-  await page.getByTestId("console-login").click();
+  await signInAs(page, email(role));
   await page.getByTestId("console-performance-open").click();
   await page.getByTestId("console-performance-chart").waitFor({ timeout: TIMEOUT });
   return page;

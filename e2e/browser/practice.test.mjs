@@ -11,7 +11,7 @@
 // careless run failing is the pure grading tests'.)
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { browser, call, consoleUrl, password, TIMEOUT, until, watch } from "./helpers.mjs";
+import { browser, call, password, signInAs, TIMEOUT, until, watch } from "./helpers.mjs";
 
 const site = `prac${Date.now() % 1e9}`;
 const email = (role) => `${role}@${site}.test`;
@@ -73,11 +73,7 @@ async function resultOf(op, script) {
 
 test("a practice run is played by a scripted customer and graded: passed, with feedback", async () => {
   const op = watch(await (await browser.newContext()).newPage());
-  await op.goto(consoleUrl);
-  await op.getByTestId("console-email").fill(email("operator"));
-  await op.getByTestId("console-password").fill(password);
-  await op.getByTestId("console-login").click();
-  await op.getByTestId("console-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
+  await signInAs(op, email("operator"));
 
   await start(op, "login");
   await hears(op, "I can't log in to my account");
@@ -117,11 +113,7 @@ test("a practice run is played by a scripted customer and graded: passed, with f
 
 test("a moderator practises moderation: flag, assess, warn, notify, log, close — passed", async () => {
   const mod = watch(await (await browser.newContext()).newPage());
-  await mod.goto(consoleUrl);
-  await mod.getByTestId("console-email").fill(email("moderator"));
-  await mod.getByTestId("console-password").fill(password);
-  await mod.getByTestId("console-login").click();
-  await mod.getByTestId("console-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
+  await signInAs(mod, email("moderator"));
 
   // A moderator is offered the moderation script only.
   await mod.getByTestId("console-practice-open").click();

@@ -8,7 +8,7 @@
 // chat over, and the freed slot takes the waiting customer.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { browser, call, consoleUrl, fillPreChat, password, port, TIMEOUT, until, watch } from "./helpers.mjs";
+import { browser, call, customerOn, password, port, signInAs, TIMEOUT, until, watch } from "./helpers.mjs";
 
 const site = `route${Date.now() % 1e9}`;
 // The demo page with this site's script tag.
@@ -34,25 +34,10 @@ before(async () => {
   await call("PUT", `/api/console/sites/${site}/seats`, { name: "Sam Supervisor", capacity: 0 }, owner);
 });
 
-async function signIn(page, role) {
-  await page.goto(consoleUrl);
-  await page.getByTestId("console-email").fill(email(role));
-  await page.getByTestId("console-password").fill(password);
-  await page.getByTestId("console-login").click();
-  await page.getByTestId("console-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
-}
+const signIn = (page, role) => signInAs(page, email(role));
 
 /** A customer of the site: a host page with its script tag; returns the chat frame. */
-async function customer(context, text) {
-  const page = watch(await context.newPage());
-  await page.goto(hostUrl);
-  await page.getByTestId("chat-launcher").click();
-  const frame = page.frameLocator('iframe[title="Chat"]');
-  await fillPreChat(frame);
-  await frame.getByTestId("chat-input").fill(text);
-  await frame.getByTestId("chat-input").press("Enter");
-  return frame;
-}
+const customer = (context, text) => customerOn(context, hostUrl, text);
 
 test("auto-assignment to capacity, the queue's place, the board, a whisper and a take-over", async () => {
   const context = await browser.newContext();

@@ -8,7 +8,7 @@
 // favicon counting what waits for them.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { browser, call, consoleUrl, fillPreChat, password, port, TIMEOUT, until, watch } from "./helpers.mjs";
+import { browser, call, customerOn, password, port, signInAs, TIMEOUT, until, watch } from "./helpers.mjs";
 
 const site = `team${Date.now() % 1e9}`;
 const hostUrl = `http://localhost:${port}/demo?site=${site}`;
@@ -28,25 +28,10 @@ before(async () => {
   }
 });
 
-async function signIn(page, who) {
-  await page.goto(consoleUrl);
-  await page.getByTestId("console-email").fill(email(who));
-  await page.getByTestId("console-password").fill(password);
-  await page.getByTestId("console-login").click();
-  await page.getByTestId("console-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
-}
+const signIn = (page, who) => signInAs(page, email(who));
 
 /** A customer of the site who writes `text`; returns the chat frame. */
-async function customer(text) {
-  const page = watch(await (await browser.newContext()).newPage());
-  await page.goto(hostUrl);
-  await page.getByTestId("chat-launcher").click();
-  const frame = page.frameLocator('iframe[title="Chat"]');
-  await fillPreChat(frame);
-  await frame.getByTestId("chat-input").fill(text);
-  await frame.getByTestId("chat-input").press("Enter");
-  return frame;
-}
+const customer = async (text) => customerOn(await browser.newContext(), hostUrl, text);
 
 /** The id of the conversation whose inbox line shows `text`, once it shows. */
 async function conversationOf(page, text) {
