@@ -116,3 +116,36 @@ test("channel: a moderator locks the channel and sets slow mode from the console
     await mod.getByTestId("console-channel-mode-note").filter({ hasText: "Open" }).waitFor({ timeout: TIMEOUT });
   }
 });
+
+test("rules: the rule form's test box shows the verdict and why; a category's action set in the form applies", async () => {
+  const mod = watch(await (await browser.newContext()).newPage());
+  await signIn(mod, "moderator");
+  await mod.getByTestId("console-tab-moderation").click();
+  const verdict = mod.getByTestId("console-rules-verdict");
+  const check = async (text, action) => {
+    await mod.getByTestId("console-rules-test-text").fill(text);
+    await mod.getByTestId("console-rules-test").click();
+    await until(`${JSON.stringify(text)} is ${action}`, async () => (await verdict.getAttribute("data-action").catch(() => null)) === action);
+  };
+  await check("k i l l yourself", "mute");
+  assert.match(await verdict.textContent(), /muted for 10 min/);
+  await mod.locator('[data-testid="console-rules-why"][data-rule="harassment"]').waitFor({ timeout: TIMEOUT });
+  await check("Where is my parcel? It was due on Monday.", "off");
+  assert.match(await verdict.textContent(), /Passes/);
+  await check("my card is 4242 4242 4242 4242", "off");
+  assert.ok(!(await mod.getByTestId("console-rules-stored").textContent()).includes("4242 4242"), "redacted before the rules");
+
+  // Profanity: held by the preset; blocked once the form says so.
+  const profanity = mod.locator('[data-testid="console-rule-category"][data-category="profanity"]');
+  await check("this is sh1t", "hold");
+  try {
+    await profanity.getByTestId("console-rule-action").selectOption("block");
+    await mod.getByTestId("console-rules-save").click();
+    await mod.getByTestId("console-rules-note").waitFor({ timeout: TIMEOUT });
+    await check("this is sh1t again", "block");
+  } finally {
+    await profanity.getByTestId("console-rule-action").selectOption("hold");
+    await mod.getByTestId("console-rules-save").click();
+    await check("this is sh1t once more", "hold");
+  }
+});

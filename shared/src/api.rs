@@ -176,6 +176,17 @@ pub fn coverage_path(site: &str) -> String {
     format!("/api/console/sites/{}/coverage", encode_query(site))
 }
 
+/// Path of a site's moderation rules (`POST` the whole `Vec<crate::rules::Rule>`; moderators).
+pub fn rules_path(site: &str) -> String {
+    format!("/api/console/sites/{}/rules", encode_query(site))
+}
+
+/// Path of the rule form's test box (`POST` a `crate::rules::RuleTest`,
+/// answered with a `crate::rules::RuleTestResult`; moderators).
+pub fn rules_test_path(site: &str) -> String {
+    format!("/api/console/sites/{}/rules/test", encode_query(site))
+}
+
 /// Path of a site's allowed words (`POST` a `crate::site::AllowWord`; moderators).
 pub fn allowed_words_path(site: &str) -> String {
     format!("/api/console/sites/{}/allowed-words", encode_query(site))

@@ -53,6 +53,107 @@ pub enum RuleKind {
         /// Mentions allowed.
         max: u32,
     },
+    /// A category of harm, read by the screening engine (word data per
+    /// language and a trained classifier; see `moderation::screen`).
+    Category {
+        /// Which one.
+        category: Category,
+    },
+}
+
+/// A category of harmful content the screening engine recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Category {
+    /// Swearing and crude words.
+    Profanity,
+    /// Sexual content and solicitation.
+    Sexual,
+    /// Slurs and hate against a group.
+    Hate,
+    /// Insults aimed at someone, and threats.
+    Harassment,
+    /// Someone saying they may hurt themselves (held for a person to see).
+    SelfHarm,
+    /// Scams, spam offers and phishing.
+    Spam,
+    /// Phone numbers and e-mail addresses (when they are not redacted).
+    PersonalData,
+}
+
+impl Category {
+    /// Every category, in the order the console shows them.
+    pub const ALL: [Category; 7] = [
+        Category::Profanity,
+        Category::Sexual,
+        Category::Hate,
+        Category::Harassment,
+        Category::SelfHarm,
+        Category::Spam,
+        Category::PersonalData,
+    ];
+
+    /// Its name on the wire and in the word data's section headers.
+    pub fn key(self) -> &'static str {
+        match self {
+            Category::Profanity => "profanity",
+            Category::Sexual => "sexual",
+            Category::Hate => "hate",
+            Category::Harassment => "harassment",
+            Category::SelfHarm => "selfHarm",
+            Category::Spam => "spam",
+            Category::PersonalData => "personalData",
+        }
+    }
+
+    /// The category named `key` (see [`Category::key`]).
+    pub fn from_key(key: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.key() == key)
+    }
+
+    /// The id of its rule in a site's rules (ids are lower case).
+    pub fn rule_id(self) -> &'static str {
+        match self {
+            Category::SelfHarm => "self_harm",
+            Category::PersonalData => "personal_data",
+            other => other.key(),
+        }
+    }
+
+    /// What moderators read.
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Profanity => "Profanity",
+            Category::Sexual => "Sexual content",
+            Category::Hate => "Hate and slurs",
+            Category::Harassment => "Harassment and threats",
+            Category::SelfHarm => "Self-harm",
+            Category::Spam => "Spam and scams",
+            Category::PersonalData => "Personal data",
+        }
+    }
+
+    /// Its preset: severity and action a new site starts with (as
+    /// Discord's AutoMod presets: the worse the harm, the firmer the action;
+    /// harassment and threats also cool the sender off for ten minutes;
+    /// self-harm is held so that a person sees it rather than refused).
+    pub fn preset(self) -> (Severity, Action) {
+        match self {
+            Category::Profanity => (Severity::Medium, Action::Hold),
+            Category::Sexual => (Severity::High, Action::Hold),
+            Category::Hate => (Severity::Critical, Action::Block),
+            Category::Harassment => (Severity::High, Action::Mute { minutes: 10 }),
+            Category::SelfHarm => (Severity::High, Action::Hold),
+            Category::Spam => (Severity::Medium, Action::Hold),
+            Category::PersonalData => (Severity::Low, Action::Flag),
+        }
+    }
+
+    /// The rule a new site starts with for this category.
+    pub fn default_rule(self) -> Rule {
+        let (severity, action) = self.preset();
+        Rule { id: self.rule_id().into(), kind: RuleKind::Category { category: self }, severity, action }
+    }
 }
 
 /// What happens to a message that breaks a rule (weakest first).
@@ -99,28 +200,36 @@ impl Action {
     }
 }
 
-/// The rules a new site starts with.
+/// The rule form's test box: a message to screen as the site would, with
+/// nothing stored or sent (`POST /api/console/sites/{site}/rules/test`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleTest {
+    /// The message.
+    pub text: String,
+}
+
+/// What the site's rules make of a tested message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleTestResult {
+    /// The message as it would be stored (after redaction).
+    pub text: String,
+    /// Every rule it breaks, with why.
+    pub hits: Vec<crate::moderation_case::Hit>,
+    /// The action taken (the strongest of the hits); `None`: delivered as is.
+    pub action: Option<Action>,
+}
+
+/// The rules a new site starts with: every category at its preset, then
+/// links, floods, repeats, shouting and mass mentions.
 pub fn default_rules() -> Vec<Rule> {
-    let words = |l: &[&str]| RuleKind::Words { list: l.iter().map(|w| w.to_string()).collect() };
     let rule = |id: &str, kind, severity, action| Rule { id: id.into(), kind, severity, action };
-    vec![
-        rule(
-            "profanity",
-            words(&["fuck*", "shit", "bitch", "asshole", "cunt", "dickhead"]),
-            Severity::Medium,
-            Action::Hold,
-        ),
-        rule(
-            "threat",
-            words(&["kill yourself", "kys", "i will find you"]),
-            Severity::Critical,
-            Action::Mute { minutes: 60 },
-        ),
-        rule("slur", RuleKind::Pattern { regex: r"\bn[i1!]gg(a|er)s?\b".into() }, Severity::High, Action::Block),
+    let mut rules: Vec<Rule> = Category::ALL.into_iter().map(Category::default_rule).collect();
+    rules.extend([
         rule("links", RuleKind::Links { allow: vec!["example.com".into()] }, Severity::Low, Action::Hold),
         rule("flood", RuleKind::Flood { max: 8, seconds: 10 }, Severity::Low, Action::Block),
         rule("repeat", RuleKind::Repeat { times: 4 }, Severity::Low, Action::Block),
         rule("caps", RuleKind::Caps { min_letters: 16, percent: 80 }, Severity::Low, Action::Flag),
         rule("mentions", RuleKind::Mentions { max: 4 }, Severity::Low, Action::Flag),
-    ]
+    ]);
+    rules
 }

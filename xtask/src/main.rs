@@ -14,9 +14,11 @@
 //! - [`sizes`]: measures built files (raw and gzip) against the budgets.
 //! - [`tidy`]: repository hygiene checks, run as tests.
 
+mod accuracy;
 mod bench;
 mod build;
 mod chaos;
+mod corpora;
 mod dev;
 mod fuzz;
 mod minify;
@@ -25,6 +27,7 @@ mod setup;
 mod sizes;
 mod test;
 mod tidy;
+mod train;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -46,6 +49,8 @@ fn main() -> Result<()> {
         "chaos" => chaos::run(&args[1..]),
         "fuzz" => fuzz::run_cli(&args[1..]),
         "sizes" => sizes::report().map(drop),
+        "train-screening" => train::run(&args[1..]),
+        "accuracy" => accuracy::run(&args[1..]),
         "help" | "--help" | "-h" => {
             println!("{HELP}");
             Ok(())
@@ -68,7 +73,10 @@ cargo xtask <verb>
   build         build the widget, the console and the Worker
   build-widget  build the customer widget and console bundles into dist/public
   build-edge    build the Worker into edge/build (wrangler's [build] command)
-  sizes         print the sizes of the built files against their budgets";
+  sizes         print the sizes of the built files against their budgets
+  train-screening --data DIR  train the screening classifier on the public labelled messages
+                in DIR (docs/screening.md) into shared/src/moderation/model.bin
+  accuracy --data DIR  the screening engines' caught and passed rates on the held-out messages";
 
 /// The repository root.
 pub fn root() -> PathBuf {

@@ -99,6 +99,9 @@ fn member(name: &str) -> Who {
 fn settings(per_minute: u32) -> Settings {
     let mut config = SiteConfig::default();
     config.limits.messages_per_minute = per_minute;
+    // A site that mutes for an hour (the preset: ten minutes): a category's action applies.
+    let harassment = config.rules.iter_mut().find(|r| r.id == "harassment").expect("a preset rule");
+    harassment.action = Action::Mute { minutes: 60 };
     Settings::new(1, config)
 }
 

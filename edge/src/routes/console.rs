@@ -379,6 +379,45 @@ async fn edit_config(
     Ok(())
 }
 
+/// `POST /api/console/sites/{site}/rules` `[rule, …]`: a moderator sets
+/// the site's moderation rules (the rule form: each category's severity
+/// and action). Checked as a whole: a rule that cannot work is refused
+/// with its id, and nothing is saved.
+pub async fn save_rules(mut req: Request, env: &Env, site: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::Moderate, None).await?;
+    let site = own_site(&me, site)?;
+    let rules: Vec<shared::rules::Rule> = body(&mut req, "[{\"id\", \"kind\", \"severity\", \"action\"}, …]").await?;
+    shared::moderation::Rules::new(rules.clone()).map_err(|e| RouteError::BadRequest(e.to_string()))?;
+    edit_config(env, &site, |config| {
+        config.rules = rules.clone();
+        Ok(())
+    })
+    .await?;
+    Ok(Response::from_json(&rules)?)
+}
+
+/// `POST /api/console/sites/{site}/rules/test` `{"text"}`: the rule form's
+/// test box. Screens the text as the site's rooms would (redaction, the
+/// rules, the allowed words; no sender history) and says what would happen
+/// and why. Nothing is stored, sent or reported.
+pub async fn test_rules(mut req: Request, env: &Env, site: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::Moderate, None).await?;
+    let site = own_site(&me, site)?;
+    let test: shared::rules::RuleTest = body(&mut req, "{\"text\": \"...\"}").await?;
+    shared::text::validate_text(&test.text).map_err(|e| RouteError::BadRequest(e.to_string()))?;
+    let settings = crate::calls::inbox::settings(env, site.as_str())
+        .await?
+        .ok_or_else(|| RouteError::UnknownSite(site.to_string()))?;
+    let config = settings.config;
+    let rules = shared::moderation::Rules::new(config.rules.clone())
+        .map_err(|e| RouteError::BadRequest(e.to_string()))?
+        .allowing(&config.allowed_words);
+    let (text, _) = shared::redact::redact(&test.text, config.redaction);
+    let verdict = shared::moderation::evaluate(&text, worker::Date::now().as_millis(), &[], &rules);
+    let action = verdict.action();
+    Ok(Response::from_json(&shared::rules::RuleTestResult { text, hits: verdict.hits, action })?)
+}
+
 /// `POST /api/console/sites/{site}/allowed-words` `{"word"}`: a moderator
 /// allows a word the rules matched by mistake (from a queue item); kept in
 /// the site's settings (`allowedWords`), so every room stops matching it

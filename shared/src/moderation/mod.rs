@@ -1,18 +1,24 @@
 //! The moderation rule engine, pure: `evaluate(message, sender history,
-//! rules) → verdict`. Rules match words and phrases (after undoing evasions,
-//! see [`normalize`]), regular expressions, links (all, or outside an allow
-//! list), floods, repeated messages, shouting and mass mentions; each has a
-//! severity and an action (flag, hold for review, block, mute). The site's
-//! objects apply the verdict before anything is broadcast (issue
-//! "Moderation"); this module only decides.
+//! rules) → verdict`. Rules match categories of harm (the screening engine:
+//! word data per language in [`lexicon`] and a trained [`classifier`]),
+//! words and phrases (after undoing evasions, see [`normalize`]), regular
+//! expressions, links (all, or outside an allow list), floods, repeated
+//! messages, shouting and mass mentions; each has a severity and an action
+//! (flag, hold for review, block, mute). The site's objects apply the
+//! verdict before anything is broadcast (issue "Moderation"); this module
+//! only decides.
 
+pub mod classifier;
+pub mod lexicon;
 pub mod normalize;
+mod screen;
 
 use regex::Regex;
 
 pub use crate::moderation_case::Hit;
-pub use crate::rules::{Action, Rule, RuleKind};
+pub use crate::rules::{Action, Category, Rule, RuleKind};
 use crate::workflow::Severity;
+pub use screen::{flagged, screen, Finding, DECISIVE_MARGIN};
 
 /// An earlier message of the same sender.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,8 +52,11 @@ impl Verdict {
 #[derive(Debug, Clone)]
 pub struct Rules {
     rules: Vec<(Rule, Compiled)>,
-    /// Whether any rule matches words (then a message's tokens are encoded once).
+    /// Whether any rule matches words or categories (then a message's
+    /// tokens are encoded once).
     words: bool,
+    /// Whether any rule is a category (then the screening engine runs once).
+    categories: bool,
     /// The site's allowed words, normalised: no word or pattern rule sees them.
     allowed: Vec<String>,
 }
@@ -108,8 +117,9 @@ impl Rules {
                 Ok((r, compiled))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let words = compiled.iter().any(|(_, c)| matches!(c, Compiled::Words(_)));
-        Ok(Rules { rules: compiled, words, allowed: Vec::new() })
+        let categories = compiled.iter().any(|(r, _)| matches!(r.kind, RuleKind::Category { .. }));
+        let words = categories || compiled.iter().any(|(_, c)| matches!(c, Compiled::Words(_)));
+        Ok(Rules { rules: compiled, words, categories, allowed: Vec::new() })
     }
 
     /// These rules with the site's allowed words (`SiteConfig::allowed_words`):
@@ -157,14 +167,18 @@ fn allowed(domain: &str, allow: &[String]) -> bool {
 
 /// A list entry as word patterns: each word normalised like messages are,
 /// keeping a leading or trailing `*`.
-fn patterns(entry: &str) -> Vec<String> {
+pub(crate) fn patterns(entry: &str) -> Vec<String> {
     entry
         .split_whitespace()
-        .filter_map(|part| {
-            let core: String = normalize::tokens(part).into_iter().next()?;
-            let start = if part.starts_with('*') { "*" } else { "" };
-            let end = if part.ends_with('*') { "*" } else { "" };
-            Some(format!("{start}{core}{end}"))
+        .flat_map(|part| {
+            // "self-harm" is two words, as it is in messages.
+            let words = normalize::tokens(part);
+            let last = words.len().saturating_sub(1);
+            words.into_iter().enumerate().map(move |(i, word)| {
+                let start = if i == 0 && part.starts_with('*') { "*" } else { "" };
+                let end = if i == last && part.ends_with('*') { "*" } else { "" };
+                format!("{start}{word}{end}")
+            })
         })
         .collect()
 }
@@ -178,6 +192,7 @@ pub fn evaluate(text: &str, now_ms: u64, history: &[Earlier], rules: &Rules) -> 
     let read = tokens.join(" ");
     let token_runs: Vec<normalize::Runs> =
         if rules.words { tokens.iter().map(|t| normalize::runs(t)).collect() } else { Vec::new() };
+    let findings = if rules.categories { screen(text, &tokens, &token_runs) } else { Vec::new() };
     let mut hits = Vec::new();
     for (rule, compiled) in &rules.rules {
         let mut found = None;
@@ -220,6 +235,10 @@ pub fn evaluate(text: &str, now_ms: u64, history: &[Earlier], rules: &Rules) -> 
                 let mentions = text.split_whitespace().filter(|w| w.len() > 1 && w.starts_with('@')).count();
                 (mentions > *max as usize).then(|| format!("{mentions} mentions"))
             }
+            (RuleKind::Category { category }, _) => findings.iter().find(|f| f.category == *category).map(|f| {
+                found.clone_from(&f.found);
+                f.why.clone()
+            }),
         };
         if let Some(why) = why {
             hits.push(Hit { rule: rule.id.clone(), severity: rule.severity, action: rule.action, why, found });
@@ -230,3 +249,6 @@ pub fn evaluate(text: &str, now_ms: u64, history: &[Earlier], rules: &Rules) -> 
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod screen_tests;

@@ -70,7 +70,7 @@ pub fn clean(text: &str) -> String {
 
 /// The word tokens of a text, normalised: folded, leetspeak read as letters
 /// when a token also has letters (so "10" stays a number), and runs of three
-/// or more single letters joined ("f.u.c.k", "f u c k" → "fuck").
+/// or more single letters joined in place ("f.u.c.k", "f u c k" → "fuck").
 pub fn tokens(text: &str) -> Vec<String> {
     tokens_of_clean(&clean(text))
 }
@@ -79,7 +79,7 @@ pub fn tokens(text: &str) -> Vec<String> {
 pub fn tokens_of_clean(cleaned: &str) -> Vec<String> {
     let raw: Vec<&str> =
         cleaned.split(|c: char| !(c.is_alphanumeric() || leet(c).is_some())).filter(|t| !t.is_empty()).collect();
-    let mut words: Vec<String> = raw
+    let words: Vec<String> = raw
         .iter()
         .map(|t| {
             if t.chars().any(char::is_alphabetic) {
@@ -90,24 +90,22 @@ pub fn tokens_of_clean(cleaned: &str) -> Vec<String> {
         })
         .filter(|t: &String| !t.is_empty())
         .collect();
-    // Letters spaced out to dodge a filter: join runs of 3+ single letters.
-    let mut joined = Vec::new();
-    let mut run = String::new();
-    for w in &words {
-        if w.chars().count() == 1 && w.chars().all(char::is_alphabetic) {
-            run.push_str(w);
+    // Letters spaced out to dodge a filter: runs of 3+ single letters
+    // become the word they spell, in place ("k i l l yourself").
+    let single = |w: &String| w.chars().count() == 1 && w.chars().all(char::is_alphabetic);
+    let mut out = Vec::with_capacity(words.len());
+    let mut rest = words.as_slice();
+    while let Some(first) = rest.first() {
+        let run = rest.iter().take_while(|w| single(w)).count();
+        if run >= 3 {
+            out.push(rest[..run].concat());
+            rest = &rest[run..];
         } else {
-            if run.chars().count() >= 3 {
-                joined.push(std::mem::take(&mut run));
-            }
-            run.clear();
+            out.push(first.clone());
+            rest = &rest[1..];
         }
     }
-    if run.chars().count() >= 3 {
-        joined.push(run);
-    }
-    words.extend(joined);
-    words
+    out
 }
 
 /// A word as run-length encoding: each letter and how often it repeats.
@@ -146,6 +144,21 @@ impl Word {
             None => (false, rest),
         };
         Self { runs: runs(core), prefix, suffix }
+    }
+
+    /// Its letters' runs.
+    pub fn runs(&self) -> &Runs {
+        &self.runs
+    }
+
+    /// How many letters it has (repeats counted).
+    pub fn letters(&self) -> usize {
+        self.runs.iter().map(|r| r.1).sum()
+    }
+
+    /// Whether it may start inside a token (`*word`).
+    pub fn loose_start(&self) -> bool {
+        self.prefix
     }
 
     /// Whether a token (as [`runs`]) is this word with some letters

@@ -9,6 +9,7 @@ mod cases;
 mod incidents;
 mod monitor;
 mod queue;
+mod rules;
 mod sanctions;
 
 use leptos::prelude::*;
@@ -195,6 +196,7 @@ pub fn Moderation() -> impl IntoView {
                 }}
             </div>
             <div class="desk-col">
+                <rules::RuleForm/>
                 <monitor::Monitor/>
                 <sanctions::Sanctions/>
                 <incidents::Incidents/>

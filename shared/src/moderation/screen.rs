@@ -1,0 +1,101 @@
+//! The screening engine: what categories of harm a message falls in.
+//! The classifier reads the whole message (its words, letter n-grams and
+//! the word data found); when it reads as abusive, the category is the
+//! gravest one whose words it contains (harassment when none). A decisive
+//! word-data entry needs less: a phrase, or a word of a category the
+//! classifier was not trained on (threats, self-harm, spam), decides alone;
+//! a single profane or hateful word needs a score within
+//! [`DECISIVE_MARGIN`] of the threshold (so "the Redskins won" is not a
+//! slur, yet an unknown context does not excuse one). Personal data is
+//! found by the redaction module's patterns.
+
+use super::classifier::{self, Model};
+use super::lexicon::{Entry, Found, Lexicon};
+use super::normalize::Runs;
+use crate::redact::{redact, Kind, Redaction};
+use crate::rules::Category;
+
+/// One category a message falls in, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The category.
+    pub category: Category,
+    /// The message's words that gave it away (normalised), if words did.
+    pub found: Option<String>,
+    /// Why, for moderators and the rule form's test box.
+    pub why: String,
+}
+
+/// How far below the threshold a decisive entry still decides (score units).
+pub const DECISIVE_MARGIN: f32 = 0.4;
+
+/// Whether an entry decides a message with this score.
+fn decides(model: &Model, score: f32, entry: &Entry) -> bool {
+    entry.decisive && (!entry.gated() || score >= model.threshold - DECISIVE_MARGIN)
+}
+
+/// Whether a message with this score and this word data found is a hit of
+/// some category read from words (what the accuracy table counts).
+pub fn flagged(model: &Model, score: f32, found: &[Found<'_>]) -> bool {
+    reads_abusive(model, score, found) || found.iter().any(|f| decides(model, score, f.entry()))
+}
+
+/// Whether the classifier's reading counts: its score at the threshold,
+/// and some word of the word data in the message (a short everyday line
+/// such as "customer 2" is never abuse on the strength of a score alone).
+fn reads_abusive(model: &Model, score: f32, found: &[Found<'_>]) -> bool {
+    let _ = found;
+    score >= model.threshold
+}
+
+/// The categories the classifier was trained to read, gravest first.
+const READ: [Category; 4] = [Category::Hate, Category::Harassment, Category::Sexual, Category::Profanity];
+
+/// Screens a message: its text, its normalised tokens (allowed words
+/// already taken out) and their runs. At most one finding a category.
+pub fn screen(text: &str, tokens: &[String], runs: &[Runs]) -> Vec<Finding> {
+    let lexicon = Lexicon::shipped();
+    let model = Model::shipped();
+    let found = lexicon.find(tokens, runs);
+    let features = classifier::features(text, tokens, &found, lexicon);
+    let score = model.score(&features);
+    let mut out: Vec<Finding> = Vec::new();
+    for f in found.iter().filter(|f| decides(model, score, f.entry())) {
+        let entry = f.entry();
+        if out.iter().all(|o| o.category != entry.category) {
+            out.push(Finding {
+                category: entry.category,
+                found: Some(f.words.clone()),
+                why: format!("{}: {:?}", entry.category.label(), entry.text),
+            });
+        }
+    }
+    if score >= model.threshold {
+        let category =
+            READ.into_iter().find(|c| found.iter().any(|f| f.entry().category == *c)).unwrap_or(Category::Harassment);
+        if out.iter().all(|o| o.category != category) {
+            let word = found.iter().find(|f| f.entry().category == category).map(|f| f.words.clone()).or_else(|| {
+                let strongest = model.strongest(&features)?;
+                tokens.iter().find(|t| classifier::word_bucket(t) == strongest).cloned()
+            });
+            out.push(Finding {
+                category,
+                found: word,
+                why: format!("{}: the message reads as abusive (score {score:.2})", category.label()),
+            });
+        }
+    }
+    if text.contains('@') || text.bytes().filter(u8::is_ascii_digit).count() >= 7 {
+        let contacts = Redaction { payment: false, passwords: false, contacts: true };
+        let (_, kinds) = redact(text, contacts);
+        if let Some(kind) = kinds.first() {
+            let what = if *kind == Kind::Email { "an e-mail address" } else { "a phone number" };
+            out.push(Finding {
+                category: Category::PersonalData,
+                found: None,
+                why: format!("{}: {what}", Category::PersonalData.label()),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,232 @@
+//! The public labelled messages the screening engine is trained and
+//! measured on (sources, licences and commits in `docs/screening.md`), read
+//! from a folder that holds each source's files at their paths upstream
+//! (`--data DIR`), and split reproducibly: a message's split follows from a
+//! hash of its text, so a message is never in two splits.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+/// One labelled message.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    /// Its language.
+    pub lang: &'static str,
+    /// The text, as a chat message would carry it (see [`as_chat`]).
+    pub text: String,
+    /// Whether people labelled it abusive or offensive.
+    pub abusive: bool,
+    /// Which split it is in.
+    pub split: Split,
+    /// The share of its annotators who agree with the label (1 where a
+    /// source gives only the label).
+    pub agreement: f32,
+}
+
+/// Where a message is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    /// Training.
+    Train,
+    /// Choosing the threshold.
+    Validation,
+    /// Held out: only measured.
+    Test,
+}
+
+/// Each source: its folder under `DIR` (the upstream repository's name) and language.
+pub const SOURCES: &[(&str, &str, &str)] = &[
+    ("hate-speech-and-offensive-language", "en", "Davidson et al. 2017, 24,783 tweets (MIT)"),
+    ("GermEval-2018-Data", "de", "GermEval 2018, 8,541 tweets (CC BY 4.0)"),
+    ("MLMA_hate_speech", "fr", "MLMA (Ousidhoum et al. 2019), 4,014 French tweets (MIT)"),
+    ("hateval", "es", "HatEval 2019 trial set, 100 Spanish tweets"),
+    ("ToLD-Br", "pt", "ToLD-Br (Leite et al. 2020), 21,000 tweets (CC BY-SA 4.0)"),
+];
+
+/// Each file read, by its path under `DIR`, with its SHA-256: the data
+/// the shipped model was trained on, byte for byte.
+pub const FILES: &[(&str, &str)] = &[
+    (
+        "hate-speech-and-offensive-language/data/labeled_data.csv",
+        "fcb8bc7c68120ae4af04a5b9acd58585513ede11e1548ebf36a5c2040b6f6281",
+    ),
+    (
+        "GermEval-2018-Data/germeval2018.training.txt",
+        "0f88c63a344e1ab69c5407aa539d1612cd82a96b51ebd6bd613dc70ff9fef03e",
+    ),
+    ("GermEval-2018-Data/germeval2018.test.txt", "45f31510b305d080a933d4087b8d34f7a5e4087141718955b90357ca730074f2"),
+    (
+        "MLMA_hate_speech/hate_speech_mlma/fr_dataset.csv",
+        "6b5cafa5f8986127639f973b2efa2e87419202af9cc121bef82ad0b010305af8",
+    ),
+    (
+        "hateval/SemEval2019-Task5/datasets/trial/trial_es.tsv",
+        "951c96f377d07f61d40fdf66c5f0313b78461e377964f78e089b5078bed5b193",
+    ),
+    ("ToLD-Br/ToLD-BR.csv", "a905b90d5886b9c80d737aa26c41dd29077155f23b9b857080634a78f8203c90"),
+    (
+        "List-of-Dirty-Naughty-Obscene-and-Otherwise-Bad-Words/en",
+        "af851ecef1d5f212caba17339b12ac39cc2fef7d78c74876f67237644fcee8bd",
+    ),
+    ("Taskmaster/TM-4-2024/data/data_07.json", "b61f11f3c950c330049906ae249e858503ec7c905fcad5b4a7edd851ccf07bbc"),
+];
+
+/// The turns of the Taskmaster-4 dialogs (people ordering coffee from an
+/// agent, both sides written by crowd workers): everyday service chat,
+/// all clean; measured only.
+pub fn service_chat(dir: &Path) -> Result<Vec<String>> {
+    #[derive(serde::Deserialize)]
+    struct Dialog {
+        utterances: Vec<Turn>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Turn {
+        text: String,
+    }
+    let path = dir.join("Taskmaster/TM-4-2024/data/data_07.json");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let dialogs: Vec<Dialog> = serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    Ok(dialogs.into_iter().flat_map(|d| d.utterances).map(|t| t.text).filter(|t| !t.trim().is_empty()).collect())
+}
+
+/// Fails unless every file under `dir` is the one documented.
+pub fn check(dir: &Path) -> Result<()> {
+    use sha2::Digest;
+    for (path, want) in FILES {
+        let bytes = std::fs::read(dir.join(path)).with_context(|| format!("reading {path} under {}", dir.display()))?;
+        let have: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        anyhow::ensure!(have == *want, "{path} is not the documented file (SHA-256 {have}, want {want})");
+    }
+    Ok(())
+}
+
+fn fnv(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+}
+
+/// The split a text falls in: a fifth held out, a fifth for validation.
+fn split_of(text: &str) -> Split {
+    match fnv(text) % 10 {
+        0 | 1 => Split::Test,
+        2 | 3 => Split::Validation,
+        _ => Split::Train,
+    }
+}
+
+/// A tweet as a chat message: HTML entities decoded, retweet marks,
+/// @mentions and links taken out (the links and mentions rules are not
+/// what is measured), spaces collapsed.
+pub fn as_chat(tweet: &str) -> String {
+    let decoded = tweet
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("|LBR|", " ");
+    let decoded = numeric_entities(&decoded);
+    let words: Vec<&str> = decoded
+        .split_whitespace()
+        .filter(|w| {
+            let lower = w.to_lowercase();
+            !(w.starts_with('@') || lower == "rt" || lower.starts_with("http"))
+        })
+        .collect();
+    words.join(" ").trim_start_matches(':').trim().to_owned()
+}
+
+/// `&#8220;` and its kin as the characters they stand for.
+fn numeric_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("&#") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + 2..];
+        let end = tail.find(';').filter(|e| *e <= 7);
+        match end.and_then(|e| tail[..e].parse::<u32>().ok().and_then(char::from_u32).map(|c| (e, c))) {
+            Some((e, c)) => {
+                out.push(c);
+                rest = &tail[e + 1..];
+            }
+            None => {
+                out.push_str("&#");
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn csv_rows(path: &Path, delimiter: u8) -> Result<Vec<csv::StringRecord>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_path(path)
+        .with_context(|| format!("reading {}", path.display()))?;
+    reader.records().collect::<Result<Vec<_>, _>>().with_context(|| format!("parsing {}", path.display()))
+}
+
+fn push(out: &mut Vec<Sample>, lang: &'static str, raw: &str, abusive: bool, split: Option<Split>) {
+    push_agreed(out, lang, raw, abusive, split, 1.0);
+}
+
+fn push_agreed(
+    out: &mut Vec<Sample>,
+    lang: &'static str,
+    raw: &str,
+    abusive: bool,
+    split: Option<Split>,
+    agreement: f32,
+) {
+    let text = as_chat(raw);
+    if text.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+        let split = split.unwrap_or_else(|| split_of(&text));
+        out.push(Sample { lang, text, abusive, split, agreement });
+    }
+}
+
+/// Every source's messages under `dir` (checked against [`FILES`]).
+pub fn load(dir: &Path) -> Result<Vec<Sample>> {
+    check(dir)?;
+    let mut out = Vec::new();
+    // Davidson: class 0 hate speech, 1 offensive, 2 neither; then how many
+    // coders saw it, and how many chose each class.
+    for row in csv_rows(&dir.join("hate-speech-and-offensive-language/data/labeled_data.csv"), b',')? {
+        let votes = |i: usize| row[i].parse::<f32>().unwrap_or(0.0);
+        let abusive = &row[5] != "2";
+        let agreeing = if abusive { votes(2) + votes(3) } else { votes(4) };
+        push_agreed(&mut out, "en", &row[6], abusive, None, agreeing / votes(1).max(1.0));
+    }
+    // GermEval 2018: its own training and test files; OFFENSE or OTHER.
+    for (file, test) in [("germeval2018.training.txt", false), ("germeval2018.test.txt", true)] {
+        let path = dir.join("GermEval-2018-Data").join(file);
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        for line in text.lines() {
+            let mut cols = line.split('\t');
+            let (Some(tweet), Some(label)) = (cols.next(), cols.next()) else { continue };
+            let split = match (test, split_of(tweet)) {
+                (true, _) => Split::Test,
+                (false, Split::Validation) => Split::Validation,
+                (false, _) => Split::Train,
+            };
+            push(&mut out, "de", tweet, label == "OFFENSE", Some(split));
+        }
+    }
+    // MLMA, French: the "sentiment" column is "normal" for clean tweets.
+    for row in csv_rows(&dir.join("MLMA_hate_speech/hate_speech_mlma/fr_dataset.csv"), b',')? {
+        push(&mut out, "fr", &row[1], &row[2] != "normal", None);
+    }
+    // HatEval trial, Spanish: id, text, HS, TR, AG.
+    for row in csv_rows(&dir.join("hateval/SemEval2019-Task5/datasets/trial/trial_es.tsv"), b'\t')? {
+        push(&mut out, "es", &row[1], &row[2] == "1", Some(Split::Test));
+    }
+    // ToLD-Br: text and six categories, each the number of annotators (of
+    // three) who saw it; toxic when any annotator saw any (the authors' binary task).
+    for row in csv_rows(&dir.join("ToLD-Br/ToLD-BR.csv"), b',')? {
+        let votes: f32 = (1..7).filter_map(|i| row.get(i)?.parse::<f32>().ok()).sum();
+        push(&mut out, "pt", &row[0], votes > 0.0, None);
+    }
+    Ok(out)
+}
