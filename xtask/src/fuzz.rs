@@ -1,5 +1,5 @@
 //! `cargo xtask fuzz [--seconds S]`: runs every cargo-fuzz target over
-//! `shared` (the protocol decoder, the client chat log, redaction) for S seconds each
+//! `shared` (the protocol decoder, the client chat log, redaction, the screening engine) for S seconds each
 //! (default 60) on the nightly toolchain; any panic fails with the input
 //! saved under `fuzz/artifacts/`. Installs cargo-fuzz if missing.
 
@@ -10,7 +10,7 @@ use anyhow::Result;
 use crate::{root, run, step};
 
 /// The fuzz targets in `fuzz/fuzz_targets/`.
-pub const TARGETS: [&str; 3] = ["decode_client", "chat_log", "redact"];
+pub const TARGETS: [&str; 4] = ["decode_client", "chat_log", "redact", "screen"];
 
 /// Pinned cargo-fuzz.
 const CARGO_FUZZ: &str = "0.13.1";

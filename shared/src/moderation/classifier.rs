@@ -46,7 +46,7 @@ fn squeezed(token: &str) -> String {
 }
 
 /// The longest word whose letter n-grams count (longer ones are cut).
-const NGRAM_WORD: usize = 24;
+pub const NGRAM_WORD: usize = 24;
 
 /// The feature buckets of a message: its text's symbols (emoji and the
 /// like), its normalised tokens (innocent words as whole words only) and
