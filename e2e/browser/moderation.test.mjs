@@ -149,3 +149,32 @@ test("rules: the rule form's test box shows the verdict and why; a category's ac
     await check("this is sh1t once more", "hold");
   }
 });
+
+test("channel: a moderator removes a published message; every viewer sees its tombstone, live and after a reload", async () => {
+  const annContext = await browser.newContext();
+  const bobContext = await browser.newContext();
+  const ann = await joinChannel(annContext, "Ann");
+  const bob = await joinChannel(bobContext, "Bob");
+  const text = `meet me behind the stadium ${Date.now()}`;
+  await post(ann, text);
+  await bob.locator('[data-testid="channel-message"]', { hasText: text }).waitFor({ timeout: TIMEOUT });
+
+  const mod = watch(await (await browser.newContext()).newPage());
+  await signIn(mod, "moderator");
+  await mod.getByTestId("console-tab-moderation").click();
+  const line = mod.locator('[data-testid="console-channel-message"]', { hasText: text });
+  await line.getByTestId("console-channel-remove").click();
+  await mod.locator('[data-testid="console-channel-message"][data-state="removed"]').first().waitFor({ timeout: TIMEOUT });
+
+  for (const viewer of [ann, bob]) {
+    await until("the tombstone shows in its place", async () => !(await texts(viewer)).some((t) => t.includes(text)));
+    assert.ok((await texts(viewer)).some((t) => t.includes("Removed by a moderator")));
+  }
+  // After a reload, the tombstone is still there and the text is not.
+  const again = bobContext.pages()[0];
+  await again.reload();
+  const frame = again.frameLocator('iframe[title="Channel live"]');
+  await frame.getByTestId("channel-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
+  await until("the tombstone is replayed", async () => (await texts(frame)).some((t) => t.includes("Removed by a moderator")));
+  assert.ok(!(await texts(frame)).some((t) => t.includes(text)), "the removed text came back after a reload");
+});

@@ -67,6 +67,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Post, ["api", "console", "sites", site, "channels", channel, "mode"]) => {
             console::channel_mode(req, &env, site, channel).await
         }
+        (Method::Post, ["api", "console", "sites", site, "channels", channel, "messages", seq, "remove"]) => {
+            console::remove_message(req, &env, site, channel, seq).await
+        }
         (Method::Post, ["api", "console", "sites", site, "rules"]) => console::save_rules(req, &env, site).await,
         (Method::Post, ["api", "console", "sites", site, "rules", "test"]) => {
             console::test_rules(req, &env, site).await

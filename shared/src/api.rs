@@ -176,6 +176,11 @@ pub fn coverage_path(site: &str) -> String {
     format!("/api/console/sites/{}/coverage", encode_query(site))
 }
 
+/// Path of a moderator's removal of channel message `seq` (`POST`; moderators).
+pub fn remove_message_path(site: &str, channel: &str, seq: u64) -> String {
+    format!("/api/console/sites/{}/channels/{}/messages/{seq}/remove", encode_query(site), encode_query(channel))
+}
+
 /// Path of a site's moderation rules (`POST` the whole `Vec<crate::rules::Rule>`; moderators).
 pub fn rules_path(site: &str) -> String {
     format!("/api/console/sites/{}/rules", encode_query(site))

@@ -278,6 +278,12 @@ impl ChatLog {
                 self.queue = Some(text).filter(|t| !t.is_empty());
                 Effect::None
             }
+            ServerMsg::Removed { seq } => {
+                if let Some(m) = self.messages.iter_mut().find(|m| m.seq == seq) {
+                    (m.text, m.removed) = (crate::protocol::REMOVED.into(), true);
+                }
+                Effect::None
+            }
             _ => Effect::None,
         }
     }
@@ -367,6 +373,7 @@ mod tests {
             event: None,
             name: None,
             from: None,
+            removed: false,
         }))
     }
 
@@ -425,6 +432,18 @@ mod tests {
             .collect::<Vec<_>>();
         let more = messages.first().is_some_and(|m| m.seq > 1);
         ServerEnvelope::push(ServerMsg::History { messages, more })
+    }
+
+    #[test]
+    fn a_removed_message_becomes_its_tombstone_in_place() {
+        let mut log = ChatLog::default();
+        for seq in 1..=2 {
+            log.receive(msg(seq, Role::Customer, &format!("c{seq}")));
+        }
+        log.receive(ServerEnvelope::push(ServerMsg::Removed { seq: 1 }));
+        log.receive(ServerEnvelope::push(ServerMsg::Removed { seq: 9 }));
+        let kept: Vec<(u64, &str, bool)> = log.messages().iter().map(|m| (m.seq, m.text.as_str(), m.removed)).collect();
+        assert_eq!(kept, [(1, crate::protocol::REMOVED, true), (2, "text 2", false)]);
     }
 
     #[test]
@@ -612,6 +631,7 @@ mod tests {
             event: None,
             name: Some("N".into()),
             from: None,
+            removed: false,
         }
     }
 }

@@ -63,6 +63,7 @@ fn server_name(m: &ServerMsg) -> &'static str {
         ServerMsg::Board(_) => "board",
         ServerMsg::Assignment { .. } => "assignment",
         ServerMsg::Seen(_) => "seen",
+        ServerMsg::Removed { .. } => "removed",
     }
 }
 
@@ -154,6 +155,7 @@ fn server_examples() -> Vec<ServerEnvelope> {
             event: None,
             name: None,
             from: None,
+            removed: false,
         })),
         ServerEnvelope::reply("m-01HX3", ServerMsg::Ack { seq: 42, at: 1_795_000_060_000 }),
         ServerEnvelope::reply(
@@ -187,6 +189,7 @@ fn server_examples() -> Vec<ServerEnvelope> {
                         event: None,
                         name: None,
                         from: None,
+                        removed: false,
                     },
                     ChatMessage {
                         seq: 100,
@@ -197,6 +200,7 @@ fn server_examples() -> Vec<ServerEnvelope> {
                         event: None,
                         name: None,
                         from: None,
+                        removed: false,
                     },
                 ],
                 more: true,
@@ -240,6 +244,7 @@ fn server_examples() -> Vec<ServerEnvelope> {
             why: "No first reply in 2 min: back in the queue".into(),
         }),
         ServerEnvelope::push(ServerMsg::Seen(vec![crate::SeenMark { conversation: conv(), seq: 42 }])),
+        ServerEnvelope::push(ServerMsg::Removed { seq: 7 }),
     ]
 }
 
@@ -278,7 +283,7 @@ fn server_variants_match_golden_files() {
     for e in &examples {
         check(&format!("server.{}", server_name(&e.msg)), e);
     }
-    assert_eq!(examples.len(), 15, "one example per server variant");
+    assert_eq!(examples.len(), 16, "one example per server variant");
 }
 
 /// What an operator's welcome adds: the workflow state as of `lastSeq`.
@@ -306,7 +311,8 @@ fn shared_state() -> crate::workflow::State {
     crate::workflow::State::replay(WorkflowKind::Support, events.iter())
 }
 
-/// What a channel adds: the caller's member id, each sender's name and id.
+/// What a channel adds: the caller's member id, each sender's name and
+/// id, and a removed message's tombstone.
 #[test]
 fn channel_frames_match_golden_files() {
     let welcome = ServerMsg::Welcome {
@@ -327,8 +333,11 @@ fn channel_frames_match_golden_files() {
         event: None,
         name: Some("Sam".into()),
         from: Some("3f2a9c0d11e4b7a5".into()),
+        removed: false,
     };
-    check("server.message.channel", &ServerEnvelope::push(ServerMsg::Message(message)));
+    check("server.message.channel", &ServerEnvelope::push(ServerMsg::Message(message.clone())));
+    let tombstone = ChatMessage { text: String::new(), removed: true, ..message };
+    check("server.message.removed", &ServerEnvelope::push(ServerMsg::Message(tombstone)));
 }
 
 #[test]

@@ -239,6 +239,12 @@ pub enum ServerMsg {
     Whisper(Whisper),
     /// On a supervisor's inbox socket: the live board, whenever it changes.
     Board(crate::routing::Board),
+    /// On a channel's sockets: a moderator removed message `seq` for
+    /// everyone; each viewer shows a tombstone in its place.
+    Removed {
+        /// The removed message.
+        seq: u64,
+    },
     /// On an operator's inbox socket: routing gave them a conversation, or
     /// took one back (no first reply in time), with why.
     #[serde(rename_all = "camelCase")]
@@ -341,6 +347,11 @@ pub struct ChatMessage {
     /// In a channel: the sender's member id (public; see `Welcome::member`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// In a channel: a moderator removed it for everyone. Its text is gone
+    /// from the room (kept as evidence in a report); its sequence number
+    /// stays, shown as a tombstone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub removed: bool,
 }
 
 impl ChatMessage {
@@ -356,6 +367,9 @@ impl ChatMessage {
         self
     }
 }
+
+/// What a removed message reads as on a viewer's list (its tombstone).
+pub const REMOVED: &str = "Removed by a moderator";
 
 /// One line of an operator's inbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -130,13 +130,23 @@ pub fn server(json: &str) -> Option<ServerEnvelope> {
         "queue" => Some(ServerMsg::Queue { position: 0, wait_ms: None, text: text(d, "text")? }),
         _ => None,
     };
-    frame(json, more, |v| Some(visible_event(v)))
+    frame::<false>(json, more, |v| Some(visible_event(v)))
+}
+
+/// A frame of a channel viewer's socket: a customer's frames, and removals.
+pub fn server_channel(json: &str) -> Option<ServerEnvelope> {
+    let more = |tag: &str, d: &JsValue| match tag {
+        "removed" => Some(ServerMsg::Removed { seq: uint(d, "seq")? }),
+        _ => None,
+    };
+    frame::<true>(json, more, |v| Some(visible_event(v)))
 }
 
 /// A frame of an operator's conversation or inbox socket (every event).
 pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
     let more = |tag: &str, d: &JsValue| match tag {
         "inbox" => Some(ServerMsg::Inbox { conversations: list(d, "conversations", false, summary)? }),
+        "removed" => Some(ServerMsg::Removed { seq: uint(d, "seq")? }),
         "inboxUpdate" => {
             Some(ServerMsg::InboxUpdate(array(d.clone())?.iter().map(|s| summary(&s)).collect::<Option<_>>()?))
         }
@@ -144,7 +154,7 @@ pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
     };
     // Routing's frames (board, assignment, whisper, seen marks; a queue
     // place, which only customers get) are read by serde.
-    let Some(mut env) = frame(json, more, |v| event(v).map(Some)) else {
+    let Some(mut env) = frame::<true>(json, more, |v| event(v).map(Some)) else {
         return crate::json::decode::<ServerEnvelope>(json).filter(|e| {
             matches!(
                 e.msg,
@@ -193,7 +203,13 @@ pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
 type EventReader = fn(&JsValue) -> Option<Option<Event>>;
 
 /// A server frame; `more` decodes the variants the common ones do not cover.
-fn frame(json: &str, more: fn(&str, &JsValue) -> Option<ServerMsg>, ev: EventReader) -> Option<ServerEnvelope> {
+/// `TOMBSTONES`: whether messages can be removed (channels; a customer's
+/// conversation never has one, so its reader leaves the flag out).
+fn frame<const TOMBSTONES: bool>(
+    json: &str,
+    more: fn(&str, &JsValue) -> Option<ServerMsg>,
+    ev: EventReader,
+) -> Option<ServerEnvelope> {
     let v = parse(json)?;
     let (tag, d) = tagged(&get(&v, "msg"))?;
     let msg = match tag.as_str() {
@@ -205,14 +221,17 @@ fn frame(json: &str, more: fn(&str, &JsValue) -> Option<ServerMsg>, ev: EventRea
             member: opt_text(&d, "member")?,
             state: None,
         },
-        "message" => ServerMsg::Message(message(&d, ev)?),
+        "message" => ServerMsg::Message(message::<TOMBSTONES>(&d, ev)?),
         "ack" => ServerMsg::Ack { seq: uint(&d, "seq")?, at: uint(&d, "at")? },
         "error" => ServerMsg::Error { code: name(&d, "code")?, message: text(&d, "message")? },
         "typing" => ServerMsg::Typing { role: name(&d, "role")?, on: flag(&d, "on")? },
         "held" => ServerMsg::Held { reason: text(&d, "reason")? },
         "moderation" => ServerMsg::Moderation { alert: opt_text(&d, "alert")?, changed: Vec::new() },
         "history" => ServerMsg::History {
-            messages: array(get(&d, "messages"))?.iter().map(|m| message(&m, ev)).collect::<Option<_>>()?,
+            messages: array(get(&d, "messages"))?
+                .iter()
+                .map(|m| message::<TOMBSTONES>(&m, ev))
+                .collect::<Option<_>>()?,
             more: flag(&d, "more")?,
         },
         other => more(other, &d)?,
@@ -220,17 +239,21 @@ fn frame(json: &str, more: fn(&str, &JsValue) -> Option<ServerMsg>, ev: EventRea
     Some(ServerEnvelope { v: small(&v, "v")?, re: opt_text(&v, "re")?, msg })
 }
 
-fn message(d: &JsValue, ev: EventReader) -> Option<ChatMessage> {
+fn message<const TOMBSTONES: bool>(d: &JsValue, ev: EventReader) -> Option<ChatMessage> {
     let e = get(d, "event");
     Some(ChatMessage {
         seq: uint(d, "seq")?,
         client_id: text(d, "clientId")?,
         author: name(d, "author")?,
-        text: text(d, "text")?,
+        text: match TOMBSTONES && get(d, "removed").as_bool() == Some(true) {
+            true => shared::protocol::REMOVED.into(),
+            false => text(d, "text")?,
+        },
         at: uint(d, "at")?,
         event: if absent(&e) { None } else { ev(&e)? },
         name: opt_text(d, "name")?,
         from: opt_text(d, "from")?,
+        removed: TOMBSTONES && get(d, "removed").as_bool() == Some(true),
     })
 }
 
@@ -458,6 +481,9 @@ pub struct Codec {
 pub const CUSTOMER: Codec =
     Codec { decode: server, encode: |env| client_with(env, |e| answer_js(e).unwrap_or(JsValue::NULL)) };
 
+/// A channel viewer's: the customer's, and removals.
+pub const CHANNEL: Codec = Codec { decode: server_channel, encode: CUSTOMER.encode };
+
 /// The console's: every frame and event.
 pub const OPERATOR: Codec = Codec { decode: server_or_inbox, encode: client };
 
@@ -555,6 +581,8 @@ mod tests {
         golden!("server.board"),
         golden!("server.seen"),
         golden!("server.assignment"),
+        golden!("server.removed"),
+        golden!("server.message.removed"),
     ];
 
     const EVENTS: &[&str] = &[
@@ -601,7 +629,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn golden_server_frames_decode_as_serde_json_does() {
-        assert_eq!(SERVER.len(), 18, "one per ServerMsg variant, the channel forms and an operator's welcome");
+        assert_eq!(SERVER.len(), 20, "one per ServerMsg variant, the channel forms and an operator's welcome");
         for g in SERVER {
             let want: ServerEnvelope = serde_json::from_str(g).unwrap();
             assert_eq!(server_or_inbox(g), Some(want.clone()), "{g}");
@@ -624,7 +652,17 @@ mod tests {
                 ServerMsg::Queue { position, wait_ms, .. } => (*position, *wait_ms) = (0, None),
                 _ => {}
             }
-            assert_eq!(server(g), (!staff).then_some(seen), "customers' sockets never carry staff frames: {g}");
+            // A removal only comes on a channel's sockets: the channel's reader has it.
+            let removal = matches!(seen.msg, ServerMsg::Removed { .. });
+            let customers = (!staff && !removal).then_some(seen.clone());
+            assert_eq!(server(g), customers, "customers' sockets never carry staff frames: {g}");
+            // The channel's reader shows a removed message's tombstone words.
+            if let ServerMsg::Message(m) = &mut seen.msg {
+                if m.removed {
+                    m.text = shared::protocol::REMOVED.into();
+                }
+            }
+            assert_eq!(server_channel(g), (!staff).then_some(seen), "{g}");
         }
     }
 

@@ -43,6 +43,9 @@ pub enum RelayCall {
     /// Retention removed the messages before this sequence number: the
     /// relay forgets them too → `u64` (its viewer sockets).
     Forget(u64),
+    /// A moderator removed this message: blank it in the newest page and
+    /// tell the sockets → `u64` (its viewer sockets).
+    Removed(u64),
     /// Its viewer sockets → `u64` (bench only).
     Viewers,
     /// A frame for a member's sockets, then (`close`) closing them (a ban).

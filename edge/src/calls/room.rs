@@ -33,6 +33,8 @@ pub enum RoomCall {
     Sanction(SanctionRecord),
     /// A sanction lifted.
     Lift(Lift),
+    /// A moderator removes a published message for everyone (channels) → 404: no such message.
+    Remove(Removal),
     /// The site's settings changed to this version (channels; from the Inbox).
     Settings(u64),
     /// The work done since the object woke (only with `BENCH=on`).
@@ -168,6 +170,15 @@ pub struct ReviewHeld {
     pub message: String,
     /// Deliver it, or drop it.
     pub approve: bool,
+}
+
+/// A moderator's removal of a published message.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Removal {
+    /// Its sequence number.
+    pub seq: u64,
+    /// The moderator's name (in the evidence report).
+    pub by: String,
 }
 
 /// A sanction lifted.

@@ -73,6 +73,7 @@ impl DurableObject for Channel {
             Ok(RoomCall::Review(r)) => self.moderate(Decision::Review(r)).await,
             Ok(RoomCall::Sanction(r)) => self.moderate(Decision::Sanction(r)).await,
             Ok(RoomCall::Lift(l)) => self.moderate(Decision::Lift(l)).await,
+            Ok(RoomCall::Remove(r)) => self.moderate(Decision::Remove(r)).await,
             Ok(RoomCall::Settings(version)) => {
                 self.refresh(version).await;
                 Response::empty()
@@ -205,5 +206,9 @@ impl Host for Channel {
 
     async fn relay_member(&self, member: &str, frame: ServerEnvelope, close: bool) {
         self.to_member_relay(member, frame, close).await;
+    }
+
+    async fn relay_removed(&self, seq: u64) {
+        self.removed_on_relays(seq).await;
     }
 }

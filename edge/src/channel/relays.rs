@@ -166,6 +166,18 @@ impl Channel {
         Ok(())
     }
 
+    /// A moderator removed message `seq`: every relay blanks it in its page
+    /// and tells its sockets.
+    pub(super) async fn removed_on_relays(&self, seq: u64) {
+        let relays = self.relays().unwrap_or_default();
+        let call = &RelayCall::Removed(seq);
+        for (n, answer) in join_all(relays.iter().map(|&n| async move { (n, self.tell_relay(n, call).await) })).await {
+            if let Err(e) = answer {
+                worker::console_error!("relay {n}: {e}");
+            }
+        }
+    }
+
     /// A frame for `member`'s sockets on their relay (then closing them).
     pub(super) async fn to_member_relay(&self, member: &str, frame: ServerEnvelope, close: bool) {
         let n = relay::relay_of(member);

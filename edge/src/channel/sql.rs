@@ -35,6 +35,8 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     )?;
     // The relays with viewers, sent every new message.
     sql.exec("CREATE TABLE IF NOT EXISTS relays (n INTEGER PRIMARY KEY)", None)?;
+    // A moderator removed it: the text is blank, the row stays (a tombstone).
+    room_sql::add_column(sql, "messages", "removed", "INTEGER NOT NULL DEFAULT 0")?;
     crate::room::sql::ensure_schema(sql)
 }
 
@@ -89,6 +91,7 @@ struct Row {
     client_id: String,
     text: String,
     at: u64,
+    removed: u64,
 }
 
 impl Row {
@@ -102,11 +105,12 @@ impl Row {
             event: None,
             name: Some(self.name),
             from: (!self.member.is_empty()).then_some(self.member),
+            removed: self.removed != 0,
         }
     }
 }
 
-const COLUMNS: &str = r#"seq, member, name, author, client_id AS "clientId", text, at"#;
+const COLUMNS: &str = r#"seq, member, name, author, client_id AS "clientId", text, at, removed"#;
 
 impl ChannelStore<'_> {
     fn rows(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Result<Vec<ChatMessage>, StoreError> {
@@ -164,6 +168,13 @@ impl RoomStore for ChannelStore<'_> {
         let texts = "SELECT text, at FROM messages WHERE member = ? ORDER BY seq DESC LIMIT ?";
         let sent = "SELECT at FROM messages WHERE member = ? AND at >= ? ORDER BY seq DESC LIMIT ?";
         room_sql::recent(self.0, member, &[member], [Some(texts), Some(sent), None], since, limit)
+    }
+
+    fn remove(&self, seq: u64) -> Result<Option<ChatMessage>, StoreError> {
+        let query = format!("SELECT {COLUMNS} FROM messages WHERE seq = ? AND removed = 0");
+        let Some(original) = self.rows(&query, vec![int(seq)])?.into_iter().next() else { return Ok(None) };
+        self.0.write("UPDATE messages SET text = '', removed = 1 WHERE seq = ?", vec![int(seq)])?;
+        Ok(Some(original))
     }
 
     fn hold(&self, held: &Held) -> Result<(), StoreError> {

@@ -110,7 +110,17 @@ mod tests {
 
     fn message(seq: u64) -> ChatMessage {
         let (author, text) = (shared::Role::Customer, String::new());
-        ChatMessage { seq, client_id: seq.to_string(), author, text, at: seq, event: None, name: None, from: None }
+        ChatMessage {
+            seq,
+            client_id: seq.to_string(),
+            author,
+            text,
+            at: seq,
+            event: None,
+            name: None,
+            from: None,
+            removed: false,
+        }
     }
 
     #[test]

@@ -165,6 +165,7 @@ impl Row {
             event,
             name: None,
             from: None,
+            removed: false,
         })
     }
 }
@@ -199,6 +200,11 @@ impl SqlStore<'_> {
 }
 
 impl RoomStore for SqlStore<'_> {
+    /// A conversation's messages are not removed (only a channel's are).
+    fn remove(&self, _seq: u64) -> Result<Option<ChatMessage>, StoreError> {
+        Ok(None)
+    }
+
     fn find(&self, author: Role, _member: &str, client_id: &str) -> Result<Option<ChatMessage>, StoreError> {
         let rows = self.rows(
             &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE author = ? AND client_id = ?"),

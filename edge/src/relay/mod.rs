@@ -37,6 +37,9 @@ struct Cache {
     /// Whether `newest` holds every message of the newest page (else a
     /// join asks the channel for it).
     full: bool,
+    /// Removals of messages not yet received (a batch still on its way):
+    /// blanked when they come.
+    removed_ahead: Vec<u64>,
 }
 
 /// One relay of a channel.
@@ -66,6 +69,10 @@ impl DurableObject for Relay {
             }
             Ok(RelayCall::Forget(oldest)) => {
                 self.cache.borrow_mut().newest.retain(|m| m.seq >= oldest);
+                Response::from_json(&self.viewers())
+            }
+            Ok(RelayCall::Removed(seq)) => {
+                self.removed(seq);
                 Response::from_json(&self.viewers())
             }
             Ok(RelayCall::Viewers) => Response::from_json(&self.viewers()),
@@ -137,6 +144,14 @@ impl Relay {
     fn take(&self, messages: Vec<ChatMessage>, history: bool) -> Result<()> {
         let mut cache = self.cache.borrow_mut();
         let Some(mut last) = cache.meta.as_ref().map(|m| m.last_seq) else { return Ok(()) };
+        let mut messages = messages;
+        if !cache.removed_ahead.is_empty() {
+            for m in messages.iter_mut().filter(|m| cache.removed_ahead.contains(&m.seq)) {
+                (m.text, m.removed) = (String::new(), true);
+            }
+            let newest = messages.last().map_or(last, |m| m.seq);
+            cache.removed_ahead.retain(|seq| *seq > newest);
+        }
         let sockets = self.state.get_websockets();
         if history {
             let more = messages.first().is_some_and(|m| m.seq > 1);
@@ -163,6 +178,20 @@ impl Relay {
             meta.last_seq = last;
         }
         sql::save_last_seq(&self.state.storage().sql(), last)
+    }
+
+    /// A moderator removed message `seq`: blanked in the newest page (or
+    /// when it arrives), and every socket told.
+    fn removed(&self, seq: u64) {
+        let mut cache = self.cache.borrow_mut();
+        let last = cache.meta.as_ref().map_or(0, |m| m.last_seq);
+        if let Some(m) = cache.newest.iter_mut().find(|m| m.seq == seq) {
+            (m.text, m.removed) = (String::new(), true);
+        } else if seq > last && !cache.removed_ahead.contains(&seq) {
+            cache.removed_ahead.push(seq);
+        }
+        let frame = ServerEnvelope::push(ServerMsg::Removed { seq });
+        self.state.get_websockets().iter().for_each(|ws| socket::send(ws, &frame));
     }
 
     /// A batch from the channel: a gap before it is filled from the channel first.

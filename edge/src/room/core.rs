@@ -10,16 +10,17 @@
 //! one write and no read (the insert itself finds a resend: the client id
 //! is unique per author); everything else it needs is in memory.
 
-use shared::moderation_case::{Report, Room, SanctionRecord};
+use shared::moderation_case::{Hit, Report, ReportStatus, Room, SanctionRecord};
+use shared::rules::Action;
 use shared::staff::{Capability, StaffRole};
-use shared::workflow::{apply, Event, Sanction, State};
+use shared::workflow::{apply, Event, Sanction, Severity, State};
 use shared::{ChatMessage, ClientEnvelope, ClientMsg, ErrorCode, Role, ServerMsg, WireName};
 
 use super::memory::{record, MemberLog, Members, Sanctions, MINUTE_MS};
 use super::policy::{self, Draft, Refusal, Screening, Settings};
 use super::store::{RoomStore, StoreError};
 use super::Held;
-use crate::calls::room::{Lift, ReviewHeld};
+use crate::calls::room::{Lift, Removal, ReviewHeld};
 
 /// Who is on a socket, as its attachment says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +64,8 @@ pub enum Effect {
     /// A staff whisper (its client id and the note): kept, then sent to
     /// the staff sockets only.
     Whisper(String, shared::Whisper),
+    /// A moderator removed this message: every socket shows a tombstone.
+    Removed(u64),
 }
 
 /// Who routing acts as in a conversation's timeline.
@@ -313,6 +316,7 @@ impl Core {
             event,
             name: channel.then(|| who.name.clone()),
             from: (channel && !who.member.is_empty()).then(|| who.member.clone()),
+            removed: false,
         }
     }
 
@@ -453,6 +457,36 @@ impl Core {
             effects.push(Effect::Ban(record.member.clone(), record.notice()));
         }
         Ok(effects)
+    }
+
+    /// A moderator removes a published message for everyone: its text
+    /// leaves the room (the row stays, blank: a tombstone) and goes to the
+    /// moderation desk as evidence, in a report marked done. Nothing
+    /// happens for an unknown or already removed message.
+    pub fn remove(&mut self, store: &impl RoomStore, removal: &Removal) -> Result<Vec<Effect>, StoreError> {
+        let Some(original) = store.remove(removal.seq)? else { return Ok(Vec::new()) };
+        let hit = Hit {
+            rule: "removed".into(),
+            severity: Severity::High,
+            action: Action::Block,
+            why: format!("removed for everyone by {} after it was published", removal.by),
+            found: None,
+        };
+        let evidence = Report {
+            id: 0,
+            room: self.room.clone(),
+            member: original.from.clone().unwrap_or_default(),
+            name: original.name.clone().unwrap_or_default(),
+            message: original.client_id,
+            text: original.text,
+            at: original.at,
+            hits: vec![hit],
+            action: Action::Block,
+            severity: Severity::High,
+            status: ReportStatus::Done,
+            count: 1,
+        };
+        Ok(vec![Effect::Report(evidence), Effect::Removed(removal.seq)])
     }
 
     /// A moderator lifts a mute or ban.

@@ -18,7 +18,7 @@ use super::reports;
 use super::sql::{self, Db};
 use super::store::RoomStore;
 use super::Attachment;
-use crate::calls::room::{Lift, ReviewHeld};
+use crate::calls::room::{Lift, Removal, ReviewHeld};
 use crate::socket::{self, CLOSE_FORBIDDEN};
 
 /// The history could not be read: the client is told to reconnect.
@@ -57,6 +57,8 @@ pub enum Decision {
     Sanction(SanctionRecord),
     /// A sanction lifted.
     Lift(Lift),
+    /// A published message removed for everyone.
+    Remove(Removal),
 }
 
 /// What a room object gives the shared shell.
@@ -85,6 +87,8 @@ pub trait Host {
     async fn relay_message(&self, _m: &ChatMessage) {}
     /// A frame for `member`'s sockets held elsewhere, then (`close`) closing them.
     async fn relay_member(&self, _member: &str, _frame: ServerEnvelope, _close: bool) {}
+    /// A removed message, for the sockets held elsewhere (a channel's relays).
+    async fn relay_removed(&self, _seq: u64) {}
 
     /// Keeps a staff whisper (idempotent by its client id): the whisper as
     /// stored. Conversations only.
@@ -217,6 +221,11 @@ pub trait Host {
                     self.relay_member(&member, frame, false).await;
                 }
                 Effect::Log(e) => worker::console_error!("room: {e}"),
+                Effect::Removed(seq) => {
+                    let frame = ServerEnvelope::push(ServerMsg::Removed { seq });
+                    self.state().get_websockets().iter().for_each(|ws| socket::send(ws, &frame));
+                    self.relay_removed(seq).await;
+                }
                 // Staff sockets only: a customer's socket never gets one.
                 Effect::Whisper(id, w) => match self.keep_whisper(&id, &w) {
                     Ok(kept) => {
@@ -450,9 +459,14 @@ pub trait Host {
                 Decision::Review(r) => core.review(&store, r, now),
                 Decision::Sanction(r) => core.sanction(&store, r),
                 Decision::Lift(l) => core.lift(&store, l),
+                Decision::Remove(r) => core.remove(&store, r),
             }
         };
-        self.carry_out(None, effects.map_err(crate::error::internal)?).await;
+        let effects = effects.map_err(crate::error::internal)?;
+        if matches!(decision, Decision::Remove(_)) && effects.is_empty() {
+            return worker::Response::error("no such message, or already removed", 404);
+        }
+        self.carry_out(None, effects).await;
         worker::Response::empty()
     }
 }

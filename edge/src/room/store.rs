@@ -64,6 +64,11 @@ pub trait RoomStore {
     fn hold(&self, held: &Held) -> Result<(), StoreError>;
     /// Removes and returns a held message (a moderator decided).
     fn take_held(&self, member: &str, client_id: &str) -> Result<Option<Held>, StoreError>;
+    /// Takes a published message's text out of the room for everyone (a
+    /// moderator's removal): its row stays, blank and marked removed;
+    /// returns the message as it was (`None`: no such message, already
+    /// removed, or a room that does not remove).
+    fn remove(&self, seq: u64) -> Result<Option<ChatMessage>, StoreError>;
     /// Every sanction this room knows (read when the object wakes).
     fn sanctions(&self) -> Result<Vec<SanctionRecord>, StoreError>;
     /// Replaces what this room knows of `member`'s sanctions.
@@ -187,6 +192,14 @@ pub(crate) mod mem {
             let mut held = self.held.borrow_mut();
             let at = held.iter().position(|h| h.member == member && h.client_id == client_id);
             Ok(at.map(|i| held.remove(i)))
+        }
+        fn remove(&self, seq: u64) -> Result<Option<ChatMessage>, StoreError> {
+            self.write()?;
+            let mut messages = self.messages.borrow_mut();
+            let Some((_, m)) = messages.iter_mut().find(|(_, m)| m.seq == seq && !m.removed) else { return Ok(None) };
+            let original = m.clone();
+            (m.text, m.removed) = (String::new(), true);
+            Ok(Some(original))
         }
         fn sanctions(&self) -> Result<Vec<SanctionRecord>, StoreError> {
             self.read();

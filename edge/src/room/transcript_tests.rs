@@ -5,7 +5,7 @@
 //! refusal with its code; waking from storage keeps the policy's state;
 //! the steady path's reads and writes are counted.
 
-use shared::moderation_case::{Room, SanctionRecord};
+use shared::moderation_case::{ReportStatus, Room, SanctionRecord};
 use shared::rules::Action;
 use shared::site::SiteConfig;
 use shared::staff::StaffRole;
@@ -15,7 +15,7 @@ use shared::{ClientEnvelope, ClientMsg, ErrorCode, Role, ServerMsg};
 use super::core::{Core, Effect, Who};
 use super::policy::Settings;
 use super::store::mem::MemStore;
-use crate::calls::room::{Lift, ReviewHeld};
+use crate::calls::room::{Lift, Removal, ReviewHeld};
 
 /// What one effect amounts to, compactly.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +34,7 @@ enum Out {
     Rejected,
     Log,
     Whisper(String),
+    Removed(u64),
 }
 use Out::*;
 
@@ -56,6 +57,7 @@ fn compact(effects: Vec<Effect>) -> Vec<Out> {
             Effect::Rejected(..) => Rejected,
             Effect::Log(_) => Log,
             Effect::Whisper(_, w) => Whisper(w.from),
+            Effect::Removed(seq) => Removed(seq),
         })
         .collect()
 }
@@ -68,6 +70,7 @@ enum Do {
     Typing,
     Sync(u64),
     History(u64),
+    Remove(u64),
     Review(&'static str, bool),
     Sanction(Sanction, Option<u32>),
     Lift(Sanction),
@@ -136,6 +139,17 @@ fn play(workflow: Option<WorkflowKind>, per_minute: u32, rows: Vec<(u64, Who, Do
                 core.sanction(&store, &record).expect("stored")
             }
             Do::Lift(kind) => core.lift(&store, &Lift { member: who.member.clone(), kind }).expect("stored"),
+            Do::Remove(seq) => {
+                let effects = core.remove(&store, &Removal { seq, by: "Mo".into() }).expect("stored");
+                if let Some(Effect::Report(evidence)) = effects.first() {
+                    assert_eq!(
+                        (evidence.text.as_str(), evidence.status),
+                        ("I disagree with everyone here", ReportStatus::Done)
+                    );
+                    assert!(evidence.hits[0].why.contains("removed for everyone by Mo"), "{:?}", evidence.hits);
+                }
+                effects
+            }
             Do::Connect(kinds) => {
                 let records = kinds.into_iter().map(|k| SanctionRecord::new(&who.member, 7, k, Some(60), "", now));
                 match core.admit(&store, &who.member, records.collect(), now).expect("stored") {
@@ -462,4 +476,27 @@ fn the_steady_path_of_a_message_is_one_write_and_no_read() {
     }
     assert_eq!(store.reads.get() - reads, 0, "no read: the insert itself finds a resend");
     assert_eq!(store.writes.get() - writes, 100, "one write a message: the insert");
+}
+
+/// A moderator removes a published channel message: the evidence report
+/// (done) carries the original, the room's row keeps its sequence number
+/// blank and marked removed, every socket is told; removing it again, or
+/// a message that does not exist, does nothing.
+#[test]
+fn a_removed_message_leaves_a_tombstone_and_becomes_evidence() {
+    let (_, store) = play(
+        None,
+        30,
+        vec![
+            (S, member("eve"), Do::Send("a", "I disagree with everyone here"), vec![Ack(1), Broadcast(1)]),
+            (2 * S, member("bob"), Do::Send("b", "calm down"), vec![Ack(2), Broadcast(2)]),
+            (3 * S, moderator(), Do::Remove(1), vec![Report(Action::Block), Removed(1)]),
+            (4 * S, moderator(), Do::Remove(1), vec![]),
+            (4 * S, moderator(), Do::Remove(9), vec![]),
+            (5 * S, member("eve"), Do::History(3), vec![Page(3)]),
+        ],
+    );
+    let messages = store.messages.borrow();
+    let kept: Vec<(u64, &str, bool)> = messages.iter().map(|(_, m)| (m.seq, m.text.as_str(), m.removed)).collect();
+    assert_eq!(kept, [(1, "", true), (2, "calm down", false)]);
 }

@@ -360,6 +360,33 @@ pub async fn channel_mode(mut req: Request, env: &Env, site: &str, channel: &str
     Ok(Response::from_json(&mode)?)
 }
 
+/// `POST /api/console/sites/{site}/channels/{channel}/messages/{seq}/remove`:
+/// a moderator removes a published message for everyone. The channel
+/// blanks it (its sequence number stays, a tombstone on every viewer's
+/// list, live and after a reload) and files the original with the
+/// moderation desk as evidence. 404: no such channel or message, or
+/// already removed.
+pub async fn remove_message(req: Request, env: &Env, site: &str, channel: &str, seq: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::Moderate, None).await?;
+    let site = own_site(&me, site)?;
+    let seq: u64 = seq.parse().map_err(|_| RouteError::BadRequest(format!("{seq:?} is not a message's number")))?;
+    let settings = crate::calls::inbox::settings(env, site.as_str())
+        .await?
+        .ok_or_else(|| RouteError::UnknownSite(site.to_string()))?;
+    if !settings.config.channels.iter().any(|c| c.id == channel) {
+        return Err(RouteError::NotFound);
+    }
+    let room = shared::moderation_case::Room::Channel(channel.to_owned());
+    let stub = crate::calls::room::stub(env, site.as_str(), &room)?;
+    let removal = crate::calls::room::Removal { seq, by: me.name.clone() };
+    let answer = crate::calls::post(&stub, &crate::calls::room::RoomCall::Remove(removal)).await?;
+    match answer.status_code() {
+        200..=204 => Ok(Response::from_json(&serde_json::json!({ "removed": seq }))?),
+        404 => Err(RouteError::NotFound),
+        s => Err(RouteError::from(crate::error::internal(format!("the channel answered {s}")))),
+    }
+}
+
 /// Changes part of a site's stored settings with `change`, checks the
 /// whole and saves it (the parts and channels are told, the isolate's copy
 /// forgotten): for moderators' changes that are not a settings editor's.

@@ -20,6 +20,7 @@ fn timeline(rows: Vec<(Role, u64, &str, Option<Event>)>) -> Vec<ChatMessage> {
             event,
             name: None,
             from: None,
+            removed: false,
         })
         .collect()
 }

@@ -5,7 +5,17 @@ use super::*;
 const MIN: u64 = 60_000;
 
 fn say(seq: u64, author: Role, at: u64, event: Option<Event>) -> ChatMessage {
-    ChatMessage { seq, client_id: seq.to_string(), author, text: String::new(), at, event, name: None, from: None }
+    ChatMessage {
+        seq,
+        client_id: seq.to_string(),
+        author,
+        text: String::new(),
+        at,
+        event,
+        name: None,
+        from: None,
+        removed: false,
+    }
 }
 
 /// A timeline from `(author, minute, event)` rows.

@@ -96,6 +96,7 @@ fn run(script: &Script, actions: Vec<Result<&'static str, Event>>) -> (Vec<ChatM
             event,
             name: None,
             from: None,
+            removed: false,
         });
         timeline.last().cloned().unwrap()
     };
@@ -152,6 +153,7 @@ fn a_careless_run_fails_with_feedback() {
         event: None,
         name: None,
         from: None,
+        removed: false,
     }];
     for (i, a) in careless.into_iter().enumerate() {
         let (text, event) = match a {
@@ -171,6 +173,7 @@ fn a_careless_run_fails_with_feedback() {
             event,
             name: None,
             from: None,
+            removed: false,
         });
     }
     let g = grade(s.workflow, &timeline, &[], 60_000);
@@ -217,6 +220,7 @@ fn the_customer_answers_a_warning_only() {
         event: Some(event),
         name: None,
         from: None,
+        removed: false,
     };
     let warn = operator(Event::Sanction { kind: Sanction::Warn, minutes: None });
     assert_eq!(next(&s, 1, &warn), Some(&s.lines[1]));

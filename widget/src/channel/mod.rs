@@ -34,7 +34,7 @@ fn App() -> impl IntoView {
             let path = shared::api::channel_socket_path(&site, &channel.get_value(), &v, &n, after);
             Some(ws_origin() + &path)
         },
-        &crate::wire::CUSTOMER,
+        &crate::wire::CHANNEL,
         None,
     );
     bridge.with_value(|b| {

@@ -1,11 +1,12 @@
 //! The channel monitor: a moderator's live view of one of the site's public
 //! channels (who wrote what, as it arrives, over the same socket protocol
-//! as a conversation), where they can post too, and set its slow mode and
-//! lock (kept in the site's settings; the server enforces both).
+//! as a conversation), where they can post too, remove a published
+//! message for everyone (a tombstone takes its place), and set its slow
+//! mode and lock (kept in the site's settings; the server enforces both).
 
 use leptos::html::Ol;
 use leptos::prelude::*;
-use shared::api::operator_channel_path;
+use shared::api::{operator_channel_path, remove_message_path};
 use shared::chat_log::ChatLog;
 use shared::site::ChannelMode;
 use shared::Role;
@@ -22,6 +23,8 @@ const SHOWN: usize = 200;
 #[derive(Clone)]
 struct Line {
     key: String,
+    /// A stored message's sequence number (it can be removed).
+    seq: Option<u64>,
     who: String,
     meta: String,
     text: String,
@@ -33,17 +36,21 @@ struct Line {
 fn lines(log: &ChatLog, me: &str) -> Vec<Line> {
     let all = log.messages();
     let newest = &all[all.len().saturating_sub(SHOWN)..];
-    let stored = newest.iter().filter(|m| m.event.is_none() && !m.text.is_empty()).map(|m| {
+    let stored = newest.iter().filter(|m| m.event.is_none() && (m.removed || !m.text.is_empty())).map(|m| {
         let fallback = if m.author == Role::Operator { "Moderator" } else { "Customer" };
         let who = m.name.clone().unwrap_or_else(|| fallback.to_string());
-        Line { key: m.seq.to_string(), who, meta: clock(m.at), text: m.text.clone(), state: "sent" }
+        let (key, text, state) = match m.removed {
+            true => (format!("{}:removed", m.seq), m.text.clone(), "removed"),
+            false => (m.seq.to_string(), m.text.clone(), "sent"),
+        };
+        Line { key, seq: Some(m.seq).filter(|_| !m.removed), who, meta: clock(m.at), text, state }
     });
     let pending = log.outbox().iter().filter(|p| p.event.is_none()).map(|p| {
         let (meta, state) = match &p.refused {
             Some(why) => (format!("Not sent: {why}"), "refused"),
             None => ("Sending…".to_string(), "pending"),
         };
-        Line { key: format!("{}:{state}", p.id), who: me.to_owned(), meta, text: p.text.clone(), state }
+        Line { key: format!("{}:{state}", p.id), seq: None, who: me.to_owned(), meta, text: p.text.clone(), state }
     });
     stored.chain(pending).collect()
 }
@@ -137,6 +144,15 @@ fn ModeControls(id: String) -> impl IntoView {
 fn Channel(id: String) -> impl IntoView {
     let session = expect_context::<Session>();
     let (site, me) = (session.site.get_value(), session.name.get_value());
+    let (site_of, channel_of) = (StoredValue::new(site.clone()), StoredValue::new(id.clone()));
+    let error = RwSignal::new(None::<String>);
+    // Removed for everyone: the channel tells every socket, this one too.
+    let remove = move |seq: u64| {
+        let path = remove_message_path(&site_of.get_value(), &channel_of.get_value(), seq);
+        leptos::task::spawn_local(async move {
+            error.set(crate::console::api("POST", &path, None).await.err());
+        });
+    };
     let chat = Chat::new(
         move |after| Some(ws_origin() + &operator_channel_path(&site, &id, after)),
         &crate::wire::OPERATOR,
@@ -164,9 +180,15 @@ fn Channel(id: String) -> impl IntoView {
                         <span class="who">{l.who}</span>
                         <span class="time">{l.meta}</span>
                         <span class="text">{l.text}</span>
+                        {l.seq.map(|seq| view! {
+                            <button class="link" data-testid="console-channel-remove" data-seq=seq
+                                title="Remove this message for everyone"
+                                on:click=move |_| remove(seq)>"Remove"</button>
+                        })}
                     </li>
                 </For>
             </ol>
+            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="console-channel-remove-error">{e}</p> })}
             <Composer on_send=on_send input_testid="console-channel-input" send_testid="console-channel-send"
                 placeholder="Write in the channel as a moderator…"/>
         </div>

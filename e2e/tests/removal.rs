@@ -1,0 +1,96 @@
+//! A moderator removes a published channel message for everyone, against
+//! the real Worker (the channel, its relays, the moderation desk): every
+//! viewer's socket is told at once; a new viewer's replay and any page of
+//! history carry a tombstone in its place (its sequence number stays, its
+//! text is gone); the original is kept as evidence in a report. Only
+//! moderators remove; an unknown message, channel or number is refused
+//! with its status, and a message is removed once.
+
+use std::time::Duration;
+
+use e2e::accounts::{sign_up_org, Staff};
+use e2e::base_url;
+use e2e::client::Socket;
+use shared::api::{channel_socket_path, remove_message_path, site_config_path};
+use shared::moderation_case::{Report, ReportStatus};
+use shared::site::{ChannelDef, SiteConfig};
+use shared::ServerMsg;
+
+/// A site with a channel `town`; its people in `StaffRole::ALL` order.
+fn site(tag: &str) -> (String, Vec<Staff>) {
+    let site = format!("{tag}{}", std::process::id());
+    let people = sign_up_org(&base_url(), tag, &site).unwrap();
+    let path = site_config_path(&site);
+    let mut config: SiteConfig = people[0].get(&path).call().unwrap().into_json().unwrap();
+    config.channels =
+        vec![ChannelDef { id: "town".into(), title: "Town square".into(), slow_seconds: 0, locked: false }];
+    people[0].send("PUT", &path).send_json(&config).unwrap();
+    (site, people)
+}
+
+fn viewer(site: &str, n: u64, name: &str, after: u64) -> Socket {
+    let visitor = format!("{:064x}", n * 1_000_003 + u64::from(std::process::id()));
+    Socket::open(&base_url(), &channel_socket_path(site, "town", &visitor, name, after)).unwrap()
+}
+
+fn remove(who: &Staff, path: &str) -> Result<(), u16> {
+    match who.send("POST", path).call() {
+        Ok(_) => Ok(()),
+        Err(ureq::Error::Status(code, _)) => Err(code),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn a_removed_message_is_a_tombstone_for_every_viewer_and_evidence_for_moderators() {
+    let (site, people) = site("removal");
+    let (operator, moderator) = (&people[3], &people[4]);
+    let mut ann = viewer(&site, 1, "Ann", 0);
+    ann.welcome_and_replay(0).unwrap();
+    let mut bob = viewer(&site, 2, "Bob", 0);
+    bob.welcome_and_replay(0).unwrap();
+    let original = "meet me behind the stadium, bring cash";
+    let (seq, _) = ann.send_acked("r1", original).unwrap();
+    ann.send_acked("r2", "anyone else here?").unwrap();
+    bob.recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.client_id == "r2")).unwrap();
+
+    let path = remove_message_path(&site, "town", seq);
+    assert_eq!(remove(operator, &path), Err(403), "moderators remove");
+    remove(moderator, &path).unwrap();
+    for socket in [&mut ann, &mut bob] {
+        let (told, _) = socket.recv_until(|f| matches!(f.msg, ServerMsg::Removed { .. })).unwrap();
+        assert_eq!(told.msg, ServerMsg::Removed { seq }, "every viewer is told at once");
+    }
+    assert_eq!(remove(moderator, &path), Err(404), "removed once");
+    assert_eq!(remove(moderator, &remove_message_path(&site, "town", 999)), Err(404));
+    assert_eq!(remove(moderator, &remove_message_path(&site, "nowhere", seq)), Err(404));
+    let bad = format!("/api/console/sites/{site}/channels/town/messages/first/remove");
+    assert_eq!(remove(moderator, &bad), Err(400));
+
+    // A new viewer's replay (the relay's page) and a page of history (the
+    // channel's storage) both carry the tombstone, never the text.
+    let mut carl = viewer(&site, 3, "Carl", 0);
+    let (last, replay) = carl.welcome_and_replay(0).unwrap();
+    assert_eq!(last, seq + 1);
+    let tomb = replay.iter().find(|m| m.seq == seq).expect("the sequence number stays");
+    assert!(tomb.removed && tomb.text.is_empty(), "{tomb:?}");
+    let (page, _) = bob.page_before(seq + 2).unwrap();
+    let tomb = page.iter().find(|m| m.seq == seq).expect("in the page");
+    assert!(tomb.removed && tomb.text.is_empty(), "{tomb:?}");
+    assert!(!page.iter().chain(&replay).any(|m| m.text.contains("stadium")), "the text is gone everywhere");
+
+    // The original, as evidence.
+    let reports = format!("/api/console/sites/{site}/reports");
+    let evidence = (0..50)
+        .find_map(|_| {
+            let all: Vec<Report> = moderator.get(&reports).call().unwrap().into_json().unwrap();
+            let found = all.into_iter().find(|r| r.message == "r1");
+            if found.is_none() {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            found
+        })
+        .expect("the evidence report");
+    assert_eq!((evidence.text.as_str(), evidence.status), (original, ReportStatus::Done));
+    assert_eq!(evidence.hits[0].rule, "removed");
+}
