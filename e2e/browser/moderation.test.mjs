@@ -150,7 +150,7 @@ test("rules: the rule form's test box shows the verdict and why; a category's ac
   }
 });
 
-test("channel: a moderator removes a published message; every viewer sees its tombstone, live and after a reload", async () => {
+test("channel: a viewer reports a message with a reason, a moderator removes it; every viewer sees its tombstone, live and after a reload", async () => {
   const annContext = await browser.newContext();
   const bobContext = await browser.newContext();
   const ann = await joinChannel(annContext, "Ann");
@@ -159,9 +159,18 @@ test("channel: a moderator removes a published message; every viewer sees its to
   await post(ann, text);
   await bob.locator('[data-testid="channel-message"]', { hasText: text }).waitFor({ timeout: TIMEOUT });
 
+  // Bob reports it from the message's menu, with a reason.
+  await bob.locator(".row", { hasText: text }).getByTestId("channel-report").click();
+  await bob.getByTestId("channel-report-reason").selectOption("harassment");
+  await bob.getByTestId("channel-report-send").click();
+  await until("Bob is thanked", async () => /moderators will look/.test(await bob.getByTestId("channel-notice").textContent()));
+
   const mod = watch(await (await browser.newContext()).newPage());
   await signIn(mod, "moderator");
   await mod.getByTestId("console-tab-moderation").click();
+  const queued = mod.locator('[data-testid="console-report"][data-reporters="1"]', { hasText: text });
+  await queued.waitFor({ timeout: TIMEOUT });
+  assert.match(await queued.textContent(), /reported by a viewer: Harassment/);
   const line = mod.locator('[data-testid="console-channel-message"]', { hasText: text });
   await line.getByTestId("console-channel-remove").click();
   await mod.locator('[data-testid="console-channel-message"][data-state="removed"]').first().waitFor({ timeout: TIMEOUT });

@@ -1,10 +1,12 @@
-//! A moderator removes a published channel message for everyone, against
-//! the real Worker (the channel, its relays, the moderation desk): every
-//! viewer's socket is told at once; a new viewer's replay and any page of
-//! history carry a tombstone in its place (its sequence number stays, its
-//! text is gone); the original is kept as evidence in a report. Only
-//! moderators remove; an unknown message, channel or number is refused
-//! with its status, and a message is removed once.
+//! Moderating what got through, against the real Worker (the channel, its
+//! relays, the moderation desk). Viewers report a published message with a
+//! reason: one queue line per message, each further viewer raising it a
+//! step, a viewer counted once. A moderator removes a published message for
+//! everyone: every viewer's socket is told at once; a new viewer's replay
+//! and any page of history carry a tombstone in its place (its sequence
+//! number stays, its text is gone); the original is kept as evidence in a
+//! report. Only moderators remove; an unknown message, channel or number is
+//! refused with its status, and a message is removed once.
 
 use std::time::Duration;
 
@@ -12,8 +14,11 @@ use e2e::accounts::{sign_up_org, Staff};
 use e2e::base_url;
 use e2e::client::Socket;
 use shared::api::{channel_socket_path, remove_message_path, site_config_path};
+use shared::api::{report_message_path, Thanks, ViewerReport};
 use shared::moderation_case::{Report, ReportStatus};
+use shared::rules::Category;
 use shared::site::{ChannelDef, SiteConfig};
+use shared::workflow::Severity;
 use shared::ServerMsg;
 
 /// A site with a channel `town`; its people in `StaffRole::ALL` order.
@@ -28,9 +33,76 @@ fn site(tag: &str) -> (String, Vec<Staff>) {
     (site, people)
 }
 
+fn visitor(n: u64) -> String {
+    format!("{:064x}", n * 1_000_003 + u64::from(std::process::id()))
+}
+
 fn viewer(site: &str, n: u64, name: &str, after: u64) -> Socket {
-    let visitor = format!("{:064x}", n * 1_000_003 + u64::from(std::process::id()));
-    Socket::open(&base_url(), &channel_socket_path(site, "town", &visitor, name, after)).unwrap()
+    Socket::open(&base_url(), &channel_socket_path(site, "town", &visitor(n), name, after)).unwrap()
+}
+
+/// The site's report about the message sent as `client_id`, once the desk has it (and `ready` holds).
+fn report_of(site: &str, moderator: &Staff, client_id: &str, ready: impl Fn(&Report) -> bool) -> Report {
+    let reports = format!("/api/console/sites/{site}/reports");
+    (0..50)
+        .find_map(|_| {
+            let all: Vec<Report> = moderator.get(&reports).call().unwrap().into_json().unwrap();
+            let found = all.into_iter().find(|r| r.message == client_id && ready(r));
+            if found.is_none() {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            found
+        })
+        .expect("the report")
+}
+
+/// Reports message `seq` as viewer `n`: the thanks, or the status.
+fn report(site: &str, n: u64, seq: u64, reason: Option<Category>) -> Result<Thanks, u16> {
+    let body = ViewerReport { visitor: visitor(n), reason };
+    match ureq::post(&format!("{}{}", base_url(), report_message_path(site, "town", seq))).send_json(body) {
+        Ok(r) => Ok(r.into_json().unwrap()),
+        Err(ureq::Error::Status(code, _)) => Err(code),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn viewers_report_a_message_and_each_new_one_raises_it() {
+    let (site, people) = site("reports");
+    let moderator = &people[4];
+    let mut ann = viewer(&site, 11, "Ann", 0);
+    ann.welcome_and_replay(0).unwrap();
+    let (seq, _) = ann.send_acked("q1", "I disagree with everyone here").unwrap();
+    let thanks = report(&site, 12, seq, Some(Category::Spam)).unwrap();
+    assert!(thanks.text.contains("moderators"), "{thanks:?}");
+    let first = report_of(&site, moderator, "q1", |_| true);
+    assert_eq!((first.severity, first.reporters().count(), first.status), (Severity::Medium, 1, ReportStatus::Open));
+    assert!(first.hits.iter().any(|h| h.rule == "report" && h.why.contains("Spam")), "{:?}", first.hits);
+
+    // Bob (viewer 12) again counts once; Carl (13) raises it a step.
+    report(&site, 12, seq, Some(Category::Spam)).unwrap();
+    report(&site, 13, seq, None).unwrap();
+    let raised = report_of(&site, moderator, "q1", |r| r.reporters().count() == 2);
+    assert_eq!((raised.id, raised.severity), (first.id, Severity::High), "one line, raised a step");
+    assert!(raised.hits.iter().any(|h| h.why.contains("something else")), "{:?}", raised.hits);
+    // Bad input: an unknown message or channel, a malformed number or visitor.
+    assert_eq!(report(&site, 13, 999, None).unwrap_err(), 404);
+    let url = |path: &str| format!("{}{}", base_url(), path);
+    let nowhere = report_message_path(&site, "nowhere", seq);
+    assert!(matches!(
+        ureq::post(&url(&nowhere)).send_json(ViewerReport { visitor: visitor(13), reason: None }),
+        Err(ureq::Error::Status(404, _))
+    ));
+    let bad = format!("/api/sites/{site}/channels/town/messages/first/report");
+    assert!(matches!(
+        ureq::post(&url(&bad)).send_json(ViewerReport { visitor: visitor(13), reason: None }),
+        Err(ureq::Error::Status(400, _))
+    ));
+    let anon = ViewerReport { visitor: "me".into(), reason: None };
+    assert!(matches!(
+        ureq::post(&url(&report_message_path(&site, "town", seq))).send_json(anon),
+        Err(ureq::Error::Status(400, _))
+    ));
 }
 
 fn remove(who: &Staff, path: &str) -> Result<(), u16> {
@@ -80,17 +152,7 @@ fn a_removed_message_is_a_tombstone_for_every_viewer_and_evidence_for_moderators
     assert!(!page.iter().chain(&replay).any(|m| m.text.contains("stadium")), "the text is gone everywhere");
 
     // The original, as evidence.
-    let reports = format!("/api/console/sites/{site}/reports");
-    let evidence = (0..50)
-        .find_map(|_| {
-            let all: Vec<Report> = moderator.get(&reports).call().unwrap().into_json().unwrap();
-            let found = all.into_iter().find(|r| r.message == "r1");
-            if found.is_none() {
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            found
-        })
-        .expect("the evidence report");
+    let evidence = report_of(&site, moderator, "r1", |_| true);
     assert_eq!((evidence.text.as_str(), evidence.status), (original, ReportStatus::Done));
     assert_eq!(evidence.hits[0].rule, "removed");
 }

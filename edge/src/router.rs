@@ -58,6 +58,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "sites", site, "availability"]) => availability::availability(&req, &env, site).await,
         (Method::Get, ["widget"]) => pages::app(&req, &env, "widget").await,
         (Method::Get, ["channel"]) => pages::app(&req, &env, "channel").await,
+        (Method::Post, ["api", "sites", site, "channels", channel, "messages", seq, "report"]) => {
+            channels::report(req, &env, site, channel, seq).await
+        }
         (Method::Get, ["api", "sites", site, "channels", channel, "ws"]) => {
             channels::customer_socket(req, &env, site, channel).await
         }

@@ -361,6 +361,31 @@ pub fn encode_query(s: &str) -> String {
     out
 }
 
+/// Path of a viewer's report of channel message `seq` (`POST` a
+/// [`ViewerReport`], answered with a [`Thanks`]).
+pub fn report_message_path(site: &str, channel: &str, seq: u64) -> String {
+    format!("/api/sites/{}/channels/{}/messages/{seq}/report", encode_query(site), encode_query(channel))
+}
+
+/// A channel viewer reports a published message to the site's moderators.
+/// Over HTTP rather than the socket: the customer widget shares the socket
+/// protocol's code and its size budget has no room for another frame.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewerReport {
+    /// The viewer's visitor token (as on their channel socket).
+    pub visitor: String,
+    /// Why (`None`: something else).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<crate::rules::Category>,
+}
+
+/// What a viewer who reported a message is told.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Thanks {
+    /// The words.
+    pub text: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -128,6 +128,8 @@ impl Report {
     /// review. `false`: file `newer` as its own report.
     pub fn absorb(&mut self, newer: &Report) -> bool {
         let repeats = self.status == ReportStatus::Open
+            && self.reporters().next().is_none()
+            && newer.reporters().next().is_none()
             && self.action != Action::Hold
             && newer.action == self.action
             && newer.room == self.room
@@ -468,6 +470,47 @@ fn cell(value: &str) -> String {
         format!("\"{}\"", guarded.replace('"', "\"\""))
     } else {
         guarded
+    }
+}
+
+/// The rule of a viewer's report: the hit's `why` is the viewer's reason
+/// and its `found` the viewer's member id.
+pub const VIEWER_REPORT: &str = "report";
+
+impl Report {
+    /// The viewers who reported the message (a viewer's report of a
+    /// published channel message: one [`VIEWER_REPORT`] hit each; none for
+    /// the rules' reports).
+    pub fn reporters(&self) -> impl Iterator<Item = &str> {
+        self.hits.iter().filter(|h| h.rule == VIEWER_REPORT).filter_map(|h| h.found.as_deref())
+    }
+
+    /// Counts the viewers of `newer`, a viewer's report of the same message,
+    /// into this one: each new viewer raises the severity a step (up to
+    /// critical) and reopens a report that was dismissed. `false`: not the
+    /// same message, or nobody new (a viewer reporting again counts once).
+    pub fn also_reported(&mut self, newer: &Report) -> bool {
+        let same = self.reporters().next().is_some() && (&self.room, &self.message) == (&newer.room, &newer.message);
+        let known: Vec<String> = self.reporters().map(str::to_owned).collect();
+        let new: Vec<Hit> = newer
+            .hits
+            .iter()
+            .filter(|h| h.rule == VIEWER_REPORT && h.found.as_ref().is_some_and(|f| !known.contains(f)))
+            .cloned()
+            .collect();
+        if !same || new.is_empty() {
+            return false;
+        }
+        for _ in &new {
+            self.severity = match self.severity {
+                Severity::Low => Severity::Medium,
+                Severity::Medium => Severity::High,
+                _ => Severity::Critical,
+            };
+        }
+        self.hits.extend(new);
+        self.status = ReportStatus::Open;
+        true
     }
 }
 

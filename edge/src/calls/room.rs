@@ -35,6 +35,8 @@ pub enum RoomCall {
     Lift(Lift),
     /// A moderator removes a published message for everyone (channels) → 404: no such message.
     Remove(Removal),
+    /// A viewer reports a published message (channels) → 404: no such message.
+    Report(ViewerReport),
     /// The site's settings changed to this version (channels; from the Inbox).
     Settings(u64),
     /// The work done since the object woke (only with `BENCH=on`).
@@ -170,6 +172,17 @@ pub struct ReviewHeld {
     pub message: String,
     /// Deliver it, or drop it.
     pub approve: bool,
+}
+
+/// A viewer's report of a published channel message.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ViewerReport {
+    /// The viewer's member id.
+    pub member: String,
+    /// The message.
+    pub seq: u64,
+    /// Why (`None`: something else).
+    pub reason: Option<shared::rules::Category>,
 }
 
 /// A moderator's removal of a published message.

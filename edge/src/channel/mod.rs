@@ -74,6 +74,7 @@ impl DurableObject for Channel {
             Ok(RoomCall::Sanction(r)) => self.moderate(Decision::Sanction(r)).await,
             Ok(RoomCall::Lift(l)) => self.moderate(Decision::Lift(l)).await,
             Ok(RoomCall::Remove(r)) => self.moderate(Decision::Remove(r)).await,
+            Ok(RoomCall::Report(r)) => self.moderate(Decision::Report(r)).await,
             Ok(RoomCall::Settings(version)) => {
                 self.refresh(version).await;
                 Response::empty()

@@ -92,7 +92,9 @@ impl DurableObject for Conversation {
             }
             RoomCall::Counts => Response::from_json(&self.db.counts()),
             RoomCall::Rows => Response::from_json(&crate::room::sql::message_rows(&self.db).map_err(internal)?),
-            RoomCall::Relay(_) | RoomCall::Remove(_) => Response::error("a channel's call, not a conversation's", 404),
+            RoomCall::Relay(_) | RoomCall::Remove(_) | RoomCall::Report(_) => {
+                Response::error("a channel's call, not a conversation's", 404)
+            }
             RoomCall::Route(route) => self.routed(route).await,
         }
     }

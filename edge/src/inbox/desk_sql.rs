@@ -96,11 +96,29 @@ fn one<T: DeserializeOwned>(sql: &SqlStorage, table: &str, id: u64) -> worker::R
     Ok(found.into_iter().next())
 }
 
+/// How many of a sender's newest reports a viewer's report is matched
+/// against (the same message reported again).
+const VIEWER_REPORTS_SCANNED: i64 = 50;
+
 /// Files a report, merged into its sender's last one if it repeats it
 /// ([`Report::absorb`]); returns the queue's line (with its id), or `None`
 /// if that line already stands for this very message (a room filing again
 /// after it was not told the first filing went through).
 pub fn add_report(sql: &SqlStorage, mut report: Report) -> worker::Result<Option<Report>> {
+    if report.reporters().next().is_some() {
+        // A viewer's report: one line per message, whoever else reports it.
+        let query = "SELECT json FROM reports WHERE member = ? ORDER BY id DESC LIMIT ?";
+        let bindings = vec![report.member.as_str().into(), SqlStorageValue::from(VIEWER_REPORTS_SCANNED)];
+        for mut line in rows::<Report>(sql, query, bindings)? {
+            if (&line.room, &line.message) == (&report.room, &report.message) && line.reporters().next().is_some() {
+                if !line.also_reported(&report) {
+                    return Ok(None);
+                }
+                save_report(sql, &line)?;
+                return Ok(Some(line));
+            }
+        }
+    }
     let query = "SELECT json FROM reports WHERE member = ? ORDER BY id DESC LIMIT 1";
     if let Some(mut last) = rows::<Report>(sql, query, vec![report.member.as_str().into()])?.pop() {
         if (&last.room, &last.message, last.at) == (&report.room, &report.message, report.at) {

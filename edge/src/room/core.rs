@@ -10,8 +10,8 @@
 //! one write and no read (the insert itself finds a resend: the client id
 //! is unique per author); everything else it needs is in memory.
 
-use shared::moderation_case::{Hit, Report, ReportStatus, Room, SanctionRecord};
-use shared::rules::Action;
+use shared::moderation_case::{Hit, Report, ReportStatus, Room, SanctionRecord, VIEWER_REPORT};
+use shared::rules::{Action, Category};
 use shared::staff::{Capability, StaffRole};
 use shared::workflow::{apply, Event, Sanction, Severity, State};
 use shared::{ChatMessage, ClientEnvelope, ClientMsg, ErrorCode, Role, ServerMsg, WireName};
@@ -20,7 +20,7 @@ use super::memory::{record, MemberLog, Members, Sanctions, MINUTE_MS};
 use super::policy::{self, Draft, Refusal, Screening, Settings};
 use super::store::{RoomStore, StoreError};
 use super::Held;
-use crate::calls::room::{Lift, Removal, ReviewHeld};
+use crate::calls::room::{Lift, Removal, ReviewHeld, ViewerReport};
 
 /// Who is on a socket, as its attachment says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -457,6 +457,38 @@ impl Core {
             effects.push(Effect::Ban(record.member.clone(), record.notice()));
         }
         Ok(effects)
+    }
+
+    /// A viewer reports a published channel message to the moderators:
+    /// filed as a report about its sender (flagged, open), with the
+    /// viewer's reason; the desk keeps one line per message and each
+    /// further viewer raises it a step. Nothing for an unknown or removed
+    /// message, or in a conversation.
+    pub fn report(&self, store: &impl RoomStore, report: &ViewerReport) -> Result<Vec<Effect>, StoreError> {
+        let (seq, reason) = (report.seq, report.reason);
+        let found = store.after(seq.saturating_sub(1), 1)?.into_iter().next();
+        let Some(m) = found.filter(|m| self.is_channel() && m.seq == seq && !m.removed && m.event.is_none()) else {
+            return Ok(Vec::new());
+        };
+        let severity = reason.map_or(Severity::Low, |c| c.preset().0);
+        let why = format!("reported by a viewer: {}", reason.map_or("something else", Category::label));
+        let member = Some(report.member.clone());
+        let hit = Hit { rule: VIEWER_REPORT.into(), severity, action: Action::Flag, why, found: member };
+        let filed = Report {
+            id: 0,
+            room: self.room.clone(),
+            member: m.from.unwrap_or_default(),
+            name: m.name.unwrap_or_default(),
+            message: m.client_id,
+            text: m.text,
+            at: m.at,
+            hits: vec![hit],
+            action: Action::Flag,
+            severity,
+            status: ReportStatus::Open,
+            count: 1,
+        };
+        Ok(vec![Effect::Report(filed)])
     }
 
     /// A moderator removes a published message for everyone: its text

@@ -18,7 +18,7 @@ use super::reports;
 use super::sql::{self, Db};
 use super::store::RoomStore;
 use super::Attachment;
-use crate::calls::room::{Lift, Removal, ReviewHeld};
+use crate::calls::room::{Lift, Removal, ReviewHeld, ViewerReport};
 use crate::socket::{self, CLOSE_FORBIDDEN};
 
 /// The history could not be read: the client is told to reconnect.
@@ -59,6 +59,8 @@ pub enum Decision {
     Lift(Lift),
     /// A published message removed for everyone.
     Remove(Removal),
+    /// A viewer's report of a published message.
+    Report(ViewerReport),
 }
 
 /// What a room object gives the shared shell.
@@ -460,10 +462,11 @@ pub trait Host {
                 Decision::Sanction(r) => core.sanction(&store, r),
                 Decision::Lift(l) => core.lift(&store, l),
                 Decision::Remove(r) => core.remove(&store, r),
+                Decision::Report(r) => core.report(&store, r),
             }
         };
         let effects = effects.map_err(crate::error::internal)?;
-        if matches!(decision, Decision::Remove(_)) && effects.is_empty() {
+        if matches!(decision, Decision::Remove(_) | Decision::Report(_)) && effects.is_empty() {
             return worker::Response::error("no such message, or already removed", 404);
         }
         self.carry_out(None, effects).await;

@@ -15,7 +15,7 @@ use shared::{ClientEnvelope, ClientMsg, ErrorCode, Role, ServerMsg};
 use super::core::{Core, Effect, Who};
 use super::policy::Settings;
 use super::store::mem::MemStore;
-use crate::calls::room::{Lift, Removal, ReviewHeld};
+use crate::calls::room::{Lift, Removal, ReviewHeld, ViewerReport};
 
 /// What one effect amounts to, compactly.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +71,7 @@ enum Do {
     Sync(u64),
     History(u64),
     Remove(u64),
+    Report(u64),
     Review(&'static str, bool),
     Sanction(Sanction, Option<u32>),
     Lift(Sanction),
@@ -130,6 +131,11 @@ fn play(workflow: Option<WorkflowKind>, per_minute: u32, rows: Vec<(u64, Who, Do
             Do::Typing => frame(&mut core, &store, &who, "t", ClientMsg::Typing { on: true }, now),
             Do::Sync(after) => frame(&mut core, &store, &who, "s", ClientMsg::Sync { after }, now),
             Do::History(before) => frame(&mut core, &store, &who, "h", ClientMsg::History { before }, now),
+            Do::Report(seq) => {
+                let reason = Some(shared::rules::Category::Harassment);
+                let report = ViewerReport { member: who.member.clone(), seq, reason };
+                core.report(&store, &report).expect("read")
+            }
             Do::Review(id, approve) => {
                 let review = ReviewHeld { member: who.member.clone(), message: id.into(), approve };
                 core.review(&store, &review, now).expect("stored")
@@ -499,4 +505,27 @@ fn a_removed_message_leaves_a_tombstone_and_becomes_evidence() {
     let messages = store.messages.borrow();
     let kept: Vec<(u64, &str, bool)> = messages.iter().map(|(_, m)| (m.seq, m.text.as_str(), m.removed)).collect();
     assert_eq!(kept, [(1, "", true), (2, "calm down", false)]);
+}
+
+/// A viewer reports another's channel message: a flagged report about its
+/// sender, with the viewer and the reason; an unknown or removed message
+/// files nothing; a conversation has no reports by viewers.
+#[test]
+fn a_viewer_reports_a_channel_message() {
+    play(
+        None,
+        30,
+        vec![
+            (S, member("eve"), Do::Send("a", "I disagree with everyone here"), vec![Ack(1), Broadcast(1)]),
+            (2 * S, member("bob"), Do::Report(1), vec![Report(Action::Flag)]),
+            (3 * S, member("bob"), Do::Report(7), vec![]),
+            (4 * S, moderator(), Do::Remove(1), vec![Report(Action::Block), Removed(1)]),
+            (5 * S, member("bob"), Do::Report(1), vec![]),
+        ],
+    );
+    play(
+        Some(WorkflowKind::Support),
+        30,
+        vec![(S, customer(), Do::Send("a", "hello"), stored(1)), (2 * S, customer(), Do::Report(1), vec![])],
+    );
 }

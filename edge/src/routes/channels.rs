@@ -3,6 +3,7 @@
 //! identifies the member (sanctions are tied to it); the display name is
 //! checked here; the Channel object decides the rest.
 
+use shared::api::{Thanks, ViewerReport};
 use shared::{ErrorCode, SiteId};
 use worker::{Env, Request};
 
@@ -29,6 +30,43 @@ pub async fn channel_of(
     }
     Ok(Ok(site))
 }
+
+/// `POST /api/sites/{site}/channels/{channel}/messages/{seq}/report`
+/// `{"visitor", "reason"}`: a viewer reports a published message to the
+/// site's moderators (the channel files it with the desk: one line per
+/// message, each further viewer raising it a step). 404: no such channel
+/// or message (or it was removed).
+pub async fn report(mut req: Request, env: &Env, site: &str, channel: &str, seq: &str) -> RouteResult {
+    if let Some(refused) = super::refuse_cross_origin(&req)? {
+        return Ok(refused);
+    }
+    let site = match channel_of(env, site, channel).await? {
+        Ok(site) => site,
+        Err((ErrorCode::UnknownSite, msg)) => return Err(RouteError::UnknownSite(msg)),
+        Err((_, msg)) => return Err(RouteError::UnknownChannel(msg)),
+    };
+    let seq: u64 = seq.parse().map_err(|_| RouteError::BadRequest(format!("{seq:?} is not a message's number")))?;
+    let body: ViewerReport =
+        super::json(&mut req, "{\"visitor\": \"…\", \"reason\": \"spam\"}", super::MAX_BODY).await?;
+    if !shared::api::visitor_token_ok(&body.visitor) {
+        return Err(RouteError::BadRequest("a visitor token (64 hex digits) is required".into()));
+    }
+    let call = crate::calls::room::RoomCall::Report(crate::calls::room::ViewerReport {
+        member: crate::auth::member_id(&body.visitor),
+        seq,
+        reason: body.reason,
+    });
+    let room = shared::moderation_case::Room::Channel(channel.to_owned());
+    let answer = crate::calls::post(&crate::calls::room::stub(env, site.as_str(), &room)?, &call).await?;
+    match answer.status_code() {
+        200..=204 => Ok(worker::Response::from_json(&Thanks { text: THANKS.into() })?),
+        404 => Err(RouteError::NotFound),
+        s => Err(RouteError::from(crate::error::internal(format!("the channel answered {s}")))),
+    }
+}
+
+/// What a viewer who reported a message reads.
+const THANKS: &str = "Thank you: the moderators will look at this message.";
 
 /// `GET /api/sites/{site}/channels/{channel}/ws?visitor=…&name=…&after=N`.
 pub async fn customer_socket(req: Request, env: &Env, site: &str, channel: &str) -> RouteResult {

@@ -181,3 +181,30 @@ fn a_batch_keeps_the_newest_state_of_each_item_and_gives_up_past_its_size() {
     assert!(batch.too_many && !batch.is_empty());
     assert_eq!(batch.pushed().1, Vec::new(), "too many: the push carries none, the consoles fetch again");
 }
+
+#[test]
+fn each_new_viewer_reporting_a_message_raises_its_report_a_step() {
+    let by = |who: &str| {
+        let hit = Hit {
+            rule: VIEWER_REPORT.into(),
+            severity: Severity::Low,
+            action: Action::Flag,
+            why: "reported by a viewer: Spam and scams".into(),
+            found: Some(who.into()),
+        };
+        Report { action: Action::Flag, hits: vec![hit], ..report(1, Severity::Low, 1_000, ReportStatus::Open) }
+    };
+    let mut line = by("ann");
+    assert!(!line.also_reported(&by("ann")), "a viewer counts once");
+    assert!(line.also_reported(&by("bob")));
+    assert_eq!((line.severity, line.reporters().collect::<Vec<_>>()), (Severity::Medium, vec!["ann", "bob"]));
+    line.status = ReportStatus::Done;
+    assert!(line.also_reported(&by("cy")), "a dismissed report comes back");
+    assert_eq!((line.severity, line.status), (Severity::High, ReportStatus::Open));
+    assert!(line.also_reported(&by("dee")) && line.also_reported(&by("eve")));
+    assert_eq!(line.severity, Severity::Critical, "up to critical");
+    assert!(!line.also_reported(&Report { message: "c2".into(), ..by("fay") }), "another message");
+    // A viewer's report is never merged with the rules' reports of the sender.
+    let mut rules = Report { action: Action::Flag, ..report(2, Severity::Low, 1_000, ReportStatus::Open) };
+    assert!(!rules.absorb(&by("gus")));
+}

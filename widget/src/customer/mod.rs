@@ -126,10 +126,9 @@ fn App() -> impl IntoView {
                 }
             },
             move |c: HostConfig| {
-                // The site's own greeting in the empty chat.
-                let greeting = &c.welcome;
-                if let (false, Some(el)) = (greeting.is_empty(), crate::dom::find(".messages .empty")) {
-                    el.set_text_content(Some(greeting));
+                // The site's own greeting in the empty chat (none if it has none).
+                if let Some(el) = crate::dom::find(".messages .empty") {
+                    el.set_text_content(Some(&c.welcome));
                 }
                 config.set(Some(c))
             },
@@ -232,7 +231,7 @@ fn App() -> impl IntoView {
                 log=chat.log
                 testid="chat-message"
                 on_dismiss=on_dismiss
-                empty="Hi! Ask us anything — we usually answer within a few minutes."
+                empty=""
                 on_event=on_event
             />
             <div class="intro"></div>

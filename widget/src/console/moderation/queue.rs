@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use shared::api::DeskRoute;
-use shared::moderation_case::{clock, queue_order, DeskItem, OpenCase, Report, ReportStatus, Review};
+use shared::moderation_case::{clock, queue_order, DeskItem, OpenCase, Report, ReportStatus, Review, VIEWER_REPORT};
 use shared::rules::Action;
 use shared::WireName;
 
@@ -102,24 +102,37 @@ pub fn Queue() -> impl IntoView {
                 <p class="empty">"Nothing caught by the rules yet."</p>
             </Show>
             <ul data-testid="console-queue">
-                <For each=move || reports.get() key=|r| (r.id, r.status.as_str(), r.count) let:r>
+                <For each=move || reports.get() key=|r| (r.id, r.status.as_str(), r.count + r.reporters().count() as u32) let:r>
                     {
                         let id = r.id;
                         let open = r.status == ReportStatus::Open;
                         let held = open && r.action == Action::Hold;
                         let rules: Vec<&str> = r.hits.iter().map(|h| h.rule.as_str()).collect();
-                        let times = if r.count > 1 { format!(" · {} times", r.count) } else { String::new() };
+                        let viewers = r.reporters().count();
+                        let times = match (r.count, viewers) {
+                            (_, n @ 2..) => format!(" · reported by {n} viewers"),
+                            (n @ 2.., _) => format!(" · {n} times"),
+                            _ => String::new(),
+                        };
                         let line1 = format!("{} · {} · {}{times}", action_label(r.action), r.severity.as_str(), rules.join(", "));
                         let line2 = format!("{} · {} · {} UTC", r.name, r.room.label(), clock(r.at));
+                        // Viewers' reasons, for a message they reported.
+                        let reasons = (viewers > 0).then(|| {
+                            let mut whys: Vec<&str> = r.hits.iter().map(|h| h.why.as_str()).collect();
+                            whys.dedup();
+                            whys.join("; ")
+                        });
                         // The single words word rules matched: each can be allowed.
                         let mut words: Vec<String> =
-                            r.hits.iter().filter_map(|h| h.found.clone()).filter(|w| !w.contains(' ')).collect();
+                            r.hits.iter().filter(|h| h.rule != VIEWER_REPORT).filter_map(|h| h.found.clone()).filter(|w| !w.contains(' ')).collect();
                         words.dedup();
                         view! {
                             <li data-testid="console-report" data-report=id.to_string() data-status=r.status.as_str() data-count=r.count.to_string()
+                                data-reporters=viewers.to_string()
                                 data-action=action_name(r.action) class=format!("report {}", r.severity.as_str()) class:closed=!open>
                                 <span class="line1">{line1}</span>
                                 <span class="line2">{line2}</span>
+                                {reasons.map(|w| view! { <span class="line2" data-testid="console-report-reasons">{w}</span> })}
                                 <p class="text">{r.text.clone()}</p>
                                 {open.then(|| view! {
                                     <div class="actions">
