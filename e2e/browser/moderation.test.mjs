@@ -174,6 +174,10 @@ test("channel: a viewer reports a message with a reason, a moderator removes it;
   const line = mod.locator('[data-testid="console-channel-message"]', { hasText: text });
   await line.getByTestId("console-channel-remove").click();
   await mod.locator('[data-testid="console-channel-message"][data-state="removed"]').first().waitFor({ timeout: TIMEOUT });
+  // The removal is a false negative of the screening, in today's feedback.
+  const total = mod.getByTestId("console-feedback-total");
+  await until("the feedback counts the removal", async () => Number(await total.getAttribute("data-fn")) >= 1);
+  assert.ok(Number(await mod.getByTestId("console-feedback-day").first().getAttribute("data-fn")) >= 1);
 
   for (const viewer of [ann, bob]) {
     await until("the tombstone shows in its place", async () => !(await texts(viewer)).some((t) => t.includes(text)));

@@ -6,7 +6,9 @@
 //! and any page of history carry a tombstone in its place (its sequence
 //! number stays, its text is gone); the original is kept as evidence in a
 //! report. Only moderators remove; an unknown message, channel or number is
-//! refused with its status, and a message is removed once.
+//! refused with its status, and a message is removed once. Moderators'
+//! approvals, rejections and removals are kept as labels, counted per day and
+//! per rule as the engine's false positives and negatives.
 
 use std::time::Duration;
 
@@ -14,8 +16,10 @@ use e2e::accounts::{sign_up_org, Staff};
 use e2e::base_url;
 use e2e::client::Socket;
 use shared::api::{channel_socket_path, remove_message_path, site_config_path};
-use shared::api::{report_message_path, Thanks, ViewerReport};
-use shared::moderation_case::{Report, ReportStatus};
+use shared::api::{report_message_path, DeskRoute, Thanks, ViewerReport};
+use shared::feedback::{FeedbackDay, FeedbackReport};
+use shared::moderation_case::{Report, ReportStatus, REMOVED};
+use shared::rules::Action;
 use shared::rules::Category;
 use shared::site::{ChannelDef, SiteConfig};
 use shared::workflow::Severity;
@@ -56,10 +60,15 @@ fn report_of(site: &str, moderator: &Staff, client_id: &str, ready: impl Fn(&Rep
         .expect("the report")
 }
 
+/// A POST from the channel app's origin.
+fn post(path: &str) -> ureq::Request {
+    ureq::post(&format!("{}{path}", base_url())).set("Origin", &base_url())
+}
+
 /// Reports message `seq` as viewer `n`: the thanks, or the status.
 fn report(site: &str, n: u64, seq: u64, reason: Option<Category>) -> Result<Thanks, u16> {
     let body = ViewerReport { visitor: visitor(n), reason };
-    match ureq::post(&format!("{}{}", base_url(), report_message_path(site, "town", seq))).send_json(body) {
+    match post(&report_message_path(site, "town", seq)).send_json(body) {
         Ok(r) => Ok(r.into_json().unwrap()),
         Err(ureq::Error::Status(code, _)) => Err(code),
         Err(e) => panic!("{e}"),
@@ -85,24 +94,32 @@ fn viewers_report_a_message_and_each_new_one_raises_it() {
     let raised = report_of(&site, moderator, "q1", |r| r.reporters().count() == 2);
     assert_eq!((raised.id, raised.severity), (first.id, Severity::High), "one line, raised a step");
     assert!(raised.hits.iter().any(|h| h.why.contains("something else")), "{:?}", raised.hits);
+    // A message the rules flagged (a long number may be personal data): the
+    // viewer's report joins that line, with their reason's severity.
+    let (flagged, _) = ann.send_acked("q2", "meet me behind the stadium 1796386812421").unwrap();
+    let flag = report_of(&site, moderator, "q2", |_| true);
+    report(&site, 12, flagged, Some(Category::Harassment)).unwrap();
+    let joined = report_of(&site, moderator, "q2", |r| r.reporters().count() == 1);
+    assert_eq!((joined.id, joined.severity), (flag.id, Severity::High), "{joined:?}");
     // Bad input: an unknown message or channel, a malformed number or visitor.
     assert_eq!(report(&site, 13, 999, None).unwrap_err(), 404);
-    let url = |path: &str| format!("{}{}", base_url(), path);
     let nowhere = report_message_path(&site, "nowhere", seq);
     assert!(matches!(
-        ureq::post(&url(&nowhere)).send_json(ViewerReport { visitor: visitor(13), reason: None }),
+        post(&nowhere).send_json(ViewerReport { visitor: visitor(13), reason: None }),
         Err(ureq::Error::Status(404, _))
     ));
     let bad = format!("/api/sites/{site}/channels/town/messages/first/report");
     assert!(matches!(
-        ureq::post(&url(&bad)).send_json(ViewerReport { visitor: visitor(13), reason: None }),
+        post(&bad).send_json(ViewerReport { visitor: visitor(13), reason: None }),
         Err(ureq::Error::Status(400, _))
     ));
     let anon = ViewerReport { visitor: "me".into(), reason: None };
-    assert!(matches!(
-        ureq::post(&url(&report_message_path(&site, "town", seq))).send_json(anon),
-        Err(ureq::Error::Status(400, _))
-    ));
+    assert!(matches!(post(&report_message_path(&site, "town", seq)).send_json(anon), Err(ureq::Error::Status(400, _))));
+    // Another site's page (or no page at all) does not report.
+    let forged = ureq::post(&format!("{}{}", base_url(), report_message_path(&site, "town", seq)))
+        .set("Origin", "https://evil.example")
+        .send_json(ViewerReport { visitor: visitor(14), reason: None });
+    assert!(matches!(forged, Err(ureq::Error::Status(403, _))), "{forged:?}");
 }
 
 fn remove(who: &Staff, path: &str) -> Result<(), u16> {
@@ -155,4 +172,53 @@ fn a_removed_message_is_a_tombstone_for_every_viewer_and_evidence_for_moderators
     let evidence = report_of(&site, moderator, "r1", |_| true);
     assert_eq!((evidence.text.as_str(), evidence.status), (original, ReportStatus::Done));
     assert_eq!(evidence.hits[0].rule, "removed");
+}
+
+/// The site's feedback report of the last `days` days.
+fn feedback(site: &str, who: &Staff, days: &str) -> Result<FeedbackReport, u16> {
+    match who.get(&format!("{}?days={days}", DeskRoute::Feedback.path(site))).call() {
+        Ok(r) => Ok(r.into_json().unwrap()),
+        Err(ureq::Error::Status(code, _)) => Err(code),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn moderators_decisions_are_labels_and_the_feedback_report_counts_them() {
+    let (site, people) = site("feedback");
+    let moderator = &people[4];
+    let before = feedback(&site, moderator, "7").unwrap();
+    assert_eq!(before.days.len(), 7);
+    assert_eq!(before.total.false_positives + before.total.true_positives + before.total.false_negatives, 0);
+
+    let mut ann = viewer(&site, 21, "Ann", 0);
+    ann.welcome_and_replay(0).unwrap();
+    for id in ["held1", "held2"] {
+        ann.send_text(id, "this is shit").unwrap();
+        assert!(matches!(ann.reply_to(id).unwrap().0, ServerMsg::Held { .. }));
+    }
+    // (Flagged by the rules: a long number may be personal data. It was
+    // published all the same.)
+    let (seq, _) = ann.send_acked("passed", "meet me behind the stadium 1796386812421").unwrap();
+    report_of(&site, moderator, "passed", |r| r.action == Action::Flag);
+    // Approved: a false positive; rejected: a true one; removed: a false negative.
+    for (id, approve) in [("held1", true), ("held2", false)] {
+        let report = report_of(&site, moderator, id, |_| true);
+        let review = DeskRoute::Review(report.id).path(&site);
+        moderator.send("POST", &review).send_json(serde_json::json!({ "approve": approve })).unwrap();
+    }
+    remove(moderator, &remove_message_path(&site, "town", seq)).unwrap();
+    let evidence = report_of(&site, moderator, "passed", |r| r.hits.iter().any(|h| h.rule == REMOVED));
+    assert!(evidence.text.contains("stadium"), "the flagged message's evidence is kept: {evidence:?}");
+
+    let after = feedback(&site, moderator, "7").unwrap();
+    let today = after.days.last().unwrap();
+    let counts = |d: &FeedbackDay| (d.false_positives, d.true_positives, d.false_negatives);
+    assert_eq!(counts(today), (1, 1, 1), "{after:?}");
+    assert_eq!(counts(&after.total), (1, 1, 1));
+    let profanity = after.rules.iter().find(|r| r.rule == "profanity").expect("the rule that held them");
+    assert_eq!((profanity.false_positives, profanity.true_positives), (1, 1));
+    // Bad input; and reading the desk is for those who may.
+    assert_eq!(feedback(&site, moderator, "week").unwrap_err(), 400);
+    assert_eq!(feedback(&site, &people[3], "7").unwrap_err(), 403, "an operator does not read the desk");
 }

@@ -225,6 +225,9 @@ pub enum DeskRoute {
     Sanctions,
     /// `GET incidents?q=…` → `Vec<Incident>`; with `&format=csv`, CSV.
     Incidents,
+    /// `GET feedback?days=N` (default 30) → `crate::feedback::FeedbackReport`:
+    /// the moderators' decisions as the engine's false positives and negatives.
+    Feedback,
 }
 
 impl DeskRoute {
@@ -237,6 +240,7 @@ impl DeskRoute {
             DeskRoute::Act(id) => format!("cases/{id}/act"),
             DeskRoute::Sanctions => "sanctions".to_owned(),
             DeskRoute::Incidents => "incidents".to_owned(),
+            DeskRoute::Feedback => "feedback".to_owned(),
         };
         format!("/api/console/sites/{}/{rest}", encode_query(site))
     }
@@ -250,6 +254,7 @@ impl DeskRoute {
             ["cases", id, "act"] => DeskRoute::Act(id.parse().ok()?),
             ["sanctions"] => DeskRoute::Sanctions,
             ["incidents"] => DeskRoute::Incidents,
+            ["feedback"] => DeskRoute::Feedback,
             _ => return None,
         })
     }

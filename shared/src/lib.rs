@@ -30,6 +30,7 @@
 pub mod api;
 pub mod chat_log;
 pub mod decode;
+pub mod feedback;
 pub mod grading;
 pub mod hours;
 pub mod ids;

@@ -125,9 +125,11 @@ impl Report {
     /// room and action, this one still open and its last message at most
     /// [`MERGE_MS`] before. The report then shows the newest message and
     /// counts both. A held message is never merged: each waits for its own
-    /// review. `false`: file `newer` as its own report.
+    /// review; nor is a removal's evidence (filed done). `false`: file
+    /// `newer` as its own report.
     pub fn absorb(&mut self, newer: &Report) -> bool {
         let repeats = self.status == ReportStatus::Open
+            && newer.status == ReportStatus::Open
             && self.reporters().next().is_none()
             && newer.reporters().next().is_none()
             && self.action != Action::Hold
@@ -477,6 +479,10 @@ fn cell(value: &str) -> String {
 /// and its `found` the viewer's member id.
 pub const VIEWER_REPORT: &str = "report";
 
+/// The rule of a moderator's removal of a published message (the evidence
+/// report): the hit's `found` is the moderator's name.
+pub const REMOVED: &str = "removed";
+
 impl Report {
     /// The viewers who reported the message (a viewer's report of a
     /// published channel message: one [`VIEWER_REPORT`] hit each; none for
@@ -486,11 +492,13 @@ impl Report {
     }
 
     /// Counts the viewers of `newer`, a viewer's report of the same message,
-    /// into this one: each new viewer raises the severity a step (up to
-    /// critical) and reopens a report that was dismissed. `false`: not the
-    /// same message, or nobody new (a viewer reporting again counts once).
+    /// into this one (the rules' flag of it, or the viewers' line): the
+    /// first viewer of a flag brings their reason's severity if graver, and
+    /// each further new viewer raises it a step (up to critical); a report
+    /// that was dismissed reopens. `false`: not the same message, or nobody
+    /// new (a viewer reporting again counts once).
     pub fn also_reported(&mut self, newer: &Report) -> bool {
-        let same = self.reporters().next().is_some() && (&self.room, &self.message) == (&newer.room, &newer.message);
+        let same = (&self.room, &self.message) == (&newer.room, &newer.message);
         let known: Vec<String> = self.reporters().map(str::to_owned).collect();
         let new: Vec<Hit> = newer
             .hits
@@ -501,7 +509,12 @@ impl Report {
         if !same || new.is_empty() {
             return false;
         }
-        for _ in &new {
+        let mut raises = new.len();
+        if known.is_empty() {
+            self.severity = self.severity.max(newer.severity);
+            raises -= 1;
+        }
+        for _ in 0..raises {
             self.severity = match self.severity {
                 Severity::Low => Severity::Medium,
                 Severity::Medium => Severity::High,

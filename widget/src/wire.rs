@@ -468,6 +468,19 @@ pub fn event_js(e: &Event) -> JsValue {
     }
 }
 
+/// A channel viewer's report of a message as JSON (without serde_json, which
+/// the channel app does not otherwise link).
+pub fn viewer_report(r: &shared::api::ViewerReport) -> String {
+    let o = Obj::new().put("visitor", &r.visitor);
+    stringify(
+        &match r.reason {
+            Some(c) => o.put("reason", c.key()),
+            None => o,
+        }
+        .js(),
+    )
+}
+
 /// How one side reads and writes its socket frames.
 pub struct Codec {
     /// Reads a server frame.
@@ -691,6 +704,15 @@ mod tests {
             assert_eq!(server_or_inbox(&frame).map(|f| f.msg), Some(ServerMsg::Message(m.clone())));
             let seen = ChatMessage { event: want.visible_to_customer().then_some(want), ..m };
             assert_eq!(server(&frame).map(|f| f.msg), Some(ServerMsg::Message(seen)));
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn a_viewer_report_encodes_as_serde_does() {
+        let reasons = shared::rules::Category::ALL.iter().map(|c| Some(*c)).chain([None]);
+        for reason in reasons {
+            let r = shared::api::ViewerReport { visitor: "v_\"quoted\"".into(), reason };
+            same_json(&viewer_report(&r), &serde_json::to_string(&r).unwrap());
         }
     }
 

@@ -237,6 +237,12 @@ pub enum DeskCall {
     },
     /// Open a case.
     OpenCase(OpenCase),
+    /// The moderators' decisions of the last `days` days as the engine's
+    /// false positives and negatives.
+    Feedback {
+        /// How many days, up to today.
+        days: u32,
+    },
     /// Apply an event to a case.
     Act {
         /// The case.

@@ -7,8 +7,9 @@
 //! `moderation` (with an alert on an escalation).
 
 use shared::api::ApiError;
+use shared::feedback::{FeedbackReport, Label, Verdict, DAY_MS, MAX_DAYS};
 use shared::moderation_case::{
-    incidents_csv, Case, CaseEntry, DeskBatch, DeskItem, Incident, Report, ReportStatus, Room, SanctionRecord,
+    incidents_csv, Case, CaseEntry, DeskBatch, DeskItem, Incident, Report, ReportStatus, Room, SanctionRecord, REMOVED,
 };
 use shared::rules::Action;
 use shared::workflow::{apply, Event, Sanction, State, WorkflowKind};
@@ -36,6 +37,11 @@ pub async fn handle(env: &Env, sql: &SqlStorage, ask: DeskAsk, changes: &mut Des
         DeskCall::Reports => Response::from_json(&db::reports(sql)?),
         DeskCall::Cases => Response::from_json(&db::cases(sql)?),
         DeskCall::Sanctions => Response::from_json(&db::sanctions(sql, None, now)?),
+        DeskCall::Feedback { days } => {
+            let days = days.clamp(1, MAX_DAYS);
+            let since = (now / DAY_MS).saturating_sub(u64::from(days)) * DAY_MS;
+            Response::from_json(&FeedbackReport::of(&db::labels(sql, since)?, now, days))
+        }
         DeskCall::Incidents { q, csv } => {
             let list = db::incidents(sql, &q)?;
             if csv {
@@ -60,6 +66,9 @@ pub async fn handle(env: &Env, sql: &SqlStorage, ask: DeskAsk, changes: &mut Des
             tell_room(env, &site, &report.room, RoomCall::Review(body)).await?;
             report.status = if review.approve { ReportStatus::Approved } else { ReportStatus::Rejected };
             db::save_report(sql, &report)?;
+            let rules = report.hits.iter().map(|h| h.rule.clone()).collect();
+            let verdict = Verdict::of_review(review.approve);
+            db::add_label(sql, &Label { at: now, verdict, rules, text: report.text.clone(), by: name.clone() })?;
             changes.add(DeskItem::Report(report.clone()));
             Response::from_json(&report)
         }
@@ -206,11 +215,19 @@ async fn enforce(
     Ok(())
 }
 
-/// Files a report from a room; an auto-mute is recorded site-wide. The
-/// same report filed again changes nothing.
+/// Files a report from a room; an auto-mute is recorded site-wide, and a
+/// moderator's removal is kept as a label (a false negative: it got
+/// through). The same report filed again changes nothing.
 pub fn file(sql: &SqlStorage, report: Report, changes: &mut DeskBatch) -> Result<()> {
     let mute = report.auto_mute();
+    let removal = report.hits.iter().find(|h| h.rule == REMOVED).map(|h| h.found.clone().unwrap_or_default());
+    let flags = if removal.is_some() { db::flags_of(sql, &report)? } else { Vec::new() };
+    let text = report.text.clone();
     let Some(line) = db::add_report(sql, report)? else { return Ok(()) };
+    if let Some(by) = removal {
+        let at = worker::Date::now().as_millis();
+        db::add_label(sql, &Label { at, verdict: Verdict::FalseNegative, rules: flags, text, by })?;
+    }
     if let Some(mute) = mute {
         db::add_sanction(sql, &mute)?;
         changes.add(DeskItem::Sanction(mute));

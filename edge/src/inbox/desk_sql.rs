@@ -5,7 +5,9 @@
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use shared::moderation_case::{queue_order, Case, Incident, Report, SanctionRecord};
+use shared::feedback::Label;
+use shared::moderation_case::{queue_order, Case, Incident, Report, SanctionRecord, REMOVED, VIEWER_REPORT};
+use shared::rules::Action;
 use shared::workflow::Sanction;
 use worker::{SqlStorage, SqlStorageValue};
 
@@ -29,6 +31,12 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     // A report's sender, to find their last one (repeats are merged into it).
     crate::room::sql::add_column(sql, "reports", "member", "TEXT NOT NULL DEFAULT ''")?;
     sql.exec("CREATE INDEX IF NOT EXISTS reports_by_member ON reports (member, id)", None)?;
+    // The moderators' decisions as labels of the engine (`shared::feedback`).
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS labels (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, json TEXT NOT NULL)",
+        None,
+    )?;
+    sql.exec("CREATE INDEX IF NOT EXISTS labels_by_at ON labels (at)", None)?;
     sql.exec("CREATE TABLE IF NOT EXISTS starts (key TEXT NOT NULL, at INTEGER NOT NULL)", None)?;
     sql.exec("CREATE INDEX IF NOT EXISTS starts_by_key ON starts (key, at)", None)?;
     Ok(())
@@ -103,30 +111,33 @@ const VIEWER_REPORTS_SCANNED: i64 = 50;
 /// Files a report, merged into its sender's last one if it repeats it
 /// ([`Report::absorb`]); returns the queue's line (with its id), or `None`
 /// if that line already stands for this very message (a room filing again
-/// after it was not told the first filing went through).
+/// after it was not told the first filing went through). A viewer's report
+/// joins the line of the same published message (the rules' flag of it,
+/// or other viewers' reports; [`Report::also_reported`]).
 pub fn add_report(sql: &SqlStorage, mut report: Report) -> worker::Result<Option<Report>> {
     if report.reporters().next().is_some() {
-        // A viewer's report: one line per message, whoever else reports it.
         let query = "SELECT json FROM reports WHERE member = ? ORDER BY id DESC LIMIT ?";
         let bindings = vec![report.member.as_str().into(), SqlStorageValue::from(VIEWER_REPORTS_SCANNED)];
-        for mut line in rows::<Report>(sql, query, bindings)? {
-            if (&line.room, &line.message) == (&report.room, &report.message) && line.reporters().next().is_some() {
-                if !line.also_reported(&report) {
-                    return Ok(None);
-                }
-                save_report(sql, &line)?;
-                return Ok(Some(line));
+        let lines = rows::<Report>(sql, query, bindings)?;
+        let published = |l: &Report| (&l.room, &l.message, l.action) == (&report.room, &report.message, Action::Flag);
+        if let Some(mut line) = lines.into_iter().find(published) {
+            if !line.also_reported(&report) {
+                return Ok(None);
             }
+            save_report(sql, &line)?;
+            return Ok(Some(line));
         }
-    }
-    let query = "SELECT json FROM reports WHERE member = ? ORDER BY id DESC LIMIT 1";
-    if let Some(mut last) = rows::<Report>(sql, query, vec![report.member.as_str().into()])?.pop() {
-        if (&last.room, &last.message, last.at) == (&report.room, &report.message, report.at) {
-            return Ok(None);
-        }
-        if last.absorb(&report) {
-            save_report(sql, &last)?;
-            return Ok(Some(last));
+    } else {
+        let query = "SELECT json FROM reports WHERE member = ? ORDER BY id DESC LIMIT 1";
+        if let Some(mut last) = rows::<Report>(sql, query, vec![report.member.as_str().into()])?.pop() {
+            let filed_before = (&last.room, &last.message, last.at, last.rule());
+            if filed_before == (&report.room, &report.message, report.at, report.rule()) {
+                return Ok(None);
+            }
+            if last.absorb(&report) {
+                save_report(sql, &last)?;
+                return Ok(Some(last));
+            }
         }
     }
     #[derive(Deserialize)]
@@ -137,6 +148,25 @@ pub fn add_report(sql: &SqlStorage, mut report: Report) -> worker::Result<Option
     report.id = sql.exec(query, vec![report.member.as_str().into()])?.one::<Id>()?.id;
     save_report(sql, &report)?;
     Ok(Some(report))
+}
+
+/// The rules that flagged a published message of `report`'s sender (not
+/// viewers' reports or removals), from their newest reports.
+pub fn flags_of(sql: &SqlStorage, report: &Report) -> worker::Result<Vec<String>> {
+    let query = "SELECT json FROM reports WHERE member = ? ORDER BY id DESC LIMIT ?";
+    let bindings = vec![report.member.as_str().into(), SqlStorageValue::from(VIEWER_REPORTS_SCANNED)];
+    let mut rules: Vec<String> = Vec::new();
+    for line in rows::<Report>(sql, query, bindings)? {
+        if (&line.room, &line.message) != (&report.room, &report.message) {
+            continue;
+        }
+        for hit in line.hits {
+            if ![VIEWER_REPORT, REMOVED].contains(&hit.rule.as_str()) && !rules.contains(&hit.rule) {
+                rules.push(hit.rule);
+            }
+        }
+    }
+    Ok(rules)
 }
 
 /// One report.
@@ -248,6 +278,25 @@ pub fn import(sql: &SqlStorage, name: &str, rows: &[Stored]) -> worker::Result<(
     Ok(())
 }
 
+/// Keeps a moderator's decision as a label.
+pub fn add_label(sql: &SqlStorage, label: &Label) -> worker::Result<()> {
+    let json = serde_json::to_string(label).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    sql.exec("INSERT INTO labels (at, json) VALUES (?, ?)", vec![SqlStorageValue::from(label.at as i64), json.into()])?;
+    Ok(())
+}
+
+/// Most labels one report reads (newest first).
+const LABELS_READ: i64 = 20_000;
+
+/// The labels since `since_ms`, newest first.
+pub fn labels(sql: &SqlStorage, since_ms: u64) -> worker::Result<Vec<Label>> {
+    rows(
+        sql,
+        "SELECT json FROM labels WHERE at >= ? ORDER BY at DESC LIMIT ?",
+        vec![SqlStorageValue::from(since_ms as i64), SqlStorageValue::from(LABELS_READ)],
+    )
+}
+
 /// Empties the desk's tables (the settings part, once they moved).
 pub fn clear(sql: &SqlStorage) -> worker::Result<()> {
     for t in TABLES {
@@ -257,7 +306,7 @@ pub fn clear(sql: &SqlStorage) -> worker::Result<()> {
 }
 
 /// Retention of the desk: sanctions no longer in force go, and reports a
-/// moderator dealt with (not open) once older than `keep_ms`. Open reports,
+/// moderator dealt with (not open) and labels once older than `keep_ms`. Open reports,
 /// cases and incidents (the evidence) stay. The rows left that can expire.
 pub fn purge(sql: &SqlStorage, now_ms: u64, keep_ms: u64) -> worker::Result<u64> {
     let now = SqlStorageValue::from(now_ms as i64);
@@ -269,25 +318,28 @@ pub fn purge(sql: &SqlStorage, now_ms: u64, keep_ms: u64) -> worker::Result<u64>
     let cutoff = SqlStorageValue::from(now_ms.saturating_sub(keep_ms) as i64);
     sql.exec(
         "DELETE FROM reports WHERE json_extract(json, '$.status') != 'open' AND json_extract(json, '$.at') < ?",
-        vec![cutoff],
+        vec![cutoff.clone()],
     )?;
+    sql.exec("DELETE FROM labels WHERE at < ?", vec![cutoff])?;
     Ok(expiring(sql)?.iter().sum())
 }
 
 /// Rows of the desk that retention removes in time: sanctions (all but
-/// those for good), reports not open → `[sanctions, reports]`.
-pub fn expiring(sql: &SqlStorage) -> worker::Result<[u64; 2]> {
+/// those for good), reports not open, labels → `[sanctions, reports, labels]`.
+pub fn expiring(sql: &SqlStorage) -> worker::Result<[u64; 3]> {
     #[derive(Deserialize)]
     struct Row {
         sanctions: u64,
         reports: u64,
+        labels: u64,
     }
     let row: Row = sql
         .exec(
             "SELECT (SELECT count(*) FROM sanctions WHERE json_extract(json, '$.until') IS NOT NULL) AS sanctions,
-                (SELECT count(*) FROM reports WHERE json_extract(json, '$.status') != 'open') AS reports",
+                (SELECT count(*) FROM reports WHERE json_extract(json, '$.status') != 'open') AS reports,
+                (SELECT count(*) FROM labels) AS labels",
             None,
         )?
         .one()?;
-    Ok([row.sanctions, row.reports])
+    Ok([row.sanctions, row.reports, row.labels])
 }

@@ -498,11 +498,11 @@ impl Core {
     pub fn remove(&mut self, store: &impl RoomStore, removal: &Removal) -> Result<Vec<Effect>, StoreError> {
         let Some(original) = store.remove(removal.seq)? else { return Ok(Vec::new()) };
         let hit = Hit {
-            rule: "removed".into(),
+            rule: shared::moderation_case::REMOVED.into(),
             severity: Severity::High,
             action: Action::Block,
             why: format!("removed for everyone by {} after it was published", removal.by),
-            found: None,
+            found: Some(removal.by.clone()),
         };
         let evidence = Report {
             id: 0,

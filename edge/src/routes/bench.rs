@@ -192,13 +192,13 @@ pub async fn channel_counts(env: &Env, site: &str, channel: &str) -> RouteResult
 
 /// A site's rows that retention bounds: its list's lines, its desk's
 /// expiring rows and each of its channels' message rows →
-/// `{"lines", "desk": [sanctions, reports], "channels": {id: rows}}`.
+/// `{"lines", "desk": [sanctions, reports, labels], "channels": {id: rows}}`.
 pub async fn site_rows(env: &Env, site: &str) -> RouteResult {
     use crate::calls::inbox::{part, InboxCall, Part};
     use crate::calls::room::{self, RoomCall};
     bench_on(env)?;
     let lines: Option<u64> = crate::calls::ask(&part(env, site, Part::List)?, &InboxCall::Lines).await?;
-    let desk: Option<[u64; 2]> = crate::calls::ask(&part(env, site, Part::Desk)?, &InboxCall::DeskRows).await?;
+    let desk: Option<[u64; 3]> = crate::calls::ask(&part(env, site, Part::Desk)?, &InboxCall::DeskRows).await?;
     let config = crate::settings_cache::config(env, site).await?.ok_or(RouteError::NotFound)?;
     let mut channels = serde_json::Map::new();
     for c in &config.channels {

@@ -37,8 +37,8 @@ pub async fn channel_of(
 /// message, each further viewer raising it a step). 404: no such channel
 /// or message (or it was removed).
 pub async fn report(mut req: Request, env: &Env, site: &str, channel: &str, seq: &str) -> RouteResult {
-    if let Some(refused) = super::refuse_cross_origin(&req)? {
-        return Ok(refused);
+    if !super::same_origin(&req)? {
+        return Err(RouteError::CrossOrigin("messages are reported only from the channel app".into()));
     }
     let site = match channel_of(env, site, channel).await? {
         Ok(site) => site,

@@ -318,6 +318,11 @@ pub async fn desk(mut req: Request, env: &Env, site: &str, route: DeskRoute) -> 
             q: query(&req, "q")?.unwrap_or_default(),
             csv: query(&req, "format")?.as_deref() == Some("csv"),
         },
+        (false, DeskRoute::Feedback) => {
+            let days = query(&req, "days")?.map(|d| d.parse::<u32>()).transpose();
+            let days = days.map_err(|_| RouteError::BadRequest("days is a whole number of days".into()))?;
+            DeskCall::Feedback { days: days.unwrap_or(30) }
+        }
         (true, DeskRoute::Review(report)) => {
             DeskCall::Review { report, review: body(&mut req, "{\"approve\": bool}").await? }
         }

@@ -207,4 +207,21 @@ fn each_new_viewer_reporting_a_message_raises_its_report_a_step() {
     // A viewer's report is never merged with the rules' reports of the sender.
     let mut rules = Report { action: Action::Flag, ..report(2, Severity::Low, 1_000, ReportStatus::Open) };
     assert!(!rules.absorb(&by("gus")));
+    // It joins the rules' flag of the same message: the first viewer brings
+    // their reason's severity if graver, each further one a step.
+    let graver = |who: &str| {
+        let mut r = by(who);
+        (r.severity, r.hits[0].severity) = (Severity::High, Severity::High);
+        r
+    };
+    assert!(!rules.also_reported(&graver("gus")), "another message");
+    rules.message = "c1".into();
+    assert!(rules.also_reported(&graver("gus")));
+    assert_eq!((rules.severity, rules.reporters().count()), (Severity::High, 1));
+    assert!(rules.also_reported(&by("hal")));
+    assert_eq!(rules.severity, Severity::Critical);
+    // A removal's evidence (filed done) stays a report of its own.
+    let mut blocked = Report { action: Action::Block, ..report(3, Severity::High, 1_000, ReportStatus::Open) };
+    let evidence = Report { action: Action::Block, ..report(4, Severity::High, 2_000, ReportStatus::Done) };
+    assert!(!blocked.absorb(&evidence));
 }

@@ -5,11 +5,11 @@
 //! (warning, mute with its end time, ban) show above the list.
 
 pub mod host;
+mod report;
 
 use leptos::prelude::*;
 
-use shared::api::{report_message_path, ViewerReport};
-use shared::rules::Category;
+use shared::api::ViewerReport;
 
 use crate::chat::Chat;
 use crate::components::{Composer, MessageList, StatusLine};
@@ -22,39 +22,6 @@ const MAX_NAME: usize = 40;
 /// Mounts the channel app into `<body>`.
 pub fn mount() {
     leptos::mount::mount_to_body(App);
-}
-
-/// What a viewer can report a message for (a category's key, or "other").
-const REASONS: &[(&str, &str)] = &[
-    ("harassment", "Harassment or threats"),
-    ("hate", "Hate"),
-    ("sexual", "Sexual content"),
-    ("spam", "Spam or a scam"),
-    ("selfHarm", "Someone may hurt themselves"),
-    ("other", "Something else"),
-];
-
-/// Adds a "Report" button to every other viewer's message that has none.
-fn report_buttons() {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Ok(rows) = document.query_selector_all(".row.theirs[data-seq]") else { return };
-    for i in 0..rows.length() {
-        let Some(row) = rows.item(i).and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok()) else {
-            continue;
-        };
-        if row.query_selector(".report").ok().flatten().is_some() {
-            continue;
-        }
-        let (Some(seq), Ok(button)) = (row.get_attribute("data-seq"), document.create_element("button")) else {
-            continue;
-        };
-        button.set_class_name("link report");
-        button.set_text_content(Some("Report"));
-        for (name, value) in [("data-testid", "channel-report"), ("data-report", seq.as_str()), ("type", "button")] {
-            let _ = button.set_attribute(name, value);
-        }
-        let _ = row.append_child(&button);
-    }
 }
 
 #[component]
@@ -98,38 +65,26 @@ fn App() -> impl IntoView {
     // Each other viewer's message gets a "Report" button, added to the rows
     // the shared message list draws (the customer widget's list, and its
     // size budget, stay as they are); a click opens the reason form.
-    let reporting = RwSignal::new(None::<u64>);
-    let reason = RwSignal::new(Category::Harassment.key().to_owned());
     crate::effect(move || {
         chat.log.track();
-        request_animation_frame(report_buttons);
+        request_animation_frame(report::buttons);
     });
-    let on_list_click = move |e: leptos::ev::MouseEvent| {
-        let target = e.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
-        let seq = target.and_then(|t| t.get_attribute("data-report")).and_then(|s| s.parse::<u64>().ok());
-        if seq.is_some() {
-            reporting.set(seq);
-        }
-    };
     let thanks = RwSignal::new(None::<String>);
-    let send_report = move |_| {
-        let (Some(seq), Some(visitor)) = (reporting.get_untracked(), visitor.get_untracked()) else { return };
-        reporting.set(None);
-        let body = ViewerReport { visitor, reason: Category::from_key(&reason.get_untracked()) };
-        let path = report_message_path(&site_of.get_value(), &channel.get_value(), seq);
-        leptos::task::spawn_local(async move {
-            let answer = crate::http::request("POST", &path, crate::json::encode(&body)).await;
-            let text = answer.map(|t| {
-                let v = crate::wire::parse(&t).unwrap_or(wasm_bindgen::JsValue::NULL);
-                crate::wire::text(&v, "text").unwrap_or_default()
+    let on_click = move |e: leptos::ev::MouseEvent| {
+        let Some(seq) = report::clicked(&e) else { return };
+        report::open(seq, move |seq, reason| {
+            let Some(visitor) = visitor.get_untracked() else { return };
+            let report = ViewerReport { visitor, reason };
+            leptos::task::spawn_local(async move {
+                let said = report::send(&site_of.get_value(), &channel.get_value(), seq, &report).await;
+                thanks.set(Some(said));
             });
-            thanks.set(Some(text.unwrap_or_else(|e| format!("Not reported: {e}"))));
         });
     };
     let on_dismiss = Callback::new(move |id: String| chat.dismiss(&id));
     let notice = move || chat.log.with(|l| l.notice().map(str::to_owned)).or_else(|| thanks.get()).unwrap_or_default();
     view! {
-        <main class="chat">
+        <main class="chat" on:click=on_click>
             <header class="chat-header">
                 <div class="title">
                     <strong>"#" {channel.get_value()}</strong>
@@ -137,29 +92,15 @@ fn App() -> impl IntoView {
                 </div>
             </header>
             <p class="notice" role="alert" data-testid="channel-notice">{notice}</p>
-            <div class="channel-list" on:click=on_list_click>
-                <MessageList
-                    log=chat.log
-                    testid="channel-message"
-                    on_dismiss=on_dismiss
-                    empty="No messages yet. Say hello!"
-                    on_event=Callback::new(|_| {})
-                    on_top=Callback::new(move |_| chat.older())
-                />
-            </div>
-            {move || reporting.get().map(|_| view! {
-                <div class="report-form" role="dialog" aria-label="Report a message" data-testid="channel-report-form">
-                    <label>"Why? "
-                        <select data-testid="channel-report-reason" on:change=move |e| reason.set(event_target_value(&e))>
-                            {REASONS.iter().map(|(key, label)| view! {
-                                <option value=*key selected=move || reason.get() == *key>{*label}</option>
-                            }).collect_view()}
-                        </select>
-                    </label>
-                    <button data-testid="channel-report-send" on:click=send_report>"Report"</button>
-                    <button class="link" data-testid="channel-report-cancel" on:click=move |_| reporting.set(None)>"Cancel"</button>
-                </div>
-            })}
+            <MessageList
+                log=chat.log
+                testid="channel-message"
+                on_dismiss=on_dismiss
+                empty="No messages yet. Say hello!"
+                on_event=Callback::new(|_| {})
+                on_top=Callback::new(move |_| chat.older())
+            />
+            <div class="reporting"></div>
             <Show
                 when=move || name.with(Option::is_some)
                 fallback=move || view! {

@@ -1,11 +1,12 @@
 //! The moderator's workspace in the console: the review queue, the cases
 //! (each run through the moderation workflow), sanctions in force, the
-//! incident log and a live channel monitor; here the desk's shared state,
+//! incident log, a live channel monitor and the screening's feedback; here the desk's shared state,
 //! its HTTP calls, the view that lays them out, the alert every console
 //! shows on an escalation, and the pane's "Moderate customer" button.
 
 mod case;
 mod cases;
+mod feedback;
 mod incidents;
 mod monitor;
 mod queue;
@@ -200,6 +201,7 @@ pub fn Moderation() -> impl IntoView {
                 <monitor::Monitor/>
                 <sanctions::Sanctions/>
                 <incidents::Incidents/>
+                <feedback::Feedback/>
             </div>
         </div>
     }
