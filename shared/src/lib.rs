@@ -39,6 +39,7 @@ pub mod metrics;
 pub mod moderation;
 pub mod moderation_case;
 pub mod practice;
+pub mod pricing;
 pub mod protocol;
 pub mod redact;
 pub mod routing;
