@@ -39,6 +39,7 @@ pub fn widget() -> Result<()> {
     run(Command::new("cargo")
         .args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", "widget", "--bins"])
         .args(["--config", &short_paths()?])
+        .args(["--config", &linker()?])
         .current_dir(&root))?;
     for bundle in BUNDLES {
         let input = root.join(format!("target/wasm32-unknown-unknown/release/{bundle}.wasm"));
@@ -52,9 +53,7 @@ pub fn widget() -> Result<()> {
             .args(["--target", "web", "--no-typescript", "--omit-default-module-path", "--out-dir"])
             .arg(&app)
             .arg(&input))?;
-        // Passes run in order: the exports go before the optimiser runs.
         run(Command::new(node_tool(".bin/wasm-opt"))
-            .args(["--remove-exports", &format!("--pass-arg=remove-exports@{STREAM_EXPORTS}")])
             .args(WASM_OPT)
             .args(["--strip-debug", "--strip-producers", "-o"])
             .arg(&output)
@@ -84,6 +83,16 @@ fn short_paths() -> Result<String> {
     Ok(format!("target.wasm32-unknown-unknown.rustflags=[{}]", flags.join(",")))
 }
 
+/// Cargo config that links the bundles with this binary ([`crate::link`]:
+/// rust-lld without the wasm-streams exports).
+fn linker() -> Result<String> {
+    let exe = std::env::current_exe()?;
+    Ok(format!("target.wasm32-unknown-unknown.linker={:?}", exe.display().to_string()))
+}
+
+/// What the names of wasm-streams' classes and their exports contain (lower case).
+pub const STREAM_CLASSES: &str = "intounderlying";
+
 /// wasm-opt's optimisation flags. `--flatten --rereloop` (rebuild the
 /// control flow), then `-O2 -s 1 -c` (-O2's inlining, then shrinking, run
 /// to convergence): as `sizes` measures it, the customer widget came out
@@ -91,15 +100,10 @@ fn short_paths() -> Result<String> {
 /// ~0.65 KB smaller than `-Oz` (although its raw wasm is ~2% larger).
 const WASM_OPT: [&str; 6] = ["--flatten", "--rereloop", "-O2", "-s", "1", "-c"];
 
-/// The exports of `wasm-streams` (a dependency of Leptos' `server_fn`):
-/// `#[wasm_bindgen]` classes that every Leptos binary exports whether or not
-/// it streams, which keep ~1.8 KB gzip of wasm and glue alive. Neither app uses server
-/// functions, so no instance is ever made (the glue has no constructor for
-/// them: checked by `drop_stream_classes`) and the exports can go.
-const STREAM_EXPORTS: &str = "*intounderlying*";
-
-/// Removes wasm-bindgen's JS classes for the `wasm-streams` exports removed
-/// by `STREAM_EXPORTS`; fails rather than ship glue that could call them.
+/// Removes wasm-bindgen's JS classes for the `wasm-streams` exports the
+/// linker left out ([`crate::link`]: wasm-bindgen still writes the classes
+/// its metadata names, though nothing constructs them); fails rather than
+/// ship glue that could call them.
 fn drop_stream_classes(glue: &str) -> Result<String> {
     let mut out = String::with_capacity(glue.len());
     let (mut in_class, mut skip) = (false, 0);
@@ -117,7 +121,7 @@ fn drop_stream_classes(glue: &str) -> Result<String> {
             out.push('\n');
         }
     }
-    if out.contains("IntoUnderlying") || out.contains("intounderlying") {
+    if out.to_ascii_lowercase().contains(STREAM_CLASSES) {
         anyhow::bail!("wasm-bindgen glue still refers to wasm-streams' classes (has the glue's layout changed?)");
     }
     Ok(out)

@@ -5,7 +5,7 @@
 //! - [`setup`]: installs what is missing (wasm target, pinned CLIs, npm
 //!   packages, Chromium), idempotently.
 //! - [`build`]: builds the widget/console wasm bundles and the Worker into
-//!   `dist/public` and `edge/build`.
+//!   `dist/public` and `edge/build`; [`link`] is the bundles' linker.
 //! - [`dev`]: builds and runs the product locally.
 //! - [`bench`]: benchmarks against the real Worker, printed as tables.
 //! - [`chaos`]: seeded fault-injection runs; nothing lost, nothing doubled.
@@ -21,6 +21,7 @@ mod chaos;
 mod corpora;
 mod dev;
 mod fuzz;
+mod link;
 mod minify;
 mod screening;
 mod setup;
@@ -36,6 +37,9 @@ use anyhow::{bail, Context, Result};
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if link::is_link(&args) {
+        return link::run(&args);
+    }
     let verb = args.first().map(String::as_str).unwrap_or("help");
     match verb {
         "setup" => setup::all(true),
