@@ -83,23 +83,82 @@ fn state_changing_requests_need_the_sessions_token_and_the_services_origin() {
     assert_eq!(status(ureq::post(&format!("{}{LOGIN_PATH}", base_url())).send_json(&login)), 403);
 }
 
-#[test]
-fn sign_in_attempts_are_limited_per_address_with_the_wait() {
-    let email = unique("guesser");
-    let body = json!({ "email": email, "password": "wrong password" });
+/// A sign-in from `address` (as Cloudflare's `CF-Connecting-IP` names the caller).
+fn sign_in_from(address: &str, email: &str, password: &str) -> Result<ureq::Response, ureq::Error> {
     let url = format!("{}{LOGIN_PATH}", base_url());
-    let attempt = || ureq::post(&url).set("Origin", &base_url()).send_json(&body);
-    for _ in 0..10 {
-        assert_eq!(status(attempt()), 401);
+    let body = json!({ "email": email, "password": password });
+    ureq::post(&url).set("Origin", &base_url()).set("CF-Connecting-IP", address).send_json(&body)
+}
+
+#[test]
+fn sign_in_attempts_slow_down_per_account_and_address_with_the_wait() {
+    let email = unique("guesser");
+    for _ in 0..5 {
+        assert_eq!(status(sign_in_from("192.0.2.10", &email, "wrong password")), 401);
     }
-    match attempt() {
+    match sign_in_from("192.0.2.10", &email, "wrong password") {
         Err(ureq::Error::Status(429, r)) => {
             let e: shared::api::ApiError = r.into_json().unwrap();
             assert_eq!(e.code, ErrorCode::RateLimited);
-            assert!(e.message.contains("try again in"), "{}", e.message);
+            assert!(e.message.contains("try again in 2 s"), "{}", e.message);
         }
         other => panic!("expected 429, got {other:?}"),
     }
+    // The wait is over: one more attempt goes through, and the next waits twice as long.
+    std::thread::sleep(std::time::Duration::from_millis(2_100));
+    assert_eq!(status(sign_in_from("192.0.2.10", &email, "wrong password")), 401);
+    match sign_in_from("192.0.2.10", &email, "wrong password") {
+        Err(ureq::Error::Status(429, r)) => {
+            let e: shared::api::ApiError = r.into_json().unwrap();
+            assert!(e.message.contains("try again in 4 s"), "{}", e.message);
+        }
+        other => panic!("expected 429, got {other:?}"),
+    }
+}
+
+#[test]
+fn another_callers_failures_never_refuse_the_right_password() {
+    let (email, password) = (unique("owner"), TEST_PASSWORD);
+    let owner = Staff::demo(&base_url(), StaffRole::Owner).unwrap();
+    let invited: Invited = owner
+        .send("POST", INVITATIONS_PATH)
+        .send_json(json!({ "email": email, "role": "admin" }))
+        .unwrap()
+        .into_json()
+        .unwrap();
+    let accept = json!({ "token": invited.token, "name": "Victim", "password": password });
+    ureq::post(&format!("{}{ACCEPT_PATH}", base_url())).set("Origin", &base_url()).send_json(&accept).unwrap();
+    // Someone elsewhere tries twelve passwords for the account: slowed down.
+    let tried: Vec<u16> = (0..12).map(|_| status(sign_in_from("203.0.113.66", &email, "guess guess"))).collect();
+    assert!(tried[..5].iter().all(|s| *s == 401) && tried[5..].iter().all(|s| *s == 429), "{tried:?}");
+    // The owner of the account, from their own address, is not.
+    assert_eq!(status(sign_in_from("198.51.100.7", &email, password)), 200);
+    // Nor from an IPv6 address outside the attacker's /64.
+    assert_eq!(status(sign_in_from("2001:db8:7:7::1", &email, password)), 200);
+    // An attacker spreading over their /64 is still one caller.
+    for n in 0..5 {
+        assert_eq!(status(sign_in_from(&format!("2001:db8:66:1::{n:x}"), &email, "guess guess")), 401);
+    }
+    assert_eq!(status(sign_in_from("2001:db8:66:1::ffff", &email, "guess guess")), 429, "the /64 is one caller");
+}
+
+#[test]
+fn an_invitation_does_not_tell_whether_the_address_has_an_account_elsewhere() {
+    let (a, b) = (
+        e2e::accounts::sign_up_org(&base_url(), "invite-a", &format!("inva{}", std::process::id())).unwrap(),
+        e2e::accounts::sign_up_org(&base_url(), "invite-b", &format!("invb{}", std::process::id())).unwrap(),
+    );
+    let taken = a[1].me.email.clone();
+    let fresh = unique("nobody");
+    let invite =
+        |email: &str| b[0].send("POST", INVITATIONS_PATH).send_json(json!({ "email": email, "role": "operator" }));
+    let (taken_answer, fresh_answer) = (invite(&taken).unwrap(), invite(&fresh).unwrap());
+    assert_eq!((taken_answer.status(), fresh_answer.status()), (201, 201), "the same answer");
+    // Accepting finds out (whoever holds the link).
+    let token = taken_answer.into_json::<Invited>().unwrap().token;
+    let accept = json!({ "token": token, "name": "Someone", "password": TEST_PASSWORD });
+    let accepted = ureq::post(&format!("{}{ACCEPT_PATH}", base_url())).set("Origin", &base_url()).send_json(&accept);
+    assert_eq!(status(accepted), 409);
 }
 
 #[test]

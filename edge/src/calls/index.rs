@@ -22,10 +22,14 @@ pub enum IndexCall {
     Count {
         /// `address:…` or `email:…`.
         key: String,
-        /// Attempts allowed in the window.
+        /// Attempts allowed in the window (at once, when `slow_ms` is set).
         limit: usize,
         /// The window.
         window_ms: u64,
+        /// Past `limit`, the wait before the next attempt, doubling each
+        /// time (0: none allowed until the window moves on).
+        #[serde(default)]
+        slow_ms: u64,
     },
     /// Forgets `key`'s attempts (a sign-in went through).
     Clear {
@@ -109,9 +113,15 @@ async fn call<T: serde::de::DeserializeOwned>(env: &Env, key: &str, call: &Index
     ask(&stub(env, key)?, call).await?.ok_or_else(|| worker::Error::RustError("the index did not answer".into()))
 }
 
-/// Counts an attempt under `key`.
+/// Counts an attempt under `key`: `limit` in the window, then none.
 pub async fn count(env: &Env, key: &str, limit: usize, window_ms: u64) -> Result<Counted> {
-    call(env, key, &IndexCall::Count { key: key.into(), limit, window_ms }).await
+    call(env, key, &IndexCall::Count { key: key.into(), limit, window_ms, slow_ms: 0 }).await
+}
+
+/// Counts an attempt under `key`: `free` in the window at once, then each
+/// after a wait that starts at `slow_ms` and doubles.
+pub async fn count_slowly(env: &Env, key: &str, free: usize, slow_ms: u64, window_ms: u64) -> Result<Counted> {
+    call(env, key, &IndexCall::Count { key: key.into(), limit: free, window_ms, slow_ms }).await
 }
 
 /// Forgets `key`'s attempts.

@@ -43,9 +43,9 @@ impl DurableObject for Index {
             self.requests.set(self.requests.get() + 1);
         }
         match call {
-            IndexCall::Count { key, limit, window_ms } => {
+            IndexCall::Count { key, limit, window_ms, slow_ms } => {
                 self.sweeps.arm(&self.state.storage(), crate::retention::every_ms(&self.env)).await?;
-                let wait_ms = sql::attempt(&sql, &key, limit, window_ms, now)?.err();
+                let wait_ms = sql::attempt(&sql, &key, limit, slow_ms, window_ms, now)?.err();
                 Response::from_json(&Counted { wait_ms, claim: sql::find(&sql, &key)? })
             }
             IndexCall::Clear { key } => {

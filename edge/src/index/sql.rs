@@ -57,10 +57,19 @@ pub fn find(sql: &SqlStorage, key: &str) -> worker::Result<Option<Claim>> {
     Ok(rows.into_iter().next())
 }
 
-/// Counts an attempt under `key`: `Err(ms)` until the next is allowed when
-/// `limit` attempts were made in the last `window_ms` (the refused one is
-/// not counted).
-pub fn attempt(sql: &SqlStorage, key: &str, limit: usize, window_ms: u64, now: u64) -> worker::Result<Result<(), u64>> {
+/// Counts an attempt under `key`: `Err(ms)` until the next is allowed (the
+/// refused one is not counted). The first `free` attempts in the last
+/// `window_ms` go at once; with `slow_ms` 0 that is all, otherwise each
+/// later one must wait `slow_ms`, doubled for every attempt past `free`
+/// (at most the window) after the one before.
+pub fn attempt(
+    sql: &SqlStorage,
+    key: &str,
+    free: usize,
+    slow_ms: u64,
+    window_ms: u64,
+    now: u64,
+) -> worker::Result<Result<(), u64>> {
     sql.exec("DELETE FROM attempts WHERE key = ? AND at <= ?", vec![key.into(), int(now.saturating_sub(window_ms))])?;
     #[derive(Deserialize)]
     struct Row {
@@ -68,15 +77,28 @@ pub fn attempt(sql: &SqlStorage, key: &str, limit: usize, window_ms: u64, now: u
     }
     let rows: Vec<Row> =
         sql.exec("SELECT at FROM attempts WHERE key = ? ORDER BY at ASC", vec![key.into()])?.to_array()?;
-    if rows.len() >= limit {
-        let oldest = rows.first().map_or(now, |r| r.at as u64);
-        return Ok(Err((oldest + window_ms).saturating_sub(now).max(1)));
+    if let Some(wait) = wait_ms(&rows.iter().map(|r| r.at as u64).collect::<Vec<_>>(), free, slow_ms, window_ms, now) {
+        return Ok(Err(wait));
     }
     sql.exec(
         "INSERT INTO attempts (key, at, until) VALUES (?, ?, ?)",
         vec![key.into(), int(now), int(now + window_ms)],
     )?;
     Ok(Ok(()))
+}
+
+/// How long the next attempt must wait, given the window's attempts (oldest first).
+pub fn wait_ms(at: &[u64], free: usize, slow_ms: u64, window_ms: u64, now: u64) -> Option<u64> {
+    if at.len() < free {
+        return None;
+    }
+    let wait = if slow_ms == 0 {
+        at.first().map_or(now, |a| *a) + window_ms
+    } else {
+        let doubled = slow_ms.saturating_mul(1u64 << (at.len() - free).min(40));
+        at.last().map_or(now, |a| *a) + doubled.min(window_ms)
+    };
+    (wait > now).then(|| wait - now)
 }
 
 /// Forgets `key`'s attempts.
@@ -104,4 +126,27 @@ pub fn purge(sql: &SqlStorage, now: u64) -> worker::Result<Option<u64>> {
     }
     let next: Next = sql.exec("SELECT min(until) AS at FROM attempts", None)?.one()?;
     Ok(next.at.map(|at| at as u64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wait_ms;
+
+    #[test]
+    fn past_the_free_attempts_each_waits_twice_as_long_up_to_the_window() {
+        let window = 900_000;
+        // Fixed: five in the window, then none until the oldest leaves it.
+        assert_eq!(wait_ms(&[10, 20, 30, 40], 5, 0, window, 50), None);
+        assert_eq!(wait_ms(&[10, 20, 30, 40, 50], 5, 0, window, 60), Some(window - 50));
+        // Slow: the sixth waits 2 s after the fifth, the seventh 4 s, ...
+        let five = [0, 1, 2, 3, 4];
+        assert_eq!(wait_ms(&five, 5, 2_000, window, 1_004), Some(1_000));
+        assert_eq!(wait_ms(&five, 5, 2_000, window, 2_004), None);
+        let six = [0, 1, 2, 3, 4, 2_004];
+        assert_eq!(wait_ms(&six, 5, 2_000, window, 2_005), Some(3_999));
+        assert_eq!(wait_ms(&six, 5, 2_000, window, 6_004), None);
+        // However many, never longer than the window.
+        let many: Vec<u64> = (0..60).collect();
+        assert_eq!(wait_ms(&many, 5, 2_000, window, 59), Some(window));
+    }
 }

@@ -12,8 +12,13 @@ use worker::SqlStorage;
 use super::sql::{self, Account};
 use crate::auth::{new_token, org_token, token_digest};
 
-/// Sign-in attempts allowed per e-mail address in the window.
-pub const LOGINS_PER_EMAIL: usize = 10;
+/// Sign-in attempts that go at once per account and caller address pair
+/// in the window (the later ones slow down).
+pub const LOGINS_PER_PAIR: usize = 5;
+
+/// The first wait once an account and address pair (or an address) used
+/// its free attempts; it doubles with each attempt after.
+pub const LOGIN_SLOW_MS: u64 = 2_000;
 
 /// The sign-in rate limit's window (`LOGIN_WINDOW_SECONDS`, 15 minutes by
 /// default; tests shorten it), in ms.

@@ -16,9 +16,22 @@ use crate::org::ops::{
 };
 use crate::session::{self, cleared_cookie, cookie, org, seconds, staff, ttl_ms, with_cookie};
 
-/// The caller's address (rate limits).
+/// The caller's address as rate limits count it ([`address_key`]).
 pub fn address(req: &Request) -> Result<String, RouteError> {
-    Ok(req.headers().get("CF-Connecting-IP")?.unwrap_or_else(|| "local".into()))
+    Ok(address_key(&req.headers().get("CF-Connecting-IP")?.unwrap_or_else(|| "local".into())))
+}
+
+/// An IPv6 address's /64 prefix (one subscriber's usual allocation: the
+/// rest of the address is theirs to vary), any other address as it is.
+pub fn address_key(ip: &str) -> String {
+    match ip.trim().parse::<std::net::Ipv6Addr>() {
+        Ok(v6) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Ok(v6) => v6.to_ipv4_mapped().map(|v4| v4.to_string()).unwrap_or_default(),
+        Err(_) => ip.trim().to_owned(),
+    }
 }
 
 pub async fn json_body<T: serde::de::DeserializeOwned>(req: &mut Request, what: &str) -> Result<T, RouteError> {
@@ -35,9 +48,12 @@ fn wrong_credentials() -> RouteError {
     RouteError::Refused(ErrorCode::Unauthorized, "wrong e-mail address or password".into())
 }
 
-/// `POST /api/auth/login` [`Login`] → [`Me`] and the session cookie. Limited
-/// per e-mail address and per caller address (counted in their index
-/// shards); an unknown address costs the same hashing as a wrong password.
+/// `POST /api/auth/login` [`Login`] → [`Me`] and the session cookie.
+/// Attempts slow down per caller address (its /64) and per account and
+/// address pair (counted in their index shards, each past a few free ones
+/// waiting twice as long as the one before), never per account alone: one
+/// person's failures never refuse another's right password. An unknown
+/// account costs the same round trips and hashing as a wrong password.
 pub async fn login(mut req: Request, env: &Env) -> RouteResult {
     if !super::same_origin(&req)? {
         return Err(RouteError::CrossOrigin("sign in from this service's console".into()));
@@ -52,25 +68,26 @@ pub async fn login(mut req: Request, env: &Env) -> RouteResult {
     }
     let window_ms = ops::login_window_ms(env);
     let per_address = seconds(env, "LOGINS_PER_ADDRESS", 50) as usize;
-    limit(index::count(env, &format!("address:{}", address(&req)?), per_address, window_ms).await?.wait_ms)?;
+    let address = address(&req)?;
+    let slow_ms = ops::LOGIN_SLOW_MS;
+    limit(index::count_slowly(env, &format!("address:{address}"), per_address, slow_ms, window_ms).await?.wait_ms)?;
     let key = email_key(&email);
-    let counted = index::count(env, &key, ops::LOGINS_PER_EMAIL, window_ms).await?;
-    limit(counted.wait_ms)?;
-    // An unknown address makes a round trip too (to its shard), so the
-    // answer's time does not tell which addresses have an account.
-    let hash = match &counted.claim {
+    let pair = format!("login:{}|{address}", crate::auth::token_digest(&key));
+    limit(index::count_slowly(env, &pair, ops::LOGINS_PER_PAIR, slow_ms, window_ms).await?.wait_ms)?;
+    let claim = index::find(env, &key).await?;
+    let hash = match &claim {
         Some(c) => org::<Candidate>(env, &c.org, OrgOp::Hash(c.account.clone())).await?.hash,
-        None => index::find(env, &key).await?.and(None),
+        None => None,
     };
     let known = hash.is_some();
     let hash = hash.unwrap_or_else(crate::password::decoy);
     let ok = crate::password::verify(&body.password, &hash).map_err(crate::error::internal)?;
-    let Some(claim) = counted.claim.filter(|_| ok && known) else {
+    let Some(claim) = claim.filter(|_| ok && known) else {
         return Err(wrong_credentials());
     };
     let issue = Issue { account: claim.account, ttl_ms: ttl_ms(env) };
     let issued: Issued = org(env, &claim.org, OrgOp::LoginFinish(issue)).await?;
-    index::clear(env, &key).await?;
+    index::clear(env, &pair).await?;
     signed_in(env, issued)
 }
 
@@ -170,9 +187,8 @@ pub async fn invite(mut req: Request, env: &Env) -> RouteResult {
     if !shared::staff::email_ok(&email) {
         return Err(RouteError::BadRequest("not an e-mail address".into()));
     }
-    if index::find(env, &email_key(&email)).await?.is_some() {
-        return Err(RouteError::Refused(ErrorCode::IdConflict, format!("{email} already has an account")));
-    }
+    // Whether the address has an account elsewhere is not told here (the
+    // answer would say which addresses exist): accepting finds out.
     let invited: Invited =
         org(env, &me.org, OrgOp::Invite(InviteOp { by: by(&me), email: body.email, role: body.role })).await?;
     Ok(Response::from_json(&invited)?.with_status(201))
@@ -239,4 +255,24 @@ pub async fn rename_site(mut req: Request, env: &Env, site: &str) -> RouteResult
     let op = SiteOp { by: by(&me), site: NewSite { id, name: name.to_owned() } };
     let () = org(env, &me.org, OrgOp::RenameSite(op)).await?;
     Ok(Response::empty()?.with_status(204))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::address_key;
+
+    #[test]
+    fn ipv6_callers_are_counted_by_their_64_prefix() {
+        let cases = [
+            ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+            ("2001:db8:1:2:ffff::1", "2001:db8:1:2::/64"),
+            ("2001:DB8::1", "2001:db8:0:0::/64"),
+            ("::ffff:203.0.113.7", "203.0.113.7"),
+            ("203.0.113.7", "203.0.113.7"),
+            ("local", "local"),
+        ];
+        for (ip, want) in cases {
+            assert_eq!(address_key(ip), want, "{ip}");
+        }
+    }
 }

@@ -83,7 +83,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     // Limits: per address (also for callers without a visitor token, from
     // the CONVERSATIONS_PER_ADDRESS_HOUR variable), and per visitor (the
     // site's setting).
-    let address = req.headers().get("CF-Connecting-IP")?.unwrap_or_else(|| "local".into());
+    let address = super::accounts::address(&req)?;
     let per_address = env.var("CONVERSATIONS_PER_ADDRESS_HOUR").map(|v| v.to_string()).unwrap_or_default();
     let mut keys =
         vec![(format!("a:{}", &crate::auth::token_digest(&address)[..16]), per_address.parse().unwrap_or(60))];
