@@ -191,3 +191,16 @@ test("channel: a viewer reports a message with a reason, a moderator removes it;
   await until("the tombstone is replayed", async () => (await texts(frame)).some((t) => t.includes("Removed by a moderator")));
   assert.ok(!(await texts(frame)).some((t) => t.includes(text)), "the removed text came back after a reload");
 });
+
+test("channel: a name a reader could take for staff is refused with the reason, and the join form comes back", async () => {
+  const page = watch(await (await browser.newContext()).newPage());
+  await page.goto(demoUrl);
+  const frame = page.frameLocator('iframe[title="Channel live"]');
+  await frame.getByTestId("channel-name").fill("Supp0rt");
+  await frame.getByTestId("channel-join").click();
+  await frame.getByTestId("channel-status").filter({ hasText: "could be taken for the site's staff" }).waitFor({ timeout: TIMEOUT });
+  // Another name joins.
+  await frame.getByTestId("channel-name").fill("Supportive Sam");
+  await frame.getByTestId("channel-join").click();
+  await frame.getByTestId("channel-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
+});

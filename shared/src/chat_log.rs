@@ -249,6 +249,7 @@ impl ChatLog {
                         | ErrorCode::UnknownConversation
                         | ErrorCode::Banned
                         | ErrorCode::RateLimited
+                        | ErrorCode::Forbidden
                 ) =>
                 {
                     self.refused = Some(code);
@@ -568,6 +569,11 @@ mod tests {
         let f = ServerEnvelope::push(ServerMsg::Error { code: ErrorCode::RateLimited, message: "too many".into() });
         assert_eq!(log.receive(f), Effect::Refused(ErrorCode::RateLimited, "too many".into()));
         assert_eq!(log.refused(), Some(ErrorCode::RateLimited));
+        // A channel name taken for staff: refused, so the app asks for another.
+        let mut log = ChatLog::default();
+        let f = ServerEnvelope::push(ServerMsg::Error { code: ErrorCode::Forbidden, message: "staff".into() });
+        assert_eq!(log.receive(f), Effect::Refused(ErrorCode::Forbidden, "staff".into()));
+        assert_eq!(log.refused(), Some(ErrorCode::Forbidden));
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub mod metrics;
 #[cfg(feature = "moderation")]
 pub mod moderation;
 pub mod moderation_case;
+pub mod names;
 pub mod practice;
 pub mod pricing;
 pub mod protocol;

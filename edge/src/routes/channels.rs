@@ -1,7 +1,8 @@
 //! Public channels: the customer's socket to a site's channel, attached to
 //! the member's relay of the channel ([`crate::relay`]). The visitor token
 //! identifies the member (sanctions are tied to it); the display name is
-//! checked here; the Channel object decides the rest.
+//! checked here (its length, and that no reader could take it for the
+//! site's staff: `shared::names`); the Channel object decides the rest.
 
 use shared::api::{Thanks, ViewerReport};
 use shared::{ErrorCode, SiteId};
@@ -10,7 +11,7 @@ use worker::{Env, Request};
 use super::{query, socket_request};
 use crate::error::{RouteError, RouteResult};
 use crate::headers::{CHANNEL, MEMBER, NAME, ROLE, SITE};
-use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_NOT_FOUND};
+use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND};
 
 /// Longest display name in a channel.
 const MAX_NAME: usize = 40;
@@ -89,6 +90,10 @@ pub async fn customer_socket(req: Request, env: &Env, site: &str, channel: &str)
     if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
         let msg = format!("a display name is 1–{MAX_NAME} characters");
         return Ok(socket::refuse(ErrorCode::Malformed, &msg, CLOSE_BAD_REQUEST)?);
+    }
+    if shared::names::imitates_staff(name, site.as_str()) {
+        let msg = format!("“{name}” could be taken for the site's staff: choose another name");
+        return Ok(socket::refuse(ErrorCode::Forbidden, &msg, CLOSE_FORBIDDEN)?);
     }
     let member = crate::auth::member_id(&visitor);
     // Headers carry Latin-1 only: the name travels percent-encoded.

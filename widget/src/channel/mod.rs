@@ -52,6 +52,15 @@ fn App() -> impl IntoView {
             chat.connect();
         }
     });
+    // A name the server refused (one a reader could take for staff): the
+    // join form comes back, the reason stays in the status line.
+    crate::effect(move || {
+        let refused = matches!(chat.status.get(), crate::socket::Status::Refused(_));
+        if refused && chat.log.with_untracked(|l| l.refused()) == Some(shared::ErrorCode::Forbidden) {
+            bridge.with_value(|b| b.save_name(""));
+            name.set(None);
+        }
+    });
     let draft = RwSignal::new(String::new());
     let join = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
