@@ -122,6 +122,32 @@ fn viewers_report_a_message_and_each_new_one_raises_it() {
     assert!(matches!(forged, Err(ureq::Error::Status(403, _))), "{forged:?}");
 }
 
+#[test]
+fn one_caller_cannot_multiply_reports_with_made_up_visitor_tokens() {
+    let (site, _) = site("flood");
+    // Thirty reports an hour from one address (unknown messages count too),
+    // whatever visitor token each carries; then the wait.
+    let from = |n: u64| {
+        let body = ViewerReport { visitor: visitor(100 + n), reason: None };
+        post(&report_message_path(&site, "town", 999)).set("CF-Connecting-IP", "198.51.100.200").send_json(body)
+    };
+    for n in 0..30 {
+        assert!(matches!(from(n), Err(ureq::Error::Status(404, _))), "report {n}");
+    }
+    match from(30) {
+        Err(ureq::Error::Status(429, r)) => {
+            let e: shared::api::ApiError = r.into_json().unwrap();
+            assert!(e.message.contains("reporting messages too fast"), "{}", e.message);
+        }
+        other => panic!("expected 429, got {other:?}"),
+    }
+    // Another address is not slowed.
+    let other = ViewerReport { visitor: visitor(200), reason: None };
+    let answer =
+        post(&report_message_path(&site, "town", 999)).set("CF-Connecting-IP", "198.51.100.201").send_json(other);
+    assert!(matches!(answer, Err(ureq::Error::Status(404, _))));
+}
+
 fn remove(who: &Staff, path: &str) -> Result<(), u16> {
     match who.send("POST", path).call() {
         Ok(_) => Ok(()),

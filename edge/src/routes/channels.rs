@@ -36,7 +36,8 @@ pub async fn channel_of(
 /// `{"visitor", "reason"}`: a viewer reports a published message to the
 /// site's moderators (the channel files it with the desk: one line per
 /// message, each further viewer raising it a step). 404: no such channel
-/// or message (or it was removed).
+/// or message (or it was removed); 429 past 30 reports an hour from one
+/// caller address.
 pub async fn report(mut req: Request, env: &Env, site: &str, channel: &str, seq: &str) -> RouteResult {
     if !super::same_origin(&req)? {
         return Err(RouteError::CrossOrigin("messages are reported only from the channel app".into()));
@@ -52,6 +53,12 @@ pub async fn report(mut req: Request, env: &Env, site: &str, channel: &str, seq:
     if !shared::api::visitor_token_ok(&body.visitor) {
         return Err(RouteError::BadRequest("a visitor token (64 hex digits) is required".into()));
     }
+    // Made-up visitor tokens must not multiply one person's reports.
+    let caller = super::accounts::address(&req)?;
+    let key = format!("report:{}", &crate::auth::token_digest(&caller)[..16]);
+    if let Some(wait) = crate::calls::index::count(env, &key, REPORTS_PER_ADDRESS_HOUR, 3_600_000).await?.wait_ms {
+        return Err(RouteError::Refused(ErrorCode::RateLimited, shared::text::too_fast("reporting messages", wait)));
+    }
     let call = crate::calls::room::RoomCall::Report(crate::calls::room::ViewerReport {
         member: crate::auth::member_id(&body.visitor),
         seq,
@@ -65,6 +72,9 @@ pub async fn report(mut req: Request, env: &Env, site: &str, channel: &str, seq:
         s => Err(RouteError::from(crate::error::internal(format!("the channel answered {s}")))),
     }
 }
+
+/// Reports one caller address (an IPv6 one's /64) may make in an hour.
+const REPORTS_PER_ADDRESS_HOUR: usize = 30;
 
 /// What a viewer who reported a message reads.
 const THANKS: &str = "Thank you: the moderators will look at this message.";
