@@ -165,9 +165,19 @@ test("sales: proactive trigger, products, order confirmed, closed won", async ()
   await waitStep(op, "purchase", "current");
   await op.getByTestId("console-close-outcome").selectOption("won");
   assert.equal(await op.getByTestId("console-close").isDisabled(), true, "won without an order");
+  // Two seats with 10 % off (a supervisor may give up to 25 %): the console
+  // previews the Worker's pricing, the customer's card strikes the old price.
+  await op.locator('[data-testid="console-order-qty"][data-product="team"]').fill("2");
+  await op.getByTestId("console-order-discount").fill("10");
+  await until("the preview prices it", async () =>
+    /^USD 88\.20 \(Your discount −USD 9\.80\) — within your authority$/.test(await op.getByTestId("console-order-preview").textContent()));
   await op.getByTestId("console-create-order").click();
-  await frame.getByTestId("chat-order").filter({ hasText: "$49.00" }).waitFor({ timeout: TIMEOUT });
-  await frame.getByTestId("chat-order-confirm").click();
+  const card = frame.getByTestId("chat-order").last();
+  await card.filter({ hasText: "2 × Team plan (monthly)USD 98.00" }).waitFor({ timeout: TIMEOUT });
+  assert.equal(await card.getByTestId("chat-order-saving").textContent(), "Your discount-USD 9.80");
+  assert.equal(await card.locator('[data-testid="chat-order-total"] s').textContent(), "USD 98.00");
+  assert.equal(await card.getByTestId("chat-order-total").textContent(), "TotalUSD 98.00 USD 88.20");
+  await card.getByTestId("chat-order-confirm").click();
   await until("confirmed", async () => /confirmed by the customer/.test(await op.getByTestId("console-order").textContent()));
   await waitStep(op, "confirm", "done");
   await op.getByTestId("console-close").click();

@@ -265,7 +265,7 @@ fn onboarding_holds_live_chats_until_each_practice_run_passes() {
             collect("needs", "shared inboxes, weekly reports, 12 seats"),
             Event::Present(team),
             Event::CompleteStep { step: "negotiate".into() },
-            Event::Order { lines: vec![OrderLine { product: "team".into(), qty: 12 }] },
+            Event::order(vec![OrderLine { product: "team".into(), qty: 12 }]),
             Event::AskRating {},
             Event::Close { outcome: Outcome::Won },
         ],

@@ -9,6 +9,7 @@ use e2e::accounts::Staff;
 use e2e::base_url;
 use e2e::client::{create_conversation_with, Socket};
 use shared::api::{customer_socket_path, operator_socket_path, ConversationCreated, CreateConversation};
+use shared::pricing::Discount;
 use shared::staff::StaffRole;
 use shared::workflow::{Event, OrderLine, Outcome, Product, State, WorkflowKind};
 use shared::{ChatMessage, ErrorCode, ServerMsg};
@@ -217,17 +218,16 @@ fn a_proactive_trigger_starts_a_sales_conversation_that_is_won_only_with_a_confi
     op.welcome_and_replay(0).unwrap();
     acked(op.act("o1", Event::CompleteStep { step: "initiate".into() }).unwrap());
     acked(op.act("o2", Event::Collect { field: "needs".into(), value: "5 seats".into() }).unwrap());
-    let team =
-        Product { id: "team".into(), name: "Team plan (monthly)".into(), price_cents: 4900, image: String::new() };
+    let team = Product { id: "team".into(), name: "Team plan (monthly)".into(), price: 4900, image: String::new() };
     // Only the site's catalogue, as it is: no made-up price.
-    let cheap = Product { price_cents: 100, ..team.clone() };
+    let cheap = Product { price: 100, ..team.clone() };
     assert_eq!(code(op.act("o3x", Event::Present(cheap)).unwrap()), ErrorCode::IllegalMove);
     acked(op.act("o3", Event::Present(team)).unwrap());
     acked(cust.act("c1", Event::Add { product: "team".into() }).unwrap());
     let won = Event::Close { outcome: Outcome::Won };
     assert_eq!(code(op.act("o4", won.clone()).unwrap()), ErrorCode::IllegalMove, "no order yet");
     acked(op.act("o5", Event::CompleteStep { step: "negotiate".into() }).unwrap());
-    let order = Event::Order { lines: vec![OrderLine { product: "team".into(), qty: 5 }] };
+    let order = Event::order(vec![OrderLine { product: "team".into(), qty: 5 }]);
     acked(op.act("o6", order).unwrap());
     assert_eq!(code(op.act("o7", won.clone()).unwrap()), ErrorCode::IllegalMove, "not confirmed");
     // A resend of the confirmation is idempotent: same ack, stored once.
@@ -236,6 +236,70 @@ fn a_proactive_trigger_starts_a_sales_conversation_that_is_won_only_with_a_confi
     acked(op.act("o8", won).unwrap());
     let s = state_of(&c);
     assert_eq!((s.workflow, s.done, s.outcome, s.order_total()), (WorkflowKind::Sales, 6, Some(Outcome::Won), 24500));
+}
+
+/// The next chat message (an order, a request, an answer) pushed to `s`.
+fn next_event(s: &mut Socket) -> Event {
+    let (f, _) = s.recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.event.is_some())).unwrap();
+    match f.msg {
+        ServerMsg::Message(m) => m.event.unwrap(),
+        _ => unreachable!("matched above"),
+    }
+}
+
+#[test]
+fn a_discount_beyond_authority_is_refused_until_a_supervisor_approves_it() {
+    let c = create(CreateConversation { trigger: Some("pricing".into()), ..demo() });
+    let mut cust = customer(&c);
+    cust.welcome_and_replay(0).unwrap();
+    let mut op = operator(&c);
+    op.welcome_and_replay(0).unwrap();
+    let sup_staff = Staff::demo(&base_url(), StaffRole::Supervisor).unwrap();
+    let mut sup = sup_staff.socket(&operator_socket_path("demo", c.conversation.as_str(), 0)).unwrap();
+    sup.welcome_and_replay(0).unwrap();
+    let team = Product { id: "team".into(), name: "Team plan (monthly)".into(), price: 4900, image: String::new() };
+    acked(op.act("p", Event::Present(team)).unwrap());
+    let order = |bp| Event::Order {
+        lines: vec![OrderLine { product: "team".into(), qty: 5 }],
+        codes: Vec::new(),
+        discount: Some(Discount::Percent(bp)),
+        quote: None,
+    };
+    // 20 % of 245.00 is beyond an operator's 10 %.
+    let refused = op.act("o1", order(2_000)).unwrap();
+    assert!(
+        matches!(&refused, ServerMsg::Error { code: ErrorCode::Forbidden, message } if message.contains("USD 49.00") && message.contains("10 %")),
+        "{refused:?}"
+    );
+    assert_eq!(code(op.act("d0", Event::Decide { approve: true, note: String::new() }).unwrap()), ErrorCode::Forbidden);
+    acked(op.act("o2", order(1_000)).unwrap());
+    let ask = Event::AskApproval { discount: Discount::Percent(2_000), note: "Five seats for two years".into() };
+    acked(op.act("a1", ask.clone()).unwrap());
+    // The request reaches the supervisor live; the customer never sees it.
+    while !matches!(next_event(&mut sup), Event::AskApproval { .. }) {}
+    acked(sup.act("d1", Event::Decide { approve: true, note: "Fine for two years".into() }).unwrap());
+    while !matches!(next_event(&mut op), Event::Decide { approve: true, .. }) {}
+    // Approved: the same 20 % is taken, priced by the Worker.
+    acked(op.act("o1", order(2_000)).unwrap());
+    let quote = loop {
+        if let Event::Order { quote: Some(q), discount: Some(Discount::Percent(2_000)), .. } = next_event(&mut cust) {
+            break q;
+        }
+    };
+    assert_eq!((quote.subtotal, quote.negotiated(), quote.total, quote.list_total), (24_500, 4_900, 19_600, 24_500));
+    let (_, seen) = customer(&c).welcome_and_replay(0).unwrap();
+    assert!(
+        !seen.is_empty()
+            && seen.iter().all(|m| !matches!(m.event, Some(Event::AskApproval { .. } | Event::Decide { .. }))),
+        "requests and answers are internal"
+    );
+    // Anything above the approval is refused again.
+    assert_eq!(code(op.act("o3", order(2_500)).unwrap()), ErrorCode::Forbidden);
+    acked(cust.act("c1", Event::ConfirmOrder {}).unwrap());
+    assert_eq!(code(op.act("o4", order(1_000)).unwrap()), ErrorCode::IllegalMove, "confirmed: cancel first");
+    acked(op.act("x", Event::CancelOrder { reason: "Wants annual billing".into() }).unwrap());
+    let s = state_of(&c);
+    assert_eq!((s.order.is_none(), s.approved), (true, Some(Discount::Percent(2_000))));
 }
 
 #[test]

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use crate::api::{ApiError, ConversationCreated, CreateConversation};
 use crate::moderation_case::DeskItem;
+use crate::pricing::Discount;
 use crate::protocol::*;
+use crate::sales::{Quote, QuoteLine, QuoteSaving};
 use crate::workflow::*;
 use crate::ConversationId;
 
@@ -80,6 +82,9 @@ fn event_name(e: &Event) -> &'static str {
         Event::Add { .. } => "add",
         Event::Order { .. } => "order",
         Event::ConfirmOrder {} => "confirmOrder",
+        Event::CancelOrder { .. } => "cancelOrder",
+        Event::AskApproval { .. } => "askApproval",
+        Event::Decide { .. } => "decide",
         Event::AskResolution {} => "askResolution",
         Event::Resolve { .. } => "resolve",
         Event::AskRating {} => "askRating",
@@ -95,7 +100,7 @@ fn event_name(e: &Event) -> &'static str {
 }
 
 fn event_examples() -> Vec<Event> {
-    let product = Product { id: "team".into(), name: "Team plan".into(), price_cents: 4900, image: String::new() };
+    let product = Product { id: "team".into(), name: "Team plan".into(), price: 4900, image: String::new() };
     vec![
         Event::CompleteStep { step: "greet".into() },
         Event::Collect { field: "account_id".into(), value: "AC-1042".into() },
@@ -106,8 +111,34 @@ fn event_examples() -> Vec<Event> {
         Event::Tick { item: 1, done: true },
         Event::Present(product),
         Event::Add { product: "team".into() },
-        Event::Order { lines: vec![OrderLine { product: "team".into(), qty: 2 }] },
+        Event::Order {
+            lines: vec![OrderLine { product: "team".into(), qty: 2 }],
+            codes: vec!["SPRING".into()],
+            discount: Some(Discount::Percent(500)),
+            quote: Some(Quote {
+                currency: "EUR".into(),
+                lines: vec![QuoteLine { product: "team".into(), name: "Team plan".into(), qty: 2, unit: 4900 }],
+                savings: vec![
+                    QuoteSaving {
+                        id: "spring".into(),
+                        name: "Spring sale".into(),
+                        off: 980,
+                        ends_ms: Some(1_790_000_000_000),
+                    },
+                    QuoteSaving { id: "negotiated".into(), name: "Your discount".into(), off: 441, ends_ms: None },
+                ],
+                subtotal: 9800,
+                net: 8379,
+                tax: 1396,
+                tax_included: true,
+                total: 8379,
+                list_total: 9800,
+            }),
+        },
         Event::ConfirmOrder {},
+        Event::CancelOrder { reason: "Ordered the wrong plan".into() },
+        Event::AskApproval { discount: Discount::Amount(2000), note: "Two-year commitment".into() },
+        Event::Decide { approve: true, note: "Fine for two years".into() },
         Event::AskResolution {},
         Event::Resolve { solved: true },
         Event::AskRating {},

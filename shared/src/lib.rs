@@ -45,6 +45,7 @@ pub mod protocol;
 pub mod redact;
 pub mod routing;
 pub mod rules;
+pub mod sales;
 pub mod scope;
 pub mod site;
 pub mod staff;

@@ -273,6 +273,10 @@ pub struct SiteConfig {
     /// allowed, e.g. a town whose name contains a rude word).
     #[serde(default, rename = "allowedWords", skip_serializing_if = "Vec::is_empty")]
     pub allowed_words: Vec<String>,
+    /// The catalogue's currency and tax, offers, bundles, and the discount
+    /// each role may give.
+    #[serde(default)]
+    pub sales: crate::sales::Sales,
 }
 
 /// How conversations reach operators (issue "The operator's working day").
@@ -319,6 +323,9 @@ pub struct WidgetConfig {
     /// The workflow by page address (the form is support's).
     #[serde(default)]
     pub starts: Vec<StartRule>,
+    /// The catalogue's currency (ISO 4217).
+    #[serde(default)]
+    pub currency: String,
 }
 
 /// The workflow a chat started on `page` runs under `starts`.
@@ -334,6 +341,7 @@ impl SiteConfig {
             triggers: self.triggers.clone(),
             appearance: self.appearance.clone(),
             starts: self.starts.clone(),
+            currency: self.sales.currency.clone(),
         }
     }
 
@@ -447,6 +455,7 @@ impl SiteConfig {
         {
             return Err(format!("allowed words: up to {MAX_ALLOWED_WORDS} single words of 1–40 characters"));
         }
+        self.sales.validate(&self.products)?;
         for o in &self.origins {
             if !origin_ok(o) {
                 return Err(format!(
@@ -526,13 +535,51 @@ fn canned(workflow: WorkflowKind, step: &str, title: &str, text: &str) -> Canned
     Canned { workflow, step: s(step), title: s(title), text: s(text) }
 }
 
+/// The default catalogue's promotions: a bundle, an offer on a product
+/// and a coded one.
+fn demo_sales() -> crate::sales::Sales {
+    use crate::pricing::{Bundle, Discount, Offer};
+    let offer = |id: &str, name: &str, discount| Offer {
+        id: s(id),
+        name: s(name),
+        discount,
+        products: Vec::new(),
+        min_order: 0,
+        code: None,
+        starts_ms: None,
+        ends_ms: None,
+        cap: None,
+        exclusive: false,
+    };
+    crate::sales::Sales {
+        offers: vec![
+            Offer {
+                products: vec![s("onboarding")],
+                min_order: 40_000,
+                ..offer("onboarding-half", "Half-price onboarding with an annual plan", Discount::Percent(5_000))
+            },
+            Offer {
+                code: Some(s("WELCOME")),
+                cap: Some(5_000),
+                ..offer("welcome", "Welcome code", Discount::Percent(1_000))
+            },
+        ],
+        bundles: vec![Bundle {
+            id: s("team-start"),
+            name: s("Team plan with onboarding"),
+            items: vec![(s("team"), 1), (s("onboarding"), 1)],
+            price: 17_900,
+        }],
+        ..crate::sales::Sales::default()
+    }
+}
+
 impl Default for SiteConfig {
     /// Sensible defaults, used to seed a new site (and the demo site).
     fn default() -> Self {
         use WorkflowKind::{Moderation, Sales, Support};
         let team = |id: &str, name: &str| Team { id: s(id), name: s(name) };
-        let product =
-            |id: &str, name: &str, price_cents| Product { id: s(id), name: s(name), price_cents, image: String::new() };
+        let product = |id: &str, name: &str, price| Product { id: s(id), name: s(name), price, image: String::new() };
         let field = |id: &str, label: &str, kind: &str, required, options: &[&str]| FormField {
             id: s(id),
             label: s(label),
@@ -658,6 +705,7 @@ impl Default for SiteConfig {
             hours: Vec::new(),
             redaction: crate::redact::Redaction::default(),
             allowed_words: Vec::new(),
+            sales: demo_sales(),
         }
     }
 }
@@ -718,7 +766,7 @@ mod tests {
         assert!(c.check_event(&escalate("nope")).unwrap_err().contains("no team"));
         let mut p = c.products[0].clone();
         assert_eq!(c.check_event(&Event::Present(p.clone())), Ok(()));
-        p.price_cents = 1;
+        p.price = 1;
         assert!(c.check_event(&Event::Present(p)).unwrap_err().contains("catalogue"));
         assert_eq!(c.check_event(&Event::AskRating {}), Ok(()));
     }

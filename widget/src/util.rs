@@ -33,11 +33,6 @@ pub fn clock(ms: u64) -> String {
     out
 }
 
-/// A price in cents as `$12.34`.
-pub fn price(cents: u32) -> String {
-    format!("${}.{:02}", cents / 100, cents % 100)
-}
-
 /// A query parameter of the current page.
 pub fn query_param(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;

@@ -11,6 +11,8 @@
 
 use js_sys::{Array, Object, Reflect, JSON};
 use shared::api::{ApiError, ConversationCreated, CreateConversation};
+use shared::pricing::Discount;
+use shared::sales::{Quote, QuoteLine, QuoteSaving};
 use shared::site::FormField;
 use shared::workflow::{Event, OrderLine, Product};
 use shared::{ChatMessage, ClientEnvelope, ClientMsg, ConversationSummary, ServerEnvelope, ServerMsg, WireName};
@@ -276,11 +278,63 @@ fn summary(d: &JsValue) -> Option<ConversationSummary> {
 
 fn product(d: &JsValue) -> Option<Product> {
     let image = opt_text(d, "image")?.unwrap_or_default();
-    Some(Product { id: text(d, "id")?, name: text(d, "name")?, price_cents: small(d, "priceCents")?, image })
+    Some(Product { id: text(d, "id")?, name: text(d, "name")?, price: small(d, "price")?, image })
 }
 
 fn order_line(d: &JsValue) -> Option<OrderLine> {
     Some(OrderLine { product: text(d, "product")?, qty: small(d, "qty")? })
+}
+
+/// `o[key]` read by `f`; absent or null is `Some(None)`.
+fn opt<T>(o: &JsValue, key: &str, f: fn(&JsValue) -> Option<T>) -> Option<Option<T>> {
+    let v = get(o, key);
+    if absent(&v) {
+        Some(None)
+    } else {
+        f(&v).map(Some)
+    }
+}
+
+fn money(o: &JsValue, key: &str) -> Option<i64> {
+    small(o, key)
+}
+
+fn discount(v: &JsValue) -> Option<Discount> {
+    let (tag, d) = tagged(v)?;
+    let n = d.as_f64().filter(|n| n.fract() == 0.0 && n.abs() <= MAX_SAFE)?;
+    match tag.as_str() {
+        "percent" => u32::try_from(n as i64).ok().map(Discount::Percent),
+        "amount" => Some(Discount::Amount(n as i64)),
+        _ => None,
+    }
+}
+
+fn quote_line(d: &JsValue) -> Option<QuoteLine> {
+    Some(QuoteLine {
+        product: text(d, "product")?,
+        name: text(d, "name")?,
+        qty: small(d, "qty")?,
+        unit: money(d, "unit")?,
+    })
+}
+
+fn saving(d: &JsValue) -> Option<QuoteSaving> {
+    let ends_ms = opt_small(d, "endsMs")?;
+    Some(QuoteSaving { id: text(d, "id")?, name: text(d, "name")?, off: money(d, "off")?, ends_ms })
+}
+
+fn quote(d: &JsValue) -> Option<Quote> {
+    Some(Quote {
+        currency: text(d, "currency")?,
+        lines: list(d, "lines", false, quote_line)?,
+        savings: list(d, "savings", false, saving)?,
+        subtotal: money(d, "subtotal")?,
+        net: money(d, "net")?,
+        tax: money(d, "tax")?,
+        tax_included: flag(d, "taxIncluded")?,
+        total: money(d, "total")?,
+        list_total: money(d, "listTotal")?,
+    })
 }
 
 /// An event a customer sees (a card or an answer), or `None`.
@@ -293,7 +347,12 @@ fn visible_event(v: &JsValue) -> Option<Event> {
         "tick" => Event::Tick { item: small(d, "item")?, done: flag(d, "done")? },
         "present" => Event::Present(product(d)?),
         "add" => Event::Add { product: text(d, "product")? },
-        "order" => Event::Order { lines: list(d, "lines", false, order_line)? },
+        "order" => Event::Order {
+            lines: list(d, "lines", false, order_line)?,
+            codes: list(d, "codes", true, string)?,
+            discount: opt(d, "discount", discount)?,
+            quote: opt(d, "quote", quote)?,
+        },
         "confirmOrder" => empty().map(|_| Event::ConfirmOrder {})?,
         "askResolution" => empty().map(|_| Event::AskResolution {})?,
         "resolve" => Event::Resolve { solved: flag(d, "solved")? },
@@ -323,6 +382,9 @@ pub fn event(v: &JsValue) -> Option<Event> {
         "logIncident" => Event::LogIncident { summary: text(d, "summary")? },
         "close" => Event::Close { outcome: name(d, "outcome")? },
         "reopen" => Event::Reopen {},
+        "cancelOrder" => Event::CancelOrder { reason: text(d, "reason")? },
+        "askApproval" => Event::AskApproval { discount: discount(&get(d, "discount"))?, note: text(d, "note")? },
+        "decide" => Event::Decide { approve: flag(d, "approve")?, note: text(d, "note").unwrap_or_default() },
         _ => return None,
     })
 }
@@ -370,6 +432,8 @@ pub struct HostConfig {
     pub expect: String,
     /// Nobody is there: the widget asks for a message and an e-mail.
     pub away: bool,
+    /// The catalogue's currency (ISO 4217).
+    pub currency: String,
 }
 
 /// The loader's `chat:config` message's `config`.
@@ -380,6 +444,7 @@ pub fn host_config(v: &JsValue) -> Option<HostConfig> {
         greeting: text(v, "greeting").unwrap_or_default(),
         expect: text(v, "expect").unwrap_or_default(),
         away: get(v, "away").as_bool() == Some(true),
+        currency: text(v, "currency").unwrap_or_else(|| "USD".into()),
     })
 }
 
@@ -430,6 +495,13 @@ fn answer_js(e: &Event) -> Option<JsValue> {
     })
 }
 
+fn discount_js(d: Discount) -> JsValue {
+    match d {
+        Discount::Percent(bp) => Obj::new().num("percent", u64::from(bp)).js(),
+        Discount::Amount(minor) => Obj::new().put("amount", minor as f64).js(),
+    }
+}
+
 /// Any workflow event as JSON.
 pub fn event_js(e: &Event) -> JsValue {
     if let Some(answer) = answer_js(e) {
@@ -445,13 +517,20 @@ pub fn event_js(e: &Event) -> JsValue {
         Event::Checklist { items } => tag("checklist", o.put("items", strings(items))),
         Event::Present(p) => tag(
             "present",
-            o.put("id", &p.id).put("name", &p.name).num("priceCents", u64::from(p.price_cents)).put("image", &p.image),
+            o.put("id", &p.id).put("name", &p.name).num("price", u64::from(p.price)).put("image", &p.image),
         ),
-        Event::Order { lines } => {
+        Event::Order { lines, codes, discount, .. } => {
             let lines: Array =
                 lines.iter().map(|l| Obj::new().put("product", &l.product).num("qty", u64::from(l.qty)).js()).collect();
-            tag("order", o.put("lines", lines))
+            let o = o.put("lines", lines);
+            let o = if codes.is_empty() { o } else { o.put("codes", strings(codes)) };
+            tag("order", if let Some(d) = discount { o.put("discount", discount_js(*d)) } else { o })
         }
+        Event::CancelOrder { reason } => tag("cancelOrder", o.put("reason", reason)),
+        Event::AskApproval { discount, note } => {
+            tag("askApproval", o.put("discount", discount_js(*discount)).put("note", note))
+        }
+        Event::Decide { approve, note } => tag("decide", o.put("approve", *approve).put("note", note)),
         Event::AskResolution {} => tag("askResolution", o),
         Event::AskRating {} => tag("askRating", o),
         Event::Flag { note } => tag("flag", o.put("note", note)),
@@ -610,6 +689,9 @@ mod tests {
         golden!("event.add"),
         golden!("event.order"),
         golden!("event.confirmOrder"),
+        golden!("event.cancelOrder"),
+        golden!("event.askApproval"),
+        golden!("event.decide"),
         golden!("event.askResolution"),
         golden!("event.resolve"),
         golden!("event.askRating"),
@@ -696,7 +778,8 @@ mod tests {
             let want: Event = serde_json::from_str(g).unwrap();
             let parsed = JSON::parse(g).unwrap();
             assert_eq!(event(&parsed), Some(want.clone()), "{g}");
-            same_json(&stringify(&event_js(&want)), g);
+            // Clients send events without what the Worker adds (a quote).
+            same_json(&stringify(&event_js(&want.as_sent())), &serde_json::to_string(&want.as_sent()).unwrap());
             // And inside a message: the console reads every event, a customer
             // the ones it can see (others as none; the server never sends them).
             let m = ChatMessage { event: Some(want.clone()), ..sample_message() };
@@ -765,8 +848,9 @@ mod tests {
         let g = golden!("api.widgetConfig");
         let c: shared::site::WidgetConfig = serde_json::from_str(g).unwrap();
         let msg = format!(
-            r#"{{"fields":{},"welcome":"Hi","greeting":"Hello","expect":"Back soon","away":true}}"#,
-            serde_json::to_string(&c.fields).unwrap()
+            r#"{{"fields":{},"welcome":"Hi","greeting":"Hello","expect":"Back soon","away":true,"currency":"{}"}}"#,
+            serde_json::to_string(&c.fields).unwrap(),
+            c.currency
         );
         let want = HostConfig {
             fields: c.fields,
@@ -774,6 +858,7 @@ mod tests {
             greeting: "Hello".into(),
             expect: "Back soon".into(),
             away: true,
+            currency: "USD".into(),
         };
         assert_eq!(host_config(&JSON::parse(&msg).unwrap()), Some(want));
     }

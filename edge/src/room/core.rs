@@ -274,7 +274,7 @@ impl Core {
             return Err(Stop::Refused((ErrorCode::Forbidden, format!("a {} may not do this", who.role.as_str()))));
         }
         if let Some(existing) = store.find(who.role, &who.member, id)? {
-            return repeat(existing.event.as_ref() == Some(event), &existing);
+            return repeat(existing.event.as_ref().map(Event::as_sent) == Some(event.as_sent()), &existing);
         }
         if who.role == Role::Customer {
             let per_minute = self.settings.config.limits.messages_per_minute;
@@ -296,6 +296,8 @@ impl Core {
                     .map_err(|why| Stop::Refused((ErrorCode::Forbidden, why)))?;
             }
         }
+        let event = &super::sales::priced(&self.settings.config, &state, who.staff, event.as_sent(), now)
+            .map_err(Stop::Refused)?;
         let (state, _) = apply(&state, event).map_err(|e| Stop::Refused((ErrorCode::IllegalMove, e.to_string())))?;
         let m = self.message(who, id, event.describe(), Some(event.clone()), now);
         store.insert(&m, Some(&state))?;

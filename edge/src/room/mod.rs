@@ -24,6 +24,7 @@ pub mod core;
 pub mod memory;
 pub mod policy;
 pub mod reports;
+pub mod sales;
 pub mod shell;
 pub mod sql;
 pub mod store;

@@ -529,3 +529,79 @@ fn a_viewer_reports_a_channel_message() {
         vec![(S, customer(), Do::Send("a", "hello"), stored(1)), (2 * S, customer(), Do::Report(1), vec![])],
     );
 }
+
+/// Sales: the room prices every order itself, refuses a discount beyond
+/// the sender's authority (operators 10 %), lets a supervisor approve one
+/// within theirs (25 %), and then takes it; a resend of the priced order
+/// is recognised as the same order.
+#[test]
+fn discounts_beyond_authority_need_a_supervisors_approval() {
+    use shared::pricing::Discount;
+    use shared::workflow::{OrderLine, Product};
+    let supervisor = || who(Role::Operator, Some(StaffRole::Supervisor), "");
+    let team = Product { id: "team".into(), name: "Team plan (monthly)".into(), price: 4900, image: String::new() };
+    let order = |discount: Option<Discount>, quote| Event::Order {
+        lines: vec![OrderLine { product: "team".into(), qty: 5 }],
+        codes: Vec::new(),
+        discount,
+        quote,
+    };
+    let fake = shared::sales::Quote {
+        currency: "USD".into(),
+        lines: Vec::new(),
+        savings: Vec::new(),
+        subtotal: 1,
+        net: 1,
+        tax: 0,
+        tax_included: false,
+        total: 1,
+        list_total: 1,
+    };
+    let ask = |bp| Event::AskApproval { discount: Discount::Percent(bp), note: "Five seats for two years".into() };
+    let decide = |approve| Event::Decide { approve, note: String::new() };
+    let (core, store) = play(
+        Some(WorkflowKind::Sales),
+        30,
+        vec![
+            (S, operator(), Do::Act("p", Event::Present(team)), stored(1)),
+            // A client's price is replaced by the room's.
+            (S, operator(), Do::Act("o1", order(None, Some(fake))), stored(2)),
+            (
+                S,
+                operator(),
+                Do::Act("o2", order(Some(Discount::Percent(2_000)), None)),
+                vec![Err(ErrorCode::Forbidden)],
+            ),
+            (S, operator(), Do::Act("o2", order(Some(Discount::Percent(1_000)), None)), stored(3)),
+            (S, operator(), Do::Act("o2", order(Some(Discount::Percent(1_000)), None)), vec![Ack(3)]),
+            (S, operator(), Do::Act("d", decide(true)), vec![Err(ErrorCode::Forbidden)]),
+            (S, supervisor(), Do::Act("d", decide(true)), vec![Err(ErrorCode::IllegalMove)]),
+            (S, operator(), Do::Act("a1", ask(3_000)), stored(4)),
+            (S, supervisor(), Do::Act("d1", decide(true)), vec![Err(ErrorCode::Forbidden)]),
+            (S, supervisor(), Do::Act("d1", decide(false)), stored(5)),
+            (S, operator(), Do::Act("a2", ask(2_000)), stored(6)),
+            (S, supervisor(), Do::Act("d2", decide(true)), stored(7)),
+            (
+                S,
+                operator(),
+                Do::Act("o3", order(Some(Discount::Percent(2_500)), None)),
+                vec![Err(ErrorCode::Forbidden)],
+            ),
+            (S, operator(), Do::Act("o3", order(Some(Discount::Percent(2_000)), None)), stored(8)),
+            (S, supervisor(), Do::Act("o4", order(Some(Discount::Percent(2_500)), None)), stored(9)),
+        ],
+    );
+    let state = core.workflow.expect("a conversation");
+    let quote = state.quote.expect("priced");
+    assert_eq!((quote.subtotal, quote.negotiated(), quote.total), (24_500, 6_125, 18_375));
+    let stored: Vec<Option<i64>> = store
+        .messages
+        .borrow()
+        .iter()
+        .map(|m| match &m.1.event {
+            Some(Event::Order { quote, .. }) => quote.as_ref().map(|q| q.total),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(stored, [None, Some(24_500), Some(22_050), None, None, None, None, Some(19_600), Some(18_375)]);
+}

@@ -16,8 +16,7 @@ const INCIDENT: &str = "Respect rule: customer called staff \"idiots\" and \"use
 /// A model operator's actions for a script: a text, or an event.
 fn model(id: &str) -> Vec<Result<&'static str, Event>> {
     let collect = |field: &str, value: &str| Err(Event::Collect { field: field.into(), value: value.into() });
-    let team =
-        Product { id: "team".into(), name: "Team plan (monthly)".into(), price_cents: 4900, image: String::new() };
+    let team = Product { id: "team".into(), name: "Team plan (monthly)".into(), price: 4900, image: String::new() };
     match id {
         "login" => vec![
             collect("issue_type", "Login"),
@@ -45,7 +44,7 @@ fn model(id: &str) -> Vec<Result<&'static str, Event>> {
             collect("needs", "shared inboxes, weekly reports, 12 seats"),
             Err(Event::Present(team)),
             Err(Event::CompleteStep { step: "negotiate".into() }),
-            Err(Event::Order { lines: vec![crate::workflow::OrderLine { product: "team".into(), qty: 12 }] }),
+            Err(Event::order(vec![crate::workflow::OrderLine { product: "team".into(), qty: 12 }])),
             Err(Event::AskRating {}),
             Err(Event::Close { outcome: Outcome::Won }),
         ],

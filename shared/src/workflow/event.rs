@@ -7,7 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::pricing::{self, Discount};
 use crate::protocol::{Role, WireName};
+use crate::sales::Quote;
 
 /// How a closed conversation ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -92,8 +94,9 @@ pub struct Product {
     pub id: String,
     /// Display name.
     pub name: String,
-    /// Price in cents.
-    pub price_cents: u32,
+    /// Price in minor units of the site's currency (cents, yen, fils).
+    #[serde(alias = "priceCents")]
+    pub price: u32,
     /// Picture (https URL), may be empty.
     #[serde(default)]
     pub image: String,
@@ -164,13 +167,47 @@ pub enum Event {
         /// Product id.
         product: String,
     },
-    /// The operator creates an order from presented products.
+    /// The operator creates an order from presented products, or changes
+    /// it before the customer confirms it.
     Order {
         /// What is ordered.
         lines: Vec<OrderLine>,
+        /// Offer codes the customer gave.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        codes: Vec<String>,
+        /// The operator's discount: within their authority, or one a
+        /// supervisor approved in this conversation.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        discount: Option<Discount>,
+        /// The order priced by the Worker (whatever a client sends here is
+        /// replaced).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        quote: Option<Quote>,
     },
     /// The customer confirms the order.
     ConfirmOrder {},
+    /// The operator cancels a confirmed order (the customer changed their
+    /// mind); a new order can follow.
+    CancelOrder {
+        /// Why (the customer reads it).
+        reason: String,
+    },
+    /// The operator asks a supervisor to approve a discount beyond their
+    /// authority (internal: the customer never sees it).
+    AskApproval {
+        /// The discount.
+        discount: Discount,
+        /// Why it is worth it.
+        note: String,
+    },
+    /// A supervisor answers the request for approval.
+    Decide {
+        /// Approved or not.
+        approve: bool,
+        /// A word to the operator.
+        #[serde(default)]
+        note: String,
+    },
     /// Asks the customer "did this solve it?".
     AskResolution {},
     /// The customer answers "did this solve it?".
@@ -225,6 +262,22 @@ pub enum Event {
 }
 
 impl Event {
+    /// An order of `lines` with no code, discount or price yet.
+    pub fn order(lines: Vec<OrderLine>) -> Event {
+        Event::Order { lines, codes: Vec::new(), discount: None, quote: None }
+    }
+
+    /// The event as its sender sent it: without what the Worker adds (an
+    /// order's quote), to recognise a resend.
+    pub fn as_sent(&self) -> Event {
+        match self {
+            Event::Order { lines, codes, discount, .. } => {
+                Event::Order { lines: lines.clone(), codes: codes.clone(), discount: *discount, quote: None }
+            }
+            other => other.clone(),
+        }
+    }
+
     /// The wire names of every variant.
     pub const TYPES: &'static [&'static str] = &[
         "completeStep",
@@ -238,6 +291,9 @@ impl Event {
         "add",
         "order",
         "confirmOrder",
+        "cancelOrder",
+        "askApproval",
+        "decide",
         "askResolution",
         "resolve",
         "askRating",
@@ -278,8 +334,20 @@ impl Event {
             Event::Tick { item, done } => format!("Step {} {}", item + 1, if *done { "done" } else { "not done" }),
             Event::Present(p) => format!("Product: {}", p.name),
             Event::Add { product } => format!("Added {product}"),
-            Event::Order { lines } => format!("Order of {} item(s)", lines.iter().map(|l| l.qty).sum::<u32>()),
+            Event::Order { lines, quote, .. } => {
+                let items = lines.iter().map(|l| l.qty).sum::<u32>();
+                match quote {
+                    Some(q) => format!("Order of {items} item(s): {}", pricing::format(q.total, &q.currency)),
+                    None => format!("Order of {items} item(s)"),
+                }
+            }
             Event::ConfirmOrder {} => "Order confirmed".into(),
+            Event::CancelOrder { reason } => format!("Order cancelled: {reason}"),
+            Event::AskApproval { discount, note } => {
+                format!("Approval asked for a discount of {}: {note}", crate::sales::describe(*discount, ""))
+            }
+            Event::Decide { approve: true, note } => format!("Discount approved {note}").trim_end().into(),
+            Event::Decide { approve: false, note } => format!("Discount declined {note}").trim_end().into(),
             Event::AskResolution {} => "Did this solve it?".into(),
             Event::Resolve { solved } => (if *solved { "Yes, it is solved" } else { "No, not solved" }).into(),
             Event::AskRating {} => "How did we do?".into(),
@@ -324,6 +392,7 @@ impl Event {
                 "A moderator warned you: please keep to the chat rules.".into()
             }
             Event::Close { .. } => "This conversation is closed. Write again if you need anything else.".into(),
+            Event::CancelOrder { reason } => format!("Your order was cancelled: {reason}"),
             _ => String::new(),
         }
     }

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::defs::{Requirement, Step, Workflow, WorkflowKind};
 use super::event::{Event, OrderLine, Outcome, Product, Sanction, Severity};
+use crate::pricing::Discount;
+use crate::sales::Quote;
 
 /// Longest collected value, checklist item, note or summary, in characters.
 pub const MAX_FIELD_CHARS: usize = 500;
@@ -44,6 +46,15 @@ pub struct State {
     pub order: Option<Vec<OrderLine>>,
     /// The customer confirmed the order.
     pub order_confirmed: bool,
+    /// The order as the Worker priced it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<Quote>,
+    /// The discount asked for and not yet decided on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asked: Option<Discount>,
+    /// The latest discount a supervisor approved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved: Option<Discount>,
     /// A rating was asked for.
     pub asked_rating: bool,
     /// The customer's rating.
@@ -138,6 +149,15 @@ pub enum WorkflowError {
     /// The order was already confirmed.
     #[error("the order is already confirmed")]
     AlreadyConfirmed,
+    /// A confirmed order is changed only by cancelling it first.
+    #[error("the order is confirmed: cancel it before changing it")]
+    Confirmed,
+    /// There is no confirmed order to cancel.
+    #[error("there is no confirmed order to cancel")]
+    NotConfirmed,
+    /// A supervisor's answer with no request waiting.
+    #[error("no discount is waiting for approval")]
+    NothingAsked,
     /// The customer was not asked this.
     #[error("the customer was not asked for this")]
     NotAsked,
@@ -203,10 +223,14 @@ impl State {
         }
     }
 
-    /// The order's total in cents (prices as presented).
-    pub fn order_total(&self) -> u32 {
-        let price = |id: &str| self.presented.iter().find(|p| p.id == id).map_or(0, |p| p.price_cents);
-        self.order.iter().flatten().map(|l| price(&l.product) * l.qty).sum()
+    /// What the order comes to in minor units: the Worker's quote, or
+    /// (unpriced) the presented prices.
+    pub fn order_total(&self) -> i64 {
+        if let Some(q) = &self.quote {
+            return q.total;
+        }
+        let price = |id: &str| self.presented.iter().find(|p| p.id == id).map_or(0, |p| i64::from(p.price));
+        self.order.iter().flatten().map(|l| price(&l.product) * i64::from(l.qty)).sum()
     }
 
     /// The state after a timeline: every event in it applied in order (the
@@ -302,9 +326,23 @@ pub fn apply(state: &State, event: &Event) -> Result<(State, Vec<Effect>), Workf
                 s.wanted.push(product.clone());
             }
         }
-        Event::Order { lines } => {
+        Event::Order { lines, codes, discount, quote } => {
             if s.workflow != WorkflowKind::Sales {
                 return wrong("order");
+            }
+            if s.order_confirmed {
+                return Err(WorkflowError::Confirmed);
+            }
+            if codes.len() > MAX_ITEMS || codes.iter().any(|c| !(1..=32).contains(&c.chars().count())) {
+                return Err(WorkflowError::Invalid(format!("up to {MAX_ITEMS} offer codes of 1–32 characters")));
+            }
+            let discount_ok = match discount {
+                Some(Discount::Percent(bp)) => (1..=crate::pricing::WHOLE_BP).contains(bp),
+                Some(Discount::Amount(minor)) => *minor > 0,
+                None => true,
+            };
+            if !discount_ok {
+                return Err(WorkflowError::Invalid("a discount is 0.01–100 % or a positive amount".into()));
             }
             if lines.is_empty() || lines.len() > MAX_ITEMS {
                 return Err(WorkflowError::Invalid(format!("an order has 1–{MAX_ITEMS} lines")));
@@ -316,7 +354,36 @@ pub fn apply(state: &State, event: &Event) -> Result<(State, Vec<Effect>), Workf
                 return Err(WorkflowError::NotPresented(l.product.clone()));
             }
             s.order = Some(lines.clone());
+            s.quote = quote.clone();
             s.order_confirmed = false;
+        }
+        Event::CancelOrder { reason } => {
+            if !s.order_confirmed {
+                return Err(WorkflowError::NotConfirmed);
+            }
+            bounded("the reason", reason)?;
+            s.order = None;
+            s.quote = None;
+            s.order_confirmed = false;
+        }
+        Event::AskApproval { discount, note } => {
+            if s.order.is_none() {
+                return Err(WorkflowError::NoOrder);
+            }
+            if s.order_confirmed {
+                return Err(WorkflowError::Confirmed);
+            }
+            bounded("the note", note)?;
+            s.asked = Some(*discount);
+        }
+        Event::Decide { approve, note } => {
+            let asked = s.asked.take().ok_or(WorkflowError::NothingAsked)?;
+            if !note.is_empty() {
+                bounded("the note", note)?;
+            }
+            if *approve {
+                s.approved = Some(asked);
+            }
         }
         Event::ConfirmOrder {} => {
             if s.order.is_none() {

@@ -2,6 +2,7 @@
 
 use super::machine::{MAX_FIELD_CHARS, MAX_ITEMS};
 use super::*;
+use crate::pricing::Discount;
 use crate::protocol::Role;
 use crate::protocol::WireName;
 use WorkflowError as E;
@@ -194,21 +195,37 @@ fn tick(item: u32, done: bool) -> Event {
     Event::Tick { item, done }
 }
 /// A product card with a plain name and no picture.
-fn present(id: &str, price_cents: u32) -> Event {
-    Event::Present(Product { id: id.into(), name: format!("Plan {id}"), price_cents, image: String::new() })
+fn present(id: &str, price: u32) -> Event {
+    Event::Present(Product { id: id.into(), name: format!("Plan {id}"), price, image: String::new() })
 }
 /// A product card priced 49.00, to try names and pictures.
 fn product(id: &str, name: &str, image: &str) -> Event {
-    Event::Present(Product { id: id.into(), name: name.into(), price_cents: 4900, image: image.into() })
+    Event::Present(Product { id: id.into(), name: name.into(), price: 4900, image: image.into() })
 }
 fn add(product: &str) -> Event {
     Event::Add { product: product.into() }
 }
 fn order(lines: &[(&str, u32)]) -> Event {
-    Event::Order { lines: lines.iter().map(|&(p, qty)| OrderLine { product: p.into(), qty }).collect() }
+    Event::order(lines.iter().map(|&(p, qty)| OrderLine { product: p.into(), qty }).collect())
+}
+/// An order with the operator's discount.
+fn discounted(lines: &[(&str, u32)], discount: Discount) -> Event {
+    match order(lines) {
+        Event::Order { lines, .. } => Event::Order { lines, codes: Vec::new(), discount: Some(discount), quote: None },
+        _ => unreachable!("order() makes orders"),
+    }
 }
 fn confirm() -> Event {
     Event::ConfirmOrder {}
+}
+fn cancel(reason: &str) -> Event {
+    Event::CancelOrder { reason: reason.into() }
+}
+fn ask_approval(discount: Discount, note: &str) -> Event {
+    Event::AskApproval { discount, note: note.into() }
+}
+fn decide(approve: bool) -> Event {
+    Event::Decide { approve, note: String::new() }
 }
 fn ask_resolution() -> Event {
     Event::AskResolution {}
@@ -258,17 +275,20 @@ fn wire_name(event: &Event) -> &'static str {
         Event::Add { .. } => 8,
         Event::Order { .. } => 9,
         Event::ConfirmOrder {} => 10,
-        Event::AskResolution {} => 11,
-        Event::Resolve { .. } => 12,
-        Event::AskRating {} => 13,
-        Event::Rate { .. } => 14,
-        Event::Flag { .. } => 15,
-        Event::Assess { .. } => 16,
-        Event::Sanction { .. } => 17,
-        Event::Lift { .. } => 18,
-        Event::LogIncident { .. } => 19,
-        Event::Close { .. } => 20,
-        Event::Reopen {} => 21,
+        Event::CancelOrder { .. } => 11,
+        Event::AskApproval { .. } => 12,
+        Event::Decide { .. } => 13,
+        Event::AskResolution {} => 14,
+        Event::Resolve { .. } => 15,
+        Event::AskRating {} => 16,
+        Event::Rate { .. } => 17,
+        Event::Flag { .. } => 18,
+        Event::Assess { .. } => 19,
+        Event::Sanction { .. } => 20,
+        Event::Lift { .. } => 21,
+        Event::LogIncident { .. } => 22,
+        Event::Close { .. } => 23,
+        Event::Reopen {} => 24,
     };
     Event::TYPES[index]
 }
@@ -291,6 +311,9 @@ fn who_sends() -> Vec<(Event, &'static [Role])> {
         (add("team"), CUSTOMER),
         (order(&[("team", 1)]), OPERATOR),
         (confirm(), CUSTOMER),
+        (cancel("Changed their mind"), OPERATOR),
+        (ask_approval(Discount::Percent(2_000), "Loyal customer"), OPERATOR),
+        (decide(true), OPERATOR),
         (ask_resolution(), OPERATOR),
         (resolve(true), CUSTOMER),
         (ask_rating(), OPERATOR),
@@ -690,11 +713,21 @@ fn sales_illegal_moves() -> Transcript {
         (confirm(), ok("initiate", [])),
         (confirm(), Err(E::AlreadyConfirmed)),
         (close(Won), cannot(Won, EARLIER_STEPS)),
+        // A confirmed order changes only by cancelling it first.
+        (order(&[("team", 1)]), Err(E::Confirmed)),
+        (ask_approval(Discount::Percent(1_000), "Loyal"), Err(E::Confirmed)),
+        (cancel("  "), empty("the reason")),
+        (cancel("Wants three seats"), ok("initiate", [])),
+        (cancel("Again"), Err(E::NotConfirmed)),
+        (confirm(), Err(E::NoOrder)),
+        (order(&[("team", 2)]), ok("initiate", [])),
+        (confirm(), ok("initiate", [])),
         (step("initiate"), ok("needs", [done("initiate")])),
         (step("initiate"), already("initiate")),
         (step("needs"), unmet("needs", "these fields collected: needs")),
         (collect("needs", "A team plan for five"), ok("negotiate", [done("needs"), done("present")])),
         (step("present"), already("present")),
+        (cancel("Wants three seats and onboarding"), ok("negotiate", [])),
         (order(&[]), invalid(format!("an order has 1–{MAX_ITEMS} lines"))),
         (order(&too_many), invalid(format!("an order has 1–{MAX_ITEMS} lines"))),
         (order(&[("team", 0)]), invalid("quantity 0 is not within 1–99")),
@@ -713,6 +746,48 @@ fn sales_illegal_moves() -> Transcript {
         (close(Won), ok(END, [closed(Won)])),
     ];
     (Sales, then(rows, all_refused_after_close()))
+}
+
+/// Negotiation: a discounted order, a request for approval and the
+/// supervisor's answers, each with its illegal moves. (Whose authority a
+/// discount is within, the Worker decides: it knows the sender's role.)
+fn sales_negotiated() -> Transcript {
+    use Outcome::Won;
+    let twenty = Discount::Percent(2_000);
+    let rows = vec![
+        (ask_approval(twenty, "Loyal customer"), Err(E::NoOrder)),
+        (decide(true), Err(E::NothingAsked)),
+        (step("initiate"), ok("needs", [done("initiate")])),
+        (collect("needs", "Five seats, wants a deal"), ok("present", [done("needs")])),
+        (present("team", 4900), ok("negotiate", [done("present")])),
+        (discounted(&[("team", 5)], Discount::Percent(0)), invalid(BAD_DISCOUNT)),
+        (discounted(&[("team", 5)], Discount::Percent(10_001)), invalid(BAD_DISCOUNT)),
+        (discounted(&[("team", 5)], Discount::Amount(0)), invalid(BAD_DISCOUNT)),
+        (discounted(&[("team", 5)], Discount::Amount(-5)), invalid(BAD_DISCOUNT)),
+        (discounted(&[("team", 5)], Discount::Percent(1_000)), ok("negotiate", [])),
+        (ask_approval(twenty, " "), empty("the note")),
+        (ask_approval(twenty, "Five seats for two years"), ok("negotiate", [])),
+        (decide(false), ok("negotiate", [])),
+        (decide(false), Err(E::NothingAsked)),
+        (ask_approval(twenty, "They will sign today"), ok("negotiate", [])),
+        (Event::Decide { approve: true, note: oversize() }, too_long("the note")),
+        (decide(true), ok("negotiate", [])),
+        (step("negotiate"), ok("confirm", [done("negotiate"), done("purchase")])),
+        (discounted(&[("team", 5)], twenty), ok("confirm", [])),
+        (confirm(), ok(END, [done("confirm")])),
+        (discounted(&[("team", 5)], twenty), Err(E::Confirmed)),
+        (close(Won), ok(END, [closed(Won)])),
+    ];
+    (Sales, rows)
+}
+
+const BAD_DISCOUNT: &str = "a discount is 0.01–100 % or a positive amount";
+
+#[test]
+fn sales_negotiation_asks_and_records_approval() {
+    let s = play(&sales_negotiated());
+    assert_eq!((s.asked, s.approved), (None, Some(Discount::Percent(2_000))), "the approval stays for the order");
+    assert!(s.order_confirmed);
 }
 
 #[test]
@@ -942,6 +1017,7 @@ fn all_transcripts() -> Vec<Transcript> {
         sales_lost_early(),
         sales_escalated(),
         sales_illegal_moves(),
+        sales_negotiated(),
         moderation_resolved(),
         moderation_illegal_moves(),
     ];

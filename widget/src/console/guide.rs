@@ -6,12 +6,11 @@
 //! (`State::allows`) accepts it; the server checks again.
 
 use leptos::prelude::*;
-use shared::workflow::{Event, OrderLine, Outcome, Sanction, Severity, State, WorkflowKind, MATRIX_ROWS};
+use shared::workflow::{Event, Outcome, Sanction, Severity, State, WorkflowKind, MATRIX_ROWS};
 use shared::WireName;
 
 use super::Session;
 use crate::chat::Chat;
-use crate::util::price;
 
 /// A button that runs the event `make()` builds, enabled only when the
 /// workflow accepts it (the reason is its tooltip otherwise) and no other
@@ -156,31 +155,8 @@ pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl Int
 
     // Sales: catalogue, order.
     let products = move || session.config.with(|c| c.as_ref().map(|c| c.products.clone()).unwrap_or_default());
-    let order = move || {
-        state.with(|s| {
-            let from: Vec<String> =
-                if s.wanted.is_empty() { s.presented.iter().map(|p| p.id.clone()).collect() } else { s.wanted.clone() };
-            (!from.is_empty()).then(|| Event::Order {
-                lines: from.into_iter().map(|product| OrderLine { product, qty: 1 }).collect(),
-            })
-        })
-    };
-    let order_summary = move || {
-        state.with(|s| {
-            s.order.as_ref().map(|lines| {
-                let names: Vec<String> = lines
-                    .iter()
-                    .map(|l| {
-                        let name =
-                            s.presented.iter().find(|p| p.id == l.product).map_or(l.product.as_str(), |p| &p.name);
-                        format!("{} × {name}", l.qty)
-                    })
-                    .collect();
-                let status = if s.order_confirmed { "confirmed by the customer" } else { "waiting for the customer" };
-                format!("Order: {} — {} ({status})", names.join(", "), price(s.order_total()))
-            })
-        })
-    };
+    let currency =
+        move || session.config.with(|c| c.as_ref().map_or_else(|| "USD".into(), |c| c.sales.currency.clone()));
     let wanted = move || state.with(|s| s.wanted.join(", "));
 
     // Moderation.
@@ -271,7 +247,7 @@ pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl Int
                     <h3>"Products"</h3>
                     <ul class="products">
                         {move || products().into_iter().map(|p| {
-                            let label = format!("{} — {}", p.name, price(p.price_cents));
+                            let label = format!("{} — {}", p.name, shared::pricing::format(i64::from(p.price), &currency()));
                             let id = p.id.clone();
                             let make = StoredValue::new(p);
                             view! { <li data-testid="console-product" data-product=id>
@@ -281,8 +257,7 @@ pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl Int
                         }).collect_view()}
                     </ul>
                     <p>"Customer added: "<span data-testid="console-wanted">{wanted}</span></p>
-                    <Act state busy run label="Create order" testid="console-create-order" make=order/>
-                    <p data-testid="console-order">{order_summary}</p>
+                    <super::order::OrderPanel state busy run/>
                 </section>
             </Show>
             <Show when=move || kind() == WorkflowKind::Moderation>

@@ -10,6 +10,7 @@ mod keys;
 mod login;
 mod moderation;
 mod notify;
+mod order;
 mod pane;
 mod people;
 mod performance;

@@ -18,13 +18,15 @@ use web_sys::Element;
 
 use crate::chat::Chat;
 use crate::dom::{add, flag, on, prop, set, set_prop};
-use crate::util::price;
+use shared::pricing::format;
+use shared::sales::Quote;
 
 /// Whether `e` answers the card `card`, and with which score (1 if none).
 fn answer(card: &Event, e: &Event) -> Option<u8> {
     match (card, e) {
         (Event::Present(p), Event::Add { product }) if *product == p.id => Some(1),
-        (Event::Order { .. }, Event::ConfirmOrder {}) => Some(1),
+        // A changed order replaces the card; a cancelled one closes it.
+        (Event::Order { .. }, Event::ConfirmOrder {} | Event::Order { .. } | Event::CancelOrder { .. }) => Some(1),
         (Event::AskResolution {}, Event::Resolve { .. }) => Some(1),
         (Event::AskRating {}, Event::Rate { score }) => Some(*score),
         _ => None,
@@ -46,6 +48,38 @@ fn progress(log: &ChatLog, seq: u64, card: &Event) -> (Vec<(u32, bool)>, Option<
     (ticks, answered)
 }
 
+/// An order card's rows: each line, each saving (with its end date), the
+/// tax, and the total with the price before savings struck through.
+fn order_rows(list: &Element, q: &Quote) {
+    let money = |minor: i64| format(minor, &q.currency);
+    for l in &q.lines {
+        let li = add(list, "li", "", &format!("{} × {}", l.qty, l.name));
+        add(&li, "span", "", &money(l.unit * i64::from(l.qty)));
+    }
+    for s in &q.savings {
+        let li = add(list, "li", "saving", &s.name);
+        set(&li, "data-testid", "chat-order-saving");
+        if let Some(end) = s.ends_ms {
+            let day =
+                js_sys::Date::new(&JsValue::from_f64(end as f64)).to_locale_date_string("default", &JsValue::UNDEFINED);
+            add(&li, "small", "", &format!(" until {}", String::from(day)));
+        }
+        add(&li, "span", "", &money(-s.off));
+    }
+    if q.tax > 0 {
+        let li = add(list, "li", "", if q.tax_included { "Tax included" } else { "Tax" });
+        add(&li, "span", "", &money(q.tax));
+    }
+    let total = add(list, "li", "total", "Total");
+    set(&total, "data-testid", "chat-order-total");
+    let span = add(&total, "span", "", "");
+    if q.list_total != q.total {
+        add(&span, "s", "", &money(q.list_total));
+        span.append_with_str_1(" ").ok();
+    }
+    span.append_with_str_1(&money(q.total)).ok();
+}
+
 /// A button that sends `event` when pressed.
 fn button(chat: Chat, parent: &Element, label: &str, testid: &str, event: Event) -> Element {
     let b = add(parent, "button", "", label);
@@ -56,7 +90,7 @@ fn button(chat: Chat, parent: &Element, label: &str, testid: &str, event: Event)
 
 /// Fills `el` (given by the message list) with the card for `m`; nothing
 /// for events that are not cards.
-pub fn fill(chat: Chat, el: Element, m: ChatMessage) {
+pub fn fill(chat: Chat, el: Element, m: ChatMessage, currency: Signal<String>) {
     let Some(card) = m.event else { return };
     let (testid, title) = match &card {
         Event::Checklist { .. } => ("chat-checklist", "Try these steps"),
@@ -93,7 +127,7 @@ pub fn fill(chat: Chat, el: Element, m: ChatMessage) {
                 checks.push((i, input));
             }
         }
-        Event::Present(Product { id, name, price_cents, image }) => {
+        Event::Present(Product { id, name, price: minor, image }) => {
             set(&el, "data-product", id);
             heading.set_text_content(Some(name));
             if !image.is_empty() {
@@ -102,24 +136,15 @@ pub fn fill(chat: Chat, el: Element, m: ChatMessage) {
                 set(&img, "alt", "");
                 let _ = el.insert_before(&img, Some(&heading));
             }
-            add(&list, "li", "price", &price(*price_cents));
+            let tag = add(&list, "li", "price", "");
+            let minor = i64::from(*minor);
+            crate::effect(move || tag.set_text_content(Some(&format(minor, &currency.get()))));
             buttons.push((0, button(chat, &choices, "Add", "chat-product-add", Event::Add { product: id.clone() })));
         }
-        Event::Order { lines } => {
-            let mut total = 0;
-            chat.log.with_untracked(|l| {
-                for o in lines {
-                    let presented = l.messages().iter().rev().find_map(|m| match &m.event {
-                        Some(Event::Present(p)) if p.id == o.product => Some(p),
-                        _ => None,
-                    });
-                    let (name, cents) = presented.map_or((o.product.as_str(), 0), |p| (p.name.as_str(), p.price_cents));
-                    total += cents * o.qty;
-                    let li = add(&list, "li", "", &format!("{} × {name}", o.qty));
-                    add(&li, "span", "", &price(cents * o.qty));
-                }
-            });
-            add(&add(&list, "li", "total", "Total"), "span", "", &price(total));
+        Event::Order { quote, .. } => {
+            if let Some(q) = quote {
+                order_rows(&list, q);
+            }
             buttons.push((0, button(chat, &choices, "Confirm order", "chat-order-confirm", Event::ConfirmOrder {})));
         }
         Event::AskResolution {} => {
