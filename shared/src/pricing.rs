@@ -70,6 +70,17 @@ pub enum Discount {
     Amount(i64),
 }
 
+impl Discount {
+    /// Whether it takes something off and at most the whole: 0.01–100 %
+    /// or a positive amount (what offers and operators may give).
+    pub fn takes_something(self) -> bool {
+        match self {
+            Discount::Percent(bp) => (1..=WHOLE_BP).contains(&bp),
+            Discount::Amount(minor) => minor > 0,
+        }
+    }
+}
+
 /// A promotion of the site's catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -101,6 +112,25 @@ pub struct Offer {
     /// Combines with nothing else.
     #[serde(default)]
     pub exclusive: bool,
+}
+
+impl Offer {
+    /// An offer of `discount` on the whole order, for everyone, at once and
+    /// for ever, uncapped and combinable (set the other fields to narrow it).
+    pub fn new(id: &str, name: &str, discount: Discount) -> Offer {
+        Offer {
+            id: id.into(),
+            name: name.into(),
+            discount,
+            products: Vec::new(),
+            min_order: 0,
+            code: None,
+            starts_ms: None,
+            ends_ms: None,
+            cap: None,
+            exclusive: false,
+        }
+    }
 }
 
 /// Products sold together for one price.

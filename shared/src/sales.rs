@@ -205,10 +205,21 @@ pub fn quote(
     })
 }
 
+/// Whether taking `off` from an order that came to `before` is within `bp`
+/// of it.
+pub fn allows(off: i64, before: i64, bp: u32) -> bool {
+    pricing::share(before, bp).is_ok_and(|most| off <= most)
+}
+
 /// Whether `quote`'s negotiated discount is within `bp` of what the order
 /// came to before it.
 pub fn within(quote: &Quote, bp: u32) -> bool {
-    pricing::share(quote.before_negotiation(), bp).is_ok_and(|most| quote.negotiated() <= most)
+    allows(quote.negotiated(), quote.before_negotiation(), bp)
+}
+
+/// Whether a supervisor's `approval` covers the discount in `quote`.
+pub fn approved(approval: Option<Discount>, quote: &Quote) -> bool {
+    approval.is_some_and(|a| quote.negotiated() <= takes(a, quote.before_negotiation()))
 }
 
 /// What `discount` takes off an order that came to `before` (as
@@ -253,11 +264,7 @@ impl Sales {
             if !id_ok(&o.id) || !name_ok {
                 return Err(format!("offer {:?}: id must be 1–32 of a–z _ -, name 1–60 characters", o.id));
             }
-            let discount_ok = match o.discount {
-                Discount::Percent(bp) => (1..=WHOLE_BP).contains(&bp),
-                Discount::Amount(minor) => minor > 0,
-            };
-            if !discount_ok || o.min_order < 0 || o.cap.is_some_and(|c| c <= 0) {
+            if !o.discount.takes_something() || o.min_order < 0 || o.cap.is_some_and(|c| c <= 0) {
                 return Err(format!(
                     "offer {:?}: a discount of 0.01–100 % or a positive amount, no negative sums",
                     o.id

@@ -539,18 +539,7 @@ fn canned(workflow: WorkflowKind, step: &str, title: &str, text: &str) -> Canned
 /// and a coded one.
 fn demo_sales() -> crate::sales::Sales {
     use crate::pricing::{Bundle, Discount, Offer};
-    let offer = |id: &str, name: &str, discount| Offer {
-        id: s(id),
-        name: s(name),
-        discount,
-        products: Vec::new(),
-        min_order: 0,
-        code: None,
-        starts_ms: None,
-        ends_ms: None,
-        cap: None,
-        exclusive: false,
-    };
+    let offer = Offer::new;
     crate::sales::Sales {
         offers: vec![
             Offer {

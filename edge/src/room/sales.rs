@@ -5,7 +5,7 @@
 //! supervisor's, within their own authority.
 
 use shared::pricing::Discount;
-use shared::sales::{self, Quote};
+use shared::sales;
 use shared::site::SiteConfig;
 use shared::staff::{Capability, StaffRole};
 use shared::workflow::{Event, State};
@@ -37,7 +37,7 @@ pub fn priced(
         Event::Order { lines, codes, discount, .. } => {
             let quote = sales::quote(&config.sales, &config.products, &lines, &codes, discount, now)
                 .map_err(|e| (ErrorCode::IllegalMove, e.to_string()))?;
-            if discount.is_some() && !sales::within(&quote, authority) && !approved(state.approved, &quote) {
+            if discount.is_some() && !sales::within(&quote, authority) && !sales::approved(state.approved, &quote) {
                 return Err(beyond(quote.negotiated(), "ask a supervisor to approve it"));
             }
             Ok(Event::Order { lines, codes, discount, quote: Some(quote) })
@@ -47,8 +47,9 @@ pub fn priced(
                 return Err((ErrorCode::Forbidden, "only a supervisor may answer a request for a discount".into()));
             }
             if let (true, Some(asked), Some(quote)) = (approve, state.asked, &state.quote) {
-                let off = sales::takes(asked, quote.before_negotiation());
-                if shared::pricing::share(quote.before_negotiation(), authority).is_ok_and(|most| off > most) {
+                let before = quote.before_negotiation();
+                let off = sales::takes(asked, before);
+                if !sales::allows(off, before, authority) {
                     return Err(beyond(off, "an admin may approve it"));
                 }
             }
@@ -56,9 +57,4 @@ pub fn priced(
         }
         other => Ok(other),
     }
-}
-
-/// Whether a supervisor's approval covers the discount in `quote`.
-fn approved(approval: Option<Discount>, quote: &Quote) -> bool {
-    approval.is_some_and(|a| quote.negotiated() <= sales::takes(a, quote.before_negotiation()))
 }

@@ -8,18 +8,7 @@ fn line(product: &str, unit: i64, qty: u32) -> Line {
 }
 
 fn offer(id: &str, discount: Discount) -> Offer {
-    Offer {
-        id: id.into(),
-        name: id.into(),
-        discount,
-        products: Vec::new(),
-        min_order: 0,
-        code: None,
-        starts_ms: None,
-        ends_ms: None,
-        cap: None,
-        exclusive: false,
-    }
+    Offer::new(id, id, discount)
 }
 
 fn cart(lines: Vec<Line>) -> Cart {

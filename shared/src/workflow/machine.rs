@@ -336,12 +336,7 @@ pub fn apply(state: &State, event: &Event) -> Result<(State, Vec<Effect>), Workf
             if codes.len() > MAX_ITEMS || codes.iter().any(|c| !(1..=32).contains(&c.chars().count())) {
                 return Err(WorkflowError::Invalid(format!("up to {MAX_ITEMS} offer codes of 1–32 characters")));
             }
-            let discount_ok = match discount {
-                Some(Discount::Percent(bp)) => (1..=crate::pricing::WHOLE_BP).contains(bp),
-                Some(Discount::Amount(minor)) => *minor > 0,
-                None => true,
-            };
-            if !discount_ok {
+            if discount.is_some_and(|d| !d.takes_something()) {
                 return Err(WorkflowError::Invalid("a discount is 0.01–100 % or a positive amount".into()));
             }
             if lines.is_empty() || lines.len() > MAX_ITEMS {

@@ -155,8 +155,7 @@ pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl Int
 
     // Sales: catalogue, order.
     let products = move || session.config.with(|c| c.as_ref().map(|c| c.products.clone()).unwrap_or_default());
-    let currency =
-        move || session.config.with(|c| c.as_ref().map_or_else(|| "USD".into(), |c| c.sales.currency.clone()));
+    let currency = move || session.currency();
     let wanted = move || state.with(|s| s.wanted.join(", "));
 
     // Moderation.

@@ -65,6 +65,11 @@ pub struct Session {
 }
 
 impl Session {
+    /// The site's currency (USD until its configuration has loaded).
+    pub fn currency(self) -> String {
+        self.config.with(|c| c.as_ref().map_or_else(|| "USD".into(), |c| c.sales.currency.clone()))
+    }
+
     /// Loads (or reloads) the site's configuration.
     pub fn load_config(self) {
         leptos::task::spawn_local(async move {

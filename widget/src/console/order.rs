@@ -74,8 +74,7 @@ pub fn OrderPanel(state: Memo<State>, busy: RwSignal<bool>, run: Callback<Event>
         })
     };
     let authority = move || session.config.with(|c| c.as_ref().map_or(0, |c| c.sales.authority.of(role)));
-    let currency =
-        move || session.config.with(|c| c.as_ref().map_or_else(|| "USD".into(), |c| c.sales.currency.clone()));
+    let currency = move || session.currency();
     let summary = move || match preview() {
         None => String::new(),
         Some(Err(e)) => e,
@@ -84,9 +83,7 @@ pub fn OrderPanel(state: Memo<State>, busy: RwSignal<bool>, run: Callback<Event>
                 q.savings.iter().map(|s| format!("{} −{}", s.name, format(s.off, &q.currency))).collect();
             let within = if q.negotiated() == 0 {
                 String::new()
-            } else if sales::within(&q, authority())
-                || state.with(|s| s.approved.is_some_and(|a| q.negotiated() <= sales::takes(a, q.before_negotiation())))
-            {
+            } else if sales::within(&q, authority()) || state.with(|s| sales::approved(s.approved, &q)) {
                 " — within your authority".into()
             } else {
                 format!(
