@@ -67,8 +67,8 @@ export async function waitForTexts(frame, testid, texts) {
   await assert.doesNotReject(async () => {
     const deadline = Date.now() + TIMEOUT;
     for (;;) {
-      const got = await loc.allTextContents();
-      if (JSON.stringify(got) === JSON.stringify(texts)) return;
+      const got = await settled(loc.allTextContents());
+      if (got && JSON.stringify(got) === JSON.stringify(texts)) return;
       if (Date.now() > deadline) throw new Error(`${testid}: wanted ${JSON.stringify(texts)}, got ${JSON.stringify(got)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -104,10 +104,20 @@ export async function customerOn(context, hostUrl, text) {
 }
 
 /** Waits until `fn()` returns a truthy value (polling), or fails with `what`. */
+/** What `read` gives, or null when its frame was navigating: a frame that
+ * has just been added swaps its first blank document for the widget's, and
+ * a read in between fails where the next one counts. */
+async function settled(read) {
+  return read.catch((e) => {
+    if (/Execution context was destroyed/.test(e.message)) return null;
+    throw e;
+  });
+}
+
 export async function until(what, fn) {
   const deadline = Date.now() + TIMEOUT;
   for (;;) {
-    const v = await fn();
+    const v = await settled(fn());
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
     await new Promise((r) => setTimeout(r, 100));
