@@ -1,13 +1,15 @@
 // workflows.test.mjs: each workflow walked as a customer and an operator do
 // it, in headless Chromium: support (pre-chat form → info collected →
 // checklist → resolved → rating → closed), support escalated to a team,
-// sales (proactive trigger → products → order confirmed → closed won), the
+// sales (proactive trigger → products → order confirmed → the site's
+// checkout with the signed cart → closed won), the
 // inbox's unread counts, waiting time and filters, and five conversations
 // switched with the keyboard, drafts kept.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import crypto from "node:crypto";
 import {
-  base, browser, demoUrl, dialogs, fillPreChat, getConfig, putConfig, signIn, TIMEOUT, until, waitForTexts, watch,
+  apiAs, base, browser, demoUrl, dialogs, fillPreChat, getConfig, putConfig, signIn, TIMEOUT, until, waitForTexts, watch,
 } from "./helpers.mjs";
 
 const step = (page, id) => page.locator(`[data-testid="console-step"][data-step="${id}"]`);
@@ -132,7 +134,21 @@ test("support escalated to a team: the customer sees a plain notice, the team's 
   await context.close();
 });
 
-test("sales: proactive trigger, products, order confirmed, closed won", async () => {
+/** The cart of a checkout link, if its signature is the site's (as
+ * docs/checkout.md tells a site's server to check it). */
+function openCart(secret, link) {
+  const url = new URL(link);
+  const cart = url.searchParams.get("cart");
+  const want = crypto.createHmac("sha256", secret).update(cart).digest();
+  const got = Buffer.from(url.searchParams.get("sig"), "hex");
+  if (got.length !== want.length || !crypto.timingSafeEqual(got, want)) return null;
+  return JSON.parse(Buffer.from(cart, "base64url").toString("utf8"));
+}
+
+test("sales: proactive trigger, products, order confirmed, signed checkout, closed won", async () => {
+  const config = await getConfig();
+  config.sales.checkout = "/demo/checkout?cart={cart}&sig={sig}";
+  await putConfig(config);
   const context = await browser.newContext();
   const page = watch(await context.newPage());
   // The "pricing" trigger fires on URLs containing "pricing": the chat opens by itself.
@@ -180,6 +196,28 @@ test("sales: proactive trigger, products, order confirmed, closed won", async ()
   await card.getByTestId("chat-order-confirm").click();
   await until("confirmed", async () => /confirmed by the customer/.test(await op.getByTestId("console-order").textContent()));
   await waitStep(op, "confirm", "done");
+  // "Complete your purchase": the site's checkout (a path: on the page's
+  // origin) with the cart signed by the site's identity secret.
+  const link = frame.getByTestId("chat-checkout");
+  await link.waitFor({ timeout: TIMEOUT });
+  const href = await link.getAttribute("href");
+  assert.ok(href.startsWith(`${new URL(demoUrl).origin}/demo/checkout?cart=`), href);
+  const { secret } = await (await (await apiAs("admin")).call("GET", "/api/console/sites/demo/identity")).json();
+  const cart = openCart(secret, href);
+  assert.ok(cart, "the site's secret checks the signature");
+  assert.equal(cart.site, "demo");
+  assert.deepEqual([cart.quote.lines[0].qty, cart.quote.total, cart.quote.currency], [2, 8820, "USD"]);
+  assert.ok(Math.abs(Date.now() - cart.issued) < 10 * 60 * 1000, `issued ${cart.issued}`);
+  const [checkout] = await Promise.all([context.waitForEvent("page"), link.click()]);
+  await checkout.getByTestId("demo-checkout").waitFor({ timeout: TIMEOUT });
+  assert.equal(await checkout.getByTestId("demo-checkout").getAttribute("data-valid"), "true");
+  assert.equal(await checkout.getByTestId("demo-checkout-total").textContent(), "USD 88.20");
+  // A cart changed on the way is refused by the site.
+  const forged = new URL(href);
+  forged.searchParams.set("cart", Buffer.from(JSON.stringify({ ...cart, quote: { ...cart.quote, total: 1 } })).toString("base64url"));
+  assert.equal(openCart(secret, forged.href), null);
+  await checkout.goto(forged.href);
+  assert.equal(await checkout.getByTestId("demo-checkout").getAttribute("data-valid"), "false");
   await op.getByTestId("console-close").click();
   await until("closed won", async () => /Closed: won/.test(await op.getByTestId("console-guide").textContent()));
   assert.deepEqual(dialogs, []);

@@ -101,7 +101,7 @@ fn illegal_and_forbidden_events_are_refused_by_the_server() {
     assert_eq!(code(op.act("o2", close(Outcome::Resolved)).unwrap()), ErrorCode::IllegalMove);
     assert_eq!(code(op.act("o3", Event::CompleteStep { step: "resolve".into() }).unwrap()), ErrorCode::IllegalMove);
     assert_eq!(code(op.act("o4", close(Outcome::Won)).unwrap()), ErrorCode::IllegalMove);
-    assert_eq!(code(cust.act("c4", Event::ConfirmOrder {}).unwrap()), ErrorCode::IllegalMove);
+    assert_eq!(code(cust.act("c4", Event::ConfirmOrder { checkout: None }).unwrap()), ErrorCode::IllegalMove);
     assert_eq!(code(cust.act("c5", Event::Resolve { solved: true }).unwrap()), ErrorCode::IllegalMove);
     // Nothing was stored.
     assert_eq!(acked(op.act("o5", Event::AskResolution {}).unwrap()), 1);
@@ -231,8 +231,8 @@ fn a_proactive_trigger_starts_a_sales_conversation_that_is_won_only_with_a_confi
     acked(op.act("o6", order).unwrap());
     assert_eq!(code(op.act("o7", won.clone()).unwrap()), ErrorCode::IllegalMove, "not confirmed");
     // A resend of the confirmation is idempotent: same ack, stored once.
-    let a = acked(cust.act("c2", Event::ConfirmOrder {}).unwrap());
-    assert_eq!(acked(cust.act("c2", Event::ConfirmOrder {}).unwrap()), a);
+    let a = acked(cust.act("c2", Event::ConfirmOrder { checkout: None }).unwrap());
+    assert_eq!(acked(cust.act("c2", Event::ConfirmOrder { checkout: None }).unwrap()), a);
     acked(op.act("o8", won).unwrap());
     let s = state_of(&c);
     assert_eq!((s.workflow, s.done, s.outcome, s.order_total()), (WorkflowKind::Sales, 6, Some(Outcome::Won), 24500));
@@ -295,7 +295,7 @@ fn a_discount_beyond_authority_is_refused_until_a_supervisor_approves_it() {
     );
     // Anything above the approval is refused again.
     assert_eq!(code(op.act("o3", order(2_500)).unwrap()), ErrorCode::Forbidden);
-    acked(cust.act("c1", Event::ConfirmOrder {}).unwrap());
+    acked(cust.act("c1", Event::ConfirmOrder { checkout: None }).unwrap());
     assert_eq!(code(op.act("o4", order(1_000)).unwrap()), ErrorCode::IllegalMove, "confirmed: cancel first");
     acked(op.act("x", Event::CancelOrder { reason: "Wants annual billing".into() }).unwrap());
     let s = state_of(&c);

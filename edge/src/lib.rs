@@ -35,6 +35,7 @@
 pub mod auth;
 pub mod calls;
 pub mod channel;
+pub mod checkout;
 pub mod conversation;
 pub mod echo;
 pub mod error;

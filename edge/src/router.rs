@@ -88,6 +88,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             }
         }
         (Method::Get, ["demo"]) => demo::page(&req, &env).await,
+        (Method::Get, ["demo", "checkout"]) => demo::checkout(&req, &env).await,
         (Method::Get, ["api", "bench", "echo", "ws"]) => bench::echo_socket(req, &env).await,
         (Method::Get, ["api", "bench", "counts", id]) => bench::counts(&env, id).await,
         (Method::Get, ["api", "bench", "expiring"]) => bench::expiring(&env).await,

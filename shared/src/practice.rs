@@ -152,7 +152,7 @@ pub fn scripts() -> Vec<Script> {
             lines: vec![
                 line(Reply, "We mostly need shared inboxes and weekly reports.", None),
                 line(Present, "That looks right. Can we order it?", None),
-                line(Order, "", Some(Event::ConfirmOrder {})),
+                line(Order, "", Some(Event::ConfirmOrder { checkout: None })),
                 line(AskRating, "", Some(Event::Rate { score: 4 })),
             ],
         },

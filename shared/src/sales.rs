@@ -59,6 +59,11 @@ pub struct Sales {
     pub bundles: Vec<Bundle>,
     /// Discounts each role may give without approval.
     pub authority: Authority,
+    /// The site's checkout, where a confirmed order's "Complete your
+    /// purchase" goes: an `https://` address (or a path on the page's own
+    /// origin) with `{cart}` and `{sig}` in it (see docs/checkout.md);
+    /// empty: no checkout hand-off.
+    pub checkout: String,
 }
 
 impl Default for Sales {
@@ -69,6 +74,7 @@ impl Default for Sales {
             offers: Vec::new(),
             bundles: Vec::new(),
             authority: Authority::default(),
+            checkout: String::new(),
         }
     }
 }
@@ -290,6 +296,7 @@ impl Sales {
                 return Err(format!("bundle {:?}: product {p:?} is not in the catalogue (or counts 0)", b.id));
             }
         }
+        checkout_ok(&self.checkout)?;
         let ids: Vec<&str> =
             self.offers.iter().map(|o| o.id.as_str()).chain(self.bundles.iter().map(|b| b.id.as_str())).collect();
         if let Some(dup) = ids.iter().enumerate().find(|(i, id)| ids[..*i].contains(id) || **id == NEGOTIATED) {
@@ -297,6 +304,23 @@ impl Sales {
         }
         Ok(())
     }
+}
+
+/// A checkout template: empty, or an `https://` address (`http://` only on
+/// a loopback name, for development) or a path on the page's own origin,
+/// holding both placeholders, with nothing that needs escaping.
+fn checkout_ok(t: &str) -> Result<(), String> {
+    if t.is_empty() {
+        return Ok(());
+    }
+    let origin_ok = ["https://", "http://localhost", "http://127.0.0.1"].iter().any(|p| t.starts_with(p))
+        || (t.starts_with('/') && !t.starts_with("//"));
+    let plain = t.len() <= 500 && t.bytes().all(|b| b.is_ascii_graphic() && !b"\"'<>`\\".contains(&b));
+    if !origin_ok || !plain || !t.contains("{cart}") || !t.contains("{sig}") {
+        return Err("sales: the checkout is an https:// address or a /path (at most 500 characters, no spaces or quotes) with {cart} and {sig} in it"
+            .into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -353,7 +353,7 @@ fn visible_event(v: &JsValue) -> Option<Event> {
             discount: opt(d, "discount", discount)?,
             quote: opt(d, "quote", quote)?,
         },
-        "confirmOrder" => empty().map(|_| Event::ConfirmOrder {})?,
+        "confirmOrder" => Event::ConfirmOrder { checkout: opt_text(d, "checkout")? },
         "askResolution" => empty().map(|_| Event::AskResolution {})?,
         "resolve" => Event::Resolve { solved: flag(d, "solved")? },
         "askRating" => empty().map(|_| Event::AskRating {})?,
@@ -488,7 +488,7 @@ fn answer_js(e: &Event) -> Option<JsValue> {
     Some(match e {
         Event::Tick { item, done } => tag("tick", o.num("item", u64::from(*item)).put("done", *done)),
         Event::Add { product } => tag("add", o.put("product", product)),
-        Event::ConfirmOrder {} => tag("confirmOrder", o),
+        Event::ConfirmOrder { .. } => tag("confirmOrder", o),
         Event::Resolve { solved } => tag("resolve", o.put("solved", *solved)),
         Event::Rate { score } => tag("rate", o.num("score", u64::from(*score))),
         _ => return None,

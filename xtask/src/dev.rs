@@ -87,9 +87,11 @@ fn working_day(base: &str, seed: &Seed) -> Result<()> {
     supervisor.send("PUT", &shared::api::seats_path("demo")).send_json(&seat)?;
     // Billing keeps office hours of its own (an escalation outside them
     // tells the customer when the team is back); the site stays open.
+    // Confirmed orders go to the demo's checkout page with the signed cart.
     let admin = login(StaffRole::Admin)?;
     let config_path = shared::api::site_config_path("demo");
     let mut config: shared::site::SiteConfig = admin.get(&config_path).call()?.into_json()?;
+    let before = config.clone();
     if !config.hours.iter().any(|h| h.team.as_deref() == Some("billing")) {
         config.hours.push(shared::hours::Hours {
             team: Some("billing".into()),
@@ -97,6 +99,11 @@ fn working_day(base: &str, seed: &Seed) -> Result<()> {
             week: week("09:00", "17:00"),
             holidays: Vec::new(),
         });
+    }
+    if config.sales.checkout.is_empty() {
+        config.sales.checkout = "/demo/checkout?cart={cart}&sig={sig}".into();
+    }
+    if config != before {
         admin.send("PUT", &config_path).send_json(&config)?;
     }
     Ok(())

@@ -88,6 +88,9 @@ pub struct Core {
     /// Whether reports are kept that the site's Inbox has not taken yet
     /// (the shell files them; see `room::reports`).
     pub unfiled: bool,
+    /// The site's identity secret for the frame in hand when it confirms
+    /// an order and the site has a checkout (the shell fetches it first).
+    pub signer: Option<super::sales::Signer>,
 }
 
 impl Core {
@@ -102,7 +105,16 @@ impl Core {
     ) -> Result<Self, StoreError> {
         let sanctions = Sanctions::from_records(store.sanctions()?, now);
         let last_seq = store.last_seq()?;
-        Ok(Self { room, last_seq, settings, sanctions, members: Members::default(), workflow, unfiled: false })
+        Ok(Self {
+            room,
+            last_seq,
+            settings,
+            sanctions,
+            members: Members::default(),
+            workflow,
+            unfiled: false,
+            signer: None,
+        })
     }
 
     fn is_channel(&self) -> bool {
@@ -296,8 +308,13 @@ impl Core {
                     .map_err(|why| Stop::Refused((ErrorCode::Forbidden, why)))?;
             }
         }
-        let event = &super::sales::priced(&self.settings.config, &state, who.staff, event.as_sent(), now)
-            .map_err(Stop::Refused)?;
+        let event = match event.as_sent() {
+            Event::ConfirmOrder { .. } => {
+                super::sales::confirmed(&self.settings.config.sales, &state, &self.room, self.signer.take(), now)
+            }
+            sent => super::sales::priced(&self.settings.config, &state, who.staff, sent, now),
+        };
+        let event = &event.map_err(Stop::Refused)?;
         let (state, _) = apply(&state, event).map_err(|e| Stop::Refused((ErrorCode::IllegalMove, e.to_string())))?;
         let m = self.message(who, id, event.describe(), Some(event.clone()), now);
         store.insert(&m, Some(&state))?;

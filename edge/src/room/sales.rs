@@ -2,16 +2,53 @@
 //! site's catalogue by the Worker (whatever price a client sent is
 //! replaced), and its discount must be within the sender's authority or
 //! within one a supervisor approved in this conversation; approving is a
-//! supervisor's, within their own authority.
+//! supervisor's, within their own authority. A confirmation carries the
+//! site's checkout with the cart signed (`crate::checkout`).
 
+use shared::moderation_case::Room;
 use shared::pricing::Discount;
-use shared::sales;
+use shared::sales::{self, Sales};
 use shared::site::SiteConfig;
 use shared::staff::{Capability, StaffRole};
 use shared::workflow::{Event, State};
 use shared::ErrorCode;
 
 use super::policy::Refusal;
+
+/// What signs a checkout cart: the site and its identity secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signer {
+    /// The site's id.
+    pub site: String,
+    /// Its identity secret.
+    pub secret: String,
+}
+
+/// The customer's confirmation as the room stores it: with the site's
+/// checkout and the signed cart when the site has a checkout (refused if
+/// the secret could not be had: the customer's widget sends it again).
+pub fn confirmed(
+    sales: &Sales,
+    state: &State,
+    room: &Room,
+    signer: Option<Signer>,
+    now: u64,
+) -> Result<Event, Refusal> {
+    let (Some(quote), false, Room::Conversation(id)) = (&state.quote, sales.checkout.is_empty(), room) else {
+        return Ok(Event::ConfirmOrder { checkout: None });
+    };
+    let Some(Signer { site, secret }) = signer else {
+        return Err((ErrorCode::Internal, "the order could not be signed for the checkout: try again".into()));
+    };
+    let cart = crate::checkout::Cart {
+        v: crate::checkout::VERSION,
+        site,
+        conversation: id.to_string(),
+        issued: now,
+        quote: quote.clone(),
+    };
+    Ok(Event::ConfirmOrder { checkout: Some(crate::checkout::link(&sales.checkout, &secret, &cart)) })
+}
 
 /// `event` as the room stores it: an order with its quote; or the refusal.
 pub fn priced(

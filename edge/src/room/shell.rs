@@ -7,7 +7,8 @@
 
 use std::cell::RefCell;
 
-use shared::{ChatMessage, ErrorCode, Role, ServerEnvelope, ServerMsg, WireName, PAGE};
+use shared::workflow::Event;
+use shared::{ChatMessage, ClientMsg, ErrorCode, Role, ServerEnvelope, ServerMsg, WireName, PAGE};
 use worker::{Env, State, WebSocket, WebSocketIncomingMessage};
 
 use shared::moderation_case::SanctionRecord;
@@ -150,10 +151,15 @@ pub trait Host {
         let now = worker::Date::now().as_millis();
         let who = self.who(attached);
         let mut changed = false;
+        let signer = self.signer_for(&env.msg).await;
         let mut effects = {
             let store = self.store();
             let mut core = self.core().borrow_mut();
-            core.as_mut().expect("ready").handle(&store, &who, env, now)
+            let core = core.as_mut().expect("ready");
+            core.signer = signer;
+            let effects = core.handle(&store, &who, env, now);
+            core.signer = None;
+            effects
         };
         // Replays and pages are limited per socket (the times live in its attachment).
         if effects.iter().any(|e| matches!(e, Effect::Replay(_) | Effect::Page(_))) {
@@ -164,6 +170,25 @@ pub trait Host {
         }
         self.carry_out(Some((out, &id, who.role)), effects).await;
         Ok(changed)
+    }
+
+    /// The site's identity secret when `msg` confirms an order and the site
+    /// hands orders to its checkout (one Inbox call per confirmation; a
+    /// failure leaves none, and the confirmation is refused to be resent).
+    async fn signer_for(&self, msg: &ClientMsg) -> Option<super::sales::Signer> {
+        let confirms = matches!(msg, ClientMsg::Act { event: Event::ConfirmOrder { .. } });
+        let checkout = self.core().borrow().as_ref().is_some_and(|c| !c.settings.config.sales.checkout.is_empty());
+        if !confirms || !checkout {
+            return None;
+        }
+        let site = self.site();
+        match crate::calls::inbox::identity_secret(self.env(), &site, false).await {
+            Ok(secret) => Some(super::sales::Signer { site, secret }),
+            Err(e) => {
+                worker::console_error!("checkout not signed: {e}");
+                None
+            }
+        }
     }
 
     /// Carries out effects; `sender` is the socket, frame id and role they answer.

@@ -81,6 +81,8 @@ enum Do {
     Wake,
     /// Storage fails from now on (`true`) or works again.
     Break(bool),
+    /// The shell fetched the site's identity secret for the next frame.
+    Sign(&'static str),
 }
 
 fn who(role: Role, staff: Option<StaffRole>, member: &str) -> Who {
@@ -106,6 +108,7 @@ fn settings(per_minute: u32) -> Settings {
     // A site that mutes for an hour (the preset: ten minutes): a category's action applies.
     let harassment = config.rules.iter_mut().find(|r| r.id == "harassment").expect("a preset rule");
     harassment.action = Action::Mute { minutes: 60 };
+    config.sales.checkout = "/checkout?cart={cart}&sig={sig}".into();
     Settings::new(1, config)
 }
 
@@ -170,6 +173,10 @@ fn play(workflow: Option<WorkflowKind>, per_minute: u32, rows: Vec<(u64, Who, Do
             }
             Do::Break(broken) => {
                 store.broken.set(broken);
+                Vec::new()
+            }
+            Do::Sign(secret) => {
+                core.signer = Some(super::sales::Signer { site: "demo".into(), secret: secret.into() });
                 Vec::new()
             }
         };
@@ -533,7 +540,9 @@ fn a_viewer_reports_a_channel_message() {
 /// Sales: the room prices every order itself, refuses a discount beyond
 /// the sender's authority (operators 10 %), lets a supervisor approve one
 /// within theirs (25 %), and then takes it; a resend of the priced order
-/// is recognised as the same order.
+/// is recognised as the same order. The customer's confirmation carries the
+/// site's checkout with the cart signed (refused while there is no secret
+/// to sign it with; a client's own checkout is replaced).
 #[test]
 fn discounts_beyond_authority_need_a_supervisors_approval() {
     use shared::pricing::Discount;
@@ -559,6 +568,7 @@ fn discounts_beyond_authority_need_a_supervisors_approval() {
     };
     let ask = |bp| Event::AskApproval { discount: Discount::Percent(bp), note: "Five seats for two years".into() };
     let decide = |approve| Event::Decide { approve, note: String::new() };
+    let confirm = |url: &str| Event::ConfirmOrder { checkout: Some(url.into()) };
     let (core, store) = play(
         Some(WorkflowKind::Sales),
         30,
@@ -589,6 +599,10 @@ fn discounts_beyond_authority_need_a_supervisors_approval() {
             ),
             (S, operator(), Do::Act("o3", order(Some(Discount::Percent(2_000)), None)), stored(8)),
             (S, supervisor(), Do::Act("o4", order(Some(Discount::Percent(2_500)), None)), stored(9)),
+            (S, customer(), Do::Act("c", confirm("https://evil.example/")), vec![Err(ErrorCode::Internal)]),
+            (S, customer(), Do::Sign("s3cret"), Vec::new()),
+            (S + 5, customer(), Do::Act("c", confirm("https://evil.example/")), stored(10)),
+            (S + 9, customer(), Do::Act("c", Event::ConfirmOrder { checkout: None }), vec![Ack(10)]),
         ],
     );
     let state = core.workflow.expect("a conversation");
@@ -603,5 +617,14 @@ fn discounts_beyond_authority_need_a_supervisors_approval() {
             _ => None,
         })
         .collect();
-    assert_eq!(stored, [None, Some(24_500), Some(22_050), None, None, None, None, Some(19_600), Some(18_375)]);
+    assert_eq!(stored, [None, Some(24_500), Some(22_050), None, None, None, None, Some(19_600), Some(18_375), None]);
+    let messages = store.messages.borrow();
+    let Some(Event::ConfirmOrder { checkout: Some(link) }) = &messages.last().expect("stored").1.event else {
+        panic!("a confirmation with its checkout")
+    };
+    let query = link.strip_prefix("/checkout?cart=").expect("the site's template");
+    let (cart, sig) = query.split_once("&sig=").expect("both filled in");
+    let cart = crate::checkout::open("s3cret", cart, sig).expect("signed with the site's secret");
+    assert_eq!((cart.site.as_str(), cart.conversation.as_str(), cart.issued), ("demo", "c".repeat(32).as_str(), S + 5));
+    assert_eq!(cart.quote, quote);
 }

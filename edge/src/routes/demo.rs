@@ -12,6 +12,10 @@
 //! (`localhost` ↔ `127.0.0.1`), so locally, as in production, the widget runs
 //! on another site than the page that embeds it.
 //!
+//! `GET /demo/checkout?cart=…&sig=…` plays the site's checkout that a
+//! confirmed order hands over to (docs/checkout.md): it checks the cart's
+//! signature with the site's identity secret and shows what it would charge.
+//!
 //! Served only with the `DEMO` variable `on` (`cargo xtask dev`, tests):
 //! anywhere else it would sign any user id for any site.
 
@@ -29,9 +33,7 @@ const CHANNEL_TAG: &str = r#"<script src="{{WIDGET_ORIGIN}}/widget.js" data-site
 /// The demo page, with the script tag pointing at the Worker's other name;
 /// `?control=1` serves the same page without it (the benchmarks' control).
 pub async fn page(req: &Request, env: &Env) -> RouteResult {
-    if env.var("DEMO").map(|v| v.to_string()).unwrap_or_default() != "on" {
-        return Err(RouteError::NotFound);
-    }
+    demo_on(env)?;
     let url = req.url()?;
     let host = url.host_str().unwrap_or("127.0.0.1");
     let other = match host {
@@ -72,7 +74,64 @@ pub async fn page(req: &Request, env: &Env) -> RouteResult {
     Ok(resp)
 }
 
-/// `s` safe inside a double-quoted HTML attribute.
+fn demo_on(env: &Env) -> Result<(), RouteError> {
+    match env.var("DEMO").map(|v| v.to_string()).unwrap_or_default().as_str() {
+        "on" => Ok(()),
+        _ => Err(RouteError::NotFound),
+    }
+}
+
+/// The demo site's checkout: whether the cart is signed by its site, and
+/// what it holds.
+pub async fn checkout(req: &Request, env: &Env) -> RouteResult {
+    demo_on(env)?;
+    let url = req.url()?;
+    let param =
+        |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).unwrap_or_default();
+    let (cart, sig) = (param("cart"), param("sig"));
+    let site = crate::checkout::peek(&cart).and_then(|c| c.site.parse::<shared::SiteId>().ok());
+    let opened = match site {
+        Some(site) => {
+            crate::checkout::open(&crate::calls::inbox::identity_secret(env, site.as_str(), false).await?, &cart, &sig)
+        }
+        None => None,
+    };
+    let body = match opened {
+        Some(c) => {
+            let money = |minor| escape_attr(&shared::pricing::format(minor, &c.quote.currency));
+            let lines: String = c
+                .quote
+                .lines
+                .iter()
+                .map(|l| format!("<li>{} × {} <span>{}</span></li>", l.qty, escape_attr(&l.name), money(l.unit)))
+                .chain(
+                    c.quote
+                        .savings
+                        .iter()
+                        .map(|s| format!("<li>{} <span>−{}</span></li>", escape_attr(&s.name), money(s.off))),
+                )
+                .collect();
+            format!(
+                r#"<p data-testid="demo-checkout" data-valid="true">The cart is signed by the site: its prices can be trusted.</p>
+<ul>{lines}</ul><p>To pay: <strong data-testid="demo-checkout-total">{}</strong></p>"#,
+                money(c.quote.total)
+            )
+        }
+        None => {
+            r#"<p data-testid="demo-checkout" data-valid="false">This cart is not signed by the site: refused.</p>"#
+                .into()
+        }
+    };
+    let page = format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Checkout — Acme Outdoor</title>
+<link rel="stylesheet" href="/demo.css"></head><body><h1>Checkout</h1>{body}</body></html>"#
+    );
+    let mut resp = Response::from_html(page)?;
+    resp.headers_mut().set("Content-Security-Policy", "default-src 'self'; base-uri 'none'; frame-ancestors 'none'")?;
+    Ok(resp)
+}
+
+/// `s` safe inside a double-quoted HTML attribute (and as element text).
 fn escape_attr(s: &str) -> String {
     s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }

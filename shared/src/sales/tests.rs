@@ -102,6 +102,11 @@ fn tax_included_is_stated_and_currencies_keep_their_decimals() {
 
 #[test]
 fn settings_name_their_first_problem() {
+    for fine in ["", "https://shop.example/checkout?cart={cart}&sig={sig}", "/checkout/{cart}?s={sig}"] {
+        let mut c = demo();
+        c.sales.checkout = fine.into();
+        assert_eq!(c.validate(), Ok(()), "{fine}");
+    }
     let cases: Vec<(fn(&mut Sales), &str)> = vec![
         (|s| s.currency = "usd".into(), "currency"),
         (|s| s.tax = Tax::Excluded(10_001), "tax is 0–100 %"),
@@ -113,6 +118,11 @@ fn settings_name_their_first_problem() {
         (|s| s.bundles[0].items.push(("ghost".into(), 1)), "bundle \"team-start\""),
         (|s| s.offers[1].id = "team-start".into(), "used twice"),
         (|s| s.offers[1].id = NEGOTIATED.into(), "used twice (or reserved)"),
+        (|s| s.checkout = "https://shop.example/pay?cart={cart}".into(), "with {cart} and {sig}"),
+        (|s| s.checkout = "javascript:alert(1)//{cart}{sig}".into(), "an https:// address"),
+        (|s| s.checkout = "//evil.example/{cart}/{sig}".into(), "an https:// address"),
+        (|s| s.checkout = "http://shop.example/{cart}/{sig}".into(), "an https:// address"),
+        (|s| s.checkout = "/pay?cart={cart}&sig={sig}\"onclick=".into(), "no spaces or quotes"),
     ];
     for (change, expected) in cases {
         let mut c = demo();

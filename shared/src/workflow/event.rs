@@ -185,7 +185,13 @@ pub enum Event {
         quote: Option<Quote>,
     },
     /// The customer confirms the order.
-    ConfirmOrder {},
+    ConfirmOrder {
+        /// The site's checkout with the signed cart (filled by the Worker
+        /// when the site has a checkout; whatever a client sends is
+        /// replaced). A path is on the host page's origin.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        checkout: Option<String>,
+    },
     /// The operator cancels a confirmed order (the customer changed their
     /// mind); a new order can follow.
     CancelOrder {
@@ -268,12 +274,13 @@ impl Event {
     }
 
     /// The event as its sender sent it: without what the Worker adds (an
-    /// order's quote), to recognise a resend.
+    /// order's quote, a confirmation's checkout), to recognise a resend.
     pub fn as_sent(&self) -> Event {
         match self {
             Event::Order { lines, codes, discount, .. } => {
                 Event::Order { lines: lines.clone(), codes: codes.clone(), discount: *discount, quote: None }
             }
+            Event::ConfirmOrder { .. } => Event::ConfirmOrder { checkout: None },
             other => other.clone(),
         }
     }
@@ -314,7 +321,7 @@ impl Event {
             Event::Collect { .. } => true,
             Event::Tick { .. }
             | Event::Add { .. }
-            | Event::ConfirmOrder {}
+            | Event::ConfirmOrder { .. }
             | Event::Resolve { .. }
             | Event::Rate { .. }
             | Event::Reopen {} => role == Role::Customer,
@@ -341,7 +348,7 @@ impl Event {
                     None => format!("Order of {items} item(s)"),
                 }
             }
-            Event::ConfirmOrder {} => "Order confirmed".into(),
+            Event::ConfirmOrder { .. } => "Order confirmed".into(),
             Event::CancelOrder { reason } => format!("Order cancelled: {reason}"),
             Event::AskApproval { discount, note } => {
                 format!("Approval asked for a discount of {}: {note}", crate::sales::describe(*discount, ""))
@@ -373,7 +380,7 @@ impl Event {
                 | Event::Present(_)
                 | Event::Add { .. }
                 | Event::Order { .. }
-                | Event::ConfirmOrder {}
+                | Event::ConfirmOrder { .. }
                 | Event::AskResolution {}
                 | Event::Resolve { .. }
                 | Event::AskRating {}

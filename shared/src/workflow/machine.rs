@@ -380,7 +380,7 @@ pub fn apply(state: &State, event: &Event) -> Result<(State, Vec<Effect>), Workf
                 s.approved = Some(asked);
             }
         }
-        Event::ConfirmOrder {} => {
+        Event::ConfirmOrder { .. } => {
             if s.order.is_none() {
                 return Err(WorkflowError::NoOrder);
             }

@@ -216,7 +216,7 @@ fn discounted(lines: &[(&str, u32)], discount: Discount) -> Event {
     }
 }
 fn confirm() -> Event {
-    Event::ConfirmOrder {}
+    Event::ConfirmOrder { checkout: None }
 }
 fn cancel(reason: &str) -> Event {
     Event::CancelOrder { reason: reason.into() }
@@ -274,7 +274,7 @@ fn wire_name(event: &Event) -> &'static str {
         Event::Present(_) => 7,
         Event::Add { .. } => 8,
         Event::Order { .. } => 9,
-        Event::ConfirmOrder {} => 10,
+        Event::ConfirmOrder { .. } => 10,
         Event::CancelOrder { .. } => 11,
         Event::AskApproval { .. } => 12,
         Event::Decide { .. } => 13,

@@ -1,6 +1,7 @@
 //! Workflow events drawn as cards in the widget: a troubleshooting checklist
 //! the customer ticks, product cards with "Add", an order summary with
-//! "Confirm", "did this solve it?" and a 1–5 rating. A card's state (ticked,
+//! "Confirm", the confirmed order's "Complete your purchase" link to the
+//! site's checkout, "did this solve it?" and a 1–5 rating. A card's state (ticked,
 //! added, confirmed, answered) is read from the customer's own answers later
 //! in the timeline (and the outbox, so a tick shows at once); the answers
 //! themselves draw nothing.
@@ -26,7 +27,7 @@ fn answer(card: &Event, e: &Event) -> Option<u8> {
     match (card, e) {
         (Event::Present(p), Event::Add { product }) if *product == p.id => Some(1),
         // A changed order replaces the card; a cancelled one closes it.
-        (Event::Order { .. }, Event::ConfirmOrder {} | Event::Order { .. } | Event::CancelOrder { .. }) => Some(1),
+        (Event::Order { .. }, Event::ConfirmOrder { .. } | Event::Order { .. } | Event::CancelOrder { .. }) => Some(1),
         (Event::AskResolution {}, Event::Resolve { .. }) => Some(1),
         (Event::AskRating {}, Event::Rate { score }) => Some(*score),
         _ => None,
@@ -96,6 +97,7 @@ pub fn fill(chat: Chat, el: Element, m: ChatMessage, currency: Signal<String>) {
         Event::Checklist { .. } => ("chat-checklist", "Try these steps"),
         Event::Present(_) => ("chat-product", ""),
         Event::Order { .. } => ("chat-order", "Your order"),
+        Event::ConfirmOrder { checkout: Some(_) } => ("chat-confirmed", "Order confirmed"),
         Event::AskResolution {} => ("chat-resolution", "Did this solve it?"),
         Event::AskRating {} => ("chat-rating", "How did we do?"),
         _ => return,
@@ -145,7 +147,24 @@ pub fn fill(chat: Chat, el: Element, m: ChatMessage, currency: Signal<String>) {
             if let Some(q) = quote {
                 order_rows(&list, q);
             }
-            buttons.push((0, button(chat, &choices, "Confirm order", "chat-order-confirm", Event::ConfirmOrder {})));
+            buttons.push((
+                0,
+                button(chat, &choices, "Confirm order", "chat-order-confirm", Event::ConfirmOrder { checkout: None }),
+            ));
+        }
+        Event::ConfirmOrder { checkout: Some(url) } => {
+            // A path is on the host page's origin; nothing but http(s) is followed.
+            let href = match url.strip_prefix('/') {
+                Some(_) => super::host::host_origin().map(|o| o + url),
+                None => Some(url.clone()),
+            };
+            if let Some(href) = href.filter(|h| h.starts_with("https://") || h.starts_with("http://")) {
+                let a = add(&choices, "a", "button", "Complete your purchase");
+                set(&a, "data-testid", "chat-checkout");
+                set(&a, "href", &href);
+                set(&a, "target", "_blank");
+                set(&a, "rel", "noopener");
+            }
         }
         Event::AskResolution {} => {
             buttons.push((0, button(chat, &choices, "Yes", "chat-solved-yes", Event::Resolve { solved: true })));
