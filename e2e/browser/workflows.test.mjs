@@ -2,7 +2,8 @@
 // it, in headless Chromium: support (pre-chat form → info collected →
 // checklist → resolved → rating → closed), support escalated to a team,
 // sales (proactive trigger → products → order confirmed → the site's
-// checkout with the signed cart → closed won), the
+// checkout with the signed cart → closed won), a follow-up scheduled at
+// close that comes back when due, the
 // inbox's unread counts, waiting time and filters, and five conversations
 // switched with the keyboard, drafts kept.
 import { test } from "node:test";
@@ -220,6 +221,57 @@ test("sales: proactive trigger, products, order confirmed, signed checkout, clos
   assert.equal(await checkout.getByTestId("demo-checkout").getAttribute("data-valid"), "false");
   await op.getByTestId("console-close").click();
   await until("closed won", async () => /Closed: won/.test(await op.getByTestId("console-guide").textContent()));
+  assert.deepEqual(dialogs, []);
+  await context.close();
+});
+
+test("sales follow-up: scheduled at close, back in the queue when due, read by the customer", async () => {
+  const context = await browser.newContext();
+  const page = watch(await context.newPage());
+  await page.goto(`${demoUrl}?from=pricing`);
+  const frame = page.frameLocator('iframe[title="Chat"]');
+  await frame.getByTestId("chat-greeting").filter({ hasText: "Comparing plans" }).waitFor({ timeout: TIMEOUT });
+  const marker = `follow-${Date.now()}`;
+  await frame.getByTestId("chat-input").fill(`Just looking ${marker}`);
+  await frame.getByTestId("chat-input").press("Enter");
+  await waitForTexts(frame, "chat-message", ["Hi! Comparing plans? I can help you pick the right one.", `Just looking ${marker}`]);
+
+  const op = watch(await context.newPage());
+  await signIn(op, "supervisor");
+  await op.getByTestId("console-filter-workflow").selectOption("sales");
+  await openConversation(op, marker);
+  const id = await op.getByTestId("console-pane").getAttribute("data-conversation");
+  // Due in a few seconds, in the operator's own time.
+  const at = await op.evaluate(() => {
+    const d = new Date(Date.now() + 6000);
+    d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
+    return d.toISOString().slice(0, 19);
+  });
+  await op.getByTestId("console-follow-up-at").fill(at);
+  await op.getByTestId("console-follow-up-note").fill("Ask whether they chose a plan");
+  await op.getByTestId("console-follow-up").click();
+  const plan = op.getByTestId("console-follow-up-plan");
+  await until("scheduled", async () => /^Follow-up on .+ by Sue Supervisor: Ask whether they chose a plan$/.test(await plan.textContent()));
+  await op.getByTestId("console-close-outcome").selectOption("lost");
+  await op.getByTestId("console-close").click();
+  await until("closed lost", async () => /Closed: lost/.test(await op.getByTestId("console-guide").textContent()));
+  // The customer's chat is closed meanwhile.
+  await page.getByTestId("chat-launcher").click();
+  assert.equal(await page.getByTestId("chat-launcher").getAttribute("aria-expanded"), "false");
+
+  // Due: the alarm opens the conversation again; the line and the guide say so.
+  const line = op.locator(`[data-testid="console-conversation"][data-conversation="${id}"]`);
+  await line.getByTestId("console-follow-up-due").filter({ hasText: "follow-up due" }).waitFor({ timeout: 30_000 });
+  await until("the guide shows it due", async () => /^Follow-up due since .+: Ask whether they chose a plan$/.test(await plan.textContent()));
+  assert.doesNotMatch(await op.getByTestId("console-guide").textContent(), /Closed: lost/);
+  await op.getByTestId("console-input").fill("Hi again! Did you pick a plan?");
+  await op.getByTestId("console-input").press("Enter");
+  // The customer reads it when they open the chat again.
+  await page.getByTestId("chat-launcher").click();
+  await waitForTexts(frame, "chat-message", [
+    "Hi! Comparing plans? I can help you pick the right one.", `Just looking ${marker}`,
+    "This conversation is closed. Write again if you need anything else.", "Hi again! Did you pick a plan?",
+  ]);
   assert.deepEqual(dialogs, []);
   await context.close();
 });

@@ -44,6 +44,8 @@ fn legacy_inbox(base: &str) -> (ConversationSummary, Report) {
         team: None,
         assignee: None,
         outcome: None,
+        follow_up: None,
+        follow_up_by: None,
     };
     let report = Report {
         id: 0,

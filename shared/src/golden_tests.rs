@@ -30,6 +30,8 @@ fn summary() -> ConversationSummary {
         team: Some("billing".into()),
         assignee: Some("Ada".into()),
         outcome: None,
+        follow_up: Some(1_796_659_200_000),
+        follow_up_by: Some("Ada".into()),
     }
 }
 
@@ -96,6 +98,8 @@ fn event_name(e: &Event) -> &'static str {
         Event::LogIncident { .. } => "logIncident",
         Event::Close { .. } => "close",
         Event::Reopen {} => "reopen",
+        Event::FollowUp { .. } => "followUp",
+        Event::FollowUpDue {} => "followUpDue",
     }
 }
 
@@ -150,6 +154,8 @@ fn event_examples() -> Vec<Event> {
         Event::LogIncident { summary: "Insult; muted 10 min".into() },
         Event::Close { outcome: Outcome::Resolved },
         Event::Reopen {},
+        Event::FollowUp { due: 1_796_659_200_000, note: "Check the delivery arrived".into(), by: "Ada".into() },
+        Event::FollowUpDue {},
     ]
 }
 

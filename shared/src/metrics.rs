@@ -91,7 +91,7 @@ pub fn facts(workflow: WorkflowKind, timeline: &[ChatMessage]) -> Facts {
                 f.outcome = Some(*outcome);
                 f.handling_ms = f.started_at.map(|s| m.at.saturating_sub(s));
             }
-            Some(Event::Reopen {}) => (f.outcome, f.handling_ms) = (None, None),
+            Some(Event::Reopen {} | Event::FollowUpDue {}) => (f.outcome, f.handling_ms) = (None, None),
             Some(Event::Rate { score }) => f.rating = Some(*score),
             _ => {}
         }

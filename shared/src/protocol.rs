@@ -399,6 +399,13 @@ pub struct ConversationSummary {
     pub assignee: Option<String>,
     /// How it ended, once closed.
     pub outcome: Option<Outcome>,
+    /// When its follow-up is (or was, while it has not closed again) due,
+    /// ms since the Unix epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<u64>,
+    /// Who scheduled the follow-up (routing offers it to them first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_by: Option<String>,
 }
 
 /// How many characters of the newest message an inbox line shows.

@@ -195,6 +195,18 @@ pub fn choose<'a>(operators: &'a [Operator], team: Option<&str>) -> Option<&'a O
         .min_by(|a, b| (a.load, a.last_assigned_at, &a.name).cmp(&(b.load, b.last_assigned_at, &b.name)))
 }
 
+/// [`choose`], but `prefer` first (whoever scheduled the conversation's
+/// follow-up) when they can take one more chat, whatever the team: it is
+/// theirs, and the team's only when they are away or full.
+pub fn choose_preferring<'a>(
+    operators: &'a [Operator],
+    team: Option<&str>,
+    prefer: Option<&str>,
+) -> Option<&'a Operator> {
+    let preferred = prefer.and_then(|p| operators.iter().find(|o| o.name == p && o.can_take(None)));
+    preferred.or_else(|| choose(operators, team))
+}
+
 /// The wait a customer in `position` (1: next) of a queue can expect, when
 /// a chat takes `handling_ms` on average and `slots` chats are handled at
 /// once by the team's online members (their capacities summed): the
@@ -306,6 +318,18 @@ mod tests {
         }
         let learner = Operator { ready: false, ..op("Ann", Online, &["t"], 3, 0, 0) };
         assert_eq!(choose(&[learner], Some("t")), None, "not past the required practice: no live chats");
+    }
+
+    #[test]
+    fn a_follow_up_goes_to_whoever_scheduled_it_unless_they_are_away_or_full() {
+        let ops =
+            |ann: Presence, ann_load| vec![op("Ann", ann, &[], 3, ann_load, 0), op("Bo", Online, &["t"], 3, 2, 0)];
+        let chosen = |ops: &[Operator], prefer| choose_preferring(ops, Some("t"), prefer).map(|o| o.name.clone());
+        assert_eq!(chosen(&ops(Online, 0), Some("Ann")).as_deref(), Some("Ann"), "theirs, though not on the team");
+        assert_eq!(chosen(&ops(Away, 0), Some("Ann")).as_deref(), Some("Bo"), "away: the team's");
+        assert_eq!(chosen(&ops(Online, 3), Some("Ann")).as_deref(), Some("Bo"), "full: the team's");
+        assert_eq!(chosen(&ops(Online, 0), Some("Cy")).as_deref(), Some("Bo"), "gone from the site: the team's");
+        assert_eq!(chosen(&ops(Online, 0), None).as_deref(), Some("Bo"), "no follow-up: as ever");
     }
 
     #[test]

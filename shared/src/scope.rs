@@ -87,6 +87,8 @@ mod tests {
             team: team.map(Into::into),
             assignee: assignee.map(Into::into),
             outcome: None,
+            follow_up: None,
+            follow_up_by: None,
         }
     }
 

@@ -273,6 +273,8 @@ fn summary(d: &JsValue) -> Option<ConversationSummary> {
         team: opt_text(d, "team")?,
         assignee: opt_text(d, "assignee")?,
         outcome: opt_name(d, "outcome")?,
+        follow_up: opt_small(d, "followUp")?,
+        follow_up_by: opt_text(d, "followUpBy")?,
     })
 }
 
@@ -385,6 +387,10 @@ pub fn event(v: &JsValue) -> Option<Event> {
         "cancelOrder" => Event::CancelOrder { reason: text(d, "reason")? },
         "askApproval" => Event::AskApproval { discount: discount(&get(d, "discount"))?, note: text(d, "note")? },
         "decide" => Event::Decide { approve: flag(d, "approve")?, note: text(d, "note").unwrap_or_default() },
+        "followUp" => {
+            Event::FollowUp { due: uint(d, "due")?, note: text(d, "note")?, by: opt_text(d, "by")?.unwrap_or_default() }
+        }
+        "followUpDue" => Event::FollowUpDue {},
         _ => return None,
     })
 }
@@ -543,6 +549,8 @@ pub fn event_js(e: &Event) -> JsValue {
         Event::LogIncident { summary } => tag("logIncident", o.put("summary", summary)),
         Event::Close { outcome } => tag("close", o.put("outcome", outcome.as_str())),
         Event::Reopen {} => tag("reopen", o),
+        Event::FollowUp { due, note, .. } => tag("followUp", o.num("due", *due).put("note", note)),
+        Event::FollowUpDue {} => tag("followUpDue", o),
         _ => JsValue::NULL,
     }
 }
@@ -689,6 +697,8 @@ mod tests {
         golden!("event.add"),
         golden!("event.order"),
         golden!("event.confirmOrder"),
+        golden!("event.followUp"),
+        golden!("event.followUpDue"),
         golden!("event.cancelOrder"),
         golden!("event.askApproval"),
         golden!("event.decide"),

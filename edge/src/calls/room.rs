@@ -134,6 +134,8 @@ impl Meta {
             team: state.team.clone(),
             assignee: state.assignee.clone(),
             outcome: state.outcome,
+            follow_up: state.follow_up.as_ref().map(|f| f.due),
+            follow_up_by: state.follow_up.as_ref().map(|f| f.by.clone()),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! A conversation's end under the site's retention setting: closed and
 //! quiet for `retention.closedDays`, it is deleted with its messages, and
 //! its inbox line goes (incidents keep their own copy of the evidence). An
-//! open one is left alone; the sweep comes again once it is used.
+//! open one is left alone; the sweep comes again once it is used. A
+//! pending follow-up keeps it, and the alarm comes by its due time.
 
 use shared::{ErrorCode, ServerEnvelope};
 use worker::{Response, Result};
@@ -19,19 +20,21 @@ impl Conversation {
         if !self.ready().await? {
             return Response::empty();
         }
-        let (closed, days) = {
+        let (closed, days, follow_up) = {
             let core = self.core.borrow();
             let core = core.as_ref().expect("ready");
-            (core.workflow.as_ref().is_some_and(|w| w.closed()), core.settings.config.retention.closed_days)
+            let closed = core.workflow.as_ref().is_some_and(|w| w.closed());
+            (closed, core.settings.config.retention.closed_days, core.next_follow_up())
         };
         if !closed {
-            self.sweeps.rearm_at(&storage, None, now).await?;
+            self.sweeps.rearm_at(&storage, follow_up, now).await?;
             return Response::empty();
         }
         let until =
             sql::last_activity(&self.db).map_err(internal)? + u64::from(days) * crate::retention::day_ms(&self.env);
-        if until > now {
-            self.sweeps.rearm_at(&storage, Some(until), now).await?;
+        if until > now || follow_up.is_some() {
+            let next = follow_up.into_iter().chain((until > now).then_some(until)).min();
+            self.sweeps.rearm_at(&storage, next, now).await?;
             return Response::empty();
         }
         let meta = self.meta.borrow().clone().expect("ready");

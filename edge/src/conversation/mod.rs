@@ -11,6 +11,7 @@
 //! /drop?account=` closes an operator account's.
 
 mod end;
+mod follow_up;
 mod notice;
 mod practice;
 pub mod sql;
@@ -47,6 +48,8 @@ pub struct Conversation {
     /// The customer's place in the queue and the estimated wait, as
     /// routing last said (told again to a customer who connects).
     queued: RefCell<Option<(u32, Option<u64>, Option<String>)>>,
+    /// The follow-up due time the alarm was last made sure of.
+    follow_up_armed: std::cell::Cell<Option<u64>>,
 }
 
 impl DurableObject for Conversation {
@@ -57,7 +60,7 @@ impl DurableObject for Conversation {
         }
         let (meta, core) = (RefCell::new(None), RefCell::new(None));
         let (notices, sweeps, queued) = (Default::default(), Default::default(), RefCell::new(None));
-        Self { state, env, db, meta, core, notices, sweeps, queued }
+        Self { state, env, db, meta, core, notices, sweeps, queued, follow_up_armed: Default::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -102,13 +105,16 @@ impl DurableObject for Conversation {
     async fn websocket_message(&self, ws: WebSocket, message: worker::WebSocketIncomingMessage) -> Result<()> {
         self.sweeps.arm(&self.state.storage(), crate::retention::every_ms(&self.env)).await?;
         self.on_frame(&ws, message).await?;
+        self.arm_follow_up().await?;
         self.practice_turn().await;
         Ok(())
     }
 
-    /// The retention sweep (`end.rs`), then the reports the Inbox has not
-    /// taken are filed again.
+    /// A follow-up that is due comes back (`follow_up.rs`), the retention
+    /// sweep (`end.rs`, which sets the next alarm), then the reports the
+    /// Inbox has not taken are filed again.
     async fn alarm(&self) -> Result<Response> {
+        self.follow_up_due().await;
         let swept = self.sweep().await;
         self.file_reports().await;
         swept

@@ -115,6 +115,8 @@ mod tests {
             team: None,
             assignee: None,
             outcome: None,
+            follow_up: None,
+            follow_up_by: None,
         }
     }
 

@@ -261,7 +261,8 @@ impl Inbox {
             let passed = w.passed();
             let candidates: Vec<Operator> =
                 ops.iter().map(|(o, _)| o).filter(|o| !passed.contains(&o.name)).cloned().collect();
-            let Some(chosen) = shared::routing::choose(&candidates, w.team.as_deref()) else { continue };
+            let chosen = shared::routing::choose_preferring(&candidates, w.team.as_deref(), w.prefer.as_deref());
+            let Some(chosen) = chosen else { continue };
             let to = chosen.name.clone();
             let call = RoomCall::Route(Route::Assign { to: to.clone(), id: format!("route-{}-{now}", w.since) });
             let stub = crate::calls::room::conversation(&self.env, &w.conversation)?;

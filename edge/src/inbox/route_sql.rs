@@ -63,6 +63,9 @@ pub struct Waiting {
     pub told: u32,
     /// Operators who let it pass (no reply in time), as JSON.
     pub passed: String,
+    /// Who scheduled its follow-up (offered it first).
+    #[serde(default)]
+    pub prefer: Option<String>,
 }
 
 impl Waiting {
@@ -137,7 +140,9 @@ pub fn offered(sql: &SqlStorage) -> worker::Result<Vec<(String, (String, u64))>>
 /// The queue, longest waiting first (at most `limit`).
 pub fn queue(sql: &SqlStorage, limit: usize) -> worker::Result<Vec<Waiting>> {
     sql.exec(
-        "SELECT conversation, team, since, told, passed FROM queue ORDER BY since, conversation LIMIT ?",
+        "SELECT q.conversation AS conversation, q.team AS team, q.since AS since, q.told AS told,
+                q.passed AS passed, l.follow_up_by AS prefer
+         FROM queue q LEFT JOIN lines l ON l.id = q.conversation ORDER BY q.since, q.conversation LIMIT ?",
         vec![int(limit as u64)],
     )?
     .to_array()

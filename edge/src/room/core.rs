@@ -156,6 +156,9 @@ impl Core {
         }
         let result = match env.msg {
             ClientMsg::Send { text } => self.send(store, who, &id, &self.redacted(&text), now),
+            ClientMsg::Act { event: Event::FollowUpDue {} } => {
+                Err(Stop::Refused((ErrorCode::Forbidden, "a follow-up falls due by itself".into())))
+            }
             ClientMsg::Act { event } if !self.is_channel() => self.act(store, who, &id, &event, now),
             ClientMsg::Typing { on } if !self.is_channel() => Ok(vec![Effect::Typing(who.role, on)]),
             ClientMsg::Typing { .. } => Ok(Vec::new()),
@@ -309,6 +312,7 @@ impl Core {
             }
         }
         let event = match event.as_sent() {
+            Event::FollowUp { due, note, .. } => super::follow_up::scheduled(due, note, &who.name, now),
             Event::ConfirmOrder { .. } => {
                 super::sales::confirmed(&self.settings.config.sales, &state, &self.room, self.signer.take(), now)
             }
@@ -410,6 +414,20 @@ impl Core {
             Err(Stop::Refused((_, why))) => Err(why),
             Err(Stop::Store(e)) => Err(e.to_string()),
         }
+    }
+
+    /// When the pending follow-up is due (`None`: none is pending).
+    pub fn next_follow_up(&self) -> Option<u64> {
+        self.workflow.as_ref()?.follow_up.as_ref().filter(|f| !f.fired).map(|f| f.due)
+    }
+
+    /// The follow-up fell due at `now` (the object's alarm): stored as
+    /// routing's `followUpDue`, which opens the conversation again for the
+    /// queue. Nothing when none is due yet.
+    pub fn follow_up_due(&mut self, store: &impl RoomStore, now: u64) -> Result<Vec<Effect>, String> {
+        let Some(due) = self.next_follow_up().filter(|due| *due <= now) else { return Ok(Vec::new()) };
+        let holder = self.workflow.as_ref().and_then(|s| s.assignee.clone());
+        self.route(store, &Event::FollowUpDue {}, &super::follow_up::due_id(due), holder.as_deref(), now)
     }
 
     /// A practice run's scripted customer says `text` (with `event`) under

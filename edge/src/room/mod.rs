@@ -21,6 +21,7 @@
 //! frames, hold the [`Core`] in a `RefCell`, and carry out its effects.
 
 pub mod core;
+pub mod follow_up;
 pub mod memory;
 pub mod policy;
 pub mod reports;

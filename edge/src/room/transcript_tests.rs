@@ -83,6 +83,8 @@ enum Do {
     Break(bool),
     /// The shell fetched the site's identity secret for the next frame.
     Sign(&'static str),
+    /// The object's alarm: a follow-up that is due comes back.
+    Alarm,
 }
 
 fn who(role: Role, staff: Option<StaffRole>, member: &str) -> Who {
@@ -175,6 +177,7 @@ fn play(workflow: Option<WorkflowKind>, per_minute: u32, rows: Vec<(u64, Who, Do
                 store.broken.set(broken);
                 Vec::new()
             }
+            Do::Alarm => core.follow_up_due(&store, now).expect("stored"),
             Do::Sign(secret) => {
                 core.signer = Some(super::sales::Signer { site: "demo".into(), secret: secret.into() });
                 Vec::new()
@@ -627,4 +630,48 @@ fn discounts_beyond_authority_need_a_supervisors_approval() {
     let cart = crate::checkout::open("s3cret", cart, sig).expect("signed with the site's secret");
     assert_eq!((cart.site.as_str(), cart.conversation.as_str(), cart.issued), ("demo", "c".repeat(32).as_str(), S + 5));
     assert_eq!(cart.quote, quote);
+}
+
+/// Follow-ups: scheduled by an operator (in the future, within a year; the
+/// sender's name replaces a client's), kept through the close; the alarm
+/// stores `followUpDue` once, when due, which opens the conversation again
+/// for the queue. Nobody sends `followUpDue` but the alarm.
+#[test]
+fn a_follow_up_comes_back_when_due_and_only_then() {
+    let due = 10 * S;
+    let plan = |due| Event::FollowUp { due, note: "Check the delivery".into(), by: "Mallory".into() };
+    let year = super::follow_up::MOST_AHEAD_MS;
+    let (core, store) = play(
+        Some(WorkflowKind::Sales),
+        30,
+        vec![
+            (S, operator(), Do::Act("f", plan(S)), vec![Err(ErrorCode::IllegalMove)]),
+            (S, operator(), Do::Act("f", plan(S + year + 1)), vec![Err(ErrorCode::IllegalMove)]),
+            (S, operator(), Do::Act("f", Event::FollowUpDue {}), vec![Err(ErrorCode::Forbidden)]),
+            (S, customer(), Do::Act("f", plan(due)), vec![Err(ErrorCode::Forbidden)]),
+            (S, operator(), Do::Act("f", plan(due)), stored(1)),
+            (S, operator(), Do::Act("f", plan(due)), vec![Ack(1)]),
+            (2 * S, operator(), Do::Act("c", Event::Close { outcome: Outcome::Lost }), stored(2)),
+            (due - 1, operator(), Do::Alarm, Vec::new()),
+            (due, operator(), Do::Alarm, vec![Ack(3), Broadcast(3), Notify(3)]),
+            (due + 1, operator(), Do::Alarm, Vec::new()),
+            (due + 2, operator(), Do::Wake, Vec::new()),
+            (due + 3, operator(), Do::Alarm, Vec::new()),
+        ],
+    );
+    let messages = store.messages.borrow();
+    assert_eq!(
+        messages[0].1.event,
+        Some(Event::FollowUp { due, note: "Check the delivery".into(), by: operator().name }),
+        "the sender's name"
+    );
+    assert_eq!((messages[2].1.event.clone(), messages[2].1.author), (Some(Event::FollowUpDue {}), Role::Operator));
+    assert_eq!(core.next_follow_up(), None);
+    drop(messages);
+    let mut core = core;
+    let assign = Event::Assign { to: "Ann".into() };
+    let routed = core.route(&store, &assign, "route-1", None, due + 4).expect("routing assigns it");
+    assert_eq!(compact(routed), vec![Ack(4), Broadcast(4), Notify(4)]);
+    let state = core.workflow.expect("a conversation");
+    assert!(!state.closed() && state.assignee.as_deref() == Some("Ann"), "open again, routed");
 }

@@ -265,6 +265,21 @@ pub enum Event {
     /// again at its closing step (the server applies it, in the customer's
     /// name, before storing their message).
     Reopen {},
+    /// The operator schedules a follow-up, at any step or at close (one per
+    /// conversation: a new one replaces it). Internal: the customer only
+    /// reads what the operator writes when it is due.
+    FollowUp {
+        /// When it is due, ms since the Unix epoch.
+        due: u64,
+        /// What to follow up on ("check the delivery arrived").
+        note: String,
+        /// Who scheduled it (filled by the Worker; a client's is replaced).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        by: String,
+    },
+    /// The follow-up fell due (the Worker's alarm): the conversation is open
+    /// again and waits for whoever scheduled it, or its team's queue.
+    FollowUpDue {},
 }
 
 impl Event {
@@ -281,6 +296,7 @@ impl Event {
                 Event::Order { lines: lines.clone(), codes: codes.clone(), discount: *discount, quote: None }
             }
             Event::ConfirmOrder { .. } => Event::ConfirmOrder { checkout: None },
+            Event::FollowUp { due, note, .. } => Event::FollowUp { due: *due, note: note.clone(), by: String::new() },
             other => other.clone(),
         }
     }
@@ -312,6 +328,8 @@ impl Event {
         "logIncident",
         "close",
         "reopen",
+        "followUp",
+        "followUpDue",
     ];
 
     /// Who may send this event: customers answer cards and fill the pre-chat
@@ -367,6 +385,9 @@ impl Event {
             Event::LogIncident { summary } => format!("Incident logged: {summary}"),
             Event::Close { outcome } => format!("Closed: {}", outcome.as_str()),
             Event::Reopen {} => "Reopened: the customer wrote again".into(),
+            Event::FollowUp { note, by, .. } if by.is_empty() => format!("Follow-up scheduled: {note}"),
+            Event::FollowUp { note, by, .. } => format!("Follow-up scheduled by {by}: {note}"),
+            Event::FollowUpDue {} => "Follow-up due".into(),
         }
     }
 

@@ -72,6 +72,24 @@ pub struct State {
     pub incident: Option<String>,
     /// Set once closed.
     pub outcome: Option<Outcome>,
+    /// The follow-up scheduled, pending or due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<FollowUp>,
+}
+
+/// A follow-up of a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FollowUp {
+    /// When it is due, ms since the Unix epoch.
+    pub due: u64,
+    /// What to follow up on.
+    pub note: String,
+    /// Who scheduled it.
+    pub by: String,
+    /// It fell due (and the conversation came back); cleared at the next close.
+    #[serde(default)]
+    pub fired: bool,
 }
 
 /// What an accepted event changed, besides the state itself.
@@ -158,6 +176,9 @@ pub enum WorkflowError {
     /// A supervisor's answer with no request waiting.
     #[error("no discount is waiting for approval")]
     NothingAsked,
+    /// No follow-up is waiting to fall due.
+    #[error("no follow-up is scheduled")]
+    NothingDue,
     /// The customer was not asked this.
     #[error("the customer was not asked for this")]
     NotAsked,
@@ -246,7 +267,9 @@ pub fn apply(state: &State, event: &Event) -> Result<(State, Vec<Effect>), Workf
     let mut effects = Vec::new();
     let def = s.def();
     let wrong = |event| Err(WorkflowError::WrongWorkflow { event, workflow: def.name });
-    if s.closed() && !matches!(event, Event::Rate { .. } | Event::Reopen {}) {
+    let after_close =
+        matches!(event, Event::Rate { .. } | Event::Reopen {} | Event::FollowUp { .. } | Event::FollowUpDue {});
+    if s.closed() && !after_close {
         return Err(WorkflowError::Closed);
     }
     match event {
@@ -467,24 +490,48 @@ pub fn apply(state: &State, event: &Event) -> Result<(State, Vec<Effect>), Workf
         Event::Close { outcome } => {
             close(&s, *outcome)?;
             s.outcome = Some(*outcome);
+            // A follow-up that came back is done; one still to come stays.
+            s.follow_up = s.follow_up.take().filter(|f| !f.fired);
             effects.push(Effect::Closed(*outcome));
         }
         Event::Reopen {} => {
             if !s.closed() {
                 return Err(WorkflowError::NotClosed);
             }
-            s.outcome = None;
-            // A step done by closing is to do again.
-            if let Some(i) = def.steps.iter().position(|step| step.requires == Requirement::Closed) {
-                s.done = s.done.min(i);
-            }
-            effects.push(Effect::Reopened);
+            reopen(&mut s, &mut effects);
             // Nothing else ticks: the steps before were done already.
+            return Ok((s, effects));
+        }
+        Event::FollowUp { due, note, by } => {
+            let note = bounded("the note", note)?;
+            s.follow_up = Some(FollowUp { due: *due, note, by: by.clone(), fired: false });
+            return Ok((s, effects));
+        }
+        Event::FollowUpDue {} => {
+            match &mut s.follow_up {
+                Some(f) if !f.fired => f.fired = true,
+                _ => return Err(WorkflowError::NothingDue),
+            }
+            if s.closed() {
+                reopen(&mut s, &mut effects);
+            }
+            // Back in its queue: routing offers it to whoever scheduled it first.
+            s.assignee = None;
             return Ok((s, effects));
         }
     }
     advance(&mut s, &mut effects);
     Ok((s, effects))
+}
+
+/// Opens a closed conversation again at its closing step.
+fn reopen(s: &mut State, effects: &mut Vec<Effect>) {
+    s.outcome = None;
+    // A step done by closing is to do again.
+    if let Some(i) = s.def().steps.iter().position(|step| step.requires == Requirement::Closed) {
+        s.done = s.done.min(i);
+    }
+    effects.push(Effect::Reopened);
 }
 
 /// The closure rule of each workflow.

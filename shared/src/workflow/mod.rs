@@ -13,4 +13,4 @@ mod transcript_tests;
 
 pub use defs::{Requirement, Step, Workflow, WorkflowKind, MATRIX_ROWS};
 pub use event::{Event, OrderLine, Outcome, Product, Sanction, Severity};
-pub use machine::{apply, Effect, State, WorkflowError};
+pub use machine::{apply, Effect, FollowUp, State, WorkflowError};

@@ -256,6 +256,9 @@ fn sanction(kind: Sanction) -> Event {
 fn log(summary: &str) -> Event {
     Event::LogIncident { summary: summary.into() }
 }
+fn follow_up(due: u64, note: &str) -> Event {
+    Event::FollowUp { due, note: note.into(), by: "Ann".into() }
+}
 fn close(outcome: Outcome) -> Event {
     Event::Close { outcome }
 }
@@ -289,6 +292,8 @@ fn wire_name(event: &Event) -> &'static str {
         Event::LogIncident { .. } => 22,
         Event::Close { .. } => 23,
         Event::Reopen {} => 24,
+        Event::FollowUp { .. } => 25,
+        Event::FollowUpDue {} => 26,
     };
     Event::TYPES[index]
 }
@@ -325,6 +330,8 @@ fn who_sends() -> Vec<(Event, &'static [Role])> {
         (log("Rule 2; warned"), OPERATOR),
         (close(Outcome::Resolved), OPERATOR),
         (Event::Reopen {}, CUSTOMER),
+        (follow_up(7, "Check the seats are set up"), OPERATOR),
+        (Event::FollowUpDue {}, OPERATOR),
     ]
 }
 
@@ -332,7 +339,9 @@ fn who_sends() -> Vec<(Event, &'static [Role])> {
 fn all_refused_after_close() -> Vec<Row> {
     who_sends()
         .into_iter()
-        .filter(|(e, _)| !matches!(e, Event::Rate { .. } | Event::Reopen {}))
+        .filter(|(e, _)| {
+            !matches!(e, Event::Rate { .. } | Event::Reopen {} | Event::FollowUp { .. } | Event::FollowUpDue {})
+        })
         .map(|(e, _)| (e, Err(E::Closed)))
         .chain([(close(Outcome::Escalated), Err(E::Closed)), (close(Outcome::Lost), Err(E::Closed))])
         .collect()
@@ -757,6 +766,7 @@ fn sales_negotiated() -> Transcript {
     let rows = vec![
         (ask_approval(twenty, "Loyal customer"), Err(E::NoOrder)),
         (decide(true), Err(E::NothingAsked)),
+        (Event::FollowUpDue {}, Err(E::NothingDue)),
         (step("initiate"), ok("needs", [done("initiate")])),
         (collect("needs", "Five seats, wants a deal"), ok("present", [done("needs")])),
         (present("team", 4900), ok("negotiate", [done("present")])),
@@ -776,10 +786,21 @@ fn sales_negotiated() -> Transcript {
         (discounted(&[("team", 5)], twenty), ok("confirm", [])),
         (confirm(), ok(END, [done("confirm")])),
         (discounted(&[("team", 5)], twenty), Err(E::Confirmed)),
+        // Scheduled at close: it stays through the close, comes back when
+        // due (open again, for the queue), and goes at the next close.
+        (follow_up(9, " "), empty("the note")),
+        (follow_up(9, "Check the seats are set up"), ok(END, [])),
+        (follow_up(DUE, "Check the seats are set up"), ok(END, [])),
+        (close(Won), ok(END, [closed(Won)])),
+        (Event::FollowUpDue {}, ok(END, [Effect::Reopened])),
+        (Event::FollowUpDue {}, Err(E::NothingDue)),
         (close(Won), ok(END, [closed(Won)])),
     ];
     (Sales, rows)
 }
+
+/// When the follow-up of [`sales_negotiated`] is due.
+const DUE: u64 = 1_800_000_000_000;
 
 const BAD_DISCOUNT: &str = "a discount is 0.01–100 % or a positive amount";
 
@@ -788,6 +809,13 @@ fn sales_negotiation_asks_and_records_approval() {
     let s = play(&sales_negotiated());
     assert_eq!((s.asked, s.approved), (None, Some(Discount::Percent(2_000))), "the approval stays for the order");
     assert!(s.order_confirmed);
+    assert_eq!(s.follow_up, None, "a follow-up that came back ends at the next close");
+    let (kind, mut rows) = sales_negotiated();
+    let due_at = rows.iter().position(|(e, r)| *e == Event::FollowUpDue {} && r.is_ok()).expect("it falls due");
+    rows.truncate(due_at);
+    let s = play(&(kind, rows));
+    let pending = FollowUp { due: DUE, note: "Check the seats are set up".into(), by: "Ann".into(), fired: false };
+    assert_eq!((s.closed(), s.follow_up), (true, Some(pending)), "closing keeps a follow-up to come");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! the current step, the step's guidance and requirement, the workflow's
 //! decision-matrix column, canned responses for the step, and every action
 //! the workflow has (fields, checklist, products and order, escalation,
-//! rating, close). Each action is offered only when the state machine
+//! follow-up, rating, close). Each action is offered only when the state machine
 //! (`State::allows`) accepts it; the server checks again.
 
 use leptos::prelude::*;
@@ -290,6 +290,7 @@ pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl Int
                     prop:value=move || note.get() on:input=move |e| note.set(event_target_value(&e))/>
                 <Act state busy run label="Escalate" testid="console-escalate" make=escalate/>
             </section>
+            <super::follow_up::FollowUpPanel state busy run/>
             <section>
                 <h3>"Close"</h3>
                 <Act state busy run label="Ask for a rating" testid="console-ask-rating" make=|| Some(Event::AskRating {})/>

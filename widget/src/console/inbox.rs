@@ -498,6 +498,16 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                                             {waiting.map(|since| view! {
                                                 <span class="waiting" data-testid="console-waiting">"waiting "{move || waited(now.get(), since)}</span>
                                             })}
+                                            {c.follow_up.map(|due| {
+                                                // Fresh at each render too (a line comes back when it falls due).
+                                                let due_now = move || due as f64 <= js_sys::Date::now().max(now.get());
+                                                view! {
+                                                    <span class="follow-up" data-testid="console-follow-up-due" data-due=due.to_string()
+                                                        class:due=due_now>
+                                                        {move || if due_now() { "follow-up due" } else { "follow-up" }}
+                                                    </span>
+                                                }
+                                            })}
                                         </span>
                                     </button>
                                     <button class="link open-beside" data-testid="console-open-beside" data-conversation=c.id.to_string()

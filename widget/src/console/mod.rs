@@ -4,6 +4,7 @@
 //! workflow guide; the moderation view (queue, cases, sanctions, incidents,
 //! channel monitor); settings and the organisation's people.
 
+mod follow_up;
 mod guide;
 mod inbox;
 mod keys;
