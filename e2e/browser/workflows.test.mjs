@@ -225,7 +225,7 @@ test("sales: proactive trigger, products, order confirmed, signed checkout, clos
   await context.close();
 });
 
-test("sales follow-up: scheduled at close, back in the queue when due, read by the customer", async () => {
+test("sales follow-up: scheduled at close, back in the queue when due, badged on the launcher, read by the customer", async () => {
   const context = await browser.newContext();
   const page = watch(await context.newPage());
   await page.goto(`${demoUrl}?from=pricing`);
@@ -266,8 +266,16 @@ test("sales follow-up: scheduled at close, back in the queue when due, read by t
   assert.doesNotMatch(await op.getByTestId("console-guide").textContent(), /Closed: lost/);
   await op.getByTestId("console-input").fill("Hi again! Did you pick a plan?");
   await op.getByTestId("console-input").press("Enter");
-  // The customer reads it when they open the chat again.
-  await page.getByTestId("chat-launcher").click();
+  await until("sent", async () => /Hi again! Did you pick a plan\?/.test(await op.getByTestId("console-pane").textContent()));
+  // At their next page view the launcher says so; opening the chat reads it.
+  await page.reload();
+  const launcher = page.getByTestId("chat-launcher");
+  const badge = page.getByTestId("chat-unread");
+  await until("the launcher's badge", async () => (await badge.isVisible()) && (await badge.textContent()) === "1");
+  assert.equal(await launcher.getAttribute("aria-label"), "Open chat, 1 unread message");
+  await launcher.click();
+  assert.equal(await badge.isVisible(), false);
+  assert.equal(await launcher.getAttribute("aria-label"), "Close chat");
   await waitForTexts(frame, "chat-message", [
     "Hi! Comparing plans? I can help you pick the right one.", `Just looking ${marker}`,
     "This conversation is closed. Write again if you need anything else.", "Hi again! Did you pick a plan?",

@@ -56,6 +56,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         }
         (Method::Get, ["api", "sites", site, "widget"]) => conversations::widget_config(&req, &env, site).await,
         (Method::Get, ["api", "sites", site, "availability"]) => availability::availability(&req, &env, site).await,
+        (Method::Post, ["api", "sites", site, "unread"]) => conversations::unread(req, &env, site).await,
         (Method::Get, ["widget"]) => pages::app(&req, &env, "widget").await,
         (Method::Get, ["channel"]) => pages::app(&req, &env, "channel").await,
         (Method::Post, ["api", "sites", site, "channels", channel, "messages", seq, "report"]) => {

@@ -151,6 +151,36 @@ pub fn availability_path(site: &str) -> String {
     format!("/api/sites/{}/availability", encode_query(site))
 }
 
+/// What the loader asks (`POST`, as `text/plain` so the host page needs
+/// no preflight) to badge its launcher: how many messages for the customer
+/// came after the last they saw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnreadQuery {
+    /// The customer's conversation.
+    pub conversation: ConversationId,
+    /// Its token.
+    pub token: String,
+    /// The newest sequence number the customer saw.
+    pub after: u64,
+}
+
+/// The answer to [`UnreadQuery`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unread {
+    /// Messages for the customer after `after` (at most [`MOST_UNREAD`]).
+    pub unread: u32,
+    /// The newest sequence number.
+    pub last: u64,
+}
+
+/// The most unread messages counted (the badge says "99").
+pub const MOST_UNREAD: u32 = 99;
+
+/// Path of [`UnreadQuery`].
+pub fn unread_path(site: &str) -> String {
+    format!("/api/sites/{}/unread", encode_query(site))
+}
+
 /// Path of the signed-in operator's own weekly shifts on a site (`GET`,
 /// `PUT` a `crate::hours::Shifts`).
 pub fn shifts_path(site: &str) -> String {

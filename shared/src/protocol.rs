@@ -366,6 +366,16 @@ impl ChatMessage {
         }
         self
     }
+
+    /// Whether this is news for the customer: the site's words, a card, or a
+    /// notice (not their own, not what only staff see).
+    pub fn news_for_customer(&self) -> bool {
+        self.author == Role::Operator
+            && match &self.event {
+                None => !self.text.is_empty(),
+                Some(e) => e.visible_to_customer() || !e.customer_notice().is_empty(),
+            }
+    }
 }
 
 /// What a removed message reads as on a viewer's list (its tombstone).
@@ -542,3 +552,6 @@ impl WireName for ErrorCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

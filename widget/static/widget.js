@@ -16,8 +16,11 @@
  * and the remembered conversation is kept per user, so the next person on
  * this browser does not see it. What the customer typed and the server has
  * not stored yet is kept here too (the iframe says), and handed back after
- * a reload to be sent again with the same ids. (The comment is not shipped: the minifier
- * drops it.) */
+ * a reload to be sent again with the same ids. The launcher badges what came
+ * for the customer since they last had the chat open (asked of the server at
+ * each page view with a kept conversation, and when the chat closes: the
+ * token goes in a POST body, never in a URL). (The comment is not shipped:
+ * the minifier drops it.) */
 (function () {
   var me = document.currentScript;
   if (!me) return;
@@ -89,6 +92,8 @@
     "box-shadow:0 4px 14px rgba(0,0,0,.25);z-index:2147483646}" +
     "button:focus-visible{outline:3px solid #9bb5ff;outline-offset:2px}" +
     "svg{width:28px;height:28px;fill:currentColor}" +
+    "b{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;border-radius:10px;" +
+    "background:#d93025;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}b[hidden]{display:none}" +
     ".panel{position:fixed;right:20px;bottom:88px;width:370px;height:560px;max-height:calc(100vh - 108px);" +
     "border-radius:12px;overflow:hidden;box-shadow:0 8px 30px rgba(0,0,0,.3);background:#fff;z-index:2147483647}" +
     ".panel[hidden]{display:none}" +
@@ -99,9 +104,27 @@
     '<div class="panel" hidden></div>' +
     '<button type="button" data-testid="chat-launcher" aria-label="Open chat" aria-expanded="false">' +
     '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>' +
-    "</button>";
+    '<b data-testid="chat-unread" aria-hidden="true" hidden></b></button>';
   panel = root.querySelector(".panel");
   button = root.querySelector("button");
+  var badge = root.querySelector("b"), unread = 0, seenKey = key + ":seen";
+
+  // The customer's news since the chat was last open: `then` gets
+  // {unread, last} (nothing without a kept conversation or an answer).
+  function news(then) {
+    var s = kept(key);
+    if (s && s.token) fetch(origin + "/api/sites/" + encodeURIComponent(site) + "/unread", {
+      method: "POST", headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ conversation: s.conversation, token: s.token, after: +get(localStorage, seenKey) || 0 })
+    }).then(function (r) { return r.ok && r.json(); }).then(function (u) { u && then(u); }, function () {});
+  }
+  function seen(u) { set(localStorage, seenKey, String(u.last)); }
+  function label(open) {
+    badge.hidden = !unread;
+    badge.textContent = unread > 98 ? "99+" : unread;
+    button.setAttribute("aria-label", (open ? "Close chat" : "Open chat") +
+      (unread ? ", " + unread + " unread message" + (unread > 1 ? "s" : "") : ""));
+  }
 
   function toggle(open, trigger) {
     if (open && !frame) {
@@ -121,9 +144,12 @@
         (trigger ? "&trigger=" + encodeURIComponent(trigger) : "");
       panel.appendChild(frame);
     }
+    // Opened or closed, the customer has seen what there is.
+    if (open !== !panel.hidden) news(seen);
     panel.hidden = !open;
     button.setAttribute("aria-expanded", open ? "true" : "false");
-    button.setAttribute("aria-label", open ? "Close chat" : "Open chat");
+    if (open) unread = 0;
+    label(open);
     set(sessionStorage, openKey, open ? "1" : null);
     if (open) frame.focus();
   }
@@ -185,6 +211,7 @@
   function mount() {
     document.body.appendChild(host);
     if (get(sessionStorage, openKey)) toggle(true);
+    else news(function (u) { unread = u.unread; label(); });
     fetch(origin + "/api/sites/" + encodeURIComponent(site) + "/widget")
       .then(function (r) { return r.ok ? r.json() : {}; })
       .catch(function () { return {}; })

@@ -48,6 +48,16 @@ pub enum RoomCall {
     /// Routing's decision, from the site's list part (conversations only)
     /// → [`Routed`] for an assignment or a release.
     Route(Route),
+    /// The customer's unread count for the loader's badge (conversations
+    /// only) → [`shared::api::Unread`] (404: not this site's, or another token).
+    Unread {
+        /// The site asking.
+        site: String,
+        /// The token's digest.
+        digest: String,
+        /// The newest sequence number the customer saw.
+        after: u64,
+    },
 }
 
 /// Routing's decision for one conversation.

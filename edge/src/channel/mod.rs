@@ -82,9 +82,13 @@ impl DurableObject for Channel {
             Ok(RoomCall::Counts) => Response::from_json(&self.db.counts()),
             Ok(RoomCall::Rows) => Response::from_json(&crate::room::sql::message_rows(&self.db).map_err(internal)?),
             Ok(RoomCall::Relay(call)) => self.answer_relay(*call).await,
-            Ok(RoomCall::Init(_) | RoomCall::Who { .. } | RoomCall::Grant(_) | RoomCall::Route(_)) => {
-                Response::error("a conversation's call, not a channel's", 404)
-            }
+            Ok(
+                RoomCall::Init(_)
+                | RoomCall::Who { .. }
+                | RoomCall::Grant(_)
+                | RoomCall::Route(_)
+                | RoomCall::Unread { .. },
+            ) => Response::error("a conversation's call, not a channel's", 404),
             Err(refused) => refused,
         }
     }

@@ -99,6 +99,13 @@ impl DurableObject for Conversation {
                 Response::error("a channel's call, not a conversation's", 404)
             }
             RoomCall::Route(route) => self.routed(route).await,
+            RoomCall::Unread { site, digest, after } => {
+                let ours = self.ready().await? && self.meta.borrow().as_ref().is_some_and(|m| m.site.as_str() == site);
+                if !ours || !self.customer_token(&digest)? {
+                    return missing();
+                }
+                Response::from_json(&self.unread(after).map_err(internal)?)
+            }
         }
     }
 
@@ -141,9 +148,7 @@ impl Conversation {
         }
         if role == Role::Customer {
             let digest = crate::auth::token_digest(&header(req, TOKEN));
-            if !crate::auth::secrets_equal(&digest, &meta.token_digest)
-                && !sql::granted(&self.db, &digest).map_err(internal)?
-            {
+            if !self.customer_token(&digest)? {
                 return socket::refuse(
                     ErrorCode::Unauthorized,
                     "wrong token for this conversation",
@@ -186,6 +191,23 @@ impl Conversation {
             socket::send(&pair.server, &queue_frame(position, wait_ms, away.as_deref()));
         }
         Response::from_websocket(pair.client)
+    }
+
+    /// Whether a token's digest is the customer's (or another browser's
+    /// grant of a verified customer).
+    fn customer_token(&self, digest: &str) -> Result<bool> {
+        let Some(mine) = self.meta.borrow().as_ref().map(|m| m.token_digest.clone()) else { return Ok(false) };
+        Ok(crate::auth::secrets_equal(digest, &mine) || sql::granted(&self.db, digest).map_err(internal)?)
+    }
+
+    /// The customer's news after `after` (counted up to
+    /// [`shared::api::MOST_UNREAD`]) and the newest sequence number.
+    fn unread(&self, after: u64) -> std::result::Result<shared::api::Unread, crate::room::StoreError> {
+        let store = self.store();
+        let last = store.last_seq()?;
+        let most = shared::api::MOST_UNREAD as usize;
+        let news = store.after(after, 4 * most)?.iter().filter(|m| m.news_for_customer()).count().min(most);
+        Ok(shared::api::Unread { unread: news as u32, last })
     }
 
     /// Routing's decision from the site's list part.

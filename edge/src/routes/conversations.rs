@@ -1,5 +1,6 @@
 //! Customer routes: start a conversation, attach the customer's socket, read
-//! the site's public widget configuration.
+//! the site's public widget configuration, count what the customer has not
+//! read (the loader's badge).
 
 use shared::api::{ConversationCreated, CreateConversation};
 use shared::moderation_case::banning;
@@ -156,6 +157,24 @@ pub async fn widget_config(req: &Request, env: &Env, site: &str) -> RouteResult 
     let site: SiteId = site.parse().map_err(|_| RouteError::UnknownSite(site.to_owned()))?;
     let (settings, origin) = embedding(req, env, &site).await?;
     allow_origin(Response::from_json(&settings.config.widget())?, &origin)
+}
+
+/// `POST /api/sites/{site}/unread` [`shared::api::UnreadQuery`] (any content
+/// type: the loader sends `text/plain`, a request without preflight) →
+/// [`shared::api::Unread`], for a host page of one of the site's origins.
+/// One call to the conversation's object (none to the site's Inbox: the
+/// settings are the isolate's copy). A wrong token or another site's
+/// conversation is `unknownConversation`, as an unknown id.
+pub async fn unread(mut req: Request, env: &Env, site: &str) -> RouteResult {
+    let site: SiteId = site.parse().map_err(|_| RouteError::UnknownSite(site.to_owned()))?;
+    let (_, origin) = embedding(&req, env, &site).await?;
+    let what = "{\"conversation\", \"token\", \"after\"}";
+    let q: shared::api::UnreadQuery = super::json(&mut req, what, 1_024).await?;
+    let call = RoomCall::Unread { site: site.to_string(), digest: crate::auth::token_digest(&q.token), after: q.after };
+    let stub = crate::calls::room::conversation(env, q.conversation.as_str())?;
+    let unread: Option<shared::api::Unread> = crate::calls::ask(&stub, &call).await?;
+    let unknown = || RouteError::Refused(ErrorCode::UnknownConversation, "no such conversation for this token".into());
+    allow_origin(Response::from_json(&unread.ok_or_else(unknown)?)?, &origin)
 }
 
 /// The site's settings (the isolate's copy) for a host page of one of its
