@@ -2,7 +2,8 @@
 // it, in headless Chromium: support (pre-chat form → info collected →
 // checklist → resolved → rating → closed), support escalated to a team,
 // sales (proactive trigger → products → order confirmed → the site's
-// checkout with the signed cart → closed won), a follow-up scheduled at
+// checkout with the signed cart → closed won), a discount beyond an
+// operator's authority approved from the supervisors' inbox, a follow-up scheduled at
 // close that comes back when due, the
 // inbox's unread counts, waiting time and filters, and five conversations
 // switched with the keyboard, drafts kept.
@@ -222,6 +223,67 @@ test("sales: proactive trigger, products, order confirmed, signed checkout, clos
   await op.getByTestId("console-close").click();
   await until("closed won", async () => /Closed: won/.test(await op.getByTestId("console-guide").textContent()));
   assert.deepEqual(dialogs, []);
+  await context.close();
+});
+
+test("sales: a discount beyond the operator's authority waits in the supervisors' inbox and comes back approved", async () => {
+  const context = await browser.newContext();
+  const page = watch(await context.newPage());
+  await page.goto(`${demoUrl}?from=pricing`);
+  const frame = page.frameLocator('iframe[title="Chat"]');
+  await frame.getByTestId("chat-greeting").filter({ hasText: "Comparing plans" }).waitFor({ timeout: TIMEOUT });
+  const marker = `deal-${Date.now()}`;
+  await frame.getByTestId("chat-input").fill(`Five seats if the price is right ${marker}`);
+  await frame.getByTestId("chat-input").press("Enter");
+  await waitForTexts(frame, "chat-message", ["Hi! Comparing plans? I can help you pick the right one.", `Five seats if the price is right ${marker}`]);
+
+  const op = watch(await context.newPage());
+  await signIn(op, "operator");
+  await op.getByTestId("console-filter-workflow").selectOption("sales");
+  await openConversation(op, marker);
+  const id = await op.getByTestId("console-pane").getAttribute("data-conversation");
+  await op.getByTestId("console-complete-step").click();
+  await waitStep(op, "needs", "current");
+  await op.getByTestId("console-field-id").fill("needs");
+  await op.getByTestId("console-field-value").fill("5 seats, wants a deal");
+  await op.getByTestId("console-field-save").click();
+  await waitStep(op, "present", "current");
+  await op.locator('[data-testid="console-product"][data-product="team"] [data-testid="console-present"]').click();
+  await waitStep(op, "negotiate", "current");
+  await op.locator('[data-testid="console-order-qty"][data-product="team"]').fill("5");
+  await op.getByTestId("console-order-discount").fill("10");
+  await until("within authority", async () => /within your authority$/.test(await op.getByTestId("console-order-preview").textContent()));
+  await op.getByTestId("console-create-order").click();
+  await until("ordered", async () => /^Order: 5 × Team plan/.test(await op.getByTestId("console-order").textContent()));
+  // 20 % is beyond an operator's 10 %: the order waits, the request goes up.
+  await op.getByTestId("console-order-discount").fill("20");
+  await until("beyond authority", async () => /beyond your authority/.test(await op.getByTestId("console-order-preview").textContent()));
+  assert.equal(await op.getByTestId("console-create-order").isDisabled(), true, "not without an approval");
+  await op.getByTestId("console-approval-note").fill("Two-year commitment");
+  await op.getByTestId("console-ask-approval").click();
+  await until("asked", async () => /Waiting for a supervisor to approve 20 %/.test(await op.getByTestId("console-approval").textContent()));
+
+  // The supervisor's inbox shows the request with the order; they approve it there.
+  const supervisor = await browser.newContext();
+  const sup = watch(await supervisor.newPage());
+  await signIn(sup, "supervisor");
+  await sup.getByTestId("console-filter-status").selectOption("approval");
+  const line = sup.locator(`[data-testid="console-conversation"][data-conversation="${id}"]`);
+  await line.getByTestId("console-approval-asked").waitFor({ timeout: TIMEOUT });
+  assert.equal(await line.getByTestId("console-approval-asked").textContent(), "approve? 20 % off USD 245.00");
+  await line.click();
+  await sup.getByTestId("console-approve").click();
+  await until("left the approvals", async () => (await line.count()) === 0);
+
+  // The answer reaches the operator's console; the order takes the discount.
+  await until("approved", async () => /A supervisor approved up to 20 %/.test(await op.getByTestId("console-approval").textContent()));
+  await until("now within", async () => /within your authority$/.test(await op.getByTestId("console-order-preview").textContent()));
+  await op.getByTestId("console-create-order").click();
+  const card = frame.getByTestId("chat-order").last();
+  await card.filter({ hasText: "USD 196.00" }).waitFor({ timeout: TIMEOUT });
+  assert.equal(await card.getByTestId("chat-order-total").textContent(), "TotalUSD 245.00 USD 196.00");
+  assert.deepEqual(dialogs, []);
+  await supervisor.close();
   await context.close();
 });
 

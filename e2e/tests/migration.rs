@@ -46,6 +46,7 @@ fn legacy_inbox(base: &str) -> (ConversationSummary, Report) {
         outcome: None,
         follow_up: None,
         follow_up_by: None,
+        approval: None,
     };
     let report = Report {
         id: 0,

@@ -42,10 +42,12 @@ fn the_badge_counts_what_came_for_the_customer_since_they_looked() {
     s.welcome_and_replay(0).unwrap();
     s.send_acked("o1", "Let me look.").unwrap();
     // Staff only: fields collected.
-    for (i, e) in
-        [Event::Collect { field: "order".into(), value: "1042".into() }, Event::Collect { field: "carrier".into(), value: "DHL".into() }]
-            .into_iter()
-            .enumerate()
+    for (i, e) in [
+        Event::Collect { field: "order".into(), value: "1042".into() },
+        Event::Collect { field: "carrier".into(), value: "DHL".into() },
+    ]
+    .into_iter()
+    .enumerate()
     {
         assert!(matches!(s.act(&format!("e{i}"), e).unwrap(), ServerMsg::Ack { .. }));
     }

@@ -416,6 +416,10 @@ pub struct ConversationSummary {
     /// Who scheduled the follow-up (routing offers it to them first).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up_by: Option<String>,
+    /// A discount waiting for a supervisor's approval, as they read it
+    /// ("20 % off USD 245.00").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<String>,
 }
 
 /// How many characters of the newest message an inbox line shows.

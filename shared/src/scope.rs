@@ -89,6 +89,7 @@ mod tests {
             outcome: None,
             follow_up: None,
             follow_up_by: None,
+            approval: None,
         }
     }
 

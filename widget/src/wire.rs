@@ -275,6 +275,7 @@ fn summary(d: &JsValue) -> Option<ConversationSummary> {
         outcome: opt_name(d, "outcome")?,
         follow_up: opt_small(d, "followUp")?,
         follow_up_by: opt_text(d, "followUpBy")?,
+        approval: opt_text(d, "approval")?,
     })
 }
 

@@ -146,6 +146,10 @@ impl Meta {
             outcome: state.outcome,
             follow_up: state.follow_up.as_ref().map(|f| f.due),
             follow_up_by: state.follow_up.as_ref().map(|f| f.by.clone()),
+            approval: state.asked.zip(state.quote.as_ref()).map(|(d, q)| {
+                let before = shared::pricing::format(q.before_negotiation(), &q.currency);
+                format!("{} off {before}", shared::sales::describe(d, &q.currency))
+            }),
         }
     }
 }

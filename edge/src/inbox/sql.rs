@@ -32,6 +32,7 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     sql.exec("CREATE INDEX IF NOT EXISTS lines_by_update ON lines (updated_at DESC)", None)?;
     crate::room::sql::add_column(sql, "lines", "follow_up", "INTEGER")?;
     crate::room::sql::add_column(sql, "lines", "follow_up_by", "TEXT")?;
+    crate::room::sql::add_column(sql, "lines", "approval", "TEXT")?;
     // One index per scope, so a page reads only its own rows.
     sql.exec("CREATE INDEX IF NOT EXISTS lines_by_assignee ON lines (assignee, updated_at DESC)", None)?;
     sql.exec("CREATE INDEX IF NOT EXISTS lines_by_team ON lines (team, updated_at DESC)", None)?;
@@ -55,12 +56,13 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
 pub fn upsert(sql: &SqlStorage, s: &ConversationSummary) -> worker::Result<bool> {
     let cursor = sql.exec(
         "INSERT INTO lines (id, site, last_seq, last_author, preview, created_at, updated_at,
-                            workflow, step, team, assignee, outcome, follow_up, follow_up_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            workflow, step, team, assignee, outcome, follow_up, follow_up_by,
+                            approval)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq, last_author = excluded.last_author,
              preview = excluded.preview, updated_at = excluded.updated_at, workflow = excluded.workflow,
              step = excluded.step, team = excluded.team, assignee = excluded.assignee, outcome = excluded.outcome,
-             follow_up = excluded.follow_up, follow_up_by = excluded.follow_up_by
+             follow_up = excluded.follow_up, follow_up_by = excluded.follow_up_by, approval = excluded.approval
          WHERE excluded.last_seq > lines.last_seq",
         vec![
             s.id.as_str().into(),
@@ -79,6 +81,7 @@ pub fn upsert(sql: &SqlStorage, s: &ConversationSummary) -> worker::Result<bool>
                 .map(|due| SqlStorageValue::from(due.min(i64::MAX as u64) as i64))
                 .unwrap_or(SqlStorageValue::Null),
             s.follow_up_by.as_deref().into(),
+            s.approval.as_deref().into(),
         ],
     )?;
     Ok(cursor.rows_written() > 0)
@@ -131,7 +134,7 @@ pub fn page(
     let query = format!(
         r#"SELECT id, site, last_seq AS "lastSeq", last_author AS "lastAuthor", preview,
                   created_at AS "createdAt", updated_at AS "updatedAt", workflow, step, team, assignee, outcome,
-                  follow_up AS "followUp", follow_up_by AS "followUpBy"
+                  follow_up AS "followUp", follow_up_by AS "followUpBy", approval
            FROM lines WHERE {filter} AND (updated_at < ? OR (updated_at = ? AND id < ?))
            ORDER BY updated_at DESC, id DESC LIMIT ?"#
     );

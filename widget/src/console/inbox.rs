@@ -50,7 +50,8 @@ struct Filter {
     scope: String,
     /// `""` for every workflow, else its wire name.
     workflow: String,
-    /// `open`, `closed` or `""` for both.
+    /// `open`, `closed`, `approval` (a discount waiting for a supervisor)
+    /// or `""` for all.
     status: String,
 }
 
@@ -65,6 +66,7 @@ impl Filter {
         let status = match self.status.as_str() {
             "open" => c.outcome.is_none(),
             "closed" => c.outcome.is_some(),
+            "approval" => c.approval.is_some(),
             _ => true,
         };
         scope && workflow && status
@@ -449,6 +451,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                         <option value="open">"Open"</option>
                         <option value="closed">"Closed"</option>
                         <option value="">"Open and closed"</option>
+                        <option value="approval">"Awaiting approval"</option>
                     </select>
                 </div>
                 <Show when=move || shown.with(Vec::is_empty)>
@@ -497,6 +500,9 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                                             <span class="tags" data-testid="console-tags">{tags}</span>
                                             {waiting.map(|since| view! {
                                                 <span class="waiting" data-testid="console-waiting">"waiting "{move || waited(now.get(), since)}</span>
+                                            })}
+                                            {c.approval.clone().map(|what| view! {
+                                                <span class="approval" data-testid="console-approval-asked">"approve? "{what}</span>
                                             })}
                                             {c.follow_up.map(|due| {
                                                 // Fresh at each render too (a line comes back when it falls due).

@@ -50,15 +50,6 @@ pub fn OrderPanel(state: Memo<State>, busy: RwSignal<bool>, run: Callback<Event>
     let typed_discount = move || percent(&discount.get()).map(Discount::Percent);
     let typed_codes =
         move || codes.with(|c| c.split([',', ' ']).filter(|c| !c.is_empty()).map(String::from).collect::<Vec<_>>());
-    let order = move || {
-        let lines = lines();
-        (!lines.is_empty()).then(|| Event::Order {
-            lines,
-            codes: typed_codes(),
-            discount: typed_discount(),
-            quote: None,
-        })
-    };
     let preview = move || -> Option<Result<Quote, String>> {
         let lines = lines();
         if lines.is_empty() {
@@ -74,6 +65,20 @@ pub fn OrderPanel(state: Memo<State>, busy: RwSignal<bool>, run: Callback<Event>
         })
     };
     let authority = move || session.config.with(|c| c.as_ref().map_or(0, |c| c.sales.authority.of(role)));
+    let may_give = move |q: &Quote| {
+        q.negotiated() == 0 || sales::within(q, authority()) || state.with(|s| sales::approved(s.approved, q))
+    };
+    // An order the server would refuse is not offered (the preview says why).
+    let order = move || {
+        let lines = lines();
+        let refused = matches!(preview(), Some(Ok(q)) if !may_give(&q));
+        (!lines.is_empty() && !refused).then(|| Event::Order {
+            lines,
+            codes: typed_codes(),
+            discount: typed_discount(),
+            quote: None,
+        })
+    };
     let currency = move || session.currency();
     let summary = move || match preview() {
         None => String::new(),
@@ -83,7 +88,7 @@ pub fn OrderPanel(state: Memo<State>, busy: RwSignal<bool>, run: Callback<Event>
                 q.savings.iter().map(|s| format!("{} −{}", s.name, format(s.off, &q.currency))).collect();
             let within = if q.negotiated() == 0 {
                 String::new()
-            } else if sales::within(&q, authority()) || state.with(|s| sales::approved(s.approved, &q)) {
+            } else if may_give(&q) {
                 " — within your authority".into()
             } else {
                 format!(
