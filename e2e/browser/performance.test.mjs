@@ -1,7 +1,7 @@
 // performance.test.mjs: the performance page as people see it, in
 // headless Chromium, on an organisation of its own with a seeded week of
 // conversations: the supervisor sees a chart of the seven days, everyone's
-// figures per operator and per team, and a CSV of the same; an operator
+// figures per operator and per team, the sales figures, and a CSV of the same; an operator
 // sees their own figures only.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
@@ -63,6 +63,23 @@ test("a seeded week: the chart, per-operator and per-team figures, and the CSV",
   assert.equal(lines.filter((l) => l.startsWith("operator,")).length, 2);
   assert.equal(lines.filter((l) => l.startsWith("day,")).length, 7);
   assert.equal(lines.at(-1).split(",")[2], String(seeded));
+
+  // Sales: conversion, average order, discount and revenue, per operator
+  // too, as the CSV has them (revenue in cents).
+  const header = lines[0].split(",");
+  const column = (line, name) => Number(line.split(",")[header.indexOf(name)]);
+  const total = lines.at(-1);
+  const revenue = column(total, "revenue_minor");
+  assert.ok(revenue > 0 && column(total, "sales_won") > 0, `the seeded week has won sales: ${total}`);
+  const byOperator = lines.filter((l) => l.startsWith("operator,")).map((l) => column(l, "revenue_minor"));
+  assert.equal(byOperator.reduce((a, b) => a + b, 0), revenue, "per operator adds up");
+  const everyone = page.locator('[data-testid="console-performance-sales"][data-name="Everyone"]');
+  const usd = (cents) => `USD ${(cents / 100).toLocaleString("en-US", { minimumFractionDigits: 2 })}`;
+  assert.equal(await everyone.getByTestId("console-performance-revenue").textContent(), usd(revenue));
+  assert.equal(await everyone.getByTestId("console-performance-discount").textContent(), usd(column(total, "discount_given_minor")));
+  const conversion = Math.round((column(total, "sales_won") / column(total, "sales_chats")) * 100);
+  assert.equal(await everyone.getByTestId("console-performance-conversion").textContent(), `${conversion} %`);
+  assert.equal(await page.locator(`[data-testid="console-performance-sales"][data-name="${names.operator}"]`).count(), 1);
 
   // A longer period holds the same week.
   await page.getByTestId("console-performance-period").selectOption("30");

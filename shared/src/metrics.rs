@@ -1,7 +1,8 @@
 //! Performance figures as pure functions over stored timelines: what one
 //! conversation says about how it was handled ([`facts`]), and the figures
 //! of many ([`figures`]: chats, first-response time median and p90,
-//! average handling time, resolution and escalation rates, CSAT), per
+//! average handling time, resolution and escalation rates, CSAT; for
+//! sales, conversion, average order value, discount given and revenue), per
 //! operator, per team and per day ([`grouped`], [`daily`]). The console's
 //! performance page and its CSV come from these; the server keeps the facts
 //! of each conversation as it closes, so no figure costs work per message.
@@ -40,6 +41,21 @@ pub struct Facts {
     /// rules of training (`crate::grading`), given by the server at close.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adherence: Option<u8>,
+    /// A sale: the confirmed order (not cancelled) as it stood at the
+    /// close, when there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sale: Option<Sale>,
+}
+
+/// What a won or lost sales conversation's confirmed order came to, in the
+/// site's minor units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sale {
+    /// What the customer pays.
+    pub total: i64,
+    /// Taken off the list price: bundles, offers, codes and the operator's discount.
+    pub discount: i64,
 }
 
 /// Whether `m` is an operator's answer the customer sees: a message, or a
@@ -72,7 +88,9 @@ pub fn facts(workflow: WorkflowKind, timeline: &[ChatMessage]) -> Facts {
         escalated: false,
         rating: None,
         adherence: None,
+        sale: None,
     };
+    let mut quoted = None;
     for m in timeline {
         if m.author == Role::Customer && m.event.is_none() && f.started_at.is_none() {
             f.started_at = Some(m.at);
@@ -93,6 +111,11 @@ pub fn facts(workflow: WorkflowKind, timeline: &[ChatMessage]) -> Facts {
             }
             Some(Event::Reopen {} | Event::FollowUpDue {}) => (f.outcome, f.handling_ms) = (None, None),
             Some(Event::Rate { score }) => f.rating = Some(*score),
+            Some(Event::Order { quote, .. }) => quoted = quote.as_ref().map(|q| (q.total, q.list_total)),
+            Some(Event::ConfirmOrder { .. }) => {
+                f.sale = quoted.map(|(total, list)| Sale { total, discount: (list - total).max(0) });
+            }
+            Some(Event::CancelOrder { .. }) => f.sale = None,
             _ => {}
         }
     }
@@ -121,6 +144,24 @@ pub struct Figures {
     pub csat_count: u64,
     /// Average adherence score (0–100), over those graded.
     pub adherence_mean: Option<f64>,
+    /// Sales conversations closed.
+    #[serde(default)]
+    pub sales_chats: u64,
+    /// Those won with a confirmed order.
+    #[serde(default)]
+    pub sales_won: u64,
+    /// Won / sales chats (0–1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversion_rate: Option<f64>,
+    /// The won orders' totals summed (minor units).
+    #[serde(default)]
+    pub revenue: i64,
+    /// Average order value of the won (minor units).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_value_mean: Option<i64>,
+    /// Discounts given on the won orders, summed (minor units).
+    #[serde(default)]
+    pub discount_given: i64,
 }
 
 /// The `p`-th percentile (0–100) of `values` by nearest rank.
@@ -143,6 +184,9 @@ pub fn figures<'a>(all: impl IntoIterator<Item = &'a Facts>) -> Figures {
     let handling: Vec<u64> = closed.iter().filter_map(|f| f.handling_ms).collect();
     let ratings: Vec<u8> = closed.iter().filter_map(|f| f.rating).collect();
     let adherence: Vec<u8> = closed.iter().filter_map(|f| f.adherence).collect();
+    let sales = closed.iter().filter(|f| f.workflow == WorkflowKind::Sales).count() as u64;
+    let won: Vec<Sale> = closed.iter().filter(|f| f.outcome == Some(Outcome::Won)).filter_map(|f| f.sale).collect();
+    let revenue = won.iter().map(|s| s.total).sum::<i64>();
     Figures {
         chats: n,
         first_response_p50_ms: percentile(&mut responses, 50),
@@ -155,6 +199,12 @@ pub fn figures<'a>(all: impl IntoIterator<Item = &'a Facts>) -> Figures {
         csat_count: ratings.len() as u64,
         adherence_mean: (!adherence.is_empty())
             .then(|| adherence.iter().map(|&a| f64::from(a)).sum::<f64>() / adherence.len() as f64),
+        sales_chats: sales,
+        sales_won: won.len() as u64,
+        conversion_rate: (sales > 0).then(|| won.len() as f64 / sales as f64),
+        revenue,
+        order_value_mean: (!won.is_empty()).then(|| revenue / won.len() as i64),
+        discount_given: won.iter().map(|s| s.discount).sum(),
     }
 }
 
@@ -228,7 +278,8 @@ pub fn report(all: &[Facts], now: u64, days: u32, offset_ms: i64) -> Report {
 }
 
 /// A report as CSV: one row per operator, team and day, then the total;
-/// times in seconds, rates and averages with two decimals; names quoted
+/// times in seconds, rates and averages with two decimals, money in the
+/// site's minor units; names quoted
 /// so that a spreadsheet never reads them as formulas.
 pub fn csv(r: &Report) -> String {
     fn cell(s: &str) -> String {
@@ -239,7 +290,7 @@ pub fn csv(r: &Report) -> String {
     let num = |x: Option<f64>| x.map(|x| format!("{x:.2}")).unwrap_or_default();
     let row = |kind: &str, name: &str, f: &Figures| {
         format!(
-            "{kind},{},{},{},{},{},{},{},{},{},{}\n",
+            "{kind},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             cell(name),
             f.chats,
             secs(f.first_response_p50_ms),
@@ -250,11 +301,18 @@ pub fn csv(r: &Report) -> String {
             num(f.csat_mean),
             f.csat_count,
             num(f.adherence_mean),
+            f.sales_chats,
+            f.sales_won,
+            num(f.conversion_rate),
+            f.order_value_mean.map(|v| v.to_string()).unwrap_or_default(),
+            f.revenue,
+            f.discount_given,
         )
     };
     let mut out = String::from(
         "kind,name,chats,first_response_p50_s,first_response_p90_s,handling_mean_s,resolution_rate,\
-         escalation_rate,csat_mean,csat_count,adherence_mean\n",
+         escalation_rate,csat_mean,csat_count,adherence_mean,sales_chats,sales_won,conversion_rate,\
+         order_value_mean_minor,revenue_minor,discount_given_minor\n",
     );
     r.operators.iter().for_each(|(k, f)| out += &row("operator", k, f));
     r.teams.iter().for_each(|(k, f)| out += &row("team", k, f));

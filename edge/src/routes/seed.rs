@@ -6,7 +6,7 @@
 //! operator but are the same at every run for the same instant.
 
 use serde::Deserialize;
-use shared::metrics::{Facts, DAY_MS};
+use shared::metrics::{Facts, Sale, DAY_MS};
 use shared::staff::Capability;
 use shared::workflow::{Outcome, WorkflowKind};
 use worker::{Env, Request, Response};
@@ -35,6 +35,7 @@ pub fn seeded(now: u64, d: u64, i: u64, j: u64, operator: &str) -> Facts {
         7 => Outcome::Lost,
         _ => Outcome::Resolved,
     };
+    let won = outcome == Outcome::Resolved && n % 4 == 3;
     Facts {
         workflow: if n % 4 == 3 { WorkflowKind::Sales } else { WorkflowKind::Support },
         operator: Some(operator.to_owned()),
@@ -42,10 +43,11 @@ pub fn seeded(now: u64, d: u64, i: u64, j: u64, operator: &str) -> Facts {
         started_at: Some(started_at),
         first_response_ms: Some(15_000 + (n * 37 % 20) * 9_000 + d * 6_000),
         handling_ms: Some(4 * MIN + (n % 6) * 2 * MIN),
-        outcome: Some(if outcome == Outcome::Resolved && n % 4 == 3 { Outcome::Won } else { outcome }),
+        outcome: Some(if won { Outcome::Won } else { outcome }),
         escalated: outcome == Outcome::Escalated,
         rating: (n % 3 != 0).then_some(3 + (n % 3) as u8),
         adherence: Some(60 + (n * 13 % 41) as u8),
+        sale: won.then(|| Sale { total: 4_900 * (1 + (n % 5) as i64), discount: (n % 3) as i64 * 490 }),
     }
 }
 

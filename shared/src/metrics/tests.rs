@@ -172,6 +172,7 @@ fn closed(
         escalated: outcome == Outcome::Escalated,
         rating,
         adherence: None,
+        sale: None,
     }
 }
 
@@ -243,7 +244,53 @@ fn a_report_covers_every_day_of_the_period_in_the_viewers_zone() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 1 + 2 + 1 + 7 + 1, "header, operators, team, days, total");
     assert!(lines[0].starts_with("kind,name,chats,first_response_p50_s"));
-    assert_eq!(lines[1], "operator,\"'=cmd()\",1,120,120,600,1.00,0.00,4.00,1,60.00", "a formula is defused");
-    assert_eq!(lines[5], "day,\"2024-09-29\",0,,,,,,,0,");
+    assert_eq!(lines[1], "operator,\"'=cmd()\",1,120,120,600,1.00,0.00,4.00,1,60.00,0,0,,,0,0", "a formula is defused");
+    assert_eq!(lines[5], "day,\"2024-09-29\",0,,,,,,,0,,0,0,,,0,0");
     assert!(lines[11].starts_with("total,\"\",4,"));
+}
+
+/// A sales timeline: an order priced at `total` of `list`, confirmed (or
+/// not), then closed with `outcome`.
+fn sale(operator: &str, total: i64, list: i64, confirmed: bool, cancelled: bool, outcome: Outcome) -> Facts {
+    let quote = crate::sales::Quote {
+        currency: "USD".into(),
+        lines: Vec::new(),
+        savings: Vec::new(),
+        subtotal: list,
+        net: total,
+        tax: 0,
+        tax_included: false,
+        total,
+        list_total: list,
+    };
+    let order = Event::Order { lines: Vec::new(), codes: Vec::new(), discount: None, quote: Some(quote) };
+    let mut rows =
+        vec![(Role::Customer, 0, None), (Role::Operator, 1, assign(operator)), (Role::Operator, 2, Some(order))];
+    if confirmed {
+        rows.push((Role::Customer, 3, Some(Event::ConfirmOrder { checkout: None })));
+    }
+    if cancelled {
+        rows.push((Role::Operator, 4, Some(Event::CancelOrder { reason: "Changed their mind".into() })));
+    }
+    rows.push((Role::Operator, 5, close(outcome)));
+    facts(WorkflowKind::Sales, &timeline(&rows))
+}
+
+#[test]
+fn sales_figures_count_won_orders_as_confirmed() {
+    let won = sale("Ann", 19_600, 24_500, true, false, Outcome::Won);
+    assert_eq!(won.sale, Some(Sale { total: 19_600, discount: 4_900 }));
+    let cancelled = sale("Bo", 9_800, 9_800, true, true, Outcome::Lost);
+    assert_eq!(cancelled.sale, None, "a cancelled order is no sale");
+    let unconfirmed = sale("Bo", 4_900, 4_900, false, false, Outcome::Lost);
+    assert_eq!(unconfirmed.sale, None);
+    let all = [won, cancelled, unconfirmed, sale("Ann", 4_900, 4_900, true, false, Outcome::Won)];
+    let f = figures(&all);
+    assert_eq!((f.sales_chats, f.sales_won, f.conversion_rate), (4, 2, Some(0.5)));
+    assert_eq!((f.revenue, f.order_value_mean, f.discount_given), (24_500, Some(12_250), 4_900));
+    let per_operator = grouped(&all, |f| f.operator.as_deref());
+    assert_eq!((per_operator["Ann"].revenue, per_operator["Ann"].conversion_rate), (24_500, Some(1.0)));
+    assert_eq!((per_operator["Bo"].revenue, per_operator["Bo"].order_value_mean), (0, None));
+    let support = Facts { workflow: WorkflowKind::Support, ..closed("Cy", None, 0, 1, Outcome::Resolved, None) };
+    assert_eq!(figures(&[support]).conversion_rate, None, "no sales: no conversion");
 }

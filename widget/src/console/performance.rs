@@ -1,7 +1,8 @@
 //! The performance page: for a chosen period, the figures of everyone (or,
 //! for an operator, their own — the server decides), per operator, per
 //! team and per day — chats, first-response time (median and p90), average
-//! handling time, resolution and escalation rates, CSAT and adherence — a
+//! handling time, resolution and escalation rates, CSAT and adherence; for
+//! sales, conversion, average order value, discount given and revenue — a
 //! chart of the trend over the days (SVG drawn here), and the same report
 //! as CSV (`shared::metrics::csv`).
 
@@ -62,6 +63,32 @@ fn table(testid: &'static str, caption: &'static str, rows: Vec<(String, Figures
                 <th>"Resolved"</th><th>"Escalated"</th><th>"CSAT (n)"</th><th>"Adherence"</th>
             </tr>
             {rows.into_iter().map(|(n, f)| row(testid, n, f)).collect_view()}
+        </table>
+    }
+}
+
+/// The sales figures: everyone's, then per operator, then per team, in
+/// the site's currency.
+fn sales_table(rows: Vec<(String, Figures)>, currency: String) -> impl IntoView {
+    let money = |minor: i64| shared::pricing::format(minor, &currency);
+    view! {
+        <table class="figures">
+            <caption>"Sales"</caption>
+            <tr>
+                <th></th><th>"Sales chats"</th><th>"Won"</th><th>"Conversion"</th><th>"Average order"</th>
+                <th>"Discount given"</th><th>"Revenue"</th>
+            </tr>
+            {rows.into_iter().filter(|(_, f)| f.sales_chats > 0).map(|(name, f)| view! {
+                <tr data-testid="console-performance-sales" data-name=name.clone()>
+                    <th>{name.clone()}</th>
+                    <td>{f.sales_chats}</td>
+                    <td>{f.sales_won}</td>
+                    <td data-testid="console-performance-conversion">{percent(f.conversion_rate)}</td>
+                    <td data-testid="console-performance-aov">{f.order_value_mean.map_or("–".into(), |v| money(v))}</td>
+                    <td data-testid="console-performance-discount">{money(f.discount_given)}</td>
+                    <td data-testid="console-performance-revenue">{money(f.revenue)}</td>
+                </tr>
+            }).collect_view()}
         </table>
     }
 }
@@ -151,7 +178,14 @@ pub fn Performance(on_close: Callback<()>) -> impl IntoView {
                         {chart(&r)}
                         {table("console-performance-total", "Total", total)}
                         {table("console-performance-operator", "Per operator", operators)}
-                        {table("console-performance-team", "Per team (escalated to)", teams)}
+                        {table("console-performance-team", "Per team (escalated to)", teams.clone())}
+                        {sales_table(
+                            [("Everyone".to_owned(), r.total.clone())].into_iter()
+                                .chain(r.operators.clone())
+                                .chain(teams.into_iter().map(|(t, f)| (format!("Team {t}"), f)))
+                                .collect(),
+                            session.currency(),
+                        )}
                     }
                 })}
                 <a data-testid="console-performance-csv" href=csv_href download="performance.csv">"Download CSV"</a>
