@@ -2,7 +2,8 @@
 // it, in headless Chromium: support (pre-chat form → info collected →
 // checklist → resolved → rating → closed), support escalated to a team,
 // sales (proactive trigger → products → order confirmed → the site's
-// checkout with the signed cart → closed won), a discount beyond an
+// checkout with the signed cart → closed won), an add-on the guide suggests
+// and the customer adds with a discount beyond an
 // operator's authority approved from the supervisors' inbox, a follow-up scheduled at
 // close that comes back when due, the
 // inbox's unread counts, waiting time and filters, and five conversations
@@ -226,7 +227,7 @@ test("sales: proactive trigger, products, order confirmed, signed checkout, clos
   await context.close();
 });
 
-test("sales: a discount beyond the operator's authority waits in the supervisors' inbox and comes back approved", async () => {
+test("sales: an add-on suggested and added, a discount beyond the operator's authority approved from the supervisors' inbox", async () => {
   const context = await browser.newContext();
   const page = watch(await context.newPage());
   await page.goto(`${demoUrl}?from=pricing`);
@@ -250,6 +251,16 @@ test("sales: a discount beyond the operator's authority waits in the supervisors
   await waitStep(op, "present", "current");
   await op.locator('[data-testid="console-product"][data-product="team"] [data-testid="console-present"]').click();
   await waitStep(op, "negotiate", "current");
+  // The guide suggests what goes with the plan, with the offer on it; one click sends the card.
+  const addOn = op.locator('[data-testid="console-suggestion"][data-product="onboarding"]');
+  await addOn.waitFor({ timeout: TIMEOUT });
+  assert.match(await addOn.textContent(), /^Onboarding session — Goes with Team plan \(monthly\) · Half-price onboarding with an annual plan/);
+  await addOn.getByTestId("console-suggestion-send").click();
+  for (const product of ["team", "onboarding"]) {
+    await frame.locator(`[data-testid="chat-product"][data-product="${product}"] [data-testid="chat-product-add"]`).click();
+  }
+  await until("both added", async () => (await op.getByTestId("console-wanted").textContent()) === "team, onboarding");
+  assert.equal(await addOn.count(), 0, "a product presented is suggested no more");
   await op.locator('[data-testid="console-order-qty"][data-product="team"]').fill("5");
   await op.getByTestId("console-order-discount").fill("10");
   await until("within authority", async () => /within your authority$/.test(await op.getByTestId("console-order-preview").textContent()));
@@ -270,7 +281,7 @@ test("sales: a discount beyond the operator's authority waits in the supervisors
   await sup.getByTestId("console-filter-status").selectOption("approval");
   const line = sup.locator(`[data-testid="console-conversation"][data-conversation="${id}"]`);
   await line.getByTestId("console-approval-asked").waitFor({ timeout: TIMEOUT });
-  assert.equal(await line.getByTestId("console-approval-asked").textContent(), "approve? 20 % off USD 245.00");
+  assert.equal(await line.getByTestId("console-approval-asked").textContent(), "approve? 20 % off USD 375.00");
   await line.click();
   await sup.getByTestId("console-approve").click();
   await until("left the approvals", async () => (await line.count()) === 0);
@@ -280,8 +291,10 @@ test("sales: a discount beyond the operator's authority waits in the supervisors
   await until("now within", async () => /within your authority$/.test(await op.getByTestId("console-order-preview").textContent()));
   await op.getByTestId("console-create-order").click();
   const card = frame.getByTestId("chat-order").last();
-  await card.filter({ hasText: "USD 196.00" }).waitFor({ timeout: TIMEOUT });
-  assert.equal(await card.getByTestId("chat-order-total").textContent(), "TotalUSD 245.00 USD 196.00");
+  await card.filter({ hasText: "USD 300.00" }).waitFor({ timeout: TIMEOUT });
+  assert.deepEqual(await card.getByTestId("chat-order-saving").allTextContents(),
+    ["Team plan with onboarding-USD 20.00", "Your discount-USD 75.00"]);
+  assert.equal(await card.getByTestId("chat-order-total").textContent(), "TotalUSD 395.00 USD 300.00");
   assert.deepEqual(dialogs, []);
   await supervisor.close();
   await context.close();

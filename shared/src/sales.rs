@@ -59,6 +59,10 @@ pub struct Sales {
     pub bundles: Vec<Bundle>,
     /// Discounts each role may give without approval.
     pub authority: Authority,
+    /// Add-ons and cross-sells of products (the guide suggests them).
+    pub related: Vec<suggest::Related>,
+    /// Steps up the plans, suggested when the customer's needs match.
+    pub upgrades: Vec<suggest::Upgrade>,
     /// The site's checkout, where a confirmed order's "Complete your
     /// purchase" goes: an `https://` address (or a path on the page's own
     /// origin) with `{cart}` and `{sig}` in it (see docs/checkout.md);
@@ -74,6 +78,8 @@ impl Default for Sales {
             offers: Vec::new(),
             bundles: Vec::new(),
             authority: Authority::default(),
+            related: Vec::new(),
+            upgrades: Vec::new(),
             checkout: String::new(),
         }
     }
@@ -297,6 +303,7 @@ impl Sales {
             }
         }
         checkout_ok(&self.checkout)?;
+        suggest::check(self, known)?;
         let ids: Vec<&str> =
             self.offers.iter().map(|o| o.id.as_str()).chain(self.bundles.iter().map(|b| b.id.as_str())).collect();
         if let Some(dup) = ids.iter().enumerate().find(|(i, id)| ids[..*i].contains(id) || **id == NEGOTIATED) {
@@ -322,6 +329,8 @@ fn checkout_ok(t: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+pub mod suggest;
 
 #[cfg(test)]
 mod tests;

@@ -539,6 +539,7 @@ fn canned(workflow: WorkflowKind, step: &str, title: &str, text: &str) -> Canned
 /// and a coded one.
 fn demo_sales() -> crate::sales::Sales {
     use crate::pricing::{Bundle, Discount, Offer};
+    use crate::sales::suggest::{Related, Upgrade};
     let offer = Offer::new;
     crate::sales::Sales {
         offers: vec![
@@ -559,6 +560,13 @@ fn demo_sales() -> crate::sales::Sales {
             items: vec![(s("team"), 1), (s("onboarding"), 1)],
             price: 17_900,
         }],
+        related: ["starter", "team", "annual-team"]
+            .map(|p| Related { product: s(p), with: vec![s("onboarding")] })
+            .into(),
+        upgrades: vec![
+            Upgrade { from: s("starter"), to: s("team"), field: s("needs"), contains: s("seats") },
+            Upgrade { from: s("team"), to: s("annual-team"), field: s("needs"), contains: s("annual") },
+        ],
         ..crate::sales::Sales::default()
     }
 }

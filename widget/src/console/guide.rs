@@ -157,6 +157,14 @@ pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl Int
     let products = move || session.config.with(|c| c.as_ref().map(|c| c.products.clone()).unwrap_or_default());
     let currency = move || session.currency();
     let wanted = move || state.with(|s| s.wanted.join(", "));
+    let to_suggest = move || {
+        let now = js_sys::Date::now() as u64;
+        session.config.with(|c| {
+            c.as_ref().map_or_else(Vec::new, |c| {
+                state.with(|s| shared::sales::suggest::suggest(&c.sales, &c.products, s, now))
+            })
+        })
+    };
 
     // Moderation.
     let flag_note = RwSignal::new(String::new());
@@ -256,6 +264,19 @@ pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl Int
                         }).collect_view()}
                     </ul>
                     <p>"Customer added: "<span data-testid="console-wanted">{wanted}</span></p>
+                    <h3>"Suggestions"</h3>
+                    <ul class="products" data-testid="console-suggestions">
+                        {move || to_suggest().into_iter().map(|sug| {
+                            let id = sug.product.id.clone();
+                            let offers = (!sug.offers.is_empty()).then(|| format!(" · {}", sug.offers.join(", ")));
+                            let name = sug.product.name.clone();
+                            let make = StoredValue::new(sug.product);
+                            view! { <li data-testid="console-suggestion" data-product=id>
+                                <span><strong>{name}</strong>" — "{sug.why}{offers}</span>
+                                <Act state busy run label="Send" testid="console-suggestion-send" make=move || Some(Event::Present(make.get_value()))/>
+                            </li> }
+                        }).collect_view()}
+                    </ul>
                     <super::order::OrderPanel state busy run/>
                 </section>
             </Show>
