@@ -6,7 +6,7 @@
 // once; a role that may not moderate sees no moderation view.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browser, consoleUrl, dialogs, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
+import { base, browser, consoleUrl, dialogs, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
 
 test("invite → accept → work → removed: the removed operator's console closes at once", async () => {
   const ownerContext = await browser.newContext();
@@ -70,6 +70,24 @@ test("invite → accept → work → removed: the removed operator's console clo
   assert.deepEqual(dialogs, [], "a dialog fired");
   await ownerContext.close();
   await newbieContext.close();
+});
+
+test("signing out leaves no draft, unsent message or read mark in the browser", async () => {
+  const r = await fetch(`${base}/api/conversations`, {
+    method: "POST", headers: { "content-type": "application/json", origin: base }, body: JSON.stringify({ site: "demo" }),
+  });
+  assert.equal(r.status, 201);
+  const context = await browser.newContext();
+  const page = watch(await context.newPage());
+  await signIn(page, "operator");
+  await page.getByTestId("console-conversation").first().click();
+  await page.getByTestId("console-input").fill("A half-written answer");
+  const work = () => page.evaluate(() => Object.keys(localStorage).filter((k) => /^console:(draft|outbox|seen)/.test(k)));
+  await until("the draft is kept", async () => (await work()).some((k) => k.startsWith("console:draft:")));
+  await page.getByTestId("console-sign-out").click();
+  await page.getByTestId("console-login").waitFor({ timeout: TIMEOUT });
+  assert.deepEqual(await work(), [], "nothing of the account's work is left");
+  await context.close();
 });
 
 test("sign out everywhere ends the other browser's session too", async () => {

@@ -119,6 +119,7 @@ fn App() -> impl IntoView {
     let tick = set_interval_with_handle(renew, RENEW).ok();
     on_cleanup(move || tick.into_iter().for_each(|t| t.clear()));
     let sign_out = Callback::new(move |why: Option<String>| {
+        forget_work();
         if why.is_none() {
             leptos::task::spawn_local(async move {
                 let _ = api("POST", LOGOUT_PATH, None).await;
@@ -145,5 +146,18 @@ fn App() -> impl IntoView {
                 view! { <inbox::Workspace on_sign_out=sign_out/> }.into_any()
             }
         }}
+    }
+}
+
+/// What an account leaves in this browser's storage — drafts, unsent
+/// messages, read marks — goes at sign-out (however it came), so the next
+/// person at this browser neither reads nor sends it. Preferences stay.
+fn forget_work() {
+    let Some(s) = crate::util::local_storage() else { return };
+    let keys: Vec<String> = (0..s.length().unwrap_or(0)).filter_map(|i| s.key(i).ok().flatten()).collect();
+    for k in keys {
+        if ["console:draft:", "console:outbox:", "console:seen"].iter().any(|p| k.starts_with(p)) {
+            let _ = s.remove_item(&k);
+        }
     }
 }
