@@ -32,6 +32,19 @@ async function supportCustomer(context, accountId) {
   return [page, frame];
 }
 
+/** A customer on a pricing page: the "pricing" trigger opens the chat by
+ * itself with its greeting, and they write `text`; returns [page, frame]. */
+async function salesCustomer(context, text) {
+  const page = watch(await context.newPage());
+  await page.goto(`${demoUrl}?from=pricing`);
+  const frame = page.frameLocator('iframe[title="Chat"]');
+  await frame.getByTestId("chat-greeting").filter({ hasText: "Comparing plans" }).waitFor({ timeout: TIMEOUT });
+  await frame.getByTestId("chat-input").fill(text);
+  await frame.getByTestId("chat-input").press("Enter");
+  await waitForTexts(frame, "chat-message", ["Hi! Comparing plans? I can help you pick the right one.", text]);
+  return [page, frame];
+}
+
 /** The operator opens the conversation whose inbox line mentions `marker`. */
 async function openConversation(op, marker) {
   const item = op.getByTestId("console-conversation").filter({ hasText: marker }).first();
@@ -153,15 +166,8 @@ test("sales: proactive trigger, products, order confirmed, signed checkout, clos
   config.sales.checkout = "/demo/checkout?cart={cart}&sig={sig}";
   await putConfig(config);
   const context = await browser.newContext();
-  const page = watch(await context.newPage());
-  // The "pricing" trigger fires on URLs containing "pricing": the chat opens by itself.
-  await page.goto(`${demoUrl}?from=pricing`);
-  const frame = page.frameLocator('iframe[title="Chat"]');
-  await frame.getByTestId("chat-greeting").filter({ hasText: "Comparing plans" }).waitFor({ timeout: TIMEOUT });
   const marker = `seats-${Date.now()}`;
-  await frame.getByTestId("chat-input").fill(`We need 5 ${marker}`);
-  await frame.getByTestId("chat-input").press("Enter");
-  await waitForTexts(frame, "chat-message", ["Hi! Comparing plans? I can help you pick the right one.", `We need 5 ${marker}`]);
+  const [, frame] = await salesCustomer(context, `We need 5 ${marker}`);
 
   const op = watch(await context.newPage());
   await signIn(op, "supervisor");
@@ -229,14 +235,8 @@ test("sales: proactive trigger, products, order confirmed, signed checkout, clos
 
 test("sales: an add-on suggested and added, a discount beyond the operator's authority approved from the supervisors' inbox", async () => {
   const context = await browser.newContext();
-  const page = watch(await context.newPage());
-  await page.goto(`${demoUrl}?from=pricing`);
-  const frame = page.frameLocator('iframe[title="Chat"]');
-  await frame.getByTestId("chat-greeting").filter({ hasText: "Comparing plans" }).waitFor({ timeout: TIMEOUT });
   const marker = `deal-${Date.now()}`;
-  await frame.getByTestId("chat-input").fill(`Five seats if the price is right ${marker}`);
-  await frame.getByTestId("chat-input").press("Enter");
-  await waitForTexts(frame, "chat-message", ["Hi! Comparing plans? I can help you pick the right one.", `Five seats if the price is right ${marker}`]);
+  const [, frame] = await salesCustomer(context, `Five seats if the price is right ${marker}`);
 
   const op = watch(await context.newPage());
   await signIn(op, "operator");
@@ -302,14 +302,8 @@ test("sales: an add-on suggested and added, a discount beyond the operator's aut
 
 test("sales follow-up: scheduled at close, back in the queue when due, badged on the launcher, read by the customer", async () => {
   const context = await browser.newContext();
-  const page = watch(await context.newPage());
-  await page.goto(`${demoUrl}?from=pricing`);
-  const frame = page.frameLocator('iframe[title="Chat"]');
-  await frame.getByTestId("chat-greeting").filter({ hasText: "Comparing plans" }).waitFor({ timeout: TIMEOUT });
   const marker = `follow-${Date.now()}`;
-  await frame.getByTestId("chat-input").fill(`Just looking ${marker}`);
-  await frame.getByTestId("chat-input").press("Enter");
-  await waitForTexts(frame, "chat-message", ["Hi! Comparing plans? I can help you pick the right one.", `Just looking ${marker}`]);
+  const [page, frame] = await salesCustomer(context, `Just looking ${marker}`);
 
   const op = watch(await context.newPage());
   await signIn(op, "supervisor");

@@ -15,7 +15,7 @@ use shared::api::{inbox_socket_path, operator_socket_path, site_config_path, Cre
 use shared::scope::Scope;
 use shared::site::SiteConfig;
 use shared::staff::StaffRole;
-use shared::workflow::{apply, Event, Outcome, State};
+use shared::workflow::{Event, Outcome, State, WorkflowKind};
 use shared::{ChatMessage, ConversationSummary, ErrorCode, Role, ServerMsg};
 
 fn now_ms() -> u64 {
@@ -37,10 +37,7 @@ fn acked(m: ServerMsg) {
 fn timeline(op: &Staff, id: &str) -> (Vec<ChatMessage>, State) {
     let mut s = op.socket(&operator_socket_path("demo", id, 0)).unwrap();
     let (_, all) = s.welcome_and_replay(0).unwrap();
-    let mut state = State::new(shared::workflow::WorkflowKind::Sales);
-    for e in all.iter().filter_map(|m| m.event.as_ref()) {
-        state = apply(&state, e).map(|(s, _)| s).unwrap_or(state);
-    }
+    let state = State::replay(WorkflowKind::Sales, all.iter().filter_map(|m| m.event.as_ref()));
     (all, state)
 }
 

@@ -131,6 +131,11 @@ impl Offer {
             exclusive: false,
         }
     }
+
+    /// Whether it runs at `now_ms`: started, not ended.
+    pub fn running(&self, now_ms: u64) -> bool {
+        self.starts_ms.is_none_or(|s| s <= now_ms) && self.ends_ms.is_none_or(|e| now_ms < e)
+    }
 }
 
 /// Products sold together for one price.
@@ -292,10 +297,8 @@ fn bundle(lines: &[Line], bundles: &[Bundle], savings: &mut Vec<Saving>) -> Resu
 
 /// Whether `offer` is open to this cart at `now_ms` (its minimum aside).
 fn open(offer: &Offer, codes: &[String], now_ms: u64) -> bool {
-    let started = offer.starts_ms.is_none_or(|s| s <= now_ms);
-    let running = offer.ends_ms.is_none_or(|e| now_ms < e);
     let coded = offer.code.as_ref().is_none_or(|c| codes.iter().any(|g| g.trim().eq_ignore_ascii_case(c.trim())));
-    started && running && coded
+    offer.running(now_ms) && coded
 }
 
 /// What `offers` (applied in the stated order) take off `left`, whose

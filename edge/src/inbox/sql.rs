@@ -77,9 +77,7 @@ pub fn upsert(sql: &SqlStorage, s: &ConversationSummary) -> worker::Result<bool>
             s.team.as_deref().into(),
             s.assignee.as_deref().into(),
             s.outcome.map(|o| o.as_str()).into(),
-            s.follow_up
-                .map(|due| SqlStorageValue::from(due.min(i64::MAX as u64) as i64))
-                .unwrap_or(SqlStorageValue::Null),
+            s.follow_up.map_or(SqlStorageValue::Null, crate::room::sql::int),
             s.follow_up_by.as_deref().into(),
             s.approval.as_deref().into(),
         ],

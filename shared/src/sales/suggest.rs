@@ -68,10 +68,8 @@ pub fn suggest(sales: &Sales, products: &[Product], state: &State, now: u64) -> 
         if presented(&id) || out.iter().any(|s| s.product.id == id) {
             continue;
         }
-        let live = |o: &&crate::pricing::Offer| {
-            o.code.is_none() && o.starts_ms.is_none_or(|s| s <= now) && o.ends_ms.is_none_or(|e| now < e)
-        };
-        let offers = sales.offers.iter().filter(live).filter(|o| o.products.contains(&id)).map(|o| o.name.clone());
+        let offers = sales.offers.iter().filter(|o| o.code.is_none() && o.running(now) && o.products.contains(&id));
+        let offers = offers.map(|o| o.name.clone());
         out.push(Suggestion { product: product.clone(), why, offers: offers.collect() });
     }
     out
