@@ -10,6 +10,7 @@ use e2e::base_url;
 use e2e::client::{create_conversation_with, Socket};
 use shared::api::{customer_socket_path, operator_socket_path, ConversationCreated, CreateConversation};
 use shared::pricing::Discount;
+use shared::site::SiteConfig;
 use shared::staff::StaffRole;
 use shared::workflow::{Event, OrderLine, Outcome, Product, State, WorkflowKind};
 use shared::{ChatMessage, ErrorCode, ServerMsg};
@@ -218,7 +219,7 @@ fn a_proactive_trigger_starts_a_sales_conversation_that_is_won_only_with_a_confi
     op.welcome_and_replay(0).unwrap();
     acked(op.act("o1", Event::CompleteStep { step: "initiate".into() }).unwrap());
     acked(op.act("o2", Event::Collect { field: "needs".into(), value: "5 seats".into() }).unwrap());
-    let team = Product { id: "team".into(), name: "Team plan (monthly)".into(), price: 4900, image: String::new() };
+    let team = demo_product("team");
     // Only the site's catalogue, as it is: no made-up price.
     let cheap = Product { price: 100, ..team.clone() };
     assert_eq!(code(op.act("o3x", Event::Present(cheap)).unwrap()), ErrorCode::IllegalMove);
@@ -257,7 +258,7 @@ fn a_discount_beyond_authority_is_refused_until_a_supervisor_approves_it() {
     let sup_staff = Staff::demo(&base_url(), StaffRole::Supervisor).unwrap();
     let mut sup = sup_staff.socket(&operator_socket_path("demo", c.conversation.as_str(), 0)).unwrap();
     sup.welcome_and_replay(0).unwrap();
-    let team = Product { id: "team".into(), name: "Team plan (monthly)".into(), price: 4900, image: String::new() };
+    let team = demo_product("team");
     acked(op.act("p", Event::Present(team)).unwrap());
     let order = |bp| Event::Order {
         lines: vec![OrderLine { product: "team".into(), qty: 5 }],
@@ -331,4 +332,9 @@ fn the_sites_start_rules_pick_the_workflow_by_page_address() {
     assert_eq!(state_of(&create(demo())).workflow, WorkflowKind::Support, "no page: support");
     let long = on(&format!("http://localhost/{}", "x".repeat(2_100)));
     assert!(create_conversation_with(&base_url(), &long).is_err(), "an over-long page address is refused");
+}
+
+/// The demo catalogue's entry `id`, as the console presents it.
+fn demo_product(id: &str) -> Product {
+    SiteConfig::default().products.into_iter().find(|p| p.id == id).expect("in the demo catalogue")
 }

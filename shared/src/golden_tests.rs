@@ -105,7 +105,26 @@ fn event_name(e: &Event) -> &'static str {
 }
 
 fn event_examples() -> Vec<Event> {
-    let product = Product { id: "team".into(), name: "Team plan".into(), price: 4900, image: String::new() };
+    let product = Product { family: "plans".into(), variant: "Team".into(), ..Product::new("team", "Team plan", 4900) };
+    let presented = Product {
+        quote: Some(Quote {
+            currency: "EUR".into(),
+            lines: vec![QuoteLine { product: "team".into(), name: "Team plan".into(), qty: 1, unit: 4900 }],
+            savings: vec![QuoteSaving {
+                id: "spring".into(),
+                name: "Spring sale".into(),
+                off: 490,
+                ends_ms: Some(1_790_000_000_000),
+            }],
+            subtotal: 4900,
+            net: 4410,
+            tax: 0,
+            tax_included: true,
+            total: 4410,
+            list_total: 4900,
+        }),
+        ..product
+    };
     vec![
         Event::CompleteStep { step: "greet".into() },
         Event::Collect { field: "account_id".into(), value: "AC-1042".into() },
@@ -114,7 +133,7 @@ fn event_examples() -> Vec<Event> {
         Event::Escalate { team: "billing".into(), note: "Refund over the limit".into() },
         Event::Checklist { items: vec!["Sign out".into(), "Clear the cache".into()] },
         Event::Tick { item: 1, done: true },
-        Event::Present(product),
+        Event::Present(presented),
         Event::Add { product: "team".into() },
         Event::Order {
             lines: vec![OrderLine { product: "team".into(), qty: 2 }],

@@ -303,7 +303,7 @@ impl Sales {
             }
         }
         checkout_ok(&self.checkout)?;
-        suggest::check(self, known)?;
+        suggest::check(self, products)?;
         let ids: Vec<&str> =
             self.offers.iter().map(|o| o.id.as_str()).chain(self.bundles.iter().map(|b| b.id.as_str())).collect();
         if let Some(dup) = ids.iter().enumerate().find(|(i, id)| ids[..*i].contains(id) || **id == NEGOTIATED) {

@@ -382,7 +382,7 @@ impl SiteConfig {
             Event::Escalate { team, .. } if !self.teams.iter().any(|t| &t.id == team) => {
                 Err(format!("this site has no team {team:?}"))
             }
-            Event::Present(p) if !self.products.contains(p) => {
+            Event::Present(p) if !self.products.contains(&p.listed()) => {
                 Err(format!("product {:?} is not in this site's catalogue as given", p.id))
             }
             _ => Ok(()),
@@ -411,9 +411,28 @@ impl SiteConfig {
                 return Err(format!("canned response {:?}: title 1–60 and text 1–4000 characters", c.title));
             }
         }
-        for p in &self.products {
+        for (i, p) in self.products.iter().enumerate() {
             if !id_ok(&p.id) || !text_ok(&p.name, 80) {
                 return Err(format!("product {:?}: id must be 1–32 of a–z _ -, name 1–80 characters", p.id));
+            }
+            if self.products[..i].iter().any(|q| q.id == p.id) {
+                return Err(format!("product {:?}: the id is used twice", p.id));
+            }
+            if p.quote.is_some() {
+                return Err(format!("product {:?}: a quote is the Worker's, not the catalogue's", p.id));
+            }
+            if !p.family.is_empty() && (!id_ok(&p.family) || !text_ok(&p.variant, 40)) {
+                return Err(format!(
+                    "product {:?}: a family is 1–32 of a–z _ -, and its variant is named in 1–40 characters",
+                    p.id
+                ));
+            }
+            if p.family.is_empty() && !p.variant.is_empty() {
+                return Err(format!("product {:?}: a variant belongs to a family", p.id));
+            }
+            let twin = |q: &&Product| q.family == p.family && q.variant.trim() == p.variant.trim();
+            if !p.family.is_empty() && self.products[..i].iter().any(|q| twin(&q)) {
+                return Err(format!("product {:?}: family {:?} has the variant {:?} twice", p.id, p.family, p.variant));
             }
         }
         for f in &self.fields {
@@ -564,7 +583,7 @@ fn demo_sales() -> crate::sales::Sales {
             .map(|p| Related { product: s(p), with: vec![s("onboarding")] })
             .into(),
         upgrades: vec![
-            Upgrade { from: s("starter"), to: s("team"), field: s("needs"), contains: s("seats") },
+            Upgrade { from: s("starter"), to: String::new(), field: s("needs"), contains: s("seats") },
             Upgrade { from: s("team"), to: s("annual-team"), field: s("needs"), contains: s("annual") },
         ],
         ..crate::sales::Sales::default()
@@ -576,7 +595,11 @@ impl Default for SiteConfig {
     fn default() -> Self {
         use WorkflowKind::{Moderation, Sales, Support};
         let team = |id: &str, name: &str| Team { id: s(id), name: s(name) };
-        let product = |id: &str, name: &str, price| Product { id: s(id), name: s(name), price, image: String::new() };
+        let plan = |id: &str, name: &str, price, variant: &str| Product {
+            family: s("plans"),
+            variant: s(variant),
+            ..Product::new(id, name, price)
+        };
         let field = |id: &str, label: &str, kind: &str, required, options: &[&str]| FormField {
             id: s(id),
             label: s(label),
@@ -646,10 +669,10 @@ impl Default for SiteConfig {
                 ),
             ],
             products: vec![
-                product("starter", "Starter plan (monthly)", 1900),
-                product("team", "Team plan (monthly)", 4900),
-                product("annual-team", "Team plan (annual, 20% off)", 47000),
-                product("onboarding", "Onboarding session", 15000),
+                plan("starter", "Starter plan (monthly)", 1900, "Starter, monthly"),
+                plan("team", "Team plan (monthly)", 4900, "Team, monthly"),
+                plan("annual-team", "Team plan (annual, 20% off)", 47000, "Team, annual"),
+                Product::new("onboarding", "Onboarding session", 15000),
             ],
             fields: vec![
                 field("name", "Your name", "text", true, &[]),
@@ -742,6 +765,18 @@ mod tests {
             c.retention.channel_days = days;
             assert!(c.validate().unwrap_err().contains("retention"), "{days}");
         }
+        let products = |change: fn(&mut Vec<Product>)| {
+            let mut c = SiteConfig::default();
+            change(&mut c.products);
+            c.validate().unwrap_err()
+        };
+        assert!(
+            products(|p| p[1].variant = "Starter, monthly".into()).contains("the variant \"Starter, monthly\" twice")
+        );
+        assert!(products(|p| p[3].variant = "Solo".into()).contains("a variant belongs to a family"));
+        assert!(products(|p| p[0].variant.clear()).contains("its variant is named"));
+        assert!(products(|p| p[0].family = "Plans!".into()).contains("a family is 1–32"));
+        assert!(products(|p| p[3].id = "team".into()).contains("used twice"));
         // A configuration saved before the setting existed reads as the default.
         let old: Limits = serde_json::from_str(r#"{"messagesPerMinute":5,"conversationsPerHour":6}"#).unwrap();
         assert_eq!(old, Limits { messages_per_minute: 5, conversations_per_hour: 6, windows_per_customer: 10 });

@@ -280,8 +280,16 @@ fn summary(d: &JsValue) -> Option<ConversationSummary> {
 }
 
 fn product(d: &JsValue) -> Option<Product> {
-    let image = opt_text(d, "image")?.unwrap_or_default();
-    Some(Product { id: text(d, "id")?, name: text(d, "name")?, price: small(d, "price")?, image })
+    let or_empty = |key| Some(opt_text(d, key)?.unwrap_or_default());
+    Some(Product {
+        id: text(d, "id")?,
+        name: text(d, "name")?,
+        price: small(d, "price")?,
+        image: or_empty("image")?,
+        family: or_empty("family")?,
+        variant: or_empty("variant")?,
+        quote: opt(d, "quote", quote)?,
+    })
 }
 
 fn order_line(d: &JsValue) -> Option<OrderLine> {
@@ -439,8 +447,6 @@ pub struct HostConfig {
     pub expect: String,
     /// Nobody is there: the widget asks for a message and an e-mail.
     pub away: bool,
-    /// The catalogue's currency (ISO 4217).
-    pub currency: String,
 }
 
 /// The loader's `chat:config` message's `config`.
@@ -451,7 +457,6 @@ pub fn host_config(v: &JsValue) -> Option<HostConfig> {
         greeting: text(v, "greeting").unwrap_or_default(),
         expect: text(v, "expect").unwrap_or_default(),
         away: get(v, "away").as_bool() == Some(true),
-        currency: text(v, "currency").unwrap_or_else(|| "USD".into()),
     })
 }
 
@@ -524,7 +529,12 @@ pub fn event_js(e: &Event) -> JsValue {
         Event::Checklist { items } => tag("checklist", o.put("items", strings(items))),
         Event::Present(p) => tag(
             "present",
-            o.put("id", &p.id).put("name", &p.name).num("price", u64::from(p.price)).put("image", &p.image),
+            o.put("id", &p.id)
+                .put("name", &p.name)
+                .num("price", u64::from(p.price))
+                .put("image", &p.image)
+                .put("family", &p.family)
+                .put("variant", &p.variant),
         ),
         Event::Order { lines, codes, discount, .. } => {
             let lines: Array =
@@ -859,9 +869,8 @@ mod tests {
         let g = golden!("api.widgetConfig");
         let c: shared::site::WidgetConfig = serde_json::from_str(g).unwrap();
         let msg = format!(
-            r#"{{"fields":{},"welcome":"Hi","greeting":"Hello","expect":"Back soon","away":true,"currency":"{}"}}"#,
+            r#"{{"fields":{},"welcome":"Hi","greeting":"Hello","expect":"Back soon","away":true}}"#,
             serde_json::to_string(&c.fields).unwrap(),
-            c.currency
         );
         let want = HostConfig {
             fields: c.fields,
@@ -869,7 +878,6 @@ mod tests {
             greeting: "Hello".into(),
             expect: "Back soon".into(),
             away: true,
-            currency: "USD".into(),
         };
         assert_eq!(host_config(&JSON::parse(&msg).unwrap()), Some(want));
     }

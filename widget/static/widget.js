@@ -192,7 +192,7 @@
     var c = config, href = location.href, rule = (c.starts || []).filter(function (r) { return href.indexOf(r.contains) >= 0; })[0],
       t = triggers.filter(function (t) { return t.id === opener; })[0];
     send({ type: "chat:config", config: { fields: !rule || rule.workflow === "support" ? c.fields || [] : [],
-      welcome: (c.appearance || {}).greeting || "", greeting: t ? t.greeting : "", expect: expect.expect || "", away: !!expect.away, currency: c.currency || "USD" } });
+      welcome: (c.appearance || {}).greeting || "", greeting: t ? t.greeting : "", expect: expect.expect || "", away: !!expect.away } });
   }
   window.chatWidget = { trigger: function (id) { triggers.some(function (t) { return t.id === id; }) && fire(id, 1); } };
   function arm(t) {

@@ -10,7 +10,7 @@ use shared::pricing::Discount;
 use shared::sales::{self, Sales};
 use shared::site::SiteConfig;
 use shared::staff::{Capability, StaffRole};
-use shared::workflow::{Event, State};
+use shared::workflow::{Event, OrderLine, Product, State};
 use shared::ErrorCode;
 
 use super::policy::Refusal;
@@ -50,7 +50,8 @@ pub fn confirmed(
     Ok(Event::ConfirmOrder { checkout: Some(crate::checkout::link(&sales.checkout, &secret, &cart)) })
 }
 
-/// `event` as the room stores it: an order with its quote; or the refusal.
+/// `event` as the room stores it: an order, or a product presented, with
+/// its quote; or the refusal.
 pub fn priced(
     config: &SiteConfig,
     state: &State,
@@ -78,6 +79,12 @@ pub fn priced(
                 return Err(beyond(quote.negotiated(), "ask a supervisor to approve it"));
             }
             Ok(Event::Order { lines, codes, discount, quote: Some(quote) })
+        }
+        Event::Present(p) => {
+            let one = [OrderLine { product: p.id.clone(), qty: 1 }];
+            let quote = sales::quote(&config.sales, &config.products, &one, &[], None, now)
+                .map_err(|e| (ErrorCode::IllegalMove, e.to_string()))?;
+            Ok(Event::Present(Product { quote: Some(quote), ..p }))
         }
         Event::Decide { approve, note } => {
             if !staff.is_some_and(|r| r.may(Capability::Supervise)) {

@@ -111,6 +111,13 @@ fn settings(per_minute: u32) -> Settings {
     let harassment = config.rules.iter_mut().find(|r| r.id == "harassment").expect("a preset rule");
     harassment.action = Action::Mute { minutes: 60 };
     config.sales.checkout = "/checkout?cart={cart}&sig={sig}".into();
+    // An offer on one product that ends: its card shows it.
+    let launch = shared::pricing::Offer::new("launch", "Launch week", shared::pricing::Discount::Percent(1_000));
+    config.sales.offers.push(shared::pricing::Offer {
+        products: vec!["starter".into()],
+        ends_ms: Some(S + 60_000),
+        ..launch
+    });
     Settings::new(1, config)
 }
 
@@ -551,7 +558,7 @@ fn discounts_beyond_authority_need_a_supervisors_approval() {
     use shared::pricing::Discount;
     use shared::workflow::{OrderLine, Product};
     let supervisor = || who(Role::Operator, Some(StaffRole::Supervisor), "");
-    let team = Product { id: "team".into(), name: "Team plan (monthly)".into(), price: 4900, image: String::new() };
+    let team = SiteConfig::default().products.into_iter().find(|p| p.id == "team").expect("a demo product");
     let order = |discount: Option<Discount>, quote| Event::Order {
         lines: vec![OrderLine { product: "team".into(), qty: 5 }],
         codes: Vec::new(),
@@ -630,6 +637,41 @@ fn discounts_beyond_authority_need_a_supervisors_approval() {
     let cart = crate::checkout::open("s3cret", cart, sig).expect("signed with the site's secret");
     assert_eq!((cart.site.as_str(), cart.conversation.as_str(), cart.issued), ("demo", "c".repeat(32).as_str(), S + 5));
     assert_eq!(cart.quote, quote);
+}
+
+/// A product is presented as the catalogue lists it (a made-up price is
+/// refused) and stored with its quote: the offers running on it then, and
+/// when they end; a resend with or without a quote is the same message.
+#[test]
+fn presented_products_carry_the_offers_running_on_them() {
+    let listed = |id: &str| SiteConfig::default().products.into_iter().find(|p| p.id == id).expect("a demo product");
+    let cheap = shared::workflow::Product { price: 100, ..listed("starter") };
+    let (_, store) = play(
+        Some(WorkflowKind::Sales),
+        30,
+        vec![
+            (S, operator(), Do::Act("p", Event::Present(cheap)), vec![Err(ErrorCode::IllegalMove)]),
+            (S, operator(), Do::Act("p", Event::Present(listed("starter"))), stored(1)),
+            (S, operator(), Do::Act("p", Event::Present(listed("starter"))), vec![Ack(1)]),
+            (S + 60_000, operator(), Do::Act("q", Event::Present(listed("starter"))), stored(2)),
+        ],
+    );
+    let quotes: Vec<_> = store
+        .messages
+        .borrow()
+        .iter()
+        .map(|m| match &m.1.event {
+            Some(Event::Present(p)) => p.quote.clone().map(|q| (q.subtotal, q.net, q.savings)),
+            _ => None,
+        })
+        .collect();
+    let launch = shared::sales::QuoteSaving {
+        id: "launch".into(),
+        name: "Launch week".into(),
+        off: 190,
+        ends_ms: Some(S + 60_000),
+    };
+    assert_eq!(quotes, [Some((1_900, 1_710, vec![launch])), Some((1_900, 1_900, Vec::new()))], "ended: no saving");
 }
 
 /// Follow-ups: scheduled by an operator (in the future, within a year; the

@@ -16,7 +16,7 @@ const INCIDENT: &str = "Respect rule: customer called staff \"idiots\" and \"use
 /// A model operator's actions for a script: a text, or an event.
 fn model(id: &str) -> Vec<Result<&'static str, Event>> {
     let collect = |field: &str, value: &str| Err(Event::Collect { field: field.into(), value: value.into() });
-    let team = Product { id: "team".into(), name: "Team plan (monthly)".into(), price: 4900, image: String::new() };
+    let team = Product::new("team", "Team plan (monthly)", 4900);
     match id {
         "login" => vec![
             collect("issue_type", "Login"),

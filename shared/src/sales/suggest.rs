@@ -1,6 +1,6 @@
 //! What the console's guide suggests while selling: the add-ons and
-//! cross-sells of the products presented, the upgrade (the next plan up)
-//! when the customer's answers in the needs step match a rule, each with
+//! cross-sells of the products presented, the upgrade (a named plan, or the
+//! next variant up in the presented product's family) when the customer's answers in the needs step match a rule, each with
 //! the offers that apply to it. The relations and rules are the site's
 //! data (`Sales::related`, `Sales::upgrades`); the operator sends a
 //! suggestion as a product card in one click.
@@ -26,7 +26,9 @@ pub struct Related {
 pub struct Upgrade {
     /// The plan presented (catalogue id).
     pub from: String,
-    /// The plan up.
+    /// The plan up; empty: the next variant up (by price) in the family of
+    /// `from`.
+    #[serde(default)]
     pub to: String,
     /// The collected field (from the needs step) that is read.
     pub field: String,
@@ -58,8 +60,9 @@ pub fn suggest(sales: &Sales, products: &[Product], state: &State, now: u64) -> 
         }
     }
     for u in sales.upgrades.iter().filter(|u| presented(&u.from)) {
+        let Some(to) = target(u, products) else { continue };
         if let Some(value) = state.field(&u.field).filter(|v| v.to_lowercase().contains(&u.contains.to_lowercase())) {
-            picks.push((u.to.clone(), format!("Upgrade from {}: the customer said “{value}”", name(&u.from))));
+            picks.push((to, format!("Upgrade from {}: the customer said “{value}”", name(&u.from))));
         }
     }
     let mut out: Vec<Suggestion> = Vec::new();
@@ -75,16 +78,34 @@ pub fn suggest(sales: &Sales, products: &[Product], state: &State, now: u64) -> 
     out
 }
 
+/// The next variant up from `id`: the cheapest dearer entry of its family.
+pub fn next_up<'a>(products: &'a [Product], id: &str) -> Option<&'a Product> {
+    let from = products.iter().find(|p| p.id == id).filter(|p| !p.family.is_empty())?;
+    products.iter().filter(|p| p.family == from.family && p.price > from.price).min_by_key(|p| p.price)
+}
+
+/// The product an upgrade rule leads to (its `to`, or the next variant up).
+fn target(u: &Upgrade, products: &[Product]) -> Option<String> {
+    match u.to.as_str() {
+        "" => next_up(products, &u.from).map(|p| p.id.clone()),
+        to => Some(to.to_owned()),
+    }
+}
+
 /// The first relation or rule naming a product not in the catalogue.
-pub fn check(sales: &Sales, known: impl Fn(&String) -> bool) -> Result<(), String> {
+pub fn check(sales: &Sales, products: &[Product]) -> Result<(), String> {
+    let known = |id: &String| products.iter().any(|p| &p.id == id);
     for r in &sales.related {
         if let Some(p) = std::iter::once(&r.product).chain(&r.with).find(|p| !known(p)) {
             return Err(format!("related products: {p:?} is not in the catalogue"));
         }
     }
     for u in &sales.upgrades {
-        if let Some(p) = [&u.from, &u.to].into_iter().find(|p| !known(p)) {
+        if let Some(p) = [&u.from, &u.to].into_iter().find(|p| !p.is_empty() && !known(p)) {
             return Err(format!("upgrades: {p:?} is not in the catalogue"));
+        }
+        if target(u, products).is_none() {
+            return Err(format!("upgrade from {:?}: name the plan up; it has no dearer variant", u.from));
         }
         if u.field.trim().is_empty() || u.contains.trim().is_empty() {
             return Err(format!("upgrade to {:?}: a field and the text its value contains are needed", u.to));
@@ -134,13 +155,33 @@ mod tests {
     #[test]
     fn relations_name_catalogue_products() {
         let c = SiteConfig::default();
-        let known = |p: &String| c.products.iter().any(|x| &x.id == p);
-        assert_eq!(check(&c.sales, known), Ok(()));
+        assert_eq!(check(&c.sales, &c.products), Ok(()));
         let mut bad = c.sales.clone();
         bad.related[0].with.push("ghost".into());
-        assert_eq!(check(&bad, known).unwrap_err(), "related products: \"ghost\" is not in the catalogue");
+        assert_eq!(check(&bad, &c.products).unwrap_err(), "related products: \"ghost\" is not in the catalogue");
         let mut bad = c.sales.clone();
         bad.upgrades[0].contains = " ".into();
-        assert!(check(&bad, known).unwrap_err().contains("a field and the text"));
+        assert!(check(&bad, &c.products).unwrap_err().contains("a field and the text"));
+        let mut bad = c.sales.clone();
+        bad.upgrades[0].from = "onboarding".into();
+        assert!(check(&bad, &c.products).unwrap_err().contains("no dearer variant"), "no family, no next variant");
+    }
+
+    #[test]
+    fn the_next_variant_up_is_the_cheapest_dearer_one_of_the_family() {
+        let c = SiteConfig::default();
+        let up = |id: &str| next_up(&c.products, id).map(|p| p.id.as_str());
+        assert_eq!(up("starter"), Some("team"));
+        assert_eq!(up("team"), Some("annual-team"));
+        assert_eq!(up("annual-team"), None, "the top of the family");
+        assert_eq!(up("onboarding"), None, "no family");
+        let needs = |v: &str| Event::Collect { field: "needs".into(), value: v.into() };
+        let s = state(&[
+            Event::CompleteStep { step: "initiate".into() },
+            needs("We need 8 seats"),
+            presented(&c, "starter"),
+        ]);
+        let s = suggest(&c.sales, &c.products, &s, 0);
+        assert_eq!(s.iter().map(|s| s.product.id.as_str()).collect::<Vec<_>>(), ["onboarding", "team"]);
     }
 }

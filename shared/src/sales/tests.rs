@@ -90,7 +90,7 @@ fn tax_included_is_stated_and_currencies_keep_their_decimals() {
     let mut c = demo();
     c.sales.currency = "JPY".into();
     c.sales.tax = Tax::Included(1_000);
-    c.products = vec![Product { id: "tea".into(), name: "Tea".into(), price: 1_100, image: String::new() }];
+    c.products = vec![Product::new("tea", "Tea", 1_100)];
     c.sales.offers.clear();
     c.sales.bundles.clear();
     let q = quote(&c.sales, &c.products, &[line("tea", 3)], &[], None, 0).unwrap();

@@ -100,6 +100,39 @@ pub struct Product {
     /// Picture (https URL), may be empty.
     #[serde(default)]
     pub image: String,
+    /// The product this is a variant of (its family, e.g. `team-plan`):
+    /// each variant is a catalogue entry with its own id and price, and the
+    /// entries of a family differ in `variant`. Empty: no variants.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub family: String,
+    /// What sets this variant apart in its family ("Monthly", "Size M").
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub variant: String,
+    /// One of it priced with the offers running when it was presented
+    /// (filled by the Worker, so the card can strike the old price through
+    /// and show the saving; never part of the catalogue).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<crate::sales::Quote>,
+}
+
+impl Product {
+    /// A product without variants or a quote.
+    pub fn new(id: &str, name: &str, price: u32) -> Product {
+        Product {
+            id: id.into(),
+            name: name.into(),
+            price,
+            image: String::new(),
+            family: String::new(),
+            variant: String::new(),
+            quote: None,
+        }
+    }
+
+    /// As the catalogue lists it: without the Worker's quote.
+    pub fn listed(&self) -> Product {
+        Product { quote: None, ..self.clone() }
+    }
 }
 
 /// One line of an order.
@@ -289,13 +322,15 @@ impl Event {
     }
 
     /// The event as its sender sent it: without what the Worker adds (an
-    /// order's quote, a confirmation's checkout), to recognise a resend.
+    /// order's or a product's quote, a confirmation's checkout), to recognise
+    /// a resend.
     pub fn as_sent(&self) -> Event {
         match self {
             Event::Order { lines, codes, discount, .. } => {
                 Event::Order { lines: lines.clone(), codes: codes.clone(), discount: *discount, quote: None }
             }
             Event::ConfirmOrder { .. } => Event::ConfirmOrder { checkout: None },
+            Event::Present(p) => Event::Present(p.listed()),
             Event::FollowUp { due, note, .. } => Event::FollowUp { due: *due, note: note.clone(), by: String::new() },
             other => other.clone(),
         }

@@ -339,7 +339,7 @@ pub fn apply(state: &State, event: &Event) -> Result<(State, Vec<Effect>), Workf
                 return Err(WorkflowError::Invalid("a product image must be an https:// or site-relative URL".into()));
             }
             s.presented.retain(|q| q.id != p.id);
-            s.presented.push(p.clone());
+            s.presented.push(p.listed());
         }
         Event::Add { product } => {
             if !s.presented.iter().any(|p| &p.id == product) {

@@ -196,11 +196,11 @@ fn tick(item: u32, done: bool) -> Event {
 }
 /// A product card with a plain name and no picture.
 fn present(id: &str, price: u32) -> Event {
-    Event::Present(Product { id: id.into(), name: format!("Plan {id}"), price, image: String::new() })
+    Event::Present(Product::new(id, &format!("Plan {id}"), price))
 }
 /// A product card priced 49.00, to try names and pictures.
 fn product(id: &str, name: &str, image: &str) -> Event {
-    Event::Present(Product { id: id.into(), name: name.into(), price: 4900, image: image.into() })
+    Event::Present(Product { image: image.into(), ..Product::new(id, name, 4900) })
 }
 fn add(product: &str) -> Event {
     Event::Add { product: product.into() }

@@ -256,9 +256,11 @@ pub fn Guide(chat: Chat, state: Memo<State>, text: RwSignal<String>) -> impl Int
                         {move || products().into_iter().map(|p| {
                             let label = format!("{} — {}", p.name, shared::pricing::format(i64::from(p.price), &currency()));
                             let id = p.id.clone();
+                            let (family, variant) = (p.family.clone(), p.variant.clone());
                             let make = StoredValue::new(p);
-                            view! { <li data-testid="console-product" data-product=id>
+                            view! { <li data-testid="console-product" data-product=id data-family=family>
                                 <span>{label}</span>
+                                <small class="variant" data-testid="console-product-variant">{variant}</small>
                                 <Act state busy run label="Present" testid="console-present" make=move || Some(Event::Present(make.get_value()))/>
                             </li> }
                         }).collect_view()}

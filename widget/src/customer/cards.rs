@@ -1,5 +1,6 @@
 //! Workflow events drawn as cards in the widget: a troubleshooting checklist
-//! the customer ticks, product cards with "Add", an order summary with
+//! the customer ticks, product cards with "Add" (the price an offer
+//! lowers struck through, the saving and its end date), an order summary with
 //! "Confirm", the confirmed order's "Complete your purchase" link to the
 //! site's checkout, "did this solve it?" and a 1–5 rating. A card's state (ticked,
 //! added, confirmed, answered) is read from the customer's own answers later
@@ -49,6 +50,29 @@ fn progress(log: &ChatLog, seq: u64, card: &Event) -> (Vec<(u32, bool)>, Option<
     (ticks, answered)
 }
 
+/// A price: `now`, with `was` struck through before it when they differ.
+fn price(el: &Element, was: i64, now: i64, currency: &str) {
+    if was != now {
+        add(el, "s", "", &format(was, currency));
+        el.append_with_str_1(" ").ok();
+    }
+    el.append_with_str_1(&format(now, currency)).ok();
+}
+
+/// A quote's savings, each with its end date.
+fn saving_rows(list: &Element, q: &Quote, testid: &str) {
+    for s in &q.savings {
+        let li = add(list, "li", "saving", &s.name);
+        set(&li, "data-testid", testid);
+        if let Some(end) = s.ends_ms {
+            let day =
+                js_sys::Date::new(&JsValue::from_f64(end as f64)).to_locale_date_string("default", &JsValue::UNDEFINED);
+            add(&li, "small", "", &format!(" until {}", String::from(day)));
+        }
+        add(&li, "span", "", &format(-s.off, &q.currency));
+    }
+}
+
 /// An order card's rows: each line, each saving (with its end date), the
 /// tax, and the total with the price before savings struck through.
 fn order_rows(list: &Element, q: &Quote) {
@@ -57,28 +81,14 @@ fn order_rows(list: &Element, q: &Quote) {
         let li = add(list, "li", "", &format!("{} × {}", l.qty, l.name));
         add(&li, "span", "", &money(l.unit * i64::from(l.qty)));
     }
-    for s in &q.savings {
-        let li = add(list, "li", "saving", &s.name);
-        set(&li, "data-testid", "chat-order-saving");
-        if let Some(end) = s.ends_ms {
-            let day =
-                js_sys::Date::new(&JsValue::from_f64(end as f64)).to_locale_date_string("default", &JsValue::UNDEFINED);
-            add(&li, "small", "", &format!(" until {}", String::from(day)));
-        }
-        add(&li, "span", "", &money(-s.off));
-    }
+    saving_rows(list, q, "chat-order-saving");
     if q.tax > 0 {
         let li = add(list, "li", "", if q.tax_included { "Tax included" } else { "Tax" });
         add(&li, "span", "", &money(q.tax));
     }
     let total = add(list, "li", "total", "Total");
     set(&total, "data-testid", "chat-order-total");
-    let span = add(&total, "span", "", "");
-    if q.list_total != q.total {
-        add(&span, "s", "", &money(q.list_total));
-        span.append_with_str_1(" ").ok();
-    }
-    span.append_with_str_1(&money(q.total)).ok();
+    price(&add(&total, "span", "", ""), q.list_total, q.total, &q.currency);
 }
 
 /// A button that sends `event` when pressed.
@@ -91,7 +101,7 @@ fn button(chat: Chat, parent: &Element, label: &str, testid: &str, event: Event)
 
 /// Fills `el` (given by the message list) with the card for `m`; nothing
 /// for events that are not cards.
-pub fn fill(chat: Chat, el: Element, m: ChatMessage, currency: Signal<String>) {
+pub fn fill(chat: Chat, el: Element, m: ChatMessage) {
     let Some(card) = m.event else { return };
     let (testid, title) = match &card {
         Event::Checklist { .. } => ("chat-checklist", "Try these steps"),
@@ -129,7 +139,7 @@ pub fn fill(chat: Chat, el: Element, m: ChatMessage, currency: Signal<String>) {
                 checks.push((i, input));
             }
         }
-        Event::Present(Product { id, name, price: minor, image }) => {
+        Event::Present(Product { id, name, image, quote, .. }) => {
             set(&el, "data-product", id);
             heading.set_text_content(Some(name));
             if !image.is_empty() {
@@ -138,9 +148,14 @@ pub fn fill(chat: Chat, el: Element, m: ChatMessage, currency: Signal<String>) {
                 set(&img, "alt", "");
                 let _ = el.insert_before(&img, Some(&heading));
             }
-            let tag = add(&list, "li", "price", "");
-            let minor = i64::from(*minor);
-            crate::effect(move || tag.set_text_content(Some(&format(minor, &currency.get()))));
+            // The price before tax, after the offers running when it was
+            // presented (the Worker quotes every product it stores).
+            if let Some(q) = quote {
+                let tag = add(&list, "li", "price", "");
+                set(&tag, "data-testid", "chat-product-price");
+                price(&tag, q.subtotal, q.net, &q.currency);
+                saving_rows(&list, q, "chat-product-saving");
+            }
             buttons.push((0, button(chat, &choices, "Add", "chat-product-add", Event::Add { product: id.clone() })));
         }
         Event::Order { quote, .. } => {

@@ -173,9 +173,7 @@ fn App() -> impl IntoView {
         }
     });
     let on_edit = Callback::new(move |t: String| chat.typed(&t));
-    let currency =
-        Signal::derive(move || config.with(|c| c.as_ref().map_or_else(|| "USD".into(), |c| c.currency.clone())));
-    let on_event = Callback::new(move |(el, m)| cards::fill(chat, el, m, currency));
+    let on_event = Callback::new(move |(el, m)| cards::fill(chat, el, m));
     // What shows before the conversation exists: the pre-chat form (not for
     // proactive or resumed chats), or a proactive trigger's greeting (the
     // conversation then stores it). Drawn in plain DOM (small wasm), and only
