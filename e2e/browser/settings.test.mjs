@@ -4,10 +4,13 @@
 // sales, the limits — and a customer on the host page meets the result; a
 // bad value is refused with its reason and stores nothing; the identity
 // secret is shown and replaced; a second site is added and switched to and
-// from. The demo site's settings are restored.
+// from. The catalogue form adds a plan variant and an offer with its last
+// day, checked as typed and refused by the server while wrong, and the
+// customer's product card shows the offer. The demo site's settings are
+// restored.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { base, browser, demoUrl, getConfig, putConfig, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
+import { base, browser, demoUrl, dialogs, getConfig, putConfig, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
 
 test("site settings form: name, script tag, origins, look, workflow by page, limits, identity secret, sites", async () => {
   const saved = await getConfig();
@@ -115,6 +118,93 @@ test("site settings form: name, script tag, origins, look, workflow by page, lim
     assert.equal(await op.getByTestId("console-origins").inputValue(), "", "a new site is embeddable nowhere yet");
     await op.getByTestId("console-site-switch").selectOption("demo");
     await op.waitForURL("**/console?site=demo", { timeout: TIMEOUT });
+  } finally {
+    await context.close();
+    await putConfig(saved);
+  }
+});
+
+test("catalogue form: a variant and an offer with its last day, checked as typed and by the server; the customer's card shows the offer", async () => {
+  const saved = await getConfig();
+  const context = await browser.newContext();
+  try {
+    const op = watch(await context.newPage());
+    await signIn(op, "admin");
+    await op.getByTestId("console-settings-open").click();
+    const form = op.getByTestId("console-catalogue");
+    await form.waitFor({ timeout: TIMEOUT });
+    const check = op.getByTestId("console-catalogue-check");
+    const note = op.getByTestId("console-catalogue-note");
+    const last = (testid) => form.getByTestId(testid).last();
+
+    // A new variant of the plans: a price that is not a number is marked, and named.
+    await form.getByTestId("console-catalogue-products-add").click();
+    await last("console-catalogue-product-id").fill("team-xl");
+    await last("console-catalogue-product-name").fill("Team XL plan (monthly)");
+    await last("console-catalogue-product-price").fill("99,5.x");
+    await last("console-catalogue-product-price").press("Tab");
+    assert.equal(await last("console-catalogue-product-price").getAttribute("aria-invalid"), "true");
+    await until("unreadable named", async () => /1 cell\(s\) cannot be read/.test(await check.textContent()));
+    await last("console-catalogue-product-price").fill("99.00");
+    await last("console-catalogue-product-price").press("Tab");
+    assert.equal(await last("console-catalogue-product-price").getAttribute("aria-invalid"), "false");
+    // A bad family: the Worker's own check names it as it is typed, and the server refuses the save.
+    await last("console-catalogue-product-family").fill("Plans!");
+    await last("console-catalogue-product-family").press("Tab");
+    await until("checked as typed", async () => /a family is 1–32/.test(await check.textContent()));
+    await form.getByTestId("console-catalogue-save").click();
+    await until("refused", async () => /a family is 1–32/.test((await note.textContent().catch(() => "")) ?? ""));
+    assert.deepEqual((await getConfig()).products, saved.products, "nothing stored");
+
+    await last("console-catalogue-product-family").fill("plans");
+    await last("console-catalogue-product-variant").fill("Team XL, monthly");
+    await last("console-catalogue-product-variant").press("Tab");
+    // An offer on it, ending in ten days.
+    const lastDay = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    await form.getByTestId("console-catalogue-offers-add").click();
+    await last("console-catalogue-offer-id").fill("launch-xl");
+    await last("console-catalogue-offer-name").fill("Launch week");
+    await last("console-catalogue-offer-discount").fill("10 %");
+    await last("console-catalogue-offer-products").fill("team-xl");
+    await last("console-catalogue-offer-ends").fill(lastDay);
+    await last("console-catalogue-offer-ends").press("Tab");
+    await until("nothing to complain about", async () => (await check.textContent()) === "");
+    await form.getByTestId("console-catalogue-save").click();
+    await note.filter({ hasText: "Saved." }).waitFor({ timeout: TIMEOUT });
+    const stored = await getConfig();
+    assert.deepEqual(stored.products.at(-1),
+      { id: "team-xl", name: "Team XL plan (monthly)", price: 9900, image: "", family: "plans", variant: "Team XL, monthly" });
+    const offer = stored.sales.offers.at(-1);
+    assert.deepEqual([offer.id, offer.discount, offer.products, offer.endsMs],
+      ["launch-xl", { percent: 1000 }, ["team-xl"], Date.parse(lastDay) + 86_400_000]);
+    await op.getByTestId("console-settings-close").click();
+
+    // A customer is shown the plan: the old price struck through, the saving and its last day.
+    const marker = `xl-${Date.now()}`;
+    const customer = watch(await context.newPage());
+    await customer.goto(`${demoUrl}?from=pricing`);
+    const frame = customer.frameLocator('iframe[title="Chat"]');
+    await frame.getByTestId("chat-input").fill(`Big team ${marker}`);
+    await frame.getByTestId("chat-input").press("Enter");
+    await op.getByTestId("console-filter-workflow").selectOption("sales");
+    const item = op.getByTestId("console-conversation").filter({ hasText: marker }).first();
+    await item.waitFor({ timeout: TIMEOUT });
+    await item.click();
+    await op.getByTestId("console-complete-step").click();
+    await op.getByTestId("console-field-id").fill("needs");
+    await op.getByTestId("console-field-value").fill("40 seats");
+    await op.getByTestId("console-field-save").click();
+    const xl = op.locator('[data-testid="console-product"][data-product="team-xl"]');
+    assert.equal(await xl.getAttribute("data-family"), "plans");
+    assert.equal(await xl.getByTestId("console-product-variant").textContent(), "Team XL, monthly");
+    await xl.getByTestId("console-present").click();
+    const card = frame.locator('[data-testid="chat-product"][data-product="team-xl"]');
+    await card.waitFor({ timeout: TIMEOUT });
+    assert.equal(await card.locator('[data-testid="chat-product-price"] s').textContent(), "USD 99.00");
+    assert.equal(await card.getByTestId("chat-product-price").textContent(), "USD 99.00 USD 89.10");
+    const day = await customer.evaluate((end) => new Date(end).toLocaleDateString("default"), offer.endsMs);
+    assert.equal(await card.getByTestId("chat-product-saving").textContent(), `Launch week until ${day}-USD 9.90`);
+    assert.deepEqual(dialogs, []);
   } finally {
     await context.close();
     await putConfig(saved);

@@ -60,6 +60,36 @@ pub fn format(minor: i64, currency: &str) -> String {
     }
 }
 
+/// An amount typed in major units (`49`, `1,234.5`, `1.250`) as minor
+/// units of `currency`; `None` when it is not a plain non-negative number
+/// or has more decimals than the currency.
+pub fn parse(text: &str, currency: &str) -> Option<i64> {
+    let d = usize::from(decimals(currency));
+    let text: String = text.trim().chars().filter(|c| *c != ',').collect();
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || whole.len() > 12 || !digits(whole) || !digits(fraction) || fraction.len() > d {
+        return None;
+    }
+    let scaled = format!("{whole}{fraction:0<d$}");
+    scaled.parse().ok()
+}
+
+/// An amount in minor units as typed into a form (`1234.50`, `1200`).
+pub fn plain(minor: i64, currency: &str) -> String {
+    format(minor, currency).rsplit(' ').next().unwrap_or_default().replace(',', "")
+}
+
+/// A share typed as a percentage (`12.5`, `12.5 %`) in basis points.
+pub fn parse_percent(text: &str) -> Option<u32> {
+    parse(text.trim().trim_end_matches('%'), "USD").and_then(|bp| u32::try_from(bp).ok())
+}
+
+/// Basis points as typed into a form (`12.50`).
+pub fn plain_percent(bp: u32) -> String {
+    plain(i64::from(bp), "USD")
+}
+
 /// A discount: a share, or an amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -71,6 +101,23 @@ pub enum Discount {
 }
 
 impl Discount {
+    /// A discount as typed into a form: `10 %` a share, `5.00` an amount
+    /// of `currency`.
+    pub fn parse(text: &str, currency: &str) -> Option<Discount> {
+        match text.trim().strip_suffix('%') {
+            Some(share) => parse_percent(share).map(Discount::Percent),
+            None => parse(text, currency).map(Discount::Amount),
+        }
+    }
+
+    /// As [`Discount::parse`] reads it back.
+    pub fn plain(self, currency: &str) -> String {
+        match self {
+            Discount::Percent(bp) => format!("{} %", plain_percent(bp)),
+            Discount::Amount(minor) => plain(minor, currency),
+        }
+    }
+
     /// Whether it takes something off and at most the whole: 0.01–100 %
     /// or a positive amount (what offers and operators may give).
     pub fn takes_something(self) -> bool {

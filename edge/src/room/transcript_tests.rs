@@ -556,7 +556,7 @@ fn a_viewer_reports_a_channel_message() {
 #[test]
 fn discounts_beyond_authority_need_a_supervisors_approval() {
     use shared::pricing::Discount;
-    use shared::workflow::{OrderLine, Product};
+    use shared::workflow::OrderLine;
     let supervisor = || who(Role::Operator, Some(StaffRole::Supervisor), "");
     let team = SiteConfig::default().products.into_iter().find(|p| p.id == "team").expect("a demo product");
     let order = |discount: Option<Discount>, quote| Event::Order {

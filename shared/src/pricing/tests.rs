@@ -40,6 +40,37 @@ fn amounts_read_in_their_currencys_decimals() {
 }
 
 #[test]
+fn amounts_typed_in_major_units_read_back_as_minor_units() {
+    let cases = [
+        ("49", "USD", Some(4_900)),
+        (" 1,234.5 ", "EUR", Some(123_450)),
+        ("0.05", "USD", Some(5)),
+        ("1200", "JPY", Some(1_200)),
+        ("1.250", "KWD", Some(1_250)),
+        ("1.5", "JPY", None),
+        ("1.005", "USD", None),
+        ("-5", "USD", None),
+        ("", "USD", None),
+        (".5", "USD", None),
+        ("4e3", "USD", None),
+    ];
+    for (text, currency, want) in cases {
+        assert_eq!(parse(text, currency), want, "{text:?} {currency}");
+    }
+    for (minor, currency) in [(123_450, "EUR"), (1_200, "JPY"), (1_250, "KWD"), (0, "USD")] {
+        assert_eq!(parse(&plain(minor, currency), currency), Some(minor), "{minor} {currency} round trip");
+    }
+    assert_eq!(plain(123_450, "EUR"), "1234.50");
+    assert_eq!(parse_percent("12.5 %"), Some(1_250));
+    assert_eq!(Discount::parse("10%", "EUR"), Some(Discount::Percent(1_000)));
+    assert_eq!(Discount::parse("5", "EUR"), Some(Discount::Amount(500)));
+    assert_eq!(Discount::parse("x %", "EUR"), None);
+    for d in [Discount::Percent(1_250), Discount::Amount(1_999)] {
+        assert_eq!(Discount::parse(&d.plain("EUR"), "EUR"), Some(d), "{d:?} round trip");
+    }
+}
+
+#[test]
 fn percentages_round_once_per_offer_halves_away_from_zero() {
     let cases = [(5, 1_000, 1), (4, 1_000, 0), (15, 1_000, 2), (-5, 1_000, -1), (999, 1_000, 100), (0, 5_000, 0)];
     for (amount, bp, want) in cases {

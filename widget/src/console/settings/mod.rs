@@ -1,10 +1,12 @@
 //! Site settings in the console: a form for what a site owner sets most
 //! (name, script tag, allowed origins, appearance, the workflow by page,
-//! limits, the identity secret), the organisation's sites (switch, add)
+//! limits, the identity secret), the catalogue form (products, variants,
+//! offers, bundles, add-ons, upgrades), the organisation's sites (switch, add)
 //! and every setting as JSON (teams, canned
 //! responses, products, pre-chat form, triggers, rules). The Worker checks
 //! each save and names the first problem before anything is stored.
 
+mod catalogue;
 mod form;
 mod identity;
 mod sites;
@@ -61,6 +63,7 @@ pub fn Settings(on_close: Callback<()>) -> impl IntoView {
                 </div>
                 <Show when=move || session.config.with(Option::is_some)>
                     <form::Form/>
+                    <catalogue::Catalogue/>
                 </Show>
                 <identity::Identity/>
                 <sites::Sites/>
