@@ -88,6 +88,7 @@ fn working_day(base: &str, seed: &Seed) -> Result<()> {
     // Billing keeps office hours of its own (an escalation outside them
     // tells the customer when the team is back); the site stays open.
     // Confirmed orders go to the demo's checkout page with the signed cart.
+    use shared::pricing::{Discount, Offer};
     let admin = login(StaffRole::Admin)?;
     let config_path = shared::api::site_config_path("demo");
     let mut config: shared::site::SiteConfig = admin.get(&config_path).call()?.into_json()?;
@@ -102,6 +103,17 @@ fn working_day(base: &str, seed: &Seed) -> Result<()> {
     }
     if config.sales.checkout.is_empty() {
         config.sales.checkout = "/demo/checkout?cart={cart}&sig={sig}".into();
+    }
+    // A launch offer on the starter plan that ends in a month: its product
+    // card strikes the old price through and says until when.
+    if !config.sales.offers.iter().any(|o| o.id == "starter-launch") {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis() as u64;
+        let launch = Discount::Percent(2_000);
+        config.sales.offers.push(Offer {
+            products: vec!["starter".into()],
+            ends_ms: Some(now + 30 * 86_400_000),
+            ..Offer::new("starter-launch", "Launch month: 20 % off", launch)
+        });
     }
     if config != before {
         admin.send("PUT", &config_path).send_json(&config)?;
