@@ -2,7 +2,9 @@
 // headless Chromium: a customer in the demo page's channel posts a message
 // the rules hold; a moderator sees it in the queue, opens a case, mutes the
 // customer and logs the incident; the customer sees the mute notice and
-// cannot post; another customer never saw the held message.
+// cannot post; another customer never saw the held message. A name that
+// reads as staff is refused, and staff messages carry the server-set
+// "Staff" badge that members' never do.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { browser, demoUrl, dialogs, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
@@ -203,4 +205,20 @@ test("channel: a name a reader could take for staff is refused with the reason, 
   await frame.getByTestId("channel-name").fill("Supportive Sam");
   await frame.getByTestId("channel-join").click();
   await frame.getByTestId("channel-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
+
+  // Staff are badged by the server's word (the author), a member never is.
+  const stamp = Date.now();
+  const ann = await joinChannel(await browser.newContext(), "Ann");
+  await post(ann, `hello from Ann ${stamp}`);
+  const mod = watch(await (await browser.newContext()).newPage());
+  await signIn(mod, "moderator");
+  await mod.getByTestId("console-tab-moderation").click();
+  await mod.getByTestId("console-channel-input").fill(`Welcome, everyone ${stamp}`);
+  await mod.getByTestId("console-channel-input").press("Enter");
+  const meta = (text) => frame.locator(".row", { hasText: text }).locator(".meta");
+  await meta(`Welcome, everyone ${stamp}`).waitFor({ timeout: TIMEOUT });
+  assert.match(await meta(`Welcome, everyone ${stamp}`).textContent(), /^Mo Moderator · Staff · \d\d:\d\d/);
+  await meta(`hello from Ann ${stamp}`).waitFor({ timeout: TIMEOUT });
+  assert.match(await meta(`hello from Ann ${stamp}`).textContent(), /^Ann · \d\d:\d\d/);
+  assert.deepEqual(dialogs, []);
 });

@@ -6,6 +6,7 @@
 //! - [`wrangler`]: the `wrangler dev` process (also used by `cargo xtask`).
 //! - [`client`]: HTTP calls and a blocking WebSocket client that speaks the
 //!   `shared` protocol.
+//! - [`identity`]: a site's server signing its logged-in customer.
 //!
 //! Tests in `tests/` read the Worker's address from `E2E_BASE_URL` (set by
 //! `cargo xtask test`, which starts one Worker for them); `tests/restart.rs`
@@ -16,6 +17,7 @@ pub mod bench;
 pub mod chaos;
 pub mod client;
 pub mod deployment;
+pub mod identity;
 pub mod scale;
 pub mod week;
 pub mod wrangler;

@@ -1,13 +1,15 @@
 //! Identity verification against the real Worker: a site's logged-in
-//! customer, signed with the site's identity secret (HMAC-SHA256), finds
-//! their conversation from another browser; wrong or missing signatures,
-//! another user's signature and signatures under a replaced secret are
-//! refused; only settings editors read the secret.
+//! customer, signed as `site|user|expires` with the site's identity secret
+//! (HMAC-SHA256, docs/identity.md), finds their conversation from another
+//! browser; wrong or missing signatures, another user's or another site's
+//! signature, the old unexpiring format, expired claims, claims made to
+//! last over 10 minutes and signatures under a replaced secret are refused;
+//! resuming is limited per user; only settings editors read the secret.
 
 use e2e::accounts::Staff;
 use e2e::base_url;
 use e2e::client::Socket;
-use hmac::{Hmac, Mac};
+use e2e::identity::{hmac_hex, now_s, signed, signed_until};
 use shared::api::{
     customer_socket_path, identity_secret_path, ConversationCreated, CreateConversation, Identity, IdentitySecret,
     CONVERSATIONS_PATH,
@@ -15,23 +17,24 @@ use shared::api::{
 use shared::staff::StaffRole;
 use shared::ErrorCode;
 
-fn sign(secret: &str, user: &str) -> String {
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(user.as_bytes());
-    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn post(body: &CreateConversation) -> Result<ConversationCreated, (u16, ErrorCode)> {
+fn post(body: &CreateConversation) -> Result<ConversationCreated, (u16, ErrorCode, String)> {
     match ureq::post(&format!("{}{CONVERSATIONS_PATH}", base_url())).set("Origin", &base_url()).send_json(body) {
         Ok(r) => Ok(r.into_json().unwrap()),
-        Err(ureq::Error::Status(s, r)) => Err((s, r.into_json::<shared::api::ApiError>().unwrap().code)),
+        Err(ureq::Error::Status(s, r)) => {
+            let e = r.into_json::<shared::api::ApiError>().unwrap();
+            Err((s, e.code, e.message))
+        }
         Err(e) => panic!("{e}"),
     }
 }
 
-fn as_user(user: &str, hash: &str, resume: bool) -> CreateConversation {
-    let identity = Some(Identity { user: user.into(), hash: hash.into() });
-    CreateConversation { identity, resume, ..CreateConversation::new("demo".parse().unwrap()) }
+fn code(r: Result<ConversationCreated, (u16, ErrorCode, String)>) -> (u16, ErrorCode) {
+    let (status, code, _) = r.unwrap_err();
+    (status, code)
+}
+
+fn as_user(identity: Identity, resume: bool) -> CreateConversation {
+    CreateConversation { identity: Some(identity), resume, ..CreateConversation::new("demo".parse().unwrap()) }
 }
 
 #[test]
@@ -43,18 +46,18 @@ fn a_verified_customer_sees_their_history_on_another_device_and_nothing_else_pas
 
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
     let (alice, bob) = (format!("alice-{nanos}"), format!("bob-{nanos}"));
-    let alice_hash = sign(&secret.secret, &alice);
+    let alice_id = signed(&secret.secret, "demo", &alice);
 
     // Nothing to resume yet; a new conversation from the laptop.
-    assert_eq!(post(&as_user(&alice, &alice_hash, true)).unwrap_err(), (404, ErrorCode::UnknownConversation));
-    let laptop = post(&as_user(&alice, &alice_hash, false)).unwrap();
+    assert_eq!(code(post(&as_user(alice_id.clone(), true))), (404, ErrorCode::UnknownConversation));
+    let laptop = post(&as_user(alice_id.clone(), false)).unwrap();
     let mut s =
         Socket::open(&base_url(), &customer_socket_path(laptop.conversation.as_str(), &laptop.token, 0)).unwrap();
     s.welcome_and_replay(0).unwrap();
     s.send_acked("l1", "sent from my laptop").unwrap();
 
     // The phone: the same conversation, its own token, the whole history.
-    let phone = post(&as_user(&alice, &alice_hash, true)).unwrap();
+    let phone = post(&as_user(alice_id.clone(), true)).unwrap();
     assert_eq!(phone.conversation, laptop.conversation);
     assert_ne!(phone.token, laptop.token);
     let mut p = Socket::open(&base_url(), &customer_socket_path(phone.conversation.as_str(), &phone.token, 0)).unwrap();
@@ -68,20 +71,43 @@ fn a_verified_customer_sees_their_history_on_another_device_and_nothing_else_pas
 
     // Claims that are not the site's signature of that user are refused.
     let forbidden = (403, ErrorCode::Forbidden);
-    assert_eq!(post(&as_user(&alice, &"0".repeat(64), true)).unwrap_err(), forbidden, "a made-up hash");
-    assert_eq!(post(&as_user(&alice, &sign(&secret.secret, &bob), true)).unwrap_err(), forbidden, "bob's hash");
-    assert_eq!(post(&as_user(&alice, &sign("another site", &alice), true)).unwrap_err(), forbidden);
-    assert_eq!(post(&as_user(&alice, &alice_hash, false).clone()).map(|_| ()), Ok(()), "a second chat is allowed");
+    let made_up = Identity { hash: "0".repeat(64), ..alice_id.clone() };
+    assert_eq!(code(post(&as_user(made_up, true))), forbidden, "a made-up hash");
+    let bobs = Identity { user: alice.clone(), ..signed(&secret.secret, "demo", &bob) };
+    assert_eq!(code(post(&as_user(bobs, true))), forbidden, "bob's hash");
+    assert_eq!(code(post(&as_user(signed("another secret", "demo", &alice), true))), forbidden);
+    assert_eq!(code(post(&as_user(signed(&secret.secret, "shop", &alice), true))), forbidden, "another site's");
+    // The old format, the user id alone signed, never expiring: refused.
+    let old = Identity { hash: hmac_hex(&secret.secret, &alice), ..alice_id.clone() };
+    assert_eq!(code(post(&as_user(old, true))), forbidden, "unexpiring");
+    // Time: an expired claim, and one made to last an hour, are refused with their reason.
+    let expired = signed_until(&secret.secret, "demo", &alice, now_s() - 300);
+    let (status, why, message) = post(&as_user(expired, true)).unwrap_err();
+    assert_eq!((status, why), forbidden);
+    assert!(message.contains("expired"), "{message}");
+    let (_, _, message) =
+        post(&as_user(signed_until(&secret.secret, "demo", &alice, now_s() + 3600), true)).unwrap_err();
+    assert!(message.contains("longer than 10 minutes"), "{message}");
+    assert_eq!(post(&as_user(alice_id.clone(), false)).map(|_| ()), Ok(()), "a second chat is allowed");
     let anonymous = CreateConversation { resume: true, ..CreateConversation::new("demo".parse().unwrap()) };
-    assert_eq!(post(&anonymous).unwrap_err().0, 400, "resuming needs an identity");
+    assert_eq!(code(post(&anonymous)).0, 400, "resuming needs an identity");
     // Bob, verified, has nothing of Alice's.
-    let bob_hash = sign(&secret.secret, &bob);
-    assert_eq!(post(&as_user(&bob, &bob_hash, true)).unwrap_err(), (404, ErrorCode::UnknownConversation));
+    assert_eq!(code(post(&as_user(signed(&secret.secret, "demo", &bob), true))), (404, ErrorCode::UnknownConversation));
 
     // A replaced secret: the old signatures stop working, new ones work.
     let fresh: IdentitySecret = admin.send("POST", &identity_secret_path("demo")).call().unwrap().into_json().unwrap();
     assert_ne!(fresh.secret, secret.secret);
-    assert_eq!(post(&as_user(&alice, &alice_hash, true)).unwrap_err(), forbidden);
-    let again = post(&as_user(&alice, &sign(&fresh.secret, &alice), true)).unwrap();
+    assert_eq!(code(post(&as_user(alice_id, true))), forbidden);
+    let again = post(&as_user(signed(&fresh.secret, "demo", &alice), true)).unwrap();
     assert_ne!(again.conversation, laptop.conversation, "the latest conversation: the second chat");
+
+    // One user's signed identity cannot mint tokens without end: resuming
+    // is limited per user (60 an hour), whatever the address or visitor.
+    // (Here, after the secret's replacement: the tests in this file share it.)
+    let carol = signed(&fresh.secret, "demo", &format!("carol-{nanos}"));
+    post(&as_user(carol.clone(), false)).unwrap();
+    let answers: Vec<_> =
+        (0..61).map(|_| post(&as_user(carol.clone(), true)).map(|_| ()).map_err(|(s, c, _)| (s, c))).collect();
+    assert!(answers[..60].iter().all(Result::is_ok), "{answers:?}");
+    assert_eq!(answers[60], Err((429, ErrorCode::RateLimited)));
 }

@@ -2,7 +2,8 @@
 //! the demo site's `live` channel and its 1:1 conversations, with the
 //! site's default rules: a blocked message never reaches another socket, a
 //! held one only when approved, a muted sender's sends are refused with the
-//! mute's end time, a ban survives a reconnect and a new conversation and
+//! mute's end time, a ban survives a reconnect, a new conversation and a
+//! signed-in customer's resume, and
 //! is lifted again, incidents are logged, searchable and exported, and the
 //! desk refuses callers who are not signed in. (Restart: `restart.rs`;
 //! other organisations: `isolation.rs`.)
@@ -231,12 +232,26 @@ fn a_ban_survives_a_reconnect_and_a_new_conversation_until_lifted() {
         Err(e) => assert!(e.to_string().contains("403"), "{e}"),
         Ok(c) => panic!("a banned visitor started {c:?}"),
     }
+    // Nor does a signed-in customer's resume get past the ban.
+    let secret = e2e::identity::demo_secret(&base_url()).unwrap();
+    let user = e2e::identity::signed(&secret, "demo", &format!("zed-{zed_id}"));
+    let resume = CreateConversation { identity: Some(user), resume: true, ..body.clone() };
+    let resumed = || {
+        let url = format!("{}{}", base_url(), shared::api::CONVERSATIONS_PATH);
+        match ureq::post(&url).set("Origin", &base_url()).send_json(&resume) {
+            Err(ureq::Error::Status(status, r)) => (status, r.into_json::<shared::api::ApiError>().unwrap().code),
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(resumed(), (403, ErrorCode::Banned));
     // Other visitors are not affected.
     join(&visitor(), "Other");
 
     act(case.id, Event::Lift { kind: Sanction::Ban }).unwrap();
     join(&v, "Zed");
     create_conversation_with(&base_url(), &body).unwrap();
+    // Lifted, the same signed identity passes the checks (nothing to resume yet).
+    assert_eq!(resumed(), (404, ErrorCode::UnknownConversation));
 }
 
 #[test]

@@ -56,27 +56,57 @@ impl CreateConversation {
     }
 }
 
-/// A site's logged-in customer: their user id in the site's own system and
-/// `hash`, the hex HMAC-SHA256 of the id under the site's identity secret,
-/// computed by the site's server (as Intercom's `user_hash`). The script
-/// tag carries both (`data-user-id`, `data-user-hash`), or the page calls
-/// `chatWidget.identify(id, hash)`.
+/// A site's logged-in customer: their user id in the site's own system,
+/// when the claim expires (`expires`, Unix seconds, at most
+/// [`IDENTITY_LIFETIME_S`] ahead) and `hash`, the hex HMAC-SHA256 of
+/// [`identity_message`] (`site|user|expires`) under the site's identity
+/// secret, computed by the site's server when it serves the page (see
+/// docs/identity.md). The script tag carries the three (`data-user-id`,
+/// `data-user-expires`, `data-user-hash`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
     /// The user id (1–200 characters, no control characters).
     pub user: String,
+    /// When the signature stops working, Unix seconds.
+    pub expires: u64,
     /// 64 hex digits.
     pub hash: String,
 }
 
+/// The longest a signed identity may be valid for: 10 minutes (the page
+/// must be served with a fresh one).
+pub const IDENTITY_LIFETIME_S: u64 = 600;
+
+/// How far the site's clock may be from the Worker's: 2 minutes either way.
+pub const IDENTITY_SKEW_S: u64 = 120;
+
+/// What a site signs for its user: `site|user|expires` (a site id has no
+/// `|` and the expiry is digits, so the user id may hold anything).
+pub fn identity_message(site: &str, user: &str, expires: u64) -> String {
+    format!("{site}|{user}|{expires}")
+}
+
 impl Identity {
-    /// Whether both parts have the right form (the hash is checked by the server).
+    /// Whether the parts have the right form (the hash is checked by the server).
     pub fn well_formed(&self) -> bool {
         let n = self.user.chars().count();
         (1..=200).contains(&n)
             && !self.user.chars().any(char::is_control)
+            && self.expires > 0
             && self.hash.len() == 64
             && self.hash.bytes().all(|b| b.is_ascii_hexdigit())
+    }
+
+    /// Whether it is still valid at `now_s` (Unix seconds), and not made to
+    /// last longer than [`IDENTITY_LIFETIME_S`]; both allow [`IDENTITY_SKEW_S`].
+    pub fn timely(&self, now_s: u64) -> Result<(), &'static str> {
+        if self.expires + IDENTITY_SKEW_S < now_s {
+            return Err("this page's sign-in has expired: the site signs it again when it serves the page");
+        }
+        if self.expires > now_s + IDENTITY_LIFETIME_S + IDENTITY_SKEW_S {
+            return Err("this page's sign-in is valid for longer than 10 minutes; the chat cannot use it");
+        }
+        Ok(())
     }
 }
 

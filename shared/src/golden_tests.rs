@@ -445,7 +445,7 @@ fn http_bodies_match_golden_files() {
         CreateConversation { visitor: Some("5a".repeat(32)), ..CreateConversation::new("demo".parse().unwrap()) };
     check("api.createConversation.visitor", &visitor);
     let identity = CreateConversation {
-        identity: Some(crate::api::Identity { user: "user-42".into(), hash: "ab".repeat(32) }),
+        identity: Some(crate::api::Identity { user: "user-42".into(), expires: 1_796_400_600, hash: "ab".repeat(32) }),
         resume: true,
         ..CreateConversation::new("demo".parse().unwrap())
     };

@@ -46,7 +46,7 @@ fn opt_text(o: &JsValue, key: &str) -> Option<Option<String>> {
     }
 }
 
-fn uint(o: &JsValue, key: &str) -> Option<u64> {
+pub(crate) fn uint(o: &JsValue, key: &str) -> Option<u64> {
     let n = get(o, key).as_f64()?;
     (n >= 0.0 && n.fract() == 0.0 && n <= MAX_SAFE).then_some(n as u64)
 }
@@ -642,7 +642,8 @@ pub fn create(body: &CreateConversation) -> String {
         o = o.put("email", e);
     }
     if let Some(i) = &body.identity {
-        o = o.put("identity", Obj::new().put("user", &i.user).put("hash", &i.hash).js()).put("resume", body.resume);
+        let identity = Obj::new().put("user", &i.user).num("expires", i.expires).put("hash", &i.hash);
+        o = o.put("identity", identity.js()).put("resume", body.resume);
     }
     stringify(&o.js())
 }

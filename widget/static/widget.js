@@ -11,8 +11,9 @@
  * With data-channel="id" the tag instead embeds that public channel right
  * where it stands. Both keep a visitor token (moderation ties sanctions to
  * it) and hand it over by postMessage, never in a URL. A logged-in
- * customer of the site comes as data-user-id and data-user-hash (the HMAC
- * the site's server computed): handed to the chat for the server to verify,
+ * customer of the site comes as data-user-id, data-user-expires and
+ * data-user-hash (the HMAC of site|user|expires the site's server computed,
+ * docs/identity.md): handed to the chat for the server to verify,
  * and the remembered conversation is kept per user, so the next person on
  * this browser does not see it. What the customer typed and the server has
  * not stored yet is kept here too (the iframe says), and handed back after
@@ -28,7 +29,7 @@
   var site = me.getAttribute("data-site") || "";
   var channel = me.getAttribute("data-channel");
   var uid = me.getAttribute("data-user-id");
-  var user = uid && { id: uid, hash: me.getAttribute("data-user-hash") };
+  var user = uid && { id: uid, expires: +me.getAttribute("data-user-expires"), hash: me.getAttribute("data-user-hash") };
   var key = "chat:" + site + (uid ? ":user:" + uid : "");
   var openKey = key + ":open";
   var frame, panel, button;

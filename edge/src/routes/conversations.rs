@@ -29,21 +29,19 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
         .await?
         .ok_or_else(|| RouteError::UnknownSite(body.site.to_string()))?;
     let crate::calls::inbox::Settings { version, config } = (*settings).clone();
-    // A logged-in customer: verified with the site's secret, or refused.
+    // A logged-in customer: signed by the site's server, in time, or refused.
     let user = match &body.identity {
         Some(identity) => {
             let secret = crate::calls::inbox::identity_secret(env, body.site.as_str(), false).await?;
-            if !crate::identity::verified(&secret, identity) {
-                let msg = "this page's sign-in could not be verified; the chat cannot use it";
-                return Err(RouteError::Refused(ErrorCode::Forbidden, msg.into()));
-            }
+            let now_s = worker::Date::now().as_millis() / 1000;
+            crate::identity::verify(&secret, body.site.as_str(), identity, now_s)
+                .map_err(|why| RouteError::Refused(ErrorCode::Forbidden, why.into()))?;
             Some(identity.user.clone())
         }
         None => None,
     };
-    if body.resume {
-        let user = user.ok_or_else(|| RouteError::BadRequest("only a verified customer resumes".into()))?;
-        return resume(env, &body.site, &user).await;
+    if body.resume && user.is_none() {
+        return Err(RouteError::BadRequest("only a verified customer resumes".into()));
     }
     // The site's start rules pick the workflow by the host page's address.
     let page = body.page.as_deref().unwrap_or_default();
@@ -83,19 +81,30 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     }
     // Limits: per address (also for callers without a visitor token, from
     // the CONVERSATIONS_PER_ADDRESS_HOUR variable), and per visitor (the
-    // site's setting).
+    // site's setting). Resuming (a logged-in customer's page view in a new
+    // browser) has its own counters, six times as large, and one per user:
+    // a leaked identity cannot mint tokens without end.
     let address = super::accounts::address(&req)?;
     let per_address = env.var("CONVERSATIONS_PER_ADDRESS_HOUR").map(|v| v.to_string()).unwrap_or_default();
-    let mut keys =
-        vec![(format!("a:{}", &crate::auth::token_digest(&address)[..16]), per_address.parse().unwrap_or(60))];
+    let (kind, scale, what) =
+        if body.resume { ("r", 6, "resuming conversations") } else { ("", 1, "starting conversations") };
+    let per_address: usize = per_address.parse().unwrap_or(60);
+    let mut keys = vec![(format!("{kind}a:{}", &crate::auth::token_digest(&address)[..16]), per_address * scale)];
     if !member.is_empty() {
-        let per_visitor = config.limits.conversations_per_hour;
-        keys.push((format!("v:{member}"), per_visitor as usize));
+        let per_visitor = config.limits.conversations_per_hour as usize;
+        keys.push((format!("{kind}v:{member}"), per_visitor * scale));
+    }
+    if let (true, Some(user)) = (body.resume, &user) {
+        keys.push((format!("ru:{}", &crate::auth::token_digest(user)[..16]), RESUMES_PER_USER_HOUR));
     }
     for (key, limit) in keys {
         if let Err(wait_ms) = crate::calls::inbox::admit(env, body.site.as_str(), &key, limit).await? {
-            return Err(RouteError::RateLimited(too_fast("starting conversations", wait_ms)));
+            return Err(RouteError::RateLimited(too_fast(what, wait_ms)));
         }
+    }
+    // Resuming passes the ban check and the limits above, as starting does.
+    if let (true, Some(user)) = (body.resume, &user) {
+        return resume(env, &body.site, user).await;
     }
     let conversation = crate::auth::new_conversation_id();
     let token = crate::auth::new_token();
@@ -118,6 +127,9 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     }
     Ok(Response::from_json(&ConversationCreated { conversation, token })?.with_status(201))
 }
+
+/// How often an hour one verified user may resume (from any address).
+const RESUMES_PER_USER_HOUR: usize = 60;
 
 /// A verified customer's latest conversation, with a new token for this
 /// browser (their history on another device); 404 if they have none.

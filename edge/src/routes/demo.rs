@@ -3,8 +3,9 @@
 //! deliberately hostile CSS to show that none of it reaches the widget.
 //!
 //! `?user=<id>` plays a site whose customer is logged in: like the site's
-//! server would, the page signs the id with the site's identity secret and
-//! puts it in the tag (`data-user-id`, `data-user-hash`). `?site=<id>`
+//! server would, the page signs `site|id|expires` (10 minutes ahead) with
+//! the site's identity secret and puts it in the tag (`data-user-id`,
+//! `data-user-expires`, `data-user-hash`; docs/identity.md). `?site=<id>`
 //! embeds another site than `demo` (a site signed up locally, the tests'
 //! own sites).
 //!
@@ -52,8 +53,11 @@ pub async fn page(req: &Request, env: &Env) -> RouteResult {
         .map_or_else(|| "demo".to_owned(), |s| s.to_string());
     let user_attrs = match user {
         Some(user) => {
-            let hash = crate::identity::sign(&crate::calls::inbox::identity_secret(env, &site, false).await?, &user);
-            format!(r#" data-user-id="{}" data-user-hash="{hash}""#, escape_attr(&user))
+            // As a site's server does on each page view (docs/identity.md).
+            let secret = crate::calls::inbox::identity_secret(env, &site, false).await?;
+            let expires = worker::Date::now().as_millis() / 1000 + shared::api::IDENTITY_LIFETIME_S;
+            let hash = crate::identity::sign_identity(&secret, &site, &user, expires);
+            format!(r#" data-user-id="{}" data-user-expires="{expires}" data-user-hash="{hash}""#, escape_attr(&user))
         }
         None => String::new(),
     };

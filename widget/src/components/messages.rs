@@ -172,11 +172,14 @@ fn fill_slots(list: &Element, log: RwSignal<ChatLog>, on_event: Callback<(Elemen
 fn Message(r: Row, testid: &'static str, on_dismiss: Callback<String>) -> impl IntoView {
     let (class, state, seq, text, meta, refused) = match r {
         Row::Stored(m, mine) => {
+            // In a channel, staff (the server sets the author) are badged:
+            // a member's chosen name never reads as theirs.
             let who = match (mine, m.author, &m.name) {
-                (true, _, _) => "You",
-                (false, _, Some(name)) => name,
-                (false, Role::Customer, None) => "Customer",
-                (false, Role::Operator, None) => "Support",
+                (true, _, _) => "You".to_owned(),
+                (false, Role::Operator, Some(name)) => name.to_owned() + " · Staff",
+                (false, _, Some(name)) => name.to_owned(),
+                (false, Role::Customer, None) => "Customer".to_owned(),
+                (false, Role::Operator, None) => "Support".to_owned(),
             };
             let (class, state) = match (m.event, m.text.is_empty(), mine) {
                 (true, _, _) => ("slot", "slot"),
@@ -184,7 +187,7 @@ fn Message(r: Row, testid: &'static str, on_dismiss: Callback<String>) -> impl I
                 (false, false, true) => ("row mine", "sent"),
                 (false, false, false) => ("row theirs", "sent"),
             };
-            let meta = who.to_owned() + " · " + &clock(m.at);
+            let meta = who + " · " + &clock(m.at);
             (class, state, Some(m.seq), m.text, meta, None)
         }
         Row::Pending(p) => match p.refused {

@@ -6,7 +6,7 @@
 //! Messages (JSON strings), iframe → loader: `{"type":"chat:ready"}`,
 //! `{"type":"chat:save","session":{...}}`, `{"type":"chat:clear"}`,
 //! `{"type":"chat:close"}`; loader → iframe: `{"type":"chat:session",
-//! "session":{...}|null,"visitor":"<64 hex>","page":"<url>","user":{"id","hash"}?}` (the
+//! "session":{...}|null,"visitor":"<64 hex>","page":"<url>","user":{"id","expires","hash"}?}` (the
 //! visitor token ties moderation sanctions to this browser; `user` is the
 //! host page's logged-in customer, signed by the site's server) and, once the loader has read it, the site's
 //! widget configuration as it applies to the host page
@@ -156,8 +156,10 @@ impl HostBridge {
                     let kept = wire::list(&msg, "outbox", true, wire::string).unwrap_or_default();
                     unsent.set_value(kept.chunks_exact(2).map(|p| (p[0].clone(), p[1].clone())).collect());
                     let user = wire::get(&msg, "user");
-                    if let (Some(user), Some(hash)) = (wire::text(&user, "id"), wire::text(&user, "hash")) {
-                        identity.set_value(Some(Identity { user, hash }).filter(Identity::well_formed));
+                    if let (Some(user), Some(expires), Some(hash)) =
+                        (wire::text(&user, "id"), wire::uint(&user, "expires"), wire::text(&user, "hash"))
+                    {
+                        identity.set_value(Some(Identity { user, expires, hash }).filter(Identity::well_formed));
                     }
                     on_message(wire::created_from(&wire::get(&msg, "session")));
                 }
