@@ -3,8 +3,10 @@
 //! (HMAC-SHA256, docs/identity.md), finds their conversation from another
 //! browser; wrong or missing signatures, another user's or another site's
 //! signature, the old unexpiring format, expired claims, claims made to
-//! last over 10 minutes and signatures under a replaced secret are refused;
-//! resuming is limited per user; only settings editors read the secret.
+//! last over 10 minutes and signatures under a replaced secret are refused,
+//! and replacing the secret revokes the tokens made for signed-in customers
+//! under the old one; resuming is limited per user; only settings editors
+//! read the secret.
 
 use e2e::accounts::Staff;
 use e2e::base_url;
@@ -15,7 +17,7 @@ use shared::api::{
     CONVERSATIONS_PATH,
 };
 use shared::staff::StaffRole;
-use shared::ErrorCode;
+use shared::{ErrorCode, ServerMsg};
 
 fn post(body: &CreateConversation) -> Result<ConversationCreated, (u16, ErrorCode, String)> {
     match ureq::post(&format!("{}{CONVERSATIONS_PATH}", base_url())).set("Origin", &base_url()).send_json(body) {
@@ -31,6 +33,16 @@ fn post(body: &CreateConversation) -> Result<ConversationCreated, (u16, ErrorCod
 fn code(r: Result<ConversationCreated, (u16, ErrorCode, String)>) -> (u16, ErrorCode) {
     let (status, code, _) = r.unwrap_err();
     (status, code)
+}
+
+/// Whether the customer's socket opens with the token (`false`: refused as unauthorized).
+fn opens(c: &ConversationCreated) -> bool {
+    let mut s = Socket::open(&base_url(), &customer_socket_path(c.conversation.as_str(), &c.token, 0)).unwrap();
+    match s.recv().unwrap().msg {
+        ServerMsg::Welcome { .. } => true,
+        ServerMsg::Error { code: ErrorCode::Unauthorized, .. } => false,
+        other => panic!("{other:?}"),
+    }
 }
 
 fn as_user(identity: Identity, resume: bool) -> CreateConversation {
@@ -100,6 +112,17 @@ fn a_verified_customer_sees_their_history_on_another_device_and_nothing_else_pas
     assert_eq!(code(post(&as_user(alice_id, true))), forbidden);
     let again = post(&as_user(signed(&fresh.secret, "demo", &alice), true)).unwrap();
     assert_ne!(again.conversation, laptop.conversation, "the latest conversation: the second chat");
+    // Every token made for a signed-in customer under the old secret is
+    // revoked (the laptop's own, the phone's grant; the isolates' settings
+    // caches learn of the new secret within 5 s); an anonymous customer's
+    // token and a grant under the new secret open as before.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while opens(&laptop) || opens(&phone) {
+        assert!(std::time::Instant::now() < deadline, "tokens made under the replaced secret still open");
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    assert!(opens(&again), "a grant under the new secret");
+    assert!(opens(&post(&CreateConversation::new("demo".parse().unwrap())).unwrap()), "an anonymous token");
 
     // One user's signed identity cannot mint tokens without end: resuming
     // is limited per user (60 an hour), whatever the address or visitor.

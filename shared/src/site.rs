@@ -277,6 +277,11 @@ pub struct SiteConfig {
     /// each role may give.
     #[serde(default)]
     pub sales: crate::sales::Sales,
+    /// How many times the identity secret was replaced: the version every
+    /// grant to a signed-in customer records, so replacing the secret
+    /// revokes them. Kept by the Worker (a save keeps the stored value).
+    #[serde(default, rename = "identityVersion")]
+    pub identity_version: u32,
 }
 
 /// How conversations reach operators (issue "The operator's working day").
@@ -726,6 +731,7 @@ impl Default for SiteConfig {
             redaction: crate::redact::Redaction::default(),
             allowed_words: Vec::new(),
             sales: demo_sales(),
+            identity_version: 0,
         }
     }
 }

@@ -3,7 +3,6 @@
 //! class ([`Part`]), so one part's load is not the others' too.
 
 use serde::{Deserialize, Serialize};
-use shared::api::IdentitySecret;
 use shared::moderation_case::{CaseAct, DeskBatch, OpenCase, Report, Review, SanctionRecord};
 use shared::site::SiteConfig;
 use shared::ConversationSummary;
@@ -142,9 +141,12 @@ pub enum InboxCall {
         /// The site (to name its other parts).
         site: String,
     },
-    /// The site's identity secret, replaced first if `rotate` → [`IdentitySecret`].
+    /// The site's identity secret, replaced first if `rotate` → [`IdentityKey`].
     Identity {
-        /// Replace it.
+        /// The site (to tell the other parts when replaced).
+        site: String,
+        /// Replace it: every grant made under the old one is revoked (the
+        /// settings' `identity_version` counts up).
         rotate: bool,
     },
     /// A verified customer's new conversation.
@@ -364,9 +366,24 @@ pub async fn register(env: &Env, site: &str) -> Result<()> {
 
 /// The site's identity secret; `rotate` replaces it first.
 pub async fn identity_secret(env: &Env, site: &str, rotate: bool) -> Result<String> {
-    let secret: Option<IdentitySecret> =
-        ask(&part(env, site, Part::Settings)?, &InboxCall::Identity { rotate }).await?;
-    answered("identity", secret).map(|s| s.secret)
+    identity_key(env, site, rotate).await.map(|k| k.secret)
+}
+
+/// The site's identity secret with its version (replaced first if `rotate`).
+pub async fn identity_key(env: &Env, site: &str, rotate: bool) -> Result<IdentityKey> {
+    let key: Option<IdentityKey> =
+        ask(&part(env, site, Part::Settings)?, &InboxCall::Identity { site: site.into(), rotate }).await?;
+    answered("identity", key)
+}
+
+/// The answer to [`InboxCall::Identity`]: the secret and how many times it
+/// was replaced (`SiteConfig::identity_version`, what grants record).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IdentityKey {
+    /// 64 hex digits.
+    pub secret: String,
+    /// Its version.
+    pub version: u32,
 }
 
 /// Records a verified customer's new conversation.

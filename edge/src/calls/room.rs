@@ -25,8 +25,15 @@ pub enum RoomCall {
         /// The site asking.
         site: String,
     },
-    /// Another browser of a verified customer: one more token (its digest).
-    Grant(String),
+    /// Another browser of a verified customer: one more token (its
+    /// digest), made under the site's identity secret of `identity`
+    /// (`SiteConfig::identity_version`): a later secret revokes it.
+    Grant {
+        /// SHA-256 of the token.
+        digest: String,
+        /// The identity secret's version.
+        identity: u32,
+    },
     /// A moderator's decision on a held message.
     Review(ReviewHeld),
     /// A moderator's sanction.
@@ -120,6 +127,10 @@ pub struct Meta {
     /// real customer).
     #[serde(default)]
     pub practice: Option<String>,
+    /// Started by a signed-in customer: the identity secret's version the
+    /// token was made under (a later secret revokes it); `None`: anonymous.
+    #[serde(default)]
+    pub identity: Option<u32>,
 }
 
 impl Meta {

@@ -85,7 +85,7 @@ impl DurableObject for Channel {
             Ok(
                 RoomCall::Init(_)
                 | RoomCall::Who { .. }
-                | RoomCall::Grant(_)
+                | RoomCall::Grant { .. }
                 | RoomCall::Route(_)
                 | RoomCall::Unread { .. },
             ) => Response::error("a conversation's call, not a channel's", 404),

@@ -81,11 +81,11 @@ impl DurableObject for Conversation {
                 self.sender().filter(|_| ours).map_or_else(missing, |who| Response::from_json(&who))
             }
             // A verified customer's other browser: one more token.
-            RoomCall::Grant(digest) if self.ready().await? => {
-                sql::add_grant(&self.db, &digest).map_err(internal)?;
+            RoomCall::Grant { digest, identity } if self.ready().await? => {
+                sql::add_grant(&self.db, &digest, identity).map_err(internal)?;
                 Response::empty()
             }
-            RoomCall::Grant(_) => missing(),
+            RoomCall::Grant { .. } => missing(),
             RoomCall::Review(r) => self.moderate(Decision::Review(r)).await,
             RoomCall::Sanction(r) => self.moderate(Decision::Sanction(r)).await,
             RoomCall::Lift(l) => self.moderate(Decision::Lift(l)).await,
@@ -101,7 +101,7 @@ impl DurableObject for Conversation {
             RoomCall::Route(route) => self.routed(route).await,
             RoomCall::Unread { site, digest, after } => {
                 let ours = self.ready().await? && self.meta.borrow().as_ref().is_some_and(|m| m.site.as_str() == site);
-                if !ours || !self.customer_token(&digest)? {
+                if !ours || !self.admits(&digest).await? {
                     return missing();
                 }
                 Response::from_json(&self.unread(after).map_err(internal)?)
@@ -148,7 +148,7 @@ impl Conversation {
         }
         if role == Role::Customer {
             let digest = crate::auth::token_digest(&header(req, TOKEN));
-            if !self.customer_token(&digest)? {
+            if !self.admits(&digest).await? {
                 return socket::refuse(
                     ErrorCode::Unauthorized,
                     "wrong token for this conversation",
@@ -194,10 +194,27 @@ impl Conversation {
     }
 
     /// Whether a token's digest is the customer's (or another browser's
-    /// grant of a verified customer).
-    fn customer_token(&self, digest: &str) -> Result<bool> {
-        let Some(mine) = self.meta.borrow().as_ref().map(|m| m.token_digest.clone()) else { return Ok(false) };
-        Ok(crate::auth::secrets_equal(digest, &mine) || sql::granted(&self.db, digest).map_err(internal)?)
+    /// grant of a verified customer): `None` if neither, else the identity
+    /// secret's version it was made under (`None` within: anonymous).
+    fn customer_token(&self, digest: &str) -> Result<Option<Option<u32>>> {
+        let Some((mine, identity)) = self.meta.borrow().as_ref().map(|m| (m.token_digest.clone(), m.identity)) else {
+            return Ok(None);
+        };
+        if crate::auth::secrets_equal(digest, &mine) {
+            return Ok(Some(identity));
+        }
+        Ok(sql::granted(&self.db, digest).map_err(internal)?.map(Some))
+    }
+
+    /// Whether a token opens this conversation as its customer: its own or
+    /// a grant, one made for a signed-in customer only while the site's
+    /// identity secret is the one it was made under (replacing the secret
+    /// revokes it; read through the isolate's settings cache).
+    async fn admits(&self, digest: &str) -> Result<bool> {
+        let Some(made_under) = self.customer_token(digest)? else { return Ok(false) };
+        let Some(version) = made_under else { return Ok(true) };
+        let settings = crate::settings_cache::settings(&self.env, &self.site()).await?;
+        Ok(settings.is_some_and(|s| s.config.identity_version == version))
     }
 
     /// The customer's news after `after` (counted up to

@@ -42,8 +42,11 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     crate::room::sql::add_column(sql, "messages", "event", "TEXT")?;
     crate::room::sql::add_column(sql, "meta", "member", "TEXT NOT NULL DEFAULT ''")?;
     crate::room::sql::add_column(sql, "meta", "practice", "TEXT")?;
-    // Tokens given to a verified customer's other browsers (digests).
+    // Tokens given to a verified customer's other browsers (digests), with
+    // the identity secret's version each was made under.
     sql.exec("CREATE TABLE IF NOT EXISTS grants (digest TEXT PRIMARY KEY)", None)?;
+    crate::room::sql::add_column(sql, "grants", "identity", "INTEGER NOT NULL DEFAULT 0")?;
+    crate::room::sql::add_column(sql, "meta", "identity", "INTEGER")?;
     sql.exec(
         "CREATE TABLE IF NOT EXISTS workflow (
             one INTEGER PRIMARY KEY CHECK (one = 1),
@@ -92,26 +95,30 @@ pub fn whispers(db: &Db) -> Result<Vec<shared::Whisper>, StoreError> {
     )
 }
 
-/// Adds a token (its digest) for another browser of the verified customer.
-pub fn add_grant(db: &Db, digest: &str) -> Result<(), StoreError> {
-    db.write("INSERT INTO grants (digest) VALUES (?) ON CONFLICT DO NOTHING", vec![digest.into()]).map(drop)
+/// Adds a token (its digest) for another browser of the verified
+/// customer, made under the identity secret's version `identity`.
+pub fn add_grant(db: &Db, digest: &str, identity: u32) -> Result<(), StoreError> {
+    db.write(
+        "INSERT INTO grants (digest, identity) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        vec![digest.into(), int(u64::from(identity))],
+    )
+    .map(drop)
 }
 
-/// Whether a token digest was granted to another browser.
-pub fn granted(db: &Db, digest: &str) -> Result<bool, StoreError> {
+/// The identity secret's version a token digest was granted under, if it was.
+pub fn granted(db: &Db, digest: &str) -> Result<Option<u32>, StoreError> {
     #[derive(Deserialize)]
     struct Row {
-        #[allow(dead_code)]
-        digest: String,
+        identity: u32,
     }
-    let rows: Vec<Row> = db.read("SELECT digest FROM grants WHERE digest = ?", vec![digest.into()])?;
-    Ok(!rows.is_empty())
+    let rows: Vec<Row> = db.read("SELECT identity FROM grants WHERE digest = ?", vec![digest.into()])?;
+    Ok(rows.first().map(|r| r.identity))
 }
 
 /// Reads the conversation's identity; `None` if it was never created.
 pub fn read_meta(db: &Db) -> Result<Option<Meta>, StoreError> {
     let rows: Vec<Meta> = db.read(
-        "SELECT conversation, site, token_digest, member, created_at, practice FROM meta WHERE one = 1",
+        "SELECT conversation, site, token_digest, member, created_at, practice, identity FROM meta WHERE one = 1",
         vec![],
     )?;
     Ok(rows.into_iter().next())
@@ -120,8 +127,8 @@ pub fn read_meta(db: &Db) -> Result<Option<Meta>, StoreError> {
 /// Writes the conversation's identity unless it exists; `false` if it did.
 pub fn write_meta(db: &Db, meta: &Meta) -> Result<bool, StoreError> {
     let written = db.write(
-        "INSERT INTO meta (one, conversation, site, token_digest, member, created_at, practice)
-         VALUES (1, ?, ?, ?, ?, ?, ?) ON CONFLICT (one) DO NOTHING",
+        "INSERT INTO meta (one, conversation, site, token_digest, member, created_at, practice, identity)
+         VALUES (1, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (one) DO NOTHING",
         vec![
             meta.conversation.as_str().into(),
             meta.site.as_str().into(),
@@ -129,6 +136,7 @@ pub fn write_meta(db: &Db, meta: &Meta) -> Result<bool, StoreError> {
             meta.member.as_str().into(),
             int(meta.created_at),
             meta.practice.as_deref().into(),
+            meta.identity.map(|v| int(u64::from(v))).unwrap_or(SqlStorageValue::Null),
         ],
     )?;
     Ok(written > 0)

@@ -390,7 +390,9 @@ impl DurableObject for Inbox {
                 desk_sql::clear(&sql)?;
                 Response::empty()
             }
-            InboxCall::SaveConfig { site, config } => {
+            InboxCall::SaveConfig { site, mut config } => {
+                // The identity secret's version is the Worker's, not the editor's.
+                config.identity_version = sql::config(&sql)?.map_or(0, |(_, c)| c.identity_version);
                 sql::save_config(&sql, &config)?;
                 self.version.set(None);
                 self.tell_parts(&site).await?;
@@ -416,9 +418,16 @@ impl DurableObject for Inbox {
                 self.push_soon().await?;
                 Response::empty()
             }
-            InboxCall::Identity { rotate } => {
+            InboxCall::Identity { site, rotate } => {
                 let secret = if rotate { sql::new_identity_secret(&sql)? } else { sql::identity_secret(&sql)? };
-                Response::from_json(&shared::api::IdentitySecret { secret })
+                if let (true, Some((_, mut config))) = (rotate, sql::config(&sql)?) {
+                    config.identity_version += 1;
+                    sql::save_config(&sql, &config)?;
+                    self.version.set(None);
+                    self.tell_parts(&site).await?;
+                }
+                let version = sql::config(&sql)?.map_or(0, |(_, c)| c.identity_version);
+                Response::from_json(&crate::calls::inbox::IdentityKey { secret, version })
             }
             InboxCall::AddUser { user, conversation } => {
                 sql::add_user_conversation(&sql, &user, &conversation, now)?;

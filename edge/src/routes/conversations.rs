@@ -30,13 +30,14 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
         .ok_or_else(|| RouteError::UnknownSite(body.site.to_string()))?;
     let crate::calls::inbox::Settings { version, config } = (*settings).clone();
     // A logged-in customer: signed by the site's server, in time, or refused.
+    // Its token records the secret's version: a later secret revokes it.
     let user = match &body.identity {
         Some(identity) => {
-            let secret = crate::calls::inbox::identity_secret(env, body.site.as_str(), false).await?;
+            let key = crate::calls::inbox::identity_key(env, body.site.as_str(), false).await?;
             let now_s = worker::Date::now().as_millis() / 1000;
-            crate::identity::verify(&secret, body.site.as_str(), identity, now_s)
+            crate::identity::verify(&key.secret, body.site.as_str(), identity, now_s)
                 .map_err(|why| RouteError::Refused(ErrorCode::Forbidden, why.into()))?;
-            Some(identity.user.clone())
+            Some((identity.user.clone(), key.version))
         }
         None => None,
     };
@@ -94,7 +95,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
         let per_visitor = config.limits.conversations_per_hour as usize;
         keys.push((format!("{kind}v:{member}"), per_visitor * scale));
     }
-    if let (true, Some(user)) = (body.resume, &user) {
+    if let (true, Some((user, _))) = (body.resume, &user) {
         keys.push((format!("ru:{}", &crate::auth::token_digest(user)[..16]), RESUMES_PER_USER_HOUR));
     }
     for (key, limit) in keys {
@@ -103,8 +104,8 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
         }
     }
     // Resuming passes the ban check and the limits above, as starting does.
-    if let (true, Some(user)) = (body.resume, &user) {
-        return resume(env, &body.site, user).await;
+    if let (true, Some((user, version))) = (body.resume, &user) {
+        return resume(env, &body.site, user, *version).await;
     }
     let conversation = crate::auth::new_conversation_id();
     let token = crate::auth::new_token();
@@ -115,6 +116,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
         member,
         created_at: worker::Date::now().as_millis(),
         practice: None,
+        identity: user.as_ref().map(|(_, version)| *version),
     };
     let site = meta.site.clone();
     let mut fields = body.fields;
@@ -122,7 +124,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     let init = Init { meta, workflow, greeting, fields, settings: (version, config) };
     let stub = crate::calls::room::conversation(env, conversation.as_str())?;
     crate::calls::tell(&stub, &RoomCall::Init(Box::new(init))).await?;
-    if let Some(user) = user {
+    if let Some((user, _)) = user {
         crate::calls::inbox::add_user_conversation(env, site.as_str(), &user, conversation.as_str()).await?;
     }
     Ok(Response::from_json(&ConversationCreated { conversation, token })?.with_status(201))
@@ -133,13 +135,13 @@ const RESUMES_PER_USER_HOUR: usize = 60;
 
 /// A verified customer's latest conversation, with a new token for this
 /// browser (their history on another device); 404 if they have none.
-async fn resume(env: &Env, site: &SiteId, user: &str) -> RouteResult {
+async fn resume(env: &Env, site: &SiteId, user: &str, identity: u32) -> RouteResult {
     let none = || RouteError::Refused(ErrorCode::UnknownConversation, "no earlier conversation".into());
     let id = crate::calls::inbox::latest_of(env, site.as_str(), user).await?.ok_or_else(none)?;
     let conversation: ConversationId = id.parse().map_err(|_| none())?;
     let token = crate::auth::new_token();
     let stub = crate::calls::room::conversation(env, conversation.as_str())?;
-    crate::calls::tell(&stub, &RoomCall::Grant(crate::auth::token_digest(&token))).await?;
+    crate::calls::tell(&stub, &RoomCall::Grant { digest: crate::auth::token_digest(&token), identity }).await?;
     Ok(Response::from_json(&ConversationCreated { conversation, token })?)
 }
 
