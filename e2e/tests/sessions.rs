@@ -1,7 +1,8 @@
 //! Session lifetime against its own Worker (sessions rotate after 2 s, a
 //! rotated-out token works 2 s more, sessions live 6 s): the session route
 //! hands out a new token when one is due, the old one stops working after
-//! the grace period, and a session expires.
+//! the grace period, and a session expires; a session in use still ends at
+//! its absolute lifetime (its own Worker).
 
 use std::time::Duration;
 
@@ -42,4 +43,36 @@ fn sessions_rotate_and_expire() {
     // Unrenewed, the new one expires 6 s after it was issued.
     std::thread::sleep(Duration::from_millis(4_000));
     assert_eq!(status(new.get(&site_config_path("demo")).call()), 401, "the session expired");
+}
+
+/// However much a sign-in is used and rotated, it ends at its absolute
+/// lifetime (here 5 s, sessions living 4 s unused and rotating after 1 s).
+#[test]
+fn a_used_session_still_ends_at_its_absolute_lifetime() {
+    let vars = [
+        ("SESSION_ROTATE_SECONDS", "1"),
+        ("SESSION_GRACE_SECONDS", "1"),
+        ("SESSION_TTL_SECONDS", "4"),
+        ("SESSION_MAX_SECONDS", "5"),
+    ];
+    let w = OwnWorker::start("e2e-session-max", &vars, true).unwrap();
+    let signed_in = std::time::Instant::now();
+    let mut me = Staff::login(w.base(), &e2e::accounts::demo_email(StaffRole::Operator), TEST_PASSWORD).unwrap();
+    let mut rotations = 0;
+    let ended = loop {
+        std::thread::sleep(Duration::from_millis(400));
+        match me.get(SESSION_PATH).call() {
+            Ok(r) => {
+                if let Some(set) = r.header("Set-Cookie") {
+                    me = Staff { cookie: set.split(';').next().unwrap().to_owned(), ..me.clone() };
+                    rotations += 1;
+                }
+            }
+            Err(ureq::Error::Status(401, _)) => break signed_in.elapsed(),
+            Err(e) => panic!("{e}"),
+        }
+        assert!(signed_in.elapsed() < Duration::from_secs(9), "the session outlived its absolute lifetime");
+    };
+    assert!(rotations >= 3, "it was in use and rotated: {rotations}");
+    assert!(ended >= Duration::from_millis(4_500), "it ended early, after {ended:?}");
 }

@@ -22,9 +22,16 @@ pub fn seconds(env: &Env, name: &str, default: u64) -> u64 {
     env.var(name).ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(default)
 }
 
-/// How long a session lives (`SESSION_TTL_SECONDS`, 12 h by default).
+/// How long a session lives unused (`SESSION_TTL_SECONDS`, 12 h by
+/// default; never more than [`max_ms`]).
 pub fn ttl_ms(env: &Env) -> u64 {
-    seconds(env, "SESSION_TTL_SECONDS", 12 * 3600) * 1000
+    (seconds(env, "SESSION_TTL_SECONDS", 12 * 3600) * 1000).min(max_ms(env))
+}
+
+/// The absolute lifetime of a sign-in, however much it is used and rotated
+/// (`SESSION_MAX_SECONDS`, 7 days by default): then the password again.
+pub fn max_ms(env: &Env) -> u64 {
+    seconds(env, "SESSION_MAX_SECONDS", 7 * 24 * 3600) * 1000
 }
 
 /// Runs `op` in organisation `org`'s object; its refusals become route errors.

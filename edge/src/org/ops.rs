@@ -117,6 +117,8 @@ pub struct Rotation {
     pub after_ms: u64,
     pub grace_ms: u64,
     pub ttl_ms: u64,
+    /// The absolute lifetime from sign-in: no rotation goes past it.
+    pub max_ms: u64,
 }
 
 /// Answer to [`Check`].
@@ -341,16 +343,19 @@ fn visible_sites(sql: &SqlStorage, account: &Account) -> Result<Vec<SiteEntry>, 
     Ok(all.into_iter().filter(|s| only.is_empty() || only.iter().any(|o| o == s.id.as_str())).collect())
 }
 
-/// A new session for `account` (keeping `csrf` when rotating one).
+/// A new session for `account`: a sign-in's, or (with the rotated one's
+/// `csrf`, sign-in time and absolute lifetime) a rotation's.
 fn issue_session(
     sql: &SqlStorage,
     account: &Account,
-    csrf: Option<&str>,
+    rotating: Option<(&str, u64, u64)>,
     (ttl_ms, now, key): (u64, u64, &str),
 ) -> Result<Issued, Refusal> {
     let token = org_token(&account.org, key);
-    let csrf = csrf.map_or_else(new_token, str::to_owned);
-    sql::insert_session(sql, &token_digest(&token), &account.id, &csrf, now, ttl_ms).map_err(db)?;
+    let csrf = rotating.map_or_else(new_token, |(csrf, ..)| csrf.to_owned());
+    let (signed_in, last) = rotating.map_or((now, u64::MAX), |(_, signed_in, max_ms)| (signed_in, signed_in + max_ms));
+    sql::insert_session(sql, &token_digest(&token), &account.id, &csrf, (now, ttl_ms), (signed_in, last))
+        .map_err(db)?;
     Ok(Issued { me: me(sql, account, &csrf)?, token })
 }
 
@@ -365,7 +370,8 @@ fn check(sql: &SqlStorage, check: Check, now: u64, key: &str) -> Outcome {
     let due = check.rotate.as_ref().filter(|r| session.replaced == 0 && now >= session.created_at as u64 + r.after_ms);
     if let Some(r) = due {
         sql::replace_session(sql, &digest, now, r.grace_ms).map_err(db)?;
-        let issued = issue_session(sql, &account, Some(&session.csrf), (r.ttl_ms, now, key))?;
+        let rotating = (session.csrf.as_str(), session.signed_in(), r.max_ms);
+        let issued = issue_session(sql, &account, Some(rotating), (r.ttl_ms, now, key))?;
         return answer(Checked { me: issued.me, rotated: Some(issued.token) });
     }
     answer(Checked { me: me(sql, &account, &session.csrf)?, rotated: None })

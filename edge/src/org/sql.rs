@@ -67,6 +67,9 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     ] {
         run(sql, ddl, None)?;
     }
+    // When the person signed in (carried through rotations; 0 in sessions
+    // from before: their creation counts), for the absolute lifetime.
+    crate::room::sql::add_column(sql, "sessions", "signed_in_at", "INTEGER NOT NULL DEFAULT 0")?;
     Ok(())
 }
 
@@ -227,20 +230,30 @@ pub struct Session {
     pub csrf: String,
     pub created_at: i64,
     pub replaced: i64,
+    pub signed_in_at: i64,
 }
 
+impl Session {
+    /// When its person signed in (a rotation keeps it).
+    pub fn signed_in(&self) -> u64 {
+        (if self.signed_in_at > 0 { self.signed_in_at } else { self.created_at }) as u64
+    }
+}
+
+/// A session signed in at `signed_in`, issued `now`: it lives `ttl_ms`,
+/// but never past `last` (the absolute lifetime's end).
 pub fn insert_session(
     sql: &SqlStorage,
     digest: &str,
     account: &str,
     csrf: &str,
-    now: u64,
-    ttl_ms: u64,
+    (now, ttl_ms): (u64, u64),
+    (signed_in, last): (u64, u64),
 ) -> worker::Result<()> {
     run(
         sql,
-        "INSERT INTO sessions (digest, account, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-        vec![digest.into(), account.into(), csrf.into(), int(now), int(now + ttl_ms)],
+        "INSERT INTO sessions (digest, account, csrf, created_at, expires_at, signed_in_at) VALUES (?, ?, ?, ?, ?, ?)",
+        vec![digest.into(), account.into(), csrf.into(), int(now), int((now + ttl_ms).min(last)), int(signed_in)],
     )?;
     Ok(())
 }
@@ -249,7 +262,7 @@ pub fn insert_session(
 pub fn session(sql: &SqlStorage, digest: &str, now: u64) -> worker::Result<Option<Session>> {
     let rows: Vec<Session> = sql
         .exec(
-            "SELECT account, csrf, created_at, replaced FROM sessions WHERE digest = ? AND expires_at > ?",
+            "SELECT account, csrf, created_at, replaced, signed_in_at FROM sessions WHERE digest = ? AND expires_at > ?",
             vec![digest.into(), int(now)],
         )?
         .to_array()?;

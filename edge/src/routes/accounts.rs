@@ -104,12 +104,14 @@ pub fn limit(wait_ms: Option<u64>) -> Result<(), RouteError> {
 
 /// `GET /api/auth/session` → [`Me`]; a session older than
 /// `SESSION_ROTATE_SECONDS` (15 min) gets a new token (cookie) and the old
-/// one stops working `SESSION_GRACE_SECONDS` (30 s) later.
+/// one stops working `SESSION_GRACE_SECONDS` (30 s) later; none lives past
+/// `SESSION_MAX_SECONDS` (7 days) from the sign-in.
 pub async fn current(req: Request, env: &Env) -> RouteResult {
     let rotation = Rotation {
         after_ms: seconds(env, "SESSION_ROTATE_SECONDS", 15 * 60) * 1000,
         grace_ms: seconds(env, "SESSION_GRACE_SECONDS", 30) * 1000,
         ttl_ms: ttl_ms(env),
+        max_ms: session::max_ms(env),
     };
     let checked: Checked = session::checked(&req, env, Capability::ReadConversations, None, Some(rotation)).await?;
     let resp = Response::from_json(&checked.me)?;
