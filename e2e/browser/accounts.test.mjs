@@ -2,7 +2,8 @@
 // Chromium: the session cookie is out of the page's reach; an owner invites
 // an operator from the People panel; the invitee opens the link, picks a
 // name and password and is signed in as an operator (no settings, no
-// people); the owner removes them and their open console is signed out at
+// people), changes their password (the old one then fails, the new one
+// signs in); the owner removes them and their open console is signed out at
 // once; a role that may not moderate sees no moderation view.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -47,6 +48,35 @@ test("invite → accept → work → removed: the removed operator's console clo
   await again.getByTestId("console-password").fill("another long password");
   await again.getByTestId("console-login").click();
   await again.getByRole("alert").filter({ hasText: "unknown, used or expired" }).waitFor({ timeout: TIMEOUT });
+
+  // Nina changes her password: the current one is checked, the new one works,
+  // the old one no longer does.
+  await newbie.getByTestId("console-password-open").click();
+  const pwNote = newbie.getByTestId("console-password-note");
+  await newbie.getByTestId("console-password-current").fill("not my password");
+  await newbie.getByTestId("console-password-new").fill("an even longer password");
+  await newbie.getByTestId("console-password-again").fill("an even longer password");
+  await newbie.getByTestId("console-password-save").click();
+  await pwNote.filter({ hasText: "the current password is wrong" }).waitFor({ timeout: TIMEOUT });
+  await newbie.getByTestId("console-password-current").fill("a long enough password");
+  await newbie.getByTestId("console-password-again").fill("an even longer passwort");
+  await newbie.getByTestId("console-password-save").click();
+  await pwNote.filter({ hasText: "differ" }).waitFor({ timeout: TIMEOUT });
+  await newbie.getByTestId("console-password-again").fill("an even longer password");
+  await newbie.getByTestId("console-password-save").click();
+  await pwNote.filter({ hasText: "Password changed." }).waitFor({ timeout: TIMEOUT });
+  await newbie.getByTestId("console-password-close").click();
+  // This session carries on (its sockets reconnect under it).
+  await newbie.getByTestId("console-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
+  const other = watch(await (await browser.newContext()).newPage());
+  await other.goto(consoleUrl);
+  await other.getByTestId("console-email").fill(email);
+  await other.getByTestId("console-password").fill("a long enough password");
+  await other.getByTestId("console-login").click();
+  await other.getByTestId("console-login-error").waitFor({ timeout: TIMEOUT });
+  await other.getByTestId("console-password").fill("an even longer password");
+  await other.getByTestId("console-login").click();
+  await other.getByTestId("console-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
 
   // Limited to the demo site (ticked in the people list): stored, shown again.
   await owner.getByTestId("console-people-close").click();

@@ -21,6 +21,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "auth", "session"]) => accounts::current(req, &env).await,
         (Method::Post, ["api", "auth", "logout"]) => accounts::logout(req, &env).await,
         (Method::Post, ["api", "auth", "logout-all"]) => accounts::logout_all(req, &env).await,
+        (Method::Post, ["api", "auth", "password"]) => accounts::change_password(req, &env).await,
         (Method::Post, ["api", "auth", "accept"]) => accounts::accept(req, &env).await,
         (Method::Get, ["api", "org", "people"]) => accounts::people(req, &env).await,
         (Method::Post, ["api", "org", "invitations"]) => accounts::invite(req, &env).await,

@@ -365,6 +365,8 @@ pub const SESSION_PATH: &str = "/api/auth/session";
 pub const LOGOUT_PATH: &str = "/api/auth/logout";
 /// `POST`: end every session of the account and close its sockets.
 pub const LOGOUT_ALL_PATH: &str = "/api/auth/logout-all";
+/// Changes the signed-in person's password (`POST`, `staff::PasswordChange`).
+pub const PASSWORD_PATH: &str = "/api/auth/password";
 /// `POST` [`crate::staff::Accept`] → [`crate::staff::Me`] and a session cookie.
 pub const ACCEPT_PATH: &str = "/api/auth/accept";
 /// `GET` → [`crate::staff::People`].

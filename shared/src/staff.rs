@@ -113,6 +113,16 @@ pub struct Login {
     pub password: String,
 }
 
+/// A signed-in person's new password (`POST /api/auth/password`): the
+/// current one proves it is them; every other session of the account ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChange {
+    /// The password now.
+    pub current: String,
+    /// The new one ([`password_problem`] says what is refused).
+    pub new: String,
+}
+
 /// The signed-in account (`GET /api/auth/session`, and the answer to a
 /// sign-in): who, in which organisation and role, its sites, and the token
 /// every state-changing request must carry in `X-CSRF-Token`.

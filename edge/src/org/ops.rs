@@ -121,6 +121,14 @@ pub struct Rotation {
     pub max_ms: u64,
 }
 
+/// A new password hash for `account`; the session with token `keep` stays.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SetPasswordOp {
+    pub account: String,
+    pub hash: String,
+    pub keep: String,
+}
+
 /// Answer to [`Check`].
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Checked {
@@ -193,6 +201,8 @@ pub enum OrgOp {
     Logout(String),
     /// Ends every session of this account and closes its sockets.
     LogoutAll(String),
+    /// Sets an account's password hash and ends its other sessions.
+    SetPassword(SetPasswordOp),
     /// The organisation's people and open invitations → [`People`].
     People(String),
     /// Invites someone → [`Invited`].
@@ -255,6 +265,12 @@ pub fn run(sql: &SqlStorage, op: OrgOp, now: u64, key: &str) -> Outcome {
         OrgOp::LogoutAll(account) => {
             sql::delete_sessions(sql, &account).map_err(db)?;
             Ok(close(sql::take_sockets(sql, &account).map_err(db)?, account, false))
+        }
+        OrgOp::SetPassword(op) => {
+            sql::set_password(sql, &op.account, &op.hash).map_err(db)?;
+            sql::delete_other_sessions(sql, &op.account, &token_digest(&op.keep)).map_err(db)?;
+            // Every socket reconnects: this session's pass, the others' are refused.
+            Ok(close(sql::sockets(sql, &op.account).map_err(db)?, op.account, true))
         }
         OrgOp::People(org) => {
             let people = sql::people(sql, &org).map_err(db)?;

@@ -285,6 +285,18 @@ pub fn delete_session(sql: &SqlStorage, digest: &str) -> worker::Result<()> {
     Ok(())
 }
 
+/// Sets an account's password hash.
+pub fn set_password(sql: &SqlStorage, account: &str, hash: &str) -> worker::Result<()> {
+    run(sql, "UPDATE accounts SET password = ? WHERE id = ?", vec![hash.into(), account.into()])?;
+    Ok(())
+}
+
+/// Ends every session of `account` but the one with digest `keep`.
+pub fn delete_other_sessions(sql: &SqlStorage, account: &str, keep: &str) -> worker::Result<()> {
+    run(sql, "DELETE FROM sessions WHERE account = ? AND digest != ?", vec![account.into(), keep.into()])?;
+    Ok(())
+}
+
 pub fn delete_sessions(sql: &SqlStorage, account: &str) -> worker::Result<()> {
     run(sql, "DELETE FROM sessions WHERE account = ?", vec![account.into()])?;
     Ok(())

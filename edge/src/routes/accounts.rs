@@ -1,18 +1,20 @@
 //! Account routes: sign in and out (here and everywhere), the session (and
-//! its rotation), accepting an invitation, the organisation's people
+//! its rotation), changing one's password, accepting an invitation, the organisation's people
 //! (invite, change a role, remove) and sites. Each goes to the caller's
 //! own organisation's object; what must be unique across the deployment
 //! (e-mail addresses, site ids) is claimed in the sharded index first and
 //! released if the organisation refuses.
 
-use shared::staff::{Accept, Capability, Invite, Invited, Login, Me, NewSite, People, SetRole, SiteEntry};
+use shared::staff::{
+    Accept, Capability, Invite, Invited, Login, Me, NewSite, PasswordChange, People, SetRole, SiteEntry,
+};
 use shared::ErrorCode;
 use worker::{Env, Request, Response};
 
 use crate::calls::index::{self, email_key, site_key};
 use crate::error::{RouteError, RouteResult};
 use crate::org::ops::{
-    self, AcceptOp, By, Candidate, Checked, InviteOp, Issue, Issued, OrgOp, PersonOp, Rotation, SiteOp,
+    self, AcceptOp, By, Candidate, Checked, InviteOp, Issue, Issued, OrgOp, PersonOp, Rotation, SetPasswordOp, SiteOp,
 };
 use crate::session::{self, cleared_cookie, cookie, org, seconds, staff, ttl_ms, with_cookie};
 
@@ -135,6 +137,38 @@ pub async fn logout_all(req: Request, env: &Env) -> RouteResult {
     let me = staff(&req, env, Capability::ReadConversations, None).await?;
     let () = org(env, &me.org, OrgOp::LogoutAll(me.account)).await?;
     with_cookie(Response::empty()?.with_status(204), &cleared_cookie())
+}
+
+/// `POST /api/auth/password` [`PasswordChange`] → 204: the signed-in
+/// person's new password, proved by the current one (attempts slow down
+/// per account and address pair, as sign-ins do); every other session of
+/// the account ends and its sockets close.
+pub async fn change_password(mut req: Request, env: &Env) -> RouteResult {
+    let me = staff(&req, env, Capability::ReadConversations, None).await?;
+    let body: PasswordChange = json_body(&mut req, "{\"current\", \"new\"}").await?;
+    let address = address(&req)?;
+    let pair = format!("password:{}|{address}", me.account);
+    let window_ms = ops::login_window_ms(env);
+    limit(index::count_slowly(env, &pair, ops::LOGINS_PER_PAIR, ops::LOGIN_SLOW_MS, window_ms).await?.wait_ms)?;
+    if body.current.chars().count() > shared::staff::MAX_PASSWORD_CHARS {
+        return Err(RouteError::Refused(ErrorCode::Forbidden, "the current password is wrong".into()));
+    }
+    let hash = org::<Candidate>(env, &me.org, OrgOp::Hash(me.account.clone())).await?.hash;
+    let right = match &hash {
+        Some(h) => crate::password::verify(&body.current, h).map_err(crate::error::internal)?,
+        None => false,
+    };
+    if !right {
+        return Err(RouteError::Refused(ErrorCode::Forbidden, "the current password is wrong".into()));
+    }
+    if let Some(problem) = shared::staff::password_problem(&body.new) {
+        return Err(RouteError::BadRequest(problem));
+    }
+    let hash = crate::password::hash(&body.new).map_err(crate::error::internal)?;
+    let (keep, _) = session::token(&req, env).unwrap_or_default();
+    let () = org(env, &me.org, OrgOp::SetPassword(SetPasswordOp { account: me.account, hash, keep })).await?;
+    index::clear(env, &pair).await?;
+    Ok(Response::empty()?.with_status(204))
 }
 
 /// `POST /api/auth/accept` [`Accept`] → [`Me`] and a session cookie.

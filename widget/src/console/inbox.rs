@@ -100,6 +100,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     let performance = RwSignal::new(false);
     let practice = RwSignal::new(false);
     let seats_open = RwSignal::new(false);
+    let password = RwSignal::new(false);
     // Open beside the focused one, in order.
     let beside = RwSignal::new(Vec::<ConversationId>::new());
     let is_open = move |id: &ConversationId| {
@@ -420,6 +421,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                         <button class="link" data-testid="console-practice-open" on:click=move |_| practice.set(true)>"Practice"</button>
                     })}
                     <button class="link" data-testid="console-help-open" on:click=move |_| help.set(true)>"Shortcuts"</button>
+                    <button class="link" data-testid="console-password-open" on:click=move |_| password.set(true)>"Password"</button>
                     <button class="link" data-testid="console-sign-out" on:click=move |_| on_sign_out.run(None)>"Sign out"</button>
                     <button class="link" data-testid="console-sign-out-everywhere" on:click=move |_| {
                         leptos::task::spawn_local(async move {
@@ -566,6 +568,9 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
             </Show>
             <Show when=move || shifts.get()>
                 <ShiftsView on_close=Callback::new(move |_| shifts.set(false))/>
+            </Show>
+            <Show when=move || password.get()>
+                <super::password::PasswordView on_close=Callback::new(move |_| password.set(false))/>
             </Show>
             <Show when=move || seats_open.get()>
                 <SeatsView seats=seats on_close=Callback::new(move |_| seats_open.set(false))/>

@@ -2,7 +2,8 @@
 //! invitation link), a live inbox of the site's conversations with filters
 //! and keyboard shortcuts, the open conversation beside it, and the
 //! workflow guide; the moderation view (queue, cases, sanctions, incidents,
-//! channel monitor); settings and the organisation's people.
+//! channel monitor); settings, the organisation's people, and changing
+//! one's password.
 
 mod follow_up;
 mod guide;
@@ -13,6 +14,7 @@ mod moderation;
 mod notify;
 mod order;
 mod pane;
+mod password;
 mod people;
 mod performance;
 mod practice;
