@@ -1,6 +1,7 @@
 // accounts.test.mjs: console accounts as people use them, in headless
 // Chromium: the session cookie is out of the page's reach; an owner invites
-// an operator from the People panel; the invitee opens the link, picks a
+// an operator from the People panel (and revokes a mistaken invitation);
+// the invitee opens the link, picks a
 // name and password and is signed in as an operator (no settings, no
 // people), changes their password (the old one then fails, the new one
 // signs in); the owner removes them and their open console is signed out at
@@ -27,6 +28,14 @@ test("invite → accept → work → removed: the removed operator's console clo
   await note.filter({ hasText: "/console#invite=" }).waitFor({ timeout: TIMEOUT });
   const link = (await note.textContent()).match(/(http\S+#invite=[0-9a-z_.]+)/)[1];
   await owner.getByTestId("console-invitation").filter({ hasText: email }).waitFor({ timeout: TIMEOUT });
+  // A second invitation, sent by mistake, is revoked: it leaves the list.
+  const mistake = `mistake-${Date.now()}@demo.test`;
+  await owner.getByTestId("console-invite-email").fill(mistake);
+  await owner.getByTestId("console-invite").click();
+  const sent = owner.getByTestId("console-invitation").filter({ hasText: mistake });
+  await sent.getByTestId("console-invitation-revoke").click();
+  await note.filter({ hasText: `The invitation of ${mistake} was revoked.` }).waitFor({ timeout: TIMEOUT });
+  await until("the revoked invitation left the list", async () => (await sent.count()) === 0);
 
   // Accept in another browser.
   const newbieContext = await browser.newContext();

@@ -25,6 +25,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Post, ["api", "auth", "accept"]) => accounts::accept(req, &env).await,
         (Method::Get, ["api", "org", "people"]) => accounts::people(req, &env).await,
         (Method::Post, ["api", "org", "invitations"]) => accounts::invite(req, &env).await,
+        (Method::Post, ["api", "org", "invitations", id, "revoke"]) => accounts::revoke_invitation(req, &env, id).await,
         (Method::Post, ["api", "org", "people", account, "role"]) => accounts::person(req, &env, account, false).await,
         (Method::Post, ["api", "org", "people", account, "remove"]) => accounts::person(req, &env, account, true).await,
         (Method::Post, ["api", "org", "people", account, "sites"]) => accounts::person_sites(req, &env, account).await,

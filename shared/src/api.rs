@@ -403,6 +403,11 @@ pub fn role_path(account: &str) -> String {
     format!("{PEOPLE_PATH}/{}/role", encode_query(account))
 }
 
+/// `POST`: revokes an open invitation (its link stops working).
+pub fn revoke_invitation_path(id: &str) -> String {
+    format!("{INVITATIONS_PATH}/{}/revoke", encode_query(id))
+}
+
 /// `POST`: remove someone from the organisation (ends their sessions and sockets).
 pub fn remove_path(account: &str) -> String {
     format!("{PEOPLE_PATH}/{}/remove", encode_query(account))

@@ -121,6 +121,13 @@ pub struct Rotation {
     pub max_ms: u64,
 }
 
+/// An invitation to revoke, by someone of its organisation.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RevokeOp {
+    pub by: By,
+    pub id: String,
+}
+
 /// A new password hash for `account`; the session with token `keep` stays.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct SetPasswordOp {
@@ -203,6 +210,8 @@ pub enum OrgOp {
     LogoutAll(String),
     /// Sets an account's password hash and ends its other sessions.
     SetPassword(SetPasswordOp),
+    /// Revokes an open invitation.
+    Revoke(RevokeOp),
     /// The organisation's people and open invitations → [`People`].
     People(String),
     /// Invites someone → [`Invited`].
@@ -278,6 +287,16 @@ pub fn run(sql: &SqlStorage, op: OrgOp, now: u64, key: &str) -> Outcome {
             answer(People { people, invitations })
         }
         OrgOp::Invite(op) => invite(sql, op, now, key),
+        OrgOp::Revoke(op) => {
+            let open = sql::invitations(sql, &op.by.org, now).map_err(db)?;
+            let inv = open.iter().find(|i| i.id == op.id).ok_or_else(unknown_invitation)?.public();
+            if !op.by.role.may_manage(inv.role) {
+                let msg = format!("a {} cannot revoke an invitation of a {}", op.by.role.as_str(), inv.role.as_str());
+                return Err(refuse(ErrorCode::Forbidden, msg));
+            }
+            sql::delete_invitation(sql, &inv.id).map_err(db)?;
+            answer(())
+        }
         OrgOp::Accept(op) => accept(sql, op, now, key),
         OrgOp::CheckInvite(token) => match sql::invitation(sql, &token_digest(&token), now).map_err(db)? {
             Some(inv) => answer(inv.email),

@@ -14,7 +14,8 @@ use worker::{Env, Request, Response};
 use crate::calls::index::{self, email_key, site_key};
 use crate::error::{RouteError, RouteResult};
 use crate::org::ops::{
-    self, AcceptOp, By, Candidate, Checked, InviteOp, Issue, Issued, OrgOp, PersonOp, Rotation, SetPasswordOp, SiteOp,
+    self, AcceptOp, By, Candidate, Checked, InviteOp, Issue, Issued, OrgOp, PersonOp, RevokeOp, Rotation,
+    SetPasswordOp, SiteOp,
 };
 use crate::session::{self, cleared_cookie, cookie, org, seconds, staff, ttl_ms, with_cookie};
 
@@ -228,6 +229,15 @@ pub async fn invite(mut req: Request, env: &Env) -> RouteResult {
     let invited: Invited =
         org(env, &me.org, OrgOp::Invite(InviteOp { by: by(&me), email: body.email, role: body.role })).await?;
     Ok(Response::from_json(&invited)?.with_status(201))
+}
+
+/// `POST /api/org/invitations/{id}/revoke` → 204: the invitation's link
+/// stops working (only someone who could have sent it may; another
+/// organisation's id is unknown).
+pub async fn revoke_invitation(req: Request, env: &Env, id: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::ManagePeople, None).await?;
+    let () = org(env, &me.org, OrgOp::Revoke(RevokeOp { by: by(&me), id: id.to_owned() })).await?;
+    Ok(Response::empty()?.with_status(204))
 }
 
 /// `POST /api/org/people/{account}/role` [`SetRole`] or `…/remove`: the

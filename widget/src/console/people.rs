@@ -4,7 +4,7 @@
 //! sockets end at once).
 
 use leptos::prelude::*;
-use shared::api::{remove_path, role_path, sites_path, INVITATIONS_PATH, PEOPLE_PATH};
+use shared::api::{remove_path, revoke_invitation_path, role_path, sites_path, INVITATIONS_PATH, PEOPLE_PATH};
 use shared::staff::{Capability, Invite, Invited, People as List, SetRole, SetSites, StaffRole};
 
 use super::{api, Session};
@@ -109,8 +109,18 @@ pub fn People(on_close: Callback<()>) -> impl IntoView {
                 </ul>
                 {move || list.get().filter(|l| !l.invitations.is_empty()).map(|l| view! {
                     <h3>"Invited"</h3>
-                    <ul>{l.invitations.into_iter().map(|i| view! {
-                        <li data-testid="console-invitation">{i.email}" · "{i.role.as_str()}</li>
+                    <ul>{l.invitations.into_iter().map(|i| {
+                        let revocable = manage && me.role.may_manage(i.role);
+                        let (id, who) = (i.id.clone(), i.email.clone());
+                        view! {
+                            <li data-testid="console-invitation">{i.email}" · "{i.role.as_str()}
+                                {revocable.then(|| view! {
+                                    <button class="link" data-testid="console-invitation-revoke" on:click=move |_| {
+                                        call(revoke_invitation_path(&id), None, format!("The invitation of {who} was revoked."));
+                                    }>"Revoke"</button>
+                                })}
+                            </li>
+                        }
                     }).collect_view()}</ul>
                 })}
                 {manage.then(|| view! {
