@@ -4,7 +4,8 @@
 // the invitee opens the link, picks a
 // name and password and is signed in as an operator (no settings, no
 // people), changes their password (the old one then fails, the new one
-// signs in); the owner removes them and their open console is signed out at
+// signs in), gets a reset link from the owner and sets another (their
+// other consoles are signed out); the owner removes them and their open console is signed out at
 // once; a role that may not moderate sees no moderation view.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -99,13 +100,28 @@ test("invite → accept → work → removed: the removed operator's console clo
   await until("the site stays ticked", async () =>
     row.locator('[data-testid="console-person-site"][data-site="demo"]').isChecked());
 
+  // The owner makes a password reset link for Nina (shown to copy); using it
+  // sets a new password, signs that browser in and Nina's other consoles out.
+  await row.getByTestId("console-person-reset").click();
+  const peopleNote = owner.getByTestId("console-people-note");
+  await peopleNote.filter({ hasText: "/console#reset=" }).waitFor({ timeout: TIMEOUT });
+  const resetLink = (await peopleNote.textContent()).match(/(http\S+#reset=[0-9a-z_.]+)/)[1];
+  const nina = watch(await (await browser.newContext()).newPage());
+  await nina.goto(resetLink);
+  await nina.getByTestId("console-password").fill("the password after the reset");
+  await nina.getByTestId("console-login").click();
+  await nina.getByTestId("console-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
+  for (const before of [newbie, other]) {
+    await before.getByTestId("console-login").waitFor({ timeout: TIMEOUT });
+  }
+
   // Removed: the open console is signed out at once, and stays out on reload.
   await row.getByTestId("console-person-remove").click();
   await owner.getByTestId("console-people-note").filter({ hasText: "was removed" }).waitFor({ timeout: TIMEOUT });
-  await newbie.getByTestId("console-login").waitFor({ timeout: TIMEOUT });
-  await newbie.reload();
-  await newbie.getByTestId("console-login").waitFor({ timeout: TIMEOUT });
-  assert.equal(await newbie.getByTestId("console-conversation").count(), 0);
+  await nina.getByTestId("console-login").waitFor({ timeout: TIMEOUT });
+  await nina.reload();
+  await nina.getByTestId("console-login").waitFor({ timeout: TIMEOUT });
+  assert.equal(await nina.getByTestId("console-conversation").count(), 0);
   assert.deepEqual(dialogs, [], "a dialog fired");
   await ownerContext.close();
   await newbieContext.close();

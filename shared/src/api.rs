@@ -365,6 +365,9 @@ pub const SESSION_PATH: &str = "/api/auth/session";
 pub const LOGOUT_PATH: &str = "/api/auth/logout";
 /// `POST`: end every session of the account and close its sockets.
 pub const LOGOUT_ALL_PATH: &str = "/api/auth/logout-all";
+/// Sets a new password with a reset link (`POST`, `staff::ResetPassword`)
+/// → `Me` and a session.
+pub const RESET_PATH: &str = "/api/auth/reset";
 /// Changes the signed-in person's password (`POST`, `staff::PasswordChange`).
 pub const PASSWORD_PATH: &str = "/api/auth/password";
 /// `POST` [`crate::staff::Accept`] → [`crate::staff::Me`] and a session cookie.
@@ -406,6 +409,11 @@ pub fn role_path(account: &str) -> String {
 /// `POST`: revokes an open invitation (its link stops working).
 pub fn revoke_invitation_path(id: &str) -> String {
     format!("{INVITATIONS_PATH}/{}/revoke", encode_query(id))
+}
+
+/// `POST` → [`crate::staff::ResetIssued`]: a password reset link for someone.
+pub fn reset_path(account: &str) -> String {
+    format!("{PEOPLE_PATH}/{}/reset", encode_query(account))
 }
 
 /// `POST`: remove someone from the organisation (ends their sessions and sockets).

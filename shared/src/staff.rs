@@ -219,6 +219,25 @@ pub struct Accept {
     pub password: String,
 }
 
+/// A password reset link an admin made for someone (`POST
+/// /api/org/people/{account}/reset`), shown to copy as invitations are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetIssued {
+    /// The link's secret.
+    pub token: String,
+    /// Until when it works (ms since the epoch).
+    pub expires_at: u64,
+}
+
+/// Setting a new password with a reset link (`POST /api/auth/reset`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetPassword {
+    /// The link's secret.
+    pub token: String,
+    /// The new password.
+    pub password: String,
+}
+
 /// `POST /api/org/people/{account}/role`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetRole {

@@ -121,6 +121,17 @@ pub struct Rotation {
     pub max_ms: u64,
 }
 
+/// A reset link's token and the new password's hash.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ResetUse {
+    pub token: String,
+    pub hash: String,
+    pub ttl_ms: u64,
+}
+
+/// How long a password reset link works (24 hours).
+pub const RESET_MS: u64 = 24 * 3600 * 1000;
+
 /// An invitation to revoke, by someone of its organisation.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct RevokeOp {
@@ -212,6 +223,13 @@ pub enum OrgOp {
     SetPassword(SetPasswordOp),
     /// Revokes an open invitation.
     Revoke(RevokeOp),
+    /// A password reset link for someone → [`shared::staff::ResetIssued`].
+    IssueReset(PersonOp),
+    /// Whether a reset link works (before a password hash is spent).
+    CheckReset(String),
+    /// Sets the password with a reset link: every session ends, a new one
+    /// starts → [`Issued`].
+    UseReset(ResetUse),
     /// The organisation's people and open invitations → [`People`].
     People(String),
     /// Invites someone → [`Invited`].
@@ -287,6 +305,30 @@ pub fn run(sql: &SqlStorage, op: OrgOp, now: u64, key: &str) -> Outcome {
             answer(People { people, invitations })
         }
         OrgOp::Invite(op) => invite(sql, op, now, key),
+        OrgOp::IssueReset(op) => {
+            let target = managed(sql, &op.by, &op.account)?;
+            let token = org_token(&op.by.org, key);
+            let expires_at = now + RESET_MS;
+            sql::insert_reset(sql, &token_digest(&token), &target.id, expires_at).map_err(db)?;
+            answer(shared::staff::ResetIssued { token, expires_at })
+        }
+        OrgOp::CheckReset(token) => match sql::reset_account(sql, &token_digest(&token), now).map_err(db)? {
+            Some(_) => answer(()),
+            None => Err(unknown_reset()),
+        },
+        OrgOp::UseReset(op) => {
+            let digest = token_digest(&op.token);
+            let account = sql::reset_account(sql, &digest, now).map_err(db)?.ok_or_else(unknown_reset)?;
+            let account = sql::account(sql, &account).map_err(db)?.ok_or_else(unknown_reset)?;
+            sql::delete_reset(sql, &digest).map_err(db)?;
+            sql::set_password(sql, &account.id, &op.hash).map_err(db)?;
+            // Whoever held a session (perhaps who made the reset needed) is out.
+            sql::delete_sessions(sql, &account.id).map_err(db)?;
+            let objects = sql::take_sockets(sql, &account.id).map_err(db)?;
+            let issued = issue_session(sql, &account, None, (op.ttl_ms, now, key))?;
+            let answer = serde_json::to_value(&issued).map_err(|e| refuse(ErrorCode::Internal, e.to_string()))?;
+            Ok(Done::Close { objects, account: account.id, recheck: false, answer })
+        }
         OrgOp::Revoke(op) => {
             let open = sql::invitations(sql, &op.by.org, now).map_err(db)?;
             let inv = open.iter().find(|i| i.id == op.id).ok_or_else(unknown_invitation)?.public();
@@ -316,6 +358,10 @@ pub fn run(sql: &SqlStorage, op: OrgOp, now: u64, key: &str) -> Outcome {
         }
         OrgOp::Counts => answer(OrgCounts::default()),
     }
+}
+
+fn unknown_reset() -> Refusal {
+    refuse(ErrorCode::NotFound, "this password reset link is unknown, used or expired")
 }
 
 fn unknown_invitation() -> Refusal {

@@ -62,6 +62,8 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         "CREATE INDEX IF NOT EXISTS invitations_by_org ON invitations (org)",
         "CREATE TABLE IF NOT EXISTS sockets (account TEXT NOT NULL, binding TEXT NOT NULL, object TEXT NOT NULL,
             PRIMARY KEY (account, binding, object))",
+        // Password reset links an admin made (digests), one use each.
+        "CREATE TABLE IF NOT EXISTS resets (digest TEXT PRIMARY KEY, account TEXT NOT NULL, expires_at INTEGER NOT NULL)",
         // The sites someone works on; none: every site of the organisation.
         "CREATE TABLE IF NOT EXISTS access (account TEXT NOT NULL, site TEXT NOT NULL, PRIMARY KEY (account, site))",
     ] {
@@ -285,6 +287,36 @@ pub fn delete_session(sql: &SqlStorage, digest: &str) -> worker::Result<()> {
     Ok(())
 }
 
+/// A reset link for `account` (its token's digest), until `expires_at`;
+/// an earlier link of the account stops working.
+pub fn insert_reset(sql: &SqlStorage, digest: &str, account: &str, expires_at: u64) -> worker::Result<()> {
+    run(sql, "DELETE FROM resets WHERE account = ?", vec![account.into()])?;
+    run(
+        sql,
+        "INSERT INTO resets (digest, account, expires_at) VALUES (?, ?, ?)",
+        vec![digest.into(), account.into(), int(expires_at)],
+    )?;
+    Ok(())
+}
+
+/// The account a live reset link is for.
+pub fn reset_account(sql: &SqlStorage, digest: &str, now: u64) -> worker::Result<Option<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        account: String,
+    }
+    let rows: Vec<Row> = sql
+        .exec("SELECT account FROM resets WHERE digest = ? AND expires_at > ?", vec![digest.into(), int(now)])?
+        .to_array()?;
+    Ok(rows.into_iter().next().map(|r| r.account))
+}
+
+/// Spends a reset link.
+pub fn delete_reset(sql: &SqlStorage, digest: &str) -> worker::Result<()> {
+    run(sql, "DELETE FROM resets WHERE digest = ?", vec![digest.into()])?;
+    Ok(())
+}
+
 /// Sets an account's password hash.
 pub fn set_password(sql: &SqlStorage, account: &str, hash: &str) -> worker::Result<()> {
     run(sql, "UPDATE accounts SET password = ? WHERE id = ?", vec![hash.into(), account.into()])?;
@@ -436,6 +468,7 @@ pub fn expiring(sql: &SqlStorage) -> worker::Result<Expiring> {
 pub fn purge(sql: &SqlStorage, now: u64) -> worker::Result<Vec<(String, Objects)>> {
     run(sql, "DELETE FROM sessions WHERE expires_at <= ?", vec![int(now)])?;
     run(sql, "DELETE FROM invitations WHERE expires_at <= ?", vec![int(now)])?;
+    run(sql, "DELETE FROM resets WHERE expires_at <= ?", vec![int(now)])?;
     #[derive(Deserialize)]
     struct Row {
         account: String,

@@ -172,6 +172,39 @@ pub async fn change_password(mut req: Request, env: &Env) -> RouteResult {
     Ok(Response::empty()?.with_status(204))
 }
 
+/// `POST /api/org/people/{account}/reset` → [`shared::staff::ResetIssued`]
+/// (201): a password reset link for someone the caller manages, working
+/// once for 24 hours (an earlier one of theirs stops working), shown to
+/// copy as invitation links are.
+pub async fn issue_reset(req: Request, env: &Env, account: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::ManagePeople, None).await?;
+    let op = OrgOp::IssueReset(PersonOp { by: by(&me), account: account.to_owned(), role: None });
+    let issued: shared::staff::ResetIssued = org(env, &me.org, op).await?;
+    Ok(Response::from_json(&issued)?.with_status(201))
+}
+
+/// `POST /api/auth/reset` [`shared::staff::ResetPassword`] → [`Me`] and a
+/// session cookie: the new password is set, every session of the account
+/// ends (its sockets close) and this browser is signed in.
+pub async fn reset_password(mut req: Request, env: &Env) -> RouteResult {
+    if !super::same_origin(&req)? {
+        return Err(RouteError::CrossOrigin("reset passwords in this service's console".into()));
+    }
+    let body: shared::staff::ResetPassword = json_body(&mut req, "{\"token\", \"password\"}").await?;
+    let unknown =
+        || RouteError::Refused(ErrorCode::NotFound, "this password reset link is unknown, used or expired".into());
+    let key = crate::auth::token_key(env).unwrap_or_default();
+    let org_id = crate::auth::org_of(&body.token, &key).map(str::to_owned).ok_or_else(unknown)?;
+    if let Some(problem) = shared::staff::password_problem(&body.password) {
+        return Err(RouteError::BadRequest(problem));
+    }
+    // No password hash is spent on a link that does not work.
+    let () = org(env, &org_id, OrgOp::CheckReset(body.token.clone())).await?;
+    let hash = crate::password::hash(&body.password).map_err(crate::error::internal)?;
+    let op = ops::ResetUse { token: body.token, hash, ttl_ms: ttl_ms(env) };
+    signed_in(env, org::<Issued>(env, &org_id, OrgOp::UseReset(op)).await?)
+}
+
 /// `POST /api/auth/accept` [`Accept`] → [`Me`] and a session cookie.
 pub async fn accept(mut req: Request, env: &Env) -> RouteResult {
     if !super::same_origin(&req)? {

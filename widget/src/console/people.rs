@@ -4,8 +4,10 @@
 //! sockets end at once).
 
 use leptos::prelude::*;
-use shared::api::{remove_path, revoke_invitation_path, role_path, sites_path, INVITATIONS_PATH, PEOPLE_PATH};
-use shared::staff::{Capability, Invite, Invited, People as List, SetRole, SetSites, StaffRole};
+use shared::api::{
+    remove_path, reset_path, revoke_invitation_path, role_path, sites_path, INVITATIONS_PATH, PEOPLE_PATH,
+};
+use shared::staff::{Capability, Invite, Invited, People as List, ResetIssued, SetRole, SetSites, StaffRole};
 
 use super::{api, Session};
 
@@ -33,6 +35,21 @@ pub fn People(on_close: Callback<()>) -> impl IntoView {
                     note.set(Some(Ok(done)));
                     reload();
                 }
+                Err(e) => note.set(Some(Err(e))),
+            }
+        });
+    };
+    // A reset link is shown to copy, as an invitation link is.
+    let reset = move |account: String, who: String| {
+        leptos::task::spawn_local(async move {
+            match api("POST", &reset_path(&account), None).await.map(|t| crate::json::decode::<ResetIssued>(&t)) {
+                Ok(Some(issued)) => {
+                    let link = format!("{}/console#reset={}", crate::util::page_origin(), issued.token);
+                    note.set(Some(Ok(format!(
+                        "Send {who} this link to choose a new password (it works once, for 24 hours): {link}"
+                    ))));
+                }
+                Ok(None) => note.set(Some(Err(crate::http::UNREADABLE.into()))),
                 Err(e) => note.set(Some(Err(e))),
             }
         });
@@ -74,6 +91,7 @@ pub fn People(on_close: Callback<()>) -> impl IntoView {
                         let account = p.account.clone();
                         let editable = manage && me.role.may_manage(p.role) && p.account != me.account;
                         let remove_account = p.account.clone();
+                        let (reset_account, reset_who) = (p.account.clone(), p.email.clone());
                         let who = p.email.clone();
                         let data_email = p.email.clone();
                         let limited = editable && !matches!(p.role, StaffRole::Owner | StaffRole::Admin);
@@ -89,6 +107,7 @@ pub fn People(on_close: Callback<()>) -> impl IntoView {
                                                 call(role_path(&account), crate::json::encode(&SetRole { role: r }), "Role changed.".into());
                                             }
                                         }>{roles(p.role)}</select>
+                                        <button class="link" data-testid="console-person-reset" on:click=move |_| reset(reset_account.clone(), reset_who.clone())>"Reset link"</button>
                                         <button class="link" data-testid="console-person-remove" on:click=move |_| {
                                             call(remove_path(&remove_account), None, format!("{who} was removed."));
                                         }>"Remove"</button>
