@@ -113,7 +113,7 @@ impl Peer {
             let Some(s) = self.socket.as_mut() else { return };
             let frame = match s.recv() {
                 Ok(f) => f,
-                Err(e) if is_timeout(&e) => return,
+                Err(e) if crate::client::is_timeout(&e) => return,
                 Err(_) => {
                     self.socket = None;
                     return;
@@ -134,14 +134,6 @@ impl Peer {
             }
         }
     }
-}
-
-fn is_timeout(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<tungstenite::Error>().is_some_and(|t| {
-            matches!(t, tungstenite::Error::Io(io) if matches!(io.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut))
-        })
-    })
 }
 
 /// One seeded run. `restart` also kills and restarts the Worker mid-stream.

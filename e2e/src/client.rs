@@ -232,3 +232,13 @@ pub fn messages(frames: Vec<ServerEnvelope>) -> Vec<ChatMessage> {
         })
         .collect()
 }
+
+/// Whether a read failed only because nothing came in time (the socket is
+/// still usable).
+pub fn is_timeout(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<tungstenite::Error>().is_some_and(|t| {
+            matches!(t, tungstenite::Error::Io(io) if matches!(io.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut))
+        })
+    })
+}

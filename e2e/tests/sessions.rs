@@ -2,13 +2,14 @@
 //! rotated-out token works 2 s more, sessions live 6 s): the session route
 //! hands out a new token when one is due, the old one stops working after
 //! the grace period, and a session expires; a session in use still ends at
-//! its absolute lifetime (its own Worker).
+//! its absolute lifetime, and one that expires without a sign-out closes
+//! its sockets (each against its own Worker).
 
 use std::time::Duration;
 
 use e2e::accounts::{Staff, TEST_PASSWORD};
 use e2e::wrangler::OwnWorker;
-use shared::api::{site_config_path, SESSION_PATH};
+use shared::api::{operator_socket_path, site_config_path, CreateConversation, SESSION_PATH};
 use shared::staff::StaffRole;
 
 fn status(r: Result<ureq::Response, ureq::Error>) -> u16 {
@@ -75,4 +76,29 @@ fn a_used_session_still_ends_at_its_absolute_lifetime() {
     };
     assert!(rotations >= 3, "it was in use and rotated: {rotations}");
     assert!(ended >= Duration::from_millis(4_500), "it ended early, after {ended:?}");
+}
+
+/// A session that expires without a sign-out closes the sockets it opened
+/// (the organisation's sweep, here every second; sessions live 3 s).
+#[test]
+fn an_expired_session_closes_its_sockets() {
+    let vars = [("SESSION_TTL_SECONDS", "3"), ("RETENTION_SWEEP_SECONDS", "1")];
+    let w = OwnWorker::start("e2e-session-sockets", &vars, true).unwrap();
+    let op = Staff::login(w.base(), &e2e::accounts::demo_email(StaffRole::Operator), TEST_PASSWORD).unwrap();
+    let site = "demo".parse().unwrap();
+    let chat = e2e::client::create_conversation_with(w.base(), &CreateConversation::new(site)).unwrap();
+    let mut socket = op.socket(&operator_socket_path("demo", chat.conversation.as_str(), 0)).unwrap();
+    socket.welcome_and_replay(0).unwrap();
+    socket.set_read_timeout(Duration::from_millis(500)).unwrap();
+    let opened = std::time::Instant::now();
+    loop {
+        match socket.recv_raw() {
+            Ok(_) => {}
+            Err(e) if e2e::client::is_timeout(&e) => {}
+            Err(_) => break,
+        }
+        assert!(opened.elapsed() < Duration::from_secs(20), "the socket outlived its session");
+    }
+    assert!(opened.elapsed() >= Duration::from_millis(2_000), "closed before the session expired");
+    assert_eq!(status(op.get(&site_config_path("demo")).call()), 401);
 }
