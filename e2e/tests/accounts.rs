@@ -161,6 +161,28 @@ fn an_invitation_does_not_tell_whether_the_address_has_an_account_elsewhere() {
     assert_eq!(status(accepted), 409);
 }
 
+/// An invitation link proves the invitee's address: the inviting admin
+/// cannot accept it in their own signed-in browser (and so claim an
+/// address for their organisation); the invitee, signed out, can.
+#[test]
+fn the_inviting_admin_cannot_accept_their_own_invitation_in_their_session() {
+    let people = e2e::accounts::sign_up_org(&base_url(), "claim", &format!("clm{}", std::process::id())).unwrap();
+    let admin = &people[1];
+    let email = unique("ceo");
+    let invited: Invited = admin
+        .send("POST", INVITATIONS_PATH)
+        .send_json(json!({ "email": email, "role": "operator" }))
+        .unwrap()
+        .into_json()
+        .unwrap();
+    let accept = json!({ "token": invited.token, "name": "Not the CEO", "password": TEST_PASSWORD });
+    let url = format!("{}{ACCEPT_PATH}", base_url());
+    let as_admin = ureq::post(&url).set("Origin", &base_url()).set("Cookie", &admin.cookie).send_json(&accept);
+    assert_eq!(status(as_admin), 403, "accepted in the admin's signed-in browser");
+    let as_invitee = ureq::post(&url).set("Origin", &base_url()).send_json(&accept);
+    assert_eq!(status(as_invitee), 200, "the link still works for the invitee");
+}
+
 #[test]
 fn a_removed_persons_sockets_close_at_once_and_their_session_ends() {
     let owner = Staff::demo(&base_url(), StaffRole::Owner).unwrap();

@@ -210,6 +210,14 @@ pub async fn accept(mut req: Request, env: &Env) -> RouteResult {
     if !super::same_origin(&req)? {
         return Err(RouteError::CrossOrigin("accept invitations in this service's console".into()));
     }
+    // The link is the invitee's proof of their address: it is not accepted
+    // in a browser signed in to this service (the inviting admin's own, say).
+    if session::token(&req, env).is_some() {
+        return Err(RouteError::Refused(
+            ErrorCode::Forbidden,
+            "this browser is signed in to the console: the person invited opens the link in their own browser".into(),
+        ));
+    }
     let body: Accept = json_body(&mut req, "{\"token\", \"name\", \"password\"}").await?;
     let key = crate::auth::token_key(env).unwrap_or_default();
     let Some(org_id) = crate::auth::org_of(&body.token, &key).map(str::to_owned) else {
