@@ -3,7 +3,8 @@
 //! site's default rules: a blocked message never reaches another socket, a
 //! held one only when approved, a muted sender's sends are refused with the
 //! mute's end time, a ban survives a reconnect, a new conversation and a
-//! signed-in customer's resume, and
+//! signed-in customer's resume (a signed-in customer's ban follows their
+//! user id to another browser), and
 //! is lifted again, incidents are logged, searchable and exported, and the
 //! desk refuses callers who are not signed in. (Restart: `restart.rs`;
 //! other organisations: `isolation.rs`.)
@@ -350,6 +351,48 @@ fn an_abusive_customer_in_a_one_to_one_chat_is_moderated_the_same_way() {
     let (code, message) = refused(&customer_socket_path(chat.conversation.as_str(), &chat.token, 0));
     assert_eq!(code, ErrorCode::Banned);
     assert!(message.contains("until"), "{message}");
+}
+
+/// A signed-in customer's ban follows their user id: from another browser
+/// (a new visitor token), neither a new conversation nor a resume as that
+/// user gets past it; the same browser anonymous is a new visitor.
+#[test]
+fn a_signed_in_customers_ban_follows_their_user_to_another_browser() {
+    let secret = e2e::identity::demo_secret(&base_url()).unwrap();
+    let user = format!("uma-{}", visitor());
+    let signed = || e2e::identity::signed(&secret, "demo", &user);
+    let start = |identity: Option<shared::api::Identity>, resume: bool| {
+        let body = CreateConversation {
+            visitor: Some(visitor()),
+            identity,
+            resume,
+            ..CreateConversation::new("demo".parse().unwrap())
+        };
+        let url = format!("{}{}", base_url(), shared::api::CONVERSATIONS_PATH);
+        match ureq::post(&url).set("Origin", &base_url()).send_json(&body) {
+            Ok(r) => Ok(r.into_json::<shared::api::ConversationCreated>().unwrap()),
+            Err(ureq::Error::Status(status, r)) => Err((status, r.into_json::<shared::api::ApiError>().unwrap().code)),
+            Err(e) => panic!("{e}"),
+        }
+    };
+    let chat = start(Some(signed()), false).unwrap();
+    let mut cust =
+        Socket::open(&base_url(), &customer_socket_path(chat.conversation.as_str(), &chat.token, 0)).unwrap();
+    cust.welcome_and_replay(0).unwrap();
+    cust.send_text("u1", "this is shit").unwrap();
+    assert!(matches!(answer(&mut cust, "u1"), ServerMsg::Held { .. }));
+    let case: Case = post("cases", json!({ "conversation": chat.conversation })).unwrap();
+    act(case.id, Event::Flag { note: "insults".into() }).unwrap();
+    act(case.id, Event::Assess { severity: Severity::High }).unwrap();
+    act(case.id, Event::Sanction { kind: Sanction::Ban, minutes: Some(60) }).unwrap();
+    assert!(notice(&mut cust).contains("banned"));
+
+    let banned = Err((403, ErrorCode::Banned));
+    assert_eq!(start(Some(signed()), false).map(|_| ()), banned, "a new chat from another browser");
+    assert_eq!(start(Some(signed()), true).map(|_| ()), banned, "a resume from another browser");
+    assert!(start(None, false).is_ok(), "anonymous, a new visitor starts");
+    act(case.id, Event::Lift { kind: Sanction::Ban }).unwrap();
+    assert!(start(Some(signed()), true).is_ok(), "lifted: the user resumes");
 }
 
 #[test]

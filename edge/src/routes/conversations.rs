@@ -67,16 +67,19 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     if body.email.as_deref().is_some_and(|e| !shared::staff::email_ok(e)) {
         return Err(RouteError::BadRequest("the e-mail address is not valid".into()));
     }
-    // Sanctions are tied to the visitor: a banned one starts nothing new.
+    // Sanctions are tied to the visitor, and a signed-in customer's to their
+    // user id (the conversation's member then): a banned one starts and
+    // resumes nothing, in this browser or another.
     let member = match &body.visitor {
         Some(v) if shared::api::visitor_token_ok(v) => crate::auth::member_id(v),
         Some(_) => return Err(RouteError::BadRequest("visitor must be 64 hex digits".into())),
         None => String::new(),
     };
-    if !member.is_empty() {
+    let user_member = user.as_ref().map(|(u, _)| crate::auth::member_id(&format!("user:{}|{u}", body.site)));
+    for m in std::iter::once(&member).chain(&user_member).filter(|m| !m.is_empty()) {
         let now = worker::Date::now().as_millis();
-        let records = crate::calls::inbox::sanctions_of(env, body.site.as_str(), &member).await?.sanctions;
-        if let Some(ban) = banning(&records, &member, now) {
+        let records = crate::calls::inbox::sanctions_of(env, body.site.as_str(), m).await?.sanctions;
+        if let Some(ban) = banning(&records, m, now) {
             return Err(RouteError::Banned(ban.notice()));
         }
     }
@@ -113,7 +116,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
         conversation: conversation.clone(),
         site: body.site,
         token_digest: crate::auth::token_digest(&token),
-        member,
+        member: user_member.unwrap_or(member),
         created_at: worker::Date::now().as_millis(),
         practice: None,
         identity: user.as_ref().map(|(_, version)| *version),
