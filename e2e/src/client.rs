@@ -242,3 +242,13 @@ pub fn is_timeout(e: &anyhow::Error) -> bool {
         })
     })
 }
+
+/// An HTTP call's status, refused or not (a transport error panics: the
+/// Worker is meant to be there).
+pub fn status(r: Result<ureq::Response, ureq::Error>) -> u16 {
+    match r {
+        Ok(r) => r.status(),
+        Err(ureq::Error::Status(s, _)) => s,
+        Err(e) => panic!("{e}"),
+    }
+}

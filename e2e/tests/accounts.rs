@@ -5,6 +5,7 @@
 
 use e2e::accounts::{Staff, TEST_PASSWORD};
 use e2e::base_url;
+use e2e::client::status;
 use e2e::client::{create_conversation, Socket};
 use serde_json::json;
 use shared::api::{
@@ -13,14 +14,6 @@ use shared::api::{
 };
 use shared::staff::{Invited, Me, StaffRole};
 use shared::{ClientMsg, ErrorCode, ServerMsg};
-
-fn status(r: Result<ureq::Response, ureq::Error>) -> u16 {
-    match r {
-        Ok(r) => r.status(),
-        Err(ureq::Error::Status(s, _)) => s,
-        Err(e) => panic!("{e}"),
-    }
-}
 
 fn unique(tag: &str) -> String {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();

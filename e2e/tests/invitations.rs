@@ -4,16 +4,9 @@
 
 use e2e::accounts::{sign_up_org, Staff};
 use e2e::base_url;
+use e2e::client::status;
 use shared::api::{revoke_invitation_path, ACCEPT_PATH, INVITATIONS_PATH, PEOPLE_PATH};
 use shared::staff::{Invite, Invited, People, StaffRole};
-
-fn status(r: Result<ureq::Response, ureq::Error>) -> u16 {
-    match r {
-        Ok(r) => r.status(),
-        Err(ureq::Error::Status(s, _)) => s,
-        Err(e) => panic!("{e}"),
-    }
-}
 
 fn invite(by: &Staff, email: &str, role: StaffRole) -> Invited {
     by.send("POST", INVITATIONS_PATH).send_json(&Invite { email: email.into(), role }).unwrap().into_json().unwrap()

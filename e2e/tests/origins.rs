@@ -7,6 +7,7 @@
 
 use e2e::accounts::Staff;
 use e2e::base_url;
+use e2e::client::status;
 use e2e::client::{create_conversation, Socket};
 use shared::api::{
     channel_socket_path, customer_socket_path, inbox_socket_path, operator_socket_path, CONVERSATIONS_PATH,
@@ -15,14 +16,6 @@ use shared::staff::StaffRole;
 use shared::{ErrorCode, ServerMsg};
 
 const EVIL: &str = "https://evil.example";
-
-fn status(r: Result<ureq::Response, ureq::Error>) -> u16 {
-    match r {
-        Ok(r) => r.status(),
-        Err(ureq::Error::Status(s, _)) => s,
-        Err(e) => panic!("{e}"),
-    }
-}
 
 #[test]
 fn only_allowed_host_pages_read_the_widget_configuration() {

@@ -8,6 +8,7 @@
 
 use e2e::accounts::{sign_up_org, Staff, TEST_PASSWORD};
 use e2e::base_url;
+use e2e::client::status;
 use shared::api::{reset_path, ApiError, PASSWORD_PATH, RESET_PATH, SESSION_PATH};
 use shared::staff::{PasswordChange, ResetIssued, ResetPassword, StaffRole};
 use shared::ErrorCode;
@@ -20,14 +21,6 @@ fn change(who: &Staff, current: &str, new: &str) -> Result<u16, (u16, ErrorCode,
             let e: ApiError = r.into_json().unwrap();
             Err((s, e.code, e.message))
         }
-        Err(e) => panic!("{e}"),
-    }
-}
-
-fn status(r: Result<ureq::Response, ureq::Error>) -> u16 {
-    match r {
-        Ok(r) => r.status(),
-        Err(ureq::Error::Status(s, _)) => s,
         Err(e) => panic!("{e}"),
     }
 }

@@ -5,20 +5,13 @@
 //! its absolute lifetime, and one that expires without a sign-out closes
 //! its sockets (each against its own Worker).
 
+use e2e::client::status;
 use std::time::Duration;
 
 use e2e::accounts::{Staff, TEST_PASSWORD};
 use e2e::wrangler::OwnWorker;
 use shared::api::{operator_socket_path, site_config_path, CreateConversation, SESSION_PATH};
 use shared::staff::StaffRole;
-
-fn status(r: Result<ureq::Response, ureq::Error>) -> u16 {
-    match r {
-        Ok(r) => r.status(),
-        Err(ureq::Error::Status(s, _)) => s,
-        Err(e) => panic!("{e}"),
-    }
-}
 
 #[test]
 fn sessions_rotate_and_expire() {
