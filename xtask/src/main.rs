@@ -6,7 +6,8 @@
 //!   packages, Chromium), idempotently.
 //! - [`build`]: builds the widget/console wasm bundles and the Worker into
 //!   `dist/public` and `edge/build`; [`link`] is the bundles' linker.
-//! - [`dev`]: builds and runs the product locally.
+//! - [`dev`]: builds and runs the product locally; [`deploy`]: deploys it
+//!   and creates a new deployment's first organisation.
 //! - [`bench`]: benchmarks against the real Worker, printed as tables.
 //! - [`chaos`]: seeded fault-injection runs; nothing lost, nothing doubled.
 //! - [`fuzz`]: the cargo-fuzz targets, for a bounded time.
@@ -19,6 +20,7 @@ mod bench;
 mod build;
 mod chaos;
 mod corpora;
+mod deploy;
 mod dev;
 mod fuzz;
 mod link;
@@ -47,6 +49,9 @@ fn main() -> Result<()> {
         "build-edge" => build::edge(),
         "build-widget" => build::widget(),
         "dev" => dev::run(),
+        "deploy" => deploy::deploy(&args[1..]),
+        "wrangler" => deploy::wrangler(&args[1..]),
+        "bootstrap" => deploy::bootstrap(&args[1..]),
         "test" => test::run(),
         "e2e" => test::worker_tests_of(&args[1..]),
         "bench" => bench::run(&args[1..]),
@@ -66,6 +71,11 @@ fn main() -> Result<()> {
 const HELP: &str = "\
 cargo xtask <verb>
   dev           install what is missing, build, run the Worker on http://127.0.0.1:8787
+  deploy        `wrangler deploy` to your Cloudflare account (DEPLOY.md; wrangler's arguments follow)
+  wrangler      the pinned wrangler in edge/, e.g. `cargo xtask wrangler secret put SETUP_KEY`
+  bootstrap     a new deployment's first organisation, site and owner (DEPLOY.md):
+                SETUP_KEY=… OWNER_PASSWORD=… cargo xtask bootstrap --url U --org O --site ID
+                --site-name N --email E --name N
   test          install what is missing, build, run every test and check
   e2e [file..]  only the protocol and browser tests, against a fresh Worker (after `build`);
                 with browser test file names (`settings`), only those
