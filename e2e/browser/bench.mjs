@@ -73,8 +73,8 @@ async function createConversation() {
 // Sends `texts` on a customer socket, pipelined, and waits for every ack.
 function sendAll(conv, texts, offset = 0) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${wsBase}/api/conversations/${conv.conversation}/ws?token=${conv.token}&after=0`,
-      { headers: { origin: base } });
+    const ws = new WebSocket(`${wsBase}/api/conversations/${conv.conversation}/ws?after=0`,
+      { protocols: ["chat", `t.${conv.token}`], headers: { origin: base } });
     let acked = 0;
     ws.onerror = () => reject(new Error("socket error"));
     ws.onmessage = (e) => {

@@ -11,6 +11,9 @@ import {
 test("customer ↔ operator: launcher, widget, console, reply, reload, come back", async () => {
   const context = await browser.newContext();
   const customer = watch(await context.newPage());
+  // Every socket the page opens (the widget's, in its frame, and the channel's).
+  const sockets = [];
+  customer.on("websocket", (ws) => sockets.push(ws.url()));
 
   // 1. The launcher appears, untouched by the host page's hostile CSS.
   await customer.goto(demoUrl);
@@ -64,6 +67,12 @@ test("customer ↔ operator: launcher, widget, console, reply, reload, come back
   await waitForTexts(operator, "console-message", ["Hello from the demo page", XSS, "Hi! How can I help?", "Back again"]);
 
   // 5. No script ran from anything typed.
+  // No token or visitor token ever rode in a socket's address (they go in
+  // the Sec-WebSocket-Protocol header): nothing secret reaches a log.
+  assert.ok(sockets.some((u) => u.includes("/api/conversations/")), `the chat's socket: ${sockets}`);
+  for (const url of sockets) {
+    assert.doesNotMatch(url, /token=|visitor=|[0-9a-f]{64}/, url);
+  }
   assert.deepEqual(dialogs, [], "a dialog fired");
   await context.close();
 });

@@ -58,14 +58,22 @@ impl Socket {
         Self::open_with(base, path, &[("Origin", origin)])
     }
 
-    /// Opens a socket to `path` with these handshake headers.
+    /// Opens a socket to `path` with these handshake headers, offering the
+    /// `chat` protocol and, beside it, the secret the path carries
+    /// ([`shared::api::socket_target`]), as the apps do.
     pub fn open_with(base: &str, path: &str, headers: &[(&str, &str)]) -> Result<Self> {
         use tungstenite::client::IntoClientRequest;
         let host = base.strip_prefix("http://").context("base is http://host:port")?;
         let stream = TcpStream::connect(host)?;
         stream.set_read_timeout(Some(READ_TIMEOUT))?;
         stream.set_nodelay(true)?;
-        let mut request = format!("ws://{host}{path}").into_client_request()?;
+        let (address, secret) = shared::api::socket_target(path);
+        let mut request = format!("ws://{host}{address}").into_client_request()?;
+        let protocols = match secret {
+            Some(s) => format!("{}, {s}", shared::api::SOCKET_PROTOCOL),
+            None => shared::api::SOCKET_PROTOCOL.to_owned(),
+        };
+        request.headers_mut().insert("Sec-WebSocket-Protocol", protocols.parse()?);
         for (k, v) in headers {
             request.headers_mut().insert(tungstenite::http::HeaderName::from_bytes(k.as_bytes())?, v.parse()?);
         }

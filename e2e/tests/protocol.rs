@@ -218,7 +218,9 @@ fn unknown_conversations_wrong_tokens_and_keys_are_refused() {
         (customer_socket_path(id, &other.token, 0), ErrorCode::Unauthorized),
         (customer_socket_path(id, "", 0), ErrorCode::Unauthorized),
         (format!("/api/conversations/{id}/ws"), ErrorCode::Unauthorized),
-        (format!("/api/conversations/{id}/ws?token={}&after=-1", c.token), ErrorCode::Malformed),
+        (format!("/api/conversations/{id}/ws?after=-1#t.{}", c.token), ErrorCode::Malformed),
+        // A token in the address (where logs would keep it) is refused.
+        (format!("/api/conversations/{id}/ws?token={}&after=0", c.token), ErrorCode::Malformed),
         (operator_socket_path("demo", id, 0), ErrorCode::Unauthorized),
         (inbox_socket_path("demo", &shared::scope::Scope::All), ErrorCode::Unauthorized),
     ];

@@ -39,7 +39,7 @@ impl DurableObject for Echo {
         }
         let pair = WebSocketPair::new()?;
         self.state.accept_websocket_with_tags(&pair.server, &[if durable { DURABLE } else { "plain" }]);
-        Response::from_websocket(pair.client)
+        crate::socket::upgraded(pair.client)
     }
 
     async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {

@@ -41,7 +41,22 @@ pub fn refuse(code: ErrorCode, message: &str, close_code: u16) -> worker::Result
     pair.server.accept()?;
     send(&pair.server, &ServerEnvelope::error(None, code, message));
     pair.server.close(Some(close_code), Some(message.chars().take(100).collect::<String>()))?;
-    Response::from_websocket(pair.client)
+    upgraded(pair.client)
+}
+
+/// The answer to an upgrade: `client`, speaking [`shared::api::SOCKET_PROTOCOL`]
+/// (every client offers it, with its secret beside it).
+pub fn upgraded(client: WebSocket) -> worker::Result<Response> {
+    let headers = worker::Headers::new();
+    headers.set("Sec-WebSocket-Protocol", shared::api::SOCKET_PROTOCOL)?;
+    Ok(Response::from_websocket(client)?.with_headers(headers))
+}
+
+/// The secret a client offered beside the protocol, after `prefix` (`t.`
+/// a customer's token, `v.` a visitor's); empty if none.
+pub fn secret(req: &worker::Request, prefix: &str) -> worker::Result<String> {
+    let offered = req.headers().get("Sec-WebSocket-Protocol")?.unwrap_or_default();
+    Ok(offered.split(',').find_map(|p| p.trim().strip_prefix(prefix)).unwrap_or_default().to_owned())
 }
 
 /// Whether the request asks for a WebSocket upgrade.

@@ -320,10 +320,27 @@ impl DeskRoute {
     }
 }
 
-/// Path of a customer's conversation socket, resuming after `after`.
+/// The subprotocol every socket speaks. A socket's secret (a customer's
+/// token, a visitor's) travels beside it in the `Sec-WebSocket-Protocol`
+/// header, never in the address, so it reaches no request log.
+pub const SOCKET_PROTOCOL: &str = "chat";
+
+/// Splits a socket path of the builders below into the address to connect
+/// to and the secret to offer beside [`SOCKET_PROTOCOL`] (`t.<token>`,
+/// `v.<visitor>`), which the builders put after `#`: a fragment, which no
+/// client sends, so a path used as it is leaks nothing.
+pub fn socket_target(path: &str) -> (&str, Option<&str>) {
+    match path.split_once('#') {
+        Some((address, secret)) => (address, Some(secret)),
+        None => (path, None),
+    }
+}
+
+/// Path of a customer's conversation socket, resuming after `after`, with
+/// the token as its secret ([`socket_target`]).
 pub fn customer_socket_path(conversation: &str, token: &str, after: u64) -> String {
     let (c, t) = (encode_query(conversation), encode_query(token));
-    format!("{CONVERSATIONS_PATH}/{c}/ws?token={t}&after={after}")
+    format!("{CONVERSATIONS_PATH}/{c}/ws?after={after}#t.{t}")
 }
 
 /// Path of an operator's socket to a conversation of `site`, resuming after `after`.
@@ -344,11 +361,11 @@ pub fn inbox_page_path(site: &str, scope: &crate::scope::Scope, before: u64, id:
     format!("/api/console/sites/{site}/inbox?scope={scope}&before={before}&id={id}")
 }
 
-/// Path of a customer's channel socket: the visitor's token, the display
-/// name, resuming after `after`.
+/// Path of a customer's channel socket: the display name, resuming after
+/// `after`, with the visitor's token as its secret ([`socket_target`]).
 pub fn channel_socket_path(site: &str, channel: &str, visitor: &str, name: &str, after: u64) -> String {
     let (s, c, v, n) = (encode_query(site), encode_query(channel), encode_query(visitor), encode_query(name));
-    format!("/api/sites/{s}/channels/{c}/ws?visitor={v}&name={n}&after={after}")
+    format!("/api/sites/{s}/channels/{c}/ws?name={n}&after={after}#v.{v}")
 }
 
 /// Path of a moderator's channel socket (they post under their account's name).
@@ -474,7 +491,16 @@ mod tests {
     fn socket_paths_encode_what_they_carry() {
         assert_eq!(encode_query("a-Z_9"), "a-Z_9");
         assert_eq!(encode_query("k&y=1 é"), "k%26y%3D1%20%C3%A9");
-        assert_eq!(customer_socket_path("c1", "t", 3), "/api/conversations/c1/ws?token=t&after=3");
+        assert_eq!(customer_socket_path("c1", "t", 3), "/api/conversations/c1/ws?after=3#t.t");
+        assert_eq!(
+            socket_target(&customer_socket_path("c1", "t", 3)),
+            ("/api/conversations/c1/ws?after=3", Some("t.t"))
+        );
+        assert_eq!(socket_target("/api/x/ws?after=0"), ("/api/x/ws?after=0", None));
+        assert_eq!(
+            channel_socket_path("s", "c", "v1", "Ann B", 2),
+            "/api/sites/s/channels/c/ws?name=Ann%20B&after=2#v.v1"
+        );
         assert_eq!(operator_socket_path("a&b", "c1", 0), "/api/console/sites/a%26b/conversations/c1/ws?after=0");
         let team = crate::scope::Scope::Team("a b".into());
         assert_eq!(inbox_socket_path("demo", &team), "/api/console/sites/demo/inbox/ws?scope=team%3Aa%20b");

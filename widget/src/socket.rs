@@ -106,7 +106,13 @@ impl Socket {
             return;
         }
         let Some(url) = (self.0.url)() else { return };
-        let Ok(ws) = WebSocket::new(&url) else {
+        // A secret (a token) goes beside the protocol, never in the address.
+        let (address, secret) = shared::api::socket_target(&url);
+        let protocols = js_sys::Array::of1(&shared::api::SOCKET_PROTOCOL.into());
+        if let Some(s) = secret {
+            protocols.push(&s.into());
+        }
+        let Ok(ws) = WebSocket::new_with_str_sequence(address, &protocols) else {
             self.retry_later();
             return;
         };

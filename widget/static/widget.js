@@ -10,7 +10,8 @@
  * configuration (pre-chat form, greetings) is handed to the iframe.
  * With data-channel="id" the tag instead embeds that public channel right
  * where it stands. Both keep a visitor token (moderation ties sanctions to
- * it) and hand it over by postMessage, never in a URL. A logged-in
+ * it) and hand it over by postMessage, never in a URL (the apps' sockets
+ * carry tokens in the Sec-WebSocket-Protocol header). A logged-in
  * customer of the site comes as data-user-id, data-user-expires and
  * data-user-hash (the HMAC of site|user|expires the site's server computed,
  * docs/identity.md): handed to the chat for the server to verify,

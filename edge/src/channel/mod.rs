@@ -164,7 +164,7 @@ impl Channel {
         };
         socket::send(&pair.server, &ServerEnvelope::push(welcome));
         self.replay(&Out::Socket(&pair.server), role, after);
-        Response::from_websocket(pair.client)
+        crate::socket::upgraded(pair.client)
     }
 }
 

@@ -190,7 +190,7 @@ impl Conversation {
         } else if let Some((position, wait_ms, away)) = self.queued.borrow().clone().filter(|(p, ..)| *p > 0) {
             socket::send(&pair.server, &queue_frame(position, wait_ms, away.as_deref()));
         }
-        Response::from_websocket(pair.client)
+        crate::socket::upgraded(pair.client)
     }
 
     /// Whether a token's digest is the customer's (or another browser's

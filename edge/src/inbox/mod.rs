@@ -230,7 +230,7 @@ impl Inbox {
         if !marks.is_empty() {
             socket::send(&pair.server, &ServerEnvelope::push(ServerMsg::Seen(marks)));
         }
-        Response::from_websocket(pair.client)
+        crate::socket::upgraded(pair.client)
     }
 }
 

@@ -268,7 +268,7 @@ impl Relay {
         };
         socket::send(&pair.server, &ServerEnvelope::push(welcome));
         self.replay(&pair.server, after, last_seq);
-        Response::from_websocket(pair.client)
+        crate::socket::upgraded(pair.client)
     }
 
     /// What a new socket missed after `after`, from the newest page: one by

@@ -79,7 +79,8 @@ const REPORTS_PER_ADDRESS_HOUR: usize = 30;
 /// What a viewer who reported a message reads.
 const THANKS: &str = "Thank you: the moderators will look at this message.";
 
-/// `GET /api/sites/{site}/channels/{channel}/ws?visitor=…&name=…&after=N`.
+/// `GET /api/sites/{site}/channels/{channel}/ws?name=…&after=N`, the
+/// visitor's token offered as the `v.<token>` protocol beside `chat`.
 pub async fn customer_socket(req: Request, env: &Env, site: &str, channel: &str) -> RouteResult {
     if !socket::is_upgrade(&req) {
         return Err(RouteError::UpgradeRequired);
@@ -91,7 +92,11 @@ pub async fn customer_socket(req: Request, env: &Env, site: &str, channel: &str)
         Ok(site) => site,
         Err((code, msg)) => return Ok(socket::refuse(code, &msg, CLOSE_NOT_FOUND)?),
     };
-    let visitor = query(&req, "visitor")?.unwrap_or_default();
+    if query(&req, "visitor")?.is_some() {
+        let msg = super::conversations::SECRET_IN_ADDRESS;
+        return Ok(socket::refuse(ErrorCode::Malformed, msg, CLOSE_BAD_REQUEST)?);
+    }
+    let visitor = crate::socket::secret(&req, "v.")?;
     if !shared::api::visitor_token_ok(&visitor) {
         return Ok(socket::refuse(ErrorCode::Unauthorized, "a visitor token (64 hex digits) is required", 4401)?);
     }

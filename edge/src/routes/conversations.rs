@@ -133,6 +133,10 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     Ok(Response::from_json(&ConversationCreated { conversation, token })?.with_status(201))
 }
 
+/// The refusal of a token in a socket's address (it would reach logs).
+pub const SECRET_IN_ADDRESS: &str =
+    "tokens go in the Sec-WebSocket-Protocol header beside \"chat\", never in the address";
+
 /// How often an hour one verified user may resume (from any address).
 const RESUMES_PER_USER_HOUR: usize = 60;
 
@@ -218,7 +222,8 @@ pub fn allow_origin(mut resp: Response, origin: &str) -> RouteResult {
     Ok(resp)
 }
 
-/// `GET /api/conversations/{id}/ws?token=...&after=N`: the customer's socket.
+/// `GET /api/conversations/{id}/ws?after=N`, the token offered as the
+/// `t.<token>` protocol beside `chat`: the customer's socket.
 /// A bad id or token is answered on the socket with a typed error.
 pub async fn customer_socket(req: Request, env: &Env, id: &str) -> RouteResult {
     if !socket::is_upgrade(&req) {
@@ -234,9 +239,13 @@ pub async fn customer_socket(req: Request, env: &Env, id: &str) -> RouteResult {
             crate::socket::CLOSE_NOT_FOUND,
         )?);
     };
-    let Some(token) = query(&req, "token")? else {
+    if query(&req, "token")?.is_some() {
+        return Ok(socket::refuse(ErrorCode::Malformed, SECRET_IN_ADDRESS, crate::socket::CLOSE_BAD_REQUEST)?);
+    }
+    let token = crate::socket::secret(&req, "t.")?;
+    if token.is_empty() {
         return Ok(socket::refuse(ErrorCode::Unauthorized, "a token is required", crate::socket::CLOSE_UNAUTHORIZED)?);
-    };
+    }
     let inner = socket_request(&req, &[(ROLE, "customer"), (TOKEN, &token)])?;
     Ok(crate::calls::room::conversation(env, id.as_str())?.fetch_with_request(inner).await?)
 }
