@@ -48,12 +48,15 @@ test("channel: a held message, a moderator's mute and incident; nobody else saw 
   });
 
   // The moderator finds it in the queue, opens a case, mutes Eve.
-  const opContext = await browser.newContext();
+  // (A moderator in Tokyo: the console's times are theirs, and say so.)
+  const opContext = await browser.newContext({ timezoneId: "Asia/Tokyo" });
   const op = watch(await opContext.newPage());
   await signIn(op, "moderator");
   await op.getByTestId("console-tab-moderation").click();
   const report = op.locator('[data-testid="console-report"][data-action="hold"]', { hasText: spam });
   await report.waitFor({ timeout: TIMEOUT });
+  const tokyo = new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Tokyo", dateStyle: "short" }).format(new Date());
+  assert.match(await report.textContent(), new RegExp(`${tokyo} \\d\\d:\\d\\d Asia/Tokyo`));
   await report.getByTestId("console-report-case").click();
   await op.getByTestId("console-case-matrix").waitFor({ timeout: TIMEOUT });
   assert.match(await op.getByTestId("console-case-matrix").textContent(), /neutral/i);

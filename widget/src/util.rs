@@ -33,6 +33,19 @@ pub fn clock(ms: u64) -> String {
     out
 }
 
+/// The browser's time zone (IANA name), or UTC.
+pub fn time_zone() -> String {
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).resolved_options();
+    crate::wire::text(&options, "timeZone").unwrap_or_else(|| "UTC".into())
+}
+
+/// `YYYY-MM-DD HH:MM Zone` in the browser's time zone, which it names
+/// (the console's dates: the operator's own time, said which).
+pub fn when(ms: u64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!("{:04}-{:02}-{:02} {} {}", d.get_full_year(), d.get_month() + 1, d.get_date(), clock(ms), time_zone())
+}
+
 /// A query parameter of the current page.
 pub fn query_param(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;

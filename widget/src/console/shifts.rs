@@ -11,11 +11,7 @@ use shared::staff::Capability;
 
 use super::{api, Session};
 
-/// The browser's time zone (IANA name), or UTC.
-fn browser_zone() -> String {
-    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).resolved_options();
-    crate::wire::text(&options, "timeZone").unwrap_or_else(|| "UTC".into())
-}
+use crate::util::time_zone as browser_zone;
 
 fn day_name(d: Day) -> &'static str {
     ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][d.index()]

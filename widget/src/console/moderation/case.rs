@@ -4,9 +4,10 @@
 //! when the workflow (`apply`) accepts it (the reason is its tooltip
 //! otherwise); the Worker checks again and enforces sanctions.
 
+use crate::util::when;
 use leptos::prelude::*;
 use shared::api::DeskRoute;
-use shared::moderation_case::{clock, Case, CaseAct};
+use shared::moderation_case::{Case, CaseAct};
 use shared::workflow::{Event, Outcome, Sanction, Severity, State, WorkflowKind, MATRIX_ROWS};
 use shared::WireName;
 
@@ -91,7 +92,7 @@ pub fn CasePanel(id: u64) -> impl IntoView {
                 let member: String = c.member.chars().take(8).collect();
                 view! {
                     <h2>{c.name.clone()}" · "{c.room.label()}</h2>
-                    <p class="meta">{format!("Case {} · member {member}… · opened {} UTC", c.id, clock(c.opened_at))}</p>
+                    <p class="meta">{format!("Case {} · member {member}… · opened {}", c.id, when(c.opened_at))}</p>
                 }
             })
         })
@@ -102,7 +103,7 @@ pub fn CasePanel(id: u64) -> impl IntoView {
                 .flat_map(|c| c.evidence.iter())
                 .map(|r| {
                     let rules: Vec<&str> = r.hits.iter().map(|h| h.rule.as_str()).collect();
-                    let meta = format!("{} UTC · {} · {}", clock(r.at), r.severity.as_str(), rules.join(", "));
+                    let meta = format!("{} · {} · {}", when(r.at), r.severity.as_str(), rules.join(", "));
                     view! { <li><span class="meta">{meta}</span><p class="text">{r.text.clone()}</p></li> }
                 })
                 .collect_view()
@@ -112,7 +113,7 @@ pub fn CasePanel(id: u64) -> impl IntoView {
         case.with(|c| {
             c.iter()
                 .flat_map(|c| c.log.iter())
-                .map(|e| view! { <li>{format!("{} · {} · {}", clock(e.at), e.by, e.event.describe())}</li> })
+                .map(|e| view! { <li>{format!("{} · {} · {}", when(e.at), e.by, e.event.describe())}</li> })
                 .collect_view()
         })
     };

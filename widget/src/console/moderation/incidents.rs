@@ -1,16 +1,17 @@
 //! The incident log: every logged incident, searched as one types, with
 //! JSON and CSV exports (plain download links; the key is in the query).
 
+use crate::util::when;
 use leptos::prelude::*;
 use shared::api::{encode_query, DeskRoute};
-use shared::moderation_case::{clock, DeskItem, Incident};
+use shared::moderation_case::{DeskItem, Incident};
 use shared::WireName;
 
 use super::{Desk, Session};
 
 /// One incident, as text.
 fn describe(i: &Incident) -> (String, String) {
-    let head = format!("Case {} · {} · {} · {} UTC · by {}", i.case, i.name, i.room.label(), clock(i.at), i.moderator);
+    let head = format!("Case {} · {} · {} · {} · by {}", i.case, i.name, i.room.label(), when(i.at), i.moderator);
     let mut parts = vec![
         format!("rules: {}", i.rules.join(", ")),
         format!("severity: {}", i.severity.map_or("—", |s| s.as_str())),

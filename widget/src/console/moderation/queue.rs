@@ -4,9 +4,10 @@
 //! any open one taken into a case; a word a rule matched by mistake is
 //! allowed for the site in one click (the rules stop matching it).
 
+use crate::util::when;
 use leptos::prelude::*;
 use shared::api::DeskRoute;
-use shared::moderation_case::{clock, queue_order, DeskItem, OpenCase, Report, ReportStatus, Review, VIEWER_REPORT};
+use shared::moderation_case::{queue_order, DeskItem, OpenCase, Report, ReportStatus, Review, VIEWER_REPORT};
 use shared::rules::Action;
 use shared::WireName;
 
@@ -115,7 +116,7 @@ pub fn Queue() -> impl IntoView {
                             _ => String::new(),
                         };
                         let line1 = format!("{} · {} · {}{times}", action_label(r.action), r.severity.as_str(), rules.join(", "));
-                        let line2 = format!("{} · {} · {} UTC", r.name, r.room.label(), clock(r.at));
+                        let line2 = format!("{} · {} · {}", r.name, r.room.label(), when(r.at));
                         // Viewers' reasons, for a message they reported.
                         let reasons = (viewers > 0).then(|| {
                             let mut whys: Vec<&str> = r.hits.iter().map(|h| h.why.as_str()).collect();

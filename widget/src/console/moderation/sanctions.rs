@@ -1,9 +1,10 @@
-//! The mutes and bans in force on the site: whom, until when (UTC, as the
-//! customer is told) and why.
+//! The mutes and bans in force on the site: whom, until when (in the
+//! moderator's own time zone, named) and why.
 
+use crate::util::when;
 use leptos::prelude::*;
 use shared::api::DeskRoute;
-use shared::moderation_case::{clock, DeskItem, SanctionRecord};
+use shared::moderation_case::{DeskItem, SanctionRecord};
 use shared::WireName;
 
 use super::{Desk, Session};
@@ -37,7 +38,7 @@ pub fn Sanctions() -> impl IntoView {
         list.get()
             .into_iter()
             .map(|r| {
-                let until = r.until.map_or_else(|| "for good".to_string(), |u| format!("until {} UTC", clock(u)));
+                let until = r.until.map_or_else(|| "for good".to_string(), |u| format!("until {}", when(u)));
                 view! {
                     <li data-testid="console-sanction-item" data-kind=r.kind.as_str()>
                         <span class="line1"><strong>{r.kind.as_str()}</strong>" "{who(&r.member)}</span>
