@@ -12,15 +12,21 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { base, browser, demoUrl, dialogs, getConfig, putConfig, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
 
+// An admin's console with the settings open, and the form `testid` shown.
+async function adminSettings(context, testid) {
+  const op = watch(await context.newPage());
+  await signIn(op, "admin");
+  await op.getByTestId("console-settings-open").click();
+  const form = op.getByTestId(testid);
+  await form.waitFor({ timeout: TIMEOUT });
+  return { op, form };
+}
+
 test("site settings form: name, script tag, origins, look, workflow by page, limits, identity secret, sites", async () => {
   const saved = await getConfig();
   const context = await browser.newContext();
   try {
-    const op = watch(await context.newPage());
-    await signIn(op, "admin");
-    await op.getByTestId("console-settings-open").click();
-    const form = op.getByTestId("console-settings-form");
-    await form.waitFor({ timeout: TIMEOUT });
+    const { op, form } = await adminSettings(context, "console-settings-form");
 
     // The tag to paste names this service and the site.
     const tag = await op.getByTestId("console-script-tag").inputValue();
@@ -128,11 +134,7 @@ test("catalogue form: a variant and an offer with its last day, checked as typed
   const saved = await getConfig();
   const context = await browser.newContext();
   try {
-    const op = watch(await context.newPage());
-    await signIn(op, "admin");
-    await op.getByTestId("console-settings-open").click();
-    const form = op.getByTestId("console-catalogue");
-    await form.waitFor({ timeout: TIMEOUT });
+    const { op, form } = await adminSettings(context, "console-catalogue");
     const check = op.getByTestId("console-catalogue-check");
     const note = op.getByTestId("console-catalogue-note");
     const last = (testid) => form.getByTestId(testid).last();

@@ -47,6 +47,18 @@ async function salesCustomer(context, text) {
 }
 
 /** The operator opens the conversation whose inbox line mentions `marker`. */
+// The sales steps from initiate to negotiate: the needs noted, `product` presented.
+async function needsThenPresent(op, needs, product) {
+  await op.getByTestId("console-complete-step").click();
+  await waitStep(op, "needs", "current");
+  await op.getByTestId("console-field-id").fill("needs");
+  await op.getByTestId("console-field-value").fill(needs);
+  await op.getByTestId("console-field-save").click();
+  await waitStep(op, "present", "current");
+  await op.locator(`[data-testid="console-product"][data-product="${product}"] [data-testid="console-present"]`).click();
+  await waitStep(op, "negotiate", "current");
+}
+
 async function openConversation(op, marker) {
   const item = op.getByTestId("console-conversation").filter({ hasText: marker }).first();
   await item.waitFor({ timeout: TIMEOUT });
@@ -176,14 +188,7 @@ test("sales: proactive trigger, products, order confirmed, signed checkout, clos
   await openConversation(op, marker);
   await until("the guide shows the sales workflow", async () => (await op.getByTestId("console-workflow").textContent()) === "Sales");
   await waitStep(op, "initiate", "current");
-  await op.getByTestId("console-complete-step").click();
-  await waitStep(op, "needs", "current");
-  await op.getByTestId("console-field-id").fill("needs");
-  await op.getByTestId("console-field-value").fill("5 seats, monthly");
-  await op.getByTestId("console-field-save").click();
-  await waitStep(op, "present", "current");
-  await op.locator('[data-testid="console-product"][data-product="team"] [data-testid="console-present"]').click();
-  await waitStep(op, "negotiate", "current");
+  await needsThenPresent(op, "5 seats, monthly", "team");
   await frame.locator('[data-testid="chat-product"][data-product="team"] [data-testid="chat-product-add"]').click();
   await until("the customer's choice reaches the console", async () =>
     (await op.getByTestId("console-wanted").textContent()) === "team");
@@ -247,14 +252,7 @@ test("sales, start to finish: proactive trigger, needs, present, an add-on sugge
   await op.getByTestId("console-filter-workflow").selectOption("sales");
   await openConversation(op, marker);
   const id = await op.getByTestId("console-pane").getAttribute("data-conversation");
-  await op.getByTestId("console-complete-step").click();
-  await waitStep(op, "needs", "current");
-  await op.getByTestId("console-field-id").fill("needs");
-  await op.getByTestId("console-field-value").fill("5 seats, wants a deal");
-  await op.getByTestId("console-field-save").click();
-  await waitStep(op, "present", "current");
-  await op.locator('[data-testid="console-product"][data-product="team"] [data-testid="console-present"]').click();
-  await waitStep(op, "negotiate", "current");
+  await needsThenPresent(op, "5 seats, wants a deal", "team");
   // The guide suggests what goes with the plan, with the offer on it; one click sends the card.
   const addOn = op.locator('[data-testid="console-suggestion"][data-product="onboarding"]');
   await addOn.waitFor({ timeout: TIMEOUT });

@@ -20,17 +20,26 @@ fn unique(tag: &str) -> String {
     format!("{tag}-{nanos}@demo.test")
 }
 
+/// `by` invites `email` as `role`.
+fn invite(by: &Staff, email: &str, role: impl serde::Serialize) -> Invited {
+    by.send("POST", INVITATIONS_PATH).send_json(json!({ "email": email, "role": role })).unwrap().into_json().unwrap()
+}
+
+/// Accepts an invitation link, in a browser signed in with `cookie` if any.
+fn accept(token: &str, name: &str, password: &str, cookie: Option<&str>) -> Result<ureq::Response, ureq::Error> {
+    let req = ureq::post(&format!("{}{ACCEPT_PATH}", base_url())).set("Origin", &base_url());
+    let req = match cookie {
+        Some(c) => req.set("Cookie", c),
+        None => req,
+    };
+    req.send_json(json!({ "token": token, "name": name, "password": password }))
+}
+
 /// Invites `role` as `by`, accepts the link, and returns the new person signed in.
 fn newcomer(by: &Staff, role: StaffRole) -> Staff {
     let email = unique(role.as_str());
-    let invited: Invited = by
-        .send("POST", INVITATIONS_PATH)
-        .send_json(json!({ "email": email, "role": role }))
-        .unwrap()
-        .into_json()
-        .unwrap();
-    let body = json!({ "token": invited.token, "name": "New Person", "password": "a long enough password" });
-    let resp = ureq::post(&format!("{}{ACCEPT_PATH}", base_url())).set("Origin", &base_url()).send_json(body).unwrap();
+    let invited = invite(by, &email, role);
+    let resp = accept(&invited.token, "New Person", "a long enough password", None).unwrap();
     let cookie = resp.header("Set-Cookie").unwrap().split(';').next().unwrap().to_owned();
     let me: Me = resp.into_json().unwrap();
     assert_eq!((me.email.as_str(), me.role), (email.as_str(), role));
@@ -113,14 +122,8 @@ fn sign_in_attempts_slow_down_per_account_and_address_with_the_wait() {
 fn another_callers_failures_never_refuse_the_right_password() {
     let (email, password) = (unique("owner"), TEST_PASSWORD);
     let owner = Staff::demo(&base_url(), StaffRole::Owner).unwrap();
-    let invited: Invited = owner
-        .send("POST", INVITATIONS_PATH)
-        .send_json(json!({ "email": email, "role": "admin" }))
-        .unwrap()
-        .into_json()
-        .unwrap();
-    let accept = json!({ "token": invited.token, "name": "Victim", "password": password });
-    ureq::post(&format!("{}{ACCEPT_PATH}", base_url())).set("Origin", &base_url()).send_json(&accept).unwrap();
+    let invited = invite(&owner, &email, "admin");
+    accept(&invited.token, "Victim", password, None).unwrap();
     // Someone elsewhere tries twelve passwords for the account: slowed down.
     let tried: Vec<u16> = (0..12).map(|_| status(sign_in_from("203.0.113.66", &email, "guess guess"))).collect();
     assert!(tried[..5].iter().all(|s| *s == 401) && tried[5..].iter().all(|s| *s == 429), "{tried:?}");
@@ -149,9 +152,7 @@ fn an_invitation_does_not_tell_whether_the_address_has_an_account_elsewhere() {
     assert_eq!((taken_answer.status(), fresh_answer.status()), (201, 201), "the same answer");
     // Accepting finds out (whoever holds the link).
     let token = taken_answer.into_json::<Invited>().unwrap().token;
-    let accept = json!({ "token": token, "name": "Someone", "password": TEST_PASSWORD });
-    let accepted = ureq::post(&format!("{}{ACCEPT_PATH}", base_url())).set("Origin", &base_url()).send_json(&accept);
-    assert_eq!(status(accepted), 409);
+    assert_eq!(status(accept(&token, "Someone", TEST_PASSWORD, None)), 409);
 }
 
 /// An invitation link proves the invitee's address: the inviting admin
@@ -162,17 +163,10 @@ fn the_inviting_admin_cannot_accept_their_own_invitation_in_their_session() {
     let people = e2e::accounts::sign_up_org(&base_url(), "claim", &format!("clm{}", std::process::id())).unwrap();
     let admin = &people[1];
     let email = unique("ceo");
-    let invited: Invited = admin
-        .send("POST", INVITATIONS_PATH)
-        .send_json(json!({ "email": email, "role": "operator" }))
-        .unwrap()
-        .into_json()
-        .unwrap();
-    let accept = json!({ "token": invited.token, "name": "Not the CEO", "password": TEST_PASSWORD });
-    let url = format!("{}{ACCEPT_PATH}", base_url());
-    let as_admin = ureq::post(&url).set("Origin", &base_url()).set("Cookie", &admin.cookie).send_json(&accept);
+    let invited = invite(admin, &email, "operator");
+    let as_admin = accept(&invited.token, "Not the CEO", TEST_PASSWORD, Some(&admin.cookie));
     assert_eq!(status(as_admin), 403, "accepted in the admin's signed-in browser");
-    let as_invitee = ureq::post(&url).set("Origin", &base_url()).send_json(&accept);
+    let as_invitee = accept(&invited.token, "Not the CEO", TEST_PASSWORD, None);
     assert_eq!(status(as_invitee), 200, "the link still works for the invitee");
 }
 
@@ -233,7 +227,7 @@ fn an_operator_limited_to_one_site_sees_nothing_of_the_others() {
 }
 
 #[test]
-fn signing_out_closes_that_sessions_sockets_and_the_others_reconnect() {
+fn signing_out_closes_that_sessions_sockets_and_no_others() {
     let owner = Staff::demo(&base_url(), StaffRole::Owner).unwrap();
     let laptop = newcomer(&owner, StaffRole::Operator);
     let phone = e2e::accounts::Staff::login(&base_url(), &laptop.me.email, "a long enough password").unwrap();
@@ -243,14 +237,22 @@ fn signing_out_closes_that_sessions_sockets_and_the_others_reconnect() {
     let mut on_phone = phone.socket(&path).unwrap();
     on_phone.recv().unwrap();
     assert_eq!(status(laptop.send("POST", LOGOUT_PATH).call()), 204);
-    // Both close at once (a stolen cookie's sockets do not outlive the sign-out)...
-    while on_laptop.recv().is_ok() {}
-    while on_phone.recv().is_ok() {}
-    // ...and only the signed-out session is refused when they come back.
+    // The signed-out session's socket closes at once (a stolen cookie's
+    // sockets do not outlive the sign-out) and cannot come back...
+    closed(&mut on_laptop);
     let refused = handshake_refusal(laptop.socket(&path));
     assert!(matches!(refused, Some(None | Some(ErrorCode::Unauthorized))), "the signed-out session reconnected");
-    let mut again = phone.socket(&path).unwrap();
-    assert!(!matches!(again.recv().unwrap().msg, ServerMsg::Error { .. }), "the other session is refused");
+    // ...while the other sign-in's socket stays open: a new conversation reaches it.
+    let c = create_conversation(&base_url(), "demo").unwrap();
+    let path = shared::api::customer_socket_path(c.conversation.as_str(), &c.token, 0);
+    let mut customer = Socket::open(&base_url(), &path).unwrap();
+    customer.welcome_and_replay(0).unwrap();
+    customer.send_acked("m1", "hello from the phone test").unwrap();
+    let reached = |f: &shared::ServerEnvelope| match &f.msg {
+        ServerMsg::InboxUpdate(lines) => lines.iter().any(|l| l.id == c.conversation),
+        _ => false,
+    };
+    on_phone.recv_until(reached).expect("the other sign-in's socket closed");
 }
 
 #[test]
@@ -300,15 +302,6 @@ fn signing_out_ends_the_session_and_short_passwords_are_refused() {
     assert_eq!(status(me.get(&site_config_path("demo")).call()), 401);
 
     let admin = Staff::demo(&base_url(), StaffRole::Admin).unwrap();
-    let invited: Invited = admin
-        .send("POST", INVITATIONS_PATH)
-        .send_json(json!({ "email": unique("short"), "role": "operator" }))
-        .unwrap()
-        .into_json()
-        .unwrap();
-    let body = json!({ "token": invited.token, "name": "Shorty", "password": "short" });
-    assert_eq!(
-        status(ureq::post(&format!("{}{ACCEPT_PATH}", base_url())).set("Origin", &base_url()).send_json(body)),
-        400
-    );
+    let invited = invite(&admin, &unique("short"), "operator");
+    assert_eq!(status(accept(&invited.token, "Shorty", "short", None)), 400);
 }

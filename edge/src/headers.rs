@@ -24,6 +24,12 @@ pub const NAME: &str = "x-chat-name";
 pub const SCOPE: &str = "x-chat-scope";
 /// The channel id.
 pub const CHANNEL: &str = "x-chat-channel";
+/// An operator socket's row tag ([`crate::socket::new_row_tag`]): the
+/// socket carries it, so a drop closes exactly it.
+pub const SOCKET_ROW: &str = "x-chat-socket-row";
+/// On an object's answer to an upgrade: it accepted the operator socket
+/// (the Worker then writes its row; a refusal's answer lacks it).
+pub const OPENED: &str = "x-chat-opened";
 
 /// The display name a request carries in [`NAME`] (the Worker
 /// percent-encodes it: names are any text).

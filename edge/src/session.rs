@@ -79,11 +79,9 @@ fn changes_state(req: &Request) -> bool {
     !matches!(req.method(), Method::Get | Method::Head | Method::Options)
 }
 
-/// The signed-in caller, if their role may do `cap`; a socket handshake
-/// names the object it opens on (`(binding, name)`), so removing the
-/// account can close it.
-pub async fn staff(req: &Request, env: &Env, cap: Capability, socket: Option<(&str, &str)>) -> Result<Me, RouteError> {
-    checked(req, env, cap, socket, None).await.map(|c| c.me)
+/// The signed-in caller, if their role may do `cap`.
+pub async fn staff(req: &Request, env: &Env, cap: Capability) -> Result<Me, RouteError> {
+    checked(req, env, cap, None).await.map(|c| c.me)
 }
 
 /// [`staff`] that may also rotate the session (the session route).
@@ -91,15 +89,13 @@ pub async fn checked(
     req: &Request,
     env: &Env,
     cap: Capability,
-    socket: Option<(&str, &str)>,
     rotate: Option<Rotation>,
 ) -> Result<Checked, RouteError> {
     let (token, org_id) = token(req, env).ok_or(RouteError::Unauthorized)?;
     if changes_state(req) && !crate::routes::same_origin(req)? {
         return Err(RouteError::CrossOrigin("requests are accepted only from this service's own pages".into()));
     }
-    let socket = socket.map(|(b, o)| (b.to_owned(), o.to_owned()));
-    let checked: Checked = org(env, &org_id, OrgOp::Session(Check { token, socket, rotate })).await?;
+    let checked: Checked = org(env, &org_id, OrgOp::Session(Check { token, rotate })).await?;
     if changes_state(req) {
         let given = req.headers().get(CSRF_HEADER)?.unwrap_or_default();
         if !crate::auth::secrets_equal(&given, &checked.me.csrf) {

@@ -35,8 +35,15 @@ pub fn clock(ms: u64) -> String {
 
 /// The browser's time zone (IANA name), or UTC.
 pub fn time_zone() -> String {
-    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).resolved_options();
-    crate::wire::text(&options, "timeZone").unwrap_or_else(|| "UTC".into())
+    thread_local! {
+        // Asked of Intl once: it does not change while the page lives.
+        static ZONE: String = {
+            let none = (js_sys::Array::new(), js_sys::Object::new());
+            let options = js_sys::Intl::DateTimeFormat::new(&none.0, &none.1).resolved_options();
+            crate::wire::text(&options, "timeZone").unwrap_or_else(|| "UTC".into())
+        };
+    }
+    ZONE.with(Clone::clone)
 }
 
 /// `YYYY-MM-DD HH:MM Zone` in the browser's time zone, which it names

@@ -99,6 +99,7 @@ impl DurableObject for Channel {
 
     async fn websocket_close(&self, ws: WebSocket, code: usize, reason: String, _clean: bool) -> Result<()> {
         socket::finish_close(&ws, code, reason);
+        socket::forget(&self.env, &self.state, &ws).await;
         Ok(())
     }
 
@@ -151,7 +152,7 @@ impl Channel {
         let pair = WebSocketPair::new()?;
         let tags = [role.as_str().to_owned(), member_tag(&who.member), socket::account_tag(&header(req, ACCOUNT))];
         let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
-        self.state.accept_websocket_with_tags(&pair.server, &tags);
+        socket::accept(&self.state, req, &pair.server, &tags);
         pair.server.serialize_attachment(&who)?;
         let last_seq = self.core.borrow().as_ref().map_or(0, |c| c.last_seq);
         let welcome = ServerMsg::Welcome {
@@ -164,7 +165,7 @@ impl Channel {
         };
         socket::send(&pair.server, &ServerEnvelope::push(welcome));
         self.replay(&Out::Socket(&pair.server), role, after);
-        crate::socket::upgraded(pair.client)
+        crate::socket::accepted(req, pair.client)
     }
 }
 

@@ -129,6 +129,7 @@ impl DurableObject for Conversation {
 
     async fn websocket_close(&self, ws: WebSocket, code: usize, reason: String, _clean: bool) -> Result<()> {
         socket::finish_close(&ws, code, reason);
+        socket::forget(&self.env, &self.state, &ws).await;
         Ok(())
     }
 }
@@ -166,7 +167,7 @@ impl Conversation {
         };
         let pair = WebSocketPair::new()?;
         let account = socket::account_tag(&header(req, ACCOUNT));
-        self.state.accept_websocket_with_tags(&pair.server, &[role.as_str(), account.as_str()]);
+        socket::accept(&self.state, req, &pair.server, &[role.as_str(), account.as_str()]);
         // Staff write under their account's name (whispers, who may move it).
         let name = if role == Role::Operator { crate::headers::name(req) } else { String::new() };
         let attached = Attachment { role, staff, member: String::new(), name, replays: Vec::new() };
@@ -190,7 +191,7 @@ impl Conversation {
         } else if let Some((position, wait_ms, away)) = self.queued.borrow().clone().filter(|(p, ..)| *p > 0) {
             socket::send(&pair.server, &queue_frame(position, wait_ms, away.as_deref()));
         }
-        crate::socket::upgraded(pair.client)
+        crate::socket::accepted(req, pair.client)
     }
 
     /// Whether a token's digest is the customer's (or another browser's

@@ -219,7 +219,7 @@ impl Inbox {
             status: online(),
             active: worker::Date::now().as_millis(),
         };
-        self.state.accept_websocket_with_tags(&pair.server, &[socket::account_tag(&account).as_str()]);
+        socket::accept(&self.state, req, &pair.server, &[socket::account_tag(&account).as_str()]);
         pair.server.serialize_attachment(&viewer)?;
         let sql = self.state.storage().sql();
         let conversations = sql::page(&sql, &viewer.scope(), &viewer.me, None)?;
@@ -230,7 +230,7 @@ impl Inbox {
         if !marks.is_empty() {
             socket::send(&pair.server, &ServerEnvelope::push(ServerMsg::Seen(marks)));
         }
-        crate::socket::upgraded(pair.client)
+        crate::socket::accepted(req, pair.client)
     }
 }
 
@@ -420,13 +420,14 @@ impl DurableObject for Inbox {
             }
             InboxCall::Identity { site, rotate } => {
                 let secret = if rotate { sql::new_identity_secret(&sql)? } else { sql::identity_secret(&sql)? };
-                if let (true, Some((_, mut config))) = (rotate, sql::config(&sql)?) {
+                let mut config = sql::config(&sql)?.map(|(_, c)| c);
+                if let (true, Some(config)) = (rotate, config.as_mut()) {
                     config.identity_version += 1;
-                    sql::save_config(&sql, &config)?;
+                    sql::save_config(&sql, config)?;
                     self.version.set(None);
                     self.tell_parts(&site).await?;
                 }
-                let version = sql::config(&sql)?.map_or(0, |(_, c)| c.identity_version);
+                let version = config.map_or(0, |c| c.identity_version);
                 Response::from_json(&crate::calls::inbox::IdentityKey { secret, version })
             }
             InboxCall::AddUser { user, conversation } => {
@@ -562,6 +563,7 @@ impl DurableObject for Inbox {
 
     async fn websocket_close(&self, ws: WebSocket, code: usize, reason: String, _clean: bool) -> Result<()> {
         socket::finish_close(&ws, code, reason);
+        socket::forget(&self.env, &self.state, &ws).await;
         // Maybe their last console: the board shows them offline.
         self.route_soon().await
     }

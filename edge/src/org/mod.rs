@@ -3,9 +3,10 @@
 //! organisation's sites, its accounts (one role each, and the sites each
 //! may use), sessions — random tokens prefixed with the organisation's id,
 //! of which only the SHA-256 is stored, with expiry and rotation —
-//! invitations (links whose secret is prefixed the same way), and which
-//! objects an account opened sockets on, so removing the account or
-//! signing out everywhere closes them at once. A console request reaches
+//! invitations (links whose secret is prefixed the same way), and where
+//! its operators hold sockets ([`sockets`]), so a sign-out, a removal or
+//! a new role closes them — reliably: a row stays until its object
+//! confirmed the close, and a failed drop is tried again. A console request reaches
 //! only its own organisation's object (the token names it) and reads a
 //! few rows through primary keys. What must be unique across the
 //! deployment (e-mail addresses, site ids) is claimed first in the
@@ -21,6 +22,7 @@
 
 pub mod legacy;
 pub mod ops;
+pub mod sockets;
 pub mod sql;
 
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
@@ -42,6 +44,9 @@ pub struct Org {
     sweeps: crate::retention::Sweeps,
     /// What it did since it woke (the bench counts it).
     counts: std::cell::Cell<ops::OrgCounts>,
+    /// Drops still to fail on purpose (`SOCKET_DROP_FAULTS`, tests only:
+    /// the retry is tested against the real Worker).
+    faults: std::cell::Cell<Option<u64>>,
 }
 
 impl DurableObject for Org {
@@ -49,7 +54,7 @@ impl DurableObject for Org {
         if let Err(e) = sql::ensure_schema(&state.storage().sql()) {
             worker::console_error!("org schema: {e}");
         }
-        Self { state, env, sweeps: Default::default(), counts: Default::default() }
+        Self { state, env, sweeps: Default::default(), counts: Default::default(), faults: Default::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -72,8 +77,8 @@ impl DurableObject for Org {
         self.counts.set(counts);
         match done {
             Ok(ops::Done::Json(v)) => Response::from_json(&v),
-            Ok(ops::Done::Close { objects, account, recheck, answer }) => {
-                crate::socket::close_account(&self.env, &objects, &account, recheck).await;
+            Ok(ops::Done::Drop(answer)) => {
+                self.drop_closing(now).await?;
                 Response::from_json(&answer)
             }
             Err(ops::Refusal(code, message)) => {
@@ -83,16 +88,58 @@ impl DurableObject for Org {
     }
 
     /// The retention sweep ([`crate::retention`]): expired sessions and
-    /// invitations go; the sockets of accounts left with no live session close.
+    /// invitations go; the sockets of sign-ins with no live session close,
+    /// and failed drops are tried again (soon, while any is left).
     async fn alarm(&self) -> Result<Response> {
         let sql = self.state.storage().sql();
         let now = worker::Date::now().as_millis();
-        for (account, objects) in sql::purge(&sql, now)? {
-            crate::socket::close_account(&self.env, &objects, &account, false).await;
-        }
-        let left = sql::expiring(&sql)?.any();
-        let next = left.then(|| now + crate::retention::every_ms(&self.env));
+        sql::purge(&sql, now)?;
+        let failed = self.drop_closing(now).await?;
+        let every = crate::retention::every_ms(&self.env);
+        let next = match failed {
+            true => Some(now + every.min(sockets::RETRY_MS)),
+            false => sql::expiring(&sql)?.any().then(|| now + every),
+        };
         self.sweeps.rearm_at(&self.state.storage(), next, now).await?;
         Response::empty()
+    }
+}
+
+impl Org {
+    /// Drops the sockets whose rows are closing and forgets those the
+    /// objects confirmed; `true` if any failed, for which the alarm comes
+    /// back within [`sockets::RETRY_MS`].
+    async fn drop_closing(&self, now: u64) -> Result<bool> {
+        let sql = self.state.storage().sql();
+        let rows = sockets::closing(&sql)?;
+        if rows.is_empty() {
+            return Ok(false);
+        }
+        let (faulty, rows) = self.injected_faults(rows);
+        let dropped = crate::socket::drop_rows(&self.env, &rows).await;
+        sockets::dropped(&sql, &dropped)?;
+        let failed = faulty || dropped.len() < rows.len();
+        if failed {
+            let storage = self.state.storage();
+            let due = now + sockets::RETRY_MS;
+            if storage.get_alarm().await?.is_none_or(|at| at as u64 > due) {
+                storage.set_alarm(std::time::Duration::from_millis(sockets::RETRY_MS)).await?;
+            }
+        }
+        Ok(failed)
+    }
+
+    /// Takes the rows whose drop fails on purpose off `rows`
+    /// (`SOCKET_DROP_FAULTS`: that many of the first drops fail).
+    fn injected_faults(&self, mut rows: Vec<sockets::Closing>) -> (bool, Vec<sockets::Closing>) {
+        let left = self.faults.get().unwrap_or_else(|| {
+            self.env.var("SOCKET_DROP_FAULTS").ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(0)
+        });
+        let failing = (left as usize).min(rows.len());
+        self.faults.set(Some(left - failing as u64));
+        if failing > 0 {
+            worker::console_log!("SOCKET_DROP_FAULTS: {failing} drop(s) fail on purpose");
+        }
+        (failing > 0, rows.split_off(failing))
     }
 }

@@ -9,6 +9,7 @@ use shared::staff::{Invitation, Invited, Me, NewSite, People, SiteEntry, StaffRo
 use shared::ErrorCode;
 use worker::SqlStorage;
 
+use super::sockets;
 use super::sql::{self, Account};
 use crate::auth::{new_token, org_token, token_digest};
 
@@ -36,14 +37,14 @@ pub struct Refusal(pub ErrorCode, pub String);
 pub enum Done {
     /// Answer this.
     Json(Value),
-    /// Close `account`'s sockets on these `(binding, object)`s — for good,
-    /// or (`recheck`) for a reconnect that checks each session again —
-    /// then answer `answer`.
-    Close { objects: Vec<(String, String)>, account: String, recheck: bool, answer: Value },
+    /// Drop the sockets whose rows are marked closing (those it marked, and
+    /// any whose drop failed before), then answer this.
+    Drop(Value),
 }
 
-fn close(objects: Vec<(String, String)>, account: String, recheck: bool) -> Done {
-    Done::Close { objects, account, recheck, answer: Value::Null }
+/// [`Done::Drop`] with no answer.
+fn drop_closing() -> Outcome {
+    Ok(Done::Drop(Value::Null))
 }
 
 type Outcome = Result<Done, Refusal>;
@@ -101,13 +102,11 @@ pub struct Issued {
     pub me: Me,
 }
 
-/// `session`: check a session token; `socket` records an object the
-/// account opens a socket on; a session older than `rotate_ms` is
+/// `session`: check a session token; a session older than `rotate_ms` is
 /// replaced by a new token (the old one lives `grace_ms` more).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Check {
     pub token: String,
-    pub socket: Option<(String, String)>,
     pub rotate: Option<Rotation>,
 }
 
@@ -152,6 +151,8 @@ pub struct SetPasswordOp {
 pub struct Checked {
     pub me: Me,
     pub rotated: Option<String>,
+    /// The sign-in the session belongs to (its sockets carry it).
+    pub line: String,
 }
 
 /// Who asks (for the people operations), as the Worker found from their session.
@@ -215,7 +216,7 @@ pub enum OrgOp {
     LoginFinish(Issue),
     /// Checks a session token → [`Checked`].
     Session(Check),
-    /// Ends the session with this token.
+    /// Ends the session with this token (its sign-in) and closes its sockets.
     Logout(String),
     /// Ends every session of this account and closes its sockets.
     LogoutAll(String),
@@ -247,6 +248,11 @@ pub enum OrgOp {
     Site(SiteOp),
     /// Renames a site.
     RenameSite(SiteOp),
+    /// An object accepted an operator's socket: its row, written — marked
+    /// closing if the access it was checked with ended meanwhile.
+    Opened(sockets::Opened),
+    /// The socket with this row tag closed: its row goes.
+    Closed(String),
     /// The rows that expire, counted → [`sql::Expiring`] (bench only).
     Expiring,
     /// A migrated organisation's rows, written (again: replaced).
@@ -278,26 +284,27 @@ pub fn run(sql: &SqlStorage, op: OrgOp, now: u64, key: &str) -> Outcome {
             answer(issue_session(sql, &account, None, (issue.ttl_ms, now, key))?)
         }
         OrgOp::Session(c) => check(sql, c, now, key),
-        OrgOp::Logout(token) => {
-            let digest = token_digest(&token);
-            let account = sql::session_account(sql, &digest).map_err(db)?;
-            sql::delete_session(sql, &digest).map_err(db)?;
-            // The sockets this session opened close at once (the account's
-            // other sessions reconnect theirs).
-            match account {
-                Some(account) => Ok(close(sql::sockets(sql, &account).map_err(db)?, account, true)),
-                None => answer(()),
+        OrgOp::Logout(token) => match sql::session_line(sql, &token_digest(&token)).map_err(db)? {
+            // The sign-in ends and its sockets close (the account's other
+            // sign-ins keep theirs).
+            Some(line) => {
+                sql::delete_line(sql, &line).map_err(db)?;
+                sockets::close_line(sql, &line).map_err(db)?;
+                drop_closing()
             }
-        }
+            None => answer(()),
+        },
         OrgOp::LogoutAll(account) => {
             sql::delete_sessions(sql, &account).map_err(db)?;
-            Ok(close(sql::take_sockets(sql, &account).map_err(db)?, account, false))
+            sockets::close_account(sql, &account).map_err(db)?;
+            drop_closing()
         }
         OrgOp::SetPassword(op) => {
             sql::set_password(sql, &op.account, &op.hash).map_err(db)?;
-            sql::delete_other_sessions(sql, &op.account, &token_digest(&op.keep)).map_err(db)?;
-            // Every socket reconnects: this session's pass, the others' are refused.
-            Ok(close(sql::sockets(sql, &op.account).map_err(db)?, op.account, true))
+            let keep = sql::session_line(sql, &token_digest(&op.keep)).map_err(db)?.unwrap_or_default();
+            sql::delete_other_lines(sql, &op.account, &keep).map_err(db)?;
+            sockets::close_lines_but(sql, &op.account, &keep).map_err(db)?;
+            drop_closing()
         }
         OrgOp::People(org) => {
             let people = sql::people(sql, &org).map_err(db)?;
@@ -324,10 +331,10 @@ pub fn run(sql: &SqlStorage, op: OrgOp, now: u64, key: &str) -> Outcome {
             sql::set_password(sql, &account.id, &op.hash).map_err(db)?;
             // Whoever held a session (perhaps who made the reset needed) is out.
             sql::delete_sessions(sql, &account.id).map_err(db)?;
-            let objects = sql::take_sockets(sql, &account.id).map_err(db)?;
+            sockets::close_account(sql, &account.id).map_err(db)?;
             let issued = issue_session(sql, &account, None, (op.ttl_ms, now, key))?;
             let answer = serde_json::to_value(&issued).map_err(|e| refuse(ErrorCode::Internal, e.to_string()))?;
-            Ok(Done::Close { objects, account: account.id, recheck: false, answer })
+            Ok(Done::Drop(answer))
         }
         OrgOp::Revoke(op) => {
             let open = sql::invitations(sql, &op.by.org, now).map_err(db)?;
@@ -347,6 +354,11 @@ pub fn run(sql: &SqlStorage, op: OrgOp, now: u64, key: &str) -> Outcome {
         OrgOp::Person(op) => person(sql, op),
         OrgOp::Site(op) => add_site(sql, op),
         OrgOp::Access(op) => access(sql, op),
+        OrgOp::Opened(row) => opened(sql, row, now),
+        OrgOp::Closed(tag) => {
+            sockets::closed(sql, &tag).map_err(db)?;
+            answer(())
+        }
         OrgOp::Expiring => answer(sql::expiring(sql).map_err(db)?),
         OrgOp::RenameSite(op) => {
             sql::rename_site(sql, op.site.id.as_str(), &op.by.org, op.site.name.trim()).map_err(db)?;
@@ -424,18 +436,30 @@ fn visible_sites(sql: &SqlStorage, account: &Account) -> Result<Vec<SiteEntry>, 
     Ok(all.into_iter().filter(|s| only.is_empty() || only.iter().any(|o| o == s.id.as_str())).collect())
 }
 
-/// A new session for `account`: a sign-in's, or (with the rotated one's
-/// `csrf`, sign-in time and absolute lifetime) a rotation's.
+/// What a rotation carries from the session it replaces.
+#[derive(Clone, Copy)]
+struct Rotating<'a> {
+    csrf: &'a str,
+    line: &'a str,
+    signed_in: u64,
+    /// The absolute lifetime.
+    max_ms: u64,
+}
+
+/// A new session for `account`: a sign-in's (a new line), or a rotation's.
 fn issue_session(
     sql: &SqlStorage,
     account: &Account,
-    rotating: Option<(&str, u64, u64)>,
+    rotating: Option<Rotating>,
     (ttl_ms, now, key): (u64, u64, &str),
 ) -> Result<Issued, Refusal> {
     let token = org_token(&account.org, key);
-    let csrf = rotating.map_or_else(new_token, |(csrf, ..)| csrf.to_owned());
-    let (signed_in, last) = rotating.map_or((now, u64::MAX), |(_, signed_in, max_ms)| (signed_in, signed_in + max_ms));
-    sql::insert_session(sql, &token_digest(&token), &account.id, &csrf, (now, ttl_ms), (signed_in, last))
+    let (csrf, line) = match rotating {
+        Some(r) => (r.csrf.to_owned(), r.line.to_owned()),
+        None => (new_token(), new_token()[..16].to_owned()),
+    };
+    let (signed_in, last) = rotating.map_or((now, u64::MAX), |r| (r.signed_in, r.signed_in + r.max_ms));
+    sql::insert_session(sql, (&token_digest(&token), &line), &account.id, &csrf, (now, ttl_ms), (signed_in, last))
         .map_err(db)?;
     Ok(Issued { me: me(sql, account, &csrf)?, token })
 }
@@ -445,17 +469,35 @@ fn check(sql: &SqlStorage, check: Check, now: u64, key: &str) -> Outcome {
     let digest = token_digest(&check.token);
     let session = sql::session(sql, &digest, now).map_err(db)?.ok_or_else(signed_out)?;
     let account = sql::account(sql, &session.account).map_err(db)?.ok_or_else(signed_out)?;
-    if let Some((binding, object)) = &check.socket {
-        sql::add_socket(sql, &account.id, binding, object).map_err(db)?;
-    }
+    let line = session.line.clone();
     let due = check.rotate.as_ref().filter(|r| session.replaced == 0 && now >= session.created_at as u64 + r.after_ms);
     if let Some(r) = due {
         sql::replace_session(sql, &digest, now, r.grace_ms).map_err(db)?;
-        let rotating = (session.csrf.as_str(), session.signed_in(), r.max_ms);
+        let rotating =
+            Rotating { csrf: &session.csrf, line: &session.line, signed_in: session.signed_in(), max_ms: r.max_ms };
         let issued = issue_session(sql, &account, Some(rotating), (r.ttl_ms, now, key))?;
-        return answer(Checked { me: issued.me, rotated: Some(issued.token) });
+        return answer(Checked { me: issued.me, rotated: Some(issued.token), line });
     }
-    answer(Checked { me: me(sql, &account, &session.csrf)?, rotated: None })
+    answer(Checked { me: me(sql, &account, &session.csrf)?, rotated: None, line })
+}
+
+/// Writes an accepted socket's row; when its sign-in ended, its account
+/// went or its role or sites changed since the handshake's check, the row
+/// is marked closing and the socket dropped at once.
+fn opened(sql: &SqlStorage, row: sockets::Opened, now: u64) -> Outcome {
+    let account = sql::account(sql, &row.account).map_err(db)?;
+    let still = match account {
+        Some(a) if a.role() == row.role && sql::line_live(sql, &row.line, now).map_err(db)? => {
+            visible_sites(sql, &a)?.iter().any(|s| s.id.as_str() == row.site)
+        }
+        _ => false,
+    };
+    sockets::open(sql, &row, !still).map_err(db)?;
+    if still {
+        answer(())
+    } else {
+        drop_closing()
+    }
 }
 
 fn invite(sql: &SqlStorage, op: InviteOp, now: u64, key: &str) -> Outcome {
@@ -528,7 +570,8 @@ fn person(sql: &SqlStorage, op: PersonOp) -> Outcome {
             }
             sql::set_role(sql, &target.id, role).map_err(db)?;
             // Open sockets carry the old role: they reconnect under the new one.
-            Ok(close(sql::take_sockets(sql, &target.id).map_err(db)?, target.id, false))
+            sockets::close_account(sql, &target.id).map_err(db)?;
+            drop_closing()
         }
         None => {
             if target.id == op.by.account {
@@ -538,8 +581,8 @@ fn person(sql: &SqlStorage, op: PersonOp) -> Outcome {
                 return Err(forbidden("an organisation keeps at least one owner"));
             }
             sql::delete_account(sql, &target.id).map_err(db)?;
-            let objects = sql::take_sockets(sql, &target.id).map_err(db)?;
-            Ok(Done::Close { objects, account: target.id, recheck: false, answer: Value::String(target.email) })
+            sockets::close_account(sql, &target.id).map_err(db)?;
+            Ok(Done::Drop(Value::String(target.email)))
         }
     }
 }
@@ -553,7 +596,8 @@ fn access(sql: &SqlStorage, op: AccessOp) -> Outcome {
         return Err(refuse(ErrorCode::UnknownSite, format!("your organisation has no site {other:?}")));
     }
     sql::set_access(sql, &target.id, &op.sites).map_err(db)?;
-    Ok(close(sql::take_sockets(sql, &target.id).map_err(db)?, target.id, false))
+    sockets::close_account(sql, &target.id).map_err(db)?;
+    drop_closing()
 }
 
 fn add_site(sql: &SqlStorage, op: SiteOp) -> Outcome {

@@ -1,6 +1,6 @@
 //! The Org object's SQLite tables: the organisation, its sites and
-//! accounts, sessions (only token digests are stored), invitations, and
-//! which objects hold an account's sockets. The legacy Directory held the
+//! accounts, sessions (only token digests are stored) and invitations
+//! (where operators hold sockets: [`super::sockets`]). The legacy Directory held the
 //! same tables for every organisation (hence the `org` columns), and
 //! [`export`] reads one organisation's rows from it for the migration.
 
@@ -25,7 +25,7 @@ pub fn rows_read() -> u64 {
 
 /// A statement's cursor; dropped once read, it adds the rows the statement
 /// read to [`rows_read`].
-struct Counted(SqlCursor);
+pub(super) struct Counted(SqlCursor);
 
 impl std::ops::Deref for Counted {
     type Target = SqlCursor;
@@ -41,7 +41,11 @@ impl Drop for Counted {
 }
 
 /// Runs a statement, counting the rows it reads.
-fn run(sql: &SqlStorage, query: &str, bindings: impl Into<Option<Vec<SqlStorageValue>>>) -> worker::Result<Counted> {
+pub(super) fn run(
+    sql: &SqlStorage,
+    query: &str,
+    bindings: impl Into<Option<Vec<SqlStorageValue>>>,
+) -> worker::Result<Counted> {
     sql.exec(query, bindings).map(Counted)
 }
 
@@ -60,8 +64,6 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         "CREATE TABLE IF NOT EXISTS invitations (id TEXT PRIMARY KEY, digest TEXT NOT NULL UNIQUE, org TEXT NOT NULL,
             email TEXT NOT NULL, role TEXT NOT NULL, expires_at INTEGER NOT NULL)",
         "CREATE INDEX IF NOT EXISTS invitations_by_org ON invitations (org)",
-        "CREATE TABLE IF NOT EXISTS sockets (account TEXT NOT NULL, binding TEXT NOT NULL, object TEXT NOT NULL,
-            PRIMARY KEY (account, binding, object))",
         // Password reset links an admin made (digests), one use each.
         "CREATE TABLE IF NOT EXISTS resets (digest TEXT PRIMARY KEY, account TEXT NOT NULL, expires_at INTEGER NOT NULL)",
         // The sites someone works on; none: every site of the organisation.
@@ -72,7 +74,13 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     // When the person signed in (carried through rotations; 0 in sessions
     // from before: their creation counts), for the absolute lifetime.
     crate::room::sql::add_column(sql, "sessions", "signed_in_at", "INTEGER NOT NULL DEFAULT 0")?;
-    Ok(())
+    // The sign-in a session belongs to (carried through rotations): its
+    // sockets close when the last session of the line ends. Sessions from
+    // before are each a line of their own.
+    crate::room::sql::add_column(sql, "sessions", "line", "TEXT NOT NULL DEFAULT ''")?;
+    run(sql, "UPDATE sessions SET line = substr(digest, 1, 16) WHERE line = ''", None)?;
+    run(sql, "CREATE INDEX IF NOT EXISTS sessions_by_line ON sessions (line)", None)?;
+    super::sockets::ensure_schema(sql)
 }
 
 /// An account as stored.
@@ -233,6 +241,8 @@ pub struct Session {
     pub created_at: i64,
     pub replaced: i64,
     pub signed_in_at: i64,
+    /// Its sign-in (see [`ensure_schema`]).
+    pub line: String,
 }
 
 impl Session {
@@ -242,11 +252,12 @@ impl Session {
     }
 }
 
-/// A session signed in at `signed_in`, issued `now`: it lives `ttl_ms`,
-/// but never past `last` (the absolute lifetime's end).
+/// A session of the sign-in `line`, signed in at `signed_in`, issued
+/// `now`: it lives `ttl_ms`, but never past `last` (the absolute
+/// lifetime's end).
 pub fn insert_session(
     sql: &SqlStorage,
-    digest: &str,
+    (digest, line): (&str, &str),
     account: &str,
     csrf: &str,
     (now, ttl_ms): (u64, u64),
@@ -254,8 +265,17 @@ pub fn insert_session(
 ) -> worker::Result<()> {
     run(
         sql,
-        "INSERT INTO sessions (digest, account, csrf, created_at, expires_at, signed_in_at) VALUES (?, ?, ?, ?, ?, ?)",
-        vec![digest.into(), account.into(), csrf.into(), int(now), int((now + ttl_ms).min(last)), int(signed_in)],
+        "INSERT INTO sessions (digest, line, account, csrf, created_at, expires_at, signed_in_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)",
+        vec![
+            digest.into(),
+            line.into(),
+            account.into(),
+            csrf.into(),
+            int(now),
+            int((now + ttl_ms).min(last)),
+            int(signed_in),
+        ],
     )?;
     Ok(())
 }
@@ -264,7 +284,7 @@ pub fn insert_session(
 pub fn session(sql: &SqlStorage, digest: &str, now: u64) -> worker::Result<Option<Session>> {
     let rows: Vec<Session> = sql
         .exec(
-            "SELECT account, csrf, created_at, replaced, signed_in_at FROM sessions WHERE digest = ? AND expires_at > ?",
+            "SELECT account, csrf, created_at, replaced, signed_in_at, line FROM sessions WHERE digest = ? AND expires_at > ?",
             vec![digest.into(), int(now)],
         )?
         .to_array()?;
@@ -282,9 +302,20 @@ pub fn replace_session(sql: &SqlStorage, digest: &str, now: u64, grace_ms: u64) 
     Ok(())
 }
 
-pub fn delete_session(sql: &SqlStorage, digest: &str) -> worker::Result<()> {
-    run(sql, "DELETE FROM sessions WHERE digest = ?", vec![digest.into()])?;
+/// Ends a sign-in: its session and the rotated-out ones still in their grace.
+pub fn delete_line(sql: &SqlStorage, line: &str) -> worker::Result<()> {
+    run(sql, "DELETE FROM sessions WHERE line = ?", vec![line.into()])?;
     Ok(())
+}
+
+/// Whether the sign-in `line` has a live session.
+pub fn line_live(sql: &SqlStorage, line: &str, now: u64) -> worker::Result<bool> {
+    let rows = run(
+        sql,
+        "SELECT 1 AS one FROM sessions WHERE line = ? AND expires_at > ? LIMIT 1",
+        vec![line.into(), int(now)],
+    )?;
+    Ok(rows.to_array::<serde_json::Value>()?.len() == 1)
 }
 
 /// A reset link for `account` (its token's digest), until `expires_at`;
@@ -324,8 +355,9 @@ pub fn set_password(sql: &SqlStorage, account: &str, hash: &str) -> worker::Resu
 }
 
 /// Ends every session of `account` but the one with digest `keep`.
-pub fn delete_other_sessions(sql: &SqlStorage, account: &str, keep: &str) -> worker::Result<()> {
-    run(sql, "DELETE FROM sessions WHERE account = ? AND digest != ?", vec![account.into(), keep.into()])?;
+/// Ends the account's sign-ins but `keep`.
+pub fn delete_other_lines(sql: &SqlStorage, account: &str, keep: &str) -> worker::Result<()> {
+    run(sql, "DELETE FROM sessions WHERE account = ? AND line != ?", vec![account.into(), keep.into()])?;
     Ok(())
 }
 
@@ -394,46 +426,15 @@ pub fn delete_invitation(sql: &SqlStorage, id: &str) -> worker::Result<()> {
     Ok(())
 }
 
-pub fn add_socket(sql: &SqlStorage, account: &str, binding: &str, object: &str) -> worker::Result<()> {
-    run(
-        sql,
-        "INSERT INTO sockets (account, binding, object) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-        vec![account.into(), binding.into(), object.into()],
-    )?;
-    Ok(())
-}
-
-/// The `(binding, object)`s where `account` opened sockets.
-pub fn sockets(sql: &SqlStorage, account: &str) -> worker::Result<Vec<(String, String)>> {
+/// The sign-in a session digest belongs to (expired or not).
+pub fn session_line(sql: &SqlStorage, digest: &str) -> worker::Result<Option<String>> {
     #[derive(Deserialize)]
     struct Row {
-        binding: String,
-        object: String,
+        line: String,
     }
-    let rows: Vec<Row> =
-        run(sql, "SELECT binding, object FROM sockets WHERE account = ?", vec![account.into()])?.to_array()?;
-    Ok(rows.into_iter().map(|r| (r.binding, r.object)).collect())
+    let rows: Vec<Row> = run(sql, "SELECT line FROM sessions WHERE digest = ?", vec![digest.into()])?.to_array()?;
+    Ok(rows.into_iter().next().map(|r| r.line))
 }
-
-/// [`sockets`], forgotten (the account's sockets are closing for good).
-pub fn take_sockets(sql: &SqlStorage, account: &str) -> worker::Result<Vec<(String, String)>> {
-    let rows = sockets(sql, account)?;
-    run(sql, "DELETE FROM sockets WHERE account = ?", vec![account.into()])?;
-    Ok(rows)
-}
-
-/// The account a session digest belongs to.
-pub fn session_account(sql: &SqlStorage, digest: &str) -> worker::Result<Option<String>> {
-    #[derive(Deserialize)]
-    struct Row {
-        account: String,
-    }
-    let rows: Vec<Row> = run(sql, "SELECT account FROM sessions WHERE digest = ?", vec![digest.into()])?.to_array()?;
-    Ok(rows.into_iter().next().map(|r| r.account))
-}
-
-/// The `(binding, object)`s an account holds sockets on.
-pub type Objects = Vec<(String, String)>;
 
 /// The rows that expire, counted (the retention test and the bench read them).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -454,29 +455,20 @@ pub fn expiring(sql: &SqlStorage) -> worker::Result<Expiring> {
     let rows: Vec<Expiring> = sql
         .exec(
             "SELECT (SELECT count(*) FROM sessions) AS sessions,
-                (SELECT count(*) FROM invitations) AS invitations, (SELECT count(*) FROM sockets) AS sockets",
+                (SELECT count(*) FROM invitations) AS invitations, (SELECT count(*) FROM socket_rows) AS sockets",
             None,
         )?
         .to_array()?;
     Ok(rows.into_iter().next().unwrap_or_default())
 }
 
-/// Deletes what expired by `now`: sessions and invitations; and forgets
-/// where accounts left with no live session hold sockets, returning those
-/// `(account, objects)` for the caller to close (a session that ends
-/// closes what it opened).
-pub fn purge(sql: &SqlStorage, now: u64) -> worker::Result<Vec<(String, Objects)>> {
+/// Deletes what expired by `now` — sessions, invitations, reset links —
+/// and marks closing the sockets of sign-ins with no session left.
+pub fn purge(sql: &SqlStorage, now: u64) -> worker::Result<()> {
     run(sql, "DELETE FROM sessions WHERE expires_at <= ?", vec![int(now)])?;
     run(sql, "DELETE FROM invitations WHERE expires_at <= ?", vec![int(now)])?;
     run(sql, "DELETE FROM resets WHERE expires_at <= ?", vec![int(now)])?;
-    #[derive(Deserialize)]
-    struct Row {
-        account: String,
-    }
-    let signed_out: Vec<Row> = sql
-        .exec("SELECT DISTINCT account FROM sockets WHERE account NOT IN (SELECT account FROM sessions)", None)?
-        .to_array()?;
-    signed_out.into_iter().map(|r| Ok((r.account.clone(), take_sockets(sql, &r.account)?))).collect()
+    super::sockets::close_ended(sql)
 }
 
 /// One organisation's lasting rows (what the migration carries from the

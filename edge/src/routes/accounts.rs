@@ -51,6 +51,12 @@ fn wrong_credentials() -> RouteError {
     RouteError::Refused(ErrorCode::Unauthorized, "wrong e-mail address or password".into())
 }
 
+/// Counts one attempt for an account and address pair (sign-in, password
+/// change), slowed down progressively and refused past the window's limit.
+async fn count_pair(env: &Env, pair: &str, window_ms: u64) -> Result<(), RouteError> {
+    limit(index::count_slowly(env, pair, ops::LOGINS_PER_PAIR, ops::LOGIN_SLOW_MS, window_ms).await?.wait_ms)
+}
+
 /// `POST /api/auth/login` [`Login`] → [`Me`] and the session cookie.
 /// Attempts slow down per caller address (its /64) and per account and
 /// address pair (counted in their index shards, each past a few free ones
@@ -76,7 +82,7 @@ pub async fn login(mut req: Request, env: &Env) -> RouteResult {
     limit(index::count_slowly(env, &format!("address:{address}"), per_address, slow_ms, window_ms).await?.wait_ms)?;
     let key = email_key(&email);
     let pair = format!("login:{}|{address}", crate::auth::token_digest(&key));
-    limit(index::count_slowly(env, &pair, ops::LOGINS_PER_PAIR, slow_ms, window_ms).await?.wait_ms)?;
+    count_pair(env, &pair, window_ms).await?;
     let claim = index::find(env, &key).await?;
     let hash = match &claim {
         Some(c) => org::<Candidate>(env, &c.org, OrgOp::Hash(c.account.clone())).await?.hash,
@@ -116,7 +122,7 @@ pub async fn current(req: Request, env: &Env) -> RouteResult {
         ttl_ms: ttl_ms(env),
         max_ms: session::max_ms(env),
     };
-    let checked: Checked = session::checked(&req, env, Capability::ReadConversations, None, Some(rotation)).await?;
+    let checked: Checked = session::checked(&req, env, Capability::ReadConversations, Some(rotation)).await?;
     let resp = Response::from_json(&checked.me)?;
     match checked.rotated {
         Some(token) => with_cookie(resp, &cookie(&token, ttl_ms(env) / 1000)),
@@ -126,7 +132,7 @@ pub async fn current(req: Request, env: &Env) -> RouteResult {
 
 /// `POST /api/auth/logout`: ends this session.
 pub async fn logout(req: Request, env: &Env) -> RouteResult {
-    let me = staff(&req, env, Capability::ReadConversations, None).await?;
+    let me = staff(&req, env, Capability::ReadConversations).await?;
     let (token, _) = session::token(&req, env).unwrap_or_default();
     let () = org(env, &me.org, OrgOp::Logout(token)).await?;
     with_cookie(Response::empty()?.with_status(204), &cleared_cookie())
@@ -135,7 +141,7 @@ pub async fn logout(req: Request, env: &Env) -> RouteResult {
 /// `POST /api/auth/logout-all`: ends every session of the account and
 /// closes its sockets.
 pub async fn logout_all(req: Request, env: &Env) -> RouteResult {
-    let me = staff(&req, env, Capability::ReadConversations, None).await?;
+    let me = staff(&req, env, Capability::ReadConversations).await?;
     let () = org(env, &me.org, OrgOp::LogoutAll(me.account)).await?;
     with_cookie(Response::empty()?.with_status(204), &cleared_cookie())
 }
@@ -145,16 +151,16 @@ pub async fn logout_all(req: Request, env: &Env) -> RouteResult {
 /// per account and address pair, as sign-ins do); every other session of
 /// the account ends and its sockets close.
 pub async fn change_password(mut req: Request, env: &Env) -> RouteResult {
-    let me = staff(&req, env, Capability::ReadConversations, None).await?;
+    let me = staff(&req, env, Capability::ReadConversations).await?;
     let body: PasswordChange = json_body(&mut req, "{\"current\", \"new\"}").await?;
     let address = address(&req)?;
     let pair = format!("password:{}|{address}", me.account);
     let window_ms = ops::login_window_ms(env);
-    limit(index::count_slowly(env, &pair, ops::LOGINS_PER_PAIR, ops::LOGIN_SLOW_MS, window_ms).await?.wait_ms)?;
-    if body.current.chars().count() > shared::staff::MAX_PASSWORD_CHARS {
-        return Err(RouteError::Refused(ErrorCode::Forbidden, "the current password is wrong".into()));
-    }
-    let hash = org::<Candidate>(env, &me.org, OrgOp::Hash(me.account.clone())).await?.hash;
+    count_pair(env, &pair, window_ms).await?;
+    let hash = match body.current.chars().count() <= shared::staff::MAX_PASSWORD_CHARS {
+        true => org::<Candidate>(env, &me.org, OrgOp::Hash(me.account.clone())).await?.hash,
+        false => None,
+    };
     let right = match &hash {
         Some(h) => crate::password::verify(&body.current, h).map_err(crate::error::internal)?,
         None => false,
@@ -177,7 +183,7 @@ pub async fn change_password(mut req: Request, env: &Env) -> RouteResult {
 /// once for 24 hours (an earlier one of theirs stops working), shown to
 /// copy as invitation links are.
 pub async fn issue_reset(req: Request, env: &Env, account: &str) -> RouteResult {
-    let me = staff(&req, env, Capability::ManagePeople, None).await?;
+    let me = staff(&req, env, Capability::ManagePeople).await?;
     let op = OrgOp::IssueReset(PersonOp { by: by(&me), account: account.to_owned(), role: None });
     let issued: shared::staff::ResetIssued = org(env, &me.org, op).await?;
     Ok(Response::from_json(&issued)?.with_status(201))
@@ -252,14 +258,14 @@ fn by(me: &Me) -> By {
 
 /// `GET /api/org/people` → [`People`].
 pub async fn people(req: Request, env: &Env) -> RouteResult {
-    let me = staff(&req, env, Capability::ViewPeople, None).await?;
+    let me = staff(&req, env, Capability::ViewPeople).await?;
     let people: People = org(env, &me.org.clone(), OrgOp::People(me.org)).await?;
     Ok(Response::from_json(&people)?)
 }
 
 /// `POST /api/org/invitations` [`Invite`] → [`Invited`] (the link's secret, once).
 pub async fn invite(mut req: Request, env: &Env) -> RouteResult {
-    let me = staff(&req, env, Capability::ManagePeople, None).await?;
+    let me = staff(&req, env, Capability::ManagePeople).await?;
     let body: Invite = json_body(&mut req, "{\"email\", \"role\"}").await?;
     let email = shared::staff::normalize_email(&body.email);
     if !shared::staff::email_ok(&email) {
@@ -276,7 +282,7 @@ pub async fn invite(mut req: Request, env: &Env) -> RouteResult {
 /// stops working (only someone who could have sent it may; another
 /// organisation's id is unknown).
 pub async fn revoke_invitation(req: Request, env: &Env, id: &str) -> RouteResult {
-    let me = staff(&req, env, Capability::ManagePeople, None).await?;
+    let me = staff(&req, env, Capability::ManagePeople).await?;
     let () = org(env, &me.org, OrgOp::Revoke(RevokeOp { by: by(&me), id: id.to_owned() })).await?;
     Ok(Response::empty()?.with_status(204))
 }
@@ -285,7 +291,7 @@ pub async fn revoke_invitation(req: Request, env: &Env, id: &str) -> RouteResult
 /// person's open sockets close at once (removed: for good; a new role:
 /// they reconnect under it).
 pub async fn person(mut req: Request, env: &Env, account: &str, remove: bool) -> RouteResult {
-    let me = staff(&req, env, Capability::ManagePeople, None).await?;
+    let me = staff(&req, env, Capability::ManagePeople).await?;
     let role = if remove { None } else { Some(json_body::<SetRole>(&mut req, "{\"role\"}").await?.role) };
     let op = OrgOp::Person(PersonOp { by: by(&me), account: account.to_owned(), role });
     // A removed person's address is free again.
@@ -298,7 +304,7 @@ pub async fn person(mut req: Request, env: &Env, account: &str, remove: bool) ->
 /// `POST /api/org/people/{account}/sites` [`shared::staff::SetSites`]:
 /// limits someone to some of the organisation's sites (empty: all).
 pub async fn person_sites(mut req: Request, env: &Env, account: &str) -> RouteResult {
-    let me = staff(&req, env, Capability::ManagePeople, None).await?;
+    let me = staff(&req, env, Capability::ManagePeople).await?;
     let body: shared::staff::SetSites = json_body(&mut req, "{\"sites\"}").await?;
     let sites = body.sites.into_iter().map(String::from).collect();
     let op = crate::org::ops::AccessOp { by: by(&me), account: account.to_owned(), sites };
@@ -309,7 +315,7 @@ pub async fn person_sites(mut req: Request, env: &Env, account: &str) -> RouteRe
 /// `POST /api/org/sites` [`NewSite`] → [`SiteEntry`]: a new site with the
 /// default settings but no allowed origins (fail closed).
 pub async fn add_site(mut req: Request, env: &Env) -> RouteResult {
-    let me = staff(&req, env, Capability::EditSettings, None).await?;
+    let me = staff(&req, env, Capability::EditSettings).await?;
     let site: NewSite = json_body(&mut req, "{\"id\", \"name\"}").await?;
     let key = site_key(site.id.as_str());
     if !index::claim(env, &key, &me.org, "").await? {
@@ -332,7 +338,7 @@ pub async fn add_site(mut req: Request, env: &Env) -> RouteResult {
 /// `POST /api/org/sites/{site}` [`NewSite`] (its `id` the same): renames a
 /// site of the caller's organisation.
 pub async fn rename_site(mut req: Request, env: &Env, site: &str) -> RouteResult {
-    let me = staff(&req, env, Capability::EditSettings, None).await?;
+    let me = staff(&req, env, Capability::EditSettings).await?;
     let id = crate::session::own_site(&me, site)?;
     let body: NewSite = json_body(&mut req, "{\"id\", \"name\"}").await?;
     let name = body.name.trim();

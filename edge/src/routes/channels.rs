@@ -92,9 +92,8 @@ pub async fn customer_socket(req: Request, env: &Env, site: &str, channel: &str)
         Ok(site) => site,
         Err((code, msg)) => return Ok(socket::refuse(code, &msg, CLOSE_NOT_FOUND)?),
     };
-    if query(&req, "visitor")?.is_some() {
-        let msg = super::conversations::SECRET_IN_ADDRESS;
-        return Ok(socket::refuse(ErrorCode::Malformed, msg, CLOSE_BAD_REQUEST)?);
+    if let Some(refusal) = socket::secret_in_address(&req, "visitor")? {
+        return Ok(refusal);
     }
     let visitor = crate::socket::secret(&req, "v.")?;
     if !shared::api::visitor_token_ok(&visitor) {

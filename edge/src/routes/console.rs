@@ -18,6 +18,43 @@ use crate::session::{own_site, staff};
 use crate::socket::{self, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHORIZED};
 use shared::scope::Scope;
 
+/// An operator socket being opened: who, on which site, its row.
+struct Opening {
+    me: Me,
+    site: SiteId,
+    row: crate::org::sockets::Opened,
+}
+
+impl Opening {
+    /// The internal headers that tell an object who the operator is (and
+    /// the socket's row tag); `extra` besides.
+    fn headers<'a>(&'a self, extra: &[(&'static str, &'a str)]) -> Vec<(&'static str, &'a str)> {
+        let me = &self.me;
+        let mut headers = vec![
+            (ROLE, "operator"),
+            (ACCOUNT, me.account.as_str()),
+            (STAFF, me.role.as_str()),
+            (SITE, self.site.as_str()),
+            (crate::headers::SOCKET_ROW, self.row.tag.as_str()),
+        ];
+        headers.extend_from_slice(extra);
+        headers
+    }
+
+    /// Forwards the upgrade to the object; once it accepted the socket,
+    /// the organisation writes its row (and drops it at once if the access
+    /// it was checked with ended meanwhile).
+    async fn open(self, stub: worker::Stub, inner: Request, env: &Env) -> RouteResult {
+        let resp = stub.fetch_with_request(inner).await?;
+        if resp.headers().get(crate::headers::OPENED)?.is_none() {
+            return Ok(resp);
+        }
+        let client = resp.websocket().ok_or_else(|| crate::error::internal("an accepted upgrade without a socket"))?;
+        let () = crate::session::org(env, &self.me.org, crate::org::ops::OrgOp::Opened(self.row)).await?;
+        Ok(socket::upgraded(client)?)
+    }
+}
+
 /// The checks of every operator socket: an upgrade, from the console's own
 /// origin, signed in with a role that may `cap`, on a site of the caller's
 /// organisation. `Err` is the refusal to answer with (on the socket, so the
@@ -28,15 +65,15 @@ async fn operator_handshake(
     cap: Capability,
     site: &str,
     object: (&str, &str),
-) -> Result<Result<(Me, SiteId), Response>, RouteError> {
+) -> Result<Result<Opening, Response>, RouteError> {
     if !socket::is_upgrade(req) {
         return Err(RouteError::UpgradeRequired);
     }
     if let Some(refused) = super::refuse_cross_origin(req)? {
         return Ok(Err(refused));
     }
-    let me = match staff(req, env, cap, Some(object)).await {
-        Ok(me) => me,
+    let (me, line) = match crate::session::checked(req, env, cap, None).await {
+        Ok(c) => (c.me, c.line),
         Err(RouteError::Refused(code, msg)) if code.http_status() == 403 => {
             return Ok(Err(socket::refuse(code, &msg, CLOSE_FORBIDDEN)?))
         }
@@ -46,32 +83,34 @@ async fn operator_handshake(
         }
         Err(e) => return Err(e),
     };
-    match own_site(&me, site) {
-        Ok(site) => Ok(Ok((me, site))),
-        Err(_) => Ok(Err(socket::refuse(ErrorCode::UnknownSite, "no site has this id", CLOSE_NOT_FOUND)?)),
-    }
-}
-
-/// The internal headers that tell an object who the operator is.
-fn operator_headers<'a>(me: &'a Me, site: &'a SiteId) -> Vec<(&'static str, &'a str)> {
-    vec![(ROLE, "operator"), (ACCOUNT, me.account.as_str()), (STAFF, me.role.as_str()), (SITE, site.as_str())]
+    let Ok(site) = own_site(&me, site) else {
+        return Ok(Err(socket::refuse(ErrorCode::UnknownSite, "no site has this id", CLOSE_NOT_FOUND)?));
+    };
+    let row = crate::org::sockets::Opened {
+        tag: socket::new_row_tag(&me.org),
+        line,
+        account: me.account.clone(),
+        role: me.role,
+        site: site.to_string(),
+        binding: object.0.to_owned(),
+        object: object.1.to_owned(),
+    };
+    Ok(Ok(Opening { me, site, row }))
 }
 
 /// `GET /api/console/sites/{site}/conversations/{id}/ws?after=N`.
 pub async fn conversation_socket(req: Request, env: &Env, site: &str, id: &str) -> RouteResult {
-    let object = (crate::calls::room::CONVERSATION, id);
-    let (me, site) = match operator_handshake(&req, env, Capability::ReadConversations, site, object).await? {
-        Ok(ok) => ok,
-        Err(refused) => return Ok(refused),
-    };
     let Ok(id) = id.parse::<ConversationId>() else {
         return Ok(socket::refuse(ErrorCode::UnknownConversation, "no conversation has this id", CLOSE_NOT_FOUND)?);
     };
-    let display = shared::api::encode_query(&me.name);
-    let mut headers = operator_headers(&me, &site);
-    headers.push((crate::headers::NAME, display.as_str()));
-    let inner = socket_request(&req, &headers)?;
-    Ok(crate::calls::room::conversation(env, id.as_str())?.fetch_with_request(inner).await?)
+    let object = (crate::calls::room::CONVERSATION, id.as_str());
+    let opening = match operator_handshake(&req, env, Capability::ReadConversations, site, object).await? {
+        Ok(ok) => ok,
+        Err(refused) => return Ok(refused),
+    };
+    let display = shared::api::encode_query(&opening.me.name);
+    let inner = socket_request(&req, &opening.headers(&[(crate::headers::NAME, display.as_str())]))?;
+    opening.open(crate::calls::room::conversation(env, id.as_str())?, inner, env).await
 }
 
 /// `GET /api/console/sites/{site}/inbox/ws?scope=`: the site's live list,
@@ -86,16 +125,15 @@ pub async fn inbox_socket(req: Request, env: &Env, site: &str) -> RouteResult {
     };
     let list = crate::calls::inbox::Part::List.object(site);
     let object = (crate::calls::inbox::BINDING, list.as_str());
-    let (me, site) = match operator_handshake(&req, env, Capability::ReadConversations, site, object).await? {
+    let opening = match operator_handshake(&req, env, Capability::ReadConversations, site, object).await? {
         Ok(ok) => ok,
         Err(refused) => return Ok(refused),
     };
-    let (display, scope) = (shared::api::encode_query(&me.name), scope.to_string());
-    let mut headers = operator_headers(&me, &site);
-    headers.extend([(crate::headers::NAME, display.as_str()), (crate::headers::SCOPE, scope.as_str())]);
-    let inner = socket_request(&req, &headers)?;
-    let stub = crate::calls::inbox::part(env, site.as_str(), crate::calls::inbox::Part::List)?;
-    Ok(stub.fetch_with_request(inner).await?)
+    let (display, scope) = (shared::api::encode_query(&opening.me.name), scope.to_string());
+    let extra = [(crate::headers::NAME, display.as_str()), (crate::headers::SCOPE, scope.as_str())];
+    let inner = socket_request(&req, &opening.headers(&extra))?;
+    let stub = crate::calls::inbox::part(env, opening.site.as_str(), crate::calls::inbox::Part::List)?;
+    opening.open(stub, inner, env).await
 }
 
 /// A request's `scope` (all if absent; `None`: not a scope).
@@ -109,7 +147,7 @@ fn scope_of(req: &Request) -> Result<Option<Scope>, RouteError> {
 /// `GET /api/console/sites/{site}/inbox?scope=&before=&id=`: an older page
 /// of the inbox ([`shared::api::inbox_page_path`]).
 pub async fn inbox_page(req: Request, env: &Env, site: &str) -> RouteResult {
-    let me = staff(&req, env, Capability::ReadConversations, None).await?;
+    let me = staff(&req, env, Capability::ReadConversations).await?;
     let site = own_site(&me, site)?;
     let bad = || RouteError::BadRequest("scope, before (ms) and id are needed".into());
     let scope = scope_of(&req)?.ok_or_else(bad)?;
@@ -128,7 +166,7 @@ pub async fn inbox_page(req: Request, env: &Env, site: &str) -> RouteResult {
 pub async fn site_config(mut req: Request, env: &Env, site: &str) -> RouteResult {
     let put = req.method() == worker::Method::Put;
     let cap = if put { Capability::EditSettings } else { Capability::ReadConversations };
-    let me = staff(&req, env, cap, None).await?;
+    let me = staff(&req, env, cap).await?;
     let site = own_site(&me, site)?;
     if put {
         let config: SiteConfig = super::json(&mut req, "a site configuration", super::MAX_CONFIG_BODY).await?;
@@ -154,7 +192,7 @@ pub async fn site_config(mut req: Request, env: &Env, site: &str) -> RouteResult
 /// against the site's teams.
 pub async fn seats(mut req: Request, env: &Env, site: &str) -> RouteResult {
     let put = req.method() == worker::Method::Put;
-    let me = staff(&req, env, if put { Capability::Supervise } else { Capability::ReadConversations }, None).await?;
+    let me = staff(&req, env, if put { Capability::Supervise } else { Capability::ReadConversations }).await?;
     let site = own_site(&me, site)?;
     if put {
         let seat: shared::routing::Seat = body(&mut req, "a seat {name, capacity, teams, skills, mentor}").await?;
@@ -173,7 +211,7 @@ pub async fn seats(mut req: Request, env: &Env, site: &str) -> RouteResult {
 /// operator's own weekly shifts in their time zone (an empty week clears
 /// them).
 pub async fn shifts(mut req: Request, env: &Env, site: &str) -> RouteResult {
-    let me = staff(&req, env, Capability::Reply, None).await?;
+    let me = staff(&req, env, Capability::Reply).await?;
     let site = own_site(&me, site)?;
     if req.method() == worker::Method::Put {
         let shifts: shared::hours::Shifts = body(&mut req, "shifts {timeZone, week: [{day, from, to}]}").await?;
@@ -190,7 +228,7 @@ pub async fn shifts(mut req: Request, env: &Env, site: &str) -> RouteResult {
 /// `GET /api/console/sites/{site}/coverage`: this week's coverage grid
 /// (members on shift per team and hour, and the gaps), for supervisors.
 pub async fn coverage(req: Request, env: &Env, site: &str) -> RouteResult {
-    let me = staff(&req, env, Capability::Supervise, None).await?;
+    let me = staff(&req, env, Capability::Supervise).await?;
     let site = own_site(&me, site)?;
     Ok(Response::from_json(&crate::calls::inbox::coverage(env, site.as_str()).await?)?)
 }
@@ -200,7 +238,7 @@ pub async fn coverage(req: Request, env: &Env, site: &str) -> RouteResult {
 /// a zone `M` minutes east of UTC: everyone's for supervisors, admins and
 /// owners, the caller's own for anyone else who answers chats.
 pub async fn performance(req: Request, env: &Env, site: &str) -> RouteResult {
-    let me = staff(&req, env, Capability::Reply, None).await?;
+    let me = staff(&req, env, Capability::Reply).await?;
     let site = own_site(&me, site)?;
     let number = |name: &str| -> Result<Option<i64>, RouteError> {
         super::query(&req, name)?
@@ -225,7 +263,7 @@ pub async fn performance(req: Request, env: &Env, site: &str) -> RouteResult {
 /// `GET`: practice results, newest first — everyone's for supervisors,
 /// admins and owners; one's own and one's mentees' else.
 pub async fn practice(mut req: Request, env: &Env, site: &str) -> RouteResult {
-    let me = staff(&req, env, Capability::ReadConversations, None).await?;
+    let me = staff(&req, env, Capability::ReadConversations).await?;
     let site = own_site(&me, site)?;
     if req.method() == worker::Method::Get {
         let call = match me.role.may(Capability::Supervise) {
@@ -272,7 +310,7 @@ pub async fn practice(mut req: Request, env: &Env, site: &str) -> RouteResult {
 /// secret for its server to sign customers with (settings editors only);
 /// `POST` replaces it.
 pub async fn identity_secret(req: Request, env: &Env, site: &str) -> RouteResult {
-    let me = staff(&req, env, Capability::EditSettings, None).await?;
+    let me = staff(&req, env, Capability::EditSettings).await?;
     let site = own_site(&me, site)?;
     let rotate = req.method() == worker::Method::Post;
     let secret = crate::calls::inbox::identity_secret(env, site.as_str(), rotate).await?;
@@ -284,24 +322,19 @@ pub async fn identity_secret(req: Request, env: &Env, site: &str) -> RouteResult
 pub async fn channel_socket(req: Request, env: &Env, site: &str, channel: &str) -> RouteResult {
     let name = crate::calls::room::channel_name(site, channel);
     let object = (crate::calls::room::CHANNEL, name.as_str());
-    let (me, site) = match operator_handshake(&req, env, Capability::Moderate, site, object).await? {
+    let opening = match operator_handshake(&req, env, Capability::Moderate, site, object).await? {
         Ok(ok) => ok,
         Err(refused) => return Ok(refused),
     };
-    if let Err((code, msg)) = super::channels::channel_of(env, site.as_str(), channel).await? {
+    if let Err((code, msg)) = super::channels::channel_of(env, opening.site.as_str(), channel).await? {
         return Ok(socket::refuse(code, &msg, CLOSE_NOT_FOUND)?);
     }
-    let display = shared::api::encode_query(&me.name);
-    let mut headers = operator_headers(&me, &site);
-    headers.extend([
-        (crate::headers::MEMBER, ""),
-        (crate::headers::NAME, display.as_str()),
-        (crate::headers::SITE, site.as_str()),
-        (crate::headers::CHANNEL, channel),
-    ]);
-    let inner = socket_request(&req, &headers)?;
+    let display = shared::api::encode_query(&opening.me.name);
+    let extra =
+        [(crate::headers::MEMBER, ""), (crate::headers::NAME, display.as_str()), (crate::headers::CHANNEL, channel)];
+    let inner = socket_request(&req, &opening.headers(&extra))?;
     let stub = env.durable_object(crate::calls::room::CHANNEL)?.get_by_name(&name)?;
-    Ok(stub.fetch_with_request(inner).await?)
+    opening.open(stub, inner, env).await
 }
 
 /// The moderation desk's routes ([`DeskRoute`]), answered by the site's
@@ -309,7 +342,7 @@ pub async fn channel_socket(req: Request, env: &Env, site: &str, channel: &str) 
 /// checked and typed here; the moderator's name is their account's.
 pub async fn desk(mut req: Request, env: &Env, site: &str, route: DeskRoute) -> RouteResult {
     let post = req.method() == worker::Method::Post;
-    let me = staff(&req, env, if post { Capability::Moderate } else { Capability::ReadDesk }, None).await?;
+    let me = staff(&req, env, if post { Capability::Moderate } else { Capability::ReadDesk }).await?;
     let site = own_site(&me, site)?;
     let call = match (post, route) {
         (false, DeskRoute::Reports) => DeskCall::Reports,
@@ -354,7 +387,7 @@ async fn body<T: serde::de::DeserializeOwned>(req: &mut Request, what: &str) -> 
 /// relay: the channel learns it as any settings change), so only these two
 /// fields of this channel change.
 pub async fn channel_mode(mut req: Request, env: &Env, site: &str, channel: &str) -> RouteResult {
-    let me = staff(&req, env, Capability::Moderate, None).await?;
+    let me = staff(&req, env, Capability::Moderate).await?;
     let site = own_site(&me, site)?;
     let mode: shared::site::ChannelMode = body(&mut req, "{\"slowSeconds\": 0-3600, \"locked\": bool}").await?;
     edit_config(env, &site, |config| {
@@ -373,7 +406,7 @@ pub async fn channel_mode(mut req: Request, env: &Env, site: &str, channel: &str
 /// moderation desk as evidence. 404: no such channel or message, or
 /// already removed.
 pub async fn remove_message(req: Request, env: &Env, site: &str, channel: &str, seq: &str) -> RouteResult {
-    let me = staff(&req, env, Capability::Moderate, None).await?;
+    let me = staff(&req, env, Capability::Moderate).await?;
     let site = own_site(&me, site)?;
     let seq: u64 = seq.parse().map_err(|_| RouteError::BadRequest(format!("{seq:?} is not a message's number")))?;
     let settings = crate::calls::inbox::settings(env, site.as_str())
@@ -417,7 +450,7 @@ async fn edit_config(
 /// and action). Checked as a whole: a rule that cannot work is refused
 /// with its id, and nothing is saved.
 pub async fn save_rules(mut req: Request, env: &Env, site: &str) -> RouteResult {
-    let me = staff(&req, env, Capability::Moderate, None).await?;
+    let me = staff(&req, env, Capability::Moderate).await?;
     let site = own_site(&me, site)?;
     let rules: Vec<shared::rules::Rule> = body(&mut req, "[{\"id\", \"kind\", \"severity\", \"action\"}, …]").await?;
     shared::moderation::Rules::new(rules.clone()).map_err(|e| RouteError::BadRequest(e.to_string()))?;
@@ -434,7 +467,7 @@ pub async fn save_rules(mut req: Request, env: &Env, site: &str) -> RouteResult 
 /// rules, the allowed words; no sender history) and says what would happen
 /// and why. Nothing is stored, sent or reported.
 pub async fn test_rules(mut req: Request, env: &Env, site: &str) -> RouteResult {
-    let me = staff(&req, env, Capability::Moderate, None).await?;
+    let me = staff(&req, env, Capability::Moderate).await?;
     let site = own_site(&me, site)?;
     let test: shared::rules::RuleTest = body(&mut req, "{\"text\": \"...\"}").await?;
     shared::text::validate_text(&test.text).map_err(|e| RouteError::BadRequest(e.to_string()))?;
@@ -456,7 +489,7 @@ pub async fn test_rules(mut req: Request, env: &Env, site: &str) -> RouteResult 
 /// the site's settings (`allowedWords`), so every room stops matching it
 /// at its next settings check. Allowing a word twice keeps it once.
 pub async fn allow_word(mut req: Request, env: &Env, site: &str) -> RouteResult {
-    let me = staff(&req, env, Capability::Moderate, None).await?;
+    let me = staff(&req, env, Capability::Moderate).await?;
     let site = own_site(&me, site)?;
     let allow: shared::site::AllowWord = body(&mut req, "{\"word\": \"...\"}").await?;
     let word = allow.word.trim().to_owned();

@@ -10,7 +10,7 @@ use shared::workflow::{apply, Event, State, WorkflowKind};
 use shared::{ConversationId, ErrorCode, SiteId};
 use worker::{Env, Request, Response};
 
-use super::{query, socket_request};
+use super::socket_request;
 use crate::calls::room::{Init, Meta, RoomCall};
 use crate::error::{RouteError, RouteResult};
 use crate::headers::{ROLE, TOKEN};
@@ -133,10 +133,6 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     Ok(Response::from_json(&ConversationCreated { conversation, token })?.with_status(201))
 }
 
-/// The refusal of a token in a socket's address (it would reach logs).
-pub const SECRET_IN_ADDRESS: &str =
-    "tokens go in the Sec-WebSocket-Protocol header beside \"chat\", never in the address";
-
 /// How often an hour one verified user may resume (from any address).
 const RESUMES_PER_USER_HOUR: usize = 60;
 
@@ -239,8 +235,8 @@ pub async fn customer_socket(req: Request, env: &Env, id: &str) -> RouteResult {
             crate::socket::CLOSE_NOT_FOUND,
         )?);
     };
-    if query(&req, "token")?.is_some() {
-        return Ok(socket::refuse(ErrorCode::Malformed, SECRET_IN_ADDRESS, crate::socket::CLOSE_BAD_REQUEST)?);
+    if let Some(refusal) = crate::socket::secret_in_address(&req, "token")? {
+        return Ok(refusal);
     }
     let token = crate::socket::secret(&req, "t.")?;
     if token.is_empty() {

@@ -56,7 +56,7 @@ pub async fn seed_week(mut req: Request, env: &Env, site: &str) -> RouteResult {
     if env.var("DEMO").map(|v| v.to_string()).unwrap_or_default() != "on" {
         return Err(RouteError::NotFound);
     }
-    let me = staff(&req, env, Capability::Supervise, None).await?;
+    let me = staff(&req, env, Capability::Supervise).await?;
     let site = own_site(&me, site)?;
     let body: Body = super::json(&mut req, "{\"operators\": [names]}", super::MAX_BODY).await?;
     let operators = if body.operators.is_empty() { vec![me.name.clone()] } else { body.operators };

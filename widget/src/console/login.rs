@@ -7,10 +7,36 @@ use leptos::prelude::*;
 use shared::api::{ACCEPT_PATH, LOGIN_PATH, RESET_PATH};
 use shared::staff::{Accept, Login as LoginBody, Me, ResetPassword};
 
-/// A secret in the page's fragment after `prefix` (`#invite=`, `#reset=`), if any.
-fn link(prefix: &str) -> Option<String> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    hash.strip_prefix(prefix).filter(|t| !t.is_empty()).map(str::to_owned)
+/// The link the page was opened with, if any: its secret is in the fragment.
+#[derive(Clone)]
+enum Link {
+    /// `#invite=<secret>`: a name and a new password.
+    Invite(String),
+    /// `#reset=<secret>`: a new password.
+    Reset(String),
+    /// Neither: the sign-in form.
+    None,
+}
+
+impl Link {
+    fn of_page() -> Self {
+        let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+        let secret = |prefix| hash.strip_prefix(prefix).filter(|t| !t.is_empty()).map(str::to_owned);
+        match (secret("#invite="), secret("#reset=")) {
+            (Some(token), _) => Link::Invite(token),
+            (None, Some(token)) => Link::Reset(token),
+            (None, None) => Link::None,
+        }
+    }
+
+    /// The form's heading and its button's label.
+    fn words(&self) -> (&'static str, &'static str) {
+        match self {
+            Link::Invite(_) => ("Join your team", "Join"),
+            Link::Reset(_) => ("Choose a new password", "Set password"),
+            Link::None => ("Operator console", "Sign in"),
+        }
+    }
 }
 
 /// Posts `body` to `path` and signs in with the answer.
@@ -40,24 +66,38 @@ pub fn Login(on_sign_in: Callback<Me>, error: RwSignal<Option<String>>) -> impl 
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let invite = link("#invite=");
-    let reset = link("#reset=");
-    let accepting = invite.is_some();
-    let resetting = reset.is_some();
+    let page = Link::of_page();
+    let new_password = !matches!(page, Link::None);
+    let (heading, button) = page.words();
+    let fields = match page {
+        Link::Reset(_) => ().into_any(),
+        Link::Invite(_) => view! {
+            <label for="name">"Your name"</label>
+            <input id="name" autocomplete="name" data-testid="console-accept-name" maxlength="60" required
+                prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/>
+        }
+        .into_any(),
+        Link::None => view! {
+            <label for="email">"E-mail"</label>
+            <input id="email" type="email" autocomplete="username" data-testid="console-email" required
+                prop:value=move || email.get() on:input=move |e| email.set(event_target_value(&e))/>
+        }
+        .into_any(),
+    };
     let on_submit = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
         error.set(None);
-        let (path, body) = match (&invite, &reset) {
-            (Some(token), _) => {
+        let (path, body) = match &page {
+            Link::Invite(token) => {
                 let body =
                     Accept { token: token.clone(), name: name.get_untracked(), password: password.get_untracked() };
                 (ACCEPT_PATH, crate::json::encode(&body))
             }
-            (None, Some(token)) => {
+            Link::Reset(token) => {
                 let body = ResetPassword { token: token.clone(), password: password.get_untracked() };
                 (RESET_PATH, crate::json::encode(&body))
             }
-            (None, None) => {
+            Link::None => {
                 let body = LoginBody { email: email.get_untracked(), password: password.get_untracked() };
                 (LOGIN_PATH, crate::json::encode(&body))
             }
@@ -67,37 +107,15 @@ pub fn Login(on_sign_in: Callback<Me>, error: RwSignal<Option<String>>) -> impl 
     view! {
         <main class="login">
             <form on:submit=on_submit>
-                <h1>{match (accepting, resetting) {
-                    (true, _) => "Join your team",
-                    (false, true) => "Choose a new password",
-                    (false, false) => "Operator console",
-                }}</h1>
-                {if resetting && !accepting {
-                    ().into_any()
-                } else if accepting {
-                    view! {
-                        <label for="name">"Your name"</label>
-                        <input id="name" autocomplete="name" data-testid="console-accept-name" maxlength="60" required
-                            prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/>
-                    }.into_any()
-                } else {
-                    view! {
-                        <label for="email">"E-mail"</label>
-                        <input id="email" type="email" autocomplete="username" data-testid="console-email" required
-                            prop:value=move || email.get() on:input=move |e| email.set(event_target_value(&e))/>
-                    }.into_any()
-                }}
-                <label for="password">{if accepting || resetting { "Choose a password (10 characters or more)" } else { "Password" }}</label>
+                <h1>{heading}</h1>
+                {fields}
+                <label for="password">{if new_password { "Choose a password (10 characters or more)" } else { "Password" }}</label>
                 <input id="password" type="password" data-testid="console-password" required
-                    autocomplete=if accepting || resetting { "new-password" } else { "current-password" }
+                    autocomplete=if new_password { "new-password" } else { "current-password" }
                     prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e))/>
-                <button type="submit" data-testid="console-login">{match (accepting, resetting) {
-                    (true, _) => "Join",
-                    (false, true) => "Set password",
-                    (false, false) => "Sign in",
-                }}</button>
+                <button type="submit" data-testid="console-login">{button}</button>
                 {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="console-login-error">{e}</p> })}
-                {(!accepting && !resetting).then(|| view! {
+                {(!new_password).then(|| view! {
                     <p class="hint">"cargo xtask dev prints the demo logins (also in edge/.dev-logins)."</p>
                 })}
             </form>

@@ -11,8 +11,6 @@ use shared::staff::Capability;
 
 use super::{api, Session};
 
-use crate::util::time_zone as browser_zone;
-
 fn day_name(d: Day) -> &'static str {
     ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][d.index()]
 }
@@ -22,7 +20,7 @@ fn day_name(d: Day) -> &'static str {
 pub fn ShiftsView(on_close: Callback<()>) -> impl IntoView {
     let session = expect_context::<Session>();
     let site = session.site.get_value();
-    let zone = RwSignal::new(browser_zone());
+    let zone = RwSignal::new(crate::util::time_zone());
     let week = RwSignal::new(Vec::<Opening>::new());
     let note = RwSignal::new(None::<Result<String, String>>);
     let grid = RwSignal::new(None::<Coverage>);

@@ -14,7 +14,7 @@ use shared::sales::suggest::{Related, Upgrade};
 use shared::site::SiteConfig;
 use shared::workflow::Product;
 
-use super::{note_view, save, Note};
+use super::{draft_of, note_view, save_draft, Note};
 use crate::console::Session;
 
 /// A column: its heading, the cells' testid, how a cell reads and writes
@@ -298,14 +298,8 @@ fn table<T: Clone + Send + Sync + 'static>(
 #[component]
 pub fn Catalogue() -> impl IntoView {
     let session = expect_context::<Session>();
-    let draft = RwSignal::new(SiteConfig::default());
     let unread = RwSignal::new(Vec::<String>::new());
-    crate::effect(move || {
-        if let Some(c) = session.config.get() {
-            draft.set(c);
-            unread.set(Vec::new());
-        }
-    });
+    let draft = draft_of(session, move || unread.set(Vec::new()));
     let note: Note = RwSignal::new(None);
     // The Worker's own check, as the form is typed.
     let problem = move || {
@@ -316,10 +310,7 @@ pub fn Catalogue() -> impl IntoView {
     };
     let submit = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
-        match crate::json::encode(&draft.get_untracked()) {
-            Some(body) => save(session, body, note),
-            None => note.set(Some(Err(crate::http::UNREADABLE.into()))),
-        }
+        save_draft(session, draft, note);
     };
     let sales_text = move |get: fn(&shared::sales::Sales) -> String| move || draft.with(|d| get(&d.sales));
     let tax_kind =

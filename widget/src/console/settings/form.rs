@@ -10,26 +10,18 @@ use shared::staff::NewSite;
 use shared::workflow::WorkflowKind;
 use shared::WireName;
 
-use super::{note_view, save, Note};
+use super::{draft_of, note_view, save_draft, Note};
 use crate::console::{api, Session};
 
 /// The form over the stored settings (taken again whenever they are saved).
 #[component]
 pub fn Form() -> impl IntoView {
     let session = expect_context::<Session>();
-    let draft = RwSignal::new(SiteConfig::default());
-    crate::effect(move || {
-        if let Some(c) = session.config.get() {
-            draft.set(c)
-        }
-    });
+    let draft = draft_of(session, || ());
     let note: Note = RwSignal::new(None);
     let submit = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
-        match crate::json::encode(&draft.get_untracked()) {
-            Some(body) => save(session, body, note),
-            None => note.set(Some(Err(crate::http::UNREADABLE.into()))),
-        }
+        save_draft(session, draft, note);
     };
     let origins = move || draft.with(|d| d.origins.join("\n"));
     let set_origins = move |e| {

@@ -45,6 +45,27 @@ pub fn note_view(note: Note, testid: &'static str) -> impl IntoView {
     }
 }
 
+/// A form's copy of the stored settings, taken again whenever they are
+/// saved (`on_fresh` runs then too).
+pub fn draft_of(session: Session, on_fresh: impl Fn() + 'static) -> RwSignal<shared::site::SiteConfig> {
+    let draft = RwSignal::new(shared::site::SiteConfig::default());
+    crate::effect(move || {
+        if let Some(c) = session.config.get() {
+            draft.set(c);
+            on_fresh();
+        }
+    });
+    draft
+}
+
+/// Saves a form's draft whole (the Worker checks it).
+pub fn save_draft(session: Session, draft: RwSignal<shared::site::SiteConfig>, note: Note) {
+    match crate::json::encode(&draft.get_untracked()) {
+        Some(body) => save(session, body, note),
+        None => note.set(Some(Err(crate::http::UNREADABLE.into()))),
+    }
+}
+
 /// The settings overlay.
 #[component]
 pub fn Settings(on_close: Callback<()>) -> impl IntoView {
