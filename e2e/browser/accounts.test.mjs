@@ -6,10 +6,12 @@
 // people), changes their password (the old one then fails, the new one
 // signs in), gets a reset link from the owner and sets another (their
 // other consoles are signed out); the owner removes them and their open console is signed out at
-// once; a role that may not moderate sees no moderation view.
+// once; a role that may not moderate sees no moderation view. A person
+// sets up two-factor sign-in in the console, and the next sign-in asks for
+// the authenticator's code.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { base, browser, consoleUrl, dialogs, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
+import { apiAs, base, browser, call, consoleUrl, dialogs, password, signIn, signInAs, TIMEOUT, totp, until, watch } from "./helpers.mjs";
 
 test("invite → accept → work → removed: the removed operator's console closes at once", async () => {
   const ownerContext = await browser.newContext();
@@ -160,4 +162,38 @@ test("sign out everywhere ends the other browser's session too", async () => {
   await pageB.getByTestId("console-login").waitFor({ timeout: TIMEOUT });
   await a.close();
   await b.close();
+});
+
+test("two-factor sign-in: set up in the console with an authenticator's code, then asked for at sign-in", async () => {
+  // A new operator of the demo organisation (invited and accepted over the API).
+  const admin = await apiAs("admin");
+  const email = `twofactor-${Date.now()}@demo.test`;
+  const invited = await (await admin.call("POST", "/api/org/invitations", { email, role: "operator" })).json();
+  await call("POST", "/api/auth/accept", { token: invited.token, name: "Tess Two", password });
+  const context = await browser.newContext();
+  const page = watch(await context.newPage());
+  await signInAs(page, email);
+
+  await page.getByTestId("console-2fa-open").click();
+  await page.getByTestId("console-2fa-begin").click();
+  const secret = await page.getByTestId("console-2fa-secret").textContent();
+  assert.match(secret, /^[A-Z2-7]{32}$/, "a 160-bit base32 secret");
+  assert.match(await page.getByTestId("console-2fa-uri").getAttribute("href"), /^otpauth:\/\/totp\/.*secret=/);
+  await page.getByTestId("console-2fa-code").fill(totp(secret));
+  await page.getByTestId("console-2fa-confirm").click();
+  await page.getByTestId("console-2fa-note").filter({ hasText: "Two-factor sign-in is on" }).waitFor({ timeout: TIMEOUT });
+  await page.getByTestId("console-2fa-close").click();
+
+  // Signed out and in again: the password alone is not enough.
+  await page.getByTestId("console-sign-out").click();
+  await page.getByTestId("console-email").fill(email);
+  await page.getByTestId("console-password").fill(password);
+  await page.getByTestId("console-login").click();
+  await page.getByTestId("console-login-error").filter({ hasText: "authenticator" }).waitFor({ timeout: TIMEOUT });
+  // The next step's code (the one confirmed is used up).
+  await page.getByTestId("console-login-code").fill(totp(secret, Date.now() / 1000 + 30));
+  await page.getByTestId("console-login").click();
+  await page.getByTestId("console-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
+  assert.deepEqual(dialogs, [], "a dialog fired");
+  await context.close();
 });

@@ -1,6 +1,8 @@
 // helpers.mjs: what the browser tests share: the Worker's addresses, one
 // Chromium, dialog and error watching, waiting for message texts, the
-// pre-chat form, opening the widget and signing in to the console.
+// pre-chat form, opening the widget and signing in to the console, and
+// authenticator codes (RFC 6238) as a phone's app computes them.
+import { createHmac } from "node:crypto";
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
@@ -168,4 +170,17 @@ export async function call(method, path, body, session) {
   const text = await r.text();
   assert.ok(r.ok, `${method} ${path}: ${r.status} ${text}`);
   return { json: text ? JSON.parse(text) : null, cookie: r.headers.getSetCookie()[0]?.split(";")[0] };
+}
+
+/** The 6-digit code an authenticator app shows for base32 `secret` at
+ * `time` (seconds; RFC 6238: HMAC-SHA-1 over the 30-s step). */
+export function totp(secret, time = Date.now() / 1000) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const bits = [...secret.replace(/=+$/, "")].map((c) => alphabet.indexOf(c).toString(2).padStart(5, "0")).join("");
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(time / 30)));
+  const h = createHmac("sha1", key).update(counter).digest();
+  const at = h[19] & 15;
+  return String((h.readUInt32BE(at) & 0x7fffffff) % 1e6).padStart(6, "0");
 }

@@ -35,6 +35,9 @@ test("customer ↔ operator: launcher, widget, console, reply, reload, come back
   await frame.getByTestId("chat-input").press("Enter");
   await waitForTexts(frame, "chat-message", ["Hello from the demo page", XSS]);
   await assert.doesNotReject(frame.getByTestId("chat-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT }));
+  // The service issued a visitor token (none was made up here); the loader keeps it.
+  const kept = await customer.evaluate(() => localStorage.getItem("chat:demo:v"));
+  assert.match(kept || "", /^[0-9a-f]{64}$/, "the issued visitor token is kept");
 
   // 3. The conversation appears live in the console; the operator replies.
   const operator = watch(await context.newPage());

@@ -118,7 +118,7 @@ pub struct Staff {
 impl Staff {
     /// Signs in with `email` and `password`.
     pub fn login(base: &str, email: &str, password: &str) -> Result<Staff> {
-        let body = Login { email: email.into(), password: password.into() };
+        let body = Login { email: email.into(), password: password.into(), code: None };
         Self::from_response(base, ureq::post(&format!("{base}{LOGIN_PATH}")).set("Origin", base).send_json(&body)?)
     }
 

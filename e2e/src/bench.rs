@@ -341,7 +341,11 @@ pub fn sign_in(base: &str, n: usize) -> Result<(Percentiles, Percentiles)> {
         crate::accounts::Staff::login(base, &email, crate::accounts::TEST_PASSWORD)?;
         right.push(t.elapsed());
         let t = Instant::now();
-        let body = shared::staff::Login { email: format!("nobody-{i}@bench.test"), password: "wrong password".into() };
+        let body = shared::staff::Login {
+            email: format!("nobody-{i}@bench.test"),
+            password: "wrong password".into(),
+            code: None,
+        };
         let refused = ureq::post(&format!("{base}{}", shared::api::LOGIN_PATH)).set("Origin", base).send_json(&body);
         ensure!(matches!(refused, Err(ureq::Error::Status(401, _))), "an unknown address was not refused");
         unknown.push(t.elapsed());
@@ -386,7 +390,7 @@ pub fn channel_join(base: &str, history: u64, joins: usize) -> Result<Join> {
     }
     let (mut page, mut messages, mut frames) = (Vec::with_capacity(joins), 0, 0);
     for j in 0..joins {
-        let visitor = format!("{nanos:032x}{j:032x}");
+        let visitor = crate::identity::visitor_token("demo", format!("{nanos}-{j}"));
         let t = Instant::now();
         let mut s = Socket::open(base, &channel_socket_path("demo", "live", &visitor, "Bench", 0))?;
         let last = match s.recv()?.msg {

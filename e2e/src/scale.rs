@@ -220,7 +220,7 @@ pub fn channel_fanout(base: &str, viewers: usize, messages: u64) -> Result<Fanou
     use shared::api::{channel_socket_path, operator_channel_path};
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos();
     let open = |j: usize| -> Result<(Socket, u64)> {
-        let visitor = format!("{nanos:032x}{j:032x}");
+        let visitor = crate::identity::visitor_token("demo", format!("{nanos}-{j}"));
         let mut s = Socket::open(base, &channel_socket_path("demo", "live", &visitor, "Viewer", 0))?;
         match s.recv()?.msg {
             shared::ServerMsg::Welcome { last_seq, .. } => Ok((s, last_seq)),

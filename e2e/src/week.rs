@@ -91,7 +91,7 @@ pub fn simulated_week(day_seconds: u64, per_day: usize) -> Result<Week> {
         for i in 0..per_day {
             Staff::demo(base, StaffRole::Operator)?;
             made.sessions += 1;
-            let wrong = Login { email: format!("nobody-{d}-{i}@week.test"), password: "not it".into() };
+            let wrong = Login { email: format!("nobody-{d}-{i}@week.test"), password: "not it".into(), code: None };
             let _ = ureq::post(&format!("{base}{LOGIN_PATH}")).set("Origin", base).send_json(&wrong);
             made.attempts += 1;
             let c = create_conversation(base, "demo")?;

@@ -54,6 +54,7 @@ impl Options {
                 ("DEMO".into(), "on".into()),
                 ("SIGNUP".into(), "on".into()),
                 ("CONVERSATIONS_PER_ADDRESS_HOUR".into(), "1000000".into()),
+                ("VISITORS_PER_ADDRESS_HOUR".into(), "1000000".into()),
                 ("LOGINS_PER_ADDRESS".into(), "1000000".into()),
                 ("SIGNUPS_PER_ADDRESS_HOUR".into(), "1000".into()),
             ],

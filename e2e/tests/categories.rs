@@ -60,7 +60,7 @@ fn a_categorys_action_set_by_a_moderator_is_what_a_message_meets() {
     assert!(matches!(operator.send("POST", &rules_path(&site)).send_json(&rules), Err(ureq::Error::Status(403, _))));
     moderator.send("POST", &rules_path(&site)).send_json(&rules).unwrap();
 
-    let visitor = format!("{:064x}", 0xca7_u64 + std::process::id() as u64);
+    let visitor = e2e::identity::visitor_token(&site, 0xca7_u64 + std::process::id() as u64);
     let mut ann = Socket::open(&base_url(), &channel_socket_path(&site, "town", &visitor, "Ann", 0)).unwrap();
     ann.recv_until(|f| matches!(f.msg, ServerMsg::Welcome { .. })).unwrap();
     ann.send_text("p1", "this is f.u.c.k.i.n.g useless").unwrap();

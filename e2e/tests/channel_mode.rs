@@ -60,7 +60,7 @@ fn slow_mode_and_a_lock_are_the_servers_and_moderators_set_them() {
     assert_eq!(set(&site, operator, slow), Err(403), "operators do not moderate");
     set(&site, moderator, slow).unwrap();
 
-    let mut ann = member(&site, &format!("{:064x}", 0xa11ce_u64 + std::process::id() as u64), "Ann");
+    let mut ann = member(&site, &e2e::identity::visitor_token(&site, 0xa11ce_u64 + std::process::id() as u64), "Ann");
     assert!(matches!(say(&mut ann, "a1", "hello town"), ServerMsg::Ack { .. }));
     match say(&mut ann, "a2", "hello again") {
         ServerMsg::Error { code: ErrorCode::RateLimited, message } => {
@@ -101,7 +101,7 @@ fn a_word_a_moderator_allows_from_the_queue_is_no_longer_caught() {
         vec![shared::rules::Rule { id: "profanity".into(), kind: words, severity: Severity::Medium, action: hold }];
     owner.send("PUT", &path).send_json(&config).unwrap();
 
-    let mut ann = member(&site, &format!("{:064x}", 0xbeef_u64 + std::process::id() as u64), "Ann");
+    let mut ann = member(&site, &e2e::identity::visitor_token(&site, 0xbeef_u64 + std::process::id() as u64), "Ann");
     assert!(matches!(say(&mut ann, "s1", "Greetings from Scunthorpe"), ServerMsg::Held { .. }), "caught by mistake");
     let reports = format!("/api/console/sites/{site}/reports");
     let report = (0..50)

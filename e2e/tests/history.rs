@@ -109,7 +109,7 @@ fn a_channel_join_costs_one_page_however_long_the_history() {
     mo.recv().unwrap();
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
     send_many(&mut mo, &format!("h{nanos}-"), PAGE + 20);
-    let visitor = format!("{nanos:032x}{:032x}", std::process::id());
+    let visitor = e2e::identity::visitor_token("demo", format!("{nanos}-{}", std::process::id()));
     let mut s = Socket::open(&base_url(), &channel_socket_path("demo", "live", &visitor, "Joiner", 0)).unwrap();
     let last = match s.recv().unwrap().msg {
         ServerMsg::Welcome { last_seq, .. } => last_seq,

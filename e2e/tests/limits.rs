@@ -17,7 +17,7 @@ use shared::{ErrorCode, ServerMsg};
 
 fn visitor(tag: u8) -> String {
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
-    format!("{nanos:032x}{:030x}{tag:02x}", std::process::id())
+    e2e::identity::visitor_token("demo", format!("{nanos}-{}-{tag}", std::process::id()))
 }
 
 #[test]

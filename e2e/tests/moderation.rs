@@ -28,7 +28,8 @@ use shared::{ErrorCode, ServerMsg};
 fn visitor() -> String {
     static N: AtomicU64 = AtomicU64::new(0);
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
-    format!("{:032x}{:016x}{:016x}", nanos, std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    let seed = format!("{nanos}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
+    e2e::identity::visitor_token("demo", seed)
 }
 
 /// A customer in the `live` channel; returns the socket and its member id.

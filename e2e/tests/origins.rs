@@ -40,7 +40,7 @@ fn conversations_start_only_from_the_service_s_own_pages() {
 #[test]
 fn sockets_from_another_origin_are_refused_at_the_handshake() {
     let c = create_conversation(&base_url(), "demo").unwrap();
-    let visitor = "7".repeat(64);
+    let visitor = e2e::identity::visitor_token("demo", "origins");
     // A signed-in moderator's cookie rides along: the origin alone refuses.
     let mo = Staff::demo(&base_url(), StaffRole::Moderator).unwrap();
     let paths = [

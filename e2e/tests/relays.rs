@@ -17,7 +17,7 @@ use shared::{ChatMessage, ErrorCode, ServerMsg};
 /// A fresh visitor token (64 hex digits), `i` apart.
 fn visitor(i: u64) -> String {
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64;
-    format!("{nanos:016x}{:016x}{i:032x}", std::process::id())
+    e2e::identity::visitor_token("demo", format!("{nanos}-{}-{i}", std::process::id()))
 }
 
 fn join(token: &str, name: &str, after: u64) -> (Socket, u64, Vec<ChatMessage>) {

@@ -37,12 +37,12 @@ fn site(tag: &str) -> (String, Vec<Staff>) {
     (site, people)
 }
 
-fn visitor(n: u64) -> String {
-    format!("{:064x}", n * 1_000_003 + u64::from(std::process::id()))
+fn visitor(site: &str, n: u64) -> String {
+    e2e::identity::visitor_token(site, n * 1_000_003 + u64::from(std::process::id()))
 }
 
 fn viewer(site: &str, n: u64, name: &str, after: u64) -> Socket {
-    Socket::open(&base_url(), &channel_socket_path(site, "town", &visitor(n), name, after)).unwrap()
+    Socket::open(&base_url(), &channel_socket_path(site, "town", &visitor(site, n), name, after)).unwrap()
 }
 
 /// The site's report about the message sent as `client_id`, once the desk has it (and `ready` holds).
@@ -67,7 +67,7 @@ fn post(path: &str) -> ureq::Request {
 
 /// Reports message `seq` as viewer `n`: the thanks, or the status.
 fn report(site: &str, n: u64, seq: u64, reason: Option<Category>) -> Result<Thanks, u16> {
-    let body = ViewerReport { visitor: visitor(n), reason };
+    let body = ViewerReport { visitor: visitor(site, n), reason };
     match post(&report_message_path(site, "town", seq)).send_json(body) {
         Ok(r) => Ok(r.into_json().unwrap()),
         Err(ureq::Error::Status(code, _)) => Err(code),
@@ -105,12 +105,12 @@ fn viewers_report_a_message_and_each_new_one_raises_it() {
     assert_eq!(report(&site, 13, 999, None).unwrap_err(), 404);
     let nowhere = report_message_path(&site, "nowhere", seq);
     assert!(matches!(
-        post(&nowhere).send_json(ViewerReport { visitor: visitor(13), reason: None }),
+        post(&nowhere).send_json(ViewerReport { visitor: visitor(&site, 13), reason: None }),
         Err(ureq::Error::Status(404, _))
     ));
     let bad = format!("/api/sites/{site}/channels/town/messages/first/report");
     assert!(matches!(
-        post(&bad).send_json(ViewerReport { visitor: visitor(13), reason: None }),
+        post(&bad).send_json(ViewerReport { visitor: visitor(&site, 13), reason: None }),
         Err(ureq::Error::Status(400, _))
     ));
     let anon = ViewerReport { visitor: "me".into(), reason: None };
@@ -118,7 +118,7 @@ fn viewers_report_a_message_and_each_new_one_raises_it() {
     // Another site's page (or no page at all) does not report.
     let forged = ureq::post(&format!("{}{}", base_url(), report_message_path(&site, "town", seq)))
         .set("Origin", "https://evil.example")
-        .send_json(ViewerReport { visitor: visitor(14), reason: None });
+        .send_json(ViewerReport { visitor: visitor(&site, 14), reason: None });
     assert!(matches!(forged, Err(ureq::Error::Status(403, _))), "{forged:?}");
 }
 
@@ -128,7 +128,7 @@ fn one_caller_cannot_multiply_reports_with_made_up_visitor_tokens() {
     // Thirty reports an hour from one address (unknown messages count too),
     // whatever visitor token each carries; then the wait.
     let from = |n: u64| {
-        let body = ViewerReport { visitor: visitor(100 + n), reason: None };
+        let body = ViewerReport { visitor: visitor(&site, 100 + n), reason: None };
         post(&report_message_path(&site, "town", 999)).set("CF-Connecting-IP", "198.51.100.200").send_json(body)
     };
     for n in 0..30 {
@@ -142,7 +142,7 @@ fn one_caller_cannot_multiply_reports_with_made_up_visitor_tokens() {
         other => panic!("expected 429, got {other:?}"),
     }
     // Another address is not slowed.
-    let other = ViewerReport { visitor: visitor(200), reason: None };
+    let other = ViewerReport { visitor: visitor(&site, 200), reason: None };
     let answer =
         post(&report_message_path(&site, "town", 999)).set("CF-Connecting-IP", "198.51.100.201").send_json(other);
     assert!(matches!(answer, Err(ureq::Error::Status(404, _))));

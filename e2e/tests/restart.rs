@@ -68,7 +68,7 @@ fn restart_loses_nothing() {
     cust.recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.seq == 6)).unwrap();
     // Sent but not waited for: either stored (and then acked) or not at all.
     cust.send_text("m7", "in flight").unwrap();
-    let (vic, tom) = ("1".repeat(64), "2".repeat(64));
+    let (vic, tom) = (e2e::identity::visitor_token("demo", "vic"), e2e::identity::visitor_token("demo", "tom"));
     let case = sanction_two(&w.base_url, &vic, &tom);
     w.stop();
     drop(cust);

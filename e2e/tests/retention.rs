@@ -57,7 +57,7 @@ fn worker(name: &str, vars: &[(&str, &str)]) -> OwnWorker {
 }
 
 fn wrong_sign_in(base: &str, i: usize) {
-    let body = Login { email: format!("nobody-{i}@retention.test"), password: "not the password".into() };
+    let body = Login { email: format!("nobody-{i}@retention.test"), password: "not the password".into(), code: None };
     let r = ureq::post(&format!("{base}{LOGIN_PATH}")).set("Origin", base).send_json(&body);
     assert!(matches!(r, Err(ureq::Error::Status(401, _))), "{r:?}");
 }
@@ -149,22 +149,26 @@ fn channel_messages_older_than_the_sites_setting_are_swept_and_the_sequence_goes
     for i in 1..=5 {
         s.send_acked(&format!("old-{i}"), &format!("old message {i}")).unwrap();
     }
-    assert_eq!(join(base, &"a".repeat(64), 0).0, vec![1, 2, 3, 4, 5]);
+    assert_eq!(join(base, &e2e::identity::visitor_token("demo", "a"), 0).0, vec![1, 2, 3, 4, 5]);
     std::thread::sleep(Duration::from_secs(5));
     s.send_acked("new-1", "a new message").unwrap();
     // Swept: only the new one is left; a resume from before the gap gets
     // the newest page, not messages with a hole before them.
     let start = Instant::now();
-    while join(base, &"b".repeat(64), 0).0 != vec![6] {
-        assert!(start.elapsed() < Duration::from_secs(20), "not swept: {:?}", join(base, &"b".repeat(64), 0));
+    while join(base, &e2e::identity::visitor_token("demo", "b"), 0).0 != vec![6] {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "not swept: {:?}",
+            join(base, &e2e::identity::visitor_token("demo", "b"), 0)
+        );
         std::thread::sleep(Duration::from_millis(250));
     }
-    assert_eq!(join(base, &"c".repeat(64), 2), (vec![6], true));
+    assert_eq!(join(base, &e2e::identity::visitor_token("demo", "c"), 2), (vec![6], true));
     // The sequence goes on (the newest row is always kept, so a wake reads
     // the last sequence number from it).
     // (6 may be swept meanwhile on a slow machine: it is old enough once 7 is stored.)
     s.send_acked("new-2", "another").unwrap();
-    let (seqs, _) = join(base, &"d".repeat(64), 0);
+    let (seqs, _) = join(base, &e2e::identity::visitor_token("demo", "d"), 0);
     assert!(seqs.last() == Some(&7) && seqs.iter().all(|&n| n >= 6), "{seqs:?}");
 }
 
@@ -220,7 +224,9 @@ fn dealt_with_reports_labels_and_warnings_go_after_the_sites_setting_and_open_re
     };
     let desk = |path: &str| format!("/api/console/sites/demo/{path}");
 
-    let mut v = Socket::open(base, &channel_socket_path("demo", "live", &"e".repeat(64), "Eve", 0)).unwrap();
+    let mut v =
+        Socket::open(base, &channel_socket_path("demo", "live", &e2e::identity::visitor_token("demo", "e"), "Eve", 0))
+            .unwrap();
     v.welcome_and_replay(0).unwrap();
     for id in ["dealt", "approved", "waiting"] {
         v.send_text(id, "this is shit").unwrap();

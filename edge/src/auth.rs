@@ -70,6 +70,28 @@ pub fn token_digest(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
+/// A visitor token for `site`, issued by this service: 32 random hex
+/// digits and 32 of their MAC under `key` (64 hex digits in all). A
+/// browser cannot make one up, so each new anonymous visitor costs an
+/// issuance, which is limited per caller address.
+pub fn new_visitor_token(key: &str, site: &str) -> String {
+    let nonce = &new_token()[..32];
+    format!("{nonce}{}", visitor_mac(key, site, nonce))
+}
+
+/// Whether `token` is a visitor token this service issued for `site`.
+pub fn visitor_token_valid(key: &str, site: &str, token: &str) -> bool {
+    if key.is_empty() || !token_ok(token) {
+        return false;
+    }
+    let (nonce, mac) = token.split_at(32);
+    secrets_equal(&visitor_mac(key, site, nonce), mac)
+}
+
+fn visitor_mac(key: &str, site: &str, nonce: &str) -> String {
+    crate::identity::sign(key, &format!("visitor:{site}:{nonce}"))[..32].to_owned()
+}
+
 /// A visitor's member id: 64 bits of the SHA-256 of their token (public:
 /// shown to moderators and channel members; the token stays secret).
 pub fn member_id(visitor_token: &str) -> String {
@@ -96,6 +118,21 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(token_digest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assert_ne!(new_conversation_id(), new_conversation_id());
+    }
+
+    #[test]
+    fn a_visitor_token_is_the_services_for_its_site_and_nothing_else_passes() {
+        let key = "the deployment's key";
+        let token = new_visitor_token(key, "demo");
+        assert!(token_ok(&token), "64 hex digits, as before: {token}");
+        assert!(visitor_token_valid(key, "demo", &token));
+        assert_ne!(token, new_visitor_token(key, "demo"));
+        assert!(!visitor_token_valid(key, "shop", &token), "another site's");
+        assert!(!visitor_token_valid("another key", "demo", &token), "made under another key");
+        assert!(!visitor_token_valid("", "demo", &token), "no key: nothing passes");
+        assert!(!visitor_token_valid(key, "demo", &"7".repeat(64)), "made up");
+        let flipped = format!("{}{}", &token[..63], if token.ends_with('0') { '1' } else { '0' });
+        assert!(!visitor_token_valid(key, "demo", &flipped));
     }
 
     #[test]

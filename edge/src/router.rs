@@ -5,7 +5,9 @@
 use worker::{Env, Method, Request, Response, Result};
 
 use crate::error::RouteError;
-use crate::routes::{accounts, availability, bench, channels, console, conversations, demo, orgs, pages, seed};
+use crate::routes::{
+    accounts, availability, bench, channels, console, conversations, demo, orgs, pages, seed, two_factor, visitors,
+};
 
 /// Routes one request and turns route errors into JSON responses.
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
@@ -22,6 +24,10 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Post, ["api", "auth", "logout"]) => accounts::logout(req, &env).await,
         (Method::Post, ["api", "auth", "logout-all"]) => accounts::logout_all(req, &env).await,
         (Method::Post, ["api", "auth", "password"]) => accounts::change_password(req, &env).await,
+        (Method::Post, ["api", "auth", "totp"]) => two_factor::begin(req, &env).await,
+        (Method::Post, ["api", "auth", "totp", "confirm"]) => two_factor::code(req, &env, true).await,
+        (Method::Post, ["api", "auth", "totp", "disable"]) => two_factor::code(req, &env, false).await,
+        (Method::Post, ["api", "org", "security"]) => two_factor::security(req, &env).await,
         (Method::Post, ["api", "auth", "reset"]) => accounts::reset_password(req, &env).await,
         (Method::Post, ["api", "auth", "accept"]) => accounts::accept(req, &env).await,
         (Method::Get, ["api", "org", "people"]) => accounts::people(req, &env).await,
@@ -61,6 +67,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "sites", site, "widget"]) => conversations::widget_config(&req, &env, site).await,
         (Method::Get, ["api", "sites", site, "availability"]) => availability::availability(&req, &env, site).await,
         (Method::Post, ["api", "sites", site, "unread"]) => conversations::unread(req, &env, site).await,
+        (Method::Post, ["api", "sites", site, "visitors"]) => visitors::issue(req, &env, site).await,
         (Method::Get, ["widget"]) => pages::app(&req, &env, "widget").await,
         (Method::Get, ["channel"]) => pages::app(&req, &env, "channel").await,
         (Method::Post, ["api", "sites", site, "channels", channel, "messages", seq, "report"]) => {

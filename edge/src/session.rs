@@ -79,9 +79,25 @@ fn changes_state(req: &Request) -> bool {
     !matches!(req.method(), Method::Get | Method::Head | Method::Options)
 }
 
-/// The signed-in caller, if their role may do `cap`.
+/// The signed-in caller, if their role may do `cap` (and they need not
+/// enrol in two-factor sign-in first).
 pub async fn staff(req: &Request, env: &Env, cap: Capability) -> Result<Me, RouteError> {
-    checked(req, env, cap, None).await.map(|c| c.me)
+    checked(req, env, cap, None, Gate::Enrolled).await.map(|c| c.me)
+}
+
+/// The signed-in caller, even one whose organisation requires two-factor
+/// sign-in they have not set up yet (enrolling, signing out).
+pub async fn staff_enrolling(req: &Request, env: &Env) -> Result<Me, RouteError> {
+    checked(req, env, Capability::ReadConversations, None, Gate::Enrolling).await.map(|c| c.me)
+}
+
+/// Whether a route serves people who must enrol in two-factor sign-in first.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// No: they are refused until they have.
+    Enrolled,
+    /// Yes (the session, enrolment, signing out).
+    Enrolling,
 }
 
 /// [`staff`] that may also rotate the session (the session route).
@@ -90,6 +106,7 @@ pub async fn checked(
     env: &Env,
     cap: Capability,
     rotate: Option<Rotation>,
+    gate: Gate,
 ) -> Result<Checked, RouteError> {
     let (token, org_id) = token(req, env).ok_or(RouteError::Unauthorized)?;
     if changes_state(req) && !crate::routes::same_origin(req)? {
@@ -101,6 +118,10 @@ pub async fn checked(
         if !crate::auth::secrets_equal(&given, &checked.me.csrf) {
             return Err(RouteError::Refused(ErrorCode::Forbidden, "missing or wrong anti-CSRF token".into()));
         }
+    }
+    if gate == Gate::Enrolled && checked.me.two_factor.due() {
+        let msg = "your organisation requires two-factor sign-in: set it up first";
+        return Err(RouteError::Refused(ErrorCode::Forbidden, msg.into()));
     }
     if !checked.me.role.may(cap) {
         let msg = format!("a {} may not do this", checked.me.role.as_str());

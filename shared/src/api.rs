@@ -18,8 +18,10 @@ pub struct CreateConversation {
     /// Pre-chat form answers (field id, value), collected into the workflow.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<(String, String)>,
-    /// The visitor's token (64 hex digits, kept by the loader on the host
-    /// page): what ties sanctions to this browser across conversations.
+    /// The visitor's token (issued by the server for the site, kept by the
+    /// loader on the host page): what ties sanctions to this browser across
+    /// conversations. Without one (or with one the server did not issue)
+    /// the answer carries a new one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor: Option<String>,
     /// A logged-in customer of the site, as the site's server signed them.
@@ -132,6 +134,23 @@ pub struct ConversationCreated {
     pub conversation: ConversationId,
     /// The customer's secret (64 hex digits).
     pub token: String,
+    /// A visitor token the server issued because the request carried none
+    /// of its own for the site (the loader keeps it for the next ones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor: Option<String>,
+}
+
+/// Path to ask for a visitor token for a site (`POST`, no body → 201
+/// [`VisitorIssued`]; limited per caller address).
+pub fn visitors_path(site: &str) -> String {
+    format!("/api/sites/{}/visitors", encode_query(site))
+}
+
+/// A visitor token the server issued: 64 hex digits, of which the last 32
+/// are its MAC, so a browser cannot make one up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitorIssued {
+    pub visitor: String,
 }
 
 /// Body of every refused HTTP request.
@@ -387,6 +406,15 @@ pub const LOGOUT_ALL_PATH: &str = "/api/auth/logout-all";
 pub const RESET_PATH: &str = "/api/auth/reset";
 /// Changes the signed-in person's password (`POST`, `staff::PasswordChange`).
 pub const PASSWORD_PATH: &str = "/api/auth/password";
+/// `POST`: start two-factor enrolment → `TwoFactorSetup`.
+pub const TOTP_PATH: &str = "/api/auth/totp";
+/// `POST` a `TwoFactorCode`: confirm enrolment with the first code.
+pub const TOTP_CONFIRM_PATH: &str = "/api/auth/totp/confirm";
+/// `POST` a `TwoFactorCode`: turn two-factor sign-in off (not where the
+/// organisation requires it).
+pub const TOTP_DISABLE_PATH: &str = "/api/auth/totp/disable";
+/// `POST` an `OrgSecurity`: the organisation's sign-in policy.
+pub const ORG_SECURITY_PATH: &str = "/api/org/security";
 /// `POST` [`crate::staff::Accept`] → [`crate::staff::Me`] and a session cookie.
 pub const ACCEPT_PATH: &str = "/api/auth/accept";
 /// `GET` → [`crate::staff::People`].
@@ -438,7 +466,8 @@ pub fn remove_path(account: &str) -> String {
     format!("{PEOPLE_PATH}/{}/remove", encode_query(account))
 }
 
-/// Whether a visitor token has the right form (64 lower-case hex digits).
+/// Whether a visitor token has the right form (64 lower-case hex digits;
+/// only the server can tell whether it issued it).
 pub fn visitor_token_ok(token: &str) -> bool {
     token.len() == 64 && token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }

@@ -466,6 +466,15 @@ fn http_bodies_match_golden_files() {
         crate::api::Availability { online: false, reply_ms: None, away: true, next_open: Some(1_774_854_000_000) };
     check("api.availability.away", &away);
     check("api.widgetConfig", &crate::site::SiteConfig::default().widget());
-    check("api.conversationCreated", &ConversationCreated { conversation: conv(), token: "9f".repeat(32) });
+    check(
+        "api.conversationCreated",
+        &ConversationCreated { conversation: conv(), token: "9f".repeat(32), visitor: None },
+    );
+    let visitor = Some("5e".repeat(32));
+    check(
+        "api.conversationCreatedVisitor",
+        &ConversationCreated { conversation: conv(), token: "9f".repeat(32), visitor },
+    );
+    check("api.visitorIssued", &crate::api::VisitorIssued { visitor: "5e".repeat(32) });
     check("api.error", &ApiError { code: ErrorCode::UnknownSite, message: "no site has the id \"nope\"".into() });
 }

@@ -57,9 +57,35 @@ pub fn imitates_staff(name: &str, site: &str) -> bool {
     reserved(&whole) || words.iter().any(|w| reserved(w))
 }
 
+/// A name as it reads, for comparing two: its letters folded as
+/// [`imitates_staff`] folds them, run together, with `l` read as `i` (the
+/// capital `I` that passes for it).
+fn skeleton(name: &str) -> String {
+    name.chars().filter_map(fold).map(|c| if c == 'l' { 'i' } else { c }).collect()
+}
+
+/// Whether `name` reads as the name of one of `staff` (the site's people):
+/// "ADA  OPERATOR", "Ada 0perator", "AdaOperator" for "Ada Operator".
+pub fn takes_staff_name(name: &str, staff: &[String]) -> bool {
+    let name = skeleton(name);
+    !name.is_empty() && staff.iter().any(|s| skeleton(s) == name)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::imitates_staff;
+    use super::{imitates_staff, takes_staff_name};
+
+    #[test]
+    fn a_staff_members_name_is_theirs_however_it_is_written() {
+        let staff = ["Priya Patel".to_owned(), "Li Wei".to_owned()];
+        for name in ["Priya Patel", "priya patel", "PRIYA  PATEL", "Pr1ya Pate1", "Priya-Patel", "PriyaPatel", "Li Wei"]
+        {
+            assert!(takes_staff_name(name, &staff), "{name:?} should be refused");
+        }
+        for name in ["Priya", "Priya P.", "Patel", "Liwen", "", "!!"] {
+            assert!(!takes_staff_name(name, &staff), "{name:?} should pass");
+        }
+    }
 
     #[test]
     fn names_that_read_as_staff_or_the_site_are_refused_and_others_pass() {

@@ -478,6 +478,9 @@ pub enum ErrorCode {
     NotFound,
     /// A WebSocket route was called without `Upgrade: websocket`.
     UpgradeRequired,
+    /// The account signs in with a second factor: its code is missing,
+    /// wrong or already used.
+    SecondFactor,
 }
 
 impl ErrorCode {
@@ -491,7 +494,7 @@ impl ErrorCode {
             | ErrorCode::InvalidId
             | ErrorCode::EmptyMessage
             | ErrorCode::MessageTooLong => 400,
-            ErrorCode::Unauthorized => 401,
+            ErrorCode::Unauthorized | ErrorCode::SecondFactor => 401,
             ErrorCode::Forbidden | ErrorCode::Blocked | ErrorCode::Muted | ErrorCode::Banned => 403,
             ErrorCode::UnknownConversation
             | ErrorCode::UnknownSite
@@ -529,6 +532,7 @@ impl WireName for ErrorCode {
         ErrorCode::RateLimited,
         ErrorCode::NotFound,
         ErrorCode::UpgradeRequired,
+        ErrorCode::SecondFactor,
     ];
     fn as_str(self) -> &'static str {
         match self {
@@ -553,6 +557,7 @@ impl WireName for ErrorCode {
             ErrorCode::RateLimited => "rateLimited",
             ErrorCode::NotFound => "notFound",
             ErrorCode::UpgradeRequired => "upgradeRequired",
+            ErrorCode::SecondFactor => "secondFactor",
         }
     }
 }

@@ -282,6 +282,11 @@ pub struct SiteConfig {
     /// revokes them. Kept by the Worker (a save keeps the stored value).
     #[serde(default, rename = "identityVersion")]
     pub identity_version: u32,
+    /// The display names of the organisation's people, which channel
+    /// members may not take (`crate::names::takes_staff_name`). Kept by the
+    /// Worker from the organisation's accounts (a save keeps the stored value).
+    #[serde(default, rename = "staffNames", skip_serializing_if = "Vec::is_empty")]
+    pub staff_names: Vec<String>,
 }
 
 /// How conversations reach operators (issue "The operator's working day").
@@ -732,6 +737,7 @@ impl Default for SiteConfig {
             allowed_words: Vec::new(),
             sales: demo_sales(),
             identity_version: 0,
+            staff_names: Vec::new(),
         }
     }
 }

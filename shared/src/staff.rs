@@ -111,6 +111,54 @@ pub struct Login {
     pub email: String,
     /// Its password.
     pub password: String,
+    /// The authenticator's code (RFC 6238, 6 digits), for an account with
+    /// two-factor sign-in (without it: `secondFactor`, 401).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// An account's two-factor sign-in, as its session sees it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TwoFactor {
+    /// It signs in with an authenticator's code.
+    pub enrolled: bool,
+    /// Its organisation requires it: until enrolled, the session reaches
+    /// nothing but enrolment (and signing out).
+    pub required: bool,
+}
+
+impl TwoFactor {
+    /// Whether the account must enrol before anything else.
+    pub fn due(self) -> bool {
+        self.required && !self.enrolled
+    }
+}
+
+/// The answer to starting enrolment (`POST /api/auth/totp`): the new
+/// secret, for an authenticator app (typed, or as the `otpauth://` link
+/// a QR code would carry); it counts once a code from it is confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorSetup {
+    /// The secret in base32 (RFC 4648, no padding).
+    pub secret: String,
+    /// `otpauth://totp/…` with the secret, the account and the issuer.
+    pub uri: String,
+}
+
+/// An authenticator's code (confirming enrolment, or turning it off).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorCode {
+    pub code: String,
+}
+
+/// An organisation's sign-in policy (`POST /api/org/security`, owners and
+/// admins).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgSecurity {
+    /// Everyone signs in with a second factor.
+    pub require_two_factor: bool,
 }
 
 /// A signed-in person's new password (`POST /api/auth/password`): the
@@ -145,6 +193,9 @@ pub struct Me {
     pub sites: Vec<SiteEntry>,
     /// The anti-CSRF token of this session.
     pub csrf: String,
+    /// Its two-factor sign-in.
+    #[serde(default)]
+    pub two_factor: TwoFactor,
 }
 
 /// A member as the people list shows them.

@@ -21,6 +21,33 @@ pub async fn request_with(
     body: Option<String>,
     header: Option<(&str, &str)>,
 ) -> Result<String, String> {
+    request_coded(method, path, body, header).await.map_err(|(_, message)| message)
+}
+
+/// [`request_with`], the refusal with its code when the server gave one.
+pub async fn request_coded(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    header: Option<(&str, &str)>,
+) -> Result<String, (Option<shared::ErrorCode>, String)> {
+    let request = request_raw(method, path, body, header).await.map_err(|e| (None, e))?;
+    match request {
+        (true, text) => Ok(text),
+        (false, text) => Err(match crate::wire::api_error(&text) {
+            Some(e) => (Some(e.code), e.message),
+            None => (None, text),
+        }),
+    }
+}
+
+/// The answer's success and text (or why there is none).
+async fn request_raw(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    header: Option<(&str, &str)>,
+) -> Result<(bool, String), String> {
     let init = RequestInit::new();
     init.set_method(method);
     if let Some(body) = &body {
@@ -39,10 +66,10 @@ pub async fn request_with(
         .map_err(|_| "you seem to be offline".to_string())?
         .unchecked_into();
     let text = JsFuture::from(resp.text().map_err(js_err)?).await.map_err(js_err)?.as_string().unwrap_or_default();
-    if resp.ok() {
-        Ok(text)
-    } else {
-        Err(crate::wire::api_error(&text).map(|e| e.message).unwrap_or_else(|| format!("error {}", resp.status())))
+    match resp.ok() {
+        true => Ok((true, text)),
+        false if crate::wire::api_error(&text).is_some() => Ok((false, text)),
+        false => Ok((false, format!("error {}", resp.status()))),
     }
 }
 

@@ -412,7 +412,12 @@ pub fn created(json: &str) -> Option<ConversationCreated> {
 
 /// [`created`] from a parsed value.
 pub fn created_from(v: &JsValue) -> Option<ConversationCreated> {
-    Some(ConversationCreated { conversation: text(v, "conversation")?.parse().ok()?, token: text(v, "token")? })
+    let visitor = text(v, "visitor").filter(|t| shared::api::visitor_token_ok(t));
+    Some(ConversationCreated {
+        conversation: text(v, "conversation")?.parse().ok()?,
+        token: text(v, "token")?,
+        visitor,
+    })
 }
 
 /// The body of a refused HTTP request.

@@ -10,8 +10,9 @@
  * configuration (pre-chat form, greetings) is handed to the iframe.
  * With data-channel="id" the tag instead embeds that public channel right
  * where it stands. Both keep a visitor token (moderation ties sanctions to
- * it) and hand it over by postMessage, never in a URL (the apps' sockets
- * carry tokens in the Sec-WebSocket-Protocol header). A logged-in
+ * it; the service issues it, the apps say when: chat:visitor) and hand it
+ * over by postMessage, never in a URL (the apps' sockets carry tokens in
+ * the Sec-WebSocket-Protocol header). A logged-in
  * customer of the site comes as data-user-id, data-user-expires and
  * data-user-hash (the HMAC of site|user|expires the site's server computed,
  * docs/identity.md): handed to the chat for the server to verify,
@@ -39,22 +40,13 @@
   function set(store, k, v) { try { v == null ? store.removeItem(k) : store.setItem(k, v); } catch (e) {} }
   function kept(k) { try { return JSON.parse(get(localStorage, k)); } catch (e) { return null; } }
   function send(msg) { frame.contentWindow.postMessage(JSON.stringify(msg), origin); }
-  function visitor() {
-    var v = get(localStorage, key + ":visitor");
-    if (!/^[0-9a-f]{64}$/.test(v || "")) {
-      v = Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(32)), function (b) {
-        return (b + 256).toString(16).slice(1);
-      }).join("");
-      set(localStorage, key + ":visitor", v);
-    }
-    return v;
-  }
+  function visitor() { return get(localStorage, key + ":v"); }
   function listen(on) {
     addEventListener("message", function (e) {
       var m;
       if (!frame || e.origin !== origin || e.source !== frame.contentWindow) return;
       try { m = JSON.parse(e.data); } catch (x) { return; }
-      on(m);
+      m.type === "chat:visitor" ? set(localStorage, key + ":v", m.visitor) : on(m);
     });
   }
   function shadow(el) {

@@ -141,6 +141,13 @@ pub enum InboxCall {
         /// The site (to name its other parts).
         site: String,
     },
+    /// The organisation's people's display names (channel members may not
+    /// take them), kept in the settings.
+    StaffNames {
+        /// The site (to tell the other parts).
+        site: String,
+        names: Vec<String>,
+    },
     /// The site's identity secret, replaced first if `rotate` → [`IdentityKey`].
     Identity {
         /// The site (to tell the other parts when replaced).
@@ -360,6 +367,10 @@ pub async fn save_config(env: &Env, site: &str, config: &SiteConfig) -> Result<(
 }
 
 /// Registers a new site (its configuration starts as the defaults).
+pub async fn staff_names(env: &Env, site: &str, names: Vec<String>) -> Result<()> {
+    tell(&part(env, site, Part::Settings)?, &InboxCall::StaffNames { site: site.into(), names }).await
+}
+
 pub async fn register(env: &Env, site: &str) -> Result<()> {
     tell(&part(env, site, Part::Settings)?, &InboxCall::Register { site: site.into() }).await
 }

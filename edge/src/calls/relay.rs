@@ -111,6 +111,10 @@ pub struct Joined {
     pub last_seq: u64,
     /// The newest page (when the relay was cold), as customers see it.
     pub newest: Vec<ChatMessage>,
+    /// The channel's oldest kept sequence number: a warm relay that was off
+    /// the channel's list during a retention sweep forgets what is older.
+    #[serde(default)]
+    pub oldest: u64,
 }
 
 /// Answer to [`ChannelCall::Frame`].

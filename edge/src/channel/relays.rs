@@ -80,7 +80,8 @@ impl Channel {
                     true => self.customer_view(self.store().before(last_seq + 1, PAGE)),
                     false => Vec::new(),
                 };
-                Response::from_json(&Joined { refused, last_seq, newest })
+                let oldest = sql::oldest_seq(&self.db).map_err(internal)?.unwrap_or(0);
+                Response::from_json(&Joined { refused, last_seq, newest, oldest })
             }
             ChannelCall::Frame { viewer, frame } => {
                 let frames = RefCell::new(Vec::new());

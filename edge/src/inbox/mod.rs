@@ -391,8 +391,11 @@ impl DurableObject for Inbox {
                 Response::empty()
             }
             InboxCall::SaveConfig { site, mut config } => {
-                // The identity secret's version is the Worker's, not the editor's.
-                config.identity_version = sql::config(&sql)?.map_or(0, |(_, c)| c.identity_version);
+                // The identity secret's version and the staff's names are the
+                // Worker's, not the editor's.
+                if let Some((_, stored)) = sql::config(&sql)? {
+                    (config.identity_version, config.staff_names) = (stored.identity_version, stored.staff_names);
+                }
                 sql::save_config(&sql, &config)?;
                 self.version.set(None);
                 self.tell_parts(&site).await?;
@@ -429,6 +432,17 @@ impl DurableObject for Inbox {
                 }
                 let version = config.map_or(0, |c| c.identity_version);
                 Response::from_json(&crate::calls::inbox::IdentityKey { secret, version })
+            }
+            InboxCall::StaffNames { site, names } => {
+                if let Some((_, mut config)) = sql::config(&sql)? {
+                    if config.staff_names != names {
+                        config.staff_names = names;
+                        sql::save_config(&sql, &config)?;
+                        self.version.set(None);
+                        self.tell_parts(&site).await?;
+                    }
+                }
+                Response::empty()
             }
             InboxCall::AddUser { user, conversation } => {
                 sql::add_user_conversation(&sql, &user, &conversation, now)?;

@@ -24,6 +24,7 @@ pub mod legacy;
 pub mod ops;
 pub mod sockets;
 pub mod sql;
+pub mod two_factor;
 
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
 
@@ -68,6 +69,11 @@ impl DurableObject for Org {
         if matches!(op, ops::OrgOp::Counts) {
             return Response::from_json(&self.counts.get());
         }
+        // Whether the people's names may change (the sites' settings keep them).
+        let names = matches!(
+            op,
+            ops::OrgOp::Accept(_) | ops::OrgOp::Person(_) | ops::OrgOp::Import(_) | ops::OrgOp::StaffNames
+        );
         let key = crate::auth::token_key(&self.env).unwrap_or_default();
         // `run` does not pause, so no other request's rows are counted here.
         let before = sql::rows_read();
@@ -75,6 +81,9 @@ impl DurableObject for Org {
         let mut counts = self.counts.get();
         (counts.requests, counts.rows_read) = (counts.requests + 1, counts.rows_read + sql::rows_read() - before);
         self.counts.set(counts);
+        if names && done.is_ok() {
+            self.push_staff_names().await?;
+        }
         match done {
             Ok(ops::Done::Json(v)) => Response::from_json(&v),
             Ok(ops::Done::Drop(answer)) => {
@@ -106,6 +115,19 @@ impl DurableObject for Org {
 }
 
 impl Org {
+    /// Tells each site's settings the people's display names (channel
+    /// members may not take them).
+    async fn push_staff_names(&self) -> Result<()> {
+        let (names, sites) = sql::names_and_sites(&self.state.storage().sql())?;
+        let told = sites.iter().map(|site| crate::calls::inbox::staff_names(&self.env, site, names.clone()));
+        for (site, result) in sites.iter().zip(futures_util::future::join_all(told).await) {
+            if let Err(e) = result {
+                worker::console_error!("staff names not told to {site}: {e}");
+            }
+        }
+        Ok(())
+    }
+
     /// Drops the sockets whose rows are closing and forgets those the
     /// objects confirmed; `true` if any failed, for which the alarm comes
     /// back within [`sockets::RETRY_MS`].

@@ -11,6 +11,7 @@ use worker::SqlStorage;
 
 use super::sockets;
 use super::sql::{self, Account};
+use super::two_factor;
 use crate::auth::{new_token, org_token, token_digest};
 
 /// Sign-in attempts that go at once per account and caller address pair
@@ -53,6 +54,10 @@ fn refuse(code: ErrorCode, msg: impl Into<String>) -> Refusal {
     Refusal(code, msg.into())
 }
 
+fn refused(r: two_factor::Refused) -> Refusal {
+    refuse(r.code(), r.message())
+}
+
 fn db(e: worker::Error) -> Refusal {
     worker::console_error!("org: {e}");
     refuse(ErrorCode::Internal, "internal error")
@@ -93,6 +98,23 @@ pub struct Candidate {
 pub struct Issue {
     pub account: String,
     pub ttl_ms: u64,
+    /// The authenticator's code, for an account with two-factor sign-in.
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// An account's authenticator code (confirming enrolment, turning it off).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CodeOp {
+    pub account: String,
+    pub code: String,
+}
+
+/// The organisation's sign-in policy, set by `by`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SecurityOp {
+    pub by: By,
+    pub require_two_factor: bool,
 }
 
 /// A session's token (for the cookie) and who it is.
@@ -248,6 +270,16 @@ pub enum OrgOp {
     Site(SiteOp),
     /// Renames a site.
     RenameSite(SiteOp),
+    /// Starts this account's two-factor enrolment → [`shared::staff::TwoFactorSetup`].
+    TotpBegin(String),
+    /// Confirms enrolment with a first code.
+    TotpConfirm(CodeOp),
+    /// Turns two-factor sign-in off with a current code.
+    TotpDisable(CodeOp),
+    /// Sets the organisation's sign-in policy.
+    Security(SecurityOp),
+    /// Tells every site's settings the people's names (after a new site).
+    StaffNames,
     /// An object accepted an operator's socket: its row, written — marked
     /// closing if the access it was checked with ended meanwhile.
     Opened(sockets::Opened),
@@ -281,7 +313,35 @@ pub fn run(sql: &SqlStorage, op: OrgOp, now: u64, key: &str) -> Outcome {
         }
         OrgOp::LoginFinish(issue) => {
             let account = sql::account(sql, &issue.account).map_err(db)?.ok_or_else(unknown_account)?;
+            two_factor::check_sign_in(sql, &account.id, issue.code.as_deref(), now / 1000).map_err(refused)?;
             answer(issue_session(sql, &account, None, (issue.ttl_ms, now, key))?)
+        }
+        OrgOp::TotpBegin(account) => {
+            let account = sql::account(sql, &account).map_err(db)?.ok_or_else(unknown_account)?;
+            answer(two_factor::begin(sql, &account.id, &account.email).map_err(db)?)
+        }
+        OrgOp::TotpConfirm(op) => {
+            two_factor::confirm(sql, &op.account, &op.code, now / 1000).map_err(refused)?;
+            answer(())
+        }
+        OrgOp::TotpDisable(op) => {
+            let account = sql::account(sql, &op.account).map_err(db)?.ok_or_else(unknown_account)?;
+            if two_factor::state(sql, &account.org, &account.id).map_err(db)?.required {
+                return Err(refuse(ErrorCode::Forbidden, "your organisation requires two-factor sign-in"));
+            }
+            two_factor::disable(sql, &account.id, &op.code, now / 1000).map_err(refused)?;
+            answer(())
+        }
+        OrgOp::Security(op) => {
+            if !matches!(op.by.role, StaffRole::Owner | StaffRole::Admin) {
+                return Err(refuse(ErrorCode::Forbidden, "only owners and admins set the sign-in policy"));
+            }
+            // Not a policy that would shut its own maker out.
+            if op.require_two_factor && !two_factor::state(sql, &op.by.org, &op.by.account).map_err(db)?.enrolled {
+                return Err(refuse(ErrorCode::Forbidden, "set up your own two-factor sign-in first"));
+            }
+            two_factor::require(sql, &op.by.org, op.require_two_factor).map_err(db)?;
+            answer(())
         }
         OrgOp::Session(c) => check(sql, c, now, key),
         OrgOp::Logout(token) => match sql::session_line(sql, &token_digest(&token)).map_err(db)? {
@@ -332,6 +392,8 @@ pub fn run(sql: &SqlStorage, op: OrgOp, now: u64, key: &str) -> Outcome {
             // Whoever held a session (perhaps who made the reset needed) is out.
             sql::delete_sessions(sql, &account.id).map_err(db)?;
             sockets::close_account(sql, &account.id).map_err(db)?;
+            // The person may have lost their authenticator: they enrol again.
+            two_factor::forget(sql, &account.id).map_err(db)?;
             let issued = issue_session(sql, &account, None, (op.ttl_ms, now, key))?;
             let answer = serde_json::to_value(&issued).map_err(|e| refuse(ErrorCode::Internal, e.to_string()))?;
             Ok(Done::Drop(answer))
@@ -354,6 +416,7 @@ pub fn run(sql: &SqlStorage, op: OrgOp, now: u64, key: &str) -> Outcome {
         OrgOp::Person(op) => person(sql, op),
         OrgOp::Site(op) => add_site(sql, op),
         OrgOp::Access(op) => access(sql, op),
+        OrgOp::StaffNames => answer(()),
         OrgOp::Opened(row) => opened(sql, row, now),
         OrgOp::Closed(tag) => {
             sockets::closed(sql, &tag).map_err(db)?;
@@ -422,6 +485,7 @@ fn me(sql: &SqlStorage, account: &Account, csrf: &str) -> Result<Me, Refusal> {
         org_name: sql::org_name(sql, &account.org).map_err(db)?,
         sites: visible_sites(sql, account)?,
         csrf: csrf.to_owned(),
+        two_factor: two_factor::state(sql, &account.org, &account.id).map_err(db)?,
     })
 }
 
@@ -581,6 +645,7 @@ fn person(sql: &SqlStorage, op: PersonOp) -> Outcome {
                 return Err(forbidden("an organisation keeps at least one owner"));
             }
             sql::delete_account(sql, &target.id).map_err(db)?;
+            two_factor::forget(sql, &target.id).map_err(db)?;
             sockets::close_account(sql, &target.id).map_err(db)?;
             Ok(Done::Drop(Value::String(target.email)))
         }

@@ -80,7 +80,8 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     crate::room::sql::add_column(sql, "sessions", "line", "TEXT NOT NULL DEFAULT ''")?;
     run(sql, "UPDATE sessions SET line = substr(digest, 1, 16) WHERE line = ''", None)?;
     run(sql, "CREATE INDEX IF NOT EXISTS sessions_by_line ON sessions (line)", None)?;
-    super::sockets::ensure_schema(sql)
+    super::sockets::ensure_schema(sql)?;
+    super::two_factor::ensure_schema(sql)
 }
 
 /// An account as stored.
@@ -424,6 +425,18 @@ pub fn invitation(sql: &SqlStorage, digest: &str, now: u64) -> worker::Result<Op
 pub fn delete_invitation(sql: &SqlStorage, id: &str) -> worker::Result<()> {
     run(sql, "DELETE FROM invitations WHERE id = ?", vec![id.into()])?;
     Ok(())
+}
+
+/// Every account's display name and every site's id (what the sites'
+/// settings keep of the people: [`shared::site::SiteConfig::staff_names`]).
+pub fn names_and_sites(sql: &SqlStorage) -> worker::Result<(Vec<String>, Vec<String>)> {
+    #[derive(Deserialize)]
+    struct Row {
+        v: String,
+    }
+    let names: Vec<Row> = run(sql, "SELECT DISTINCT name AS v FROM accounts ORDER BY name", None)?.to_array()?;
+    let sites: Vec<Row> = run(sql, "SELECT id AS v FROM sites ORDER BY id", None)?.to_array()?;
+    Ok((names.into_iter().map(|r| r.v).collect(), sites.into_iter().map(|r| r.v).collect()))
 }
 
 /// The sign-in a session digest belongs to (expired or not).

@@ -244,7 +244,12 @@ impl Relay {
             }
             drop(cache);
             sql::save_last_seq(&self.state.storage().sql(), joined.last_seq)?;
-        } else if joined.last_seq > self.meta()?.map_or(0, |m| m.last_seq) {
+        } else {
+            // A sweep while this relay had no viewers (and so was off the
+            // channel's list) did not reach its page.
+            self.cache.borrow_mut().newest.retain(|m| m.seq >= joined.oldest);
+        }
+        if !cold && joined.last_seq > self.meta()?.map_or(0, |m| m.last_seq) {
             // A batch is on its way or was lost: what this relay missed, now.
             let last = self.meta()?.map_or(0, |m| m.last_seq);
             if let Some(missed) = self.ask_channel::<Missed>(ChannelCall::After(last)).await? {

@@ -53,7 +53,7 @@ fn wrong_credentials() -> RouteError {
 
 /// Counts one attempt for an account and address pair (sign-in, password
 /// change), slowed down progressively and refused past the window's limit.
-async fn count_pair(env: &Env, pair: &str, window_ms: u64) -> Result<(), RouteError> {
+pub async fn count_pair(env: &Env, pair: &str, window_ms: u64) -> Result<(), RouteError> {
     limit(index::count_slowly(env, pair, ops::LOGINS_PER_PAIR, ops::LOGIN_SLOW_MS, window_ms).await?.wait_ms)
 }
 
@@ -94,7 +94,7 @@ pub async fn login(mut req: Request, env: &Env) -> RouteResult {
     let Some(claim) = claim.filter(|_| ok && known) else {
         return Err(wrong_credentials());
     };
-    let issue = Issue { account: claim.account, ttl_ms: ttl_ms(env) };
+    let issue = Issue { account: claim.account, ttl_ms: ttl_ms(env), code: body.code };
     let issued: Issued = org(env, &claim.org, OrgOp::LoginFinish(issue)).await?;
     index::clear(env, &pair).await?;
     signed_in(env, issued)
@@ -122,7 +122,8 @@ pub async fn current(req: Request, env: &Env) -> RouteResult {
         ttl_ms: ttl_ms(env),
         max_ms: session::max_ms(env),
     };
-    let checked: Checked = session::checked(&req, env, Capability::ReadConversations, Some(rotation)).await?;
+    let checked: Checked =
+        session::checked(&req, env, Capability::ReadConversations, Some(rotation), session::Gate::Enrolling).await?;
     let resp = Response::from_json(&checked.me)?;
     match checked.rotated {
         Some(token) => with_cookie(resp, &cookie(&token, ttl_ms(env) / 1000)),
@@ -132,7 +133,7 @@ pub async fn current(req: Request, env: &Env) -> RouteResult {
 
 /// `POST /api/auth/logout`: ends this session.
 pub async fn logout(req: Request, env: &Env) -> RouteResult {
-    let me = staff(&req, env, Capability::ReadConversations).await?;
+    let me = session::staff_enrolling(&req, env).await?;
     let (token, _) = session::token(&req, env).unwrap_or_default();
     let () = org(env, &me.org, OrgOp::Logout(token)).await?;
     with_cookie(Response::empty()?.with_status(204), &cleared_cookie())
@@ -332,6 +333,7 @@ pub async fn add_site(mut req: Request, env: &Env) -> RouteResult {
     // A new site is embeddable nowhere until its owner lists its origins.
     let config = shared::site::SiteConfig { origins: Vec::new(), ..Default::default() };
     crate::calls::inbox::save_config(env, entry.id.as_str(), &config).await?;
+    let () = org(env, &me.org, OrgOp::StaffNames).await?;
     Ok(Response::from_json(&entry)?.with_status(201))
 }
 

@@ -16,6 +16,9 @@ use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND};
 /// Longest display name in a channel.
 const MAX_NAME: usize = 40;
 
+/// The refusal of a visitor token this service did not issue for the site.
+const NOT_ISSUED: &str = "a visitor token issued by this service for the site is required";
+
 /// The site and channel of a channel route, both checked against the
 /// site's settings; `Err` is the refusal to answer on the socket.
 pub async fn channel_of(
@@ -52,6 +55,9 @@ pub async fn report(mut req: Request, env: &Env, site: &str, channel: &str, seq:
         super::json(&mut req, "{\"visitor\": \"…\", \"reason\": \"spam\"}", super::MAX_BODY).await?;
     if !shared::api::visitor_token_ok(&body.visitor) {
         return Err(RouteError::BadRequest("a visitor token (64 hex digits) is required".into()));
+    }
+    if !super::visitors::issued(env, site.as_str(), &body.visitor) {
+        return Err(RouteError::Refused(ErrorCode::Unauthorized, NOT_ISSUED.into()));
     }
     // Made-up visitor tokens must not multiply one person's reports.
     let caller = super::accounts::address(&req)?;
@@ -96,8 +102,8 @@ pub async fn customer_socket(req: Request, env: &Env, site: &str, channel: &str)
         return Ok(refusal);
     }
     let visitor = crate::socket::secret(&req, "v.")?;
-    if !shared::api::visitor_token_ok(&visitor) {
-        return Ok(socket::refuse(ErrorCode::Unauthorized, "a visitor token (64 hex digits) is required", 4401)?);
+    if !super::visitors::issued(env, site.as_str(), &visitor) {
+        return Ok(socket::refuse(ErrorCode::Unauthorized, NOT_ISSUED, socket::CLOSE_UNAUTHORIZED)?);
     }
     let name = query(&req, "name")?.unwrap_or_default();
     let name = name.trim();
@@ -105,7 +111,10 @@ pub async fn customer_socket(req: Request, env: &Env, site: &str, channel: &str)
         let msg = format!("a display name is 1–{MAX_NAME} characters");
         return Ok(socket::refuse(ErrorCode::Malformed, &msg, CLOSE_BAD_REQUEST)?);
     }
-    if shared::names::imitates_staff(name, site.as_str()) {
+    let staff = crate::settings_cache::settings(env, site.as_str()).await?.map(|s| s.config.staff_names.clone());
+    if shared::names::imitates_staff(name, site.as_str())
+        || shared::names::takes_staff_name(name, &staff.unwrap_or_default())
+    {
         let msg = format!("“{name}” could be taken for the site's staff: choose another name");
         return Ok(socket::refuse(ErrorCode::Forbidden, &msg, CLOSE_FORBIDDEN)?);
     }

@@ -72,7 +72,7 @@ async fn operator_handshake(
     if let Some(refused) = super::refuse_cross_origin(req)? {
         return Ok(Err(refused));
     }
-    let (me, line) = match crate::session::checked(req, env, cap, None).await {
+    let (me, line) = match crate::session::checked(req, env, cap, None, crate::session::Gate::Enrolled).await {
         Ok(c) => (c.me, c.line),
         Err(RouteError::Refused(code, msg)) if code.http_status() == 403 => {
             return Ok(Err(socket::refuse(code, &msg, CLOSE_FORBIDDEN)?))

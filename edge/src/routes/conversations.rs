@@ -67,14 +67,13 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     if body.email.as_deref().is_some_and(|e| !shared::staff::email_ok(e)) {
         return Err(RouteError::BadRequest("the e-mail address is not valid".into()));
     }
-    // Sanctions are tied to the visitor, and a signed-in customer's to their
-    // user id (the conversation's member then): a banned one starts and
-    // resumes nothing, in this browser or another.
-    let member = match &body.visitor {
-        Some(v) if shared::api::visitor_token_ok(v) => crate::auth::member_id(v),
-        Some(_) => return Err(RouteError::BadRequest("visitor must be 64 hex digits".into())),
-        None => String::new(),
-    };
+    // Sanctions are tied to the visitor (a token this service issued: one
+    // without gets a new one, counted against the caller address's
+    // issuance limit), and a signed-in customer's to their user id (the
+    // conversation's member then): a banned one starts and resumes
+    // nothing, in this browser or another.
+    let (visitor, issued) = super::visitors::own_or_new(&req, env, body.site.as_str(), body.visitor.as_deref()).await?;
+    let member = crate::auth::member_id(&visitor);
     let user_member = user.as_ref().map(|(u, _)| crate::auth::member_id(&format!("user:{}|{u}", body.site)));
     for m in std::iter::once(&member).chain(&user_member).filter(|m| !m.is_empty()) {
         let now = worker::Date::now().as_millis();
@@ -108,7 +107,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     }
     // Resuming passes the ban check and the limits above, as starting does.
     if let (true, Some((user, version))) = (body.resume, &user) {
-        return resume(env, &body.site, user, *version).await;
+        return resume(env, &body.site, user, *version, issued).await;
     }
     let conversation = crate::auth::new_conversation_id();
     let token = crate::auth::new_token();
@@ -130,7 +129,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     if let Some((user, _)) = user {
         crate::calls::inbox::add_user_conversation(env, site.as_str(), &user, conversation.as_str()).await?;
     }
-    Ok(Response::from_json(&ConversationCreated { conversation, token })?.with_status(201))
+    Ok(Response::from_json(&ConversationCreated { conversation, token, visitor: issued })?.with_status(201))
 }
 
 /// How often an hour one verified user may resume (from any address).
@@ -138,14 +137,14 @@ const RESUMES_PER_USER_HOUR: usize = 60;
 
 /// A verified customer's latest conversation, with a new token for this
 /// browser (their history on another device); 404 if they have none.
-async fn resume(env: &Env, site: &SiteId, user: &str, identity: u32) -> RouteResult {
+async fn resume(env: &Env, site: &SiteId, user: &str, identity: u32, visitor: Option<String>) -> RouteResult {
     let none = || RouteError::Refused(ErrorCode::UnknownConversation, "no earlier conversation".into());
     let id = crate::calls::inbox::latest_of(env, site.as_str(), user).await?.ok_or_else(none)?;
     let conversation: ConversationId = id.parse().map_err(|_| none())?;
     let token = crate::auth::new_token();
     let stub = crate::calls::room::conversation(env, conversation.as_str())?;
     crate::calls::tell(&stub, &RoomCall::Grant { digest: crate::auth::token_digest(&token), identity }).await?;
-    Ok(Response::from_json(&ConversationCreated { conversation, token })?)
+    Ok(Response::from_json(&ConversationCreated { conversation, token, visitor })?)
 }
 
 /// Pre-chat answers: only the form's fields, each valid, every required one.

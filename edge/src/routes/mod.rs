@@ -10,6 +10,8 @@ pub mod demo;
 pub mod orgs;
 pub mod pages;
 pub mod seed;
+pub mod two_factor;
+pub mod visitors;
 
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;

@@ -91,6 +91,7 @@ async fn create(env: &Env, seed: Seed, first: bool) -> Result<(String, Vec<Strin
     for site in &seed.sites {
         crate::calls::inbox::register(env, site.id.as_str()).await?;
     }
+    let () = org(env, &id, OrgOp::StaffNames).await?;
     Ok((id, ids))
 }
 
@@ -135,7 +136,7 @@ pub async fn signup(mut req: Request, env: &Env) -> RouteResult {
     let seed = Seed { org: org_name.to_owned(), sites: vec![site], accounts: vec![owner] };
     let (id, accounts) = create(env, seed, false).await?;
     let account = accounts.into_iter().next().unwrap_or_default();
-    let issued: Issued = org(env, &id, OrgOp::LoginFinish(Issue { account, ttl_ms: ttl_ms(env) })).await?;
+    let issued: Issued = org(env, &id, OrgOp::LoginFinish(Issue { account, ttl_ms: ttl_ms(env), code: None })).await?;
     Ok(signed_in(env, issued)?.with_status(201))
 }
 

@@ -41,11 +41,32 @@ fn App() -> impl IntoView {
         &crate::wire::CHANNEL,
         None,
     );
+    // What the viewer is told besides the log's notices (a report's
+    // thanks, why no visitor token came).
+    let thanks = RwSignal::new(None::<String>);
+    let got = move |v: Result<String, String>| match v {
+        Ok(v) => visitor.set(Some(v)),
+        Err(e) => thanks.set(Some(e)),
+    };
     bridge.with_value(|b| {
-        b.lookup(move |v, n| {
-            visitor.set(Some(v));
+        b.lookup(site_of.get_value(), move |v, n| {
+            got(v);
             name.set(n.filter(|n| !n.trim().is_empty()));
         })
+    });
+    // A kept token the service refuses (issued under an earlier key): a
+    // new one, once.
+    let renewed = StoredValue::new(false);
+    crate::effect(move || {
+        let refused = matches!(chat.status.get(), crate::socket::Status::Refused(_));
+        if refused
+            && chat.log.with_untracked(|l| l.refused()) == Some(shared::ErrorCode::Unauthorized)
+            && !renewed.get_value()
+        {
+            renewed.set_value(true);
+            visitor.set(None);
+            bridge.with_value(|b| b.renew(site_of.get_value(), got));
+        }
     });
     crate::effect(move || {
         if visitor.with(Option::is_some) && name.with(Option::is_some) {
@@ -78,7 +99,6 @@ fn App() -> impl IntoView {
         chat.log.track();
         request_animation_frame(report::buttons);
     });
-    let thanks = RwSignal::new(None::<String>);
     let on_click = move |e: leptos::ev::MouseEvent| {
         let Some(seq) = report::clicked(&e) else { return };
         report::open(seq, move |seq, reason| {

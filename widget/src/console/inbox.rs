@@ -101,6 +101,8 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     let practice = RwSignal::new(false);
     let seats_open = RwSignal::new(false);
     let password = RwSignal::new(false);
+    let two_factor = RwSignal::new(false);
+    let two_factor_state = RwSignal::new(session.me.with_value(|m| m.two_factor));
     // Open beside the focused one, in order.
     let beside = RwSignal::new(Vec::<ConversationId>::new());
     let is_open = move |id: &ConversationId| {
@@ -422,6 +424,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                     })}
                     <button class="link" data-testid="console-help-open" on:click=move |_| help.set(true)>"Shortcuts"</button>
                     <button class="link" data-testid="console-password-open" on:click=move |_| password.set(true)>"Password"</button>
+                    <button class="link" data-testid="console-2fa-open" on:click=move |_| two_factor.set(true)>"Two-factor"</button>
                     <button class="link" data-testid="console-sign-out" on:click=move |_| on_sign_out.run(None)>"Sign out"</button>
                     <button class="link" data-testid="console-sign-out-everywhere" on:click=move |_| {
                         leptos::task::spawn_local(async move {
@@ -568,6 +571,11 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
             </Show>
             <Show when=move || shifts.get()>
                 <ShiftsView on_close=Callback::new(move |_| shifts.set(false))/>
+            </Show>
+            <Show when=move || two_factor.get()>
+                <super::two_factor::TwoFactorView state=two_factor_state.get_untracked()
+                    on_change=Callback::new(move |on| two_factor_state.update(|s| s.enrolled = on))
+                    on_close=Some(Callback::new(move |_| two_factor.set(false)))/>
             </Show>
             <Show when=move || password.get()>
                 <super::password::PasswordView on_close=Callback::new(move |_| password.set(false))/>

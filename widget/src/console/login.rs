@@ -39,10 +39,16 @@ impl Link {
     }
 }
 
-/// Posts `body` to `path` and signs in with the answer.
-fn submit(path: &'static str, body: Option<String>, on_sign_in: Callback<Me>, error: RwSignal<Option<String>>) {
+/// Posts `body` to `path` and signs in with the answer; a refusal that
+/// asks for the second factor shows its field (`needs_code`).
+fn submit(
+    path: &'static str,
+    body: Option<String>,
+    on_sign_in: Callback<Me>,
+    (error, needs_code): (RwSignal<Option<String>>, RwSignal<bool>),
+) {
     leptos::task::spawn_local(async move {
-        match crate::http::request("POST", path, body).await {
+        match crate::http::request_coded("POST", path, body, None).await {
             Ok(text) => match crate::json::decode::<Me>(&text) {
                 Some(me) => {
                     if path != LOGIN_PATH {
@@ -54,7 +60,12 @@ fn submit(path: &'static str, body: Option<String>, on_sign_in: Callback<Me>, er
                 }
                 None => error.set(Some(crate::http::UNREADABLE.into())),
             },
-            Err(e) => error.set(Some(e)),
+            Err((code, e)) => {
+                if code == Some(shared::ErrorCode::SecondFactor) {
+                    needs_code.set(true);
+                }
+                error.set(Some(e));
+            }
         }
     });
 }
@@ -66,6 +77,8 @@ pub fn Login(on_sign_in: Callback<Me>, error: RwSignal<Option<String>>) -> impl 
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let needs_code = RwSignal::new(false);
     let page = Link::of_page();
     let new_password = !matches!(page, Link::None);
     let (heading, button) = page.words();
@@ -98,11 +111,12 @@ pub fn Login(on_sign_in: Callback<Me>, error: RwSignal<Option<String>>) -> impl 
                 (RESET_PATH, crate::json::encode(&body))
             }
             Link::None => {
-                let body = LoginBody { email: email.get_untracked(), password: password.get_untracked() };
+                let code = Some(code.get_untracked()).filter(|c| !c.trim().is_empty());
+                let body = LoginBody { email: email.get_untracked(), password: password.get_untracked(), code };
                 (LOGIN_PATH, crate::json::encode(&body))
             }
         };
-        submit(path, body, on_sign_in, error);
+        submit(path, body, on_sign_in, (error, needs_code));
     };
     view! {
         <main class="login">
@@ -113,6 +127,11 @@ pub fn Login(on_sign_in: Callback<Me>, error: RwSignal<Option<String>>) -> impl 
                 <input id="password" type="password" data-testid="console-password" required
                     autocomplete=if new_password { "new-password" } else { "current-password" }
                     prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e))/>
+                {move || needs_code.get().then(|| view! {
+                    <label for="code">"Code from your authenticator app"</label>
+                    <input id="code" inputmode="numeric" autocomplete="one-time-code" maxlength="8" required
+                        data-testid="console-login-code" prop:value=move || code.get() on:input=move |e| code.set(event_target_value(&e))/>
+                })}
                 <button type="submit" data-testid="console-login">{button}</button>
                 {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="console-login-error">{e}</p> })}
                 {(!new_password).then(|| view! {

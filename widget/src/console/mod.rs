@@ -22,6 +22,7 @@ mod routing;
 mod seats;
 mod settings;
 mod shifts;
+mod two_factor;
 
 use std::cell::RefCell;
 use std::time::Duration;
@@ -130,10 +131,26 @@ fn App() -> impl IntoView {
         error.set(why);
         me.set(None);
     });
+    // Set up at last: the session again, now past the requirement.
+    let enrolled = Callback::new(move |_: bool| {
+        leptos::task::spawn_local(async move {
+            if let Ok(Some(who)) =
+                crate::http::request("GET", SESSION_PATH, None).await.map(|t| crate::json::decode::<Me>(&t))
+            {
+                sign_in.run(who);
+            }
+        });
+    });
     view! {
         {move || match me.get() {
             None if !checked.get() => view! { <main class="login"><p>"Loading…"</p></main> }.into_any(),
             None => view! { <login::Login on_sign_in=sign_in error=error/> }.into_any(),
+            Some(who) if who.two_factor.due() => view! {
+                <main class="login">
+                    <two_factor::TwoFactorView state=who.two_factor on_change=enrolled on_close=None/>
+                    <button class="link" data-testid="console-sign-out" on:click=move |_| sign_out.run(None)>"Sign out"</button>
+                </main>
+            }.into_any(),
             Some(who) => {
                 let first = who.sites.first().map(|s| s.id.to_string()).unwrap_or_default();
                 let site = query_param("site").filter(|s| who.sites.iter().any(|x| x.id.as_str() == s)).unwrap_or(first);

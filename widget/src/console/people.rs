@@ -155,6 +155,19 @@ pub fn People(on_close: Callback<()>) -> impl IntoView {
                         <button type="submit" data-testid="console-invite">"Invite"</button>
                     </form>
                 })}
+                {matches!(me.role, StaffRole::Owner | StaffRole::Admin).then(|| {
+                    let required = me.two_factor.required;
+                    view! {
+                        <label class="wide"><input type="checkbox" data-testid="console-require-2fa" prop:checked=required
+                            on:change=move |e| {
+                                let on = event_target_checked(&e);
+                                let body = crate::json::encode(&shared::staff::OrgSecurity { require_two_factor: on });
+                                let done = if on { "Everyone now signs in with a second factor (those without one set it up first)." } else { "Two-factor sign-in is up to each person." };
+                                call(shared::api::ORG_SECURITY_PATH.into(), body, done.into());
+                            }/>
+                            " Require two-factor sign-in for everyone"</label>
+                    }
+                })}
                 <div class="actions">
                     <button class="link" data-testid="console-people-close" on:click=move |_| on_close.run(())>"Close"</button>
                     {move || note.get().map(|n| match n {

@@ -4,7 +4,8 @@
 //! the loader and handed over with `postMessage`, origins checked both ways.
 //!
 //! Messages (JSON strings), iframe → loader: `{"type":"chat:ready"}`,
-//! `{"type":"chat:save","session":{...}}`, `{"type":"chat:clear"}`,
+//! `{"type":"chat:save","session":{...}}`, `{"type":"chat:visitor",
+//! "visitor"}` (a token the service issued), `{"type":"chat:clear"}`,
 //! `{"type":"chat:close"}`; loader → iframe: `{"type":"chat:session",
 //! "session":{...}|null,"visitor":"<64 hex>","page":"<url>","user":{"id","expires","hash"}?}` (the
 //! visitor token ties moderation sanctions to this browser; `user` is the
@@ -176,9 +177,17 @@ impl HostBridge {
         set_timeout(move || once(None), LOOKUP_TIMEOUT);
     }
 
-    /// Remembers the conversation in the host page's storage.
+    /// Remembers the conversation in the host page's storage, and the
+    /// visitor token the service issued with it, if it did.
     pub fn save(&self, session: &ConversationCreated) {
         self.post("chat:save", Some(session));
+        if let (Some(v), Some(host)) = (&session.visitor, &self.host) {
+            self.visitor.set_value(Some(v.clone()));
+            post_to_host(
+                host,
+                &wire::stringify(&Obj::new().put("type", "chat:visitor").put("visitor", v.as_str()).js()),
+            );
+        }
     }
 
     /// Forgets the conversation.
