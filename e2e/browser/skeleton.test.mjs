@@ -15,8 +15,17 @@ test("customer ↔ operator: launcher, widget, console, reply, reload, come back
   const sockets = [];
   customer.on("websocket", (ws) => sockets.push(ws.url()));
 
+  // The demo page has the strict policy a host page may have (no inline
+  // script or style: README, "Content Security Policy"); nothing is refused.
+  await customer.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+
   // 1. The launcher appears, untouched by the host page's hostile CSS.
-  await customer.goto(demoUrl);
+  const page = await customer.goto(demoUrl);
+  const csp = page.headers()["content-security-policy"];
+  assert.doesNotMatch(csp, /unsafe-inline/, csp);
   const launcher = customer.getByTestId("chat-launcher");
   await launcher.waitFor({ timeout: TIMEOUT });
   const bg = await launcher.evaluate((el) => getComputedStyle(el).backgroundColor);
@@ -59,6 +68,10 @@ test("customer ↔ operator: launcher, widget, console, reply, reload, come back
   await customer.reload();
   frame = await openWidget(customer);
   await waitForTexts(frame, "chat-message", ["Hello from the demo page", XSS, "Hi! How can I help?"]);
+
+  assert.deepEqual(await customer.evaluate(() => window.__csp), [], "the page's policy refused something");
+  const position = await launcher.evaluate((el) => getComputedStyle(el).position);
+  assert.equal(position, "fixed", "the launcher is styled under the strict policy");
 
   // Close the tab and come back later: same again, and the chat goes on.
   await customer.close();

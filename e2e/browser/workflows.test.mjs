@@ -8,7 +8,9 @@
 // inbox, the order confirmed, the signed checkout, a follow-up scheduled at
 // close that comes back when due and reaches the customer's launcher), the
 // inbox's unread counts, waiting time and filters, and five conversations
-// switched with the keyboard, drafts kept.
+// switched with the keyboard, drafts kept. In a single-page app, a new
+// address (pushState) fires the address triggers and applies the start
+// rules.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
@@ -46,8 +48,7 @@ async function salesCustomer(context, text) {
   return [page, frame];
 }
 
-/** The operator opens the conversation whose inbox line mentions `marker`. */
-// The sales steps from initiate to negotiate: the needs noted, `product` presented.
+/** The sales steps from initiate to negotiate: the needs noted, `product` presented. */
 async function needsThenPresent(op, needs, product) {
   await op.getByTestId("console-complete-step").click();
   await waitStep(op, "needs", "current");
@@ -59,6 +60,7 @@ async function needsThenPresent(op, needs, product) {
   await waitStep(op, "negotiate", "current");
 }
 
+/** The operator opens the conversation whose inbox line mentions `marker`. */
 async function openConversation(op, marker) {
   const item = op.getByTestId("console-conversation").filter({ hasText: marker }).first();
   await item.waitFor({ timeout: TIMEOUT });
@@ -524,5 +526,40 @@ test("proactive triggers on time on page and scroll depth open the chat once, wi
     await context.close();
   } finally {
     await put(original);
+  }
+});
+
+test("single-page app: a pushState to a pricing address fires its trigger; to the enterprise page, the chat starts as sales", async () => {
+  const context = await browser.newContext();
+  try {
+    // The pricing trigger fires on a new address, with no page load.
+    const page = watch(await context.newPage());
+    await page.goto(demoUrl);
+    await page.getByTestId("chat-launcher").waitFor({ timeout: TIMEOUT });
+    assert.equal(await page.locator('iframe[title="Chat"]').count(), 0, "the chat opened by itself");
+    await page.evaluate(() => history.pushState({}, "", "?from=pricing"));
+    const frame = page.frameLocator('iframe[title="Chat"]');
+    await frame.getByTestId("chat-greeting").filter({ hasText: "Comparing plans" }).waitFor({ timeout: TIMEOUT });
+
+    // The chat open on the support form; the app moves to the enterprise
+    // page (a start rule: sales, no form) and the chat starts there as sales.
+    const other = watch(await (await browser.newContext()).newPage());
+    await other.goto(demoUrl);
+    await other.getByTestId("chat-launcher").click();
+    const chat = other.frameLocator('iframe[title="Chat"]');
+    await chat.getByTestId("chat-prechat").waitFor({ timeout: TIMEOUT });
+    await other.evaluate(() => history.pushState({}, "", "/demo?page=enterprise"));
+    await chat.getByTestId("chat-prechat").waitFor({ state: "detached", timeout: TIMEOUT });
+    const marker = `spa-${Date.now()}`;
+    await chat.getByTestId("chat-input").fill(`Enterprise question ${marker}`);
+    await chat.getByTestId("chat-input").press("Enter");
+    await waitForTexts(chat, "chat-message", [`Enterprise question ${marker}`]);
+    const op = watch(await context.newPage());
+    await signIn(op, "operator");
+    await op.getByTestId("console-filter-workflow").selectOption("sales");
+    await op.getByTestId("console-conversation").filter({ hasText: marker }).first().waitFor({ timeout: TIMEOUT });
+    assert.deepEqual(dialogs, [], "a dialog fired");
+  } finally {
+    await context.close();
   }
 });

@@ -1,6 +1,7 @@
 //! docs/identity.md's signing code, run: the Node function (with the pinned
-//! Node) and the Python one (where `python3` is installed) must give the
-//! documented test vectors. (The Worker's side: `edge/src/identity/tests.rs`.)
+//! Node), the Python one and the PHP one (Debian's `python3` and `php-cli`,
+//! which `cargo xtask setup` installs) must give the documented test
+//! vectors. (The Worker's side: `edge/src/identity/tests.rs`.)
 
 use std::process::Command;
 
@@ -50,16 +51,32 @@ fn the_documented_node_signing_gives_the_test_vectors() {
 
 #[test]
 fn the_documented_python_signing_gives_the_test_vectors() {
-    let Ok(python) = which("python3") else {
-        eprintln!("python3 is not installed: the Python snippet is not run");
-        return;
-    };
+    let python = which("python3").expect("python3 (cargo xtask setup installs it)");
     let mut code = snippet("Python:", "python");
     for (user, _) in VECTORS {
         code.push_str(&format!("print(sign_identity(\"test-identity-secret\", \"demo\", {user:?}, 1796400600))\n"));
     }
     let out = run(&python, &["-"], &code);
     assert_eq!(out.lines().collect::<Vec<_>>(), VECTORS.map(|(_, h)| h));
+}
+
+#[test]
+fn the_documented_php_signing_gives_the_test_vectors() {
+    let php = which("php").expect("php (cargo xtask setup installs php-cli)");
+    let mut code = format!("<?php\n{}", snippet("PHP:", "php"));
+    for (user, _) in VECTORS {
+        code.push_str(&format!(
+            "echo sign_identity('test-identity-secret', 'demo', {}, 1796400600), \"\\n\";\n",
+            php_string(user)
+        ));
+    }
+    let out = run(&php, &[], &code);
+    assert_eq!(out.lines().collect::<Vec<_>>(), VECTORS.map(|(_, h)| h));
+}
+
+/// A PHP single-quoted string literal of `s`.
+fn php_string(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
 /// `name` on the PATH.

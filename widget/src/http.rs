@@ -21,7 +21,10 @@ pub async fn request_with(
     body: Option<String>,
     header: Option<(&str, &str)>,
 ) -> Result<String, String> {
-    request_coded(method, path, body, header).await.map_err(|(_, message)| message)
+    match request_raw(method, path, body, header).await? {
+        (200..=299, text) => Ok(text),
+        (status, text) => Err(refusal(status, &text).1),
+    }
 }
 
 /// [`request_with`], the refusal with its code when the server gave one.
@@ -31,23 +34,27 @@ pub async fn request_coded(
     body: Option<String>,
     header: Option<(&str, &str)>,
 ) -> Result<String, (Option<shared::ErrorCode>, String)> {
-    let request = request_raw(method, path, body, header).await.map_err(|e| (None, e))?;
-    match request {
-        (true, text) => Ok(text),
-        (false, text) => Err(match crate::wire::api_error(&text) {
-            Some(e) => (Some(e.code), e.message),
-            None => (None, text),
-        }),
+    match request_raw(method, path, body, header).await.map_err(|e| (None, e))? {
+        (200..=299, text) => Ok(text),
+        (status, text) => Err(refusal(status, &text)),
     }
 }
 
-/// The answer's success and text (or why there is none).
+/// A refused request's code and sentence (the server's `ApiError`).
+fn refusal(status: u16, text: &str) -> (Option<shared::ErrorCode>, String) {
+    match crate::wire::api_error(text) {
+        Some(e) => (Some(e.code), e.message),
+        None => (None, format!("error {status}")),
+    }
+}
+
+/// The answer's status and text (or why there is none).
 async fn request_raw(
     method: &str,
     path: &str,
     body: Option<String>,
     header: Option<(&str, &str)>,
-) -> Result<(bool, String), String> {
+) -> Result<(u16, String), String> {
     let init = RequestInit::new();
     init.set_method(method);
     if let Some(body) = &body {
@@ -66,11 +73,7 @@ async fn request_raw(
         .map_err(|_| "you seem to be offline".to_string())?
         .unchecked_into();
     let text = JsFuture::from(resp.text().map_err(js_err)?).await.map_err(js_err)?.as_string().unwrap_or_default();
-    match resp.ok() {
-        true => Ok((true, text)),
-        false if crate::wire::api_error(&text).is_some() => Ok((false, text)),
-        false => Ok((false, format!("error {}", resp.status()))),
-    }
+    Ok((resp.status(), text))
 }
 
 fn js_err(e: JsValue) -> String {

@@ -7,7 +7,9 @@
  * page, URL text, scroll depth, or chatWidget.trigger(id) from the page)
  * open the chat once per visit with the trigger's greeting, unless the
  * visitor already has a conversation or the chat is open. The same
- * configuration (pre-chat form, greetings) is handed to the iframe.
+ * configuration (pre-chat form, greetings) is handed to the iframe. In a
+ * single-page app a new address (pushState, replaceState, back/forward)
+ * reads the address triggers and the start rule again.
  * With data-channel="id" the tag instead embeds that public channel right
  * where it stands. Both keep a visitor token (moderation ties sanctions to
  * it; the service issues it, the apps say when: chat:visitor) and hand it
@@ -49,9 +51,12 @@
       m.type === "chat:visitor" ? set(localStorage, key + ":v", m.visitor) : on(m);
     });
   }
-  function shadow(el) {
-    var r = el.attachShadow({ mode: "open" });
-    r.innerHTML = "<style>:host{all:initial;display:block}iframe{border:0;width:100%;height:100%;display:block}</style>";
+  // Styles go in a constructed stylesheet, which a host page's CSP without
+  // style-src 'unsafe-inline' allows (an inline <style> only where the
+  // browser has none: before Safari 16.4).
+  function shadow(el, css) {
+    var r = el.attachShadow({ mode: "open" }), s;
+    try { s = new CSSStyleSheet(); s.replaceSync(css); r.adoptedStyleSheets = [s]; } catch (e) { r.innerHTML = "<style>" + css + "</style>"; }
     return r;
   }
 
@@ -64,7 +69,7 @@
     frame.title = "Channel " + channel;
     frame.src = origin + "/channel?site=" + encodeURIComponent(site) + "&channel=" + encodeURIComponent(channel) +
       "&host=" + encodeURIComponent(location.origin);
-    shadow(box).appendChild(frame);
+    shadow(box, ":host{all:initial;display:block}iframe{border:0;width:100%;height:100%;display:block}").appendChild(frame);
     listen(function (m) {
       if (m.type === "chat:ready") send({ type: "chat:session", visitor: visitor(), name: get(localStorage, nameKey) });
       else if (m.type === "chat:save") set(localStorage, nameKey, m.name);
@@ -77,9 +82,7 @@
 
   var host = document.createElement("div");
   host.setAttribute("data-chat-widget", "");
-  var root = host.attachShadow({ mode: "open" });
-  root.innerHTML =
-    "<style>:host{all:initial}" +
+  var root = shadow(host, ":host{all:initial}" +
     "*{box-sizing:border-box}" +
     "button{all:initial;position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;" +
     "background:#2453d6;color:#fff;cursor:pointer;display:flex;align-items:center;justify-content:center;" +
@@ -93,8 +96,8 @@
     ".panel[hidden]{display:none}" +
     "iframe{border:0;width:100%;height:100%;display:block}" +
     ":host(.left) button,:host(.left) .panel{right:auto;left:20px}" +
-    "@media (max-width:480px){.panel{right:0;bottom:0;width:100%;height:100%;max-height:none;border-radius:0}:host(.left) .panel{left:0}}" +
-    "</style>" +
+    "@media (max-width:480px){.panel{right:0;bottom:0;width:100%;height:100%;max-height:none;border-radius:0}:host(.left) .panel{left:0}}");
+  root.innerHTML +=
     '<div class="panel" hidden></div>' +
     '<button type="button" data-testid="chat-launcher" aria-label="Open chat" aria-expanded="false">' +
     '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>' +
@@ -201,6 +204,19 @@
       addEventListener("scroll", check, { passive: true });
     }
   }
+
+  // A single-page app's new address (pushState, replaceState, back and
+  // forward) counts as a page view: the address triggers and the start
+  // rule are read again, and the chat learns the page.
+  function moved() {
+    triggers.forEach(function (t) { t.on === "urlContains" && arm(t); });
+    if (frame) { send({ type: "chat:page", page: location.href }); config && sendConfig(); }
+  }
+  ["pushState", "replaceState"].forEach(function (k) {
+    var f = history[k];
+    history[k] = function () { var r = f.apply(this, arguments); moved(); return r; };
+  });
+  addEventListener("popstate", moved);
 
   function mount() {
     document.body.appendChild(host);

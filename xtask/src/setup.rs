@@ -38,7 +38,7 @@ pub fn all(browser: bool) -> Result<()> {
     cargo_tool("worker-build", "worker-build", WORKER_BUILD, true)?;
     npm()?;
     if browser {
-        chromium()?;
+        debian_packages()?;
     }
     Ok(())
 }
@@ -90,11 +90,22 @@ fn npm() -> Result<()> {
     Ok(())
 }
 
-fn chromium() -> Result<()> {
-    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+/// What the tests run besides Rust and Node, from Debian: Chromium and
+/// its driver (browser tests), Python and PHP (docs/identity.md's signing
+/// snippets, run against their test vectors).
+const DEBIAN: [(&str, &str); 4] = [
+    ("/usr/bin/chromium", "chromium"),
+    ("/usr/bin/chromedriver", "chromium-driver"),
+    ("/usr/bin/python3", "python3"),
+    ("/usr/bin/php", "php-cli"),
+];
+
+fn debian_packages() -> Result<()> {
+    let missing: Vec<&str> = DEBIAN.iter().filter(|(bin, _)| !Path::new(bin).exists()).map(|(_, p)| *p).collect();
+    if missing.is_empty() {
         return Ok(());
     }
-    println!("installing Debian's chromium and chromium-driver (for browser tests)");
+    println!("installing Debian's {} (for the browser and docs tests)", missing.join(", "));
     let sudo = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() != "0");
     let apt = |args: &[&str]| {
         let mut cmd = Command::new(if sudo { "sudo" } else { "apt-get" });
@@ -104,12 +115,12 @@ fn chromium() -> Result<()> {
         cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
         run(&mut cmd)
     };
-    let packages = ["install", "-y", "chromium", "chromium-driver"];
+    let packages: Vec<&str> = ["install", "-y", "--no-install-recommends"].into_iter().chain(missing).collect();
     if apt(&packages).is_err() {
         apt(&["update"])?;
         apt(&packages)?;
     }
-    for bin in ["/usr/bin/chromium", "/usr/bin/chromedriver"] {
+    for (bin, _) in DEBIAN {
         if !Path::new(bin).exists() {
             bail!("{bin} did not install");
         }

@@ -67,12 +67,12 @@ pub async fn page(req: &Request, env: &Env) -> RouteResult {
         .replace("{{CHANNEL_TAG}}", if control { "" } else { CHANNEL_TAG });
     // (A site id is `[a-z0-9-]`: nothing to escape.)
     let mut resp = Response::from_html(page.replace("{{WIDGET_ORIGIN}}", &origin).replace("{{SITE}}", &site))?;
-    // No inline script anywhere; the loader (from the widget's origin)
-    // styles its shadow root with an inline <style>, hence 'unsafe-inline'
-    // for styles only.
+    // The strict policy a host page may have (README, "Content Security
+    // Policy"): no inline script or style anywhere; the loader styles its
+    // shadow roots with constructed stylesheets.
     let csp = format!(
-        "default-src 'self'; script-src 'self' {origin}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
-         connect-src 'self' {origin}; frame-src {origin}; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        "default-src 'self'; script-src 'self' {origin}; connect-src 'self' {origin}; frame-src {origin}; \
+         img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     );
     resp.headers_mut().set("Content-Security-Policy", &csp)?;
     Ok(resp)

@@ -11,7 +11,8 @@
 //! visitor token ties moderation sanctions to this browser; `user` is the
 //! host page's logged-in customer, signed by the site's server) and, once the loader has read it, the site's
 //! widget configuration as it applies to the host page
-//! `{"type":"chat:config","config":{"fields","welcome","greeting","expect","away"}}` (the
+//! `{"type":"chat:config","config":{"fields","welcome","greeting","expect","away"}}`, again with
+//! `{"type":"chat:page","page"}` when a single-page app changes its address (the
 //! loader fetches it anyway for the proactive triggers, and works out there
 //! which form and greeting apply, so the widget carries none of that code;
 //! `expect` and `away` are the site's availability as the chat opened, in
@@ -164,6 +165,8 @@ impl HostBridge {
                     }
                     on_message(wire::created_from(&wire::get(&msg, "session")));
                 }
+                // A single-page app moved on: the page the chat starts on.
+                Some("chat:page") => page.set_value(wire::text(&msg, "page")),
                 Some("chat:config") => {
                     if let Some(c) = wire::host_config(&wire::get(&msg, "config")) {
                         config(c);
