@@ -6,8 +6,11 @@
 // secret is shown and replaced; a second site is added and switched to and
 // from. The catalogue form adds a plan variant and an offer with its last
 // day, checked as typed and refused by the server while wrong, and the
-// customer's product card shows the offer. The demo site's settings are
-// restored.
+// customer's product card shows the offer. The lists form adds a team, a
+// canned response, a trigger and a channel without JSON — a bad trigger
+// and an unreadable number named as typed, the server refusing the same —
+// and a customer on the trigger's address is greeted by it. The demo
+// site's settings are restored.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { base, browser, demoUrl, dialogs, getConfig, putConfig, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
@@ -207,6 +210,69 @@ test("catalogue form: a variant and an offer with its last day, checked as typed
     const day = await customer.evaluate((end) => new Date(end).toLocaleDateString("default"), offer.endsMs);
     assert.equal(await card.getByTestId("chat-product-saving").textContent(), `Launch week until ${day}-USD 9.90`);
     assert.deepEqual(dialogs, []);
+  } finally {
+    await context.close();
+    await putConfig(saved);
+  }
+});
+
+test("lists form: a team, a canned response, a trigger and a channel without JSON, checked as typed and by the server; the customer meets the trigger", async () => {
+  const saved = await getConfig();
+  const context = await browser.newContext();
+  try {
+    const { op, form } = await adminSettings(context, "console-lists");
+    const check = op.getByTestId("console-lists-check");
+    const note = op.getByTestId("console-lists-note");
+    const last = (testid) => form.getByTestId(testid).last();
+    const stamp = Date.now().toString(36);
+
+    await form.getByTestId("console-teams-add").click();
+    await last("console-team-id").fill("vip");
+    await last("console-team-name").fill("VIP desk");
+    const step = saved.canned.find((c) => c.workflow === "support").step;
+    await form.getByTestId("console-canned-add").click();
+    await last("console-canned-workflow").fill("support");
+    await last("console-canned-step").fill(step);
+    await last("console-canned-title").fill("Thanks for waiting");
+    await last("console-canned-text").fill("Thanks for waiting — I'm on it.");
+    // A trigger on something that is not a trigger: named as typed, refused by the server.
+    await form.getByTestId("console-triggers-add").click();
+    await last("console-trigger-id").fill("spring");
+    await last("console-trigger-on").fill("someday");
+    await last("console-trigger-value").fill(`spring-${stamp}`);
+    await last("console-trigger-greeting").fill("Spring sale! Ask me about it.");
+    await last("console-trigger-greeting").press("Tab");
+    await until("checked as typed", async () => /trigger "spring"/.test(await check.textContent()));
+    await form.getByTestId("console-lists-save").click();
+    await until("refused", async () => /trigger "spring"/.test((await note.textContent().catch(() => "")) ?? ""));
+    assert.deepEqual((await getConfig()).triggers, saved.triggers, "nothing stored");
+    await last("console-trigger-on").fill("urlContains");
+    // A channel whose slow mode is not a number: the cell is marked.
+    await form.getByTestId("console-channels-add").click();
+    await last("console-channel-id").fill("qa-room");
+    await last("console-channel-title").fill("Q&A");
+    await last("console-channel-slow").fill("soon");
+    await last("console-channel-slow").press("Tab");
+    assert.equal(await last("console-channel-slow").getAttribute("aria-invalid"), "true");
+    await until("named", async () => /cannot be read/.test(await check.textContent()));
+    await last("console-channel-slow").fill("5");
+    await last("console-channel-slow").press("Tab");
+    await until("nothing to complain about", async () => (await check.textContent()) === "");
+    await form.getByTestId("console-lists-save").click();
+    await note.filter({ hasText: "Saved." }).waitFor({ timeout: TIMEOUT });
+    const stored = await getConfig();
+    assert.deepEqual(stored.teams.at(-1), { id: "vip", name: "VIP desk" });
+    assert.deepEqual(stored.canned.at(-1),
+      { workflow: "support", step, title: "Thanks for waiting", text: "Thanks for waiting — I'm on it." });
+    assert.deepEqual(stored.triggers.at(-1),
+      { id: "spring", on: "urlContains", value: `spring-${stamp}`, greeting: "Spring sale! Ask me about it." });
+    assert.deepEqual(stored.channels.at(-1), { id: "qa-room", title: "Q&A", slowSeconds: 5 });
+
+    // A customer on the trigger's address is greeted by it.
+    const customer = watch(await context.newPage());
+    await customer.goto(`${demoUrl}?from=spring-${stamp}`);
+    const frame = customer.frameLocator('iframe[title="Chat"]');
+    await frame.getByTestId("chat-greeting").filter({ hasText: "Spring sale!" }).waitFor({ timeout: TIMEOUT });
   } finally {
     await context.close();
     await putConfig(saved);

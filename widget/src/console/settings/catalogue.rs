@@ -11,29 +11,11 @@
 use leptos::prelude::*;
 use shared::pricing::{self, Bundle, Discount, Offer, Tax};
 use shared::sales::suggest::{Related, Upgrade};
-use shared::site::SiteConfig;
 use shared::workflow::Product;
 
+use super::table::{ids, read_ids, set, table, Col};
 use super::{draft_of, note_view, save_draft, Note};
 use crate::console::Session;
-
-/// A column: its heading, the cells' testid, how a cell reads and writes
-/// (with the site's currency).
-struct Col<T> {
-    label: &'static str,
-    testid: &'static str,
-    get: fn(&T, &str) -> String,
-    put: fn(&mut T, &str, &str) -> bool,
-}
-
-/// A comma-separated list of ids.
-fn ids(list: &[String]) -> String {
-    list.join(", ")
-}
-
-fn read_ids(text: &str) -> Vec<String> {
-    text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(Into::into).collect()
-}
 
 /// A date (`YYYY-MM-DD`, UTC) as the end of an offer: the day after, 00:00.
 fn read_end(text: &str) -> Option<Option<u64>> {
@@ -225,73 +207,6 @@ const UPGRADES: &[Col<Upgrade>] = &[
         },
     },
 ];
-
-/// Writes a trimmed text cell.
-fn set(field: &mut String, v: &str) -> bool {
-    *field = v.trim().to_owned();
-    true
-}
-
-/// One list as a table of cells with "Add" and "Remove"; rows are redrawn
-/// only when their number changes (not on every key).
-fn table<T: Clone + Send + Sync + 'static>(
-    draft: RwSignal<SiteConfig>,
-    unread: RwSignal<Vec<String>>,
-    title: &'static str,
-    testid: &'static str,
-    (read, list): (fn(&SiteConfig) -> &Vec<T>, fn(&mut SiteConfig) -> &mut Vec<T>),
-    cols: &'static [Col<T>],
-    new: fn() -> T,
-) -> impl IntoView {
-    let count = Memo::new(move |_| draft.with(|d| read(d).len()));
-    let cell = move |i: usize, col: &'static Col<T>| {
-        let key = format!("{testid}:{i}:{}", col.testid);
-        let bad = {
-            let key = key.clone();
-            move || unread.with(|u| u.contains(&key))
-        };
-        let value =
-            move || draft.with(|d| read(d).get(i).map(|item| (col.get)(item, &d.sales.currency)).unwrap_or_default());
-        let change = move |e| {
-            let v = event_target_value(&e);
-            let mut ok = true;
-            draft.update(|d| {
-                let currency = d.sales.currency.clone();
-                if let Some(item) = list(d).get_mut(i) {
-                    ok = (col.put)(item, &v, &currency);
-                }
-            });
-            unread.update(|u| {
-                u.retain(|k| *k != key);
-                if !ok {
-                    u.push(key.clone());
-                }
-            });
-        };
-        view! {
-            <td><input aria-label=col.label data-testid=col.testid aria-invalid=move || bad().to_string()
-                prop:value=value on:change=change/></td>
-        }
-    };
-    let row = move |i: usize| {
-        view! {
-            <tr data-testid=format!("{testid}-row")>
-                {cols.iter().map(|c| cell(i, c)).collect_view()}
-                <td><button type="button" class="link" data-testid=format!("{testid}-remove")
-                    on:click=move |_| draft.update(|d| { let l = list(d); if i < l.len() { l.remove(i); } })>"Remove"</button></td>
-            </tr>
-        }
-    };
-    view! {
-        <h4>{title}</h4>
-        <table class="catalogue" data-testid=testid>
-            <thead><tr>{cols.iter().map(|c| view! { <th>{c.label}</th> }).collect_view()}<th></th></tr></thead>
-            <tbody>{move || (0..count.get()).map(row).collect_view()}</tbody>
-        </table>
-        <button type="button" class="link" data-testid=format!("{testid}-add")
-            on:click=move |_| draft.update(|d| list(d).push(new()))>"Add"</button>
-    }
-}
 
 /// The catalogue form over the stored settings (taken again whenever they
 /// are saved).

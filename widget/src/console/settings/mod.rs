@@ -9,7 +9,9 @@
 mod catalogue;
 mod form;
 mod identity;
+mod lists;
 mod sites;
+mod table;
 
 use leptos::prelude::*;
 use shared::api::site_config_path;
@@ -84,6 +86,7 @@ pub fn Settings(on_close: Callback<()>) -> impl IntoView {
                 </div>
                 <Show when=move || session.config.with(Option::is_some)>
                     <form::Form/>
+                    <lists::Lists/>
                     <catalogue::Catalogue/>
                 </Show>
                 <identity::Identity/>
