@@ -105,6 +105,7 @@ const BROWSER_TESTS: &[&str] = &[
     "performance",
     "practice",
     "team",
+    "a11y",
 ];
 
 /// The protocol and browser tests against a fresh Worker (already built).

@@ -93,7 +93,7 @@ pub fn MessageList(
         })
     };
     view! {
-        <div class="messages" node_ref=list role="log" aria-live="polite" aria-label="Messages" on:scroll=on_scroll>
+        <div class="messages" node_ref=list tabindex="0" role="log" aria-live="polite" aria-label="Messages" on:scroll=on_scroll>
             // Hidden by CSS once anything visible is in the list.
             <p class="empty" data-testid="chat-empty">{empty}</p>
             <For each=rows key=Row::key let:r>

@@ -1,0 +1,68 @@
+// a11y.test.mjs: accessibility checked with axe-core (WCAG 2.1 A and AA
+// rules) in headless Chromium, on what customers and operators use: the
+// host page's launcher, the chat with its pre-chat form and with messages,
+// the public channel, the console's sign-in and its inbox with a
+// conversation open. No serious or critical violation may remain. The
+// pages' CSP is bypassed only to inject axe itself.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { browser, consoleUrl, demoUrl, fillPreChat, signIn, TIMEOUT, waitForTexts, watch } from "./helpers.mjs";
+
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/** Runs axe in `target` (a page or a frame); the serious and critical
+ * violations, as "rule: where" lines. */
+async function violations(target) {
+  await target.addScriptTag({ path: axePath });
+  const found = await target.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    return r.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  });
+  return found;
+}
+
+/** The frame object of the iframe titled `title` on `page`. */
+async function frameTitled(page, title) {
+  const handle = await page.locator(`iframe[title="${title}"]`).elementHandle();
+  return handle.contentFrame();
+}
+
+test("the launcher, the chat, the channel and the console have no serious accessibility violation", async () => {
+  const context = await browser.newContext({ bypassCSP: true });
+  try {
+    const customer = watch(await context.newPage());
+    await customer.goto(demoUrl);
+    await customer.getByTestId("chat-launcher").waitFor({ timeout: TIMEOUT });
+    assert.deepEqual(await violations(customer), [], "the host page with the launcher");
+
+    await customer.getByTestId("chat-launcher").click();
+    const chat = customer.frameLocator('iframe[title="Chat"]');
+    await chat.getByTestId("chat-prechat").or(chat.getByTestId("chat-input")).first().waitFor({ timeout: TIMEOUT });
+    assert.deepEqual(await violations(await frameTitled(customer, "Chat")), [], "the chat with its pre-chat form");
+    await fillPreChat(chat);
+    await chat.getByTestId("chat-input").fill("Hello, is anyone there?");
+    await chat.getByTestId("chat-input").press("Enter");
+    await waitForTexts(chat, "chat-message", ["Hello, is anyone there?"]);
+    assert.deepEqual(await violations(await frameTitled(customer, "Chat")), [], "the chat with a message");
+
+    const channel = customer.frameLocator('iframe[title="Channel live"]');
+    await channel.getByTestId("channel-join-form").or(channel.getByTestId("chat-input")).first().waitFor({ timeout: TIMEOUT });
+    assert.deepEqual(await violations(await frameTitled(customer, "Channel live")), [], "the channel");
+
+    const op = watch(await context.newPage());
+    await op.goto(consoleUrl);
+    await op.getByTestId("console-login").waitFor({ timeout: TIMEOUT });
+    assert.deepEqual(await violations(op), [], "the console's sign-in");
+    await signIn(op, "operator");
+    const item = op.getByTestId("console-conversation").filter({ hasText: "Hello, is anyone there?" }).first();
+    await item.waitFor({ timeout: TIMEOUT });
+    await item.click();
+    await op.getByTestId("console-input").waitFor({ timeout: TIMEOUT });
+    assert.deepEqual(await violations(op), [], "the console's inbox with a conversation open");
+  } finally {
+    await context.close();
+  }
+});
