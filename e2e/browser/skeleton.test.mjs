@@ -53,8 +53,11 @@ test("customer ↔ operator: launcher, widget, console, reply, reload, come back
   await signIn(operator);
   const item = operator.getByTestId("console-conversation").filter({ hasText: XSS }).first();
   await item.waitFor({ timeout: TIMEOUT });
+  // The customer's name from the pre-chat form, not "Visitor …", in the line and the pane.
+  assert.equal(await item.getByTestId("console-conversation-customer").textContent(), "Ada");
   await item.click();
   await waitForTexts(operator, "console-message", ["Hello from the demo page", XSS]);
+  assert.equal(await operator.getByTestId("console-customer-name").textContent(), "Ada");
   assert.equal(await operator.locator('.messages img').count(), 0, "customer text became HTML in the console");
   assert.equal(await frame.locator(".messages img").count(), 0, "customer text became HTML in the widget");
   await operator.getByTestId("console-input").fill("Hi! How can I help?");

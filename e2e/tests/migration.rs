@@ -47,6 +47,7 @@ fn legacy_inbox(base: &str) -> (ConversationSummary, Report) {
         follow_up: None,
         follow_up_by: None,
         approval: None,
+        customer: None,
     };
     let report = Report {
         id: 0,

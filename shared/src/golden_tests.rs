@@ -33,6 +33,7 @@ fn summary() -> ConversationSummary {
         follow_up: Some(1_796_659_200_000),
         follow_up_by: Some("Ada".into()),
         approval: Some("20 % off EUR 98.00".into()),
+        customer: Some("Ada".into()),
     }
 }
 

@@ -420,6 +420,9 @@ pub struct ConversationSummary {
     /// ("20 % off USD 245.00").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval: Option<String>,
+    /// The name the customer gave (the pre-chat form's `name`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
 }
 
 /// How many characters of the newest message an inbox line shows.

@@ -90,6 +90,7 @@ mod tests {
             follow_up: None,
             follow_up_by: None,
             approval: None,
+            customer: None,
         }
     }
 

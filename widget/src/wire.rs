@@ -276,6 +276,7 @@ fn summary(d: &JsValue) -> Option<ConversationSummary> {
         follow_up: opt_small(d, "followUp")?,
         follow_up_by: opt_text(d, "followUpBy")?,
         approval: opt_text(d, "approval")?,
+        customer: opt_text(d, "customer")?,
     })
 }
 

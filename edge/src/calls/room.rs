@@ -161,6 +161,7 @@ impl Meta {
                 let before = shared::pricing::format(q.before_negotiation(), &q.currency);
                 format!("{} off {before}", shared::sales::describe(d, &q.currency))
             }),
+            customer: state.field("name").map(str::to_owned).filter(|n| !n.trim().is_empty()),
         }
     }
 }

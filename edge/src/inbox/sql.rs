@@ -33,6 +33,7 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     crate::room::sql::add_column(sql, "lines", "follow_up", "INTEGER")?;
     crate::room::sql::add_column(sql, "lines", "follow_up_by", "TEXT")?;
     crate::room::sql::add_column(sql, "lines", "approval", "TEXT")?;
+    crate::room::sql::add_column(sql, "lines", "customer", "TEXT")?;
     // One index per scope, so a page reads only its own rows.
     sql.exec("CREATE INDEX IF NOT EXISTS lines_by_assignee ON lines (assignee, updated_at DESC)", None)?;
     sql.exec("CREATE INDEX IF NOT EXISTS lines_by_team ON lines (team, updated_at DESC)", None)?;
@@ -57,12 +58,13 @@ pub fn upsert(sql: &SqlStorage, s: &ConversationSummary) -> worker::Result<bool>
     let cursor = sql.exec(
         "INSERT INTO lines (id, site, last_seq, last_author, preview, created_at, updated_at,
                             workflow, step, team, assignee, outcome, follow_up, follow_up_by,
-                            approval)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            approval, customer)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq, last_author = excluded.last_author,
              preview = excluded.preview, updated_at = excluded.updated_at, workflow = excluded.workflow,
              step = excluded.step, team = excluded.team, assignee = excluded.assignee, outcome = excluded.outcome,
-             follow_up = excluded.follow_up, follow_up_by = excluded.follow_up_by, approval = excluded.approval
+             follow_up = excluded.follow_up, follow_up_by = excluded.follow_up_by, approval = excluded.approval,
+             customer = excluded.customer
          WHERE excluded.last_seq > lines.last_seq",
         vec![
             s.id.as_str().into(),
@@ -80,6 +82,7 @@ pub fn upsert(sql: &SqlStorage, s: &ConversationSummary) -> worker::Result<bool>
             s.follow_up.map_or(SqlStorageValue::Null, crate::room::sql::int),
             s.follow_up_by.as_deref().into(),
             s.approval.as_deref().into(),
+            s.customer.as_deref().into(),
         ],
     )?;
     Ok(cursor.rows_written() > 0)
@@ -132,7 +135,7 @@ pub fn page(
     let query = format!(
         r#"SELECT id, site, last_seq AS "lastSeq", last_author AS "lastAuthor", preview,
                   created_at AS "createdAt", updated_at AS "updatedAt", workflow, step, team, assignee, outcome,
-                  follow_up AS "followUp", follow_up_by AS "followUpBy", approval
+                  follow_up AS "followUp", follow_up_by AS "followUpBy", approval, customer
            FROM lines WHERE {filter} AND (updated_at < ? OR (updated_at = ? AND id < ?))
            ORDER BY updated_at DESC, id DESC LIMIT ?"#
     );

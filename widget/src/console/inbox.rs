@@ -187,7 +187,8 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                         && c.last_author == Some(Role::Customer)
                         && (hidden || !is_open(&c.id))
                     {
-                        notify.ping(&format!("{} wrote", super::visitor(&c.id)), &c.preview, c.id.as_str());
+                        let who = super::customer_name(c.customer.as_deref(), &c.id);
+                        notify.ping(&format!("{who} wrote"), &c.preview, c.id.as_str());
                     }
                 }
                 let scope = filter.get_untracked().scope();
@@ -491,7 +492,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                                         on:click=move |_| selected.set(Some(id.clone()))
                                     >
                                         <span class="line1">
-                                            <span class="who">{super::visitor(&c.id)}</span>
+                                            <span class="who" data-testid="console-conversation-customer">{super::customer_name(c.customer.as_deref(), &c.id)}</span>
                                             <span class="time">{clock(c.updated_at)}</span>
                                         </span>
                                         <span class="line2">

@@ -55,6 +55,12 @@ fn visitor(id: &shared::ConversationId) -> String {
     format!("Visitor {}", &id.as_str()[..6])
 }
 
+/// How the console names a conversation's customer: the name they gave,
+/// else [`visitor`].
+fn customer_name(name: Option<&str>, id: &shared::ConversationId) -> String {
+    name.map(str::to_owned).unwrap_or_else(|| visitor(id))
+}
+
 /// What every part of a signed-in console shares. `Copy`: handles only.
 #[derive(Clone, Copy)]
 pub struct Session {

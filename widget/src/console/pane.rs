@@ -141,7 +141,10 @@ pub fn Pane(
     view! {
         <section class="pane" class:beside=beside.is_some() data-testid="console-pane" data-conversation=id.to_string()>
             <header class="pane-header">
-                <strong>{super::visitor(&id)}</strong>
+                <strong data-testid="console-customer-name">{
+                    let id = id.clone();
+                    move || state.with(|s| super::customer_name(s.field("name"), &id))
+                }</strong>
                 <span class="badge" data-testid="console-workflow">{workflow}</span>
                 <span class="assignee" data-testid="console-assignee">{assignee}</span>
                 <StatusLine status=chat.status testid="console-conversation-status"/>
