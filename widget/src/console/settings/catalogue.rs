@@ -13,9 +13,8 @@ use shared::pricing::{self, Bundle, Discount, Offer, Tax};
 use shared::sales::suggest::{Related, Upgrade};
 use shared::workflow::Product;
 
-use super::table::{ids, read_ids, set, table, Col};
-use super::{draft_of, note_view, save_draft, Note};
-use crate::console::Session;
+use super::note_view;
+use super::table::{ids, read_ids, set, table, Col, TablesForm};
 
 /// A date (`YYYY-MM-DD`, UTC) as the end of an offer: the day after, 00:00.
 fn read_end(text: &str) -> Option<Option<u64>> {
@@ -212,21 +211,11 @@ const UPGRADES: &[Col<Upgrade>] = &[
 /// are saved).
 #[component]
 pub fn Catalogue() -> impl IntoView {
-    let session = expect_context::<Session>();
-    let unread = RwSignal::new(Vec::<String>::new());
-    let draft = draft_of(session, move || unread.set(Vec::new()));
-    let note: Note = RwSignal::new(None);
-    // The Worker's own check, as the form is typed.
-    let problem = move || {
-        match unread.with(|u| u.len()) {
-        0 => draft.with(|d| d.validate().err()),
-        n => Some(format!("{n} cell(s) cannot be read: prices and amounts are numbers such as 49.00, discounts 10 % or 5.00, dates YYYY-MM-DD")),
-    }
-    };
-    let submit = move |e: leptos::ev::SubmitEvent| {
-        e.prevent_default();
-        save_draft(session, draft, note);
-    };
+    let form = TablesForm::new();
+    let TablesForm { draft, unread, note, .. } = form;
+    let problem =
+        form.problem("prices and amounts are numbers such as 49.00, discounts 10 % or 5.00, dates YYYY-MM-DD");
+    let submit = move |e| form.submit(e);
     let sales_text = move |get: fn(&shared::sales::Sales) -> String| move || draft.with(|d| get(&d.sales));
     let tax_kind =
         move || draft.with(|d| if matches!(d.sales.tax, Tax::Included(_)) { "included" } else { "excluded" });

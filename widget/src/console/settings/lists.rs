@@ -9,9 +9,8 @@ use shared::protocol::WireName;
 use shared::site::{Canned, ChannelDef, FormField, Team, Trigger};
 use shared::workflow::WorkflowKind;
 
-use super::table::{ids, read_ids, set, table, yes, Col};
-use super::{draft_of, note_view, save_draft, Note};
-use crate::console::Session;
+use super::note_view;
+use super::table::{ids, read_ids, set, table, yes, Col, TablesForm};
 
 const TEAMS: &[Col<Team>] = &[
     Col { label: "Id", testid: "console-team-id", get: |t, _| t.id.clone(), put: |t, v, _| set(&mut t.id, v) },
@@ -130,19 +129,10 @@ const CHANNELS: &[Col<ChannelDef>] = &[
 /// saved).
 #[component]
 pub fn Lists() -> impl IntoView {
-    let session = expect_context::<Session>();
-    let unread = RwSignal::new(Vec::<String>::new());
-    let draft = draft_of(session, move || unread.set(Vec::new()));
-    let note: Note = RwSignal::new(None);
-    // The Worker's own check, as the form is typed.
-    let problem = move || match unread.with(|u| u.len()) {
-        0 => draft.with(|d| d.validate().err()),
-        n => Some(format!("{n} cell(s) cannot be read: workflows are support, sales or moderation, seconds a number")),
-    };
-    let submit = move |e: leptos::ev::SubmitEvent| {
-        e.prevent_default();
-        save_draft(session, draft, note);
-    };
+    let form = TablesForm::new();
+    let TablesForm { draft, unread, note, .. } = form;
+    let problem = form.problem("workflows are support, sales or moderation, seconds a number");
+    let submit = move |e| form.submit(e);
     let new_team = || Team { id: String::new(), name: String::new() };
     let new_canned =
         || Canned { workflow: WorkflowKind::Support, step: String::new(), title: String::new(), text: String::new() };

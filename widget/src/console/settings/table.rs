@@ -7,6 +7,44 @@
 use leptos::prelude::*;
 use shared::site::SiteConfig;
 
+use super::{draft_of, save_draft, Note};
+use crate::console::Session;
+
+/// A tables form's state: a copy of the stored settings (taken again
+/// whenever they are saved), the cells that cannot be read, and the
+/// save's note.
+#[derive(Clone, Copy)]
+pub struct TablesForm {
+    session: Session,
+    pub draft: RwSignal<SiteConfig>,
+    pub unread: RwSignal<Vec<String>>,
+    pub note: Note,
+}
+
+impl TablesForm {
+    pub fn new() -> Self {
+        let session = expect_context::<Session>();
+        let unread = RwSignal::new(Vec::new());
+        let draft = draft_of(session, move || unread.set(Vec::new()));
+        Self { session, draft, unread, note: RwSignal::new(None) }
+    }
+
+    /// The Worker's own check, as the form is typed: the first problem, or
+    /// how many cells cannot be read and what they should hold (`hint`).
+    pub fn problem(self, hint: &'static str) -> impl Fn() -> Option<String> + Copy {
+        move || match self.unread.with(|u| u.len()) {
+            0 => self.draft.with(|d| d.validate().err()),
+            n => Some(format!("{n} cell(s) cannot be read: {hint}")),
+        }
+    }
+
+    /// Saves the draft whole.
+    pub fn submit(self, e: leptos::ev::SubmitEvent) {
+        e.prevent_default();
+        save_draft(self.session, self.draft, self.note);
+    }
+}
+
 /// A column: its heading, the cells' testid, how a cell reads and writes
 /// (with the site's currency).
 pub struct Col<T> {
