@@ -48,6 +48,8 @@ fn legacy_inbox(base: &str) -> (ConversationSummary, Report) {
         follow_up_by: None,
         approval: None,
         customer: None,
+        tags: Vec::new(),
+        member: None,
     };
     let report = Report {
         id: 0,

@@ -6,7 +6,8 @@ use worker::{Env, Method, Request, Response, Result};
 
 use crate::error::RouteError;
 use crate::routes::{
-    accounts, availability, bench, channels, console, conversations, demo, orgs, pages, seed, two_factor, visitors,
+    accounts, availability, bench, channels, console, conversations, demo, orgs, pages, profiles, seed, two_factor,
+    visitors,
 };
 
 /// Routes one request and turns route errors into JSON responses.
@@ -18,6 +19,15 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "conversations", id, "ws"]) => conversations::customer_socket(req, &env, id).await,
         (Method::Get, ["api", "console", "sites", site, "conversations", id, "ws"]) => {
             console::conversation_socket(req, &env, site, id).await
+        }
+        (Method::Get, ["api", "console", "sites", site, "conversations", id, "profile"]) => {
+            profiles::profile(req, &env, site, id).await
+        }
+        (Method::Post, ["api", "console", "sites", site, "conversations", id, "notes"]) => {
+            profiles::note(req, &env, site, id).await
+        }
+        (Method::Put, ["api", "console", "sites", site, "conversations", id, "tags"]) => {
+            profiles::tags(req, &env, site, id).await
         }
         (Method::Post, ["api", "auth", "login"]) => accounts::login(req, &env).await,
         (Method::Get, ["api", "auth", "session"]) => accounts::current(req, &env).await,

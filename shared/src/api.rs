@@ -368,6 +368,24 @@ pub fn operator_socket_path(site: &str, conversation: &str, after: u64) -> Strin
     format!("/api/console/sites/{s}/conversations/{c}/ws?after={after}")
 }
 
+/// Path of the customer profile beside a conversation (`GET`).
+pub fn profile_path(site: &str, conversation: &str) -> String {
+    let (s, c) = (encode_query(site), encode_query(conversation));
+    format!("/api/console/sites/{s}/conversations/{c}/profile")
+}
+
+/// Path of a conversation's staff notes (`POST` a [`crate::profile::NewNote`]).
+pub fn notes_path(site: &str, conversation: &str) -> String {
+    let (s, c) = (encode_query(site), encode_query(conversation));
+    format!("/api/console/sites/{s}/conversations/{c}/notes")
+}
+
+/// Path of a conversation's tags (`PUT` a [`crate::profile::Tags`]).
+pub fn tags_path(site: &str, conversation: &str) -> String {
+    let (s, c) = (encode_query(site), encode_query(conversation));
+    format!("/api/console/sites/{s}/conversations/{c}/tags")
+}
+
 /// Path of an operator's inbox socket for `site`, showing `scope`.
 pub fn inbox_socket_path(site: &str, scope: &crate::scope::Scope) -> String {
     format!("/api/console/sites/{}/inbox/ws?scope={}", encode_query(site), encode_query(&scope.to_string()))

@@ -34,6 +34,8 @@ fn summary() -> ConversationSummary {
         follow_up_by: Some("Ada".into()),
         approval: Some("20 % off EUR 98.00".into()),
         customer: Some("Ada".into()),
+        tags: vec!["vip".into()],
+        member: None,
     }
 }
 

@@ -23,6 +23,8 @@
 //!   bodies of the sign-in, people, invitation and site routes.
 //! - [`hours`]: business hours and shifts in time zones; with feature
 //!   `hours`, whether open now, the next opening and the coverage grid.
+//! - [`profile`]: the customer profile beside a conversation (visit,
+//!   earlier conversations, notes, tags) and the checks of notes and tags.
 //! - [`ids`]: conversation, site and client-message ids and their formats.
 //! - [`text`]: message text validation and its limits, used by the widget
 //!   before sending and by the Worker before storing.
@@ -41,6 +43,7 @@ pub mod moderation_case;
 pub mod names;
 pub mod practice;
 pub mod pricing;
+pub mod profile;
 pub mod protocol;
 pub mod redact;
 pub mod routing;

@@ -423,6 +423,13 @@ pub struct ConversationSummary {
     /// The name the customer gave (the pre-chat form's `name`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
+    /// The conversation's tags (operators set them; the inbox filters on them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "crate::profile::tags_of")]
+    pub tags: Vec<String>,
+    /// The customer's member id (a digest of their visitor token or the
+    /// site's user id): what ties a customer's conversations together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
 }
 
 /// How many characters of the newest message an inbox line shows.

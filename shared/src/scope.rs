@@ -91,6 +91,8 @@ mod tests {
             follow_up_by: None,
             approval: None,
             customer: None,
+            tags: Vec::new(),
+            member: None,
         }
     }
 

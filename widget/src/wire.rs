@@ -277,6 +277,8 @@ fn summary(d: &JsValue) -> Option<ConversationSummary> {
         follow_up_by: opt_text(d, "followUpBy")?,
         approval: opt_text(d, "approval")?,
         customer: opt_text(d, "customer")?,
+        tags: list(d, "tags", true, string)?,
+        member: opt_text(d, "member")?,
     })
 }
 

@@ -106,6 +106,7 @@ const BROWSER_TESTS: &[&str] = &[
     "practice",
     "team",
     "a11y",
+    "profile",
 ];
 
 /// The protocol and browser tests against a fresh Worker (already built).

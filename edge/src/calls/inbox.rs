@@ -53,6 +53,15 @@ impl Part {
 pub enum InboxCall {
     /// A conversation changed → [`Touched`].
     Touch(ConversationSummary),
+    /// A conversation's tags changed (its line's other columns as they are).
+    Retag(ConversationSummary),
+    /// A customer's other conversations → `Vec<ConversationSummary>`.
+    Earlier {
+        /// The customer's member id.
+        member: String,
+        /// The conversation asking (left out).
+        except: String,
+    },
     /// An older page of an inbox → `Vec<ConversationSummary>`
     /// ([`shared::api::inbox_page_path`]).
     Page {
@@ -321,6 +330,18 @@ pub async fn touch(env: &Env, summary: ConversationSummary) -> Result<u64> {
     let stub = part(env, summary.site.as_str(), Part::List)?;
     let touched: Option<Touched> = ask(&stub, &InboxCall::Touch(summary)).await?;
     answered("touch", touched).map(|t| t.version)
+}
+
+/// A conversation's new tags, on its line (pushed to the inboxes that show it).
+pub async fn retag(env: &Env, summary: ConversationSummary) -> Result<()> {
+    let stub = part(env, summary.site.as_str(), Part::List)?;
+    tell(&stub, &InboxCall::Retag(summary)).await
+}
+
+/// A customer's other conversations on `site` (by member id), newest first.
+pub async fn earlier(env: &Env, site: &str, member: &str, except: &str) -> Result<Vec<ConversationSummary>> {
+    let call = InboxCall::Earlier { member: member.to_owned(), except: except.to_owned() };
+    Ok(ask::<Vec<ConversationSummary>>(&part(env, site, Part::List)?, &call).await?.unwrap_or_default())
 }
 
 /// The site's configuration and its version; `None`: no site has this id.

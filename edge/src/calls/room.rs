@@ -65,6 +65,38 @@ pub enum RoomCall {
         /// The newest sequence number the customer saw.
         after: u64,
     },
+    /// The customer profile's parts the conversation holds (conversations
+    /// only) → [`Profiled`] (404: not this site's).
+    Profile {
+        /// The site asking.
+        site: String,
+    },
+    /// A staff note (conversations only) → [`shared::profile::Note`] (404: not this site's).
+    Note {
+        /// The site asking.
+        site: String,
+        /// Who writes it.
+        author: String,
+        /// Its text, checked.
+        text: String,
+    },
+    /// The conversation's tags, all of them, checked (conversations only)
+    /// → [`shared::profile::Tags`] (404: not this site's).
+    Tag {
+        /// The site asking.
+        site: String,
+        /// The tags.
+        tags: Vec<String>,
+    },
+}
+
+/// What a conversation holds of its customer's profile.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Profiled {
+    /// The profile without the earlier conversations (the site's list part has those).
+    pub profile: shared::profile::Profile,
+    /// The customer's member id, to find them by.
+    pub member: String,
 }
 
 /// Routing's decision for one conversation.
@@ -131,6 +163,9 @@ pub struct Meta {
     /// token was made under (a later secret revokes it); `None`: anonymous.
     #[serde(default)]
     pub identity: Option<u32>,
+    /// How the customer came ([`shared::profile::Visit`] as JSON).
+    #[serde(default)]
+    pub visit: Option<String>,
 }
 
 impl Meta {
@@ -162,6 +197,8 @@ impl Meta {
                 format!("{} off {before}", shared::sales::describe(d, &q.currency))
             }),
             customer: state.field("name").map(str::to_owned).filter(|n| !n.trim().is_empty()),
+            tags: Vec::new(),
+            member: Some(self.member.clone()).filter(|m| !m.is_empty()),
         }
     }
 }

@@ -87,7 +87,10 @@ impl DurableObject for Channel {
                 | RoomCall::Who { .. }
                 | RoomCall::Grant { .. }
                 | RoomCall::Route(_)
-                | RoomCall::Unread { .. },
+                | RoomCall::Unread { .. }
+                | RoomCall::Profile { .. }
+                | RoomCall::Note { .. }
+                | RoomCall::Tag { .. },
             ) => Response::error("a conversation's call, not a channel's", 404),
             Err(refused) => refused,
         }

@@ -14,6 +14,7 @@ mod end;
 mod follow_up;
 mod notice;
 mod practice;
+mod profile;
 pub mod sql;
 mod start;
 
@@ -50,6 +51,8 @@ pub struct Conversation {
     queued: RefCell<Option<(u32, Option<u64>, Option<String>)>>,
     /// The follow-up due time the alarm was last made sure of.
     follow_up_armed: std::cell::Cell<Option<u64>>,
+    /// The conversation's tags (read when it wakes; every inbox notice carries them).
+    tags: RefCell<Vec<String>>,
 }
 
 impl DurableObject for Conversation {
@@ -60,7 +63,8 @@ impl DurableObject for Conversation {
         }
         let (meta, core) = (RefCell::new(None), RefCell::new(None));
         let (notices, sweeps, queued) = (Default::default(), Default::default(), RefCell::new(None));
-        Self { state, env, db, meta, core, notices, sweeps, queued, follow_up_armed: Default::default() }
+        let (follow_up_armed, tags) = Default::default();
+        Self { state, env, db, meta, core, notices, sweeps, queued, follow_up_armed, tags }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -106,6 +110,9 @@ impl DurableObject for Conversation {
                 }
                 Response::from_json(&self.unread(after).map_err(internal)?)
             }
+            RoomCall::Profile { site } => self.profile(&site).await,
+            RoomCall::Note { site, author, text } => self.note(&site, &author, &text).await,
+            RoomCall::Tag { site, tags } => self.tag(&site, tags).await,
         }
     }
 
@@ -306,6 +313,7 @@ impl Host for Conversation {
         let Some(meta) = read_meta(&self.db).map_err(internal)? else { return Ok(None) };
         let room = Room::Conversation(meta.conversation.clone());
         *self.meta.borrow_mut() = Some(meta);
+        *self.tags.borrow_mut() = sql::tags(&self.db).map_err(internal)?;
         let settings = self.settings().await?;
         let store = SqlStore(&self.db);
         let workflow = store.workflow().map_err(internal)?;

@@ -95,7 +95,8 @@ impl Conversation {
     async fn touch(&self, m: &ChatMessage) -> Option<u64> {
         let summary = {
             let core = self.core.borrow();
-            self.meta.borrow().as_ref()?.summary(Some(m), core.as_ref()?.workflow.as_ref()?)
+            let summary = self.meta.borrow().as_ref()?.summary(Some(m), core.as_ref()?.workflow.as_ref()?);
+            shared::ConversationSummary { tags: self.tags.borrow().clone(), ..summary }
         };
         self.db.called();
         // Best effort: the message is stored and acknowledged; a lost

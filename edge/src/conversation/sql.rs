@@ -67,7 +67,63 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         )",
         None,
     )?;
+    // The customer profile: how they came (JSON), the team's notes and the
+    // conversation's tags; kept as long as the conversation (deleted with it).
+    crate::room::sql::add_column(sql, "meta", "visit", "TEXT")?;
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS notes (
+            id INTEGER PRIMARY KEY,
+            author TEXT NOT NULL,
+            text TEXT NOT NULL,
+            at INTEGER NOT NULL
+        )",
+        None,
+    )?;
+    sql.exec("CREATE TABLE IF NOT EXISTS tags (one INTEGER PRIMARY KEY CHECK (one = 1), tags TEXT NOT NULL)", None)?;
     crate::room::sql::ensure_schema(sql)
+}
+
+/// The most notes a profile shows (the newest).
+const NOTES: usize = 200;
+
+/// Keeps a note; the note as kept.
+pub fn add_note(db: &Db, author: &str, text: &str, at: u64) -> Result<shared::profile::Note, StoreError> {
+    db.write("INSERT INTO notes (author, text, at) VALUES (?, ?, ?)", vec![author.into(), text.into(), int(at)])?;
+    let kept: Vec<shared::profile::Note> =
+        db.read("SELECT id, author, text, at FROM notes ORDER BY id DESC LIMIT 1", vec![])?;
+    kept.into_iter().next().ok_or_else(|| StoreError("the note was not kept".into()))
+}
+
+/// The newest notes, oldest first.
+pub fn notes(db: &Db) -> Result<Vec<shared::profile::Note>, StoreError> {
+    db.read(
+        "SELECT id, author, text, at FROM (SELECT id, author, text, at FROM notes ORDER BY id DESC LIMIT ?) ORDER BY id",
+        vec![int(NOTES as u64)],
+    )
+}
+
+/// The conversation's tags.
+pub fn tags(db: &Db) -> Result<Vec<String>, StoreError> {
+    #[derive(Deserialize)]
+    struct Row {
+        tags: String,
+    }
+    let rows: Vec<Row> = db.read("SELECT tags FROM tags WHERE one = 1", vec![])?;
+    Ok(rows
+        .into_iter()
+        .next()
+        .map(|r| r.tags.split(',').filter(|t| !t.is_empty()).map(str::to_owned).collect())
+        .unwrap_or_default())
+}
+
+/// Replaces the conversation's tags.
+pub fn set_tags(db: &Db, tags: &[String]) -> Result<(), StoreError> {
+    let joined = shared::profile::joined(tags).unwrap_or_default();
+    db.write(
+        "INSERT INTO tags (one, tags) VALUES (1, ?) ON CONFLICT (one) DO UPDATE SET tags = excluded.tags",
+        vec![joined.as_str().into()],
+    )?;
+    Ok(())
 }
 
 /// The most whispers a staff socket is sent when it connects (the newest).
@@ -118,7 +174,7 @@ pub fn granted(db: &Db, digest: &str) -> Result<Option<u32>, StoreError> {
 /// Reads the conversation's identity; `None` if it was never created.
 pub fn read_meta(db: &Db) -> Result<Option<Meta>, StoreError> {
     let rows: Vec<Meta> = db.read(
-        "SELECT conversation, site, token_digest, member, created_at, practice, identity FROM meta WHERE one = 1",
+        "SELECT conversation, site, token_digest, member, created_at, practice, identity, visit FROM meta WHERE one = 1",
         vec![],
     )?;
     Ok(rows.into_iter().next())
@@ -127,8 +183,8 @@ pub fn read_meta(db: &Db) -> Result<Option<Meta>, StoreError> {
 /// Writes the conversation's identity unless it exists; `false` if it did.
 pub fn write_meta(db: &Db, meta: &Meta) -> Result<bool, StoreError> {
     let written = db.write(
-        "INSERT INTO meta (one, conversation, site, token_digest, member, created_at, practice, identity)
-         VALUES (1, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (one) DO NOTHING",
+        "INSERT INTO meta (one, conversation, site, token_digest, member, created_at, practice, identity, visit)
+         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (one) DO NOTHING",
         vec![
             meta.conversation.as_str().into(),
             meta.site.as_str().into(),
@@ -137,6 +193,7 @@ pub fn write_meta(db: &Db, meta: &Meta) -> Result<bool, StoreError> {
             int(meta.created_at),
             meta.practice.as_deref().into(),
             meta.identity.map(|v| int(u64::from(v))).unwrap_or(SqlStorageValue::Null),
+            meta.visit.as_deref().into(),
         ],
     )?;
     Ok(written > 0)

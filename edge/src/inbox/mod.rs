@@ -279,6 +279,14 @@ impl DurableObject for Inbox {
                 }
                 Response::from_json(&Touched { version: self.version()? })
             }
+            InboxCall::Retag(summary) => {
+                let was = sql::was(&sql, summary.id.as_str())?;
+                if sql::retag(&sql, &summary)? {
+                    self.changed_later(summary, was).await?;
+                }
+                Response::empty()
+            }
+            InboxCall::Earlier { member, except } => Response::from_json(&sql::earlier(&sql, &member, &except)?),
             InboxCall::Page { scope, me, before, id } => {
                 let scope = Scope::parse(&scope).unwrap_or_default();
                 Response::from_json(&sql::page(&sql, &scope, &me, Some((before, &id)))?)

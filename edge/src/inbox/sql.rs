@@ -34,6 +34,10 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     crate::room::sql::add_column(sql, "lines", "follow_up_by", "TEXT")?;
     crate::room::sql::add_column(sql, "lines", "approval", "TEXT")?;
     crate::room::sql::add_column(sql, "lines", "customer", "TEXT")?;
+    // Tags joined by commas; the customer's member id, for their earlier conversations.
+    crate::room::sql::add_column(sql, "lines", "tags", "TEXT")?;
+    crate::room::sql::add_column(sql, "lines", "member", "TEXT")?;
+    sql.exec("CREATE INDEX IF NOT EXISTS lines_by_member ON lines (member, created_at DESC)", None)?;
     // One index per scope, so a page reads only its own rows.
     sql.exec("CREATE INDEX IF NOT EXISTS lines_by_assignee ON lines (assignee, updated_at DESC)", None)?;
     sql.exec("CREATE INDEX IF NOT EXISTS lines_by_team ON lines (team, updated_at DESC)", None)?;
@@ -58,13 +62,13 @@ pub fn upsert(sql: &SqlStorage, s: &ConversationSummary) -> worker::Result<bool>
     let cursor = sql.exec(
         "INSERT INTO lines (id, site, last_seq, last_author, preview, created_at, updated_at,
                             workflow, step, team, assignee, outcome, follow_up, follow_up_by,
-                            approval, customer)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            approval, customer, tags, member)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq, last_author = excluded.last_author,
              preview = excluded.preview, updated_at = excluded.updated_at, workflow = excluded.workflow,
              step = excluded.step, team = excluded.team, assignee = excluded.assignee, outcome = excluded.outcome,
              follow_up = excluded.follow_up, follow_up_by = excluded.follow_up_by, approval = excluded.approval,
-             customer = excluded.customer
+             customer = excluded.customer, tags = excluded.tags, member = excluded.member
          WHERE excluded.last_seq > lines.last_seq",
         vec![
             s.id.as_str().into(),
@@ -83,9 +87,32 @@ pub fn upsert(sql: &SqlStorage, s: &ConversationSummary) -> worker::Result<bool>
             s.follow_up_by.as_deref().into(),
             s.approval.as_deref().into(),
             s.customer.as_deref().into(),
+            shared::profile::joined(&s.tags).into(),
+            s.member.as_deref().into(),
         ],
     )?;
     Ok(cursor.rows_written() > 0)
+}
+
+/// A line's new tags (whatever its sequence number); `false`: no such line.
+pub fn retag(sql: &SqlStorage, s: &ConversationSummary) -> worker::Result<bool> {
+    let cursor = sql.exec(
+        "UPDATE lines SET tags = ? WHERE id = ?",
+        vec![shared::profile::joined(&s.tags).into(), s.id.as_str().into()],
+    )?;
+    Ok(cursor.rows_written() > 0)
+}
+
+/// The columns of a line, named as the summary's fields on the wire.
+const LINE: &str = r#"id, site, last_seq AS "lastSeq", last_author AS "lastAuthor", preview,
+    created_at AS "createdAt", updated_at AS "updatedAt", workflow, step, team, assignee, outcome,
+    follow_up AS "followUp", follow_up_by AS "followUpBy", approval, customer, tags, member"#;
+
+/// A customer's other conversations (by member id), newest first.
+pub fn earlier(sql: &SqlStorage, member: &str, except: &str) -> worker::Result<Vec<ConversationSummary>> {
+    let query = format!("SELECT {LINE} FROM lines WHERE member = ? AND id != ? ORDER BY created_at DESC LIMIT ?");
+    let limit = SqlStorageValue::from(shared::profile::EARLIER as i64);
+    sql.exec(&query, vec![member.into(), except.into(), limit])?.to_array()
 }
 
 /// A line's team, assignee and whether it was open, before a change
@@ -133,9 +160,7 @@ pub fn page(
     let at = SqlStorageValue::from(at.min(i64::MAX as u64) as i64);
     args.extend([at.clone(), at, id.into(), SqlStorageValue::from(PAGE as i64)]);
     let query = format!(
-        r#"SELECT id, site, last_seq AS "lastSeq", last_author AS "lastAuthor", preview,
-                  created_at AS "createdAt", updated_at AS "updatedAt", workflow, step, team, assignee, outcome,
-                  follow_up AS "followUp", follow_up_by AS "followUpBy", approval, customer
+        r#"SELECT {LINE}
            FROM lines WHERE {filter} AND (updated_at < ? OR (updated_at = ? AND id < ?))
            ORDER BY updated_at DESC, id DESC LIMIT ?"#
     );

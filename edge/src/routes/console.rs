@@ -293,6 +293,7 @@ pub async fn practice(mut req: Request, env: &Env, site: &str) -> RouteResult {
         created_at: worker::Date::now().as_millis(),
         practice: Some(serde_json::to_string(&practice).map_err(crate::error::internal)?),
         identity: None,
+        visit: None,
     };
     let init = crate::calls::room::Init {
         meta,

@@ -119,6 +119,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
         created_at: worker::Date::now().as_millis(),
         practice: None,
         identity: user.as_ref().map(|(_, version)| *version),
+        visit: serde_json::to_string(&visit(&req, page, user.as_ref().map(|(u, _)| u.as_str()))).ok(),
     };
     let site = meta.site.clone();
     let mut fields = body.fields;
@@ -130,6 +131,26 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
         crate::calls::inbox::add_user_conversation(env, site.as_str(), &user, conversation.as_str()).await?;
     }
     Ok(Response::from_json(&ConversationCreated { conversation, token, visitor: issued })?.with_status(201))
+}
+
+/// How the customer came: the page, the browser's headers, the network's
+/// time zone and country (Cloudflare's, on the request), the verified user.
+fn visit(req: &Request, page: &str, user: Option<&str>) -> shared::profile::Visit {
+    use shared::profile::{first_language, AGENT_CHARS};
+    let header = |name: &str| req.headers().get(name).ok().flatten().filter(|v| !v.is_empty());
+    let cf = |key: &str| {
+        let cf = worker::js_sys::Reflect::get(req.inner(), &"cf".into()).ok()?;
+        let v = worker::js_sys::Reflect::get(&cf, &key.into()).ok()?.as_string()?;
+        (!v.is_empty() && v.len() <= 64).then_some(v)
+    };
+    shared::profile::Visit {
+        page: Some(page.to_owned()).filter(|p| !p.is_empty()),
+        agent: header("user-agent").map(|a| a.chars().take(AGENT_CHARS).collect()),
+        language: header("accept-language").and_then(|l| first_language(&l)),
+        time_zone: cf("timezone"),
+        country: cf("country"),
+        user: user.map(str::to_owned),
+    }
 }
 
 /// How often an hour one verified user may resume (from any address).

@@ -9,6 +9,7 @@ pub mod conversations;
 pub mod demo;
 pub mod orgs;
 pub mod pages;
+pub mod profiles;
 pub mod seed;
 pub mod two_factor;
 pub mod visitors;

@@ -53,6 +53,8 @@ struct Filter {
     /// `open`, `closed`, `approval` (a discount waiting for a supervisor)
     /// or `""` for all.
     status: String,
+    /// `""` for any, else a tag the conversation carries (as typed; compared lower-cased).
+    tag: String,
 }
 
 impl Filter {
@@ -69,7 +71,9 @@ impl Filter {
             "approval" => c.approval.is_some(),
             _ => true,
         };
-        scope && workflow && status
+        let tag = self.tag.trim().to_lowercase();
+        let tagged = tag.is_empty() || c.tags.contains(&tag);
+        scope && workflow && status && tagged
     }
 }
 
@@ -92,7 +96,13 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     let list = RwSignal::new(Vec::<ConversationSummary>::new());
     let status = RwSignal::new(Status::Idle);
     let selected = RwSignal::new(None::<ConversationId>);
-    let filter = RwSignal::new(Filter { scope: "all".into(), workflow: String::new(), status: "open".into() });
+    provide_context(super::profile::OpenConversation(Callback::new(move |c| selected.set(Some(c)))));
+    let filter = RwSignal::new(Filter {
+        scope: "all".into(),
+        workflow: String::new(),
+        status: "open".into(),
+        tag: String::new(),
+    });
     let help = RwSignal::new(false);
     let settings = RwSignal::new(false);
     let people = RwSignal::new(false);
@@ -459,12 +469,14 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                         <option value="">"Open and closed"</option>
                         <option value="approval">"Awaiting approval"</option>
                     </select>
+                    <input data-testid="console-filter-tag" aria-label="Tag" placeholder="Tag" size="8"
+                        on:input=set(|f, v| f.tag = v)/>
                 </div>
                 <Show when=move || shown.with(Vec::is_empty)>
                     <p class="empty">"No conversations here. Open the demo page and say hello."</p>
                 </Show>
                 <ul>
-                    <For each=move || shown.get() key=|c| (c.id.clone(), c.last_seq) let:c>
+                    <For each=move || shown.get() key=|c| (c.id.clone(), c.last_seq, c.tags.clone()) let:c>
                         {
                             let id = c.id.clone();
                             let beside_id = c.id.clone();
@@ -504,6 +516,9 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                                         </span>
                                         <span class="line3">
                                             <span class="tags" data-testid="console-tags">{tags}</span>
+                                            {c.tags.iter().map(|t| view! {
+                                                <span class="tag" data-testid="console-conversation-tag">{t.clone()}</span>
+                                            }).collect_view()}
                                             {waiting.map(|since| view! {
                                                 <span class="waiting" data-testid="console-waiting">"waiting "{move || waited(now.get(), since)}</span>
                                             })}

@@ -18,6 +18,7 @@ mod password;
 mod people;
 mod performance;
 mod practice;
+mod profile;
 mod routing;
 mod seats;
 mod settings;

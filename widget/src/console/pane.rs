@@ -16,6 +16,7 @@ use shared::ConversationId;
 
 use super::guide::Guide;
 use super::moderation::ModerateCustomer;
+use super::profile::CustomerProfile;
 use super::Session;
 use crate::chat::Chat;
 use crate::components::{Composer, MessageList, StatusLine};
@@ -195,6 +196,7 @@ pub fn Pane(
                 <input data-testid="console-whisper-input" placeholder="Whisper to staff (the customer never sees it)" prop:value=whisper_text on:input=move |e| whisper_text.set(event_target_value(&e))/>
                 <button type="button" data-testid="console-whisper-send" on:click=send_whisper>"Whisper"</button>
             </details>
+            <CustomerProfile id=id.clone()/>
         </section>
         {beside.is_none().then(|| view! { <Guide chat=chat state=state text=text/> })}
     }

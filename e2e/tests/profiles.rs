@@ -1,0 +1,172 @@
+//! The customer profile beside a conversation against the real Worker: how
+//! the customer came (page, browser, language) recorded at the start, the
+//! name and e-mail they gave, their earlier conversations found by their
+//! visitor token, the team's notes and the conversation's tags (on the
+//! inbox line, pushed live and kept through later messages); bad notes and
+//! tags refused with the reason, an unknown conversation or a role that may
+//! not write refused, and nothing of it reaching the customer.
+
+use e2e::accounts::Staff;
+use e2e::base_url;
+use e2e::client::Socket;
+use e2e::identity::visitor_token;
+use shared::api::{
+    customer_socket_path, inbox_page_path, inbox_socket_path, notes_path, profile_path, tags_path, ConversationCreated,
+    CreateConversation, CONVERSATIONS_PATH,
+};
+use shared::profile::{Note, Profile, Tags};
+use shared::scope::Scope;
+use shared::staff::StaffRole;
+use shared::{ConversationSummary, ServerMsg};
+
+const AGENT: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 (KHTML, like Gecko) \
+                     Version/17.1 Safari/605.1.15";
+
+/// A conversation started as the widget starts it, with the browser's headers.
+fn start(visitor: &str, page: &str) -> ConversationCreated {
+    let f = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+    let body = CreateConversation {
+        fields: vec![
+            f("name", "Grace Hopper"),
+            f("email", "grace@example.com"),
+            f("issue_type", "Billing"),
+            f("error_message", "none"),
+            f("account_id", "AC-7"),
+        ],
+        visitor: Some(visitor.to_owned()),
+        page: Some(page.to_owned()),
+        ..CreateConversation::new("demo".parse().unwrap())
+    };
+    ureq::post(&format!("{}{CONVERSATIONS_PATH}", base_url()))
+        .set("Origin", &base_url())
+        .set("User-Agent", AGENT)
+        .set("Accept-Language", "de-DE,de;q=0.9,en;q=0.8")
+        .send_json(&body)
+        .unwrap()
+        .into_json()
+        .unwrap()
+}
+
+fn status(r: Result<ureq::Response, ureq::Error>) -> (u16, String) {
+    match r {
+        Ok(r) => (r.status(), r.into_string().unwrap()),
+        Err(ureq::Error::Status(s, r)) => (s, r.into_string().unwrap()),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// A visitor of this run only (tokens are derived from a seed).
+fn fresh_visitor(what: &str) -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    visitor_token("demo", format!("profiles-{what}-{nanos}"))
+}
+
+#[test]
+fn the_profile_shows_how_the_customer_came_their_earlier_chats_notes_and_tags() {
+    let visitor = fresh_visitor("1");
+    let first = start(&visitor, "http://localhost:4321/pricing");
+    let second = start(&visitor, "http://localhost:4321/checkout?plan=team");
+    let other = start(&fresh_visitor("2"), "http://localhost:4321/");
+    let id = second.conversation.as_str();
+    let op = Staff::demo(&base_url(), StaffRole::Operator).unwrap();
+
+    let profile: Profile = op.get(&profile_path("demo", id)).call().unwrap().into_json().unwrap();
+    assert_eq!(profile.name.as_deref(), Some("Grace Hopper"));
+    assert_eq!(profile.email.as_deref(), Some("grace@example.com"));
+    assert_eq!(profile.visit.page.as_deref(), Some("http://localhost:4321/checkout?plan=team"));
+    assert_eq!(profile.visit.agent.as_deref(), Some(AGENT));
+    assert_eq!(profile.visit.browser().as_deref(), Some("Safari 17 on macOS"));
+    assert_eq!(profile.visit.language.as_deref(), Some("de-DE"));
+    assert!(profile.started_at > 0);
+    // The same visitor's other conversation, not this one, not another visitor's.
+    let earlier: Vec<_> = profile.earlier.iter().map(|c| c.id.clone()).collect();
+    assert_eq!(earlier, vec![first.conversation.clone()], "the same visitor's earlier chat only");
+    assert!(profile.notes.is_empty() && profile.tags.is_empty());
+    let of_other: Profile =
+        op.get(&profile_path("demo", other.conversation.as_str())).call().unwrap().into_json().unwrap();
+    assert!(of_other.earlier.is_empty(), "another visitor has no earlier chats here");
+
+    // A note, kept under the operator's name.
+    let r = op.send("POST", &notes_path("demo", id)).send_json(serde_json::json!({ "text": "  Wants an invoice  " }));
+    let r = r.unwrap();
+    assert_eq!(r.status(), 201);
+    let note: Note = r.into_json().unwrap();
+    assert_eq!((note.author.as_str(), note.text.as_str()), (op.me.name.as_str(), "Wants an invoice"));
+
+    // Tags: checked, lower-cased, once each; pushed on the inbox line.
+    let mut inbox = op.socket(&inbox_socket_path("demo", &Scope::All)).unwrap();
+    assert!(matches!(inbox.recv().unwrap().msg, ServerMsg::Inbox { .. }));
+    let body = serde_json::json!({ "tags": ["VIP", " refund ", "vip"] });
+    let kept: Tags = op.send("PUT", &tags_path("demo", id)).send_json(body).unwrap().into_json().unwrap();
+    assert_eq!(kept.tags, ["vip", "refund"]);
+    let tagged = |c: &ConversationSummary| c.id == second.conversation && c.tags == ["vip", "refund"];
+    let pushed = |m: &ServerMsg| matches!(m, ServerMsg::InboxUpdate(lines) if lines.iter().any(tagged));
+    inbox.recv_until(|f| pushed(&f.msg)).expect("the retagged line is pushed");
+
+    let profile: Profile = op.get(&profile_path("demo", id)).call().unwrap().into_json().unwrap();
+    assert_eq!(profile.notes, vec![note.clone()]);
+    assert_eq!(profile.tags, ["vip", "refund"]);
+
+    // A later message keeps the tags on the line (the page route reads them back).
+    let mut cust = Socket::open(&base_url(), &customer_socket_path(id, &second.token, 0)).unwrap();
+    cust.welcome_and_replay(0).unwrap();
+    cust.send_acked("c1", "Any news on the invoice?").unwrap();
+    let newer = |c: &ConversationSummary| c.id == second.conversation && c.preview.contains("invoice?");
+    let (frame, _) = inbox
+        .recv_until(|f| matches!(&f.msg, ServerMsg::InboxUpdate(lines) if lines.iter().any(newer)))
+        .expect("the new message's line");
+    let ServerMsg::InboxUpdate(lines) = frame.msg else { unreachable!() };
+    assert_eq!(lines.iter().find(|c| newer(c)).unwrap().tags, ["vip", "refund"]);
+    let page: Vec<ConversationSummary> =
+        op.get(&inbox_page_path("demo", &Scope::All, u64::MAX / 2, "")).call().unwrap().into_json().unwrap();
+    let line = page.iter().find(|c| c.id == second.conversation).expect("on the first page");
+    assert_eq!(line.tags, ["vip", "refund"]);
+
+    // The customer sees none of it.
+    let mut again = Socket::open(&base_url(), &customer_socket_path(id, &second.token, 0)).unwrap();
+    let (_, replay) = again.welcome_and_replay(0).unwrap();
+    assert!(replay.iter().all(|m| !m.text.contains("invoice") || m.text == "Any news on the invoice?"));
+    assert!(replay.iter().all(|m| !m.text.contains("vip")));
+}
+
+#[test]
+fn bad_notes_and_tags_unknown_conversations_and_readers_are_refused() {
+    let c = start(&fresh_visitor("3"), "http://localhost:4321/");
+    let id = c.conversation.as_str();
+    let op = Staff::demo(&base_url(), StaffRole::Operator).unwrap();
+    let note =
+        |text: &str| status(op.send("POST", &notes_path("demo", id)).send_json(serde_json::json!({ "text": text })));
+    let tags = |tags: serde_json::Value| {
+        status(op.send("PUT", &tags_path("demo", id)).send_json(serde_json::json!({ "tags": tags })))
+    };
+
+    let (s, why) = note("   ");
+    assert_eq!(s, 400, "{why}");
+    assert!(why.contains("a note needs some text"), "{why}");
+    let (s, why) = note(&"x".repeat(shared::profile::NOTE_CHARS + 1));
+    assert!(s == 400 && why.contains("at most 2000"), "{s} {why}");
+    let (s, why) = tags(serde_json::json!(["<b>bold</b>"]));
+    assert!(s == 400 && why.contains("only letters"), "{s} {why}");
+    let eleven: Vec<String> = (0..11).map(|i| format!("t{i}")).collect();
+    let (s, why) = tags(serde_json::json!(eleven));
+    assert!(s == 400 && why.contains("at most 10 tags"), "{s} {why}");
+    let (s, why) = tags(serde_json::json!("vip"));
+    assert_eq!(s, 400, "not a list: {why}");
+
+    // An id no conversation has, and one that is not an id.
+    let unknown = "0123456789abcdef0123456789abcdef";
+    for path in [profile_path("demo", unknown), profile_path("demo", "not an id")] {
+        let (s, why) = status(op.get(&path).call());
+        assert!(s == 404 && why.contains("unknownConversation"), "{path}: {s} {why}");
+    }
+    // A moderator reads conversations but does not write in them.
+    let moderator = Staff::demo(&base_url(), StaffRole::Moderator).unwrap();
+    assert_eq!(status(moderator.get(&profile_path("demo", id)).call()).0, 200);
+    let (s, _) = status(moderator.send("PUT", &tags_path("demo", id)).send_json(serde_json::json!({ "tags": ["x"] })));
+    assert_eq!(s, 403);
+    let (s, _) = status(moderator.send("POST", &notes_path("demo", id)).send_json(serde_json::json!({ "text": "x" })));
+    assert_eq!(s, 403);
+    // Nothing refused was kept.
+    let profile: Profile = op.get(&profile_path("demo", id)).call().unwrap().into_json().unwrap();
+    assert!(profile.notes.is_empty() && profile.tags.is_empty());
+}

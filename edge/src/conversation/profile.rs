@@ -1,0 +1,78 @@
+//! The customer profile's parts a conversation holds: how the customer came
+//! (recorded at creation), the name and e-mail they gave (the workflow's
+//! fields), the team's notes and the conversation's tags, which it keeps in
+//! memory for its inbox line and tells the site's list part when they change.
+
+use shared::profile::{Note, Profile, Tags, Visit};
+use worker::{Response, Result};
+
+use super::sql::{self, SqlStore};
+use super::Conversation;
+use crate::calls::room::Profiled;
+use crate::error::internal;
+use crate::room::shell::Host;
+use crate::room::RoomStore;
+
+impl Conversation {
+    /// Whether the conversation exists and is `site`'s (and no practice run).
+    async fn profiled(&self, site: &str) -> Result<bool> {
+        let ready = self.ready().await?;
+        Ok(ready && self.meta.borrow().as_ref().is_some_and(|m| m.site.as_str() == site && m.practice.is_none()))
+    }
+
+    /// [`crate::calls::room::RoomCall::Profile`].
+    pub(super) async fn profile(&self, site: &str) -> Result<Response> {
+        if !self.profiled(site).await? {
+            return Response::error("no such conversation", 404);
+        }
+        let (member, started_at, visit) = {
+            let meta = self.meta.borrow();
+            let meta = meta.as_ref().expect("ready");
+            let visit: Visit = meta.visit.as_deref().and_then(|v| serde_json::from_str(v).ok()).unwrap_or_default();
+            (meta.member.clone(), meta.created_at, visit)
+        };
+        let field = |id: &str| {
+            let core = self.core.borrow();
+            core.as_ref()?.workflow.as_ref()?.field(id).map(str::to_owned).filter(|v| !v.trim().is_empty())
+        };
+        let profile = Profile {
+            name: field("name"),
+            email: field("email"),
+            visit,
+            started_at,
+            earlier: Vec::new(),
+            notes: sql::notes(&self.db).map_err(internal)?,
+            tags: self.tags.borrow().clone(),
+        };
+        Response::from_json(&Profiled { profile, member })
+    }
+
+    /// [`crate::calls::room::RoomCall::Note`]: kept, answered as kept.
+    pub(super) async fn note(&self, site: &str, author: &str, text: &str) -> Result<Response> {
+        if !self.profiled(site).await? {
+            return Response::error("no such conversation", 404);
+        }
+        let note: Note = sql::add_note(&self.db, author, text, worker::Date::now().as_millis()).map_err(internal)?;
+        Response::from_json(&note)
+    }
+
+    /// [`crate::calls::room::RoomCall::Tag`]: kept, and the inbox line retagged.
+    pub(super) async fn tag(&self, site: &str, tags: Vec<String>) -> Result<Response> {
+        if !self.profiled(site).await? {
+            return Response::error("no such conversation", 404);
+        }
+        sql::set_tags(&self.db, &tags).map_err(internal)?;
+        self.tags.replace(tags.clone());
+        let summary = {
+            let (core, meta) = (self.core.borrow(), self.meta.borrow());
+            let (core, meta) = (core.as_ref().expect("ready"), meta.as_ref().expect("ready"));
+            let newest = SqlStore(&self.db).before(core.last_seq + 1, 1).map_err(internal)?.pop();
+            let workflow = core.workflow.as_ref().expect("a conversation");
+            shared::ConversationSummary { tags: tags.clone(), ..meta.summary(newest.as_ref(), workflow) }
+        };
+        if let Err(e) = crate::calls::inbox::retag(&self.env, summary).await {
+            worker::console_error!("inbox retag: {e}");
+        }
+        Response::from_json(&Tags { tags })
+    }
+}
