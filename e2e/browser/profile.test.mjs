@@ -1,10 +1,11 @@
 // profile.test.mjs: the customer profile beside a conversation, as an
 // operator uses it: the name, page and browser the customer came with (as
 // text, never HTML), the same visitor's other conversation (opens on a
-// click), a note, tags (a bad one refused with the reason), and the inbox
-// filtered by a tag.
+// click), a note, tags (a bad one refused with the reason), the inbox
+// filtered by a tag, and the conversation downloaded as CSV.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { base, browser, customerOn, dialogs, signIn, TIMEOUT, until, watch, XSS } from "./helpers.mjs";
 
 test("profile: how the customer came, their other chat, notes and tags", async () => {
@@ -72,6 +73,17 @@ test("profile: how the customer came, their other chat, notes and tags", async (
   await until("kept", async () =>
     (await operator.getByTestId("console-tag").allTextContents()).join() === "vip,refund" &&
     (await operator.getByTestId("console-note").count()) === 1);
+
+  // The conversation downloads as CSV (with the customer's words); an
+  // operator gets no link to everything about the customer (admins do).
+  const [download] = await Promise.all([
+    operator.waitForEvent("download"),
+    operator.getByTestId("console-export-csv").click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^conversation-[0-9a-f]{32}\.csv$/);
+  const csv = await readFile(await download.path(), "utf8");
+  assert.ok(csv.startsWith("seq,time_utc,author,name,text") && csv.includes(marker), csv);
+  assert.equal(await operator.getByTestId("console-export-customer").count(), 0);
 
   // The other conversation is listed and opens in the pane.
   const earlier = operator.getByTestId("console-profile-earlier");

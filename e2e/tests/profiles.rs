@@ -2,7 +2,9 @@
 //! the customer came (page, browser, language) recorded at the start, the
 //! name and e-mail they gave, their earlier conversations found by their
 //! visitor token, the team's notes and the conversation's tags (on the
-//! inbox line, pushed live and kept through later messages); bad notes and
+//! inbox line, pushed live and kept through later messages); the
+//! conversation's export as JSON, CSV and text and the customer's whole
+//! record; bad notes and
 //! tags refused with the reason, an unknown conversation or a role that may
 //! not write refused, and nothing of it reaching the customer.
 
@@ -11,12 +13,13 @@ use e2e::base_url;
 use e2e::client::Socket;
 use e2e::identity::visitor_token;
 use shared::api::{
-    customer_socket_path, inbox_page_path, inbox_socket_path, notes_path, profile_path, tags_path, ConversationCreated,
-    CreateConversation, CONVERSATIONS_PATH,
+    customer_export_path, customer_socket_path, inbox_page_path, inbox_socket_path, notes_path, profile_path,
+    tags_path, transcript_path, ConversationCreated, CreateConversation, CONVERSATIONS_PATH,
 };
 use shared::profile::{Note, Profile, Tags};
 use shared::scope::Scope;
 use shared::staff::StaffRole;
+use shared::transcript::{CustomerExport, Transcript};
 use shared::{ConversationSummary, ServerMsg};
 
 const AGENT: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 (KHTML, like Gecko) \
@@ -169,4 +172,57 @@ fn bad_notes_and_tags_unknown_conversations_and_readers_are_refused() {
     // Nothing refused was kept.
     let profile: Profile = op.get(&profile_path("demo", id)).call().unwrap().into_json().unwrap();
     assert!(profile.notes.is_empty() && profile.tags.is_empty());
+}
+
+#[test]
+fn a_conversation_exports_as_json_csv_and_text_and_a_customer_as_a_whole() {
+    let visitor = fresh_visitor("4");
+    let first = start(&visitor, "http://localhost:4321/pricing");
+    let second = start(&visitor, "http://localhost:4321/checkout");
+    let id = second.conversation.as_str();
+    let mut cust = Socket::open(&base_url(), &customer_socket_path(id, &second.token, 0)).unwrap();
+    cust.welcome_and_replay(0).unwrap();
+    cust.send_acked("c1", "=cmd|' /C calc'!A0, and a \"quote\"").unwrap();
+    let op = Staff::demo(&base_url(), StaffRole::Operator).unwrap();
+    op.send("POST", &notes_path("demo", id)).send_json(serde_json::json!({ "text": "Check the quote" })).unwrap();
+    op.send("PUT", &tags_path("demo", id)).send_json(serde_json::json!({ "tags": ["sales"] })).unwrap();
+
+    let get = |format: &str| op.get(&transcript_path("demo", id, format)).call().unwrap();
+    let json = get("json");
+    assert_eq!(json.header("X-Content-Type-Options"), Some("nosniff"));
+    let disposition = json.header("Content-Disposition").unwrap().to_owned();
+    assert_eq!(disposition, format!("attachment; filename=\"conversation-{id}.json\""));
+    let t: Transcript = json.into_json().unwrap();
+    assert_eq!(t.conversation, second.conversation);
+    assert_eq!(t.name.as_deref(), Some("Grace Hopper"));
+    assert_eq!(t.tags, ["sales"]);
+    assert_eq!(t.notes.len(), 1);
+    assert!(t.messages.iter().any(|m| m.text.starts_with("=cmd")), "the customer's message");
+    assert!(t.messages.windows(2).all(|w| w[1].seq == w[0].seq + 1), "the whole timeline, in order");
+
+    let csv = get("csv");
+    assert_eq!(csv.header("Content-Type"), Some("text/csv; charset=utf-8"));
+    let csv = csv.into_string().unwrap();
+    assert!(csv.starts_with("seq,time_utc,author,name,text\r\n"), "{csv}");
+    assert!(csv.contains(",customer,Grace Hopper,\"'=cmd|' /C calc'!A0, and a \"\"quote\"\"\""), "guarded: {csv}");
+    let text = get("text").into_string().unwrap();
+    assert!(text.contains("Customer: Grace Hopper <grace@example.com>"), "{text}");
+    assert!(text.contains("Note by Ada Operator"), "{text}");
+    let (s, why) = status(op.get(&transcript_path("demo", id, "xml")).call());
+    assert!(s == 400 && why.contains("json, csv or text"), "{s} {why}");
+
+    // Everything about the customer: owners and admins only.
+    assert_eq!(status(op.get(&customer_export_path("demo", id)).call()).0, 403);
+    let admin = Staff::demo(&base_url(), StaffRole::Admin).unwrap();
+    let export: CustomerExport = admin.get(&customer_export_path("demo", id)).call().unwrap().into_json().unwrap();
+    let ids: Vec<_> = export.conversations.iter().map(|t| t.conversation.clone()).collect();
+    assert_eq!(ids, vec![second.conversation.clone(), first.conversation.clone()], "both, newest first");
+    assert!(!export.truncated && export.sanctions.is_empty());
+    // The same customer named by their visitor token.
+    let path = format!("/api/console/sites/demo/customers/export?visitor={visitor}");
+    let by_token: CustomerExport = admin.get(&path).call().unwrap().into_json().unwrap();
+    assert_eq!(by_token.member, export.member);
+    assert_eq!(by_token.conversations.len(), 2);
+    let (s, why) = status(admin.get("/api/console/sites/demo/customers/export").call());
+    assert!(s == 400 && why.contains("name the customer"), "{s} {why}");
 }

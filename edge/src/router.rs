@@ -23,6 +23,12 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "console", "sites", site, "conversations", id, "profile"]) => {
             profiles::profile(req, &env, site, id).await
         }
+        (Method::Get, ["api", "console", "sites", site, "conversations", id, "transcript"]) => {
+            profiles::transcript(req, &env, site, id).await
+        }
+        (Method::Get, ["api", "console", "sites", site, "customers", "export"]) => {
+            profiles::customer_export(req, &env, site).await
+        }
         (Method::Post, ["api", "console", "sites", site, "conversations", id, "notes"]) => {
             profiles::note(req, &env, site, id).await
         }

@@ -380,6 +380,18 @@ pub fn notes_path(site: &str, conversation: &str) -> String {
     format!("/api/console/sites/{s}/conversations/{c}/notes")
 }
 
+/// Path of a conversation's transcript in `format` (`json`, `csv`, `text`).
+pub fn transcript_path(site: &str, conversation: &str, format: &str) -> String {
+    let (s, c, f) = (encode_query(site), encode_query(conversation), encode_query(format));
+    format!("/api/console/sites/{s}/conversations/{c}/transcript?format={f}")
+}
+
+/// Path of everything about the customer of `conversation` (JSON).
+pub fn customer_export_path(site: &str, conversation: &str) -> String {
+    let (s, c) = (encode_query(site), encode_query(conversation));
+    format!("/api/console/sites/{s}/customers/export?conversation={c}")
+}
+
 /// Path of a conversation's tags (`PUT` a [`crate::profile::Tags`]).
 pub fn tags_path(site: &str, conversation: &str) -> String {
     let (s, c) = (encode_query(site), encode_query(conversation));

@@ -25,6 +25,8 @@
 //!   `hours`, whether open now, the next opening and the coverage grid.
 //! - [`profile`]: the customer profile beside a conversation (visit,
 //!   earlier conversations, notes, tags) and the checks of notes and tags.
+//! - [`transcript`]: a conversation's export (JSON, CSV, text) and one
+//!   customer's whole record.
 //! - [`ids`]: conversation, site and client-message ids and their formats.
 //! - [`text`]: message text validation and its limits, used by the widget
 //!   before sending and by the Worker before storing.
@@ -53,6 +55,7 @@ pub mod scope;
 pub mod site;
 pub mod staff;
 pub mod text;
+pub mod transcript;
 pub mod workflow;
 
 #[cfg(test)]

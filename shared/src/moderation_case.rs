@@ -463,10 +463,12 @@ fn csv_row(i: &Incident) -> String {
         i.summary.clone(),
         evidence.join(" | "),
     ];
-    cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(",")
+    cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",")
 }
 
-fn cell(value: &str) -> String {
+/// One CSV cell: RFC 4180 quoting, and a leading `'` on what a spreadsheet would
+/// read as a formula.
+pub fn csv_cell(value: &str) -> String {
     let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.into() };
     if guarded.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", guarded.replace('"', "\"\""))

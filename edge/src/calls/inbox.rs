@@ -61,6 +61,8 @@ pub enum InboxCall {
         member: String,
         /// The conversation asking (left out).
         except: String,
+        /// The most lines answered.
+        limit: usize,
     },
     /// An older page of an inbox → `Vec<ConversationSummary>`
     /// ([`shared::api::inbox_page_path`]).
@@ -338,9 +340,16 @@ pub async fn retag(env: &Env, summary: ConversationSummary) -> Result<()> {
     tell(&stub, &InboxCall::Retag(summary)).await
 }
 
-/// A customer's other conversations on `site` (by member id), newest first.
-pub async fn earlier(env: &Env, site: &str, member: &str, except: &str) -> Result<Vec<ConversationSummary>> {
-    let call = InboxCall::Earlier { member: member.to_owned(), except: except.to_owned() };
+/// A customer's other conversations on `site` (by member id), newest
+/// first, at most `limit`.
+pub async fn earlier(
+    env: &Env,
+    site: &str,
+    member: &str,
+    except: &str,
+    limit: usize,
+) -> Result<Vec<ConversationSummary>> {
+    let call = InboxCall::Earlier { member: member.to_owned(), except: except.to_owned(), limit };
     Ok(ask::<Vec<ConversationSummary>>(&part(env, site, Part::List)?, &call).await?.unwrap_or_default())
 }
 

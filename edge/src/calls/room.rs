@@ -80,6 +80,12 @@ pub enum RoomCall {
         /// Its text, checked.
         text: String,
     },
+    /// The whole record for an export (conversations only) →
+    /// [`shared::transcript::Transcript`] (404: not this site's).
+    Transcript {
+        /// The site asking.
+        site: String,
+    },
     /// The conversation's tags, all of them, checked (conversations only)
     /// → [`shared::profile::Tags`] (404: not this site's).
     Tag {

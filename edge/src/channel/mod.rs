@@ -90,7 +90,8 @@ impl DurableObject for Channel {
                 | RoomCall::Unread { .. }
                 | RoomCall::Profile { .. }
                 | RoomCall::Note { .. }
-                | RoomCall::Tag { .. },
+                | RoomCall::Tag { .. }
+                | RoomCall::Transcript { .. },
             ) => Response::error("a conversation's call, not a channel's", 404),
             Err(refused) => refused,
         }

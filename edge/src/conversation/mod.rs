@@ -113,6 +113,7 @@ impl DurableObject for Conversation {
             RoomCall::Profile { site } => self.profile(&site).await,
             RoomCall::Note { site, author, text } => self.note(&site, &author, &text).await,
             RoomCall::Tag { site, tags } => self.tag(&site, tags).await,
+            RoomCall::Transcript { site } => self.transcript(&site).await,
         }
     }
 

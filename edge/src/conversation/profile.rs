@@ -1,9 +1,11 @@
 //! The customer profile's parts a conversation holds: how the customer came
 //! (recorded at creation), the name and e-mail they gave (the workflow's
 //! fields), the team's notes and the conversation's tags, which it keeps in
-//! memory for its inbox line and tells the site's list part when they change.
+//! memory for its inbox line and tells the site's list part when they change;
+//! and the whole record for an export.
 
 use shared::profile::{Note, Profile, Tags, Visit};
+use shared::transcript::Transcript;
 use worker::{Response, Result};
 
 use super::sql::{self, SqlStore};
@@ -12,6 +14,9 @@ use crate::calls::room::Profiled;
 use crate::error::internal;
 use crate::room::shell::Host;
 use crate::room::RoomStore;
+
+/// Rows read at a time for an export.
+const EXPORT_PAGE: usize = 500;
 
 impl Conversation {
     /// Whether the conversation exists and is `site`'s (and no practice run).
@@ -25,26 +30,65 @@ impl Conversation {
         if !self.profiled(site).await? {
             return Response::error("no such conversation", 404);
         }
-        let (member, started_at, visit) = {
+        let member = self.meta.borrow().as_ref().map(|m| m.member.clone()).unwrap_or_default();
+        let profile = Profile { notes: sql::notes(&self.db).map_err(internal)?, ..self.profile_parts() };
+        Response::from_json(&Profiled { profile, member })
+    }
+
+    /// The profile as the conversation holds it in memory (no notes, no
+    /// earlier conversations).
+    fn profile_parts(&self) -> Profile {
+        let (started_at, visit) = {
             let meta = self.meta.borrow();
             let meta = meta.as_ref().expect("ready");
             let visit: Visit = meta.visit.as_deref().and_then(|v| serde_json::from_str(v).ok()).unwrap_or_default();
-            (meta.member.clone(), meta.created_at, visit)
+            (meta.created_at, visit)
         };
         let field = |id: &str| {
             let core = self.core.borrow();
             core.as_ref()?.workflow.as_ref()?.field(id).map(str::to_owned).filter(|v| !v.trim().is_empty())
         };
-        let profile = Profile {
+        Profile {
             name: field("name"),
             email: field("email"),
             visit,
             started_at,
             earlier: Vec::new(),
-            notes: sql::notes(&self.db).map_err(internal)?,
+            notes: Vec::new(),
             tags: self.tags.borrow().clone(),
-        };
-        Response::from_json(&Profiled { profile, member })
+        }
+    }
+
+    /// [`crate::calls::room::RoomCall::Transcript`]: the profile's parts and
+    /// the whole timeline, read a page of [`EXPORT_PAGE`] rows at a time.
+    pub(super) async fn transcript(&self, site: &str) -> Result<Response> {
+        if !self.profiled(site).await? {
+            return Response::error("no such conversation", 404);
+        }
+        let profile = self.profile_parts();
+        let store = SqlStore(&self.db);
+        let mut messages = Vec::new();
+        loop {
+            let after = messages.last().map_or(0, |m: &shared::ChatMessage| m.seq);
+            let page = store.after(after, EXPORT_PAGE).map_err(internal)?;
+            let full = page.len() == EXPORT_PAGE;
+            messages.extend(page);
+            if !full {
+                break;
+            }
+        }
+        let meta = self.meta.borrow().clone().expect("ready");
+        Response::from_json(&Transcript {
+            conversation: meta.conversation,
+            site: meta.site,
+            started_at: profile.started_at,
+            name: profile.name,
+            email: profile.email,
+            visit: profile.visit,
+            tags: profile.tags,
+            notes: sql::notes(&self.db).map_err(internal)?,
+            messages,
+        })
     }
 
     /// [`crate::calls::room::RoomCall::Note`]: kept, answered as kept.

@@ -286,7 +286,9 @@ impl DurableObject for Inbox {
                 }
                 Response::empty()
             }
-            InboxCall::Earlier { member, except } => Response::from_json(&sql::earlier(&sql, &member, &except)?),
+            InboxCall::Earlier { member, except, limit } => {
+                Response::from_json(&sql::earlier(&sql, &member, &except, limit.min(1_000))?)
+            }
             InboxCall::Page { scope, me, before, id } => {
                 let scope = Scope::parse(&scope).unwrap_or_default();
                 Response::from_json(&sql::page(&sql, &scope, &me, Some((before, &id)))?)

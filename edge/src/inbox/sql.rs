@@ -108,10 +108,10 @@ const LINE: &str = r#"id, site, last_seq AS "lastSeq", last_author AS "lastAutho
     created_at AS "createdAt", updated_at AS "updatedAt", workflow, step, team, assignee, outcome,
     follow_up AS "followUp", follow_up_by AS "followUpBy", approval, customer, tags, member"#;
 
-/// A customer's other conversations (by member id), newest first.
-pub fn earlier(sql: &SqlStorage, member: &str, except: &str) -> worker::Result<Vec<ConversationSummary>> {
+/// A customer's other conversations (by member id), newest first, at most `limit`.
+pub fn earlier(sql: &SqlStorage, member: &str, except: &str, limit: usize) -> worker::Result<Vec<ConversationSummary>> {
     let query = format!("SELECT {LINE} FROM lines WHERE member = ? AND id != ? ORDER BY created_at DESC LIMIT ?");
-    let limit = SqlStorageValue::from(shared::profile::EARLIER as i64);
+    let limit = SqlStorageValue::from(limit as i64);
     sql.exec(&query, vec![member.into(), except.into(), limit])?.to_array()
 }
 

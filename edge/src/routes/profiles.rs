@@ -1,13 +1,16 @@
 //! The customer profile beside a conversation, for the console: `GET
 //! /api/console/sites/{site}/conversations/{id}/profile` (what the
 //! conversation holds, and the customer's earlier conversations from the
-//! site's list part), `POST …/notes` (a staff note) and `PUT …/tags` (the
-//! conversation's tags, all of them). Each checks the session, the role and
-//! that the site is the caller's; a conversation of another site is
-//! `unknownConversation`, as an unknown one.
+//! site's list part), `POST …/notes` (a staff note), `PUT …/tags` (the
+//! conversation's tags, all of them), `GET …/transcript` (the conversation
+//! as JSON, CSV or text) and `GET …/customers/export` (everything about one
+//! customer). Each checks the session, the role and that the site is the
+//! caller's; a conversation of another site is `unknownConversation`, as an
+//! unknown one.
 
 use shared::profile::{NewNote, Tags};
 use shared::staff::Capability;
+use shared::transcript::{CustomerExport, Format, Transcript, EXPORT_CONVERSATIONS};
 use shared::{ConversationId, ErrorCode};
 use worker::{Env, Request, Response};
 
@@ -33,9 +36,76 @@ pub async fn profile(req: Request, env: &Env, site: &str, id: &str) -> RouteResu
     let Profiled { mut profile, member } =
         crate::calls::ask(&conversation(env, id)?, &call).await?.ok_or_else(unknown)?;
     if !member.is_empty() {
-        profile.earlier = crate::calls::inbox::earlier(env, site.as_str(), &member, id).await?;
+        profile.earlier =
+            crate::calls::inbox::earlier(env, site.as_str(), &member, id, shared::profile::EARLIER).await?;
     }
     Ok(Response::from_json(&profile)?)
+}
+
+/// `GET …/conversations/{id}/transcript?format=json|csv|text`: the whole
+/// conversation as a file (for anyone who reads conversations).
+pub async fn transcript(req: Request, env: &Env, site: &str, id: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::ReadConversations).await?;
+    let site = own_site(&me, site)?;
+    let format = Format::parse(super::query(&req, "format")?.as_deref()).map_err(RouteError::BadRequest)?;
+    let call = RoomCall::Transcript { site: site.to_string() };
+    let t: Transcript = crate::calls::ask(&conversation(env, id)?, &call).await?.ok_or_else(unknown)?;
+    let body = match format {
+        Format::Json => serde_json::to_string_pretty(&t).map_err(crate::error::internal)?,
+        Format::Csv => shared::transcript::csv(&t),
+        Format::Text => shared::transcript::text(&t),
+    };
+    download(body, format, &format!("conversation-{}", t.conversation))
+}
+
+/// `GET …/customers/export?conversation=ID | visitor=TOKEN | user=ID`:
+/// everything kept about one customer — each of their conversations (the
+/// newest [`EXPORT_CONVERSATIONS`]) and their sanctions — as JSON, for the
+/// site's owners and admins (a data subject's request, GDPR Art. 15 and 20).
+pub async fn customer_export(req: Request, env: &Env, site: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::EditSettings).await?;
+    let site = own_site(&me, site)?;
+    let member = customer(&req, env, site.as_str()).await?;
+    let lines = crate::calls::inbox::earlier(env, site.as_str(), &member, "", EXPORT_CONVERSATIONS + 1).await?;
+    let truncated = lines.len() > EXPORT_CONVERSATIONS;
+    let mut conversations = Vec::with_capacity(lines.len().min(EXPORT_CONVERSATIONS));
+    for line in lines.iter().take(EXPORT_CONVERSATIONS) {
+        let call = RoomCall::Transcript { site: site.to_string() };
+        if let Some(t) = crate::calls::ask(&conversation(env, line.id.as_str())?, &call).await? {
+            conversations.push(t);
+        }
+    }
+    let sanctions = crate::calls::inbox::sanctions_of(env, site.as_str(), &member).await?.sanctions;
+    let export = CustomerExport { member: member.clone(), conversations, truncated, sanctions };
+    let body = serde_json::to_string_pretty(&export).map_err(crate::error::internal)?;
+    download(body, Format::Json, &format!("customer-{}", &member[..member.len().min(16)]))
+}
+
+/// The customer a request names: by one of their conversations, their
+/// visitor token, or the site's user id; their member id.
+async fn customer(req: &Request, env: &Env, site: &str) -> Result<String, RouteError> {
+    if let Some(id) = super::query(req, "conversation")? {
+        let call = RoomCall::Profile { site: site.to_owned() };
+        let found: Profiled = crate::calls::ask(&conversation(env, &id)?, &call).await?.ok_or_else(unknown)?;
+        return Ok(found.member);
+    }
+    match (super::query(req, "visitor")?, super::query(req, "user")?) {
+        (Some(visitor), _) if !visitor.is_empty() => return Ok(crate::auth::member_id(&visitor)),
+        (_, Some(user)) if !user.is_empty() => return Ok(crate::auth::member_id(&format!("user:{site}|{user}"))),
+        _ => {}
+    }
+    Err(RouteError::BadRequest("name the customer: conversation=, visitor= or user=".into()))
+}
+
+/// A file to download: its media type, a name, and never sniffed.
+fn download(body: String, format: Format, name: &str) -> RouteResult {
+    let (extension, media) = format.file();
+    let mut resp = Response::ok(body)?;
+    let headers = resp.headers_mut();
+    headers.set("Content-Type", media)?;
+    headers.set("Content-Disposition", &format!("attachment; filename=\"{name}.{extension}\""))?;
+    headers.set("X-Content-Type-Options", "nosniff")?;
+    Ok(resp)
 }
 
 /// `POST …/conversations/{id}/notes` [`NewNote`] → 201 [`shared::profile::Note`].

@@ -55,6 +55,20 @@ pub fn CustomerProfile(id: ConversationId) -> impl IntoView {
         }
     });
     let may_write = session.may(shared::staff::Capability::Reply);
+    // Downloads: plain links (a GET with the session cookie).
+    let export = |format: &'static str, testid: &'static str, label: &'static str| {
+        let href = shared::api::transcript_path(&site, id.as_str(), format);
+        view! { <a href=href download data-testid=testid>{label}</a>" " }
+    };
+    let exports = (
+        export("json", "console-export-json", "JSON"),
+        export("csv", "console-export-csv", "CSV"),
+        export("text", "console-export-text", "Text"),
+    );
+    let customer_export = session.may(shared::staff::Capability::EditSettings).then(|| {
+        let href = shared::api::customer_export_path(&site, id.as_str());
+        view! { <a href=href download data-testid="console-export-customer">"Everything about this customer"</a> }
+    });
     let note_text = RwSignal::new(String::new());
     let (note_site, note_id) = (site.clone(), id.clone());
     let add_note = move |_| {
@@ -161,6 +175,8 @@ pub fn CustomerProfile(id: ConversationId) -> impl IntoView {
                     prop:value=tags_text on:input=move |e| tags_text.set(event_target_value(&e))/>
                 <button type="button" data-testid="console-tags-save" on:click=save_tags>"Save tags"</button>
             })}
+            <h4>"Export"</h4>
+            <p class="exports">"Conversation: "{exports}{customer_export}</p>
         </details>
     }
 }
