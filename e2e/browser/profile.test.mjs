@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { base, browser, customerOn, dialogs, signIn, TIMEOUT, until, watch, XSS } from "./helpers.mjs";
+import { base, browser, customerOn, demoUrl, dialogs, signIn, TIMEOUT, until, watch, XSS } from "./helpers.mjs";
 
 test("profile: how the customer came, their other chat, notes and tags", async () => {
   const context = await browser.newContext({ locale: "de-DE" });
@@ -95,5 +95,26 @@ test("profile: how the customer came, their other chat, notes and tags", async (
     (await operator.getByTestId("console-pane").first().getAttribute("data-conversation")) === other);
 
   assert.deepEqual(dialogs, [], "no script ran from what the customer sent");
+  await context.close();
+});
+
+test("profile: an admin erases a customer, asked twice", async () => {
+  const context = await browser.newContext();
+  const marker = `erase me ${Date.now()}`;
+  const frame = await customerOn(context, demoUrl, marker);
+  await frame.getByTestId("chat-message").filter({ hasText: marker }).waitFor({ timeout: TIMEOUT });
+  const admin = watch(await context.newPage());
+  await signIn(admin, "admin");
+  const line = admin.getByTestId("console-conversation").filter({ hasText: marker });
+  await line.first().click();
+  await admin.getByTestId("console-erase-customer").click();
+  await admin.getByTestId("console-erase-cancel").click();
+  await admin.getByTestId("console-erase-customer").click();
+  await admin.getByTestId("console-erase-confirm").click();
+  await until("the erasure's answer", async () =>
+    /^Erased: 1 conversation\(s\), 0 channel message\(s\)/.test(await admin.getByTestId("console-erase-note").textContent()));
+  await admin.reload();
+  await admin.getByTestId("console-conversation").first().waitFor({ timeout: TIMEOUT });
+  assert.equal(await line.count(), 0, "the conversation left the inbox");
   await context.close();
 });

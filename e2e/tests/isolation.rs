@@ -11,9 +11,9 @@ use e2e::base_url;
 use e2e::client::{create_conversation, Socket};
 use serde_json::json;
 use shared::api::{
-    customer_export_path, customer_socket_path, identity_secret_path, inbox_socket_path, notes_path,
-    operator_channel_path, operator_socket_path, profile_path, remove_path, role_path, site_config_path, site_path,
-    tags_path, transcript_path, IdentitySecret, INVITATIONS_PATH, PEOPLE_PATH, SITES_PATH,
+    customer_erase_path, customer_export_path, customer_socket_path, identity_secret_path, inbox_socket_path,
+    notes_path, operator_channel_path, operator_socket_path, profile_path, remove_path, role_path, site_config_path,
+    site_path, tags_path, transcript_path, IdentitySecret, INVITATIONS_PATH, PEOPLE_PATH, SITES_PATH,
 };
 use shared::staff::{People, StaffRole};
 use shared::workflow::Event;
@@ -134,6 +134,9 @@ fn another_organisation_an_anonymous_caller_and_another_customer_are_refused_eve
             ("GET transcript via own site", caller.get(&transcript_path(&rival_site, ida, "csv")).call()),
             ("GET customer export", caller.get(&customer_export_path("demo", ida)).call()),
             ("GET customer export via own site", caller.get(&customer_export_path(&rival_site, ida)).call()),
+            ("POST erase a customer", caller.send("POST", &customer_erase_path("demo", ida)).call()),
+            ("POST erase via own site", caller.send("POST", &customer_erase_path(&rival_site, ida)).call()),
+            ("GET erasure log", caller.get("/api/console/sites/demo/customers/erasures").call()),
             (
                 "POST note via own site",
                 caller.send("POST", &notes_path(&rival_site, ida)).send_json(json!({ "text": "mine" })),

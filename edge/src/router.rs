@@ -29,6 +29,12 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "console", "sites", site, "customers", "export"]) => {
             profiles::customer_export(req, &env, site).await
         }
+        (Method::Post, ["api", "console", "sites", site, "customers", "erase"]) => {
+            profiles::erase(req, &env, site).await
+        }
+        (Method::Get, ["api", "console", "sites", site, "customers", "erasures"]) => {
+            profiles::erasures(req, &env, site).await
+        }
         (Method::Post, ["api", "console", "sites", site, "conversations", id, "notes"]) => {
             profiles::note(req, &env, site, id).await
         }

@@ -392,6 +392,12 @@ pub fn customer_export_path(site: &str, conversation: &str) -> String {
     format!("/api/console/sites/{s}/customers/export?conversation={c}")
 }
 
+/// Path that erases the customer of `conversation` (`POST`; owners and admins).
+pub fn customer_erase_path(site: &str, conversation: &str) -> String {
+    let (s, c) = (encode_query(site), encode_query(conversation));
+    format!("/api/console/sites/{s}/customers/erase?conversation={c}")
+}
+
 /// Path of a conversation's tags (`PUT` a [`crate::profile::Tags`]).
 pub fn tags_path(site: &str, conversation: &str) -> String {
     let (s, c) = (encode_query(site), encode_query(conversation));

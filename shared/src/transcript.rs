@@ -83,6 +83,30 @@ pub struct CustomerExport {
     pub sanctions: Vec<SanctionRecord>,
 }
 
+/// One customer's erasure (GDPR Art. 17), as the site's log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Erasure {
+    /// When, ms since the Unix epoch.
+    pub at: u64,
+    /// Who asked for it (their display name).
+    pub by: String,
+    /// The first 8 hex digits of the customer's member id (enough to tell
+    /// erasures apart, not to find the customer again).
+    pub member: String,
+    /// Conversations deleted.
+    pub conversations: u32,
+    /// Channel messages blanked to tombstones.
+    pub channel_messages: u32,
+    /// Reports of the customer's messages deleted from the moderation desk.
+    pub reports: u32,
+    /// Cases and incidents kept as a redacted copy (no name, no text).
+    pub redacted: u32,
+}
+
+/// What replaces an erased customer's name and texts in a redacted copy.
+pub const ERASED: &str = "[erased]";
+
 /// The most conversations one customer export carries.
 pub const EXPORT_CONVERSATIONS: usize = 100;
 

@@ -53,6 +53,15 @@ impl Part {
 pub enum InboxCall {
     /// A conversation changed → [`Touched`].
     Touch(ConversationSummary),
+    /// A customer's erasure on the desk → [`shared::transcript::Erasure`] as logged.
+    Erase {
+        /// The customer's member id.
+        member: String,
+        /// The erasure, with the rooms' counts.
+        erasure: shared::transcript::Erasure,
+    },
+    /// The erasure log → `Vec<Erasure>`, newest first.
+    Erasures,
     /// A conversation's tags changed (its line's other columns as they are).
     Retag(ConversationSummary),
     /// A customer's other conversations → `Vec<ConversationSummary>`.
@@ -338,6 +347,22 @@ pub async fn touch(env: &Env, summary: ConversationSummary) -> Result<u64> {
 pub async fn retag(env: &Env, summary: ConversationSummary) -> Result<()> {
     let stub = part(env, summary.site.as_str(), Part::List)?;
     tell(&stub, &InboxCall::Retag(summary)).await
+}
+
+/// Erases a customer from the site's moderation desk and logs the erasure.
+pub async fn erase_on_desk(
+    env: &Env,
+    site: &str,
+    member: &str,
+    erasure: shared::transcript::Erasure,
+) -> Result<shared::transcript::Erasure> {
+    let call = InboxCall::Erase { member: member.to_owned(), erasure };
+    answered("erase", ask(&part(env, site, Part::Desk)?, &call).await?)
+}
+
+/// The site's erasure log, newest first.
+pub async fn erasures(env: &Env, site: &str) -> Result<Vec<shared::transcript::Erasure>> {
+    Ok(ask(&part(env, site, Part::Desk)?, &InboxCall::Erasures).await?.unwrap_or_default())
 }
 
 /// A customer's other conversations on `site` (by member id), newest

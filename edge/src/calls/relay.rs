@@ -46,6 +46,9 @@ pub enum RelayCall {
     /// A moderator removed this message: blank it in the newest page and
     /// tell the sockets → `u64` (its viewer sockets).
     Removed(u64),
+    /// A customer's data was erased: blank these messages (text and name)
+    /// in the newest page and tell the sockets → `u64` (its viewer sockets).
+    Erased(Vec<u64>),
     /// Its viewer sockets → `u64` (bench only).
     Viewers,
     /// A frame for a member's sockets, then (`close`) closing them (a ban).

@@ -86,6 +86,20 @@ pub enum RoomCall {
         /// The site asking.
         site: String,
     },
+    /// A customer's erasure: the conversation deleted whole (conversations
+    /// only; 404: not this site's).
+    Erase {
+        /// The site asking.
+        site: String,
+    },
+    /// A customer's erasure: their messages blanked to tombstones, their
+    /// held ones dropped (channels only) → the number of messages blanked.
+    EraseMember {
+        /// The site asking.
+        site: String,
+        /// The customer's member id.
+        member: String,
+    },
     /// The conversation's tags, all of them, checked (conversations only)
     /// → [`shared::profile::Tags`] (404: not this site's).
     Tag {

@@ -16,6 +16,7 @@
 //! the `x-chat-*` headers attaches a socket, `GET /drop?account=` closes
 //! an operator account's.
 
+mod erase;
 mod relays;
 pub mod sql;
 
@@ -82,6 +83,7 @@ impl DurableObject for Channel {
             Ok(RoomCall::Counts) => Response::from_json(&self.db.counts()),
             Ok(RoomCall::Rows) => Response::from_json(&crate::room::sql::message_rows(&self.db).map_err(internal)?),
             Ok(RoomCall::Relay(call)) => self.answer_relay(*call).await,
+            Ok(RoomCall::EraseMember { site, member }) => self.erase_member(&site, &member).await,
             Ok(
                 RoomCall::Init(_)
                 | RoomCall::Who { .. }
@@ -91,7 +93,8 @@ impl DurableObject for Channel {
                 | RoomCall::Profile { .. }
                 | RoomCall::Note { .. }
                 | RoomCall::Tag { .. }
-                | RoomCall::Transcript { .. },
+                | RoomCall::Transcript { .. }
+                | RoomCall::Erase { .. },
             ) => Response::error("a conversation's call, not a channel's", 404),
             Err(refused) => refused,
         }

@@ -179,6 +179,18 @@ impl Channel {
         }
     }
 
+    /// A customer's messages were erased: every relay blanks them (text and
+    /// name) in its page and tells its sockets.
+    pub(super) async fn erased_on_relays(&self, seqs: &[u64]) {
+        let relays = self.relays().unwrap_or_default();
+        let call = &RelayCall::Erased(seqs.to_vec());
+        for (n, answer) in join_all(relays.iter().map(|&n| async move { (n, self.tell_relay(n, call).await) })).await {
+            if let Err(e) = answer {
+                worker::console_error!("relay {n}: {e}");
+            }
+        }
+    }
+
     /// A frame for `member`'s sockets on their relay (then closing them).
     pub(super) async fn to_member_relay(&self, member: &str, frame: ServerEnvelope, close: bool) {
         let n = relay::relay_of(member);

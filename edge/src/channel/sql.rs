@@ -40,6 +40,19 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     crate::room::sql::ensure_schema(sql)
 }
 
+/// Blanks every message of `member` to a tombstone (no text, no name) and
+/// drops their held ones; the sequence numbers blanked.
+pub fn erase_member(db: &Db, member: &str) -> Result<Vec<u64>, StoreError> {
+    #[derive(Deserialize)]
+    struct Row {
+        seq: u64,
+    }
+    let rows: Vec<Row> = db.read("SELECT seq FROM messages WHERE member = ? AND removed = 0", vec![member.into()])?;
+    db.write("UPDATE messages SET text = '', name = '', removed = 1 WHERE member = ?", vec![member.into()])?;
+    db.write("DELETE FROM held WHERE member = ?", vec![member.into()])?;
+    Ok(rows.into_iter().map(|r| r.seq).collect())
+}
+
 /// The relays with viewers.
 pub fn relays(db: &Db) -> Result<Vec<u64>, StoreError> {
     #[derive(Deserialize)]

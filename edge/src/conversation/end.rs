@@ -2,7 +2,8 @@
 //! quiet for `retention.closedDays`, it is deleted with its messages, and
 //! its inbox line goes (incidents keep their own copy of the evidence). An
 //! open one is left alone; the sweep comes again once it is used. A
-//! pending follow-up keeps it, and the alarm comes by its due time.
+//! pending follow-up keeps it, and the alarm comes by its due time. The
+//! same deletion erases it at once when its customer's data is erased.
 
 use shared::{ErrorCode, ServerEnvelope};
 use worker::{Response, Result};
@@ -37,13 +38,34 @@ impl Conversation {
             self.sweeps.rearm_at(&storage, next, now).await?;
             return Response::empty();
         }
+        if !self.delete().await? {
+            self.sweeps.rearm_at(&storage, Some(now + crate::retention::every_ms(&self.env)), now).await?;
+        }
+        Response::empty()
+    }
+
+    /// Erases the conversation for its customer's erasure (GDPR Art. 17),
+    /// whatever its state: 404 if it is not `site`'s.
+    pub(super) async fn erase(&self, site: &str) -> Result<Response> {
+        let ours = self.ready().await? && self.meta.borrow().as_ref().is_some_and(|m| m.site.as_str() == site);
+        if !ours {
+            return Response::error("no such conversation", 404);
+        }
+        if !self.delete().await? {
+            return Response::error("the site's inbox could not be told; try again", 503);
+        }
+        Response::empty()
+    }
+
+    /// Deletes the conversation: its inbox line first (a line whose
+    /// conversation is gone would open on nothing; `false`: the Inbox could
+    /// not be told, nothing was deleted), then its sockets and all its storage.
+    async fn delete(&self) -> Result<bool> {
+        let storage = self.state.storage();
         let meta = self.meta.borrow().clone().expect("ready");
-        // The line goes first: a line whose conversation is gone would
-        // open on nothing. If the Inbox cannot be told, the next sweep tries again.
         if let Err(e) = crate::calls::inbox::forget(&self.env, meta.site.as_str(), meta.conversation.as_str()).await {
             worker::console_error!("conversation not forgotten by its inbox: {e}");
-            self.sweeps.rearm_at(&storage, Some(now + crate::retention::every_ms(&self.env)), now).await?;
-            return Response::empty();
+            return Ok(false);
         }
         let gone = ServerEnvelope::error(None, ErrorCode::UnknownConversation, "this conversation was deleted");
         for ws in self.state.get_websockets() {
@@ -54,8 +76,9 @@ impl Conversation {
         storage.delete_alarm().await?;
         *self.core.borrow_mut() = None;
         *self.meta.borrow_mut() = None;
+        self.tags.borrow_mut().clear();
         // An empty object again: whoever comes next finds no conversation.
         sql::ensure_schema(self.db.raw())?;
-        Response::empty()
+        Ok(true)
     }
 }

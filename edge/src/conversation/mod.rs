@@ -114,6 +114,8 @@ impl DurableObject for Conversation {
             RoomCall::Note { site, author, text } => self.note(&site, &author, &text).await,
             RoomCall::Tag { site, tags } => self.tag(&site, tags).await,
             RoomCall::Transcript { site } => self.transcript(&site).await,
+            RoomCall::Erase { site } => self.erase(&site).await,
+            RoomCall::EraseMember { .. } => Response::error("a channel's call, not a conversation's", 404),
         }
     }
 

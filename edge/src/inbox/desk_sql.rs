@@ -8,6 +8,7 @@ use serde::Deserialize;
 use shared::feedback::Label;
 use shared::moderation_case::{queue_order, Case, Incident, Report, SanctionRecord, REMOVED, VIEWER_REPORT};
 use shared::rules::Action;
+use shared::transcript::{Erasure, ERASED};
 use shared::workflow::Sanction;
 use worker::{SqlStorage, SqlStorageValue};
 
@@ -37,6 +38,8 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         None,
     )?;
     sql.exec("CREATE INDEX IF NOT EXISTS labels_by_at ON labels (at)", None)?;
+    // Customers' erasures (GDPR Art. 17): the newest ERASURES kept.
+    sql.exec("CREATE TABLE IF NOT EXISTS erasures (id INTEGER PRIMARY KEY AUTOINCREMENT, json TEXT NOT NULL)", None)?;
     sql.exec("CREATE TABLE IF NOT EXISTS starts (key TEXT NOT NULL, at INTEGER NOT NULL)", None)?;
     sql.exec("CREATE INDEX IF NOT EXISTS starts_by_key ON starts (key, at)", None)?;
     Ok(())
@@ -342,4 +345,59 @@ pub fn expiring(sql: &SqlStorage) -> worker::Result<[u64; 3]> {
         )?
         .one()?;
     Ok([row.sanctions, row.reports, row.labels])
+}
+
+/// Erasure log rows kept (the oldest go first).
+const ERASURES: i64 = 10_000;
+
+/// Erases a customer from the desk: the reports of their messages go;
+/// cases and incidents about them stay as a redacted copy (no member id,
+/// name or text: the moderation record without the person); the erasure
+/// is logged. `erasure` comes with the rooms' counts filled in.
+pub fn erase(sql: &SqlStorage, member: &str, mut erasure: Erasure) -> worker::Result<Erasure> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: i64,
+        json: String,
+    }
+    let deleted = sql.exec("DELETE FROM reports WHERE member = ?", vec![member.into()])?.rows_written();
+    erasure.reports = deleted as u32;
+    for table in ["cases", "incidents"] {
+        let query = format!("SELECT id, json FROM {table} WHERE json_extract(json, '$.member') = ?");
+        let rows: Vec<Row> = sql.exec(&query, vec![member.into()])?.to_array()?;
+        for row in rows {
+            let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&row.json) else { continue };
+            redact_person(&mut v);
+            if let Some(evidence) = v.get_mut("evidence").and_then(|e| e.as_array_mut()) {
+                evidence.iter_mut().for_each(redact_person);
+            }
+            let update = format!("UPDATE {table} SET json = ? WHERE id = ?");
+            sql.exec(&update, vec![v.to_string().into(), SqlStorageValue::from(row.id)])?;
+            erasure.redacted += 1;
+        }
+    }
+    let json = serde_json::to_string(&erasure).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    sql.exec("INSERT INTO erasures (json) VALUES (?)", vec![json.into()])?;
+    sql.exec("DELETE FROM erasures WHERE id <= (SELECT MAX(id) FROM erasures) - ?", vec![ERASURES.into()])?;
+    Ok(erasure)
+}
+
+/// A report, case or incident without its person: member id, name and text.
+fn redact_person(v: &mut serde_json::Value) {
+    for (key, blank) in [("member", ""), ("name", ERASED), ("text", ERASED)] {
+        if let Some(field) = v.get_mut(key) {
+            *field = serde_json::Value::String(blank.into());
+        }
+    }
+}
+
+/// The erasure log, newest first (at most 500).
+pub fn erasures(sql: &SqlStorage) -> worker::Result<Vec<Erasure>> {
+    #[derive(Deserialize)]
+    struct Row {
+        json: String,
+    }
+    let rows: Vec<Row> =
+        sql.exec("SELECT json FROM erasures ORDER BY id DESC LIMIT ?", vec![LIMIT.into()])?.to_array()?;
+    Ok(rows.iter().filter_map(|r| serde_json::from_str(&r.json).ok()).collect())
 }

@@ -279,6 +279,8 @@ impl DurableObject for Inbox {
                 }
                 Response::from_json(&Touched { version: self.version()? })
             }
+            InboxCall::Erase { member, erasure } => Response::from_json(&desk_sql::erase(&sql, &member, erasure)?),
+            InboxCall::Erasures => Response::from_json(&desk_sql::erasures(&sql)?),
             InboxCall::Retag(summary) => {
                 let was = sql::was(&sql, summary.id.as_str())?;
                 if sql::retag(&sql, &summary)? {

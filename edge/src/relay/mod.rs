@@ -75,6 +75,13 @@ impl DurableObject for Relay {
                 self.removed(seq);
                 Response::from_json(&self.viewers())
             }
+            Ok(RelayCall::Erased(seqs)) => {
+                for seq in seqs {
+                    self.removed(seq);
+                    self.cache.borrow_mut().newest.iter_mut().filter(|m| m.seq == seq).for_each(|m| m.name = None);
+                }
+                Response::from_json(&self.viewers())
+            }
             Ok(RelayCall::Viewers) => Response::from_json(&self.viewers()),
             Ok(RelayCall::Member { member, frame, close }) => {
                 for ws in self.state.get_websockets_with_tag(&member_tag(&member)) {

@@ -107,6 +107,11 @@ impl Members {
         self.0.insert(member.to_owned(), log);
     }
 
+    /// Forgets `member`'s log (their data was erased).
+    pub fn forget(&mut self, member: &str) {
+        self.0.remove(member);
+    }
+
     /// How many members are in memory.
     pub fn len(&self) -> usize {
         self.0.len()

@@ -3,14 +3,14 @@
 //! conversation holds, and the customer's earlier conversations from the
 //! site's list part), `POST …/notes` (a staff note), `PUT …/tags` (the
 //! conversation's tags, all of them), `GET …/transcript` (the conversation
-//! as JSON, CSV or text) and `GET …/customers/export` (everything about one
-//! customer). Each checks the session, the role and that the site is the
+//! as JSON, CSV or text), `GET …/customers/export` (everything about one
+//! customer) and `POST …/customers/erase` (erasing them, logged). Each checks the session, the role and that the site is the
 //! caller's; a conversation of another site is `unknownConversation`, as an
 //! unknown one.
 
 use shared::profile::{NewNote, Tags};
 use shared::staff::Capability;
-use shared::transcript::{CustomerExport, Format, Transcript, EXPORT_CONVERSATIONS};
+use shared::transcript::{CustomerExport, Erasure, Format, Transcript, EXPORT_CONVERSATIONS};
 use shared::{ConversationId, ErrorCode};
 use worker::{Env, Request, Response};
 
@@ -79,6 +79,74 @@ pub async fn customer_export(req: Request, env: &Env, site: &str) -> RouteResult
     let export = CustomerExport { member: member.clone(), conversations, truncated, sanctions };
     let body = serde_json::to_string_pretty(&export).map_err(crate::error::internal)?;
     download(body, Format::Json, &format!("customer-{}", &member[..member.len().min(16)]))
+}
+
+/// `POST …/customers/erase?conversation=ID | visitor=TOKEN | user=ID`: a
+/// data subject's erasure (GDPR Art. 17), for the site's owners and
+/// admins. Every conversation of the customer is deleted whole (messages,
+/// fields, profile, notes, tags, grants and tokens; their sockets closed),
+/// their messages in each of the site's channels become tombstones with
+/// neither text nor name, the reports of their messages go from the desk
+/// and cases and incidents about them keep a redacted copy; the erasure is
+/// logged (`GET …/customers/erasures`) → the log's entry.
+pub async fn erase(req: Request, env: &Env, site: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::EditSettings).await?;
+    let site = own_site(&me, site)?;
+    let member = customer(&req, env, site.as_str()).await?;
+    let mut conversations = 0u32;
+    // Each erased conversation takes its line with it: ask until none is left.
+    for _ in 0..ERASE_ROUNDS {
+        let lines = crate::calls::inbox::earlier(env, site.as_str(), &member, "", EXPORT_CONVERSATIONS).await?;
+        if lines.is_empty() {
+            break;
+        }
+        for line in lines {
+            let call = RoomCall::Erase { site: site.to_string() };
+            let stub = conversation(env, line.id.as_str())?;
+            match crate::calls::post(&stub, &call).await?.status_code() {
+                200..=204 => conversations += 1,
+                // Gone already: only its line was left.
+                404 => crate::calls::inbox::forget(env, site.as_str(), line.id.as_str()).await?,
+                s => return Err(crate::error::internal(format!("erasing {}: {s}", line.id)).into()),
+            }
+        }
+    }
+    // A conversation named by id whose line predates member ids.
+    if let Some(id) = super::query(&req, "conversation")? {
+        let call = RoomCall::Erase { site: site.to_string() };
+        if crate::calls::post(&conversation(env, &id)?, &call).await?.status_code() < 300 {
+            conversations += 1;
+        }
+    }
+    let settings = crate::settings_cache::settings(env, site.as_str()).await?;
+    let mut channel_messages = 0u32;
+    for channel in settings.iter().flat_map(|s| s.config.channels.iter()) {
+        let room = shared::moderation_case::Room::Channel(channel.id.clone());
+        let stub = crate::calls::room::stub(env, site.as_str(), &room)?;
+        let call = RoomCall::EraseMember { site: site.to_string(), member: member.clone() };
+        channel_messages += crate::calls::ask::<u64>(&stub, &call).await?.unwrap_or(0) as u32;
+    }
+    let erasure = Erasure {
+        at: worker::Date::now().as_millis(),
+        by: me.name.clone(),
+        member: member.chars().take(8).collect(),
+        conversations,
+        channel_messages,
+        reports: 0,
+        redacted: 0,
+    };
+    let logged = crate::calls::inbox::erase_on_desk(env, site.as_str(), &member, erasure).await?;
+    Ok(Response::from_json(&logged)?)
+}
+
+/// Rounds of [`EXPORT_CONVERSATIONS`] conversations an erasure deletes at most.
+const ERASE_ROUNDS: usize = 10;
+
+/// `GET …/customers/erasures`: the site's erasure log, newest first.
+pub async fn erasures(req: Request, env: &Env, site: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::EditSettings).await?;
+    let site = own_site(&me, site)?;
+    Ok(Response::from_json(&crate::calls::inbox::erasures(env, site.as_str()).await?)?)
 }
 
 /// The customer a request names: by one of their conversations, their

@@ -65,7 +65,31 @@ pub fn CustomerProfile(id: ConversationId) -> impl IntoView {
         export("csv", "console-export-csv", "CSV"),
         export("text", "console-export-text", "Text"),
     );
-    let customer_export = session.may(shared::staff::Capability::EditSettings).then(|| {
+    // Erasing the customer (owners and admins): asked twice, then the
+    // server's log entry as the answer.
+    let confirming = RwSignal::new(false);
+    let erased = RwSignal::new(None::<String>);
+    let erase_path = shared::api::customer_erase_path(&site, id.as_str());
+    let erase = move |_| {
+        let path = erase_path.clone();
+        leptos::task::spawn_local(async move {
+            match api("POST", &path, None).await {
+                Ok(text) => {
+                    let e = crate::json::decode::<shared::transcript::Erasure>(&text);
+                    erased.set(e.map(|e| {
+                        format!(
+                            "Erased: {} conversation(s), {} channel message(s), {} report(s); {} record(s) kept redacted. Logged.",
+                            e.conversations, e.channel_messages, e.reports, e.redacted
+                        )
+                    }));
+                    confirming.set(false);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let may_erase = session.may(shared::staff::Capability::EditSettings);
+    let customer_export = may_erase.then(|| {
         let href = shared::api::customer_export_path(&site, id.as_str());
         view! { <a href=href download data-testid="console-export-customer">"Everything about this customer"</a> }
     });
@@ -177,6 +201,20 @@ pub fn CustomerProfile(id: ConversationId) -> impl IntoView {
             })}
             <h4>"Export"</h4>
             <p class="exports">"Conversation: "{exports}{customer_export}</p>
+            {may_erase.then(|| view! {
+                <p class="erase">
+                    <Show when=move || !confirming.get() && erased.with(Option::is_none)>
+                        <button type="button" class="danger" data-testid="console-erase-customer"
+                            on:click=move |_| confirming.set(true)>"Erase this customer…"</button>
+                    </Show>
+                    <Show when=move || confirming.get()>
+                        "Delete every conversation of this customer and blank their channel messages? This cannot be undone. "
+                        <button type="button" class="danger" data-testid="console-erase-confirm" on:click=erase.clone()>"Erase"</button>
+                        <button type="button" data-testid="console-erase-cancel" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                    </Show>
+                    <span role="status" data-testid="console-erase-note">{move || erased.get()}</span>
+                </p>
+            })}
         </details>
     }
 }
