@@ -10,7 +10,8 @@
 // canned response, a trigger and a channel without JSON — a bad trigger
 // and an unreadable number named as typed, the server refusing the same —
 // and a customer on the trigger's address is greeted by it. The demo
-// site's settings are restored.
+// site's settings are restored. An API key is made (shown once), works on
+// /api/v1 and stops at once when revoked.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { base, browser, demoUrl, dialogs, getConfig, putConfig, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
@@ -276,5 +277,36 @@ test("lists form: a team, a canned response, a trigger and a channel without JSO
   } finally {
     await context.close();
     await putConfig(saved);
+  }
+});
+
+test("API keys: made with a scope, shown once, used on /api/v1, revoked", async () => {
+  const context = await browser.newContext();
+  try {
+    const { op, form } = await adminSettings(context, "console-keys");
+    const label = `browser key ${Date.now()}`;
+    await form.getByTestId("console-key-label").fill(label);
+    await form.getByTestId("console-key-scope").selectOption("read");
+    await form.getByTestId("console-key-create").click();
+    const secret = form.getByTestId("console-key-secret");
+    await secret.waitFor({ timeout: TIMEOUT });
+    const key = await secret.textContent();
+    assert.match(key, /^ck_/);
+    const row = form.getByTestId("console-key").filter({ hasText: label });
+    await row.waitFor({ timeout: TIMEOUT });
+    assert.match(await row.textContent(), new RegExp(`read · …${key.slice(-4)}`));
+    const list = () => fetch(`${base}/api/v1/sites/demo/conversations`, { headers: { authorization: `Bearer ${key}` } });
+    assert.equal((await list()).status, 200);
+    await row.getByTestId("console-key-revoke").click();
+    await until("revoked", async () => (await row.count()) === 0);
+    assert.equal((await list()).status, 401);
+    // After a reload the key is listed nowhere, and never shown again.
+    await op.reload();
+    await op.getByTestId("console-settings-open").click();
+    await op.getByTestId("console-keys").waitFor({ timeout: TIMEOUT });
+    assert.equal(await op.getByTestId("console-key-secret").count(), 0);
+    assert.deepEqual(dialogs, []);
+  } finally {
+    await context.close();
   }
 });

@@ -137,6 +137,18 @@ fn another_organisation_an_anonymous_caller_and_another_customer_are_refused_eve
             ("POST erase a customer", caller.send("POST", &customer_erase_path("demo", ida)).call()),
             ("POST erase via own site", caller.send("POST", &customer_erase_path(&rival_site, ida)).call()),
             ("GET erasure log", caller.get("/api/console/sites/demo/customers/erasures").call()),
+            ("GET API keys", caller.get(&shared::keys::keys_path("demo")).call()),
+            (
+                "POST an API key",
+                caller
+                    .send("POST", &shared::keys::keys_path("demo"))
+                    .send_json(json!({ "label": "mine", "scope": "write" })),
+            ),
+            ("GET /api/v1 with a session", caller.get("/api/v1/sites/demo/conversations").call()),
+            (
+                "GET /api/v1 conversation with a session",
+                caller.get(&format!("/api/v1/sites/demo/conversations/{ida}")).call(),
+            ),
             (
                 "POST note via own site",
                 caller.send("POST", &notes_path(&rival_site, ida)).send_json(json!({ "text": "mine" })),

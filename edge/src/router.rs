@@ -6,8 +6,8 @@ use worker::{Env, Method, Request, Response, Result};
 
 use crate::error::RouteError;
 use crate::routes::{
-    accounts, availability, bench, channels, console, conversations, demo, orgs, pages, profiles, seed, two_factor,
-    visitors,
+    accounts, api_v1, availability, bench, channels, console, conversations, demo, orgs, pages, profiles, seed,
+    two_factor, visitors,
 };
 
 /// Routes one request and turns route errors into JSON responses.
@@ -40,6 +40,34 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         }
         (Method::Put, ["api", "console", "sites", site, "conversations", id, "tags"]) => {
             profiles::tags(req, &env, site, id).await
+        }
+        // The REST API (API keys): the console's handlers under /api/v1.
+        (Method::Get, ["api", "v1", "sites", site, "conversations"]) => api_v1::conversations(req, &env, site).await,
+        (Method::Get, ["api", "v1", "sites", site, "conversations", id]) => {
+            profiles::transcript(req, &env, site, id).await
+        }
+        (Method::Get, ["api", "v1", "sites", site, "conversations", id, "profile"]) => {
+            profiles::profile(req, &env, site, id).await
+        }
+        (Method::Get, ["api", "v1", "sites", site, "conversations", id, "transcript"]) => {
+            profiles::transcript(req, &env, site, id).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "conversations", id, "notes"]) => {
+            profiles::note(req, &env, site, id).await
+        }
+        (Method::Put, ["api", "v1", "sites", site, "conversations", id, "tags"]) => {
+            profiles::tags(req, &env, site, id).await
+        }
+        (Method::Get, ["api", "v1", "sites", site, "customers", "export"]) => {
+            profiles::customer_export(req, &env, site).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "customers", "erase"]) => profiles::erase(req, &env, site).await,
+        (Method::Get, ["api", "v1", "sites", site, "incidents"]) => {
+            console::desk(req, &env, site, shared::api::DeskRoute::Incidents).await
+        }
+        (Method::Get | Method::Post, ["api", "console", "sites", site, "keys"]) => api_v1::keys(req, &env, site).await,
+        (Method::Post, ["api", "console", "sites", site, "keys", id, "revoke"]) => {
+            api_v1::revoke(req, &env, site, id).await
         }
         (Method::Post, ["api", "auth", "login"]) => accounts::login(req, &env).await,
         (Method::Get, ["api", "auth", "session"]) => accounts::current(req, &env).await,

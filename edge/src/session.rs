@@ -108,6 +108,9 @@ pub async fn checked(
     rotate: Option<Rotation>,
     gate: Gate,
 ) -> Result<Checked, RouteError> {
+    if req.path().starts_with("/api/v1/") {
+        return key_caller(req, env, cap).await;
+    }
     let (token, org_id) = token(req, env).ok_or(RouteError::Unauthorized)?;
     if changes_state(req) && !crate::routes::same_origin(req)? {
         return Err(RouteError::CrossOrigin("requests are accepted only from this service's own pages".into()));
@@ -128,6 +131,23 @@ pub async fn checked(
         return Err(RouteError::Refused(ErrorCode::Forbidden, msg));
     }
     Ok(checked)
+}
+
+/// A REST API caller: the site's API key in `Authorization: Bearer`, if
+/// its scope may do `cap`. The key names its organisation (a made-up one
+/// reaches no object); no cookie, so no anti-CSRF token.
+async fn key_caller(req: &Request, env: &Env, cap: Capability) -> Result<Checked, RouteError> {
+    let header = req.headers().get("Authorization")?.unwrap_or_default();
+    let key = header.strip_prefix("Bearer ").map(str::trim).ok_or(RouteError::Unauthorized)?;
+    let signed = key.strip_prefix(shared::keys::KEY_PREFIX).ok_or(RouteError::Unauthorized)?;
+    let secret = crate::auth::token_key(env).ok_or(RouteError::Unauthorized)?;
+    let org_id = crate::auth::org_of(signed, &secret).ok_or(RouteError::Unauthorized)?.to_owned();
+    let caller: crate::org::keys::KeyCaller = org(env, &org_id, OrgOp::KeyCheck(key.to_owned())).await?;
+    if !caller.scope.may(cap) {
+        let msg = format!("a {} key may not do this", caller.scope.as_str());
+        return Err(RouteError::Refused(ErrorCode::Forbidden, msg));
+    }
+    Ok(Checked { me: caller.me, rotated: None, line: String::new() })
 }
 
 /// The site `site` if it is one of the caller's organisation. Any other id

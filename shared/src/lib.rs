@@ -27,6 +27,7 @@
 //!   earlier conversations, notes, tags) and the checks of notes and tags.
 //! - [`transcript`]: a conversation's export (JSON, CSV, text) and one
 //!   customer's whole record.
+//! - [`keys`]: API keys for the REST API (scopes, what the console lists).
 //! - [`ids`]: conversation, site and client-message ids and their formats.
 //! - [`text`]: message text validation and its limits, used by the widget
 //!   before sending and by the Worker before storing.
@@ -38,6 +39,7 @@ pub mod feedback;
 pub mod grading;
 pub mod hours;
 pub mod ids;
+pub mod keys;
 pub mod metrics;
 #[cfg(feature = "moderation")]
 pub mod moderation;

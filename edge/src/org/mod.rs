@@ -20,6 +20,7 @@
 //! Internal API: `POST https://org/` with an [`ops::OrgOp`] as its JSON
 //! body; refusals answer an [`shared::api::ApiError`] with its code's status.
 
+pub mod keys;
 pub mod legacy;
 pub mod ops;
 pub mod sockets;

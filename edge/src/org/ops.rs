@@ -9,6 +9,7 @@ use shared::staff::{Invitation, Invited, Me, NewSite, People, SiteEntry, StaffRo
 use shared::ErrorCode;
 use worker::SqlStorage;
 
+use super::keys;
 use super::sockets;
 use super::sql::{self, Account};
 use super::two_factor;
@@ -289,6 +290,26 @@ pub enum OrgOp {
     Expiring,
     /// A migrated organisation's rows, written (again: replaced).
     Import(Box<sql::Dump>),
+    /// A new API key → [`shared::keys::IssuedKey`] (403: not an owner or admin).
+    KeyCreate(super::keys::Create),
+    /// A site's API keys → `Vec<ApiKey>`.
+    Keys {
+        /// The organisation.
+        org: String,
+        /// The site.
+        site: String,
+    },
+    /// Revokes an API key (404: no such key).
+    KeyRevoke {
+        /// Who revokes it.
+        by: By,
+        /// The site.
+        site: String,
+        /// The key's id.
+        id: String,
+    },
+    /// The caller an API key stands for → [`super::keys::KeyCaller`] (401: none).
+    KeyCheck(String),
     /// What the object did since it woke → [`OrgCounts`] (bench only;
     /// answered by the object, which counts).
     Counts,
@@ -344,6 +365,24 @@ pub fn run(sql: &SqlStorage, op: OrgOp, now: u64, key: &str) -> Outcome {
             answer(())
         }
         OrgOp::Session(c) => check(sql, c, now, key),
+        OrgOp::KeyCreate(c) => match keys::create(sql, c, now, key).map_err(db)? {
+            Ok(issued) => answer(issued),
+            Err(why) => Err(refuse(ErrorCode::Forbidden, why)),
+        },
+        OrgOp::Keys { org, site } => answer(keys::list(sql, &org, &site).map_err(db)?),
+        OrgOp::KeyRevoke { by, site, id } => {
+            if !matches!(by.role, StaffRole::Owner | StaffRole::Admin) {
+                return Err(refuse(ErrorCode::Forbidden, "only owners and admins revoke API keys"));
+            }
+            match keys::revoke(sql, &by.org, &site, &id).map_err(db)? {
+                true => answer(()),
+                false => Err(refuse(ErrorCode::NotFound, "no such key")),
+            }
+        }
+        OrgOp::KeyCheck(token) => match keys::check(sql, &token).map_err(db)? {
+            Some(caller) => answer(caller),
+            None => Err(refuse(ErrorCode::Unauthorized, "no such API key, or it was revoked")),
+        },
         OrgOp::Logout(token) => match sql::session_line(sql, &token_digest(&token)).map_err(db)? {
             // The sign-in ends and its sockets close (the account's other
             // sign-ins keep theirs).

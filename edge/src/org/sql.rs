@@ -81,6 +81,7 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     run(sql, "UPDATE sessions SET line = substr(digest, 1, 16) WHERE line = ''", None)?;
     run(sql, "CREATE INDEX IF NOT EXISTS sessions_by_line ON sessions (line)", None)?;
     super::sockets::ensure_schema(sql)?;
+    super::keys::ensure_schema(sql)?;
     super::two_factor::ensure_schema(sql)
 }
 

@@ -1,6 +1,7 @@
 //! One module per resource the Worker serves itself.
 
 pub mod accounts;
+pub mod api_v1;
 pub mod availability;
 pub mod bench;
 pub mod channels;

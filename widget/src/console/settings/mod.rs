@@ -9,6 +9,7 @@
 mod catalogue;
 mod form;
 mod identity;
+mod keys;
 mod lists;
 mod sites;
 mod table;
@@ -90,6 +91,7 @@ pub fn Settings(on_close: Callback<()>) -> impl IntoView {
                     <catalogue::Catalogue/>
                 </Show>
                 <identity::Identity/>
+                {session.may(shared::staff::Capability::EditSettings).then(|| view! { <keys::Keys/> })}
                 <sites::Sites/>
                 <section>
                     <h3>"Every setting (JSON)"</h3>

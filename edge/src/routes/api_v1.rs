@@ -1,0 +1,55 @@
+//! The REST API under `/api/v1/sites/{site}/…`, for a site's own programs:
+//! authenticated by the site's API keys (`Authorization: Bearer ck_…`,
+//! [`crate::session::checked`]), each scoped read or write; the same
+//! handlers, tenant checks and refusals as the console's routes. And the
+//! console's management of those keys (`/api/console/sites/{site}/keys`:
+//! owners and admins make, list and revoke them).
+
+use shared::keys::{IssuedKey, NewKey};
+use shared::scope::Scope;
+use shared::staff::Capability;
+use worker::{Env, Request, Response};
+
+use crate::calls::inbox::InboxCall;
+use crate::error::{RouteError, RouteResult};
+use crate::org::ops::{By, OrgOp};
+use crate::session::{org, own_site, staff};
+
+/// `GET /api/v1/sites/{site}/conversations?before=MS&id=ID`: a page of the
+/// site's conversations, newest activity first (the next page: `before`
+/// and `id` of the last line).
+pub async fn conversations(req: Request, env: &Env, site: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::ReadConversations).await?;
+    let site = own_site(&me, site)?;
+    let before = super::query(&req, "before")?.and_then(|b| b.parse::<u64>().ok()).unwrap_or(u64::MAX);
+    let id = super::query(&req, "id")?.filter(|id| id.len() <= 64).unwrap_or_default();
+    let call = InboxCall::Page { scope: Scope::All.to_string(), me: me.name, before: before.min((1 << 53) - 1), id };
+    Ok(Response::from_json(&crate::calls::inbox::page(env, site.as_str(), call).await?)?)
+}
+
+/// `GET` (the list) or `POST` ([`NewKey`] → 201 [`IssuedKey`], shown
+/// once) `/api/console/sites/{site}/keys`.
+pub async fn keys(mut req: Request, env: &Env, site: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::EditSettings).await?;
+    let site = own_site(&me, site)?;
+    if req.method() == worker::Method::Get {
+        let list: Vec<shared::keys::ApiKey> =
+            org(env, &me.org, OrgOp::Keys { org: me.org.clone(), site: site.to_string() }).await?;
+        return Ok(Response::from_json(&list)?);
+    }
+    let new: NewKey = super::json(&mut req, "{\"label\", \"scope\": \"read\" | \"write\"}", super::MAX_BODY).await?;
+    let label = shared::keys::label(&new.label).map_err(RouteError::BadRequest)?;
+    let by = By { account: me.account.clone(), org: me.org.clone(), role: me.role };
+    let create = crate::org::keys::Create { by, by_name: me.name, site: site.to_string(), label, scope: new.scope };
+    let issued: IssuedKey = org(env, &me.org, OrgOp::KeyCreate(create)).await?;
+    Ok(Response::from_json(&issued)?.with_status(201))
+}
+
+/// `POST /api/console/sites/{site}/keys/{id}/revoke`: the key stops working at once.
+pub async fn revoke(req: Request, env: &Env, site: &str, id: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::EditSettings).await?;
+    let site = own_site(&me, site)?;
+    let by = By { account: me.account.clone(), org: me.org.clone(), role: me.role };
+    let () = org(env, &me.org, OrgOp::KeyRevoke { by, site: site.to_string(), id: id.to_owned() }).await?;
+    Ok(Response::empty()?)
+}
