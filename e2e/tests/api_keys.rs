@@ -129,3 +129,39 @@ fn keys_read_and_write_within_their_scope_and_site_and_stop_when_revoked() {
     assert!(listed.iter().all(|k| k.id != read.info.id));
     admin.send("POST", &revoke_key_path("demo", &write.info.id)).call().unwrap();
 }
+
+#[test]
+fn the_served_openapi_document_is_the_generated_one_and_each_operation_exists() {
+    let served = ureq::get(&format!("{}/api/v1/openapi.json", base_url())).call().unwrap();
+    assert_eq!(served.header("Content-Type"), Some("application/json; charset=utf-8"));
+    let doc: serde_json::Value = served.into_json().unwrap();
+    let file: serde_json::Value = serde_json::from_str(include_str!("../../shared/openapi.json")).unwrap();
+    assert_eq!(doc, file);
+    assert_eq!(doc["openapi"], "3.1.0");
+    // Every operation it describes answers (with a write key, on a real
+    // conversation; a customer with nothing kept for the export and erasure).
+    let admin = Staff::demo(&base_url(), StaffRole::Admin).unwrap();
+    let key = make_key(&admin, "demo", "OpenAPI check", KeyScope::Write);
+    let c = create_conversation(&base_url(), "demo").unwrap();
+    let nobody = e2e::identity::visitor_token("demo", format!("openapi-{}", std::process::id()));
+    let mut checked = 0;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, _) in ops.as_object().unwrap() {
+            let mut url = path.replace("{site}", "demo").replace("{id}", c.conversation.as_str());
+            if url.contains("/customers/") {
+                url = format!("{url}?visitor={nobody}");
+            }
+            let request = api(&method.to_uppercase(), &key.key, &url);
+            let r = match method.as_str() {
+                "post" if url.ends_with("/notes") => request.send_json(serde_json::json!({ "text": "from the check" })),
+                "put" => request.send_json(serde_json::json!({ "tags": ["checked"] })),
+                _ => request.call(),
+            };
+            let (s, body) = status(r);
+            assert!((200..300).contains(&s), "{method} {url}: {s} {body}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 9);
+    admin.send("POST", &revoke_key_path("demo", &key.info.id)).call().unwrap();
+}

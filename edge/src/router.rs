@@ -42,6 +42,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             profiles::tags(req, &env, site, id).await
         }
         // The REST API (API keys): the console's handlers under /api/v1.
+        (Method::Get, ["api", "v1", "openapi.json"]) => api_v1::openapi(),
         (Method::Get, ["api", "v1", "sites", site, "conversations"]) => api_v1::conversations(req, &env, site).await,
         (Method::Get, ["api", "v1", "sites", site, "conversations", id]) => {
             profiles::transcript(req, &env, site, id).await

@@ -154,6 +154,7 @@ pub struct VisitorIssued {
 }
 
 /// Body of every refused HTTP request.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     /// What went wrong, for programs.

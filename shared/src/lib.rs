@@ -28,6 +28,8 @@
 //! - [`transcript`]: a conversation's export (JSON, CSV, text) and one
 //!   customer's whole record.
 //! - [`keys`]: API keys for the REST API (scopes, what the console lists).
+//! - `openapi` (feature `openapi`): the REST API's OpenAPI 3.1 document
+//!   from these types (`shared/openapi.json`, served by the Worker).
 //! - [`ids`]: conversation, site and client-message ids and their formats.
 //! - [`text`]: message text validation and its limits, used by the widget
 //!   before sending and by the Worker before storing.
@@ -45,6 +47,8 @@ pub mod metrics;
 pub mod moderation;
 pub mod moderation_case;
 pub mod names;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod practice;
 pub mod pricing;
 pub mod profile;

@@ -226,12 +226,14 @@ pub struct CaseAct {
 }
 
 /// A mute or ban in force (or a warning, kept for the record).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SanctionRecord {
     /// Whom (member id).
     pub member: String,
     /// Which.
+    #[cfg_attr(feature = "openapi", schemars(with = "String"))]
     pub kind: Sanction,
     /// Until when (ms since the epoch); `None`: for good.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -362,12 +364,14 @@ impl DeskBatch {
 
 /// A closed record of what happened: the case's rules, evidence, severity,
 /// actions, moderator, time and escalation.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Incident {
     /// The case.
     pub case: u64,
     /// Where.
+    #[cfg_attr(feature = "openapi", schemars(with = "serde_json::Value"))]
     pub room: Room,
     /// The offender's member id.
     pub member: String,
@@ -376,8 +380,10 @@ pub struct Incident {
     /// The rules broken (from the evidence and the flag).
     pub rules: Vec<String>,
     /// The messages, as they were.
+    #[cfg_attr(feature = "openapi", schemars(with = "Vec<serde_json::Value>"))]
     pub evidence: Vec<Report>,
     /// The assessed severity.
+    #[cfg_attr(feature = "openapi", schemars(with = "Option<String>"))]
     pub severity: Option<Severity>,
     /// The sanctions applied (`"mute 30 min"`, `"ban"`, `"warn"`), lifts included.
     pub actions: Vec<String>,

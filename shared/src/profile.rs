@@ -20,6 +20,7 @@ pub const EARLIER: usize = 20;
 /// How the customer came, recorded when the conversation started (from the
 /// widget's request: its page, the browser's `User-Agent` and
 /// `Accept-Language`, and the network's time zone and country).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Visit {
@@ -97,6 +98,7 @@ pub fn browser(agent: &str) -> Option<String> {
 }
 
 /// A note the team keeps on a conversation (never shown to the customer).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Note {
@@ -111,6 +113,7 @@ pub struct Note {
 }
 
 /// `POST …/conversations/{id}/notes`: a new note.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewNote {
     /// Its text (1 to [`NOTE_CHARS`] characters).
@@ -118,6 +121,7 @@ pub struct NewNote {
 }
 
 /// `PUT …/conversations/{id}/tags`: the conversation's tags, all of them.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tags {
     /// The tags, checked by [`tags`].
@@ -125,6 +129,7 @@ pub struct Tags {
 }
 
 /// The profile beside a conversation (`GET …/conversations/{id}/profile`).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {

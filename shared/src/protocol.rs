@@ -298,6 +298,7 @@ pub trait WireName: Sized + Copy + 'static {
 }
 
 /// Who is on the other end of a socket.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Role {
@@ -323,6 +324,7 @@ impl WireName for Role {
 pub type Author = Role;
 
 /// A stored chat message.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatMessage {
@@ -340,6 +342,7 @@ pub struct ChatMessage {
     pub at: u64,
     /// The workflow event this timeline entry records, if it is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(with = "Option<serde_json::Value>"))]
     pub event: Option<Event>,
     /// In a channel: the sender's display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -382,12 +385,15 @@ impl ChatMessage {
 pub const REMOVED: &str = "Removed by a moderator";
 
 /// One line of an operator's inbox.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationSummary {
     /// The conversation.
+    #[cfg_attr(feature = "openapi", schemars(with = "String"))]
     pub id: ConversationId,
     /// The site it started on.
+    #[cfg_attr(feature = "openapi", schemars(with = "String"))]
     pub site: SiteId,
     /// Sequence number of its newest message.
     pub last_seq: u64,
@@ -425,6 +431,7 @@ pub struct ConversationSummary {
     pub customer: Option<String>,
     /// The conversation's tags (operators set them; the inbox filters on them).
     #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "crate::profile::tags_of")]
+    #[cfg_attr(feature = "openapi", schemars(with = "Vec<String>"))]
     pub tags: Vec<String>,
     /// The customer's member id (a digest of their visitor token or the
     /// site's user id): what ties a customer's conversations together.
@@ -441,6 +448,7 @@ pub fn preview(text: &str) -> String {
 }
 
 /// Why a frame, request or connection was refused.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

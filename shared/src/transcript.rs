@@ -44,12 +44,15 @@ impl Format {
 }
 
 /// A conversation's whole record, for its export.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Transcript {
     /// The conversation.
+    #[cfg_attr(feature = "openapi", schemars(with = "String"))]
     pub conversation: ConversationId,
     /// Its site.
+    #[cfg_attr(feature = "openapi", schemars(with = "String"))]
     pub site: SiteId,
     /// When it started, ms since the Unix epoch.
     pub started_at: u64,
@@ -70,6 +73,7 @@ pub struct Transcript {
 }
 
 /// Everything kept about one customer on a site (GDPR Art. 15 and 20).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerExport {
@@ -84,6 +88,7 @@ pub struct CustomerExport {
 }
 
 /// One customer's erasure (GDPR Art. 17), as the site's log keeps it.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Erasure {

@@ -15,6 +15,14 @@ use crate::error::{RouteError, RouteResult};
 use crate::org::ops::{By, OrgOp};
 use crate::session::{org, own_site, staff};
 
+/// `GET /api/v1/openapi.json`: the REST API's OpenAPI 3.1 document
+/// (`shared::openapi`, generated from the types and checked by the tests).
+pub fn openapi() -> RouteResult {
+    let mut resp = Response::ok(include_str!("../../../shared/openapi.json"))?;
+    resp.headers_mut().set("Content-Type", "application/json; charset=utf-8")?;
+    Ok(resp)
+}
+
 /// `GET /api/v1/sites/{site}/conversations?before=MS&id=ID`: a page of the
 /// site's conversations, newest activity first (the next page: `before`
 /// and `id` of the last line).
@@ -52,4 +60,39 @@ pub async fn revoke(req: Request, env: &Env, site: &str, id: &str) -> RouteResul
     let by = By { account: me.account.clone(), org: me.org.clone(), role: me.role };
     let () = org(env, &me.org, OrgOp::KeyRevoke { by, site: site.to_string(), id: id.to_owned() }).await?;
     Ok(Response::empty()?)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The `/api/v1` routes the router has, as `(method, path)`.
+    fn routed() -> Vec<(String, String)> {
+        let router = include_str!("../router.rs");
+        let mut out = Vec::new();
+        for line in router.lines().filter(|l| l.contains(r#"["api", "v1", "sites""#)) {
+            let (methods, pattern) = line.split_once(", [").expect("(Method::X, [..])");
+            let path: Vec<String> = pattern
+                .split(']')
+                .next()
+                .unwrap()
+                .split(", ")
+                .map(|s| if s.starts_with('"') { s.trim_matches('"').to_owned() } else { format!("{{{s}}}") })
+                .collect();
+            for method in methods.split("Method::").skip(1) {
+                let method = method.split(|c: char| !c.is_alphanumeric()).next().unwrap().to_lowercase();
+                out.push((method, format!("/{}", path.join("/"))));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn the_openapi_document_describes_exactly_the_routes_there_are() {
+        let mut documented: Vec<(String, String)> =
+            shared::openapi::operations().into_iter().map(|(m, p)| (m.to_owned(), format!("/api/v1{p}"))).collect();
+        documented.sort();
+        assert_eq!(routed(), documented);
+        let served: serde_json::Value = serde_json::from_str(include_str!("../../../shared/openapi.json")).unwrap();
+        assert_eq!(served, shared::openapi::document(), "the served file is the document");
+    }
 }

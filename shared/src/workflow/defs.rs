@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Which workflow a conversation runs.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum WorkflowKind {

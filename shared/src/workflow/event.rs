@@ -12,6 +12,7 @@ use crate::protocol::{Role, WireName};
 use crate::sales::Quote;
 
 /// How a closed conversation ended.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Outcome {
