@@ -142,11 +142,24 @@ fn the_served_openapi_document_is_the_generated_one_and_each_operation_exists() 
     // conversation; a customer with nothing kept for the export and erasure).
     let admin = Staff::demo(&base_url(), StaffRole::Admin).unwrap();
     let key = make_key(&admin, "demo", "OpenAPI check", KeyScope::Write);
-    let c = create_conversation(&base_url(), "demo").unwrap();
+    // A sales conversation: closing it as lost is allowed at once.
+    let sales = shared::api::CreateConversation {
+        trigger: Some("pricing".into()),
+        ..shared::api::CreateConversation::new("demo".parse().unwrap())
+    };
+    let c = e2e::client::create_conversation_with(&base_url(), &sales).unwrap();
     let nobody = e2e::identity::visitor_token("demo", format!("openapi-{}", std::process::id()));
     let mut checked = 0;
-    for (path, ops) in doc["paths"].as_object().unwrap() {
-        for (method, _) in ops.as_object().unwrap() {
+    let mut operations: Vec<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, ops)| ops.as_object().unwrap().keys().map(move |m| (path.clone(), m.clone())))
+        .collect();
+    // Closing last: the other writes go to an open conversation.
+    operations.sort_by_key(|(path, _)| path.ends_with("/close"));
+    {
+        for (path, method) in &operations {
             let mut url = path.replace("{site}", "demo").replace("{id}", c.conversation.as_str());
             if url.contains("/customers/") {
                 url = format!("{url}?visitor={nobody}");
@@ -154,6 +167,10 @@ fn the_served_openapi_document_is_the_generated_one_and_each_operation_exists() 
             let request = api(&method.to_uppercase(), &key.key, &url);
             let r = match method.as_str() {
                 "post" if url.ends_with("/notes") => request.send_json(serde_json::json!({ "text": "from the check" })),
+                "post" if url.ends_with("/messages") => {
+                    request.send_json(serde_json::json!({ "text": "Hello from a program" }))
+                }
+                "post" if url.ends_with("/close") => request.send_json(serde_json::json!({ "outcome": "lost" })),
                 "put" => request.send_json(serde_json::json!({ "tags": ["checked"] })),
                 _ => request.call(),
             };
@@ -162,6 +179,77 @@ fn the_served_openapi_document_is_the_generated_one_and_each_operation_exists() 
             checked += 1;
         }
     }
-    assert_eq!(checked, 9);
+    assert_eq!(checked, 11);
     admin.send("POST", &revoke_key_path("demo", &key.info.id)).call().unwrap();
+}
+
+#[test]
+fn a_program_writes_as_an_operator_once_per_id_and_closes_within_the_workflows_rules() {
+    let admin = Staff::demo(&base_url(), StaffRole::Admin).unwrap();
+    let write = make_key(&admin, "demo", "Help desk bridge", KeyScope::Write);
+    let read = make_key(&admin, "demo", "Read only", KeyScope::Read);
+    let c = create_conversation(&base_url(), "demo").unwrap();
+    let id = c.conversation.as_str();
+    let mut cust = e2e::client::Socket::open(&base_url(), &shared::api::customer_socket_path(id, &c.token, 0)).unwrap();
+    cust.welcome_and_replay(0).unwrap();
+    let messages = format!("/api/v1/sites/demo/conversations/{id}/messages");
+    let body = serde_json::json!({ "id": "ticket-42-reply-1", "text": "We have reopened your ticket." });
+    let r = api("POST", &write.key, &messages).send_json(body.clone()).unwrap();
+    assert_eq!(r.status(), 201);
+    let first: shared::profile::Stored = r.into_json().unwrap();
+    // The customer receives it as an operator's message.
+    let (frame, _) = cust
+        .recv_until(|f| matches!(&f.msg, shared::ServerMsg::Message(m) if m.text == "We have reopened your ticket."))
+        .expect("delivered to the customer");
+    let shared::ServerMsg::Message(m) = frame.msg else { unreachable!() };
+    assert_eq!((m.seq, m.author), (first.seq, shared::Role::Operator));
+    // A resend with the same id is stored once.
+    let again: shared::profile::Stored =
+        api("POST", &write.key, &messages).send_json(body).unwrap().into_json().unwrap();
+    assert_eq!(again, first);
+    // Refused: a read key, an empty or oversize text, an unknown conversation.
+    let text = |t: String| serde_json::json!({ "text": t });
+    assert_eq!(status(api("POST", &read.key, &messages).send_json(text("no".into()))).0, 403);
+    let (s, why) = status(api("POST", &write.key, &messages).send_json(text("   ".into())));
+    assert!(s == 400 && why.contains("empty"), "{s} {why}");
+    let (s, why) = status(api("POST", &write.key, &messages).send_json(text("x".repeat(5_000))));
+    assert!((400..500).contains(&s) && why.to_lowercase().contains("long"), "{s} {why}");
+    let unknown = "/api/v1/sites/demo/conversations/0123456789abcdef0123456789abcdef/messages";
+    let (s, why) = status(api("POST", &write.key, unknown).send_json(text("hello".into())));
+    assert!(s == 404 && why.contains("unknownConversation"), "{s} {why}");
+    // Closing follows the workflow: a support conversation is not resolved before the customer says so.
+    let close = format!("/api/v1/sites/demo/conversations/{id}/close");
+    let (s, why) = status(api("POST", &write.key, &close).send_json(serde_json::json!({ "outcome": "resolved" })));
+    assert!((400..500).contains(&s) && why.contains("not confirmed it is solved"), "{s} {why}");
+    let (s, why) = status(api("POST", &write.key, &close).send_json(serde_json::json!({ "outcome": "won" })));
+    assert!((400..500).contains(&s), "support cannot be won: {s} {why}");
+    for key in [write, read] {
+        admin.send("POST", &revoke_key_path("demo", &key.info.id)).call().unwrap();
+    }
+}
+
+#[test]
+fn a_key_is_limited_per_minute_and_another_key_is_not() {
+    let admin = Staff::demo(&base_url(), StaffRole::Admin).unwrap();
+    let busy = make_key(&admin, "demo", "Busy", KeyScope::Read);
+    let calm = make_key(&admin, "demo", "Calm", KeyScope::Read);
+    // Counted after the key is checked, before anything else (an id that
+    // cannot be a conversation is refused without asking an object).
+    let path = "/api/v1/sites/demo/conversations/not-an-id/profile";
+    let mut accepted = 0;
+    let refused = (0..1_250).find_map(|_| match status(api("GET", &busy.key, path).call()) {
+        (429, why) => Some(why),
+        _ => {
+            accepted += 1;
+            None
+        }
+    });
+    let why = refused.expect("the key was limited");
+    assert!(why.contains("calling the API with this key"), "{why}");
+    // 600 a minute: a minute's turn during the run allows at most twice that.
+    assert!((600..=1_200).contains(&accepted), "{accepted} accepted before the limit");
+    assert_eq!(status(api("GET", &calm.key, path).call()).0, 404, "another key is not limited");
+    for key in [busy, calm] {
+        admin.send("POST", &revoke_key_path("demo", &key.info.id)).call().unwrap();
+    }
 }

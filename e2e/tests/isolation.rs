@@ -146,6 +146,18 @@ fn another_organisation_an_anonymous_caller_and_another_customer_are_refused_eve
             ),
             ("GET /api/v1 with a session", caller.get("/api/v1/sites/demo/conversations").call()),
             (
+                "POST /api/v1 message with a session",
+                caller
+                    .send("POST", &format!("/api/v1/sites/demo/conversations/{ida}/messages"))
+                    .send_json(json!({ "text": "hi" })),
+            ),
+            (
+                "POST /api/v1 close with a session",
+                caller
+                    .send("POST", &format!("/api/v1/sites/demo/conversations/{ida}/close"))
+                    .send_json(json!({ "outcome": "lost" })),
+            ),
+            (
                 "GET /api/v1 conversation with a session",
                 caller.get(&format!("/api/v1/sites/demo/conversations/{ida}")).call(),
             ),

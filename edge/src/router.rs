@@ -56,6 +56,12 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Post, ["api", "v1", "sites", site, "conversations", id, "notes"]) => {
             profiles::note(req, &env, site, id).await
         }
+        (Method::Post, ["api", "v1", "sites", site, "conversations", id, "messages"]) => {
+            api_v1::post_message(req, &env, site, id).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "conversations", id, "close"]) => {
+            api_v1::close(req, &env, site, id).await
+        }
         (Method::Put, ["api", "v1", "sites", site, "conversations", id, "tags"]) => {
             profiles::tags(req, &env, site, id).await
         }

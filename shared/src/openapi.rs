@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use crate::api::ApiError;
 use crate::moderation_case::Incident;
-use crate::profile::{NewNote, Note, Profile, Tags};
+use crate::profile::{CloseWith, NewNote, Note, PostMessage, Profile, Stored, Tags};
 use crate::protocol::ConversationSummary;
 use crate::transcript::{CustomerExport, Erasure, Transcript};
 
@@ -88,6 +88,24 @@ fn ops(g: &mut SchemaGenerator) -> Vec<Op> {
             query: &[],
             body: Some(g.subschema_for::<NewNote>().to_value()),
             answer: Answer::Json(201, g.subschema_for::<Note>().to_value()),
+        },
+        Op {
+            method: "post",
+            path: "/sites/{site}/conversations/{id}/messages",
+            summary: "An operator message under the key's name (a resend with the same id is stored once)",
+            scope: "write",
+            query: &[],
+            body: Some(g.subschema_for::<PostMessage>().to_value()),
+            answer: Answer::Json(201, g.subschema_for::<Stored>().to_value()),
+        },
+        Op {
+            method: "post",
+            path: "/sites/{site}/conversations/{id}/close",
+            summary: "Close the conversation with an outcome (the workflow's closing rules apply)",
+            scope: "write",
+            query: &[],
+            body: Some(g.subschema_for::<CloseWith>().to_value()),
+            answer: Answer::Json(201, g.subschema_for::<Stored>().to_value()),
         },
         Op {
             method: "put",
@@ -223,6 +241,6 @@ mod tests {
             let name = &r[..r.find('"').unwrap()];
             assert!(schemas.contains_key(name), "a reference to an undefined schema {name}");
         }
-        assert_eq!(operations().len(), 9);
+        assert_eq!(operations().len(), 11);
     }
 }

@@ -128,6 +128,36 @@ pub struct Tags {
     pub tags: Vec<String>,
 }
 
+/// `POST /api/v1/…/conversations/{id}/messages`: an operator message from
+/// a program (stored once per `id`: a resend gets the same answer).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostMessage {
+    /// The sender's id for it (1–64 of `[A-Za-z0-9_-]`; a new one if absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The text, as a person would type it.
+    pub text: String,
+}
+
+/// `POST /api/v1/…/conversations/{id}/close`: closes the conversation.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloseWith {
+    /// How it ended (the workflow's closing rules apply).
+    pub outcome: crate::workflow::Outcome,
+}
+
+/// What a stored message or event got.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stored {
+    /// Its sequence number in the conversation.
+    pub seq: u64,
+    /// When it was stored, ms since the Unix epoch.
+    pub at: u64,
+}
+
 /// The profile beside a conversation (`GET …/conversations/{id}/profile`).
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

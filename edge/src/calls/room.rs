@@ -100,6 +100,17 @@ pub enum RoomCall {
         /// The customer's member id.
         member: String,
     },
+    /// A frame written over HTTP by a program with the site's API key, as
+    /// an operator named `name` (conversations only) → the `ServerMsg` that
+    /// answers it (an ack or an error; 404: not this site's).
+    Write {
+        /// The site asking.
+        site: String,
+        /// Who writes (the key's name).
+        name: String,
+        /// The frame (a send or an act).
+        frame: Box<shared::ClientEnvelope>,
+    },
     /// The conversation's tags, all of them, checked (conversations only)
     /// → [`shared::profile::Tags`] (404: not this site's).
     Tag {

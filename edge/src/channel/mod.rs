@@ -94,7 +94,8 @@ impl DurableObject for Channel {
                 | RoomCall::Note { .. }
                 | RoomCall::Tag { .. }
                 | RoomCall::Transcript { .. }
-                | RoomCall::Erase { .. },
+                | RoomCall::Erase { .. }
+                | RoomCall::Write { .. },
             ) => Response::error("a conversation's call, not a channel's", 404),
             Err(refused) => refused,
         }

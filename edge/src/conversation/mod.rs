@@ -115,6 +115,7 @@ impl DurableObject for Conversation {
             RoomCall::Tag { site, tags } => self.tag(&site, tags).await,
             RoomCall::Transcript { site } => self.transcript(&site).await,
             RoomCall::Erase { site } => self.erase(&site).await,
+            RoomCall::Write { site, name, frame } => self.written(&site, name, *frame).await,
             RoomCall::EraseMember { .. } => Response::error("a channel's call, not a conversation's", 404),
         }
     }

@@ -91,6 +91,24 @@ impl Conversation {
         })
     }
 
+    /// [`crate::calls::room::RoomCall::Write`]: a program's frame (a send or
+    /// an act) as an operator named `name`, with an admin's rights; the reply.
+    pub(super) async fn written(&self, site: &str, name: String, frame: shared::ClientEnvelope) -> Result<Response> {
+        if !self.profiled(site).await? {
+            return Response::error("no such conversation", 404);
+        }
+        let who = crate::room::Who {
+            role: shared::Role::Operator,
+            staff: Some(shared::staff::StaffRole::Admin),
+            member: String::new(),
+            name,
+        };
+        match self.http_frame(&who, frame).await? {
+            Some(reply) => Response::from_json(&reply),
+            None => Response::error("no such conversation", 404),
+        }
+    }
+
     /// [`crate::calls::room::RoomCall::Note`]: kept, answered as kept.
     pub(super) async fn note(&self, site: &str, author: &str, text: &str) -> Result<Response> {
         if !self.profiled(site).await? {

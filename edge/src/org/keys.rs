@@ -1,8 +1,9 @@
 //! A site's API keys in its organisation's object: made by owners and
 //! admins (the key shown once; only its SHA-256 kept), listed, revoked, and
 //! checked on every `/api/v1` request (the key names its organisation, as a
-//! session token does, so a made-up key reaches no object). Revoked keys
-//! are deleted: nothing of them is kept.
+//! session token does, so a made-up key reaches no object) and counted:
+//! at most [`PER_MINUTE`] requests a key and minute. Revoked keys are
+//! deleted: nothing of them is kept.
 
 use serde::{Deserialize, Serialize};
 use shared::keys::{ApiKey, IssuedKey, KeyScope, KEY_PREFIX, MOST_KEYS};
@@ -19,7 +20,38 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
             created_at INTEGER NOT NULL, created_by TEXT NOT NULL)",
         None,
     )?;
+    // Requests per key and minute (this minute's and the last only).
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS key_minutes (id TEXT NOT NULL, minute INTEGER NOT NULL, n INTEGER NOT NULL,
+            PRIMARY KEY (id, minute))",
+        None,
+    )?;
     Ok(())
+}
+
+/// Requests one key may make in a minute.
+pub const PER_MINUTE: u64 = 600;
+
+/// Counts one request of key `id` at `now`; `Err(ms)`: over [`PER_MINUTE`]
+/// this minute, how long until the next.
+fn count(sql: &SqlStorage, id: &str, now: u64) -> worker::Result<Result<(), u64>> {
+    #[derive(Deserialize)]
+    struct N {
+        n: u64,
+    }
+    let minute = now / 60_000;
+    sql.exec(
+        "DELETE FROM key_minutes WHERE id = ? AND minute < ?",
+        vec![id.into(), SqlStorageValue::from(minute as i64)],
+    )?;
+    let n: N = sql
+        .exec(
+            "INSERT INTO key_minutes (id, minute, n) VALUES (?, ?, 1)
+             ON CONFLICT (id, minute) DO UPDATE SET n = n + 1 RETURNING n",
+            vec![id.into(), SqlStorageValue::from(minute as i64)],
+        )?
+        .one()?;
+    Ok(if n.n > PER_MINUTE { Err((minute + 1) * 60_000 - now) } else { Ok(()) })
 }
 
 /// A key being made.
@@ -126,9 +158,20 @@ pub fn revoke(sql: &SqlStorage, org: &str, site: &str, id: &str) -> worker::Resu
     Ok(gone.rows_written() > 0)
 }
 
+/// What checking a key found.
+pub enum Checked {
+    /// The caller it stands for.
+    Caller(KeyCaller),
+    /// No live key (or its site is gone).
+    Unknown,
+    /// Over its requests per minute: the wait in ms.
+    TooFast(u64),
+}
+
 /// The caller a key stands for, if it is a live key of this organisation
-/// whose site is still the organisation's.
-pub fn check(sql: &SqlStorage, key: &str) -> worker::Result<Option<KeyCaller>> {
+/// whose site is still the organisation's and it is within its requests
+/// per minute.
+pub fn check(sql: &SqlStorage, key: &str, now: u64) -> worker::Result<Checked> {
     #[derive(Deserialize)]
     struct Found {
         org: String,
@@ -137,10 +180,13 @@ pub fn check(sql: &SqlStorage, key: &str) -> worker::Result<Option<KeyCaller>> {
     }
     let query = format!("SELECT org, {COLUMNS} FROM api_keys WHERE digest = ?");
     let rows: Vec<Found> = sql.exec(&query, vec![token_digest(key).into()])?.to_array()?;
-    let Some(Found { org, row }) = rows.into_iter().next() else { return Ok(None) };
-    let Some(listed) = row.listed() else { return Ok(None) };
+    let Some(Found { org, row }) = rows.into_iter().next() else { return Ok(Checked::Unknown) };
+    let Some(listed) = row.listed() else { return Ok(Checked::Unknown) };
     let sites: Vec<SiteEntry> = super::sql::sites(sql, &org)?;
-    let Some(site) = sites.into_iter().find(|s| s.id == listed.site) else { return Ok(None) };
+    let Some(site) = sites.into_iter().find(|s| s.id == listed.site) else { return Ok(Checked::Unknown) };
+    if let Err(wait) = count(sql, &listed.id, now)? {
+        return Ok(Checked::TooFast(wait));
+    }
     let me = Me {
         account: format!("key:{}", listed.id),
         email: String::new(),
@@ -152,5 +198,5 @@ pub fn check(sql: &SqlStorage, key: &str) -> worker::Result<Option<KeyCaller>> {
         csrf: String::new(),
         two_factor: Default::default(),
     };
-    Ok(Some(KeyCaller { me, scope: listed.scope }))
+    Ok(Checked::Caller(KeyCaller { me, scope: listed.scope }))
 }

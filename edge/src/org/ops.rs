@@ -379,9 +379,12 @@ pub fn run(sql: &SqlStorage, op: OrgOp, now: u64, key: &str) -> Outcome {
                 false => Err(refuse(ErrorCode::NotFound, "no such key")),
             }
         }
-        OrgOp::KeyCheck(token) => match keys::check(sql, &token).map_err(db)? {
-            Some(caller) => answer(caller),
-            None => Err(refuse(ErrorCode::Unauthorized, "no such API key, or it was revoked")),
+        OrgOp::KeyCheck(token) => match keys::check(sql, &token, now).map_err(db)? {
+            keys::Checked::Caller(caller) => answer(caller),
+            keys::Checked::Unknown => Err(refuse(ErrorCode::Unauthorized, "no such API key, or it was revoked")),
+            keys::Checked::TooFast(wait_ms) => {
+                Err(refuse(ErrorCode::RateLimited, shared::text::too_fast("calling the API with this key", wait_ms)))
+            }
         },
         OrgOp::Logout(token) => match sql::session_line(sql, &token_digest(&token)).map_err(db)? {
             // The sign-in ends and its sockets close (the account's other

@@ -472,6 +472,24 @@ pub trait Host {
         Ok(Ok(seq.unwrap_or_default()))
     }
 
+    /// A frame that came over HTTP (the REST API) from `who`: handled as a
+    /// socket's frame would be, its effects carried out; the reply (an ack
+    /// or an error), `None` if the room does not exist.
+    async fn http_frame(&self, who: &super::Who, frame: shared::ClientEnvelope) -> worker::Result<Option<ServerMsg>> {
+        if !self.ready().await? {
+            return Ok(None);
+        }
+        let now = worker::Date::now().as_millis();
+        let effects = {
+            let store = self.store();
+            let mut core = self.core().borrow_mut();
+            core.as_mut().expect("ready").handle(&store, who, frame, now)
+        };
+        let reply = effects.iter().find_map(|e| if let Effect::Reply(m) = e { Some(m.clone()) } else { None });
+        self.carry_out(None, effects).await;
+        Ok(reply)
+    }
+
     /// A moderator's decision from the desk.
     async fn moderate(&self, decision: Decision) -> worker::Result<worker::Response> {
         if !self.ready().await? {

@@ -6,11 +6,14 @@
 //! owners and admins make, list and revoke them).
 
 use shared::keys::{IssuedKey, NewKey};
+use shared::profile::{CloseWith, PostMessage, Stored};
 use shared::scope::Scope;
 use shared::staff::Capability;
+use shared::{ClientEnvelope, ClientMsg, ConversationId, ErrorCode, ServerMsg, SiteId, PROTOCOL_VERSION};
 use worker::{Env, Request, Response};
 
 use crate::calls::inbox::InboxCall;
+use crate::calls::room::RoomCall;
 use crate::error::{RouteError, RouteResult};
 use crate::org::ops::{By, OrgOp};
 use crate::session::{org, own_site, staff};
@@ -33,6 +36,48 @@ pub async fn conversations(req: Request, env: &Env, site: &str) -> RouteResult {
     let id = super::query(&req, "id")?.filter(|id| id.len() <= 64).unwrap_or_default();
     let call = InboxCall::Page { scope: Scope::All.to_string(), me: me.name, before: before.min((1 << 53) - 1), id };
     Ok(Response::from_json(&crate::calls::inbox::page(env, site.as_str(), call).await?)?)
+}
+
+/// `POST /api/v1/sites/{site}/conversations/{id}/messages` [`PostMessage`]
+/// → 201 [`Stored`]: an operator message under the key's name, stored and
+/// delivered as one typed in the console (a resend with the same `id`
+/// gets the same answer).
+pub async fn post_message(mut req: Request, env: &Env, site: &str, id: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::Reply).await?;
+    let site = own_site(&me, site)?;
+    let body: PostMessage = super::json(&mut req, "{\"id\"?, \"text\"}", super::MAX_BODY).await?;
+    let frame_id = body.id.unwrap_or_else(|| format!("api-{}", &crate::auth::new_token()[..24]));
+    write(env, &site, id, me.name, frame_id, ClientMsg::Send { text: body.text }).await
+}
+
+/// `POST /api/v1/sites/{site}/conversations/{id}/close` [`CloseWith`] →
+/// 201 [`Stored`]: closed with that outcome, if the workflow allows it now
+/// (`illegalMove` with the reason if not).
+pub async fn close(mut req: Request, env: &Env, site: &str, id: &str) -> RouteResult {
+    let me = staff(&req, env, Capability::Reply).await?;
+    let site = own_site(&me, site)?;
+    let body: CloseWith = super::json(&mut req, "{\"outcome\"}", super::MAX_BODY).await?;
+    let frame_id = format!("api-close-{}", &crate::auth::new_token()[..16]);
+    let msg = ClientMsg::Act { event: shared::workflow::Event::Close { outcome: body.outcome } };
+    write(env, &site, id, me.name, frame_id, msg).await
+}
+
+/// Writes one frame into conversation `id` as `name`: its ack as
+/// [`Stored`], or its refusal.
+async fn write(env: &Env, site: &SiteId, id: &str, name: String, frame_id: String, msg: ClientMsg) -> RouteResult {
+    let unknown =
+        || RouteError::Refused(ErrorCode::UnknownConversation, "no conversation of this site has this id".into());
+    let conversation: ConversationId = id.parse().map_err(|_| unknown())?;
+    let frame = ClientEnvelope { v: PROTOCOL_VERSION, id: frame_id, msg };
+    let frame = shared::decode_client(&serde_json::to_string(&frame).map_err(crate::error::internal)?)
+        .map_err(|e| RouteError::BadRequest(e.to_string()))?;
+    let call = RoomCall::Write { site: site.to_string(), name, frame: Box::new(frame) };
+    let stub = crate::calls::room::conversation(env, conversation.as_str())?;
+    match crate::calls::ask::<ServerMsg>(&stub, &call).await?.ok_or_else(unknown)? {
+        ServerMsg::Ack { seq, at } => Ok(Response::from_json(&Stored { seq, at })?.with_status(201)),
+        ServerMsg::Error { code, message } => Err(RouteError::Refused(code, message)),
+        _ => Err(crate::error::internal("an unexpected answer to a frame").into()),
+    }
 }
 
 /// `GET` (the list) or `POST` ([`NewKey`] → 201 [`IssuedKey`], shown
