@@ -2,7 +2,8 @@
 //! (recorded at creation), the name and e-mail they gave (the workflow's
 //! fields), the team's notes and the conversation's tags, which it keeps in
 //! memory for its inbox line and tells the site's list part when they change;
-//! and the whole record for an export.
+//! the whole record for an export; and the frames a program writes over the
+//! REST API as an operator.
 
 use shared::profile::{Note, Profile, Tags, Visit};
 use shared::transcript::Transcript;

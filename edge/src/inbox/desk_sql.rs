@@ -360,9 +360,13 @@ pub fn erase(sql: &SqlStorage, member: &str, mut erasure: Erasure) -> worker::Re
         id: i64,
         json: String,
     }
-    let deleted = sql.exec("DELETE FROM reports WHERE member = ?", vec![member.into()])?.rows_written();
-    erasure.reports = deleted as u32;
-    for table in ["cases", "incidents"] {
+    // An empty member id is no one's (it would match every such row).
+    let tables: &[&str] = if member.is_empty() { &[] } else { &["cases", "incidents"] };
+    if !member.is_empty() {
+        let deleted = sql.exec("DELETE FROM reports WHERE member = ?", vec![member.into()])?.rows_written();
+        erasure.reports = deleted as u32;
+    }
+    for table in tables {
         let query = format!("SELECT id, json FROM {table} WHERE json_extract(json, '$.member') = ?");
         let rows: Vec<Row> = sql.exec(&query, vec![member.into()])?.to_array()?;
         for row in rows {
