@@ -254,9 +254,14 @@ pub fn is_timeout(e: &anyhow::Error) -> bool {
 /// An HTTP call's status, refused or not (a transport error panics: the
 /// Worker is meant to be there).
 pub fn status(r: Result<ureq::Response, ureq::Error>) -> u16 {
+    status_text(r).0
+}
+
+/// The status of an HTTP call and its body (a refusal's JSON), whether it succeeded or not.
+pub fn status_text(r: Result<ureq::Response, ureq::Error>) -> (u16, String) {
     match r {
-        Ok(r) => r.status(),
-        Err(ureq::Error::Status(s, _)) => s,
+        Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
+        Err(ureq::Error::Status(s, r)) => (s, r.into_string().unwrap_or_default()),
         Err(e) => panic!("{e}"),
     }
 }

@@ -8,19 +8,12 @@
 use e2e::accounts::{sign_up_org, Staff};
 use e2e::base_url;
 use e2e::client::create_conversation;
+use e2e::client::status_text as status;
 use shared::keys::{keys_path, revoke_key_path, ApiKey, IssuedKey, KeyScope};
 use shared::profile::{Profile, Tags};
 use shared::staff::StaffRole;
 use shared::transcript::Transcript;
 use shared::ConversationSummary;
-
-fn status(r: Result<ureq::Response, ureq::Error>) -> (u16, String) {
-    match r {
-        Ok(r) => (r.status(), r.into_string().unwrap()),
-        Err(ureq::Error::Status(s, r)) => (s, r.into_string().unwrap()),
-        Err(e) => panic!("{e}"),
-    }
-}
 
 /// A request to the REST API with `key`.
 fn api(method: &str, key: &str, path: &str) -> ureq::Request {

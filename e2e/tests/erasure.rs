@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use e2e::accounts::sign_up_org;
 use e2e::base_url;
-use e2e::client::Socket;
+use e2e::client::{status, Socket};
 use e2e::identity::visitor_token;
 use shared::api::{
     channel_socket_path, customer_socket_path, inbox_page_path, operator_socket_path, profile_path,
@@ -30,14 +30,6 @@ use shared::{ConversationSummary, ServerMsg};
 const NAME: &str = "Erin Erasable";
 const WORDS: &str = "my flat is at 12 Secret Lane";
 const CHANNEL_WORDS: &str = "Erin was here in the channel";
-
-fn status(r: Result<ureq::Response, ureq::Error>) -> u16 {
-    match r {
-        Ok(r) => r.status(),
-        Err(ureq::Error::Status(s, _)) => s,
-        Err(e) => panic!("{e}"),
-    }
-}
 
 fn start(site: &str, visitor: &str) -> ConversationCreated {
     let f = |k: &str, v: &str| (k.to_owned(), v.to_owned());

@@ -10,6 +10,7 @@
 
 use e2e::accounts::Staff;
 use e2e::base_url;
+use e2e::client::status_text as status;
 use e2e::client::Socket;
 use e2e::identity::visitor_token;
 use shared::api::{
@@ -48,14 +49,6 @@ fn start(visitor: &str, page: &str) -> ConversationCreated {
         .unwrap()
         .into_json()
         .unwrap()
-}
-
-fn status(r: Result<ureq::Response, ureq::Error>) -> (u16, String) {
-    match r {
-        Ok(r) => (r.status(), r.into_string().unwrap()),
-        Err(ureq::Error::Status(s, r)) => (s, r.into_string().unwrap()),
-        Err(e) => panic!("{e}"),
-    }
 }
 
 /// A visitor of this run only (tokens are derived from a seed).

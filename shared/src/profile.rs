@@ -224,6 +224,11 @@ pub fn joined(tags: &[String]) -> Option<String> {
     (!tags.is_empty()).then(|| tags.join(","))
 }
 
+/// Tags as [`joined`] stored them.
+pub fn split(joined: &str) -> Vec<String> {
+    joined.split(',').filter(|t| !t.is_empty()).map(str::to_owned).collect()
+}
+
 /// Reads tags as a list, or as the inbox's comma-joined column.
 pub fn tags_of<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
@@ -234,9 +239,7 @@ pub fn tags_of<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
     }
     Ok(match Either::deserialize(d)? {
         Either::List(list) => list,
-        Either::Joined(text) => {
-            text.unwrap_or_default().split(',').filter(|t| !t.is_empty()).map(str::to_owned).collect()
-        }
+        Either::Joined(text) => split(&text.unwrap_or_default()),
     })
 }
 

@@ -109,11 +109,7 @@ pub fn tags(db: &Db) -> Result<Vec<String>, StoreError> {
         tags: String,
     }
     let rows: Vec<Row> = db.read("SELECT tags FROM tags WHERE one = 1", vec![])?;
-    Ok(rows
-        .into_iter()
-        .next()
-        .map(|r| r.tags.split(',').filter(|t| !t.is_empty()).map(str::to_owned).collect())
-        .unwrap_or_default())
+    Ok(rows.into_iter().next().map(|r| shared::profile::split(&r.tags)).unwrap_or_default())
 }
 
 /// Replaces the conversation's tags.

@@ -355,18 +355,27 @@ const ERASURES: i64 = 10_000;
 /// name or text: the moderation record without the person); the erasure
 /// is logged. `erasure` comes with the rooms' counts filled in.
 pub fn erase(sql: &SqlStorage, member: &str, mut erasure: Erasure) -> worker::Result<Erasure> {
+    // An empty member id is no one's (it would match every such row): only logged.
+    if !member.is_empty() {
+        let deleted = sql.exec("DELETE FROM reports WHERE member = ?", vec![member.into()])?.rows_written();
+        erasure.reports = deleted as u32;
+        erasure.redacted = redact_about(sql, member)?;
+    }
+    let json = serde_json::to_string(&erasure).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    sql.exec("INSERT INTO erasures (json) VALUES (?)", vec![json.into()])?;
+    sql.exec("DELETE FROM erasures WHERE id <= (SELECT MAX(id) FROM erasures) - ?", vec![ERASURES.into()])?;
+    Ok(erasure)
+}
+
+/// Cases and incidents about `member` without their person; how many.
+fn redact_about(sql: &SqlStorage, member: &str) -> worker::Result<u32> {
     #[derive(Deserialize)]
     struct Row {
         id: i64,
         json: String,
     }
-    // An empty member id is no one's (it would match every such row).
-    let tables: &[&str] = if member.is_empty() { &[] } else { &["cases", "incidents"] };
-    if !member.is_empty() {
-        let deleted = sql.exec("DELETE FROM reports WHERE member = ?", vec![member.into()])?.rows_written();
-        erasure.reports = deleted as u32;
-    }
-    for table in tables {
+    let mut redacted = 0;
+    for table in ["cases", "incidents"] {
         let query = format!("SELECT id, json FROM {table} WHERE json_extract(json, '$.member') = ?");
         let rows: Vec<Row> = sql.exec(&query, vec![member.into()])?.to_array()?;
         for row in rows {
@@ -377,13 +386,10 @@ pub fn erase(sql: &SqlStorage, member: &str, mut erasure: Erasure) -> worker::Re
             }
             let update = format!("UPDATE {table} SET json = ? WHERE id = ?");
             sql.exec(&update, vec![v.to_string().into(), SqlStorageValue::from(row.id)])?;
-            erasure.redacted += 1;
+            redacted += 1;
         }
     }
-    let json = serde_json::to_string(&erasure).map_err(|e| worker::Error::RustError(e.to_string()))?;
-    sql.exec("INSERT INTO erasures (json) VALUES (?)", vec![json.into()])?;
-    sql.exec("DELETE FROM erasures WHERE id <= (SELECT MAX(id) FROM erasures) - ?", vec![ERASURES.into()])?;
-    Ok(erasure)
+    Ok(redacted)
 }
 
 /// A report, case or incident without its person: member id, name and text.

@@ -253,7 +253,8 @@ pub async fn accept(mut req: Request, env: &Env) -> RouteResult {
     }
 }
 
-fn by(me: &Me) -> By {
+/// Who asks, as the organisation's people operations take it.
+pub fn by(me: &Me) -> By {
     By { account: me.account.clone(), org: me.org.clone(), role: me.role }
 }
 

@@ -15,7 +15,7 @@ use worker::{Env, Request, Response};
 use crate::calls::inbox::InboxCall;
 use crate::calls::room::RoomCall;
 use crate::error::{RouteError, RouteResult};
-use crate::org::ops::{By, OrgOp};
+use crate::org::ops::OrgOp;
 use crate::session::{org, own_site, staff};
 
 /// `GET /api/v1/openapi.json`: the REST API's OpenAPI 3.1 document
@@ -92,7 +92,7 @@ pub async fn keys(mut req: Request, env: &Env, site: &str) -> RouteResult {
     }
     let new: NewKey = super::json(&mut req, "{\"label\", \"scope\": \"read\" | \"write\"}", super::MAX_BODY).await?;
     let label = shared::keys::label(&new.label).map_err(RouteError::BadRequest)?;
-    let by = By { account: me.account.clone(), org: me.org.clone(), role: me.role };
+    let by = super::accounts::by(&me);
     let create = crate::org::keys::Create { by, by_name: me.name, site: site.to_string(), label, scope: new.scope };
     let issued: IssuedKey = org(env, &me.org, OrgOp::KeyCreate(create)).await?;
     Ok(Response::from_json(&issued)?.with_status(201))
@@ -102,7 +102,7 @@ pub async fn keys(mut req: Request, env: &Env, site: &str) -> RouteResult {
 pub async fn revoke(req: Request, env: &Env, site: &str, id: &str) -> RouteResult {
     let me = staff(&req, env, Capability::EditSettings).await?;
     let site = own_site(&me, site)?;
-    let by = By { account: me.account.clone(), org: me.org.clone(), role: me.role };
+    let by = super::accounts::by(&me);
     let () = org(env, &me.org, OrgOp::KeyRevoke { by, site: site.to_string(), id: id.to_owned() }).await?;
     Ok(Response::empty()?)
 }
