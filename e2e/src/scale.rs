@@ -30,6 +30,18 @@ pub struct PartCounts {
     /// Calls routing made to conversations.
     #[serde(default)]
     pub routing_calls: u64,
+    /// Messages told to the search index (the list part).
+    #[serde(default)]
+    pub indexed: u64,
+    /// Rows the index's writes wrote.
+    #[serde(default)]
+    pub index_rows: u64,
+    /// Notices that found a gap in the index.
+    #[serde(default)]
+    pub index_gaps: u64,
+    /// The part's SQLite database, in bytes.
+    #[serde(default)]
+    pub db_bytes: u64,
 }
 
 /// A site's inbox parts' counts (`GET /api/bench/inbox-counts/{site}`).
@@ -62,6 +74,18 @@ impl InboxCounts {
         std::array::from_fn(|i| a[i].requests.saturating_sub(b[i].requests))
     }
 
+    /// The search index's work since `before`: messages told, rows
+    /// written, gaps repaired, bytes the list part's database grew by.
+    pub fn index_since(&self, before: &InboxCounts) -> [u64; 4] {
+        let (a, b) = (self.list, before.list);
+        [
+            a.indexed.saturating_sub(b.indexed),
+            a.index_rows.saturating_sub(b.index_rows),
+            a.index_gaps.saturating_sub(b.index_gaps),
+            a.db_bytes.saturating_sub(b.db_bytes),
+        ]
+    }
+
     /// Routing's passes and calls (the list part's) since `before`.
     pub fn routing_since(&self, before: &InboxCounts) -> (u64, u64) {
         let (a, b) = (self.list, before.list);
@@ -89,6 +113,11 @@ pub struct InboxLoad {
     pub opening: (u64, u64, u64),
     /// Routing's passes and calls while the messages were sent.
     pub routing: (u64, u64),
+    /// The search index meanwhile ([`InboxCounts::index_since`]).
+    pub index: [u64; 4],
+    /// A search's round trip over what was sent: a word in every message,
+    /// a word in one, and a word in one with a filter.
+    pub search: [crate::bench::Percentiles; 3],
 }
 
 /// Opens a customer socket on each of `conversations` new conversations and
@@ -163,6 +192,7 @@ pub fn inbox_load(base: &str, conversations: usize, operators: usize, rate: u64,
     std::thread::sleep(Duration::from_millis(600)); // the last gathered push
     let after = InboxCounts::of(base, "demo")?;
     stop.store(true, Ordering::Relaxed);
+    let search = searches(&admin, total)?;
     // The tables after this one find the demo site as it was.
     config.routing.auto_assign = false;
     admin.send("PUT", &path).send_json(&config)?;
@@ -184,7 +214,36 @@ pub fn inbox_load(base: &str, conversations: usize, operators: usize, rate: u64,
         frames_per_socket_s: (mean, most),
         opening: opened,
         routing: after.routing_since(&before),
+        index: after.index_since(&before),
+        search,
     })
+}
+
+/// Times searches over the messages just sent ("Where is my order {k}?").
+fn searches(admin: &crate::accounts::Staff, sent: u64) -> Result<[crate::bench::Percentiles; 3]> {
+    use shared::search::SearchQuery;
+    let queries = [
+        SearchQuery { text: "order".into(), ..Default::default() },
+        SearchQuery { text: format!("order {}", sent / 2), ..Default::default() },
+        SearchQuery {
+            text: format!("order {}", sent / 3),
+            status: Some(shared::search::Status::Open),
+            ..Default::default()
+        },
+    ];
+    let mut out = Vec::new();
+    for q in queries {
+        let path = shared::api::search_path("demo", &q);
+        let mut samples = Vec::new();
+        for _ in 0..100 {
+            let t = Instant::now();
+            let page: shared::search::SearchPage = admin.get(&path).call()?.into_json()?;
+            samples.push(t.elapsed());
+            anyhow::ensure!(!page.hits.is_empty(), "nothing found for {:?}", q.text);
+        }
+        out.push(crate::bench::Percentiles::of(&mut samples));
+    }
+    Ok([out[0], out[1], out[2]])
 }
 
 /// What a channel's fan-out counted.

@@ -84,6 +84,7 @@ fn keys_read_and_write_within_their_scope_and_site_and_stop_when_revoked() {
     let rival_key = make_key(&rivals[0], &rival_site, "Theirs", KeyScope::Write);
     for (what, r) in [
         ("another site's key", api("GET", &rival_key.key, "/api/v1/sites/demo/conversations").call()),
+        ("another site's key searching", api("GET", &rival_key.key, "/api/v1/sites/demo/search?q=hello").call()),
         (
             "a key on another site's conversation",
             api("GET", &rival_key.key, &format!("/api/v1/sites/{rival_site}/conversations/{id}")).call(),
@@ -172,7 +173,7 @@ fn the_served_openapi_document_is_the_generated_one_and_each_operation_exists() 
             checked += 1;
         }
     }
-    assert_eq!(checked, 11);
+    assert_eq!(checked, 12);
     admin.send("POST", &revoke_key_path("demo", &key.info.id)).call().unwrap();
 }
 

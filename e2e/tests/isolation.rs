@@ -131,6 +131,8 @@ fn another_organisation_an_anonymous_caller_and_another_customer_are_refused_eve
             ("PUT tags", caller.send("PUT", &tags_path("demo", ida)).send_json(json!({ "tags": ["mine"] }))),
             ("GET profile via own site", caller.get(&profile_path(&rival_site, ida)).call()),
             ("GET transcript", caller.get(&transcript_path("demo", ida, "json")).call()),
+            ("GET search", caller.get(&shared::api::search_path("demo", &Default::default())).call()),
+            ("GET /api/v1 search with a session", caller.get("/api/v1/sites/demo/search?q=hello").call()),
             ("GET transcript via own site", caller.get(&transcript_path(&rival_site, ida, "csv")).call()),
             ("GET customer export", caller.get(&customer_export_path("demo", ida)).call()),
             ("GET customer export via own site", caller.get(&customer_export_path(&rival_site, ida)).call()),

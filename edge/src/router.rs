@@ -6,7 +6,7 @@ use worker::{Env, Method, Request, Response, Result};
 
 use crate::error::RouteError;
 use crate::routes::{
-    accounts, api_v1, availability, bench, channels, console, conversations, demo, orgs, pages, profiles, seed,
+    accounts, api_v1, availability, bench, channels, console, conversations, demo, orgs, pages, profiles, search, seed,
     two_factor, visitors,
 };
 
@@ -35,6 +35,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "console", "sites", site, "customers", "erasures"]) => {
             profiles::erasures(req, &env, site).await
         }
+        (Method::Get, ["api", "console", "sites", site, "search"]) => search::search(req, &env, site).await,
         (Method::Post, ["api", "console", "sites", site, "conversations", id, "notes"]) => {
             profiles::note(req, &env, site, id).await
         }
@@ -44,6 +45,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         // The REST API (API keys): the console's handlers under /api/v1.
         (Method::Get, ["api", "v1", "openapi.json"]) => api_v1::openapi(),
         (Method::Get, ["api", "v1", "sites", site, "conversations"]) => api_v1::conversations(req, &env, site).await,
+        (Method::Get, ["api", "v1", "sites", site, "search"]) => search::search(req, &env, site).await,
         (Method::Get, ["api", "v1", "sites", site, "conversations", id]) => {
             profiles::transcript(req, &env, site, id).await
         }

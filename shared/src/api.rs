@@ -399,6 +399,11 @@ pub fn customer_erase_path(site: &str, conversation: &str) -> String {
     format!("/api/console/sites/{s}/customers/erase?conversation={c}")
 }
 
+/// Path of a search of `site`'s conversations (`GET`).
+pub fn search_path(site: &str, query: &crate::search::SearchQuery) -> String {
+    format!("/api/console/sites/{}/search?{}", encode_query(site), query.to_query())
+}
+
 /// Path of a conversation's tags (`PUT` a [`crate::profile::Tags`]).
 pub fn tags_path(site: &str, conversation: &str) -> String {
     let (s, c) = (encode_query(site), encode_query(conversation));

@@ -27,6 +27,8 @@
 //!   earlier conversations, notes, tags) and the checks of notes and tags.
 //! - [`transcript`]: a conversation's export (JSON, CSV, text) and one
 //!   customer's whole record.
+//! - [`search`]: search across a site's conversations (the query, its
+//!   full-text form, the paged hits).
 //! - [`keys`]: API keys for the REST API (scopes, what the console lists).
 //! - `openapi` (feature `openapi`): the REST API's OpenAPI 3.1 document
 //!   from these types (`shared/openapi.json`, served by the Worker).
@@ -58,6 +60,7 @@ pub mod routing;
 pub mod rules;
 pub mod sales;
 pub mod scope;
+pub mod search;
 pub mod site;
 pub mod staff;
 pub mod text;

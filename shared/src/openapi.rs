@@ -12,6 +12,7 @@ use crate::api::ApiError;
 use crate::moderation_case::Incident;
 use crate::profile::{CloseWith, NewNote, Note, PostMessage, Profile, Stored, Tags};
 use crate::protocol::ConversationSummary;
+use crate::search::SearchPage;
 use crate::transcript::{CustomerExport, Erasure, Transcript};
 
 /// One operation: method, path (after `/api/v1`), what it does, the scope
@@ -136,6 +137,25 @@ fn ops(g: &mut SchemaGenerator) -> Vec<Op> {
         },
         Op {
             method: "get",
+            path: "/sites/{site}/search",
+            summary: "Search the site's conversations (an index: no conversation is read); newest first, 20 a page",
+            scope: "read",
+            query: &[
+                ("q", "words a message contains, the last one as a prefix (without: conversations, not messages)"),
+                ("customer", "part of the customer's name"),
+                ("tag", "a tag of the conversation"),
+                ("workflow", "support, sales or moderation"),
+                ("status", "open or closed"),
+                ("operator", "the operator who has it"),
+                ("from", "ms: messages from then (without q: conversations active since)"),
+                ("to", "ms: messages before then (without q: conversations started before)"),
+                ("cursor", "the previous page's next"),
+            ],
+            body: None,
+            answer: Answer::Json(200, g.subschema_for::<SearchPage>().to_value()),
+        },
+        Op {
+            method: "get",
             path: "/sites/{site}/incidents",
             summary: "The moderation desk's incidents, newest first",
             scope: "read",
@@ -234,13 +254,13 @@ mod tests {
         let doc = document();
         let text = doc.to_string();
         let schemas = doc["components"]["schemas"].as_object().unwrap();
-        for name in ["ConversationSummary", "Transcript", "Profile", "ApiError", "Erasure", "Incident"] {
+        for name in ["ConversationSummary", "Transcript", "Profile", "ApiError", "Erasure", "Incident", "SearchPage"] {
             assert!(schemas.contains_key(name), "{name}");
         }
         for r in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
             let name = &r[..r.find('"').unwrap()];
             assert!(schemas.contains_key(name), "a reference to an undefined schema {name}");
         }
-        assert_eq!(operations().len(), 11);
+        assert_eq!(operations().len(), 12);
     }
 }

@@ -287,6 +287,25 @@ fn scale_table(base: &str, c: &Counts) -> Result<()> {
         per(calls)
     );
     println!("| routing while the messages flowed | {} passes, {} calls to conversations |", r.routing.0, r.routing.1);
+    let [told, rows, gaps, bytes] = r.index;
+    let per_message = |n: u64| n as f64 / told.max(1) as f64;
+    println!("| search index: messages told with the notices, extra requests | {told} of {} sent, 0 |", r.messages);
+    println!(
+        "| search index: rows written per message (its table and FTS5's) | {:.2} |\n\
+         | search index: gaps repaired (a run read back from the conversation) | {gaps} |\n\
+         | search index: list part's database growth per message | {:.0} B |",
+        per_message(rows),
+        per_message(bytes)
+    );
+    println!(
+        "\n| search over the {} messages (round trip, loopback) | p50 | p95 | p99 |\n|---|---:|---:|---:|",
+        r.messages
+    );
+    for (what, p) in
+        ["a word in every message", "a word in one message", "a word in one, open only"].iter().zip(&r.search)
+    {
+        println!("{}", row(what, p));
+    }
     Ok(())
 }
 

@@ -103,6 +103,7 @@ const BROWSER_TESTS: &[&str] = &[
     "routing",
     "hours",
     "performance",
+    "search",
     "practice",
     "team",
     "a11y",

@@ -51,8 +51,11 @@ impl Part {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum InboxCall {
-    /// A conversation changed → [`Touched`].
-    Touch(ConversationSummary),
+    /// A conversation changed → [`Touched`]; with the messages to index
+    /// since the last notice (`None`: nothing claimed, as at creation).
+    Touch(ConversationSummary, Option<Said>),
+    /// A search of the site's conversations → [`shared::search::SearchPage`].
+    Search(shared::search::SearchQuery),
     /// A customer's erasure on the desk → [`shared::transcript::Erasure`] as logged.
     Erase {
         /// The customer's member id.
@@ -300,6 +303,22 @@ pub struct Stored {
 pub struct Touched {
     /// The site's settings version.
     pub version: u64,
+    /// The conversation's messages the search index holds: every one up to
+    /// this sequence number (below the notice's `after`: a gap to repair).
+    #[serde(default)]
+    pub indexed: u64,
+}
+
+/// A conversation's messages for the search index: every text message
+/// stored after `after` up to `upto`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Said {
+    /// The sequence number the run starts after.
+    pub after: u64,
+    /// The sequence number it ends with.
+    pub upto: u64,
+    /// The messages: sequence number, author, time (ms), text.
+    pub messages: Vec<(u64, shared::Role, u64, String)>,
 }
 
 /// The answer to [`InboxCall::Config`].
@@ -336,11 +355,18 @@ fn answered<T>(what: &str, answer: Option<T>) -> Result<T> {
     answer.ok_or_else(|| crate::error::internal(format!("{what}: no such site")))
 }
 
-/// Records a conversation change in its site's inbox; the site's settings version.
-pub async fn touch(env: &Env, summary: ConversationSummary) -> Result<u64> {
+/// Records a conversation change in its site's inbox, with the messages to
+/// index since the last notice.
+pub async fn touch(env: &Env, summary: ConversationSummary, said: Option<Said>) -> Result<Touched> {
     let stub = part(env, summary.site.as_str(), Part::List)?;
-    let touched: Option<Touched> = ask(&stub, &InboxCall::Touch(summary)).await?;
-    answered("touch", touched).map(|t| t.version)
+    let touched: Option<Touched> = ask(&stub, &InboxCall::Touch(summary, said)).await?;
+    answered("touch", touched)
+}
+
+/// Searches the site's conversations (the list part's index).
+pub async fn search(env: &Env, site: &str, query: shared::search::SearchQuery) -> Result<shared::search::SearchPage> {
+    let page = ask(&part(env, site, Part::List)?, &InboxCall::Search(query)).await?;
+    answered("search", page)
 }
 
 /// A conversation's new tags, on its line (pushed to the inboxes that show it).
@@ -403,6 +429,18 @@ pub struct InboxCounts {
     /// Calls routing made to conversations (assignments, releases, places told).
     #[serde(default)]
     pub routing_calls: u64,
+    /// Messages put in the search index (the list part).
+    #[serde(default)]
+    pub indexed: u64,
+    /// Rows the index's writes wrote (its table, the FTS5 shadow tables').
+    #[serde(default)]
+    pub index_rows: u64,
+    /// Notices that found a gap in the index (a repair followed).
+    #[serde(default)]
+    pub index_gaps: u64,
+    /// The part's SQLite database, in bytes (at the time of asking).
+    #[serde(default)]
+    pub db_bytes: u64,
 }
 
 /// What each part of the site's inbox was asked since it woke, in the

@@ -2,8 +2,12 @@
 //! one every [`SPACING`]; the messages stored meanwhile are told by the
 //! next notice (the newest wins: an inbox line shows only the newest). A
 //! burst of messages costs the site's Inbox one call per spacing, not one
-//! per message. A close also files the conversation's facts with the
-//! site's stats (`file_facts`).
+//! per message. Each notice also carries the text messages stored since
+//! the last one, for the site's search index (`Said`); when the index
+//! answers that it misses some (a lost notice, a wake with an empty
+//! memory), the missing run is read from the store and sent at once. A
+//! close also files the conversation's facts with the site's stats
+//! (`file_facts`).
 
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
@@ -11,24 +15,51 @@ use std::time::Duration;
 use shared::ChatMessage;
 
 use super::Conversation;
+use crate::calls::inbox::Said;
+use crate::room::RoomStore;
 
 /// The most messages read to file a closed conversation's facts.
 const FACTS_READ: usize = 5_000;
+/// The most messages read from the store per notice repairing the index.
+const REPAIR_READ: usize = 500;
+/// The most repairing notices after one notice.
+const REPAIRS: usize = 20;
 
 /// The least time between two notices of one conversation.
 pub const SPACING: Duration = Duration::from_millis(100);
 
-/// Whether a notice is in flight, and the newest message waiting for the next.
+/// Whether a notice is in flight, the newest message waiting for the
+/// next, and the messages for the search index since the last.
 #[derive(Default)]
 pub struct Notices {
     busy: Cell<bool>,
     waiting: RefCell<Option<ChatMessage>>,
+    said: RefCell<Option<Said>>,
+}
+
+/// Whether the search index keeps `m`: a text anyone reads.
+fn searchable(m: &ChatMessage) -> bool {
+    m.event.is_none() && !m.removed && !m.text.is_empty()
+}
+
+/// The index's entry of `m`.
+fn entry(m: &ChatMessage) -> (u64, shared::Role, u64, String) {
+    (m.seq, m.author, m.at, m.text.clone())
 }
 
 impl Notices {
     /// Whether the caller tells `m` now; `false`: a notice is in flight and
-    /// its sender tells `m` (or a newer message) next.
+    /// its sender tells `m` (or a newer message) next. Either way `m` joins
+    /// the run for the index.
     pub fn start(&self, m: &ChatMessage) -> bool {
+        {
+            let mut said = self.said.borrow_mut();
+            let run = said.get_or_insert_with(|| Said { after: m.seq.saturating_sub(1), ..Said::default() });
+            run.upto = run.upto.max(m.seq);
+            if searchable(m) {
+                run.messages.push(entry(m));
+            }
+        }
         if self.busy.replace(true) {
             *self.waiting.borrow_mut() = Some(m.clone());
             return false;
@@ -42,6 +73,21 @@ impl Notices {
         let next = self.waiting.borrow_mut().take();
         self.busy.set(next.is_some());
         next
+    }
+
+    /// The run for the index, taken for a notice.
+    fn take_said(&self) -> Option<Said> {
+        self.said.borrow_mut().take()
+    }
+
+    /// A notice failed: its run goes back before what came since.
+    fn put_back(&self, mut run: Said) {
+        let mut said = self.said.borrow_mut();
+        if let Some(later) = said.take() {
+            run.upto = run.upto.max(later.upto);
+            run.messages.extend(later.messages);
+        }
+        *said = Some(run);
     }
 }
 
@@ -68,7 +114,6 @@ impl Conversation {
     /// guidance and reply time) go to the site's stats. One read of the
     /// timeline per close; best effort (logged), like the notice.
     pub(super) async fn file_facts(&self) {
-        use crate::room::RoomStore;
         let Some((site, id)) = self.meta.borrow().as_ref().map(|m| (m.site.clone(), m.conversation.clone())) else {
             return;
         };
@@ -91,17 +136,51 @@ impl Conversation {
         }
     }
 
-    /// One notice: the conversation's inbox line with `m` as its newest message.
+    /// One notice: the conversation's inbox line with `m` as its newest
+    /// message, and the messages for the index since the last notice.
     async fn touch(&self, m: &ChatMessage) -> Option<u64> {
         let summary = {
             let core = self.core.borrow();
             let summary = self.meta.borrow().as_ref()?.summary(Some(m), core.as_ref()?.workflow.as_ref()?);
             shared::ConversationSummary { tags: self.tags.borrow().clone(), ..summary }
         };
+        let run = self.notices.take_said();
         self.db.called();
         // Best effort: the message is stored and acknowledged; a lost
-        // update is repaired by the next one (updates carry `last_seq`).
-        crate::calls::inbox::touch(&self.env, summary).await.map_err(|e| worker::console_error!("inbox: {e}")).ok()
+        // update is repaired by the next one (updates carry `last_seq`,
+        // the index's run comes back for the next notice).
+        let touched = match crate::calls::inbox::touch(&self.env, summary.clone(), run.clone()).await {
+            Ok(t) => t,
+            Err(e) => {
+                run.map(|r| self.notices.put_back(r));
+                worker::console_error!("inbox: {e}");
+                return None;
+            }
+        };
+        let mut indexed = touched.indexed;
+        for _ in 0..REPAIRS {
+            let Some(run) = run.as_ref().filter(|r| indexed < r.after) else { break };
+            let Some(repair) = self.missing(indexed, run.after) else { break };
+            let next = crate::calls::inbox::touch(&self.env, summary.clone(), Some(repair)).await;
+            match next.map_err(|e| worker::console_error!("inbox: {e}")) {
+                Ok(t) if t.indexed > indexed => indexed = t.indexed,
+                _ => break,
+            }
+        }
+        Some(touched.version)
+    }
+
+    /// The text messages after `indexed` the index misses (a run ending at
+    /// `upto`, or earlier when more than one read's worth are missing).
+    fn missing(&self, indexed: u64, upto: u64) -> Option<Said> {
+        let read = super::sql::SqlStore(&self.db).after(indexed, REPAIR_READ);
+        let read = read.map_err(|e| worker::console_error!("index repair: {e}")).ok()?;
+        let upto = match read.len() {
+            REPAIR_READ => read.last()?.seq,
+            _ => upto,
+        };
+        let messages = read.iter().filter(|m| m.seq <= upto && searchable(m)).map(entry).collect();
+        Some(Said { after: indexed, upto, messages })
     }
 }
 
@@ -134,5 +213,26 @@ mod tests {
         assert_eq!(n.next().map(|m| m.seq), Some(50));
         assert_eq!(n.next(), None);
         assert!(n.start(&message(51)), "nothing in flight: told at once");
+    }
+
+    #[test]
+    fn every_text_stored_since_the_last_notice_goes_to_the_index_once_and_back_if_the_notice_failed() {
+        let n = Notices::default();
+        let text = |seq: u64| ChatMessage { text: format!("m{seq}"), ..message(seq) };
+        let event = |seq: u64| ChatMessage { event: Some(shared::workflow::Event::AskRating {}), ..text(seq) };
+        assert!(n.start(&text(7)));
+        assert!(!n.start(&event(8)));
+        assert!(!n.start(&ChatMessage { removed: true, ..text(9) }));
+        assert!(!n.start(&text(10)));
+        let run = n.take_said().unwrap();
+        assert_eq!((run.after, run.upto), (6, 10), "the run vouches for 7 to 10");
+        assert_eq!(run.messages.iter().map(|m| m.0).collect::<Vec<_>>(), [7, 10], "texts only");
+        // Stored while the notice was out, then the notice failed: one run again.
+        assert!(!n.start(&text(11)));
+        n.put_back(run);
+        let run = n.take_said().unwrap();
+        assert_eq!((run.after, run.upto), (6, 11));
+        assert_eq!(run.messages.iter().map(|m| m.0).collect::<Vec<_>>(), [7, 10, 11]);
+        assert_eq!(n.take_said(), None);
     }
 }

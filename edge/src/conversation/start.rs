@@ -38,7 +38,7 @@ impl Conversation {
             self.say("script-open", script.opening, None).await;
             return Response::empty().map(|r| r.with_status(201));
         }
-        if let Err(e) = crate::calls::inbox::touch(&self.env, summary).await {
+        if let Err(e) = crate::calls::inbox::touch(&self.env, summary, None).await {
             worker::console_error!("inbox update failed: {e}");
         }
         Response::empty().map(|r| r.with_status(201))

@@ -20,6 +20,7 @@ mod desk_sql;
 mod push;
 mod route;
 mod route_sql;
+mod search_sql;
 mod seen;
 mod sql;
 mod stats;
@@ -240,6 +241,7 @@ impl DurableObject for Inbox {
         let schema = sql::ensure_schema(&sql).and_then(|()| desk_sql::ensure_schema(&sql));
         let schema = schema.and_then(|()| route_sql::ensure_schema(&sql));
         let schema = schema.and_then(|()| seen::ensure_schema(&sql));
+        let schema = schema.and_then(|()| search_sql::ensure_schema(&sql));
         if let Err(e) = schema.and_then(|()| stats::ensure_schema(&sql)) {
             worker::console_error!("inbox schema: {e}");
         }
@@ -269,16 +271,27 @@ impl DurableObject for Inbox {
             self.count(false);
         }
         match call {
-            InboxCall::Touch(summary) => {
+            InboxCall::Touch(summary, said) => {
                 let was = sql::was(&sql, summary.id.as_str())?;
-                if sql::upsert(&sql, &summary)? {
+                let changed = sql::upsert(&sql, &summary)?;
+                let (indexed, rows) = search_sql::index(&sql, &summary, said.as_ref())?;
+                if let Some(said) = &said {
+                    let gap = indexed < said.after;
+                    self.counted(|c| {
+                        c.indexed += said.messages.len() as u64;
+                        c.index_rows += rows as u64;
+                        c.index_gaps += u64::from(gap);
+                    });
+                }
+                if changed {
                     if self.track(&sql, &summary, &was, now)? {
                         self.route_due.set(true);
                     }
                     self.changed_later(summary, was).await?;
                 }
-                Response::from_json(&Touched { version: self.version()? })
+                Response::from_json(&Touched { version: self.version()?, indexed })
             }
+            InboxCall::Search(query) => Response::from_json(&search_sql::search(&sql, &query)?),
             InboxCall::Erase { member, erasure } => Response::from_json(&desk_sql::erase(&sql, &member, erasure)?),
             InboxCall::Erasures => Response::from_json(&desk_sql::erasures(&sql)?),
             InboxCall::Retag(summary) => {
@@ -313,7 +326,10 @@ impl DurableObject for Inbox {
                     None => Response::error("no such site", 404),
                 }
             }
-            InboxCall::Counts => Response::from_json(&self.counts.get()),
+            InboxCall::Counts => {
+                let counts = InboxCounts { db_bytes: sql.database_size() as u64, ..self.counts.get() };
+                Response::from_json(&counts)
+            }
             InboxCall::DeskRows => Response::from_json(&desk_sql::expiring(&sql)?),
             InboxCall::Lines => Response::from_json(&sql::lines(&sql)?),
             InboxCall::DeskExport { table, after } => Response::from_json(&desk_sql::export(&sql, &table, after)?),
@@ -462,6 +478,7 @@ impl DurableObject for Inbox {
             }
             InboxCall::Forget { conversation } => {
                 sql::forget(&sql, &conversation)?;
+                search_sql::forget(&sql, &conversation)?;
                 Response::empty()
             }
             InboxCall::LatestOf { user } => match sql::latest_of(&sql, &user)? {

@@ -104,7 +104,7 @@ pub fn retag(sql: &SqlStorage, s: &ConversationSummary) -> worker::Result<bool> 
 }
 
 /// The columns of a line, named as the summary's fields on the wire.
-const LINE: &str = r#"id, site, last_seq AS "lastSeq", last_author AS "lastAuthor", preview,
+pub(super) const LINE: &str = r#"id, site, last_seq AS "lastSeq", last_author AS "lastAuthor", preview,
     created_at AS "createdAt", updated_at AS "updatedAt", workflow, step, team, assignee, outcome,
     follow_up AS "followUp", follow_up_by AS "followUpBy", approval, customer, tags, member"#;
 

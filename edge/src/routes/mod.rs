@@ -11,6 +11,7 @@ pub mod demo;
 pub mod orgs;
 pub mod pages;
 pub mod profiles;
+pub mod search;
 pub mod seed;
 pub mod two_factor;
 pub mod visitors;

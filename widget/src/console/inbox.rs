@@ -25,6 +25,7 @@ use super::people::People;
 use super::performance::Performance;
 use super::practice::PracticeView;
 use super::routing::{BoardView, News, PresencePicker, Routing};
+use super::search::{Found, SearchView};
 use super::seats::{Seats, SeatsView};
 use super::settings::Settings;
 use super::shifts::ShiftsView;
@@ -108,6 +109,9 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
     let people = RwSignal::new(false);
     let shifts = RwSignal::new(false);
     let performance = RwSignal::new(false);
+    let search = RwSignal::new(false);
+    let found = Found(RwSignal::new(None));
+    provide_context(found);
     let practice = RwSignal::new(false);
     let seats_open = RwSignal::new(false);
     let password = RwSignal::new(false);
@@ -444,6 +448,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                         });
                     }>"Sign out everywhere"</button>
                 </header>
+                <button class="link" data-testid="console-search-open" on:click=move |_| search.set(true)>"Search"</button>
                 <News routing=routing open=Callback::new(move |c| selected.set(Some(c)))/>
                 {session.may(Capability::Supervise).then(|| view! { <BoardView routing=routing open=Callback::new(move |c| selected.set(Some(c)))/> })}
                 <div class="filters">
@@ -581,6 +586,13 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
             </Show>
             <Show when=move || practice.get()>
                 <PracticeView on_close=Callback::new(move |_| practice.set(false)) open=Callback::new(move |c| selected.set(Some(c)))/>
+            </Show>
+            <Show when=move || search.get()>
+                <SearchView on_close=Callback::new(move |_| search.set(false)) open=Callback::new(move |(c, seq): (shared::ConversationId, u64)| {
+                    search.set(false);
+                    found.0.set(Some((c.clone(), seq)));
+                    selected.set(Some(c));
+                })/>
             </Show>
             <Show when=move || performance.get()>
                 <Performance on_close=Callback::new(move |_| performance.set(false))/>

@@ -20,6 +20,7 @@ mod performance;
 mod practice;
 mod profile;
 mod routing;
+mod search;
 mod seats;
 mod settings;
 mod shifts;

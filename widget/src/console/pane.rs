@@ -62,6 +62,10 @@ pub fn Pane(
         store(&outbox_key, json.as_deref());
     });
 
+    // Opened from a search hit: brought to the message.
+    if let Some(found) = use_context::<super::search::Found>() {
+        super::search::look_for(found, id.clone());
+    }
     let seen_id = id.to_string();
     crate::effect(move || {
         let last = chat.log.with(|l| l.last_seq());
