@@ -11,10 +11,15 @@
 // and an unreadable number named as typed, the server refusing the same —
 // and a customer on the trigger's address is greeted by it. The demo
 // site's settings are restored. An API key is made (shown once), works on
-// /api/v1 and stops at once when revoked.
+// /api/v1 and stops at once when revoked. A webhook is added (a bad
+// address refused with the reason, the secret shown once), a customer's
+// message reaches a receiver signed with it, the delivery log shows it and
+// a replay sends the same event again; removed, it is listed no more.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { base, browser, demoUrl, dialogs, getConfig, putConfig, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
+import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
+import { apiAs, base, browser, customerOn, demoUrl, dialogs, getConfig, putConfig, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
 
 // An admin's console with the settings open, and the form `testid` shown.
 async function adminSettings(context, testid) {
@@ -308,5 +313,67 @@ test("API keys: made with a scope, shown once, used on /api/v1, revoked", async 
     assert.deepEqual(dialogs, []);
   } finally {
     await context.close();
+  }
+});
+
+test("webhooks: added with its events, signed deliveries in the log, replayed, removed", async () => {
+  const got = [];
+  let secret = "";
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      const [t, v1] = (req.headers["x-chat-signature"] || "").split(",").map((p) => p.split("=")[1]);
+      const want = createHmac("sha256", secret).update(`${t}.${body}`).digest("hex");
+      got.push({ body: JSON.parse(body), valid: v1 === want, delivery: req.headers["x-chat-delivery"] });
+      res.end();
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${server.address().port}/hook`;
+  const context = await browser.newContext();
+  try {
+    const { form } = await adminSettings(context, "console-hooks");
+    await form.getByTestId("console-hook-url").fill("ftp://example.com/x");
+    await form.getByTestId("console-hook-add").click();
+    await until("the reason", async () => /https:\/\//.test(await form.getByTestId("console-hook-note").textContent()));
+    await form.getByTestId("console-hook-url").fill(url);
+    await form.getByTestId("console-hook-add").click();
+    const shown = form.getByTestId("console-hook-secret");
+    await shown.waitFor({ timeout: TIMEOUT });
+    secret = await shown.textContent();
+    assert.match(secret, /^whsec_/);
+    const hook = form.getByTestId("console-hook").filter({ hasText: url });
+    await hook.waitFor({ timeout: TIMEOUT });
+    assert.match(await hook.textContent(), /message\.created/);
+
+    const marker = `hooked ${Date.now()}`;
+    await customerOn(context, demoUrl, marker);
+    const mine = () => got.filter((g) => g.body.data?.message?.text === marker);
+    await until("the delivery", async () => mine().length === 1);
+    assert.ok(mine()[0].valid, "signed with the secret shown");
+    assert.equal(mine()[0].body.type, "message.created");
+    const rows = form.getByTestId("console-hook-delivery").filter({ hasText: mine()[0].body.id });
+    await until("in the log", async () => {
+      await form.getByTestId("console-hook-refresh").click();
+      return (await rows.count()) === 1 && (await rows.first().getAttribute("data-state")) === "delivered";
+    });
+    await rows.first().getByTestId("console-hook-replay").click();
+    await until("replayed", async () => mine().length === 2);
+    assert.equal(mine()[1].body.id, mine()[0].body.id, "the same event");
+    assert.notEqual(mine()[1].delivery, mine()[0].delivery, "a new delivery");
+    assert.ok(mine()[1].valid);
+    await hook.getByTestId("console-hook-remove").click();
+    await until("removed", async () => (await hook.count()) === 0);
+    assert.deepEqual(dialogs, []);
+  } finally {
+    // Whatever happened, the demo site keeps no webhook of this test.
+    const admin = await apiAs("admin");
+    const hooks = await (await admin.call("GET", "/api/console/sites/demo/webhooks")).json();
+    for (const h of Array.isArray(hooks) ? hooks : []) {
+      if (h.url === url) await admin.call("POST", `/api/console/sites/demo/webhooks/${h.id}/delete`);
+    }
+    await context.close();
+    server.close();
   }
 });

@@ -7,6 +7,7 @@
 //! - [`client`]: HTTP calls and a blocking WebSocket client that speaks the
 //!   `shared` protocol.
 //! - [`identity`]: a site's server signing its logged-in customer.
+//! - [`hooks`]: a webhook receiver that checks signatures and counts.
 //!
 //! Tests in `tests/` read the Worker's address from `E2E_BASE_URL` (set by
 //! `cargo xtask test`, which starts one Worker for them); `tests/restart.rs`
@@ -17,6 +18,7 @@ pub mod bench;
 pub mod chaos;
 pub mod client;
 pub mod deployment;
+pub mod hooks;
 pub mod identity;
 pub mod scale;
 pub mod week;

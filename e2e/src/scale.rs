@@ -39,6 +39,9 @@ pub struct PartCounts {
     /// Notices that found a gap in the index.
     #[serde(default)]
     pub index_gaps: u64,
+    /// Requests the list part made to the hooks part.
+    #[serde(default)]
+    pub hook_requests: u64,
     /// The part's SQLite database, in bytes.
     #[serde(default)]
     pub db_bytes: u64,
@@ -55,14 +58,18 @@ pub struct InboxCounts {
     pub desk: PartCounts,
     /// The admission counters.
     pub admission: PartCounts,
+    /// The webhooks.
+    pub hooks: PartCounts,
 }
 
 impl InboxCounts {
     /// A site's inbox parts' counts.
     pub fn of(base: &str, site: &str) -> Result<Self> {
         let parts: Vec<PartCounts> = ureq::get(&format!("{base}/api/bench/inbox-counts/{site}")).call()?.into_json()?;
-        let [settings, list, desk, admission, ..] = parts[..] else { anyhow::bail!("5 parts expected: {parts:?}") };
-        Ok(InboxCounts { settings, list, desk, admission })
+        let [settings, list, desk, admission, _, hooks, ..] = parts[..] else {
+            anyhow::bail!("6 parts expected: {parts:?}")
+        };
+        Ok(InboxCounts { settings, list, desk, admission, hooks })
     }
 
     /// The requests each part got since `before`: settings, list, desk, admission.
@@ -118,6 +125,10 @@ pub struct InboxLoad {
     /// A search's round trip over what was sent: a word in every message,
     /// a word in one, and a word in one with a filter.
     pub search: [crate::bench::Percentiles; 3],
+    /// Webhooks (an endpoint wanting `message.created` on this machine):
+    /// the list part's requests to the hooks part, the hooks part's
+    /// requests, deliveries received, of them with a valid signature.
+    pub hooks: [u64; 4],
 }
 
 /// Opens a customer socket on each of `conversations` new conversations and
@@ -179,6 +190,15 @@ pub fn inbox_load(base: &str, conversations: usize, operators: usize, rate: u64,
     }
     let (passes, calls) = before.routing_since(&opening);
     let opened = (before.since(&opening)[1], passes, calls);
+    // A webhook endpoint wanting every message, on this machine.
+    let receiver = crate::hooks::Receiver::start()?;
+    let hooks_path = "/api/console/sites/demo/webhooks";
+    let made: shared::webhooks::CreatedHook = admin
+        .send("POST", hooks_path)
+        .send_json(serde_json::json!({ "url": receiver.url, "events": ["message.created"] }))?
+        .into_json()?;
+    receiver.set_secret(&made.secret);
+    let before = InboxCounts::of(base, "demo")?;
     readers.iter().for_each(|(_, f)| f.store(0, Ordering::Relaxed));
     let (start, total) = (Instant::now(), rate * seconds);
     for k in 0..total {
@@ -192,6 +212,15 @@ pub fn inbox_load(base: &str, conversations: usize, operators: usize, rate: u64,
     std::thread::sleep(Duration::from_millis(600)); // the last gathered push
     let after = InboxCounts::of(base, "demo")?;
     stop.store(true, Ordering::Relaxed);
+    let got = receiver.until(60, |got| got.len() as u64 >= total);
+    let hooked = InboxCounts::of(base, "demo")?;
+    let hooks = [
+        after.list.hook_requests.saturating_sub(before.list.hook_requests),
+        hooked.hooks.requests.saturating_sub(before.hooks.requests),
+        got.len() as u64,
+        got.iter().filter(|g| g.valid).count() as u64,
+    ];
+    admin.send("POST", &format!("{hooks_path}/{}/delete", made.hook.id)).call()?;
     let search = searches(&admin, total)?;
     // The tables after this one find the demo site as it was.
     config.routing.auto_assign = false;
@@ -216,6 +245,7 @@ pub fn inbox_load(base: &str, conversations: usize, operators: usize, rate: u64,
         routing: after.routing_since(&before),
         index: after.index_since(&before),
         search,
+        hooks,
     })
 }
 

@@ -57,6 +57,9 @@ impl Options {
                 ("VISITORS_PER_ADDRESS_HOUR".into(), "1000000".into()),
                 ("LOGINS_PER_ADDRESS".into(), "1000000".into()),
                 ("SIGNUPS_PER_ADDRESS_HOUR".into(), "1000".into()),
+                // Webhook receivers run on this machine, retried within seconds.
+                ("HOOKS_HTTP".into(), "on".into()),
+                ("HOOKS_RETRY_SECONDS".into(), "1".into()),
             ],
             log: Some(target.join(format!("{name}-wrangler.log"))),
             seed_demo: true,

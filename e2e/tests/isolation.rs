@@ -132,6 +132,19 @@ fn another_organisation_an_anonymous_caller_and_another_customer_are_refused_eve
             ("GET profile via own site", caller.get(&profile_path(&rival_site, ida)).call()),
             ("GET transcript", caller.get(&transcript_path("demo", ida, "json")).call()),
             ("GET search", caller.get(&shared::api::search_path("demo", &Default::default())).call()),
+            ("GET webhooks", caller.get("/api/console/sites/demo/webhooks").call()),
+            (
+                "POST a webhook",
+                caller
+                    .send("POST", "/api/console/sites/demo/webhooks")
+                    .send_json(json!({ "url": "https://evil.example/h", "events": ["message.created"] })),
+            ),
+            ("GET webhook deliveries", caller.get("/api/console/sites/demo/webhooks/deliveries").call()),
+            (
+                "POST replay a delivery",
+                caller.send("POST", "/api/console/sites/demo/webhooks/deliveries/1/replay").call(),
+            ),
+            ("POST remove a webhook", caller.send("POST", "/api/console/sites/demo/webhooks/wh_1/delete").call()),
             ("GET /api/v1 search with a session", caller.get("/api/v1/sites/demo/search?q=hello").call()),
             ("GET transcript via own site", caller.get(&transcript_path(&rival_site, ida, "csv")).call()),
             ("GET customer export", caller.get(&customer_export_path("demo", ida)).call()),

@@ -7,7 +7,7 @@ use worker::{Env, Method, Request, Response, Result};
 use crate::error::RouteError;
 use crate::routes::{
     accounts, api_v1, availability, bench, channels, console, conversations, demo, orgs, pages, profiles, search, seed,
-    two_factor, visitors,
+    two_factor, visitors, webhooks,
 };
 
 /// Routes one request and turns route errors into JSON responses.
@@ -36,6 +36,18 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             profiles::erasures(req, &env, site).await
         }
         (Method::Get, ["api", "console", "sites", site, "search"]) => search::search(req, &env, site).await,
+        (Method::Get | Method::Post, ["api", "console", "sites", site, "webhooks"]) => {
+            webhooks::hooks(req, &env, site).await
+        }
+        (Method::Get, ["api", "console", "sites", site, "webhooks", "deliveries"]) => {
+            webhooks::deliveries(req, &env, site).await
+        }
+        (Method::Post, ["api", "console", "sites", site, "webhooks", "deliveries", id, "replay"]) => {
+            webhooks::replay(req, &env, site, id).await
+        }
+        (Method::Post, ["api", "console", "sites", site, "webhooks", id, "delete"]) => {
+            webhooks::remove(req, &env, site, id).await
+        }
         (Method::Post, ["api", "console", "sites", site, "conversations", id, "notes"]) => {
             profiles::note(req, &env, site, id).await
         }

@@ -29,6 +29,8 @@
 //!   customer's whole record.
 //! - [`search`]: search across a site's conversations (the query, its
 //!   full-text form, the paged hits).
+//! - [`webhooks`]: signed webhooks (events, endpoints, deliveries, the
+//!   signature header, the retry schedule).
 //! - [`keys`]: API keys for the REST API (scopes, what the console lists).
 //! - `openapi` (feature `openapi`): the REST API's OpenAPI 3.1 document
 //!   from these types (`shared/openapi.json`, served by the Worker).
@@ -65,6 +67,7 @@ pub mod site;
 pub mod staff;
 pub mod text;
 pub mod transcript;
+pub mod webhooks;
 pub mod workflow;
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ pub fn run() -> Result<()> {
         port: PORT,
         state_dir: state.clone(),
         build: true,
-        vars: vec![("DEMO".into(), "on".into())],
+        vars: vec![("DEMO".into(), "on".into()), ("HOOKS_HTTP".into(), "on".into())],
         log: None,
         seed_demo: false,
     };

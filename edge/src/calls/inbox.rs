@@ -28,11 +28,13 @@ pub enum Part {
     Admission,
     /// The facts of closed conversations, for the performance page.
     Stats,
+    /// The site's webhooks: endpoints, deliveries waiting and the log.
+    Hooks,
 }
 
 impl Part {
     /// Every part.
-    pub const ALL: [Part; 5] = [Part::Settings, Part::List, Part::Desk, Part::Admission, Part::Stats];
+    pub const ALL: [Part; 6] = [Part::Settings, Part::List, Part::Desk, Part::Admission, Part::Stats, Part::Hooks];
 
     /// The object's name for `site`.
     pub fn object(self, site: &str) -> String {
@@ -42,6 +44,7 @@ impl Part {
             Part::Desk => format!("{site}/desk"),
             Part::Admission => format!("{site}/admission"),
             Part::Stats => format!("{site}/stats"),
+            Part::Hooks => format!("{site}/hooks"),
         }
     }
 }
@@ -56,6 +59,44 @@ pub enum InboxCall {
     Touch(ConversationSummary, Option<Said>),
     /// A search of the site's conversations → [`shared::search::SearchPage`].
     Search(shared::search::SearchQuery),
+    /// The site's webhook endpoints → `Vec<Hook>` (the hooks part).
+    Hooks,
+    /// A new endpoint → [`shared::webhooks::CreatedHook`] (checked by the Worker).
+    AddHook {
+        /// The site (its list part learns which events are wanted).
+        site: String,
+        /// The endpoint.
+        hook: shared::webhooks::NewHook,
+        /// Who made it.
+        by: String,
+    },
+    /// An endpoint goes, with its deliveries (404: no such endpoint).
+    RemoveHook {
+        /// The site.
+        site: String,
+        /// The endpoint.
+        id: String,
+    },
+    /// The delivery log, newest first → `Vec<Delivery>`.
+    Deliveries {
+        /// One endpoint's only.
+        hook: Option<String>,
+    },
+    /// A delivery sent again as a new one → [`shared::webhooks::Delivery`] (404: none).
+    Replay {
+        /// The delivery.
+        delivery: u64,
+    },
+    /// Events for the endpoints that want them (each endpoint gets an
+    /// event id once).
+    Enqueue {
+        /// The site (in each body).
+        site: String,
+        /// The events.
+        moments: Vec<Moment>,
+    },
+    /// The events the site's endpoints want (the list part keeps them).
+    HooksWanted(Vec<shared::webhooks::HookEvent>),
     /// A customer's erasure on the desk → [`shared::transcript::Erasure`] as logged.
     Erase {
         /// The customer's member id.
@@ -311,7 +352,7 @@ pub struct Touched {
 
 /// A conversation's messages for the search index: every text message
 /// stored after `after` up to `upto`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Said {
     /// The sequence number the run starts after.
     pub after: u64,
@@ -319,6 +360,27 @@ pub struct Said {
     pub upto: u64,
     /// The messages: sequence number, author, time (ms), text.
     pub messages: Vec<(u64, shared::Role, u64, String)>,
+    /// The orders confirmed and the ratings among them, for webhooks.
+    #[serde(default)]
+    pub moments: Vec<Moment>,
+}
+
+/// Something a webhook may want: its event, the event's id (the same
+/// however often it is told; from a conversation, the part after its id),
+/// when, and what it is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Moment {
+    /// What happened.
+    pub event: shared::webhooks::HookEvent,
+    /// The event's id.
+    pub id: String,
+    /// When (ms).
+    pub at: u64,
+    /// The sequence number of the message it came with (0: none).
+    #[serde(default)]
+    pub seq: u64,
+    /// What it is about (the payload's `data`).
+    pub data: serde_json::Value,
 }
 
 /// The answer to [`InboxCall::Config`].
@@ -361,6 +423,21 @@ pub async fn touch(env: &Env, summary: ConversationSummary, said: Option<Said>) 
     let stub = part(env, summary.site.as_str(), Part::List)?;
     let touched: Option<Touched> = ask(&stub, &InboxCall::Touch(summary, said)).await?;
     answered("touch", touched)
+}
+
+/// Gives events to the site's webhooks part.
+pub async fn enqueue(env: &Env, site: &str, moments: Vec<Moment>) -> Result<()> {
+    tell(&part(env, site, Part::Hooks)?, &InboxCall::Enqueue { site: site.into(), moments }).await
+}
+
+/// Tells the site's list part which events its endpoints want.
+pub async fn hooks_wanted(env: &Env, site: &str, events: Vec<shared::webhooks::HookEvent>) -> Result<()> {
+    tell(&part(env, site, Part::List)?, &InboxCall::HooksWanted(events)).await
+}
+
+/// A console's webhooks request to the hooks part: its answer as it is.
+pub async fn hooks(env: &Env, site: &str, call: &InboxCall) -> Result<Response> {
+    post(&part(env, site, Part::Hooks)?, call).await
 }
 
 /// Searches the site's conversations (the list part's index).
@@ -438,6 +515,9 @@ pub struct InboxCounts {
     /// Notices that found a gap in the index (a repair followed).
     #[serde(default)]
     pub index_gaps: u64,
+    /// Requests the list part made to the hooks part (notices with events wanted).
+    #[serde(default)]
+    pub hook_requests: u64,
     /// The part's SQLite database, in bytes (at the time of asking).
     #[serde(default)]
     pub db_bytes: u64,

@@ -15,7 +15,7 @@ use std::time::Duration;
 use shared::ChatMessage;
 
 use super::Conversation;
-use crate::calls::inbox::Said;
+use crate::calls::inbox::{Moment, Said};
 use crate::room::RoomStore;
 
 /// The most messages read to file a closed conversation's facts.
@@ -42,6 +42,19 @@ fn searchable(m: &ChatMessage) -> bool {
     m.event.is_none() && !m.removed && !m.text.is_empty()
 }
 
+/// What webhooks may want of `m`: an order confirmed (its order is
+/// added at the notice, from the workflow state), a rating.
+fn moment(m: &ChatMessage) -> Option<Moment> {
+    use shared::webhooks::HookEvent;
+    use shared::workflow::Event;
+    let (event, key, data) = match m.event.as_ref()? {
+        Event::ConfirmOrder { .. } => (HookEvent::OrderConfirmed, "order", serde_json::json!({})),
+        Event::Rate { score } => (HookEvent::CsatReceived, "rated", serde_json::json!({ "rating": score })),
+        _ => return None,
+    };
+    Some(Moment { event, id: format!("{key}.{}", m.seq), at: m.at, seq: m.seq, data })
+}
+
 /// The index's entry of `m`.
 fn entry(m: &ChatMessage) -> (u64, shared::Role, u64, String) {
     (m.seq, m.author, m.at, m.text.clone())
@@ -59,6 +72,7 @@ impl Notices {
             if searchable(m) {
                 run.messages.push(entry(m));
             }
+            run.moments.extend(moment(m));
         }
         if self.busy.replace(true) {
             *self.waiting.borrow_mut() = Some(m.clone());
@@ -86,6 +100,7 @@ impl Notices {
         if let Some(later) = said.take() {
             run.upto = run.upto.max(later.upto);
             run.messages.extend(later.messages);
+            run.moments.extend(later.moments);
         }
         *said = Some(run);
     }
@@ -139,12 +154,19 @@ impl Conversation {
     /// One notice: the conversation's inbox line with `m` as its newest
     /// message, and the messages for the index since the last notice.
     async fn touch(&self, m: &ChatMessage) -> Option<u64> {
-        let summary = {
+        let (summary, quote) = {
             let core = self.core.borrow();
-            let summary = self.meta.borrow().as_ref()?.summary(Some(m), core.as_ref()?.workflow.as_ref()?);
-            shared::ConversationSummary { tags: self.tags.borrow().clone(), ..summary }
+            let state = core.as_ref()?.workflow.as_ref()?;
+            let summary = self.meta.borrow().as_ref()?.summary(Some(m), state);
+            (shared::ConversationSummary { tags: self.tags.borrow().clone(), ..summary }, state.quote.clone())
         };
-        let run = self.notices.take_said();
+        let mut run = self.notices.take_said();
+        // A confirmed order's webhook carries the order.
+        for c in run.iter_mut().flat_map(|r| &mut r.moments) {
+            if c.event == shared::webhooks::HookEvent::OrderConfirmed {
+                c.data["order"] = serde_json::to_value(&quote).unwrap_or_default();
+            }
+        }
         self.db.called();
         // Best effort: the message is stored and acknowledged; a lost
         // update is repaired by the next one (updates carry `last_seq`,
@@ -179,8 +201,9 @@ impl Conversation {
             REPAIR_READ => read.last()?.seq,
             _ => upto,
         };
-        let messages = read.iter().filter(|m| m.seq <= upto && searchable(m)).map(entry).collect();
-        Some(Said { after: indexed, upto, messages })
+        let read = || read.iter().filter(|m| m.seq <= upto);
+        let messages = read().filter(|m| searchable(m)).map(entry).collect();
+        Some(Said { after: indexed, upto, messages, moments: read().filter_map(moment).collect() })
     }
 }
 

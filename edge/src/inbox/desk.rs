@@ -204,6 +204,17 @@ async fn enforce(
         Event::LogIncident { summary } => {
             let incident = Incident::of(case, moderator, summary, now);
             db::add_incident(sql, &incident)?;
+            // The site's webhooks (best effort: the incident is logged either way).
+            let moment = crate::calls::inbox::Moment {
+                event: shared::webhooks::HookEvent::IncidentLogged,
+                id: format!("{site}.incident.{}.{now}", case.id),
+                at: now,
+                seq: 0,
+                data: serde_json::json!({ "incident": incident }),
+            };
+            if let Err(e) = crate::calls::inbox::enqueue(env, site, vec![moment]).await {
+                worker::console_error!("incident webhook: {e}");
+            }
             changes.add(DeskItem::Incident(incident));
         }
         Event::Escalate { team, note } => {

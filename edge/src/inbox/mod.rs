@@ -17,6 +17,8 @@
 
 mod desk;
 mod desk_sql;
+mod hooks;
+mod hooks_sql;
 mod push;
 mod route;
 mod route_sql;
@@ -64,6 +66,9 @@ pub struct Inbox {
     /// sequence number), read once per wake, so a message is checked
     /// against them in memory.
     offers: RefCell<Option<HashMap<String, (String, u64)>>>,
+    /// The events the site's webhooks want (the list part's copy), read
+    /// once per wake.
+    hooks_wanted: RefCell<Option<Vec<shared::webhooks::HookEvent>>>,
 }
 
 /// What an operator's inbox socket shows (kept with the socket, so it
@@ -242,12 +247,25 @@ impl DurableObject for Inbox {
         let schema = schema.and_then(|()| route_sql::ensure_schema(&sql));
         let schema = schema.and_then(|()| seen::ensure_schema(&sql));
         let schema = schema.and_then(|()| search_sql::ensure_schema(&sql));
+        let schema = schema.and_then(|()| hooks_sql::ensure_schema(&sql));
         if let Err(e) = schema.and_then(|()| stats::ensure_schema(&sql)) {
             worker::console_error!("inbox schema: {e}");
         }
         let (gathered, push_set, counts) = (RefCell::default(), Cell::new(false), Cell::default());
         let (sweeps, route_due, offers) = (Default::default(), Cell::new(false), RefCell::new(None));
-        Self { state, env, version: Cell::new(None), gathered, push_set, counts, sweeps, route_due, offers }
+        let hooks_wanted = RefCell::new(None);
+        Self {
+            state,
+            env,
+            version: Cell::new(None),
+            gathered,
+            push_set,
+            counts,
+            sweeps,
+            route_due,
+            offers,
+            hooks_wanted,
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -272,10 +290,16 @@ impl DurableObject for Inbox {
         }
         match call {
             InboxCall::Touch(summary, said) => {
-                let was = sql::was(&sql, summary.id.as_str())?;
+                let id = summary.id.as_str();
+                let was = sql::was(&sql, id)?;
+                let have = search_sql::indexed(&sql, id)?.unwrap_or(0);
+                // Webhooks first: a failed hand-over fails the notice, told again.
+                self.hand_over(&sql, &summary, &was, said.as_ref(), have).await?;
                 let changed = sql::upsert(&sql, &summary)?;
-                let (indexed, rows) = search_sql::index(&sql, &summary, said.as_ref())?;
+                let mut indexed = have;
                 if let Some(said) = &said {
+                    let rows;
+                    (indexed, rows) = search_sql::index(&sql, id, said, have)?;
                     let gap = indexed < said.after;
                     self.counted(|c| {
                         c.indexed += said.messages.len() as u64;
@@ -292,6 +316,13 @@ impl DurableObject for Inbox {
                 Response::from_json(&Touched { version: self.version()?, indexed })
             }
             InboxCall::Search(query) => Response::from_json(&search_sql::search(&sql, &query)?),
+            call @ (InboxCall::Hooks
+            | InboxCall::AddHook { .. }
+            | InboxCall::RemoveHook { .. }
+            | InboxCall::Deliveries { .. }
+            | InboxCall::Replay { .. }
+            | InboxCall::Enqueue { .. }
+            | InboxCall::HooksWanted(_)) => self.hooks_call(&sql, call, now).await,
             InboxCall::Erase { member, erasure } => Response::from_json(&desk_sql::erase(&sql, &member, erasure)?),
             InboxCall::Erasures => Response::from_json(&desk_sql::erasures(&sql)?),
             InboxCall::Retag(summary) => {
@@ -518,6 +549,10 @@ impl DurableObject for Inbox {
     /// rows that expire are left, the alarm comes again a period later.
     async fn alarm(&self) -> Result<Response> {
         let sql = self.state.storage().sql();
+        // The hooks part delivers.
+        if self.deliver(&sql).await? {
+            return Response::empty();
+        }
         // Only the list part pushes, and only it has sockets and offers
         // (after an eviction it forgot that a push was due).
         let routing = sql::config(&sql)?.map(|(_, c)| c.routing).unwrap_or_default();

@@ -49,19 +49,22 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     crate::room::sql::add_column(sql, "lines", "indexed", "INTEGER NOT NULL DEFAULT 0")
 }
 
-/// Indexes a notice's messages (each once); the conversation's indexed
-/// sequence number after it — the run's end when it joins what was
-/// indexed before, else the old one (a gap the conversation fills at
-/// once). The rows written, for the bench.
-pub fn index(sql: &SqlStorage, line: &ConversationSummary, said: Option<&Said>) -> worker::Result<(u64, usize)> {
+/// What the index holds of a conversation: every message up to this
+/// sequence number (`None`: no line).
+pub fn indexed(sql: &SqlStorage, id: &str) -> worker::Result<Option<u64>> {
     #[derive(Deserialize)]
     struct Row {
         indexed: u64,
     }
-    let id = line.id.as_str();
     let rows: Vec<Row> = sql.exec("SELECT indexed FROM lines WHERE id = ?", vec![id.into()])?.to_array()?;
-    let Some(have) = rows.first().map(|r| r.indexed) else { return Ok((0, 0)) };
-    let Some(said) = said else { return Ok((have, 0)) };
+    Ok(rows.first().map(|r| r.indexed))
+}
+
+/// Indexes a notice's messages after `have` (what [`indexed`] said; each
+/// message once); the conversation's indexed sequence number after it —
+/// the run's end when it joins what was indexed before, else `have` (a
+/// gap the conversation fills at once). The rows written, for the bench.
+pub fn index(sql: &SqlStorage, id: &str, said: &Said, have: u64) -> worker::Result<(u64, usize)> {
     let mut written = 0;
     for (seq, author, at, text) in said.messages.iter().filter(|m| m.0 > have) {
         let cursor = sql.exec(

@@ -15,6 +15,7 @@ pub mod search;
 pub mod seed;
 pub mod two_factor;
 pub mod visitors;
+pub mod webhooks;
 
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;

@@ -8,6 +8,7 @@
 
 mod catalogue;
 mod form;
+mod hooks;
 mod identity;
 mod keys;
 mod lists;
@@ -91,7 +92,7 @@ pub fn Settings(on_close: Callback<()>) -> impl IntoView {
                     <catalogue::Catalogue/>
                 </Show>
                 <identity::Identity/>
-                {session.may(shared::staff::Capability::EditSettings).then(|| view! { <keys::Keys/> })}
+                {session.may(shared::staff::Capability::EditSettings).then(|| view! { <keys::Keys/> <hooks::Hooks/> })}
                 <sites::Sites/>
                 <section>
                     <h3>"Every setting (JSON)"</h3>
