@@ -292,6 +292,11 @@ impl ChatLog {
     fn insert(&mut self, m: ChatMessage) -> Effect {
         let last = self.last_seq();
         if m.seq <= last {
+            // Held already: an operator's edit (or deletion) comes as the
+            // message again with its new text.
+            if let Some(held) = self.messages.iter_mut().find(|h| h.seq == m.seq && h.event.is_none()) {
+                held.text = m.text;
+            }
             return Effect::None;
         }
         if m.seq > last.saturating_add(1) {
@@ -375,6 +380,7 @@ mod tests {
             name: None,
             from: None,
             removed: false,
+            by: None,
         }))
     }
 
@@ -433,6 +439,22 @@ mod tests {
             .collect::<Vec<_>>();
         let more = messages.first().is_some_and(|m| m.seq > 1);
         ServerEnvelope::push(ServerMsg::History { messages, more })
+    }
+
+    #[test]
+    fn a_message_sent_again_with_new_text_is_edited_in_place() {
+        let mut log = ChatLog::default();
+        for seq in 1..=2 {
+            log.receive(msg(seq, Role::Operator, &format!("o{seq}")));
+        }
+        let again = |seq: u64, text: &str| {
+            let ServerMsg::Message(m) = msg(seq, Role::Operator, &format!("o{seq}")).msg else { unreachable!() };
+            ServerEnvelope::push(ServerMsg::Message(ChatMessage { text: text.into(), ..m }))
+        };
+        log.receive(again(1, "fixed"));
+        log.receive(again(2, ""));
+        let texts: Vec<(u64, &str)> = log.messages().iter().map(|m| (m.seq, m.text.as_str())).collect();
+        assert_eq!(texts, [(1, "fixed"), (2, "")], "in place, no new row; deleted: no text");
     }
 
     #[test]
@@ -638,6 +660,7 @@ mod tests {
             name: Some("N".into()),
             from: None,
             removed: false,
+            by: None,
         }
     }
 }

@@ -104,6 +104,7 @@ fn event_name(e: &Event) -> &'static str {
         Event::Reopen {} => "reopen",
         Event::FollowUp { .. } => "followUp",
         Event::FollowUpDue {} => "followUpDue",
+        Event::Edit { .. } => "edit",
     }
 }
 
@@ -179,6 +180,11 @@ fn event_examples() -> Vec<Event> {
         Event::Reopen {},
         Event::FollowUp { due: 1_796_659_200_000, note: "Check the delivery arrived".into(), by: "Ada".into() },
         Event::FollowUpDue {},
+        Event::Edit {
+            seq: 12,
+            text: "The invoice is attached now.".into(),
+            was: Some("The invoice is atached.".into()),
+        },
     ]
 }
 
@@ -216,6 +222,7 @@ fn server_examples() -> Vec<ServerEnvelope> {
             name: None,
             from: None,
             removed: false,
+            by: None,
         })),
         ServerEnvelope::reply("m-01HX3", ServerMsg::Ack { seq: 42, at: 1_795_000_060_000 }),
         ServerEnvelope::reply(
@@ -250,6 +257,7 @@ fn server_examples() -> Vec<ServerEnvelope> {
                         name: None,
                         from: None,
                         removed: false,
+                        by: None,
                     },
                     ChatMessage {
                         seq: 100,
@@ -261,6 +269,7 @@ fn server_examples() -> Vec<ServerEnvelope> {
                         name: None,
                         from: None,
                         removed: false,
+                        by: None,
                     },
                 ],
                 more: true,
@@ -394,6 +403,7 @@ fn channel_frames_match_golden_files() {
         name: Some("Sam".into()),
         from: Some("3f2a9c0d11e4b7a5".into()),
         removed: false,
+        by: None,
     };
     check("server.message.channel", &ServerEnvelope::push(ServerMsg::Message(message.clone())));
     let tombstone = ChatMessage { text: String::new(), removed: true, ..message };

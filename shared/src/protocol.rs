@@ -355,6 +355,10 @@ pub struct ChatMessage {
     /// stays, shown as a tombstone.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub removed: bool,
+    /// In a conversation: the operator who wrote it (staff see it; the
+    /// customer does not). An operator may edit only their own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 impl ChatMessage {
@@ -363,6 +367,7 @@ impl ChatMessage {
     /// notes, fields and steps never reach them; sequence numbers stay gapless.
     pub fn seen_by(mut self, role: Role) -> Self {
         if role == Role::Customer {
+            self.by = None;
             if let Some(event) = self.event.take_if(|e| !e.visible_to_customer()) {
                 self.text = event.customer_notice();
             }

@@ -126,7 +126,13 @@ pub struct Limits {
     /// conversation or channel at once.
     #[serde(default = "default_windows")]
     pub windows_per_customer: u32,
+    /// Minutes an operator may edit or delete a message they sent (0: never).
+    #[serde(default = "default_edit_minutes")]
+    pub edit_minutes: u32,
 }
+
+/// The most minutes a site may let operators edit their messages (a day).
+pub const MAX_EDIT_MINUTES: u32 = 1_440;
 
 /// How long a site keeps what its customers wrote, in days: closed
 /// conversations (with their messages and inbox line; incidents keep their
@@ -153,9 +159,18 @@ fn default_windows() -> u32 {
     10
 }
 
+fn default_edit_minutes() -> u32 {
+    15
+}
+
 impl Default for Limits {
     fn default() -> Self {
-        Limits { messages_per_minute: 30, conversations_per_hour: 10, windows_per_customer: default_windows() }
+        Limits {
+            messages_per_minute: 30,
+            conversations_per_hour: 10,
+            windows_per_customer: default_windows(),
+            edit_minutes: default_edit_minutes(),
+        }
     }
 }
 
@@ -518,6 +533,9 @@ impl SiteConfig {
                 "limits: messages per minute, conversations per hour and windows per customer are 1–{MAX_LIMIT}"
             ));
         }
+        if l.edit_minutes > MAX_EDIT_MINUTES {
+            return Err(format!("limits: operators may edit their messages for 0–{MAX_EDIT_MINUTES} minutes"));
+        }
         let routing = self.routing;
         if !(1..=240).contains(&routing.away_after_minutes) || !(10..=3600).contains(&routing.no_reply_seconds) {
             return Err("routing: away after 1–240 minutes, no reply after 10–3600 seconds".into());
@@ -791,7 +809,9 @@ mod tests {
         assert!(products(|p| p[3].id = "team".into()).contains("used twice"));
         // A configuration saved before the setting existed reads as the default.
         let old: Limits = serde_json::from_str(r#"{"messagesPerMinute":5,"conversationsPerHour":6}"#).unwrap();
-        assert_eq!(old, Limits { messages_per_minute: 5, conversations_per_hour: 6, windows_per_customer: 10 });
+        let want =
+            Limits { messages_per_minute: 5, conversations_per_hour: 6, windows_per_customer: 10, edit_minutes: 15 };
+        assert_eq!(old, want);
     }
 
     #[test]

@@ -180,6 +180,7 @@ mod tests {
             name: None,
             from: None,
             removed: false,
+            by: None,
         };
         Transcript {
             conversation: "0123456789abcdef0123456789abcdef".parse().unwrap(),

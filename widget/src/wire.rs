@@ -256,6 +256,8 @@ fn message<const TOMBSTONES: bool>(d: &JsValue, ev: EventReader) -> Option<ChatM
         name: opt_text(d, "name")?,
         from: opt_text(d, "from")?,
         removed: TOMBSTONES && get(d, "removed").as_bool() == Some(true),
+        // Staff only (the customer's frames never carry it).
+        by: if TOMBSTONES { opt_text(d, "by")? } else { None },
     })
 }
 
@@ -403,6 +405,7 @@ pub fn event(v: &JsValue) -> Option<Event> {
             Event::FollowUp { due: uint(d, "due")?, note: text(d, "note")?, by: opt_text(d, "by")?.unwrap_or_default() }
         }
         "followUpDue" => Event::FollowUpDue {},
+        "edit" => Event::Edit { seq: uint(d, "seq")?, text: text(d, "text")?, was: opt_text(d, "was")? },
         _ => return None,
     })
 }
@@ -570,6 +573,7 @@ pub fn event_js(e: &Event) -> JsValue {
         Event::Reopen {} => tag("reopen", o),
         Event::FollowUp { due, note, .. } => tag("followUp", o.num("due", *due).put("note", note)),
         Event::FollowUpDue {} => tag("followUpDue", o),
+        Event::Edit { seq, text, .. } => tag("edit", o.num("seq", *seq).put("text", text)),
         _ => JsValue::NULL,
     }
 }
@@ -719,6 +723,7 @@ mod tests {
         golden!("event.confirmOrder"),
         golden!("event.followUp"),
         golden!("event.followUpDue"),
+        golden!("event.edit"),
         golden!("event.cancelOrder"),
         golden!("event.askApproval"),
         golden!("event.decide"),

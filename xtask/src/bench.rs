@@ -297,6 +297,15 @@ fn scale_table(base: &str, c: &Counts) -> Result<()> {
         per_message(rows),
         per_message(bytes)
     );
+    let [handed, requests, delivered, signed] = r.hooks;
+    println!(
+        "| webhooks (an endpoint wanting message.created): the list part's requests to the hooks part | {handed} ({:.2} per message) |\n\
+         | webhooks: requests the hooks part handled | {requests} ({:.2} per message) |\n\
+         | webhooks: deliveries received, signature valid | {delivered} of {} messages, {signed} valid |",
+        per_message(handed),
+        per_message(requests),
+        r.messages
+    );
     println!(
         "\n| search over the {} messages (round trip, loopback) | p50 | p95 | p99 |\n|---|---:|---:|---:|",
         r.messages

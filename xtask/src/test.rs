@@ -104,6 +104,7 @@ const BROWSER_TESTS: &[&str] = &[
     "hours",
     "performance",
     "search",
+    "edits",
     "practice",
     "team",
     "a11y",

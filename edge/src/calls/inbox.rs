@@ -363,6 +363,9 @@ pub struct Said {
     /// The orders confirmed and the ratings among them, for webhooks.
     #[serde(default)]
     pub moments: Vec<Moment>,
+    /// Operators' edits among them: the message and its new text (empty: deleted).
+    #[serde(default)]
+    pub edits: Vec<(u64, String)>,
 }
 
 /// Something a webhook may want: its event, the event's id (the same

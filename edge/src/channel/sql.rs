@@ -119,6 +119,7 @@ impl Row {
             name: Some(self.name),
             from: (!self.member.is_empty()).then_some(self.member),
             removed: self.removed != 0,
+            by: None,
         }
     }
 }
@@ -188,6 +189,11 @@ impl RoomStore for ChannelStore<'_> {
         let Some(original) = self.rows(&query, vec![int(seq)])?.into_iter().next() else { return Ok(None) };
         self.0.write("UPDATE messages SET text = '', removed = 1 WHERE seq = ?", vec![int(seq)])?;
         Ok(Some(original))
+    }
+
+    /// Channel messages are not edited (staff remove them instead).
+    fn edit(&self, _seq: u64, _text: &str) -> Result<bool, StoreError> {
+        Ok(false)
     }
 
     fn hold(&self, held: &Held) -> Result<(), StoreError> {

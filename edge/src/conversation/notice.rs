@@ -73,6 +73,9 @@ impl Notices {
                 run.messages.push(entry(m));
             }
             run.moments.extend(moment(m));
+            if let Some(shared::workflow::Event::Edit { seq, text, .. }) = &m.event {
+                run.edits.push((*seq, text.clone()));
+            }
         }
         if self.busy.replace(true) {
             *self.waiting.borrow_mut() = Some(m.clone());
@@ -101,6 +104,7 @@ impl Notices {
             run.upto = run.upto.max(later.upto);
             run.messages.extend(later.messages);
             run.moments.extend(later.moments);
+            run.edits.extend(later.edits);
         }
         *said = Some(run);
     }
@@ -203,7 +207,13 @@ impl Conversation {
         };
         let read = || read.iter().filter(|m| m.seq <= upto);
         let messages = read().filter(|m| searchable(m)).map(entry).collect();
-        Some(Said { after: indexed, upto, messages, moments: read().filter_map(moment).collect() })
+        let edits = read()
+            .filter_map(|m| match &m.event {
+                Some(shared::workflow::Event::Edit { seq, text, .. }) => Some((*seq, text.clone())),
+                _ => None,
+            })
+            .collect();
+        Some(Said { after: indexed, upto, messages, moments: read().filter_map(moment).collect(), edits })
     }
 }
 
@@ -223,6 +233,7 @@ mod tests {
             name: None,
             from: None,
             removed: false,
+            by: None,
         }
     }
 

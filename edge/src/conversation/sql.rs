@@ -40,6 +40,8 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     )?;
     // Databases created before workflows had no event column.
     crate::room::sql::add_column(sql, "messages", "event", "TEXT")?;
+    // The operator who wrote a message (they alone may edit it).
+    crate::room::sql::add_column(sql, "messages", "by", "TEXT")?;
     crate::room::sql::add_column(sql, "meta", "member", "TEXT NOT NULL DEFAULT ''")?;
     crate::room::sql::add_column(sql, "meta", "practice", "TEXT")?;
     // Tokens given to a verified customer's other browsers (digests), with
@@ -200,7 +202,7 @@ pub struct SqlStore<'a>(pub &'a Db);
 
 /// The columns of a [`ChatMessage`], named as its fields on the wire, so a
 /// row deserializes straight into a [`Row`] (an unknown author fails to).
-const MESSAGE_COLUMNS: &str = r#"seq, author, client_id AS "clientId", text, at, event"#;
+const MESSAGE_COLUMNS: &str = r#"seq, author, client_id AS "clientId", text, at, event, by"#;
 
 /// A stored message: the event is a JSON text column.
 #[derive(Deserialize)]
@@ -212,6 +214,7 @@ struct Row {
     text: String,
     at: u64,
     event: Option<String>,
+    by: Option<String>,
 }
 
 impl Row {
@@ -227,6 +230,7 @@ impl Row {
             name: None,
             from: None,
             removed: false,
+            by: self.by,
         })
     }
 }
@@ -266,6 +270,11 @@ impl RoomStore for SqlStore<'_> {
         Ok(None)
     }
 
+    fn edit(&self, seq: u64, text: &str) -> Result<bool, StoreError> {
+        Ok(self.0.write("UPDATE messages SET text = ? WHERE seq = ? AND event IS NULL", vec![text.into(), int(seq)])?
+            > 0)
+    }
+
     fn find(&self, author: Role, _member: &str, client_id: &str) -> Result<Option<ChatMessage>, StoreError> {
         let rows = self.rows(
             &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE author = ? AND client_id = ?"),
@@ -287,7 +296,7 @@ impl RoomStore for SqlStore<'_> {
     /// object's implicit transaction commits both together.
     fn insert(&self, m: &ChatMessage, workflow: Option<&State>) -> Result<bool, StoreError> {
         let written = self.0.write(
-            "INSERT INTO messages (seq, author, client_id, text, at, event) VALUES (?, ?, ?, ?, ?, ?)
+            "INSERT INTO messages (seq, author, client_id, text, at, event, by) VALUES (?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (author, client_id) DO NOTHING",
             vec![
                 int(m.seq),
@@ -296,6 +305,7 @@ impl RoomStore for SqlStore<'_> {
                 m.text.as_str().into(),
                 int(m.at),
                 m.event.as_ref().map(serde_json::to_string).transpose()?.into(),
+                m.by.as_deref().into(),
             ],
         )?;
         if written == 0 {

@@ -329,6 +329,7 @@ mod tests {
                 seq: 4,
                 data: json!({ "rating": 5 }),
             }],
+            edits: Vec::new(),
         };
         // New, assigned and closed at once, with two messages (one indexed already).
         let got = moments(&line(4, Some("Ada"), true), &None, Some(&said), 3, &all);

@@ -40,6 +40,13 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         None,
     )?;
     sql.exec(
+        "CREATE TRIGGER IF NOT EXISTS said_edit AFTER UPDATE OF text ON said BEGIN
+            INSERT INTO said_fts (said_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO said_fts (rowid, text) VALUES (new.id, new.text);
+        END",
+        None,
+    )?;
+    sql.exec(
         "CREATE TRIGGER IF NOT EXISTS said_out AFTER DELETE ON said BEGIN
             INSERT INTO said_fts (said_fts, rowid, text) VALUES ('delete', old.id, old.text);
         END",
@@ -72,6 +79,15 @@ pub fn index(sql: &SqlStorage, id: &str, said: &Said, have: u64) -> worker::Resu
             vec![id.into(), int(*seq), author.as_str().into(), int(*at), text.as_str().into()],
         )?;
         written += cursor.rows_written();
+    }
+    // Operators' edits: the new text found, the old one not; deleted: gone.
+    for (seq, text) in &said.edits {
+        let (query, mut args) = match text.is_empty() {
+            true => ("DELETE FROM said WHERE conversation = ? AND seq = ?", vec![]),
+            false => ("UPDATE said SET text = ? WHERE conversation = ? AND seq = ?", vec![text.as_str().into()]),
+        };
+        args.extend([id.into(), int(*seq)]);
+        written += sql.exec(query, args)?.rows_written();
     }
     if have >= said.after && said.upto > have {
         sql.exec("UPDATE lines SET indexed = ? WHERE id = ?", vec![int(said.upto), id.into()])?;

@@ -291,6 +291,9 @@ impl Core {
         if let Some(existing) = store.find(who.role, &who.member, id)? {
             return repeat(existing.event.as_ref().map(Event::as_sent) == Some(event.as_sent()), &existing);
         }
+        if let Event::Edit { seq, text, .. } = event {
+            return self.edit(store, who, id, *seq, text, now);
+        }
         if who.role == Role::Customer {
             let per_minute = self.settings.config.limits.messages_per_minute;
             let log = self.member(store, &who.member, now)?;
@@ -327,6 +330,31 @@ impl Core {
         Ok(self.stored(m, Vec::new(), None))
     }
 
+    /// An operator's edit of their own message: changed in place (its
+    /// row, and every socket gets it again with the new text), and kept as
+    /// an internal `edit` event with what it said before (the audit).
+    fn edit(
+        &mut self,
+        store: &impl RoomStore,
+        who: &Who,
+        id: &str,
+        seq: u64,
+        text: &str,
+        now: u64,
+    ) -> Result<Vec<Effect>, Stop> {
+        let minutes = self.settings.config.limits.edit_minutes;
+        let (original, text) = super::edit::checked(store.at(seq)?, who, text, minutes, now).map_err(Stop::Refused)?;
+        let text = if text.is_empty() { text } else { self.redacted(&text) };
+        let event = Event::Edit { seq, text: text.clone(), was: Some(original.text.clone()) };
+        let state = self.workflow.clone().unwrap_or_default();
+        let m = self.message(who, id, event.describe(), Some(event), now);
+        store.insert(&m, Some(&state))?;
+        store.edit(seq, &text)?;
+        self.last_seq = m.seq;
+        let edited = ChatMessage { text, ..original };
+        Ok(self.stored(m, vec![Effect::Broadcast(edited)], None))
+    }
+
     /// The next timeline message (a channel's carry their sender).
     fn message(&self, who: &Who, id: &str, text: String, event: Option<Event>, now: u64) -> ChatMessage {
         let channel = self.is_channel();
@@ -340,6 +368,7 @@ impl Core {
             name: channel.then(|| who.name.clone()),
             from: (channel && !who.member.is_empty()).then(|| who.member.clone()),
             removed: false,
+            by: (!channel && who.role == Role::Operator && !who.name.is_empty()).then(|| who.name.clone()),
         }
     }
 

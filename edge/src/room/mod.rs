@@ -5,6 +5,7 @@
 //!   authorisation by role, idempotency, sequence numbers, the workflow,
 //!   reopening, moderation outcomes (flag, hold, block, auto-mute), a
 //!   moderator's review, sanction and lift.
+//! - [`edit`]: the checks of an operator's edit of their own message.
 //! - [`policy`]: the pure decisions the core applies: who may write, and
 //!   what happens to a customer's text (sanction, rate window, rules).
 //! - [`memory`]: what the core keeps in memory while the object is awake
@@ -21,6 +22,7 @@
 //! frames, hold the [`Core`] in a `RefCell`, and carry out its effects.
 
 pub mod core;
+pub mod edit;
 pub mod follow_up;
 pub mod memory;
 pub mod policy;

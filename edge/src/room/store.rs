@@ -69,6 +69,13 @@ pub trait RoomStore {
     /// returns the message as it was (`None`: no such message, already
     /// removed, or a room that does not remove).
     fn remove(&self, seq: u64) -> Result<Option<ChatMessage>, StoreError>;
+    /// Message `seq` as stored (`None`: no such message).
+    fn at(&self, seq: u64) -> Result<Option<ChatMessage>, StoreError> {
+        Ok(self.after(seq.saturating_sub(1), 1)?.into_iter().find(|m| m.seq == seq))
+    }
+    /// An operator's edit: message `seq`'s new text, in place (`false`: a
+    /// room whose messages are not edited).
+    fn edit(&self, seq: u64, text: &str) -> Result<bool, StoreError>;
     /// Every sanction this room knows (read when the object wakes).
     fn sanctions(&self) -> Result<Vec<SanctionRecord>, StoreError>;
     /// Replaces what this room knows of `member`'s sanctions.
@@ -200,6 +207,12 @@ pub(crate) mod mem {
             let original = m.clone();
             (m.text, m.removed) = (String::new(), true);
             Ok(Some(original))
+        }
+        fn edit(&self, seq: u64, text: &str) -> Result<bool, StoreError> {
+            self.write()?;
+            let mut messages = self.messages.borrow_mut();
+            let found = messages.iter_mut().find(|(_, m)| m.seq == seq);
+            Ok(found.map(|(_, m)| m.text = text.to_owned()).is_some())
         }
         fn sanctions(&self) -> Result<Vec<SanctionRecord>, StoreError> {
             self.read();

@@ -21,6 +21,7 @@ fn timeline(rows: Vec<(Role, u64, &str, Option<Event>)>) -> Vec<ChatMessage> {
             name: None,
             from: None,
             removed: false,
+            by: None,
         })
         .collect()
 }

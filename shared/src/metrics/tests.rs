@@ -15,6 +15,7 @@ fn say(seq: u64, author: Role, at: u64, event: Option<Event>) -> ChatMessage {
         name: None,
         from: None,
         removed: false,
+        by: None,
     }
 }
 

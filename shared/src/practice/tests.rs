@@ -96,6 +96,7 @@ fn run(script: &Script, actions: Vec<Result<&'static str, Event>>) -> (Vec<ChatM
             name: None,
             from: None,
             removed: false,
+            by: None,
         });
         timeline.last().cloned().unwrap()
     };
@@ -153,6 +154,7 @@ fn a_careless_run_fails_with_feedback() {
         name: None,
         from: None,
         removed: false,
+        by: None,
     }];
     for (i, a) in careless.into_iter().enumerate() {
         let (text, event) = match a {
@@ -173,6 +175,7 @@ fn a_careless_run_fails_with_feedback() {
             name: None,
             from: None,
             removed: false,
+            by: None,
         });
     }
     let g = grade(s.workflow, &timeline, &[], 60_000);
@@ -220,6 +223,7 @@ fn the_customer_answers_a_warning_only() {
         name: None,
         from: None,
         removed: false,
+        by: None,
     };
     let warn = operator(Event::Sanction { kind: Sanction::Warn, minutes: None });
     assert_eq!(next(&s, 1, &warn), Some(&s.lines[1]));

@@ -14,6 +14,7 @@ fn message(author: Role, text: &str, event: Option<Event>) -> ChatMessage {
         name: None,
         from: None,
         removed: false,
+        by: None,
     }
 }
 

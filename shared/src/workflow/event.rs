@@ -314,6 +314,18 @@ pub enum Event {
     /// The follow-up fell due (the Worker's alarm): the conversation is open
     /// again and waits for whoever scheduled it, or its team's queue.
     FollowUpDue {},
+    /// An operator edits their own message `seq` within the site's window
+    /// (empty text: deletes it). The message changes in place for everyone;
+    /// this event is the timeline's audit of it (internal).
+    Edit {
+        /// The message.
+        seq: u64,
+        /// Its new text (empty: deleted).
+        text: String,
+        /// What it said before (filled by the Worker; a client's is replaced).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        was: Option<String>,
+    },
 }
 
 impl Event {
@@ -333,6 +345,7 @@ impl Event {
             Event::ConfirmOrder { .. } => Event::ConfirmOrder { checkout: None },
             Event::Present(p) => Event::Present(p.listed()),
             Event::FollowUp { due, note, .. } => Event::FollowUp { due: *due, note: note.clone(), by: String::new() },
+            Event::Edit { seq, text, .. } => Event::Edit { seq: *seq, text: text.clone(), was: None },
             other => other.clone(),
         }
     }
@@ -366,6 +379,7 @@ impl Event {
         "reopen",
         "followUp",
         "followUpDue",
+        "edit",
     ];
 
     /// Who may send this event: customers answer cards and fill the pre-chat
@@ -424,6 +438,8 @@ impl Event {
             Event::FollowUp { note, by, .. } if by.is_empty() => format!("Follow-up scheduled: {note}"),
             Event::FollowUp { note, by, .. } => format!("Follow-up scheduled by {by}: {note}"),
             Event::FollowUpDue {} => "Follow-up due".into(),
+            Event::Edit { seq, text, .. } if text.is_empty() => format!("Message {seq} deleted"),
+            Event::Edit { seq, .. } => format!("Message {seq} edited"),
         }
     }
 

@@ -267,8 +267,10 @@ pub fn apply(state: &State, event: &Event) -> Result<(State, Vec<Effect>), Workf
     let mut effects = Vec::new();
     let def = s.def();
     let wrong = |event| Err(WorkflowError::WrongWorkflow { event, workflow: def.name });
-    let after_close =
-        matches!(event, Event::Rate { .. } | Event::Reopen {} | Event::FollowUp { .. } | Event::FollowUpDue {});
+    let after_close = matches!(
+        event,
+        Event::Rate { .. } | Event::Reopen {} | Event::FollowUp { .. } | Event::FollowUpDue {} | Event::Edit { .. }
+    );
     if s.closed() && !after_close {
         return Err(WorkflowError::Closed);
     }
@@ -507,6 +509,8 @@ pub fn apply(state: &State, event: &Event) -> Result<(State, Vec<Effect>), Workf
             s.follow_up = Some(FollowUp { due: *due, note, by: by.clone(), fired: false });
             return Ok((s, effects));
         }
+        // A message's edit changes no step (the Worker checks whose and when).
+        Event::Edit { .. } => return Ok((s, effects)),
         Event::FollowUpDue {} => {
             match &mut s.follow_up {
                 Some(f) if !f.fired => f.fired = true,

@@ -294,6 +294,7 @@ fn wire_name(event: &Event) -> &'static str {
         Event::Reopen {} => 24,
         Event::FollowUp { .. } => 25,
         Event::FollowUpDue {} => 26,
+        Event::Edit { .. } => 27,
     };
     Event::TYPES[index]
 }
@@ -332,6 +333,7 @@ fn who_sends() -> Vec<(Event, &'static [Role])> {
         (Event::Reopen {}, CUSTOMER),
         (follow_up(7, "Check the seats are set up"), OPERATOR),
         (Event::FollowUpDue {}, OPERATOR),
+        (Event::Edit { seq: 1, text: "fixed".into(), was: None }, OPERATOR),
     ]
 }
 
@@ -340,7 +342,14 @@ fn all_refused_after_close() -> Vec<Row> {
     who_sends()
         .into_iter()
         .filter(|(e, _)| {
-            !matches!(e, Event::Rate { .. } | Event::Reopen {} | Event::FollowUp { .. } | Event::FollowUpDue {})
+            !matches!(
+                e,
+                Event::Rate { .. }
+                    | Event::Reopen {}
+                    | Event::FollowUp { .. }
+                    | Event::FollowUpDue {}
+                    | Event::Edit { .. }
+            )
         })
         .map(|(e, _)| (e, Err(E::Closed)))
         .chain([(close(Outcome::Escalated), Err(E::Closed)), (close(Outcome::Lost), Err(E::Closed))])

@@ -113,13 +113,12 @@ struct Line {
     text: String,
     at: u64,
     event: bool,
-    removed: bool,
 }
 
 impl Line {
     fn of(m: &ChatMessage) -> Self {
         let (seq, author, name, text, at) = (m.seq, m.author, m.name.clone(), m.text.clone(), m.at);
-        Line { seq, author, name, text, at, event: m.event.is_some(), removed: m.removed }
+        Line { seq, author, name, text, at, event: m.event.is_some() }
     }
 }
 
@@ -133,13 +132,13 @@ enum Row {
 }
 
 impl Row {
-    /// Rows are redrawn when this changes: a stored message only when a
-    /// moderator removes it (the log then holds its tombstone's words; the
-    /// top bit marks it: sequence numbers stay below 2^53); a pending one
-    /// when it is refused or held.
+    /// Rows are redrawn when this changes: a stored message when its text
+    /// does (an operator's edit or deletion, a moderator's removal — the
+    /// log then holds its tombstone's words); a pending one when it is
+    /// refused or held.
     fn key(&self) -> (u64, String, Option<String>) {
         match self {
-            Row::Stored(m, _) => (m.seq | u64::from(m.removed) << 63, String::new(), None),
+            Row::Stored(m, _) => (m.seq, m.text.clone(), None),
             Row::Pending(p) => (0, p.id.clone(), p.refused.clone().or(p.held.clone())),
         }
     }

@@ -5,6 +5,7 @@
 //! channel monitor); settings, the organisation's people, and changing
 //! one's password.
 
+mod edit;
 mod follow_up;
 mod guide;
 mod inbox;

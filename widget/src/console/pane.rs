@@ -182,6 +182,7 @@ pub fn Pane(
             </Show>
             <MessageList log=chat.log testid="console-message" on_dismiss=on_dismiss on_event=on_event empty="No messages yet." on_top=Callback::new(move |_| chat.older())/>
             <p class="typing" aria-live="polite" data-testid="console-typing" class:on=chat.typing>"Customer is typing…"</p>
+            <super::edit::EditLast chat=chat me=session.name.get_value()/>
             <Composer
                 on_send=on_send
                 input_testid="console-input"
