@@ -1,4 +1,4 @@
-// edits.test.mjs: an operator fixes a typo in their last message from the
+// edits.test.mjs: the console names the customer on their messages; an operator fixes a typo in their last message from the
 // console, and the customer's widget shows the new text in place; then
 // deletes it, and it is gone from the customer's view; the console's
 // timeline keeps both as events.
@@ -16,6 +16,9 @@ test("edits: an operator's own message edited and deleted, the customer's view i
     await signIn(operator);
     await operator.getByTestId("console-conversation").filter({ hasText: marker }).first().click();
     const pane = operator.locator("section.pane:not(.beside)");
+    // The customer's message under the name the form collected.
+    const theirs = pane.locator(".row", { has: operator.getByTestId("console-message").filter({ hasText: marker }) });
+    await until("named", async () => /^Ada · /.test(await theirs.locator(".meta").textContent()));
     await pane.getByTestId("console-input").fill("Teh invoice is on its way");
     await pane.getByTestId("console-input").press("Enter");
     const bubble = frame.getByTestId("chat-message").filter({ hasText: "invoice is on its way" });

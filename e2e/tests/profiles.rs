@@ -219,3 +219,27 @@ fn a_conversation_exports_as_json_csv_and_text_and_a_customer_as_a_whole() {
     let (s, why) = status(admin.get("/api/console/sites/demo/customers/export").call());
     assert!(s == 400 && why.contains("name the customer"), "{s} {why}");
 }
+
+#[test]
+fn staff_read_the_customers_messages_under_the_name_the_form_collected() {
+    let c = start(&fresh_visitor("named"), "http://localhost:4321/");
+    let id = c.conversation.as_str();
+    let mut cust = Socket::open(&base_url(), &customer_socket_path(id, &c.token, 0)).unwrap();
+    cust.welcome_and_replay(0).unwrap();
+    let (seq, _) = cust.send_acked("n1", "Hello there").unwrap();
+    let op = Staff::demo(&base_url(), StaffRole::Operator).unwrap();
+    let mut staff = op.socket(&shared::api::operator_socket_path("demo", id, 0)).unwrap();
+    let (_, history) = staff.welcome_and_replay(0).unwrap();
+    let first = history.iter().find(|m| m.seq == seq).expect("in the replay");
+    assert_eq!(first.name.as_deref(), Some("Grace Hopper"), "replayed under the name");
+    cust.send_acked("n2", "Still there?").unwrap();
+    let (f, _) = staff
+        .recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.text == "Still there?"))
+        .expect("delivered live");
+    let ServerMsg::Message(live) = f.msg else { unreachable!() };
+    assert_eq!(live.name.as_deref(), Some("Grace Hopper"), "live too");
+    // The customer's own copies are as they were.
+    let mut again = Socket::open(&base_url(), &customer_socket_path(id, &c.token, 0)).unwrap();
+    let (_, mine) = again.welcome_and_replay(0).unwrap();
+    assert!(mine.iter().all(|m| m.name.is_none()), "{mine:?}");
+}

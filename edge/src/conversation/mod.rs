@@ -303,6 +303,17 @@ impl Host for Conversation {
     fn store(&self) -> impl RoomStore + '_ {
         SqlStore(&self.db)
     }
+    /// Staff read the customer's messages under the name the form
+    /// collected (the customer's own view is unchanged).
+    fn seen(&self, m: ChatMessage, role: Role) -> ChatMessage {
+        let mut m = m.seen_by(role);
+        if role == Role::Operator && m.author == Role::Customer && m.event.is_none() && m.name.is_none() {
+            let core = self.core.borrow();
+            m.name = core.as_ref().and_then(|c| c.workflow.as_ref()?.field("name")).map(str::to_owned);
+        }
+        m
+    }
+
     /// The customer is the conversation's one member, named by the form.
     fn who(&self, a: &Attachment) -> Who {
         let (member, name) = match (a.role, self.sender()) {

@@ -185,8 +185,9 @@ impl Conversation {
         };
         let mut indexed = touched.indexed;
         for _ in 0..REPAIRS {
-            let Some(run) = run.as_ref().filter(|r| indexed < r.after) else { break };
-            let Some(repair) = self.missing(indexed, run.after) else { break };
+            // A gap: everything after what the index holds, through this run.
+            let Some(run) = run.as_ref().filter(|r| indexed < r.upto) else { break };
+            let Some(repair) = self.missing(indexed, run.upto) else { break };
             let next = crate::calls::inbox::touch(&self.env, summary.clone(), Some(repair)).await;
             match next.map_err(|e| worker::console_error!("inbox: {e}")) {
                 Ok(t) if t.indexed > indexed => indexed = t.indexed,

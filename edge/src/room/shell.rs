@@ -114,6 +114,12 @@ pub trait Host {
         Ok(self.core().borrow().is_some())
     }
 
+    /// A message as `role` receives it ([`ChatMessage::seen_by`]; a
+    /// conversation names its customer to staff).
+    fn seen(&self, m: ChatMessage, role: Role) -> ChatMessage {
+        m.seen_by(role)
+    }
+
     /// Who is on a socket, from its attachment (a conversation fills in
     /// its customer).
     fn who(&self, a: &Attachment) -> Who {
@@ -334,7 +340,7 @@ pub trait Host {
     /// Delivers a new timeline message to every socket, as each role sees it.
     fn broadcast(&self, m: &ChatMessage) {
         for role in [Role::Customer, Role::Operator] {
-            let frame = ServerEnvelope::push(ServerMsg::Message(m.clone().seen_by(role)));
+            let frame = ServerEnvelope::push(ServerMsg::Message(self.seen(m.clone(), role)));
             self.send_tagged(role.as_str(), &frame);
         }
     }
@@ -352,7 +358,7 @@ pub trait Host {
             Ok(missed) if missed.first().is_some_and(|m| m.seq > after + 1) => self.page(out, None, role, last + 1),
             Ok(missed) => {
                 for m in missed {
-                    out.send(&ServerEnvelope::push(ServerMsg::Message(m.seen_by(role))));
+                    out.send(&ServerEnvelope::push(ServerMsg::Message(self.seen(m, role))));
                 }
             }
             Err(e) => unreadable(out, e),
@@ -365,7 +371,7 @@ pub trait Host {
         match self.store().before(before, PAGE) {
             Ok(page) => {
                 let more = page.first().is_some_and(|m| m.seq > 1);
-                let messages = page.into_iter().map(|m| m.seen_by(role)).collect();
+                let messages = page.into_iter().map(|m| self.seen(m, role)).collect();
                 let msg = ServerMsg::History { messages, more };
                 let frame = match re {
                     Some(re) => ServerEnvelope::reply(re, msg),
