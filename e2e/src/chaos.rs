@@ -303,7 +303,10 @@ fn check(peers: &[Peer], base: &str, conv: &str, token: &str, report: &mut Repor
         }
         // A gapless tail of the stored history, ending at its newest
         // message, and at least a page of it (or all of a shorter one).
-        let view = p.log.messages();
+        // (Compared as the customer receives them: staff also get who wrote
+        // an operator's message and the customer's name.)
+        let view: Vec<ChatMessage> = p.log.messages().iter().map(|m| m.clone().seen_by(Role::Customer)).collect();
+        let view = view.into_iter().map(|m| ChatMessage { name: None, ..m }).collect::<Vec<_>>();
         let from = view.first().map_or(history.len(), |m| (m.seq as usize).saturating_sub(1));
         let tail = history.get(from..).unwrap_or_default();
         if view != tail || view.len() < history.len().min(shared::PAGE) {

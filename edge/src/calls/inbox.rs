@@ -1,5 +1,5 @@
 //! Calls to a site's `Inbox` objects: [`InboxCall`], what they answer, and
-//! one client function each. A site's inbox is four objects of the one
+//! one client function each. A site's inbox is six objects of the one
 //! class ([`Part`]), so one part's load is not the others' too.
 
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,7 @@ use super::{ask, post, tell};
 /// Name of the Inbox binding in `wrangler.toml`.
 pub const BINDING: &str = "INBOX";
 
-/// The four parts of a site's inbox, each its own object.
+/// The six parts of a site's inbox, each its own object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
     /// The settings, the identity secret and the verified customers'
