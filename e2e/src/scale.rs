@@ -16,36 +16,7 @@ use shared::api::{customer_socket_path, inbox_socket_path};
 use crate::bench::frame;
 use crate::client::{create_conversation, Socket};
 
-/// One inbox part's counts since it woke.
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PartCounts {
-    /// Requests from other objects and the Worker (sockets aside).
-    pub requests: u64,
-    /// Settings reads among them.
-    pub config_reads: u64,
-    /// Routing passes run (the list part).
-    #[serde(default)]
-    pub routing_passes: u64,
-    /// Calls routing made to conversations.
-    #[serde(default)]
-    pub routing_calls: u64,
-    /// Messages told to the search index (the list part).
-    #[serde(default)]
-    pub indexed: u64,
-    /// Rows the index's writes wrote.
-    #[serde(default)]
-    pub index_rows: u64,
-    /// Notices that found a gap in the index.
-    #[serde(default)]
-    pub index_gaps: u64,
-    /// Requests the list part made to the hooks part.
-    #[serde(default)]
-    pub hook_requests: u64,
-    /// The part's SQLite database, in bytes.
-    #[serde(default)]
-    pub db_bytes: u64,
-}
+use shared::api::InboxCounts as PartCounts;
 
 /// A site's inbox parts' counts (`GET /api/bench/inbox-counts/{site}`).
 #[derive(Debug, Clone, Copy, Default)]

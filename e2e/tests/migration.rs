@@ -31,25 +31,14 @@ fn migrate(base: &str, key: &str) -> Result<Migrated, u16> {
 
 /// A line and a report written where the site's inbox kept them before its split.
 fn legacy_inbox(base: &str) -> (ConversationSummary, Report) {
+    let id = ConversationId::from_random([9; 16]);
     let line = ConversationSummary {
-        id: ConversationId::from_random([9; 16]),
-        site: "oldshop".parse().unwrap(),
         last_seq: 3,
         last_author: Some(shared::Role::Customer),
         preview: "from before the split".into(),
         created_at: 1,
         updated_at: 2,
-        workflow: shared::workflow::WorkflowKind::Support,
-        step: 0,
-        team: None,
-        assignee: None,
-        outcome: None,
-        follow_up: None,
-        follow_up_by: None,
-        approval: None,
-        customer: None,
-        tags: Vec::new(),
-        member: None,
+        ..ConversationSummary::new(id, "oldshop".parse().unwrap(), shared::workflow::WorkflowKind::Support)
     };
     let report = Report {
         id: 0,

@@ -444,6 +444,33 @@ pub struct ConversationSummary {
     pub member: Option<String>,
 }
 
+impl ConversationSummary {
+    /// The line of a conversation where nothing has happened yet: no
+    /// message, step, team, assignee, outcome, customer or tags.
+    pub fn new(id: ConversationId, site: SiteId, workflow: WorkflowKind) -> Self {
+        ConversationSummary {
+            id,
+            site,
+            last_seq: 0,
+            last_author: None,
+            preview: String::new(),
+            created_at: 0,
+            updated_at: 0,
+            workflow,
+            step: 0,
+            team: None,
+            assignee: None,
+            outcome: None,
+            follow_up: None,
+            follow_up_by: None,
+            approval: None,
+            customer: None,
+            tags: Vec::new(),
+            member: None,
+        }
+    }
+}
+
 /// How many characters of the newest message an inbox line shows.
 pub const PREVIEW_CHARS: usize = 140;
 

@@ -74,25 +74,12 @@ mod tests {
     use super::*;
 
     fn line(assignee: Option<&str>, team: Option<&str>) -> ConversationSummary {
+        let id = crate::ConversationId::from_random([1; 16]);
         ConversationSummary {
-            id: crate::ConversationId::from_random([1; 16]),
-            site: "demo".parse().unwrap(),
             last_seq: 1,
-            last_author: None,
-            preview: String::new(),
-            created_at: 0,
-            updated_at: 0,
-            workflow: crate::workflow::WorkflowKind::Support,
-            step: 0,
             team: team.map(Into::into),
             assignee: assignee.map(Into::into),
-            outcome: None,
-            follow_up: None,
-            follow_up_by: None,
-            approval: None,
-            customer: None,
-            tags: Vec::new(),
-            member: None,
+            ..ConversationSummary::new(id, "demo".parse().unwrap(), crate::workflow::WorkflowKind::Support)
         }
     }
 

@@ -495,36 +495,7 @@ pub async fn settings_since(env: &Env, site: &str, version: u64) -> Result<Optio
     ask(&part(env, site, Part::Settings)?, &InboxCall::ConfigSince(version)).await
 }
 
-/// What an Inbox was asked since it woke (the bench counts it).
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InboxCounts {
-    /// Requests (sockets and these counts aside).
-    pub requests: u64,
-    /// Settings reads among them.
-    pub config_reads: u64,
-    /// Routing passes run (the list part).
-    #[serde(default)]
-    pub routing_passes: u64,
-    /// Calls routing made to conversations (assignments, releases, places told).
-    #[serde(default)]
-    pub routing_calls: u64,
-    /// Messages put in the search index (the list part).
-    #[serde(default)]
-    pub indexed: u64,
-    /// Rows the index's writes wrote (its table, the FTS5 shadow tables').
-    #[serde(default)]
-    pub index_rows: u64,
-    /// Notices that found a gap in the index (a repair followed).
-    #[serde(default)]
-    pub index_gaps: u64,
-    /// Requests the list part made to the hooks part (notices with events wanted).
-    #[serde(default)]
-    pub hook_requests: u64,
-    /// The part's SQLite database, in bytes (at the time of asking).
-    #[serde(default)]
-    pub db_bytes: u64,
-}
+pub use shared::api::InboxCounts;
 
 /// What each part of the site's inbox was asked since it woke, in the
 /// order of [`Part::ALL`] (bench only).

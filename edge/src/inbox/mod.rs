@@ -291,8 +291,7 @@ impl DurableObject for Inbox {
         match call {
             InboxCall::Touch(summary, said) => {
                 let id = summary.id.as_str();
-                let was = sql::was(&sql, id)?;
-                let have = search_sql::indexed(&sql, id)?.unwrap_or(0);
+                let (was, have) = sql::was_indexed(&sql, id)?;
                 // Webhooks first: a failed hand-over fails the notice, told again.
                 self.hand_over(&sql, &summary, &was, said.as_ref(), have).await?;
                 let changed = sql::upsert(&sql, &summary)?;

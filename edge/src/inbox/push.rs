@@ -103,24 +103,9 @@ mod tests {
 
     fn summary(id: &ConversationId, seq: u64) -> ConversationSummary {
         ConversationSummary {
-            id: id.clone(),
-            site: "demo".parse().unwrap(),
             last_seq: seq,
-            last_author: None,
-            preview: String::new(),
-            created_at: 0,
             updated_at: seq,
-            workflow: shared::workflow::WorkflowKind::Support,
-            step: 0,
-            team: None,
-            assignee: None,
-            outcome: None,
-            follow_up: None,
-            follow_up_by: None,
-            approval: None,
-            customer: None,
-            tags: Vec::new(),
-            member: None,
+            ..ConversationSummary::new(id.clone(), "demo".parse().unwrap(), shared::workflow::WorkflowKind::Support)
         }
     }
 

@@ -56,18 +56,7 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     crate::room::sql::add_column(sql, "lines", "indexed", "INTEGER NOT NULL DEFAULT 0")
 }
 
-/// What the index holds of a conversation: every message up to this
-/// sequence number (`None`: no line).
-pub fn indexed(sql: &SqlStorage, id: &str) -> worker::Result<Option<u64>> {
-    #[derive(Deserialize)]
-    struct Row {
-        indexed: u64,
-    }
-    let rows: Vec<Row> = sql.exec("SELECT indexed FROM lines WHERE id = ?", vec![id.into()])?.to_array()?;
-    Ok(rows.first().map(|r| r.indexed))
-}
-
-/// Indexes a notice's messages after `have` (what [`indexed`] said; each
+/// Indexes a notice's messages after `have` (what [`super::sql::was_indexed`] said; each
 /// message once); the conversation's indexed sequence number after it —
 /// the run's end when it joins what was indexed before, else `have` (a
 /// gap the conversation fills at once). The rows written, for the bench.

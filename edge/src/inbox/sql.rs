@@ -123,16 +123,26 @@ pub type Was = Option<(Option<String>, Option<String>, bool)>;
 /// changes, so an inbox that showed it learns it left its scope, and
 /// routing sees it enter or leave a queue).
 pub fn was(sql: &SqlStorage, id: &str) -> worker::Result<Was> {
+    Ok(was_indexed(sql, id)?.0)
+}
+
+/// [`was`], and up to which sequence number the search index holds the
+/// conversation (0: nothing, or no line), in one read: a notice needs both.
+pub fn was_indexed(sql: &SqlStorage, id: &str) -> worker::Result<(Was, u64)> {
     #[derive(Deserialize)]
     struct Row {
         team: Option<String>,
         assignee: Option<String>,
         open: u8,
+        indexed: u64,
     }
     let rows: Vec<Row> = sql
-        .exec("SELECT team, assignee, outcome IS NULL AS open FROM lines WHERE id = ?", vec![id.into()])?
+        .exec("SELECT team, assignee, outcome IS NULL AS open, indexed FROM lines WHERE id = ?", vec![id.into()])?
         .to_array()?;
-    Ok(rows.into_iter().next().map(|r| (r.team, r.assignee, r.open == 1)))
+    Ok(match rows.into_iter().next() {
+        Some(r) => (Some((r.team, r.assignee, r.open == 1)), r.indexed),
+        None => (None, 0),
+    })
 }
 
 /// A line's team (`None`: none, or no such line).

@@ -366,15 +366,7 @@ pub async fn desk(mut req: Request, env: &Env, site: &str, route: DeskRoute) -> 
         _ => return Err(RouteError::NotFound),
     };
     let ask = DeskAsk { site: site.to_string(), name: me.name, call };
-    let mut inner = crate::calls::inbox::desk(env, ask).await?;
-    // The object's response has immutable headers; the router adds its own.
-    let headers = worker::Headers::new();
-    for name in ["Content-Type", "Content-Disposition"] {
-        if let Some(v) = inner.headers().get(name)? {
-            headers.set(name, &v)?;
-        }
-    }
-    Ok(Response::from_bytes(inner.bytes().await?)?.with_status(inner.status_code()).with_headers(headers))
+    super::relay(crate::calls::inbox::desk(env, ask).await?).await
 }
 
 /// A request's JSON body, or a 400 saying what was expected.

@@ -55,6 +55,19 @@ pub async fn json<T: DeserializeOwned>(req: &mut Request, what: &str, limit: usi
     serde_json::from_slice(&body).map_err(|e| RouteError::BadRequest(format!("expected {what}: {e}")))
 }
 
+/// An object's answer passed on as it is: its status, body, and content
+/// headers copied into a new response (the object's own headers are
+/// immutable, and the router adds its own).
+pub async fn relay(mut inner: worker::Response) -> Result<worker::Response, RouteError> {
+    let headers = worker::Headers::new();
+    for name in ["Content-Type", "Content-Disposition"] {
+        if let Some(v) = inner.headers().get(name)? {
+            headers.set(name, &v)?;
+        }
+    }
+    Ok(worker::Response::from_bytes(inner.bytes().await?)?.with_status(inner.status_code()).with_headers(headers))
+}
+
 /// A query parameter of the request, if present.
 pub fn query(req: &Request, name: &str) -> Result<Option<String>, RouteError> {
     let url = req.url()?;

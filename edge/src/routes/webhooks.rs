@@ -23,12 +23,7 @@ fn allow_http(env: &Env) -> bool {
 async fn answer(env: &Env, site: &str, call: InboxCall) -> RouteResult {
     let mut resp = crate::calls::inbox::hooks(env, site, &call).await?;
     match resp.status_code() {
-        // A new response: the object's own has immutable headers.
-        status @ 200..=299 => {
-            let headers = worker::Headers::new();
-            headers.set("Content-Type", "application/json")?;
-            Ok(worker::Response::from_bytes(resp.bytes().await?)?.with_status(status).with_headers(headers))
-        }
+        200..=299 => super::relay(resp).await,
         404 => Err(RouteError::NotFound),
         _ => Err(RouteError::BadRequest(resp.text().await?)),
     }
