@@ -18,6 +18,7 @@ pub mod bench;
 pub mod chaos;
 pub mod client;
 pub mod deployment;
+pub mod files;
 pub mod hooks;
 pub mod identity;
 pub mod scale;

@@ -165,6 +165,9 @@ fn the_served_openapi_document_is_the_generated_one_and_each_operation_exists() 
                     request.send_json(serde_json::json!({ "text": "Hello from a program" }))
                 }
                 "post" if url.ends_with("/close") => request.send_json(serde_json::json!({ "outcome": "lost" })),
+                "post" if url.ends_with("/files") => {
+                    request.query("id", "openapi-file").query("name", "a.png").send_bytes(&e2e::files::PNG)
+                }
                 "put" => request.send_json(serde_json::json!({ "tags": ["checked"] })),
                 _ => request.call(),
             };
@@ -173,7 +176,7 @@ fn the_served_openapi_document_is_the_generated_one_and_each_operation_exists() 
             checked += 1;
         }
     }
-    assert_eq!(checked, 12);
+    assert_eq!(checked, 13);
     admin.send("POST", &revoke_key_path("demo", &key.info.id)).call().unwrap();
 }
 

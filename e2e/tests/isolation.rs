@@ -9,6 +9,7 @@
 use e2e::accounts::{sign_up_org, Staff};
 use e2e::base_url;
 use e2e::client::{create_conversation, Socket};
+use e2e::files::{customer_upload, staff_upload, PNG};
 use serde_json::json;
 use shared::api::{
     customer_erase_path, customer_export_path, customer_socket_path, identity_secret_path, inbox_socket_path,
@@ -184,6 +185,16 @@ fn another_organisation_an_anonymous_caller_and_another_customer_are_refused_eve
                 "PUT tags via own site",
                 caller.send("PUT", &tags_path(&rival_site, ida)).send_json(json!({ "tags": ["mine"] })),
             ),
+            ("POST a file", staff_upload(caller, "demo", ida, "iso-1", "a.png", &PNG)),
+            ("POST a file via own site", staff_upload(caller, &rival_site, ida, "iso-2", "a.png", &PNG)),
+            (
+                "POST /api/v1 file with a session",
+                caller
+                    .send("POST", &format!("/api/v1/sites/demo/conversations/{ida}/files"))
+                    .query("id", "iso-3")
+                    .query("name", "a.png")
+                    .send_bytes(&PNG),
+            ),
             // Through the rival's own site: the demo conversation's id is unknown there.
             (
                 "POST case via own site",
@@ -223,6 +234,10 @@ fn another_organisation_an_anonymous_caller_and_another_customer_are_refused_eve
     check(
         "customer: a's socket with b's token",
         refused_socket(Socket::open(&base, &customer_socket_path(ida, &b.token, 0))),
+    );
+    check(
+        "customer: a file into a's conversation with b's token",
+        refused_http(customer_upload(&base, ida, &b.token, "iso-4", "a.png", &PNG)),
     );
     let with_token = ureq::get(&format!("{base}{}?token={}", site_config_path("demo"), b.token)).call();
     check("customer: console config with a customer token", refused_http(with_token));

@@ -39,6 +39,7 @@ pub mod checkout;
 pub mod conversation;
 pub mod echo;
 pub mod error;
+pub mod files;
 pub mod headers;
 pub mod identity;
 pub mod inbox;

@@ -6,8 +6,8 @@ use worker::{Env, Method, Request, Response, Result};
 
 use crate::error::RouteError;
 use crate::routes::{
-    accounts, api_v1, availability, bench, channels, console, conversations, demo, orgs, pages, profiles, search, seed,
-    two_factor, visitors, webhooks,
+    accounts, api_v1, availability, bench, channels, console, conversations, demo, files, orgs, pages, profiles,
+    search, seed, two_factor, visitors, webhooks,
 };
 
 /// Routes one request and turns route errors into JSON responses.
@@ -17,6 +17,11 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let result = match (req.method(), segments.as_slice()) {
         (Method::Post, ["api", "conversations"]) => conversations::create(req, &env).await,
         (Method::Get, ["api", "conversations", id, "ws"]) => conversations::customer_socket(req, &env, id).await,
+        (Method::Post, ["api", "conversations", id, "files"]) => files::customer_upload(req, &env, id).await,
+        (Method::Post, ["api", "console", "sites", site, "conversations", id, "files"]) => {
+            files::staff_upload(req, &env, site, id).await
+        }
+        (Method::Get, ["api", "files", conversation, id, key]) => files::read(&env, conversation, id, key).await,
         (Method::Get, ["api", "console", "sites", site, "conversations", id, "ws"]) => {
             console::conversation_socket(req, &env, site, id).await
         }
@@ -72,6 +77,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         }
         (Method::Post, ["api", "v1", "sites", site, "conversations", id, "messages"]) => {
             api_v1::post_message(req, &env, site, id).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "conversations", id, "files"]) => {
+            files::staff_upload(req, &env, site, id).await
         }
         (Method::Post, ["api", "v1", "sites", site, "conversations", id, "close"]) => {
             api_v1::close(req, &env, site, id).await
@@ -174,6 +182,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["demo", "checkout"]) => demo::checkout(&req, &env).await,
         (Method::Get, ["api", "bench", "echo", "ws"]) => bench::echo_socket(req, &env).await,
         (Method::Get, ["api", "bench", "counts", id]) => bench::counts(&env, id).await,
+        (Method::Get, ["api", "bench", "files", id]) => bench::files(&env, id).await,
         (Method::Get, ["api", "bench", "expiring"]) => bench::expiring(&env).await,
         (Method::Post, ["api", "bench", "legacy-seed"]) => bench::legacy_seed(req, &env).await,
         (Method::Post, ["api", "bench", "legacy-inbox", site]) => bench::legacy_inbox(req, &env, site).await,
@@ -192,7 +201,10 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         let h = resp.headers_mut();
         h.set("X-Content-Type-Options", "nosniff")?;
         h.set("Referrer-Policy", "strict-origin-when-cross-origin")?;
-        h.set("Cache-Control", "no-store")?;
+        // Nothing is kept by a cache, but a file's bytes (its route says how long).
+        if !h.has("Cache-Control")? {
+            h.set("Cache-Control", "no-store")?;
+        }
         // JSON and errors: nothing to run, nothing to frame. (Pages set their own.)
         if !h.has("Content-Security-Policy")? {
             h.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")?;

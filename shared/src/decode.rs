@@ -98,6 +98,10 @@ pub fn decode_client(frame: &str) -> Result<ClientEnvelope, DecodeError> {
             DecodeError::new(re.clone(), code, e.to_string())
         })?;
     }
+    // A file comes by upload, which checks and stores it: never as a frame.
+    if let ClientMsg::Act { event: crate::workflow::Event::File(_) } = &env.msg {
+        return Err(DecodeError::new(re, ErrorCode::Forbidden, "files are sent by upload, not as a frame"));
+    }
     Ok(env)
 }
 
@@ -116,6 +120,13 @@ mod tests {
         assert_eq!(env.msg, ClientMsg::Send { text: "hi".into() });
         let env = decode_client(r#"{"v":1,"id":"s","msg":{"sync":{"after":3}}}"#).unwrap();
         assert_eq!(env.msg, ClientMsg::Sync { after: 3 });
+    }
+
+    #[test]
+    fn a_file_is_never_a_frame() {
+        let file = r#"{"id":"00000000000000000000000000000000","name":"a.png","type":"png","size":1,"key":"k"}"#;
+        let frame = format!(r#"{{"v":1,"id":"f1","msg":{{"act":{{"event":{{"file":{file}}}}}}}}}"#);
+        assert_eq!(code(&frame), (Some("f1".into()), ErrorCode::Forbidden));
     }
 
     #[test]

@@ -105,6 +105,7 @@ fn event_name(e: &Event) -> &'static str {
         Event::FollowUp { .. } => "followUp",
         Event::FollowUpDue {} => "followUpDue",
         Event::Edit { .. } => "edit",
+        Event::File(_) => "file",
     }
 }
 
@@ -185,6 +186,7 @@ fn event_examples() -> Vec<Event> {
             text: "The invoice is attached now.".into(),
             was: Some("The invoice is atached.".into()),
         },
+        Event::File(crate::files::tests::attachment()),
     ]
 }
 

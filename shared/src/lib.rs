@@ -42,6 +42,7 @@ pub mod api;
 pub mod chat_log;
 pub mod decode;
 pub mod feedback;
+pub mod files;
 pub mod grading;
 pub mod hours;
 pub mod ids;

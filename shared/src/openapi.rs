@@ -9,6 +9,7 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 
 use crate::api::ApiError;
+use crate::files::Uploaded;
 use crate::moderation_case::Incident;
 use crate::profile::{CloseWith, NewNote, Note, PostMessage, Profile, Stored, Tags};
 use crate::protocol::ConversationSummary;
@@ -23,8 +24,16 @@ struct Op {
     summary: &'static str,
     scope: &'static str,
     query: &'static [(&'static str, &'static str)],
-    body: Option<Value>,
+    body: Option<Body>,
     answer: Answer,
+}
+
+/// What an operation is sent.
+enum Body {
+    /// JSON of this schema.
+    Json(Value),
+    /// A file's bytes.
+    File,
 }
 
 /// What an operation answers with (200 unless said).
@@ -87,7 +96,7 @@ fn ops(g: &mut SchemaGenerator) -> Vec<Op> {
             summary: "A note for the team (never shown to the customer)",
             scope: "write",
             query: &[],
-            body: Some(g.subschema_for::<NewNote>().to_value()),
+            body: Some(Body::Json(g.subschema_for::<NewNote>().to_value())),
             answer: Answer::Json(201, g.subschema_for::<Note>().to_value()),
         },
         Op {
@@ -96,8 +105,19 @@ fn ops(g: &mut SchemaGenerator) -> Vec<Op> {
             summary: "An operator message under the key's name (a resend with the same id is stored once)",
             scope: "write",
             query: &[],
-            body: Some(g.subschema_for::<PostMessage>().to_value()),
+            body: Some(Body::Json(g.subschema_for::<PostMessage>().to_value())),
             answer: Answer::Json(201, g.subschema_for::<Stored>().to_value()),
+        },
+        Op {
+            method: "post",
+            path: "/sites/{site}/conversations/{id}/files",
+            summary:
+                "A file from an operator under the key's name: checked by its bytes against the site's types and size, \
+                      stored, and sent as a message (a resend with the same id is stored once)",
+            scope: "write",
+            query: &[("id", "the message's id (required)"), ("name", "the file's name (required)")],
+            body: Some(Body::File),
+            answer: Answer::Json(201, g.subschema_for::<Uploaded>().to_value()),
         },
         Op {
             method: "post",
@@ -105,7 +125,7 @@ fn ops(g: &mut SchemaGenerator) -> Vec<Op> {
             summary: "Close the conversation with an outcome (the workflow's closing rules apply)",
             scope: "write",
             query: &[],
-            body: Some(g.subschema_for::<CloseWith>().to_value()),
+            body: Some(Body::Json(g.subschema_for::<CloseWith>().to_value())),
             answer: Answer::Json(201, g.subschema_for::<Stored>().to_value()),
         },
         Op {
@@ -114,7 +134,7 @@ fn ops(g: &mut SchemaGenerator) -> Vec<Op> {
             summary: "The conversation's tags, all of them",
             scope: "write",
             query: &[],
-            body: Some(g.subschema_for::<Tags>().to_value()),
+            body: Some(Body::Json(g.subschema_for::<Tags>().to_value())),
             answer: Answer::Json(200, g.subschema_for::<Tags>().to_value()),
         },
         Op {
@@ -207,9 +227,15 @@ pub fn document() -> Value {
                 "4XX": refused,
             },
         });
-        if let Some(body) = op.body {
-            operation["requestBody"] =
-                json!({ "required": true, "content": { "application/json": { "schema": body } } });
+        let content = match op.body {
+            Some(Body::Json(schema)) => Some(json!({ "application/json": { "schema": schema } })),
+            Some(Body::File) => Some(
+                json!({ "application/octet-stream": { "schema": { "type": "string", "contentMediaType": "application/octet-stream" } } }),
+            ),
+            None => None,
+        };
+        if let Some(content) = content {
+            operation["requestBody"] = json!({ "required": true, "content": content });
         }
         let entry = paths.entry(format!("/api/v1{}", op.path)).or_insert_with(|| json!({}));
         entry[op.method] = operation;
@@ -254,13 +280,22 @@ mod tests {
         let doc = document();
         let text = doc.to_string();
         let schemas = doc["components"]["schemas"].as_object().unwrap();
-        for name in ["ConversationSummary", "Transcript", "Profile", "ApiError", "Erasure", "Incident", "SearchPage"] {
+        for name in [
+            "ConversationSummary",
+            "Transcript",
+            "Profile",
+            "ApiError",
+            "Erasure",
+            "Incident",
+            "SearchPage",
+            "Uploaded",
+        ] {
             assert!(schemas.contains_key(name), "{name}");
         }
         for r in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
             let name = &r[..r.find('"').unwrap()];
             assert!(schemas.contains_key(name), "a reference to an undefined schema {name}");
         }
-        assert_eq!(operations().len(), 12);
+        assert_eq!(operations().len(), 13);
     }
 }

@@ -531,6 +531,9 @@ pub enum ErrorCode {
     /// The account signs in with a second factor: its code is missing,
     /// wrong or already used.
     SecondFactor,
+    /// A file the site does not take: its type (by its bytes), a name that
+    /// says another type, no name, or empty.
+    FileRefused,
 }
 
 impl ErrorCode {
@@ -545,6 +548,7 @@ impl ErrorCode {
             | ErrorCode::EmptyMessage
             | ErrorCode::MessageTooLong => 400,
             ErrorCode::Unauthorized | ErrorCode::SecondFactor => 401,
+            ErrorCode::FileRefused => 415,
             ErrorCode::Forbidden | ErrorCode::Blocked | ErrorCode::Muted | ErrorCode::Banned => 403,
             ErrorCode::UnknownConversation
             | ErrorCode::UnknownSite
@@ -583,6 +587,7 @@ impl WireName for ErrorCode {
         ErrorCode::NotFound,
         ErrorCode::UpgradeRequired,
         ErrorCode::SecondFactor,
+        ErrorCode::FileRefused,
     ];
     fn as_str(self) -> &'static str {
         match self {
@@ -608,6 +613,7 @@ impl WireName for ErrorCode {
             ErrorCode::NotFound => "notFound",
             ErrorCode::UpgradeRequired => "upgradeRequired",
             ErrorCode::SecondFactor => "secondFactor",
+            ErrorCode::FileRefused => "fileRefused",
         }
     }
 }

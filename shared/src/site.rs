@@ -292,6 +292,9 @@ pub struct SiteConfig {
     /// each role may give.
     #[serde(default)]
     pub sales: crate::sales::Sales,
+    /// Attachments: on, how large, which types.
+    #[serde(default)]
+    pub files: crate::files::Files,
     /// How many times the identity secret was replaced: the version every
     /// grant to a signed-in customer records, so replacing the secret
     /// revokes them. Kept by the Worker (a save keeps the stored value).
@@ -500,6 +503,7 @@ impl SiteConfig {
             return Err(format!("allowed words: up to {MAX_ALLOWED_WORDS} single words of 1–40 characters"));
         }
         self.sales.validate(&self.products)?;
+        self.files.validate()?;
         for o in &self.origins {
             if !origin_ok(o) {
                 return Err(format!(
@@ -754,6 +758,7 @@ impl Default for SiteConfig {
             redaction: crate::redact::Redaction::default(),
             allowed_words: Vec::new(),
             sales: demo_sales(),
+            files: crate::files::Files::default(),
             identity_version: 0,
             staff_names: Vec::new(),
         }

@@ -111,6 +111,20 @@ pub enum RoomCall {
         /// The frame (a send or an act).
         frame: Box<shared::ClientEnvelope>,
     },
+    /// A file for the conversation (conversations only). Without `file`:
+    /// whether `uploader` may send one here → [`Attaching`]; with the file
+    /// stored, its message → the `ServerMsg` that answers it (an ack, held,
+    /// or a refusal). 404 either way: not this site's, or not their conversation.
+    Attach {
+        /// The site asking (`None`: the customer, whose token names the conversation).
+        site: Option<String>,
+        /// Who sends it.
+        uploader: Uploader,
+        /// The message's client id (a resend is not stored twice).
+        id: String,
+        /// The file, checked and stored.
+        file: Option<shared::files::Attachment>,
+    },
     /// The conversation's tags, all of them, checked (conversations only)
     /// → [`shared::profile::Tags`] (404: not this site's).
     Tag {
@@ -119,6 +133,31 @@ pub enum RoomCall {
         /// The tags.
         tags: Vec<String>,
     },
+}
+
+/// Who uploads a file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Uploader {
+    /// The customer, by their token's digest.
+    Customer {
+        /// SHA-256 of the token.
+        digest: String,
+    },
+    /// Someone of the site's staff (or an API key, as an admin).
+    Staff {
+        /// Their name.
+        name: String,
+        /// Their role.
+        role: shared::staff::StaffRole,
+    },
+}
+
+/// The answer to [`RoomCall::Attach`] without a file: the uploader may.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Attaching {
+    /// The conversation's site (its settings say what it accepts).
+    pub site: SiteId,
 }
 
 /// What a conversation holds of its customer's profile.

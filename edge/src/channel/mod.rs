@@ -95,7 +95,8 @@ impl DurableObject for Channel {
                 | RoomCall::Tag { .. }
                 | RoomCall::Transcript { .. }
                 | RoomCall::Erase { .. }
-                | RoomCall::Write { .. },
+                | RoomCall::Write { .. }
+                | RoomCall::Attach { .. },
             ) => Response::error("a conversation's call, not a channel's", 404),
             Err(refused) => refused,
         }

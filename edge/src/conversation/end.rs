@@ -4,6 +4,7 @@
 //! open one is left alone; the sweep comes again once it is used. A
 //! pending follow-up keeps it, and the alarm comes by its due time. The
 //! same deletion erases it at once when its customer's data is erased.
+//! Its files in R2 go with it.
 
 use shared::{ErrorCode, ServerEnvelope};
 use worker::{Response, Result};
@@ -59,12 +60,18 @@ impl Conversation {
 
     /// Deletes the conversation: its inbox line first (a line whose
     /// conversation is gone would open on nothing; `false`: the Inbox could
-    /// not be told, nothing was deleted), then its sockets and all its storage.
+    /// not be told, nothing was deleted), then its files in R2 (`false`:
+    /// not all could be, and the rest is kept to try again), then its
+    /// sockets and all its storage.
     async fn delete(&self) -> Result<bool> {
         let storage = self.state.storage();
         let meta = self.meta.borrow().clone().expect("ready");
         if let Err(e) = crate::calls::inbox::forget(&self.env, meta.site.as_str(), meta.conversation.as_str()).await {
             worker::console_error!("conversation not forgotten by its inbox: {e}");
+            return Ok(false);
+        }
+        if let Err(e) = crate::files::forget(&self.env, meta.conversation.as_str()).await {
+            worker::console_error!("conversation's files not deleted: {e}");
             return Ok(false);
         }
         let gone = ServerEnvelope::error(None, ErrorCode::UnknownConversation, "this conversation was deleted");

@@ -11,6 +11,7 @@
 //! /drop?account=` closes an operator account's.
 
 mod end;
+mod files;
 mod follow_up;
 mod notice;
 mod practice;
@@ -116,6 +117,7 @@ impl DurableObject for Conversation {
             RoomCall::Transcript { site } => self.transcript(&site).await,
             RoomCall::Erase { site } => self.erase(&site).await,
             RoomCall::Write { site, name, frame } => self.written(&site, name, *frame).await,
+            RoomCall::Attach { site, uploader, id, file } => self.attach_file(site, uploader, id, file).await,
             RoomCall::EraseMember { .. } => Response::error("a channel's call, not a conversation's", 404),
         }
     }

@@ -278,6 +278,16 @@ impl Core {
         event: &Event,
         now: u64,
     ) -> Result<Vec<Effect>, Stop> {
+        // A customer's file after close reopens the conversation first, as their text does.
+        let reopens = who.role == Role::Customer
+            && matches!(event, Event::File(_))
+            && self.workflow.as_ref().is_some_and(State::closed)
+            && store.find(who.role, &who.member, id)?.is_none();
+        let mut reopened = Vec::new();
+        if reopens {
+            let reopen = self.act(store, who, &format!("reopen-{id}"), &Event::Reopen {}, now)?;
+            reopened.extend(reopen.into_iter().filter(|e| !matches!(e, Effect::Reply(_))));
+        }
         let state = self.workflow.clone().unwrap_or_default();
         if who.role == Role::Customer && matches!(event, Event::Collect { .. }) {
             return Err(Stop::Refused((
@@ -327,7 +337,7 @@ impl Core {
         store.insert(&m, Some(&state))?;
         self.last_seq = m.seq;
         self.workflow = Some(state);
-        Ok(self.stored(m, Vec::new(), None))
+        Ok(self.stored(m, reopened, None))
     }
 
     /// An operator's edit of their own message: changed in place (its

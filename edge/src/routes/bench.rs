@@ -55,6 +55,13 @@ pub async fn counts(env: &Env, id: &str) -> RouteResult {
     Ok(worker::Response::from_json(&counts.ok_or(RouteError::NotFound)?)?)
 }
 
+/// The files R2 holds for a conversation (their keys).
+pub async fn files(env: &Env, id: &str) -> RouteResult {
+    bench_on(env)?;
+    let id: ConversationId = id.parse().map_err(|_| RouteError::NotFound)?;
+    Ok(worker::Response::from_json(&crate::files::list(env, id.as_str()).await?)?)
+}
+
 /// The rows that expire, counted: the demo site's organisation's
 /// sessions, invitations and socket rows, and every index shard's attempts.
 pub async fn expiring(env: &Env) -> RouteResult {

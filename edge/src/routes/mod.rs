@@ -8,6 +8,7 @@ pub mod channels;
 pub mod console;
 pub mod conversations;
 pub mod demo;
+pub mod files;
 pub mod orgs;
 pub mod pages;
 pub mod profiles;
@@ -38,21 +39,29 @@ pub const MAX_CONFIG_BODY: usize = 512 * 1024;
 /// says.
 pub async fn json<T: DeserializeOwned>(req: &mut Request, what: &str, limit: usize) -> Result<T, RouteError> {
     let too_large = || RouteError::Refused(ErrorCode::FrameTooLarge, format!("the body is over {limit} bytes"));
+    let body = body(req, limit).await?.ok_or_else(too_large)?;
+    serde_json::from_slice(&body).map_err(|e| RouteError::BadRequest(format!("expected {what}: {e}")))
+}
+
+/// A body of at most `limit` bytes (`None`: it is larger), read as a
+/// stream and given up as soon as it passes the limit, whatever its
+/// `Content-Length` says.
+pub async fn body(req: &mut Request, limit: usize) -> Result<Option<Vec<u8>>, RouteError> {
     let declared = req.headers().get("Content-Length")?.and_then(|n| n.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
-        return Err(too_large());
+        return Ok(None);
     }
     let mut body = Vec::with_capacity(declared.unwrap_or(0));
     if let Ok(mut stream) = req.stream() {
         while let Some(chunk) = stream.next().await {
             let chunk = chunk?;
             if body.len() + chunk.len() > limit {
-                return Err(too_large());
+                return Ok(None);
             }
             body.extend_from_slice(&chunk);
         }
     }
-    serde_json::from_slice(&body).map_err(|e| RouteError::BadRequest(format!("expected {what}: {e}")))
+    Ok(Some(body))
 }
 
 /// An object's answer passed on as it is: its status, body, and content

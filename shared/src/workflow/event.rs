@@ -326,6 +326,10 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         was: Option<String>,
     },
+    /// A file the customer or an operator sent. Only the Worker writes
+    /// it, after the upload passed the site's checks and was stored; a
+    /// client's is refused.
+    File(crate::files::Attachment),
 }
 
 impl Event {
@@ -380,6 +384,7 @@ impl Event {
         "followUp",
         "followUpDue",
         "edit",
+        "file",
     ];
 
     /// Who may send this event: customers answer cards and fill the pre-chat
@@ -393,6 +398,7 @@ impl Event {
             | Event::Resolve { .. }
             | Event::Rate { .. }
             | Event::Reopen {} => role == Role::Customer,
+            Event::File(_) => true,
             _ => role == Role::Operator,
         }
     }
@@ -440,6 +446,7 @@ impl Event {
             Event::FollowUpDue {} => "Follow-up due".into(),
             Event::Edit { seq, text, .. } if text.is_empty() => format!("Message {seq} deleted"),
             Event::Edit { seq, .. } => format!("Message {seq} edited"),
+            Event::File(file) => file.describe(),
         }
     }
 
@@ -458,6 +465,7 @@ impl Event {
                 | Event::Resolve { .. }
                 | Event::AskRating {}
                 | Event::Rate { .. }
+                | Event::File(_)
         )
     }
 

@@ -269,7 +269,12 @@ pub fn apply(state: &State, event: &Event) -> Result<(State, Vec<Effect>), Workf
     let wrong = |event| Err(WorkflowError::WrongWorkflow { event, workflow: def.name });
     let after_close = matches!(
         event,
-        Event::Rate { .. } | Event::Reopen {} | Event::FollowUp { .. } | Event::FollowUpDue {} | Event::Edit { .. }
+        Event::Rate { .. }
+            | Event::Reopen {}
+            | Event::FollowUp { .. }
+            | Event::FollowUpDue {}
+            | Event::Edit { .. }
+            | Event::File(_)
     );
     if s.closed() && !after_close {
         return Err(WorkflowError::Closed);
@@ -511,6 +516,8 @@ pub fn apply(state: &State, event: &Event) -> Result<(State, Vec<Effect>), Workf
         }
         // A message's edit changes no step (the Worker checks whose and when).
         Event::Edit { .. } => return Ok((s, effects)),
+        // A file is a message: it changes no step.
+        Event::File(_) => return Ok((s, effects)),
         Event::FollowUpDue {} => {
             match &mut s.follow_up {
                 Some(f) if !f.fired => f.fired = true,

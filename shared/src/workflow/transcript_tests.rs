@@ -295,6 +295,7 @@ fn wire_name(event: &Event) -> &'static str {
         Event::FollowUp { .. } => 25,
         Event::FollowUpDue {} => 26,
         Event::Edit { .. } => 27,
+        Event::File(_) => 28,
     };
     Event::TYPES[index]
 }
@@ -334,6 +335,7 @@ fn who_sends() -> Vec<(Event, &'static [Role])> {
         (follow_up(7, "Check the seats are set up"), OPERATOR),
         (Event::FollowUpDue {}, OPERATOR),
         (Event::Edit { seq: 1, text: "fixed".into(), was: None }, OPERATOR),
+        (Event::File(crate::files::tests::attachment()), BOTH),
     ]
 }
 
@@ -349,6 +351,7 @@ fn all_refused_after_close() -> Vec<Row> {
                     | Event::FollowUp { .. }
                     | Event::FollowUpDue {}
                     | Event::Edit { .. }
+                    | Event::File(_)
             )
         })
         .map(|(e, _)| (e, Err(E::Closed)))
@@ -1098,8 +1101,8 @@ fn who_may_send_every_event() {
             assert_eq!(event.allowed_for(role), roles.contains(&role), "{} from {}", wire_name(event), role.as_str());
         }
     }
-    // The customer only answers cards and fills the pre-chat form.
+    // The customer only answers cards, fills the pre-chat form and sends files.
     let customer: Vec<&str> =
         table.iter().filter(|(e, _)| e.allowed_for(Role::Customer)).map(|(e, _)| wire_name(e)).collect();
-    assert_eq!(customer, ["collect", "tick", "add", "confirmOrder", "resolve", "rate", "reopen"]);
+    assert_eq!(customer, ["collect", "tick", "add", "confirmOrder", "resolve", "rate", "reopen", "file"]);
 }

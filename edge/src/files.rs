@@ -1,0 +1,82 @@
+//! Attachments in R2 (binding `FILES`): one object per file of a
+//! conversation, keyed `<conversation>/<id>` where the id is the digest of
+//! its bytes (a resend stores nothing new), with its checked type and
+//! name. A file is read by capability: its path carries a MAC of the
+//! conversation and the id under the token key, so only those its message
+//! reached can read it, and it goes with its conversation (retention,
+//! erasure).
+
+use sha2::{Digest, Sha256};
+use shared::files::FileType;
+use shared::ids::hex;
+use worker::{Env, HttpMetadata, Result};
+
+/// The R2 binding.
+pub const BINDING: &str = "FILES";
+
+/// The R2 key of a file.
+fn object(conversation: &str, id: &str) -> String {
+    format!("{conversation}/{id}")
+}
+
+/// A file's id: 32 hex digits of the SHA-256 of its bytes.
+pub fn id_of(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes)[..16])
+}
+
+/// The capability that reads file `id` of `conversation` (`None`: the
+/// Worker has no token key, and no file can be read).
+pub fn key(env: &Env, conversation: &str, id: &str) -> Option<String> {
+    let secret = crate::auth::token_key(env)?;
+    Some(crate::identity::sign(&secret, &format!("file:{conversation}/{id}"))[..32].to_owned())
+}
+
+/// Stores a checked file (again: the same bytes make the same object).
+pub async fn store(env: &Env, conversation: &str, id: &str, kind: FileType, name: &str, bytes: Vec<u8>) -> Result<()> {
+    let meta = HttpMetadata { content_type: Some(kind.mime().into()), ..HttpMetadata::default() };
+    let names = std::collections::HashMap::from([("name".to_owned(), name.to_owned())]);
+    env.bucket(BINDING)?
+        .put(object(conversation, id), bytes)
+        .http_metadata(meta)
+        .custom_metadata(names)
+        .execute()
+        .await?;
+    Ok(())
+}
+
+/// A stored file: its bytes, type and name (`None`: no such file).
+pub async fn read(env: &Env, conversation: &str, id: &str) -> Result<Option<(Vec<u8>, String, String)>> {
+    let Some(found) = env.bucket(BINDING)?.get(object(conversation, id)).execute().await? else { return Ok(None) };
+    let kind = found.http_metadata().content_type.unwrap_or_else(|| "application/octet-stream".into());
+    let name = found.custom_metadata()?.remove("name").unwrap_or_else(|| id.to_owned());
+    let Some(body) = found.body() else { return Ok(None) };
+    Ok(Some((body.bytes().await?, kind, name)))
+}
+
+/// The files a conversation has (at most 1,000 a page).
+pub async fn list(env: &Env, conversation: &str) -> Result<Vec<String>> {
+    let bucket = env.bucket(BINDING)?;
+    let (mut keys, mut cursor) = (Vec::new(), None::<String>);
+    loop {
+        let mut page = bucket.list().prefix(format!("{conversation}/"));
+        if let Some(c) = cursor.take() {
+            page = page.cursor(c);
+        }
+        let objects = page.execute().await?;
+        keys.extend(objects.objects().iter().map(|o| o.key()));
+        match objects.cursor().filter(|_| objects.truncated()) {
+            Some(c) => cursor = Some(c),
+            None => return Ok(keys),
+        }
+    }
+}
+
+/// Deletes every file of a conversation (it is being deleted).
+pub async fn forget(env: &Env, conversation: &str) -> Result<usize> {
+    let keys = list(env, conversation).await?;
+    let bucket = env.bucket(BINDING)?;
+    for chunk in keys.chunks(1_000) {
+        bucket.delete_multiple(chunk.to_vec()).await?;
+    }
+    Ok(keys.len())
+}
