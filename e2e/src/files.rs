@@ -37,7 +37,7 @@ pub fn staff_upload(
     bytes: &[u8],
 ) -> Result<ureq::Response, ureq::Error> {
     staff
-        .send("POST", &format!("/api/console/sites/{site}/conversations/{conversation}/files"))
+        .send("POST", &shared::files::console_upload_path(site, conversation))
         .query("id", id)
         .query("name", name)
         .send_bytes(bytes)

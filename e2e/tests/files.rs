@@ -28,7 +28,7 @@ fn file_in(socket: &mut Socket, seq: u64) -> Attachment {
         .unwrap_or_else(|e| panic!("message {seq}: {e}"));
     match f.msg {
         ServerMsg::Message(m) => match m.event {
-            Some(Event::File(file)) => file,
+            Some(Event::File(file)) => *file,
             other => panic!("message {seq} carries {other:?}"),
         },
         _ => unreachable!(),
@@ -193,7 +193,7 @@ fn only_the_conversations_people_send_and_only_holders_of_the_key_read(base: &st
     let mut s = Socket::open(&base, &customer_socket_path(id, &c.token, 0)).unwrap();
     s.welcome_and_replay(0).unwrap();
     let forged = Attachment { name: "b.png".into(), ..up.file.clone() };
-    match s.act("k2", Event::File(forged)).unwrap() {
+    match s.act("k2", Event::File(Box::new(forged))).unwrap() {
         ServerMsg::Error { code, message } => {
             assert_eq!(code, ErrorCode::Forbidden);
             assert!(message.contains("by upload"), "{message}");

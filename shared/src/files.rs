@@ -24,6 +24,21 @@ pub enum FileType {
     Text,
 }
 
+impl crate::WireName for FileType {
+    const ALL: &'static [Self] = &FileType::ALL;
+    /// The wire name (`"png"`, … `"text"`).
+    fn as_str(self) -> &'static str {
+        match self {
+            FileType::Png => "png",
+            FileType::Jpeg => "jpeg",
+            FileType::Gif => "gif",
+            FileType::Webp => "webp",
+            FileType::Pdf => "pdf",
+            FileType::Text => "text",
+        }
+    }
+}
+
 impl FileType {
     /// Every type, in the order the settings show them.
     pub const ALL: [FileType; 6] =
@@ -276,13 +291,21 @@ pub fn upload_path(conversation: &str) -> String {
     format!("/api/conversations/{conversation}/files")
 }
 
-/// A size as people read it: "812 B", "120 KB", "3.4 MB".
+/// Where staff upload a file (`POST`, as [`upload_path`], with the
+/// session and its anti-CSRF token; under `/api/v1` with an API key).
+pub fn console_upload_path(site: &str, conversation: &str) -> String {
+    format!("/api/console/sites/{site}/conversations/{conversation}/files")
+}
+
+/// A size as people read it: "812 B", "120 KB", "3.4 MB" (whole
+/// numbers only: float formatting would cost the widget kilobytes).
 pub fn size(bytes: u64) -> String {
+    let tenths = bytes.div_ceil(100_000);
     match bytes {
         0..1_000 => format!("{bytes} B"),
         1_000..1_000_000 => format!("{} KB", bytes.div_ceil(1_000)),
-        _ if bytes % 1_000_000 == 0 => format!("{} MB", bytes / 1_000_000),
-        _ => format!("{:.1} MB", bytes as f64 / 1e6),
+        _ if tenths % 10 == 0 => format!("{} MB", tenths / 10),
+        _ => format!("{}.{} MB", tenths / 10, tenths % 10),
     }
 }
 
@@ -378,6 +401,8 @@ pub(crate) mod tests {
         assert_eq!(size(812), "812 B");
         assert_eq!(size(120_000), "120 KB");
         assert_eq!(size(3_400_000), "3.4 MB");
+        assert_eq!(size(3_400_001), "3.5 MB");
+        assert_eq!(size(10_000_000), "10 MB");
         let a = Attachment {
             id: "a".repeat(32),
             name: "bill.pdf".into(),

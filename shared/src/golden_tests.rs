@@ -186,7 +186,7 @@ fn event_examples() -> Vec<Event> {
             text: "The invoice is attached now.".into(),
             was: Some("The invoice is atached.".into()),
         },
-        Event::File(crate::files::tests::attachment()),
+        Event::File(Box::new(crate::files::tests::attachment())),
     ]
 }
 
@@ -443,6 +443,7 @@ fn wire_names_are_serdes_names() {
     names_are_serdes::<Sanction>();
     names_are_serdes::<crate::site::Side>();
     names_are_serdes::<crate::routing::Presence>();
+    names_are_serdes::<crate::files::FileType>();
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! and a Worker test checks its paths against the router's.
 
 use schemars::generate::SchemaSettings;
-use schemars::{JsonSchema, SchemaGenerator};
+use schemars::SchemaGenerator;
 use serde_json::{json, Map, Value};
 
 use crate::api::ApiError;

@@ -40,6 +40,21 @@ pub async fn request_coded(
     }
 }
 
+/// `POST`s a file's bytes to `path` (`?id=&name=` in it) with one more
+/// header (the console's anti-CSRF token, the customer's bearer token);
+/// the answer's text, or why not as a sentence for people.
+pub async fn upload(path: &str, file: &web_sys::Blob, header: (&str, &str)) -> Result<String, String> {
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_body(file);
+    let req = Request::new_with_str_and_init(path, &init).map_err(js_err)?;
+    req.headers().set(header.0, header.1).map_err(js_err)?;
+    match send(&req).await? {
+        (200..=299, text) => Ok(text),
+        (status, text) => Err(refusal(status, &text).1),
+    }
+}
+
 /// A refused request's code and sentence (the server's `ApiError`).
 fn refusal(status: u16, text: &str) -> (Option<shared::ErrorCode>, String) {
     match crate::wire::api_error(text) {
@@ -67,8 +82,13 @@ async fn request_raw(
     if let Some((name, value)) = header {
         req.headers().set(name, value).map_err(js_err)?;
     }
+    send(&req).await
+}
+
+/// Sends a request: the answer's status and text (or why there is none).
+async fn send(req: &Request) -> Result<(u16, String), String> {
     let window = web_sys::window().ok_or("no window")?;
-    let resp: Response = JsFuture::from(window.fetch_with_request(&req))
+    let resp: Response = JsFuture::from(window.fetch_with_request(req))
         .await
         .map_err(|_| "you seem to be offline".to_string())?
         .unchecked_into();

@@ -25,6 +25,7 @@ pub mod components;
 pub mod console;
 pub mod customer;
 pub mod dom;
+pub mod files;
 pub mod http;
 pub mod json;
 pub mod socket;

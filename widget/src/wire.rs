@@ -374,6 +374,7 @@ fn visible_event(v: &JsValue) -> Option<Event> {
         "resolve" => Event::Resolve { solved: flag(d, "solved")? },
         "askRating" => empty().map(|_| Event::AskRating {})?,
         "rate" => Event::Rate { score: small(d, "score")? },
+        "file" => Event::File(Box::new(attachment(d)?)),
         _ => return None,
     })
 }
@@ -408,6 +409,12 @@ pub fn event(v: &JsValue) -> Option<Event> {
         "edit" => Event::Edit { seq: uint(d, "seq")?, text: text(d, "text")?, was: opt_text(d, "was")? },
         _ => return None,
     })
+}
+
+/// A file a message carries.
+fn attachment(d: &JsValue) -> Option<shared::files::Attachment> {
+    let (id, name, key) = (text(d, "id")?, text(d, "name")?, text(d, "key")?);
+    Some(shared::files::Attachment { id, name, kind: self::name(d, "type")?, size: uint(d, "size")?, key })
 }
 
 /// `{conversation, token}` (the answer to starting a conversation, and the
@@ -738,6 +745,7 @@ mod tests {
         golden!("event.logIncident"),
         golden!("event.close"),
         golden!("event.reopen"),
+        golden!("event.file"),
     ];
 
     const CLIENT: &[&str] = &[
@@ -813,8 +821,11 @@ mod tests {
             let want: Event = serde_json::from_str(g).unwrap();
             let parsed = JSON::parse(g).unwrap();
             assert_eq!(event(&parsed), Some(want.clone()), "{g}");
-            // Clients send events without what the Worker adds (a quote).
-            same_json(&stringify(&event_js(&want.as_sent())), &serde_json::to_string(&want.as_sent()).unwrap());
+            // Clients send events without what the Worker adds (a quote);
+            // a file is never sent as an event, but uploaded.
+            if !matches!(want, Event::File(_)) {
+                same_json(&stringify(&event_js(&want.as_sent())), &serde_json::to_string(&want.as_sent()).unwrap());
+            }
             // And inside a message: the console reads every event, a customer
             // the ones it can see (others as none; the server never sends them).
             let m = ChatMessage { event: Some(want.clone()), ..sample_message() };
@@ -856,7 +867,9 @@ mod tests {
         // answers and reopening are the server's, in the customer's name).
         for g in EVENTS {
             let e: Event = serde_json::from_str(g).unwrap();
-            if e.allowed_for(shared::Role::Customer) && !matches!(e, Event::Collect { .. } | Event::Reopen {}) {
+            // Files are uploaded, never written as events.
+            let server_made = matches!(e, Event::Collect { .. } | Event::Reopen {} | Event::File(_));
+            if e.allowed_for(shared::Role::Customer) && !server_made {
                 assert_eq!(answer_js(&e).map(|v| stringify(&v)), Some(stringify(&event_js(&e))), "{g}");
             }
         }

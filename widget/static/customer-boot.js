@@ -1,3 +1,15 @@
-// customer-boot.js: starts the customer widget wasm (no inline scripts, so a strict CSP holds).
+// customer-boot.js: starts the customer widget wasm (no inline scripts, so a strict CSP holds), and hands files picked, dropped or pasted to customer-files.js, loaded on first use.
 import init from "/app/customer.js";
 init({ module_or_path: "/app/customer_bg.wasm" });
+for (const type of ["change", "drop", "paste"]) {
+  addEventListener(type, (e) => {
+    // (Copied now: clearing the picker empties its list.)
+    const files = [...((e.dataTransfer || e.clipboardData || e.target).files || [])];
+    if (files.length) {
+      e.preventDefault();
+      import("/customer-files.js").then((m) => m.send(files));
+      if (type == "change") e.target.value = "";
+    }
+  });
+}
+addEventListener("dragover", (e) => e.preventDefault());

@@ -28,9 +28,10 @@ pub fn widget() -> Result<()> {
     let app = public.join("app");
     std::fs::create_dir_all(&app)?;
     copy_dir(&root.join("widget/static"), &public)?;
-    // Minified as shipped: the loader (its comments stay in the source) and the CSS.
-    for css in ["widget.js", "widget.css", "console.css"] {
-        let path = public.join(css);
+    // Minified as shipped: the loader and the customer's scripts (their
+    // comments stay in the source) and the CSS.
+    for file in ["widget.js", "customer-boot.js", "customer-files.js", "widget.css", "console.css"] {
+        let path = public.join(file);
         run(Command::new(node_tool("@esbuild/linux-x64/bin/esbuild"))
             .arg(&path)
             .args(["--minify", "--log-level=warning", "--allow-overwrite"])

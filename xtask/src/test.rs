@@ -109,6 +109,7 @@ const BROWSER_TESTS: &[&str] = &[
     "team",
     "a11y",
     "profile",
+    "files",
 ];
 
 /// The protocol and browser tests against a fresh Worker (already built).

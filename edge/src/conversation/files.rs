@@ -41,7 +41,8 @@ impl Conversation {
             _ => return missing(),
         };
         let Some(file) = file else { return Response::from_json(&Attaching { site: meta.site.clone() }) };
-        let frame = ClientEnvelope { v: PROTOCOL_VERSION, id, msg: ClientMsg::Act { event: Event::File(file) } };
+        let frame =
+            ClientEnvelope { v: PROTOCOL_VERSION, id, msg: ClientMsg::Act { event: Event::File(Box::new(file)) } };
         match self.http_frame(&who, frame).await? {
             Some(reply) => Response::from_json(&reply),
             None => missing(),

@@ -329,7 +329,7 @@ pub enum Event {
     /// A file the customer or an operator sent. Only the Worker writes
     /// it, after the upload passed the site's checks and was stored; a
     /// client's is refused.
-    File(crate::files::Attachment),
+    File(Box<crate::files::Attachment>),
 }
 
 impl Event {

@@ -335,7 +335,7 @@ fn who_sends() -> Vec<(Event, &'static [Role])> {
         (follow_up(7, "Check the seats are set up"), OPERATOR),
         (Event::FollowUpDue {}, OPERATOR),
         (Event::Edit { seq: 1, text: "fixed".into(), was: None }, OPERATOR),
-        (Event::File(crate::files::tests::attachment()), BOTH),
+        (Event::File(Box::new(crate::files::tests::attachment())), BOTH),
     ]
 }
 

@@ -5,6 +5,7 @@
 //! channel monitor); settings, the organisation's people, and changing
 //! one's password.
 
+mod attach;
 mod edit;
 mod follow_up;
 mod guide;
@@ -51,6 +52,11 @@ thread_local! {
 pub async fn api(method: &str, path: &str, body: Option<String>) -> Result<String, String> {
     let csrf = CSRF.with(|c| c.borrow().clone());
     crate::http::request_with(method, path, body, Some((CSRF_HEADER, &csrf))).await
+}
+
+/// The session's anti-CSRF token (for calls made without [`api`]: uploads).
+pub fn csrf() -> (&'static str, String) {
+    (CSRF_HEADER, CSRF.with(|c| c.borrow().clone()))
 }
 
 /// How the console names an anonymous customer: by the start of the conversation id.

@@ -92,12 +92,41 @@ pub fn Pane(
         chat.send(t)
     });
     let on_dismiss = Callback::new(move |m: String| chat.dismiss(&m));
-    // Workflow events: one line each in the timeline.
-    let on_event = Callback::new(|(el, m): (web_sys::Element, shared::ChatMessage)| {
+    // Workflow events: one line each in the timeline; a file as a
+    // thumbnail or a download, with who sent it and when.
+    let file_id = id.to_string();
+    let on_event = Callback::new(move |(el, m): (web_sys::Element, shared::ChatMessage)| {
+        let when = crate::util::clock(m.at);
+        if let Some(Event::File(file)) = &m.event {
+            let mine = m.author == shared::Role::Operator;
+            let bubble = crate::files::row(&el, mine, &file_id, file, &m.text, "console-file");
+            crate::dom::set(&bubble, "data-testid", "console-message");
+            let who = m.by.as_deref().or(m.name.as_deref()).unwrap_or(if mine { "Support" } else { "Customer" });
+            crate::dom::add(&el, "div", "meta", &format!("{who} · {when}"));
+            return;
+        }
         el.set_class_name("event");
         let _ = el.set_attribute("data-testid", "console-event");
-        el.set_text_content(Some(&format!("{} · {}", m.text, crate::util::clock(m.at))));
+        el.set_text_content(Some(&format!("{} · {when}", m.text)));
     });
+    // Files: picked, dropped on the pane or pasted into the reply box.
+    let attach_note = RwSignal::new(None::<String>);
+    let (drop_site, drop_id) = (session.site.get_value(), id.to_string());
+    let (paste_site, paste_id) = (drop_site.clone(), drop_id.clone());
+    let dropped = move |e: leptos::ev::DragEvent| {
+        let files = e.data_transfer().and_then(|d| d.files()).filter(|f| f.length() > 0);
+        if files.is_some() {
+            e.prevent_default();
+            super::attach::send_all(&drop_site, &drop_id, files, attach_note);
+        }
+    };
+    let pasted = move |e: leptos::ev::ClipboardEvent| {
+        let files = e.clipboard_data().and_then(|d| d.files()).filter(|f| f.length() > 0);
+        if files.is_some() {
+            e.prevent_default();
+            super::attach::send_all(&paste_site, &paste_id, files, attach_note);
+        }
+    };
     let workflow = move || state.with(|s| s.def().name);
     let assignee = move || state.with(|s| s.assignee.clone()).unwrap_or_else(|| "unassigned".into());
     // Moving it: the buttons show what `shared::routing::may_reassign`
@@ -144,7 +173,8 @@ pub fn Pane(
         }
     };
     view! {
-        <section class="pane" class:beside=beside.is_some() data-testid="console-pane" data-conversation=id.to_string()>
+        <section class="pane" class:beside=beside.is_some() data-testid="console-pane" data-conversation=id.to_string()
+            on:dragover=|e| e.prevent_default() on:drop=dropped on:paste=pasted>
             <header class="pane-header">
                 <strong data-testid="console-customer-name">{
                     let id = id.clone();
@@ -183,6 +213,7 @@ pub fn Pane(
             <MessageList log=chat.log testid="console-message" on_dismiss=on_dismiss on_event=on_event empty="No messages yet." on_top=Callback::new(move |_| chat.older())/>
             <p class="typing" aria-live="polite" data-testid="console-typing" class:on=chat.typing>"Customer is typing…"</p>
             <super::edit::EditLast chat=chat me=session.name.get_value()/>
+            <super::attach::Attach site=session.site.get_value() conversation=id.to_string() note=attach_note/>
             <Composer
                 on_send=on_send
                 input_testid="console-input"

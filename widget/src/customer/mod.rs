@@ -173,7 +173,26 @@ fn App() -> impl IntoView {
         }
     });
     let on_edit = Callback::new(move |t: String| chat.typed(&t));
-    let on_event = Callback::new(move |(el, m)| cards::fill(chat, el, m));
+    // The conversation and its token, where customer-files.js reads them
+    // (the page is this service's own, in the loader's iframe).
+    crate::effect(move || {
+        let chat = session.with(|s| s.as_ref().map(|s| s.conversation.to_string() + " " + &s.token));
+        if let Some(body) = crate::dom::find("body") {
+            match chat {
+                Some(v) => crate::dom::set(&body, "data-chat", &v),
+                None => body.remove_attribute("data-chat").unwrap_or_default(),
+            }
+        }
+    });
+    let on_event = Callback::new(move |(el, m): (web_sys::Element, shared::ChatMessage)| match &m.event {
+        Some(shared::workflow::Event::File(file)) => session.with_untracked(|s| {
+            if let Some(s) = s {
+                let mine = m.author == shared::Role::Customer;
+                crate::files::row(&el, mine, s.conversation.as_str(), file, &m.text, "chat-file");
+            }
+        }),
+        _ => cards::fill(chat, el, m),
+    });
     // What shows before the conversation exists: the pre-chat form (not for
     // proactive or resumed chats), or a proactive trigger's greeting (the
     // conversation then stores it). Drawn in plain DOM (small wasm), and only
@@ -239,6 +258,15 @@ fn App() -> impl IntoView {
             <div class="composer-wrap" hidden>
                 <Composer on_send=on_send input_testid="chat-input" send_testid="chat-send"
                     placeholder="Type your message…" on_edit=on_edit/>
+                // Uploads are customer-files.js's (loaded on first use by
+                // customer-boot.js), outside what a visitor loads to type.
+                <div class="upload">
+                    <label class="link">
+                        "📎 Attach a file"
+                        <input type="file" multiple class="visually-hidden" data-testid="chat-attach"/>
+                    </label>
+                    <span role="status" data-testid="chat-attach-note"></span>
+                </div>
             </div>
         </main>
     }

@@ -1,0 +1,92 @@
+// files.test.mjs: an operator attaches a picture from the console's file
+// picker; the console and the customer's widget both show it as a thumbnail
+// that really loads (served by the Worker from R2) and opens full size; a
+// file that is not what its name says, HTML named .png and a type the site
+// does not accept are refused with the server's reason beside the picker;
+// the customer sends a PDF from the widget's button (a download on both
+// sides) and reads why a page named .png is refused.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { browser, customerOn, demoUrl, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
+
+// A 1×1 PNG (the same picture the protocol tests send).
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+/** Whether the picture in `link` has loaded (a broken image has no size). */
+async function drawn(link) {
+  return link.locator("img").evaluate((img) => img.complete && img.naturalWidth === 1);
+}
+
+test("files: a picture from the console reaches the customer as a thumbnail; refusals say why", async () => {
+  const context = await browser.newContext();
+  try {
+    const marker = `files ${Date.now()}`;
+    const frame = await customerOn(context, demoUrl, marker);
+    await frame.getByTestId("chat-message").filter({ hasText: marker }).waitFor({ timeout: TIMEOUT });
+    const operator = watch(await context.newPage());
+    await signIn(operator);
+    await operator.getByTestId("console-conversation").filter({ hasText: marker }).first().click();
+    const pane = operator.locator("section.pane:not(.beside)");
+
+    await pane.getByTestId("console-attach").setInputFiles({ name: "screenshot.png", mimeType: "image/png", buffer: PNG });
+    const mine = pane.getByTestId("console-file");
+    await mine.waitFor({ timeout: TIMEOUT });
+    await until("the console's thumbnail loads", () => drawn(mine));
+    assert.equal(await mine.locator("img").getAttribute("alt"), "screenshot.png");
+    await until("the note clears", async () => (await pane.getByTestId("console-attach-note").textContent()) === "");
+
+    const theirs = frame.getByTestId("chat-file");
+    await theirs.waitFor({ timeout: TIMEOUT });
+    await until("the customer's thumbnail loads", () => drawn(theirs));
+    const href = await theirs.getAttribute("href");
+    assert.equal(href, await mine.getAttribute("href"), "one address, the message's capability");
+    assert.match(href, /^\/api\/files\//);
+    assert.equal(await theirs.getAttribute("target"), "_blank", "opens full size");
+
+    // HTML named .png: refused by its bytes, and the reason shown.
+    await pane.getByTestId("console-attach").setInputFiles({
+      name: "evil.png",
+      mimeType: "image/png",
+      buffer: Buffer.from("<html><script>alert(1)</script></html>"),
+    });
+    await until("HTML is not a picture", async () =>
+      /evil\.png was not sent: .*not accepted here/.test(await pane.getByTestId("console-attach-note").textContent()));
+    // A real picture under a PDF's name.
+    await pane.getByTestId("console-attach").setInputFiles({ name: "quote.pdf", mimeType: "application/pdf", buffer: PNG });
+    await until("the mismatch is explained", async () =>
+      /quote\.pdf was not sent: .*not what its name says/.test(await pane.getByTestId("console-attach-note").textContent()));
+    // A type the demo site does not accept.
+    await pane.getByTestId("console-attach").setInputFiles({
+      name: "notes.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("plain words"),
+    });
+    await until("the type is refused", async () =>
+      /notes\.txt was not sent: .*not accepted here/.test(await pane.getByTestId("console-attach-note").textContent()));
+    assert.equal(await pane.getByTestId("console-file").count(), 1, "refused files leave no message");
+    assert.equal(await frame.getByTestId("chat-file").count(), 1);
+
+    // The customer sends a PDF from the widget's button: a download link
+    // on both sides; and a refused file says why beside the button.
+    const pdf = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
+    await frame.getByTestId("chat-attach").setInputFiles({ name: "quote.pdf", mimeType: "application/pdf", buffer: pdf });
+    const sent = frame.getByTestId("chat-file").filter({ hasText: "quote.pdf" });
+    await sent.waitFor({ timeout: TIMEOUT });
+    assert.equal(await sent.getAttribute("download"), "quote.pdf");
+    const got = pane.getByTestId("console-file").filter({ hasText: "quote.pdf" });
+    await got.waitFor({ timeout: TIMEOUT });
+    const download = await operator.request.get(new URL(await got.getAttribute("href"), operator.url()).href);
+    assert.equal(download.status(), 200);
+    assert.match(download.headers()["content-disposition"], /^attachment/);
+    assert.equal(download.headers()["x-content-type-options"], "nosniff");
+    await frame.getByTestId("chat-attach").setInputFiles({ name: "page.png", mimeType: "image/png", buffer: Buffer.from("<html></html>") });
+    await until("the customer reads why", async () =>
+      /page\.png was not sent: .*not accepted here/.test(await frame.getByTestId("chat-attach-note").textContent()));
+    assert.equal(await frame.getByTestId("chat-file").count(), 2, "refused files leave no message");
+  } finally {
+    await context.close();
+  }
+});
