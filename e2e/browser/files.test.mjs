@@ -15,6 +15,16 @@ const PNG = Buffer.from(
   "base64",
 );
 
+/** Waits until `note` reads `pattern`; fails saying what it read last. */
+async function says(note, pattern) {
+  let last = null;
+  try {
+    await until(`a note matching ${pattern}`, async () => pattern.test((last = await note.textContent())));
+  } catch (e) {
+    throw new Error(`${e.message}; it read ${JSON.stringify(last)}`);
+  }
+}
+
 /** Whether the picture in `link` has loaded (a broken image has no size). */
 async function drawn(link) {
   return link.locator("img").evaluate((img) => img.complete && img.naturalWidth === 1);
@@ -52,20 +62,18 @@ test("files: a picture from the console reaches the customer as a thumbnail; ref
       mimeType: "image/png",
       buffer: Buffer.from("<html><script>alert(1)</script></html>"),
     });
-    await until("HTML is not a picture", async () =>
-      /evil\.png was not sent: .*not accepted here/.test(await pane.getByTestId("console-attach-note").textContent()));
+    const note = pane.getByTestId("console-attach-note");
+    await says(note, /evil\.png was not sent: .*not accepted here/);
     // A real picture under a PDF's name.
     await pane.getByTestId("console-attach").setInputFiles({ name: "quote.pdf", mimeType: "application/pdf", buffer: PNG });
-    await until("the mismatch is explained", async () =>
-      /quote\.pdf was not sent: .*not what its name says/.test(await pane.getByTestId("console-attach-note").textContent()));
+    await says(note, /quote\.pdf was not sent: .*not what its name says/);
     // A type the demo site does not accept.
     await pane.getByTestId("console-attach").setInputFiles({
       name: "notes.txt",
       mimeType: "text/plain",
       buffer: Buffer.from("plain words"),
     });
-    await until("the type is refused", async () =>
-      /notes\.txt was not sent: .*not accepted here/.test(await pane.getByTestId("console-attach-note").textContent()));
+    await says(note, /notes\.txt was not sent: .*not accepted here/);
     assert.equal(await pane.getByTestId("console-file").count(), 1, "refused files leave no message");
     assert.equal(await frame.getByTestId("chat-file").count(), 1);
 
@@ -76,6 +84,7 @@ test("files: a picture from the console reaches the customer as a thumbnail; ref
     const sent = frame.getByTestId("chat-file").filter({ hasText: "quote.pdf" });
     await sent.waitFor({ timeout: TIMEOUT });
     assert.equal(await sent.getAttribute("download"), "quote.pdf");
+    await says(frame.getByTestId("chat-attach-note"), /^$/);
     const got = pane.getByTestId("console-file").filter({ hasText: "quote.pdf" });
     await got.waitFor({ timeout: TIMEOUT });
     const download = await operator.request.get(new URL(await got.getAttribute("href"), operator.url()).href);
@@ -83,8 +92,7 @@ test("files: a picture from the console reaches the customer as a thumbnail; ref
     assert.match(download.headers()["content-disposition"], /^attachment/);
     assert.equal(download.headers()["x-content-type-options"], "nosniff");
     await frame.getByTestId("chat-attach").setInputFiles({ name: "page.png", mimeType: "image/png", buffer: Buffer.from("<html></html>") });
-    await until("the customer reads why", async () =>
-      /page\.png was not sent: .*not accepted here/.test(await frame.getByTestId("chat-attach-note").textContent()));
+    await says(frame.getByTestId("chat-attach-note"), /page\.png was not sent: .*not accepted here/);
     assert.equal(await frame.getByTestId("chat-file").count(), 2, "refused files leave no message");
   } finally {
     await context.close();

@@ -1,6 +1,7 @@
 // profile.test.mjs: the customer profile beside a conversation, as an
-// operator uses it: the name, page and browser the customer came with (as
-// text, never HTML), the same visitor's other conversation (opens on a
+// operator uses it: the name, page and browser the customer came with and
+// the page a single-page app moved to since (as text, never HTML), the
+// same visitor's other conversation (opens on a
 // click), a note, tags (a bad one refused with the reason), the inbox
 // filtered by a tag, and the conversation downloaded as CSV.
 import { test } from "node:test";
@@ -24,6 +25,11 @@ test("profile: how the customer came, their other chat, notes and tags", async (
   });
   assert.equal(r.status, 201, await r.clone().text());
   const other = (await r.json()).conversation;
+  // A single-page app's navigation after the chat started: the loader's
+  // badge call reports the page, which the profile lists.
+  const reported = customer.waitForResponse((r) => r.url().endsWith("/unread") && r.ok());
+  await customer.evaluate((xss) => history.pushState({}, "", "/demo?step=" + encodeURIComponent(xss)), XSS);
+  await reported;
 
   const operator = watch(await context.newPage());
   await signIn(operator);
@@ -36,7 +42,10 @@ test("profile: how the customer came, their other chat, notes and tags", async (
   assert.equal(await profile.getByTestId("console-profile-email").textContent(), "ada@example.com");
   // The page as text: the address with its query, no element made of it.
   assert.match(await profile.getByTestId("console-profile-page").textContent(), /\/demo\?from=/);
-  assert.equal(await profile.locator("img").count(), 0, "nothing of the address became HTML");
+  const visited = profile.getByTestId("console-profile-visited");
+  assert.equal(await visited.count(), 1, "one page visited since");
+  assert.match(await visited.textContent(), /\/demo\?step=%3Cimg/);
+  assert.equal(await profile.locator("img").count(), 0, "nothing of the addresses became HTML");
   assert.match(await profile.getByTestId("console-profile-browser").textContent(), /Chrome \d+ on Linux/);
   assert.equal(await profile.getByTestId("console-profile-language").textContent(), "de-DE");
 

@@ -119,7 +119,7 @@ fn an_erased_customer_leaves_nothing_readable_behind() {
 
     // The launcher's badge reads the conversation with its token.
     let unread = |c: &ConversationCreated| {
-        let q = UnreadQuery { conversation: c.conversation.clone(), token: c.token.clone(), after: 0 };
+        let q = UnreadQuery { conversation: c.conversation.clone(), token: c.token.clone(), after: 0, page: None };
         status(
             ureq::post(&format!("{}{}", base_url(), unread_path(&site)))
                 .set("Origin", "http://localhost:4321")

@@ -1,5 +1,6 @@
 //! The customer profile beside a conversation against the real Worker: how
-//! the customer came (page, browser, language) recorded at the start, the
+//! the customer came (page, browser, language) recorded at the start and
+//! the pages visited since (the loader's page views), the
 //! name and e-mail they gave, their earlier conversations found by their
 //! visitor token, the team's notes and the conversation's tags (on the
 //! inbox line, pushed live and kept through later messages); the
@@ -15,7 +16,7 @@ use e2e::client::Socket;
 use e2e::identity::visitor_token;
 use shared::api::{
     customer_export_path, customer_socket_path, inbox_page_path, inbox_socket_path, notes_path, profile_path,
-    tags_path, transcript_path, ConversationCreated, CreateConversation, CONVERSATIONS_PATH,
+    tags_path, transcript_path, unread_path, ConversationCreated, CreateConversation, UnreadQuery, CONVERSATIONS_PATH,
 };
 use shared::profile::{Note, Profile, Tags};
 use shared::scope::Scope;
@@ -55,6 +56,43 @@ fn start(visitor: &str, page: &str) -> ConversationCreated {
 fn fresh_visitor(what: &str) -> String {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
     visitor_token("demo", format!("profiles-{what}-{nanos}"))
+}
+
+/// The loader's badge call at a page view of `page` (the host page's origin).
+fn page_view(c: &ConversationCreated, token: &str, page: &str) -> u16 {
+    let q =
+        UnreadQuery { conversation: c.conversation.clone(), token: token.into(), after: 0, page: Some(page.into()) };
+    let r = ureq::post(&format!("{}{}", base_url(), unread_path("demo")))
+        .set("Origin", "http://localhost:4321")
+        .set("Content-Type", "text/plain")
+        .send_string(&serde_json::to_string(&q).unwrap());
+    status(r).0
+}
+
+#[test]
+fn the_pages_visited_since_the_start_reach_the_profile() {
+    let c = start(&fresh_visitor("pages"), "http://localhost:4321/");
+    let op = Staff::demo(&base_url(), StaffRole::Operator).unwrap();
+    for page in ["/", "/pricing", "/pricing", "/checkout?plan=team", "/pricing"] {
+        assert_eq!(page_view(&c, &c.token, &format!("http://localhost:4321{page}")), 200);
+    }
+    assert_eq!(page_view(&c, &"0".repeat(64), "http://localhost:4321/forged"), 404, "another token");
+    assert_eq!(page_view(&c, &c.token, "javascript:alert(1)"), 200, "answered, not recorded");
+    let profile: Profile = op.get(&profile_path("demo", c.conversation.as_str())).call().unwrap().into_json().unwrap();
+    assert_eq!(profile.visit.page.as_deref(), Some("http://localhost:4321/"), "the start page stays");
+    let pages: Vec<&str> = profile.visit.pages.iter().map(|p| p.page.as_str()).collect();
+    assert_eq!(
+        pages,
+        ["http://localhost:4321/pricing", "http://localhost:4321/checkout?plan=team", "http://localhost:4321/pricing"],
+        "each change of page, in order; not the start page again, a reload, another token's or a non-web address"
+    );
+    assert!(
+        profile.visit.pages.windows(2).all(|w| w[0].at <= w[1].at) && profile.visit.pages[0].at >= profile.started_at
+    );
+    // The export has them too.
+    let t: Transcript =
+        op.get(&transcript_path("demo", c.conversation.as_str(), "json")).call().unwrap().into_json().unwrap();
+    assert_eq!(t.visit.pages, profile.visit.pages);
 }
 
 #[test]

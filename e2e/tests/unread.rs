@@ -54,7 +54,7 @@ fn the_badge_counts_what_came_for_the_customer_since_they_looked() {
     let (last, _) = s.send_acked("o2", "It left the warehouse today.").unwrap();
     cust.send_acked("c2", "Thanks!").unwrap();
 
-    let q = |after| UnreadQuery { conversation: c.conversation.clone(), token: c.token.clone(), after };
+    let q = |after| UnreadQuery { conversation: c.conversation.clone(), token: c.token.clone(), after, page: None };
     assert_eq!(
         ask("demo", PAGE, &q(seen)).unwrap().unread,
         2,

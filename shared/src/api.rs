@@ -212,6 +212,10 @@ pub struct UnreadQuery {
     pub token: String,
     /// The newest sequence number the customer saw.
     pub after: u64,
+    /// The host page's address: a page view the profile records
+    /// ([`crate::profile::Visit::visited`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
 }
 
 /// The answer to [`UnreadQuery`].

@@ -42,12 +42,47 @@ pub struct Visit {
     /// The site's own user id, when the site signed the customer in (verified).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+    /// The pages opened since, oldest first: the newest [`MOST_PAGES`]
+    /// (the loader reports each page view, a single-page app's too).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pages: Vec<PageView>,
 }
+
+/// A page the customer opened after the chat started.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageView {
+    /// Its address.
+    pub page: String,
+    /// When, ms since the Unix epoch.
+    pub at: u64,
+}
+
+/// How many pages a profile keeps of the customer's way through the site.
+pub const MOST_PAGES: usize = 20;
+/// The longest page address kept, in bytes (as the start page's).
+pub const PAGE_BYTES: usize = 2_000;
 
 /// The longest `User-Agent` kept.
 pub const AGENT_CHARS: usize = 300;
 
 impl Visit {
+    /// Records that the customer opened `page` at `at`; `false` when that
+    /// changes nothing: the page they were on already (a reload, or the
+    /// badge asked again), or no web address of at most [`PAGE_BYTES`].
+    pub fn visited(&mut self, page: &str, at: u64) -> bool {
+        let web = page.starts_with("https://") || page.starts_with("http://");
+        let current = self.pages.last().map(|p| p.page.as_str()).or(self.page.as_deref());
+        if !web || page.len() > PAGE_BYTES || current == Some(page) {
+            return false;
+        }
+        self.pages.push(PageView { page: page.to_owned(), at });
+        if self.pages.len() > MOST_PAGES {
+            self.pages.remove(0);
+        }
+        true
+    }
+
     /// The browser and system a `User-Agent` names, for people ("Chrome 131
     /// on Windows"); `None` when it names neither.
     pub fn browser(&self) -> Option<String> {
@@ -246,6 +281,26 @@ pub fn tags_of<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_visited_since_keep_the_newest_changes() {
+        let mut v = Visit { page: Some("https://shop.test/".into()), ..Visit::default() };
+        assert!(!v.visited("https://shop.test/", 1), "the start page again");
+        assert!(v.visited("https://shop.test/pricing", 2));
+        assert!(!v.visited("https://shop.test/pricing", 3), "a reload");
+        assert!(v.visited("https://shop.test/", 4), "back to the start is a page view");
+        assert!(!v.visited("javascript:alert(1)", 5), "not a web address");
+        assert!(!v.visited("", 5));
+        assert!(!v.visited(&format!("https://shop.test/{}", "a".repeat(PAGE_BYTES)), 5), "too long");
+        let seen: Vec<(&str, u64)> = v.pages.iter().map(|p| (p.page.as_str(), p.at)).collect();
+        assert_eq!(seen, [("https://shop.test/pricing", 2), ("https://shop.test/", 4)]);
+        for i in 0..30 {
+            assert!(v.visited(&format!("https://shop.test/p/{i}"), 10 + i));
+        }
+        assert_eq!(v.pages.len(), MOST_PAGES, "the newest kept");
+        assert_eq!(v.pages[0].page, "https://shop.test/p/10");
+        assert_eq!(v.pages[MOST_PAGES - 1].page, "https://shop.test/p/29");
+    }
 
     #[test]
     fn tags_are_trimmed_lowered_once_each_and_checked() {

@@ -24,13 +24,19 @@ async function post(conversation, token, id, file) {
   }
 }
 
-export async function send(files) {
-  const [conversation, token] = (document.body.dataset.chat || "").split(" ");
-  if (!token) return say("Send a message first, then attach your file.");
-  for (const file of files) {
-    say(`Sending ${file.name}…`);
-    const id = "f-" + crypto.randomUUID().replaceAll("-", "");
-    const why = await post(conversation, token, id, file);
-    say(why && `${file.name} was not sent: ${why}`);
-  }
+/** Uploads one after another, so what the note says is the latest's. */
+let queue = Promise.resolve();
+
+export function send(files) {
+  queue = queue.then(async () => {
+    const [conversation, token] = (document.body.dataset.chat || "").split(" ");
+    if (!token) return say("Send a message first, then attach your file.");
+    for (const file of files) {
+      say(`Sending ${file.name}…`);
+      const id = "f-" + crypto.randomUUID().replaceAll("-", "");
+      const why = await post(conversation, token, id, file);
+      say(why && `${file.name} was not sent: ${why}`);
+    }
+  });
+  return queue;
 }

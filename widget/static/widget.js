@@ -107,12 +107,13 @@
   var badge = root.querySelector("b"), unread = 0, seenKey = key + ":seen";
 
   // The customer's news since the chat was last open: `then` gets
-  // {unread, last} (nothing without a kept conversation or an answer).
+  // {unread, last} (nothing without a kept conversation or an answer). The
+  // page goes along: the operator's profile lists the pages visited since.
   function news(then) {
     var s = kept(key);
     if (s && s.token) fetch(origin + "/api/sites/" + encodeURIComponent(site) + "/unread", {
       method: "POST", headers: { "content-type": "text/plain" },
-      body: JSON.stringify({ conversation: s.conversation, token: s.token, after: +get(localStorage, seenKey) || 0 })
+      body: JSON.stringify({ conversation: s.conversation, token: s.token, after: +get(localStorage, seenKey) || 0, page: location.href })
     }).then(function (r) { return r.ok && r.json(); }).then(function (u) { u && then(u); }, function () {});
   }
   function seen(u) { set(localStorage, seenKey, String(u.last)); }
@@ -207,9 +208,11 @@
 
   // A single-page app's new address (pushState, replaceState, back and
   // forward) counts as a page view: the address triggers and the start
-  // rule are read again, and the chat learns the page.
+  // rule are read again, the chat learns the page, and the badge's call
+  // tells the profile (as at every page load).
   function moved() {
     triggers.forEach(function (t) { t.on === "urlContains" && arm(t); });
+    news(Object);
     if (frame) { send({ type: "chat:page", page: location.href }); config && sendConfig(); }
   }
   ["pushState", "replaceState"].forEach(function (k) {

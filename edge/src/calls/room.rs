@@ -56,7 +56,9 @@ pub enum RoomCall {
     /// → [`Routed`] for an assignment or a release.
     Route(Route),
     /// The customer's unread count for the loader's badge (conversations
-    /// only) → [`shared::api::Unread`] (404: not this site's, or another token).
+    /// only) → [`shared::api::Unread`] (404: not this site's, or another
+    /// token); the host page's address, if any, is a page view the
+    /// profile records.
     Unread {
         /// The site asking.
         site: String,
@@ -64,6 +66,8 @@ pub enum RoomCall {
         digest: String,
         /// The newest sequence number the customer saw.
         after: u64,
+        /// The host page's address.
+        page: Option<String>,
     },
     /// The customer profile's parts the conversation holds (conversations
     /// only) → [`Profiled`] (404: not this site's).

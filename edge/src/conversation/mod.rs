@@ -104,10 +104,13 @@ impl DurableObject for Conversation {
                 Response::error("a channel's call, not a conversation's", 404)
             }
             RoomCall::Route(route) => self.routed(route).await,
-            RoomCall::Unread { site, digest, after } => {
+            RoomCall::Unread { site, digest, after, page } => {
                 let ours = self.ready().await? && self.meta.borrow().as_ref().is_some_and(|m| m.site.as_str() == site);
                 if !ours || !self.admits(&digest).await? {
                     return missing();
+                }
+                if let Some(page) = page {
+                    self.visited(&page)?;
                 }
                 Response::from_json(&self.unread(after).map_err(internal)?)
             }

@@ -110,6 +110,21 @@ impl Conversation {
         }
     }
 
+    /// A page view of the customer's (the loader's badge call): kept in
+    /// the profile's visit when it is a new page (one UPDATE; the newest
+    /// [`shared::profile::MOST_PAGES`]).
+    pub(super) fn visited(&self, page: &str) -> Result<()> {
+        let mut meta = self.meta.borrow_mut();
+        let Some(meta) = meta.as_mut() else { return Ok(()) };
+        let mut visit: Visit = meta.visit.as_deref().and_then(|v| serde_json::from_str(v).ok()).unwrap_or_default();
+        if visit.visited(page, worker::Date::now().as_millis()) {
+            let json = serde_json::to_string(&visit).map_err(|e| internal(e.to_string()))?;
+            sql::set_visit(&self.db, &json).map_err(internal)?;
+            meta.visit = Some(json);
+        }
+        Ok(())
+    }
+
     /// [`crate::calls::room::RoomCall::Note`]: kept, answered as kept.
     pub(super) async fn note(&self, site: &str, author: &str, text: &str) -> Result<Response> {
         if !self.profiled(site).await? {

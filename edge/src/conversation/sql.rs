@@ -178,6 +178,12 @@ pub fn read_meta(db: &Db) -> Result<Option<Meta>, StoreError> {
     Ok(rows.into_iter().next())
 }
 
+/// Replaces how the customer came (a page view added).
+pub fn set_visit(db: &Db, visit: &str) -> Result<(), StoreError> {
+    db.write("UPDATE meta SET visit = ? WHERE one = 1", vec![visit.into()])?;
+    Ok(())
+}
+
 /// Writes the conversation's identity unless it exists; `false` if it did.
 pub fn write_meta(db: &Db, meta: &Meta) -> Result<bool, StoreError> {
     let written = db.write(

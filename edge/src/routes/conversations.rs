@@ -46,7 +46,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     }
     // The site's start rules pick the workflow by the host page's address.
     let page = body.page.as_deref().unwrap_or_default();
-    if page.len() > 2_000 {
+    if page.len() > shared::profile::PAGE_BYTES {
         return Err(RouteError::BadRequest("the page address is over 2,000 bytes".into()));
     }
     let start = shared::site::workflow_for(&config.starts, page);
@@ -150,6 +150,7 @@ fn visit(req: &Request, page: &str, user: Option<&str>) -> shared::profile::Visi
         time_zone: cf("timezone"),
         country: cf("country"),
         user: user.map(str::to_owned),
+        pages: Vec::new(),
     }
 }
 
@@ -198,16 +199,18 @@ pub async fn widget_config(req: &Request, env: &Env, site: &str) -> RouteResult 
 
 /// `POST /api/sites/{site}/unread` [`shared::api::UnreadQuery`] (any content
 /// type: the loader sends `text/plain`, a request without preflight) →
-/// [`shared::api::Unread`], for a host page of one of the site's origins.
+/// [`shared::api::Unread`], for a host page of one of the site's origins;
+/// the loader asks at each page view, so its page goes to the profile.
 /// One call to the conversation's object (none to the site's Inbox: the
 /// settings are the isolate's copy). A wrong token or another site's
 /// conversation is `unknownConversation`, as an unknown id.
 pub async fn unread(mut req: Request, env: &Env, site: &str) -> RouteResult {
     let site: SiteId = site.parse().map_err(|_| RouteError::UnknownSite(site.to_owned()))?;
     let (_, origin) = embedding(&req, env, &site).await?;
-    let what = "{\"conversation\", \"token\", \"after\"}";
-    let q: shared::api::UnreadQuery = super::json(&mut req, what, 1_024).await?;
-    let call = RoomCall::Unread { site: site.to_string(), digest: crate::auth::token_digest(&q.token), after: q.after };
+    let what = "{\"conversation\", \"token\", \"after\", \"page\"?}";
+    let q: shared::api::UnreadQuery = super::json(&mut req, what, 3_072).await?;
+    let digest = crate::auth::token_digest(&q.token);
+    let call = RoomCall::Unread { site: site.to_string(), digest, after: q.after, page: q.page };
     let stub = crate::calls::room::conversation(env, q.conversation.as_str())?;
     let unread: Option<shared::api::Unread> = crate::calls::ask(&stub, &call).await?;
     let unknown = || RouteError::Refused(ErrorCode::UnknownConversation, "no such conversation for this token".into());

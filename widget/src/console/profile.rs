@@ -162,6 +162,15 @@ pub fn CustomerProfile(id: ConversationId) -> impl IntoView {
                         {row("Country", "console-profile-country", visit.country.clone())}
                         {row("Started", "console-profile-started", Some(crate::util::when(p.started_at)))}
                     </dl>
+                    {(!visit.pages.is_empty()).then(|| view! {
+                        <h4>"Pages visited since"</h4>
+                        <ol class="pages">
+                            {visit.pages.iter().map(|v| {
+                                let line = format!("{} · {}", crate::util::when(v.at), v.page);
+                                view! { <li data-testid="console-profile-visited">{line}</li> }
+                            }).collect_view()}
+                        </ol>
+                    })}
                     <h4>"Earlier conversations"</h4>
                     {p.earlier.is_empty().then(|| view! { <p class="empty" data-testid="console-profile-no-earlier">"None."</p> })}
                     <ul class="earlier">
