@@ -7,7 +7,7 @@
 // sides) and reads why a page named .png is refused.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browser, customerOn, demoUrl, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
+import { browser, customerOn, demoUrl, getConfig, putConfig, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
 
 // A 1×1 PNG (the same picture the protocol tests send).
 const PNG = Buffer.from(
@@ -96,5 +96,36 @@ test("files: a picture from the console reaches the customer as a thumbnail; ref
     assert.equal(await frame.getByTestId("chat-file").count(), 2, "refused files leave no message");
   } finally {
     await context.close();
+  }
+});
+
+test("files: where the site holds visitors' files, a moderator looks at one and approves it", async () => {
+  const config = await getConfig();
+  await putConfig({ ...config, files: { ...config.files, holdUnverified: true } });
+  const context = await browser.newContext();
+  try {
+    const marker = `held file ${Date.now()}`;
+    const frame = await customerOn(context, demoUrl, marker);
+    await frame.getByTestId("chat-message").filter({ hasText: marker }).waitFor({ timeout: TIMEOUT });
+    await frame.getByTestId("chat-attach").setInputFiles({ name: "held.png", mimeType: "image/png", buffer: PNG });
+    await says(frame.getByTestId("chat-attach-note"), /^held\.png waits for review: .*checked by a moderator/);
+
+    const moderator = watch(await context.newPage());
+    await signIn(moderator, "moderator");
+    await moderator.getByTestId("console-tab-moderation").click();
+    const report = moderator.locator('[data-testid="console-report"][data-action="hold"]', { hasText: "held.png" });
+    await report.waitFor({ timeout: TIMEOUT });
+    const look = await moderator.request.get(
+      new URL(await report.getByTestId("console-report-file").getAttribute("href"), moderator.url()).href,
+    );
+    assert.equal(look.headers()["content-type"], "image/png", "the moderator sees the picture");
+    assert.equal(await frame.getByTestId("chat-file").count(), 0, "not published yet");
+    await report.getByTestId("console-report-approve").click();
+    const published = frame.getByTestId("chat-file");
+    await published.waitFor({ timeout: TIMEOUT });
+    await until("the approved picture loads", () => drawn(published));
+  } finally {
+    await context.close();
+    await putConfig(config);
   }
 });

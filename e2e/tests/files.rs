@@ -5,7 +5,9 @@
 //! stored once; a page named .png, a PDF named .png, a type the site does
 //! not take and a file over the site's limit are refused with the reason
 //! and leave nothing behind; a wrong token, a made-up key and a file sent
-//! as a frame are refused; an erased customer's files are gone.
+//! as a frame are refused; an erased customer's files are gone; a site
+//! that holds unverified visitors' files publishes one only when a
+//! moderator approves it.
 
 use std::io::Write;
 use std::time::Duration;
@@ -14,8 +16,10 @@ use e2e::accounts::{sign_up_org, Staff};
 use e2e::client::{create_conversation, status, status_text, Socket};
 use e2e::files::{customer_upload, staff_upload, stored, PNG};
 use e2e::wrangler::OwnWorker;
-use shared::api::{customer_socket_path, operator_socket_path, site_config_path};
-use shared::files::{Attachment, FileType, Uploaded};
+use shared::api::{customer_socket_path, operator_socket_path, site_config_path, DeskRoute};
+use shared::files::{Attachment, FileType, HeldFile, Uploaded};
+use shared::moderation_case::Report;
+use shared::rules::Action;
 use shared::site::SiteConfig;
 use shared::staff::StaffRole;
 use shared::workflow::Event;
@@ -50,6 +54,7 @@ fn files_are_sent_read_refused_and_erased() {
     bad_files_are_refused_with_the_reason_and_leave_nothing(&base);
     only_the_conversations_people_send_and_only_holders_of_the_key_read(&base);
     an_erased_customers_files_are_gone(&base);
+    an_unverified_visitors_file_waits_for_a_moderator(&base);
 }
 
 fn a_customer_and_an_operator_send_files_and_each_reads_the_others(base: &str) {
@@ -224,4 +229,59 @@ fn an_erased_customers_files_are_gone(base: &str) {
     owner.send("POST", &erase).call().unwrap();
     assert_eq!(status(ureq::get(&format!("{base}{path}")).call()), 404);
     assert!(stored(&base, id).is_empty());
+}
+
+/// A site that holds the files of visitors it did not sign in: the upload
+/// answers 202 with why, the team sees nothing, the moderators' queue has
+/// it; approved, it is published as the customer's message (a resend is
+/// then acked with it); staff's files are not held.
+fn an_unverified_visitors_file_waits_for_a_moderator(base: &str) {
+    let site = format!("held{}", std::process::id());
+    let people = sign_up_org(base, "Held", &site).unwrap();
+    let (owner, operator, moderator) = (&people[0], &people[3], &people[4]);
+    let path = site_config_path(&site);
+    let mut config: SiteConfig = owner.get(&path).call().unwrap().into_json().unwrap();
+    config.files.hold_unverified = true;
+    owner.send("PUT", &path).send_json(&config).unwrap();
+    let c = create_conversation(base, &site).unwrap();
+    let id = c.conversation.as_str();
+    let up = || status_text(customer_upload(base, id, &c.token, "h1", "shot.png", &PNG));
+
+    let (code, text) = up();
+    assert_eq!(code, 202, "{text}");
+    let held: HeldFile = serde_json::from_str(&text).unwrap();
+    assert!(held.held.contains("checked by a moderator"), "{text}");
+    assert_eq!(up().0, 202, "a resend waits too");
+    let reports = DeskRoute::Reports.path(&site);
+    let report = (0..50)
+        .find_map(|_| {
+            let all: Vec<Report> = moderator.get(&reports).call().unwrap().into_json().unwrap();
+            let found = all.into_iter().find(|r| r.message == "h1");
+            if found.is_none() {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            found
+        })
+        .expect("the held file in the moderators' queue");
+    assert_eq!(report.action, Action::Hold);
+    assert_eq!(report.hits[0].rule, "files.holdUnverified");
+    assert!(report.text.contains("shot.png"), "{report:?}");
+    let look = ureq::get(&format!("{base}{}", report.file.as_deref().expect("the file's address")));
+    assert_eq!(look.call().unwrap().header("Content-Type"), Some("image/png"), "the moderator looks at it");
+    let mut op = operator.socket(&operator_socket_path(&site, id, 0)).unwrap();
+    let (before, seen) = op.welcome_and_replay(0).unwrap();
+    assert!(!seen.iter().any(|m| matches!(m.event, Some(Event::File(_)))), "nothing published before the review");
+
+    let review = DeskRoute::Review(report.id).path(&site);
+    moderator.send("POST", &review).send_json(serde_json::json!({ "approve": true })).unwrap();
+    let published = file_in(&mut op, before + 1);
+    assert_eq!((published.name.as_str(), published.kind), ("shot.png", FileType::Png));
+    let (code, text) = up();
+    assert_eq!(code, 201, "acked once published: {text}");
+    let again: Uploaded = serde_json::from_str(&text).unwrap();
+    assert_eq!((again.seq, again.file.id), (before + 1, published.id.clone()));
+    assert_eq!(read(base, id, &published).status(), 200);
+    // Staff are not held.
+    let (code, text) = status_text(staff_upload(operator, &site, id, "s1", "quote.pdf", b"%PDF-1.4\n"));
+    assert_eq!(code, 201, "{text}");
 }

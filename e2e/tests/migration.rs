@@ -59,6 +59,7 @@ fn legacy_inbox(base: &str) -> (ConversationSummary, Report) {
         severity: Severity::Low,
         status: ReportStatus::Open,
         count: 1,
+        file: None,
     };
     let body = serde_json::json!({ "lines": [line], "reports": [report] });
     let written = ureq::post(&format!("{base}/api/bench/legacy-inbox/oldshop")).send_json(body).unwrap();

@@ -128,7 +128,8 @@ pub const MAX_FILE_BYTES: u32 = 25_000_000;
 /// Longest file name kept, in characters.
 pub const MAX_NAME_CHARS: usize = 120;
 
-/// A site's attachments: on or off, how large, which types.
+/// A site's attachments: on or off, how large, which types, and whether
+/// unverified visitors' files wait for review.
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -139,6 +140,10 @@ pub struct Files {
     pub max_bytes: u32,
     /// The types accepted.
     pub types: Vec<FileType>,
+    /// Files from visitors the site did not sign in (no verified
+    /// identity) wait for a moderator's approval before anyone else sees
+    /// them.
+    pub hold_unverified: bool,
 }
 
 impl Default for Files {
@@ -147,6 +152,7 @@ impl Default for Files {
             enabled: true,
             max_bytes: 10_000_000,
             types: vec![FileType::Png, FileType::Jpeg, FileType::Gif, FileType::Webp, FileType::Pdf],
+            hold_unverified: false,
         }
     }
 }
@@ -270,6 +276,14 @@ impl Attachment {
     pub fn describe(&self) -> String {
         format!("📎 {} ({})", self.name, size(self.size))
     }
+}
+
+/// The answer (202) to a customer's upload that waits for a moderator's
+/// review ([`Files::hold_unverified`]); an approval publishes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldFile {
+    /// Why it waits, for the sender.
+    pub held: String,
 }
 
 /// The answer to an upload: the message that carries the file.

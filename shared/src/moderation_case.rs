@@ -106,6 +106,10 @@ pub struct Report {
     /// [`MERGE_MS`] are merged into one report ([`Report::absorb`]).
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub count: u32,
+    /// A held upload's address (its capability), where the moderator looks
+    /// at the file before deciding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 fn one() -> u32 {

@@ -1,24 +1,27 @@
 // customer-files.js: the customer's uploads (loaded by customer-boot.js when a file is first picked, dropped or pasted).
 // Each file goes to the conversation under its own message id, tried again
 // with that id when the connection drops (the server stores it once); the
-// server's refusal is shown as text beside the button. The file then
-// arrives in the message list as a message like any other.
+// server's refusal, or that the file waits for a moderator, is shown as
+// text beside the button. The file then arrives in the message list as a
+// message like any other.
 const say = (text) => {
   const note = document.querySelector(".upload [role=status]");
   if (note) note.textContent = text;
 };
 
-/** POSTs `file`; the server's reason when it refuses (empty: sent). */
+/** POSTs `file`; what to tell the sender (empty: sent). */
 async function post(conversation, token, id, file) {
   const url = `/api/conversations/${conversation}/files?id=${id}&name=${encodeURIComponent(file.name)}`;
   for (let attempt = 0; ; attempt++) {
     try {
       const r = await fetch(url, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: file });
-      if (r.ok) return "";
       const body = await r.json().catch(() => ({}));
-      return body.message || `the server answered ${r.status}`;
+      // 202: the site holds unverified visitors' files for a moderator.
+      if (r.status == 202) return `${file.name} waits for review: ${body.held}`;
+      if (r.ok) return "";
+      return `${file.name} was not sent: ${body.message || `the server answered ${r.status}`}`;
     } catch {
-      if (attempt == 3) return "you seem to be offline";
+      if (attempt == 3) return `${file.name} was not sent: you seem to be offline`;
       await new Promise((done) => setTimeout(done, 1000 << attempt));
     }
   }
@@ -34,8 +37,7 @@ export function send(files) {
     for (const file of files) {
       say(`Sending ${file.name}…`);
       const id = "f-" + crypto.randomUUID().replaceAll("-", "");
-      const why = await post(conversation, token, id, file);
-      say(why && `${file.name} was not sent: ${why}`);
+      say(await post(conversation, token, id, file));
     }
   });
   return queue;

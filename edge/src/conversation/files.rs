@@ -2,7 +2,8 @@
 //! uploader may send one here (the customer by their token, staff of the
 //! conversation's site), then, once the Worker has checked and stored it,
 //! its message, which the room core handles as any act (a resend with the
-//! same client id is the same message).
+//! same client id is the same message) — or, where the site holds the
+//! files of visitors it did not sign in, held for a moderator's review.
 //!
 //! [`RoomCall::Attach`]: crate::calls::room::RoomCall::Attach
 
@@ -27,20 +28,28 @@ impl Conversation {
     ) -> Result<Response> {
         let missing = || Response::error("no such conversation", 404);
         let Some(meta) = self.ready().await?.then(|| self.meta.borrow().clone()).flatten() else { return missing() };
-        let who = match (uploader, site) {
+        let (who, verified) = match (uploader, site) {
             (Uploader::Customer { digest }, None) => {
                 let Some(sender) = self.sender().filter(|_| meta.practice.is_none()) else { return missing() };
                 if !self.admits(&digest).await? {
                     return missing();
                 }
-                Who { role: Role::Customer, staff: None, member: sender.member, name: sender.name }
+                // (A grant or token made for a signed-in customer.)
+                let verified = matches!(self.customer_token(&digest)?, Some(Some(_)));
+                (Who { role: Role::Customer, staff: None, member: sender.member, name: sender.name }, verified)
             }
             (Uploader::Staff { name, role }, Some(site)) if site == meta.site.as_str() => {
-                Who { role: Role::Operator, staff: Some(role), member: String::new(), name }
+                (Who { role: Role::Operator, staff: Some(role), member: String::new(), name }, true)
             }
             _ => return missing(),
         };
         let Some(file) = file else { return Response::from_json(&Attaching { site: meta.site.clone() }) };
+        if !verified && self.settings().await?.config.files.hold_unverified {
+            return match self.http_hold(&who, &id, file).await? {
+                Some(reply) => Response::from_json(&reply),
+                None => missing(),
+            };
+        }
         let frame =
             ClientEnvelope { v: PROTOCOL_VERSION, id, msg: ClientMsg::Act { event: Event::File(Box::new(file)) } };
         match self.http_frame(&who, frame).await? {

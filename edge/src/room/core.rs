@@ -71,6 +71,10 @@ pub enum Effect {
 /// Who routing acts as in a conversation's timeline.
 pub const ROUTING: &str = "routing";
 
+/// What a visitor reads when their file waits for review.
+pub const FILE_HELD: &str =
+    "Files from visitors who are not signed in are checked by a moderator before the team sees them.";
+
 /// One room's state in memory and its policy.
 pub struct Core {
     /// The room (for reports).
@@ -500,6 +504,61 @@ impl Core {
         Ok(effects)
     }
 
+    /// A customer's file held for review (the site holds the files of
+    /// visitors it did not sign in): kept as a held message with the file,
+    /// so an approval publishes it, and reported to the moderators. A
+    /// resend is held again; once approved, it is acked.
+    pub fn hold_file(
+        &mut self,
+        store: &impl RoomStore,
+        who: &Who,
+        id: &str,
+        file: shared::files::Attachment,
+        now: u64,
+    ) -> Result<Vec<Effect>, StoreError> {
+        if let Some(m) = store.find(who.role, &who.member, id)? {
+            return Ok(vec![Effect::Reply(ServerMsg::Ack { seq: m.seq, at: m.at })]);
+        }
+        let reason = FILE_HELD.to_owned();
+        let path = match &self.room {
+            Room::Conversation(c) => Some(file.path(c.as_str())),
+            Room::Channel(_) => None,
+        };
+        let room = self.room.clone();
+        let log = self.member(store, &who.member, now)?;
+        if log.held.contains_key(id) {
+            return Ok(vec![Effect::Reply(ServerMsg::Held { reason })]);
+        }
+        let text = file.describe();
+        let hit = Hit {
+            rule: "files.holdUnverified".into(),
+            severity: Severity::Low,
+            action: Action::Hold,
+            why: format!("a {} file from a visitor the site did not sign in", file.kind.label()),
+            found: None,
+        };
+        let event = serde_json::to_string(&Event::File(Box::new(file)))?;
+        let held = Held { event: Some(event), ..Held::of(who, id, &text, now, &reason) };
+        store.hold(&held)?;
+        log.held.insert(id.to_owned(), reason.clone());
+        let report = Report {
+            id: 0,
+            room,
+            member: who.member.clone(),
+            name: who.name.clone(),
+            message: id.to_owned(),
+            text,
+            at: now,
+            hits: vec![hit],
+            action: Action::Hold,
+            severity: Severity::Low,
+            status: ReportStatus::Open,
+            count: 1,
+            file: path,
+        };
+        Ok(vec![Effect::Reply(ServerMsg::Held { reason }), Effect::Report(report)])
+    }
+
     /// A moderator's decision on a held message: store and deliver it, or
     /// tell its sender it was not published.
     pub fn review(&mut self, store: &impl RoomStore, review: &ReviewHeld, now: u64) -> Result<Vec<Effect>, StoreError> {
@@ -514,7 +573,8 @@ impl Core {
         if store.find(Role::Customer, &held.member, &held.client_id)?.is_some() {
             return Ok(Vec::new());
         }
-        let m = self.message(&who, &held.client_id, held.text, None, now);
+        let event = held.event.as_deref().and_then(|e| serde_json::from_str(e).ok());
+        let m = self.message(&who, &held.client_id, held.text, event, now);
         store.insert(&m, None)?;
         self.last_seq = m.seq;
         let mut effects = self.stored(m, Vec::new(), None);
@@ -563,6 +623,7 @@ impl Core {
             severity,
             status: ReportStatus::Open,
             count: 1,
+            file: None,
         };
         Ok(vec![Effect::Report(filed)])
     }
@@ -593,6 +654,7 @@ impl Core {
             severity: Severity::High,
             status: ReportStatus::Done,
             count: 1,
+            file: None,
         };
         Ok(vec![Effect::Report(evidence), Effect::Removed(removal.seq)])
     }
@@ -636,6 +698,7 @@ impl Held {
             text: text.to_owned(),
             at: now,
             reason: reason.to_owned(),
+            event: None,
         }
     }
 }

@@ -77,6 +77,9 @@ pub struct Held {
     pub at: u64,
     /// Why it is held.
     pub reason: String,
+    /// The event it carries, as JSON (a file held for review).
+    #[serde(default)]
+    pub event: Option<String>,
 }
 
 /// At a customer's connect, holding `open` sockets already: the refusal if

@@ -105,6 +105,7 @@ pub fn screen(d: &Draft, log: &MemberLog, sanctions: &Sanctions, settings: &Sett
         severity,
         status: ReportStatus::Open,
         count: 1,
+        file: None,
     };
     let notice = action.sender_notice(report.rule());
     match action {

@@ -478,6 +478,29 @@ pub trait Host {
         Ok(Ok(seq.unwrap_or_default()))
     }
 
+    /// A customer's uploaded file held for review ([`Core::hold_file`]):
+    /// the reply (held, or the ack of one approved already), `None` if the
+    /// room does not exist.
+    async fn http_hold(
+        &self,
+        who: &super::Who,
+        id: &str,
+        file: shared::files::Attachment,
+    ) -> worker::Result<Option<ServerMsg>> {
+        if !self.ready().await? {
+            return Ok(None);
+        }
+        let now = worker::Date::now().as_millis();
+        let effects = {
+            let store = self.store();
+            let mut core = self.core().borrow_mut();
+            core.as_mut().expect("ready").hold_file(&store, who, id, file, now).map_err(crate::error::internal)?
+        };
+        let reply = effects.iter().find_map(|e| if let Effect::Reply(m) = e { Some(m.clone()) } else { None });
+        self.carry_out(None, effects).await;
+        Ok(reply)
+    }
+
     /// A frame that came over HTTP (the REST API) from `who`: handled as a
     /// socket's frame would be, its effects carried out; the reply (an ack
     /// or an error), `None` if the room does not exist.

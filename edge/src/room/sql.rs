@@ -127,6 +127,7 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         )",
         None,
     )?;
+    add_column(sql, "held", "event", "TEXT")?;
     sql.exec("CREATE TABLE IF NOT EXISTS sanctions (member TEXT NOT NULL, json TEXT NOT NULL)", None)?;
     sql.exec(super::reports::SCHEMA, None)?;
     sql.exec(
@@ -160,7 +161,8 @@ pub fn save_settings(db: &Db, version: u64, config: &SiteConfig) -> Result<(), S
 /// Keeps a held message.
 pub fn hold(db: &Db, h: &Held) -> Result<(), StoreError> {
     db.write(
-        "INSERT INTO held (member, client_id, name, text, at, reason) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        "INSERT INTO held (member, client_id, name, text, at, reason, event) VALUES (?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT DO NOTHING",
         vec![
             h.member.as_str().into(),
             h.client_id.as_str().into(),
@@ -168,6 +170,7 @@ pub fn hold(db: &Db, h: &Held) -> Result<(), StoreError> {
             h.text.as_str().into(),
             int(h.at),
             h.reason.as_str().into(),
+            h.event.as_deref().into(),
         ],
     )
     .map(drop)
@@ -176,7 +179,7 @@ pub fn hold(db: &Db, h: &Held) -> Result<(), StoreError> {
 /// Removes and returns a held message.
 pub fn take_held(db: &Db, member: &str, client_id: &str) -> Result<Option<Held>, StoreError> {
     let rows: Vec<Held> = db.read(
-        "SELECT member, client_id, name, text, at, reason FROM held WHERE member = ? AND client_id = ?",
+        "SELECT member, client_id, name, text, at, reason, event FROM held WHERE member = ? AND client_id = ?",
         vec![member.into(), client_id.into()],
     )?;
     db.write("DELETE FROM held WHERE member = ? AND client_id = ?", vec![member.into(), client_id.into()])?;
@@ -186,7 +189,7 @@ pub fn take_held(db: &Db, member: &str, client_id: &str) -> Result<Option<Held>,
 /// `member`'s held messages, oldest first.
 pub fn held_of(db: &Db, member: &str) -> Result<Vec<Held>, StoreError> {
     db.read(
-        "SELECT member, client_id, name, text, at, reason FROM held WHERE member = ? ORDER BY at",
+        "SELECT member, client_id, name, text, at, reason, event FROM held WHERE member = ? ORDER BY at",
         vec![member.into()],
     )
 }

@@ -5,6 +5,7 @@
 //! refusal with its code; waking from storage keeps the policy's state;
 //! the steady path's reads and writes are counted.
 
+use shared::files::FileType;
 use shared::moderation_case::{ReportStatus, Room, SanctionRecord};
 use shared::rules::Action;
 use shared::site::SiteConfig;
@@ -73,6 +74,8 @@ enum Do {
     Remove(u64),
     Report(u64),
     Review(&'static str, bool),
+    /// A customer's uploaded file that the site holds for review.
+    HoldFile(&'static str),
     Sanction(Sanction, Option<u32>),
     Lift(Sanction),
     /// A connect, with the site's sanctions for the member.
@@ -152,6 +155,7 @@ fn play(workflow: Option<WorkflowKind>, per_minute: u32, rows: Vec<(u64, Who, Do
                 let review = ReviewHeld { member: who.member.clone(), message: id.into(), approve };
                 core.review(&store, &review, now).expect("stored")
             }
+            Do::HoldFile(id) => core.hold_file(&store, &who, id, file(), now).expect("stored"),
             Do::Sanction(kind, minutes) => {
                 let record = SanctionRecord::new(&who.member, 7, kind, minutes, "case 7", now);
                 core.sanction(&store, &record).expect("stored")
@@ -302,6 +306,34 @@ fn moderation_outcomes_in_a_conversation() {
     );
     assert!(store.held.borrow().is_empty(), "reviewed messages leave the held table");
     assert!(store.sanctions.borrow().is_empty(), "the lifted mute is gone");
+}
+
+/// A stored file, as the upload route hands it over.
+fn file() -> shared::files::Attachment {
+    let (id, key) = ("a".repeat(32), "k".repeat(43));
+    shared::files::Attachment { id, name: "screenshot.png".into(), kind: FileType::Png, size: 2_048, key }
+}
+
+#[test]
+fn a_held_file_is_published_by_an_approval_and_only_then() {
+    let (_, store) = play(
+        Some(WorkflowKind::Support),
+        30,
+        vec![
+            (S, customer(), Do::HoldFile("f1"), vec![Held, Report(Action::Hold)]),
+            (2 * S, customer(), Do::HoldFile("f1"), vec![Held]),
+            (3 * S, customer(), Do::HoldFile("f2"), vec![Held, Report(Action::Hold)]),
+            (4 * S, customer(), Do::Review("f1", true), vec![Broadcast(1), Notify(1)]),
+            (5 * S, customer(), Do::HoldFile("f1"), vec![Ack(1)]),
+            (6 * S, customer(), Do::Review("f2", false), vec![Rejected]),
+        ],
+    );
+    let published = store.messages.borrow();
+    assert_eq!(published.len(), 1, "the rejected file was never published");
+    let m = &published[0].1;
+    assert!(matches!(&m.event, Some(Event::File(f)) if **f == file()), "{m:?}");
+    assert_eq!(m.text, file().describe());
+    assert!(store.held.borrow().is_empty());
 }
 
 #[test]

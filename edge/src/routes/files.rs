@@ -8,9 +8,11 @@
 //! limit as the body streams in, the type by the bytes against the site's
 //! types and the name. Then the file goes to R2 under the digest of its
 //! bytes and its message into the conversation, under the client's id: a
-//! resend after a dropped connection stores nothing twice.
+//! resend after a dropped connection stores nothing twice. Where the site
+//! holds unverified visitors' files, the answer is 202 and the file waits
+//! for a moderator.
 
-use shared::files::{Refusal, Uploaded};
+use shared::files::{HeldFile, Refusal, Uploaded};
 use shared::staff::Capability;
 use shared::{ClientMsgId, ConversationId, ErrorCode, ServerMsg};
 use worker::{Env, Request, Response};
@@ -74,6 +76,7 @@ async fn upload(
     let file = shared::files::Attachment { id: file_id, name, kind, size, key };
     match crate::calls::ask::<ServerMsg>(&stub, &ask(Some(file.clone()))).await?.ok_or_else(unknown)? {
         ServerMsg::Ack { seq, at } => Ok(Response::from_json(&Uploaded { seq, at, file })?.with_status(201)),
+        ServerMsg::Held { reason } => Ok(Response::from_json(&HeldFile { held: reason })?.with_status(202)),
         ServerMsg::Error { code, message } => Err(RouteError::Refused(code, message)),
         _ => Err(crate::error::internal("an unexpected answer to a file").into()),
     }

@@ -67,6 +67,7 @@ fn report(id: u64, severity: Severity, at: u64, status: ReportStatus) -> Report 
         severity,
         status,
         count: 1,
+        file: None,
     }
 }
 

@@ -135,6 +135,9 @@ pub fn Queue() -> impl IntoView {
                                 <span class="line2">{line2}</span>
                                 {reasons.map(|w| view! { <span class="line2" data-testid="console-report-reasons">{w}</span> })}
                                 <p class="text">{r.text.clone()}</p>
+                                {r.file.clone().map(|href| view! {
+                                    <a href=href target="_blank" rel="noopener" data-testid="console-report-file">"Look at the file"</a>
+                                })}
                                 {open.then(|| view! {
                                     <div class="actions">
                                         {held.then(|| view! {
