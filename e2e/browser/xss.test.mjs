@@ -12,7 +12,10 @@ import {
 } from "./helpers.mjs";
 import { PAYLOADS } from "./xss-payloads.mjs";
 
-const ELEMENTS = "img, script, svg, iframe, object, embed, video, audio, math, form, input, a[href], style, link, meta";
+// (The moderation queue's own "Look at the file" link, left by the files
+// test's held file — node runs the files alphabetically — is not a payload.)
+const ELEMENTS = "img, script, svg, iframe, object, embed, video, audio, math, form, input, " +
+  "a[href]:not([data-testid=console-report-file]), style, link, meta";
 
 /** Nothing ran in any frame of `page`, and no payload became an element in its lists. */
 async function clean(page, lists) {

@@ -142,7 +142,7 @@ pub fn worker_tests_of(only: &[String]) -> Result<()> {
         .map(|f| root().join(format!("e2e/browser/{f}.test.mjs")));
     crate::run(
         Command::new(e2e::wrangler::node_bin())
-            // One file at a time: the XSS, limits and settings tests change the demo site's settings while they run.
+            // One file at a time (node orders them by name): the XSS, limits and settings tests change the demo site's settings while they run.
             .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
             .args(files)
             .env("E2E_BASE_URL", &worker.base_url)
