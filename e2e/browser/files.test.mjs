@@ -4,7 +4,9 @@
 // file that is not what its name says, HTML named .png and a type the site
 // does not accept are refused with the server's reason beside the picker;
 // the customer sends a PDF from the widget's button (a download on both
-// sides) and reads why a page named .png is refused.
+// sides) and reads why a page named .png is refused; where the site holds
+// visitors' files, a moderator looks at one and approves it; where it lets
+// channels take files, a member's picture reaches the other viewers.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { browser, customerOn, demoUrl, getConfig, putConfig, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
@@ -126,6 +128,78 @@ test("files: where the site holds visitors' files, a moderator looks at one and 
     await until("the approved picture loads", () => drawn(published));
   } finally {
     await context.close();
+    await putConfig(config);
+  }
+});
+
+/** `name` joins the demo page's live channel in a browser of their own: its frame. */
+async function member(name) {
+  const page = watch(await (await browser.newContext()).newPage());
+  await page.goto(demoUrl);
+  const channel = page.frameLocator('iframe[title="Channel live"]');
+  await channel.getByTestId("channel-name").fill(name);
+  await channel.getByTestId("channel-join").click();
+  await channel.getByTestId("channel-input").waitFor({ timeout: TIMEOUT });
+  return { page, channel };
+}
+
+test("files: where the site lets its channels take files, a member's picture reaches the other viewers and the moderator", async () => {
+  const config = await getConfig();
+  const bob = await member("Bob");
+  try {
+    assert.equal(await bob.channel.getByTestId("channel-attach").isVisible(), false, "off by default: no button");
+    // An admin lets channels take files in the settings form (a size out of range is refused as typed).
+    const admin = watch(await (await browser.newContext()).newPage());
+    await signIn(admin, "admin");
+    await admin.getByTestId("console-settings-open").click();
+    const max = admin.getByTestId("console-files-max");
+    await max.fill("30");
+    assert.match(await max.evaluate((el) => el.validationMessage), /25/, "the field says what it takes");
+    await max.fill("10");
+    await admin.getByTestId("console-files-channels").check();
+    await admin.getByTestId("console-form-save").click();
+    await says(admin.getByTestId("console-form-note"), /^Saved\.$/);
+    const saved = (await getConfig()).files;
+    assert.deepEqual([saved.channels, saved.maxBytes], [true, 10_000_000]);
+    await admin.context().close();
+    const ann = await member("Ann");
+    await until("the channel says it takes files", async () => {
+      if (await ann.channel.getByTestId("channel-attach").isVisible()) return true;
+      await ann.page.reload();
+      await ann.channel.getByTestId("channel-input").waitFor({ timeout: TIMEOUT });
+      return false;
+    });
+    const name = `town-${Date.now()}.png`;
+    await ann.channel.getByTestId("channel-attach").setInputFiles({ name, mimeType: "image/png", buffer: PNG });
+    await says(ann.channel.getByTestId("channel-attach-note"), /^$/);
+    for (const [who, frame] of [["Ann", ann.channel], ["Bob", bob.channel]]) {
+      const file = frame.getByTestId("channel-file").filter({ has: frame.locator(`img[alt="${name}"]`) });
+      await file.waitFor({ timeout: TIMEOUT });
+      await until(`${who} sees the picture`, () => drawn(file));
+    }
+    const row = bob.channel.locator(".row").filter({ has: bob.channel.locator(`img[alt="${name}"]`) });
+    assert.match(await row.textContent(), /Ann · /, "the other viewer reads who sent it");
+    // A page named .png is refused with the reason.
+    await ann.channel.getByTestId("channel-attach").setInputFiles({ name: "page.png", mimeType: "image/png", buffer: Buffer.from("<html></html>") });
+    await says(ann.channel.getByTestId("channel-attach-note"), /page\.png was not sent: .*not accepted here/);
+
+    const moderator = watch(await (await browser.newContext()).newPage());
+    await signIn(moderator, "moderator");
+    await moderator.getByTestId("console-tab-moderation").click();
+    const line = moderator.getByTestId("console-channel-message").filter({ hasText: name });
+    await line.waitFor({ timeout: TIMEOUT });
+    const href = await line.getByTestId("console-channel-file").getAttribute("href");
+    const look = await moderator.request.get(new URL(href, moderator.url()).href);
+    assert.equal(look.headers()["content-type"], "image/png", "the moderator opens it");
+    // Removed for everyone: a tombstone in its place, and the file is gone.
+    await line.getByTestId("console-channel-remove").click();
+    await until("the picture leaves Bob's channel", async () =>
+      (await bob.channel.locator(`img[alt="${name}"]`).count()) === 0);
+    assert.equal((await moderator.request.get(new URL(href, moderator.url()).href)).status(), 404);
+    await moderator.context().close();
+    await ann.page.context().close();
+  } finally {
+    await bob.page.context().close();
     await putConfig(config);
   }
 });

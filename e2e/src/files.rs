@@ -1,5 +1,6 @@
 //! Files as the tests send them: a real 1×1 PNG, uploads as the chat
-//! widget and the console make them, and what R2 holds for a conversation.
+//! widget, the channel app and the console make them, and what R2 holds
+//! for a room.
 
 use crate::accounts::Staff;
 
@@ -46,4 +47,23 @@ pub fn staff_upload(
 /// The R2 keys a conversation's files have (`BENCH=on`).
 pub fn stored(base: &str, conversation: &str) -> Vec<String> {
     ureq::get(&format!("{base}/api/bench/files/{conversation}")).call().unwrap().into_json().unwrap()
+}
+
+/// A channel member's upload, as the channel app sends it (its own
+/// origin, the visitor token as a bearer, the display name as `as`).
+pub fn member_upload(
+    base: &str,
+    (site, channel): (&str, &str),
+    (visitor, name): (&str, &str),
+    id: &str,
+    file: &str,
+    bytes: &[u8],
+) -> Result<ureq::Response, ureq::Error> {
+    ureq::post(&format!("{base}{}", shared::files::channel_upload_path(site, channel)))
+        .query("id", id)
+        .query("name", file)
+        .query("as", name)
+        .set("Origin", base)
+        .set("Authorization", &format!("Bearer {visitor}"))
+        .send_bytes(bytes)
 }

@@ -7,20 +7,24 @@
 //! and leave nothing behind; a wrong token, a made-up key and a file sent
 //! as a frame are refused; an erased customer's files are gone; a site
 //! that holds unverified visitors' files publishes one only when a
-//! moderator approves it.
+//! moderator approves it; a channel takes its members' files only where
+//! the site lets it, and a removal or an erasure takes them from R2.
 
 use std::io::Write;
 use std::time::Duration;
 
 use e2e::accounts::{sign_up_org, Staff};
 use e2e::client::{create_conversation, status, status_text, Socket};
-use e2e::files::{customer_upload, staff_upload, stored, PNG};
+use e2e::files::{customer_upload, member_upload, staff_upload, stored, PNG};
+use e2e::identity::visitor_token;
 use e2e::wrangler::OwnWorker;
-use shared::api::{customer_socket_path, operator_socket_path, site_config_path, DeskRoute};
+use shared::api::{
+    channel_socket_path, customer_socket_path, operator_socket_path, remove_message_path, site_config_path, DeskRoute,
+};
 use shared::files::{Attachment, FileType, HeldFile, Uploaded};
 use shared::moderation_case::Report;
 use shared::rules::Action;
-use shared::site::SiteConfig;
+use shared::site::{ChannelDef, SiteConfig};
 use shared::staff::StaffRole;
 use shared::workflow::Event;
 use shared::{ErrorCode, ServerMsg};
@@ -55,6 +59,7 @@ fn files_are_sent_read_refused_and_erased() {
     only_the_conversations_people_send_and_only_holders_of_the_key_read(&base);
     an_erased_customers_files_are_gone(&base);
     an_unverified_visitors_file_waits_for_a_moderator(&base);
+    a_channels_members_send_files_where_the_site_lets_them(&base);
 }
 
 fn a_customer_and_an_operator_send_files_and_each_reads_the_others(base: &str) {
@@ -284,4 +289,81 @@ fn an_unverified_visitors_file_waits_for_a_moderator(base: &str) {
     // Staff are not held.
     let (code, text) = status_text(staff_upload(operator, &site, id, "s1", "quote.pdf", b"%PDF-1.4\n"));
     assert_eq!(code, 201, "{text}");
+}
+
+/// A site's channel takes no files until the site lets channels take
+/// them (the welcome says which; an upload before is refused with the
+/// reason and stores nothing); then a member's picture reaches the other
+/// viewers with its sender's name, a resend is stored once, another site's
+/// visitor or page is refused, and a moderator's removal and the member's
+/// erasure take the file from R2.
+fn a_channels_members_send_files_where_the_site_lets_them(base: &str) {
+    let site = format!("chanfiles{}", std::process::id());
+    let people = sign_up_org(base, "ChanFiles", &site).unwrap();
+    let (owner, moderator) = (&people[0], &people[4]);
+    let path = site_config_path(&site);
+    let mut config: SiteConfig = owner.get(&path).call().unwrap().into_json().unwrap();
+    config.channels = vec![ChannelDef { id: "town".into(), title: "Town".into(), slow_seconds: 0, locked: false }];
+    owner.send("PUT", &path).send_json(&config).unwrap();
+    let (ann, bob) = (visitor_token(&site, "ann"), visitor_token(&site, "bob"));
+    let join = |visitor: &str, name: &str| {
+        let mut s = Socket::open(base, &channel_socket_path(&site, "town", visitor, name, 0)).unwrap();
+        match s.recv().unwrap().msg {
+            ServerMsg::Welcome { conversation, files, .. } => (s, conversation.to_string(), files),
+            other => panic!("welcome: {other:?}"),
+        }
+    };
+    let up = |visitor: &str, id: &str| member_upload(base, (&site, "town"), (visitor, "Ann"), id, "photo.png", &PNG);
+
+    let (_, room, files) = join(&ann, "Ann");
+    assert!(!files, "channels take no files by default");
+    let (code, text) = status_text(up(&ann, "p1"));
+    assert!(code == 403 && text.contains("does not take files"), "{code} {text}");
+    assert!(stored(base, &room).is_empty());
+
+    config.files.channels = true;
+    owner.send("PUT", &path).send_json(&config).unwrap();
+    let (mut bob_socket, _, files) = join(&bob, "Bob");
+    assert!(files, "the welcome says the channel takes files");
+    let (code, text) = status_text(up(&ann, "p1"));
+    assert_eq!(code, 201, "{text}");
+    let sent: Uploaded = serde_json::from_str(&text).unwrap();
+    let (got, _) = bob_socket.recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.seq == sent.seq)).unwrap();
+    let ServerMsg::Message(m) = got.msg else { unreachable!() };
+    assert_eq!(m.name.as_deref(), Some("Ann"), "a channel's file carries its sender's name");
+    assert!(matches!(&m.event, Some(Event::File(f)) if **f == sent.file), "{m:?}");
+    let r = read(base, &room, &sent.file);
+    assert_eq!((r.status(), r.header("Content-Type")), (200, Some("image/png")));
+    let again: Uploaded = up(&ann, "p1").unwrap().into_json().unwrap();
+    assert_eq!(again.seq, sent.seq, "a resend is the same message");
+    assert_eq!(stored(base, &room).len(), 1, "and the same object");
+
+    // Refused: a visitor token of another site, another site's page, a name taken from staff.
+    let other = visitor_token("demo", "ann");
+    assert_eq!(status(up(&other, "p2")), 401);
+    let forged = ureq::post(&format!("{base}{}", shared::files::channel_upload_path(&site, "town")))
+        .query("id", "p2")
+        .query("name", "photo.png")
+        .query("as", "Ann")
+        .set("Origin", "https://evil.example")
+        .set("Authorization", &format!("Bearer {ann}"))
+        .send_bytes(&PNG);
+    assert_eq!(status(forged), 403);
+    let staff_name = member_upload(base, (&site, "town"), (&ann, "Moderator"), "p3", "photo.png", &PNG);
+    assert_eq!(status(staff_name), 403);
+
+    // A moderator removes it: every viewer is told, and the file is gone.
+    moderator.send("POST", &remove_message_path(&site, "town", sent.seq)).call().unwrap();
+    bob_socket.recv_until(|f| f.msg == ServerMsg::Removed { seq: sent.seq }).unwrap();
+    assert!(stored(base, &room).is_empty(), "removed with its message");
+    assert_eq!(status(ureq::get(&format!("{base}{}", sent.file.path(&room))).call()), 404);
+
+    // The member is erased: their files go too.
+    let kept: Uploaded = up(&ann, "p4").unwrap().into_json().unwrap();
+    assert_eq!(stored(base, &room).len(), 1);
+    let erase = format!("/api/console/sites/{site}/customers/erase?visitor={ann}");
+    let (code, text) = status_text(owner.send("POST", &erase).call());
+    assert_eq!(code, 200, "{text}");
+    assert!(stored(base, &room).is_empty(), "erased with their messages");
+    assert_eq!(status(ureq::get(&format!("{base}{}", kept.file.path(&room))).call()), 404);
 }

@@ -18,6 +18,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Post, ["api", "conversations"]) => conversations::create(req, &env).await,
         (Method::Get, ["api", "conversations", id, "ws"]) => conversations::customer_socket(req, &env, id).await,
         (Method::Post, ["api", "conversations", id, "files"]) => files::customer_upload(req, &env, id).await,
+        (Method::Post, ["api", "sites", site, "channels", channel, "files"]) => {
+            channels::upload(req, &env, site, channel).await
+        }
         (Method::Post, ["api", "console", "sites", site, "conversations", id, "files"]) => {
             files::staff_upload(req, &env, site, id).await
         }

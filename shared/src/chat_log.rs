@@ -63,6 +63,9 @@ pub struct ChatLog {
     workflow: WorkflowKind,
     /// In a channel: our member id (set by the welcome frame).
     member: Option<String>,
+    /// The room we are attached to, and whether it takes our files (set by
+    /// the welcome frame).
+    room: Option<(crate::ConversationId, bool)>,
     /// The latest moderation notice for us (a warning, a mute, a ban).
     notice: Option<String>,
     /// Our place in the queue, as the server last told it, in words.
@@ -143,6 +146,16 @@ impl ChatLog {
         events.fold(start, |s, e| apply(&s, e).map_or(s, |(next, _)| next))
     }
 
+    /// The room attached to (as the welcome named it), if any yet.
+    pub fn room(&self) -> Option<&crate::ConversationId> {
+        self.room.as_ref().map(|(id, _)| id)
+    }
+
+    /// Whether the room takes our files (as the welcome said).
+    pub fn takes_files(&self) -> bool {
+        self.room.as_ref().is_some_and(|(_, files)| *files)
+    }
+
     /// The conversation's workflow, as the server said.
     pub fn workflow(&self) -> WorkflowKind {
         self.workflow
@@ -209,8 +222,9 @@ impl ChatLog {
     /// Applies one server frame.
     pub fn receive(&mut self, frame: ServerEnvelope) -> Effect {
         match frame.msg {
-            ServerMsg::Welcome { role, workflow, member, last_seq, state, .. } => {
+            ServerMsg::Welcome { conversation, role, workflow, member, last_seq, state, files } => {
                 self.state = state.map(|s| (last_seq, s));
+                self.room = Some((conversation, files));
                 self.role = Some(role);
                 self.workflow = workflow;
                 self.member = member;
@@ -280,8 +294,9 @@ impl ChatLog {
                 Effect::None
             }
             ServerMsg::Removed { seq } => {
+                // (A removed file is no longer drawn: the tombstone has no event.)
                 if let Some(m) = self.messages.iter_mut().find(|m| m.seq == seq) {
-                    (m.text, m.removed) = (crate::protocol::REMOVED.into(), true);
+                    (m.text, m.removed, m.event) = (crate::protocol::REMOVED.into(), true, None);
                 }
                 Effect::None
             }
@@ -392,11 +407,29 @@ mod tests {
             workflow: WorkflowKind::Support,
             member: None,
             state: None,
+            files: false,
         })
     }
 
     fn seqs(log: &ChatLog) -> Vec<u64> {
         log.messages().iter().map(|m| m.seq).collect()
+    }
+
+    #[test]
+    fn the_welcome_names_the_room_and_whether_it_takes_files() {
+        let mut log = ChatLog::default();
+        assert!(log.room().is_none() && !log.takes_files(), "nothing known before the welcome");
+        log.receive(welcome(Role::Customer));
+        assert_eq!(log.room().map(|r| r.to_string()), Some("0".repeat(32)));
+        assert!(!log.takes_files());
+        let mut takes = welcome(Role::Customer);
+        if let ServerMsg::Welcome { files, .. } = &mut takes.msg {
+            *files = true;
+        }
+        log.receive(takes);
+        assert!(log.takes_files());
+        log.restart();
+        assert!(log.room().is_none() && !log.takes_files(), "a new conversation waits for its welcome");
     }
 
     #[test]
@@ -463,10 +496,21 @@ mod tests {
         for seq in 1..=2 {
             log.receive(msg(seq, Role::Customer, &format!("c{seq}")));
         }
+        if let Some(m) = log.messages.first_mut() {
+            let file = crate::files::Attachment {
+                id: "a".repeat(32),
+                name: "x.png".into(),
+                kind: crate::files::FileType::Png,
+                size: 1,
+                key: "k".into(),
+            };
+            m.event = Some(crate::workflow::Event::File(Box::new(file)));
+        }
         log.receive(ServerEnvelope::push(ServerMsg::Removed { seq: 1 }));
         log.receive(ServerEnvelope::push(ServerMsg::Removed { seq: 9 }));
         let kept: Vec<(u64, &str, bool)> = log.messages().iter().map(|m| (m.seq, m.text.as_str(), m.removed)).collect();
         assert_eq!(kept, [(1, crate::protocol::REMOVED, true), (2, "text 2", false)]);
+        assert_eq!(log.messages()[0].event, None, "a removed file is not drawn");
     }
 
     #[test]
@@ -525,6 +569,7 @@ mod tests {
             workflow: WorkflowKind::Support,
             member: None,
             state: Some(state),
+            files: false,
         };
         let mut log = ChatLog::default();
         log.receive(ServerEnvelope::push(welcome));
@@ -609,6 +654,7 @@ mod tests {
             workflow: WorkflowKind::Moderation,
             member: Some("me".into()),
             state: None,
+            files: false,
         };
         log.receive(ServerEnvelope::push(welcome));
         log.receive(ServerEnvelope::reply("a", ServerMsg::Held { reason: "review".into() }));

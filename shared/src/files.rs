@@ -144,6 +144,9 @@ pub struct Files {
     /// identity) wait for a moderator's approval before anyone else sees
     /// them.
     pub hold_unverified: bool,
+    /// Members of the site's public channels may send files too (off by
+    /// default: a channel's files are public to all its readers).
+    pub channels: bool,
 }
 
 impl Default for Files {
@@ -153,6 +156,7 @@ impl Default for Files {
             max_bytes: 10_000_000,
             types: vec![FileType::Png, FileType::Jpeg, FileType::Gif, FileType::Webp, FileType::Pdf],
             hold_unverified: false,
+            channels: false,
         }
     }
 }
@@ -303,6 +307,13 @@ pub struct Uploaded {
 /// `Authorization: Bearer`).
 pub fn upload_path(conversation: &str) -> String {
     format!("/api/conversations/{conversation}/files")
+}
+
+/// Where a channel's member uploads a file (`POST`, as [`upload_path`],
+/// with their visitor token as `Authorization: Bearer` and their display
+/// name as `&as=`).
+pub fn channel_upload_path(site: &str, channel: &str) -> String {
+    format!("/api/sites/{site}/channels/{channel}/files")
 }
 
 /// Where staff upload a file (`POST`, as [`upload_path`], with the

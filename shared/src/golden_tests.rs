@@ -213,6 +213,7 @@ fn server_examples() -> Vec<ServerEnvelope> {
             workflow: WorkflowKind::Sales,
             member: None,
             state: None,
+            files: true,
         }),
         ServerEnvelope::push(ServerMsg::Message(ChatMessage {
             seq: 42,
@@ -369,6 +370,7 @@ fn an_operators_welcome_matches_its_golden_file() {
         workflow: WorkflowKind::Support,
         member: None,
         state: Some(state),
+        files: false,
     };
     check("server.welcome.operator", &ServerEnvelope::push(welcome));
 }
@@ -393,6 +395,7 @@ fn channel_frames_match_golden_files() {
         workflow: WorkflowKind::Support,
         member: Some("3f2a9c0d11e4b7a5".into()),
         state: None,
+        files: false,
     };
     check("server.welcome.channel", &ServerEnvelope::push(welcome));
     let message = ChatMessage {

@@ -156,6 +156,10 @@ pub enum ServerMsg {
         /// events after `last_seq` onto this, not the whole timeline).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         state: Option<crate::workflow::State>,
+        /// The room takes files from the caller (the site's
+        /// [`crate::files::Files`] settings).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        files: bool,
     },
     /// A stored message: replayed after a (re)connect or a sync, or live.
     Message(ChatMessage),

@@ -37,3 +37,15 @@ fn draw(el: &Element, conversation: &str, file: &Attachment, caption: &str, test
         link.set_text_content(Some(caption));
     }
 }
+
+/// Tells `uploads.js` where files go and with which token (`<body
+/// data-upload="<address> <token>">`; the page is this service's own, in
+/// the loader's iframe), or that none can be sent yet.
+pub fn upload_to(target: Option<String>) {
+    if let Some(body) = crate::dom::find("body") {
+        match target {
+            Some(v) => set(&body, "data-upload", &v),
+            None => body.remove_attribute("data-upload").unwrap_or_default(),
+        }
+    }
+}

@@ -42,7 +42,7 @@ pub async fn request_coded(
 
 /// `POST`s a file's bytes to `path` (`?id=&name=` in it) with one more
 /// header (the console's anti-CSRF token; the customer's uploads are
-/// `customer-files.js`'s); the answer's text, or why not as a sentence.
+/// `uploads.js`'s); the answer's text, or why not as a sentence.
 pub async fn upload(path: &str, file: &web_sys::Blob, header: (&str, &str)) -> Result<String, String> {
     let init = RequestInit::new();
     init.set_method("POST");

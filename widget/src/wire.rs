@@ -222,6 +222,7 @@ fn frame<const TOMBSTONES: bool>(
             workflow: name(&d, "workflow")?,
             member: opt_text(&d, "member")?,
             state: None,
+            files: flag_or_false(&d, "files")?,
         },
         "message" => ServerMsg::Message(message::<TOMBSTONES>(&d, ev)?),
         "ack" => ServerMsg::Ack { seq: uint(&d, "seq")?, at: uint(&d, "at")? },

@@ -1,4 +1,4 @@
-// customer-boot.js: starts the customer widget wasm (no inline scripts, so a strict CSP holds), and hands files picked, dropped or pasted to customer-files.js, loaded on first use.
+// customer-boot.js: starts the customer widget wasm (no inline scripts, so a strict CSP holds), and hands files picked, dropped or pasted to uploads.js, loaded on first use.
 import init from "/app/customer.js";
 init({ module_or_path: "/app/customer_bg.wasm" });
 for (const type of ["change", "drop", "paste"]) {
@@ -7,7 +7,7 @@ for (const type of ["change", "drop", "paste"]) {
     const files = [...((e.dataTransfer || e.clipboardData || e.target).files || [])];
     if (files.length) {
       e.preventDefault();
-      import("/customer-files.js").then((m) => m.send(files));
+      import("/uploads.js").then((m) => m.send(files));
       if (type == "change") e.target.value = "";
     }
   });

@@ -118,6 +118,9 @@ pub struct Joined {
     /// the channel's list during a retention sweep forgets what is older.
     #[serde(default)]
     pub oldest: u64,
+    /// The channel takes its members' files (the site's settings).
+    #[serde(default)]
+    pub files: bool,
 }
 
 /// Answer to [`ChannelCall::Frame`].

@@ -115,10 +115,11 @@ pub enum RoomCall {
         /// The frame (a send or an act).
         frame: Box<shared::ClientEnvelope>,
     },
-    /// A file for the conversation (conversations only). Without `file`:
-    /// whether `uploader` may send one here → [`Attaching`]; with the file
-    /// stored, its message → the `ServerMsg` that answers it (an ack, held,
-    /// or a refusal). 404 either way: not this site's, or not their conversation.
+    /// A file for the conversation, or a member's for the channel.
+    /// Without `file`: whether `uploader` may send one here →
+    /// [`Attaching`]; with the file stored, its message → the `ServerMsg`
+    /// that answers it (an ack, held, or a refusal). 404 either way: not
+    /// this site's, or not their conversation.
     Attach {
         /// The site asking (`None`: the customer, whose token names the conversation).
         site: Option<String>,
@@ -154,6 +155,13 @@ pub enum Uploader {
         name: String,
         /// Their role.
         role: shared::staff::StaffRole,
+    },
+    /// A channel's member, by their visitor token's member id.
+    Member {
+        /// The member id ([`crate::auth::member_id`]).
+        member: String,
+        /// Their display name, checked.
+        name: String,
     },
 }
 

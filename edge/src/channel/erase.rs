@@ -1,7 +1,7 @@
 //! A customer's erasure in a channel (GDPR Art. 17): every message they
 //! posted becomes a tombstone with neither text nor name (its sequence
-//! number stays, as a moderator's removal leaves it), their held messages
-//! and the texts the flood and repeat rules remembered go, and every
+//! number stays, as a moderator's removal leaves it), their files go from
+//! R2, their held messages and the texts the flood and repeat rules remembered go, and every
 //! viewer — here and on the relays — is told which messages went.
 
 use shared::{ServerEnvelope, ServerMsg};
@@ -19,7 +19,8 @@ impl Channel {
         if !ours || member.is_empty() {
             return Response::error("no such channel", 404);
         }
-        let seqs = super::sql::erase_member(&self.db, member).map_err(internal)?;
+        let (seqs, files) = super::sql::erase_member(&self.db, member).map_err(internal)?;
+        self.forget_files(&files).await?;
         if let Some(core) = self.core.borrow_mut().as_mut() {
             core.members.forget(member);
         }

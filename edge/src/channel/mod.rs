@@ -17,6 +17,7 @@
 //! an operator account's.
 
 mod erase;
+mod files;
 mod relays;
 pub mod sql;
 
@@ -71,10 +72,10 @@ impl DurableObject for Channel {
             _ => {}
         }
         match crate::calls::read(&mut req).await {
-            Ok(RoomCall::Review(r)) => self.moderate(Decision::Review(r)).await,
+            Ok(RoomCall::Review(r)) => self.review(r).await,
             Ok(RoomCall::Sanction(r)) => self.moderate(Decision::Sanction(r)).await,
             Ok(RoomCall::Lift(l)) => self.moderate(Decision::Lift(l)).await,
-            Ok(RoomCall::Remove(r)) => self.moderate(Decision::Remove(r)).await,
+            Ok(RoomCall::Remove(r)) => self.remove(r).await,
             Ok(RoomCall::Report(r)) => self.moderate(Decision::Report(r)).await,
             Ok(RoomCall::Settings(version)) => {
                 self.refresh(version).await;
@@ -84,6 +85,7 @@ impl DurableObject for Channel {
             Ok(RoomCall::Rows) => Response::from_json(&crate::room::sql::message_rows(&self.db).map_err(internal)?),
             Ok(RoomCall::Relay(call)) => self.answer_relay(*call).await,
             Ok(RoomCall::EraseMember { site, member }) => self.erase_member(&site, &member).await,
+            Ok(RoomCall::Attach { site, uploader, id, file }) => self.attach_file(site, uploader, id, file).await,
             Ok(
                 RoomCall::Init(_)
                 | RoomCall::Who { .. }
@@ -95,8 +97,7 @@ impl DurableObject for Channel {
                 | RoomCall::Tag { .. }
                 | RoomCall::Transcript { .. }
                 | RoomCall::Erase { .. }
-                | RoomCall::Write { .. }
-                | RoomCall::Attach { .. },
+                | RoomCall::Write { .. },
             ) => Response::error("a conversation's call, not a channel's", 404),
             Err(refused) => refused,
         }
@@ -113,9 +114,10 @@ impl DurableObject for Channel {
     }
 
     /// The retention sweep: messages older than the site's `channelDays`
-    /// go (the newest stays), from the relays' newest pages too, and
-    /// sanctions that ended; the next sweep is when the oldest message left
-    /// expires. Then reports the Inbox has not taken are filed again.
+    /// go (the newest stays) with their files, from the relays' newest
+    /// pages too, and sanctions that ended; the next sweep is when the
+    /// oldest message left expires. Then reports the Inbox has not taken
+    /// are filed again.
     async fn alarm(&self) -> Result<Response> {
         if !self.ready().await? {
             return Response::empty();
@@ -123,7 +125,9 @@ impl DurableObject for Channel {
         let days = self.core.borrow().as_ref().map_or(0, |c| c.settings.config.retention.channel_days);
         let keep_ms = u64::from(days) * crate::retention::day_ms(&self.env);
         let now = worker::Date::now().as_millis();
-        let oldest = sql::forget_before(&self.db, now.saturating_sub(keep_ms)).map_err(internal)?;
+        let cutoff = now.saturating_sub(keep_ms);
+        let oldest = sql::forget_before(&self.db, cutoff).map_err(internal)?;
+        self.forget_files_before(cutoff).await?;
         crate::room::sql::purge_sanctions(&self.db, now).map_err(internal)?;
         self.forget_on_relays().await?;
         self.sweeps.rearm_at(&self.state.storage(), oldest.map(|at| at + keep_ms), now).await?;
@@ -171,6 +175,7 @@ impl Channel {
             workflow: WorkflowKind::Moderation,
             member: (role == Role::Customer).then(|| who.member.clone()),
             state: None,
+            files: role == Role::Customer && self.takes_files(),
         };
         socket::send(&pair.server, &ServerEnvelope::push(welcome));
         self.replay(&Out::Socket(&pair.server), role, after);

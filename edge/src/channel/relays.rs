@@ -81,7 +81,8 @@ impl Channel {
                     false => Vec::new(),
                 };
                 let oldest = sql::oldest_seq(&self.db).map_err(internal)?.unwrap_or(0);
-                Response::from_json(&Joined { refused, last_seq, newest, oldest })
+                let files = self.takes_files();
+                Response::from_json(&Joined { refused, last_seq, newest, oldest, files })
             }
             ChannelCall::Frame { viewer, frame } => {
                 let frames = RefCell::new(Vec::new());

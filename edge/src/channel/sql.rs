@@ -8,7 +8,7 @@ use shared::{ChatMessage, Role};
 use worker::{SqlStorage, SqlStorageValue};
 
 use shared::moderation_case::SanctionRecord;
-use shared::workflow::State;
+use shared::workflow::{Event, State};
 
 use crate::room::sql::{self as room_sql, int, Db};
 use crate::room::store::Recent;
@@ -37,20 +37,65 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
     sql.exec("CREATE TABLE IF NOT EXISTS relays (n INTEGER PRIMARY KEY)", None)?;
     // A moderator removed it: the text is blank, the row stays (a tombstone).
     room_sql::add_column(sql, "messages", "removed", "INTEGER NOT NULL DEFAULT 0")?;
+    // A member's file: the attachment, as JSON (its object is in R2).
+    room_sql::add_column(sql, "messages", "file", "TEXT")?;
     crate::room::sql::ensure_schema(sql)
 }
 
-/// Blanks every message of `member` to a tombstone (no text, no name) and
-/// drops their held ones; the sequence numbers blanked.
-pub fn erase_member(db: &Db, member: &str) -> Result<Vec<u64>, StoreError> {
+/// Blanks every message of `member` to a tombstone (no text, name or
+/// file) and drops their held ones; the sequence numbers blanked, and the
+/// ids of the files they sent (held ones too), whose objects go next.
+pub fn erase_member(db: &Db, member: &str) -> Result<(Vec<u64>, Vec<String>), StoreError> {
     #[derive(Deserialize)]
     struct Row {
         seq: u64,
+        file: Option<String>,
     }
-    let rows: Vec<Row> = db.read("SELECT seq FROM messages WHERE member = ? AND removed = 0", vec![member.into()])?;
-    db.write("UPDATE messages SET text = '', name = '', removed = 1 WHERE member = ?", vec![member.into()])?;
+    let rows: Vec<Row> =
+        db.read("SELECT seq, file FROM messages WHERE member = ? AND removed = 0", vec![member.into()])?;
+    let held = room_sql::held_of(db, member)?.into_iter().filter_map(|h| h.event);
+    let files = rows.iter().filter_map(|r| r.file.clone()).chain(held).filter_map(|f| file_id(&f)).collect();
+    db.write(
+        "UPDATE messages SET text = '', name = '', file = NULL, removed = 1 WHERE member = ?",
+        vec![member.into()],
+    )?;
     db.write("DELETE FROM held WHERE member = ?", vec![member.into()])?;
-    Ok(rows.into_iter().map(|r| r.seq).collect())
+    Ok((rows.into_iter().map(|r| r.seq).collect(), files))
+}
+
+/// The id of the file in an attachment's or a file event's JSON.
+pub fn file_id(json: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct File {
+        id: String,
+    }
+    #[derive(Deserialize)]
+    struct Event {
+        file: File,
+    }
+    let id = serde_json::from_str::<File>(json).map(|f| f.id);
+    id.or_else(|_| serde_json::from_str::<Event>(json).map(|e| e.file.id)).ok()
+}
+
+/// The id of message `seq`'s file, if it has one (and is not removed).
+pub fn file_of(db: &Db, seq: u64) -> Result<Option<String>, StoreError> {
+    #[derive(Deserialize)]
+    struct Row {
+        file: Option<String>,
+    }
+    let rows: Vec<Row> = db.read("SELECT file FROM messages WHERE seq = ? AND removed = 0", vec![int(seq)])?;
+    Ok(rows.into_iter().next().and_then(|r| r.file).as_deref().and_then(file_id))
+}
+
+/// The id of the newest message's file, if it has one (retention keeps
+/// the newest message, and so its file).
+pub fn newest_file(db: &Db) -> Result<Option<String>, StoreError> {
+    #[derive(Deserialize)]
+    struct Row {
+        file: Option<String>,
+    }
+    let rows: Vec<Row> = db.read("SELECT file FROM messages ORDER BY seq DESC LIMIT 1", vec![])?;
+    Ok(rows.into_iter().next().and_then(|r| r.file).as_deref().and_then(file_id))
 }
 
 /// The relays with viewers.
@@ -105,6 +150,7 @@ struct Row {
     text: String,
     at: u64,
     removed: u64,
+    file: Option<String>,
 }
 
 impl Row {
@@ -115,7 +161,7 @@ impl Row {
             author: self.author,
             text: self.text,
             at: self.at,
-            event: None,
+            event: self.file.and_then(|f| serde_json::from_str(&f).ok()).map(|f| Event::File(Box::new(f))),
             name: Some(self.name),
             from: (!self.member.is_empty()).then_some(self.member),
             removed: self.removed != 0,
@@ -124,7 +170,7 @@ impl Row {
     }
 }
 
-const COLUMNS: &str = r#"seq, member, name, author, client_id AS "clientId", text, at, removed"#;
+const COLUMNS: &str = r#"seq, member, name, author, client_id AS "clientId", text, at, removed, file"#;
 
 impl ChannelStore<'_> {
     fn rows(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Result<Vec<ChatMessage>, StoreError> {
@@ -151,8 +197,8 @@ impl RoomStore for ChannelStore<'_> {
     fn insert(&self, m: &ChatMessage, _workflow: Option<&State>) -> Result<bool, StoreError> {
         self.0
             .write(
-                "INSERT INTO messages (seq, member, name, author, client_id, text, at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                 ON CONFLICT (member, client_id) DO NOTHING",
+                "INSERT INTO messages (seq, member, name, author, client_id, text, at, file)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (member, client_id) DO NOTHING",
                 vec![
                     int(m.seq),
                     m.from.as_deref().unwrap_or_default().into(),
@@ -161,6 +207,10 @@ impl RoomStore for ChannelStore<'_> {
                     m.client_id.as_str().into(),
                     m.text.as_str().into(),
                     int(m.at),
+                    match &m.event {
+                        Some(Event::File(f)) => serde_json::to_string(f)?.into(),
+                        _ => SqlStorageValue::Null,
+                    },
                 ],
             )
             .map(|written| written > 0)
@@ -187,7 +237,7 @@ impl RoomStore for ChannelStore<'_> {
     fn remove(&self, seq: u64) -> Result<Option<ChatMessage>, StoreError> {
         let query = format!("SELECT {COLUMNS} FROM messages WHERE seq = ? AND removed = 0");
         let Some(original) = self.rows(&query, vec![int(seq)])?.into_iter().next() else { return Ok(None) };
-        self.0.write("UPDATE messages SET text = '', removed = 1 WHERE seq = ?", vec![int(seq)])?;
+        self.0.write("UPDATE messages SET text = '', file = NULL, removed = 1 WHERE seq = ?", vec![int(seq)])?;
         Ok(Some(original))
     }
 
@@ -234,4 +284,21 @@ pub fn oldest_seq(db: &Db) -> Result<Option<u64>, StoreError> {
     }
     let rows: Vec<Row> = db.read("SELECT min(seq) AS seq FROM messages", vec![])?;
     Ok(rows.into_iter().next().and_then(|r| r.seq).map(|s| s as u64))
+}
+
+#[cfg(test)]
+mod tests {
+    use shared::files::{Attachment, FileType};
+    use shared::workflow::Event;
+
+    #[test]
+    fn a_files_id_is_read_from_a_message_row_and_from_a_held_event() {
+        let file =
+            Attachment { id: "a".repeat(32), name: "x.png".into(), kind: FileType::Png, size: 1, key: "k".into() };
+        let row = serde_json::to_string(&file).unwrap();
+        let held = serde_json::to_string(&Event::File(Box::new(file))).unwrap();
+        assert_eq!(super::file_id(&row), Some("a".repeat(32)));
+        assert_eq!(super::file_id(&held), Some("a".repeat(32)));
+        assert_eq!(super::file_id("{\"send\":{}}"), None);
+    }
 }

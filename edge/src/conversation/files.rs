@@ -8,14 +8,13 @@
 //! [`RoomCall::Attach`]: crate::calls::room::RoomCall::Attach
 
 use shared::files::Attachment;
-use shared::workflow::Event;
-use shared::{ClientEnvelope, ClientMsg, Role, PROTOCOL_VERSION};
+use shared::Role;
 use worker::{Response, Result};
 
 use super::Conversation;
 use crate::calls::room::{Attaching, Uploader};
 use crate::room::shell::Host;
-use crate::room::Who;
+use crate::room::{FilePost, Who};
 
 impl Conversation {
     /// [`crate::calls::room::RoomCall::Attach`].
@@ -44,15 +43,9 @@ impl Conversation {
             _ => return missing(),
         };
         let Some(file) = file else { return Response::from_json(&Attaching { site: meta.site.clone() }) };
-        if !verified && self.settings().await?.config.files.hold_unverified {
-            return match self.http_hold(&who, &id, file).await? {
-                Some(reply) => Response::from_json(&reply),
-                None => missing(),
-            };
-        }
-        let frame =
-            ClientEnvelope { v: PROTOCOL_VERSION, id, msg: ClientMsg::Act { event: Event::File(Box::new(file)) } };
-        match self.http_frame(&who, frame).await? {
+        let hold = !verified && self.settings().await?.config.files.hold_unverified;
+        let post = FilePost { path: file.path(meta.conversation.as_str()), file, hold };
+        match self.http_file(&who, &id, post).await? {
             Some(reply) => Response::from_json(&reply),
             None => missing(),
         }

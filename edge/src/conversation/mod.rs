@@ -188,16 +188,16 @@ impl Conversation {
         let name = if role == Role::Operator { crate::headers::name(req) } else { String::new() };
         let attached = Attachment { role, staff, member: String::new(), name, replays: Vec::new() };
         pair.server.serialize_attachment(&attached)?;
-        let (last_seq, state) = {
+        let (last_seq, state, files) = {
             let core = self.core.borrow();
             let core = core.as_ref().expect("ready");
-            (core.last_seq, core.workflow.clone().unwrap_or_default())
+            (core.last_seq, core.workflow.clone().unwrap_or_default(), core.settings.config.files.enabled)
         };
         let workflow = state.workflow;
         // An operator gets the workflow state: they may hold only the newest page.
         let state = (role == Role::Operator).then_some(state);
-        let welcome =
-            ServerMsg::Welcome { conversation: meta.conversation, role, last_seq, workflow, member: None, state };
+        let conversation = meta.conversation;
+        let welcome = ServerMsg::Welcome { conversation, role, last_seq, workflow, member: None, state, files };
         socket::send(&pair.server, &ServerEnvelope::push(welcome));
         self.replay(&Out::Socket(&pair.server), role, after);
         if role == Role::Operator {

@@ -277,6 +277,7 @@ impl Relay {
             workflow: WorkflowKind::Moderation,
             member: Some(member),
             state: None,
+            files: joined.files,
         };
         socket::send(&pair.server, &ServerEnvelope::push(welcome));
         self.replay(&pair.server, after, last_seq);

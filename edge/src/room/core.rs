@@ -22,6 +22,9 @@ use super::store::{RoomStore, StoreError};
 use super::Held;
 use crate::calls::room::{Lift, Removal, ReviewHeld, ViewerReport};
 
+mod files;
+pub use files::{FilePost, FILE_HELD};
+
 /// Who is on a socket, as its attachment says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Who {
@@ -70,10 +73,6 @@ pub enum Effect {
 
 /// Who routing acts as in a conversation's timeline.
 pub const ROUTING: &str = "routing";
-
-/// What a visitor reads when their file waits for review.
-pub const FILE_HELD: &str =
-    "Files from visitors who are not signed in are checked by a moderator before the team sees them.";
 
 /// One room's state in memory and its policy.
 pub struct Core {
@@ -159,7 +158,7 @@ impl Core {
             }
         }
         let result = match env.msg {
-            ClientMsg::Send { text } => self.send(store, who, &id, &self.redacted(&text), now),
+            ClientMsg::Send { text } => self.send(store, who, &id, &self.redacted(&text), None, now),
             ClientMsg::Act { event: Event::FollowUpDue {} } => {
                 Err(Stop::Refused((ErrorCode::Forbidden, "a follow-up falls due by itself".into())))
             }
@@ -177,13 +176,7 @@ impl Core {
             ClientMsg::History { before } => Ok(vec![Effect::Page(before)]),
             _ => Err(Stop::Refused((ErrorCode::UnknownType, "not supported on this socket".into()))),
         };
-        result.unwrap_or_else(|stop| match stop {
-            Stop::Refused(refusal) => refuse(refusal),
-            Stop::Store(e) => {
-                let answer = refuse((ErrorCode::Internal, "not stored; please resend".into()));
-                [vec![Effect::Log(e.to_string())], answer].concat()
-            }
-        })
+        result.unwrap_or_else(stopped)
     }
 
     /// Loads `member`'s recent activity into memory if it is not there.
@@ -198,11 +191,20 @@ impl Core {
         Ok(log)
     }
 
-    /// A new text. The steady path reads nothing: the insert itself finds
-    /// a resend (the client id is unique per author); the refusals, a hold
-    /// and a reopen look for a resend first, so a stored message is acked
-    /// again rather than refused. A resend is one more attempt in the window.
-    fn send(&mut self, store: &impl RoomStore, who: &Who, id: &str, text: &str, now: u64) -> Result<Vec<Effect>, Stop> {
+    /// A new text (or a channel's file, `text` its caption). The steady
+    /// path reads nothing: the insert itself finds a resend (the client id
+    /// is unique per author); the refusals, a hold and a reopen look for a
+    /// resend first, so a stored message is acked again rather than
+    /// refused. A resend is one more attempt in the window.
+    fn send(
+        &mut self,
+        store: &impl RoomStore,
+        who: &Who,
+        id: &str,
+        text: &str,
+        file: Option<&FilePost>,
+        now: u64,
+    ) -> Result<Vec<Effect>, Stop> {
         let (mut effects, mut report) = (Vec::new(), None);
         if who.role == Role::Customer {
             // A resend of a held message is held again (no new report).
@@ -210,7 +212,10 @@ impl Core {
             if let Some(reason) = log.held.get(id) {
                 return Ok(vec![Effect::Reply(ServerMsg::Held { reason: reason.clone() })]);
             }
-            let screening = self.screen(store, who, id, text, now)?;
+            let mut screening = self.screen(store, who, id, text, now)?;
+            if let Some(file) = file {
+                screening = file.screened(screening, &self.room, who, id, text, now);
+            }
             if !matches!(screening, Screening::Deliver(_)) {
                 if let Some(again) = stored_already(store, who, id, text)? {
                     return Ok(again);
@@ -219,7 +224,8 @@ impl Core {
             match screening {
                 Screening::Deliver(flagged) => report = flagged,
                 Screening::Hold(caught, reason) => {
-                    let held = Held::of(who, id, text, now, &reason);
+                    let event = file.map(FilePost::event_json).transpose()?;
+                    let held = Held { event, ..Held::of(who, id, text, now, &reason) };
                     store.hold(&held)?;
                     let log = self.member(store, &who.member, now)?;
                     log.held.insert(id.to_owned(), reason.clone());
@@ -244,7 +250,8 @@ impl Core {
                 effects.extend(reopen.into_iter().filter(|e| !matches!(e, Effect::Reply(_))));
             }
         }
-        let m = self.message(who, id, text.to_owned(), None, now);
+        let event = file.map(|f| Event::File(Box::new(f.file.clone())));
+        let m = self.message(who, id, text.to_owned(), event, now);
         if !store.insert(&m, None)? {
             let again = stored_already(store, who, id, text)?;
             return again.ok_or_else(|| Stop::Store(StoreError(format!("id {id} is taken but not found"))));
@@ -504,61 +511,6 @@ impl Core {
         Ok(effects)
     }
 
-    /// A customer's file held for review (the site holds the files of
-    /// visitors it did not sign in): kept as a held message with the file,
-    /// so an approval publishes it, and reported to the moderators. A
-    /// resend is held again; once approved, it is acked.
-    pub fn hold_file(
-        &mut self,
-        store: &impl RoomStore,
-        who: &Who,
-        id: &str,
-        file: shared::files::Attachment,
-        now: u64,
-    ) -> Result<Vec<Effect>, StoreError> {
-        if let Some(m) = store.find(who.role, &who.member, id)? {
-            return Ok(vec![Effect::Reply(ServerMsg::Ack { seq: m.seq, at: m.at })]);
-        }
-        let reason = FILE_HELD.to_owned();
-        let path = match &self.room {
-            Room::Conversation(c) => Some(file.path(c.as_str())),
-            Room::Channel(_) => None,
-        };
-        let room = self.room.clone();
-        let log = self.member(store, &who.member, now)?;
-        if log.held.contains_key(id) {
-            return Ok(vec![Effect::Reply(ServerMsg::Held { reason })]);
-        }
-        let text = file.describe();
-        let hit = Hit {
-            rule: "files.holdUnverified".into(),
-            severity: Severity::Low,
-            action: Action::Hold,
-            why: format!("a {} file from a visitor the site did not sign in", file.kind.label()),
-            found: None,
-        };
-        let event = serde_json::to_string(&Event::File(Box::new(file)))?;
-        let held = Held { event: Some(event), ..Held::of(who, id, &text, now, &reason) };
-        store.hold(&held)?;
-        log.held.insert(id.to_owned(), reason.clone());
-        let report = Report {
-            id: 0,
-            room,
-            member: who.member.clone(),
-            name: who.name.clone(),
-            message: id.to_owned(),
-            text,
-            at: now,
-            hits: vec![hit],
-            action: Action::Hold,
-            severity: Severity::Low,
-            status: ReportStatus::Open,
-            count: 1,
-            file: path,
-        };
-        Ok(vec![Effect::Reply(ServerMsg::Held { reason }), Effect::Report(report)])
-    }
-
     /// A moderator's decision on a held message: store and deliver it, or
     /// tell its sender it was not published.
     pub fn review(&mut self, store: &impl RoomStore, review: &ReviewHeld, now: u64) -> Result<Vec<Effect>, StoreError> {
@@ -718,6 +670,17 @@ fn repeat(same: bool, existing: &ChatMessage) -> Result<Vec<Effect>, Stop> {
         Ok(vec![Effect::Reply(ServerMsg::Ack { seq: existing.seq, at: existing.at })])
     } else {
         Err(Stop::Refused((ErrorCode::IdConflict, "this id was already used for another message".into())))
+    }
+}
+
+/// What the sender is told of a frame that stored nothing.
+fn stopped(stop: Stop) -> Vec<Effect> {
+    match stop {
+        Stop::Refused(refusal) => refuse(refusal),
+        Stop::Store(e) => {
+            let answer = refuse((ErrorCode::Internal, "not stored; please resend".into()));
+            [vec![Effect::Log(e.to_string())], answer].concat()
+        }
     }
 }
 

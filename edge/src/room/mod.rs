@@ -39,7 +39,7 @@ use shared::site::Limits;
 use shared::staff::StaffRole;
 use shared::{ErrorCode, Role};
 
-pub use self::core::{Core, Effect, Who};
+pub use self::core::{Core, Effect, FilePost, Who};
 pub use self::policy::Settings;
 pub use self::store::{RoomStore, StoreError};
 

@@ -478,15 +478,9 @@ pub trait Host {
         Ok(Ok(seq.unwrap_or_default()))
     }
 
-    /// A customer's uploaded file held for review ([`Core::hold_file`]):
-    /// the reply (held, or the ack of one approved already), `None` if the
-    /// room does not exist.
-    async fn http_hold(
-        &self,
-        who: &super::Who,
-        id: &str,
-        file: shared::files::Attachment,
-    ) -> worker::Result<Option<ServerMsg>> {
+    /// An uploaded file from `who` ([`Core::file`]): the reply (an ack,
+    /// held, or a refusal), `None` if the room does not exist.
+    async fn http_file(&self, who: &super::Who, id: &str, post: super::FilePost) -> worker::Result<Option<ServerMsg>> {
         if !self.ready().await? {
             return Ok(None);
         }
@@ -494,7 +488,7 @@ pub trait Host {
         let effects = {
             let store = self.store();
             let mut core = self.core().borrow_mut();
-            core.as_mut().expect("ready").hold_file(&store, who, id, file, now).map_err(crate::error::internal)?
+            core.as_mut().expect("ready").file(&store, who, id, post, now)
         };
         let reply = effects.iter().find_map(|e| if let Effect::Reply(m) = e { Some(m.clone()) } else { None });
         self.carry_out(None, effects).await;

@@ -13,7 +13,7 @@ use shared::staff::StaffRole;
 use shared::workflow::{Event, Outcome, Sanction, State, WorkflowKind};
 use shared::{ClientEnvelope, ClientMsg, ErrorCode, Role, ServerMsg};
 
-use super::core::{Core, Effect, Who};
+use super::core::{Core, Effect, FilePost, Who};
 use super::policy::Settings;
 use super::store::mem::MemStore;
 use crate::calls::room::{Lift, Removal, ReviewHeld, ViewerReport};
@@ -74,8 +74,9 @@ enum Do {
     Remove(u64),
     Report(u64),
     Review(&'static str, bool),
-    /// A customer's uploaded file that the site holds for review.
-    HoldFile(&'static str),
+    /// A customer's uploaded file (`name`), held for review (`true`: the
+    /// site holds unverified visitors' files).
+    File(&'static str, &'static str, bool),
     Sanction(Sanction, Option<u32>),
     Lift(Sanction),
     /// A connect, with the site's sanctions for the member.
@@ -155,7 +156,10 @@ fn play(workflow: Option<WorkflowKind>, per_minute: u32, rows: Vec<(u64, Who, Do
                 let review = ReviewHeld { member: who.member.clone(), message: id.into(), approve };
                 core.review(&store, &review, now).expect("stored")
             }
-            Do::HoldFile(id) => core.hold_file(&store, &who, id, file(), now).expect("stored"),
+            Do::File(id, name, hold) => {
+                let post = FilePost { file: file(name), path: "/api/files/x".into(), hold };
+                core.file(&store, &who, id, post, now)
+            }
             Do::Sanction(kind, minutes) => {
                 let record = SanctionRecord::new(&who.member, 7, kind, minutes, "case 7", now);
                 core.sanction(&store, &record).expect("stored")
@@ -309,10 +313,12 @@ fn moderation_outcomes_in_a_conversation() {
 }
 
 /// A stored file, as the upload route hands it over.
-fn file() -> shared::files::Attachment {
+fn file(name: &str) -> shared::files::Attachment {
     let (id, key) = ("a".repeat(32), "k".repeat(43));
-    shared::files::Attachment { id, name: "screenshot.png".into(), kind: FileType::Png, size: 2_048, key }
+    shared::files::Attachment { id, name: name.into(), kind: FileType::Png, size: 2_048, key }
 }
+
+const PNG: &str = "screenshot.png";
 
 #[test]
 fn a_held_file_is_published_by_an_approval_and_only_then() {
@@ -320,20 +326,46 @@ fn a_held_file_is_published_by_an_approval_and_only_then() {
         Some(WorkflowKind::Support),
         30,
         vec![
-            (S, customer(), Do::HoldFile("f1"), vec![Held, Report(Action::Hold)]),
-            (2 * S, customer(), Do::HoldFile("f1"), vec![Held]),
-            (3 * S, customer(), Do::HoldFile("f2"), vec![Held, Report(Action::Hold)]),
+            (S, customer(), Do::File("f1", PNG, true), vec![Held, Report(Action::Hold)]),
+            (2 * S, customer(), Do::File("f1", PNG, true), vec![Held]),
+            (3 * S, customer(), Do::File("f2", PNG, true), vec![Held, Report(Action::Hold)]),
             (4 * S, customer(), Do::Review("f1", true), vec![Broadcast(1), Notify(1)]),
-            (5 * S, customer(), Do::HoldFile("f1"), vec![Ack(1)]),
+            (5 * S, customer(), Do::File("f1", PNG, true), vec![Ack(1)]),
             (6 * S, customer(), Do::Review("f2", false), vec![Rejected]),
         ],
     );
     let published = store.messages.borrow();
     assert_eq!(published.len(), 1, "the rejected file was never published");
     let m = &published[0].1;
-    assert!(matches!(&m.event, Some(Event::File(f)) if **f == file()), "{m:?}");
-    assert_eq!(m.text, file().describe());
+    assert!(matches!(&m.event, Some(Event::File(f)) if **f == file(PNG)), "{m:?}");
+    assert_eq!(m.text, file(PNG).describe());
     assert!(store.held.borrow().is_empty());
+}
+
+#[test]
+fn a_channels_file_is_screened_as_its_caption_and_may_be_held() {
+    let (_, store) = play(
+        None,
+        30,
+        vec![
+            (S, member("eve"), Do::File("f1", PNG, false), vec![Ack(1), Broadcast(1)]),
+            (2 * S, member("eve"), Do::File("f1", PNG, false), vec![Ack(1)]),
+            (
+                3 * S,
+                member("bob"),
+                Do::File("f1", "kys.png", false),
+                vec![Err(ErrorCode::Blocked), Report(Action::Mute { minutes: 60 })],
+            ),
+            (4 * S, member("bob"), Do::File("f2", PNG, false), vec![Err(ErrorCode::Muted)]),
+            (5 * S, member("ann"), Do::File("f3", PNG, true), vec![Held, Report(Action::Hold)]),
+            (6 * S, member("ann"), Do::File("f3", PNG, true), vec![Held]),
+            (7 * S, member("ann"), Do::Review("f3", true), vec![Broadcast(2)]),
+        ],
+    );
+    let published = store.messages.borrow();
+    assert_eq!(published.len(), 2, "neither the blocked nor the muted member's file was published");
+    assert!(published.iter().all(|(_, m)| matches!(&m.event, Some(Event::File(f)) if f.name == PNG)));
+    assert_eq!(published[1].1.name.as_deref(), Some("ann name"), "the approved file is its sender's");
 }
 
 #[test]

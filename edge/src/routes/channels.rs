@@ -3,12 +3,16 @@
 //! identifies the member (sanctions are tied to it); the display name is
 //! checked here (its length, and that no reader could take it for the
 //! site's staff: `shared::names`); the Channel object decides the rest.
+//! Also a viewer's report of a message, and a member's file upload.
 
 use shared::api::{Thanks, ViewerReport};
+use shared::moderation_case::Room;
 use shared::{ErrorCode, SiteId};
 use worker::{Env, Request};
 
+use super::files::Target;
 use super::{query, socket_request};
+use crate::calls::room::Uploader;
 use crate::error::{RouteError, RouteResult};
 use crate::headers::{CHANNEL, MEMBER, NAME, ROLE, SITE};
 use crate::socket::{self, CLOSE_BAD_REQUEST, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND};
@@ -35,6 +39,61 @@ pub async fn channel_of(
     Ok(Ok(site))
 }
 
+/// As [`channel_of`], the refusal as the route's error.
+async fn site_of(env: &Env, site: &str, channel: &str) -> Result<SiteId, RouteError> {
+    match channel_of(env, site, channel).await? {
+        Ok(site) => Ok(site),
+        Err((ErrorCode::UnknownSite, msg)) => Err(RouteError::UnknownSite(msg)),
+        Err((_, msg)) => Err(RouteError::UnknownChannel(msg)),
+    }
+}
+
+/// A display name as a channel takes it (trimmed): 1–[`MAX_NAME`]
+/// characters, none a control, and none a reader could take for the
+/// site's staff; `Err` is the refusal.
+async fn display_name(env: &Env, site: &SiteId, name: &str) -> Result<Result<String, (ErrorCode, String)>, RouteError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
+        return Ok(Err((ErrorCode::Malformed, format!("a display name is 1–{MAX_NAME} characters"))));
+    }
+    let staff = crate::settings_cache::settings(env, site.as_str()).await?.map(|s| s.config.staff_names.clone());
+    if shared::names::imitates_staff(name, site.as_str())
+        || shared::names::takes_staff_name(name, &staff.unwrap_or_default())
+    {
+        return Ok(Err((
+            ErrorCode::Forbidden,
+            format!("“{name}” could be taken for the site's staff: choose another name"),
+        )));
+    }
+    Ok(Ok(name.to_owned()))
+}
+
+/// `POST /api/sites/{site}/channels/{channel}/files?id=&name=&as=`: a
+/// member's file, from the channel app, with their visitor token as the
+/// bearer and their display name as `as` (checked as at the socket).
+/// Where the site's channels take no files: 403.
+pub async fn upload(req: Request, env: &Env, site: &str, channel: &str) -> RouteResult {
+    if !super::same_origin(&req)? {
+        return Err(RouteError::CrossOrigin("files are sent only from the channel app".into()));
+    }
+    let site = site_of(env, site, channel).await?;
+    let header = req.headers().get("Authorization")?.unwrap_or_default();
+    let visitor = header.strip_prefix("Bearer ").map(str::trim).unwrap_or_default();
+    if !shared::api::visitor_token_ok(visitor) || !super::visitors::issued(env, site.as_str(), visitor) {
+        return Err(RouteError::Refused(ErrorCode::Unauthorized, NOT_ISSUED.into()));
+    }
+    let name = query(&req, "as")?.unwrap_or_default();
+    let name = display_name(env, &site, &name).await?.map_err(|(code, msg)| RouteError::Refused(code, msg))?;
+    let uploader = Uploader::Member { member: crate::auth::member_id(visitor), name };
+    let room = Room::Channel(channel.to_owned());
+    let target = Target {
+        stub: crate::calls::room::stub(env, site.as_str(), &room)?,
+        room: crate::calls::room::channel_room_id(site.as_str(), channel),
+        channel: true,
+    };
+    super::files::upload(req, env, Some(site.to_string()), uploader, target).await
+}
+
 /// `POST /api/sites/{site}/channels/{channel}/messages/{seq}/report`
 /// `{"visitor", "reason"}`: a viewer reports a published message to the
 /// site's moderators (the channel files it with the desk: one line per
@@ -45,11 +104,7 @@ pub async fn report(mut req: Request, env: &Env, site: &str, channel: &str, seq:
     if !super::same_origin(&req)? {
         return Err(RouteError::CrossOrigin("messages are reported only from the channel app".into()));
     }
-    let site = match channel_of(env, site, channel).await? {
-        Ok(site) => site,
-        Err((ErrorCode::UnknownSite, msg)) => return Err(RouteError::UnknownSite(msg)),
-        Err((_, msg)) => return Err(RouteError::UnknownChannel(msg)),
-    };
+    let site = site_of(env, site, channel).await?;
     let seq: u64 = seq.parse().map_err(|_| RouteError::BadRequest(format!("{seq:?} is not a message's number")))?;
     let body: ViewerReport =
         super::json(&mut req, "{\"visitor\": \"…\", \"reason\": \"spam\"}", super::MAX_BODY).await?;
@@ -106,21 +161,16 @@ pub async fn customer_socket(req: Request, env: &Env, site: &str, channel: &str)
         return Ok(socket::refuse(ErrorCode::Unauthorized, NOT_ISSUED, socket::CLOSE_UNAUTHORIZED)?);
     }
     let name = query(&req, "name")?.unwrap_or_default();
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
-        let msg = format!("a display name is 1–{MAX_NAME} characters");
-        return Ok(socket::refuse(ErrorCode::Malformed, &msg, CLOSE_BAD_REQUEST)?);
-    }
-    let staff = crate::settings_cache::settings(env, site.as_str()).await?.map(|s| s.config.staff_names.clone());
-    if shared::names::imitates_staff(name, site.as_str())
-        || shared::names::takes_staff_name(name, &staff.unwrap_or_default())
-    {
-        let msg = format!("“{name}” could be taken for the site's staff: choose another name");
-        return Ok(socket::refuse(ErrorCode::Forbidden, &msg, CLOSE_FORBIDDEN)?);
-    }
+    let name = match display_name(env, &site, &name).await? {
+        Ok(name) => name,
+        Err((code, msg)) => {
+            let close = if code == ErrorCode::Forbidden { CLOSE_FORBIDDEN } else { CLOSE_BAD_REQUEST };
+            return Ok(socket::refuse(code, &msg, close)?);
+        }
+    };
     let member = crate::auth::member_id(&visitor);
     // Headers carry Latin-1 only: the name travels percent-encoded.
-    let name = shared::api::encode_query(name);
+    let name = shared::api::encode_query(&name);
     let headers = [
         (ROLE, "customer"),
         (MEMBER, member.as_str()),

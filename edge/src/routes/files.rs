@@ -1,7 +1,8 @@
 //! Attachments over HTTP: uploads (`POST …/conversations/{id}/files?id=&name=`
 //! with the bytes as the body: the customer's from the chat widget with the
 //! conversation's token, staff's from the console, a program's with an API
-//! key) and reading a file by its capability (`GET /api/files/{conversation}/{id}/{key}`).
+//! key; a channel member's is `routes::channels`') and reading a file by
+//! its capability (`GET /api/files/{room}/{id}/{key}`).
 //!
 //! An upload is checked before anything stores it: the uploader may write
 //! to the conversation (one call to it), the size against the site's
@@ -33,7 +34,7 @@ pub async fn customer_upload(req: Request, env: &Env, conversation: &str) -> Rou
         return Err(RouteError::Unauthorized);
     }
     let uploader = Uploader::Customer { digest: crate::auth::token_digest(token) };
-    upload(req, env, None, uploader, conversation).await
+    upload(req, env, None, uploader, Target::conversation(env, conversation)?).await
 }
 
 /// `POST /api/console/sites/{site}/conversations/{id}/files` (and under
@@ -42,39 +43,68 @@ pub async fn staff_upload(req: Request, env: &Env, site: &str, conversation: &st
     let me = staff(&req, env, Capability::Reply).await?;
     let site = own_site(&me, site)?;
     let uploader = Uploader::Staff { name: me.name, role: me.role };
-    upload(req, env, Some(site.to_string()), uploader, conversation).await
+    upload(req, env, Some(site.to_string()), uploader, Target::conversation(env, conversation)?).await
 }
 
-/// The checks, the file stored, its message: 201 [`Uploaded`].
-async fn upload(
+/// The room a file goes to.
+pub struct Target {
+    /// Its object.
+    pub stub: worker::Stub,
+    /// Its id (a channel's is derived from its site and name), under which
+    /// the file is kept.
+    pub room: ConversationId,
+    /// A channel (only where the site lets channels take files).
+    pub channel: bool,
+}
+
+impl Target {
+    fn conversation(env: &Env, id: &str) -> Result<Self, RouteError> {
+        let room: ConversationId = id.parse().map_err(|_| unknown())?;
+        Ok(Target { stub: crate::calls::room::conversation(env, room.as_str())?, room, channel: false })
+    }
+}
+
+fn unknown() -> RouteError {
+    RouteError::Refused(ErrorCode::UnknownConversation, "no such conversation for this caller".into())
+}
+
+/// The checks, the file stored, its message: 201 [`Uploaded`] (202
+/// [`HeldFile`]: it waits for a moderator).
+pub async fn upload(
     mut req: Request,
     env: &Env,
     site: Option<String>,
     uploader: Uploader,
-    conversation: &str,
+    target: Target,
 ) -> RouteResult {
-    let unknown = || RouteError::Refused(ErrorCode::UnknownConversation, "no such conversation for this caller".into());
-    let conversation: ConversationId = conversation.parse().map_err(|_| unknown())?;
     let id = super::query(&req, "id")?.unwrap_or_default();
     ClientMsgId::check(&id).map_err(|e| RouteError::Refused(ErrorCode::InvalidId, format!("?id=: {e}")))?;
     let name = super::query(&req, "name")?.unwrap_or_default();
-    let stub = crate::calls::room::conversation(env, conversation.as_str())?;
+    let scope = match &uploader {
+        Uploader::Member { member, .. } => member.clone(),
+        _ => String::new(),
+    };
+    let stub = &target.stub;
     let ask = |file| RoomCall::Attach { site: site.clone(), uploader: uploader.clone(), id: id.clone(), file };
-    let may: Attaching = crate::calls::ask(&stub, &ask(None)).await?.ok_or_else(unknown)?;
+    let may: Attaching = crate::calls::ask(stub, &ask(None)).await?.ok_or_else(unknown)?;
     let settings = crate::settings_cache::settings(env, may.site.as_str())
         .await?
         .ok_or_else(|| RouteError::UnknownSite(may.site.to_string()))?;
     let files = &settings.config.files;
+    if target.channel && !files.channels {
+        return Err(refused(Refusal::Off));
+    }
     let too_large = || refused(Refusal::TooLarge(files.max_bytes));
     let bytes = super::body(&mut req, files.max_bytes as usize).await?.ok_or_else(too_large)?;
     let (name, kind) = shared::files::check(files, &name, &bytes).map_err(refused)?;
-    let file_id = crate::files::id_of(&bytes);
-    let key = crate::files::key(env, conversation.as_str(), &file_id)
+    let file_id = crate::files::id_of(&scope, &bytes);
+    let room = target.room.as_str();
+    let key = crate::files::key(env, room, &file_id)
         .ok_or_else(|| crate::error::internal("no token key: files cannot be read"))?;
     let size = bytes.len() as u64;
-    crate::files::store(env, conversation.as_str(), &file_id, kind, &name, bytes).await?;
+    crate::files::store(env, room, &file_id, kind, &name, bytes).await?;
     let file = shared::files::Attachment { id: file_id, name, kind, size, key };
-    match crate::calls::ask::<ServerMsg>(&stub, &ask(Some(file.clone()))).await?.ok_or_else(unknown)? {
+    match crate::calls::ask::<ServerMsg>(stub, &ask(Some(file.clone()))).await?.ok_or_else(unknown)? {
         ServerMsg::Ack { seq, at } => Ok(Response::from_json(&Uploaded { seq, at, file })?.with_status(201)),
         ServerMsg::Held { reason } => Ok(Response::from_json(&HeldFile { held: reason })?.with_status(202)),
         ServerMsg::Error { code, message } => Err(RouteError::Refused(code, message)),

@@ -2,7 +2,9 @@
 //! with `data-channel`: many customers post in one room. The visitor picks
 //! a display name once; messages show who wrote them; held messages stay
 //! pending with the reason, refused ones say why, and moderators' notices
-//! (warning, mute with its end time, ban) show above the list.
+//! (warning, mute with its end time, ban) show above the list. Where the
+//! site lets channels take files, members attach them (`uploads.js`) and
+//! everyone sees them as thumbnails or download links.
 
 pub mod host;
 mod report;
@@ -10,6 +12,7 @@ mod report;
 use leptos::prelude::*;
 
 use shared::api::ViewerReport;
+use shared::chat_log::ChatLog;
 
 use crate::chat::Chat;
 use crate::components::{Composer, MessageList, StatusLine};
@@ -92,6 +95,23 @@ fn App() -> impl IntoView {
         }
     };
     let on_send = Callback::new(move |text: String| chat.send(text));
+    // Where uploads.js sends files, once the member has joined and where
+    // the site's channels take them: the channel, with the visitor token
+    // and the display name.
+    crate::effect(move || {
+        let (v, n, files) = (visitor.get(), name.get(), chat.log.with(ChatLog::takes_files));
+        let path = shared::files::channel_upload_path(&site_of.get_value(), &channel.get_value());
+        let to = v.zip(n).filter(|_| files).map(|(v, n)| path + "?as=" + &shared::api::encode_query(&n) + " " + &v);
+        crate::files::upload_to(to);
+    });
+    // A file: a thumbnail or a download link, with who sent it.
+    let on_event = Callback::new(move |(el, m): (web_sys::Element, shared::ChatMessage)| {
+        let Some(shared::workflow::Event::File(file)) = &m.event else { return };
+        let (room, mine) = chat.log.with_untracked(|l| (l.room().map(|r| r.to_string()), l.is_mine(&m)));
+        crate::files::row(&el, mine, &room.unwrap_or_default(), file, &m.text, "channel-file");
+        let who = if mine { "You".to_owned() } else { m.name.clone().unwrap_or_default() };
+        crate::dom::add(&el, "div", "meta", &(who + " · " + &crate::util::clock(m.at)));
+    });
     // Each other viewer's message gets a "Report" button, added to the rows
     // the shared message list draws (the customer widget's list, and its
     // size budget, stay as they are); a click opens the reason form.
@@ -126,7 +146,7 @@ fn App() -> impl IntoView {
                 testid="channel-message"
                 on_dismiss=on_dismiss
                 empty="No messages yet. Say hello!"
-                on_event=Callback::new(|_| {})
+                on_event=on_event
                 on_top=Callback::new(move |_| chat.older())
             />
             <div class="reporting"></div>
@@ -144,6 +164,15 @@ fn App() -> impl IntoView {
                 <div class="composer-wrap">
                     <Composer on_send=on_send input_testid="channel-input" send_testid="channel-send"
                         placeholder="Write to everyone…"/>
+                    // Sent by uploads.js, loaded on first use by channel-boot.js;
+                    // the button shows once `<body data-upload>` is set.
+                    <div class="upload">
+                        <label class="link">
+                            "📎 Attach a file"
+                            <input type="file" multiple class="visually-hidden" data-testid="channel-attach"/>
+                        </label>
+                        <span role="status" data-testid="channel-attach-note"></span>
+                    </div>
                 </div>
             </Show>
         </main>

@@ -173,16 +173,12 @@ fn App() -> impl IntoView {
         }
     });
     let on_edit = Callback::new(move |t: String| chat.typed(&t));
-    // The conversation and its token, where customer-files.js reads them
-    // (the page is this service's own, in the loader's iframe).
+    // Where uploads.js sends files: the conversation, with its token,
+    // once its welcome said it takes files (the button shows then).
     crate::effect(move || {
-        let chat = session.with(|s| s.as_ref().map(|s| s.conversation.to_string() + " " + &s.token));
-        if let Some(body) = crate::dom::find("body") {
-            match chat {
-                Some(v) => crate::dom::set(&body, "data-chat", &v),
-                None => body.remove_attribute("data-chat").unwrap_or_default(),
-            }
-        }
+        let to = |s: &ConversationCreated| shared::files::upload_path(s.conversation.as_str()) + " " + &s.token;
+        let files = chat.log.with(shared::chat_log::ChatLog::takes_files);
+        crate::files::upload_to(session.with(|s| s.as_ref().filter(|_| files).map(to)));
     });
     let on_event = Callback::new(move |(el, m): (web_sys::Element, shared::ChatMessage)| match &m.event {
         Some(shared::workflow::Event::File(file)) => session.with_untracked(|s| {
@@ -258,8 +254,9 @@ fn App() -> impl IntoView {
             <div class="composer-wrap" hidden>
                 <Composer on_send=on_send input_testid="chat-input" send_testid="chat-send"
                     placeholder="Type your message…" on_edit=on_edit/>
-                // Uploads are customer-files.js's (loaded on first use by
-                // customer-boot.js), outside what a visitor loads to type.
+                // Uploads are uploads.js's (loaded on first use by
+                // customer-boot.js), outside what a visitor loads to type;
+                // the button shows once `<body data-upload>` is set.
                 <div class="upload">
                     <label class="link">
                         "📎 Attach a file"

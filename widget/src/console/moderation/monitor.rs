@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use shared::api::{operator_channel_path, remove_message_path};
 use shared::chat_log::ChatLog;
 use shared::site::ChannelMode;
+use shared::workflow::Event;
 use shared::Role;
 
 use super::Session;
@@ -29,6 +30,8 @@ struct Line {
     meta: String,
     text: String,
     state: &'static str,
+    /// A file's address (the text is its caption).
+    file: Option<String>,
 }
 
 /// The newest stored messages with their senders' names, then our sends
@@ -36,21 +39,28 @@ struct Line {
 fn lines(log: &ChatLog, me: &str) -> Vec<Line> {
     let all = log.messages();
     let newest = &all[all.len().saturating_sub(SHOWN)..];
-    let stored = newest.iter().filter(|m| m.event.is_none() && (m.removed || !m.text.is_empty())).map(|m| {
+    let room = log.room().map(|r| r.to_string()).unwrap_or_default();
+    let shown = |m: &&shared::ChatMessage| matches!(m.event, None | Some(Event::File(_)));
+    let stored = newest.iter().filter(shown).filter(|m| m.removed || !m.text.is_empty()).map(|m| {
+        let file = match &m.event {
+            Some(Event::File(f)) if !m.removed => Some(f.path(&room)),
+            _ => None,
+        };
         let fallback = if m.author == Role::Operator { "Moderator" } else { "Customer" };
         let who = m.name.clone().unwrap_or_else(|| fallback.to_string());
         let (key, text, state) = match m.removed {
             true => (format!("{}:removed", m.seq), m.text.clone(), "removed"),
             false => (m.seq.to_string(), m.text.clone(), "sent"),
         };
-        Line { key, seq: Some(m.seq).filter(|_| !m.removed), who, meta: clock(m.at), text, state }
+        Line { key, seq: Some(m.seq).filter(|_| !m.removed), who, meta: clock(m.at), text, state, file }
     });
     let pending = log.outbox().iter().filter(|p| p.event.is_none()).map(|p| {
         let (meta, state) = match &p.refused {
             Some(why) => (format!("Not sent: {why}"), "refused"),
             None => ("Sending…".to_string(), "pending"),
         };
-        Line { key: format!("{}:{state}", p.id), seq: None, who: me.to_owned(), meta, text: p.text.clone(), state }
+        let key = format!("{}:{state}", p.id);
+        Line { key, seq: None, who: me.to_owned(), meta, text: p.text.clone(), state, file: None }
     });
     stored.chain(pending).collect()
 }
@@ -180,6 +190,10 @@ fn Channel(id: String) -> impl IntoView {
                         <span class="who">{l.who}</span>
                         <span class="time">{l.meta}</span>
                         <span class="text">{l.text}</span>
+                        {l.file.map(|href| view! {
+                            <a class="link" href=href target="_blank" rel="noopener"
+                                data-testid="console-channel-file">"Open the file"</a>
+                        })}
                         {l.seq.map(|seq| view! {
                             <button class="link" data-testid="console-channel-remove" data-seq=seq
                                 title="Remove this message for everyone"

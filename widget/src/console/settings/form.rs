@@ -1,6 +1,6 @@
 //! The settings form: the site's name, the script tag to paste, allowed
 //! origins, the launcher's colour and side, the greeting, which workflow a
-//! page starts, and the per-customer limits. It edits a copy of the stored
+//! page starts, the per-customer limits and files. It edits a copy of the stored
 //! settings and saves them whole (the Worker checks them).
 
 use leptos::prelude::*;
@@ -10,6 +10,7 @@ use shared::staff::NewSite;
 use shared::workflow::WorkflowKind;
 use shared::WireName;
 
+use super::files::FilesFields;
 use super::{draft_of, note_view, save_draft, Note};
 use crate::console::{api, Session};
 
@@ -41,6 +42,7 @@ pub fn Form() -> impl IntoView {
             <Appearance draft=draft/>
             <Starts draft=draft/>
             <LimitsFields draft=draft/>
+            <FilesFields draft=draft/>
             <div class="actions">
                 <button type="submit" data-testid="console-form-save">"Save"</button>
                 {note_view(note, "console-form-note")}

@@ -1,12 +1,13 @@
 //! Site settings in the console: a form for what a site owner sets most
 //! (name, script tag, allowed origins, appearance, the workflow by page,
-//! limits, the identity secret), the catalogue form (products, variants,
+//! limits, files, the identity secret), the catalogue form (products, variants,
 //! offers, bundles, add-ons, upgrades), the organisation's sites (switch, add)
 //! and every setting as JSON (teams, canned
 //! responses, products, pre-chat form, triggers, rules). The Worker checks
 //! each save and names the first problem before anything is stored.
 
 mod catalogue;
+mod files;
 mod form;
 mod hooks;
 mod identity;

@@ -1,5 +1,6 @@
-// customer-files.js: the customer's uploads (loaded by customer-boot.js when a file is first picked, dropped or pasted).
-// Each file goes to the conversation under its own message id, tried again
+// uploads.js: a customer's or a channel member's uploads (loaded by customer-boot.js or channel-boot.js when a
+// file is first picked, dropped or pasted), to the address and with the token the app put in <body data-upload>.
+// Each file goes to the room under its own message id, tried again
 // with that id when the connection drops (the server stores it once); the
 // server's refusal, or that the file waits for a moderator, is shown as
 // text beside the button. The file then arrives in the message list as a
@@ -10,8 +11,8 @@ const say = (text) => {
 };
 
 /** POSTs `file`; what to tell the sender (empty: sent). */
-async function post(conversation, token, id, file) {
-  const url = `/api/conversations/${conversation}/files?id=${id}&name=${encodeURIComponent(file.name)}`;
+async function post(to, token, id, file) {
+  const url = `${to}${to.includes("?") ? "&" : "?"}id=${id}&name=${encodeURIComponent(file.name)}`;
   for (let attempt = 0; ; attempt++) {
     try {
       const r = await fetch(url, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: file });
@@ -32,12 +33,12 @@ let queue = Promise.resolve();
 
 export function send(files) {
   queue = queue.then(async () => {
-    const [conversation, token] = (document.body.dataset.chat || "").split(" ");
-    if (!token) return say("Send a message first, then attach your file.");
+    const [to, token] = (document.body.dataset.upload || "").split(" ");
+    if (!token) return say("Files cannot be sent here now: start the chat first, where this site takes files.");
     for (const file of files) {
       say(`Sending ${file.name}…`);
       const id = "f-" + crypto.randomUUID().replaceAll("-", "");
-      say(await post(conversation, token, id, file));
+      say(await post(to, token, id, file));
     }
   });
   return queue;
