@@ -3,8 +3,8 @@
 //! objects sweep every second. Expired sessions and attempts go, the
 //! sockets of an account whose sessions all expired close (their rows go
 //! too), live invitations stay, over rounds of sign-ins the rows of the
-//! organisation's object and the index shards stay bounded; channel messages older than the site's setting go, and the
-//! channel's sequence goes on. Each test starts its own Worker, for its
+//! organisation's object and the index shards stay bounded; channel messages older than the site's setting go (a
+//! member's file with them), and the channel's sequence goes on. Each test starts its own Worker, for its
 //! short times.
 
 use std::time::{Duration, Instant};
@@ -131,17 +131,28 @@ fn join(base: &str, visitor: &str, after: u64) -> (Vec<u64>, bool) {
 
 /// Changes the demo site's retention settings, as its admin.
 fn set_retention(base: &str, change: impl FnOnce(&mut Retention)) {
+    set_config(base, |c| change(&mut c.retention));
+}
+
+/// Changes the demo site's settings, as its admin.
+fn set_config(base: &str, change: impl FnOnce(&mut SiteConfig)) {
     let admin = Staff::demo(base, StaffRole::Admin).unwrap();
     let mut config: SiteConfig = admin.get(&site_config_path("demo")).call().unwrap().into_json().unwrap();
-    change(&mut config.retention);
+    change(&mut config);
     admin.send("PUT", &site_config_path("demo")).send_json(&config).unwrap();
 }
 
 #[test]
 fn channel_messages_older_than_the_sites_setting_are_swept_and_the_sequence_goes_on() {
-    let w = worker("retention-channel", &[("RETENTION_DAY_SECONDS", "1"), ("RETENTION_SWEEP_SECONDS", "1")]);
+    let w = worker(
+        "retention-channel",
+        &[("RETENTION_DAY_SECONDS", "1"), ("RETENTION_SWEEP_SECONDS", "1"), ("BENCH", "on")],
+    );
     let base = w.base();
-    set_retention(base, |r| r.channel_days = 4); // four seconds here
+    set_config(base, |c| {
+        c.retention.channel_days = 4; // four seconds here
+        c.files.channels = true;
+    });
 
     let mo = Staff::demo(base, StaffRole::Moderator).unwrap();
     let mut s = mo.socket(&operator_channel_path("demo", "live", 0)).unwrap();
@@ -150,12 +161,19 @@ fn channel_messages_older_than_the_sites_setting_are_swept_and_the_sequence_goes
         s.send_acked(&format!("old-{i}"), &format!("old message {i}")).unwrap();
     }
     assert_eq!(join(base, &e2e::identity::visitor_token("demo", "a"), 0).0, vec![1, 2, 3, 4, 5]);
+    // A member's picture among the old messages (its object in R2).
+    let fay = e2e::identity::visitor_token("demo", "f");
+    let mut member = Socket::open(base, &channel_socket_path("demo", "live", &fay, "Fay", 0)).unwrap();
+    let ServerMsg::Welcome { conversation: room, .. } = member.recv().unwrap().msg else { panic!("a welcome") };
+    let picture = e2e::files::member_upload(base, ("demo", "live"), (&fay, "Fay"), "p1", "old.png", &e2e::files::PNG);
+    assert_eq!(picture.map(|r| r.status()).ok(), Some(201));
+    assert_eq!(e2e::files::stored(base, room.as_str()).len(), 1);
     std::thread::sleep(Duration::from_secs(5));
     s.send_acked("new-1", "a new message").unwrap();
     // Swept: only the new one is left; a resume from before the gap gets
     // the newest page, not messages with a hole before them.
     let start = Instant::now();
-    while join(base, &e2e::identity::visitor_token("demo", "b"), 0).0 != vec![6] {
+    while join(base, &e2e::identity::visitor_token("demo", "b"), 0).0 != vec![7] {
         assert!(
             start.elapsed() < Duration::from_secs(20),
             "not swept: {:?}",
@@ -163,13 +181,14 @@ fn channel_messages_older_than_the_sites_setting_are_swept_and_the_sequence_goes
         );
         std::thread::sleep(Duration::from_millis(250));
     }
-    assert_eq!(join(base, &e2e::identity::visitor_token("demo", "c"), 2), (vec![6], true));
+    assert_eq!(join(base, &e2e::identity::visitor_token("demo", "c"), 2), (vec![7], true));
+    assert!(e2e::files::stored(base, room.as_str()).is_empty(), "the picture went with the old messages");
     // The sequence goes on (the newest row is always kept, so a wake reads
     // the last sequence number from it).
-    // (6 may be swept meanwhile on a slow machine: it is old enough once 7 is stored.)
+    // (7 may be swept meanwhile on a slow machine: it is old enough once 8 is stored.)
     s.send_acked("new-2", "another").unwrap();
     let (seqs, _) = join(base, &e2e::identity::visitor_token("demo", "d"), 0);
-    assert!(seqs.last() == Some(&7) && seqs.iter().all(|&n| n >= 6), "{seqs:?}");
+    assert!(seqs.last() == Some(&8) && seqs.iter().all(|&n| n >= 7), "{seqs:?}");
 }
 
 #[test]
