@@ -9,7 +9,7 @@
 use e2e::accounts::{sign_up_org, Staff};
 use e2e::base_url;
 use e2e::client::{create_conversation, Socket};
-use e2e::files::{customer_upload, staff_upload, PNG};
+use e2e::files::{customer_upload, member_upload, staff_upload, PNG};
 use serde_json::json;
 use shared::api::{
     customer_erase_path, customer_export_path, customer_socket_path, identity_secret_path, inbox_socket_path,
@@ -238,6 +238,11 @@ fn another_organisation_an_anonymous_caller_and_another_customer_are_refused_eve
     check(
         "customer: a file into a's conversation with b's token",
         refused_http(customer_upload(&base, ida, &b.token, "iso-4", "a.png", &PNG)),
+    );
+    let rival_visitor = e2e::identity::visitor_token(&rival_site, "iso");
+    check(
+        "rival's visitor: a file into the demo's channel",
+        refused_http(member_upload(&base, ("demo", "live"), (&rival_visitor, "Iso"), "iso-5", "a.png", &PNG)),
     );
     let with_token = ureq::get(&format!("{base}{}?token={}", site_config_path("demo"), b.token)).call();
     check("customer: console config with a customer token", refused_http(with_token));
