@@ -99,7 +99,9 @@ fn a_customer_and_an_operator_send_files_and_each_reads_the_others(base: &str) {
     let got = read(&base, id, &sent.file);
     assert_eq!(got.header("Content-Type"), Some("application/pdf"));
     let disposition = got.header("Content-Disposition").unwrap();
-    assert!(disposition.starts_with("attachment;") && disposition.contains("UTF-8''Quote%20%E2%80%93%20M%C3%A4rz.pdf"));
+    assert!(
+        disposition.starts_with("attachment;") && disposition.contains("UTF-8''Quote%20%E2%80%93%20M%C3%A4rz%2Epdf")
+    );
 
     // Both in the history, after a reload, once each.
     let mut reload = Socket::open(&base, &customer_socket_path(id, &c.token, 0)).unwrap();

@@ -149,13 +149,8 @@ pub async fn read(env: &Env, conversation: &str, id: &str, key: &str) -> RouteRe
 fn disposition(inline: bool, name: &str) -> String {
     let ascii: String =
         name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
+    // (RFC 5987 lets any byte be percent-encoded.)
+    let encoded = shared::api::encode_query(name);
     let how = if inline { "inline" } else { "attachment" };
     format!("{how}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
@@ -168,8 +163,8 @@ mod tests {
     fn names_are_quoted_and_encoded() {
         assert_eq!(
             disposition(false, "Facture é\"1\".pdf"),
-            "attachment; filename=\"Facture __1_.pdf\"; filename*=UTF-8''Facture%20%C3%A9%221%22.pdf"
+            "attachment; filename=\"Facture __1_.pdf\"; filename*=UTF-8''Facture%20%C3%A9%221%22%2Epdf"
         );
-        assert_eq!(disposition(true, "a.png"), "inline; filename=\"a.png\"; filename*=UTF-8''a.png");
+        assert_eq!(disposition(true, "a.png"), "inline; filename=\"a.png\"; filename*=UTF-8''a%2Epng");
     }
 }

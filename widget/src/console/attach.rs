@@ -33,6 +33,22 @@ pub fn send_all(site: &str, conversation: &str, files: Option<web_sys::FileList>
     }
 }
 
+/// Sends the files a drop or a paste carries, if it carries any (the
+/// event is then handled: the browser does not open or paste them).
+pub fn send_carried(
+    e: &web_sys::Event,
+    files: Option<web_sys::FileList>,
+    site: &str,
+    conversation: &str,
+    note: RwSignal<Option<String>>,
+) {
+    let files = files.filter(|f| f.length() > 0);
+    if files.is_some() {
+        e.prevent_default();
+        send_all(site, conversation, files, note);
+    }
+}
+
 /// The pane's "Attach a file" button and what it says.
 #[component]
 pub fn Attach(site: String, conversation: String, note: RwSignal<Option<String>>) -> impl IntoView {

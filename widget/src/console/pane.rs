@@ -111,22 +111,12 @@ pub fn Pane(
     });
     // Files: picked, dropped on the pane or pasted into the reply box.
     let attach_note = RwSignal::new(None::<String>);
-    let (drop_site, drop_id) = (session.site.get_value(), id.to_string());
-    let (paste_site, paste_id) = (drop_site.clone(), drop_id.clone());
-    let dropped = move |e: leptos::ev::DragEvent| {
-        let files = e.data_transfer().and_then(|d| d.files()).filter(|f| f.length() > 0);
-        if files.is_some() {
-            e.prevent_default();
-            super::attach::send_all(&drop_site, &drop_id, files, attach_note);
-        }
+    let (here_site, here) = (StoredValue::new(session.site.get_value()), StoredValue::new(id.to_string()));
+    let carried = move |e: &web_sys::Event, files| {
+        super::attach::send_carried(e, files, &here_site.get_value(), &here.get_value(), attach_note)
     };
-    let pasted = move |e: leptos::ev::ClipboardEvent| {
-        let files = e.clipboard_data().and_then(|d| d.files()).filter(|f| f.length() > 0);
-        if files.is_some() {
-            e.prevent_default();
-            super::attach::send_all(&paste_site, &paste_id, files, attach_note);
-        }
-    };
+    let dropped = move |e: leptos::ev::DragEvent| carried(&e, e.data_transfer().and_then(|d| d.files()));
+    let pasted = move |e: leptos::ev::ClipboardEvent| carried(&e, e.clipboard_data().and_then(|d| d.files()));
     let workflow = move || state.with(|s| s.def().name);
     let assignee = move || state.with(|s| s.assignee.clone()).unwrap_or_else(|| "unassigned".into());
     // Moving it: the buttons show what `shared::routing::may_reassign`
