@@ -181,7 +181,8 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
                 None => Err(RouteError::NotFound),
             }
         }
-        (Method::Get, ["demo"]) => demo::page(&req, &env).await,
+        (Method::Get, ["demo"]) => demo::page(&req, &env, false).await,
+        (Method::Get, ["demo", "api"]) => demo::page(&req, &env, true).await,
         (Method::Get, ["demo", "checkout"]) => demo::checkout(&req, &env).await,
         (Method::Get, ["api", "bench", "echo", "ws"]) => bench::echo_socket(req, &env).await,
         (Method::Get, ["api", "bench", "counts", id]) => bench::counts(&env, id).await,

@@ -56,8 +56,9 @@ pub struct Trigger {
     /// Id (also what `chatWidget.trigger(id)` on the host page names).
     pub id: String,
     /// `timeOnPage` (value: seconds), `urlContains` (value: text in the
-    /// path or query), `scrollDepth` (value: percent) or `manual` (only the
-    /// host page's JS call).
+    /// path or query), `scrollDepth` (value: percent), `event` (value: the
+    /// name the host page tracks, `chatWidget("track", name)`) or `manual`
+    /// (only the host page's `chatWidget("trigger", id)`).
     pub on: String,
     /// See `on`.
     #[serde(default)]
@@ -80,6 +81,12 @@ pub struct ChannelDef {
     /// Locked: only staff may write.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub locked: bool,
+}
+
+/// A tracked event's name as a trigger takes it: 1–60 of `a–z 0–9 . _ -`.
+pub fn event_name_ok(name: &str) -> bool {
+    (1..=60).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -469,9 +476,12 @@ impl SiteConfig {
             }
         }
         for t in &self.triggers {
-            let on = ["timeOnPage", "urlContains", "scrollDepth", "manual"].contains(&t.on.as_str());
+            let on = ["timeOnPage", "urlContains", "scrollDepth", "event", "manual"].contains(&t.on.as_str());
             if !id_ok(&t.id) || !on || !text_ok(&t.greeting, 500) {
-                return Err(format!("trigger {:?}: id a–z _ -, on timeOnPage/urlContains/scrollDepth/manual", t.id));
+                return Err(format!(
+                    "trigger {:?}: id a–z _ -, on timeOnPage/urlContains/scrollDepth/event/manual",
+                    t.id
+                ));
             }
             let number =
                 |range: std::ops::RangeInclusive<u32>| t.value.trim().parse().is_ok_and(|n| range.contains(&n));
@@ -479,12 +489,13 @@ impl SiteConfig {
                 "timeOnPage" => number(1..=86_400),
                 "scrollDepth" => number(1..=100),
                 "urlContains" => text_ok(&t.value, 200),
+                "event" => event_name_ok(&t.value),
                 _ => true,
             };
             if !value_ok {
                 return Err(format!(
                     "trigger {:?}: its value is seconds (1–86400) on timeOnPage, a percent (1–100) on scrollDepth, \
-                     1–200 characters on urlContains",
+                     1–200 characters on urlContains, an event name (1–60 of a–z 0–9 . _ -) on event",
                     t.id
                 ));
             }
@@ -739,6 +750,12 @@ impl Default for SiteConfig {
                     greeting: s("Still reading? Ask me anything about our plans."),
                 },
                 Trigger {
+                    id: s("compare"),
+                    on: s("event"),
+                    value: s("compared-plans"),
+                    greeting: s("Comparing plans side by side? Ask me what fits your trip."),
+                },
+                Trigger {
                     id: s("demo-button"),
                     on: s("manual"),
                     value: String::new(),
@@ -784,6 +801,8 @@ mod tests {
             ("scrollDepth", ""),
             ("scrollDepth", "101"),
             ("urlContains", ""),
+            ("event", ""),
+            ("event", "Signed Up"),
         ] {
             let mut c = SiteConfig::default();
             c.triggers[0].on = on.into();

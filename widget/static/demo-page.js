@@ -2,5 +2,5 @@
  * "Ask for a demo" button opens the chat with the "demo-button" trigger's
  * greeting through the loader's JS API, as a site owner would call it. */
 document.getElementById("ask-demo").addEventListener("click", function () {
-  if (window.chatWidget) window.chatWidget.trigger("demo-button");
+  if (window.chatWidget) window.chatWidget("trigger", "demo-button");
 });

@@ -4,7 +4,8 @@
  * host page's localStorage for the iframe (third-party iframes get no
  * storage). Every postMessage is checked for origin and source both ways.
  * Proactive triggers (the site's, from /api/sites/<site>/widget: time on
- * page, URL text, scroll depth, or chatWidget.trigger(id) from the page)
+ * page, URL text, scroll depth, or the page's chatWidget("trigger", id) or
+ * chatWidget("track", event): the JS API, docs/js-api.md, in more.js)
  * open the chat once per visit with the trigger's greeting, unless the
  * visitor already has a conversation or the chat is open. The same
  * configuration (pre-chat form, greetings) is handed to the iframe. In a
@@ -118,6 +119,7 @@
   }
   function seen(u) { set(localStorage, seenKey, String(u.last)); }
   function label(open) {
+    emit("unread", unread);
     badge.hidden = !unread;
     badge.textContent = unread > 98 ? "99+" : unread;
     button.setAttribute("aria-label", (open ? "Close chat" : "Open chat") +
@@ -127,15 +129,9 @@
   function toggle(open, trigger) {
     if (open && !frame) {
       opener = trigger;
-      // What the customer can expect: someone there and the usual wait, or
-      // away (until the next opening, in the customer's own time).
-      fetch(origin + "/api/sites/" + encodeURIComponent(site) + "/availability").then(function (r) { return r.json(); })
-        .then(function (a) {
-          var at = a.nextOpen && new Date(a.nextOpen).toLocaleString([], { weekday: "long", hour: "numeric", minute: "2-digit" });
-          expect = { away: !!a.away, expect: a.online ? "We usually reply in " + Math.ceil((a.replyMs || 6e4) / 6e4) + " min." :
-            a.away ? "We're away " + (at ? "until " + at + " (your time)." : "right now.") : "We'll answer here as soon as someone is back." };
-          if (config) sendConfig();
-        }, function () {});
+      // What the customer can expect (more.js): someone there and the usual
+      // wait, or away until the next opening.
+      more().then(function (m) { return m.expect(origin, site); }).then(function (x) { expect = x; if (config) sendConfig(); }, Object);
       frame = document.createElement("iframe");
       frame.title = "Chat";
       frame.src = origin + "/widget?site=" + encodeURIComponent(site) + "&host=" + encodeURIComponent(location.origin) +
@@ -143,7 +139,7 @@
       panel.appendChild(frame);
     }
     // Opened or closed, the customer has seen what there is.
-    if (open !== !panel.hidden) news(seen);
+    if (open !== !panel.hidden) { news(seen); emit(open ? "open" : "close"); }
     panel.hidden = !open;
     button.setAttribute("aria-expanded", open ? "true" : "false");
     if (open) unread = 0;
@@ -182,6 +178,10 @@
     toggle(true, id);
   }
   var triggers = [], config = null, opener, expect = {};
+  // The site's configuration, asked for at once.
+  var loaded = fetch(origin + "/api/sites/" + encodeURIComponent(site) + "/widget")
+    .then(function (r) { return r.ok ? r.json() : {}; })
+    .catch(function () { return {}; });
   // What the widget needs of the configuration, applied to this page: the
   // form where the chat starts as support (the first start rule whose text
   // is in the address decides), the empty chat's greeting, the greeting of
@@ -192,7 +192,16 @@
     send({ type: "chat:config", config: { fields: !rule || rule.workflow === "support" ? c.fields || [] : [],
       welcome: (c.appearance || {}).greeting || "", greeting: t ? t.greeting : "", expect: expect.expect || "", away: !!expect.away } });
   }
-  window.chatWidget = { trigger: function (id) { triggers.some(function (t) { return t.id === id; }) && fire(id, 1); } };
+  // The page's JavaScript API (docs/js-api.md): chatWidget("open") and the
+  // rest, also queued before this script came (chatWidget.q), run in
+  // api.js, fetched on the first call; it waits for the configuration.
+  var handlers = {}, inner = { t: toggle, f: fire, h: host, p: panel, e: handlers, c: loaded, u: function () { return unread; } };
+  function emit(e, v) { (handlers[e] || []).forEach(function (f) { f(v); }); }
+  function more() { return import(origin + "/more.js"); }
+  function api() { var a = arguments; more().then(function (m) { m.run(inner, a); }); }
+  api.trigger = function (id) { api("trigger", id); };
+  (window.chatWidget && window.chatWidget.q || []).forEach(function (a) { api.apply(0, a); });
+  window.chatWidget = api;
   function arm(t) {
     var v = +t.value;
     if (t.on === "timeOnPage") setTimeout(function () { fire(t.id); }, v * 1000);
@@ -225,17 +234,14 @@
     document.body.appendChild(host);
     if (get(sessionStorage, openKey)) toggle(true);
     else news(function (u) { unread = u.unread; label(); });
-    fetch(origin + "/api/sites/" + encodeURIComponent(site) + "/widget")
-      .then(function (r) { return r.ok ? r.json() : {}; })
-      .catch(function () { return {}; })
-      .then(function (c) {
-        // The site's look: launcher colour and side.
-        var a = c.appearance || {};
-        if (/^#[0-9a-f]{6}$/i.test(a.color)) button.style.background = a.color;
-        if (a.side === "left") host.classList.add("left");
-        config = c; triggers = c.triggers || []; triggers.forEach(arm);
-        if (frame) sendConfig();
-      });
+    loaded.then(function (c) {
+      // The site's look: launcher colour and side.
+      var a = c.appearance || {};
+      if (/^#[0-9a-f]{6}$/i.test(a.color)) button.style.background = a.color;
+      if (a.side === "left") host.classList.add("left");
+      config = c; triggers = c.triggers || []; triggers.forEach(arm);
+      if (frame) sendConfig();
+    });
   }
   document.body ? mount() : document.addEventListener("DOMContentLoaded", mount);
 })();

@@ -110,6 +110,7 @@ const BROWSER_TESTS: &[&str] = &[
     "a11y",
     "profile",
     "files",
+    "api",
 ];
 
 /// The protocol and browser tests against a fresh Worker (already built).

@@ -13,6 +13,9 @@
 //! (`localhost` ↔ `127.0.0.1`), so locally, as in production, the widget runs
 //! on another site than the page that embeds it.
 //!
+//! `GET /demo/api` is the JavaScript API's page of examples (its buttons
+//! call `chatWidget(…)`; docs/js-api.md), under the same policy.
+//!
 //! `GET /demo/checkout?cart=…&sig=…` plays the site's checkout that a
 //! confirmed order hands over to (docs/checkout.md): it checks the cart's
 //! signature with the site's identity secret and shows what it would charge.
@@ -25,6 +28,8 @@ use worker::{Env, Request, Response};
 use crate::error::{RouteError, RouteResult};
 
 const PAGE: &str = include_str!("demo.html");
+/// The JavaScript API's page of examples (`/demo/api`).
+const API_PAGE: &str = include_str!("demo-api.html");
 
 /// The script tag, as a site owner pastes it.
 const TAG: &str = r#"<script src="{{WIDGET_ORIGIN}}/widget.js" data-site="{{SITE}}"{{USER}} async></script>"#;
@@ -32,8 +37,9 @@ const TAG: &str = r#"<script src="{{WIDGET_ORIGIN}}/widget.js" data-site="{{SITE
 const CHANNEL_TAG: &str = r#"<script src="{{WIDGET_ORIGIN}}/widget.js" data-site="{{SITE}}" data-channel="live" data-height="420px"></script>"#;
 
 /// The demo page, with the script tag pointing at the Worker's other name;
-/// `?control=1` serves the same page without it (the benchmarks' control).
-pub async fn page(req: &Request, env: &Env) -> RouteResult {
+/// `?control=1` serves the same page without it (the benchmarks' control);
+/// `api`: the JavaScript API's page of examples instead.
+pub async fn page(req: &Request, env: &Env, api: bool) -> RouteResult {
     demo_on(env)?;
     let url = req.url()?;
     let host = url.host_str().unwrap_or("127.0.0.1");
@@ -62,7 +68,7 @@ pub async fn page(req: &Request, env: &Env) -> RouteResult {
         None => String::new(),
     };
     let tag = TAG.replace("{{USER}}", &user_attrs);
-    let page = PAGE
+    let page = if api { API_PAGE } else { PAGE }
         .replace("{{SCRIPT_TAG}}", if control { "" } else { &tag })
         .replace("{{CHANNEL_TAG}}", if control { "" } else { CHANNEL_TAG });
     // (A site id is `[a-z0-9-]`: nothing to escape.)

@@ -81,13 +81,13 @@ const FIELDS: &[Col<FormField>] = &[
 const TRIGGERS: &[Col<Trigger>] = &[
     Col { label: "Id", testid: "console-trigger-id", get: |t, _| t.id.clone(), put: |t, v, _| set(&mut t.id, v) },
     Col {
-        label: "On (timeOnPage, urlContains, scrollDepth, manual)",
+        label: "On (timeOnPage, urlContains, scrollDepth, event, manual)",
         testid: "console-trigger-on",
         get: |t, _| t.on.clone(),
         put: |t, v, _| set(&mut t.on, v),
     },
     Col {
-        label: "Value (seconds, text, percent)",
+        label: "Value (seconds, text, percent, event name)",
         testid: "console-trigger-value",
         get: |t, _| t.value.clone(),
         put: |t, v, _| set(&mut t.value, v),
