@@ -2,10 +2,11 @@
 // other origin, under the strict policy): handlers and a call queued before the loader came run once it is here;
 // open, close, toggle, hide and show do what they say and the page hears open, close and unread; off stops a
 // handler; a tracked event fires the site's trigger for it (its greeting); a trigger called before the loader
-// has read the site's configuration is not lost.
+// has read the site's configuration is not lost; identify makes the chat a signed-in customer's (on another device
+// too) and null signs them out; the page hears the team's message.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { base, browser, TIMEOUT, until, watch } from "./helpers.mjs";
+import { base, browser, fillPreChat, signIn, TIMEOUT, until, waitForTexts, watch } from "./helpers.mjs";
 
 const examples = `http://localhost:${new URL(base).port}/demo/api`;
 
@@ -85,5 +86,52 @@ test("JS API: a tracked event fires its trigger; a trigger called before the con
     await frame.getByTestId("chat-greeting").filter({ hasText: "asked for a demo" }).waitFor({ timeout: TIMEOUT });
   } finally {
     await early.close();
+  }
+});
+
+test("JS API: identify makes the chat the signed-in customer's on another device too; the page hears the team's message", async () => {
+  const user = `api-${Date.now()}`;
+  const laptop = await browser.newContext();
+  const phone = await browser.newContext();
+  try {
+    const page = watch(await laptop.newPage());
+    await page.goto(`${examples}?user=${user}`);
+    await logged(page, "unread 0");
+    await page.getByTestId("api-identify").click();
+    await page.getByTestId("api-open").click();
+    const frame = page.frameLocator('iframe[title="Chat"]');
+    await frame.getByTestId("chat-prechat").or(frame.getByTestId("chat-input")).first().waitFor({ timeout: TIMEOUT });
+    await fillPreChat(frame);
+    const mine = `Written as ${user}`;
+    await frame.getByTestId("chat-input").fill(mine);
+    await frame.getByTestId("chat-input").press("Enter");
+    await waitForTexts(frame, "chat-message", [mine]);
+
+    // The team answers: the page hears it.
+    const op = watch(await laptop.newPage());
+    await signIn(op);
+    await op.getByTestId("console-conversation").filter({ hasText: mine }).first().click();
+    await op.getByTestId("console-input").fill(`Hello ${user}`);
+    await op.getByTestId("console-input").press("Enter");
+    await logged(page, `message Hello ${user}`);
+
+    // Another device, the same customer identified by the page: the same chat.
+    const other = watch(await phone.newPage());
+    await other.goto(`${examples}?user=${user}`);
+    await logged(other, "unread 0");
+    await other.getByTestId("api-identify").click();
+    await other.getByTestId("api-open").click();
+    const phoneFrame = other.frameLocator('iframe[title="Chat"]');
+    await waitForTexts(phoneFrame, "chat-message", [mine, `Hello ${user}`]);
+    // Signed out: the chat loads again, anonymous, without their messages.
+    await other.getByTestId("api-sign-out").click();
+    await until("the chat is ready again, anonymous, without the customer's messages", async () => {
+      const ready = await phoneFrame.getByTestId("chat-prechat").or(phoneFrame.getByTestId("chat-input")).count();
+      const seen = await phoneFrame.getByTestId("chat-message").allTextContents();
+      return ready > 0 && !seen.some((t) => t.includes(user));
+    });
+  } finally {
+    await laptop.close();
+    await phone.close();
   }
 });

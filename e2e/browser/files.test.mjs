@@ -9,7 +9,7 @@
 // channels take files, a member's picture reaches the other viewers.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browser, customerOn, demoUrl, getConfig, putConfig, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
+import { base, browser, customerOn, demoUrl, getConfig, putConfig, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
 
 // A 1×1 PNG (the same picture the protocol tests send).
 const PNG = Buffer.from(
@@ -132,19 +132,22 @@ test("files: where the site holds visitors' files, a moderator looks at one and 
   }
 });
 
-/** `name` joins the demo page's live channel in a browser of their own: its frame. */
+// A channel of the test's own (the demo page's "live" stays as the other tests expect it), opened as its app.
+const CHANNEL = "filebox";
+
+/** `name` joins the test's channel in a browser of their own: the channel app's page. */
 async function member(name) {
   const page = watch(await (await browser.newContext()).newPage());
-  await page.goto(demoUrl);
-  const channel = page.frameLocator('iframe[title="Channel live"]');
-  await channel.getByTestId("channel-name").fill(name);
-  await channel.getByTestId("channel-join").click();
-  await channel.getByTestId("channel-input").waitFor({ timeout: TIMEOUT });
-  return { page, channel };
+  await page.goto(`${base}/channel?site=demo&channel=${CHANNEL}`);
+  await page.getByTestId("channel-name").fill(name);
+  await page.getByTestId("channel-join").click();
+  await page.getByTestId("channel-input").waitFor({ timeout: TIMEOUT });
+  return { page, channel: page };
 }
 
 test("files: where the site lets its channels take files, a member's picture reaches the other viewers and the moderator", async () => {
   const config = await getConfig();
+  await putConfig({ ...config, channels: [...config.channels, { id: CHANNEL, title: "Files" }] });
   const bob = await member("Bob");
   try {
     assert.equal(await bob.channel.getByTestId("channel-attach").isVisible(), false, "off by default: no button");
@@ -186,6 +189,7 @@ test("files: where the site lets its channels take files, a member's picture rea
     const moderator = watch(await (await browser.newContext()).newPage());
     await signIn(moderator, "moderator");
     await moderator.getByTestId("console-tab-moderation").click();
+    await moderator.locator(`[data-testid="console-channel"][data-channel="${CHANNEL}"]`).click();
     const line = moderator.getByTestId("console-channel-message").filter({ hasText: name });
     await line.waitFor({ timeout: TIMEOUT });
     const href = await line.getByTestId("console-channel-file").getAttribute("href");

@@ -66,6 +66,9 @@ pub struct ChatLog {
     /// The room we are attached to, and whether it takes our files (set by
     /// the welcome frame).
     room: Option<(crate::ConversationId, bool)>,
+    /// The newest sequence number when the first welcome came: what is
+    /// after it arrived while we were here.
+    first_seq: Option<u64>,
     /// The latest moderation notice for us (a warning, a mute, a ban).
     notice: Option<String>,
     /// Our place in the queue, as the server last told it, in words.
@@ -151,6 +154,12 @@ impl ChatLog {
         self.room.as_ref().map(|(id, _)| id)
     }
 
+    /// Messages after this sequence number are news to this client: they
+    /// came after its first welcome (`None`: no welcome yet).
+    pub fn news_after(&self) -> Option<u64> {
+        self.first_seq
+    }
+
     /// Whether the room takes our files (as the welcome said).
     pub fn takes_files(&self) -> bool {
         self.room.as_ref().is_some_and(|(_, files)| *files)
@@ -225,6 +234,7 @@ impl ChatLog {
             ServerMsg::Welcome { conversation, role, workflow, member, last_seq, state, files } => {
                 self.state = state.map(|s| (last_seq, s));
                 self.room = Some((conversation, files));
+                self.first_seq.get_or_insert(last_seq);
                 self.role = Some(role);
                 self.workflow = workflow;
                 self.member = member;
@@ -428,6 +438,7 @@ mod tests {
         }
         log.receive(takes);
         assert!(log.takes_files());
+        assert_eq!(log.news_after(), Some(0), "the first welcome's newest message stays the line");
         log.restart();
         assert!(log.room().is_none() && !log.takes_files(), "a new conversation waits for its welcome");
     }

@@ -10,10 +10,8 @@ function logged(name) {
     document.getElementById("events").appendChild(li);
   };
 }
-var handlers = { open: logged("open"), close: logged("close"), unread: logged("unread") };
-chatWidget("on", "open", handlers.open);
-chatWidget("on", "close", handlers.close);
-chatWidget("on", "unread", handlers.unread);
+var handlers = { open: logged("open"), close: logged("close"), unread: logged("unread"), message: logged("message") };
+Object.keys(handlers).forEach(function (event) { chatWidget("on", event, handlers[event]); });
 
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-call]").forEach(function (button) {

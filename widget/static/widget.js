@@ -36,7 +36,6 @@
   var uid = me.getAttribute("data-user-id");
   var user = uid && { id: uid, expires: +me.getAttribute("data-user-expires"), hash: me.getAttribute("data-user-hash") };
   var key = "chat:" + site + (uid ? ":user:" + uid : "");
-  var openKey = key + ":open";
   var frame, panel, button;
 
   function get(store, k) { try { return store.getItem(k); } catch (e) { return null; } }
@@ -105,7 +104,7 @@
     '<b data-testid="chat-unread" aria-hidden="true" hidden></b></button>';
   panel = root.querySelector(".panel");
   button = root.querySelector("button");
-  var badge = root.querySelector("b"), unread = 0, seenKey = key + ":seen";
+  var badge = root.querySelector("b"), unread = 0;
 
   // The customer's news since the chat was last open: `then` gets
   // {unread, last} (nothing without a kept conversation or an answer). The
@@ -114,10 +113,10 @@
     var s = kept(key);
     if (s && s.token) fetch(origin + "/api/sites/" + encodeURIComponent(site) + "/unread", {
       method: "POST", headers: { "content-type": "text/plain" },
-      body: JSON.stringify({ conversation: s.conversation, token: s.token, after: +get(localStorage, seenKey) || 0, page: location.href })
+      body: JSON.stringify({ conversation: s.conversation, token: s.token, after: +get(localStorage, key + ":seen") || 0, page: location.href })
     }).then(function (r) { return r.ok && r.json(); }).then(function (u) { u && then(u); }, function () {});
   }
-  function seen(u) { set(localStorage, seenKey, String(u.last)); }
+  function seen(u) { set(localStorage, key + ":seen", String(u.last)); }
   function label(open) {
     emit("unread", unread);
     badge.hidden = !unread;
@@ -144,7 +143,7 @@
     button.setAttribute("aria-expanded", open ? "true" : "false");
     if (open) unread = 0;
     label(open);
-    set(sessionStorage, openKey, open ? "1" : null);
+    set(sessionStorage, key + ":open", open ? "1" : null);
     if (open) frame.focus();
   }
 
@@ -164,17 +163,16 @@
     } else if (m.type === "chat:close") {
       toggle(false);
       button.focus();
-    }
+    } else if (m.type === "chat:message") emit("message", m.text);
   });
 
-  var firedKey = key + ":proactive";
   // Automatic triggers fire once per visit and never over an open chat or
   // an existing conversation; a call from the page (a visitor's click)
   // always opens the chat, with the greeting if the chat is new.
   function fire(id, asked) {
     if (frame || get(localStorage, key)) return asked && toggle(true);
-    if (get(sessionStorage, firedKey) && !asked) return;
-    set(sessionStorage, firedKey, id);
+    if (get(sessionStorage, key + ":p") && !asked) return;
+    set(sessionStorage, key + ":p", id);
     toggle(true, id);
   }
   var triggers = [], config = null, opener, expect = {};
@@ -195,7 +193,12 @@
   // The page's JavaScript API (docs/js-api.md): chatWidget("open") and the
   // rest, also queued before this script came (chatWidget.q), run in
   // api.js, fetched on the first call; it waits for the configuration.
-  var handlers = {}, inner = { t: toggle, f: fire, h: host, p: panel, e: handlers, c: loaded, u: function () { return unread; } };
+  var handlers = {}, inner = { t: toggle, f: fire, h: host, p: panel, e: handlers, c: loaded, u: function () { return unread; },
+    // Another signed-in customer (or none): their own storage, and a chat loaded again as them.
+    i: function (u) {
+      user = u; key = "chat:" + site + (u ? ":user:" + u.id : "");
+      if (frame) { frame.remove(); frame = 0; panel.hidden || toggle(true); }
+    } };
   function emit(e, v) { (handlers[e] || []).forEach(function (f) { f(v); }); }
   function more() { return import(origin + "/more.js"); }
   function api() { var a = arguments; more().then(function (m) { m.run(inner, a); }); }
@@ -232,7 +235,7 @@
 
   function mount() {
     document.body.appendChild(host);
-    if (get(sessionStorage, openKey)) toggle(true);
+    if (get(sessionStorage, key + ":open")) toggle(true);
     else news(function (u) { unread = u.unread; label(); });
     loaded.then(function (c) {
       // The site's look: launcher colour and side.

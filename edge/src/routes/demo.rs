@@ -57,18 +57,32 @@ pub async fn page(req: &Request, env: &Env, api: bool) -> RouteResult {
         .find(|(k, _)| k == "site")
         .and_then(|(_, v)| v.parse::<shared::SiteId>().ok())
         .map_or_else(|| "demo".to_owned(), |s| s.to_string());
-    let user_attrs = match user {
+    let signed = match user {
         Some(user) => {
             // As a site's server does on each page view (docs/identity.md).
             let secret = crate::calls::inbox::identity_secret(env, &site, false).await?;
             let expires = worker::Date::now().as_millis() / 1000 + shared::api::IDENTITY_LIFETIME_S;
-            let hash = crate::identity::sign_identity(&secret, &site, &user, expires);
-            format!(r#" data-user-id="{}" data-user-expires="{expires}" data-user-hash="{hash}""#, escape_attr(&user))
+            Some((crate::identity::sign_identity(&secret, &site, &user, expires), user, expires))
         }
-        None => String::new(),
+        None => None,
+    };
+    // The tag carries the signed-in customer; on the API's page, its identify button does.
+    let user_attrs = match &signed {
+        Some((hash, user, expires)) if !api => {
+            format!(r#" data-user-id="{}" data-user-expires="{expires}" data-user-hash="{hash}""#, escape_attr(user))
+        }
+        _ => String::new(),
+    };
+    let identify = match &signed {
+        Some((hash, user, expires)) => {
+            let call = serde_json::json!(["identify", { "id": user, "expires": expires, "hash": hash }]);
+            escape_attr(&call.to_string())
+        }
+        None => r#"["identify", {"id": "nobody", "expires": 1, "hash": "unsigned"}]"#.to_owned(),
     };
     let tag = TAG.replace("{{USER}}", &user_attrs);
     let page = if api { API_PAGE } else { PAGE }
+        .replace("{{IDENTIFY}}", &identify)
         .replace("{{SCRIPT_TAG}}", if control { "" } else { &tag })
         .replace("{{CHANNEL_TAG}}", if control { "" } else { CHANNEL_TAG });
     // (A site id is `[a-z0-9-]`: nothing to escape.)
@@ -143,5 +157,5 @@ pub async fn checkout(req: &Request, env: &Env) -> RouteResult {
 
 /// `s` safe inside a double-quoted HTML attribute (and as element text).
 fn escape_attr(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;").replace('"', "&quot;").replace('\'', "&#39;").replace('<', "&lt;").replace('>', "&gt;")
 }

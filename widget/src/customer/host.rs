@@ -6,7 +6,8 @@
 //! Messages (JSON strings), iframe → loader: `{"type":"chat:ready"}`,
 //! `{"type":"chat:save","session":{...}}`, `{"type":"chat:visitor",
 //! "visitor"}` (a token the service issued), `{"type":"chat:clear"}`,
-//! `{"type":"chat:close"}`; loader → iframe: `{"type":"chat:session",
+//! `{"type":"chat:close"}`, `{"type":"chat:message","text"}` (one from the
+//! team came while the page was open); loader → iframe: `{"type":"chat:session",
 //! "session":{...}|null,"visitor":"<64 hex>","page":"<url>","user":{"id","expires","hash"}?}` (the
 //! visitor token ties moderation sanctions to this browser; `user` is the
 //! host page's logged-in customer, signed by the site's server) and, once the loader has read it, the site's
@@ -201,6 +202,14 @@ impl HostBridge {
     /// Asks the loader to close the chat panel.
     pub fn close(&self) {
         self.post("chat:close", None);
+    }
+
+    /// Tells the host page a message came from the team (its `message`
+    /// event, docs/js-api.md).
+    pub fn message(&self, text: &str) {
+        if let Some(host) = &self.host {
+            post_to_host(host, &wire::stringify(&Obj::new().put("type", "chat:message").put("text", text).js()));
+        }
     }
 }
 

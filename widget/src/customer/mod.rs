@@ -180,6 +180,25 @@ fn App() -> impl IntoView {
         let files = chat.log.with(shared::chat_log::ChatLog::takes_files);
         crate::files::upload_to(session.with(|s| s.as_ref().filter(|_| files).map(to)));
     });
+    // The host page hears each message from the team that came while it
+    // was open (its `message` event): those after the first welcome (of
+    // this conversation: a new one starts its own line), each once.
+    let (mut line, mut told) = (None, 0);
+    crate::effect(move || {
+        chat.log.with(|l| {
+            let Some(after) = l.news_after() else { return };
+            if line != Some(after) {
+                (line, told) = (Some(after), after);
+            }
+            let from = told;
+            for m in l.messages().iter().filter(|m| m.seq > from) {
+                if m.author == shared::Role::Operator && !m.text.is_empty() {
+                    bridge.with_value(|b| b.message(&m.text));
+                }
+                told = m.seq;
+            }
+        })
+    });
     let on_event = Callback::new(move |(el, m): (web_sys::Element, shared::ChatMessage)| match &m.event {
         Some(shared::workflow::Event::File(file)) => session.with_untracked(|s| {
             if let Some(s) = s {
