@@ -25,7 +25,7 @@ export function run(w, [command, a, b]) {
       w.e[a] = (w.e[a] || []).filter((f) => f !== b);
       if (command == "on") {
         w.e[a].push(b);
-        if (a == "unread") b(w.u());
+        if (a == "unread") setTimeout(b, 0, w.u());
       }
       return;
     // The site's signed-in customer, signed by the site's server as for data-user-* (docs/identity.md), or null

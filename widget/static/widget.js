@@ -192,14 +192,16 @@
   }
   // The page's JavaScript API (docs/js-api.md): chatWidget("open") and the
   // rest, also queued before this script came (chatWidget.q), run in
-  // api.js, fetched on the first call; it waits for the configuration.
+  // more.js, fetched on the first call. The page's handlers run each on
+  // its own turn, so one that throws cannot stop the chat.
   var handlers = {}, inner = { t: toggle, f: fire, h: host, p: panel, e: handlers, c: loaded, u: function () { return unread; },
     // Another signed-in customer (or none): their own storage, and a chat loaded again as them.
     i: function (u) {
+      var was = user && user.id;
       user = u; key = "chat:" + site + (u ? ":user:" + u.id : "");
-      if (frame) { frame.remove(); frame = 0; panel.hidden || toggle(true); }
+      if (frame && was != (u && u.id)) { frame.remove(); frame = 0; panel.hidden || toggle(true); }
     } };
-  function emit(e, v) { (handlers[e] || []).forEach(function (f) { f(v); }); }
+  function emit(e, v) { (handlers[e] || []).forEach(function (f) { setTimeout(f, 0, v); }); }
   function more() { return import(origin + "/more.js"); }
   function api() { var a = arguments; more().then(function (m) { m.run(inner, a); }); }
   api.trigger = function (id) { api("trigger", id); };
