@@ -115,11 +115,16 @@ test("JS API: identify makes the chat the signed-in customer's on another device
     await op.getByTestId("console-input").press("Enter");
     await logged(page, `message Hello ${user}`);
 
-    // Another device, the same customer identified by the page: the same chat.
+    // Another device, the same customer identified by the page's first script (queued before the loader): the
+    // same chat.
+    const call = JSON.parse(await page.getByTestId("api-identify").getAttribute("data-call"));
     const other = watch(await phone.newPage());
+    await other.addInitScript((identify) => {
+      window.chatWidget = function () { (window.chatWidget.q = window.chatWidget.q || []).push(arguments); };
+      window.chatWidget(...identify);
+    }, call);
     await other.goto(`${examples}?user=${user}`);
     await logged(other, "unread 0");
-    await other.getByTestId("api-identify").click();
     await other.getByTestId("api-open").click();
     const phoneFrame = other.frameLocator('iframe[title="Chat"]');
     await waitForTexts(phoneFrame, "chat-message", [mine, `Hello ${user}`]);

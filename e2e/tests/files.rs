@@ -305,7 +305,10 @@ fn a_channels_members_send_files_where_the_site_lets_them(base: &str) {
     let (owner, moderator) = (&people[0], &people[4]);
     let path = site_config_path(&site);
     let mut config: SiteConfig = owner.get(&path).call().unwrap().into_json().unwrap();
-    config.channels = vec![ChannelDef { id: "town".into(), title: "Town".into(), slow_seconds: 0, locked: false }];
+    config.channels = vec![
+        ChannelDef { id: "town".into(), title: "Town".into(), slow_seconds: 0, locked: false },
+        ChannelDef { id: "plaza".into(), title: "Plaza".into(), slow_seconds: 0, locked: false },
+    ];
     owner.send("PUT", &path).send_json(&config).unwrap();
     let (ann, bob) = (visitor_token(&site, "ann"), visitor_token(&site, "bob"));
     let join = |visitor: &str, name: &str| {
@@ -339,6 +342,11 @@ fn a_channels_members_send_files_where_the_site_lets_them(base: &str) {
     let again: Uploaded = up(&ann, "p1").unwrap().into_json().unwrap();
     assert_eq!(again.seq, sent.seq, "a resend is the same message");
     assert_eq!(stored(base, &room).len(), 1, "and the same object");
+    // A channel no one has joined yet takes it too (its first message).
+    let first = member_upload(base, (&site, "plaza"), (&ann, "Ann"), "q1", "photo.png", &PNG);
+    assert_eq!(first.map(|r| r.into_json::<Uploaded>().unwrap().seq).ok(), Some(1));
+    let unknown = member_upload(base, (&site, "nowhere"), (&ann, "Ann"), "q2", "photo.png", &PNG);
+    assert_eq!(status(unknown), 404, "a channel the site does not have");
 
     // Refused: a visitor token of another site, another site's page, a name taken from staff.
     let other = visitor_token("demo", "ann");

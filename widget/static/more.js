@@ -3,7 +3,7 @@
 // (docs/js-api.md), and expect(origin, site), what the customer can expect when the chat first opens.
 // `w` is the loader's inside: t(open, trigger) opens or closes the chat, f(id, asked) fires a trigger, h is the
 // launcher's host element, p the chat's panel, e the event handlers by name, c the site's configuration (a promise),
-// u() the unread count, i(user) the signed-in customer.
+// u() the unread count. (identify is the loader's own: a queued one must decide whose chat the page shows.)
 
 const EVENTS = ["open", "close", "unread", "message"];
 
@@ -28,13 +28,6 @@ export function run(w, [command, a, b]) {
         if (a == "unread") setTimeout(b, 0, w.u());
       }
       return;
-    // The site's signed-in customer, signed by the site's server as for data-user-* (docs/identity.md), or null
-    // when they sign out: the chat is theirs (their conversations, on any device) or anonymous again.
-    case "identify":
-      if (a !== null && !(a && typeof a.id == "string" && typeof a.hash == "string" && a.expires > 0)) {
-        return warn('identify({id, expires, hash}) or identify(null)');
-      }
-      return w.i(a && { id: a.id, expires: +a.expires, hash: a.hash });
     // A trigger by id (one whose "on" is manual, or any), or the triggers of a tracked event: once the
     // configuration is here (a call made earlier is not lost), as a visitor's own act (it opens the chat).
     case "trigger":

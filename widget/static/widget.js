@@ -197,13 +197,14 @@
   var handlers = {}, inner = { t: toggle, f: fire, h: host, p: panel, e: handlers, c: loaded, u: function () { return unread; },
     // Another signed-in customer (or none): their own storage, and a chat loaded again as them.
     i: function (u) {
-      var was = user && user.id;
+      var was = key;
       user = u; key = "chat:" + site + (u ? ":user:" + u.id : "");
-      if (frame && was != (u && u.id)) { frame.remove(); frame = 0; panel.hidden || toggle(true); }
+      if (frame && was != key) { frame.remove(); frame = 0; panel.hidden || toggle(true); }
     } };
   function emit(e, v) { (handlers[e] || []).forEach(function (f) { setTimeout(f, 0, v); }); }
   function more() { return import(origin + "/more.js"); }
-  function api() { var a = arguments; more().then(function (m) { m.run(inner, a); }); }
+  // (identify at once: a queued one decides whose chat this page shows.)
+  function api() { var a = arguments; a[0] == "identify" ? inner.i(a[1]) : more().then(function (m) { m.run(inner, a); }); }
   api.trigger = function (id) { api("trigger", id); };
   (window.chatWidget && window.chatWidget.q || []).forEach(function (a) { api.apply(0, a); });
   window.chatWidget = api;

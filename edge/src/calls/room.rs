@@ -162,6 +162,9 @@ pub enum Uploader {
         member: String,
         /// Their display name, checked.
         name: String,
+        /// The channel (checked against the site's settings): a channel
+        /// no one has joined yet learns who it is from it.
+        channel: String,
     },
 }
 

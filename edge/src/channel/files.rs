@@ -34,13 +34,18 @@ impl Channel {
         file: Option<Attachment>,
     ) -> Result<Response> {
         let missing = || Response::error("no such channel", 404);
+        let (Some(site), Uploader::Member { member, name, channel }) = (site, uploader) else { return missing() };
+        if self.meta.borrow().is_none() {
+            super::sql::write_meta(&self.db, &site, &channel).map_err(internal)?;
+        }
         let Some(meta) = self.ready().await?.then(|| self.meta.borrow().clone()).flatten() else { return missing() };
-        let (Some(site), Uploader::Member { member, name }) = (site, uploader) else { return missing() };
         let Ok(site_id) = site.parse() else { return missing() };
-        if site != meta.site || member.is_empty() {
+        if site != meta.site || channel != meta.channel || member.is_empty() {
             return missing();
         }
         let Some(file) = file else { return Response::from_json(&Attaching { site: site_id }) };
+        // (Its files go with the retention sweep, also where no one joined.)
+        self.sweeps.arm(&self.state.storage(), crate::retention::every_ms(&self.env)).await?;
         if !self.takes_files() {
             let off = shared::ServerMsg::Error {
                 code: shared::ErrorCode::Forbidden,

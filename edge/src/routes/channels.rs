@@ -84,7 +84,7 @@ pub async fn upload(req: Request, env: &Env, site: &str, channel: &str) -> Route
     }
     let name = query(&req, "as")?.unwrap_or_default();
     let name = display_name(env, &site, &name).await?.map_err(|(code, msg)| RouteError::Refused(code, msg))?;
-    let uploader = Uploader::Member { member: crate::auth::member_id(visitor), name };
+    let uploader = Uploader::Member { member: crate::auth::member_id(visitor), name, channel: channel.to_owned() };
     let room = Room::Channel(channel.to_owned());
     let target = Target {
         stub: crate::calls::room::stub(env, site.as_str(), &room)?,
