@@ -206,10 +206,10 @@ test("sales: proactive trigger, products, order confirmed, signed checkout, clos
     /^USD 88\.20 \(Your discount −USD 9\.80\) — within your authority$/.test(await op.getByTestId("console-order-preview").textContent()));
   await op.getByTestId("console-create-order").click();
   const card = frame.getByTestId("chat-order").last();
-  await card.filter({ hasText: "2 × Team plan (monthly)USD 98.00" }).waitFor({ timeout: TIMEOUT });
-  assert.equal(await card.getByTestId("chat-order-saving").textContent(), "Your discount-USD 9.80");
-  assert.equal(await card.locator('[data-testid="chat-order-total"] s').textContent(), "USD 98.00");
-  assert.equal(await card.getByTestId("chat-order-total").textContent(), "TotalUSD 98.00 USD 88.20");
+  await card.filter({ hasText: "2 × Team plan (monthly)$98.00" }).waitFor({ timeout: TIMEOUT });
+  assert.equal(await card.getByTestId("chat-order-saving").textContent(), "Your discount-$9.80");
+  assert.equal(await card.locator('[data-testid="chat-order-total"] s').textContent(), "$98.00");
+  assert.equal(await card.getByTestId("chat-order-total").textContent(), "Total$98.00 $88.20");
   await card.getByTestId("chat-order-confirm").click();
   await until("confirmed", async () => /confirmed by the customer/.test(await op.getByTestId("console-order").textContent()));
   await waitStep(op, "confirm", "done");
@@ -295,10 +295,10 @@ test("sales, start to finish: proactive trigger, needs, present, an add-on sugge
   await until("now within", async () => /within your authority$/.test(await op.getByTestId("console-order-preview").textContent()));
   await op.getByTestId("console-create-order").click();
   const card = frame.getByTestId("chat-order").last();
-  await card.filter({ hasText: "USD 300.00" }).waitFor({ timeout: TIMEOUT });
+  await card.filter({ hasText: "$300.00" }).waitFor({ timeout: TIMEOUT });
   assert.deepEqual(await card.getByTestId("chat-order-saving").allTextContents(),
-    ["Team plan with onboarding-USD 20.00", "Your discount-USD 75.00"]);
-  assert.equal(await card.getByTestId("chat-order-total").textContent(), "TotalUSD 395.00 USD 300.00");
+    ["Team plan with onboarding-$20.00", "Your discount-$75.00"]);
+  assert.equal(await card.getByTestId("chat-order-total").textContent(), "Total$395.00 $300.00");
 
   // Negotiation done; the customer confirms; "Complete your purchase"
   // carries the cart signed with the site's identity secret.

@@ -28,8 +28,9 @@ pub struct Pending {
     pub text: String,
     /// The workflow event, if this send is one.
     pub event: Option<Event>,
-    /// Why the server refused it, if it did; refused sends are not resent.
-    pub refused: Option<String>,
+    /// Why the server refused it (the code, and the sentence), if it did;
+    /// refused sends are not resent.
+    pub refused: Option<(ErrorCode, String)>,
     /// Why it waits for a moderator, if it does (stored, not yet delivered).
     pub held: Option<String>,
 }
@@ -263,7 +264,7 @@ impl ChatLog {
                 Some(re) => {
                     let retry_later = code == ErrorCode::Internal;
                     if let Some(p) = self.outbox.iter_mut().find(|p| p.id == re && !retry_later) {
-                        p.refused = Some(message);
+                        p.refused = Some((code, message));
                     }
                     Effect::None
                 }
@@ -630,7 +631,7 @@ mod tests {
         log.receive(ServerEnvelope::reply("a", refused));
         let internal = ServerMsg::Error { code: ErrorCode::Internal, message: "oops".into() };
         log.receive(ServerEnvelope::reply("b", internal));
-        assert_eq!(log.outbox()[0].refused.as_deref(), Some("too long"));
+        assert_eq!(log.outbox()[0].refused, Some((ErrorCode::MessageTooLong, "too long".into())));
         assert_eq!(log.outbox()[1].refused, None, "internal errors are retried");
         assert_eq!(log.resend_frames().len(), 1);
         log.dismiss("a");

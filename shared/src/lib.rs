@@ -45,6 +45,7 @@ pub mod feedback;
 pub mod files;
 pub mod grading;
 pub mod hours;
+pub mod i18n;
 pub mod ids;
 pub mod keys;
 pub mod metrics;

@@ -221,6 +221,10 @@ pub struct Appearance {
     pub side: Side,
     /// What an empty chat says.
     pub greeting: String,
+    /// The chat's language where the customer's browser asks for none that
+    /// ships ([`crate::i18n::LOCALES`]; empty: English).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub locale: String,
 }
 
 impl Default for Appearance {
@@ -229,6 +233,7 @@ impl Default for Appearance {
             color: "#2453d6".into(),
             side: Side::Right,
             greeting: "Hi! Ask us anything — we usually answer within a few minutes.".into(),
+            locale: String::new(),
         }
     }
 }
@@ -530,6 +535,13 @@ impl SiteConfig {
         }
         if !text_ok(&a.greeting, 200) {
             return Err("appearance: the greeting has 1–200 characters".into());
+        }
+        if !a.locale.is_empty() && crate::i18n::supported(&a.locale) != Some(a.locale.as_str()) {
+            return Err(format!(
+                "appearance: the language {:?} is one of {}",
+                a.locale,
+                crate::i18n::LOCALES.join(", ")
+            ));
         }
         for r in &self.starts {
             if !text_ok(&r.contains, 200) || r.contains.chars().any(char::is_control) {
@@ -884,6 +896,13 @@ mod tests {
             ..SiteConfig::default()
         };
         assert!(c.validate().is_err());
+        for (locale, ok) in [("de", true), ("ar", true), ("nl", false), ("de-DE", false), ("DE", false)] {
+            let c = SiteConfig {
+                appearance: Appearance { locale: locale.into(), ..Appearance::default() },
+                ..SiteConfig::default()
+            };
+            assert_eq!(c.validate().is_ok(), ok, "{locale}");
+        }
         let moderation = vec![StartRule { contains: "/x".into(), workflow: WorkflowKind::Moderation }];
         assert!(SiteConfig { starts: moderation, ..SiteConfig::default() }.validate().is_err());
         assert!(SiteConfig {

@@ -14,6 +14,7 @@
 //! - [`console`]: the operator console app.
 //! - [`dom`]: plain DOM helpers for the widget's leaf parts (cards, form).
 //! - [`http`]: `fetch` calls to the Worker with typed errors.
+//! - [`i18n`]: the customer apps' texts in the visitor's language.
 //! - [`json`]: serde JSON for the console's own settings and storage.
 //! - [`wire`]: the wire protocol's JSON written out by hand (small wasm),
 //!   checked against the golden files in the browser.
@@ -27,6 +28,7 @@ pub mod customer;
 pub mod dom;
 pub mod files;
 pub mod http;
+pub mod i18n;
 pub mod json;
 pub mod socket;
 pub mod util;

@@ -2,6 +2,7 @@
 //! 10 s), a status signal for the UI, and no reconnect after the server
 //! refused the connection (close codes 4400–4499).
 
+use crate::i18n::{t, tf};
 use crate::wire::Codec;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -35,11 +36,13 @@ impl Status {
     /// The text the status line shows.
     pub fn label(&self) -> String {
         match self {
-            Status::Idle => "Ready".into(),
-            Status::Connecting => "Connecting…".into(),
-            Status::Online => "Connected".into(),
-            Status::Offline { retry_in_s } => format!("Offline — reconnecting in {retry_in_s} s"),
-            Status::Refused(why) => format!("Disconnected: {why}"),
+            Status::Idle => t("Ready"),
+            Status::Connecting => t("Connecting…"),
+            Status::Online => t("Connected"),
+            Status::Offline { retry_in_s } => {
+                tf("Offline — reconnecting in {seconds} s", &[("seconds", &retry_in_s.to_string())])
+            }
+            Status::Refused(why) => tf("Disconnected: {why}", &[("why", why)]),
         }
     }
 }

@@ -1,4 +1,5 @@
 // channel-boot.js: starts the public-channel wasm (no inline scripts, so a strict CSP holds), and hands files picked, dropped or pasted to uploads.js, loaded on first use (as customer-boot.js does: each boot stays one request).
+import "/i18n.js";
 import init from "/app/channel.js";
 init({ module_or_path: "/app/channel_bg.wasm" });
 for (const type of ["change", "drop", "paste"]) {

@@ -1,4 +1,5 @@
 // customer-boot.js: starts the customer widget wasm (no inline scripts, so a strict CSP holds), and hands files picked, dropped or pasted to uploads.js, loaded on first use.
+import "/i18n.js";
 import init from "/app/customer.js";
 init({ module_or_path: "/app/customer_bg.wasm" });
 for (const type of ["change", "drop", "paste"]) {

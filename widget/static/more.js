@@ -1,6 +1,6 @@
 // more.js: the loader's parts it fetches on first use (widget.js imports it): the host page's JavaScript API,
 // run(w, [command, ...]) for chatWidget(command, ...) and the calls queued in chatWidget.q before the loader came
-// (docs/js-api.md), and expect(origin, site), what the customer can expect when the chat first opens.
+// (docs/js-api.md), and expect(origin, site), the site's availability when the chat first opens (the chat says it).
 // `w` is the loader's inside: t(open, trigger) opens or closes the chat, f(id, asked) fires a trigger, h is the
 // launcher's host element, p the chat's panel, e the event handlers by name, c the site's configuration (a promise),
 // u() the unread count. (identify is the loader's own: a queued one must decide whose chat the page shows.)
@@ -37,8 +37,18 @@ export function run(w, [command, a, b]) {
         if (!found.length) warn(`${command}(${JSON.stringify(a)}): the site has no such trigger`);
         found.slice(0, 1).forEach((t) => w.f(t.id, command == "trigger"));
       });
+    // The chat's language (a tag such as "de" or "pt-BR"; null: the page's data-locale, else the browser's): kept on
+    // the panel, where the loader reads it for a new chat frame; a chat already there loads again in it (the Worker
+    // chooses among the shipped ones, else the browser's language, else the site's).
+    case "locale": {
+      if (a != null && !/^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(a)) return warn(`locale(${JSON.stringify(a)}): a language tag such as "de" or "pt-BR", or null`);
+      w.p.lang = a || "";
+      const frame = w.p.querySelector("iframe");
+      if (frame) frame.src = frame.src.replace(/&l=[^&]*/, "&l=" + (a || ""));
+      return;
+    }
     default:
-      warn(`no command ${JSON.stringify(command)} (open, close, toggle, show, hide, identify, on, off, trigger, track)`);
+      warn(`no command ${JSON.stringify(command)} (open, close, toggle, show, hide, identify, locale, on, off, trigger, track)`);
   }
 }
 
@@ -46,13 +56,7 @@ function warn(text) {
   console.warn("chatWidget: " + text);
 }
 
-/** What the customer can expect: someone there and the usual wait, or away (until the next opening, in the customer's own time). */
+/** The site's availability (api::Availability: online, replyMs, away, nextOpen), for the chat to say in its language. */
 export async function expect(origin, site) {
-  const a = await (await fetch(origin + "/api/sites/" + encodeURIComponent(site) + "/availability")).json();
-  const at = a.nextOpen && new Date(a.nextOpen).toLocaleString([], { weekday: "long", hour: "numeric", minute: "2-digit" });
-  return {
-    away: !!a.away,
-    expect: a.online ? "We usually reply in " + Math.ceil((a.replyMs || 6e4) / 6e4) + " min." :
-      a.away ? "We're away " + (at ? "until " + at + " (your time)." : "right now.") : "We'll answer here as soon as someone is back.",
-  };
+  return (await fetch(origin + "/api/sites/" + encodeURIComponent(site) + "/availability")).json();
 }

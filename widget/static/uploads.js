@@ -5,6 +5,8 @@
 // server's refusal, or that the file waits for a moderator, is shown as
 // text beside the button. The file then arrives in the message list as a
 // message like any other.
+// The page's words (i18n.js, which the boot script imported).
+const t = (en, values) => chatT(en).replace(/\{(\w+)\}/g, (all, k) => values?.[k] ?? all);
 const say = (text) => {
   const note = document.querySelector(".upload [role=status]");
   if (note) note.textContent = text;
@@ -18,11 +20,12 @@ async function post(to, token, id, file) {
       const r = await fetch(url, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: file });
       const body = await r.json().catch(() => ({}));
       // 202: the site holds unverified visitors' files for a moderator.
-      if (r.status == 202) return `${file.name} waits for review: ${body.held}`;
+      if (r.status == 202) return t("{file} waits for review: {why}", { file: file.name, why: body.held });
       if (r.ok) return "";
-      return `${file.name} was not sent: ${body.message || `the server answered ${r.status}`}`;
+      const code = "error." + body.code, why = (chatT(code) != code && chatT(code)) || body.message || t("the server answered {status}", { status: r.status });
+      return t("{file} was not sent: {why}", { file: file.name, why });
     } catch {
-      if (attempt == 3) return `${file.name} was not sent: you seem to be offline`;
+      if (attempt == 3) return t("{file} was not sent: {why}", { file: file.name, why: t("you seem to be offline") });
       await new Promise((done) => setTimeout(done, 1000 << attempt));
     }
   }
@@ -34,9 +37,9 @@ let queue = Promise.resolve();
 export function send(files) {
   queue = queue.then(async () => {
     const [to, token] = (document.body.dataset.upload || "").split(" ");
-    if (!token) return say("Files cannot be sent here now: start the chat first, where this site takes files.");
+    if (!token) return say(t("Files cannot be sent here now: start the chat first, where this site takes files."));
     for (const file of files) {
-      say(`Sending ${file.name}…`);
+      say(t("Sending {file}…", { file: file.name }));
       const id = "f-" + crypto.randomUUID().replaceAll("-", "");
       say(await post(to, token, id, file));
     }

@@ -25,7 +25,9 @@
  * a reload to be sent again with the same ids. The launcher badges what came
  * for the customer since they last had the chat open (asked of the server at
  * each page view with a kept conversation, and when the chat closes: the
- * token goes in a POST body, never in a URL). (The comment is not shipped:
+ * token goes in a POST body, never in a URL). The apps speak the page's
+ * data-locale (or the API's locale, kept on the panel), else the browser's
+ * language, else the site's (the Worker chooses). (The comment is not shipped:
  * the minifier drops it.) */
 (function () {
   var me = document.currentScript;
@@ -68,7 +70,7 @@
     frame = document.createElement("iframe");
     frame.title = "Channel " + channel;
     frame.src = origin + "/channel?site=" + encodeURIComponent(site) + "&channel=" + encodeURIComponent(channel) +
-      "&host=" + encodeURIComponent(location.origin);
+      "&host=" + encodeURIComponent(location.origin) + "&l=" + (me.dataset.locale || "");
     shadow(box, ":host{all:initial;display:block}iframe{border:0;width:100%;height:100%;display:block}").appendChild(frame);
     listen(function (m) {
       if (m.type === "chat:ready") send({ type: "chat:session", visitor: visitor(), name: get(localStorage, nameKey) });
@@ -128,13 +130,13 @@
   function toggle(open, trigger) {
     if (open && !frame) {
       opener = trigger;
-      // What the customer can expect (more.js): someone there and the usual
-      // wait, or away until the next opening.
+      // What the customer can expect (more.js asks): someone there and the
+      // usual wait, or away until the next opening (the chat says it).
       more().then(function (m) { return m.expect(origin, site); }).then(function (x) { expect = x; if (config) sendConfig(); }, Object);
       frame = document.createElement("iframe");
       frame.title = "Chat";
       frame.src = origin + "/widget?site=" + encodeURIComponent(site) + "&host=" + encodeURIComponent(location.origin) +
-        (trigger ? "&trigger=" + encodeURIComponent(trigger) : "");
+        "&l=" + (panel.lang || me.dataset.locale || "") + (trigger ? "&trigger=" + encodeURIComponent(trigger) : "");
       panel.appendChild(frame);
     }
     // Opened or closed, the customer has seen what there is.
@@ -188,7 +190,7 @@
     var c = config, href = location.href, rule = (c.starts || []).filter(function (r) { return href.indexOf(r.contains) >= 0; })[0],
       t = triggers.filter(function (t) { return t.id === opener; })[0];
     send({ type: "chat:config", config: { fields: !rule || rule.workflow === "support" ? c.fields || [] : [],
-      welcome: (c.appearance || {}).greeting || "", greeting: t ? t.greeting : "", expect: expect.expect || "", away: !!expect.away } });
+      welcome: (c.appearance || {}).greeting || "", greeting: t ? t.greeting : "", expect: expect } });
   }
   // The page's JavaScript API (docs/js-api.md): chatWidget("open") and the
   // rest, also queued before this script came (chatWidget.q), run in

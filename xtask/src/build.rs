@@ -30,7 +30,9 @@ pub fn widget() -> Result<()> {
     copy_dir(&root.join("widget/static"), &public)?;
     // Minified as shipped: the loader and the customer's scripts (their
     // comments stay in the source) and the CSS.
-    for file in ["widget.js", "customer-boot.js", "channel-boot.js", "uploads.js", "widget.css", "console.css"] {
+    for file in
+        ["widget.js", "i18n.js", "customer-boot.js", "channel-boot.js", "uploads.js", "widget.css", "console.css"]
+    {
         let path = public.join(file);
         run(Command::new(node_tool("@esbuild/linux-x64/bin/esbuild"))
             .arg(&path)

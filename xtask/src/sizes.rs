@@ -16,10 +16,19 @@ pub const LOADER_BUDGET: usize = 3_000;
 pub const WIDGET_BUDGET: usize = 90_000;
 
 const LOADER: &[&str] = &["widget.js"];
-const WIDGET: &[&str] = &["widget.html", "customer-boot.js", "app/customer.js", "app/customer_bg.wasm", "widget.css"];
-const CHANNEL: &[&str] = &["channel.html", "channel-boot.js", "app/channel.js", "app/channel_bg.wasm", "widget.css"];
-const CONSOLE: &[&str] =
-    &["console.html", "console-boot.js", "app/console.js", "app/console_bg.wasm", "widget.css", "console.css"];
+const WIDGET: &[&str] =
+    &["widget.html", "customer-boot.js", "i18n.js", "app/customer.js", "app/customer_bg.wasm", "widget.css"];
+const CHANNEL: &[&str] =
+    &["channel.html", "channel-boot.js", "i18n.js", "app/channel.js", "app/channel_bg.wasm", "widget.css"];
+const CONSOLE: &[&str] = &[
+    "console.html",
+    "console-boot.js",
+    "i18n.js",
+    "app/console.js",
+    "app/console_bg.wasm",
+    "widget.css",
+    "console.css",
+];
 
 /// Brotli size (quality 11, window 22), as a CDN serves it.
 pub fn brotli(bytes: &[u8]) -> Result<usize> {

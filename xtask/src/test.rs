@@ -111,6 +111,7 @@ const BROWSER_TESTS: &[&str] = &[
     "profile",
     "files",
     "api",
+    "i18n",
 ];
 
 /// The protocol and browser tests against a fresh Worker (already built).

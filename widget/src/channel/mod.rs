@@ -9,6 +9,7 @@
 pub mod host;
 mod report;
 
+use crate::i18n::t;
 use leptos::prelude::*;
 
 use shared::api::ViewerReport;
@@ -109,7 +110,7 @@ fn App() -> impl IntoView {
         let Some(shared::workflow::Event::File(file)) = &m.event else { return };
         let (room, mine) = chat.log.with_untracked(|l| (l.room().map(|r| r.to_string()), l.is_mine(&m)));
         crate::files::row(&el, mine, &room.unwrap_or_default(), file, &m.text, "channel-file");
-        let who = if mine { "You".to_owned() } else { m.name.clone().unwrap_or_default() };
+        let who = if mine { t("You") } else { m.name.clone().unwrap_or_default() };
         crate::dom::add(&el, "div", "meta", &(who + " · " + &crate::util::clock(m.at)));
     });
     // Each other viewer's message gets a "Report" button, added to the rows
@@ -145,7 +146,7 @@ fn App() -> impl IntoView {
                 log=chat.log
                 testid="channel-message"
                 on_dismiss=on_dismiss
-                empty="No messages yet. Say hello!"
+                empty=t("No messages yet. Say hello!")
                 on_event=on_event
                 on_top=Callback::new(move |_| chat.older())
             />
@@ -154,21 +155,21 @@ fn App() -> impl IntoView {
                 when=move || name.with(Option::is_some)
                 fallback=move || view! {
                     <form class="prechat" on:submit=join data-testid="channel-join-form">
-                        <label for="channel-name">"Your name in this channel"</label>
+                        <label for="channel-name">{t("Your name in this channel")}</label>
                         <input id="channel-name" data-testid="channel-name" maxlength="40" required
                             on:input=move |e| draft.set(event_target_value(&e))/>
-                        <button data-testid="channel-join">"Join"</button>
+                        <button data-testid="channel-join">{t("Join")}</button>
                     </form>
                 }
             >
                 <div class="composer-wrap">
                     <Composer on_send=on_send input_testid="channel-input" send_testid="channel-send"
-                        placeholder="Write to everyone…"/>
+                        placeholder=t("Write to everyone…")/>
                     // Sent by uploads.js, loaded on first use by channel-boot.js;
                     // the button shows once `<body data-upload>` is set.
                     <div class="upload">
                         <label class="link">
-                            "📎 Attach a file"
+                            "📎 " {t("Attach a file")}
                             <input type="file" multiple class="visually-hidden" data-testid="channel-attach"/>
                         </label>
                         <span role="status" data-testid="channel-attach-note"></span>

@@ -3,6 +3,7 @@
 //! [`crate::dom`] (small wasm) into the app's `.reporting` element, and the
 //! report itself, sent over HTTP (`POST …/messages/{seq}/report`).
 
+use crate::i18n::{t, tf};
 use shared::api::{report_message_path, ViewerReport};
 use shared::rules::Category;
 use wasm_bindgen::JsCast;
@@ -11,15 +12,17 @@ use web_sys::Element;
 use crate::dom::{add, find, on, prop, set};
 
 /// What a viewer can report a message for: a category, or something else
-/// (`other`, which is no category's key).
-const REASONS: [(Option<Category>, &str); 6] = [
-    (Some(Category::Harassment), "Harassment or threats"),
-    (Some(Category::Hate), "Hate"),
-    (Some(Category::Sexual), "Sexual content"),
-    (Some(Category::Spam), "Spam or a scam"),
-    (Some(Category::SelfHarm), "Someone may hurt themselves"),
-    (None, "Something else"),
-];
+/// (`other`, which is no category's key), in the page's language.
+fn reasons() -> [(Option<Category>, String); 6] {
+    [
+        (Some(Category::Harassment), t("Harassment or threats")),
+        (Some(Category::Hate), t("Hate")),
+        (Some(Category::Sexual), t("Sexual content")),
+        (Some(Category::Spam), t("Spam or a scam")),
+        (Some(Category::SelfHarm), t("Someone may hurt themselves")),
+        (None, t("Something else")),
+    ]
+}
 
 /// Adds a "Report" button to every other viewer's message that has none.
 pub fn buttons() {
@@ -27,7 +30,7 @@ pub fn buttons() {
     let Ok(rows) = list.query_selector_all(".row.theirs[data-seq]") else { return };
     for row in (0..rows.length()).filter_map(|i| rows.item(i)?.dyn_into::<Element>().ok()) {
         let (Some(seq), Ok(None)) = (row.get_attribute("data-seq"), row.query_selector(".report")) else { continue };
-        let button = add(&row, "button", "link report", "Report");
+        let button = add(&row, "button", "link report", &t("Report"));
         set(&button, "type", "button");
         set(&button, "data-testid", "channel-report");
         set(&button, "data-report", &seq);
@@ -46,16 +49,16 @@ pub fn open(seq: u64, send: impl Fn(u64, Option<Category>) + 'static) {
     el.set_text_content(None);
     let form = add(&el, "form", "prechat", "");
     set(&form, "data-testid", "channel-report-form");
-    set(&form, "aria-label", "Report a message");
-    set(&add(&form, "label", "", "Why are you reporting this message?"), "for", "channel-report-reason");
+    set(&form, "aria-label", &t("Report a message"));
+    set(&add(&form, "label", "", &t("Why are you reporting this message?")), "for", "channel-report-reason");
     let select = add(&form, "select", "", "");
     set(&select, "id", "channel-report-reason");
     set(&select, "data-testid", "channel-report-reason");
-    for (category, label) in REASONS {
-        set(&add(&select, "option", "", label), "value", category.map_or("other", Category::key));
+    for (category, label) in reasons() {
+        set(&add(&select, "option", "", &label), "value", category.map_or("other", Category::key));
     }
-    set(&add(&form, "button", "", "Report"), "data-testid", "channel-report-send");
-    let cancel = add(&form, "button", "link", "Cancel");
+    set(&add(&form, "button", "", &t("Report")), "data-testid", "channel-report-send");
+    let cancel = add(&form, "button", "link", &t("Cancel"));
     set(&cancel, "type", "button");
     set(&cancel, "data-testid", "channel-report-cancel");
     on(&cancel, "click", Box::new(|_| close()));
@@ -82,10 +85,7 @@ fn close() {
 pub async fn send(site: &str, channel: &str, seq: u64, report: &ViewerReport) -> String {
     let path = report_message_path(site, channel, seq);
     match crate::http::request("POST", &path, Some(crate::wire::viewer_report(report))).await {
-        Ok(answer) => {
-            let v = crate::wire::parse(&answer).unwrap_or(wasm_bindgen::JsValue::NULL);
-            crate::wire::text(&v, "text").unwrap_or_default()
-        }
-        Err(e) => format!("Not reported: {e}"),
+        Ok(_) => t("Thank you: the moderators will look at this message."),
+        Err(e) => tf("Not reported: {why}", &[("why", &e.to_string())]),
     }
 }

@@ -2,6 +2,7 @@
 //! line), a send button, a character count near the limit, and the reason
 //! when a message cannot be sent. Validation is `shared`'s, as on the server.
 
+use crate::i18n::{t, tf};
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use shared::{TextError, MAX_MESSAGE_CHARS};
@@ -40,7 +41,10 @@ pub fn Composer(
                 }
             }
             Err(TextError::Empty) => {}
-            Err(e) => error.set(Some(e.to_string())),
+            Err(TextError::TooLong { chars }) => error.set(Some(tf(
+                "The message is {chars} characters long; the limit is {max}.",
+                &[("chars", &chars.to_string()), ("max", &MAX_MESSAGE_CHARS.to_string())],
+            ))),
         }
         if let Some(el) = input.get_untracked() {
             let _ = el.focus();
@@ -56,7 +60,7 @@ pub fn Composer(
                 node_ref=input
                 data-testid=input_testid
                 rows="1"
-                aria-label="Message"
+                aria-label=t("Message")
                 placeholder=placeholder
                 prop:value=move || text.get()
                 on:input=move |e| {
@@ -71,7 +75,7 @@ pub fn Composer(
                     }
                 }
             ></textarea>
-            <button type="submit" data-testid=send_testid aria-label="Send">"Send"</button>
+            <button type="submit" data-testid=send_testid>{t("Send")}</button>
         </form>
         <div class="composer-note" role="status">
             {move || error.get().map(|e| view! { <span class="error">{e}</span> })}

@@ -4,6 +4,7 @@
 //! holds no more.
 //! Text is always rendered as a text node, never parsed as HTML.
 
+use crate::i18n::{refusal, t, tf};
 use leptos::html::Div;
 use leptos::prelude::*;
 use shared::chat_log::{ChatLog, Pending};
@@ -26,7 +27,8 @@ pub fn MessageList(
     /// Called with a refused send's id when the user dismisses it.
     on_dismiss: Callback<String>,
     /// Shown while nothing visible is in the list yet.
-    empty: &'static str,
+    #[prop(into)]
+    empty: String,
     /// Fills the element given for a workflow event (a card in the widget,
     /// a timeline line in the console).
     on_event: Callback<(Element, ChatMessage)>,
@@ -139,7 +141,7 @@ impl Row {
     fn key(&self) -> (u64, String, Option<String>) {
         match self {
             Row::Stored(m, _) => (m.seq, m.text.clone(), None),
-            Row::Pending(p) => (0, p.id.clone(), p.refused.clone().or(p.held.clone())),
+            Row::Pending(p) => (0, p.id.clone(), p.refused.clone().map(|r| r.1).or(p.held.clone())),
         }
     }
 }
@@ -174,11 +176,11 @@ fn Message(r: Row, testid: &'static str, on_dismiss: Callback<String>) -> impl I
             // In a channel, staff (the server sets the author) are badged:
             // a member's chosen name never reads as theirs.
             let who = match (mine, m.author, &m.name) {
-                (true, _, _) => "You".to_owned(),
-                (false, Role::Operator, Some(name)) => name.to_owned() + " · Staff",
+                (true, _, _) => t("You"),
+                (false, Role::Operator, Some(name)) => name.to_owned() + " · " + &t("Staff"),
                 (false, _, Some(name)) => name.to_owned(),
-                (false, Role::Customer, None) => "Customer".to_owned(),
-                (false, Role::Operator, None) => "Support".to_owned(),
+                (false, Role::Customer, None) => t("Customer"),
+                (false, Role::Operator, None) => t("Support"),
             };
             let (class, state) = match (m.event, m.text.is_empty(), mine) {
                 (true, _, _) => ("slot", "slot"),
@@ -192,11 +194,12 @@ fn Message(r: Row, testid: &'static str, on_dismiss: Callback<String>) -> impl I
         Row::Pending(p) => match p.refused {
             None if p.event.is_some() => ("row hidden", "pending", None, p.text, String::new(), None),
             None => {
-                let meta = p.held.unwrap_or_else(|| "Sending…".into());
+                let meta = p.held.unwrap_or_else(|| t("Sending…"));
                 ("row mine pending", "pending", None, p.text, meta, None)
             }
-            Some(why) => {
-                ("row mine pending", "refused", None, p.text, "Not sent: ".to_owned() + &why + " ", Some(p.id))
+            Some((code, why)) => {
+                let meta = tf("Not sent: {why}", &[("why", &refusal(Some(code), &why))]) + " ";
+                ("row mine pending", "refused", None, p.text, meta, Some(p.id))
             }
         },
     };
@@ -210,7 +213,7 @@ fn Message(r: Row, testid: &'static str, on_dismiss: Callback<String>) -> impl I
                     if let Some(id) = refused.clone() {
                         on_dismiss.run(id);
                     }
-                }>"Dismiss"</button>
+                }>{t("Dismiss")}</button>
             </div>
         </div>
     }

@@ -11,6 +11,7 @@
 //! element the message list gives them, and kept current by one effect per
 //! card: this costs a fraction of the wasm of Leptos views.
 
+use crate::i18n::{day, money, t, tf};
 use leptos::prelude::*;
 use shared::chat_log::ChatLog;
 use shared::workflow::{Event, Product};
@@ -20,7 +21,6 @@ use web_sys::Element;
 
 use crate::chat::Chat;
 use crate::dom::{add, flag, on, prop, set, set_prop};
-use shared::pricing::format;
 use shared::sales::Quote;
 
 /// Whether `e` answers the card `card`, and with which score (1 if none).
@@ -53,10 +53,10 @@ fn progress(log: &ChatLog, seq: u64, card: &Event) -> (Vec<(u32, bool)>, Option<
 /// A price: `now`, with `was` struck through before it when they differ.
 fn price(el: &Element, was: i64, now: i64, currency: &str) {
     if was != now {
-        add(el, "s", "", &format(was, currency));
+        add(el, "s", "", &money(was as f64, currency));
         el.append_with_str_1(" ").ok();
     }
-    el.append_with_str_1(&format(now, currency)).ok();
+    el.append_with_str_1(&money(now as f64, currency)).ok();
 }
 
 /// A quote's savings, each with its end date.
@@ -65,28 +65,26 @@ fn saving_rows(list: &Element, q: &Quote, testid: &str) {
         let li = add(list, "li", "saving", &s.name);
         set(&li, "data-testid", testid);
         if let Some(end) = s.ends_ms {
-            let day =
-                js_sys::Date::new(&JsValue::from_f64(end as f64)).to_locale_date_string("default", &JsValue::UNDEFINED);
-            add(&li, "small", "", &format!(" until {}", String::from(day)));
+            add(&li, "small", "", &(" ".to_owned() + &tf("until {date}", &[("date", &day(end as f64))])));
         }
-        add(&li, "span", "", &format(-s.off, &q.currency));
+        add(&li, "span", "", &money(-s.off as f64, &q.currency));
     }
 }
 
 /// An order card's rows: each line, each saving (with its end date), the
 /// tax, and the total with the price before savings struck through.
 fn order_rows(list: &Element, q: &Quote) {
-    let money = |minor: i64| format(minor, &q.currency);
+    let money = |minor: i64| money(minor as f64, &q.currency);
     for l in &q.lines {
         let li = add(list, "li", "", &format!("{} × {}", l.qty, l.name));
         add(&li, "span", "", &money(l.unit * i64::from(l.qty)));
     }
     saving_rows(list, q, "chat-order-saving");
     if q.tax > 0 {
-        let li = add(list, "li", "", if q.tax_included { "Tax included" } else { "Tax" });
+        let li = add(list, "li", "", &t(if q.tax_included { "Tax included" } else { "Tax" }));
         add(&li, "span", "", &money(q.tax));
     }
-    let total = add(list, "li", "total", "Total");
+    let total = add(list, "li", "total", &t("Total"));
     set(&total, "data-testid", "chat-order-total");
     price(&add(&total, "span", "", ""), q.list_total, q.total, &q.currency);
 }
@@ -104,17 +102,17 @@ fn button(chat: Chat, parent: &Element, label: &str, testid: &str, event: Event)
 pub fn fill(chat: Chat, el: Element, m: ChatMessage) {
     let Some(card) = m.event else { return };
     let (testid, title) = match &card {
-        Event::Checklist { .. } => ("chat-checklist", "Try these steps"),
-        Event::Present(_) => ("chat-product", ""),
-        Event::Order { .. } => ("chat-order", "Your order"),
-        Event::ConfirmOrder { checkout: Some(_) } => ("chat-confirmed", "Order confirmed"),
-        Event::AskResolution {} => ("chat-resolution", "Did this solve it?"),
-        Event::AskRating {} => ("chat-rating", "How did we do?"),
+        Event::Checklist { .. } => ("chat-checklist", t("Try these steps")),
+        Event::Present(_) => ("chat-product", String::new()),
+        Event::Order { .. } => ("chat-order", t("Your order")),
+        Event::ConfirmOrder { checkout: Some(_) } => ("chat-confirmed", t("Order confirmed")),
+        Event::AskResolution {} => ("chat-resolution", t("Did this solve it?")),
+        Event::AskRating {} => ("chat-rating", t("How did we do?")),
         _ => return,
     };
     el.set_class_name("card");
     set(&el, "data-testid", testid);
-    let heading = add(&el, "strong", "", title);
+    let heading = add(&el, "strong", "", &title);
     let list = add(&el, "ul", "", "");
     let choices = add(&el, "div", "choices", "");
     let mut checks = Vec::new();
@@ -156,7 +154,8 @@ pub fn fill(chat: Chat, el: Element, m: ChatMessage) {
                 price(&tag, q.subtotal, q.net, &q.currency);
                 saving_rows(&list, q, "chat-product-saving");
             }
-            buttons.push((0, button(chat, &choices, "Add", "chat-product-add", Event::Add { product: id.clone() })));
+            buttons
+                .push((0, button(chat, &choices, &t("Add"), "chat-product-add", Event::Add { product: id.clone() })));
         }
         Event::Order { quote, .. } => {
             if let Some(q) = quote {
@@ -164,7 +163,13 @@ pub fn fill(chat: Chat, el: Element, m: ChatMessage) {
             }
             buttons.push((
                 0,
-                button(chat, &choices, "Confirm order", "chat-order-confirm", Event::ConfirmOrder { checkout: None }),
+                button(
+                    chat,
+                    &choices,
+                    &t("Confirm order"),
+                    "chat-order-confirm",
+                    Event::ConfirmOrder { checkout: None },
+                ),
             ));
         }
         Event::ConfirmOrder { checkout: Some(url) } => {
@@ -174,7 +179,7 @@ pub fn fill(chat: Chat, el: Element, m: ChatMessage) {
                 None => Some(url.clone()),
             };
             if let Some(href) = href.filter(|h| h.starts_with("https://") || h.starts_with("http://")) {
-                let a = add(&choices, "a", "button", "Complete your purchase");
+                let a = add(&choices, "a", "button", &t("Complete your purchase"));
                 set(&a, "data-testid", "chat-checkout");
                 set(&a, "href", &href);
                 set(&a, "target", "_blank");
@@ -182,20 +187,20 @@ pub fn fill(chat: Chat, el: Element, m: ChatMessage) {
             }
         }
         Event::AskResolution {} => {
-            buttons.push((0, button(chat, &choices, "Yes", "chat-solved-yes", Event::Resolve { solved: true })));
-            buttons.push((0, button(chat, &choices, "No", "chat-solved-no", Event::Resolve { solved: false })));
+            buttons.push((0, button(chat, &choices, &t("Yes"), "chat-solved-yes", Event::Resolve { solved: true })));
+            buttons.push((0, button(chat, &choices, &t("No"), "chat-solved-no", Event::Resolve { solved: false })));
         }
         _ => {
             choices.set_class_name("choices stars");
             for n in 1..=5u8 {
                 let b = button(chat, &choices, "★", "chat-rate", Event::Rate { score: n });
                 set(&b, "data-score", &n.to_string());
-                set(&b, "aria-label", &format!("{n} of 5"));
+                set(&b, "aria-label", &tf("{n} of 5", &[("n", &n.to_string())]));
                 buttons.push((n, b));
             }
         }
     }
-    let thanks = matches!(card, Event::AskRating {}).then(|| add(&el, "p", "", "Thank you for your rating!"));
+    let thanks = matches!(card, Event::AskRating {}).then(|| add(&el, "p", "", &t("Thank you for your rating!")));
     if let Some(t) = &thanks {
         set(t, "data-testid", "chat-rating-thanks");
     }

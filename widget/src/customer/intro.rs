@@ -6,6 +6,7 @@
 //! browser checks required fields. While nobody is there, the form asks
 //! for a message and an e-mail instead.
 
+use crate::i18n::t;
 use leptos::prelude::*;
 use shared::site::FormField;
 use web_sys::Element;
@@ -44,7 +45,7 @@ pub fn draw(what: Intro, on_submit: Callback<Vec<(String, String)>>, on_leave: C
 /// Fills `form` with an e-mail and a message; `on_leave` gets both.
 fn away(form: &Element, on_leave: Callback<(String, String)>) {
     set(form, "data-testid", "chat-away");
-    add(form, "p", "", "Leave us a message and your e-mail; we'll answer as soon as we're back.");
+    add(form, "p", "", &t("Leave us a message and your e-mail; we'll answer as soon as we're back."));
     let field = |tag: &str, label: &str, testid: &str| {
         set(&add(form, "label", "", label), "for", testid);
         let input = add(form, tag, "", "");
@@ -53,12 +54,12 @@ fn away(form: &Element, on_leave: Callback<(String, String)>) {
         flag(&input, "required", true);
         input
     };
-    let email = field("input", "E-mail", "chat-away-email");
+    let email = field("input", &t("E-mail"), "chat-away-email");
     set(&email, "type", "email");
     set(&email, "maxlength", "254");
-    let text = field("textarea", "Message", "chat-away-message");
+    let text = field("textarea", &t("Message"), "chat-away-message");
     set(&text, "maxlength", "4000");
-    set(&add(form, "button", "", "Leave message"), "data-testid", "chat-away-send");
+    set(&add(form, "button", "", &t("Leave message")), "data-testid", "chat-away-send");
     let value = |el: &Element| prop(el, "value").as_string().unwrap_or_default().trim().to_string();
     on(
         form,
@@ -74,7 +75,7 @@ fn away(form: &Element, on_leave: Callback<(String, String)>) {
 /// of the filled fields.
 fn form(form: &Element, fields: Vec<FormField>, on_submit: Callback<Vec<(String, String)>>) {
     set(form, "data-testid", "chat-prechat");
-    add(form, "p", "", "Tell us a little about it and we'll be right with you.");
+    add(form, "p", "", &t("Tell us a little about it and we'll be right with you."));
     let mut inputs = Vec::new();
     for f in fields {
         let label = add(form, "label", "", &f.label);
@@ -84,7 +85,7 @@ fn form(form: &Element, fields: Vec<FormField>, on_submit: Callback<Vec<(String,
         set(&label, "for", &f.id);
         let input = if f.kind == "select" {
             let select = add(form, "select", "", "");
-            set(&add(&select, "option", "", "Choose…"), "value", "");
+            set(&add(&select, "option", "", &t("Choose…")), "value", "");
             for o in &f.options {
                 set(&add(&select, "option", "", o), "value", o);
             }
@@ -101,7 +102,7 @@ fn form(form: &Element, fields: Vec<FormField>, on_submit: Callback<Vec<(String,
         flag(&input, "required", f.required);
         inputs.push((f.id, input));
     }
-    set(&add(form, "button", "", "Start chat"), "data-testid", "chat-prechat-submit");
+    set(&add(form, "button", "", &t("Start chat")), "data-testid", "chat-prechat-submit");
     on(
         form,
         "submit",

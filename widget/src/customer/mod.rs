@@ -10,6 +10,7 @@ pub mod cards;
 pub mod host;
 pub mod intro;
 
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use shared::api::{customer_socket_path, ConversationCreated, CreateConversation};
 use shared::SiteId;
@@ -68,7 +69,7 @@ fn App() -> impl IntoView {
             return;
         }
         let Some(site) = site.get_value() else {
-            notice.set("This chat is not set up for this page (missing site).".into());
+            notice.set(t("This chat is not set up for this page (missing site)."));
             return;
         };
         creating.set(true);
@@ -90,7 +91,7 @@ fn App() -> impl IntoView {
                         bridge.with_value(|b| b.save(&created));
                         session.set(Some(created));
                         notice.set(match body.email {
-                            Some(_) => "Thanks! We'll answer here, or by e-mail, as soon as we're back.".into(),
+                            Some(_) => t("Thanks! We'll answer here, or by e-mail, as soon as we're back."),
                             None => String::new(),
                         });
                         chat.connect();
@@ -102,7 +103,8 @@ fn App() -> impl IntoView {
                             continue;
                         }
                     }
-                    Err(e) => notice.set(format!("Could not start the chat: {e}. Send again to retry.")),
+                    Err(e) => notice
+                        .set(tf("Could not start the chat: {why}. Send again to retry.", &[("why", &e.to_string())])),
                 }
                 break;
             }
@@ -149,7 +151,7 @@ fn App() -> impl IntoView {
             session.set(None);
             chat.log.update(|l| l.restart());
             chat.status.set(Status::Idle);
-            notice.set("Your earlier conversation has ended; this is a new one.".into());
+            notice.set(t("Your earlier conversation has ended; this is a new one."));
             ensure_conversation();
         }
     });
@@ -248,10 +250,10 @@ fn App() -> impl IntoView {
         <main class="chat">
             <header class="chat-header">
                 <div class="title">
-                    <strong>"Chat with us"</strong>
+                    <strong>{t("Chat with us")}</strong>
                     <StatusLine status=chat.status testid="chat-status"/>
                 </div>
-                <button class="close" aria-label="Close chat" on:click=move |_| bridge.with_value(HostBridge::close)>
+                <button class="close" aria-label=t("Close chat") on:click=move |_| bridge.with_value(HostBridge::close)>
                     "×"
                 </button>
             </header>
@@ -269,16 +271,16 @@ fn App() -> impl IntoView {
                 on_event=on_event
             />
             <div class="intro"></div>
-            <p class="typing" aria-live="polite" data-testid="chat-typing" class:on=chat.typing>"Support is typing…"</p>
+            <p class="typing" aria-live="polite" data-testid="chat-typing" class:on=chat.typing>{t("Support is typing…")}</p>
             <div class="composer-wrap" hidden>
                 <Composer on_send=on_send input_testid="chat-input" send_testid="chat-send"
-                    placeholder="Type your message…" on_edit=on_edit/>
+                    placeholder=t("Type your message…") on_edit=on_edit/>
                 // Uploads are uploads.js's (loaded on first use by
                 // customer-boot.js), outside what a visitor loads to type;
                 // the button shows once `<body data-upload>` is set.
                 <div class="upload">
                     <label class="link">
-                        "📎 Attach a file"
+                        "📎 " {t("Attach a file")}
                         <input type="file" multiple class="visually-hidden" data-testid="chat-attach"/>
                     </label>
                     <span role="status" data-testid="chat-attach-note"></span>

@@ -56,7 +56,7 @@ fn lines(log: &ChatLog, me: &str) -> Vec<Line> {
     });
     let pending = log.outbox().iter().filter(|p| p.event.is_none()).map(|p| {
         let (meta, state) = match &p.refused {
-            Some(why) => (format!("Not sent: {why}"), "refused"),
+            Some((_, why)) => (format!("Not sent: {why}"), "refused"),
             None => ("Sending…".to_string(), "pending"),
         };
         let key = format!("{}:{state}", p.id);

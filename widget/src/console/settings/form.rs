@@ -94,7 +94,7 @@ fn SiteName() -> impl IntoView {
     }
 }
 
-/// Launcher colour and side, the empty chat's greeting.
+/// Launcher colour and side, the chat's default language, the empty chat's greeting.
 #[component]
 fn Appearance(draft: RwSignal<SiteConfig>) -> impl IntoView {
     let looks = move |f: fn(&mut shared::site::Appearance, String)| {
@@ -115,6 +115,15 @@ fn Appearance(draft: RwSignal<SiteConfig>) -> impl IntoView {
                     on:change=looks(|a, v| a.side = Side::from_wire(&v).unwrap_or_default())>
                     <option value="right">"Bottom right"</option>
                     <option value="left">"Bottom left"</option>
+                </select></label>
+                // Where the customer's browser asks for none that ships.
+                <label>"Language "<select data-testid="console-appearance-locale"
+                    prop:value=move || draft.with(|d| d.appearance.locale.clone())
+                    on:change=looks(|a, v| a.locale = v)>
+                    {shared::i18n::LOCALES.iter().zip(shared::i18n::NAMES).map(|(code, name)| {
+                        let value = if *code == "en" { "" } else { code };
+                        view! { <option value=value>{name}</option> }
+                    }).collect_view()}
                 </select></label>
             </div>
             <label class="wide">"Greeting "<input maxlength="300" data-testid="console-appearance-greeting"

@@ -1,0 +1,110 @@
+// i18n.test.mjs: the customer's chat in their language. A German browser gets the chat and the public channel in
+// German (the Worker chooses from Accept-Language and puts that catalogue in the page), including the server's
+// refusal of a message the rules block; an Arabic browser gets it right to left (the customer's own messages on the
+// left) with the refusal in Arabic; the page's JavaScript API switches a loaded chat to French and back to the
+// browser's English.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { base, browser, demoUrl, fillPreChat, TIMEOUT, until, watch } from "./helpers.mjs";
+
+// A text the demo site's default rules block (the slur pattern): refused by the server, never stored.
+const BLOCKED = "you nigger";
+
+/** Opens the demo's chat on a new page of `context`; its frame, after the pre-chat form. */
+async function chatIn(context) {
+  const page = watch(await context.newPage());
+  await page.goto(demoUrl);
+  await page.getByTestId("chat-launcher").click();
+  const chat = page.frameLocator('iframe[title="Chat"]');
+  await fillPreChat(chat);
+  return { page, chat };
+}
+
+/** `<html>`'s lang and dir in the frame `title` of `page`. */
+async function langOf(page, title) {
+  const frame = await (await page.locator(`iframe[title="${title}"]`).elementHandle()).contentFrame();
+  return frame.evaluate(() => [document.documentElement.lang, document.documentElement.dir]);
+}
+
+/** Sends `text` and waits for its row to be refused; what the row says. */
+async function refusedRow(chat, text) {
+  await chat.getByTestId("chat-input").fill(text);
+  await chat.getByTestId("chat-input").press("Enter");
+  const row = chat.locator(".row.pending", { has: chat.locator('[data-state="refused"]') }).last();
+  await row.waitFor({ timeout: TIMEOUT });
+  return row.locator(".meta").textContent();
+}
+
+test("a German browser gets the chat and the channel in German, with the server's refusal", async () => {
+  const context = await browser.newContext({ locale: "de-DE" });
+  try {
+    const { page, chat } = await chatIn(context);
+    assert.deepEqual(await langOf(page, "Chat"), ["de", "ltr"]);
+    assert.equal(await chat.locator(".chat-header strong").textContent(), "Chatten Sie mit uns");
+    assert.equal(await chat.getByTestId("chat-send").textContent(), "Senden");
+    assert.equal(await chat.getByTestId("chat-input").getAttribute("placeholder"), "Nachricht eingeben…");
+
+    const hello = `Hallo ${Date.now()}`;
+    await chat.getByTestId("chat-input").fill(hello);
+    await chat.getByTestId("chat-input").press("Enter");
+    const mine = chat.locator(".row.mine", { hasText: hello });
+    const meta = mine.locator(".meta");
+    await until("the message is stored", async () => /^Sie · \d\d:\d\d/.test(await meta.textContent()))
+      .catch(async (e) => assert.fail(`${e.message}: the row says ${JSON.stringify(await meta.textContent())}`));
+
+    assert.equal(await refusedRow(chat, BLOCKED),
+      "Nicht gesendet: Diese Nachricht verstößt gegen die Regeln dieser Website und wurde nicht gesendet. Schließen");
+
+    // The public channel on the same page speaks German too.
+    const channel = page.frameLocator('iframe[title="Channel live"]');
+    await channel.getByTestId("channel-join-form").waitFor({ timeout: TIMEOUT });
+    assert.deepEqual(await langOf(page, "Channel live"), ["de", "ltr"]);
+    assert.equal(await channel.locator('label[for="channel-name"]').textContent(), "Ihr Name in diesem Kanal");
+    assert.equal(await channel.getByTestId("channel-join").textContent(), "Beitreten");
+  } finally {
+    await context.close();
+  }
+});
+
+test("an Arabic browser gets the chat right to left, with the server's refusal in Arabic", async () => {
+  const context = await browser.newContext({ locale: "ar" });
+  try {
+    const { page, chat } = await chatIn(context);
+    assert.deepEqual(await langOf(page, "Chat"), ["ar", "rtl"]);
+    assert.equal(await chat.getByTestId("chat-send").textContent(), "إرسال");
+    const said = await refusedRow(chat, BLOCKED);
+    assert.ok(said.startsWith("لم تُرسَل: تخالف هذه الرسالة قواعد هذا الموقع"), said);
+
+    // Right to left: the customer's own message sits on the left, the composer's text starts on the right.
+    const hello = `مرحبا ${Date.now()}`;
+    await chat.getByTestId("chat-input").fill(hello);
+    await chat.getByTestId("chat-input").press("Enter");
+    const bubble = chat.locator(".row.mine .bubble", { hasText: hello });
+    await bubble.waitFor({ timeout: TIMEOUT });
+    const [box, list] = [await bubble.boundingBox(), await chat.locator(".messages").boundingBox()];
+    assert.ok(box.x + box.width / 2 < list.x + list.width / 2, `the bubble is on the left (${box.x} in ${list.x}+${list.width})`);
+    assert.equal(await chat.getByTestId("chat-input").evaluate((el) => getComputedStyle(el).direction), "rtl");
+  } finally {
+    await context.close();
+  }
+});
+
+test("the page's API switches a loaded chat to French, and null goes back to the browser's language", async () => {
+  const context = await browser.newContext({ locale: "en-US" });
+  try {
+    const page = watch(await context.newPage());
+    await page.goto(`http://localhost:${new URL(base).port}/demo/api`);
+    await page.getByTestId("api-open").click();
+    const chat = page.frameLocator('iframe[title="Chat"]');
+    await until("the chat is in English", async () => (await langOf(page, "Chat").catch(() => []))[0] === "en");
+    await page.evaluate(() => window.chatWidget("locale", "fr-CA"));
+    await until("the chat is in French", async () => (await langOf(page, "Chat").catch(() => []))[0] === "fr");
+    await chat.getByTestId("chat-prechat").or(chat.getByTestId("chat-input")).first().waitFor({ timeout: TIMEOUT });
+    assert.equal(await chat.locator(".chat-header strong").textContent(), "Discutez avec nous");
+    await page.evaluate(() => window.chatWidget("locale", null));
+    await until("the chat is in English again", async () => (await langOf(page, "Chat").catch(() => []))[0] === "en");
+    await chat.locator(".chat-header strong", { hasText: "Chat with us" }).waitFor({ timeout: TIMEOUT });
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,53 @@
+//! The customer-facing apps' texts in the visitor's language: the page the
+//! Worker serves carries the chosen locale on `<html lang dir>` and its
+//! catalogue as a JSON block (see `shared::i18n`), which `/i18n.js` (each
+//! boot script's first import) reads. [`t`] looks an English text up
+//! (missing: the English), [`tf`] also fills in its `{name}` values,
+//! [`refusal`] says a refusal by its code; [`money`], [`when`] and [`day`]
+//! write with the browser's `Intl` in the page's locale. (In JavaScript:
+//! the same calls in Rust cost the customer widget ~1.5 KB gzip more.)
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `en` in the page's language (the key itself where the catalogue has none).
+    #[wasm_bindgen(js_name = chatT)]
+    pub fn t(en: &str) -> String;
+    /// `minor` units of `currency` as the page's locale writes money.
+    #[wasm_bindgen(js_name = chatMoney)]
+    pub fn money(minor: f64, currency: &str) -> String;
+    /// A time (ms since the epoch) as a weekday and a clock time, in the visitor's time zone.
+    #[wasm_bindgen(js_name = chatWhen)]
+    pub fn when(ms: f64) -> String;
+    /// A time (ms since the epoch) as a date.
+    #[wasm_bindgen(js_name = chatDay)]
+    pub fn day(ms: f64) -> String;
+}
+
+/// `en` in the page's language with each `{name}` replaced by its value
+/// (by JavaScript's `replaceAll`: smaller wasm than Rust's).
+#[inline(never)]
+pub fn tf(en: &str, values: &[(&str, &str)]) -> String {
+    let mut text = js_sys::JsString::from(t(en));
+    for (name, value) in values {
+        text = text.replace_all(&("{".to_owned() + name + "}"), value);
+    }
+    text.into()
+}
+
+/// Why the server refused something, for the visitor: the catalogue's
+/// sentence for the code (`error.<code>`), else the server's own (English)
+/// message, which says more (the wait, the rule).
+#[inline(never)]
+pub fn refusal(code: Option<shared::ErrorCode>, message: &str) -> String {
+    use shared::protocol::WireName;
+    let Some(code) = code else { return message.to_owned() };
+    let key = "error.".to_owned() + code.as_str();
+    let said = t(&key);
+    if said == key {
+        message.to_owned()
+    } else {
+        said
+    }
+}

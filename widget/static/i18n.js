@@ -1,0 +1,17 @@
+// i18n.js: the apps' words, money and dates in the page's language (imported first by every boot script). The
+// Worker put the visitor's locale on <html lang> and its catalogue in the page (#i18n, a JSON block; none: English);
+// the wasm calls these globals (widget/src/i18n.rs), uploads.js too.
+const said = JSON.parse(document.getElementById("i18n")?.textContent || "{}");
+const lang = document.documentElement.lang || "en";
+Object.assign(globalThis, {
+  // The catalogue's text for an English one (or a refusal's `error.<code>`); the key itself when it has none.
+  chatT: (en) => said[en] ?? en,
+  // Minor units of an ISO 4217 currency, as the locale writes money.
+  chatMoney(minor, currency) {
+    const f = new Intl.NumberFormat(lang, { style: "currency", currency });
+    return f.format(minor / 10 ** f.resolvedOptions().maximumFractionDigits);
+  },
+  // A weekday and a time, or a date, in the visitor's own time zone.
+  chatWhen: (ms) => new Date(ms).toLocaleString(lang, { weekday: "long", hour: "numeric", minute: "2-digit" }),
+  chatDay: (ms) => new Date(ms).toLocaleDateString(lang),
+});
