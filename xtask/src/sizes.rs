@@ -1,7 +1,8 @@
 //! Size budgets of the shipped files, gzip-compressed (level 9), as a
 //! browser downloads them: the loader, the whole customer widget app and
 //! the whole public-channel app (HTML + JS + wasm + CSS; each is what a
-//! customer's browser loads for one embed). Also checks that no console code
+//! customer's browser loads for one embed), and each locale's catalogue
+//! apart (the page carries the visitor's). Also checks that no console code
 //! (its test ids) is in either.
 
 use std::io::Write;
@@ -106,6 +107,12 @@ pub fn report() -> Result<(usize, usize)> {
     let (_, console) = group("console", CONSOLE)?;
     let worker = std::fs::read(root().join("edge/build/index_bg.wasm")).unwrap_or_default();
     println!("  worker   index_bg.wasm            {:>9} B raw {:>8} B gzip", worker.len(), gzip(&worker)?);
+    // Each locale's catalogue, which the Worker writes into the app page of
+    // a visitor in that language (English has none), outside the budgets.
+    for locale in ["de", "fr", "es", "pt", "ja", "ar"] {
+        let bytes = std::fs::read(root().join(format!("shared/i18n/{locale}.json")))?;
+        println!("  locale   {:<24} {:>9} B raw {:>8} B gzip", format!("{locale}.json"), bytes.len(), gzip(&bytes)?);
+    }
     println!(
         "loader {loader} B gzip (budget {LOADER_BUDGET}); customer widget app {widget} B gzip (budget {WIDGET_BUDGET}); \
          channel app {channel} B gzip (budget {WIDGET_BUDGET}); console app {console} B gzip (no budget)"
