@@ -2,7 +2,8 @@
 // rules) in headless Chromium, on what customers and operators use: the
 // host page's launcher, the chat with its pre-chat form and with messages,
 // the public channel, the console's sign-in and its inbox with a
-// conversation open. No serious or critical violation may remain. The
+// conversation open, a checklist card on both sides, the settings, the
+// moderation desk, and the chat in German and in Arabic (right to left). No serious or critical violation may remain. The
 // pages' CSP is bypassed only to inject axe itself.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -62,7 +63,49 @@ test("the launcher, the chat, the channel and the console have no serious access
     await item.click();
     await op.getByTestId("console-input").waitFor({ timeout: TIMEOUT });
     assert.deepEqual(await violations(op), [], "the console's inbox with a conversation open");
+
+    // A card in the chat: the operator replies and sends a checklist.
+    await op.getByTestId("console-input").fill("Let's fix it step by step.");
+    await op.getByTestId("console-input").press("Enter");
+    await op.getByTestId("console-checklist-items").fill("Sign out\nSign in again");
+    await op.getByTestId("console-checklist-send").click();
+    await chat.getByTestId("chat-checklist").waitFor({ timeout: TIMEOUT });
+    assert.deepEqual(await violations(await frameTitled(customer, "Chat")), [], "the chat with a checklist card");
+    assert.deepEqual(await violations(op), [], "the console's guide after a checklist");
   } finally {
     await context.close();
+  }
+});
+
+test("the settings, the moderation desk and the chat in German and Arabic have no serious accessibility violation", async () => {
+  const context = await browser.newContext({ bypassCSP: true });
+  try {
+    const admin = watch(await context.newPage());
+    await signIn(admin, "admin");
+    await admin.getByTestId("console-settings-open").click();
+    await admin.getByTestId("console-settings").waitFor({ timeout: TIMEOUT });
+    assert.deepEqual(await violations(admin), [], "the settings");
+
+    const moderator = watch(await (await browser.newContext({ bypassCSP: true })).newPage());
+    await signIn(moderator, "moderator");
+    await moderator.getByTestId("console-tab-moderation").click();
+    await moderator.getByTestId("console-queue").waitFor({ state: "attached", timeout: TIMEOUT });
+    assert.deepEqual(await violations(moderator), [], "the moderation desk");
+    await moderator.context().close();
+  } finally {
+    await context.close();
+  }
+  for (const locale of ["de-DE", "ar"]) {
+    const context = await browser.newContext({ bypassCSP: true, locale });
+    try {
+      const customer = watch(await context.newPage());
+      await customer.goto(demoUrl);
+      await customer.getByTestId("chat-launcher").click();
+      const chat = customer.frameLocator('iframe[title="Chat"]');
+      await chat.getByTestId("chat-prechat").or(chat.getByTestId("chat-input")).first().waitFor({ timeout: TIMEOUT });
+      assert.deepEqual(await violations(await frameTitled(customer, "Chat")), [], `the chat in ${locale}`);
+    } finally {
+      await context.close();
+    }
   }
 });
