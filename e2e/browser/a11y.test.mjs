@@ -3,12 +3,13 @@
 // host page's launcher, the chat with its pre-chat form and with messages,
 // the public channel, the console's sign-in and its inbox with a
 // conversation open, a checklist card on both sides, the settings, the
-// moderation desk, and the chat in German and in Arabic (right to left). No serious or critical violation may remain. The
+// moderation desk, the chat in dark (the visitor's system; a site set to
+// light stays light), and the chat in German and in Arabic (right to left). No serious or critical violation may remain. The
 // pages' CSP is bypassed only to inject axe itself.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { browser, consoleUrl, demoUrl, fillPreChat, signIn, TIMEOUT, waitForTexts, watch } from "./helpers.mjs";
+import { browser, consoleUrl, demoUrl, fillPreChat, getConfig, putConfig, signIn, TIMEOUT, until, waitForTexts, watch } from "./helpers.mjs";
 
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
@@ -77,7 +78,7 @@ test("the launcher, the chat, the channel and the console have no serious access
   }
 });
 
-test("the settings, the moderation desk and the chat in German and Arabic have no serious accessibility violation", async () => {
+test("the settings, the moderation desk, the chat in dark and the chat in German and Arabic have no serious accessibility violation", async () => {
   const context = await browser.newContext({ bypassCSP: true });
   try {
     const admin = watch(await context.newPage());
@@ -94,6 +95,29 @@ test("the settings, the moderation desk and the chat in German and Arabic have n
     await moderator.context().close();
   } finally {
     await context.close();
+  }
+  // Dark where the visitor's system is (the site's theme is auto), also without a serious contrast problem; a site
+  // set to light stays light.
+  const dark = await browser.newContext({ bypassCSP: true, colorScheme: "dark" });
+  const saved = await getConfig();
+  try {
+    const customer = watch(await dark.newPage());
+    const background = async () => {
+      await customer.goto(demoUrl);
+      await customer.getByTestId("chat-launcher").waitFor({ timeout: TIMEOUT });
+      // (The chat opens again by itself after a reload if it was open.)
+      if (!(await customer.locator('iframe[title="Chat"]').isVisible())) await customer.getByTestId("chat-launcher").click();
+      const chat = customer.frameLocator('iframe[title="Chat"]');
+      await chat.getByTestId("chat-prechat").or(chat.getByTestId("chat-input")).first().waitFor({ timeout: TIMEOUT });
+      return (await frameTitled(customer, "Chat")).evaluate(() => getComputedStyle(document.body).backgroundColor);
+    };
+    assert.equal(await background(), "rgb(23, 24, 28)", "dark, as the system");
+    assert.deepEqual(await violations(await frameTitled(customer, "Chat")), [], "the chat in dark");
+    await putConfig({ ...saved, appearance: { ...saved.appearance, theme: "light" } });
+    await until("the site's light theme", async () => (await background()) === "rgb(255, 255, 255)");
+  } finally {
+    await putConfig(saved);
+    await dark.close();
   }
   for (const locale of ["de-DE", "ar"]) {
     const context = await browser.newContext({ bypassCSP: true, locale });

@@ -143,7 +143,7 @@ mod catalogue_tests {
             "src/components",
             "src/chat.rs",
             "src/socket.rs",
-            "src/wire.rs",
+            "static/i18n.js",
             "static/uploads.js",
         ] {
             keys_in(&widget.join(part), &mut keys);

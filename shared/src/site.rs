@@ -203,6 +203,38 @@ impl WireName for Side {
     }
 }
 
+/// Light or dark chat (and channel): as the visitor's system says, or always one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Theme {
+    /// The visitor's `prefers-color-scheme`.
+    #[default]
+    Auto,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+impl Theme {
+    /// Whether this is the default (not written out).
+    pub fn is_auto(&self) -> bool {
+        *self == Theme::Auto
+    }
+}
+
+impl WireName for Theme {
+    const ALL: &'static [Self] = &[Theme::Auto, Theme::Light, Theme::Dark];
+    /// The wire name (`"auto"`, `"light"`, `"dark"`).
+    fn as_str(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
 /// The tag a site owner pastes into their pages: the loader from the
 /// service at `service` (`scheme://host[:port]`) for site `site`. A site's
 /// logged-in customers add `data-user-id` and `data-user-hash` (the hex
@@ -225,6 +257,9 @@ pub struct Appearance {
     /// ships ([`crate::i18n::LOCALES`]; empty: English).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub locale: String,
+    /// Light, dark, or as the visitor's system says.
+    #[serde(default, skip_serializing_if = "Theme::is_auto")]
+    pub theme: Theme,
 }
 
 impl Default for Appearance {
@@ -234,6 +269,7 @@ impl Default for Appearance {
             side: Side::Right,
             greeting: "Hi! Ask us anything — we usually answer within a few minutes.".into(),
             locale: String::new(),
+            theme: Theme::Auto,
         }
     }
 }

@@ -3,7 +3,7 @@
 //! catalogue as a JSON block (see `shared::i18n`), which `/i18n.js` (each
 //! boot script's first import) reads. [`t`] looks an English text up
 //! (missing: the English), [`tf`] also fills in its `{name}` values,
-//! [`refusal`] says a refusal by its code; [`money`], [`when`] and [`day`]
+//! [`refusal`] says a refusal by its code; [`money`], [`day`] and [`expect`]
 //! write with the browser's `Intl` in the page's locale. (In JavaScript:
 //! the same calls in Rust cost the customer widget ~1.5 KB gzip more.)
 
@@ -17,12 +17,15 @@ extern "C" {
     /// `minor` units of `currency` as the page's locale writes money.
     #[wasm_bindgen(js_name = chatMoney)]
     pub fn money(minor: f64, currency: &str) -> String;
-    /// A time (ms since the epoch) as a weekday and a clock time, in the visitor's time zone.
-    #[wasm_bindgen(js_name = chatWhen)]
-    pub fn when(ms: f64) -> String;
     /// A time (ms since the epoch) as a date.
     #[wasm_bindgen(js_name = chatDay)]
     pub fn day(ms: f64) -> String;
+    /// The site's availability (`shared::api::Availability`, as the loader
+    /// asked for it) in a sentence: someone there and the usual wait, or
+    /// away until the next opening (in the visitor's time), or back soon
+    /// (empty: not known).
+    #[wasm_bindgen(js_name = chatExpect)]
+    pub fn expect(availability: &wasm_bindgen::JsValue) -> String;
 }
 
 /// `en` in the page's language with each `{name}` replaced by its value

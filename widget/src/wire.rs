@@ -475,27 +475,9 @@ pub fn host_config(v: &JsValue) -> Option<HostConfig> {
         fields: list(v, "fields", false, form_field)?,
         welcome: text(v, "welcome").unwrap_or_default(),
         greeting: text(v, "greeting").unwrap_or_default(),
-        expect: expect(&get(v, "expect")),
+        expect: crate::i18n::expect(&get(v, "expect")),
         away: get(&get(v, "expect"), "away").as_bool() == Some(true),
     })
-}
-
-/// The site's availability (`shared::api::Availability`, as the loader
-/// asked for it) said for the customer: someone there and the usual wait,
-/// or away until the next opening (in their own time), or back soon.
-fn expect(v: &JsValue) -> String {
-    use crate::i18n::{t, tf};
-    if get(v, "online").as_bool() == Some(true) {
-        // (An integer: formatting an f64 would link Rust's float printing.)
-        let minutes = (get(v, "replyMs").as_f64().unwrap_or(6e4) / 6e4).ceil().max(1.0) as u64;
-        return tf("We usually reply in {minutes} min.", &[("minutes", &minutes.to_string())]);
-    }
-    match (get(v, "away").as_bool(), get(v, "nextOpen").as_f64()) {
-        (Some(true), Some(at)) => tf("We're away until {time} (your time).", &[("time", &crate::i18n::when(at))]),
-        (Some(true), None) => t("We're away right now."),
-        (Some(false), _) => t("We'll answer here as soon as someone is back."),
-        (None, _) => String::new(),
-    }
 }
 
 /// A JSON object under construction.

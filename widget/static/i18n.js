@@ -3,15 +3,21 @@
 // the wasm calls these globals (widget/src/i18n.rs), uploads.js too.
 const said = JSON.parse(document.getElementById("i18n")?.textContent || "{}");
 const lang = document.documentElement.lang || "en";
+const t = (en) => said[en] ?? en;
 Object.assign(globalThis, {
   // The catalogue's text for an English one (or a refusal's `error.<code>`); the key itself when it has none.
-  chatT: (en) => said[en] ?? en,
+  chatT: t,
   // Minor units of an ISO 4217 currency, as the locale writes money.
   chatMoney(minor, currency) {
     const f = new Intl.NumberFormat(lang, { style: "currency", currency });
     return f.format(minor / 10 ** f.resolvedOptions().maximumFractionDigits);
   },
   // A weekday and a time, or a date, in the visitor's own time zone.
-  chatWhen: (ms) => new Date(ms).toLocaleString(lang, { weekday: "long", hour: "numeric", minute: "2-digit" }),
   chatDay: (ms) => new Date(ms).toLocaleDateString(lang),
+  // The site's availability (as the loader asked for it) in a sentence; empty when not known.
+  chatExpect: (a) =>
+    a?.online ? t("We usually reply in {minutes} min.").replace("{minutes}", Math.ceil((a.replyMs || 6e4) / 6e4)) :
+    a?.away ? (a.nextOpen ? t("We're away until {time} (your time).").replace("{time}", new Date(a.nextOpen)
+      .toLocaleString(lang, { weekday: "long", hour: "numeric", minute: "2-digit" })) : t("We're away right now.")) :
+    a?.online == false ? t("We'll answer here as soon as someone is back.") : "",
 });

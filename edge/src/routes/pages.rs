@@ -23,7 +23,8 @@ pub async fn app(req: &Request, env: &Env, name: &str) -> RouteResult {
         None => None,
     };
     let locale = locale(req, config.as_ref().map(|c| c.config.appearance.locale.as_str()))?;
-    let html = localize(&html, locale);
+    let theme = config.as_ref().map_or(shared::site::Theme::Auto, |c| c.config.appearance.theme);
+    let html = localize(&html, locale, theme);
     let ancestors = config.map_or_else(|| "'none'".into(), |c| c.config.frame_ancestors());
     let csp = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https:; \
@@ -45,16 +46,19 @@ fn locale(req: &Request, site_default: Option<&str>) -> Result<&'static str, cra
     Ok(shared::i18n::negotiate(std::iter::once(chosen.as_str()).chain(browser), site_default))
 }
 
-/// `html` in `locale`: its language and direction on `<html>`, and its
+/// `html` in `locale`: its language and direction on `<html>` (with the
+/// site's light or dark `theme`, which `widget.css` follows), and its
 /// catalogue as a JSON data block the app reads (not a script: the page's
 /// CSP runs none inline), so a visitor downloads only their own.
-fn localize(html: &str, locale: &str) -> String {
+fn localize(html: &str, locale: &str, theme: shared::site::Theme) -> String {
+    use shared::protocol::WireName;
     let dir = if shared::i18n::rtl(locale) { "rtl" } else { "ltr" };
     // (`<` escaped: nothing in the data can close the block.)
     let catalogue = shared::i18n::catalogue(locale).replace('<', "\\u003c");
-    html.replacen(r#"<html lang="en">"#, &format!(r#"<html lang="{locale}" dir="{dir}">"#), 1).replacen(
-        "</head>",
-        &format!(r#"<script type="application/json" id="i18n">{catalogue}</script></head>"#),
+    html.replacen(
+        r#"<html lang="en">"#,
+        &format!(r#"<html lang="{locale}" dir="{dir}" data-theme="{}">"#, theme.as_str()),
         1,
     )
+    .replacen("</head>", &format!(r#"<script type="application/json" id="i18n">{catalogue}</script></head>"#), 1)
 }

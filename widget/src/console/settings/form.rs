@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use shared::api::site_path;
-use shared::site::{script_tag, Limits, Side, SiteConfig, StartRule};
+use shared::site::{script_tag, Limits, Side, SiteConfig, StartRule, Theme};
 use shared::staff::NewSite;
 use shared::workflow::WorkflowKind;
 use shared::WireName;
@@ -115,6 +115,13 @@ fn Appearance(draft: RwSignal<SiteConfig>) -> impl IntoView {
                     on:change=looks(|a, v| a.side = Side::from_wire(&v).unwrap_or_default())>
                     <option value="right">"Bottom right"</option>
                     <option value="left">"Bottom left"</option>
+                </select></label>
+                <label>"Theme "<select data-testid="console-appearance-theme"
+                    prop:value=move || draft.with(|d| d.appearance.theme.as_str())
+                    on:change=looks(|a, v| a.theme = Theme::from_wire(&v).unwrap_or_default())>
+                    <option value="auto">"As the visitor's system"</option>
+                    <option value="light">"Light"</option>
+                    <option value="dark">"Dark"</option>
                 </select></label>
                 // Where the customer's browser asks for none that ships.
                 <label>"Language "<select data-testid="console-appearance-locale"
