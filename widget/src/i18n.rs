@@ -26,6 +26,9 @@ extern "C" {
     /// (empty: not known).
     #[wasm_bindgen(js_name = chatExpect)]
     pub fn expect(availability: &wasm_bindgen::JsValue) -> String;
+    /// The catalogue's sentence for the refusal `code`, else `message`.
+    #[wasm_bindgen(js_name = chatRefusal)]
+    fn said_refusal(code: &str, message: &str) -> String;
 }
 
 /// `en` in the page's language with each `{name}` replaced by its value
@@ -42,15 +45,7 @@ pub fn tf(en: &str, values: &[(&str, &str)]) -> String {
 /// Why the server refused something, for the visitor: the catalogue's
 /// sentence for the code (`error.<code>`), else the server's own (English)
 /// message, which says more (the wait, the rule).
-#[inline(never)]
 pub fn refusal(code: Option<shared::ErrorCode>, message: &str) -> String {
     use shared::protocol::WireName;
-    let Some(code) = code else { return message.to_owned() };
-    let key = "error.".to_owned() + code.as_str();
-    let said = t(&key);
-    if said == key {
-        message.to_owned()
-    } else {
-        said
-    }
+    code.map_or_else(|| message.to_owned(), |code| said_refusal(code.as_str(), message))
 }

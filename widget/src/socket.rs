@@ -2,8 +2,6 @@
 //! 10 s), a status signal for the UI, and no reconnect after the server
 //! refused the connection (close codes 4400–4499).
 
-use crate::i18n::{t, tf};
-use crate::wire::Codec;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
@@ -13,6 +11,9 @@ use shared::{ClientEnvelope, ServerEnvelope};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
+
+use crate::i18n::{t, tf};
+use crate::wire::Codec;
 
 /// What the user is told about the connection.
 #[derive(Debug, Clone, PartialEq, Eq)]

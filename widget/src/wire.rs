@@ -463,7 +463,8 @@ pub struct HostConfig {
     /// The opening trigger's greeting (empty: none).
     pub greeting: String,
     /// What the customer can expect now, in a sentence in the page's
-    /// language (empty: unknown).
+    /// language (empty: unknown); [`host_config`] leaves it empty, the
+    /// bridge has it said (`i18n::expect`, in JavaScript).
     pub expect: String,
     /// Nobody is there: the widget asks for a message and an e-mail.
     pub away: bool,
@@ -475,7 +476,7 @@ pub fn host_config(v: &JsValue) -> Option<HostConfig> {
         fields: list(v, "fields", false, form_field)?,
         welcome: text(v, "welcome").unwrap_or_default(),
         greeting: text(v, "greeting").unwrap_or_default(),
-        expect: crate::i18n::expect(&get(v, "expect")),
+        expect: String::new(),
         away: get(&get(v, "expect"), "away").as_bool() == Some(true),
     })
 }
@@ -898,14 +899,14 @@ mod tests {
         let g = golden!("api.widgetConfig");
         let c: shared::site::WidgetConfig = serde_json::from_str(g).unwrap();
         let msg = format!(
-            r#"{{"fields":{},"welcome":"Hi","greeting":"Hello","expect":"Back soon","away":true}}"#,
+            r#"{{"fields":{},"welcome":"Hi","greeting":"Hello","expect":{{"away":true,"online":false}}}}"#,
             serde_json::to_string(&c.fields).unwrap(),
         );
         let want = HostConfig {
             fields: c.fields,
             welcome: "Hi".into(),
             greeting: "Hello".into(),
-            expect: "Back soon".into(),
+            expect: String::new(),
             away: true,
         };
         assert_eq!(host_config(&JSON::parse(&msg).unwrap()), Some(want));

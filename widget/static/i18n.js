@@ -7,6 +7,7 @@ const t = (en) => said[en] ?? en;
 Object.assign(globalThis, {
   // The catalogue's text for an English one (or a refusal's `error.<code>`); the key itself when it has none.
   chatT: t,
+  chatRefusal: (code, message) => said["error." + code] ?? message,
   // Minor units of an ISO 4217 currency, as the locale writes money.
   chatMoney(minor, currency) {
     const f = new Intl.NumberFormat(lang, { style: "currency", currency });

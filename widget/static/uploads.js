@@ -22,7 +22,7 @@ async function post(to, token, id, file) {
       // 202: the site holds unverified visitors' files for a moderator.
       if (r.status == 202) return t("{file} waits for review: {why}", { file: file.name, why: body.held });
       if (r.ok) return "";
-      const code = "error." + body.code, why = (chatT(code) != code && chatT(code)) || body.message || t("the server answered {status}", { status: r.status });
+      const why = chatRefusal(body.code, body.message || t("the server answered {status}", { status: r.status }));
       return t("{file} was not sent: {why}", { file: file.name, why });
     } catch {
       if (attempt == 3) return t("{file} was not sent: {why}", { file: file.name, why: t("you seem to be offline") });

@@ -3,13 +3,13 @@
 //! [`crate::dom`] (small wasm) into the app's `.reporting` element, and the
 //! report itself, sent over HTTP (`POST …/messages/{seq}/report`).
 
-use crate::i18n::{t, tf};
 use shared::api::{report_message_path, ViewerReport};
 use shared::rules::Category;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use crate::dom::{add, find, on, prop, set};
+use crate::i18n::{t, tf};
 
 /// What a viewer can report a message for: a category, or something else
 /// (`other`, which is no category's key), in the page's language.

@@ -2,10 +2,11 @@
 //! line), a send button, a character count near the limit, and the reason
 //! when a message cannot be sent. Validation is `shared`'s, as on the server.
 
-use crate::i18n::{t, tf};
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use shared::{TextError, MAX_MESSAGE_CHARS};
+
+use crate::i18n::{t, tf};
 
 /// Where the user types.
 #[component]

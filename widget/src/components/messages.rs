@@ -4,13 +4,13 @@
 //! holds no more.
 //! Text is always rendered as a text node, never parsed as HTML.
 
-use crate::i18n::{refusal, t, tf};
 use leptos::html::Div;
 use leptos::prelude::*;
 use shared::chat_log::{ChatLog, Pending};
 use shared::{ChatMessage, Role};
 use web_sys::Element;
 
+use crate::i18n::{refusal, t, tf};
 use crate::util::clock;
 
 /// How many messages the list renders at first, and adds per step back.
@@ -27,8 +27,7 @@ pub fn MessageList(
     /// Called with a refused send's id when the user dismisses it.
     on_dismiss: Callback<String>,
     /// Shown while nothing visible is in the list yet.
-    #[prop(into)]
-    empty: String,
+    empty: &'static str,
     /// Fills the element given for a workflow event (a card in the widget,
     /// a timeline line in the console).
     on_event: Callback<(Element, ChatMessage)>,
@@ -95,7 +94,7 @@ pub fn MessageList(
         })
     };
     view! {
-        <div class="messages" node_ref=list tabindex="0" role="log" aria-live="polite" aria-label="Messages" on:scroll=on_scroll>
+        <div class="messages" node_ref=list tabindex="0" role="log" aria-live="polite" aria-label=t("Messages") on:scroll=on_scroll>
             // Hidden by CSS once anything visible is in the list.
             <p class="empty" data-testid="chat-empty">{empty}</p>
             <For each=rows key=Row::key let:r>

@@ -11,7 +11,6 @@
 //! element the message list gives them, and kept current by one effect per
 //! card: this costs a fraction of the wasm of Leptos views.
 
-use crate::i18n::{day, money, t, tf};
 use leptos::prelude::*;
 use shared::chat_log::ChatLog;
 use shared::workflow::{Event, Product};
@@ -21,6 +20,7 @@ use web_sys::Element;
 
 use crate::chat::Chat;
 use crate::dom::{add, flag, on, prop, set, set_prop};
+use crate::i18n::{day, money, t, tf};
 use shared::sales::Quote;
 
 /// Whether `e` answers the card `card`, and with which score (1 if none).

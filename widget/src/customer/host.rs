@@ -169,7 +169,9 @@ impl HostBridge {
                 // A single-page app moved on: the page the chat starts on.
                 Some("chat:page") => page.set_value(wire::text(&msg, "page")),
                 Some("chat:config") => {
-                    if let Some(c) = wire::host_config(&wire::get(&msg, "config")) {
+                    let given = wire::get(&msg, "config");
+                    if let Some(mut c) = wire::host_config(&given) {
+                        c.expect = crate::i18n::expect(&wire::get(&given, "expect"));
                         config(c);
                     }
                 }

@@ -6,12 +6,12 @@
 //! browser checks required fields. While nobody is there, the form asks
 //! for a message and an e-mail instead.
 
-use crate::i18n::t;
 use leptos::prelude::*;
 use shared::site::FormField;
 use web_sys::Element;
 
 use crate::dom::{add, find, flag, on, prop, set};
+use crate::i18n::t;
 
 /// What the intro shows.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,13 +10,13 @@ pub mod cards;
 pub mod host;
 pub mod intro;
 
-use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use shared::api::{customer_socket_path, ConversationCreated, CreateConversation};
 use shared::SiteId;
 
 use crate::chat::Chat;
 use crate::components::{Composer, MessageList, StatusLine};
+use crate::i18n::{t, tf};
 use crate::socket::Status;
 use crate::util::{query_param, ws_origin};
 use crate::wire::HostConfig;
