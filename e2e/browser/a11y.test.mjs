@@ -3,7 +3,7 @@
 // host page's launcher, the chat with its pre-chat form and with messages,
 // the public channel, the console's sign-in and its inbox with a
 // conversation open, a checklist card on both sides, the settings, the
-// moderation desk, the chat in dark (the visitor's system; a site set to
+// moderation desk (its channel monitor listing a message), the chat in dark (the visitor's system; a site set to
 // light stays light), and the chat in German and in Arabic (right to left). No serious or critical violation may remain. The
 // pages' CSP is bypassed only to inject axe itself.
 import { test } from "node:test";
@@ -87,10 +87,22 @@ test("the settings, the moderation desk, the chat in dark and the chat in German
     await admin.getByTestId("console-settings").waitFor({ timeout: TIMEOUT });
     assert.deepEqual(await violations(admin), [], "the settings");
 
+    // A message in the channel, for the desk's channel monitor to list.
+    const viewer = watch(await context.newPage());
+    await viewer.goto(demoUrl);
+    const channel = viewer.frameLocator('iframe[title="Channel live"]');
+    await channel.getByTestId("channel-name").fill("Axe");
+    await channel.getByTestId("channel-join").click();
+    const said = `Hello channel ${Date.now()}`;
+    await channel.getByTestId("channel-input").fill(said);
+    await channel.getByTestId("channel-input").press("Enter");
+    await channel.locator('[data-testid="channel-message"][data-state="sent"]', { hasText: said }).waitFor({ timeout: TIMEOUT });
+
     const moderator = watch(await (await browser.newContext({ bypassCSP: true })).newPage());
     await signIn(moderator, "moderator");
     await moderator.getByTestId("console-tab-moderation").click();
     await moderator.getByTestId("console-queue").waitFor({ state: "attached", timeout: TIMEOUT });
+    await moderator.getByTestId("console-channel-message").filter({ hasText: said }).waitFor({ timeout: TIMEOUT });
     assert.deepEqual(await violations(moderator), [], "the moderation desk");
     await moderator.context().close();
   } finally {

@@ -31,7 +31,7 @@ async function adminSettings(context, testid) {
   return { op, form };
 }
 
-test("site settings form: name, script tag, origins, look, workflow by page, limits, identity secret, sites", async () => {
+test("site settings form: name, script tag, origins, look (colour, side, greeting, theme, language), workflow by page, limits, identity secret, sites", async () => {
   const saved = await getConfig();
   const context = await browser.newContext();
   try {
@@ -64,6 +64,8 @@ test("site settings form: name, script tag, origins, look, workflow by page, lim
     await op.getByTestId("console-appearance-color").fill("#aa3300");
     await op.getByTestId("console-appearance-side").selectOption("left");
     await op.getByTestId("console-appearance-greeting").fill(greeting);
+    await op.getByTestId("console-appearance-theme").selectOption("dark");
+    await op.getByTestId("console-appearance-locale").selectOption("de");
     await op.getByTestId("console-start-add").click();
     await op.getByTestId("console-start-contains").last().fill(`spring-sale-${stamp}`);
     await op.getByTestId("console-start-workflow").last().selectOption("sales");
@@ -74,7 +76,7 @@ test("site settings form: name, script tag, origins, look, workflow by page, lim
     const stored = await getConfig();
     assert.equal(stored.limits.windowsPerCustomer, 7);
     assert.deepEqual(stored.origins, [...saved.origins, "https://shop.example"]);
-    assert.deepEqual(stored.appearance, { color: "#aa3300", side: "left", greeting });
+    assert.deepEqual(stored.appearance, { color: "#aa3300", side: "left", greeting, theme: "dark", locale: "de" });
     assert.deepEqual(stored.starts.at(-1), { contains: `spring-sale-${stamp}`, workflow: "sales" });
     // The JSON editor shows what the form saved; teams and the rest are untouched.
     assert.match(await op.getByTestId("console-settings-json").inputValue(), new RegExp(greeting));
@@ -222,7 +224,7 @@ test("catalogue form: a variant and an offer with its last day, checked as typed
   }
 });
 
-test("lists form: a team, a canned response, a trigger and a channel without JSON, checked as typed and by the server; the customer meets the trigger", async () => {
+test("lists form: a team, a canned response, a pre-chat field, a trigger and a channel without JSON, checked as typed and by the server; the customer meets the trigger", async () => {
   const saved = await getConfig();
   const context = await browser.newContext();
   try {
@@ -253,6 +255,14 @@ test("lists form: a team, a canned response, a trigger and a channel without JSO
     await until("refused", async () => /trigger "spring"/.test((await note.textContent().catch(() => "")) ?? ""));
     assert.deepEqual((await getConfig()).triggers, saved.triggers, "nothing stored");
     await last("console-trigger-on").fill("urlContains");
+    // A pre-chat field of a kind the form cannot show: named as typed.
+    await form.getByTestId("console-fields-add").click();
+    await last("console-field-def-id").fill("phone");
+    await last("console-field-def-label").fill("Phone");
+    await last("console-field-def-kind").fill("colour");
+    await last("console-field-def-kind").press("Tab");
+    await until("the field is named", async () => /field "phone"/.test(await check.textContent()));
+    await last("console-field-def-kind").fill("text");
     // A channel whose slow mode is not a number: the cell is marked.
     await form.getByTestId("console-channels-add").click();
     await last("console-channel-id").fill("qa-room");
@@ -273,6 +283,7 @@ test("lists form: a team, a canned response, a trigger and a channel without JSO
     assert.deepEqual(stored.triggers.at(-1),
       { id: "spring", on: "urlContains", value: `spring-${stamp}`, greeting: "Spring sale! Ask me about it." });
     assert.deepEqual(stored.channels.at(-1), { id: "qa-room", title: "Q&A", slowSeconds: 5 });
+    assert.deepEqual([stored.fields.at(-1).id, stored.fields.at(-1).label, stored.fields.at(-1).kind], ["phone", "Phone", "text"]);
 
     // A customer on the trigger's address is greeted by it.
     const customer = watch(await context.newPage());

@@ -184,7 +184,10 @@ fn Channel(id: String) -> impl IntoView {
     view! {
         <div class="channel">
             <StatusLine status=chat.status testid="console-channel-status"/>
-            <ol class="channel-messages" node_ref=list role="log" aria-live="polite" aria-label="Channel messages">
+            // (The live region wraps the list: a list given role="log" is
+            // no list, and its items would be orphans.)
+            <div role="log" aria-live="polite" aria-label="Channel messages">
+            <ol class="channel-messages" node_ref=list>
                 <For each=move || chat.log.with(|l| lines(l, &me)) key=|l| l.key.clone() let:l>
                     <li data-testid="console-channel-message" data-state=l.state class=l.state>
                         <span class="who">{l.who}</span>
@@ -202,6 +205,7 @@ fn Channel(id: String) -> impl IntoView {
                     </li>
                 </For>
             </ol>
+            </div>
             {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="console-channel-remove-error">{e}</p> })}
             <Composer on_send=on_send input_testid="console-channel-input" send_testid="console-channel-send"
                 placeholder="Write in the channel as a moderator…"/>
