@@ -3,9 +3,10 @@
 // the wasm calls these globals (widget/src/i18n.rs), uploads.js too.
 const said = JSON.parse(document.getElementById("i18n")?.textContent || "{}");
 const lang = document.documentElement.lang || "en";
-const t = (en) => said[en] ?? en;
+// An English text in the page's language, each {name} filled from `values` (none: left as it is).
+const t = (en, values) => (said[en] ?? en).replace(/\{(\w+)\}/g, (all, k) => values?.[k] ?? all);
 Object.assign(globalThis, {
-  // The catalogue's text for an English one (or a refusal's `error.<code>`); the key itself when it has none.
+  // The catalogue's text for an English one; the English itself when it has none.
   chatT: t,
   chatRefusal: (code, message) => said["error." + code] ?? message,
   // Minor units of an ISO 4217 currency, as the locale writes money.
@@ -17,8 +18,8 @@ Object.assign(globalThis, {
   chatDay: (ms) => new Date(ms).toLocaleDateString(lang),
   // The site's availability (as the loader asked for it) in a sentence; empty when not known.
   chatExpect: (a) =>
-    a?.online ? t("We usually reply in {minutes} min.").replace("{minutes}", Math.ceil((a.replyMs || 6e4) / 6e4)) :
-    a?.away ? (a.nextOpen ? t("We're away until {time} (your time).").replace("{time}", new Date(a.nextOpen)
-      .toLocaleString(lang, { weekday: "long", hour: "numeric", minute: "2-digit" })) : t("We're away right now.")) :
+    a?.online ? t("We usually reply in {minutes} min.", { minutes: Math.ceil((a.replyMs || 6e4) / 6e4) }) :
+    a?.away ? (a.nextOpen ? t("We're away until {time} (your time).", { time: new Date(a.nextOpen)
+      .toLocaleString(lang, { weekday: "long", hour: "numeric", minute: "2-digit" }) }) : t("We're away right now.")) :
     a?.online == false ? t("We'll answer here as soon as someone is back.") : "",
 });

@@ -5,8 +5,8 @@
 // server's refusal, or that the file waits for a moderator, is shown as
 // text beside the button. The file then arrives in the message list as a
 // message like any other.
-// The page's words (i18n.js, which the boot script imported).
-const t = (en, values) => chatT(en).replace(/\{(\w+)\}/g, (all, k) => values?.[k] ?? all);
+// The page's words, with their {values} (i18n.js, which the boot script imported).
+const t = chatT;
 const say = (text) => {
   const note = document.querySelector(".upload [role=status]");
   if (note) note.textContent = text;
