@@ -35,10 +35,9 @@ impl Channel {
     ) -> Result<Response> {
         let missing = || Response::error("no such channel", 404);
         let (Some(site), Uploader::Member { member, name, channel }) = (site, uploader) else { return missing() };
-        if self.meta.borrow().is_none() {
-            super::sql::write_meta(&self.db, &site, &channel).map_err(internal)?;
-        }
-        let Some(meta) = self.ready().await?.then(|| self.meta.borrow().clone()).flatten() else { return missing() };
+        let Some(meta) = self.ready_as(&site, &channel).await?.then(|| self.meta.borrow().clone()).flatten() else {
+            return missing();
+        };
         let Ok(site_id) = site.parse() else { return missing() };
         if site != meta.site || channel != meta.channel || member.is_empty() {
             return missing();

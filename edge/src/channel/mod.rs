@@ -137,12 +137,19 @@ impl DurableObject for Channel {
 }
 
 impl Channel {
+    /// Whether the room is ready (`Host::ready`), as the channel `channel`
+    /// of `site`: one nobody has reached yet (no join, no upload) first
+    /// learns who it is.
+    async fn ready_as(&self, site: &str, channel: &str) -> Result<bool> {
+        if self.meta.borrow().is_none() {
+            sql::write_meta(&self.db, site, channel).map_err(internal)?;
+        }
+        self.ready().await
+    }
+
     async fn attach(&self, req: &Request) -> Result<Response> {
         let (site, channel) = (header(req, SITE), header(req, CHANNEL));
-        if self.meta.borrow().is_none() {
-            sql::write_meta(&self.db, &site, &channel).map_err(internal)?;
-        }
-        if !self.ready().await? {
+        if !self.ready_as(&site, &channel).await? {
             return Response::error("no such channel", 404);
         }
         self.sweeps.arm(&self.state.storage(), crate::retention::every_ms(&self.env)).await?;

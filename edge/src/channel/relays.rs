@@ -57,12 +57,11 @@ impl Channel {
 
     /// A relay's request.
     pub(super) async fn answer_relay(&self, call: ChannelCall) -> Result<Response> {
-        if let ChannelCall::Join { site, channel, .. } = &call {
-            if self.meta.borrow().is_none() {
-                sql::write_meta(&self.db, site, channel).map_err(internal)?;
-            }
-        }
-        if !self.ready().await? {
+        let ready = match &call {
+            ChannelCall::Join { site, channel, .. } => self.ready_as(site, channel).await?,
+            _ => self.ready().await?,
+        };
+        if !ready {
             return Response::error("no such channel", 404);
         }
         match call {
