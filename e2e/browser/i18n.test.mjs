@@ -1,7 +1,8 @@
 // i18n.test.mjs: the customer's chat in their language. A German browser gets the chat and the public channel in
 // German (the Worker chooses from Accept-Language and puts that catalogue in the page), including the server's
 // refusal of a message the rules block; an Arabic browser gets it right to left (the customer's own messages on the
-// left) with the refusal in Arabic; the page's JavaScript API switches a loaded chat to French and back to the
+// left) with the refusal in Arabic; a German channel says a refusal's particulars (a mute's end in the visitor's
+// time); the page's JavaScript API switches a loaded chat to French and back to the
 // browser's English.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -61,6 +62,44 @@ test("a German browser gets the chat and the channel in German, with the server'
     assert.deepEqual(await langOf(page, "Channel live"), ["de", "ltr"]);
     assert.equal(await channel.locator('label[for="channel-name"]').textContent(), "Ihr Name in diesem Kanal");
     assert.equal(await channel.getByTestId("channel-join").textContent(), "Beitreten");
+  } finally {
+    await context.close();
+  }
+});
+
+test("a German channel says a refusal's particulars in German: a name for staff, a mute's end in local time", async () => {
+  const context = await browser.newContext({ locale: "de-DE", timezoneId: "Europe/Berlin" });
+  try {
+    const page = watch(await context.newPage());
+    await page.goto(demoUrl);
+    const frame = page.frameLocator('iframe[title="Channel live"]');
+    const status = frame.getByTestId("channel-status");
+    await frame.getByTestId("channel-name").fill("Supp0rt");
+    await frame.getByTestId("channel-join").click();
+    await status.filter({ hasText: "Dieser Name ist dem Team vorbehalten" }).waitFor({ timeout: TIMEOUT })
+      .catch(async (e) => assert.fail(`${e.message}: the status says ${JSON.stringify(await status.textContent())}`));
+    await frame.getByTestId("channel-name").fill(`Hans ${Date.now() % 1000}`);
+    await frame.getByTestId("channel-join").click();
+    await status.filter({ hasText: "Verbunden" }).waitFor({ timeout: TIMEOUT });
+
+    // The threat rule mutes (for the category's minutes): the next message is refused until then, the end in
+    // Berlin's time.
+    const post = async (text) => {
+      await frame.getByTestId("channel-input").fill(text);
+      await frame.getByTestId("channel-input").press("Enter");
+      const row = frame.locator(".row.pending", { hasText: text });
+      await row.locator('[data-state="refused"]').waitFor({ timeout: TIMEOUT });
+      return row.locator(".meta").textContent();
+    };
+    const muted = Date.now();
+    await post("kill yourself");
+    const said = await post(`noch da? ${Date.now()}`);
+    assert.ok(said.startsWith("Nicht gesendet: Sie können bis ") && said.includes(" keine Nachrichten senden: "), said);
+    // The end as Berlin writes it, within the next hour (UTC is one or two hours behind).
+    const ends = [...Array(62).keys()].map((m) => new Date(muted + m * 60_000).toLocaleString("de-DE",
+      { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Berlin" }));
+    const shown = said.slice("Nicht gesendet: Sie können bis ".length, said.indexOf(" keine"));
+    assert.ok(ends.includes(shown), `${said} (expected a time from ${ends[0]} to ${ends.at(-1)})`);
   } finally {
     await context.close();
   }

@@ -65,7 +65,9 @@ fn a_categorys_action_set_by_a_moderator_is_what_a_message_meets() {
     ann.recv_until(|f| matches!(f.msg, ServerMsg::Welcome { .. })).unwrap();
     ann.send_text("p1", "this is f.u.c.k.i.n.g useless").unwrap();
     match ann.reply_to("p1").unwrap().0 {
-        ServerMsg::Error { code: ErrorCode::Blocked, message } => assert!(message.contains("profanity"), "{message}"),
+        ServerMsg::Error { code: ErrorCode::Blocked, message, .. } => {
+            assert!(message.contains("profanity"), "{message}")
+        }
         other => panic!("expected blocked by the profanity category, got {other:?}"),
     }
     ann.send_text("p2", "thanks, that helped").unwrap();

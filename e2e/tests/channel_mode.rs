@@ -17,7 +17,7 @@ use shared::api::{
 use shared::moderation_case::Report;
 use shared::site::{AllowWord, ChannelDef, ChannelMode, SiteConfig};
 use shared::workflow::Severity;
-use shared::{ErrorCode, ServerMsg};
+use shared::{Detail, ErrorCode, ServerMsg};
 
 /// A site with a channel `town`; its people in `StaffRole::ALL` order.
 fn site(tag: &str) -> (String, Vec<Staff>) {
@@ -63,8 +63,10 @@ fn slow_mode_and_a_lock_are_the_servers_and_moderators_set_them() {
     let mut ann = member(&site, &e2e::identity::visitor_token(&site, 0xa11ce_u64 + std::process::id() as u64), "Ann");
     assert!(matches!(say(&mut ann, "a1", "hello town"), ServerMsg::Ack { .. }));
     match say(&mut ann, "a2", "hello again") {
-        ServerMsg::Error { code: ErrorCode::RateLimited, message } => {
-            assert!(message.contains("Slow mode") && message.contains("Try again in"), "{message}")
+        ServerMsg::Error { code: ErrorCode::RateLimited, message, detail } => {
+            assert!(message.contains("Slow mode") && message.contains("Try again in"), "{message}");
+            // The wait, for a client to say in its reader's language.
+            assert!(matches!(detail, Some(Detail::Wait { seconds: 1 | 2 })), "{detail:?}");
         }
         other => panic!("slow mode: {other:?}"),
     }
@@ -74,7 +76,10 @@ fn slow_mode_and_a_lock_are_the_servers_and_moderators_set_them() {
     // Locked: customers are refused, staff still write.
     set(&site, moderator, ChannelMode { slow_seconds: 0, locked: true }).unwrap();
     match say(&mut ann, "a4", "let me in") {
-        ServerMsg::Error { code: ErrorCode::Forbidden, message } => assert!(message.contains("locked"), "{message}"),
+        ServerMsg::Error { code: ErrorCode::Forbidden, message, detail } => {
+            assert!(message.contains("locked"), "{message}");
+            assert_eq!(detail, Some(Detail::Locked));
+        }
         other => panic!("locked: {other:?}"),
     }
     let mut staff = moderator.socket(&operator_channel_path(&site, "town", 0)).unwrap();

@@ -22,7 +22,7 @@ fn edit(seq: u64, text: &str) -> Event {
 
 fn refused(msg: ServerMsg) -> (ErrorCode, String) {
     match msg {
-        ServerMsg::Error { code, message } => (code, message),
+        ServerMsg::Error { code, message, .. } => (code, message),
         other => panic!("not refused: {other:?}"),
     }
 }

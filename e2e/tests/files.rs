@@ -166,6 +166,9 @@ fn bad_files_are_refused_with_the_reason_and_leave_nothing(base: &str) {
     let (code, text) = up("big.png", &big);
     assert_eq!(code, 413);
     assert!(text.contains("larger than 1 KB"), "{text}");
+    // The limit as a number, for the client to write in its reader's units.
+    let refused: shared::api::ApiError = serde_json::from_str(&text).unwrap();
+    assert_eq!(refused.detail, Some(shared::Detail::Size { bytes: 1_000 }), "{text}");
     assert_eq!(up("", &PNG).0, 415, "no name");
     assert!(stored(&base, id).is_empty(), "nothing stored");
 
@@ -206,7 +209,7 @@ fn only_the_conversations_people_send_and_only_holders_of_the_key_read(base: &st
     s.welcome_and_replay(0).unwrap();
     let forged = Attachment { name: "b.png".into(), ..up.file.clone() };
     match s.act("k2", Event::File(Box::new(forged))).unwrap() {
-        ServerMsg::Error { code, message } => {
+        ServerMsg::Error { code, message, .. } => {
             assert_eq!(code, ErrorCode::Forbidden);
             assert!(message.contains("by upload"), "{message}");
         }

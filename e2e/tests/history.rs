@@ -93,7 +93,7 @@ fn sync_and_history_are_limited_per_socket() {
     // Syncs count in the same window: the eleventh request is refused.
     s.send_msg("sync-1", ClientMsg::Sync { after: 0 }).unwrap();
     match s.reply_to("sync-1").unwrap().0 {
-        ServerMsg::Error { code: ErrorCode::RateLimited, message } => {
+        ServerMsg::Error { code: ErrorCode::RateLimited, message, .. } => {
             assert!(message.contains("asking for history too fast"), "{message}")
         }
         other => panic!("expected the limit, got {other:?}"),

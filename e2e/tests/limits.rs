@@ -70,7 +70,7 @@ fn a_customer_sends_at_most_the_sites_number_of_messages_a_minute() {
         }
         s.send_text("r12", "one too many").unwrap();
         match s.reply_to("r12").unwrap().0 {
-            ServerMsg::Error { code: ErrorCode::RateLimited, message } => {
+            ServerMsg::Error { code: ErrorCode::RateLimited, message, .. } => {
                 assert!(message.contains("sending messages too fast — try again in"), "{message}")
             }
             other => panic!("expected rateLimited, got {other:?}"),
@@ -97,7 +97,7 @@ fn a_customer_holds_at_most_the_sites_number_of_sockets_on_a_conversation_and_a_
     let too_many = |path: &str| {
         let mut s = Socket::open(&base_url(), path).unwrap();
         match s.recv().unwrap().msg {
-            shared::ServerMsg::Error { code: ErrorCode::RateLimited, message } => {
+            shared::ServerMsg::Error { code: ErrorCode::RateLimited, message, .. } => {
                 assert_eq!(message, format!("Too many open chat windows ({most}) — close one and try again."))
             }
             other => panic!("an extra socket was accepted: {other:?}"),

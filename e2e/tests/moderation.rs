@@ -22,7 +22,7 @@ use shared::moderation_case::{Case, Incident, Report, ReportStatus, SanctionReco
 use shared::rules::Action;
 use shared::staff::StaffRole;
 use shared::workflow::{Event, Outcome, Sanction, Severity};
-use shared::{ErrorCode, ServerMsg};
+use shared::{Detail, ErrorCode, ServerMsg};
 
 /// A fresh visitor token (64 hex digits), unique per call.
 fn visitor() -> String {
@@ -45,7 +45,7 @@ fn join(visitor: &str, name: &str) -> (Socket, String) {
 fn refused(path: &str) -> (ErrorCode, String) {
     let mut s = Socket::open(&base_url(), path).unwrap();
     match s.recv().unwrap().msg {
-        ServerMsg::Error { code, message } => (code, message),
+        ServerMsg::Error { code, message, .. } => (code, message),
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
@@ -122,7 +122,7 @@ fn a_blocked_message_never_reaches_another_socket() {
     let blocked = format!("r3-{eve_id}");
     eve.send_text(&blocked, "same again").unwrap();
     match answer(&mut eve, &blocked) {
-        ServerMsg::Error { code: ErrorCode::Blocked, message } => assert!(message.contains("repeat"), "{message}"),
+        ServerMsg::Error { code: ErrorCode::Blocked, message, .. } => assert!(message.contains("repeat"), "{message}"),
         other => panic!("expected blocked, got {other:?}"),
     }
     let clean = format!("ok-{eve_id}");
@@ -186,8 +186,12 @@ fn a_muted_sender_is_refused_with_the_end_time_until_unmuted() {
     let next = format!("n-{tom_id}");
     tom.send_text(&next, "hello?").unwrap();
     match answer(&mut tom, &next) {
-        ServerMsg::Error { code: ErrorCode::Muted, message } => {
-            assert!(message.contains("until") && message.contains("UTC"), "{message}")
+        ServerMsg::Error { code: ErrorCode::Muted, message, detail } => {
+            assert!(message.contains("until") && message.contains("UTC"), "{message}");
+            // The end as a time, for the customer's own time zone.
+            let Some(Detail::Until { until, .. }) = detail else { panic!("{detail:?}") };
+            let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
+            assert!(until > now, "{until}");
         }
         other => panic!("expected muted, got {other:?}"),
     }

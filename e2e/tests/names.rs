@@ -34,8 +34,9 @@ fn names_that_imitate_staff_are_refused_and_ordinary_ones_join() {
         let mut s =
             Socket::open(&base_url(), &channel_socket_path("demo", "live", &visitor(n as u64), name, 0)).unwrap();
         match s.recv().map(|f| f.msg) {
-            Ok(ServerMsg::Error { code: ErrorCode::Forbidden, message }) => {
+            Ok(ServerMsg::Error { code: ErrorCode::Forbidden, message, detail }) => {
                 assert!(message.contains("staff"), "{message}");
+                assert_eq!(detail, Some(shared::Detail::StaffName), "said apart from a locked channel");
             }
             other => panic!("{name:?} was not refused: {other:?}"),
         }

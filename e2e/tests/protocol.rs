@@ -147,7 +147,7 @@ fn expect_error(s: &mut Socket, frame: &str, want: ErrorCode) -> Option<String> 
     s.send_raw(frame).unwrap();
     let (f, _) = s.recv_until(|f| matches!(f.msg, ServerMsg::Error { .. })).unwrap();
     match f.msg {
-        ServerMsg::Error { code, message } => {
+        ServerMsg::Error { code, message, .. } => {
             assert_eq!(code, want, "for {}: {message}", &frame[..frame.len().min(60)]);
             assert!(!message.is_empty());
         }

@@ -166,7 +166,7 @@ fn a_customer_cannot_fill_fields_from_the_socket_nor_flood_events() {
         acked(cust.act(&format!("t{i}"), Event::Tick { item: 0, done: i % 2 == 0 }).unwrap());
     }
     match cust.act("one-too-many", Event::Tick { item: 0, done: true }).unwrap() {
-        ServerMsg::Error { code: ErrorCode::RateLimited, message } => {
+        ServerMsg::Error { code: ErrorCode::RateLimited, message, .. } => {
             assert!(message.contains("too fast — try again in"), "{message}")
         }
         other => panic!("expected rateLimited, got {other:?}"),
@@ -269,7 +269,7 @@ fn a_discount_beyond_authority_is_refused_until_a_supervisor_approves_it() {
     // 20 % of 245.00 is beyond an operator's 10 %.
     let refused = op.act("o1", order(2_000)).unwrap();
     assert!(
-        matches!(&refused, ServerMsg::Error { code: ErrorCode::Forbidden, message } if message.contains("USD 49.00") && message.contains("10 %")),
+        matches!(&refused, ServerMsg::Error { code: ErrorCode::Forbidden, message, .. } if message.contains("USD 49.00") && message.contains("10 %")),
         "{refused:?}"
     );
     assert_eq!(code(op.act("d0", Event::Decide { approve: true, note: String::new() }).unwrap()), ErrorCode::Forbidden);

@@ -36,6 +36,10 @@ pub enum RouteError {
     /// not, a missing anti-CSRF token, a taken id); its status is the code's.
     #[error("{1}")]
     Refused(ErrorCode, String),
+    /// Refused with particulars a client says in its reader's language
+    /// (a room's refusal, a file's size limit); its status is the code's.
+    #[error("{}", .0.message)]
+    Said(shared::Refusal),
     /// A WebSocket route was called without `Upgrade: websocket`.
     #[error("this route only accepts WebSocket upgrades")]
     UpgradeRequired,
@@ -57,6 +61,7 @@ impl RouteError {
             Self::CrossOrigin(_) => ErrorCode::Forbidden,
             Self::UnknownChannel(_) => ErrorCode::UnknownChannel,
             Self::Refused(code, _) => *code,
+            Self::Said(r) => r.code,
             Self::UpgradeRequired => ErrorCode::UpgradeRequired,
             Self::Internal(_) => ErrorCode::Internal,
         }
@@ -68,7 +73,11 @@ impl RouteError {
             worker::console_error!("internal error: {e}");
         }
         let code = self.code();
-        let body = ApiError { code, message: self.to_string() };
+        let detail = match &self {
+            Self::Said(r) => r.detail.clone(),
+            _ => None,
+        };
+        let body = ApiError { code, message: self.to_string(), detail };
         Ok(Response::from_json(&body)?.with_status(code.http_status()))
     }
 }

@@ -35,10 +35,16 @@ pub fn send(ws: &WebSocket, frame: &ServerEnvelope) {
 /// Answers an upgrade with a socket that carries one typed error and closes,
 /// so browsers (which cannot read a refused upgrade's status) see why.
 pub fn refuse(code: ErrorCode, message: &str, close_code: u16) -> worker::Result<Response> {
+    refused(shared::Refusal::new(code, message), close_code)
+}
+
+/// [`refuse`] with a refusal's particulars.
+pub fn refused(refusal: shared::Refusal, close_code: u16) -> worker::Result<Response> {
     let pair = WebSocketPair::new()?;
     pair.server.accept()?;
-    send(&pair.server, &ServerEnvelope::error(None, code, message));
-    pair.server.close(Some(close_code), Some(message.chars().take(100).collect::<String>()))?;
+    let reason = refusal.message.chars().take(100).collect::<String>();
+    send(&pair.server, &ServerEnvelope::refused(None, refusal));
+    pair.server.close(Some(close_code), Some(reason))?;
     upgraded(pair.client)
 }
 

@@ -159,8 +159,12 @@ pub struct VisitorIssued {
 pub struct ApiError {
     /// What went wrong, for programs.
     pub code: ErrorCode,
-    /// What went wrong, for people.
+    /// What went wrong, for people (English).
     pub message: String,
+    /// The sentence's particulars, for a client to say it in its reader's
+    /// language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<crate::refusal::Detail>,
 }
 
 /// Path of [`CreateConversation`] (`POST`).

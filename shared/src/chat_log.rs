@@ -255,7 +255,8 @@ impl ChatLog {
                 }
                 Effect::None
             }
-            ServerMsg::Error { code, message } => match frame.re {
+            // (The particulars are said in the message already, or for programs.)
+            ServerMsg::Error { code, message, .. } => match frame.re {
                 // A refused sync or page (too many): asked again on the next need.
                 Some(re) if re.starts_with("sync-") || re.starts_with("history-") => {
                     (self.syncing, self.asking) = (None, None);
@@ -535,7 +536,7 @@ mod tests {
         log.receive(msg(2, Role::Customer, "y"));
         assert_eq!(seqs(&log), [1, 2, 3, 4]);
         assert!(matches!(log.receive(msg(6, Role::Customer, "v")), Effect::Sync(_)), "a new gap, a new sync");
-        let refused = ServerMsg::Error { code: ErrorCode::RateLimited, message: "slow down".into() };
+        let refused = ServerMsg::Error { code: ErrorCode::RateLimited, message: "slow down".into(), detail: None };
         log.receive(ServerEnvelope::reply("sync-2", refused));
         assert!(matches!(log.receive(msg(7, Role::Customer, "u")), Effect::Sync(_)), "a refused sync is asked again");
     }
@@ -611,7 +612,7 @@ mod tests {
         log.queue("b".into(), "too long".into());
         log.receive(ServerEnvelope::reply(
             "b",
-            ServerMsg::Error { code: ErrorCode::MessageTooLong, message: "x".into() },
+            ServerMsg::Error { code: ErrorCode::MessageTooLong, message: "x".into(), detail: None },
         ));
         let kept = log.unsent();
         assert_eq!(kept, [("a".to_owned(), "typed offline".to_owned())], "texts only, not refused ones");
@@ -627,9 +628,9 @@ mod tests {
         let mut log = ChatLog::default();
         log.queue("a".into(), "x".into());
         log.queue("b".into(), "y".into());
-        let refused = ServerMsg::Error { code: ErrorCode::MessageTooLong, message: "too long".into() };
+        let refused = ServerMsg::Error { code: ErrorCode::MessageTooLong, message: "too long".into(), detail: None };
         log.receive(ServerEnvelope::reply("a", refused));
-        let internal = ServerMsg::Error { code: ErrorCode::Internal, message: "oops".into() };
+        let internal = ServerMsg::Error { code: ErrorCode::Internal, message: "oops".into(), detail: None };
         log.receive(ServerEnvelope::reply("b", internal));
         assert_eq!(log.outbox()[0].refused, Some((ErrorCode::MessageTooLong, "too long".into())));
         assert_eq!(log.outbox()[1].refused, None, "internal errors are retried");
@@ -641,16 +642,28 @@ mod tests {
     #[test]
     fn a_refused_connection_is_reported() {
         let mut log = ChatLog::default();
-        let f = ServerEnvelope::push(ServerMsg::Error { code: ErrorCode::Unauthorized, message: "no".into() });
+        let f = ServerEnvelope::push(ServerMsg::Error {
+            code: ErrorCode::Unauthorized,
+            message: "no".into(),
+            detail: None,
+        });
         assert_eq!(log.receive(f), Effect::Refused(ErrorCode::Unauthorized, "no".into()));
         // Too many windows: refused, and why (the conversation itself is not lost).
         let mut log = ChatLog::default();
-        let f = ServerEnvelope::push(ServerMsg::Error { code: ErrorCode::RateLimited, message: "too many".into() });
+        let f = ServerEnvelope::push(ServerMsg::Error {
+            code: ErrorCode::RateLimited,
+            message: "too many".into(),
+            detail: None,
+        });
         assert_eq!(log.receive(f), Effect::Refused(ErrorCode::RateLimited, "too many".into()));
         assert_eq!(log.refused(), Some(ErrorCode::RateLimited));
         // A channel name taken for staff: refused, so the app asks for another.
         let mut log = ChatLog::default();
-        let f = ServerEnvelope::push(ServerMsg::Error { code: ErrorCode::Forbidden, message: "staff".into() });
+        let f = ServerEnvelope::push(ServerMsg::Error {
+            code: ErrorCode::Forbidden,
+            message: "staff".into(),
+            detail: None,
+        });
         assert_eq!(log.receive(f), Effect::Refused(ErrorCode::Forbidden, "staff".into()));
         assert_eq!(log.refused(), Some(ErrorCode::Forbidden));
     }
@@ -692,7 +705,7 @@ mod tests {
             changed: Vec::new(),
         }));
         assert_eq!(log.notice(), Some("You are muted until 10:00 UTC"));
-        let ban = ServerMsg::Error { code: ErrorCode::Banned, message: "You are banned".into() };
+        let ban = ServerMsg::Error { code: ErrorCode::Banned, message: "You are banned".into(), detail: None };
         assert_eq!(log.receive(ServerEnvelope::push(ban)), Effect::Refused(ErrorCode::Banned, "You are banned".into()));
         assert_eq!((log.notice(), log.refused()), (Some("You are banned"), Some(ErrorCode::Banned)));
     }

@@ -6,7 +6,8 @@ use serde_json::Value;
 
 use crate::ids::ClientMsgId;
 use crate::protocol::{ClientEnvelope, ClientMsg, ErrorCode, ServerEnvelope, PROTOCOL_VERSION};
-use crate::text::{validate_text, TextError};
+use crate::refusal::{Detail, Refusal};
+use crate::text::{validate_text, TextError, MAX_MESSAGE_CHARS};
 
 /// Largest client frame read at all, in bytes. A maximal message (4,000
 /// characters, each escaped to six bytes in JSON) fits with room to spare.
@@ -22,16 +23,19 @@ pub struct DecodeError {
     pub code: ErrorCode,
     /// What went wrong, for people.
     pub message: String,
+    /// The particulars (a text's limit), for a client to say it in its words.
+    pub detail: Option<Detail>,
 }
 
 impl DecodeError {
     fn new(re: Option<String>, code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { re, code, message: message.into() }
+        Self { re, code, message: message.into(), detail: None }
     }
 
     /// The error frame that answers the refused frame.
     pub fn into_frame(self) -> ServerEnvelope {
-        ServerEnvelope::error(self.re, self.code, self.message)
+        let Self { re, code, message, detail } = self;
+        ServerEnvelope::refused(re, Refusal { code, message, detail })
     }
 }
 
@@ -91,11 +95,14 @@ pub fn decode_client(frame: &str) -> Result<ClientEnvelope, DecodeError> {
         serde_json::from_value(value).map_err(|e| DecodeError::new(re.clone(), ErrorCode::Malformed, e.to_string()))?;
     if let ClientMsg::Send { text } | ClientMsg::Whisper { text } = &env.msg {
         validate_text(text).map_err(|e| {
-            let code = match e {
-                TextError::Empty => ErrorCode::EmptyMessage,
-                TextError::TooLong { .. } => ErrorCode::MessageTooLong,
-            };
-            DecodeError::new(re.clone(), code, e.to_string())
+            let refused = |code| DecodeError::new(re.clone(), code, e.to_string());
+            match e {
+                TextError::Empty => refused(ErrorCode::EmptyMessage),
+                TextError::TooLong { .. } => DecodeError {
+                    detail: Some(Detail::Max { max: MAX_MESSAGE_CHARS as u64 }),
+                    ..refused(ErrorCode::MessageTooLong)
+                },
+            }
         })?;
     }
     // A file comes by upload, which checks and stores it: never as a frame.

@@ -233,6 +233,7 @@ fn server_examples() -> Vec<ServerEnvelope> {
             ServerMsg::Error {
                 code: ErrorCode::MessageTooLong,
                 message: "the message is 4001 characters long; the limit is 4000".into(),
+                detail: Some(crate::Detail::Max { max: 4000 }),
             },
         ),
         ServerEnvelope::push(ServerMsg::Inbox { conversations: vec![summary()] }),
@@ -413,6 +414,15 @@ fn channel_frames_match_golden_files() {
     check("server.message.channel", &ServerEnvelope::push(ServerMsg::Message(message.clone())));
     let tombstone = ChatMessage { text: String::new(), removed: true, ..message };
     check("server.message.removed", &ServerEnvelope::push(ServerMsg::Message(tombstone)));
+    let muted = ServerMsg::Error {
+        code: ErrorCode::Muted,
+        message: "You are muted until 2026-11-20 10:00 UTC: spam".into(),
+        detail: Some(crate::Detail::Until { until: 1_795_000_100_000, reason: "spam".into() }),
+    };
+    check("server.error.muted", &ServerEnvelope::reply("m-01HX6", muted));
+    let plain =
+        ServerMsg::Error { code: ErrorCode::Forbidden, message: "a customer may not do this".into(), detail: None };
+    check("server.error.plain", &ServerEnvelope::reply("e-8", plain));
 }
 
 #[test]
@@ -495,5 +505,12 @@ fn http_bodies_match_golden_files() {
         &ConversationCreated { conversation: conv(), token: "9f".repeat(32), visitor },
     );
     check("api.visitorIssued", &crate::api::VisitorIssued { visitor: "5e".repeat(32) });
-    check("api.error", &ApiError { code: ErrorCode::UnknownSite, message: "no site has the id \"nope\"".into() });
+    check(
+        "api.error",
+        &ApiError { code: ErrorCode::UnknownSite, message: "no site has the id \"nope\"".into(), detail: None },
+    );
+    let detail = Some(crate::Detail::Size { bytes: 10_000_000 });
+    let too_large =
+        ApiError { code: ErrorCode::FrameTooLarge, message: "the file is larger than 10 MB".into(), detail };
+    check("api.error.detail", &too_large);
 }

@@ -5,6 +5,8 @@
 //! # Layout
 //! - [`protocol`]: the versioned envelope and the one enum per direction
 //!   (client → server, server → client) spoken on every WebSocket.
+//! - [`refusal`]: a refusal's code, English sentence and typed particulars
+//!   (a wait, a limit, a sanction's end) for clients to say in any language.
 //! - [`decode`]: turns a raw client frame into a typed envelope or a typed
 //!   error that names the frame it answers.
 //! - [`chat_log`]: the client side of a conversation (received messages,
@@ -60,6 +62,7 @@ pub mod pricing;
 pub mod profile;
 pub mod protocol;
 pub mod redact;
+pub mod refusal;
 pub mod routing;
 pub mod rules;
 pub mod sales;
@@ -81,4 +84,5 @@ pub use protocol::{
     Author, ChatMessage, ClientEnvelope, ClientMsg, ConversationSummary, ErrorCode, Role, SeenMark, ServerEnvelope,
     ServerMsg, Whisper, WireName, PAGE, PROTOCOL_VERSION,
 };
+pub use refusal::{Detail, Refusal};
 pub use text::{validate_text, TextError, MAX_MESSAGE_CHARS};

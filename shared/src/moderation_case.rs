@@ -262,6 +262,12 @@ impl SanctionRecord {
         self.kind != Sanction::Warn && self.until.is_none_or(|u| now_ms < u)
     }
 
+    /// The refusal `code` of what this sanction stops: its notice, with
+    /// the end time and reason as particulars.
+    pub fn refusal(&self, code: crate::ErrorCode) -> crate::Refusal {
+        crate::Refusal::new(code, self.notice()).with(crate::Detail::sanction(self.until, &self.reason))
+    }
+
     /// What the customer is told, with the end time (UTC).
     pub fn notice(&self) -> String {
         let until = match self.until {

@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ConversationId, SiteId};
+use crate::refusal::{Detail, Refusal};
 use crate::workflow::{Event, Outcome, WorkflowKind};
 
 /// Version of the wire protocol spoken by this build; frames with another `v`
@@ -126,7 +127,13 @@ impl ServerEnvelope {
 
     /// An error frame, answering the client frame `re` if given.
     pub fn error(re: Option<String>, code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { v: PROTOCOL_VERSION, re, msg: ServerMsg::Error { code, message: message.into() } }
+        Self::refused(re, Refusal::new(code, message))
+    }
+
+    /// The frame that says `refusal`, answering the client frame `re` if given.
+    pub fn refused(re: Option<String>, refusal: Refusal) -> Self {
+        let Refusal { code, message, detail } = refusal;
+        Self { v: PROTOCOL_VERSION, re, msg: ServerMsg::Error { code, message, detail } }
     }
 }
 
@@ -175,8 +182,12 @@ pub enum ServerMsg {
     Error {
         /// What went wrong, for programs.
         code: ErrorCode,
-        /// What went wrong, for people.
+        /// What went wrong, for people (English).
         message: String,
+        /// The sentence's particulars, for a client to say it in its
+        /// reader's language.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detail: Option<Detail>,
     },
     /// First frame on an operator's inbox socket: every conversation of the site.
     Inbox {

@@ -73,7 +73,7 @@ impl Chat {
                     Effect::Sync(f) => {
                         socket.send(&f);
                     }
-                    Effect::Refused(code, why) => status.set(Status::Refused(crate::i18n::refusal(Some(code), &why))),
+                    Effect::Refused(_, why) => status.set(Status::Refused(why)),
                     Effect::None => {}
                 }
             }

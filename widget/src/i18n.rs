@@ -3,7 +3,7 @@
 //! catalogue as a JSON block (see `shared::i18n`), which `/i18n.js` (each
 //! boot script's first import) reads. [`t`] looks an English text up
 //! (missing: the English), [`tf`] also fills in its `{name}` values,
-//! [`refusal`] says a refusal by its code; [`money`], [`day`] and [`expect`]
+//! [`said`] says a server's refusal; [`money`], [`day`] and [`expect`]
 //! write with the browser's `Intl` in the page's locale. (In JavaScript:
 //! the same calls in Rust cost the customer widget ~1.5 KB gzip more.)
 
@@ -29,9 +29,10 @@ extern "C" {
     /// (empty: not known).
     #[wasm_bindgen(js_name = chatExpect)]
     pub fn expect(availability: &wasm_bindgen::JsValue) -> String;
-    /// The catalogue's sentence for the refusal `code`, else `message`.
+    /// The catalogue's sentence for the refusal `code` with its particulars
+    /// `detail` (their JSON, or undefined), else `message`.
     #[wasm_bindgen(js_name = chatRefusal)]
-    fn said_refusal(code: &str, message: &str) -> String;
+    fn said_refusal(code: &str, message: &str, detail: &wasm_bindgen::JsValue) -> String;
 }
 
 /// `en` in the page's language with each `{name}` replaced by its value
@@ -42,10 +43,12 @@ pub fn tf(en: &str, values: &[(&str, &str)]) -> String {
     t_with(en, &given.js())
 }
 
-/// Why the server refused something, for the visitor: the catalogue's
-/// sentence for the code (`error.<code>`), else the server's own (English)
-/// message, which says more (the wait, the rule).
-pub fn refusal(code: Option<shared::ErrorCode>, message: &str) -> String {
-    use shared::protocol::WireName;
-    code.map_or_else(|| message.to_owned(), |code| said_refusal(code.as_str(), message))
+/// A server's refusal (an `error` frame's object) as the visitor reads it
+/// (the customer apps' [`crate::wire::Say`]): the catalogue's sentence for
+/// its code and particulars (`error.<code>.<why>`, filled in: the wait, the
+/// limit, a sanction's end in the visitor's time), else for the code alone
+/// (`error.<code>`), else the server's own (English) message.
+pub fn said(error: &wasm_bindgen::JsValue) -> Option<String> {
+    use crate::wire::{get, text};
+    Some(said_refusal(&text(error, "code")?, &text(error, "message")?, &get(error, "detail")))
 }

@@ -15,7 +15,9 @@ use shared::pricing::Discount;
 use shared::sales::{Quote, QuoteLine, QuoteSaving};
 use shared::site::FormField;
 use shared::workflow::{Event, OrderLine, Product};
-use shared::{ChatMessage, ClientEnvelope, ClientMsg, ConversationSummary, ServerEnvelope, ServerMsg, WireName};
+use shared::{
+    ChatMessage, ClientEnvelope, ClientMsg, ConversationSummary, Detail, ServerEnvelope, ServerMsg, WireName,
+};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Largest integer a JSON number carries exactly.
@@ -126,22 +128,23 @@ pub(crate) fn parse(json: &str) -> Option<JsValue> {
 /// A frame of a customer's conversation socket. Customers only ever receive
 /// the events they see as cards or answers ([`Event::visible_to_customer`]);
 /// any other event would be read as none (the message's text still shows).
-pub fn server(json: &str) -> Option<ServerEnvelope> {
+/// Refusals are read as `say` says them.
+pub fn server(json: &str, say: Say) -> Option<ServerEnvelope> {
     // The customer reads the queue's words only (the numbers are for programs).
     let more = |tag: &str, d: &JsValue| match tag {
         "queue" => Some(ServerMsg::Queue { position: 0, wait_ms: None, text: text(d, "text")? }),
         _ => None,
     };
-    frame::<false>(json, more, |v| Some(visible_event(v)))
+    frame::<false, false>(json, more, |v| Some(visible_event(v)), say)
 }
 
 /// A frame of a channel viewer's socket: a customer's frames, and removals.
-pub fn server_channel(json: &str) -> Option<ServerEnvelope> {
+pub fn server_channel(json: &str, say: Say) -> Option<ServerEnvelope> {
     let more = |tag: &str, d: &JsValue| match tag {
         "removed" => Some(ServerMsg::Removed { seq: uint(d, "seq")? }),
         _ => None,
     };
-    frame::<true>(json, more, |v| Some(visible_event(v)))
+    frame::<true, false>(json, more, |v| Some(visible_event(v)), say)
 }
 
 /// A frame of an operator's conversation or inbox socket (every event).
@@ -156,7 +159,7 @@ pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
     };
     // Routing's frames (board, assignment, whisper, seen marks; a queue
     // place, which only customers get) are read by serde.
-    let Some(mut env) = frame::<true>(json, more, |v| event(v).map(Some)) else {
+    let Some(mut env) = frame::<true, true>(json, more, |v| event(v).map(Some), english) else {
         return crate::json::decode::<ServerEnvelope>(json).filter(|e| {
             matches!(
                 e.msg,
@@ -204,13 +207,24 @@ pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
 /// `Some(None)` reads it as no event.
 type EventReader = fn(&JsValue) -> Option<Option<Event>>;
 
+/// How a frame reader says a refusal (the `error` frame's object).
+pub type Say = fn(&JsValue) -> Option<String>;
+
+/// A refusal as the server wrote it, in English.
+pub fn english(error: &JsValue) -> Option<String> {
+    text(error, "message")
+}
+
 /// A server frame; `more` decodes the variants the common ones do not cover.
 /// `TOMBSTONES`: whether messages can be removed (channels; a customer's
 /// conversation never has one, so its reader leaves the flag out).
-fn frame<const TOMBSTONES: bool>(
+/// `DETAIL`: whether a refusal's particulars are read (the console's; the
+/// customers' readers have them said in the refusal's sentence).
+fn frame<const TOMBSTONES: bool, const DETAIL: bool>(
     json: &str,
     more: fn(&str, &JsValue) -> Option<ServerMsg>,
     ev: EventReader,
+    say: Say,
 ) -> Option<ServerEnvelope> {
     let v = parse(json)?;
     let (tag, d) = tagged(&get(&v, "msg"))?;
@@ -226,7 +240,11 @@ fn frame<const TOMBSTONES: bool>(
         },
         "message" => ServerMsg::Message(message::<TOMBSTONES>(&d, ev)?),
         "ack" => ServerMsg::Ack { seq: uint(&d, "seq")?, at: uint(&d, "at")? },
-        "error" => ServerMsg::Error { code: name(&d, "code")?, message: text(&d, "message")? },
+        "error" => ServerMsg::Error {
+            code: name(&d, "code")?,
+            message: say(&d)?,
+            detail: if DETAIL { detail(&d) } else { None },
+        },
         "typing" => ServerMsg::Typing { role: name(&d, "role")?, on: flag(&d, "on")? },
         "held" => ServerMsg::Held { reason: text(&d, "reason")? },
         "moderation" => ServerMsg::Moderation { alert: opt_text(&d, "alert")?, changed: Vec::new() },
@@ -434,10 +452,11 @@ pub fn created_from(v: &JsValue) -> Option<ConversationCreated> {
     })
 }
 
-/// The body of a refused HTTP request.
-pub fn api_error(json: &str) -> Option<ApiError> {
+/// The body of a refused HTTP request, its sentence as `say` says it (the
+/// particulars: none, they are said in it).
+pub fn api_error(json: &str, say: Say) -> Option<ApiError> {
     let v = parse(json)?;
-    Some(ApiError { code: name(&v, "code")?, message: text(&v, "message")? })
+    Some(ApiError { code: name(&v, "code")?, message: say(&v)?, detail: None })
 }
 
 fn form_field(d: &JsValue) -> Option<FormField> {
@@ -478,6 +497,22 @@ pub fn host_config(v: &JsValue) -> Option<HostConfig> {
         greeting: text(v, "greeting").unwrap_or_default(),
         expect: String::new(),
         away: get(&get(v, "expect"), "away").as_bool() == Some(true),
+    })
+}
+
+/// A refusal's particulars (none, or a `why` this client does not know:
+/// `None`, and the English message says it).
+fn detail(error: &JsValue) -> Option<Detail> {
+    let d = get(error, "detail");
+    Some(match text(&d, "why")?.as_str() {
+        "wait" => Detail::Wait { seconds: uint(&d, "seconds")? },
+        "max" => Detail::Max { max: uint(&d, "max")? },
+        "size" => Detail::Size { bytes: uint(&d, "bytes")? },
+        "until" => Detail::Until { until: uint(&d, "until")?, reason: text(&d, "reason")? },
+        "forGood" => Detail::ForGood { reason: text(&d, "reason")? },
+        "locked" => Detail::Locked,
+        "staffName" => Detail::StaffName,
+        _ => return None,
     })
 }
 
@@ -611,11 +646,14 @@ pub struct Codec {
 
 /// The customer's: conversation frames, and only answers as events (the
 /// operator-only parts are then not in the widget's wasm).
-pub const CUSTOMER: Codec =
-    Codec { decode: server, encode: |env| client_with(env, |e| answer_js(e).unwrap_or(JsValue::NULL)) };
+/// Refusals are read in the page's language ([`crate::i18n::said`]).
+pub const CUSTOMER: Codec = Codec {
+    decode: |json| server(json, crate::i18n::said),
+    encode: |env| client_with(env, |e| answer_js(e).unwrap_or(JsValue::NULL)),
+};
 
-/// A channel viewer's: the customer's, and removals.
-pub const CHANNEL: Codec = Codec { decode: server_channel, encode: CUSTOMER.encode };
+/// A channel viewer's: the customer's, and removals (refusals likewise).
+pub const CHANNEL: Codec = Codec { decode: |json| server_channel(json, crate::i18n::said), encode: CUSTOMER.encode };
 
 /// The console's: every frame and event.
 pub const OPERATOR: Codec = Codec { decode: server_or_inbox, encode: client };
@@ -717,6 +755,8 @@ mod tests {
         golden!("server.assignment"),
         golden!("server.removed"),
         golden!("server.message.removed"),
+        golden!("server.error.muted"),
+        golden!("server.error.plain"),
     ];
 
     const EVENTS: &[&str] = &[
@@ -769,8 +809,24 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
+    fn the_customers_readers_say_a_refusal_as_told_and_keep_its_code() {
+        // What i18n.js is handed: the whole error object, particulars too.
+        let say: Say = |e| {
+            let d = get(e, "detail");
+            Some(format!("{}/{}", text(&d, "why")?, text(&d, "reason")?))
+        };
+        let g = golden!("server.error.muted");
+        for read in [server(g, say), server_channel(g, say)] {
+            let msg = read.map(|f| f.msg);
+            let want = ServerMsg::Error { code: shared::ErrorCode::Muted, message: "until/spam".into(), detail: None };
+            assert_eq!(msg, Some(want));
+        }
+        assert_eq!(server(golden!("server.error.plain"), say), None, "no particulars: this `say` refuses");
+    }
+
+    #[wasm_bindgen_test]
     fn golden_server_frames_decode_as_serde_json_does() {
-        assert_eq!(SERVER.len(), 20, "one per ServerMsg variant, the channel forms and an operator's welcome");
+        assert_eq!(SERVER.len(), 22, "one per ServerMsg variant, the channel forms, an operator's welcome, refusals");
         for g in SERVER {
             let want: ServerEnvelope = serde_json::from_str(g).unwrap();
             // Readers that know tombstones show a removed message's words.
@@ -800,6 +856,8 @@ mod tests {
                 ServerMsg::Welcome { state, .. } => *state = None,
                 ServerMsg::Moderation { changed, .. } => changed.clear(),
                 ServerMsg::Queue { position, wait_ms, .. } => (*position, *wait_ms) = (0, None),
+                // Customers read a refusal's particulars in its sentence.
+                ServerMsg::Error { detail, .. } => *detail = None,
                 _ => {}
             }
             // A removal only comes on a channel's sockets: the channel's
@@ -810,10 +868,10 @@ mod tests {
                 m.removed = false;
             }
             let customers = (!staff && !removal).then_some(customers);
-            assert_eq!(server(g), customers, "customers' sockets never carry staff frames: {g}");
+            assert_eq!(server(g, english), customers, "customers' sockets never carry staff frames: {g}");
             // A channel has no queue: its reader has none.
             let queue = matches!(seen.msg, ServerMsg::Queue { .. });
-            assert_eq!(server_channel(g), (!staff && !queue).then_some(tomb(seen)), "{g}");
+            assert_eq!(server_channel(g, english), (!staff && !queue).then_some(tomb(seen)), "{g}");
         }
     }
 
@@ -835,7 +893,7 @@ mod tests {
             let frame = serde_json::to_string(&ServerEnvelope::push(ServerMsg::Message(m.clone()))).unwrap();
             assert_eq!(server_or_inbox(&frame).map(|f| f.msg), Some(ServerMsg::Message(m.clone())));
             let seen = ChatMessage { event: want.visible_to_customer().then_some(want), ..m };
-            assert_eq!(server(&frame).map(|f| f.msg), Some(ServerMsg::Message(seen)));
+            assert_eq!(server(&frame, english).map(|f| f.msg), Some(ServerMsg::Message(seen)));
         }
     }
 
@@ -894,8 +952,11 @@ mod tests {
     fn http_answers_decode_as_serde_json_does() {
         let g = golden!("api.conversationCreated");
         assert_eq!(created(g), Some(serde_json::from_str(g).unwrap()));
-        let g = golden!("api.error");
-        assert_eq!(api_error(g), Some(serde_json::from_str(g).unwrap()));
+        // (A refusal's particulars are said in its sentence, not kept.)
+        for g in [golden!("api.error"), golden!("api.error.detail")] {
+            let want: ApiError = serde_json::from_str(g).unwrap();
+            assert_eq!(api_error(g, english), Some(ApiError { detail: None, ..want }), "{g}");
+        }
         let g = golden!("api.widgetConfig");
         let c: shared::site::WidgetConfig = serde_json::from_str(g).unwrap();
         let msg = format!(

@@ -8,7 +8,13 @@ const t = (en, values) => (said[en] ?? en).replace(/\{(\w+)\}/g, (all, k) => val
 Object.assign(globalThis, {
   // The catalogue's text for an English one; the English itself when it has none.
   chatT: t,
-  chatRefusal: (code, message) => said["error." + code] ?? message,
+  // A refusal by its code and particulars (shared::Detail, its `until` written in the visitor's time), else by its
+  // code alone, else the server's English sentence.
+  chatRefusal(code, message, d = {}) {
+    const key = [`error.${code}.${d.why}`, "error." + code].find((k) => said[k]);
+    return key ? t(key, { ...d, until: new Date(d.until).toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" }) })
+      : message;
+  },
   // Minor units of an ISO 4217 currency, as the locale writes money.
   chatMoney(minor, currency) {
     const f = new Intl.NumberFormat(lang, { style: "currency", currency });

@@ -22,7 +22,10 @@ async function post(to, token, id, file) {
       // 202: the site holds unverified visitors' files for a moderator.
       if (r.status == 202) return t("{file} waits for review: {why}", { file: file.name, why: body.held });
       if (r.ok) return "";
-      const why = chatRefusal(body.code, body.message || t("the server answered {status}", { status: r.status }));
+      // (A size limit in the visitor's units.)
+      const d = body.detail?.bytes ? { ...body.detail, bytes: new Intl.NumberFormat(document.documentElement.lang,
+        { style: "unit", unit: "megabyte" }).format(body.detail.bytes / 1e6) } : body.detail;
+      const why = chatRefusal(body.code, body.message || t("the server answered {status}", { status: r.status }), d);
       return t("{file} was not sent: {why}", { file: file.name, why });
     } catch {
       if (attempt == 3) return t("{file} was not sent: {why}", { file: file.name, why: t("you seem to be offline") });

@@ -6,7 +6,7 @@
 //! [`RelayCall`] (channel → relay) and [`ChannelCall`] (relay → channel).
 
 use serde::{Deserialize, Serialize};
-use shared::{ChatMessage, ErrorCode, ServerEnvelope};
+use shared::{ChatMessage, ServerEnvelope};
 use worker::{Env, Result, Stub};
 
 use super::room::channel_name;
@@ -108,8 +108,8 @@ pub enum ChannelCall {
 /// Answer to [`ChannelCall::Join`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Joined {
-    /// The refusal (code, message, close code), if refused.
-    pub refused: Option<(ErrorCode, String, u16)>,
+    /// The refusal and the close code, if refused.
+    pub refused: Option<(shared::Refusal, u16)>,
     /// The channel's newest sequence number.
     pub last_seq: u64,
     /// The newest page (when the relay was cold), as customers see it.

@@ -49,6 +49,7 @@ impl Channel {
             let off = shared::ServerMsg::Error {
                 code: shared::ErrorCode::Forbidden,
                 message: shared::files::Refusal::Off.to_string(),
+                detail: None,
             };
             return Response::from_json(&off);
         }

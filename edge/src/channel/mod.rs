@@ -161,8 +161,8 @@ impl Channel {
         let who = Attachment { role, staff, member, name, replays: Vec::new() };
         if role == Role::Customer {
             let open = self.state.get_websockets_with_tag(&member_tag(&who.member)).len();
-            if let Some((code, msg, close)) = self.admit_customer(&who.member, open).await? {
-                return socket::refuse(code, &msg, close);
+            if let Some((refusal, close)) = self.admit_customer(&who.member, open).await? {
+                return socket::refused(refusal, close);
             }
         }
         let after = match socket::after_param(req) {

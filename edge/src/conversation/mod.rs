@@ -173,8 +173,8 @@ impl Conversation {
                 );
             }
             let open = self.state.get_websockets_with_tag(Role::Customer.as_str()).len();
-            if let Some((code, msg, close)) = self.admit_customer(&meta.member, open).await? {
-                return socket::refuse(code, &msg, close);
+            if let Some((refusal, close)) = self.admit_customer(&meta.member, open).await? {
+                return socket::refused(refusal, close);
             }
         }
         let after = match socket::after_param(req) {

@@ -22,7 +22,7 @@ use crate::calls::room::{Lift, ReviewHeld, RoomCall, Sender};
 
 /// A JSON error answer.
 fn fail(code: ErrorCode, message: impl Into<String>) -> Result<Response> {
-    Ok(Response::from_json(&ApiError { code, message: message.into() })?.with_status(code.http_status()))
+    Ok(Response::from_json(&ApiError { code, message: message.into(), detail: None })?.with_status(code.http_status()))
 }
 
 async fn tell_room(env: &Env, site: &str, room: &Room, call: RoomCall) -> Result<()> {

@@ -92,7 +92,8 @@ impl DurableObject for Org {
                 Response::from_json(&answer)
             }
             Err(ops::Refusal(code, message)) => {
-                Ok(Response::from_json(&shared::api::ApiError { code, message })?.with_status(code.http_status()))
+                Ok(Response::from_json(&shared::api::ApiError { code, message, detail: None })?
+                    .with_status(code.http_status()))
             }
         }
     }

@@ -239,8 +239,8 @@ impl Relay {
         let Some(joined) = self.ask_channel::<Joined>(join).await? else {
             return socket::refuse(ErrorCode::UnknownChannel, "no such channel", socket::CLOSE_NOT_FOUND);
         };
-        if let Some((code, msg, close)) = joined.refused {
-            return socket::refuse(code, &msg, close);
+        if let Some((refusal, close)) = joined.refused {
+            return socket::refused(refusal, close);
         }
         if cold {
             let mut cache = self.cache.borrow_mut();

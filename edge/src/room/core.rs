@@ -61,7 +61,7 @@ pub enum Effect {
     /// Log this (a storage failure; the client was told to resend).
     Log(String),
     /// A ban: tell the member's sockets and close them.
-    Ban(String, String),
+    Ban(String, Refusal),
     /// A held message was rejected: its sender's copy shows why.
     Rejected(String, String),
     /// A staff whisper (its client id and the note): kept, then sent to
@@ -160,13 +160,13 @@ impl Core {
         let result = match env.msg {
             ClientMsg::Send { text } => self.send(store, who, &id, &self.redacted(&text), None, now),
             ClientMsg::Act { event: Event::FollowUpDue {} } => {
-                Err(Stop::Refused((ErrorCode::Forbidden, "a follow-up falls due by itself".into())))
+                Err(Stop::Refused(Refusal::new(ErrorCode::Forbidden, "a follow-up falls due by itself")))
             }
             ClientMsg::Act { event } if !self.is_channel() => self.act(store, who, &id, &event, now),
             ClientMsg::Typing { on } if !self.is_channel() => Ok(vec![Effect::Typing(who.role, on)]),
             ClientMsg::Typing { .. } => Ok(Vec::new()),
             ClientMsg::Whisper { .. } if who.role == Role::Customer => {
-                Err(Stop::Refused((ErrorCode::Forbidden, "whispers are between staff".into())))
+                Err(Stop::Refused(Refusal::new(ErrorCode::Forbidden, "whispers are between staff")))
             }
             ClientMsg::Whisper { text } if !self.is_channel() => {
                 let text = self.redacted(&text);
@@ -174,7 +174,7 @@ impl Core {
             }
             ClientMsg::Sync { after } => Ok(vec![Effect::Replay(after)]),
             ClientMsg::History { before } => Ok(vec![Effect::Page(before)]),
-            _ => Err(Stop::Refused((ErrorCode::UnknownType, "not supported on this socket".into()))),
+            _ => Err(Stop::Refused(Refusal::new(ErrorCode::UnknownType, "not supported on this socket"))),
         };
         result.unwrap_or_else(stopped)
     }
@@ -301,13 +301,16 @@ impl Core {
         }
         let state = self.workflow.clone().unwrap_or_default();
         if who.role == Role::Customer && matches!(event, Event::Collect { .. }) {
-            return Err(Stop::Refused((
+            return Err(Stop::Refused(Refusal::new(
                 ErrorCode::Forbidden,
-                "answers are collected by the form when the chat starts".into(),
+                "answers are collected by the form when the chat starts",
             )));
         }
         if !event.allowed_for(who.role) {
-            return Err(Stop::Refused((ErrorCode::Forbidden, format!("a {} may not do this", who.role.as_str()))));
+            return Err(Stop::Refused(Refusal::new(
+                ErrorCode::Forbidden,
+                format!("a {} may not do this", who.role.as_str()),
+            )));
         }
         if let Some(existing) = store.find(who.role, &who.member, id)? {
             return repeat(existing.event.as_ref().map(Event::as_sent) == Some(event.as_sent()), &existing);
@@ -322,7 +325,10 @@ impl Core {
             record(&mut log.events, now, per_minute);
             allowed?;
         }
-        self.settings.config.check_event(event).map_err(|why| Stop::Refused((ErrorCode::IllegalMove, why)))?;
+        self.settings
+            .config
+            .check_event(event)
+            .map_err(|why| Stop::Refused(Refusal::new(ErrorCode::IllegalMove, why)))?;
         if let Some(staff) = who.staff {
             let to = match event {
                 Event::Assign { to, .. } => Some(Some(to.as_str())),
@@ -332,7 +338,7 @@ impl Core {
             if let Some(to) = to {
                 let supervises = staff.may(Capability::Supervise);
                 shared::routing::may_reassign(state.assignee.as_deref(), &who.name, to, supervises)
-                    .map_err(|why| Stop::Refused((ErrorCode::Forbidden, why)))?;
+                    .map_err(|why| Stop::Refused(Refusal::new(ErrorCode::Forbidden, why)))?;
             }
         }
         let event = match event.as_sent() {
@@ -343,7 +349,8 @@ impl Core {
             sent => super::sales::priced(&self.settings.config, &state, who.staff, sent, now),
         };
         let event = &event.map_err(Stop::Refused)?;
-        let (state, _) = apply(&state, event).map_err(|e| Stop::Refused((ErrorCode::IllegalMove, e.to_string())))?;
+        let (state, _) =
+            apply(&state, event).map_err(|e| Stop::Refused(Refusal::new(ErrorCode::IllegalMove, e.to_string())))?;
         let m = self.message(who, id, event.describe(), Some(event.clone()), now);
         store.insert(&m, Some(&state))?;
         self.last_seq = m.seq;
@@ -461,7 +468,7 @@ impl Core {
         }
         match self.act(store, &who, id, event, now) {
             Ok(effects) => Ok(effects),
-            Err(Stop::Refused((_, why))) => Err(why),
+            Err(Stop::Refused(r)) => Err(r.message),
             Err(Stop::Store(e)) => Err(e.to_string()),
         }
     }
@@ -542,7 +549,7 @@ impl Core {
         self.sanctions.set(&record.member, records);
         let mut effects = vec![Effect::Tell(record.member.clone(), record.notice())];
         if record.kind == Sanction::Ban {
-            effects.push(Effect::Ban(record.member.clone(), record.notice()));
+            effects.push(Effect::Ban(record.member.clone(), record.refusal(ErrorCode::Banned)));
         }
         Ok(effects)
     }
@@ -635,7 +642,7 @@ impl Core {
             self.sanctions.set(member, records);
         }
         Ok(match self.sanctions.banning(member, now) {
-            Some(ban) => Err((ErrorCode::Banned, ban.notice())),
+            Some(ban) => Err(ban.refusal(ErrorCode::Banned)),
             None => Ok(()),
         })
     }
@@ -669,7 +676,7 @@ fn repeat(same: bool, existing: &ChatMessage) -> Result<Vec<Effect>, Stop> {
     if same {
         Ok(vec![Effect::Reply(ServerMsg::Ack { seq: existing.seq, at: existing.at })])
     } else {
-        Err(Stop::Refused((ErrorCode::IdConflict, "this id was already used for another message".into())))
+        Err(Stop::Refused(Refusal::new(ErrorCode::IdConflict, "this id was already used for another message")))
     }
 }
 
@@ -678,14 +685,14 @@ fn stopped(stop: Stop) -> Vec<Effect> {
     match stop {
         Stop::Refused(refusal) => refuse(refusal),
         Stop::Store(e) => {
-            let answer = refuse((ErrorCode::Internal, "not stored; please resend".into()));
+            let answer = refuse(Refusal::new(ErrorCode::Internal, "not stored; please resend"));
             [vec![Effect::Log(e.to_string())], answer].concat()
         }
     }
 }
 
-fn refuse((code, message): Refusal) -> Vec<Effect> {
-    vec![Effect::Reply(ServerMsg::Error { code, message })]
+fn refuse(Refusal { code, message, detail }: Refusal) -> Vec<Effect> {
+    vec![Effect::Reply(ServerMsg::Error { code, message, detail })]
 }
 
 /// Why a frame stored nothing.

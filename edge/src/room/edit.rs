@@ -19,7 +19,7 @@ pub fn checked(
     minutes: u32,
     now: u64,
 ) -> Result<(ChatMessage, String), Refusal> {
-    let refused = |code, why: &str| Err((code, why.to_owned()));
+    let refused = |code, why: &str| Err(Refusal::new(code, why));
     let Some(m) = original.filter(|m| m.event.is_none()) else {
         return refused(ErrorCode::IllegalMove, "no message of this conversation has that number");
     };
@@ -34,12 +34,12 @@ pub fn checked(
             0 => "this site does not let operators edit messages".to_owned(),
             n => format!("a message can be edited for {n} minutes after it was sent"),
         };
-        return Err((ErrorCode::IllegalMove, why));
+        return Err(Refusal::new(ErrorCode::IllegalMove, why));
     }
     let text = text.trim();
     match validate_text(text) {
         Ok(()) | Err(TextError::Empty) => Ok((m, text.to_owned())),
-        Err(e @ TextError::TooLong { .. }) => Err((ErrorCode::MessageTooLong, e.to_string())),
+        Err(e @ TextError::TooLong { .. }) => Err(Refusal::new(ErrorCode::MessageTooLong, e.to_string())),
     }
 }
 
@@ -73,17 +73,17 @@ mod tests {
         let (m, text) = checked(Some(sent("Ada", 0)), &ada, "  The invoice is attached. ", 15, 15 * minute).unwrap();
         assert_eq!((m.seq, text.as_str()), (3, "The invoice is attached."));
         assert_eq!(checked(Some(sent("Ada", 0)), &ada, "", 15, 0).unwrap().1, "", "an empty text deletes it");
-        let code = |r: Result<(ChatMessage, String), Refusal>| r.unwrap_err().0;
+        let code = |r: Result<(ChatMessage, String), Refusal>| r.unwrap_err().code;
         assert_eq!(code(checked(Some(sent("Bo", 0)), &ada, "x", 15, 0)), ErrorCode::Forbidden, "someone else's");
         let customer = ChatMessage { author: Role::Customer, by: None, ..sent("Ada", 0) };
         assert_eq!(code(checked(Some(customer), &ada, "x", 15, 0)), ErrorCode::Forbidden, "a customer's");
         assert_eq!(code(checked(Some(sent("Ada", 0)), &ada, "x", 15, 15 * minute + 1)), ErrorCode::IllegalMove);
-        assert!(checked(Some(sent("Ada", 0)), &ada, "x", 0, 1).unwrap_err().1.contains("does not let"));
+        assert!(checked(Some(sent("Ada", 0)), &ada, "x", 0, 1).unwrap_err().message.contains("does not let"));
         assert_eq!(code(checked(None, &ada, "x", 15, 0)), ErrorCode::IllegalMove, "no such message");
         let event = ChatMessage { event: Some(shared::workflow::Event::AskRating {}), ..sent("Ada", 0) };
         assert_eq!(code(checked(Some(event), &ada, "x", 15, 0)), ErrorCode::IllegalMove, "an event");
         let deleted = ChatMessage { text: String::new(), ..sent("Ada", 0) };
-        assert!(checked(Some(deleted), &ada, "x", 15, 0).unwrap_err().1.contains("deleted"));
+        assert!(checked(Some(deleted), &ada, "x", 15, 0).unwrap_err().message.contains("deleted"));
         let long = "x".repeat(shared::text::MAX_MESSAGE_CHARS + 1);
         assert_eq!(code(checked(Some(sent("Ada", 0)), &ada, &long, 15, 0)), ErrorCode::MessageTooLong);
     }

@@ -15,7 +15,7 @@ pub const MOST_AHEAD_MS: u64 = 366 * 24 * 3_600_000;
 /// scheduled by `by`.
 pub fn scheduled(due: u64, note: String, by: &str, now: u64) -> Result<Event, Refusal> {
     if due <= now || due - now > MOST_AHEAD_MS {
-        return Err((ErrorCode::IllegalMove, "a follow-up is due in the future, within a year".into()));
+        return Err(Refusal::new(ErrorCode::IllegalMove, "a follow-up is due in the future, within a year"));
     }
     Ok(Event::FollowUp { due, note, by: by.to_owned() })
 }

@@ -88,6 +88,6 @@ pub fn refuse_windows(open: usize, limits: Limits) -> Option<shell::Refused> {
     let most = limits.windows_per_customer as usize;
     (open >= most).then(|| {
         let msg = format!("Too many open chat windows ({most}) — close one and try again.");
-        (ErrorCode::RateLimited, msg, crate::socket::CLOSE_TOO_MANY)
+        (shared::Refusal::new(ErrorCode::RateLimited, msg), crate::socket::CLOSE_TOO_MANY)
     })
 }

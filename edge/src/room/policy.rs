@@ -8,8 +8,7 @@ use shared::moderation_case::{Report, ReportStatus, Room};
 use shared::rules::Action;
 use shared::site::SiteConfig;
 use shared::staff::{Capability, StaffRole};
-use shared::text::too_fast;
-use shared::ErrorCode;
+use shared::{Detail, ErrorCode};
 
 use super::memory::{free_at, MemberLog, Sanctions};
 
@@ -35,14 +34,13 @@ impl Settings {
     }
 }
 
-/// A refusal: the code and the sentence the sender is shown.
-pub type Refusal = (ErrorCode, String);
+pub use shared::Refusal;
 
 /// Whether a person of `staff` (`None`: a customer) may write here, where
 /// writing takes `needs`.
 pub fn authorise(staff: Option<StaffRole>, needs: Capability) -> Result<(), Refusal> {
     match staff {
-        Some(s) if !s.may(needs) => Err((ErrorCode::Forbidden, "your role reads conversations only".into())),
+        Some(s) if !s.may(needs) => Err(Refusal::new(ErrorCode::Forbidden, "your role reads conversations only")),
         _ => Ok(()),
     }
 }
@@ -79,11 +77,10 @@ pub struct Draft<'a> {
 /// site's rules on the text and the sender's recent ones.
 pub fn screen(d: &Draft, log: &MemberLog, sanctions: &Sanctions, settings: &Settings) -> Screening {
     if let Some(s) = sanctions.stopping(d.member, d.now) {
-        return Screening::Refuse((ErrorCode::Muted, s.notice()), None);
+        return Screening::Refuse(s.refusal(ErrorCode::Muted), None);
     }
     if let Some(free) = free_at(&log.attempts, settings.config.limits.messages_per_minute, d.now) {
-        let why = too_fast("sending messages", free.saturating_sub(d.now));
-        return Screening::Refuse((ErrorCode::RateLimited, why), None);
+        return Screening::Refuse(too_fast("sending messages", free.saturating_sub(d.now)), None);
     }
     if let Some(refusal) = channel_mode(d, log, settings) {
         return Screening::Refuse(refusal, None);
@@ -111,7 +108,9 @@ pub fn screen(d: &Draft, log: &MemberLog, sanctions: &Sanctions, settings: &Sett
     match action {
         Action::Flag => Screening::Deliver(Some(report)),
         Action::Hold => Screening::Hold(report, notice),
-        Action::Block | Action::Mute { .. } => Screening::Refuse((ErrorCode::Blocked, notice), Some(report)),
+        Action::Block | Action::Mute { .. } => {
+            Screening::Refuse(Refusal::new(ErrorCode::Blocked, notice), Some(report))
+        }
     }
 }
 
@@ -121,13 +120,20 @@ fn channel_mode(d: &Draft, log: &MemberLog, settings: &Settings) -> Option<Refus
     let Room::Channel(id) = d.room else { return None };
     let def = settings.config.channels.iter().find(|c| c.id == *id)?;
     if def.locked {
-        return Some((ErrorCode::Forbidden, "This channel is locked: only the team can write for now.".into()));
+        let said = Refusal::new(ErrorCode::Forbidden, "This channel is locked: only the team can write for now.");
+        return Some(said.with(Detail::Locked));
     }
     let last = log.texts.last().map(|t| t.at)?;
     let free = last + u64::from(def.slow_seconds) * 1000;
     let wait = free.saturating_sub(d.now).div_ceil(1000);
     let why = format!("Slow mode is on: one message every {} s. Try again in {wait} s.", def.slow_seconds);
-    (def.slow_seconds > 0 && free > d.now).then_some((ErrorCode::RateLimited, why))
+    let said = Refusal::new(ErrorCode::RateLimited, why).with(Detail::Wait { seconds: wait.max(1) });
+    (def.slow_seconds > 0 && free > d.now).then_some(said)
+}
+
+/// Refused for going too fast: try again in `wait_ms`.
+fn too_fast(what: &str, wait_ms: u64) -> Refusal {
+    Refusal::new(ErrorCode::RateLimited, shared::text::too_fast(what, wait_ms)).with(Detail::wait_ms(wait_ms))
 }
 
 /// Replays (`sync`) and pages (`history`) one socket may ask for in
@@ -142,7 +148,7 @@ pub fn replay_allowed(times: &mut Vec<u64>, now: u64) -> Result<(), Refusal> {
     times.retain(|t| t + REPLAY_WINDOW_MS > now);
     if let Some(first) = times.first().filter(|_| times.len() >= REPLAYS) {
         let wait = (first + REPLAY_WINDOW_MS).saturating_sub(now);
-        return Err((ErrorCode::RateLimited, too_fast("asking for history", wait)));
+        return Err(too_fast("asking for history", wait));
     }
     times.push(now);
     Ok(())
@@ -152,7 +158,7 @@ pub fn replay_allowed(times: &mut Vec<u64>, now: u64) -> Result<(), Refusal> {
 /// events (every attempt counts).
 pub fn event_rate(log: &MemberLog, per_minute: u32, now: u64) -> Result<(), Refusal> {
     match free_at(&log.events, per_minute, now) {
-        Some(free) => Err((ErrorCode::RateLimited, too_fast("sending", free.saturating_sub(now)))),
+        Some(free) => Err(too_fast("sending", free.saturating_sub(now))),
         None => Ok(()),
     }
 }
@@ -168,8 +174,8 @@ mod tests {
             assert_eq!(replay_allowed(&mut times, 1_000 + i), Ok(()));
         }
         let refused = replay_allowed(&mut times, 2_000).unwrap_err();
-        assert_eq!(refused.0, ErrorCode::RateLimited);
-        assert!(refused.1.contains("try again in 9 s"), "{}", refused.1);
+        assert_eq!((refused.code, refused.detail), (ErrorCode::RateLimited, Some(Detail::Wait { seconds: 9 })));
+        assert!(refused.message.contains("try again in 9 s"), "{}", refused.message);
         assert_eq!(times.len(), REPLAYS, "a refusal is not recorded");
         assert_eq!(replay_allowed(&mut times, 11_000), Ok(()), "the first one left the window");
     }

@@ -38,7 +38,7 @@ pub fn confirmed(
         return Ok(Event::ConfirmOrder { checkout: None });
     };
     let Some(Signer { site, secret }) = signer else {
-        return Err((ErrorCode::Internal, "the order could not be signed for the checkout: try again".into()));
+        return Err(Refusal::new(ErrorCode::Internal, "the order could not be signed for the checkout: try again"));
     };
     let cart = crate::checkout::Cart {
         v: crate::checkout::VERSION,
@@ -62,14 +62,12 @@ pub fn priced(
     let authority = config.sales.authority.of(staff.unwrap_or(StaffRole::Operator));
     let currency = config.sales.currency.as_str();
     let beyond = |off: i64, then: &str| {
-        (
-            ErrorCode::Forbidden,
-            format!(
-                "a discount of {} is beyond your authority ({} of this order): {then}",
-                shared::pricing::format(off, currency),
-                sales::describe(Discount::Percent(authority), currency),
-            ),
-        )
+        let why = format!(
+            "a discount of {} is beyond your authority ({} of this order): {then}",
+            shared::pricing::format(off, currency),
+            sales::describe(Discount::Percent(authority), currency),
+        );
+        Refusal::new(ErrorCode::Forbidden, why)
     };
     match event {
         Event::Order { lines, codes, discount, .. } => {
@@ -88,7 +86,10 @@ pub fn priced(
         }
         Event::Decide { approve, note } => {
             if !staff.is_some_and(|r| r.may(Capability::Supervise)) {
-                return Err((ErrorCode::Forbidden, "only a supervisor may answer a request for a discount".into()));
+                return Err(Refusal::new(
+                    ErrorCode::Forbidden,
+                    "only a supervisor may answer a request for a discount",
+                ));
             }
             if let (true, Some(asked), Some(quote)) = (approve, state.asked, &state.quote) {
                 let before = quote.before_negotiation();

@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 
 use shared::workflow::Event;
-use shared::{ChatMessage, ClientMsg, ErrorCode, Role, ServerEnvelope, ServerMsg, WireName, PAGE};
+use shared::{ChatMessage, ClientMsg, ErrorCode, Refusal, Role, ServerEnvelope, ServerMsg, WireName, PAGE};
 use worker::{Env, State, WebSocket, WebSocketIncomingMessage};
 
 use shared::moderation_case::SanctionRecord;
@@ -48,7 +48,7 @@ impl Out<'_> {
 }
 
 /// A refusal at connect: its code, the message, the socket's close code.
-pub type Refused = (ErrorCode, String, u16);
+pub type Refused = (Refusal, u16);
 
 /// A moderator's decision, as the desk sends it.
 pub enum Decision {
@@ -171,7 +171,10 @@ pub trait Host {
         if effects.iter().any(|e| matches!(e, Effect::Replay(_) | Effect::Page(_))) {
             match policy::replay_allowed(&mut attached.replays, now) {
                 Ok(()) => changed = true,
-                Err((code, message)) => effects = vec![Effect::Reply(ServerMsg::Error { code, message })],
+                Err(r) => {
+                    effects =
+                        vec![Effect::Reply(ServerMsg::Error { code: r.code, message: r.message, detail: r.detail })]
+                }
             }
         }
         self.carry_out(Some((out, &id, who.role)), effects).await;
@@ -238,8 +241,8 @@ pub trait Host {
                     self.send_tagged(&self.member_tag(&member), &frame);
                     self.relay_member(&member, frame, false).await;
                 }
-                Effect::Ban(member, notice) => {
-                    let frame = ServerEnvelope::error(None, ErrorCode::Banned, notice);
+                Effect::Ban(member, refusal) => {
+                    let frame = ServerEnvelope::refused(None, refusal);
                     for ws in self.state().get_websockets_with_tag(&self.member_tag(&member)) {
                         socket::send(&ws, &frame);
                         let _ = ws.close(Some(CLOSE_FORBIDDEN), Some("banned"));
@@ -248,7 +251,7 @@ pub trait Host {
                 }
                 Effect::Rejected(member, client_id) => {
                     let msg = "A moderator did not publish this message.";
-                    let error = ServerMsg::Error { code: ErrorCode::Blocked, message: msg.into() };
+                    let error = ServerMsg::Error { code: ErrorCode::Blocked, message: msg.into(), detail: None };
                     let frame = ServerEnvelope::reply(client_id, error);
                     self.send_tagged(&self.member_tag(&member), &frame);
                     self.relay_member(&member, frame, false).await;
@@ -267,8 +270,11 @@ pub trait Host {
                     Err(e) => {
                         worker::console_error!("whisper not kept: {e}");
                         if let Some((out, id, _)) = sender {
-                            let error =
-                                ServerMsg::Error { code: ErrorCode::Internal, message: "not kept; resend".into() };
+                            let error = ServerMsg::Error {
+                                code: ErrorCode::Internal,
+                                message: "not kept; resend".into(),
+                                detail: None,
+                            };
                             out.send(&ServerEnvelope::reply(id, error));
                         }
                     }
@@ -444,7 +450,7 @@ pub trait Host {
         };
         match verdict.map_err(crate::error::internal)? {
             Ok(()) => Ok(None),
-            Err((code, notice)) => Ok(Some((code, notice, CLOSE_FORBIDDEN))),
+            Err(refusal) => Ok(Some((refusal, CLOSE_FORBIDDEN))),
         }
     }
 

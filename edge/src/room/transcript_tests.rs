@@ -180,7 +180,9 @@ fn play(workflow: Option<WorkflowKind>, per_minute: u32, rows: Vec<(u64, Who, Do
                 let records = kinds.into_iter().map(|k| SanctionRecord::new(&who.member, 7, k, Some(60), "", now));
                 match core.admit(&store, &who.member, records.collect(), now).expect("stored") {
                     Ok(()) => Vec::new(),
-                    Result::Err((code, _)) => vec![Effect::Reply(ServerMsg::Error { code, message: String::new() })],
+                    Result::Err(r) => {
+                        vec![Effect::Reply(ServerMsg::Error { code: r.code, message: String::new(), detail: None })]
+                    }
                 }
             }
             Do::Wake => {

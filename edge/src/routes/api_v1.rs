@@ -75,7 +75,7 @@ async fn write(env: &Env, site: &SiteId, id: &str, name: String, frame_id: Strin
     let stub = crate::calls::room::conversation(env, conversation.as_str())?;
     match crate::calls::ask::<ServerMsg>(&stub, &call).await?.ok_or_else(unknown)? {
         ServerMsg::Ack { seq, at } => Ok(Response::from_json(&Stored { seq, at })?.with_status(201)),
-        ServerMsg::Error { code, message } => Err(RouteError::Refused(code, message)),
+        ServerMsg::Error { code, message, detail } => Err(RouteError::Said(shared::Refusal { code, message, detail })),
         _ => Err(crate::error::internal("an unexpected answer to a frame").into()),
     }
 }

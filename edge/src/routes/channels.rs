@@ -51,19 +51,18 @@ async fn site_of(env: &Env, site: &str, channel: &str) -> Result<SiteId, RouteEr
 /// A display name as a channel takes it (trimmed): 1–[`MAX_NAME`]
 /// characters, none a control, and none a reader could take for the
 /// site's staff; `Err` is the refusal.
-async fn display_name(env: &Env, site: &SiteId, name: &str) -> Result<Result<String, (ErrorCode, String)>, RouteError> {
+async fn display_name(env: &Env, site: &SiteId, name: &str) -> Result<Result<String, shared::Refusal>, RouteError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
-        return Ok(Err((ErrorCode::Malformed, format!("a display name is 1–{MAX_NAME} characters"))));
+        let why = format!("a display name is 1–{MAX_NAME} characters");
+        return Ok(Err(shared::Refusal::new(ErrorCode::Malformed, why)));
     }
     let staff = crate::settings_cache::settings(env, site.as_str()).await?.map(|s| s.config.staff_names.clone());
     if shared::names::imitates_staff(name, site.as_str())
         || shared::names::takes_staff_name(name, &staff.unwrap_or_default())
     {
-        return Ok(Err((
-            ErrorCode::Forbidden,
-            format!("“{name}” could be taken for the site's staff: choose another name"),
-        )));
+        let why = format!("“{name}” could be taken for the site's staff: choose another name");
+        return Ok(Err(shared::Refusal::new(ErrorCode::Forbidden, why).with(shared::Detail::StaffName)));
     }
     Ok(Ok(name.to_owned()))
 }
@@ -83,7 +82,7 @@ pub async fn upload(req: Request, env: &Env, site: &str, channel: &str) -> Route
         return Err(RouteError::Refused(ErrorCode::Unauthorized, NOT_ISSUED.into()));
     }
     let name = query(&req, "as")?.unwrap_or_default();
-    let name = display_name(env, &site, &name).await?.map_err(|(code, msg)| RouteError::Refused(code, msg))?;
+    let name = display_name(env, &site, &name).await?.map_err(RouteError::Said)?;
     let uploader = Uploader::Member { member: crate::auth::member_id(visitor), name, channel: channel.to_owned() };
     let room = Room::Channel(channel.to_owned());
     let target = Target {
@@ -163,9 +162,9 @@ pub async fn customer_socket(req: Request, env: &Env, site: &str, channel: &str)
     let name = query(&req, "name")?.unwrap_or_default();
     let name = match display_name(env, &site, &name).await? {
         Ok(name) => name,
-        Err((code, msg)) => {
-            let close = if code == ErrorCode::Forbidden { CLOSE_FORBIDDEN } else { CLOSE_BAD_REQUEST };
-            return Ok(socket::refuse(code, &msg, close)?);
+        Err(refusal) => {
+            let close = if refusal.code == ErrorCode::Forbidden { CLOSE_FORBIDDEN } else { CLOSE_BAD_REQUEST };
+            return Ok(socket::refused(refusal, close)?);
         }
     };
     let member = crate::auth::member_id(&visitor);

@@ -107,7 +107,7 @@ pub async fn upload(
     match crate::calls::ask::<ServerMsg>(stub, &ask(Some(file.clone()))).await?.ok_or_else(unknown)? {
         ServerMsg::Ack { seq, at } => Ok(Response::from_json(&Uploaded { seq, at, file })?.with_status(201)),
         ServerMsg::Held { reason } => Ok(Response::from_json(&HeldFile { held: reason })?.with_status(202)),
-        ServerMsg::Error { code, message } => Err(RouteError::Refused(code, message)),
+        ServerMsg::Error { code, message, detail } => Err(RouteError::Said(shared::Refusal { code, message, detail })),
         _ => Err(crate::error::internal("an unexpected answer to a file").into()),
     }
 }
@@ -115,12 +115,12 @@ pub async fn upload(
 /// An upload's refusal with its code: too large (413), files off (403),
 /// or a file the site does not take (415).
 fn refused(why: Refusal) -> RouteError {
-    let code = match why {
-        Refusal::TooLarge(_) => ErrorCode::FrameTooLarge,
-        Refusal::Off => ErrorCode::Forbidden,
-        _ => ErrorCode::FileRefused,
+    let (code, detail) = match why {
+        Refusal::TooLarge(max) => (ErrorCode::FrameTooLarge, Some(shared::Detail::Size { bytes: max.into() })),
+        Refusal::Off => (ErrorCode::Forbidden, None),
+        _ => (ErrorCode::FileRefused, None),
     };
-    RouteError::Refused(code, why.to_string())
+    RouteError::Said(shared::Refusal { code, message: why.to_string(), detail })
 }
 
 /// `GET /api/files/{conversation}/{id}/{key}`: the file, to whoever holds

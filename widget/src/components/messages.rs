@@ -10,7 +10,7 @@ use shared::chat_log::{ChatLog, Pending};
 use shared::{ChatMessage, Role};
 use web_sys::Element;
 
-use crate::i18n::{refusal, t, tf};
+use crate::i18n::{t, tf};
 use crate::util::clock;
 
 /// How many messages the list renders at first, and adds per step back.
@@ -196,8 +196,8 @@ fn Message(r: Row, testid: &'static str, on_dismiss: Callback<String>) -> impl I
                 let meta = p.held.unwrap_or_else(|| t("Sending…"));
                 ("row mine pending", "pending", None, p.text, meta, None)
             }
-            Some((code, why)) => {
-                let meta = tf("Not sent: {why}", &[("why", &refusal(Some(code), &why))]) + " ";
+            Some((_, why)) => {
+                let meta = tf("Not sent: {why}", &[("why", &why)]) + " ";
                 ("row mine pending", "refused", None, p.text, meta, Some(p.id))
             }
         },

@@ -29,15 +29,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::util::query_param;
 use crate::wire::{self, HostConfig, Obj};
 
-/// A message between the iframe and the loader: `{"type", "session"?}`,
-/// written and read with [`crate::wire`]'s helpers (no serde code).
-fn host_msg(kind: &str, session: Option<&ConversationCreated>) -> String {
-    let o = Obj::new().put("type", kind);
-    let o = match session {
-        Some(s) => o.put("session", wire::created_js(s)),
-        None => o,
-    };
-    wire::stringify(&o.js())
+/// A message to the loader, `{"type": kind}`, to which the rest is put
+/// (written with [`crate::wire`]'s helpers: no serde code).
+fn to_host(kind: &str) -> Obj {
+    Obj::new().put("type", kind)
 }
 
 /// The host page's origin: the `host` parameter the loader sets, if this
@@ -118,9 +113,9 @@ impl HostBridge {
         self.unsent.try_update_value(std::mem::take).unwrap_or_default()
     }
 
-    fn post(&self, kind: &str, session: Option<&ConversationCreated>) {
+    fn post(&self, msg: Obj) {
         if let Some(host) = &self.host {
-            post_to_host(host, &host_msg(kind, session));
+            post_to_host(host, &wire::stringify(&msg.js()));
         }
     }
 
@@ -179,39 +174,34 @@ impl HostBridge {
             }
         });
         std::mem::forget(handle);
-        self.post("chat:ready", None);
+        self.post(to_host("chat:ready"));
         set_timeout(move || once(None), LOOKUP_TIMEOUT);
     }
 
     /// Remembers the conversation in the host page's storage, and the
     /// visitor token the service issued with it, if it did.
     pub fn save(&self, session: &ConversationCreated) {
-        self.post("chat:save", Some(session));
-        if let (Some(v), Some(host)) = (&session.visitor, &self.host) {
+        self.post(to_host("chat:save").put("session", wire::created_js(session)));
+        if let (Some(v), Some(_)) = (&session.visitor, &self.host) {
             self.visitor.set_value(Some(v.clone()));
-            post_to_host(
-                host,
-                &wire::stringify(&Obj::new().put("type", "chat:visitor").put("visitor", v.as_str()).js()),
-            );
+            self.post(to_host("chat:visitor").put("visitor", v.as_str()));
         }
     }
 
     /// Forgets the conversation.
     pub fn clear(&self) {
-        self.post("chat:clear", None);
+        self.post(to_host("chat:clear"));
     }
 
     /// Asks the loader to close the chat panel.
     pub fn close(&self) {
-        self.post("chat:close", None);
+        self.post(to_host("chat:close"));
     }
 
     /// Tells the host page a message came from the team (its `message`
     /// event, docs/js-api.md).
     pub fn message(&self, text: &str) {
-        if let Some(host) = &self.host {
-            post_to_host(host, &wire::stringify(&Obj::new().put("type", "chat:message").put("text", text).js()));
-        }
+        self.post(to_host("chat:message").put("text", text));
     }
 }
 
@@ -224,7 +214,7 @@ pub fn keep_unsent(unsent: &[(String, String)]) {
             flat.push(&JsValue::from_str(id));
             flat.push(&JsValue::from_str(text));
         }
-        post_to_host(&host, &wire::stringify(&Obj::new().put("type", "chat:outbox").put("outbox", flat).js()));
+        post_to_host(&host, &wire::stringify(&to_host("chat:outbox").put("outbox", flat).js()));
     }
 }
 

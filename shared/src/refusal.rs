@@ -1,0 +1,170 @@
+//! A refusal as the services carry it: the code, the English sentence and,
+//! where the sentence has particulars (a wait, a limit, a sanction's end),
+//! those particulars typed, so a client says the refusal in its reader's
+//! language with its own numbers and times (`error.<code>.<why>` in a
+//! catalogue, see [`crate::i18n`]).
+
+use serde::{Deserialize, Serialize};
+
+use crate::protocol::ErrorCode;
+
+/// The particulars of a refusal: which sentence (`why`, the variant's wire
+/// name) and its values (the variant's fields, as the sentence's `{name}`s).
+/// `until` is milliseconds since the Unix epoch, which a client writes in
+/// its reader's time zone; `bytes` it writes in its reader's units.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "why", rename_all = "camelCase")]
+pub enum Detail {
+    /// Try again in `seconds` (a rate limit, a channel's slow mode).
+    Wait {
+        /// Seconds until a try can succeed (at least 1).
+        seconds: u64,
+    },
+    /// At most `max` characters (a message's text).
+    Max {
+        /// The limit.
+        max: u64,
+    },
+    /// At most `bytes` (a file), which a client writes in its reader's units.
+    Size {
+        /// The limit, in bytes.
+        bytes: u64,
+    },
+    /// A moderator's sanction in force until `until`, for `reason` (the
+    /// moderator's own words).
+    Until {
+        /// When it ends, in milliseconds since the Unix epoch.
+        until: u64,
+        /// Why, as the moderator wrote it.
+        reason: String,
+    },
+    /// A moderator's sanction for good, for `reason`.
+    ForGood {
+        /// Why, as the moderator wrote it.
+        reason: String,
+    },
+    /// The channel is locked: only the team writes for now.
+    Locked,
+    /// The name looks like the team's (staff, admin, a moderator…).
+    StaffName,
+}
+
+impl Detail {
+    /// Each `why` with the values its sentences have (the variants' fields;
+    /// a test checks it against their JSON).
+    pub const WHYS: &'static [(&'static str, &'static [&'static str])] = &[
+        ("wait", &["seconds"]),
+        ("max", &["max"]),
+        ("size", &["bytes"]),
+        ("until", &["until", "reason"]),
+        ("forGood", &["reason"]),
+        ("locked", &[]),
+        ("staffName", &[]),
+    ];
+
+    /// A wait of `ms` milliseconds, in whole seconds (at least 1).
+    pub fn wait_ms(ms: u64) -> Self {
+        Detail::Wait { seconds: ms.div_ceil(1000).max(1) }
+    }
+
+    /// The sanction `until` (none: for good), for `reason`.
+    pub fn sanction(until: Option<u64>, reason: &str) -> Self {
+        let reason = reason.to_owned();
+        match until {
+            Some(until) => Detail::Until { until, reason },
+            None => Detail::ForGood { reason },
+        }
+    }
+}
+
+/// The refusals with particulars that reach a customer, by code: each pair
+/// is a catalogue sentence `error.<code>.<why>` (the i18n test checks every
+/// catalogue has exactly these, besides `error.<code>`).
+pub const SAID: &[(ErrorCode, &str)] = &[
+    (ErrorCode::RateLimited, "wait"),
+    (ErrorCode::MessageTooLong, "max"),
+    (ErrorCode::FrameTooLarge, "size"),
+    (ErrorCode::Muted, "until"),
+    (ErrorCode::Muted, "forGood"),
+    (ErrorCode::Banned, "until"),
+    (ErrorCode::Banned, "forGood"),
+    (ErrorCode::Forbidden, "locked"),
+    (ErrorCode::Forbidden, "staffName"),
+];
+
+/// Why something was refused: the code (for programs), the sentence (for
+/// people, in English) and, where it has any, its particulars.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    /// What went wrong, for programs.
+    pub code: ErrorCode,
+    /// What went wrong, for people (English).
+    pub message: String,
+    /// The sentence's particulars, for a client to say it in its own words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Detail>,
+}
+
+impl Refusal {
+    /// A refusal without particulars.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), detail: None }
+    }
+
+    /// The same refusal with its particulars.
+    pub fn with(self, detail: Detail) -> Self {
+        Self { detail: Some(detail), ..self }
+    }
+}
+
+impl From<(ErrorCode, String)> for Refusal {
+    fn from((code, message): (ErrorCode, String)) -> Self {
+        Self::new(code, message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::WireName;
+
+    #[test]
+    fn whys_name_each_variant_and_its_fields_as_the_json_has_them() {
+        let each = [
+            Detail::Wait { seconds: 3 },
+            Detail::Max { max: 10 },
+            Detail::Size { bytes: 10 },
+            Detail::Until { until: 1, reason: "r".into() },
+            Detail::ForGood { reason: "r".into() },
+            Detail::Locked,
+            Detail::StaffName,
+        ];
+        assert_eq!(each.len(), Detail::WHYS.len());
+        for (detail, (why, values)) in each.iter().zip(Detail::WHYS) {
+            let json = serde_json::to_value(detail).unwrap();
+            let object = json.as_object().unwrap();
+            assert_eq!(object["why"], *why);
+            let mut fields: Vec<&str> = object.keys().map(String::as_str).filter(|k| *k != "why").collect();
+            let mut expected = values.to_vec();
+            fields.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(fields, expected, "{why}");
+        }
+    }
+
+    #[test]
+    fn said_names_known_whys_once_each() {
+        for (i, (code, why)) in SAID.iter().enumerate() {
+            assert!(Detail::WHYS.iter().any(|(w, _)| w == why), "{}.{why}", code.as_str());
+            assert!(!SAID[..i].contains(&(*code, why)), "{}.{why} twice", code.as_str());
+        }
+    }
+
+    #[test]
+    fn a_wait_is_whole_seconds_and_never_zero() {
+        assert_eq!(Detail::wait_ms(0), Detail::Wait { seconds: 1 });
+        assert_eq!(Detail::wait_ms(1_001), Detail::Wait { seconds: 2 });
+        assert_eq!(Detail::sanction(None, "spam"), Detail::ForGood { reason: "spam".into() });
+    }
+}
