@@ -67,7 +67,7 @@ test("a German browser gets the chat and the channel in German, with the server'
   }
 });
 
-test("a German channel says a refusal's particulars in German: a name for staff, a mute's end in local time", async () => {
+test("a German channel says a refusal's particulars and a moderator's notice in German, times in local time", async () => {
   const context = await browser.newContext({ locale: "de-DE", timezoneId: "Europe/Berlin" });
   try {
     const page = watch(await context.newPage());
@@ -100,6 +100,18 @@ test("a German channel says a refusal's particulars in German: a name for staff,
       { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Berlin" }));
     const shown = said.slice("Nicht gesendet: Sie können bis ".length, said.indexOf(" keine"));
     assert.ok(ends.includes(shown), `${said} (expected a time from ${ends[0]} to ${ends.at(-1)})`);
+
+    // A moderator's notice (a moderation frame's object, as the channel's reader hands it over) likewise.
+    const channelFrame = await (await page.locator('iframe[title="Channel live"]').elementHandle()).contentFrame();
+    const until = Date.UTC(2026, 11, 24, 17, 30);
+    const notice = (n) => channelFrame.evaluate((n) => globalThis.chatSay({ alert: "English", notice: n }), n);
+    assert.equal(await notice({ kind: "mute", until, reason: "Spam" }),
+      "Sie können bis 24.12.2026, 18:30 keine Nachrichten senden: Spam");
+    assert.equal(await notice({ kind: "ban", reason: "Spam" }),
+      "Sie können den Chat dieser Website nicht mehr nutzen: Spam");
+    assert.equal(await notice({ kind: "mute", reason: "", lifted: true }),
+      "Ein Moderator hat Ihre Stummschaltung aufgehoben: Sie können wieder schreiben.");
+    assert.equal(await channelFrame.evaluate(() => globalThis.chatSay({ alert: "Case 4 escalated" })), "Case 4 escalated");
   } finally {
     await context.close();
   }

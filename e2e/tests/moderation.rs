@@ -22,7 +22,7 @@ use shared::moderation_case::{Case, Incident, Report, ReportStatus, SanctionReco
 use shared::rules::Action;
 use shared::staff::StaffRole;
 use shared::workflow::{Event, Outcome, Sanction, Severity};
-use shared::{Detail, ErrorCode, ServerMsg};
+use shared::{Detail, ErrorCode, Notice, ServerMsg};
 
 /// A fresh visitor token (64 hex digits), unique per call.
 fn visitor() -> String {
@@ -103,9 +103,14 @@ fn answer(s: &mut Socket, id: &str) -> ServerMsg {
 
 /// Reads until a moderation notice; returns its text.
 fn notice(s: &mut Socket) -> String {
+    told(s).0
+}
+
+/// Reads until a moderation notice; returns its text and its typed form.
+fn told(s: &mut Socket) -> (String, Notice) {
     let (f, _) = s.recv_until(|f| matches!(f.msg, ServerMsg::Moderation { .. })).unwrap();
     match f.msg {
-        ServerMsg::Moderation { alert: Some(text), .. } => text,
+        ServerMsg::Moderation { alert: Some(text), notice: Some(notice), .. } => (text, notice),
         other => panic!("expected a notice, got {other:?}"),
     }
 }
@@ -202,14 +207,20 @@ fn a_muted_sender_is_refused_with_the_end_time_until_unmuted() {
     kim.send_acked(&shout, "WHY IS NOBODY ANSWERING MY QUESTION").unwrap(); // flagged, delivered
     let case = case_about(&shout);
     let case = act(case.id, Event::Sanction { kind: Sanction::Mute, minutes: Some(15) }).unwrap();
-    assert!(notice(&mut kim).starts_with("You are muted until "));
+    // In English, and typed for the customer's own language and time zone.
+    let (text, typed) = told(&mut kim);
+    assert!(text.starts_with("You are muted until "), "{text}");
+    let Notice { kind: Sanction::Mute, until: Some(until), lifted: false, .. } = typed else { panic!("{typed:?}") };
+    let in_15 = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as u64 + 15 * 60_000;
+    assert!(until.abs_diff(in_15) < 60_000, "{until} ≈ {in_15}");
     let sanctions: Vec<SanctionRecord> = get("sanctions");
     assert!(sanctions.iter().any(|s| s.member == kim_id && s.kind == Sanction::Mute));
     let muted = format!("m-{kim_id}");
     kim.send_text(&muted, "let me talk").unwrap();
     assert!(matches!(answer(&mut kim, &muted), ServerMsg::Error { code: ErrorCode::Muted, .. }));
     act(case.id, Event::Lift { kind: Sanction::Mute }).unwrap();
-    assert!(notice(&mut kim).contains("lifted"));
+    let (text, typed) = told(&mut kim);
+    assert!(text.contains("lifted") && typed.lifted && typed.kind == Sanction::Mute, "{text} {typed:?}");
     kim.send_acked(&format!("u-{kim_id}"), "thanks").unwrap();
 }
 

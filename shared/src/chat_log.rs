@@ -703,6 +703,7 @@ mod tests {
         log.receive(ServerEnvelope::push(ServerMsg::Moderation {
             alert: Some("You are muted until 10:00 UTC".into()),
             changed: Vec::new(),
+            notice: None,
         }));
         assert_eq!(log.notice(), Some("You are muted until 10:00 UTC"));
         let ban = ServerMsg::Error { code: ErrorCode::Banned, message: "You are banned".into(), detail: None };

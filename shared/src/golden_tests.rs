@@ -246,6 +246,7 @@ fn server_examples() -> Vec<ServerEnvelope> {
         ServerEnvelope::push(ServerMsg::Moderation {
             alert: Some("Case 4 escalated to admin-legal: threat".into()),
             changed: vec![DeskItem::Lifted { member: "m-7f3a".into(), kind: Sanction::Mute }],
+            notice: None,
         }),
         ServerEnvelope::reply(
             "h-3",
@@ -420,6 +421,14 @@ fn channel_frames_match_golden_files() {
         detail: Some(crate::Detail::Until { until: 1_795_000_100_000, reason: "spam".into() }),
     };
     check("server.error.muted", &ServerEnvelope::reply("m-01HX6", muted));
+    let notice =
+        crate::Notice { kind: Sanction::Mute, until: Some(1_795_000_100_000), reason: "spam".into(), lifted: false };
+    let told = ServerMsg::Moderation {
+        alert: Some("You are muted until 2026-11-20 10:00 UTC: spam".into()),
+        changed: Vec::new(),
+        notice: Some(notice),
+    };
+    check("server.moderation.notice", &ServerEnvelope::push(told));
     let plain =
         ServerMsg::Error { code: ErrorCode::Forbidden, message: "a customer may not do this".into(), detail: None };
     check("server.error.plain", &ServerEnvelope::reply("e-8", plain));

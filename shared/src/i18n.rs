@@ -150,13 +150,17 @@ mod catalogue_tests {
         }
         keys.extend(crate::ErrorCode::ALL.iter().map(|c| format!("error.{}", c.as_str())));
         keys.extend(crate::refusal::SAID.iter().map(|(c, why)| format!("error.{}.{why}", c.as_str())));
+        keys.extend(crate::Notice::KEYS.iter().map(|(key, _)| key.to_string()));
         keys
     }
 
-    /// The `{name}`s a catalogue's text for `key` must have: a refusal's
-    /// particulars (`error.<code>.<why>`), none for a bare code, else the
-    /// English text's own.
+    /// The `{name}`s a catalogue's text for `key` must have: a notice's or
+    /// a refusal's particulars (`notice.…`, `error.<code>.<why>`), none for
+    /// a bare code, else the English text's own.
     fn values_of(key: &str) -> BTreeSet<&str> {
+        if let Some((_, values)) = crate::Notice::KEYS.iter().find(|(k, _)| *k == key) {
+            return values.iter().copied().collect();
+        }
         let Some(said) = key.strip_prefix("error.") else { return values(key) };
         let why = said.split_once('.').map(|(_, why)| why);
         let fields = crate::Detail::WHYS.iter().find(|(w, _)| Some(*w) == why).map_or(&[][..], |(_, f)| *f);

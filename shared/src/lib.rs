@@ -84,5 +84,5 @@ pub use protocol::{
     Author, ChatMessage, ClientEnvelope, ClientMsg, ConversationSummary, ErrorCode, Role, SeenMark, ServerEnvelope,
     ServerMsg, Whisper, WireName, PAGE, PROTOCOL_VERSION,
 };
-pub use refusal::{Detail, Refusal};
+pub use refusal::{Detail, Notice, Refusal};
 pub use text::{validate_text, TextError, MAX_MESSAGE_CHARS};

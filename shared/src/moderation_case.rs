@@ -268,6 +268,12 @@ impl SanctionRecord {
         crate::Refusal::new(code, self.notice()).with(crate::Detail::sanction(self.until, &self.reason))
     }
 
+    /// What the customer is told, typed (see [`Self::notice`]).
+    pub fn told(&self) -> crate::refusal::Notice {
+        let (kind, until, reason) = (self.kind, self.until, self.reason.clone());
+        crate::refusal::Notice { kind, until, reason, lifted: false }
+    }
+
     /// What the customer is told, with the end time (UTC).
     pub fn notice(&self) -> String {
         let until = match self.until {

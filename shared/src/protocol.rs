@@ -217,6 +217,10 @@ pub enum ServerMsg {
         /// What changed, oldest first.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         changed: Vec<crate::moderation_case::DeskItem>,
+        /// On a customer's socket: the notice in `alert`, typed, for the
+        /// client to say it in its reader's language.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notice: Option<crate::refusal::Notice>,
     },
     /// The other side started or stopped typing.
     Typing {

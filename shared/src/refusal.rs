@@ -2,11 +2,13 @@
 //! where the sentence has particulars (a wait, a limit, a sanction's end),
 //! those particulars typed, so a client says the refusal in its reader's
 //! language with its own numbers and times (`error.<code>.<why>` in a
-//! catalogue, see [`crate::i18n`]).
+//! catalogue, see [`crate::i18n`]); and a moderator's notice to a customer,
+//! typed likewise ([`Notice`], `notice.<kind>…`).
 
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::ErrorCode;
+use crate::protocol::{ErrorCode, WireName};
+use crate::workflow::Sanction;
 
 /// The particulars of a refusal: which sentence (`why`, the variant's wire
 /// name) and its values (the variant's fields, as the sentence's `{name}`s).
@@ -124,10 +126,56 @@ impl From<(ErrorCode, String)> for Refusal {
     }
 }
 
+/// A moderator's notice to a customer, typed: a warning, a mute or a ban
+/// (`kind`), until when (none: for good; a warning has none) and why (the
+/// moderator's words), or that a mute or ban was `lifted`. A client says it
+/// as its catalogue's [`Notice::key`] with `{until}` (in its reader's time
+/// zone) and `{reason}`; the frame's `alert` says it in English.
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Notice {
+    /// Which sanction.
+    #[cfg_attr(feature = "openapi", schemars(with = "String"))]
+    pub kind: Sanction,
+    /// Until when (ms since the Unix epoch); none: for good.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<u64>,
+    /// Why, as the moderator wrote it (empty for a lift).
+    pub reason: String,
+    /// The sanction was lifted.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lifted: bool,
+}
+
+impl Notice {
+    /// Every catalogue key a notice can have, with its `{values}`.
+    pub const KEYS: &'static [(&'static str, &'static [&'static str])] = &[
+        ("notice.warn", &["reason"]),
+        ("notice.mute", &["reason"]),
+        ("notice.mute.until", &["until", "reason"]),
+        ("notice.ban", &["reason"]),
+        ("notice.ban.until", &["until", "reason"]),
+        ("notice.mute.lifted", &[]),
+        ("notice.ban.lifted", &[]),
+    ];
+
+    /// Its catalogue key: `notice.<kind>`, then `.lifted` or (with an end) `.until`.
+    pub fn key(&self) -> String {
+        let then = if self.lifted {
+            ".lifted"
+        } else if self.until.is_some() {
+            ".until"
+        } else {
+            ""
+        };
+        format!("notice.{}{then}", self.kind.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::WireName;
 
     #[test]
     fn whys_name_each_variant_and_its_fields_as_the_json_has_them() {
@@ -159,6 +207,24 @@ mod tests {
             assert!(Detail::WHYS.iter().any(|(w, _)| w == why), "{}.{why}", code.as_str());
             assert!(!SAID[..i].contains(&(*code, why)), "{}.{why} twice", code.as_str());
         }
+    }
+
+    #[test]
+    fn every_notice_has_a_known_key_with_the_values_it_carries() {
+        let lifted = |kind| Notice { kind, until: None, reason: String::new(), lifted: true };
+        let notices = [
+            Notice { kind: Sanction::Warn, until: None, reason: "r".into(), lifted: false },
+            Notice { kind: Sanction::Mute, until: None, reason: "r".into(), lifted: false },
+            Notice { kind: Sanction::Mute, until: Some(1), reason: "r".into(), lifted: false },
+            Notice { kind: Sanction::Ban, until: None, reason: "r".into(), lifted: false },
+            Notice { kind: Sanction::Ban, until: Some(1), reason: "r".into(), lifted: false },
+            lifted(Sanction::Mute),
+            lifted(Sanction::Ban),
+        ];
+        let keys: Vec<String> = notices.iter().map(Notice::key).collect();
+        assert_eq!(keys, Notice::KEYS.iter().map(|(k, _)| k.to_string()).collect::<Vec<_>>());
+        let json = serde_json::to_string(&notices[2]).unwrap();
+        assert_eq!(json, r#"{"kind":"mute","until":1,"reason":"r"}"#);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! catalogue as a JSON block (see `shared::i18n`), which `/i18n.js` (each
 //! boot script's first import) reads. [`t`] looks an English text up
 //! (missing: the English), [`tf`] also fills in its `{name}` values,
-//! [`said`] says a server's refusal; [`money`], [`day`] and [`expect`]
+//! [`SAID`] says a server's refusals and notices; [`money`], [`day`] and [`expect`]
 //! write with the browser's `Intl` in the page's locale. (In JavaScript:
 //! the same calls in Rust cost the customer widget ~1.5 KB gzip more.)
 
@@ -29,10 +29,12 @@ extern "C" {
     /// (empty: not known).
     #[wasm_bindgen(js_name = chatExpect)]
     pub fn expect(availability: &wasm_bindgen::JsValue) -> String;
-    /// The catalogue's sentence for the refusal `code` with its particulars
-    /// `detail` (their JSON, or undefined), else `message`.
-    #[wasm_bindgen(js_name = chatRefusal)]
-    fn said_refusal(code: &str, message: &str, detail: &wasm_bindgen::JsValue) -> String;
+    /// What the server wrote for people in the page's language: an `error`
+    /// object (a refusal, by its code and particulars, else its English
+    /// `message`) or a `moderation` one (a notice, by its `notice`, else its
+    /// English `alert`); undefined: none.
+    #[wasm_bindgen(js_name = chatSay)]
+    fn say(said: &wasm_bindgen::JsValue) -> wasm_bindgen::JsValue;
 }
 
 /// `en` in the page's language with each `{name}` replaced by its value
@@ -43,12 +45,11 @@ pub fn tf(en: &str, values: &[(&str, &str)]) -> String {
     t_with(en, &given.js())
 }
 
-/// A server's refusal (an `error` frame's object) as the visitor reads it
-/// (the customer apps' [`crate::wire::Say`]): the catalogue's sentence for
-/// its code and particulars (`error.<code>.<why>`, filled in: the wait, the
-/// limit, a sanction's end in the visitor's time), else for the code alone
-/// (`error.<code>`), else the server's own (English) message.
-pub fn said(error: &wasm_bindgen::JsValue) -> Option<String> {
-    use crate::wire::{get, text};
-    Some(said_refusal(&text(error, "code")?, &text(error, "message")?, &get(error, "detail")))
-}
+/// How the customer apps' readers say what the server wrote for people, in
+/// the page's language: a refusal, the catalogue's sentence for its code
+/// and particulars (`error.<code>.<why>`, filled in: the wait, the limit, a
+/// sanction's end in the visitor's time), else for the code alone
+/// (`error.<code>`), else the server's own (English) message; a moderator's
+/// notice likewise (`notice.<kind>…`, else the English `alert`).
+pub const SAID: crate::wire::Say =
+    crate::wire::Say { refusal: |e| say(e).as_string(), notice: |m| Some(say(m).as_string()) };

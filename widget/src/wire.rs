@@ -128,8 +128,8 @@ pub(crate) fn parse(json: &str) -> Option<JsValue> {
 /// A frame of a customer's conversation socket. Customers only ever receive
 /// the events they see as cards or answers ([`Event::visible_to_customer`]);
 /// any other event would be read as none (the message's text still shows).
-/// Refusals are read as `say` says them.
-pub fn server(json: &str, say: Say) -> Option<ServerEnvelope> {
+/// Refusals and moderators' notices are read as `say` says them.
+pub fn server(json: &str, say: &Say) -> Option<ServerEnvelope> {
     // The customer reads the queue's words only (the numbers are for programs).
     let more = |tag: &str, d: &JsValue| match tag {
         "queue" => Some(ServerMsg::Queue { position: 0, wait_ms: None, text: text(d, "text")? }),
@@ -139,7 +139,7 @@ pub fn server(json: &str, say: Say) -> Option<ServerEnvelope> {
 }
 
 /// A frame of a channel viewer's socket: a customer's frames, and removals.
-pub fn server_channel(json: &str, say: Say) -> Option<ServerEnvelope> {
+pub fn server_channel(json: &str, say: &Say) -> Option<ServerEnvelope> {
     let more = |tag: &str, d: &JsValue| match tag {
         "removed" => Some(ServerMsg::Removed { seq: uint(d, "seq")? }),
         _ => None,
@@ -159,7 +159,7 @@ pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
     };
     // Routing's frames (board, assignment, whisper, seen marks; a queue
     // place, which only customers get) are read by serde.
-    let Some(mut env) = frame::<true, true>(json, more, |v| event(v).map(Some), english) else {
+    let Some(mut env) = frame::<true, true>(json, more, |v| event(v).map(Some), &ENGLISH) else {
         return crate::json::decode::<ServerEnvelope>(json).filter(|e| {
             matches!(
                 e.msg,
@@ -187,6 +187,8 @@ pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
         Moderation {
             #[serde(default)]
             changed: Vec<shared::moderation_case::DeskItem>,
+            #[serde(default)]
+            notice: Option<shared::Notice>,
         },
     }
     match &mut env.msg {
@@ -194,9 +196,11 @@ pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
             let Msg::Welcome { state: read } = crate::json::decode::<Frame>(json)?.msg else { return None };
             *state = read;
         }
-        ServerMsg::Moderation { changed, .. } => {
-            let Msg::Moderation { changed: read } = crate::json::decode::<Frame>(json)?.msg else { return None };
-            *changed = read;
+        ServerMsg::Moderation { changed, notice, .. } => {
+            let Msg::Moderation { changed: read, notice: told } = crate::json::decode::<Frame>(json)?.msg else {
+                return None;
+            };
+            (*changed, *notice) = (read, told);
         }
         _ => {}
     }
@@ -207,13 +211,17 @@ pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
 /// `Some(None)` reads it as no event.
 type EventReader = fn(&JsValue) -> Option<Option<Event>>;
 
-/// How a frame reader says a refusal (the `error` frame's object).
-pub type Say = fn(&JsValue) -> Option<String>;
-
-/// A refusal as the server wrote it, in English.
-pub fn english(error: &JsValue) -> Option<String> {
-    text(error, "message")
+/// How a frame reader says what the server wrote for people.
+pub struct Say {
+    /// A refusal (an `error` frame's object): its sentence.
+    pub refusal: fn(&JsValue) -> Option<String>,
+    /// A moderator's notice (a `moderation` frame's object): its sentence
+    /// (`Some(None)`: none; `None` refuses the frame).
+    pub notice: fn(&JsValue) -> Option<Option<String>>,
 }
+
+/// What the server wrote, in English (the console's reader).
+pub const ENGLISH: Say = Say { refusal: |e| text(e, "message"), notice: |m| opt_text(m, "alert") };
 
 /// A server frame; `more` decodes the variants the common ones do not cover.
 /// `TOMBSTONES`: whether messages can be removed (channels; a customer's
@@ -224,7 +232,7 @@ fn frame<const TOMBSTONES: bool, const DETAIL: bool>(
     json: &str,
     more: fn(&str, &JsValue) -> Option<ServerMsg>,
     ev: EventReader,
-    say: Say,
+    say: &Say,
 ) -> Option<ServerEnvelope> {
     let v = parse(json)?;
     let (tag, d) = tagged(&get(&v, "msg"))?;
@@ -242,12 +250,12 @@ fn frame<const TOMBSTONES: bool, const DETAIL: bool>(
         "ack" => ServerMsg::Ack { seq: uint(&d, "seq")?, at: uint(&d, "at")? },
         "error" => ServerMsg::Error {
             code: name(&d, "code")?,
-            message: say(&d)?,
+            message: (say.refusal)(&d)?,
             detail: if DETAIL { detail(&d) } else { None },
         },
         "typing" => ServerMsg::Typing { role: name(&d, "role")?, on: flag(&d, "on")? },
         "held" => ServerMsg::Held { reason: text(&d, "reason")? },
-        "moderation" => ServerMsg::Moderation { alert: opt_text(&d, "alert")?, changed: Vec::new() },
+        "moderation" => ServerMsg::Moderation { alert: (say.notice)(&d)?, changed: Vec::new(), notice: None },
         "history" => ServerMsg::History {
             messages: array(get(&d, "messages"))?
                 .iter()
@@ -454,9 +462,9 @@ pub fn created_from(v: &JsValue) -> Option<ConversationCreated> {
 
 /// The body of a refused HTTP request, its sentence as `say` says it (the
 /// particulars: none, they are said in it).
-pub fn api_error(json: &str, say: Say) -> Option<ApiError> {
+pub fn api_error(json: &str, say: &Say) -> Option<ApiError> {
     let v = parse(json)?;
-    Some(ApiError { code: name(&v, "code")?, message: say(&v)?, detail: None })
+    Some(ApiError { code: name(&v, "code")?, message: (say.refusal)(&v)?, detail: None })
 }
 
 fn form_field(d: &JsValue) -> Option<FormField> {
@@ -646,14 +654,14 @@ pub struct Codec {
 
 /// The customer's: conversation frames, and only answers as events (the
 /// operator-only parts are then not in the widget's wasm).
-/// Refusals are read in the page's language ([`crate::i18n::said`]).
+/// Refusals and notices are read in the page's language ([`crate::i18n::SAID`]).
 pub const CUSTOMER: Codec = Codec {
-    decode: |json| server(json, crate::i18n::said),
+    decode: |json| server(json, &crate::i18n::SAID),
     encode: |env| client_with(env, |e| answer_js(e).unwrap_or(JsValue::NULL)),
 };
 
-/// A channel viewer's: the customer's, and removals (refusals likewise).
-pub const CHANNEL: Codec = Codec { decode: |json| server_channel(json, crate::i18n::said), encode: CUSTOMER.encode };
+/// A channel viewer's: the customer's, and removals (refusals and notices likewise).
+pub const CHANNEL: Codec = Codec { decode: |json| server_channel(json, &crate::i18n::SAID), encode: CUSTOMER.encode };
 
 /// The console's: every frame and event.
 pub const OPERATOR: Codec = Codec { decode: server_or_inbox, encode: client };
@@ -757,6 +765,7 @@ mod tests {
         golden!("server.message.removed"),
         golden!("server.error.muted"),
         golden!("server.error.plain"),
+        golden!("server.moderation.notice"),
     ];
 
     const EVENTS: &[&str] = &[
@@ -809,24 +818,29 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
-    fn the_customers_readers_say_a_refusal_as_told_and_keep_its_code() {
+    fn the_customers_readers_say_refusals_and_notices_as_told_and_keep_a_refusals_code() {
         // What i18n.js is handed: the whole error object, particulars too.
-        let say: Say = |e| {
-            let d = get(e, "detail");
-            Some(format!("{}/{}", text(&d, "why")?, text(&d, "reason")?))
+        let say = Say {
+            refusal: |e| {
+                let d = get(e, "detail");
+                Some(format!("{}/{}", text(&d, "why")?, text(&d, "reason")?))
+            },
+            notice: |m| Some(Some(format!("{}/{}", text(&get(m, "notice"), "kind")?, opt_text(m, "alert")?.is_some()))),
         };
         let g = golden!("server.error.muted");
-        for read in [server(g, say), server_channel(g, say)] {
+        for read in [server(g, &say), server_channel(g, &say)] {
             let msg = read.map(|f| f.msg);
             let want = ServerMsg::Error { code: shared::ErrorCode::Muted, message: "until/spam".into(), detail: None };
             assert_eq!(msg, Some(want));
         }
-        assert_eq!(server(golden!("server.error.plain"), say), None, "no particulars: this `say` refuses");
+        assert_eq!(server(golden!("server.error.plain"), &say), None, "no particulars: this `say` refuses");
+        let told = ServerMsg::Moderation { alert: Some("mute/true".into()), changed: Vec::new(), notice: None };
+        assert_eq!(server_channel(golden!("server.moderation.notice"), &say).map(|f| f.msg), Some(told));
     }
 
     #[wasm_bindgen_test]
     fn golden_server_frames_decode_as_serde_json_does() {
-        assert_eq!(SERVER.len(), 22, "one per ServerMsg variant, the channel forms, an operator's welcome, refusals");
+        assert_eq!(SERVER.len(), 23, "one per ServerMsg variant, the channel forms, an operator's welcome, refusals");
         for g in SERVER {
             let want: ServerEnvelope = serde_json::from_str(g).unwrap();
             // Readers that know tombstones show a removed message's words.
@@ -854,7 +868,7 @@ mod tests {
             let mut seen = want;
             match &mut seen.msg {
                 ServerMsg::Welcome { state, .. } => *state = None,
-                ServerMsg::Moderation { changed, .. } => changed.clear(),
+                ServerMsg::Moderation { changed, notice, .. } => (*changed, *notice) = (Vec::new(), None),
                 ServerMsg::Queue { position, wait_ms, .. } => (*position, *wait_ms) = (0, None),
                 // Customers read a refusal's particulars in its sentence.
                 ServerMsg::Error { detail, .. } => *detail = None,
@@ -868,10 +882,10 @@ mod tests {
                 m.removed = false;
             }
             let customers = (!staff && !removal).then_some(customers);
-            assert_eq!(server(g, english), customers, "customers' sockets never carry staff frames: {g}");
+            assert_eq!(server(g, &ENGLISH), customers, "customers' sockets never carry staff frames: {g}");
             // A channel has no queue: its reader has none.
             let queue = matches!(seen.msg, ServerMsg::Queue { .. });
-            assert_eq!(server_channel(g, english), (!staff && !queue).then_some(tomb(seen)), "{g}");
+            assert_eq!(server_channel(g, &ENGLISH), (!staff && !queue).then_some(tomb(seen)), "{g}");
         }
     }
 
@@ -893,7 +907,7 @@ mod tests {
             let frame = serde_json::to_string(&ServerEnvelope::push(ServerMsg::Message(m.clone()))).unwrap();
             assert_eq!(server_or_inbox(&frame).map(|f| f.msg), Some(ServerMsg::Message(m.clone())));
             let seen = ChatMessage { event: want.visible_to_customer().then_some(want), ..m };
-            assert_eq!(server(&frame, english).map(|f| f.msg), Some(ServerMsg::Message(seen)));
+            assert_eq!(server(&frame, &ENGLISH).map(|f| f.msg), Some(ServerMsg::Message(seen)));
         }
     }
 
@@ -955,7 +969,7 @@ mod tests {
         // (A refusal's particulars are said in its sentence, not kept.)
         for g in [golden!("api.error"), golden!("api.error.detail")] {
             let want: ApiError = serde_json::from_str(g).unwrap();
-            assert_eq!(api_error(g, english), Some(ApiError { detail: None, ..want }), "{g}");
+            assert_eq!(api_error(g, &ENGLISH), Some(ApiError { detail: None, ..want }), "{g}");
         }
         let g = golden!("api.widgetConfig");
         let c: shared::site::WidgetConfig = serde_json::from_str(g).unwrap();

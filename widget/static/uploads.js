@@ -25,7 +25,8 @@ async function post(to, token, id, file) {
       // (A size limit in the visitor's units.)
       const d = body.detail?.bytes ? { ...body.detail, bytes: new Intl.NumberFormat(document.documentElement.lang,
         { style: "unit", unit: "megabyte" }).format(body.detail.bytes / 1e6) } : body.detail;
-      const why = chatRefusal(body.code, body.message || t("the server answered {status}", { status: r.status }), d);
+      const why = chatSay({ code: body.code, message: body.message || t("the server answered {status}", { status: r.status }),
+        detail: d });
       return t("{file} was not sent: {why}", { file: file.name, why });
     } catch {
       if (attempt == 3) return t("{file} was not sent: {why}", { file: file.name, why: t("you seem to be offline") });

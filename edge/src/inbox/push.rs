@@ -55,7 +55,7 @@ impl Gathered {
         let evicted = changed.is_empty() && !desk_due;
         let desk = (desk_due || evicted).then(|| {
             let (alert, changed) = desk.pushed();
-            ServerEnvelope::push(ServerMsg::Moderation { alert, changed })
+            ServerEnvelope::push(ServerMsg::Moderation { alert, changed, notice: None })
         });
         Push { changed, desk, evicted }
     }

@@ -236,8 +236,9 @@ pub trait Host {
                         self.page(out, Some(id), role, before);
                     }
                 }
-                Effect::Tell(member, text) => {
-                    let frame = ServerEnvelope::push(ServerMsg::Moderation { alert: Some(text), changed: Vec::new() });
+                Effect::Tell(member, text, told) => {
+                    let told = ServerMsg::Moderation { alert: Some(text), changed: Vec::new(), notice: Some(told) };
+                    let frame = ServerEnvelope::push(told);
                     self.send_tagged(&self.member_tag(&member), &frame);
                     self.relay_member(&member, frame, false).await;
                 }

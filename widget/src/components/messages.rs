@@ -118,7 +118,9 @@ struct Line {
 
 impl Line {
     fn of(m: &ChatMessage) -> Self {
-        let (seq, author, name, text, at) = (m.seq, m.author, m.name.clone(), m.text.clone(), m.at);
+        // A tombstone in the reader's language.
+        let text = if m.removed { t("Removed by a moderator") } else { m.text.clone() };
+        let (seq, author, name, at) = (m.seq, m.author, m.name.clone(), m.at);
         Line { seq, author, name, text, at, event: m.event.is_some() }
     }
 }

@@ -211,7 +211,7 @@ pub fn Workspace(on_sign_out: Callback<Option<String>>) -> impl IntoView {
                 l.extend(changed.into_iter().filter(|c| scope.keeps(c, &me_for_socket)));
                 l.sort_by_key(|c| std::cmp::Reverse(c.updated_at));
             }),
-            ServerMsg::Moderation { alert, changed } => desk.pushed(alert, changed),
+            ServerMsg::Moderation { alert, changed, .. } => desk.pushed(alert, changed),
             _ => {}
         },
         status,
