@@ -20,9 +20,6 @@ pub enum RouteError {
     /// Missing or wrong credentials.
     #[error("missing or wrong credentials")]
     Unauthorized,
-    /// The visitor is banned (the notice says until when).
-    #[error("{0}")]
-    Banned(String),
     /// Another origin than the service's own pages, or a site's allowed ones.
     #[error("{0}")]
     CrossOrigin(String),
@@ -56,7 +53,6 @@ impl RouteError {
             Self::BadRequest(_) => ErrorCode::Malformed,
             Self::UnknownSite(_) => ErrorCode::UnknownSite,
             Self::Unauthorized => ErrorCode::Unauthorized,
-            Self::Banned(_) => ErrorCode::Banned,
             Self::RateLimited(_) => ErrorCode::RateLimited,
             Self::CrossOrigin(_) => ErrorCode::Forbidden,
             Self::UnknownChannel(_) => ErrorCode::UnknownChannel,

@@ -268,23 +268,15 @@ impl SanctionRecord {
         crate::Refusal::new(code, self.notice()).with(crate::Detail::sanction(self.until, &self.reason))
     }
 
-    /// What the customer is told, typed (see [`Self::notice`]).
+    /// What the customer is told, typed.
     pub fn told(&self) -> crate::refusal::Notice {
         let (kind, until, reason) = (self.kind, self.until, self.reason.clone());
         crate::refusal::Notice { kind, until, reason, lifted: false }
     }
 
-    /// What the customer is told, with the end time (UTC).
+    /// What the customer is told, in English, with the end time (UTC).
     pub fn notice(&self) -> String {
-        let until = match self.until {
-            Some(u) => format!("until {} UTC", clock(u)),
-            None => "for good".into(),
-        };
-        match self.kind {
-            Sanction::Warn => format!("A moderator warned you: {}", self.reason),
-            Sanction::Mute => format!("You are muted {until}: {}", self.reason),
-            Sanction::Ban => format!("You are banned from this chat {until}: {}", self.reason),
-        }
+        self.told().english()
     }
 }
 

@@ -160,6 +160,24 @@ impl Notice {
         ("notice.ban.lifted", &[]),
     ];
 
+    /// What it says in English (the end in UTC): the `moderation` frame's
+    /// `alert`.
+    pub fn english(&self) -> String {
+        let (kind, reason) = (self.kind.as_str(), &self.reason);
+        if self.lifted {
+            return format!("A moderator lifted your {kind}; you can write again.");
+        }
+        let until = match self.until {
+            Some(u) => format!("until {} UTC", crate::moderation_case::clock(u)),
+            None => "for good".into(),
+        };
+        match self.kind {
+            Sanction::Warn => format!("A moderator warned you: {reason}"),
+            Sanction::Mute => format!("You are muted {until}: {reason}"),
+            Sanction::Ban => format!("You are banned from this chat {until}: {reason}"),
+        }
+    }
+
     /// Its catalogue key: `notice.<kind>`, then `.lifted` or (with an end) `.until`.
     pub fn key(&self) -> String {
         let then = if self.lifted {
@@ -225,6 +243,8 @@ mod tests {
         assert_eq!(keys, Notice::KEYS.iter().map(|(k, _)| k.to_string()).collect::<Vec<_>>());
         let json = serde_json::to_string(&notices[2]).unwrap();
         assert_eq!(json, r#"{"kind":"mute","until":1,"reason":"r"}"#);
+        assert_eq!(notices[5].english(), "A moderator lifted your mute; you can write again.");
+        assert_eq!(notices[3].english(), "You are banned from this chat for good: r");
     }
 
     #[test]

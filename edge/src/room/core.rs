@@ -56,8 +56,8 @@ pub enum Effect {
     Replay(u64),
     /// Send the sender the page before this sequence number.
     Page(u64),
-    /// Tell a member's sockets a moderator's notice (in English, and typed).
-    Tell(String, String, shared::Notice),
+    /// Tell a member's sockets a moderator's notice.
+    Tell(String, shared::Notice),
     /// Log this (a storage failure; the client was told to resend).
     Log(String),
     /// A ban: tell the member's sockets and close them.
@@ -547,7 +547,7 @@ impl Core {
         let records = self.sanctions.with(record);
         store.set_sanctions(&record.member, &records)?;
         self.sanctions.set(&record.member, records);
-        let mut effects = vec![Effect::Tell(record.member.clone(), record.notice(), record.told())];
+        let mut effects = vec![Effect::Tell(record.member.clone(), record.told())];
         if record.kind == Sanction::Ban {
             effects.push(Effect::Ban(record.member.clone(), record.refusal(ErrorCode::Banned)));
         }
@@ -623,9 +623,8 @@ impl Core {
         let records = self.sanctions.without(&lift.member, lift.kind);
         store.set_sanctions(&lift.member, &records)?;
         self.sanctions.set(&lift.member, records);
-        let text = format!("A moderator lifted your {}; you can write again.", lift.kind.as_str());
         let told = shared::Notice { kind: lift.kind, until: None, reason: String::new(), lifted: true };
-        Ok(vec![Effect::Tell(lift.member.clone(), text, told)])
+        Ok(vec![Effect::Tell(lift.member.clone(), told)])
     }
 
     /// At a customer's connect: takes the site's sanctions for `member`

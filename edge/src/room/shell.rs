@@ -171,9 +171,8 @@ pub trait Host {
         if effects.iter().any(|e| matches!(e, Effect::Replay(_) | Effect::Page(_))) {
             match policy::replay_allowed(&mut attached.replays, now) {
                 Ok(()) => changed = true,
-                Err(r) => {
-                    effects =
-                        vec![Effect::Reply(ServerMsg::Error { code: r.code, message: r.message, detail: r.detail })]
+                Err(Refusal { code, message, detail }) => {
+                    effects = vec![Effect::Reply(ServerMsg::Error { code, message, detail })]
                 }
             }
         }
@@ -236,8 +235,9 @@ pub trait Host {
                         self.page(out, Some(id), role, before);
                     }
                 }
-                Effect::Tell(member, text, told) => {
-                    let told = ServerMsg::Moderation { alert: Some(text), changed: Vec::new(), notice: Some(told) };
+                Effect::Tell(member, notice) => {
+                    let alert = Some(notice.english());
+                    let told = ServerMsg::Moderation { alert, changed: Vec::new(), notice: Some(notice) };
                     let frame = ServerEnvelope::push(told);
                     self.send_tagged(&self.member_tag(&member), &frame);
                     self.relay_member(&member, frame, false).await;

@@ -79,7 +79,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
         let now = worker::Date::now().as_millis();
         let records = crate::calls::inbox::sanctions_of(env, body.site.as_str(), m).await?.sanctions;
         if let Some(ban) = banning(&records, m, now) {
-            return Err(RouteError::Banned(ban.notice()));
+            return Err(RouteError::Said(ban.refusal(shared::ErrorCode::Banned)));
         }
     }
     // Limits: per address (also for callers without a visitor token, from
