@@ -16,7 +16,7 @@ use worker::{Response, Result};
 use super::Channel;
 use crate::calls::room::{channel_room_id, Attaching, Removal, ReviewHeld, Uploader};
 use crate::error::internal;
-use crate::room::shell::{Decision, Host};
+use crate::room::shell::{Decision, Host, Posted};
 use crate::room::{FilePost, Who};
 
 impl Channel {
@@ -56,7 +56,7 @@ impl Channel {
         let hold = self.core.borrow().as_ref().is_some_and(|c| c.settings.config.files.hold_unverified);
         let post = FilePost { path: file.path(self.room_id().as_str()), file, hold };
         let who = Who { role: Role::Customer, staff: None, member, name };
-        match self.http_file(&who, &id, post).await? {
+        match self.http(&who, Posted::File(id, post)).await? {
             Some(reply) => Response::from_json(&reply),
             None => missing(),
         }

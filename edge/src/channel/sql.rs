@@ -79,22 +79,22 @@ pub fn file_id(json: &str) -> Option<String> {
 
 /// The id of message `seq`'s file, if it has one (and is not removed).
 pub fn file_of(db: &Db, seq: u64) -> Result<Option<String>, StoreError> {
-    #[derive(Deserialize)]
-    struct Row {
-        file: Option<String>,
-    }
-    let rows: Vec<Row> = db.read("SELECT file FROM messages WHERE seq = ? AND removed = 0", vec![int(seq)])?;
-    Ok(rows.into_iter().next().and_then(|r| r.file).as_deref().and_then(file_id))
+    file_in(db, "SELECT file FROM messages WHERE seq = ? AND removed = 0", vec![int(seq)])
 }
 
 /// The id of the newest message's file, if it has one (retention keeps
 /// the newest message, and so its file).
 pub fn newest_file(db: &Db) -> Result<Option<String>, StoreError> {
+    file_in(db, "SELECT file FROM messages ORDER BY seq DESC LIMIT 1", vec![])
+}
+
+/// The file id in the first row's `file` that `query` reads, if any.
+fn file_in(db: &Db, query: &str, bindings: Vec<SqlStorageValue>) -> Result<Option<String>, StoreError> {
     #[derive(Deserialize)]
     struct Row {
         file: Option<String>,
     }
-    let rows: Vec<Row> = db.read("SELECT file FROM messages ORDER BY seq DESC LIMIT 1", vec![])?;
+    let rows: Vec<Row> = db.read(query, bindings)?;
     Ok(rows.into_iter().next().and_then(|r| r.file).as_deref().and_then(file_id))
 }
 

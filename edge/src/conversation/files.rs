@@ -13,7 +13,7 @@ use worker::{Response, Result};
 
 use super::Conversation;
 use crate::calls::room::{Attaching, Uploader};
-use crate::room::shell::Host;
+use crate::room::shell::{Host, Posted};
 use crate::room::{FilePost, Who};
 
 impl Conversation {
@@ -45,7 +45,7 @@ impl Conversation {
         let Some(file) = file else { return Response::from_json(&Attaching { site: meta.site.clone() }) };
         let hold = !verified && self.settings().await?.config.files.hold_unverified;
         let post = FilePost { path: file.path(meta.conversation.as_str()), file, hold };
-        match self.http_file(&who, &id, post).await? {
+        match self.http(&who, Posted::File(id, post)).await? {
             Some(reply) => Response::from_json(&reply),
             None => missing(),
         }

@@ -13,7 +13,7 @@ use super::sql::{self, SqlStore};
 use super::Conversation;
 use crate::calls::room::Profiled;
 use crate::error::internal;
-use crate::room::shell::Host;
+use crate::room::shell::{Host, Posted};
 use crate::room::RoomStore;
 
 /// Rows read at a time for an export.
@@ -104,7 +104,7 @@ impl Conversation {
             member: String::new(),
             name,
         };
-        match self.http_frame(&who, frame).await? {
+        match self.http(&who, Posted::Frame(frame)).await? {
             Some(reply) => Response::from_json(&reply),
             None => Response::error("no such conversation", 404),
         }

@@ -50,6 +50,14 @@ impl Out<'_> {
 /// A refusal at connect: its code, the message, the socket's close code.
 pub type Refused = (Refusal, u16);
 
+/// What a room takes over HTTP ([`Host::http`]).
+pub enum Posted {
+    /// A client frame (the REST API).
+    Frame(shared::ClientEnvelope),
+    /// An uploaded file, under its client id.
+    File(String, super::FilePost),
+}
+
 /// A moderator's decision, as the desk sends it.
 pub enum Decision {
     /// On a held message.
@@ -485,9 +493,12 @@ pub trait Host {
         Ok(Ok(seq.unwrap_or_default()))
     }
 
-    /// An uploaded file from `who` ([`Core::file`]): the reply (an ack,
-    /// held, or a refusal), `None` if the room does not exist.
-    async fn http_file(&self, who: &super::Who, id: &str, post: super::FilePost) -> worker::Result<Option<ServerMsg>> {
+    /// What came from `who` over HTTP: a frame (the REST API), handled as
+    /// a socket's frame would be ([`Core::handle`]), or an uploaded file
+    /// under its client id ([`Core::file`]). Its effects are carried out;
+    /// the reply (an ack, held, or a refusal), `None` if the room does not
+    /// exist.
+    async fn http(&self, who: &super::Who, post: Posted) -> worker::Result<Option<ServerMsg>> {
         if !self.ready().await? {
             return Ok(None);
         }
@@ -495,25 +506,11 @@ pub trait Host {
         let effects = {
             let store = self.store();
             let mut core = self.core().borrow_mut();
-            core.as_mut().expect("ready").file(&store, who, id, post, now)
-        };
-        let reply = effects.iter().find_map(|e| if let Effect::Reply(m) = e { Some(m.clone()) } else { None });
-        self.carry_out(None, effects).await;
-        Ok(reply)
-    }
-
-    /// A frame that came over HTTP (the REST API) from `who`: handled as a
-    /// socket's frame would be, its effects carried out; the reply (an ack
-    /// or an error), `None` if the room does not exist.
-    async fn http_frame(&self, who: &super::Who, frame: shared::ClientEnvelope) -> worker::Result<Option<ServerMsg>> {
-        if !self.ready().await? {
-            return Ok(None);
-        }
-        let now = worker::Date::now().as_millis();
-        let effects = {
-            let store = self.store();
-            let mut core = self.core().borrow_mut();
-            core.as_mut().expect("ready").handle(&store, who, frame, now)
+            let core = core.as_mut().expect("ready");
+            match post {
+                Posted::Frame(frame) => core.handle(&store, who, frame, now),
+                Posted::File(id, file) => core.file(&store, who, &id, file, now),
+            }
         };
         let reply = effects.iter().find_map(|e| if let Effect::Reply(m) = e { Some(m.clone()) } else { None });
         self.carry_out(None, effects).await;
