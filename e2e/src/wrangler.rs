@@ -102,7 +102,12 @@ pub fn test_config(edge: &Path) -> Result<PathBuf> {
         }
     }
     let path = edge.join(".wrangler-test.toml");
-    std::fs::write(&path, out)?;
+    // Written only when it changes: wrangler dev watches its config, and a
+    // rewrite (same text or not) restarts every running test Worker, whose
+    // requests in flight then fail with 503 ("restarted mid-request").
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(out.as_str()) {
+        std::fs::write(&path, out)?;
+    }
     Ok(path)
 }
 
