@@ -2,7 +2,7 @@
 // German (the Worker chooses from Accept-Language and puts that catalogue in the page), including the server's
 // refusal of a message the rules block; an Arabic browser gets it right to left (the customer's own messages on the
 // left) with the refusal in Arabic; a German channel says a refusal's particulars (a mute's end in the visitor's
-// time); the page's JavaScript API switches a loaded chat to French and back to the
+// time), a hold's rule, a moderator's notice and a queue place; the page's JavaScript API switches a loaded chat to French and back to the
 // browser's English.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -53,8 +53,9 @@ test("a German browser gets the chat and the channel in German, with the server'
     await until("the message is stored", async () => /^Sie · \d\d:\d\d/.test(await meta.textContent()))
       .catch(async (e) => assert.fail(`${e.message}: the row says ${JSON.stringify(await meta.textContent())}`));
 
+    // Blocked by the rule it names.
     assert.equal(await refusedRow(chat, BLOCKED),
-      "Nicht gesendet: Diese Nachricht verstößt gegen die Regeln dieser Website und wurde nicht gesendet. Schließen");
+      "Nicht gesendet: Die Nachricht verstößt gegen die Chatregeln (Regel: hate). Schließen");
 
     // The public channel on the same page speaks German too.
     const channel = page.frameLocator('iframe[title="Channel live"]');
@@ -91,13 +92,24 @@ test("a German channel says a refusal's particulars and a moderator's notice in 
       await row.locator('[data-state="refused"]').waitFor({ timeout: TIMEOUT });
       return row.locator(".meta").textContent();
     };
+    // The links rule holds a message for review: said with the rule.
+    const link = `siehe cheap-pills.xyz ${Date.now()}`;
+    await frame.getByTestId("channel-input").fill(link);
+    await frame.getByTestId("channel-input").press("Enter");
+    const held = frame.locator(".row.pending", { hasText: link }).locator(".meta");
+    await held.filter({ hasText: "Wartet auf die Prüfung durch einen Moderator (Regel: links)." })
+      .waitFor({ timeout: TIMEOUT })
+      .catch(async (e) => assert.fail(`${e.message}: the row says ${JSON.stringify(await held.textContent())}`));
+
     const muted = Date.now();
-    await post("kill yourself");
-    const said = await post(`noch da? ${Date.now()}`);
-    assert.ok(said.startsWith("Nicht gesendet: Sie können bis ") && said.includes(" keine Nachrichten senden: "), said);
     // The end as Berlin writes it, within the next hour (UTC is one or two hours behind).
     const ends = [...Array(62).keys()].map((m) => new Date(muted + m * 60_000).toLocaleString("de-DE",
       { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Berlin" }));
+    const blocked = await post("kill yourself");
+    const rule = "Nicht gesendet: Die Nachricht verstößt gegen die Chatregeln (rule harassment); Sie können bis ";
+    assert.ok(blocked.startsWith(rule) && ends.includes(blocked.slice(rule.length, blocked.indexOf(" keine"))), blocked);
+    const said = await post(`noch da? ${Date.now()}`);
+    assert.ok(said.startsWith("Nicht gesendet: Sie können bis ") && said.includes(" keine Nachrichten senden: "), said);
     const shown = said.slice("Nicht gesendet: Sie können bis ".length, said.indexOf(" keine"));
     assert.ok(ends.includes(shown), `${said} (expected a time from ${ends[0]} to ${ends.at(-1)})`);
 
@@ -112,6 +124,19 @@ test("a German channel says a refusal's particulars and a moderator's notice in 
     assert.equal(await notice({ kind: "mute", reason: "", lifted: true }),
       "Ein Moderator hat Ihre Stummschaltung aufgehoben: Sie können wieder schreiben.");
     assert.equal(await channelFrame.evaluate(() => globalThis.chatSay({ alert: "Case 4 escalated" })), "Case 4 escalated");
+
+    // A queue place (a customer's chat reads it the same way): from its numbers and the away team, in German.
+    const place = (q) => channelFrame.evaluate((q) => globalThis.chatSay({ text: "English", ...q }), q);
+    assert.equal(await place({ position: 3, waitMs: 240_000 }),
+      "Sie sind Nummer 3 in der Warteschlange. Voraussichtliche Wartezeit: etwa 4 Min.");
+    assert.equal(await place({ position: 1 }),
+      "Sie sind Nummer 1 in der Warteschlange. Gerade ist niemand online; wir antworten hier.");
+    assert.equal(await place({ position: 2, away: { team: "Billing", until } }),
+      "Sie sind Nummer 2 in der Warteschlange. Das Team Billing ist bis 24.12.2026, 18:30 nicht da; " +
+      "Ihre Nachricht wartet hier auf es.");
+    assert.equal(await place({ position: 0, text: "" }), "", "an operator has it: nothing to say");
+    assert.equal(await channelFrame.evaluate(() => globalThis.chatSay({ reason: "English", detail: { why: "unverified" } })),
+      "Dateien von nicht angemeldeten Besuchern prüft ein Moderator, bevor andere sie sehen.");
   } finally {
     await context.close();
   }
@@ -124,7 +149,7 @@ test("an Arabic browser gets the chat right to left, with the server's refusal i
     assert.deepEqual(await langOf(page, "Chat"), ["ar", "rtl"]);
     assert.equal(await chat.getByTestId("chat-send").textContent(), "إرسال");
     const said = await refusedRow(chat, BLOCKED);
-    assert.ok(said.startsWith("لم تُرسَل: تخالف هذه الرسالة قواعد هذا الموقع"), said);
+    assert.equal(said, "لم تُرسَل: تخالف الرسالة قواعد الدردشة (القاعدة: hate). تجاهل");
 
     // Right to left: the customer's own message sits on the left, the composer's text starts on the right.
     const hello = `مرحبا ${Date.now()}`;

@@ -261,6 +261,7 @@ fn an_unverified_visitors_file_waits_for_a_moderator(base: &str) {
     assert_eq!(code, 202, "{text}");
     let held: HeldFile = serde_json::from_str(&text).unwrap();
     assert!(held.held.contains("checked by a moderator"), "{text}");
+    assert_eq!(held.detail, Some(shared::Detail::Unverified), "{text}");
     assert_eq!(up().0, 202, "a resend waits too");
     let reports = DeskRoute::Reports.path(&site);
     let report = (0..50)

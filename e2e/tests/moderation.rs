@@ -127,7 +127,10 @@ fn a_blocked_message_never_reaches_another_socket() {
     let blocked = format!("r3-{eve_id}");
     eve.send_text(&blocked, "same again").unwrap();
     match answer(&mut eve, &blocked) {
-        ServerMsg::Error { code: ErrorCode::Blocked, message, .. } => assert!(message.contains("repeat"), "{message}"),
+        ServerMsg::Error { code: ErrorCode::Blocked, message, detail } => {
+            assert!(message.contains("repeat"), "{message}");
+            assert_eq!(detail, Some(Detail::Rule { rule: "repeat".into() }), "the rule, for the customer's language");
+        }
         other => panic!("expected blocked, got {other:?}"),
     }
     let clean = format!("ok-{eve_id}");
@@ -151,10 +154,15 @@ fn a_held_message_reaches_others_only_once_approved_and_never_if_rejected() {
     let (mut bob, _) = join(&visitor(), "Bob");
     let (held, dropped) = (format!("h1-{ann_id}"), format!("h2-{ann_id}"));
     ann.send_text(&held, "visit cheap-pills.xyz now").unwrap();
-    assert!(matches!(answer(&mut ann, &held), ServerMsg::Held { ref reason } if reason.contains("links")));
-    // A resend is held again, not doubled.
+    let told = answer(&mut ann, &held);
+    let rule = Some(Detail::Rule { rule: "links".into() });
+    assert!(
+        matches!(&told, ServerMsg::Held { reason, detail } if reason.contains("links") && *detail == rule),
+        "{told:?}"
+    );
+    // A resend is held again, not doubled, and told the same.
     ann.send_text(&held, "visit cheap-pills.xyz now").unwrap();
-    assert!(matches!(answer(&mut ann, &held), ServerMsg::Held { .. }));
+    assert_eq!(answer(&mut ann, &held), told);
     ann.send_text(&dropped, "and www.scam.ru").unwrap();
     assert!(matches!(answer(&mut ann, &dropped), ServerMsg::Held { .. }));
     let (r1, r2) = (report_of(&held), report_of(&dropped));
@@ -187,7 +195,14 @@ fn a_muted_sender_is_refused_with_the_end_time_until_unmuted() {
     let (mut tom, tom_id) = join(&visitor(), "Tom");
     let threat = format!("t-{tom_id}");
     tom.send_text(&threat, "kill yourself").unwrap();
-    assert!(matches!(answer(&mut tom, &threat), ServerMsg::Error { code: ErrorCode::Blocked, .. }));
+    // The rule's mute, with its end for the customer's own time zone.
+    let muted = match answer(&mut tom, &threat) {
+        ServerMsg::Error { code: ErrorCode::Blocked, detail: Some(Detail::Until { until, reason }), .. } => {
+            assert!(reason.starts_with("rule "), "{reason}");
+            until
+        }
+        other => panic!("expected blocked with the mute's end, got {other:?}"),
+    };
     let next = format!("n-{tom_id}");
     tom.send_text(&next, "hello?").unwrap();
     match answer(&mut tom, &next) {
@@ -197,6 +212,7 @@ fn a_muted_sender_is_refused_with_the_end_time_until_unmuted() {
             let Some(Detail::Until { until, .. }) = detail else { panic!("{detail:?}") };
             let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
             assert!(until > now, "{until}");
+            assert_eq!(until, muted, "the mute the block announced");
         }
         other => panic!("expected muted, got {other:?}"),
     }

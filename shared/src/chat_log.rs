@@ -286,7 +286,7 @@ impl ChatLog {
                 }
                 None => Effect::None,
             },
-            ServerMsg::Held { reason } => {
+            ServerMsg::Held { reason, .. } => {
                 if let Some(p) = self.outbox.iter_mut().find(|p| Some(&p.id) == frame.re.as_ref()) {
                     p.held = Some(reason);
                 }
@@ -682,7 +682,7 @@ mod tests {
             files: false,
         };
         log.receive(ServerEnvelope::push(welcome));
-        log.receive(ServerEnvelope::reply("a", ServerMsg::Held { reason: "review".into() }));
+        log.receive(ServerEnvelope::reply("a", ServerMsg::Held { reason: "review".into(), detail: None }));
         assert_eq!(log.outbox()[0].held.as_deref(), Some("review"));
         assert_eq!(log.resend_frames().len(), 1, "a held send is resent (the server answers held again)");
         // Another member's message with the same client id confirms nothing.
@@ -715,9 +715,14 @@ mod tests {
     fn the_place_in_the_queue_shows_until_someone_has_it() {
         let mut log = ChatLog::default();
         let text = crate::routing::queue_text(2, Some(240_000), None);
-        log.receive(ServerEnvelope::push(ServerMsg::Queue { position: 2, wait_ms: Some(240_000), text }));
+        log.receive(ServerEnvelope::push(ServerMsg::Queue { position: 2, wait_ms: Some(240_000), text, away: None }));
         assert_eq!(log.notice(), Some("You are number 2 in line. Expected wait: about 4 min."));
-        log.receive(ServerEnvelope::push(ServerMsg::Queue { position: 0, wait_ms: None, text: String::new() }));
+        log.receive(ServerEnvelope::push(ServerMsg::Queue {
+            position: 0,
+            wait_ms: None,
+            text: String::new(),
+            away: None,
+        }));
         assert_eq!(log.notice(), None, "an operator has it");
     }
 

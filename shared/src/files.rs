@@ -286,8 +286,11 @@ impl Attachment {
 /// review ([`Files::hold_unverified`]); an approval publishes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeldFile {
-    /// Why it waits, for the sender.
+    /// Why it waits, for the sender (English).
     pub held: String,
+    /// Why, typed (`held.<why>` in a catalogue).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<crate::Detail>,
 }
 
 /// The answer to an upload: the message that carries the file.

@@ -241,7 +241,10 @@ fn server_examples() -> Vec<ServerEnvelope> {
         ServerEnvelope::push(ServerMsg::Typing { role: Role::Operator, on: true }),
         ServerEnvelope::reply(
             "m-01HX5",
-            ServerMsg::Held { reason: "Waiting for a moderator to review it (rule: links).".into() },
+            ServerMsg::Held {
+                reason: "Waiting for a moderator to review it (rule: links).".into(),
+                detail: Some(crate::Detail::Rule { rule: "links".into() }),
+            },
         ),
         ServerEnvelope::push(ServerMsg::Moderation {
             alert: Some("Case 4 escalated to admin-legal: threat".into()),
@@ -284,6 +287,7 @@ fn server_examples() -> Vec<ServerEnvelope> {
             position: 2,
             wait_ms: Some(240_000),
             text: crate::routing::queue_text(2, Some(240_000), None),
+            away: None,
         }),
         ServerEnvelope::push(ServerMsg::Whisper(Whisper {
             from: "Sam".into(),
@@ -432,6 +436,20 @@ fn channel_frames_match_golden_files() {
     let plain =
         ServerMsg::Error { code: ErrorCode::Forbidden, message: "a customer may not do this".into(), detail: None };
     check("server.error.plain", &ServerEnvelope::reply("e-8", plain));
+    let english = crate::routing::team_away("Billing", Some("Monday 09:00 (Europe/Berlin)"));
+    let away = ServerMsg::Queue {
+        position: 3,
+        wait_ms: None,
+        text: crate::routing::queue_text(3, None, Some(&english)),
+        away: Some(crate::routing::TeamAway { team: "Billing".into(), until: Some(1_795_334_400_000) }),
+    };
+    check("server.queue.away", &ServerEnvelope::push(away));
+    let file = ServerMsg::Held {
+        reason: "Files from visitors who are not signed in are checked by a moderator before anyone else sees them."
+            .into(),
+        detail: Some(crate::Detail::Unverified),
+    };
+    check("server.held.file", &ServerEnvelope::reply("m-01HXA", file));
 }
 
 #[test]

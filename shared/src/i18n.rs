@@ -150,19 +150,25 @@ mod catalogue_tests {
         }
         keys.extend(crate::ErrorCode::ALL.iter().map(|c| format!("error.{}", c.as_str())));
         keys.extend(crate::refusal::SAID.iter().map(|(c, why)| format!("error.{}.{why}", c.as_str())));
-        keys.extend(crate::Notice::KEYS.iter().map(|(key, _)| key.to_string()));
+        keys.extend(crate::Notice::KEYS.iter().chain(crate::routing::QUEUE_KEYS).map(|(key, _)| key.to_string()));
+        keys.extend(crate::refusal::HELD.iter().map(|why| format!("held.{why}")));
         keys
     }
 
-    /// The `{name}`s a catalogue's text for `key` must have: a notice's or
-    /// a refusal's particulars (`notice.…`, `error.<code>.<why>`), none for
-    /// a bare code, else the English text's own.
+    /// The `{name}`s a catalogue's text for `key` must have: a notice's, a
+    /// queue place's, a refusal's or a hold's particulars (`notice.…`,
+    /// `queue.…`, `error.<code>.<why>`, `held.<why>`), none for a bare
+    /// code, else the English text's own.
     fn values_of(key: &str) -> BTreeSet<&str> {
-        if let Some((_, values)) = crate::Notice::KEYS.iter().find(|(k, _)| *k == key) {
+        if let Some((_, values)) = crate::Notice::KEYS.iter().chain(crate::routing::QUEUE_KEYS).find(|(k, _)| *k == key)
+        {
             return values.iter().copied().collect();
         }
-        let Some(said) = key.strip_prefix("error.") else { return values(key) };
-        let why = said.split_once('.').map(|(_, why)| why);
+        let why = match (key.strip_prefix("error."), key.strip_prefix("held.")) {
+            (Some(said), _) => said.split_once('.').map(|(_, why)| why),
+            (_, Some(why)) => Some(why),
+            _ => return values(key),
+        };
         let fields = crate::Detail::WHYS.iter().find(|(w, _)| Some(*w) == why).map_or(&[][..], |(_, f)| *f);
         fields.iter().copied().collect()
     }

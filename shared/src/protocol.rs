@@ -202,8 +202,11 @@ pub enum ServerMsg {
     /// The send `re` is stored but held for a moderator's review: only its
     /// sender sees it, as pending; it is delivered if approved.
     Held {
-        /// Why, for the sender.
+        /// Why, for the sender (English).
         reason: String,
+        /// Why, typed (`held.<why>` in a catalogue, [`crate::refusal::HELD`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detail: Option<crate::Detail>,
     },
     /// On an operator's inbox socket: the moderation desk changed; the
     /// console puts each `changed` item in its list (none: too much changed
@@ -242,7 +245,8 @@ pub enum ServerMsg {
     /// To a customer waiting for an operator: their place in the queue
     /// (1: next; 0: an operator has it now), the estimated wait (absent:
     /// nobody online to say), and both in words for the customer (empty
-    /// at 0), as [`crate::routing::queue_text`] writes them.
+    /// at 0), as [`crate::routing::queue_text`] writes them (a client
+    /// says them from the numbers, [`crate::routing::QUEUE_KEYS`]).
     #[serde(rename_all = "camelCase")]
     Queue {
         /// Place in the queue.
@@ -250,8 +254,11 @@ pub enum ServerMsg {
         /// Estimated wait in ms, rounded up to a minute.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         wait_ms: Option<u64>,
-        /// What the customer reads.
+        /// What the customer reads (English).
         text: String,
+        /// The team waited for is outside its hours (said in `text`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        away: Option<crate::routing::TeamAway>,
     },
     /// On a staff socket of a conversation: a whisper (never on a
     /// customer's socket; replayed to staff when they connect).

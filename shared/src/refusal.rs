@@ -50,6 +50,14 @@ pub enum Detail {
     Locked,
     /// The name looks like the team's (staff, admin, a moderator…).
     StaffName,
+    /// The site's rule `rule` caught it (a message blocked or held).
+    Rule {
+        /// The rule's name, as the site wrote it.
+        rule: String,
+    },
+    /// A file from a visitor who is not signed in, held until a moderator
+    /// has seen it.
+    Unverified,
 }
 
 impl Detail {
@@ -63,6 +71,8 @@ impl Detail {
         ("forGood", &["reason"]),
         ("locked", &[]),
         ("staffName", &[]),
+        ("rule", &["rule"]),
+        ("unverified", &[]),
     ];
 
     /// A wait of `ms` milliseconds, in whole seconds (at least 1).
@@ -93,7 +103,13 @@ pub const SAID: &[(ErrorCode, &str)] = &[
     (ErrorCode::Banned, "forGood"),
     (ErrorCode::Forbidden, "locked"),
     (ErrorCode::Forbidden, "staffName"),
+    (ErrorCode::Blocked, "rule"),
+    (ErrorCode::Blocked, "until"),
 ];
+
+/// Why a message is held for review, as its sender is told: each is a
+/// catalogue sentence `held.<why>` with the [`Detail`]'s values.
+pub const HELD: &[&str] = &["rule", "unverified"];
 
 /// Why something was refused: the code (for programs), the sentence (for
 /// people, in English) and, where it has any, its particulars.
@@ -205,6 +221,8 @@ mod tests {
             Detail::ForGood { reason: "r".into() },
             Detail::Locked,
             Detail::StaffName,
+            Detail::Rule { rule: "r".into() },
+            Detail::Unverified,
         ];
         assert_eq!(each.len(), Detail::WHYS.len());
         for (detail, (why, values)) in each.iter().zip(Detail::WHYS) {
@@ -225,6 +243,7 @@ mod tests {
             assert!(Detail::WHYS.iter().any(|(w, _)| w == why), "{}.{why}", code.as_str());
             assert!(!SAID[..i].contains(&(*code, why)), "{}.{why} twice", code.as_str());
         }
+        assert!(HELD.iter().all(|why| Detail::WHYS.iter().any(|(w, _)| w == why)));
     }
 
     #[test]

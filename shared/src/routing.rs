@@ -221,6 +221,28 @@ pub fn estimated_wait_ms(position: u32, handling_ms: u64, slots: u32) -> Option<
     Some(ms.div_ceil(MINUTE).max(1) * MINUTE)
 }
 
+/// A team outside its hours, as a customer waiting for it is told: its
+/// name and its next opening (ms since the Unix epoch; none: not within two
+/// weeks), which a client writes in its reader's time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamAway {
+    /// The team's name.
+    pub team: String,
+    /// When it opens next.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<u64>,
+}
+
+/// How a client says a queue place ([`crate::ServerMsg::Queue`]) in its
+/// reader's language: the catalogue sentences, each with its `{name}`s
+/// (`minutes`: the wait, rounded up; `team` and `until`: [`TeamAway`]'s).
+pub const QUEUE_KEYS: &[(&str, &[&str])] = &[
+    ("queue.wait", &["position", "minutes"]),
+    ("queue.nobody", &["position"]),
+    ("queue.away", &["position", "team"]),
+    ("queue.away.until", &["position", "team", "until"]),
+];
+
 /// What a waiting customer reads: their place and, when someone is online
 /// to say, the estimated wait (place 0: nothing, an operator has it); or,
 /// when their team is outside its hours, `away` ([`team_away`]).

@@ -192,9 +192,9 @@ impl Action {
         match self {
             Action::Flag => String::new(),
             Action::Hold => format!("Waiting for a moderator to review it (rule: {rule})."),
-            Action::Block => format!("Not sent: it breaks the chat rules (rule: {rule})."),
+            Action::Block => format!("It breaks the chat rules (rule: {rule})."),
             Action::Mute { minutes } => {
-                format!("Not sent: it breaks the chat rules (rule: {rule}); you are muted for {minutes} min.")
+                format!("It breaks the chat rules (rule: {rule}); you are muted for {minutes} min.")
             }
         }
     }

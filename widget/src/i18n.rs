@@ -31,8 +31,10 @@ extern "C" {
     pub fn expect(availability: &wasm_bindgen::JsValue) -> String;
     /// What the server wrote for people in the page's language: an `error`
     /// object (a refusal, by its code and particulars, else its English
-    /// `message`) or a `moderation` one (a notice, by its `notice`, else its
-    /// English `alert`); undefined: none.
+    /// `message`), a `moderation` one (a notice, by its `notice`, else its
+    /// English `alert`), a `held` one (by its `detail`, else its `reason`)
+    /// or a `queue` place (by its numbers and `away`, else its `text`);
+    /// undefined: none.
     #[wasm_bindgen(js_name = chatSay)]
     fn say(said: &wasm_bindgen::JsValue) -> wasm_bindgen::JsValue;
 }
@@ -50,6 +52,6 @@ pub fn tf(en: &str, values: &[(&str, &str)]) -> String {
 /// and particulars (`error.<code>.<why>`, filled in: the wait, the limit, a
 /// sanction's end in the visitor's time), else for the code alone
 /// (`error.<code>`), else the server's own (English) message; a moderator's
-/// notice likewise (`notice.<kind>…`, else the English `alert`).
-pub const SAID: crate::wire::Say =
-    crate::wire::Say { refusal: |e| say(e).as_string(), notice: |m| Some(say(m).as_string()) };
+/// notice, a hold and a queue place likewise (`notice.<kind>…`, `held.<why>`,
+/// `queue.…`, else the English of the field named).
+pub const SAID: crate::wire::Say = |said, _| say(said).as_string();

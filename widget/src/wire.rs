@@ -128,19 +128,20 @@ pub(crate) fn parse(json: &str) -> Option<JsValue> {
 /// A frame of a customer's conversation socket. Customers only ever receive
 /// the events they see as cards or answers ([`Event::visible_to_customer`]);
 /// any other event would be read as none (the message's text still shows).
-/// Refusals and moderators' notices are read as `say` says them.
-pub fn server(json: &str, say: &Say) -> Option<ServerEnvelope> {
+/// Refusals, moderators' notices, holds and queue places are read as `say`
+/// says them.
+pub fn server(json: &str, say: Say) -> Option<ServerEnvelope> {
     // The customer reads the queue's words only (the numbers are for programs).
-    let more = |tag: &str, d: &JsValue| match tag {
-        "queue" => Some(ServerMsg::Queue { position: 0, wait_ms: None, text: text(d, "text")? }),
+    let more = |tag: &str, d: &JsValue, say: Say| match tag {
+        "queue" => Some(ServerMsg::Queue { position: 0, wait_ms: None, text: say(d, "text")?, away: None }),
         _ => None,
     };
     frame::<false, false>(json, more, |v| Some(visible_event(v)), say)
 }
 
 /// A frame of a channel viewer's socket: a customer's frames, and removals.
-pub fn server_channel(json: &str, say: &Say) -> Option<ServerEnvelope> {
-    let more = |tag: &str, d: &JsValue| match tag {
+pub fn server_channel(json: &str, say: Say) -> Option<ServerEnvelope> {
+    let more = |tag: &str, d: &JsValue, _: Say| match tag {
         "removed" => Some(ServerMsg::Removed { seq: uint(d, "seq")? }),
         _ => None,
     };
@@ -149,7 +150,7 @@ pub fn server_channel(json: &str, say: &Say) -> Option<ServerEnvelope> {
 
 /// A frame of an operator's conversation or inbox socket (every event).
 pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
-    let more = |tag: &str, d: &JsValue| match tag {
+    let more = |tag: &str, d: &JsValue, _: Say| match tag {
         "inbox" => Some(ServerMsg::Inbox { conversations: list(d, "conversations", false, summary)? }),
         "removed" => Some(ServerMsg::Removed { seq: uint(d, "seq")? }),
         "inboxUpdate" => {
@@ -159,7 +160,7 @@ pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
     };
     // Routing's frames (board, assignment, whisper, seen marks; a queue
     // place, which only customers get) are read by serde.
-    let Some(mut env) = frame::<true, true>(json, more, |v| event(v).map(Some), &ENGLISH) else {
+    let Some(mut env) = frame::<true, true>(json, more, |v| event(v).map(Some), ENGLISH) else {
         return crate::json::decode::<ServerEnvelope>(json).filter(|e| {
             matches!(
                 e.msg,
@@ -211,17 +212,14 @@ pub fn server_or_inbox(json: &str) -> Option<ServerEnvelope> {
 /// `Some(None)` reads it as no event.
 type EventReader = fn(&JsValue) -> Option<Option<Event>>;
 
-/// How a frame reader says what the server wrote for people.
-pub struct Say {
-    /// A refusal (an `error` frame's object): its sentence.
-    pub refusal: fn(&JsValue) -> Option<String>,
-    /// A moderator's notice (a `moderation` frame's object): its sentence
-    /// (`Some(None)`: none; `None` refuses the frame).
-    pub notice: fn(&JsValue) -> Option<Option<String>>,
-}
+/// How a frame reader says what the server wrote for people: the sentence
+/// of a frame's object (a refusal, a moderator's notice, a hold, a queue
+/// place) whose English is in the field named (none: no sentence; where
+/// one is required, the frame is refused).
+pub type Say = fn(&JsValue, &str) -> Option<String>;
 
 /// What the server wrote, in English (the console's reader).
-pub const ENGLISH: Say = Say { refusal: |e| text(e, "message"), notice: |m| opt_text(m, "alert") };
+pub const ENGLISH: Say = text;
 
 /// A server frame; `more` decodes the variants the common ones do not cover.
 /// `TOMBSTONES`: whether messages can be removed (channels; a customer's
@@ -230,9 +228,9 @@ pub const ENGLISH: Say = Say { refusal: |e| text(e, "message"), notice: |m| opt_
 /// customers' readers have them said in the refusal's sentence).
 fn frame<const TOMBSTONES: bool, const DETAIL: bool>(
     json: &str,
-    more: fn(&str, &JsValue) -> Option<ServerMsg>,
+    more: fn(&str, &JsValue, Say) -> Option<ServerMsg>,
     ev: EventReader,
-    say: &Say,
+    say: Say,
 ) -> Option<ServerEnvelope> {
     let v = parse(json)?;
     let (tag, d) = tagged(&get(&v, "msg"))?;
@@ -250,12 +248,12 @@ fn frame<const TOMBSTONES: bool, const DETAIL: bool>(
         "ack" => ServerMsg::Ack { seq: uint(&d, "seq")?, at: uint(&d, "at")? },
         "error" => ServerMsg::Error {
             code: name(&d, "code")?,
-            message: (say.refusal)(&d)?,
+            message: say(&d, "message")?,
             detail: if DETAIL { detail(&d) } else { None },
         },
         "typing" => ServerMsg::Typing { role: name(&d, "role")?, on: flag(&d, "on")? },
-        "held" => ServerMsg::Held { reason: text(&d, "reason")? },
-        "moderation" => ServerMsg::Moderation { alert: (say.notice)(&d)?, changed: Vec::new(), notice: None },
+        "held" => ServerMsg::Held { reason: say(&d, "reason")?, detail: if DETAIL { detail(&d) } else { None } },
+        "moderation" => ServerMsg::Moderation { alert: say(&d, "alert"), changed: Vec::new(), notice: None },
         "history" => ServerMsg::History {
             messages: array(get(&d, "messages"))?
                 .iter()
@@ -263,7 +261,7 @@ fn frame<const TOMBSTONES: bool, const DETAIL: bool>(
                 .collect::<Option<_>>()?,
             more: flag(&d, "more")?,
         },
-        other => more(other, &d)?,
+        other => more(other, &d, say)?,
     };
     Some(ServerEnvelope { v: small(&v, "v")?, re: opt_text(&v, "re")?, msg })
 }
@@ -462,9 +460,9 @@ pub fn created_from(v: &JsValue) -> Option<ConversationCreated> {
 
 /// The body of a refused HTTP request, its sentence as `say` says it (the
 /// particulars: none, they are said in it).
-pub fn api_error(json: &str, say: &Say) -> Option<ApiError> {
+pub fn api_error(json: &str, say: Say) -> Option<ApiError> {
     let v = parse(json)?;
-    Some(ApiError { code: name(&v, "code")?, message: (say.refusal)(&v)?, detail: None })
+    Some(ApiError { code: name(&v, "code")?, message: say(&v, "message")?, detail: None })
 }
 
 fn form_field(d: &JsValue) -> Option<FormField> {
@@ -520,6 +518,8 @@ fn detail(error: &JsValue) -> Option<Detail> {
         "forGood" => Detail::ForGood { reason: text(&d, "reason")? },
         "locked" => Detail::Locked,
         "staffName" => Detail::StaffName,
+        "rule" => Detail::Rule { rule: text(&d, "rule")? },
+        "unverified" => Detail::Unverified,
         _ => return None,
     })
 }
@@ -656,12 +656,12 @@ pub struct Codec {
 /// operator-only parts are then not in the widget's wasm).
 /// Refusals and notices are read in the page's language ([`crate::i18n::SAID`]).
 pub const CUSTOMER: Codec = Codec {
-    decode: |json| server(json, &crate::i18n::SAID),
+    decode: |json| server(json, crate::i18n::SAID),
     encode: |env| client_with(env, |e| answer_js(e).unwrap_or(JsValue::NULL)),
 };
 
 /// A channel viewer's: the customer's, and removals (refusals and notices likewise).
-pub const CHANNEL: Codec = Codec { decode: |json| server_channel(json, &crate::i18n::SAID), encode: CUSTOMER.encode };
+pub const CHANNEL: Codec = Codec { decode: |json| server_channel(json, crate::i18n::SAID), encode: CUSTOMER.encode };
 
 /// The console's: every frame and event.
 pub const OPERATOR: Codec = Codec { decode: server_or_inbox, encode: client };
@@ -751,12 +751,14 @@ mod tests {
         golden!("server.inboxUpdate"),
         golden!("server.typing"),
         golden!("server.held"),
+        golden!("server.held.file"),
         golden!("server.moderation"),
         golden!("server.welcome.channel"),
         golden!("server.welcome.operator"),
         golden!("server.message.channel"),
         golden!("server.history"),
         golden!("server.queue"),
+        golden!("server.queue.away"),
         golden!("server.whisper"),
         golden!("server.board"),
         golden!("server.seen"),
@@ -818,29 +820,37 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
-    fn the_customers_readers_say_refusals_and_notices_as_told_and_keep_a_refusals_code() {
-        // What i18n.js is handed: the whole error object, particulars too.
-        let say = Say {
-            refusal: |e| {
-                let d = get(e, "detail");
-                Some(format!("{}/{}", text(&d, "why")?, text(&d, "reason")?))
-            },
-            notice: |m| Some(Some(format!("{}/{}", text(&get(m, "notice"), "kind")?, opt_text(m, "alert")?.is_some()))),
+    fn the_customers_readers_say_refusals_notices_holds_and_places_as_told_and_keep_a_refusals_code() {
+        // What i18n.js is handed: the whole object, particulars too, and
+        // the field of its English.
+        let say: Say = |o, english| {
+            let (d, notice, away) = (get(o, "detail"), get(o, "notice"), get(o, "away"));
+            let typed = text(&d, "why").or(text(&notice, "kind")).or(text(&away, "team"))?;
+            Some(format!("{typed}/{}/{}", text(o, english).is_some(), uint(&away, "until").unwrap_or(0)))
         };
         let g = golden!("server.error.muted");
-        for read in [server(g, &say), server_channel(g, &say)] {
+        for read in [server(g, say), server_channel(g, say)] {
             let msg = read.map(|f| f.msg);
-            let want = ServerMsg::Error { code: shared::ErrorCode::Muted, message: "until/spam".into(), detail: None };
+            let want =
+                ServerMsg::Error { code: shared::ErrorCode::Muted, message: "until/true/0".into(), detail: None };
             assert_eq!(msg, Some(want));
         }
-        assert_eq!(server(golden!("server.error.plain"), &say), None, "no particulars: this `say` refuses");
-        let told = ServerMsg::Moderation { alert: Some("mute/true".into()), changed: Vec::new(), notice: None };
-        assert_eq!(server_channel(golden!("server.moderation.notice"), &say).map(|f| f.msg), Some(told));
+        assert_eq!(server(golden!("server.error.plain"), say), None, "no particulars: this `say` refuses");
+        let told = ServerMsg::Moderation { alert: Some("mute/true/0".into()), changed: Vec::new(), notice: None };
+        assert_eq!(server_channel(golden!("server.moderation.notice"), say).map(|f| f.msg), Some(told));
+        for (g, why) in [(golden!("server.held"), "rule/true/0"), (golden!("server.held.file"), "unverified/true/0")] {
+            let held = ServerMsg::Held { reason: why.into(), detail: None };
+            assert_eq!(server(g, say).map(|f| f.msg), Some(held.clone()));
+            assert_eq!(server_channel(g, say).map(|f| f.msg), Some(held));
+        }
+        let place =
+            ServerMsg::Queue { position: 0, wait_ms: None, text: "Billing/true/1795334400000".into(), away: None };
+        assert_eq!(server(golden!("server.queue.away"), say).map(|f| f.msg), Some(place));
     }
 
     #[wasm_bindgen_test]
     fn golden_server_frames_decode_as_serde_json_does() {
-        assert_eq!(SERVER.len(), 23, "one per ServerMsg variant, the channel forms, an operator's welcome, refusals");
+        assert_eq!(SERVER.len(), 25, "one per ServerMsg variant, the channel forms, an operator's welcome, refusals");
         for g in SERVER {
             let want: ServerEnvelope = serde_json::from_str(g).unwrap();
             // Readers that know tombstones show a removed message's words.
@@ -869,9 +879,9 @@ mod tests {
             match &mut seen.msg {
                 ServerMsg::Welcome { state, .. } => *state = None,
                 ServerMsg::Moderation { changed, notice, .. } => (*changed, *notice) = (Vec::new(), None),
-                ServerMsg::Queue { position, wait_ms, .. } => (*position, *wait_ms) = (0, None),
-                // Customers read a refusal's particulars in its sentence.
-                ServerMsg::Error { detail, .. } => *detail = None,
+                ServerMsg::Queue { position, wait_ms, away, .. } => (*position, *wait_ms, *away) = (0, None, None),
+                // Customers read a refusal's (and a hold's) particulars in its sentence.
+                ServerMsg::Error { detail, .. } | ServerMsg::Held { detail, .. } => *detail = None,
                 _ => {}
             }
             // A removal only comes on a channel's sockets: the channel's
@@ -882,10 +892,10 @@ mod tests {
                 m.removed = false;
             }
             let customers = (!staff && !removal).then_some(customers);
-            assert_eq!(server(g, &ENGLISH), customers, "customers' sockets never carry staff frames: {g}");
+            assert_eq!(server(g, ENGLISH), customers, "customers' sockets never carry staff frames: {g}");
             // A channel has no queue: its reader has none.
             let queue = matches!(seen.msg, ServerMsg::Queue { .. });
-            assert_eq!(server_channel(g, &ENGLISH), (!staff && !queue).then_some(tomb(seen)), "{g}");
+            assert_eq!(server_channel(g, ENGLISH), (!staff && !queue).then_some(tomb(seen)), "{g}");
         }
     }
 
@@ -907,7 +917,7 @@ mod tests {
             let frame = serde_json::to_string(&ServerEnvelope::push(ServerMsg::Message(m.clone()))).unwrap();
             assert_eq!(server_or_inbox(&frame).map(|f| f.msg), Some(ServerMsg::Message(m.clone())));
             let seen = ChatMessage { event: want.visible_to_customer().then_some(want), ..m };
-            assert_eq!(server(&frame, &ENGLISH).map(|f| f.msg), Some(ServerMsg::Message(seen)));
+            assert_eq!(server(&frame, ENGLISH).map(|f| f.msg), Some(ServerMsg::Message(seen)));
         }
     }
 
@@ -969,7 +979,7 @@ mod tests {
         // (A refusal's particulars are said in its sentence, not kept.)
         for g in [golden!("api.error"), golden!("api.error.detail")] {
             let want: ApiError = serde_json::from_str(g).unwrap();
-            assert_eq!(api_error(g, &ENGLISH), Some(ApiError { detail: None, ..want }), "{g}");
+            assert_eq!(api_error(g, ENGLISH), Some(ApiError { detail: None, ..want }), "{g}");
         }
         let g = golden!("api.widgetConfig");
         let c: shared::site::WidgetConfig = serde_json::from_str(g).unwrap();

@@ -19,10 +19,16 @@
     chatT: t,
     // What the server wrote for people, said: a refusal ({code, message, detail}) by its code and particulars
     // (shared::Detail), else by its code alone, else its English message; a moderator's notice ({alert, notice}) by
-    // shared::Notice (notice.<kind>, .lifted or .until), else its English alert.
-    chatSay: ({ code, message, detail: d = {}, alert, notice: n }) =>
+    // shared::Notice (notice.<kind>, .lifted or .until), else its English alert; a hold ({reason, detail}) by
+    // held.<why>, else its reason; a queue place ({position, waitMs, away, text}) by shared::routing::QUEUE_KEYS,
+    // else its text.
+    chatSay: ({ code, message, detail: d = {}, alert, notice: n, reason, position: p, waitMs, away: a, text }) =>
       n ? say([`notice.${n.kind}${n.lifted ? ".lifted" : n.until ? ".until" : ""}`], n, alert)
-      : code ? say([`error.${code}.${d.why}`, "error." + code], d, message) : alert,
+      : code ? say([`error.${code}.${d.why}`, "error." + code], d, message)
+      : reason ? say(["held." + d.why], d, reason)
+      : p ? say([a ? "queue.away" + (a.until ? ".until" : "") : waitMs ? "queue.wait" : "queue.nobody"],
+        { position: p, minutes: Math.ceil(waitMs / 6e4), ...a }, text)
+      : text ?? alert,
     // Minor units of an ISO 4217 currency, as the locale writes money.
     chatMoney(minor, currency) {
       const f = new Intl.NumberFormat(lang, { style: "currency", currency });

@@ -20,7 +20,8 @@ async function post(to, token, id, file) {
       const r = await fetch(url, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: file });
       const body = await r.json().catch(() => ({}));
       // 202: the site holds unverified visitors' files for a moderator.
-      if (r.status == 202) return t("{file} waits for review: {why}", { file: file.name, why: body.held });
+      if (r.status == 202)
+        return t("{file} waits for review: {why}", { file: file.name, why: chatSay({ reason: body.held, detail: body.detail }) });
       if (r.ok) return "";
       // (A size limit in the visitor's units.)
       const d = body.detail?.bytes ? { ...body.detail, bytes: new Intl.NumberFormat(document.documentElement.lang,

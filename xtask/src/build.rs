@@ -61,6 +61,10 @@ pub fn widget() -> Result<()> {
             .args(["--strip-debug", "--strip-producers", "-o"])
             .arg(&output)
             .arg(&output))?;
+        if bundle != "console" {
+            let blanked = crate::blank::panic_text(&output)?;
+            println!("{bundle}: {blanked} B of panic-only text blanked");
+        }
         let glue = app.join(format!("{bundle}.js"));
         std::fs::write(&glue, drop_stream_classes(&std::fs::read_to_string(&glue)?)?)?;
         crate::minify::bundle(&output, &glue, &format!("./{bundle}_bg.js"))?;

@@ -17,6 +17,7 @@
 
 mod accuracy;
 mod bench;
+mod blank;
 mod build;
 mod chaos;
 mod corpora;

@@ -213,6 +213,9 @@ pub enum Route {
         /// (`shared::routing::team_away`).
         #[serde(default)]
         away: Option<String>,
+        /// The same, typed (for the customer's client to say).
+        #[serde(default)]
+        team: Option<shared::routing::TeamAway>,
     },
 }
 

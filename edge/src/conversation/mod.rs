@@ -49,7 +49,7 @@ pub struct Conversation {
     sweeps: crate::retention::Sweeps,
     /// The customer's place in the queue and the estimated wait, as
     /// routing last said (told again to a customer who connects).
-    queued: RefCell<Option<(u32, Option<u64>, Option<String>)>>,
+    queued: RefCell<Option<ServerEnvelope>>,
     /// The follow-up due time the alarm was last made sure of.
     follow_up_armed: std::cell::Cell<Option<u64>>,
     /// The conversation's tags (read when it wakes; every inbox notice carries them).
@@ -204,8 +204,8 @@ impl Conversation {
             for w in sql::whispers(&self.db).map_err(internal)? {
                 socket::send(&pair.server, &ServerEnvelope::push(ServerMsg::Whisper(w)));
             }
-        } else if let Some((position, wait_ms, away)) = self.queued.borrow().clone().filter(|(p, ..)| *p > 0) {
-            socket::send(&pair.server, &queue_frame(position, wait_ms, away.as_deref()));
+        } else if let Some(place) = self.queued.borrow().as_ref() {
+            socket::send(&pair.server, place);
         }
         crate::socket::accepted(req, pair.client)
     }
@@ -247,9 +247,11 @@ impl Conversation {
     /// Routing's decision from the site's list part.
     async fn routed(&self, route: Route) -> Result<Response> {
         let event = match route {
-            Route::Queue { position, wait_ms, away } => {
-                self.send_tagged(Role::Customer.as_str(), &queue_frame(position, wait_ms, away.as_deref()));
-                self.queued.replace(Some((position, wait_ms, away)));
+            Route::Queue { position, wait_ms, away, team } => {
+                let text = shared::routing::queue_text(position, wait_ms, away.as_deref());
+                let place = ServerEnvelope::push(ServerMsg::Queue { position, wait_ms, text, away: team });
+                self.send_tagged(Role::Customer.as_str(), &place);
+                self.queued.replace((position > 0).then_some(place));
                 return Response::empty();
             }
             Route::Assign { to, id } => (shared::workflow::Event::Assign { to }, id, None),
@@ -261,7 +263,8 @@ impl Conversation {
                 if holder.is_none() {
                     // Taken: the customer no longer waits.
                     self.queued.replace(None);
-                    self.send_tagged(Role::Customer.as_str(), &queue_frame(0, None, None));
+                    let taken = ServerMsg::Queue { position: 0, wait_ms: None, text: String::new(), away: None };
+                    self.send_tagged(Role::Customer.as_str(), &ServerEnvelope::push(taken));
                 }
                 Routed { seq: Some(seq), refused: None }
             }
@@ -277,12 +280,6 @@ impl Conversation {
         let name = core.as_ref()?.workflow.as_ref()?.field("name").unwrap_or("Visitor").to_owned();
         Some(Sender { member, name })
     }
-}
-
-/// The customer's place in the queue, with its words.
-fn queue_frame(position: u32, wait_ms: Option<u64>, away: Option<&str>) -> ServerEnvelope {
-    let text = shared::routing::queue_text(position, wait_ms, away);
-    ServerEnvelope::push(ServerMsg::Queue { position, wait_ms, text })
 }
 
 impl Host for Conversation {

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use shared::routing::{Board, BoardOperator, Operator, Presence, QueueLine, Seat};
+use shared::routing::{Board, BoardOperator, Operator, Presence, QueueLine, Seat, TeamAway};
 use shared::site::Routing;
 use shared::staff::{Capability, StaffRole};
 use shared::{ConversationId, ServerEnvelope, ServerMsg};
@@ -159,15 +159,17 @@ pub fn board_now(sql: &SqlStorage, viewers: &[(WebSocket, Viewer)], routing: &Ro
 }
 
 /// What a customer waiting for `team` reads when the team's own hours
-/// (`SiteConfig::hours` for that team) say closed at `now`; `None`: open,
-/// no hours of its own, or the site's queue (the widget says the site's).
-fn team_away(config: &shared::site::SiteConfig, team: Option<&str>, now: u64) -> Option<String> {
+/// (`SiteConfig::hours` for that team) say closed at `now`, in English and
+/// typed; `None`: open, no hours of its own, or the site's queue (the
+/// widget says the site's).
+fn team_away(config: &shared::site::SiteConfig, team: Option<&str>, now: u64) -> Option<(String, TeamAway)> {
     let team = team?;
     let hours = config.hours.iter().find(|h| h.team.as_deref() == Some(team))?;
     let status = shared::hours::status(hours, now).ok().filter(|s| !s.open)?;
     let name = config.teams.iter().find(|t| t.id == team).map_or(team, |t| t.name.as_str());
-    let until = status.next_open.and_then(|at| shared::hours::local_label(at, &hours.time_zone).ok());
-    Some(shared::routing::team_away(name, until.as_deref()))
+    let label = status.next_open.and_then(|at| shared::hours::local_label(at, &hours.time_zone).ok());
+    let typed = TeamAway { team: name.to_owned(), until: status.next_open.filter(|_| label.is_some()) };
+    Some((shared::routing::team_away(name, label.as_deref()), typed))
 }
 
 impl Inbox {
@@ -292,7 +294,7 @@ impl Inbox {
         let handling = route_sql::handling_ms(sql)?.unwrap_or(HANDLING_MS);
         let config = super::sql::config(sql)?.map(|(_, c)| c).unwrap_or_default();
         let now = worker::Date::now().as_millis();
-        let mut away: HashMap<Option<String>, Option<String>> = HashMap::new();
+        let mut away: HashMap<Option<String>, Option<(String, TeamAway)>> = HashMap::new();
         let mut places: HashMap<Option<String>, u32> = HashMap::new();
         for w in route_sql::queue(sql, PASS)? {
             let place = places.entry(w.team.clone()).or_default();
@@ -307,9 +309,13 @@ impl Inbox {
                 .map(|o| o.capacity)
                 .sum();
             let wait_ms = shared::routing::estimated_wait_ms(*place, handling, slots);
-            let away = away.entry(w.team.clone()).or_insert_with(|| team_away(&config, w.team.as_deref(), now)).clone();
+            let (away, team) = away
+                .entry(w.team.clone())
+                .or_insert_with(|| team_away(&config, w.team.as_deref(), now))
+                .clone()
+                .unzip();
             let stub = crate::calls::room::conversation(&self.env, &w.conversation)?;
-            let call = RoomCall::Route(Route::Queue { position: *place, wait_ms, away });
+            let call = RoomCall::Route(Route::Queue { position: *place, wait_ms, away, team });
             self.counted(|c| c.routing_calls += 1);
             if let Err(e) = crate::calls::tell(&stub, &call).await {
                 worker::console_error!("queue place not told to {}: {e}", w.conversation);

@@ -14,7 +14,7 @@ use shared::moderation_case::{Hit, Report, ReportStatus, Room, SanctionRecord, V
 use shared::rules::{Action, Category};
 use shared::staff::{Capability, StaffRole};
 use shared::workflow::{apply, Event, Sanction, Severity, State};
-use shared::{ChatMessage, ClientEnvelope, ClientMsg, ErrorCode, Role, ServerMsg, WireName};
+use shared::{ChatMessage, ClientEnvelope, ClientMsg, Detail, ErrorCode, Role, ServerMsg, WireName};
 
 use super::memory::{record, MemberLog, Members, Sanctions, MINUTE_MS};
 use super::policy::{self, Draft, Refusal, Screening, Settings};
@@ -209,8 +209,8 @@ impl Core {
         if who.role == Role::Customer {
             // A resend of a held message is held again (no new report).
             let log = self.member(store, &who.member, now)?;
-            if let Some(reason) = log.held.get(id) {
-                return Ok(vec![Effect::Reply(ServerMsg::Held { reason: reason.clone() })]);
+            if let Some(told) = log.held.get(id) {
+                return Ok(vec![Effect::Reply(told.clone())]);
             }
             let mut screening = self.screen(store, who, id, text, now)?;
             if let Some(file) = file {
@@ -223,17 +223,19 @@ impl Core {
             }
             match screening {
                 Screening::Deliver(flagged) => report = flagged,
-                Screening::Hold(caught, reason) => {
+                Screening::Hold(caught, reason, detail) => {
                     let event = file.map(FilePost::event_json).transpose()?;
-                    let held = Held { event, ..Held::of(who, id, text, now, &reason) };
+                    let held = Held { event, ..Held::of(who, id, text, now, &reason, &detail) };
                     store.hold(&held)?;
                     let log = self.member(store, &who.member, now)?;
-                    log.held.insert(id.to_owned(), reason.clone());
+                    log.held.insert(id.to_owned(), held.told());
                     log.wrote(text, now);
-                    return Ok(vec![Effect::Reply(ServerMsg::Held { reason }), Effect::Report(caught)]);
+                    return Ok(vec![Effect::Reply(held.told()), Effect::Report(caught)]);
                 }
-                Screening::Refuse(refusal, caught) => {
+                Screening::Refuse(mut refusal, caught) => {
                     if let Some(mute) = caught.as_ref().and_then(|r| r.auto_mute()) {
+                        // The rule's mute: the refusal says until when.
+                        refusal = refusal.with(Detail::sanction(mute.until, &mute.reason));
                         let records = self.sanctions.with(&mute);
                         store.set_sanctions(&mute.member, &records)?;
                         self.sanctions.set(&mute.member, records);
@@ -649,7 +651,7 @@ impl Core {
 }
 
 impl Held {
-    fn of(who: &Who, id: &str, text: &str, now: u64, reason: &str) -> Self {
+    fn of(who: &Who, id: &str, text: &str, now: u64, reason: &str, detail: &Detail) -> Self {
         Held {
             member: who.member.clone(),
             client_id: id.to_owned(),
@@ -658,6 +660,7 @@ impl Held {
             at: now,
             reason: reason.to_owned(),
             event: None,
+            detail: serde_json::to_string(detail).ok(),
         }
     }
 }

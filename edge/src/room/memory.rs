@@ -12,6 +12,7 @@ use std::collections::{HashMap, VecDeque};
 use shared::moderation::Earlier;
 use shared::moderation_case::{banning, stopping, SanctionRecord};
 use shared::workflow::Sanction;
+use shared::ServerMsg;
 
 use super::store::Recent;
 
@@ -31,8 +32,8 @@ pub struct MemberLog {
     pub attempts: VecDeque<u64>,
     /// Times of their workflow events, oldest first.
     pub events: VecDeque<u64>,
-    /// Held messages: client id → the reason they were told.
-    pub held: HashMap<String, String>,
+    /// Held messages: client id → what they were told (a `held` frame).
+    pub held: HashMap<String, ServerMsg>,
     /// When they last did anything (for eviction).
     pub active: u64,
 }

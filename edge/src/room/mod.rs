@@ -37,7 +37,7 @@ mod transcript_tests;
 use serde::{Deserialize, Serialize};
 use shared::site::Limits;
 use shared::staff::StaffRole;
-use shared::{ErrorCode, Role};
+use shared::{ErrorCode, Role, ServerMsg};
 
 pub use self::core::{Core, Effect, FilePost, Who};
 pub use self::policy::Settings;
@@ -75,11 +75,23 @@ pub struct Held {
     pub text: String,
     /// When it was sent.
     pub at: u64,
-    /// Why it is held.
+    /// Why it is held (English).
     pub reason: String,
     /// The event it carries, as JSON (a file held for review).
     #[serde(default)]
     pub event: Option<String>,
+    /// Why it is held, typed ([`shared::Detail`] as JSON; none in rows
+    /// from before it was kept).
+    #[serde(default)]
+    pub detail: Option<String>,
+}
+
+impl Held {
+    /// What its sender is told (again at a resend).
+    pub fn told(&self) -> ServerMsg {
+        let detail = self.detail.as_deref().and_then(|d| serde_json::from_str(d).ok());
+        ServerMsg::Held { reason: self.reason.clone(), detail }
+    }
 }
 
 /// At a customer's connect, holding `open` sockets already: the refusal if

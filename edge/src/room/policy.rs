@@ -50,8 +50,9 @@ pub fn authorise(staff: Option<StaffRole>, needs: Capability) -> Result<(), Refu
 pub enum Screening {
     /// Store and deliver it; file the report if it was flagged.
     Deliver(Option<Report>),
-    /// Keep it for review (only the sender sees it, pending) and report it.
-    Hold(Report, String),
+    /// Keep it for review (only the sender sees it, pending) and report it;
+    /// the sender is told why (in English, and typed).
+    Hold(Report, String, Detail),
     /// Refuse it; report it if the rules caught it; a mute comes with it.
     Refuse(Refusal, Option<Report>),
 }
@@ -105,11 +106,12 @@ pub fn screen(d: &Draft, log: &MemberLog, sanctions: &Sanctions, settings: &Sett
         file: None,
     };
     let notice = action.sender_notice(report.rule());
+    let rule = Detail::Rule { rule: report.rule().to_owned() };
     match action {
         Action::Flag => Screening::Deliver(Some(report)),
-        Action::Hold => Screening::Hold(report, notice),
+        Action::Hold => Screening::Hold(report, notice, rule),
         Action::Block | Action::Mute { .. } => {
-            Screening::Refuse(Refusal::new(ErrorCode::Blocked, notice), Some(report))
+            Screening::Refuse(Refusal::new(ErrorCode::Blocked, notice).with(rule), Some(report))
         }
     }
 }

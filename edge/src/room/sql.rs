@@ -128,6 +128,7 @@ pub fn ensure_schema(sql: &SqlStorage) -> worker::Result<()> {
         None,
     )?;
     add_column(sql, "held", "event", "TEXT")?;
+    add_column(sql, "held", "detail", "TEXT")?;
     sql.exec("CREATE TABLE IF NOT EXISTS sanctions (member TEXT NOT NULL, json TEXT NOT NULL)", None)?;
     sql.exec(super::reports::SCHEMA, None)?;
     sql.exec(
@@ -161,7 +162,7 @@ pub fn save_settings(db: &Db, version: u64, config: &SiteConfig) -> Result<(), S
 /// Keeps a held message.
 pub fn hold(db: &Db, h: &Held) -> Result<(), StoreError> {
     db.write(
-        "INSERT INTO held (member, client_id, name, text, at, reason, event) VALUES (?, ?, ?, ?, ?, ?, ?) \
+        "INSERT INTO held (member, client_id, name, text, at, reason, event, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT DO NOTHING",
         vec![
             h.member.as_str().into(),
@@ -171,6 +172,7 @@ pub fn hold(db: &Db, h: &Held) -> Result<(), StoreError> {
             int(h.at),
             h.reason.as_str().into(),
             h.event.as_deref().into(),
+            h.detail.as_deref().into(),
         ],
     )
     .map(drop)
@@ -179,7 +181,7 @@ pub fn hold(db: &Db, h: &Held) -> Result<(), StoreError> {
 /// Removes and returns a held message.
 pub fn take_held(db: &Db, member: &str, client_id: &str) -> Result<Option<Held>, StoreError> {
     let rows: Vec<Held> = db.read(
-        "SELECT member, client_id, name, text, at, reason, event FROM held WHERE member = ? AND client_id = ?",
+        "SELECT member, client_id, name, text, at, reason, event, detail FROM held WHERE member = ? AND client_id = ?",
         vec![member.into(), client_id.into()],
     )?;
     db.write("DELETE FROM held WHERE member = ? AND client_id = ?", vec![member.into(), client_id.into()])?;
@@ -189,7 +191,7 @@ pub fn take_held(db: &Db, member: &str, client_id: &str) -> Result<Option<Held>,
 /// `member`'s held messages, oldest first.
 pub fn held_of(db: &Db, member: &str) -> Result<Vec<Held>, StoreError> {
     db.read(
-        "SELECT member, client_id, name, text, at, reason, event FROM held WHERE member = ? ORDER BY at",
+        "SELECT member, client_id, name, text, at, reason, event, detail FROM held WHERE member = ? ORDER BY at",
         vec![member.into()],
     )
 }
@@ -276,7 +278,7 @@ pub fn recent(
     Ok(Recent {
         texts: earlier.into_iter().skip(skip).map(|t| Earlier { text: t.text, at: t.at }).collect(),
         sent: times.split_off(skip_times),
-        held: held.into_iter().map(|h| (h.client_id, h.reason)).collect(),
+        held: held.iter().map(|h| (h.client_id.clone(), h.told())).collect(),
         events,
     })
 }

@@ -37,8 +37,8 @@ pub struct Recent {
     pub texts: Vec<Earlier>,
     /// When they sent the texts stored or held in the window, oldest first.
     pub sent: Vec<u64>,
-    /// Their held messages: client id and the reason they were told.
-    pub held: Vec<(String, String)>,
+    /// Their held messages: client id and what they were told.
+    pub held: Vec<(String, shared::ServerMsg)>,
     /// When they sent their newest workflow events (not the form's answers).
     pub events: Vec<u64>,
 }
@@ -181,7 +181,7 @@ pub(crate) mod mem {
             Ok(Recent {
                 texts: texts.split_off(skip),
                 sent,
-                held: held_mine.map(|h| (h.client_id.clone(), h.reason.clone())).collect(),
+                held: held_mine.map(|h| (h.client_id.clone(), h.told())).collect(),
                 events: mine
                     .filter(|(_, m)| m.event.as_ref().is_some_and(|e| !matches!(e, Event::Collect { .. })))
                     .map(|(_, m)| m.at)

@@ -106,7 +106,9 @@ pub async fn upload(
     let file = shared::files::Attachment { id: file_id, name, kind, size, key };
     match crate::calls::ask::<ServerMsg>(stub, &ask(Some(file.clone()))).await?.ok_or_else(unknown)? {
         ServerMsg::Ack { seq, at } => Ok(Response::from_json(&Uploaded { seq, at, file })?.with_status(201)),
-        ServerMsg::Held { reason } => Ok(Response::from_json(&HeldFile { held: reason })?.with_status(202)),
+        ServerMsg::Held { reason, detail } => {
+            Ok(Response::from_json(&HeldFile { held: reason, detail })?.with_status(202))
+        }
         ServerMsg::Error { code, message, detail } => Err(RouteError::Said(shared::Refusal { code, message, detail })),
         _ => Err(crate::error::internal("an unexpected answer to a file").into()),
     }

@@ -11,7 +11,7 @@ use shared::files::Attachment;
 use shared::moderation_case::{Hit, Report, ReportStatus, Room};
 use shared::rules::Action;
 use shared::workflow::{Event, Severity};
-use shared::{ClientEnvelope, ClientMsg, ServerMsg, PROTOCOL_VERSION};
+use shared::{ClientEnvelope, ClientMsg, Detail, ServerMsg, PROTOCOL_VERSION};
 
 use super::{stopped, Core, Effect, Stop, Who};
 use crate::room::policy::Screening;
@@ -65,10 +65,10 @@ impl FilePost {
         match screening {
             Screening::Deliver(flagged) if self.hold => {
                 let hits = flagged.map(|r| r.hits).unwrap_or_default();
-                Screening::Hold(self.held_report(room, who, id, text, hits, now), FILE_HELD.into())
+                Screening::Hold(self.held_report(room, who, id, text, hits, now), FILE_HELD.into(), Detail::Unverified)
             }
             Screening::Deliver(flagged) => Screening::Deliver(flagged.map(link)),
-            Screening::Hold(caught, why) => Screening::Hold(link(caught), why),
+            Screening::Hold(caught, why, detail) => Screening::Hold(link(caught), why, detail),
             Screening::Refuse(refusal, caught) => Screening::Refuse(refusal, caught.map(link)),
         }
     }
@@ -123,17 +123,17 @@ impl Core {
         if let Some(m) = store.find(who.role, &who.member, id)? {
             return Ok(vec![Effect::Reply(ServerMsg::Ack { seq: m.seq, at: m.at })]);
         }
-        let reason = FILE_HELD.to_owned();
         let room = self.room.clone();
         let log = self.member(store, &who.member, now)?;
-        if log.held.contains_key(id) {
-            return Ok(vec![Effect::Reply(ServerMsg::Held { reason })]);
+        if let Some(told) = log.held.get(id) {
+            return Ok(vec![Effect::Reply(told.clone())]);
         }
         let text = post.file.describe();
-        let held = Held { event: Some(post.event_json()?), ..Held::of(who, id, &text, now, &reason) };
+        let held =
+            Held { event: Some(post.event_json()?), ..Held::of(who, id, &text, now, FILE_HELD, &Detail::Unverified) };
         store.hold(&held)?;
-        log.held.insert(id.to_owned(), reason.clone());
+        log.held.insert(id.to_owned(), held.told());
         let report = post.held_report(&room, who, id, &text, Vec::new(), now);
-        Ok(vec![Effect::Reply(ServerMsg::Held { reason }), Effect::Report(report)])
+        Ok(vec![Effect::Reply(held.told()), Effect::Report(report)])
     }
 }
