@@ -3,7 +3,7 @@
 // open, close, toggle, hide and show do what they say and the page hears open, close and unread; off stops a
 // handler; a tracked event fires the site's trigger for it (its greeting); a trigger called before the loader
 // has read the site's configuration is not lost; identify makes the chat a signed-in customer's (on another device
-// too) and null signs them out; the page hears the team's message.
+// too; its name and e-mail fill in the pre-chat form) and null signs them out; the page hears the team's message.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { base, browser, fillPreChat, signIn, TIMEOUT, until, waitForTexts, watch } from "./helpers.mjs";
@@ -101,6 +101,10 @@ test("JS API: identify makes the chat the signed-in customer's on another device
     await page.getByTestId("api-open").click();
     const frame = page.frameLocator('iframe[title="Chat"]');
     await frame.getByTestId("chat-prechat").or(frame.getByTestId("chat-input")).first().waitFor({ timeout: TIMEOUT });
+    // The form starts with the name and e-mail identify gave.
+    const field = (id) => frame.locator(`[data-testid="chat-prechat-field"][data-field="${id}"]`);
+    assert.equal(await field("name").inputValue(), "Ada Lovelace");
+    assert.equal(await field("email").inputValue(), `${user}@example.com`);
     await fillPreChat(frame);
     const mine = `Written as ${user}`;
     await frame.getByTestId("chat-input").fill(mine);

@@ -1,5 +1,5 @@
-// i18n.test.mjs: the customer's chat in their language. A German browser gets the chat and the public channel in
-// German (the Worker chooses from Accept-Language and puts that catalogue in the page), including the server's
+// i18n.test.mjs: the customer's chat in their language. A German browser gets the launcher's name, the chat and the
+// public channel in German (the Worker chooses from Accept-Language and puts that catalogue in the page), including the server's
 // refusal of a message the rules block; an Arabic browser gets it right to left (the customer's own messages on the
 // left) with the refusal in Arabic; a German channel says a refusal's particulars (a mute's end in the visitor's
 // time), a hold's rule, a moderator's notice and a queue place; the page's JavaScript API switches a loaded chat to French and back to the
@@ -41,6 +41,12 @@ test("a German browser gets the chat and the channel in German, with the server'
   try {
     const { page, chat } = await chatIn(context);
     assert.deepEqual(await langOf(page, "Chat"), ["de", "ltr"]);
+    // The launcher's name too (the loader has the words from the site's configuration).
+    const launcher = page.getByTestId("chat-launcher");
+    await until("the launcher's German name", async () => (await launcher.getAttribute("aria-label")) === "Chat schließen");
+    await launcher.click();
+    await until("closed", async () => (await launcher.getAttribute("aria-label")) === "Chat öffnen");
+    await launcher.click();
     assert.equal(await chat.locator(".chat-header strong").textContent(), "Chatten Sie mit uns");
     assert.equal(await chat.getByTestId("chat-send").textContent(), "Senden");
     assert.equal(await chat.getByTestId("chat-input").getAttribute("placeholder"), "Nachricht eingeben…");

@@ -64,6 +64,7 @@ test("site settings form: name, script tag, origins, look (colour, side, greetin
     await op.getByTestId("console-appearance-color").fill("#aa3300");
     await op.getByTestId("console-appearance-side").selectOption("left");
     await op.getByTestId("console-appearance-greeting").fill(greeting);
+    await op.getByTestId("console-appearance-title").fill("Acme help");
     await op.getByTestId("console-appearance-theme").selectOption("dark");
     await op.getByTestId("console-appearance-locale").selectOption("de");
     await op.getByTestId("console-start-add").click();
@@ -76,7 +77,8 @@ test("site settings form: name, script tag, origins, look (colour, side, greetin
     const stored = await getConfig();
     assert.equal(stored.limits.windowsPerCustomer, 7);
     assert.deepEqual(stored.origins, [...saved.origins, "https://shop.example"]);
-    assert.deepEqual(stored.appearance, { color: "#aa3300", side: "left", greeting, theme: "dark", locale: "de" });
+    assert.deepEqual(stored.appearance,
+      { color: "#aa3300", side: "left", greeting, theme: "dark", locale: "de", title: "Acme help" });
     assert.deepEqual(stored.starts.at(-1), { contains: `spring-sale-${stamp}`, workflow: "sales" });
     // The JSON editor shows what the form saved; teams and the rest are untouched.
     assert.match(await op.getByTestId("console-settings-json").inputValue(), new RegExp(greeting));
@@ -96,6 +98,7 @@ test("site settings form: name, script tag, origins, look (colour, side, greetin
     await launcher.click();
     const frame = customer.frameLocator('iframe[title="Chat"]');
     await frame.getByTestId("chat-empty").filter({ hasText: greeting }).waitFor({ timeout: TIMEOUT });
+    assert.equal(await frame.locator(".chat-header strong").textContent(), "Acme help", "the site's own title");
     await frame.getByTestId("chat-input").waitFor({ timeout: TIMEOUT });
     assert.equal(await frame.getByTestId("chat-prechat").count(), 0, "a sales page asks no support form");
 

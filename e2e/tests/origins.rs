@@ -3,7 +3,8 @@
 //! the site's allowed origins; conversations start, and sockets open, only
 //! from the service's own pages (the widget, channel and console apps) —
 //! a spoofed or missing `Origin` is refused; the app pages may be framed
-//! only by the site's allowed origins.
+//! only by the site's allowed origins. The configuration brings the
+//! launcher's words in the visitor's language.
 
 use e2e::accounts::Staff;
 use e2e::base_url;
@@ -25,6 +26,26 @@ fn only_allowed_host_pages_read_the_widget_configuration() {
     assert_eq!(status(ureq::get(&url).set("Origin", EVIL).call()), 403);
     assert_eq!(status(ureq::get(&url).set("Origin", "http://localhost.evil.example").call()), 403);
     assert_eq!(status(ureq::get(&url).call()), 403, "no Origin: refused (fail closed)");
+}
+
+#[test]
+fn the_configuration_brings_the_launchers_words_in_the_visitors_language() {
+    let words = |query: &str, accept: &str| {
+        let url = format!("{}/api/sites/demo/widget{query}", base_url());
+        let r = ureq::get(&url).set("Origin", "http://localhost:4321").set("Accept-Language", accept).call().unwrap();
+        assert_eq!(r.header("Vary"), Some("Origin, Accept-Language"));
+        r.into_json::<shared::site::WidgetConfig>().unwrap().words
+    };
+    let german = words("?l=de", "fr-FR, fr");
+    assert_eq!(
+        (german.open.as_str(), german.close.as_str()),
+        ("Chat öffnen", "Chat schließen"),
+        "the page's data-locale first"
+    );
+    assert_eq!(german.other, "{n} ungelesene Nachrichten");
+    assert_eq!(words("?l=", "fr-CH, fr;q=0.9").open, "Ouvrir le chat", "then the browser's");
+    assert_eq!(words("", "nl").open, "Open chat", "none ships: the demo site's default, English");
+    assert_eq!(words("?l=xx", "ar").one, "رسالة واحدة غير مقروءة ({n})");
 }
 
 #[test]

@@ -242,3 +242,35 @@ fn unknown_conversations_wrong_tokens_and_keys_are_refused() {
     assert!(matches!(err, Err(ureq::Error::Status(400, _))), "malformed body is refused");
     println!("{} refused connections, each with its error code", cases.len() + signed_in.len());
 }
+
+#[test]
+fn customers_see_an_operators_name_only_where_the_site_says_so() {
+    let base = base_url();
+    let site = format!("names{}", std::process::id());
+    let people = e2e::accounts::sign_up_org(&base, "Names", &site).unwrap();
+    let (owner, operator) = (&people[0], &people[3]);
+    let said_by = |label: &str| {
+        let c = create_conversation(&base, &site).unwrap();
+        let mut cust = customer(&c, 0);
+        cust.welcome_and_replay(0).unwrap();
+        let mut op = operator.socket(&operator_socket_path(&site, c.conversation.as_str(), 0)).unwrap();
+        op.welcome_and_replay(0).unwrap();
+        op.send_acked(label, "How can I help?").unwrap();
+        let (f, _) = cust.recv_until(|f| matches!(&f.msg, ServerMsg::Message(m) if m.client_id == label)).unwrap();
+        let ServerMsg::Message(m) = f.msg else { unreachable!() };
+        (m.author, m.name)
+    };
+    assert_eq!(said_by("o1"), (Role::Operator, None), "by default customers read \"Support\"");
+    let path = shared::api::site_config_path(&site);
+    let mut config: shared::site::SiteConfig = owner.get(&path).call().unwrap().into_json().unwrap();
+    config.appearance.operator_names = true;
+    owner.send("PUT", &path).send_json(&config).unwrap();
+    let named = (0..50).find_map(|i| {
+        let said = said_by(&format!("o2-{i}"));
+        (said.1.is_some()).then_some(said).or_else(|| {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            None
+        })
+    });
+    assert_eq!(named, Some((Role::Operator, Some(operator.me.name.clone()))), "the operator's own name");
+}

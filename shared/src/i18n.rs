@@ -64,6 +64,22 @@ pub fn catalogue(locale: &str) -> &'static str {
     }
 }
 
+/// The launcher's words (its accessible name: open or close, and the
+/// unread count as `{n}`, one and more), which the Worker says for the
+/// loader, itself too small for a catalogue ([`crate::site::LauncherWords`]).
+pub const LAUNCHER: [&str; 4] = ["Open chat", "Close chat", "{n} unread message", "{n} unread messages"];
+
+/// The chat's title, which a site may word itself (`Appearance::title`).
+pub const TITLE: &str = "Chat with us";
+
+/// The English text `en` in `locale` (the English itself where its
+/// catalogue has none).
+#[cfg(feature = "catalogues")]
+pub fn text(locale: &str, en: &str) -> String {
+    let said: serde_json::Map<String, serde_json::Value> = serde_json::from_str(catalogue(locale)).unwrap_or_default();
+    said.get(en).and_then(|t| t.as_str()).unwrap_or(en).to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +168,7 @@ mod catalogue_tests {
         keys.extend(crate::refusal::SAID.iter().map(|(c, why)| format!("error.{}.{why}", c.as_str())));
         keys.extend(crate::Notice::KEYS.iter().chain(crate::routing::QUEUE_KEYS).map(|(key, _)| key.to_string()));
         keys.extend(crate::refusal::HELD.iter().map(|why| format!("held.{why}")));
+        keys.extend(LAUNCHER.iter().map(|en| en.to_string()));
         keys
     }
 
@@ -177,6 +194,7 @@ mod catalogue_tests {
     fn every_catalogue_says_every_text_with_the_same_values() {
         let wanted = wanted();
         assert!(wanted.contains("Send") && wanted.contains("Sending {file}…"), "the scan finds the code's texts");
+        assert!(wanted.contains(TITLE), "a site's own title replaces a text the widget says");
         for locale in LOCALES.into_iter().skip(1) {
             let catalogue: std::collections::BTreeMap<String, String> =
                 serde_json::from_str(catalogue(locale)).unwrap_or_else(|e| panic!("{locale}.json: {e}"));

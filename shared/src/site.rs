@@ -260,6 +260,14 @@ pub struct Appearance {
     /// Light, dark, or as the visitor's system says.
     #[serde(default, skip_serializing_if = "Theme::is_auto")]
     pub theme: Theme,
+    /// The chat's title, as the site words it (empty: "Chat with us" in
+    /// the visitor's language).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    /// Customers see who of the team wrote (each operator's name) rather
+    /// than "Support".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub operator_names: bool,
 }
 
 impl Default for Appearance {
@@ -270,6 +278,8 @@ impl Default for Appearance {
             greeting: "Hi! Ask us anything — we usually answer within a few minutes.".into(),
             locale: String::new(),
             theme: Theme::Auto,
+            title: String::new(),
+            operator_names: false,
         }
     }
 }
@@ -402,6 +412,41 @@ pub struct WidgetConfig {
     /// The catalogue's currency (ISO 4217).
     #[serde(default)]
     pub currency: String,
+    /// The launcher's accessible name in the visitor's language.
+    #[serde(default)]
+    pub words: LauncherWords,
+}
+
+/// The launcher's accessible name, as the loader writes it: `open` or
+/// `close`, then, with unread messages, `one` or `other` with `{n}` the
+/// count ([`crate::i18n::LAUNCHER`] in the visitor's language).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LauncherWords {
+    /// While the chat is closed.
+    pub open: String,
+    /// While it is open.
+    pub close: String,
+    /// One unread message.
+    pub one: String,
+    /// More (`{n}`).
+    pub other: String,
+}
+
+impl LauncherWords {
+    /// The words in `locale`.
+    #[cfg(feature = "catalogues")]
+    pub fn of(locale: &str) -> Self {
+        let [open, close, one, other] = crate::i18n::LAUNCHER.map(|en| crate::i18n::text(locale, en));
+        LauncherWords { open, close, one, other }
+    }
+}
+
+impl Default for LauncherWords {
+    /// English.
+    fn default() -> Self {
+        let [open, close, one, other] = crate::i18n::LAUNCHER.map(str::to_owned);
+        LauncherWords { open, close, one, other }
+    }
 }
 
 /// The workflow a chat started on `page` runs under `starts`.
@@ -418,6 +463,7 @@ impl SiteConfig {
             appearance: self.appearance.clone(),
             starts: self.starts.clone(),
             currency: self.sales.currency.clone(),
+            words: LauncherWords::default(),
         }
     }
 
@@ -571,6 +617,9 @@ impl SiteConfig {
         }
         if !text_ok(&a.greeting, 200) {
             return Err("appearance: the greeting has 1–200 characters".into());
+        }
+        if a.title.chars().count() > 60 || a.title.chars().any(char::is_control) {
+            return Err("appearance: the title has at most 60 characters, on one line".into());
         }
         if !a.locale.is_empty() && crate::i18n::supported(&a.locale) != Some(a.locale.as_str()) {
             return Err(format!(
@@ -932,6 +981,14 @@ mod tests {
             ..SiteConfig::default()
         };
         assert!(c.validate().is_err());
+        let long = "x".repeat(61);
+        for (title, ok) in [("", true), ("Acme help", true), ("Zwei\nZeilen", false), (long.as_str(), false)] {
+            let c = SiteConfig {
+                appearance: Appearance { title: title.into(), ..Appearance::default() },
+                ..SiteConfig::default()
+            };
+            assert_eq!(c.validate().is_ok(), ok, "{title:?}");
+        }
         for (locale, ok) in [("de", true), ("ar", true), ("nl", false), ("de-DE", false), ("DE", false)] {
             let c = SiteConfig {
                 appearance: Appearance { locale: locale.into(), ..Appearance::default() },

@@ -27,12 +27,13 @@
  * each page view with a kept conversation, and when the chat closes: the
  * token goes in a POST body, never in a URL). The apps speak the page's
  * data-locale (or the API's locale, kept on the panel), else the browser's
- * language, else the site's (the Worker chooses). (The comment is not shipped:
+ * language, else the site's (the Worker chooses; the launcher's name comes
+ * in those words with the site's configuration). (The comment is not shipped:
  * the minifier drops it.) */
 (function () {
   var me = document.currentScript;
   if (!me) return;
-  var origin = new URL(me.src).origin;
+  var origin = new URL(me.src).origin, encode = encodeURIComponent;
   var site = me.getAttribute("data-site") || "";
   var channel = me.getAttribute("data-channel");
   var uid = me.getAttribute("data-user-id");
@@ -69,8 +70,8 @@
     box.style.height = me.getAttribute("data-height") || "480px";
     frame = document.createElement("iframe");
     frame.title = "Channel " + channel;
-    frame.src = origin + "/channel?site=" + encodeURIComponent(site) + "&channel=" + encodeURIComponent(channel) +
-      "&host=" + encodeURIComponent(location.origin) + "&l=" + (me.dataset.locale || "");
+    frame.src = origin + "/channel?site=" + encode(site) + "&channel=" + encode(channel) +
+      "&host=" + encode(location.origin) + "&l=" + (me.dataset.locale || "");
     shadow(box, ":host{all:initial;display:block}iframe{border:0;width:100%;height:100%;display:block}").appendChild(frame);
     listen(function (m) {
       if (m.type === "chat:ready") send({ type: "chat:session", visitor: visitor(), name: get(localStorage, nameKey) });
@@ -88,17 +89,17 @@
     "*{box-sizing:border-box}" +
     "button{all:initial;position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;" +
     "background:#2453d6;color:#fff;cursor:pointer;display:flex;align-items:center;justify-content:center;" +
-    "box-shadow:0 4px 14px rgba(0,0,0,.25);z-index:2147483646}" +
+    "box-shadow:0 4px 14px #0004;z-index:2147483646}" +
     "button:focus-visible{outline:3px solid #9bb5ff;outline-offset:2px}" +
     "svg{width:28px;height:28px;fill:currentColor}" +
     "b{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;border-radius:10px;" +
     "background:#d93025;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}b[hidden]{display:none}" +
     ".panel{position:fixed;right:20px;bottom:88px;width:370px;height:560px;max-height:calc(100vh - 108px);" +
-    "border-radius:12px;overflow:hidden;box-shadow:0 8px 30px rgba(0,0,0,.3);background:#fff;z-index:2147483647}" +
+    "border-radius:12px;overflow:hidden;box-shadow:0 8px 30px #0005;background:#fff;z-index:2147483647}" +
     ".panel[hidden]{display:none}" +
     "iframe{border:0;width:100%;height:100%;display:block}" +
     ":host(.left) button,:host(.left) .panel{right:auto;left:20px}" +
-    "@media (max-width:480px){.panel{right:0;bottom:0;width:100%;height:100%;max-height:none;border-radius:0}:host(.left) .panel{left:0}}");
+    "@media(max-width:480px){.panel{right:0;bottom:0;width:100%;height:100%;max-height:none;border-radius:0}:host(.left) .panel{left:0}}");
   root.innerHTML +=
     '<div class="panel" hidden></div>' +
     '<button type="button" data-testid="chat-launcher" aria-label="Open chat" aria-expanded="false">' +
@@ -113,18 +114,26 @@
   // page goes along: the operator's profile lists the pages visited since.
   function news(then) {
     var s = kept(key);
-    if (s && s.token) fetch(origin + "/api/sites/" + encodeURIComponent(site) + "/unread", {
-      method: "POST", headers: { "content-type": "text/plain" },
+    if (s && s.token) fetch(origin + "/api/sites/" + encode(site) + "/unread", {
+      // (A string body goes as text/plain: a request without preflight.)
+      method: "POST",
       body: JSON.stringify({ conversation: s.conversation, token: s.token, after: +get(localStorage, key + ":seen") || 0, page: location.href })
     }).then(function (r) { return r.ok && r.json(); }).then(function (u) { u && then(u); }, function () {});
   }
   function seen(u) { set(localStorage, key + ":seen", String(u.last)); }
-  function label(open) {
+  function label() {
     emit("unread", unread);
     badge.hidden = !unread;
     badge.textContent = unread > 98 ? "99+" : unread;
-    button.setAttribute("aria-label", (open ? "Close chat" : "Open chat") +
-      (unread ? ", " + unread + " unread message" + (unread > 1 ? "s" : "") : ""));
+    named();
+  }
+  // The launcher's name: open or close, and the unread count, in the words
+  // the site's configuration brought in the visitor's language (until it
+  // came: "Open chat").
+  function named() {
+    var w = config && config.words;
+    w && button.setAttribute("aria-label", (panel.hidden ? w.open : w.close) +
+      (unread ? ", " + w[unread > 1 ? "other" : "one"].replace("{n}", unread) : ""));
   }
 
   function toggle(open, trigger) {
@@ -135,8 +144,8 @@
       more().then(function (m) { return m.expect(origin, site); }).then(function (x) { expect = x; if (config) sendConfig(); }, Object);
       frame = document.createElement("iframe");
       frame.title = "Chat";
-      frame.src = origin + "/widget?site=" + encodeURIComponent(site) + "&host=" + encodeURIComponent(location.origin) +
-        "&l=" + (panel.lang || me.dataset.locale || "") + (trigger ? "&trigger=" + encodeURIComponent(trigger) : "");
+      frame.src = origin + "/widget?site=" + encode(site) + "&host=" + encode(location.origin) +
+        "&l=" + (panel.lang || me.dataset.locale || "") + (trigger ? "&trigger=" + encode(trigger) : "");
       panel.appendChild(frame);
     }
     // Opened or closed, the customer has seen what there is.
@@ -144,7 +153,7 @@
     panel.hidden = !open;
     button.setAttribute("aria-expanded", open ? "true" : "false");
     if (open) unread = 0;
-    label(open);
+    label();
     set(sessionStorage, key + ":open", open ? "1" : null);
     if (open) frame.focus();
   }
@@ -179,7 +188,7 @@
   }
   var triggers = [], config = null, opener, expect = {};
   // The site's configuration, asked for at once.
-  var loaded = fetch(origin + "/api/sites/" + encodeURIComponent(site) + "/widget")
+  var loaded = fetch(origin + "/api/sites/" + encode(site) + "/widget?l=" + (me.dataset.locale || ""))
     .then(function (r) { return r.ok ? r.json() : {}; })
     .catch(function () { return {}; });
   // What the widget needs of the configuration, applied to this page: the
@@ -248,6 +257,7 @@
       if (/^#[0-9a-f]{6}$/i.test(a.color)) button.style.background = a.color;
       if (a.side === "left") host.classList.add("left");
       config = c; triggers = c.triggers || []; triggers.forEach(arm);
+      named();
       if (frame) sendConfig();
     });
   }

@@ -388,6 +388,8 @@ impl Core {
     /// The next timeline message (a channel's carry their sender).
     fn message(&self, who: &Who, id: &str, text: String, event: Option<Event>, now: u64) -> ChatMessage {
         let channel = self.is_channel();
+        // A conversation's customer sees who of the team wrote where the site says so.
+        let named = who.role == Role::Operator && self.settings.config.appearance.operator_names;
         ChatMessage {
             seq: self.last_seq + 1,
             client_id: id.to_owned(),
@@ -395,7 +397,7 @@ impl Core {
             text,
             at: now,
             event,
-            name: channel.then(|| who.name.clone()),
+            name: (channel || named && !who.name.is_empty()).then(|| who.name.clone()),
             from: (channel && !who.member.is_empty()).then(|| who.member.clone()),
             removed: false,
             by: (!channel && who.role == Role::Operator && !who.name.is_empty()).then(|| who.name.clone()),

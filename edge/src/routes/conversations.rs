@@ -188,13 +188,20 @@ fn check_fields(config: &SiteConfig, fields: &[(String, String)]) -> Result<(), 
     }
 }
 
-/// `GET /api/sites/{site}/widget`: the public part of the site's
+/// `GET /api/sites/{site}/widget?l=`: the public part of the site's
 /// configuration (pre-chat form, proactive triggers), for the loader on a
-/// host page of one of the site's allowed origins (and for no other).
+/// host page of one of the site's allowed origins (and for no other), with
+/// the launcher's words in the visitor's language (as the app pages choose
+/// it: `l`, the browser's, the site's).
 pub async fn widget_config(req: &Request, env: &Env, site: &str) -> RouteResult {
     let site: SiteId = site.parse().map_err(|_| RouteError::UnknownSite(site.to_owned()))?;
     let (settings, origin) = embedding(req, env, &site).await?;
-    allow_origin(Response::from_json(&settings.config.widget())?, &origin)
+    let locale = super::pages::locale(req, Some(&settings.config.appearance.locale))?;
+    let config =
+        shared::site::WidgetConfig { words: shared::site::LauncherWords::of(locale), ..settings.config.widget() };
+    let mut resp = allow_origin(Response::from_json(&config)?, &origin)?;
+    resp.headers_mut().set("Vary", "Origin, Accept-Language")?;
+    Ok(resp)
 }
 
 /// `POST /api/sites/{site}/unread` [`shared::api::UnreadQuery`] (any content

@@ -75,7 +75,9 @@ pub async fn page(req: &Request, env: &Env, api: bool) -> RouteResult {
     };
     let identify = match &signed {
         Some((hash, user, expires)) => {
-            let call = serde_json::json!(["identify", { "id": user, "expires": expires, "hash": hash }]);
+            let email = format!("{user}@example.com");
+            let who = serde_json::json!({ "id": user, "expires": expires, "hash": hash, "name": "Ada Lovelace", "email": email });
+            let call = serde_json::json!(["identify", who]);
             escape_attr(&call.to_string())
         }
         None => r#"["identify", {"id": "nobody", "expires": 1, "hash": "unsigned"}]"#.to_owned(),

@@ -24,7 +24,8 @@ pub async fn app(req: &Request, env: &Env, name: &str) -> RouteResult {
     };
     let locale = locale(req, config.as_ref().map(|c| c.config.appearance.locale.as_str()))?;
     let theme = config.as_ref().map_or(shared::site::Theme::Auto, |c| c.config.appearance.theme);
-    let html = localize(&html, locale, theme);
+    let title = config.as_ref().map_or("", |c| c.config.appearance.title.as_str());
+    let html = localize(&html, locale, theme, title);
     let ancestors = config.map_or_else(|| "'none'".into(), |c| c.config.frame_ancestors());
     let csp = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https:; \
@@ -39,7 +40,7 @@ pub async fn app(req: &Request, env: &Env, name: &str) -> RouteResult {
 
 /// The page's locale: the host page's choice (`l`: its `data-locale` or
 /// the JavaScript API's), else the browser's languages, else the site's.
-fn locale(req: &Request, site_default: Option<&str>) -> Result<&'static str, crate::error::RouteError> {
+pub(crate) fn locale(req: &Request, site_default: Option<&str>) -> Result<&'static str, crate::error::RouteError> {
     let chosen = query(req, "l")?.unwrap_or_default();
     let header = req.headers().get("Accept-Language")?.unwrap_or_default();
     let browser = shared::i18n::accept_language(&header);
@@ -49,12 +50,19 @@ fn locale(req: &Request, site_default: Option<&str>) -> Result<&'static str, cra
 /// `html` in `locale`: its language and direction on `<html>` (with the
 /// site's light or dark `theme`, which `widget.css` follows), and its
 /// catalogue as a JSON data block the app reads (not a script: the page's
-/// CSP runs none inline), so a visitor downloads only their own.
-fn localize(html: &str, locale: &str, theme: shared::site::Theme) -> String {
+/// CSP runs none inline), so a visitor downloads only their own; the
+/// site's own `title` (if any) in it as the chat's title, in every language.
+fn localize(html: &str, locale: &str, theme: shared::site::Theme, title: &str) -> String {
     use shared::protocol::WireName;
     let dir = if shared::i18n::rtl(locale) { "rtl" } else { "ltr" };
+    let mut catalogue = shared::i18n::catalogue(locale).to_owned();
+    if !title.is_empty() {
+        let mut said: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&catalogue).unwrap_or_default();
+        said.insert(shared::i18n::TITLE.into(), title.into());
+        catalogue = serde_json::Value::Object(said).to_string();
+    }
     // (`<` escaped: nothing in the data can close the block.)
-    let catalogue = shared::i18n::catalogue(locale).replace('<', "\\u003c");
+    let catalogue = catalogue.replace('<', "\\u003c");
     html.replacen(
         r#"<html lang="en">"#,
         &format!(r#"<html lang="{locale}" dir="{dir}" data-theme="{}">"#, theme.as_str()),

@@ -8,9 +8,10 @@
 //! "visitor"}` (a token the service issued), `{"type":"chat:clear"}`,
 //! `{"type":"chat:close"}`, `{"type":"chat:message","text"}` (one from the
 //! team came while the page was open); loader → iframe: `{"type":"chat:session",
-//! "session":{...}|null,"visitor":"<64 hex>","page":"<url>","user":{"id","expires","hash"}?}` (the
+//! "session":{...}|null,"visitor":"<64 hex>","page":"<url>","user":{"id","expires","hash","name"?,"email"?}?}` (the
 //! visitor token ties moderation sanctions to this browser; `user` is the
-//! host page's logged-in customer, signed by the site's server) and, once the loader has read it, the site's
+//! host page's logged-in customer, signed by the site's server; its name
+//! and e-mail, unsigned, only fill in the forms) and, once the loader has read it, the site's
 //! widget configuration as it applies to the host page
 //! `{"type":"chat:config","config":{"fields","welcome","greeting","expect","away"}}`, again with
 //! `{"type":"chat:page","page"}` when a single-page app changes its address (the
@@ -158,6 +159,11 @@ impl HostBridge {
                         (wire::text(&user, "id"), wire::uint(&user, "expires"), wire::text(&user, "hash"))
                     {
                         identity.set_value(Some(Identity { user, expires, hash }).filter(Identity::well_formed));
+                    }
+                    // What the site said of its customer (`identify`'s name
+                    // and e-mail): the forms start with it (intro.rs).
+                    if let Some(body) = crate::dom::find("body") {
+                        crate::dom::set_prop(&body, "known", &wire::get(&msg, "user"));
                     }
                     on_message(wire::created_from(&wire::get(&msg, "session")));
                 }

@@ -55,6 +55,7 @@ fn away(form: &Element, on_leave: Callback<(String, String)>) {
         input
     };
     let email = field("input", &t("E-mail"), "chat-away-email");
+    known(&email, "email");
     set(&email, "type", "email");
     set(&email, "maxlength", "254");
     let text = field("textarea", &t("Message"), "chat-away-message");
@@ -69,6 +70,16 @@ fn away(form: &Element, on_leave: Callback<(String, String)>) {
             on_leave.run((value(&email), value(&text)));
         }),
     );
+}
+
+/// Starts `input` with what the site said of its customer for field `id`
+/// (`identify`'s `name` or `email`, which [`super::host`] kept on
+/// `<body>`); the customer may change it.
+fn known(input: &Element, id: &str) {
+    let said = find("body").filter(|_| matches!(id, "name" | "email"));
+    if let Some(v) = said.and_then(|b| crate::wire::text(&prop(&b, "known"), id)) {
+        set(input, "value", &v);
+    }
 }
 
 /// Fills `form` with `fields`; `on_submit` gets the (field id, value) pairs
@@ -94,6 +105,7 @@ fn form(form: &Element, fields: Vec<FormField>, on_submit: Callback<Vec<(String,
             let input = add(form, "input", "", "");
             set(&input, "type", &f.kind);
             set(&input, "maxlength", "500");
+            known(&input, &f.id);
             input
         };
         set(&input, "id", &f.id);

@@ -94,7 +94,8 @@ fn SiteName() -> impl IntoView {
     }
 }
 
-/// Launcher colour and side, the chat's default language, the empty chat's greeting.
+/// Launcher colour and side, the chat's default language and title, whether
+/// customers see operators' names, the empty chat's greeting.
 #[component]
 fn Appearance(draft: RwSignal<SiteConfig>) -> impl IntoView {
     let looks = move |f: fn(&mut shared::site::Appearance, String)| {
@@ -133,6 +134,16 @@ fn Appearance(draft: RwSignal<SiteConfig>) -> impl IntoView {
                     }).collect_view()}
                 </select></label>
             </div>
+            <label class="wide">"Title (empty: “Chat with us” in the visitor's language) "
+                <input maxlength="80" data-testid="console-appearance-title"
+                prop:value=move || draft.with(|d| d.appearance.title.clone())
+                on:input=looks(|a, v| a.title = v)/></label>
+            <label><input type="checkbox" data-testid="console-appearance-operator-names"
+                prop:checked=move || draft.with(|d| d.appearance.operator_names)
+                on:change=move |e| {
+                    let on = event_target_checked(&e);
+                    draft.update(|d| d.appearance.operator_names = on);
+                }/>" Customers see each operator's name (not “Support”)"</label>
             <label class="wide">"Greeting "<input maxlength="300" data-testid="console-appearance-greeting"
                 prop:value=move || draft.with(|d| d.appearance.greeting.clone())
                 on:input=looks(|a, v| a.greeting = v)/></label>
