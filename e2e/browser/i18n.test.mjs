@@ -49,6 +49,10 @@ test("a German browser gets the chat and the channel in German, with the server'
     await launcher.click();
     assert.equal(await chat.locator(".chat-header strong").textContent(), "Chatten Sie mit uns");
     assert.equal(await chat.getByTestId("chat-send").textContent(), "Senden");
+    // A new site's greeting (the demo keeps it) is said in German too.
+    await chat.getByTestId("chat-empty")
+      .filter({ hasText: "Hallo! Fragen Sie uns alles – wir antworten meist innerhalb weniger Minuten." })
+      .waitFor({ state: "attached", timeout: TIMEOUT });
     assert.equal(await chat.getByTestId("chat-input").getAttribute("placeholder"), "Nachricht eingeben…");
 
     const hello = `Hallo ${Date.now()}`;

@@ -169,6 +169,7 @@ mod catalogue_tests {
         keys.extend(crate::Notice::KEYS.iter().chain(crate::routing::QUEUE_KEYS).map(|(key, _)| key.to_string()));
         keys.extend(crate::refusal::HELD.iter().map(|why| format!("held.{why}")));
         keys.extend(LAUNCHER.iter().map(|en| en.to_string()));
+        keys.insert(crate::site::DEFAULT_GREETING.into());
         keys
     }
 

@@ -270,12 +270,16 @@ pub struct Appearance {
     pub operator_names: bool,
 }
 
+/// A new site's greeting, which the chat says in its reader's language
+/// (a site's own is said as written).
+pub const DEFAULT_GREETING: &str = "Hi! Ask us anything — we usually answer within a few minutes.";
+
 impl Default for Appearance {
     fn default() -> Self {
         Appearance {
             color: "#2453d6".into(),
             side: Side::Right,
-            greeting: "Hi! Ask us anything — we usually answer within a few minutes.".into(),
+            greeting: DEFAULT_GREETING.into(),
             locale: String::new(),
             theme: Theme::Auto,
             title: String::new(),

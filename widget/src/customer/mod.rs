@@ -128,9 +128,11 @@ fn App() -> impl IntoView {
                 }
             },
             move |c: HostConfig| {
-                // The site's own greeting in the empty chat (none if it has none).
+                // The site's own greeting in the empty chat (none if it has
+                // none; a new site's, `shared::site::DEFAULT_GREETING`, in
+                // the reader's language).
                 if let Some(el) = crate::dom::find(".messages .empty") {
-                    el.set_text_content(Some(&c.welcome));
+                    el.set_text_content(Some(&t(&c.welcome)));
                 }
                 config.set(Some(c))
             },
