@@ -65,6 +65,7 @@ test("site settings form: name, script tag, origins, look (colour, side, greetin
     await op.getByTestId("console-appearance-side").selectOption("left");
     await op.getByTestId("console-appearance-greeting").fill(greeting);
     await op.getByTestId("console-appearance-title").fill("Acme help");
+    await op.getByTestId("console-appearance-launcher").fill("Talk to us");
     await op.getByTestId("console-appearance-theme").selectOption("dark");
     await op.getByTestId("console-appearance-locale").selectOption("de");
     await op.getByTestId("console-start-add").click();
@@ -78,7 +79,7 @@ test("site settings form: name, script tag, origins, look (colour, side, greetin
     assert.equal(stored.limits.windowsPerCustomer, 7);
     assert.deepEqual(stored.origins, [...saved.origins, "https://shop.example"]);
     assert.deepEqual(stored.appearance,
-      { color: "#aa3300", side: "left", greeting, theme: "dark", locale: "de", title: "Acme help" });
+      { color: "#aa3300", side: "left", greeting, theme: "dark", locale: "de", title: "Acme help", launcher: "Talk to us" });
     assert.deepEqual(stored.starts.at(-1), { contains: `spring-sale-${stamp}`, workflow: "sales" });
     // The JSON editor shows what the form saved; teams and the rest are untouched.
     assert.match(await op.getByTestId("console-settings-json").inputValue(), new RegExp(greeting));
@@ -95,6 +96,10 @@ test("site settings form: name, script tag, origins, look (colour, side, greetin
     const launcher = customer.getByTestId("chat-launcher");
     await until("the site's look", async () =>
       launcher.evaluate((b) => b.style.background.includes("rgb(170, 51, 0)") && b.getRootNode().host.classList.contains("left")));
+    // The site's words beside the icon, which name the launcher too.
+    await until("the launcher's own words", async () =>
+      (await launcher.evaluate((b) => b.querySelector('[data-testid="chat-launcher-text"]')?.textContent)) === "Talk to us" &&
+      (await launcher.getAttribute("aria-label")) === "Talk to us");
     await launcher.click();
     const frame = customer.frameLocator('iframe[title="Chat"]');
     await frame.getByTestId("chat-empty").filter({ hasText: greeting }).waitFor({ timeout: TIMEOUT });

@@ -264,6 +264,10 @@ pub struct Appearance {
     /// the visitor's language).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub title: String,
+    /// Words beside the launcher's icon, as the site words them (empty:
+    /// the icon alone); the launcher's accessible name says them too.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub launcher: String,
     /// Customers see who of the team wrote (each operator's name) rather
     /// than "Support".
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -283,6 +287,7 @@ impl Default for Appearance {
             locale: String::new(),
             theme: Theme::Auto,
             title: String::new(),
+            launcher: String::new(),
             operator_names: false,
         }
     }
@@ -624,6 +629,9 @@ impl SiteConfig {
         }
         if a.title.chars().count() > 60 || a.title.chars().any(char::is_control) {
             return Err("appearance: the title has at most 60 characters, on one line".into());
+        }
+        if a.launcher.chars().count() > 30 || a.launcher.chars().any(char::is_control) {
+            return Err("appearance: the launcher's text has at most 30 characters, on one line".into());
         }
         if !a.locale.is_empty() && crate::i18n::supported(&a.locale) != Some(a.locale.as_str()) {
             return Err(format!(
@@ -992,6 +1000,11 @@ mod tests {
                 ..SiteConfig::default()
             };
             assert_eq!(c.validate().is_ok(), ok, "{title:?}");
+            let c = SiteConfig {
+                appearance: Appearance { launcher: title.chars().take(31).collect(), ..Appearance::default() },
+                ..SiteConfig::default()
+            };
+            assert_eq!(c.validate().is_ok(), ok, "launcher {title:?}");
         }
         for (locale, ok) in [("de", true), ("ar", true), ("nl", false), ("de-DE", false), ("DE", false)] {
             let c = SiteConfig {

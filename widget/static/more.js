@@ -1,6 +1,7 @@
 // more.js: the loader's parts it fetches on first use (widget.js imports it): the host page's JavaScript API,
 // run(w, [command, ...]) for chatWidget(command, ...) and the calls queued in chatWidget.q before the loader came
-// (docs/js-api.md), and expect(origin, site), the site's availability when the chat first opens (the chat says it).
+// (docs/js-api.md), expect(origin, site), the site's availability when the chat first opens (the chat says it), and
+// text(w, words), the site's own words beside the launcher's icon.
 // `w` is the loader's inside: t(open, trigger) opens or closes the chat, f(id, asked) fires a trigger, h is the
 // launcher's host element, p the chat's panel, e the event handlers by name, c the site's configuration (a promise),
 // u() the unread count. (identify is the loader's own: a queued one must decide whose chat the page shows.)
@@ -54,6 +55,20 @@ export function run(w, [command, a, b]) {
 
 function warn(text) {
   console.warn("chatWidget: " + text);
+}
+
+/**
+ * The site's own words beside the launcher's icon (appearance.launcher, which the loader's name for the launcher
+ * also says): the button grows into a pill; while the chat is open only the icon shows.
+ */
+export function text(w, words) {
+  const root = w.h.shadowRoot, css = new CSSStyleSheet(), span = document.createElement("span");
+  css.replaceSync("button{width:auto;padding:0 20px 0 16px;border-radius:28px;gap:8px;font:600 15px/1 system-ui,sans-serif}" +
+    "button[aria-expanded=true]{width:56px;padding:0;border-radius:50%}button[aria-expanded=true] span{display:none}");
+  root.adoptedStyleSheets = [...root.adoptedStyleSheets, css];
+  span.textContent = words;
+  span.setAttribute("data-testid", "chat-launcher-text");
+  root.querySelector("button").append(span);
 }
 
 /** The site's availability (api::Availability: online, replyMs, away, nextOpen), for the chat to say in its language. */

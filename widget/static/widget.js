@@ -41,7 +41,7 @@
   var key = "chat:" + site + (uid ? ":user:" + uid : "");
   var frame, panel, button;
 
-  function get(store, k) { try { return store.getItem(k); } catch (e) { return null; } }
+  function get(store, k) { try { return store.getItem(k); } catch (e) {} }
   function set(store, k, v) { try { v == null ? store.removeItem(k) : store.setItem(k, v); } catch (e) {} }
   function kept(k) { try { return JSON.parse(get(localStorage, k)); } catch (e) { return null; } }
   function send(msg) { frame.contentWindow.postMessage(JSON.stringify(msg), origin); }
@@ -151,7 +151,7 @@
     // Opened or closed, the customer has seen what there is.
     if (open !== !panel.hidden) { news(seen); emit(open ? "open" : "close"); }
     panel.hidden = !open;
-    button.setAttribute("aria-expanded", open ? "true" : "false");
+    button.ariaExpanded = !!open;
     if (open) unread = 0;
     label();
     set(sessionStorage, key + ":open", open ? "1" : null);
@@ -256,6 +256,8 @@
       var a = c.appearance || {};
       if (/^#[0-9a-f]{6}$/i.test(a.color)) button.style.background = a.color;
       if (a.side === "left") host.classList.add("left");
+      // The site's own words beside the icon (more.js draws them).
+      if (a.launcher) more().then(function (m) { m.text(inner, a.launcher); });
       config = c; triggers = c.triggers || []; triggers.forEach(arm);
       named();
       if (frame) sendConfig();

@@ -197,8 +197,12 @@ pub async fn widget_config(req: &Request, env: &Env, site: &str) -> RouteResult 
     let site: SiteId = site.parse().map_err(|_| RouteError::UnknownSite(site.to_owned()))?;
     let (settings, origin) = embedding(req, env, &site).await?;
     let locale = super::pages::locale(req, Some(&settings.config.appearance.locale))?;
-    let config =
-        shared::site::WidgetConfig { words: shared::site::LauncherWords::of(locale), ..settings.config.widget() };
+    let mut words = shared::site::LauncherWords::of(locale);
+    // The site's own words beside the icon name it too (WCAG 2.5.3).
+    if !settings.config.appearance.launcher.is_empty() {
+        words.open = settings.config.appearance.launcher.clone();
+    }
+    let config = shared::site::WidgetConfig { words, ..settings.config.widget() };
     let mut resp = allow_origin(Response::from_json(&config)?, &origin)?;
     resp.headers_mut().set("Vary", "Origin, Accept-Language")?;
     Ok(resp)

@@ -138,6 +138,10 @@ fn Appearance(draft: RwSignal<SiteConfig>) -> impl IntoView {
                 <input maxlength="80" data-testid="console-appearance-title"
                 prop:value=move || draft.with(|d| d.appearance.title.clone())
                 on:input=looks(|a, v| a.title = v)/></label>
+            <label class="wide">"Launcher text (empty: the icon alone) "
+                <input maxlength="40" data-testid="console-appearance-launcher"
+                prop:value=move || draft.with(|d| d.appearance.launcher.clone())
+                on:input=looks(|a, v| a.launcher = v)/></label>
             <label><input type="checkbox" data-testid="console-appearance-operator-names"
                 prop:checked=move || draft.with(|d| d.appearance.operator_names)
                 on:change=move |e| {
