@@ -28,7 +28,8 @@
  * token goes in a POST body, never in a URL). The apps speak the page's
  * data-locale (or the API's locale, kept on the panel), else the browser's
  * language, else the site's (the Worker chooses; the launcher's name comes
- * in those words with the site's configuration). (The comment is not shipped:
+ * in those words with the site's configuration, and a site's own launcher
+ * text, drawn by more.js, names it too). (The comment is not shipped:
  * the minifier drops it.) */
 (function () {
   var me = document.currentScript;
