@@ -72,12 +72,12 @@ pub const LAUNCHER: [&str; 4] = ["Open chat", "Close chat", "{n} unread message"
 /// The chat's title, which a site may word itself (`Appearance::title`).
 pub const TITLE: &str = "Chat with us";
 
-/// The English text `en` in `locale` (the English itself where its
-/// catalogue has none).
+/// The English texts `en` in `locale` (each the English itself where its
+/// catalogue has none), the catalogue read once.
 #[cfg(feature = "catalogues")]
-pub fn text(locale: &str, en: &str) -> String {
+pub fn texts<const N: usize>(locale: &str, en: [&str; N]) -> [String; N] {
     let said: serde_json::Map<String, serde_json::Value> = serde_json::from_str(catalogue(locale)).unwrap_or_default();
-    said.get(en).and_then(|t| t.as_str()).unwrap_or(en).to_owned()
+    en.map(|en| said.get(en).and_then(|t| t.as_str()).unwrap_or(en).to_owned())
 }
 
 #[cfg(test)]

@@ -445,7 +445,7 @@ impl LauncherWords {
     /// The words in `locale`.
     #[cfg(feature = "catalogues")]
     pub fn of(locale: &str) -> Self {
-        let [open, close, one, other] = crate::i18n::LAUNCHER.map(|en| crate::i18n::text(locale, en));
+        let [open, close, one, other] = crate::i18n::texts(locale, crate::i18n::LAUNCHER);
         LauncherWords { open, close, one, other }
     }
 }

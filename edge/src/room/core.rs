@@ -227,10 +227,10 @@ impl Core {
                     let event = file.map(FilePost::event_json).transpose()?;
                     let held = Held { event, ..Held::of(who, id, text, now, &reason, &detail) };
                     store.hold(&held)?;
-                    let log = self.member(store, &who.member, now)?;
-                    log.held.insert(id.to_owned(), held.told());
+                    let (log, told) = (self.member(store, &who.member, now)?, held.told());
+                    log.held.insert(id.to_owned(), told.clone());
                     log.wrote(text, now);
-                    return Ok(vec![Effect::Reply(held.told()), Effect::Report(caught)]);
+                    return Ok(vec![Effect::Reply(told), Effect::Report(caught)]);
                 }
                 Screening::Refuse(mut refusal, caught) => {
                     if let Some(mute) = caught.as_ref().and_then(|r| r.auto_mute()) {

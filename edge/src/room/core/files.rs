@@ -132,8 +132,9 @@ impl Core {
         let held =
             Held { event: Some(post.event_json()?), ..Held::of(who, id, &text, now, FILE_HELD, &Detail::Unverified) };
         store.hold(&held)?;
-        log.held.insert(id.to_owned(), held.told());
+        let told = held.told();
+        log.held.insert(id.to_owned(), told.clone());
         let report = post.held_report(&room, who, id, &text, Vec::new(), now);
-        Ok(vec![Effect::Reply(held.told()), Effect::Report(report)])
+        Ok(vec![Effect::Reply(told), Effect::Report(report)])
     }
 }
