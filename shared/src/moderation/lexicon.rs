@@ -4,7 +4,8 @@
 //! entry (`!` in the data) is a hit on its own; the others are evidence the
 //! classifier weighs with the rest of the message. The `[innocent]` section
 //! lists ordinary words that contain or resemble harmful ones
-//! ("retardant", "Scunthorpe"): the classifier reads them as whole words only.
+//! ("retardant", "Scunthorpe", "niggle"): no entry matches them, and the
+//! classifier reads them as whole words only.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -162,7 +163,8 @@ impl Lexicon {
                 if at + n > runs.len() || out.iter().any(|f| f.entry == i) {
                     continue;
                 }
-                if words.iter().zip(&runs[at..at + n]).all(|(w, t)| w.matches(t)) {
+                let innocent = tokens[at..at + n].iter().any(|t| self.innocent(t));
+                if !innocent && words.iter().zip(&runs[at..at + n]).all(|(w, t)| w.matches(t)) {
                     out.push(Found { entry: i, words: tokens[at..at + n].join(" "), at, lexicon: self });
                 }
             }
@@ -208,8 +210,6 @@ mod tests {
         assert_eq!(err.why, "unknown category");
         let lexicon = Lexicon::parse(&[("xx", "[innocent]\nRetardant\n")]).unwrap();
         assert!(lexicon.innocent("retardant") && lexicon.entries.is_empty());
-        let err = Lexicon::parse(&[("xx", "[rude]\nfuck\n")]).unwrap_err();
-        assert_eq!(err.why, "unknown category");
         let err = Lexicon::parse(&[("xx", "[hate]\n!***\n")]).unwrap_err();
         assert_eq!(err.line, 2);
     }
@@ -222,5 +222,16 @@ mod tests {
         let found: Vec<(String, String)> =
             lexicon.find(&tokens, &runs).iter().map(|f| (f.entry().text.clone(), f.words.clone())).collect();
         assert_eq!(found, vec![("kill yourself".into(), "kill yoursellf".into()), ("shit*".into(), "shiiit".into())]);
+    }
+
+    #[test]
+    fn innocent_words_match_no_entry() {
+        let lexicon = Lexicon::parse(&[("xx", "[hate]\n!n1gg*\n[innocent]\nniggle\n")]).unwrap();
+        let found = |text: &str| {
+            let tokens = normalize::tokens(text);
+            let runs: Vec<Runs> = tokens.iter().map(|t| normalize::runs(t)).collect();
+            lexicon.find(&tokens, &runs).len()
+        };
+        assert_eq!((found("one small niggle with my order"), found("n1ggers")), (0, 1));
     }
 }

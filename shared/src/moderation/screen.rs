@@ -29,23 +29,17 @@ pub struct Finding {
 /// How far below the threshold a decisive entry still decides (score units).
 pub const DECISIVE_MARGIN: f32 = 0.4;
 
-/// Whether an entry decides a message with this score.
-fn decides(model: &Model, score: f32, entry: &Entry) -> bool {
-    entry.decisive && (!entry.gated() || score >= model.threshold - DECISIVE_MARGIN)
+/// Whether an entry decides a message with this score, given the
+/// classifier's threshold.
+fn decides(threshold: f32, score: f32, entry: &Entry) -> bool {
+    entry.decisive && (!entry.gated() || score >= threshold - DECISIVE_MARGIN)
 }
 
 /// Whether a message with this score and this word data found is a hit of
-/// some category read from words (what the accuracy table counts).
-pub fn flagged(model: &Model, score: f32, found: &[Found<'_>]) -> bool {
-    reads_abusive(model, score, found) || found.iter().any(|f| decides(model, score, f.entry()))
-}
-
-/// Whether the classifier's reading counts: its score at the threshold,
-/// and some word of the word data in the message (a short everyday line
-/// such as "customer 2" is never abuse on the strength of a score alone).
-fn reads_abusive(model: &Model, score: f32, found: &[Found<'_>]) -> bool {
-    let _ = found;
-    score >= model.threshold
+/// some category read from words (what the accuracy table counts): its
+/// score at the threshold, or an entry that decides.
+pub fn flagged(threshold: f32, score: f32, found: &[Found<'_>]) -> bool {
+    score >= threshold || found.iter().any(|f| decides(threshold, score, f.entry()))
 }
 
 /// The categories the classifier was trained to read, gravest first.
@@ -60,7 +54,7 @@ pub fn screen(text: &str, tokens: &[String], runs: &[Runs]) -> Vec<Finding> {
     let features = classifier::features(text, tokens, &found, lexicon);
     let score = model.score(&features);
     let mut out: Vec<Finding> = Vec::new();
-    for f in found.iter().filter(|f| decides(model, score, f.entry())) {
+    for f in found.iter().filter(|f| decides(model.threshold, score, f.entry())) {
         let entry = f.entry();
         if out.iter().all(|o| o.category != entry.category) {
             out.push(Finding {
