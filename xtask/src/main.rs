@@ -78,8 +78,10 @@ cargo xtask <verb>
                 SETUP_KEY=… OWNER_PASSWORD=… cargo xtask bootstrap --url U --org O --site ID
                 --site-name N --email E --name N
   test          install what is missing, build, run every test and check
-  e2e [file..]  only the protocol and browser tests, against a fresh Worker (after `build`);
-                with browser test file names (`settings`), only those
+  e2e [file..] [--protocol file..]
+                only the protocol and browser tests, against a fresh Worker (after `build`);
+                with browser test file names (`settings`) or protocol test files after
+                --protocol (`categories`), only those
   bench         sizes, latency, throughput, concurrency, host-page impact, console at scale
                 (--quick: the small smoke run that `test` does; --only T1,T2: those tables)
   chaos         seeded fault injection: --runs N (100) --seed S --restart-every K (20)

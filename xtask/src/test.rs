@@ -119,23 +119,36 @@ pub fn worker_tests() -> Result<()> {
     worker_tests_of(&[])
 }
 
-/// As [`worker_tests`]; with `only` (browser test file names, e.g.
-/// `settings`), just those browser tests and no protocol tests.
-pub fn worker_tests_of(only: &[String]) -> Result<()> {
+/// As [`worker_tests`]; with arguments, only some: browser test file names
+/// (e.g. `settings`), then after `--protocol` protocol test files (e.g.
+/// `categories`).
+pub fn worker_tests_of(args: &[String]) -> Result<()> {
+    let split = args.iter().position(|a| a == "--protocol").unwrap_or(args.len());
+    let (only, protocol) = (&args[..split], args.get(split + 1..).unwrap_or_default());
     if let Some(unknown) = only.iter().find(|o| !BROWSER_TESTS.contains(&o.as_str())) {
         bail!("no browser test file {unknown:?} (there are {BROWSER_TESTS:?})");
+    }
+    if let Some(unknown) = protocol.iter().find(|p| !root().join(format!("e2e/tests/{p}.rs")).is_file()) {
+        bail!("no protocol test file e2e/tests/{unknown}.rs");
     }
     step("starting the Worker for the e2e tests");
     let worker = Wrangler::start(Options::fresh_for_tests("e2e"))?;
     println!("Worker at {} (log: target/e2e-wrangler.log)", worker.base_url);
-    if only.is_empty() {
+    if args.is_empty() || !protocol.is_empty() {
         step("protocol tests (Rust, against the Worker)");
+        let tests = protocol.iter().flat_map(|p| ["--test", p.as_str()]);
         crate::run(
             Command::new("cargo")
-                .args(["test", "-p", "e2e", "--", "--nocapture"])
+                .args(["test", "-p", "e2e"])
+                .args(tests)
+                .args(["--", "--nocapture"])
                 .env("E2E_BASE_URL", &worker.base_url)
                 .current_dir(root()),
         )?;
+    }
+    if !args.is_empty() && only.is_empty() {
+        drop(worker);
+        return Ok(());
     }
     step("browser tests (headless Chromium)");
     let files = BROWSER_TESTS
