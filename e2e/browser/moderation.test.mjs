@@ -188,6 +188,10 @@ test("channel: a viewer reports a message with a reason, a moderator removes it;
     await until("the tombstone shows in its place", async () => !(await texts(viewer)).some((t) => t.includes(text)));
     assert.ok((await texts(viewer)).some((t) => t.includes("Removed by a moderator")));
   }
+  // A tombstone is no one's message: it cannot be reported.
+  const tombstones = (frame) => frame.locator('.row:has([data-testid="channel-message"][data-state="removed"])');
+  await tombstones(bob).first().waitFor({ timeout: TIMEOUT });
+  assert.equal(await tombstones(bob).getByTestId("channel-report").count(), 0);
   // After a reload, the tombstone is still there and the text is not.
   const again = bobContext.pages()[0];
   await again.reload();
@@ -195,6 +199,7 @@ test("channel: a viewer reports a message with a reason, a moderator removes it;
   await frame.getByTestId("channel-status").filter({ hasText: "Connected" }).waitFor({ timeout: TIMEOUT });
   await until("the tombstone is replayed", async () => (await texts(frame)).some((t) => t.includes("Removed by a moderator")));
   assert.ok(!(await texts(frame)).some((t) => t.includes(text)), "the removed text came back after a reload");
+  assert.equal(await tombstones(frame).getByTestId("channel-report").count(), 0);
 });
 
 test("channel: a name a reader could take for staff is refused with the reason, and the join form comes back", async () => {

@@ -24,10 +24,11 @@ fn reasons() -> [(Option<Category>, String); 6] {
     ]
 }
 
-/// Adds a "Report" button to every other viewer's message that has none.
+/// Adds a "Report" button to every other viewer's message that has none
+/// (a tombstone is no one's message: it has none).
 pub fn buttons() {
     let Some(list) = find(".messages") else { return };
-    let Ok(rows) = list.query_selector_all(".row.theirs[data-seq]") else { return };
+    let Ok(rows) = list.query_selector_all(".row.theirs[data-seq]:not(.removed)") else { return };
     for row in (0..rows.length()).filter_map(|i| rows.item(i)?.dyn_into::<Element>().ok()) {
         let (Some(seq), Ok(None)) = (row.get_attribute("data-seq"), row.query_selector(".report")) else { continue };
         let button = add(&row, "button", "link report", &t("Report"));

@@ -114,6 +114,7 @@ struct Line {
     text: String,
     at: u64,
     event: bool,
+    removed: bool,
 }
 
 impl Line {
@@ -121,7 +122,7 @@ impl Line {
         // A tombstone in the reader's language.
         let text = if m.removed { t("Removed by a moderator") } else { m.text.clone() };
         let (seq, author, name, at) = (m.seq, m.author, m.name.clone(), m.at);
-        Line { seq, author, name, text, at, event: m.event.is_some() }
+        Line { seq, author, name, text, at, event: m.event.is_some(), removed: m.removed }
     }
 }
 
@@ -183,9 +184,12 @@ fn Message(r: Row, testid: &'static str, on_dismiss: Callback<String>) -> impl I
                 (false, Role::Customer, None) => t("Customer"),
                 (false, Role::Operator, None) => t("Support"),
             };
+            // A tombstone is no one's message any more: nothing to report.
             let (class, state) = match (m.event, m.text.is_empty(), mine) {
                 (true, _, _) => ("slot", "slot"),
                 (false, true, _) => ("row hidden", "hidden"),
+                (false, false, true) if m.removed => ("row mine removed", "removed"),
+                (false, false, false) if m.removed => ("row theirs removed", "removed"),
                 (false, false, true) => ("row mine", "sent"),
                 (false, false, false) => ("row theirs", "sent"),
             };
