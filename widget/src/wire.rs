@@ -224,8 +224,8 @@ pub const ENGLISH: Say = text;
 /// A server frame; `more` decodes the variants the common ones do not cover.
 /// `TOMBSTONES`: whether messages can be removed (channels; a customer's
 /// conversation never has one, so its reader leaves the flag out).
-/// `DETAIL`: whether a refusal's particulars are read (the console's; the
-/// customers' readers have them said in the refusal's sentence).
+/// `DETAIL`: whether the particulars of a refusal or a hold are read (the
+/// console's; the customers' readers have them said in the sentence).
 fn frame<const TOMBSTONES: bool, const DETAIL: bool>(
     json: &str,
     more: fn(&str, &JsValue, Say) -> Option<ServerMsg>,
