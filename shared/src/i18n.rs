@@ -72,6 +72,19 @@ pub const LAUNCHER: [&str; 4] = ["Open chat", "Close chat", "{n} unread message"
 /// The chat's title, which a site may word itself (`Appearance::title`).
 pub const TITLE: &str = "Chat with us";
 
+/// `locale`'s catalogue with the site's own `title` (if any) as the chat's
+/// title, without parsing it: the title is added last, and a repeated key's
+/// last value is the one `JSON.parse` keeps.
+pub fn catalogue_titled(locale: &str, title: &str) -> String {
+    let catalogue = catalogue(locale).trim_end();
+    if title.is_empty() {
+        return catalogue.to_owned();
+    }
+    let body = catalogue.strip_suffix('}').unwrap_or(catalogue).trim_end();
+    let comma = if body.ends_with('{') { "" } else { "," };
+    format!("{body}{comma}{}:{}}}", serde_json::Value::from(TITLE), serde_json::Value::from(title))
+}
+
 /// The English texts `en` in `locale` (each the English itself where its
 /// catalogue has none), the catalogue read once.
 #[cfg(feature = "catalogues")]
@@ -83,6 +96,19 @@ pub fn texts<const N: usize>(locale: &str, en: [&str; N]) -> [String; N] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sites_title_is_the_last_word_of_its_catalogue() {
+        for locale in ["en", "de", "ja"] {
+            let titled = catalogue_titled(locale, "Talk to \"us\" <now>");
+            let said: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&titled).unwrap();
+            assert!(titled.ends_with(r#""Chat with us":"Talk to \"us\" <now>"}"#), "{locale}: last, so it wins");
+            assert_eq!(said[TITLE], "Talk to \"us\" <now>");
+            let shipped: serde_json::Map<String, serde_json::Value> = serde_json::from_str(catalogue(locale)).unwrap();
+            assert_eq!(said.len(), shipped.len() + usize::from(!shipped.contains_key(TITLE)));
+        }
+        assert_eq!(catalogue_titled("de", ""), catalogue("de").trim_end());
+    }
 
     #[test]
     fn the_first_shipped_wish_wins_then_the_site_then_english() {

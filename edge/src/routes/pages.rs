@@ -55,14 +55,8 @@ pub(crate) fn locale(req: &Request, site_default: Option<&str>) -> Result<&'stat
 fn localize(html: &str, locale: &str, theme: shared::site::Theme, title: &str) -> String {
     use shared::protocol::WireName;
     let dir = if shared::i18n::rtl(locale) { "rtl" } else { "ltr" };
-    let mut catalogue = shared::i18n::catalogue(locale).to_owned();
-    if !title.is_empty() {
-        let mut said: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&catalogue).unwrap_or_default();
-        said.insert(shared::i18n::TITLE.into(), title.into());
-        catalogue = serde_json::Value::Object(said).to_string();
-    }
     // (`<` escaped: nothing in the data can close the block.)
-    let catalogue = catalogue.replace('<', "\\u003c");
+    let catalogue = shared::i18n::catalogue_titled(locale, title).replace('<', "\\u003c");
     html.replacen(
         r#"<html lang="en">"#,
         &format!(r#"<html lang="{locale}" dir="{dir}" data-theme="{}">"#, theme.as_str()),
