@@ -255,6 +255,13 @@ pub fn queue_text(position: u32, wait_ms: Option<u64>, away: Option<&str>) -> St
     }
 }
 
+/// The queue frame of place `position` (0: taken, an operator has the
+/// chat), its English sentence said from the numbers ([`queue_text`]).
+pub fn place(position: u32, wait_ms: Option<u64>, away: Option<&str>, team: Option<TeamAway>) -> crate::ServerMsg {
+    let text = queue_text(position, wait_ms, away);
+    crate::ServerMsg::Queue { position, wait_ms, text, away: team }
+}
+
 /// What a customer waiting for `team` (its name) reads while the team is
 /// outside its hours: until when (`until`, the team's local day and time
 /// with its zone), if an opening comes within two weeks.

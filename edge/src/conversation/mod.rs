@@ -248,8 +248,7 @@ impl Conversation {
     async fn routed(&self, route: Route) -> Result<Response> {
         let event = match route {
             Route::Queue { position, wait_ms, away, team } => {
-                let text = shared::routing::queue_text(position, wait_ms, away.as_deref());
-                let place = ServerEnvelope::push(ServerMsg::Queue { position, wait_ms, text, away: team });
+                let place = ServerEnvelope::push(shared::routing::place(position, wait_ms, away.as_deref(), team));
                 self.send_tagged(Role::Customer.as_str(), &place);
                 self.queued.replace((position > 0).then_some(place));
                 return Response::empty();
@@ -263,8 +262,8 @@ impl Conversation {
                 if holder.is_none() {
                     // Taken: the customer no longer waits.
                     self.queued.replace(None);
-                    let taken = ServerMsg::Queue { position: 0, wait_ms: None, text: String::new(), away: None };
-                    self.send_tagged(Role::Customer.as_str(), &ServerEnvelope::push(taken));
+                    let taken = ServerEnvelope::push(shared::routing::place(0, None, None, None));
+                    self.send_tagged(Role::Customer.as_str(), &taken);
                 }
                 Routed { seq: Some(seq), refused: None }
             }
