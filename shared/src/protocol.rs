@@ -132,8 +132,13 @@ impl ServerEnvelope {
 
     /// The frame that says `refusal`, answering the client frame `re` if given.
     pub fn refused(re: Option<String>, refusal: Refusal) -> Self {
-        let Refusal { code, message, detail } = refusal;
-        Self { v: PROTOCOL_VERSION, re, msg: ServerMsg::Error { code, message, detail } }
+        Self { v: PROTOCOL_VERSION, re, msg: refusal.into() }
+    }
+}
+
+impl From<Refusal> for ServerMsg {
+    fn from(Refusal { code, message, detail }: Refusal) -> Self {
+        ServerMsg::Error { code, message, detail }
     }
 }
 

@@ -46,12 +46,8 @@ impl Channel {
         // (Its files go with the retention sweep, also where no one joined.)
         self.sweeps.arm(&self.state.storage(), crate::retention::every_ms(&self.env)).await?;
         if !self.takes_files() {
-            let off = shared::ServerMsg::Error {
-                code: shared::ErrorCode::Forbidden,
-                message: shared::files::Refusal::Off.to_string(),
-                detail: None,
-            };
-            return Response::from_json(&off);
+            let off = shared::Refusal::new(shared::ErrorCode::Forbidden, shared::files::Refusal::Off.to_string());
+            return Response::from_json(&shared::ServerMsg::from(off));
         }
         let hold = self.core.borrow().as_ref().is_some_and(|c| c.settings.config.files.hold_unverified);
         let post = FilePost { path: file.path(self.room_id().as_str()), file, hold };

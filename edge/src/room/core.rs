@@ -696,8 +696,8 @@ fn stopped(stop: Stop) -> Vec<Effect> {
     }
 }
 
-fn refuse(Refusal { code, message, detail }: Refusal) -> Vec<Effect> {
-    vec![Effect::Reply(ServerMsg::Error { code, message, detail })]
+fn refuse(refusal: Refusal) -> Vec<Effect> {
+    vec![Effect::Reply(refusal.into())]
 }
 
 /// Why a frame stored nothing.

@@ -179,9 +179,7 @@ pub trait Host {
         if effects.iter().any(|e| matches!(e, Effect::Replay(_) | Effect::Page(_))) {
             match policy::replay_allowed(&mut attached.replays, now) {
                 Ok(()) => changed = true,
-                Err(Refusal { code, message, detail }) => {
-                    effects = vec![Effect::Reply(ServerMsg::Error { code, message, detail })]
-                }
+                Err(refusal) => effects = vec![Effect::Reply(refusal.into())],
             }
         }
         self.carry_out(Some((out, &id, who.role)), effects).await;
@@ -260,8 +258,7 @@ pub trait Host {
                 }
                 Effect::Rejected(member, client_id) => {
                     let msg = "A moderator did not publish this message.";
-                    let error = ServerMsg::Error { code: ErrorCode::Blocked, message: msg.into(), detail: None };
-                    let frame = ServerEnvelope::reply(client_id, error);
+                    let frame = ServerEnvelope::reply(client_id, Refusal::new(ErrorCode::Blocked, msg).into());
                     self.send_tagged(&self.member_tag(&member), &frame);
                     self.relay_member(&member, frame, false).await;
                 }
@@ -279,12 +276,8 @@ pub trait Host {
                     Err(e) => {
                         worker::console_error!("whisper not kept: {e}");
                         if let Some((out, id, _)) = sender {
-                            let error = ServerMsg::Error {
-                                code: ErrorCode::Internal,
-                                message: "not kept; resend".into(),
-                                detail: None,
-                            };
-                            out.send(&ServerEnvelope::reply(id, error));
+                            let error = Refusal::new(ErrorCode::Internal, "not kept; resend");
+                            out.send(&ServerEnvelope::reply(id, error.into()));
                         }
                     }
                 },
