@@ -25,6 +25,19 @@ pub mod scale;
 pub mod week;
 pub mod wrangler;
 
+/// A 429's body, once it is checked to say how long to wait alike in
+/// `Retry-After` and in its `detail` (whole seconds, at least 1).
+pub fn too_fast(r: ureq::Response) -> shared::api::ApiError {
+    let after = r.header("Retry-After").expect("a 429 says Retry-After").parse::<u64>().expect("whole seconds");
+    let e: shared::api::ApiError = r.into_json().unwrap();
+    assert_eq!(
+        (e.code, e.detail.clone()),
+        (shared::ErrorCode::RateLimited, Some(shared::Detail::Wait { seconds: after }))
+    );
+    assert!(after >= 1);
+    e
+}
+
 /// Address of the Worker under test, from `E2E_BASE_URL`.
 pub fn base_url() -> String {
     std::env::var("E2E_BASE_URL")

@@ -100,9 +100,9 @@ fn sign_in_attempts_slow_down_per_account_and_address_with_the_wait() {
     }
     match sign_in_from("192.0.2.10", &email, "wrong password") {
         Err(ureq::Error::Status(429, r)) => {
-            let e: shared::api::ApiError = r.into_json().unwrap();
-            assert_eq!(e.code, ErrorCode::RateLimited);
+            let e = e2e::too_fast(r);
             assert!(e.message.contains("try again in 2 s"), "{}", e.message);
+            assert_eq!(e.detail, Some(shared::Detail::Wait { seconds: 2 }));
         }
         other => panic!("expected 429, got {other:?}"),
     }
@@ -111,7 +111,7 @@ fn sign_in_attempts_slow_down_per_account_and_address_with_the_wait() {
     assert_eq!(status(sign_in_from("192.0.2.10", &email, "wrong password")), 401);
     match sign_in_from("192.0.2.10", &email, "wrong password") {
         Err(ureq::Error::Status(429, r)) => {
-            let e: shared::api::ApiError = r.into_json().unwrap();
+            let e = e2e::too_fast(r);
             assert!(e.message.contains("try again in 4 s"), "{}", e.message);
         }
         other => panic!("expected 429, got {other:?}"),

@@ -31,8 +31,7 @@ fn a_visitor_starts_at_most_the_sites_number_of_conversations_an_hour() {
     }
     match ureq::post(&url).set("Origin", &base_url()).send_json(&body) {
         Err(ureq::Error::Status(429, r)) => {
-            let e: shared::api::ApiError = r.into_json().unwrap();
-            assert_eq!(e.code, ErrorCode::RateLimited);
+            let e = e2e::too_fast(r);
             assert!(e.message.contains("starting conversations too fast — try again in"), "{}", e.message);
         }
         other => panic!("expected 429, got {other:?}"),

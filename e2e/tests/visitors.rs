@@ -72,7 +72,7 @@ fn new_visitor_tokens_are_limited_per_caller_address() {
     }
     match issue(base, "demo", "2001:db8:9:9::ffff") {
         Err(ureq::Error::Status(429, r)) => {
-            let e: shared::api::ApiError = r.into_json().unwrap();
+            let e = e2e::too_fast(r);
             assert!(e.message.contains("new visitors"), "{}", e.message);
         }
         other => panic!("a fourth token from the /64: {other:?}"),

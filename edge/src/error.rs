@@ -2,7 +2,7 @@
 //! a response. Internal details are logged, never sent.
 
 use shared::api::ApiError;
-use shared::ErrorCode;
+use shared::{ErrorCode, Refusal};
 use worker::Response;
 
 /// Why a route refused or failed a request.
@@ -23,20 +23,15 @@ pub enum RouteError {
     /// Another origin than the service's own pages, or a site's allowed ones.
     #[error("{0}")]
     CrossOrigin(String),
-    /// A limit was reached; the message says when to try again.
-    #[error("{0}")]
-    RateLimited(String),
     /// The site has no such channel.
     #[error("this site has no channel {0:?}")]
     UnknownChannel(String),
-    /// Refused with this code (the Directory's answers, a role that may
-    /// not, a missing anti-CSRF token, a taken id); its status is the code's.
-    #[error("{1}")]
-    Refused(ErrorCode, String),
-    /// Refused with particulars a client says in its reader's language
-    /// (a room's refusal, a file's size limit); its status is the code's.
+    /// Refused with this code, and particulars a client says in its
+    /// reader's language if any (a role that may not, a missing anti-CSRF
+    /// token, a taken id, a limit, a room's refusal); its status is the
+    /// code's ([`RouteError::refused`] without particulars).
     #[error("{}", .0.message)]
-    Said(shared::Refusal),
+    Said(Refusal),
     /// A WebSocket route was called without `Upgrade: websocket`.
     #[error("this route only accepts WebSocket upgrades")]
     UpgradeRequired,
@@ -46,6 +41,11 @@ pub enum RouteError {
 }
 
 impl RouteError {
+    /// Refused with this code and message, without particulars.
+    pub fn refused(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::Said(Refusal::new(code, message))
+    }
+
     /// The code; the status is the code's ([`ErrorCode::http_status`]).
     fn code(&self) -> ErrorCode {
         match self {
@@ -53,10 +53,8 @@ impl RouteError {
             Self::BadRequest(_) => ErrorCode::Malformed,
             Self::UnknownSite(_) => ErrorCode::UnknownSite,
             Self::Unauthorized => ErrorCode::Unauthorized,
-            Self::RateLimited(_) => ErrorCode::RateLimited,
             Self::CrossOrigin(_) => ErrorCode::Forbidden,
             Self::UnknownChannel(_) => ErrorCode::UnknownChannel,
-            Self::Refused(code, _) => *code,
             Self::Said(r) => r.code,
             Self::UpgradeRequired => ErrorCode::UpgradeRequired,
             Self::Internal(_) => ErrorCode::Internal,
@@ -68,14 +66,22 @@ impl RouteError {
         if let Self::Internal(e) = &self {
             worker::console_error!("internal error: {e}");
         }
-        let code = self.code();
-        let detail = match &self {
-            Self::Said(r) => r.detail.clone(),
-            _ => None,
-        };
-        let body = ApiError { code, message: self.to_string(), detail };
-        Ok(Response::from_json(&body)?.with_status(code.http_status()))
+        match self {
+            Self::Said(refusal) => refusal_response(refusal),
+            other => refusal_response(Refusal::new(other.code(), other.to_string())),
+        }
     }
+}
+
+/// The JSON answer that says `refusal`, with its code's status, and
+/// `Retry-After` when it says how long to wait.
+pub fn refusal_response(refusal: Refusal) -> worker::Result<Response> {
+    let (status, wait) = (refusal.code.http_status(), refusal.retry_after());
+    let mut resp = Response::from_json(&ApiError::from(refusal))?.with_status(status);
+    if let Some(seconds) = wait {
+        resp.headers_mut().set("Retry-After", &seconds.to_string())?;
+    }
+    Ok(resp)
 }
 
 /// Result of a route.

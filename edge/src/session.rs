@@ -44,7 +44,7 @@ pub async fn org<R: DeserializeOwned>(env: &Env, org: &str, op: OrgOp) -> Result
         return Ok(resp.json().await?);
     }
     let err: ApiError = resp.json().await?;
-    Err(RouteError::Refused(err.code, err.message))
+    Err(RouteError::Said(err.into()))
 }
 
 /// The session token from the request's cookie and the organisation it
@@ -119,16 +119,16 @@ pub async fn checked(
     if changes_state(req) {
         let given = req.headers().get(CSRF_HEADER)?.unwrap_or_default();
         if !crate::auth::secrets_equal(&given, &checked.me.csrf) {
-            return Err(RouteError::Refused(ErrorCode::Forbidden, "missing or wrong anti-CSRF token".into()));
+            return Err(RouteError::refused(ErrorCode::Forbidden, "missing or wrong anti-CSRF token"));
         }
     }
     if gate == Gate::Enrolled && checked.me.two_factor.due() {
         let msg = "your organisation requires two-factor sign-in: set it up first";
-        return Err(RouteError::Refused(ErrorCode::Forbidden, msg.into()));
+        return Err(RouteError::refused(ErrorCode::Forbidden, msg));
     }
     if !checked.me.role.may(cap) {
         let msg = format!("a {} may not do this", checked.me.role.as_str());
-        return Err(RouteError::Refused(ErrorCode::Forbidden, msg));
+        return Err(RouteError::refused(ErrorCode::Forbidden, msg));
     }
     Ok(checked)
 }
@@ -145,7 +145,7 @@ async fn key_caller(req: &Request, env: &Env, cap: Capability) -> Result<Checked
     let caller: crate::org::keys::KeyCaller = org(env, &org_id, OrgOp::KeyCheck(key.to_owned())).await?;
     if !caller.scope.may(cap) {
         let msg = format!("a {} key may not do this", caller.scope.as_str());
-        return Err(RouteError::Refused(ErrorCode::Forbidden, msg));
+        return Err(RouteError::refused(ErrorCode::Forbidden, msg));
     }
     Ok(Checked { me: caller.me, rotated: None, line: String::new() })
 }

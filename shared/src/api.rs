@@ -167,6 +167,18 @@ pub struct ApiError {
     pub detail: Option<crate::refusal::Detail>,
 }
 
+impl From<crate::Refusal> for ApiError {
+    fn from(crate::Refusal { code, message, detail }: crate::Refusal) -> Self {
+        ApiError { code, message, detail }
+    }
+}
+
+impl From<ApiError> for crate::Refusal {
+    fn from(ApiError { code, message, detail }: ApiError) -> Self {
+        crate::Refusal { code, message, detail }
+    }
+}
+
 /// Path of [`CreateConversation`] (`POST`).
 pub const CONVERSATIONS_PATH: &str = "/api/conversations";
 

@@ -75,6 +75,7 @@ pub const TITLE: &str = "Chat with us";
 /// `locale`'s catalogue with the site's own `title` (if any) as the chat's
 /// title, without parsing it: the title is added last, and a repeated key's
 /// last value is the one `JSON.parse` keeps.
+#[cfg(feature = "catalogues")]
 pub fn catalogue_titled(locale: &str, title: &str) -> String {
     let catalogue = catalogue(locale).trim_end();
     if title.is_empty() {
@@ -98,6 +99,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "catalogues")]
     fn a_sites_title_is_the_last_word_of_its_catalogue() {
         for locale in ["en", "de", "ja"] {
             let titled = catalogue_titled(locale, "Talk to \"us\" <now>");

@@ -134,6 +134,19 @@ impl Refusal {
     pub fn with(self, detail: Detail) -> Self {
         Self { detail: Some(detail), ..self }
     }
+
+    /// Refused for going too fast at `what`: try again in `wait_ms`.
+    pub fn too_fast(what: &str, wait_ms: u64) -> Self {
+        Self::new(ErrorCode::RateLimited, crate::text::too_fast(what, wait_ms)).with(Detail::wait_ms(wait_ms))
+    }
+
+    /// The seconds to wait before trying again, if it says.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self.detail {
+            Some(Detail::Wait { seconds }) => Some(seconds),
+            _ => None,
+        }
+    }
 }
 
 impl From<(ErrorCode, String)> for Refusal {

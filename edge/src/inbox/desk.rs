@@ -6,7 +6,6 @@
 //! change goes into a [`DeskBatch`] the Inbox pushes to the consoles as
 //! `moderation` (with an alert on an escalation).
 
-use shared::api::ApiError;
 use shared::feedback::{FeedbackReport, Label, Verdict, DAY_MS, MAX_DAYS};
 use shared::moderation_case::{
     incidents_csv, Case, CaseEntry, DeskBatch, DeskItem, Incident, Report, ReportStatus, Room, SanctionRecord, REMOVED,
@@ -22,7 +21,7 @@ use crate::calls::room::{Lift, ReviewHeld, RoomCall, Sender};
 
 /// A JSON error answer.
 fn fail(code: ErrorCode, message: impl Into<String>) -> Result<Response> {
-    Ok(Response::from_json(&ApiError { code, message: message.into(), detail: None })?.with_status(code.http_status()))
+    crate::error::refusal_response(shared::Refusal::new(code, message))
 }
 
 async fn tell_room(env: &Env, site: &str, room: &Room, call: RoomCall) -> Result<()> {

@@ -55,7 +55,7 @@ impl DurableObject for Directory {
         match op {
             LegacyOp::Seed(seed) => match ops::seed(&sql, seed, worker::Date::now().as_millis()) {
                 Ok(_) => Response::from_json(&()),
-                Err(ops::Refusal(_, message)) => Response::error(message, 409),
+                Err(refusal) => Response::error(refusal.message, 409),
             },
             LegacyOp::Export { after } => match sql::next_org(&sql, &after)? {
                 Some(org) => Response::from_json(&Some(sql::export(&sql, &org)?)),

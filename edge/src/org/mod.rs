@@ -91,10 +91,7 @@ impl DurableObject for Org {
                 self.drop_closing(now).await?;
                 Response::from_json(&answer)
             }
-            Err(ops::Refusal(code, message)) => {
-                Ok(Response::from_json(&shared::api::ApiError { code, message, detail: None })?
-                    .with_status(code.http_status()))
-            }
+            Err(refusal) => crate::error::refusal_response(refusal),
         }
     }
 

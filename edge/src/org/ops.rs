@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use shared::staff::{Invitation, Invited, Me, NewSite, People, SiteEntry, StaffRole};
-use shared::ErrorCode;
+use shared::{ErrorCode, Refusal};
 use worker::SqlStorage;
 
 use super::keys;
@@ -31,10 +31,6 @@ pub fn login_window_ms(env: &worker::Env) -> u64 {
 /// How long an invitation link works (7 days).
 pub const INVITATION_MS: u64 = 7 * 24 * 3600 * 1000;
 
-/// A refusal: code (its HTTP status is the code's) and message.
-#[derive(Debug)]
-pub struct Refusal(pub ErrorCode, pub String);
-
 /// What an operation produced.
 pub enum Done {
     /// Answer this.
@@ -52,7 +48,7 @@ fn drop_closing() -> Outcome {
 type Outcome = Result<Done, Refusal>;
 
 fn refuse(code: ErrorCode, msg: impl Into<String>) -> Refusal {
-    Refusal(code, msg.into())
+    Refusal::new(code, msg)
 }
 
 fn refused(r: two_factor::Refused) -> Refusal {
@@ -382,9 +378,7 @@ pub fn run(sql: &SqlStorage, op: OrgOp, now: u64, key: &str) -> Outcome {
         OrgOp::KeyCheck(token) => match keys::check(sql, &token, now).map_err(db)? {
             keys::Checked::Caller(caller) => answer(caller),
             keys::Checked::Unknown => Err(refuse(ErrorCode::Unauthorized, "no such API key, or it was revoked")),
-            keys::Checked::TooFast(wait_ms) => {
-                Err(refuse(ErrorCode::RateLimited, shared::text::too_fast("calling the API with this key", wait_ms)))
-            }
+            keys::Checked::TooFast(wait_ms) => Err(Refusal::too_fast("calling the API with this key", wait_ms)),
         },
         OrgOp::Logout(token) => match sql::session_line(sql, &token_digest(&token)).map_err(db)? {
             // The sign-in ends and its sockets close (the account's other

@@ -81,7 +81,7 @@ pub fn screen(d: &Draft, log: &MemberLog, sanctions: &Sanctions, settings: &Sett
         return Screening::Refuse(s.refusal(ErrorCode::Muted), None);
     }
     if let Some(free) = free_at(&log.attempts, settings.config.limits.messages_per_minute, d.now) {
-        return Screening::Refuse(too_fast("sending messages", free.saturating_sub(d.now)), None);
+        return Screening::Refuse(Refusal::too_fast("sending messages", free.saturating_sub(d.now)), None);
     }
     if let Some(refusal) = channel_mode(d, log, settings) {
         return Screening::Refuse(refusal, None);
@@ -133,11 +133,6 @@ fn channel_mode(d: &Draft, log: &MemberLog, settings: &Settings) -> Option<Refus
     (def.slow_seconds > 0 && free > d.now).then_some(said)
 }
 
-/// Refused for going too fast: try again in `wait_ms`.
-fn too_fast(what: &str, wait_ms: u64) -> Refusal {
-    Refusal::new(ErrorCode::RateLimited, shared::text::too_fast(what, wait_ms)).with(Detail::wait_ms(wait_ms))
-}
-
 /// Replays (`sync`) and pages (`history`) one socket may ask for in
 /// [`REPLAY_WINDOW_MS`].
 pub const REPLAYS: usize = 10;
@@ -150,7 +145,7 @@ pub fn replay_allowed(times: &mut Vec<u64>, now: u64) -> Result<(), Refusal> {
     times.retain(|t| t + REPLAY_WINDOW_MS > now);
     if let Some(first) = times.first().filter(|_| times.len() >= REPLAYS) {
         let wait = (first + REPLAY_WINDOW_MS).saturating_sub(now);
-        return Err(too_fast("asking for history", wait));
+        return Err(Refusal::too_fast("asking for history", wait));
     }
     times.push(now);
     Ok(())
@@ -160,7 +155,7 @@ pub fn replay_allowed(times: &mut Vec<u64>, now: u64) -> Result<(), Refusal> {
 /// events (every attempt counts).
 pub fn event_rate(log: &MemberLog, per_minute: u32, now: u64) -> Result<(), Refusal> {
     match free_at(&log.events, per_minute, now) {
-        Some(free) => Err(too_fast("sending", free.saturating_sub(now))),
+        Some(free) => Err(Refusal::too_fast("sending", free.saturating_sub(now))),
         None => Ok(()),
     }
 }

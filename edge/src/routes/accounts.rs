@@ -5,6 +5,7 @@
 //! (e-mail addresses, site ids) is claimed in the sharded index first and
 //! released if the organisation refuses.
 
+use shared::refusal::Detail;
 use shared::staff::{
     Accept, Capability, Invite, Invited, Login, Me, NewSite, PasswordChange, People, SetRole, SiteEntry,
 };
@@ -48,7 +49,7 @@ pub fn signed_in(env: &Env, issued: Issued) -> RouteResult {
 }
 
 fn wrong_credentials() -> RouteError {
-    RouteError::Refused(ErrorCode::Unauthorized, "wrong e-mail address or password".into())
+    RouteError::refused(ErrorCode::Unauthorized, "wrong e-mail address or password")
 }
 
 /// Counts one attempt for an account and address pair (sign-in, password
@@ -103,10 +104,10 @@ pub async fn login(mut req: Request, env: &Env) -> RouteResult {
 /// A refusal if an attempt counter said to wait.
 pub fn limit(wait_ms: Option<u64>) -> Result<(), RouteError> {
     match wait_ms {
-        Some(wait) => Err(RouteError::Refused(
-            ErrorCode::RateLimited,
-            format!("Too many sign-in attempts — try again in {} s.", wait.div_ceil(1000)),
-        )),
+        Some(wait) => {
+            let why = format!("Too many sign-in attempts — try again in {} s.", wait.div_ceil(1000));
+            Err(RouteError::Said(shared::Refusal::new(ErrorCode::RateLimited, why).with(Detail::wait_ms(wait))))
+        }
         None => Ok(()),
     }
 }
@@ -167,7 +168,7 @@ pub async fn change_password(mut req: Request, env: &Env) -> RouteResult {
         None => false,
     };
     if !right {
-        return Err(RouteError::Refused(ErrorCode::Forbidden, "the current password is wrong".into()));
+        return Err(RouteError::refused(ErrorCode::Forbidden, "the current password is wrong"));
     }
     if let Some(problem) = shared::staff::password_problem(&body.new) {
         return Err(RouteError::BadRequest(problem));
@@ -198,8 +199,7 @@ pub async fn reset_password(mut req: Request, env: &Env) -> RouteResult {
         return Err(RouteError::CrossOrigin("reset passwords in this service's console".into()));
     }
     let body: shared::staff::ResetPassword = json_body(&mut req, "{\"token\", \"password\"}").await?;
-    let unknown =
-        || RouteError::Refused(ErrorCode::NotFound, "this password reset link is unknown, used or expired".into());
+    let unknown = || RouteError::refused(ErrorCode::NotFound, "this password reset link is unknown, used or expired");
     let key = crate::auth::token_key(env).unwrap_or_default();
     let org_id = crate::auth::org_of(&body.token, &key).map(str::to_owned).ok_or_else(unknown)?;
     if let Some(problem) = shared::staff::password_problem(&body.password) {
@@ -220,18 +220,15 @@ pub async fn accept(mut req: Request, env: &Env) -> RouteResult {
     // The link is the invitee's proof of their address: it is not accepted
     // in a browser signed in to this service (the inviting admin's own, say).
     if session::token(&req, env).is_some() {
-        return Err(RouteError::Refused(
+        return Err(RouteError::refused(
             ErrorCode::Forbidden,
-            "this browser is signed in to the console: the person invited opens the link in their own browser".into(),
+            "this browser is signed in to the console: the person invited opens the link in their own browser",
         ));
     }
     let body: Accept = json_body(&mut req, "{\"token\", \"name\", \"password\"}").await?;
     let key = crate::auth::token_key(env).unwrap_or_default();
     let Some(org_id) = crate::auth::org_of(&body.token, &key).map(str::to_owned) else {
-        return Err(RouteError::Refused(
-            ErrorCode::NotFound,
-            "this invitation link is unknown, used or expired".into(),
-        ));
+        return Err(RouteError::refused(ErrorCode::NotFound, "this invitation link is unknown, used or expired"));
     };
     if let Some(problem) = shared::staff::password_problem(&body.password) {
         return Err(RouteError::BadRequest(problem));
@@ -241,7 +238,7 @@ pub async fn accept(mut req: Request, env: &Env) -> RouteResult {
     let hash = crate::password::hash(&body.password).map_err(crate::error::internal)?;
     let account = ops::new_account_id();
     if !index::claim(env, &email_key(&email), &org_id, &account).await? {
-        return Err(RouteError::Refused(ErrorCode::IdConflict, format!("{email} already has an account")));
+        return Err(RouteError::refused(ErrorCode::IdConflict, format!("{email} already has an account")));
     }
     let op = AcceptOp { token: body.token, account, name: body.name, hash, ttl_ms: ttl_ms(env) };
     match org::<Issued>(env, &org_id, OrgOp::Accept(op)).await {
@@ -321,7 +318,7 @@ pub async fn add_site(mut req: Request, env: &Env) -> RouteResult {
     let site: NewSite = json_body(&mut req, "{\"id\", \"name\"}").await?;
     let key = site_key(site.id.as_str());
     if !index::claim(env, &key, &me.org, "").await? {
-        return Err(RouteError::Refused(ErrorCode::IdConflict, format!("the site id {:?} is taken", site.id.as_str())));
+        return Err(RouteError::refused(ErrorCode::IdConflict, format!("the site id {:?} is taken", site.id.as_str())));
     }
     let entry: SiteEntry = match org(env, &me.org, OrgOp::Site(SiteOp { by: by(&me), site })).await {
         Ok(entry) => entry,

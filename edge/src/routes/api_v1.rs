@@ -65,8 +65,7 @@ pub async fn close(mut req: Request, env: &Env, site: &str, id: &str) -> RouteRe
 /// Writes one frame into conversation `id` as `name`: its ack as
 /// [`Stored`], or its refusal.
 async fn write(env: &Env, site: &SiteId, id: &str, name: String, frame_id: String, msg: ClientMsg) -> RouteResult {
-    let unknown =
-        || RouteError::Refused(ErrorCode::UnknownConversation, "no conversation of this site has this id".into());
+    let unknown = || RouteError::refused(ErrorCode::UnknownConversation, "no conversation of this site has this id");
     let conversation: ConversationId = id.parse().map_err(|_| unknown())?;
     let frame = ClientEnvelope { v: PROTOCOL_VERSION, id: frame_id, msg };
     let frame = shared::decode_client(&serde_json::to_string(&frame).map_err(crate::error::internal)?)

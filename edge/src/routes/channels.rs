@@ -79,7 +79,7 @@ pub async fn upload(req: Request, env: &Env, site: &str, channel: &str) -> Route
     let header = req.headers().get("Authorization")?.unwrap_or_default();
     let visitor = header.strip_prefix("Bearer ").map(str::trim).unwrap_or_default();
     if !shared::api::visitor_token_ok(visitor) || !super::visitors::issued(env, site.as_str(), visitor) {
-        return Err(RouteError::Refused(ErrorCode::Unauthorized, NOT_ISSUED.into()));
+        return Err(RouteError::refused(ErrorCode::Unauthorized, NOT_ISSUED));
     }
     let name = query(&req, "as")?.unwrap_or_default();
     let name = display_name(env, &site, &name).await?.map_err(RouteError::Said)?;
@@ -111,13 +111,13 @@ pub async fn report(mut req: Request, env: &Env, site: &str, channel: &str, seq:
         return Err(RouteError::BadRequest("a visitor token (64 hex digits) is required".into()));
     }
     if !super::visitors::issued(env, site.as_str(), &body.visitor) {
-        return Err(RouteError::Refused(ErrorCode::Unauthorized, NOT_ISSUED.into()));
+        return Err(RouteError::refused(ErrorCode::Unauthorized, NOT_ISSUED));
     }
     // Made-up visitor tokens must not multiply one person's reports.
     let caller = super::accounts::address(&req)?;
     let key = format!("report:{}", &crate::auth::token_digest(&caller)[..16]);
     if let Some(wait) = crate::calls::index::count(env, &key, REPORTS_PER_ADDRESS_HOUR, 3_600_000).await?.wait_ms {
-        return Err(RouteError::Refused(ErrorCode::RateLimited, shared::text::too_fast("reporting messages", wait)));
+        return Err(RouteError::Said(shared::Refusal::too_fast("reporting messages", wait)));
     }
     let call = crate::calls::room::RoomCall::Report(crate::calls::room::ViewerReport {
         member: crate::auth::member_id(&body.visitor),

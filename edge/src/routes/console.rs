@@ -74,10 +74,10 @@ async fn operator_handshake(
     }
     let (me, line) = match crate::session::checked(req, env, cap, None, crate::session::Gate::Enrolled).await {
         Ok(c) => (c.me, c.line),
-        Err(RouteError::Refused(code, msg)) if code.http_status() == 403 => {
-            return Ok(Err(socket::refuse(code, &msg, CLOSE_FORBIDDEN)?))
+        Err(RouteError::Said(r)) if r.code.http_status() == 403 => {
+            return Ok(Err(socket::refuse(r.code, &r.message, CLOSE_FORBIDDEN)?))
         }
-        Err(RouteError::Refused(code, msg)) => return Ok(Err(socket::refuse(code, &msg, CLOSE_UNAUTHORIZED)?)),
+        Err(RouteError::Said(r)) => return Ok(Err(socket::refuse(r.code, &r.message, CLOSE_UNAUTHORIZED)?)),
         Err(RouteError::Unauthorized) => {
             return Ok(Err(socket::refuse(ErrorCode::Unauthorized, "not signed in", CLOSE_UNAUTHORIZED)?))
         }
@@ -277,7 +277,7 @@ pub async fn practice(mut req: Request, env: &Env, site: &str) -> RouteResult {
         .ok_or_else(|| RouteError::BadRequest(format!("no practice script {:?}", start.script)))?;
     if !me.role.may(script.needs()) {
         let msg = format!("a {} may not practise {}", me.role.as_str(), script.workflow.as_str());
-        return Err(RouteError::Refused(ErrorCode::Forbidden, msg));
+        return Err(RouteError::refused(ErrorCode::Forbidden, msg));
     }
     let settings = crate::calls::inbox::settings(env, site.as_str())
         .await?

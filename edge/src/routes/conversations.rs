@@ -5,7 +5,6 @@
 use shared::api::{ConversationCreated, CreateConversation};
 use shared::moderation_case::banning;
 use shared::site::SiteConfig;
-use shared::text::too_fast;
 use shared::workflow::{apply, Event, State, WorkflowKind};
 use shared::{ConversationId, ErrorCode, SiteId};
 use worker::{Env, Request, Response};
@@ -36,7 +35,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
             let key = crate::calls::inbox::identity_key(env, body.site.as_str(), false).await?;
             let now_s = worker::Date::now().as_millis() / 1000;
             crate::identity::verify(&key.secret, body.site.as_str(), identity, now_s)
-                .map_err(|why| RouteError::Refused(ErrorCode::Forbidden, why.into()))?;
+                .map_err(|why| RouteError::refused(ErrorCode::Forbidden, why))?;
             Some((identity.user.clone(), key.version))
         }
         None => None,
@@ -102,7 +101,7 @@ pub async fn create(mut req: Request, env: &Env) -> RouteResult {
     }
     for (key, limit) in keys {
         if let Err(wait_ms) = crate::calls::inbox::admit(env, body.site.as_str(), &key, limit).await? {
-            return Err(RouteError::RateLimited(too_fast(what, wait_ms)));
+            return Err(RouteError::Said(shared::Refusal::too_fast(what, wait_ms)));
         }
     }
     // Resuming passes the ban check and the limits above, as starting does.
@@ -160,7 +159,7 @@ const RESUMES_PER_USER_HOUR: usize = 60;
 /// A verified customer's latest conversation, with a new token for this
 /// browser (their history on another device); 404 if they have none.
 async fn resume(env: &Env, site: &SiteId, user: &str, identity: u32, visitor: Option<String>) -> RouteResult {
-    let none = || RouteError::Refused(ErrorCode::UnknownConversation, "no earlier conversation".into());
+    let none = || RouteError::refused(ErrorCode::UnknownConversation, "no earlier conversation");
     let id = crate::calls::inbox::latest_of(env, site.as_str(), user).await?.ok_or_else(none)?;
     let conversation: ConversationId = id.parse().map_err(|_| none())?;
     let token = crate::auth::new_token();
@@ -224,7 +223,7 @@ pub async fn unread(mut req: Request, env: &Env, site: &str) -> RouteResult {
     let call = RoomCall::Unread { site: site.to_string(), digest, after: q.after, page: q.page };
     let stub = crate::calls::room::conversation(env, q.conversation.as_str())?;
     let unread: Option<shared::api::Unread> = crate::calls::ask(&stub, &call).await?;
-    let unknown = || RouteError::Refused(ErrorCode::UnknownConversation, "no such conversation for this token".into());
+    let unknown = || RouteError::refused(ErrorCode::UnknownConversation, "no such conversation for this token");
     allow_origin(Response::from_json(&unread.ok_or_else(unknown)?)?, &origin)
 }
 

@@ -65,7 +65,7 @@ impl Target {
 }
 
 fn unknown() -> RouteError {
-    RouteError::Refused(ErrorCode::UnknownConversation, "no such conversation for this caller".into())
+    RouteError::refused(ErrorCode::UnknownConversation, "no such conversation for this caller")
 }
 
 /// The checks, the file stored, its message: 201 [`Uploaded`] (202
@@ -78,7 +78,7 @@ pub async fn upload(
     target: Target,
 ) -> RouteResult {
     let id = super::query(&req, "id")?.unwrap_or_default();
-    ClientMsgId::check(&id).map_err(|e| RouteError::Refused(ErrorCode::InvalidId, format!("?id=: {e}")))?;
+    ClientMsgId::check(&id).map_err(|e| RouteError::refused(ErrorCode::InvalidId, format!("?id=: {e}")))?;
     let name = super::query(&req, "name")?.unwrap_or_default();
     let scope = match &uploader {
         Uploader::Member { member, .. } => member.clone(),

@@ -38,7 +38,7 @@ pub const MAX_CONFIG_BODY: usize = 512 * 1024;
 /// refused as soon as it passes the limit, whatever its `Content-Length`
 /// says.
 pub async fn json<T: DeserializeOwned>(req: &mut Request, what: &str, limit: usize) -> Result<T, RouteError> {
-    let too_large = || RouteError::Refused(ErrorCode::FrameTooLarge, format!("the body is over {limit} bytes"));
+    let too_large = || RouteError::refused(ErrorCode::FrameTooLarge, format!("the body is over {limit} bytes"));
     let body = body(req, limit).await?.ok_or_else(too_large)?;
     serde_json::from_slice(&body).map_err(|e| RouteError::BadRequest(format!("expected {what}: {e}")))
 }

@@ -57,7 +57,7 @@ fn taken(key: &str) -> RouteError {
         Some(("email", email)) => format!("{email} already has an account"),
         _ => "this deployment is set up already".to_owned(),
     };
-    RouteError::Refused(ErrorCode::IdConflict, what)
+    RouteError::refused(ErrorCode::IdConflict, what)
 }
 
 /// Creates an organisation from `seed` (passwords checked and hashed here);

@@ -25,7 +25,7 @@ fn conversation(env: &Env, id: &str) -> Result<worker::Stub, RouteError> {
 }
 
 fn unknown() -> RouteError {
-    RouteError::Refused(ErrorCode::UnknownConversation, "no conversation of this site has this id".into())
+    RouteError::refused(ErrorCode::UnknownConversation, "no conversation of this site has this id")
 }
 
 /// `GET …/conversations/{id}/profile` → [`shared::profile::Profile`].

@@ -5,7 +5,6 @@
 //! admission part as conversations are.
 
 use shared::api::VisitorIssued;
-use shared::text::too_fast;
 use worker::{Env, Request, Response};
 
 use crate::error::{RouteError, RouteResult};
@@ -31,7 +30,7 @@ pub async fn own_or_new(
     let address = super::accounts::address(req)?;
     let counter = format!("vi:{}", &crate::auth::token_digest(&address)[..16]);
     if let Err(wait_ms) = crate::calls::inbox::admit(env, site, &counter, per_address_hour(env)).await? {
-        return Err(RouteError::RateLimited(too_fast("arriving as new visitors", wait_ms)));
+        return Err(RouteError::Said(shared::Refusal::too_fast("arriving as new visitors", wait_ms)));
     }
     let token = crate::auth::new_visitor_token(&key, site);
     Ok((token.clone(), Some(token)))
