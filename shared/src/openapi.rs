@@ -218,12 +218,20 @@ pub fn document() -> Value {
             ),
         };
         let refused = json!({ "description": "refused: the error's code and sentence", "content": { "application/json": { "schema": error } } });
+        let wait =
+            json!({ "description": "seconds to wait (at least 1)", "schema": { "type": "integer", "minimum": 1 } });
+        let too_fast = json!({
+            "description": "too many calls with this key: try again after `Retry-After` seconds (also in `detail`: `{\"why\": \"wait\", \"seconds\": …}`)",
+            "headers": { "Retry-After": wait },
+            "content": { "application/json": { "schema": error } },
+        });
         let mut operation = json!({
             "summary": op.summary,
             "description": format!("Needs a {} key.", op.scope),
             "parameters": parameters,
             "responses": {
                 status.to_string(): { "description": "done", "content": content },
+                "429": too_fast,
                 "4XX": refused,
             },
         });
