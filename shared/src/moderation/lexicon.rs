@@ -153,6 +153,8 @@ impl Lexicon {
     /// each entry once, in the order of the tokens.
     pub fn find<'a>(&'a self, tokens: &[String], runs: &[Runs]) -> Vec<Found<'a>> {
         let mut out: Vec<Found<'a>> = Vec::new();
+        // Looked up once a token, not once a candidate entry.
+        let innocent: Vec<bool> = tokens.iter().map(|t| self.innocent(t)).collect();
         for (at, token) in runs.iter().enumerate() {
             let (a, b) = key(token);
             let keyed = self.index.get(&(a, b)).into_iter().chain(self.index.get(&(a, '\0'))).flatten();
@@ -163,8 +165,9 @@ impl Lexicon {
                 if at + n > runs.len() || out.iter().any(|f| f.entry == i) {
                     continue;
                 }
-                let innocent = tokens[at..at + n].iter().any(|t| self.innocent(t));
-                if !innocent && words.iter().zip(&runs[at..at + n]).all(|(w, t)| w.matches(t)) {
+                if !innocent[at..at + n].contains(&true)
+                    && words.iter().zip(&runs[at..at + n]).all(|(w, t)| w.matches(t))
+                {
                     out.push(Found { entry: i, words: tokens[at..at + n].join(" "), at, lexicon: self });
                 }
             }
