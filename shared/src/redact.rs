@@ -350,7 +350,9 @@ fn email(chars: &[(usize, char)], i: usize) -> Option<Found> {
 }
 
 /// A phone number at `i`: "+" and 8–15 digits, or 10–15 digits, with
-/// single spaces, dashes, dots or brackets between.
+/// single spaces, dashes, dots or brackets between. Thirteen or more digits
+/// with nothing between them and no "+" or "00" before are an id or a
+/// timestamp in milliseconds, not a number anyone dials.
 fn phone(chars: &[(usize, char)], i: usize) -> Option<Found> {
     let c = chars[i].1;
     let plus = c == '+';
@@ -370,7 +372,10 @@ fn phone(chars: &[(usize, char)], i: usize) -> Option<Found> {
         }
         j += 1;
     }
+    let unbroken = end - i == digits;
+    let international = plus || chars.get(i..i + 2).is_some_and(|p| p.iter().all(|c| c.1 == '0'));
     let enough = if plus { (8..=15).contains(&digits) } else { (10..=15).contains(&digits) };
+    let enough = enough && (international || !unbroken || digits <= 12);
     (enough && ends(chars, end)).then(|| (i, end, PHONE_REMOVED.to_owned(), Kind::Phone))
 }
 

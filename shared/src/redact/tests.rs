@@ -104,8 +104,12 @@ fn contacts_go_only_when_the_site_asks() {
             (text, &format!("write to {e} or call {ph}"), &[Email, Phone]),
             ("(030) 123-456-7890", ph, &[Phone]),
             ("call 0151 23456789!", &format!("call {ph}!"), &[Phone]),
-            // Not contacts: a handle, a date, a short number, an address without a domain.
+            ("or 00441632960961", &format!("or {ph}"), &[Phone]),
+            ("ring 447700900123", &format!("ring {ph}"), &[Phone]),
+            // Not contacts: a handle, a date, a short number, an address without a domain,
+            // a timestamp in milliseconds and a long order number.
             ("@ada says hi on 2026-12-03, room 12", "@ada says hi on 2026-12-03, room 12", &[]),
+            ("sent at 1765000000000, order 4000123456789", "sent at 1765000000000, order 4000123456789", &[]),
             ("user@localhost", "user@localhost", &[]),
             ("version 1.2.3.4", "version 1.2.3.4", &[]),
         ],
