@@ -192,7 +192,9 @@ fn a_held_message_reaches_others_only_once_approved_and_never_if_rejected() {
 #[test]
 fn a_muted_sender_is_refused_with_the_end_time_until_unmuted() {
     // An automatic mute: the threat rule mutes for 60 minutes.
-    let (mut tom, tom_id) = join(&visitor(), "Tom");
+    let tom_visitor = visitor();
+    let (mut tom, tom_id) = join(&tom_visitor, "Tom");
+    let (mut tom_too, _) = join(&tom_visitor, "Tom");
     let threat = format!("t-{tom_id}");
     tom.send_text(&threat, "kill yourself").unwrap();
     // The rule's mute, with its end for the customer's own time zone.
@@ -203,6 +205,11 @@ fn a_muted_sender_is_refused_with_the_end_time_until_unmuted() {
         }
         other => panic!("expected blocked with the mute's end, got {other:?}"),
     };
+    // Tom's other window is told, as for a moderator's mute.
+    let (text, typed) = told(&mut tom_too);
+    assert!(text.starts_with("You are muted until "), "{text}");
+    let Notice { kind: Sanction::Mute, until: Some(end), lifted: false, .. } = typed else { panic!("{typed:?}") };
+    assert_eq!(end, muted, "the notice gives the mute the block announced");
     let next = format!("n-{tom_id}");
     tom.send_text(&next, "hello?").unwrap();
     match answer(&mut tom, &next) {

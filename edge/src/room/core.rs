@@ -233,14 +233,18 @@ impl Core {
                     return Ok(vec![Effect::Reply(told), Effect::Report(caught)]);
                 }
                 Screening::Refuse(mut refusal, caught) => {
+                    let mut told = None;
                     if let Some(mute) = caught.as_ref().and_then(|r| r.auto_mute()) {
-                        // The rule's mute: the refusal says until when.
+                        // The rule's mute: the refusal says until when, and
+                        // every window of the member is told, as for a moderator's.
                         refusal = refusal.with(Detail::sanction(mute.until, &mute.reason));
                         let records = self.sanctions.with(&mute);
                         store.set_sanctions(&mute.member, &records)?;
                         self.sanctions.set(&mute.member, records);
+                        told = Some(Effect::Tell(mute.member.clone(), mute.told()));
                     }
-                    return Ok([refuse(refusal), caught.map(Effect::Report).into_iter().collect()].concat());
+                    let report = caught.map(Effect::Report);
+                    return Ok(refuse(refusal).into_iter().chain(told).chain(report).collect());
                 }
             }
             if self.workflow.as_ref().is_some_and(State::closed) {
