@@ -175,7 +175,7 @@ pub fn run(args: &[String]) -> Result<()> {
     for (folder, lang, about) in corpora::SOURCES {
         let set: Vec<(String, bool)> = samples
             .iter()
-            .filter(|s: &&Sample| s.lang == *lang && s.split == Split::Test)
+            .filter(|s: &&Sample| s.set == *folder && s.split == Split::Test)
             .map(|s| (s.text.clone(), s.abusive))
             .collect();
         sets.push((format!("{lang}: {about}, held-out split (`{folder}`)"), set));
@@ -183,7 +183,7 @@ pub fn run(args: &[String]) -> Result<()> {
     // The same English messages, only those every annotator labelled alike.
     let agreed = samples
         .iter()
-        .filter(|s| s.lang == "en" && s.split == Split::Test && s.agreement == 1.0)
+        .filter(|s| s.set == corpora::SOURCES[0].0 && s.split == Split::Test && s.agreement == 1.0)
         .map(|s| (s.text.clone(), s.abusive))
         .collect();
     let (_, _, about) = corpora::SOURCES[0];

@@ -4,6 +4,7 @@
 //! (`--data DIR`), and split reproducibly: a message's split follows from a
 //! hash of its text, so a message is never in two splits.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -11,6 +12,8 @@ use anyhow::{Context, Result};
 /// One labelled message.
 #[derive(Debug, Clone)]
 pub struct Sample {
+    /// Its set: the source's folder (see [`SOURCES`]).
+    pub set: &'static str,
     /// Its language.
     pub lang: &'static str,
     /// The text, as a chat message would carry it (see [`as_chat`]).
@@ -40,7 +43,11 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
     ("MLMA_hate_speech", "fr", "MLMA (Ousidhoum et al. 2019), 4,014 French tweets (MIT)"),
     ("hateval", "es", "HatEval 2019 trial set, 100 Spanish tweets"),
     ("ToLD-Br", "pt", "ToLD-Br (Leite et al. 2020), 21,000 tweets (CC BY-SA 4.0)"),
+    (OLID, "en", "OLID (OffensEval 2019, Zampieri et al.), 14,100 tweets (CC BY 4.0)"),
 ];
+
+/// OLID's folder: the copy in a repository that keeps OLID v1.0 whole.
+const OLID: &str = "multi-task-offensive-language-detection";
 
 /// Each file read, by its path under `DIR`, with its SHA-256: the data
 /// the shipped model was trained on, byte for byte.
@@ -68,6 +75,18 @@ pub const FILES: &[(&str, &str)] = &[
         "af851ecef1d5f212caba17339b12ac39cc2fef7d78c74876f67237644fcee8bd",
     ),
     ("Taskmaster/TM-4-2024/data/data_07.json", "b61f11f3c950c330049906ae249e858503ec7c905fcad5b4a7edd851ccf07bbc"),
+    (
+        "multi-task-offensive-language-detection/OLIDv1.0/olid-training-v1.0.tsv",
+        "d976bd6faf7800571d06aa4fda00c11c1d39e6fd139747067f683d0c6e76d31f",
+    ),
+    (
+        "multi-task-offensive-language-detection/OLIDv1.0/testset-levela.tsv",
+        "5fff16b4fc474b859540200ef7befd42883fc42810e0a18d3bd621ba90b9cb9e",
+    ),
+    (
+        "multi-task-offensive-language-detection/OLIDv1.0/labels-levela.csv",
+        "f301af1a52210727e6601958e7b9795a0b22d81f51f9ad8e1870c503c684fc31",
+    ),
 ];
 
 /// The turns of the Taskmaster-4 dialogs (people ordering coffee from an
@@ -166,22 +185,20 @@ fn csv_rows(path: &Path, delimiter: u8) -> Result<Vec<csv::StringRecord>> {
     reader.records().collect::<Result<Vec<_>, _>>().with_context(|| format!("parsing {}", path.display()))
 }
 
-fn push(out: &mut Vec<Sample>, lang: &'static str, raw: &str, abusive: bool, split: Option<Split>) {
-    push_agreed(out, lang, raw, abusive, split, 1.0);
+/// Where a message goes: its set (a source's folder) and its split, when
+/// the source has its own (else a fifth is held out by hash).
+type From = (&'static str, Option<Split>);
+
+fn push(out: &mut Vec<Sample>, from: From, raw: &str, abusive: bool) {
+    push_agreed(out, from, raw, abusive, 1.0);
 }
 
-fn push_agreed(
-    out: &mut Vec<Sample>,
-    lang: &'static str,
-    raw: &str,
-    abusive: bool,
-    split: Option<Split>,
-    agreement: f32,
-) {
+fn push_agreed(out: &mut Vec<Sample>, (set, split): From, raw: &str, abusive: bool, agreement: f32) {
     let text = as_chat(raw);
+    let lang = SOURCES.iter().find(|(folder, ..)| *folder == set).expect("every set is a source").1;
     if text.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
         let split = split.unwrap_or_else(|| split_of(&text));
-        out.push(Sample { lang, text, abusive, split, agreement });
+        out.push(Sample { set, lang, text, abusive, split, agreement });
     }
 }
 
@@ -195,7 +212,7 @@ pub fn load(dir: &Path) -> Result<Vec<Sample>> {
         let votes = |i: usize| row[i].parse::<f32>().unwrap_or(0.0);
         let abusive = &row[5] != "2";
         let agreeing = if abusive { votes(2) + votes(3) } else { votes(4) };
-        push_agreed(&mut out, "en", &row[6], abusive, None, agreeing / votes(1).max(1.0));
+        push_agreed(&mut out, (SOURCES[0].0, None), &row[6], abusive, agreeing / votes(1).max(1.0));
     }
     // GermEval 2018: its own training and test files; OFFENSE or OTHER.
     for (file, test) in [("germeval2018.training.txt", false), ("germeval2018.test.txt", true)] {
@@ -205,22 +222,37 @@ pub fn load(dir: &Path) -> Result<Vec<Sample>> {
             let mut cols = line.split('\t');
             let (Some(tweet), Some(label)) = (cols.next(), cols.next()) else { continue };
             let split = if test { Split::Test } else { Split::Train };
-            push(&mut out, "de", tweet, label == "OFFENSE", Some(split));
+            push(&mut out, ("GermEval-2018-Data", Some(split)), tweet, label == "OFFENSE");
         }
     }
     // MLMA, French: the "sentiment" column is "normal" for clean tweets.
     for row in csv_rows(&dir.join("MLMA_hate_speech/hate_speech_mlma/fr_dataset.csv"), b',')? {
-        push(&mut out, "fr", &row[1], &row[2] != "normal", None);
+        push(&mut out, ("MLMA_hate_speech", None), &row[1], &row[2] != "normal");
     }
     // HatEval trial, Spanish: id, text, HS, TR, AG.
     for row in csv_rows(&dir.join("hateval/SemEval2019-Task5/datasets/trial/trial_es.tsv"), b'\t')? {
-        push(&mut out, "es", &row[1], &row[2] == "1", Some(Split::Test));
+        push(&mut out, ("hateval", Some(Split::Test)), &row[1], &row[2] == "1");
     }
     // ToLD-Br: text and six categories, each the number of annotators (of
     // three) who saw it; toxic when any annotator saw any (the authors' binary task).
     for row in csv_rows(&dir.join("ToLD-Br/ToLD-BR.csv"), b',')? {
         let votes: f32 = (1..7).filter_map(|i| row.get(i)?.parse::<f32>().ok()).sum();
-        push(&mut out, "pt", &row[0], votes > 0.0, None);
+        push(&mut out, ("ToLD-Br", None), &row[0], votes > 0.0);
+    }
+    // OLID: its own training file (id, tweet, OFF or NOT, …), and its test
+    // file with the labels apart. "URL" stands for a link, which the
+    // messages here do not carry.
+    let at = dir.join(OLID).join("OLIDv1.0");
+    for row in csv_rows(&at.join("olid-training-v1.0.tsv"), b'\t')? {
+        push(&mut out, (OLID, Some(Split::Train)), &row[1].replace("URL", ""), &row[2] == "OFF");
+    }
+    let labels: HashMap<String, bool> = csv_rows(&at.join("labels-levela.csv"), b',')?
+        .iter()
+        .map(|row| (row[0].to_owned(), &row[1] == "OFF"))
+        .collect();
+    for row in csv_rows(&at.join("testset-levela.tsv"), b'\t')? {
+        let abusive = *labels.get(&row[0]).with_context(|| format!("OLID tweet {} has no label", &row[0]))?;
+        push(&mut out, (OLID, Some(Split::Test)), &row[1].replace("URL", ""), abusive);
     }
     Ok(out)
 }

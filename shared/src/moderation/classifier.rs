@@ -9,6 +9,10 @@ use std::sync::OnceLock;
 
 use super::lexicon::{Found, Lexicon};
 
+/// The languages of the messages the classifier was trained on (checked
+/// by `cargo xtask train-screening`).
+pub const LANGUAGES: [&str; 4] = ["en", "de", "fr", "pt"];
+
 /// Feature buckets: 2^BITS.
 pub const BITS: u32 = 18;
 /// The model file's first four bytes.
@@ -38,7 +42,7 @@ fn squeezed(token: &str) -> String {
         while j < chars.len() && chars[j] == chars[i] {
             j += 1;
         }
-        let n = if j - i >= 3 { 1 } else { j - i };
+        let n = if j - i >= super::normalize::STRETCHED { 1 } else { j - i };
         out.extend(std::iter::repeat_n(chars[i], n));
         i = j;
     }

@@ -31,6 +31,8 @@ pub struct Entry {
     pub text: String,
     /// Whether it decides on its own.
     pub decisive: bool,
+    /// The language of its data file.
+    pub language: String,
     words: Vec<Word>,
 }
 
@@ -49,9 +51,13 @@ pub struct Found<'a> {
 
 impl Entry {
     /// Whether, though decisive, it needs the classifier's near-agreement:
-    /// single profane or hateful words (a phrase carries its context).
+    /// single profane or hateful words (a phrase carries its context), of
+    /// a language the classifier was trained on (it cannot read the
+    /// context of the others).
     pub fn gated(&self) -> bool {
-        self.words.len() == 1 && matches!(self.category, Category::Profanity | Category::Hate)
+        self.words.len() == 1
+            && matches!(self.category, Category::Profanity | Category::Hate)
+            && super::classifier::LANGUAGES.contains(&self.language.as_str())
     }
 }
 
@@ -124,7 +130,8 @@ impl Lexicon {
                 if words.is_empty() || words.iter().any(|w| w.letters() == 0) {
                     return Err(err("an entry with no letters"));
                 }
-                entries.push(Entry { category, text: entry.to_owned(), decisive, words });
+                let language = language.to_string();
+                entries.push(Entry { category, text: entry.to_owned(), decisive, language, words });
             }
         }
         let mut index: HashMap<(char, char), Vec<usize>> = HashMap::new();
@@ -236,5 +243,30 @@ mod tests {
             lexicon.find(&tokens, &runs).len()
         };
         assert_eq!((found("one small niggle with my order"), found("n1ggers")), (0, 1));
+    }
+
+    /// English words a customer writes that the shipped word data of some
+    /// language resembled: a doubled letter read as a stretch ("blood" as
+    /// German "blöd"), or a word's start ("Milford" as "milf*", "bride" as
+    /// French "bridé", "dummy" as German "dumm*").
+    #[test]
+    fn everyday_english_words_match_no_entry_of_any_language() {
+        let lexicon = Lexicon::shipped();
+        let words = "Milford bride bridesmaids pedestrian pedestal squawk pinched assistance assignment assist \
+                     dummy dummies blood moose Moses morrow Morocco morose fodder null mussels burrow";
+        for word in words.split_whitespace() {
+            let tokens = normalize::tokens(word);
+            let runs: Vec<Runs> = tokens.iter().map(|t| normalize::runs(t)).collect();
+            let found: Vec<String> = lexicon.find(&tokens, &runs).iter().map(|f| f.entry().text.clone()).collect();
+            assert!(found.is_empty(), "{word:?} matched {found:?}");
+        }
+    }
+
+    #[test]
+    fn a_doubled_letter_stretches_only_long_words() {
+        let word = |entry: &str, token: &str| Word::new(entry).matches(&normalize::runs(token));
+        assert!(word("fuck", "fuuuck") && word("ass", "asss") && word("yourself", "yoursellf"));
+        assert!(word("slut*", "slutty") && !word("slut", "slutt"));
+        assert!(!word("fuck", "fuuck") && !word("blöd*", "blood") && !word("as", "ass"));
     }
 }

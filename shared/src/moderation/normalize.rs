@@ -111,6 +111,11 @@ pub fn tokens_of_clean(cleaned: &str) -> Vec<String> {
 /// A word as run-length encoding: each letter and how often it repeats.
 pub type Runs = Vec<(char, usize)>;
 
+/// How many of one letter in a row read as that letter stretched.
+pub const STRETCHED: usize = 3;
+/// The letters of a word of the data from which a letter doubled reads as stretched.
+pub const LONG: usize = 6;
+
 /// Run-length encoding of a word.
 pub fn runs(word: &str) -> Runs {
     let mut out: Runs = Vec::new();
@@ -162,13 +167,23 @@ impl Word {
     }
 
     /// Whether a token (as [`runs`]) is this word with some letters
-    /// repeated ("fuuuck" is "fuck"; "as" is not "ass").
+    /// stretched to three or more ("fuuuck" is "fuck"; "as" is not "ass").
+    /// In a short word a letter doubled makes a different word, not a
+    /// stretch ("blood" is not "blöd", "moose" not "möse", "fodder" not
+    /// "foder"); from [`LONG`] letters on, doubling one is a stretch too
+    /// ("yoursellf").
     pub fn matches(&self, have: &Runs) -> bool {
         let want = &self.runs;
         if want.is_empty() || have.len() < want.len() {
             return false;
         }
-        let fits = |at: usize| want.iter().zip(&have[at..]).all(|((c, n), (hc, hn))| hc == c && hn >= n);
+        let stretched = if self.letters() >= LONG { 2 } else { STRETCHED };
+        // A word's last letter doubles before an ending ("slut*", "slutty").
+        let ending = |i: usize| self.suffix && i + 1 == want.len();
+        let run = |i: usize, n: usize, hn: usize| hn == n || hn >= n.max(stretched) || ending(i) && hn > n;
+        let fits = |at: usize| {
+            want.iter().zip(&have[at..]).enumerate().all(|(i, ((c, n), (hc, hn)))| hc == c && run(i, *n, *hn))
+        };
         let last = have.len() - want.len();
         (0..=last).any(|at| (self.prefix || at == 0) && (self.suffix || at == last) && fits(at))
     }
