@@ -94,9 +94,9 @@ fn viewers_report_a_message_and_each_new_one_raises_it() {
     let raised = report_of(&site, moderator, "q1", |r| r.reporters().count() == 2);
     assert_eq!((raised.id, raised.severity), (first.id, Severity::High), "one line, raised a step");
     assert!(raised.hits.iter().any(|h| h.why.contains("something else")), "{:?}", raised.hits);
-    // A message the rules flagged (a long number may be personal data): the
+    // A message the rules flagged (a phone number is personal data): the
     // viewer's report joins that line, with their reason's severity.
-    let (flagged, _) = ann.send_acked("q2", "meet me behind the stadium 1796386812421").unwrap();
+    let (flagged, _) = ann.send_acked("q2", "meet me behind the stadium, call 0151 23456789").unwrap();
     let flag = report_of(&site, moderator, "q2", |_| true);
     report(&site, 12, flagged, Some(Category::Harassment)).unwrap();
     let joined = report_of(&site, moderator, "q2", |r| r.reporters().count() == 1);
@@ -223,9 +223,9 @@ fn moderators_decisions_are_labels_and_the_feedback_report_counts_them() {
         ann.send_text(id, "this is shit").unwrap();
         assert!(matches!(ann.reply_to(id).unwrap().0, ServerMsg::Held { .. }));
     }
-    // (Flagged by the rules: a long number may be personal data. It was
+    // (Flagged by the rules: a phone number is personal data. It was
     // published all the same.)
-    let (seq, _) = ann.send_acked("passed", "meet me behind the stadium 1796386812421").unwrap();
+    let (seq, _) = ann.send_acked("passed", "meet me behind the stadium, call 0151 23456789").unwrap();
     report_of(&site, moderator, "passed", |r| r.action == Action::Flag);
     // Approved: a false positive; rejected: a true one; removed: a false negative.
     for (id, approve) in [("held1", true), ("held2", false)] {
