@@ -187,13 +187,13 @@ fn csv_rows(path: &Path, delimiter: u8) -> Result<Vec<csv::StringRecord>> {
 
 /// Where a message goes: its set (a source's folder) and its split, when
 /// the source has its own (else a fifth is held out by hash).
-type From = (&'static str, Option<Split>);
+type Origin = (&'static str, Option<Split>);
 
-fn push(out: &mut Vec<Sample>, from: From, raw: &str, abusive: bool) {
+fn push(out: &mut Vec<Sample>, from: Origin, raw: &str, abusive: bool) {
     push_agreed(out, from, raw, abusive, 1.0);
 }
 
-fn push_agreed(out: &mut Vec<Sample>, (set, split): From, raw: &str, abusive: bool, agreement: f32) {
+fn push_agreed(out: &mut Vec<Sample>, (set, split): Origin, raw: &str, abusive: bool, agreement: f32) {
     let text = as_chat(raw);
     let lang = SOURCES.iter().find(|(folder, ..)| *folder == set).expect("every set is a source").1;
     if text.chars().filter(|c| c.is_alphabetic()).count() >= 2 {

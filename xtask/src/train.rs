@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use shared::moderation::classifier::{self, Model, BITS};
-use shared::moderation::lexicon::{self, Found, Lexicon};
+use shared::moderation::lexicon::{self, Found};
 use shared::moderation::{flagged, normalize};
 
 use crate::corpora::{self, Sample, Split};
@@ -45,9 +45,7 @@ const FOLDS: u32 = 4;
 pub fn featurize(text: &str) -> (Vec<u32>, Vec<Found<'static>>) {
     let tokens = normalize::tokens(text);
     let runs: Vec<normalize::Runs> = tokens.iter().map(|t| normalize::runs(t)).collect();
-    let lexicon = Lexicon::shipped();
-    let found = lexicon.find(&tokens, &runs);
-    (classifier::features(text, &tokens, &found, lexicon), found)
+    shared::moderation::read(text, &tokens, &runs)
 }
 
 fn sigmoid(z: f32) -> f32 {
@@ -67,6 +65,8 @@ struct Example<'a> {
     found: Vec<Found<'static>>,
     /// Its weight in training: its set and class's share, and its agreement.
     weight: f32,
+    /// Its fold in cross-validation.
+    fold: u32,
 }
 
 impl Example<'_> {
@@ -89,7 +89,8 @@ fn examples(samples: &[Sample]) -> Vec<Example<'_>> {
         .map(|&sample| {
             let (features, found) = featurize(&sample.text);
             let weight = share(sample.set, sample.abusive) * sample.agreement.powf(AGREEMENT_POWER);
-            Example { sample, features, found, weight }
+            let fold = corpora::hash(&sample.text) / 10 % FOLDS;
+            Example { sample, features, found, weight, fold }
         })
         .collect()
 }
@@ -155,11 +156,6 @@ fn fit(train: &[&Example]) -> Model {
     Model { lexicon: lexicon::fingerprint(lexicon::DATA), bias: average_bias, scale, threshold: 0.0, weights }
 }
 
-/// A development message's fold.
-fn fold(e: &Example) -> u32 {
-    corpora::hash(&e.sample.text) / 10 % FOLDS
-}
-
 /// An English development message scored by a model that never saw it.
 struct Scored<'a> {
     example: &'a Example<'a>,
@@ -204,11 +200,11 @@ fn threshold(scored: &[Scored]) -> f32 {
 /// With `why`, prints the English messages the cross-validation got wrong.
 pub fn train(samples: &[Sample], why: bool) -> Model {
     let all = examples(samples);
-    let folds: Vec<Model> = (0..FOLDS).map(|k| fit(&all.iter().filter(|e| fold(e) != k).collect::<Vec<_>>())).collect();
+    let folds: Vec<Model> = (0..FOLDS).map(|k| fit(&all.iter().filter(|e| e.fold != k).collect::<Vec<_>>())).collect();
     let scored: Vec<Scored> = all
         .iter()
         .filter(|e| e.sample.lang == "en")
-        .map(|e| Scored { example: e, score: folds[fold(e) as usize].score(&e.features) })
+        .map(|e| Scored { example: e, score: folds[e.fold as usize].score(&e.features) })
         .collect();
     let at = threshold(&scored);
     println!("cross-validation (en, {} messages), at the threshold {at:.2}:", scored.len());

@@ -45,13 +45,19 @@ pub fn flagged(threshold: f32, score: f32, found: &[Found<'_>]) -> bool {
 /// The categories the classifier was trained to read, gravest first.
 const READ: [Category; 4] = [Category::Hate, Category::Harassment, Category::Sexual, Category::Profanity];
 
+/// What the classifier reads of a message (its text, normalised tokens and
+/// their runs): its feature buckets, and the word data found in it.
+pub fn read(text: &str, tokens: &[String], runs: &[Runs]) -> (Vec<u32>, Vec<Found<'static>>) {
+    let lexicon = Lexicon::shipped();
+    let found = lexicon.find(tokens, runs);
+    (classifier::features(text, tokens, &found, lexicon), found)
+}
+
 /// Screens a message: its text, its normalised tokens (allowed words
 /// already taken out) and their runs. At most one finding a category.
 pub fn screen(text: &str, tokens: &[String], runs: &[Runs]) -> Vec<Finding> {
-    let lexicon = Lexicon::shipped();
     let model = Model::shipped();
-    let found = lexicon.find(tokens, runs);
-    let features = classifier::features(text, tokens, &found, lexicon);
+    let (features, found) = read(text, tokens, runs);
     let score = model.score(&features);
     let mut out: Vec<Finding> = Vec::new();
     for f in found.iter().filter(|f| decides(model.threshold, score, f.entry())) {
