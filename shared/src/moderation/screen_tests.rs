@@ -45,6 +45,9 @@ const CAUGHT: &[(&str, Category)] = &[
     ("i will kill you and your family", Category::Harassment),
     ("ich bring dich um", Category::Harassment),
     ("te voy a matar", Category::Harassment),
+    ("you're useless", Category::Harassment),
+    ("shut up you moron", Category::Harassment),
+    ("I hate you", Category::Harassment),
     // Self-harm.
     ("i want to kill myself", Category::SelfHarm),
     ("honestly I just want to die", Category::SelfHarm),
@@ -88,6 +91,12 @@ const PASSED: &[&str] = &[
     "The fire retardant coating, is it safe?",
     "Just one small niggle: the lid doesn't close",
     "I hurt my back lifting the box, can someone help carry it?",
+    "I live in Milford, is delivery free there?",
+    "I placed a dummy order to test the checkout",
+    "The dress is for my bride, can it be altered?",
+    "I need assistance with my assignment",
+    "Is the blood pressure monitor in stock?",
+    "The old one was useless, this one works",
     "ok",
     "👍",
 ];
