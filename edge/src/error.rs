@@ -1,7 +1,6 @@
 //! The one error type of the HTTP routes and the one place that turns it into
 //! a response. Internal details are logged, never sent.
 
-use shared::api::ApiError;
 use shared::{ErrorCode, Refusal};
 use worker::Response;
 
@@ -77,7 +76,7 @@ impl RouteError {
 /// `Retry-After` when it says how long to wait.
 pub fn refusal_response(refusal: Refusal) -> worker::Result<Response> {
     let (status, wait) = (refusal.code.http_status(), refusal.retry_after());
-    let mut resp = Response::from_json(&ApiError::from(refusal))?.with_status(status);
+    let mut resp = Response::from_json(&refusal)?.with_status(status);
     if let Some(seconds) = wait {
         resp.headers_mut().set("Retry-After", &seconds.to_string())?;
     }

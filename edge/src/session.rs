@@ -5,7 +5,7 @@
 //! state-changing request the same origin and the session's anti-CSRF token.
 
 use serde::de::DeserializeOwned;
-use shared::api::{ApiError, CSRF_HEADER};
+use shared::api::CSRF_HEADER;
 use shared::staff::{Capability, Me};
 use shared::{ErrorCode, SiteId};
 use worker::{Env, Method, Request, RequestInit, Response};
@@ -43,8 +43,7 @@ pub async fn org<R: DeserializeOwned>(env: &Env, org: &str, op: OrgOp) -> Result
     if resp.status_code() == 200 {
         return Ok(resp.json().await?);
     }
-    let err: ApiError = resp.json().await?;
-    Err(RouteError::Said(err.into()))
+    Err(RouteError::Said(resp.json().await?))
 }
 
 /// The session token from the request's cookie and the organisation it

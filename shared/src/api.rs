@@ -3,7 +3,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ConversationId, SiteId};
-use crate::protocol::ErrorCode;
 
 /// `POST /api/conversations`: start a conversation on a site. It runs the
 /// support workflow, or sales when it answers a proactive trigger.
@@ -153,31 +152,8 @@ pub struct VisitorIssued {
     pub visitor: String,
 }
 
-/// Body of every refused HTTP request.
-#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiError {
-    /// What went wrong, for programs.
-    pub code: ErrorCode,
-    /// What went wrong, for people (English).
-    pub message: String,
-    /// The sentence's particulars, for a client to say it in its reader's
-    /// language.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<crate::refusal::Detail>,
-}
-
-impl From<crate::Refusal> for ApiError {
-    fn from(crate::Refusal { code, message, detail }: crate::Refusal) -> Self {
-        ApiError { code, message, detail }
-    }
-}
-
-impl From<ApiError> for crate::Refusal {
-    fn from(ApiError { code, message, detail }: ApiError) -> Self {
-        crate::Refusal { code, message, detail }
-    }
-}
+/// Body of every refused HTTP request: a [`crate::Refusal`].
+pub type ApiError = crate::Refusal;
 
 /// Path of [`CreateConversation`] (`POST`).
 pub const CONVERSATIONS_PATH: &str = "/api/conversations";

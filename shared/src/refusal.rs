@@ -112,14 +112,19 @@ pub const SAID: &[(ErrorCode, &str)] = &[
 pub const HELD: &[&str] = &["rule", "unverified"];
 
 /// Why something was refused: the code (for programs), the sentence (for
-/// people, in English) and, where it has any, its particulars.
+/// people, in English) and, where it has any, its particulars: a refused
+/// frame's error, and the body of every refused HTTP request (named
+/// `ApiError` in the API's description).
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "openapi", schemars(rename = "ApiError"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refusal {
     /// What went wrong, for programs.
     pub code: ErrorCode,
     /// What went wrong, for people (English).
     pub message: String,
-    /// The sentence's particulars, for a client to say it in its own words.
+    /// The sentence's particulars, for a client to say it in its reader's
+    /// language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Detail>,
 }
