@@ -48,6 +48,8 @@ const CAUGHT: &[(&str, Category)] = &[
     ("you're useless", Category::Harassment),
     ("shut up you moron", Category::Harassment),
     ("I hate you", Category::Harassment),
+    ("f*** you", Category::Harassment),
+    ("screw you", Category::Harassment),
     // Self-harm.
     ("i want to kill myself", Category::SelfHarm),
     ("honestly I just want to die", Category::SelfHarm),
@@ -97,6 +99,8 @@ const PASSED: &[&str] = &[
     "I need assistance with my assignment",
     "Is the blood pressure monitor in stock?",
     "The old one was useless, this one works",
+    "This company is a scam and I will report you",
+    "Can you screw the legs on before delivery?",
     "ok",
     "👍",
 ];
