@@ -233,15 +233,12 @@ impl Core {
                     return Ok(vec![Effect::Reply(told), Effect::Report(caught)]);
                 }
                 Screening::Refuse(mut refusal, caught) => {
-                    let mut told = None;
+                    let mut told = Vec::new();
                     if let Some(mute) = caught.as_ref().and_then(|r| r.auto_mute()) {
-                        // The rule's mute: the refusal says until when, and
-                        // every window of the member is told, as for a moderator's.
+                        // The rule's mute: the refusal says until when; kept,
+                        // and told to every window of the member, as a moderator's is.
                         refusal = refusal.with(Detail::sanction(mute.until, &mute.reason));
-                        let records = self.sanctions.with(&mute);
-                        store.set_sanctions(&mute.member, &records)?;
-                        self.sanctions.set(&mute.member, records);
-                        told = Some(Effect::Tell(mute.member.clone(), mute.told()));
+                        told = self.sanction(store, &mute)?;
                     }
                     let report = caught.map(Effect::Report);
                     return Ok(refuse(refusal).into_iter().chain(told).chain(report).collect());
