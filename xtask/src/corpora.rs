@@ -14,8 +14,6 @@ use anyhow::{Context, Result};
 pub struct Sample {
     /// Its set: the source's folder (see [`SOURCES`]).
     pub set: &'static str,
-    /// Its language.
-    pub lang: &'static str,
     /// The text, as a chat message would carry it (see [`as_chat`]).
     pub text: String,
     /// Whether people labelled it abusive or offensive.
@@ -25,6 +23,13 @@ pub struct Sample {
     /// The share of its annotators who agree with the label (1 where a
     /// source gives only the label).
     pub agreement: f32,
+}
+
+impl Sample {
+    /// Its language: its set's.
+    pub fn lang(&self) -> &'static str {
+        SOURCES.iter().find(|(folder, ..)| *folder == self.set).expect("every set is a source").1
+    }
 }
 
 /// Where a message is used.
@@ -195,10 +200,9 @@ fn push(out: &mut Vec<Sample>, from: Origin, raw: &str, abusive: bool) {
 
 fn push_agreed(out: &mut Vec<Sample>, (set, split): Origin, raw: &str, abusive: bool, agreement: f32) {
     let text = as_chat(raw);
-    let lang = SOURCES.iter().find(|(folder, ..)| *folder == set).expect("every set is a source").1;
     if text.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
         let split = split.unwrap_or_else(|| split_of(&text));
-        out.push(Sample { set, lang, text, abusive, split, agreement });
+        out.push(Sample { set, text, abusive, split, agreement });
     }
 }
 

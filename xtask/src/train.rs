@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use shared::moderation::classifier::{self, Model, BITS};
 use shared::moderation::lexicon::{self, Found};
-use shared::moderation::{flagged, normalize};
+use shared::moderation::{normalize, reach_of};
 
 use crate::corpora::{self, Sample, Split};
 
@@ -160,40 +160,52 @@ fn fit(train: &[&Example]) -> Model {
 struct Scored<'a> {
     example: &'a Example<'a>,
     score: f32,
+    /// The highest threshold at which it reads as abusive ([`reach_of`]).
+    reach: f32,
 }
 
-impl Scored<'_> {
-    fn flagged(&self, threshold: f32) -> bool {
-        flagged(threshold, self.score, &self.example.found)
-    }
+/// Each English set's scored messages: the reaches of its abusive and its
+/// clean ones, each sorted, so that a threshold's rates are two searches.
+struct Reaches {
+    set: &'static str,
+    abusive: Vec<f32>,
+    clean: Vec<f32>,
 }
 
-/// Caught and passed over the scored messages of each set, at a threshold.
-fn rates(scored: &[Scored], at: f32) -> Vec<(&'static str, f32, f32)> {
-    let mut sets: Vec<&'static str> = scored.iter().map(|s| s.example.sample.set).collect();
-    sets.sort_unstable();
-    sets.dedup();
-    sets.into_iter()
-        .map(|set| {
-            let of = |abusive: bool| {
-                scored.iter().filter(move |s| s.example.sample.set == set && s.example.sample.abusive == abusive)
+impl Reaches {
+    fn of(scored: &[Scored]) -> Vec<Reaches> {
+        let mut out: Vec<Reaches> = Vec::new();
+        for s in scored {
+            let set = s.example.sample.set;
+            let at = match out.iter().position(|r| r.set == set) {
+                Some(at) => at,
+                None => {
+                    out.push(Reaches { set, abusive: Vec::new(), clean: Vec::new() });
+                    out.len() - 1
+                }
             };
-            let share = |n: usize, of: usize| n as f32 / of.max(1) as f32;
-            let caught = share(of(true).filter(|s| s.flagged(at)).count(), of(true).count());
-            let passed = share(of(false).filter(|s| !s.flagged(at)).count(), of(false).count());
-            (set, caught, passed)
-        })
-        .collect()
+            let side = if s.example.sample.abusive { &mut out[at].abusive } else { &mut out[at].clean };
+            side.push(s.reach);
+        }
+        for r in &mut out {
+            r.abusive.sort_by(f32::total_cmp);
+            r.clean.sort_by(f32::total_cmp);
+        }
+        out
+    }
+
+    /// Caught and passed at a threshold.
+    fn rates(&self, at: f32) -> (f32, f32) {
+        let below = |side: &[f32]| side.partition_point(|r| *r < at) as f32 / side.len().max(1) as f32;
+        (1.0 - below(&self.abusive), below(&self.clean))
+    }
 }
 
 /// The lowest threshold at which every English set passes at least
 /// [`PASSED`] of its clean messages (decisive entries' margin included):
 /// clean chat must pass, and below that the most abuse is caught.
-fn threshold(scored: &[Scored]) -> f32 {
-    (-400..400)
-        .map(|step| step as f32 / 100.0)
-        .find(|at| rates(scored, *at).iter().all(|(_, _, passed)| *passed >= PASSED))
-        .unwrap_or(4.0)
+fn threshold(sets: &[Reaches]) -> f32 {
+    (-400..400).map(|step| step as f32 / 100.0).find(|at| sets.iter().all(|r| r.rates(*at).1 >= PASSED)).unwrap_or(4.0)
 }
 
 /// Trains on every development message; the threshold by cross-validation.
@@ -203,16 +215,21 @@ pub fn train(samples: &[Sample], why: bool) -> Model {
     let folds: Vec<Model> = (0..FOLDS).map(|k| fit(&all.iter().filter(|e| e.fold != k).collect::<Vec<_>>())).collect();
     let scored: Vec<Scored> = all
         .iter()
-        .filter(|e| e.sample.lang == "en")
-        .map(|e| Scored { example: e, score: folds[e.fold as usize].score(&e.features) })
+        .filter(|e| e.sample.lang() == "en")
+        .map(|e| {
+            let score = folds[e.fold as usize].score(&e.features);
+            Scored { example: e, score, reach: reach_of(score, &e.found) }
+        })
         .collect();
-    let at = threshold(&scored);
+    let sets = Reaches::of(&scored);
+    let at = threshold(&sets);
     println!("cross-validation (en, {} messages), at the threshold {at:.2}:", scored.len());
-    for (set, caught, passed) in rates(&scored, at) {
-        println!("  {set}: caught {:.2} %, passed {:.2} %", caught * 100.0, passed * 100.0);
+    for r in &sets {
+        let (caught, passed) = r.rates(at);
+        println!("  {}: caught {:.2} %, passed {:.2} %", r.set, caught * 100.0, passed * 100.0);
     }
     if why {
-        for s in scored.iter().filter(|s| s.flagged(at) != s.example.sample.abusive) {
+        for s in scored.iter().filter(|s| (s.reach >= at) != s.example.sample.abusive) {
             let what = if s.example.sample.abusive { "missed" } else { "false positive" };
             let (score, agreement, text) = (s.score, s.example.sample.agreement, &s.example.sample.text);
             let set = s.example.sample.set;
@@ -226,7 +243,7 @@ pub fn train(samples: &[Sample], why: bool) -> Model {
 pub fn run(args: &[String]) -> Result<()> {
     let dir = data_dir(args)?;
     let samples = corpora::load(&dir)?;
-    let mut trained: Vec<&str> = samples.iter().filter(|s| s.split != Split::Test).map(|s| s.lang).collect();
+    let mut trained: Vec<&str> = samples.iter().filter(|s| s.split != Split::Test).map(Sample::lang).collect();
     trained.sort_unstable();
     trained.dedup();
     let mut said = classifier::LANGUAGES.to_vec();
@@ -236,7 +253,7 @@ pub fn run(args: &[String]) -> Result<()> {
         "classifier::LANGUAGES says {said:?}; the development messages are in {trained:?}"
     );
     for lang in classifier::LANGUAGES {
-        let n = samples.iter().filter(|s| s.lang == lang && s.split != Split::Test).count();
+        let n = samples.iter().filter(|s| s.lang() == lang && s.split != Split::Test).count();
         println!("{lang}: {n} development messages");
     }
     let model = train(&samples, args.iter().any(|a| a == "--why"));

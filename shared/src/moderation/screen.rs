@@ -29,17 +29,28 @@ pub struct Finding {
 /// How far below the threshold a decisive entry still decides (score units).
 pub const DECISIVE_MARGIN: f32 = 0.4;
 
+/// The highest threshold at which an entry found in a message with this
+/// score decides it: none unless it is decisive, any for an entry that
+/// decides alone, its margin above the score for one the classifier gates.
+fn reach(score: f32, entry: &Entry) -> Option<f32> {
+    match (entry.decisive, entry.gated()) {
+        (false, _) => None,
+        (true, true) => Some(score + DECISIVE_MARGIN),
+        (true, false) => Some(f32::INFINITY),
+    }
+}
+
 /// Whether an entry decides a message with this score, given the
 /// classifier's threshold.
 fn decides(threshold: f32, score: f32, entry: &Entry) -> bool {
-    entry.decisive && (!entry.gated() || score >= threshold - DECISIVE_MARGIN)
+    reach(score, entry).is_some_and(|r| r >= threshold)
 }
 
-/// Whether a message with this score and this word data found is a hit of
-/// some category read from words (what the accuracy table counts): its
-/// score at the threshold, or an entry that decides.
-pub fn flagged(threshold: f32, score: f32, found: &[Found<'_>]) -> bool {
-    score >= threshold || found.iter().any(|f| decides(threshold, score, f.entry()))
+/// The highest threshold at which a message with this score and this word
+/// data found is still a hit of some category read from words (what the
+/// accuracy table counts): its score, or higher where an entry decides.
+pub fn reach_of(score: f32, found: &[Found<'_>]) -> f32 {
+    found.iter().filter_map(|f| reach(score, f.entry())).fold(score, f32::max)
 }
 
 /// The categories the classifier was trained to read, gravest first.
