@@ -17,7 +17,7 @@ use e2e::base_url;
 use e2e::client::Socket;
 use shared::api::{channel_socket_path, remove_message_path, site_config_path};
 use shared::api::{report_message_path, DeskRoute, Thanks, ViewerReport};
-use shared::feedback::{FeedbackDay, FeedbackReport};
+use shared::feedback::{FeedbackDay, FeedbackReport, Label, Verdict};
 use shared::moderation_case::{Report, ReportStatus, REMOVED};
 use shared::rules::Action;
 use shared::rules::Category;
@@ -202,7 +202,12 @@ fn a_removed_message_is_a_tombstone_for_every_viewer_and_evidence_for_moderators
 
 /// The site's feedback report of the last `days` days.
 fn feedback(site: &str, who: &Staff, days: &str) -> Result<FeedbackReport, u16> {
-    match who.get(&format!("{}?days={days}", DeskRoute::Feedback.path(site))).call() {
+    of_days(DeskRoute::Feedback, site, who, days)
+}
+
+/// A desk route's answer about the last `days` days.
+fn of_days<T: serde::de::DeserializeOwned>(route: DeskRoute, site: &str, who: &Staff, days: &str) -> Result<T, u16> {
+    match who.get(&format!("{}?days={days}", route.path(site))).call() {
         Ok(r) => Ok(r.into_json().unwrap()),
         Err(ureq::Error::Status(code, _)) => Err(code),
         Err(e) => panic!("{e}"),
@@ -244,6 +249,16 @@ fn moderators_decisions_are_labels_and_the_feedback_report_counts_them() {
     assert_eq!(counts(&after.total), (1, 1, 1));
     let profanity = after.rules.iter().find(|r| r.rule == "profanity").expect("the rule that held them");
     assert_eq!((profanity.false_positives, profanity.true_positives), (1, 1));
+    // The same decisions with their texts, newest first, to retrain on.
+    let labels: Vec<Label> = of_days(DeskRoute::Labels, &site, moderator, "7").unwrap();
+    let seen: Vec<(Verdict, bool)> = labels.iter().map(|l| (l.verdict, l.text.contains("stadium"))).collect();
+    assert_eq!(
+        seen,
+        [(Verdict::FalseNegative, true), (Verdict::TruePositive, false), (Verdict::FalsePositive, false)],
+        "{labels:?}"
+    );
+    assert!(labels[1..].iter().all(|l| l.text == "this is shit" && l.rules == ["profanity"]), "{labels:?}");
+    assert_eq!(of_days::<Vec<Label>>(DeskRoute::Labels, &site, &people[3], "7").unwrap_err(), 403);
     // Bad input; and reading the desk is for those who may.
     assert_eq!(feedback(&site, moderator, "week").unwrap_err(), 400);
     assert_eq!(feedback(&site, &people[3], "7").unwrap_err(), 403, "an operator does not read the desk");

@@ -304,6 +304,11 @@ pub enum DeskRoute {
     /// `GET feedback?days=N` (default 30) → `crate::feedback::FeedbackReport`:
     /// the moderators' decisions as the engine's false positives and negatives.
     Feedback,
+    /// `GET labels?days=N` (default 30) → `Vec<crate::feedback::Label>`,
+    /// newest first (at most 20,000): those decisions with the messages' texts (as stored,
+    /// redacted), to retrain the engine on (`cargo xtask train-screening
+    /// --labels FILE`).
+    Labels,
 }
 
 impl DeskRoute {
@@ -317,6 +322,7 @@ impl DeskRoute {
             DeskRoute::Sanctions => "sanctions".to_owned(),
             DeskRoute::Incidents => "incidents".to_owned(),
             DeskRoute::Feedback => "feedback".to_owned(),
+            DeskRoute::Labels => "labels".to_owned(),
         };
         format!("/api/console/sites/{}/{rest}", encode_query(site))
     }
@@ -331,6 +337,7 @@ impl DeskRoute {
             ["sanctions"] => DeskRoute::Sanctions,
             ["incidents"] => DeskRoute::Incidents,
             ["feedback"] => DeskRoute::Feedback,
+            ["labels"] => DeskRoute::Labels,
             _ => return None,
         })
     }
@@ -626,7 +633,7 @@ mod tests {
     #[test]
     fn desk_routes_parse_their_own_paths() {
         use DeskRoute::*;
-        for route in [Reports, Review(7), Cases, Act(12), Sanctions, Incidents] {
+        for route in [Reports, Review(7), Cases, Act(12), Sanctions, Incidents, Feedback, Labels] {
             let path = route.path("a&b");
             let rest = path.strip_prefix("/api/console/sites/a%26b/").expect("under the site");
             assert_eq!(DeskRoute::parse(&rest.split('/').collect::<Vec<_>>()), Some(route), "{path}");

@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use shared::feedback::{Label, Verdict};
+use shared::moderation::READ;
 
 /// One labelled message.
 #[derive(Debug, Clone)]
@@ -26,10 +28,36 @@ pub struct Sample {
 }
 
 impl Sample {
-    /// Its language: its set's.
+    /// Its language: its set's ([`ANY`] for a site's labels).
     pub fn lang(&self) -> &'static str {
-        SOURCES.iter().find(|(folder, ..)| *folder == self.set).expect("every set is a source").1
+        SOURCES.iter().find(|(folder, ..)| *folder == self.set).map_or(ANY, |s| s.1)
     }
+}
+
+/// The set of a site's own labels (`--labels FILE`).
+pub const SITE: &str = "site labels";
+/// Their language: whatever the site's people write.
+pub const ANY: &str = "any";
+
+/// A site's moderators' decisions (the JSON of `GET …/labels`, see
+/// `shared::feedback`) as development messages: a rejected held message or
+/// a removed published one is abusive, an approved held one clean. Only
+/// decisions about what the classifier reads count: a message held for a
+/// link or a flood says nothing of its words.
+pub fn site_labels(json: &str) -> Result<Vec<Sample>> {
+    let labels: Vec<Label> = serde_json::from_str(json).context("a labels file is the JSON of GET …/labels")?;
+    let read = |l: &Label| READ.iter().any(|c| l.rules.iter().any(|r| r == c.rule_id()));
+    Ok(labels
+        .iter()
+        .filter(|l| l.verdict == Verdict::FalseNegative || read(l))
+        .map(|l| Sample {
+            set: SITE,
+            text: as_chat(&l.text),
+            abusive: l.verdict != Verdict::FalsePositive,
+            split: Split::Train,
+            agreement: 1.0,
+        })
+        .collect())
 }
 
 /// Where a message is used.
@@ -259,4 +287,27 @@ pub fn load(dir: &Path) -> Result<Vec<Sample>> {
         push(&mut out, (OLID, Some(Split::Test)), &row[1].replace("URL", ""), abusive);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sites_labels_are_development_messages_about_words_only() {
+        let label = |verdict: &str, rules: &[&str], text: &str| serde_json::json!({ "at": 1, "verdict": verdict, "rules": rules, "text": text, "by": "mo" });
+        let json = serde_json::json!([
+            label("falsePositive", &["profanity"], "that was a hell of a deal"),
+            label("truePositive", &["harassment"], "you idiot"),
+            label("truePositive", &["links"], "see https://spam.example"),
+            label("falseNegative", &[], "go back where you came from"),
+        ])
+        .to_string();
+        let got: Vec<(String, bool)> = site_labels(&json).unwrap().into_iter().map(|s| (s.text, s.abusive)).collect();
+        let want = [("that was a hell of a deal", false), ("you idiot", true), ("go back where you came from", true)];
+        assert_eq!(got, want.map(|(t, a)| (t.to_owned(), a)));
+        let sample = &site_labels(&json).unwrap()[0];
+        assert_eq!((sample.set, sample.lang(), sample.split), (SITE, ANY, Split::Train));
+        assert!(site_labels("{\"not\": \"labels\"}").is_err());
+    }
 }

@@ -91,8 +91,9 @@ cargo xtask <verb>
   build-widget  build the customer widget and console bundles into dist/public
   build-edge    build the Worker into edge/build (wrangler's [build] command)
   sizes         print the sizes of the built files against their budgets
-  train-screening --data DIR  train the screening classifier on the public labelled messages
-                in DIR (docs/screening.md) into shared/src/moderation/model.bin
+  train-screening --data DIR [--labels FILE]...  train the screening classifier on the public
+                labelled messages in DIR (docs/screening.md), and a site's moderators' decisions
+                (GET …/labels), into shared/src/moderation/model.bin
   accuracy --data DIR  the screening engines' caught and passed rates on the held-out messages";
 
 /// The repository root.

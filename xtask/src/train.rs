@@ -1,6 +1,7 @@
-//! `cargo xtask train-screening --data DIR [--why]`: trains the screening
-//! engine's classifier on the development messages (everything not held
-//! out) of the public labelled sets ([`crate::corpora`]) and writes
+//! `cargo xtask train-screening --data DIR [--labels FILE]... [--why]`:
+//! trains the screening engine's classifier on the development messages
+//! (everything not held out) of the public labelled sets
+//! ([`crate::corpora`]), and on a site's moderators' decisions, and writes
 //! `shared/src/moderation/model.bin`. Reproducible: the same data gives the
 //! same bytes (fixed order, seeded shuffles, no threads). Logistic
 //! regression by AdaGrad over features scaled by their naive-Bayes
@@ -242,7 +243,7 @@ pub fn train(samples: &[Sample], why: bool) -> Model {
 /// The verb: load, train, write the model, print what it weighs.
 pub fn run(args: &[String]) -> Result<()> {
     let dir = data_dir(args)?;
-    let samples = corpora::load(&dir)?;
+    let mut samples = corpora::load(&dir)?;
     let mut trained: Vec<&str> = samples.iter().filter(|s| s.split != Split::Test).map(Sample::lang).collect();
     trained.sort_unstable();
     trained.dedup();
@@ -255,6 +256,13 @@ pub fn run(args: &[String]) -> Result<()> {
     for lang in classifier::LANGUAGES {
         let n = samples.iter().filter(|s| s.lang() == lang && s.split != Split::Test).count();
         println!("{lang}: {n} development messages");
+    }
+    for (at, _) in args.iter().enumerate().filter(|(_, a)| *a == "--labels") {
+        let path = PathBuf::from(args.get(at + 1).context("--labels needs a file")?);
+        let json = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let labels = corpora::site_labels(&json).with_context(|| path.display().to_string())?;
+        println!("{}: {} of its labels are development messages", path.display(), labels.len());
+        samples.extend(labels);
     }
     let model = train(&samples, args.iter().any(|a| a == "--why"));
     let path = crate::root().join("shared/src/moderation/model.bin");

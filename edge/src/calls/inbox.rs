@@ -316,6 +316,11 @@ pub enum DeskCall {
         /// How many days, up to today.
         days: u32,
     },
+    /// Those decisions of the last `days` days, with their texts.
+    Labels {
+        /// How many days, up to today.
+        days: u32,
+    },
     /// Apply an event to a case.
     Act {
         /// The case.

@@ -28,6 +28,11 @@ async fn tell_room(env: &Env, site: &str, room: &Room, call: RoomCall) -> Result
     crate::calls::tell(&crate::calls::room::stub(env, site, room)?, &call).await
 }
 
+/// The start of the first of the last `days` days, up to today (ms).
+fn since(now: u64, days: u32) -> u64 {
+    (now / DAY_MS).saturating_sub(u64::from(days)) * DAY_MS
+}
+
 /// Answers one desk request; what it changed goes into `changes`.
 pub async fn handle(env: &Env, sql: &SqlStorage, ask: DeskAsk, changes: &mut DeskBatch) -> Result<Response> {
     let now = worker::Date::now().as_millis();
@@ -38,9 +43,9 @@ pub async fn handle(env: &Env, sql: &SqlStorage, ask: DeskAsk, changes: &mut Des
         DeskCall::Sanctions => Response::from_json(&db::sanctions(sql, None, now)?),
         DeskCall::Feedback { days } => {
             let days = days.clamp(1, MAX_DAYS);
-            let since = (now / DAY_MS).saturating_sub(u64::from(days)) * DAY_MS;
-            Response::from_json(&FeedbackReport::of(&db::labels(sql, since)?, now, days))
+            Response::from_json(&FeedbackReport::of(&db::labels(sql, since(now, days))?, now, days))
         }
+        DeskCall::Labels { days } => Response::from_json(&db::labels(sql, since(now, days.clamp(1, MAX_DAYS)))?),
         DeskCall::Incidents { q, csv } => {
             let list = db::incidents(sql, &q)?;
             if csv {

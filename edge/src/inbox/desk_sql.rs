@@ -295,7 +295,7 @@ const LABELS_READ: i64 = 20_000;
 pub fn labels(sql: &SqlStorage, since_ms: u64) -> worker::Result<Vec<Label>> {
     rows(
         sql,
-        "SELECT json FROM labels WHERE at >= ? ORDER BY at DESC LIMIT ?",
+        "SELECT json FROM labels WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?",
         vec![SqlStorageValue::from(since_ms as i64), SqlStorageValue::from(LABELS_READ)],
     )
 }

@@ -353,11 +353,8 @@ pub async fn desk(mut req: Request, env: &Env, site: &str, route: DeskRoute) -> 
             q: query(&req, "q")?.unwrap_or_default(),
             csv: query(&req, "format")?.as_deref() == Some("csv"),
         },
-        (false, DeskRoute::Feedback) => {
-            let days = query(&req, "days")?.map(|d| d.parse::<u32>()).transpose();
-            let days = days.map_err(|_| RouteError::BadRequest("days is a whole number of days".into()))?;
-            DeskCall::Feedback { days: days.unwrap_or(30) }
-        }
+        (false, DeskRoute::Feedback) => DeskCall::Feedback { days: days(&req)? },
+        (false, DeskRoute::Labels) => DeskCall::Labels { days: days(&req)? },
         (true, DeskRoute::Review(report)) => {
             DeskCall::Review { report, review: body(&mut req, "{\"approve\": bool}").await? }
         }
@@ -367,6 +364,12 @@ pub async fn desk(mut req: Request, env: &Env, site: &str, route: DeskRoute) -> 
     };
     let ask = DeskAsk { site: site.to_string(), name: me.name, call };
     super::relay(crate::calls::inbox::desk(env, ask).await?).await
+}
+
+/// A request's `days` (default 30), or a 400.
+fn days(req: &Request) -> Result<u32, RouteError> {
+    let days = query(req, "days")?.map(|d| d.parse::<u32>()).transpose();
+    Ok(days.map_err(|_| RouteError::BadRequest("days is a whole number of days".into()))?.unwrap_or(30))
 }
 
 /// A request's JSON body, or a 400 saying what was expected.

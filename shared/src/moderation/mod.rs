@@ -18,7 +18,7 @@ use regex::Regex;
 pub use crate::moderation_case::Hit;
 pub use crate::rules::{Action, Category, Rule, RuleKind};
 use crate::workflow::Severity;
-pub use screen::{reach_of, read, screen, Finding, DECISIVE_MARGIN};
+pub use screen::{reach_of, read, screen, Finding, DECISIVE_MARGIN, READ};
 
 /// An earlier message of the same sender.
 #[derive(Debug, Clone, PartialEq, Eq)]

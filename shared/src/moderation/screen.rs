@@ -54,7 +54,7 @@ pub fn reach_of(score: f32, found: &[Found<'_>]) -> f32 {
 }
 
 /// The categories the classifier was trained to read, gravest first.
-const READ: [Category; 4] = [Category::Hate, Category::Harassment, Category::Sexual, Category::Profanity];
+pub const READ: [Category; 4] = [Category::Hate, Category::Harassment, Category::Sexual, Category::Profanity];
 
 /// What the classifier reads of a message (its text, normalised tokens and
 /// their runs): its feature buckets, and the word data found in it.
