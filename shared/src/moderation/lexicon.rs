@@ -27,10 +27,13 @@ pub const DATA: &[(&str, &str)] = &[
 pub struct Entry {
     /// Its category.
     pub category: Category,
-    /// As written in the data (without the `!`).
+    /// As written in the data (without the `!`s).
     pub text: String,
     /// Whether it decides on its own.
     pub decisive: bool,
+    /// Whether it decides alone even as a single word (`!!`): a slur with
+    /// no innocent reading, which the classifier may never have seen.
+    pub alone: bool,
     /// The language of its data file.
     pub language: String,
     words: Vec<Word>,
@@ -55,7 +58,8 @@ impl Entry {
     /// a language the classifier was trained on (it cannot read the
     /// context of the others).
     pub fn gated(&self) -> bool {
-        self.words.len() == 1
+        !self.alone
+            && self.words.len() == 1
             && matches!(self.category, Category::Profanity | Category::Hate)
             && super::classifier::LANGUAGES.contains(&self.language.as_str())
     }
@@ -122,16 +126,17 @@ impl Lexicon {
                     innocent.extend(super::normalize::tokens(line));
                     continue;
                 };
-                let (decisive, entry) = match line.strip_prefix('!') {
-                    Some(rest) => (true, rest),
-                    None => (false, line),
+                let (decisive, alone, entry) = match (line.strip_prefix("!!"), line.strip_prefix('!')) {
+                    (Some(rest), _) => (true, true, rest),
+                    (None, Some(rest)) => (true, false, rest),
+                    (None, None) => (false, false, line),
                 };
                 let words: Vec<Word> = super::patterns(entry).iter().map(|w| Word::new(w)).collect();
                 if words.is_empty() || words.iter().any(|w| w.letters() == 0) {
                     return Err(err("an entry with no letters"));
                 }
                 let language = language.to_string();
-                entries.push(Entry { category, text: entry.to_owned(), decisive, language, words });
+                entries.push(Entry { category, text: entry.to_owned(), decisive, alone, language, words });
             }
         }
         let mut index: HashMap<(char, char), Vec<usize>> = HashMap::new();

@@ -38,6 +38,11 @@ const CAUGHT: &[(&str, Category)] = &[
     ("go back to your country", Category::Hate),
     ("Ausländer raus", Category::Hate),
     ("sale arabe", Category::Hate),
+    // A slur alone, which the classifier may never have seen, still decides.
+    ("kike", Category::Hate),
+    ("go home paki", Category::Hate),
+    ("you are a r4ghead", Category::Hate),
+    ("du Kanake", Category::Hate),
     // Harassment and threats.
     ("kill yourself", Category::Harassment),
     ("k y s", Category::Harassment),
@@ -101,6 +106,9 @@ const PASSED: &[&str] = &[
     "The old one was useless, this one works",
     "This company is a scam and I will report you",
     "Can you screw the legs on before delivery?",
+    "cool beans, see you at the swap meet",
+    "this manual is gobbledygook to me",
+    "the Redskins won last night",
     "ok",
     "👍",
 ];
