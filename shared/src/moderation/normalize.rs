@@ -70,38 +70,57 @@ pub fn clean(text: &str) -> String {
 
 /// The word tokens of a text, normalised: folded, leetspeak read as letters
 /// when a token also has letters (so "10" stays a number), and runs of three
-/// or more single letters joined in place ("f.u.c.k", "f u c k" → "fuck").
+/// or more single letters joined in place ("f.u.c.k", "f u c k" → "fuck"),
+/// a wider gap in the run parting its words ("k i l l   y o u" → "kill you").
 pub fn tokens(text: &str) -> Vec<String> {
     tokens_of_clean(&clean(text))
 }
 
 /// [`tokens`] of a text already [`clean`]ed.
 pub fn tokens_of_clean(cleaned: &str) -> Vec<String> {
-    let raw: Vec<&str> =
-        cleaned.split(|c: char| !(c.is_alphanumeric() || leet(c).is_some())).filter(|t| !t.is_empty()).collect();
-    let words: Vec<String> = raw
-        .iter()
-        .map(|t| {
-            if t.chars().any(char::is_alphabetic) {
-                t.chars().map(|c| leet(c).unwrap_or(c)).collect()
+    let in_word = |c: char| c.is_alphanumeric() || leet(c).is_some();
+    // Each token, and the length of the gap before it.
+    let mut words: Vec<(String, usize)> = Vec::new();
+    let (mut word, mut gap) = (String::new(), 0usize);
+    for c in cleaned.chars().chain(std::iter::once(' ')) {
+        if in_word(c) {
+            word.push(c);
+            continue;
+        }
+        if !word.is_empty() {
+            let token = if word.chars().any(char::is_alphabetic) {
+                word.chars().map(|c| leet(c).unwrap_or(c)).collect()
             } else {
-                t.to_string()
-            }
-        })
-        .filter(|t: &String| !t.is_empty())
-        .collect();
+                std::mem::take(&mut word)
+            };
+            word.clear();
+            words.push((token, gap));
+            gap = 0;
+        }
+        gap += 1;
+    }
     // Letters spaced out to dodge a filter: runs of 3+ single letters
-    // become the word they spell, in place ("k i l l yourself").
-    let single = |w: &String| w.chars().count() == 1 && w.chars().all(char::is_alphabetic);
+    // become the words they spell, in place ("k i l l yourself"); within a
+    // run, a gap wider than the one between its letters parts two words
+    // ("e a t   m y   a s s").
+    let single = |w: &(String, usize)| w.0.chars().count() == 1 && w.0.chars().all(char::is_alphabetic);
     let mut out = Vec::with_capacity(words.len());
     let mut rest = words.as_slice();
     while let Some(first) = rest.first() {
         let run = rest.iter().take_while(|w| single(w)).count();
         if run >= 3 {
-            out.push(rest[..run].concat());
+            let narrow = rest[1..run].iter().map(|w| w.1).min().unwrap_or(0);
+            let mut spelled = String::new();
+            for (i, (letter, gap)) in rest[..run].iter().enumerate() {
+                if i > 0 && *gap > narrow {
+                    out.push(std::mem::take(&mut spelled));
+                }
+                spelled.push_str(letter);
+            }
+            out.push(spelled);
             rest = &rest[run..];
         } else {
-            out.push(first.clone());
+            out.push(first.0.clone());
             rest = &rest[1..];
         }
     }

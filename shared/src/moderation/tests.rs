@@ -78,6 +78,8 @@ const EVASIONS: &[(&str, &str)] = &[
     ("4ssh0le", "profanity"),
     ("\u{0430}sshole", "profanity"),
     ("k1ll y0urself", "threat"),
+    ("k i l l   y o u r s e l f", "threat"),
+    ("f. u. c. k this", "profanity"),
     ("KILL   YOURSELF", "threat"),
     ("kill\u{200D} yourself", "threat"),
     ("k y s", "threat"),
@@ -182,6 +184,18 @@ fn repeated_letters_never_turn_one_word_into_another() {
     assert!(matches_word("fucking", "fuck*"));
     assert!(!matches_word("unfuck", "fuck*"));
     assert!(matches_word("unfuck", "*fuck"));
+}
+
+#[test]
+fn spaced_letters_spell_words_and_a_wider_gap_parts_them() {
+    let tokens = |t: &str| normalize::tokens(t).join("|");
+    assert_eq!(tokens("f u c k this"), "fuck|this");
+    assert_eq!(tokens("f. u. c. k"), "fuck");
+    assert_eq!(tokens("e a t   m y   a s s"), "eat|my|ass");
+    assert_eq!(tokens("e.a.t. .m.y. .a.s.s"), "eat|my|ass");
+    assert_eq!(tokens("k i l l  yourself"), "kill|yourself");
+    assert_eq!(tokens("plan a or b"), "plan|a|or|b");
+    assert_eq!(tokens("a, b, c"), "abc");
 }
 
 #[test]
