@@ -183,6 +183,13 @@ test("channel: a viewer reports a message with a reason, a moderator removes it;
   const total = mod.getByTestId("console-feedback-total");
   await until("the feedback counts the removal", async () => Number(await total.getAttribute("data-fn")) >= 1);
   assert.ok(Number(await mod.getByTestId("console-feedback-day").first().getAttribute("data-fn")) >= 1);
+  // The same decision, text and all, in the period's labels download.
+  const labels = mod.getByTestId("console-feedback-labels");
+  assert.equal(await labels.getAttribute("download"), "labels.json");
+  const got = await mod.request.get(new URL(await labels.getAttribute("href"), mod.url()).href);
+  assert.equal(got.status(), 200);
+  const removal = (await got.json()).find((l) => l.text === text);
+  assert.equal(removal?.verdict, "falseNegative", JSON.stringify(removal));
 
   for (const viewer of [ann, bob]) {
     await until("the tombstone shows in its place", async () => !(await texts(viewer)).some((t) => t.includes(text)));

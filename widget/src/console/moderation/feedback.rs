@@ -1,7 +1,9 @@
 //! The screening's feedback: every moderator's decisions over a period as the
 //! engine's false positives (held, then approved), true positives (held,
 //! then rejected) and false negatives (published, then removed), per day and
-//! per rule that held messages.
+//! per rule that held messages; and those decisions with their texts, as a
+//! download to retrain the screening on (`cargo xtask train-screening
+//! --labels FILE`).
 
 use leptos::prelude::*;
 use shared::api::DeskRoute;
@@ -100,6 +102,13 @@ pub fn Feedback() -> impl IntoView {
                 }
             })}
             <ul data-testid="console-feedback-days-list">{day_rows}</ul>
+            <p class="exports">
+                "The period's decisions with their texts, to retrain the screening on: "
+                <a data-testid="console-feedback-labels" download="labels.json"
+                    href=move || super::path(session, DeskRoute::Labels, &format!("days={}", days.get()))>
+                    "labels.json"
+                </a>
+            </p>
             <h4>"Held messages by rule"</h4>
             <ul data-testid="console-feedback-rules">{rule_rows}</ul>
         </section>
