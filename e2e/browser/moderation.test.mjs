@@ -7,6 +7,7 @@
 // "Staff" badge that members' never do.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { browser, demoUrl, dialogs, signIn, TIMEOUT, until, watch } from "./helpers.mjs";
 
 /** A customer in the demo page's channel, joined as `name`; returns the frame. */
@@ -184,12 +185,14 @@ test("channel: a viewer reports a message with a reason, a moderator removes it;
   await until("the feedback counts the removal", async () => Number(await total.getAttribute("data-fn")) >= 1);
   assert.ok(Number(await mod.getByTestId("console-feedback-day").first().getAttribute("data-fn")) >= 1);
   // The same decision, text and all, in the period's labels download.
-  const labels = mod.getByTestId("console-feedback-labels");
-  assert.equal(await labels.getAttribute("download"), "labels.json");
-  const got = await mod.request.get(new URL(await labels.getAttribute("href"), mod.url()).href);
-  assert.equal(got.status(), 200);
-  const removal = (await got.json()).find((l) => l.text === text);
-  assert.equal(removal?.verdict, "falseNegative", JSON.stringify(removal));
+  const [download] = await Promise.all([
+    mod.waitForEvent("download"),
+    mod.getByTestId("console-feedback-labels").click(),
+  ]);
+  assert.equal(download.suggestedFilename(), "labels.json");
+  const labels = JSON.parse(await readFile(await download.path(), "utf8"));
+  const removal = labels.find((l) => l.text === text);
+  assert.equal(removal?.verdict, "falseNegative", JSON.stringify(labels));
 
   for (const viewer of [ann, bob]) {
     await until("the tombstone shows in its place", async () => !(await texts(viewer)).some((t) => t.includes(text)));

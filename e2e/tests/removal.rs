@@ -259,6 +259,15 @@ fn moderators_decisions_are_labels_and_the_feedback_report_counts_them() {
     );
     assert!(labels[1..].iter().all(|l| l.text == "this is shit" && l.rules == ["profanity"]), "{labels:?}");
     assert_eq!(of_days::<Vec<Label>>(DeskRoute::Labels, &site, &people[3], "7").unwrap_err(), 403);
+    // By pages of `limit` labels, each full one naming the next in its `Link`.
+    let first = moderator.get(&format!("{}?days=7&limit=2", DeskRoute::Labels.path(&site))).call().unwrap();
+    let link = first.header("Link").expect("a full page links the next").to_owned();
+    assert_eq!(first.into_json::<Vec<Label>>().unwrap(), &labels[..2]);
+    let next = shared::api::next_link(&link).unwrap_or_else(|| panic!("{link}"));
+    let last = moderator.get(next).call().unwrap();
+    assert_eq!(last.header("Link"), None, "the last page links none");
+    assert_eq!(last.into_json::<Vec<Label>>().unwrap(), &labels[2..]);
+    assert_eq!(of_days::<Vec<Label>>(DeskRoute::Labels, &site, moderator, "7&limit=all").unwrap_err(), 400);
     // Bad input; and reading the desk is for those who may.
     assert_eq!(feedback(&site, moderator, "week").unwrap_err(), 400);
     assert_eq!(feedback(&site, &people[3], "7").unwrap_err(), 403, "an operator does not read the desk");

@@ -304,11 +304,24 @@ pub enum DeskRoute {
     /// `GET feedback?days=N` (default 30) → `crate::feedback::FeedbackReport`:
     /// the moderators' decisions as the engine's false positives and negatives.
     Feedback,
-    /// `GET labels?days=N` (default 30) → `Vec<crate::feedback::Label>`,
-    /// newest first (at most 20,000): those decisions with the messages' texts (as stored,
+    /// `GET labels?days=N&limit=L&before=ID` → `Vec<crate::feedback::Label>`,
+    /// newest first: those decisions with the messages' texts (as stored,
     /// redacted), to retrain the engine on (`cargo xtask train-screening
-    /// --labels FILE`).
+    /// --labels FILE`). One page: at most `limit` labels (default and most
+    /// [`crate::feedback::LABELS_PAGE`]) and 4 MB; a page with more after
+    /// it names the next in `Link: <…>; rel="next"` ([`next_link`]).
     Labels,
+}
+
+/// The `Link` header of a page of labels with more after it: the next page
+/// holds those before label `before`.
+pub fn labels_link(site: &str, days: u32, limit: u32, before: u64) -> String {
+    format!("<{}?days={days}&limit={limit}&before={before}>; rel=\"next\"", DeskRoute::Labels.path(site))
+}
+
+/// The next page's path in a `Link` header (RFC 8288), if it names one.
+pub fn next_link(link: &str) -> Option<&str> {
+    link.split(',').find_map(|l| l.trim().strip_suffix("; rel=\"next\"")?.strip_prefix('<')?.strip_suffix('>'))
 }
 
 impl DeskRoute {
@@ -640,5 +653,14 @@ mod tests {
         }
         assert_eq!(DeskRoute::parse(&["reports", "x", "review"]), None);
         assert_eq!(DeskRoute::parse(&["cases", "1"]), None);
+    }
+
+    #[test]
+    fn a_page_of_labels_names_the_next_and_the_console_reads_it() {
+        let link = labels_link("a&b", 30, 1000, 17);
+        assert_eq!(next_link(&link), Some("/api/console/sites/a%26b/labels?days=30&limit=1000&before=17"));
+        assert_eq!(next_link(&format!("</x>; rel=\"prev\", {link}")), next_link(&link), "among other links");
+        assert_eq!(next_link("</x>; rel=\"prev\""), None);
+        assert_eq!(next_link(""), None);
     }
 }

@@ -15,6 +15,9 @@ pub const DAY_MS: u64 = 86_400_000;
 /// Longest period a report covers, in days.
 pub const MAX_DAYS: u32 = 366;
 
+/// Most labels one page of `GET …/labels` holds (`limit`, its default).
+pub const LABELS_PAGE: u32 = 1_000;
+
 /// What a moderator's decision says of the engine's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

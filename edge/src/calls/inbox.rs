@@ -316,10 +316,15 @@ pub enum DeskCall {
         /// How many days, up to today.
         days: u32,
     },
-    /// Those decisions of the last `days` days, with their texts.
+    /// Those decisions of the last `days` days, with their texts: one page,
+    /// newest first.
     Labels {
         /// How many days, up to today.
         days: u32,
+        /// At most this many labels (1–[`shared::feedback::LABELS_PAGE`]).
+        limit: u32,
+        /// Only labels kept before this one (the previous page's `Link`).
+        before: Option<u64>,
     },
     /// Apply an event to a case.
     Act {

@@ -6,7 +6,7 @@
 //! change goes into a [`DeskBatch`] the Inbox pushes to the consoles as
 //! `moderation` (with an alert on an escalation).
 
-use shared::feedback::{FeedbackReport, Label, Verdict, DAY_MS, MAX_DAYS};
+use shared::feedback::{FeedbackReport, Label, Verdict, DAY_MS, LABELS_PAGE, MAX_DAYS};
 use shared::moderation_case::{
     incidents_csv, Case, CaseEntry, DeskBatch, DeskItem, Incident, Report, ReportStatus, Room, SanctionRecord, REMOVED,
 };
@@ -43,9 +43,18 @@ pub async fn handle(env: &Env, sql: &SqlStorage, ask: DeskAsk, changes: &mut Des
         DeskCall::Sanctions => Response::from_json(&db::sanctions(sql, None, now)?),
         DeskCall::Feedback { days } => {
             let days = days.clamp(1, MAX_DAYS);
-            Response::from_json(&FeedbackReport::of(&db::labels(sql, since(now, days))?, now, days))
+            Response::from_json(&FeedbackReport::of(&db::label_counts(sql, since(now, days))?, now, days))
         }
-        DeskCall::Labels { days } => Response::from_json(&db::labels(sql, since(now, days.clamp(1, MAX_DAYS)))?),
+        DeskCall::Labels { days, limit, before } => {
+            let days = days.clamp(1, MAX_DAYS);
+            let limit = limit.clamp(1, LABELS_PAGE);
+            let (page, next) = db::labels(sql, since(now, days), before, limit)?;
+            let mut answer = Response::from_json(&page)?;
+            if let Some(next) = next {
+                answer.headers_mut().set("Link", &shared::api::labels_link(&site, days, limit, next))?;
+            }
+            Ok(answer)
+        }
         DeskCall::Incidents { q, csv } => {
             let list = db::incidents(sql, &q)?;
             if csv {

@@ -288,16 +288,53 @@ pub fn add_label(sql: &SqlStorage, label: &Label) -> worker::Result<()> {
     Ok(())
 }
 
-/// Most labels one report reads (newest first).
+/// Most labels one report counts (newest first).
 const LABELS_READ: i64 = 20_000;
 
-/// The labels since `since_ms`, newest first.
-pub fn labels(sql: &SqlStorage, since_ms: u64) -> worker::Result<Vec<Label>> {
+/// The labels since `since_ms`, newest first, to count: without their texts
+/// (up to [`LABELS_READ`] × 4,000 characters, more than a Worker holds).
+pub fn label_counts(sql: &SqlStorage, since_ms: u64) -> worker::Result<Vec<Label>> {
     rows(
         sql,
-        "SELECT json FROM labels WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?",
+        "SELECT json_set(json, '$.text', '') AS json FROM labels WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?",
         vec![SqlStorageValue::from(since_ms as i64), SqlStorageValue::from(LABELS_READ)],
     )
+}
+
+/// Most bytes of labels' JSON one page holds.
+const LABELS_PAGE_BYTES: usize = 4 << 20;
+
+/// A page of the labels since `since_ms` kept before label `before`, newest
+/// first: at most `limit` of them and [`LABELS_PAGE_BYTES`] (at least one);
+/// and the label to continue before, if more remain.
+pub fn labels(
+    sql: &SqlStorage,
+    since_ms: u64,
+    before: Option<u64>,
+    limit: u32,
+) -> worker::Result<(Vec<Label>, Option<u64>)> {
+    #[derive(Deserialize)]
+    struct Kept {
+        id: u64,
+        json: String,
+    }
+    let before = before.map_or(i64::MAX, |b| b.min(i64::MAX as u64) as i64);
+    let cursor = sql.exec(
+        "SELECT id, json FROM labels WHERE at >= ? AND id < ? ORDER BY id DESC",
+        vec![SqlStorageValue::from(since_ms as i64), SqlStorageValue::from(before)],
+    )?;
+    let (mut page, mut bytes) = (Vec::new(), 0);
+    let mut last = None;
+    for row in cursor.next::<Kept>() {
+        let row = row?;
+        bytes += row.json.len();
+        if let Some(last) = last.filter(|_| page.len() >= limit as usize || bytes > LABELS_PAGE_BYTES) {
+            return Ok((page, Some(last)));
+        }
+        page.push(serde_json::from_str(&row.json).map_err(crate::error::internal)?);
+        last = Some(row.id);
+    }
+    Ok((page, None))
 }
 
 /// Empties the desk's tables (the settings part, once they moved).

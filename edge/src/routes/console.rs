@@ -354,7 +354,11 @@ pub async fn desk(mut req: Request, env: &Env, site: &str, route: DeskRoute) -> 
             csv: query(&req, "format")?.as_deref() == Some("csv"),
         },
         (false, DeskRoute::Feedback) => DeskCall::Feedback { days: days(&req)? },
-        (false, DeskRoute::Labels) => DeskCall::Labels { days: days(&req)? },
+        (false, DeskRoute::Labels) => DeskCall::Labels {
+            days: days(&req)?,
+            limit: number(&req, "limit", "limit is a whole number of labels")?.unwrap_or(shared::feedback::LABELS_PAGE),
+            before: number(&req, "before", "before is a label's number, from a Link header")?,
+        },
         (true, DeskRoute::Review(report)) => {
             DeskCall::Review { report, review: body(&mut req, "{\"approve\": bool}").await? }
         }
@@ -368,8 +372,13 @@ pub async fn desk(mut req: Request, env: &Env, site: &str, route: DeskRoute) -> 
 
 /// A request's `days` (default 30), or a 400.
 fn days(req: &Request) -> Result<u32, RouteError> {
-    let days = query(req, "days")?.map(|d| d.parse::<u32>()).transpose();
-    Ok(days.map_err(|_| RouteError::BadRequest("days is a whole number of days".into()))?.unwrap_or(30))
+    Ok(number(req, "days", "days is a whole number of days")?.unwrap_or(30))
+}
+
+/// A request's whole-number query parameter `name`, or a 400 saying `what`.
+fn number<T: std::str::FromStr>(req: &Request, name: &str, what: &str) -> Result<Option<T>, RouteError> {
+    let value = query(req, name)?.map(|v| v.parse::<T>()).transpose();
+    value.map_err(|_| RouteError::BadRequest(what.into()))
 }
 
 /// A request's JSON body, or a 400 saying what was expected.

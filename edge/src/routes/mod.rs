@@ -69,7 +69,7 @@ pub async fn body(req: &mut Request, limit: usize) -> Result<Option<Vec<u8>>, Ro
 /// immutable, and the router adds its own).
 pub async fn relay(mut inner: worker::Response) -> Result<worker::Response, RouteError> {
     let headers = worker::Headers::new();
-    for name in ["Content-Type", "Content-Disposition"] {
+    for name in ["Content-Type", "Content-Disposition", "Link"] {
         if let Some(v) = inner.headers().get(name)? {
             headers.set(name, &v)?;
         }

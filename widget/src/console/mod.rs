@@ -6,6 +6,7 @@
 //! one's password.
 
 mod attach;
+mod download;
 mod edit;
 mod follow_up;
 mod guide;

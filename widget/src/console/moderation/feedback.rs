@@ -1,9 +1,9 @@
 //! The screening's feedback: every moderator's decisions over a period as the
 //! engine's false positives (held, then approved), true positives (held,
 //! then rejected) and false negatives (published, then removed), per day and
-//! per rule that held messages; and those decisions with their texts, as a
-//! download to retrain the screening on (`cargo xtask train-screening
-//! --labels FILE`).
+//! per rule that held messages; and those decisions with their texts (every
+//! page of `GET …/labels`), as a download to retrain the screening on
+//! (`cargo xtask train-screening --labels FILE`).
 
 use leptos::prelude::*;
 use shared::api::DeskRoute;
@@ -12,6 +12,7 @@ use shared::metrics::day_label;
 use shared::moderation_case::{DeskItem, ReportStatus};
 
 use super::{Desk, Session};
+use crate::console::download;
 
 /// One day's (or the period's) counts as a sentence.
 fn counts(d: &FeedbackDay) -> String {
@@ -35,6 +36,7 @@ pub fn Feedback() -> impl IntoView {
     let session = expect_context::<Session>();
     let desk = expect_context::<Desk>();
     let days = RwSignal::new(30u32);
+    let (saving, labels_error) = (RwSignal::new(false), RwSignal::new(None::<String>));
     let report = RwSignal::new(FeedbackReport::default());
     // Any moderator's decision (pushed to every console) counts at once.
     let decided = RwSignal::new(0u32);
@@ -104,11 +106,20 @@ pub fn Feedback() -> impl IntoView {
             <ul data-testid="console-feedback-days-list">{day_rows}</ul>
             <p class="exports">
                 "The period's decisions with their texts, to retrain the screening on: "
-                <a data-testid="console-feedback-labels" download="labels.json"
-                    href=move || super::path(session, DeskRoute::Labels, &format!("days={}", days.get()))>
+                <button type="button" data-testid="console-feedback-labels" disabled=move || saving.get()
+                    on:click=move |_| {
+                        saving.set(true);
+                        let path = super::path(session, DeskRoute::Labels, &format!("days={}", days.get_untracked()));
+                        leptos::task::spawn_local(async move {
+                            let saved = download::all_pages(path).await.and_then(|json| download::save_json("labels.json", &json));
+                            saving.try_set(false);
+                            labels_error.try_set(saved.err());
+                        });
+                    }>
                     "labels.json"
-                </a>
+                </button>
             </p>
+            {super::error_line(labels_error, "console-feedback-labels-error")}
             <h4>"Held messages by rule"</h4>
             <ul data-testid="console-feedback-rules">{rule_rows}</ul>
         </section>
