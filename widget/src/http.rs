@@ -57,7 +57,7 @@ pub async fn upload(path: &str, file: &web_sys::Blob, header: (&str, &str)) -> R
 
 /// A refused request's code and sentence (the server's `ApiError`, said
 /// in the page's language where it has a catalogue).
-fn refusal(status: u16, text: &str) -> (Option<shared::ErrorCode>, String) {
+pub fn refusal(status: u16, text: &str) -> (Option<shared::ErrorCode>, String) {
     match crate::wire::api_error(text, crate::i18n::SAID) {
         Some(e) => (Some(e.code), e.message),
         None => (None, format!("error {status}")),

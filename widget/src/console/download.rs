@@ -20,8 +20,7 @@ pub async fn all_pages(path: String) -> Result<String, String> {
         let text = JsFuture::from(resp.text().map_err(|_| UNREADABLE)?).await.map_err(|_| UNREADABLE)?;
         let text = text.as_string().unwrap_or_default();
         if !resp.ok() {
-            return Err(crate::wire::api_error(&text, crate::i18n::SAID)
-                .map_or_else(|| format!("error {}", resp.status()), |e| e.message));
+            return Err(crate::http::refusal(resp.status(), &text).1);
         }
         let inner = text.trim().strip_prefix('[').and_then(|t| t.strip_suffix(']')).ok_or(UNREADABLE)?.trim();
         if !inner.is_empty() {
